@@ -1,0 +1,54 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StaffService } from '@beacon/auth';
+import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+
+export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
+  { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
+  { email: 'eco.be@beacon.local', name: 'Erin ECO (Birmingham East)', role: 'eco', npuCode: 'BE' },
+  { email: 'officer.be@beacon.local', name: 'Omar Officer (Birmingham East)', role: 'officer', npuCode: 'BE' },
+  { email: 'lead.be@beacon.local', name: 'Lara Lead (Birmingham East)', role: 'npu_lead', npuCode: 'BE' },
+  { email: 'cadets.be@beacon.local', name: 'Cal Cadet Leader (Birmingham East)', role: 'cadet_leader', npuCode: 'BE' },
+  { email: 'eco.sw@beacon.local', name: 'Sam ECO (Sandwell)', role: 'eco', npuCode: 'SW' },
+  { email: 'lead.sw@beacon.local', name: 'Sian Lead (Sandwell)', role: 'npu_lead', npuCode: 'SW' },
+  { email: 'analyst@beacon.local', name: 'Ana Analyst', role: 'analyst', npuCode: null },
+];
+
+/** Boot-time data: the operator's admin account, and (embedded default) the demo data set, once. */
+@Injectable()
+export class BootstrapService {
+  private readonly logger = new Logger('Bootstrap');
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly geography: GeographyService,
+    private readonly staff: StaffService,
+  ) {}
+
+  async run(): Promise<{ demoPassword?: string }> {
+    const admin = this.config.auth.bootstrapAdmin;
+    if (admin) await this.staff.ensureAdmin(admin.email, admin.password);
+    if (!this.config.seedDemo) return {};
+    if (!(await this.geography.listNpus()).length) {
+      const counts = await this.geography.seedWestMidlands();
+      this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
+    }
+    if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
+    const password = `demo-${randomBytes(6).toString('base64url')}`;
+    let created = 0;
+    for (const s of DEMO_STAFF) {
+      created += await this.staff.create({ ...s, password }).then(
+        () => 1,
+        () => 0, // already there
+      );
+    }
+    if (!created) return {};
+    const file = join(this.config.db.dataDir, 'demo-credentials.txt');
+    mkdirSync(this.config.db.dataDir, { recursive: true });
+    writeFileSync(file, [`Password for every demo account: ${password}`, ...DEMO_STAFF.map((s) => `${s.role.padEnd(13)} ${s.email}`)].join('\n') + '\n', { mode: 0o600 });
+    return { demoPassword: password };
+  }
+}

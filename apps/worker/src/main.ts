@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { createPinoLogger, loadConfig, PinoNestLogger } from '@beacon/core';
+import { migrate } from '../../../migrations/data-source';
+import { WorkerModule } from './worker.module';
+
+async function bootstrap() {
+  const config = loadConfig();
+  if (!config.db.url) {
+    throw new Error('The worker needs DATABASE_URL. On the embedded default, `npm start` runs the worker inside the API process.');
+  }
+  const logger = createPinoLogger(config.logLevel);
+  await migrate(config.db.url);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoNestLogger(logger) });
+  app.enableShutdownHooks();
+  logger.info('Worker started');
+}
+
+bootstrap().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+// Jest runs in native ESM mode (NestJS 12 packages are ESM-only); see docs/testing.md.
+const { readFileSync } = require('node:fs');
+const paths = JSON.parse(readFileSync('./tsconfig.json', 'utf8')).compilerOptions.paths;
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(paths)) {
+  moduleNameMapper[`^${alias}$`] = `<rootDir>/${target.replace('./', '')}`;
+}
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  moduleNameMapper,
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  maxWorkers: 2,
+  testTimeout: 60000,
+};

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@beacon/core';
+import { GeographyModule } from '@beacon/geography';
+import { AuthGuard } from './guards/auth.guard';
+import { StaffAuthController } from './staff/auth.controller';
+import { StaffController } from './staff/staff.controller';
+import { StaffEntity } from './staff/staff.entity';
+import { StaffRepository } from './staff/staff.repository';
+import { StaffService } from './staff/staff.service';
+import { AccessTokenService } from './tokens/access-token.service';
+import { LinkTokenService } from './tokens/link-token.service';
+
+export const AUTH_ENTITIES = [StaffEntity];
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature(AUTH_ENTITIES),
+    GeographyModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.auth.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  controllers: [StaffAuthController, StaffController],
+  providers: [StaffRepository, StaffService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [StaffService, AccessTokenService, LinkTokenService],
+})
+export class AuthModule {}

@@ -1,0 +1,65 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  ACCESS,
+  AccessRule,
+  BeaconRequest,
+  DomainException,
+  forbidden,
+  type StaffPrincipal,
+} from '@beacon/core';
+import { StaffRepository } from '../staff/staff.repository';
+import { AccessTokenService } from '../tokens/access-token.service';
+import { canAccessNpu } from './npu-scope';
+
+function bearer(req: BeaconRequest): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+}
+
+function pick(req: BeaconRequest, path: string): unknown[] {
+  const [source, ...rest] = path.split('.');
+  let v: unknown = (req as unknown as Record<string, unknown>)[source];
+  for (const key of rest) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
+}
+
+/** Deny by default: every route is staff-only unless it says @Public() or @ResidentOnly(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokenService,
+    private readonly staff: StaffRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS, [context.getHandler(), context.getClass()]) ?? {
+      kind: 'staff',
+    };
+    if (rule.kind === 'public') return true;
+    const req = context.switchToHttp().getRequest<BeaconRequest>();
+    const token = bearer(req);
+    if (!token) throw new DomainException('UNAUTHENTICATED', 'Sign in required');
+    const claims = this.tokens.verify(token);
+
+    if (rule.kind === 'resident') {
+      if (claims.typ !== 'resident') throw forbidden('This route is for residents');
+      req.principal = { kind: 'resident', id: claims.sub };
+      return true;
+    }
+    if (claims.typ !== 'staff') throw forbidden('This route is for staff');
+    const row = await this.staff.findActiveById(claims.sub);
+    if (!row) throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
+    const principal: StaffPrincipal = { kind: 'staff', id: row.id, email: row.email, name: row.name, role: row.role, npuCode: row.npuCode };
+    req.principal = principal;
+    if (rule.roles && !rule.roles.includes(principal.role)) throw forbidden(`Requires role: ${rule.roles.join(' or ')}`);
+    for (const source of rule.npuFrom ?? []) {
+      for (const npu of pick(req, source)) {
+        if (!canAccessNpu(principal, String(npu))) throw forbidden(`Your role is limited to NPU ${principal.npuCode}`);
+      }
+    }
+    return true;
+  }
+}

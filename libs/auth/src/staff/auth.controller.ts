@@ -1,0 +1,20 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public, RateLimit } from '@beacon/core';
+import { LoginDto } from './staff.dto';
+import { StaffService } from './staff.service';
+
+@ApiTags('auth')
+@Controller('api/v1/auth/staff')
+export class StaffAuthController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Public()
+  @RateLimit({ name: 'staff-login', limit: 10, windowSeconds: 300, bodyKeys: ['email'] })
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Staff sign-in; the same 401 for an unknown e-mail and a wrong password' })
+  login(@Body() dto: LoginDto) {
+    return this.staff.login(dto.email, dto.password);
+  }
+}

@@ -1,0 +1,21 @@
+import { NpuEntity } from '@beacon/geography';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import type { StaffRole } from '@beacon/core';
+
+@Entity('staff')
+@Index('uq_staff_email', ['email'], { unique: true })
+export class StaffEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  /** Stored lower-cased. */
+  @Column({ type: 'varchar', length: 254 }) email: string;
+  @Column({ type: 'text', select: false }) passwordHash: string;
+  @Column({ type: 'varchar', length: 120 }) name: string;
+  @Column({ type: 'varchar', length: 20 }) role: StaffRole;
+  @Index('idx_staff_npu')
+  @Column({ type: 'varchar', length: 8, nullable: true }) npuCode: string | null;
+  @ManyToOne(() => NpuEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'npu_code', referencedColumnName: 'code' })
+  npu?: Relation<NpuEntity>;
+  @Column({ type: 'boolean', default: true }) active: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}

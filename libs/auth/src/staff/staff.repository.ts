@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { StaffRole } from '@beacon/core';
+import { StaffEntity } from './staff.entity';
+
+export interface NewStaff {
+  email: string;
+  passwordHash: string;
+  name: string;
+  role: StaffRole;
+  npuCode: string | null;
+}
+
+@Injectable()
+export class StaffRepository {
+  constructor(@InjectRepository(StaffEntity) private readonly repo: Repository<StaffEntity>) {}
+
+  findActiveById(id: string): Promise<StaffEntity | null> {
+    return this.repo.findOne({ where: { id, active: true } });
+  }
+
+  /** The password hash is opt-in. */
+  findByEmail(email: string, opts: { withPasswordHash?: boolean } = {}): Promise<StaffEntity | null> {
+    const qb = this.repo.createQueryBuilder('s').where('s.email = :email', { email: email.toLowerCase() });
+    if (opts.withPasswordHash) qb.addSelect('s.passwordHash');
+    return qb.getOne();
+  }
+
+  /** Inserts unless the e-mail exists; returns null on a duplicate. */
+  async insertIfAbsent(staff: NewStaff): Promise<StaffEntity | null> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values({ ...staff, email: staff.email.toLowerCase() })
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const row = result.raw[0] as Record<string, unknown> | undefined;
+    return row ? this.repo.findOneByOrFail({ id: row.id as string }) : null;
+  }
+
+  list(npuCode?: string | null): Promise<StaffEntity[]> {
+    return this.repo.find({ where: npuCode ? { npuCode } : {}, order: { name: 'ASC' } });
+  }
+
+  count(): Promise<number> {
+    return this.repo.count();
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DomainException, InjectConfig, type AppConfig } from '@beacon/core';
+
+/** What a signed link is for; a token for one purpose never works for another. */
+export type LinkPurpose = 'verify-email' | 'magic-link' | 'rate' | 'unsubscribe' | 'manage';
+
+export interface LinkClaims {
+  /** Subject fields, e.g. { r: residentId, m: messageId }. */
+  [key: string]: string;
+}
+
+/**
+ * Compact signed links: base64url(JSON {p, e, ...claims}) + "." + HMAC-SHA256.
+ * Short enough for an SMS, expiring, bound to purpose and subject.
+ */
+@Injectable()
+export class LinkTokenService {
+  private readonly secret: string;
+  constructor(@InjectConfig() config: AppConfig) {
+    this.secret = config.auth.linkSecret;
+  }
+
+  sign(purpose: LinkPurpose, claims: LinkClaims, ttlSeconds: number, now = Date.now()): string {
+    const body = Buffer.from(JSON.stringify({ ...claims, p: purpose, e: Math.floor(now / 1000) + ttlSeconds })).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  /** Returns the claims, or throws 400 (not a valid link) / 410 (expired). */
+  verify(purpose: LinkPurpose, token: string, now = Date.now()): LinkClaims {
+    const invalid = new DomainException('VALIDATION', 'This link is not valid');
+    if (typeof token !== 'string' || token.length > 2048) throw invalid;
+    const [body, mac, extra] = token.split('.');
+    if (!body || !mac || extra !== undefined) throw invalid;
+    const expected = Buffer.from(this.mac(body));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
+    let payload: Record<string, unknown>;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw invalid;
+    }
+    if (payload.p !== purpose) throw invalid;
+    if (typeof payload.e !== 'number' || payload.e * 1000 < now) throw new DomainException('GONE', 'This link has expired');
+    const { p: _p, e: _e, ...claims } = payload;
+    return claims as LinkClaims;
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 32);
+  }
+}

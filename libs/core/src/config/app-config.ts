@@ -1,0 +1,170 @@
+import { Inject } from '@nestjs/common';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Every environment variable Beacon reads, with its description (README's table mirrors this). */
+export const ENV_DOCS: Record<string, string> = {
+  DATABASE_URL: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started in DATA_DIR/postgres.',
+  PORT: 'HTTP port of the API (default 3000).',
+  PUBLIC_URL: 'Public base URL used in links sent to residents (default http://localhost:PORT).',
+  DATA_DIR: 'Folder for embedded PostgreSQL, dev secrets and the dev outbox (default ./.data).',
+  EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL (default 54320).',
+  NODE_ENV: 'production | development | test.',
+  LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
+  JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL.',
+  LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL.',
+  STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
+  ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
+  ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars).',
+  SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
+  RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
+  TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
+  SMTP_URL: 'SMTP relay URL, e.g. smtp://user:pass@host:587. Unset: e-mail goes to the dev outbox.',
+  MAIL_FROM: 'From address of e-mail (default "Beacon <no-reply@beacon.local>").',
+  TWILIO_ACCOUNT_SID: 'Twilio account SID. Unset: SMS goes to the dev outbox.',
+  TWILIO_AUTH_TOKEN: 'Twilio auth token (also checks webhook signatures).',
+  TWILIO_FROM: 'Sender number or alphanumeric id for SMS.',
+  TWILIO_MESSAGING_SERVICE_SID: 'Messaging service SID (used instead of TWILIO_FROM when set).',
+  TWILIO_API_BASE_URL: 'Override of https://api.twilio.com, for a local stub in tests and benchmarks.',
+};
+
+export class EnvVars {
+  @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_URL?: string;
+  @IsOptional() @IsString() DATA_DIR?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
+  @IsOptional() @IsIn(['production', 'development', 'test']) NODE_ENV?: string;
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(32) LINK_SECRET?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() RUN_WORKER?: boolean;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
+  @IsOptional() @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false }) SMTP_URL?: string;
+  @IsOptional() @IsString() MAIL_FROM?: string;
+  @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
+  @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
+  @IsOptional() @IsString() TWILIO_FROM?: string;
+  @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
+}
+
+export interface AppConfig {
+  env: 'production' | 'development' | 'test';
+  logLevel: string;
+  http: { port: number; publicUrl: string; trustProxy?: string };
+  db: { url?: string; embedded: boolean; dataDir: string; embeddedPort: number };
+  auth: {
+    jwtSecret: string;
+    linkSecret: string;
+    staffTokenTtlSeconds: number;
+    bootstrapAdmin?: { email: string; password: string };
+  };
+  seedDemo: boolean;
+  runWorker: boolean;
+  mail: { smtpUrl?: string; from: string };
+  sms: {
+    accountSid?: string;
+    authToken?: string;
+    from?: string;
+    messagingServiceSid?: string;
+    apiBaseUrl?: string;
+  };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; every bad variable is listed in one error. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.fromEntries(Object.keys(ENV_DOCS).map((k) => [k, source[k]]));
+  const vars = plainToInstance(EnvVars, known);
+  const errors = validateSync(vars, { whitelist: true });
+  const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const embedded = !vars.DATABASE_URL;
+  if (!embedded) {
+    if (!vars.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL is set');
+    if (!vars.LINK_SECRET) problems.push('LINK_SECRET: required when DATABASE_URL is set');
+  }
+  if (!!vars.ADMIN_EMAIL !== !!vars.ADMIN_PASSWORD) {
+    problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');
+  }
+  if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
+    problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+
+  const port = vars.PORT ?? 3000;
+  const dataDir = resolve(vars.DATA_DIR ?? '.data');
+  const devSecrets = embedded && (!vars.JWT_SECRET || !vars.LINK_SECRET) ? loadDevSecrets(dataDir) : undefined;
+  return {
+    env: (vars.NODE_ENV as AppConfig['env']) ?? 'development',
+    logLevel: vars.LOG_LEVEL ?? 'info',
+    http: { port, publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''), trustProxy: vars.TRUST_PROXY },
+    db: { url: vars.DATABASE_URL, embedded, dataDir, embeddedPort: vars.EMBEDDED_PG_PORT ?? 54320 },
+    auth: {
+      jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,
+      linkSecret: vars.LINK_SECRET ?? devSecrets!.linkSecret,
+      staffTokenTtlSeconds: vars.STAFF_TOKEN_TTL_SECONDS ?? 8 * 3600,
+      bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
+    },
+    seedDemo: vars.SEED_DEMO ?? embedded,
+    runWorker: vars.RUN_WORKER ?? embedded,
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>' },
+    sms: {
+      accountSid: vars.TWILIO_ACCOUNT_SID,
+      authToken: vars.TWILIO_AUTH_TOKEN,
+      from: vars.TWILIO_FROM,
+      messagingServiceSid: vars.TWILIO_MESSAGING_SERVICE_SID,
+      apiBaseUrl: vars.TWILIO_API_BASE_URL,
+    },
+  };
+}
+
+// On the embedded default, secrets are generated once and kept in DATA_DIR, so tokens survive restarts.
+function loadDevSecrets(dataDir: string): { jwtSecret: string; linkSecret: string } {
+  const file = join(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { jwtSecret: randomBytes(32).toString('hex'), linkSecret: randomBytes(32).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+/** Config with secrets masked, for logs. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const mask = (v?: string) => (v ? '***' : undefined);
+  return {
+    ...config,
+    db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
+    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email },
+    mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
+    sms: { ...config.sms, authToken: mask(config.sms.authToken) },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const InjectConfig = () => Inject(APP_CONFIG);

@@ -1,0 +1,55 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditEventEntity } from './audit/audit-event.entity';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditService } from './audit/audit.service';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { buildDataSourceOptions } from './database/database-options';
+import { AllExceptionsFilter } from './errors/all-exceptions.filter';
+import { HealthController } from './health/health.controller';
+import { HousekeepingService } from './housekeeping.service';
+import { createValidationPipe } from './http/validation';
+import { JobRunnerService } from './queue/job-runner.service';
+import { QueueService } from './queue/queue.service';
+import { RateLimitBucketEntity } from './rate-limit/rate-limit-bucket.entity';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitRepository } from './rate-limit/rate-limit.repository';
+
+export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity];
+
+/** Config, database, queue, errors, validation, audit and rate limits: what every process shares. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (!config.db.url) throw new Error('CoreModule needs config.db.url (start the embedded database first)');
+    return {
+      module: CoreModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url), autoLoadEntities: true }),
+        TypeOrmModule.forFeature(CORE_ENTITIES),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        QueueService,
+        AuditRepository,
+        AuditService,
+        RateLimitRepository,
+        HousekeepingService,
+      ],
+      exports: [APP_CONFIG, QueueService, AuditService],
+    };
+  }
+}
+
+/** Queue consumers: imported by the worker, and by the API when RUN_WORKER is on. */
+@Module({ imports: [DiscoveryModule], providers: [JobRunnerService] })
+export class JobRunnerModule {}

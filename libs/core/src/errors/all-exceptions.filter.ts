@@ -1,0 +1,91 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { DomainException, ErrorCode } from './domain.exception';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  BUDGET_EXCEEDED: 409,
+  GONE: 410,
+  RATE_LIMITED: 429,
+};
+
+// PostgreSQL errors that can only come from a client's input reaching SQL.
+const STATUS_BY_PG_CODE: Record<string, number> = {
+  '22P02': 400, // invalid text representation (e.g. a bad uuid)
+  '22001': 400, // string too long
+  '22003': 400, // numeric out of range
+  '22007': 400, // invalid datetime
+  '22008': 400,
+  '23505': 409, // unique violation
+  '23503': 409, // foreign key violation
+  '23514': 400, // check violation
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: string[];
+  code?: string;
+  requestId?: string;
+}
+
+/** One error body for every failure: {statusCode, error, message}; never a stack trace. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const body = this.toBody(exception);
+    body.requestId = req?.id ? String(req.id) : undefined;
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
+    }
+    if (res.headersSent) return;
+    if (body.statusCode === 429) res.setHeader('Retry-After', '60');
+    res.status(body.statusCode).json(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainException) {
+      const statusCode = STATUS_BY_CODE[exception.code];
+      return { statusCode, error: STATUS_CODES[statusCode]!, message: exception.message, details: exception.details, code: exception.code };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      let details: string[] | undefined;
+      if (typeof response === 'object' && response && 'message' in response) {
+        const m = (response as { message: unknown }).message;
+        if (Array.isArray(m)) {
+          details = m.map(String);
+          message = details.join('; ');
+        } else if (typeof m === 'string') message = m;
+      }
+      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, details };
+    }
+    const err = exception as { status?: unknown; statusCode?: unknown; type?: string; code?: unknown; expose?: boolean };
+    // body-parser and friends: malformed JSON (400), payload too large (413), unsupported charset (415)
+    const status = Number(err?.status ?? err?.statusCode);
+    if (Number.isInteger(status) && status >= 400 && status < 500) {
+      const message = err.type === 'entity.parse.failed' ? 'Malformed JSON body' : (exception as Error).message;
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    }
+    const pgStatus = typeof err?.code === 'string' ? STATUS_BY_PG_CODE[err.code] : undefined;
+    if (pgStatus && (exception as Error).name === 'QueryFailedError') {
+      const message = pgStatus === 409 ? 'Conflicts with existing data' : 'Invalid value in request';
+      return { statusCode: pgStatus, error: STATUS_CODES[pgStatus]!, message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'Internal server error' };
+  }
+}

@@ -1,0 +1,27 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import type { StaffRole } from '../principal';
+
+/**
+ * Access is declared on every route and enforced by the auth guard; a route with no
+ * declaration needs a signed-in staff member (deny by default).
+ */
+export const ACCESS = 'beacon:access';
+
+export type NpuSource = `${'params' | 'query' | 'body'}.${string}`;
+
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'resident' }
+  | { kind: 'staff'; roles?: StaffRole[]; npuFrom?: NpuSource[] };
+
+export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule);
+
+export const ResidentOnly = () => applyDecorators(SetMetadata(ACCESS, { kind: 'resident' } satisfies AccessRule), ApiBearerAuth('resident'));
+
+/**
+ * Staff route. `roles` limits who may call it; `npuFrom` names request fields holding an
+ * NPU code: an NPU-scoped staff member gets 403 when any of them names another NPU.
+ */
+export const Staff = (opts: { roles?: StaffRole[]; npuFrom?: NpuSource[] } = {}) =>
+  applyDecorators(SetMetadata(ACCESS, { kind: 'staff', ...opts } satisfies AccessRule), ApiBearerAuth('staff'));

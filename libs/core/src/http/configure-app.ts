@@ -1,0 +1,46 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Logger as PinoLogger } from 'pino';
+import type { AppConfig } from '../config/app-config';
+
+/** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
+export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {
+  const http = app as NestExpressApplication;
+  http.disable('x-powered-by');
+  if (config.http.trustProxy) http.set('trust proxy', config.http.trustProxy);
+  if (logger) {
+    http.use(
+      pinoHttp({
+        logger,
+        genReqId: (req, res) => {
+          const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+          res.setHeader('x-request-id', id);
+          return id;
+        },
+        autoLogging: { ignore: (req) => req.url === '/health' },
+      }),
+    );
+  }
+  http.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    next();
+  });
+  http.use(express.json({ limit: '256kb' }));
+  http.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }));
+
+  const doc = new DocumentBuilder()
+    .setTitle('Beacon API')
+    .setDescription('Community messaging and active citizens platform. Errors: {statusCode, error, message}.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'staff')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'resident')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { InjectConfig, type AppConfig } from '../config/app-config';
+import { JobName, JobPayloads, QUEUE_POLICIES } from './jobs';
+
+export interface SendOptions {
+  /** Enqueue inside this transaction: the job exists only if the transaction commits. */
+  manager?: EntityManager;
+  singletonKey?: string;
+  startAfter?: Date | number;
+}
+
+export type JobHandlerFn<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
+
+/** pg-boss on the system-of-record database: a row and its job commit together. */
+@Injectable()
+export class QueueService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueService.name);
+  private readonly boss: PgBoss;
+  private started = false;
+
+  constructor(@InjectConfig() config: AppConfig) {
+    this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
+    this.boss.on('error', (err: Error) => this.logger.error({ err }, 'pg-boss error'));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.boss.start();
+    this.started = true;
+    for (const name of Object.values(JobName)) {
+      const p = QUEUE_POLICIES[name];
+      const options = { name, retryLimit: p.retryLimit, retryDelay: p.retryDelay, retryBackoff: p.retryBackoff, expireInSeconds: p.expireInSeconds };
+      const existing = await this.boss.getQueue(name);
+      if (existing) await this.boss.updateQueue(name, options);
+      else await this.boss.createQueue(name, options);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+  }
+
+  async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
+    const { manager, ...rest } = opts;
+    const db = manager
+      ? { executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }) }
+      : undefined;
+    return this.boss.send(name, payload as object, { ...rest, ...(db ? { db } : {}) });
+  }
+
+  async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
+    const policy = QUEUE_POLICIES[name];
+    for (let i = 0; i < policy.concurrency; i++) {
+      await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+      });
+    }
+    if (policy.cron) await this.boss.schedule(name, policy.cron, {}, { tz: 'Europe/London' });
+  }
+
+  async isHealthy(): Promise<boolean> {
+    if (!this.started) return false;
+    try {
+      await this.boss.getQueue(JobName.Housekeeping);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

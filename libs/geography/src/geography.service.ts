@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { badRequest, CsvParseError, parseCsv } from '@beacon/core';
+import { GeographyRepository, GeographyRow, ImportCounts, WardView } from './geography.repository';
+
+const COLUMNS = ['npu_code', 'npu_name', 'neighbourhood', 'ward_code', 'ward_name', 'population'];
+
+@Injectable()
+export class GeographyService {
+  constructor(private readonly repo: GeographyRepository) {}
+
+  listNpus() {
+    return this.repo.listNpus();
+  }
+  listWards(npuCode?: string): Promise<WardView[]> {
+    return this.repo.listWards(npuCode);
+  }
+  listNeighbourhoods(npuCode?: string) {
+    return this.repo.listNeighbourhoods(npuCode);
+  }
+  findWard(code: string): Promise<WardView | null> {
+    return this.repo.findWard(code);
+  }
+  npuExists(code: string): Promise<boolean> {
+    return this.repo.npuExists(code);
+  }
+
+  /** Validates every line first; one bad line rejects the whole file with its line number. */
+  async importCsv(text: unknown): Promise<ImportCounts> {
+    if (typeof text !== 'string' || !text.trim()) throw badRequest('Send the CSV as a text/csv body');
+    let parsed;
+    try {
+      parsed = parseCsv(text);
+    } catch (e) {
+      if (e instanceof CsvParseError) throw badRequest(`CSV ${e.message}`);
+      throw e;
+    }
+    const missing = COLUMNS.filter((c) => !parsed.header.includes(c));
+    if (missing.length) throw badRequest(`CSV header is missing: ${missing.join(', ')}`);
+    if (!parsed.records.length) throw badRequest('CSV has no data rows');
+    const rows: GeographyRow[] = [];
+    const errors: string[] = [];
+    const seen = new Map<string, number>();
+    for (const { line, values: v } of parsed.records) {
+      const problems: string[] = [];
+      if (!/^[A-Z]{2,8}$/.test(v.npu_code)) problems.push('npu_code must be 2-8 capital letters');
+      if (!v.npu_name || v.npu_name.length > 120) problems.push('npu_name must be 1-120 characters');
+      if (!v.neighbourhood || v.neighbourhood.length > 120) problems.push('neighbourhood must be 1-120 characters');
+      if (!/^[A-Za-z0-9_-]{2,16}$/.test(v.ward_code)) problems.push('ward_code must be 2-16 letters, digits, - or _');
+      if (!v.ward_name || v.ward_name.length > 120) problems.push('ward_name must be 1-120 characters');
+      if (!/^\d{1,9}$/.test(v.population)) problems.push('population must be a whole number');
+      if (seen.has(v.ward_code)) problems.push(`ward_code ${v.ward_code} repeats line ${seen.get(v.ward_code)}`);
+      seen.set(v.ward_code, line);
+      if (problems.length) errors.push(`line ${line}: ${problems.join('; ')}`);
+      else
+        rows.push({
+          npuCode: v.npu_code,
+          npuName: v.npu_name,
+          neighbourhood: v.neighbourhood,
+          wardCode: v.ward_code,
+          wardName: v.ward_name,
+          population: Number(v.population),
+        });
+    }
+    if (errors.length) throw badRequest(`CSV rejected, nothing imported: ${errors.slice(0, 20).join(' | ')}`, errors);
+    return this.repo.importRows(rows);
+  }
+
+  /** The demo data set: the 8 West Midlands NPUs with their wards. */
+  seedWestMidlands(): Promise<ImportCounts> {
+    return this.importCsv(readFileSync(new URL('./seed/west-midlands-wards.csv', import.meta.url), 'utf8'));
+  }
+}

@@ -1,0 +1,6 @@
+import { AUTH_ENTITIES } from '@beacon/auth';
+import { CORE_ENTITIES } from '@beacon/core';
+import { GEOGRAPHY_ENTITIES } from '@beacon/geography';
+
+/** Every entity of every lib: what migrations are generated from and checked against. */
+export const ALL_ENTITIES = [...CORE_ENTITIES, ...GEOGRAPHY_ENTITIES, ...AUTH_ENTITIES];

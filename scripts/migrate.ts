@@ -1,0 +1,65 @@
+// Migration commands: run | revert | generate <Name>. With DATABASE_URL unset they use the
+// embedded PostgreSQL in DATA_DIR, as `npm start` does.
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
+import { createDataSource, migrate, pendingSchemaChanges } from '../migrations/data-source';
+
+async function main() {
+  const [command, name] = process.argv.slice(2);
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.db.url) {
+    embedded = await startEmbeddedPostgres({ dataDir: `${config.db.dataDir}/postgres`, port: config.db.embeddedPort, database: 'beacon', persistent: true });
+  }
+  const url = config.db.url ?? embedded!.url;
+  try {
+    if (command === 'run') {
+      const ran = await migrate(url);
+      console.log(ran.length ? `Applied: ${ran.join(', ')}` : 'No pending migrations');
+    } else if (command === 'revert') {
+      const ds = await createDataSource(url).initialize();
+      await ds.undoLastMigration({ transaction: 'each' });
+      await ds.destroy();
+      console.log('Reverted the last migration');
+    } else if (command === 'generate') {
+      if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) throw new Error('Usage: npm run migration:generate -- PascalCaseName');
+      await migrate(url);
+      const { up, down } = await pendingSchemaChanges(url);
+      if (!up.length) {
+        console.log('Schema matches the entities: nothing to generate');
+        return;
+      }
+      const ts = Date.now();
+      const q = (s: string) => `        await queryRunner.query(\`${s.replace(/`/g, '\\`')}\`);`;
+      const file = `migrations/${ts}-${name}.ts`;
+      writeFileSync(
+        file,
+        `import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${name}${ts} implements MigrationInterface {
+    name = '${name}${ts}';
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+${up.map(q).join('\n')}
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+${down.reverse().map(q).join('\n')}
+    }
+}
+`,
+      );
+      console.log(`Wrote ${file}: review it, then add it to migrations/index.ts`);
+    } else {
+      throw new Error('Usage: migrate run | revert | generate <Name>');
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
