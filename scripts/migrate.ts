@@ -1,7 +1,7 @@
 // Migration commands: run | revert | generate <Name>. With DATABASE_URL unset they use the
 // embedded PostgreSQL in DATA_DIR, as `npm start` does.
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
 import { createDataSource, migrate, pendingSchemaChanges } from '../migrations/data-source';
 
@@ -50,13 +50,31 @@ ${down.reverse().map(q).join('\n')}
 }
 `,
       );
-      console.log(`Wrote ${file}: review it, then add it to migrations/index.ts`);
+      writeIndex();
+      console.log(`Wrote ${file} and listed it in migrations/index.ts: review it before committing`);
     } else {
       throw new Error('Usage: migrate run | revert | generate <Name>');
     }
   } finally {
     await embedded?.stop();
   }
+}
+
+/** migrations/index.ts lists every migration file in timestamp order. */
+function writeIndex() {
+  const files = readdirSync('migrations').filter((f) => /^\d{13}-[A-Za-z0-9]+\.ts$/.test(f)).sort();
+  const classes = files.map((f) => ({ file: f.replace(/\.ts$/, ''), cls: /export class (\w+)/.exec(readFileSync(`migrations/${f}`, 'utf8'))![1] }));
+  writeFileSync(
+    'migrations/index.ts',
+    `${classes.map((c) => `import { ${c.cls} } from './${c.file}';`).join('\n')}
+
+// Migrations in the order they run (written by \`npm run migration:generate\`). Never edit one that has landed.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const ALL_MIGRATIONS: Function[] = [
+${classes.map((c) => `  ${c.cls},`).join('\n')}
+];
+`,
+  );
 }
 
 main().catch((err) => {

@@ -19,6 +19,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private readonly boss: PgBoss;
   private started = false;
+  private working = false;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -41,6 +42,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    // pg-boss finishes removing stopped workers on a 1 s timer after stop() resolves.
+    if (this.working) await new Promise((r) => setTimeout(r, 1100));
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
@@ -53,6 +56,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
+    this.working = true;
     for (let i = 0; i < policy.concurrency; i++) {
       await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });

@@ -8,10 +8,11 @@ import { RateLimitRepository } from './rate-limit.repository';
 export interface RateLimitRule {
   /** Bucket name, e.g. "signup". */
   name: string;
-  limit: number;
   windowSeconds: number;
-  /** Also count per value of these body fields (e.g. the address being signed up). */
-  bodyKeys?: string[];
+  /** Requests per window from one client IP. */
+  perIp: number;
+  /** Requests per window naming one value of these body fields (e.g. the address being signed up). */
+  perValue?: { bodyKeys: string[]; limit: number };
 }
 
 const RATE_LIMIT = 'beacon:rate-limit';
@@ -31,13 +32,13 @@ export class RateLimitGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT, [context.getHandler(), context.getClass()]);
     if (!rule || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<BeaconRequest>();
-    const keys = [`${rule.name}:ip:${req.ip ?? 'unknown'}`];
+    const limits = new Map([[`${rule.name}:ip:${req.ip ?? 'unknown'}`, rule.perIp]]);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    for (const k of rule.bodyKeys ?? []) {
-      if (typeof body[k] === 'string' && body[k]) keys.push(`${rule.name}:${k}:${digest(body[k] as string)}`);
+    for (const k of rule.perValue?.bodyKeys ?? []) {
+      if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit);
     }
-    const hits = await this.buckets.hit(keys, rule.windowSeconds);
-    if (hits > rule.limit) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');
+    const hits = await this.buckets.hit([...limits.keys()], rule.windowSeconds);
+    if ([...hits].some(([key, n]) => n > limits.get(key)!)) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');
     return true;
   }
 }

@@ -6,16 +6,16 @@ import { DataSource } from 'typeorm';
 export class RateLimitRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Counts one hit on each key in the current window and returns the highest count. */
-  async hit(keys: string[], windowSeconds: number): Promise<number> {
-    const rows: { hits: number }[] = await this.db.query(
+  /** Counts one hit on each key in the current window and returns each key's count. */
+  async hit(keys: string[], windowSeconds: number): Promise<Map<string, number>> {
+    const rows: { key: string; hits: number }[] = await this.db.query(
       `INSERT INTO rate_limit_bucket (key, window_start, hits)
        SELECT k, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1 FROM unnest($1::text[]) AS k
        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + 1
-       RETURNING hits`,
+       RETURNING key, hits`,
       [keys, windowSeconds],
     );
-    return Math.max(0, ...rows.map((r) => r.hits));
+    return new Map(rows.map((r) => [r.key, r.hits]));
   }
 
   async purgeBefore(cutoff: Date): Promise<void> {

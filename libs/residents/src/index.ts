@@ -1,0 +1,2 @@
+export * from './resident.entities';
+export * from './residents.module';

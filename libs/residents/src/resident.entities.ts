@@ -1,0 +1,122 @@
+import { WardEntity } from '@beacon/geography';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+
+export const RESIDENT_STATUSES = ['pending', 'active', 'unsubscribed', 'erased'] as const;
+export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
+export const CHANNELS = ['email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const SIGNUP_SOURCES = ['door_knock', 'street', 'social_media', 'event', 'online', 'other'] as const;
+export const TOPICS = [
+  'crime_alerts',
+  'anti_social_behaviour',
+  'appeals',
+  'events',
+  'meetings',
+  'crime_prevention',
+  'road_safety',
+  'fraud_scams',
+] as const;
+export const INTEREST_GROUPS = ['cctv_owner', 'dog_walker', 'business_owner', 'horse_rider', 'farmer', 'student', 'parent'] as const;
+export const PRIORITIES = ['information', 'standard', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** A subscriber. Personal columns are nulled on erasure; the row stays for aggregates. */
+@Entity('resident')
+@Index('uq_resident_email', ['email'], { unique: true, where: 'email IS NOT NULL' })
+@Index('uq_resident_phone', ['phoneE164'], { unique: true, where: 'phone_e164 IS NOT NULL' })
+@Index('idx_resident_active_ward', ['wardCode'], { where: "status = 'active'" })
+@Index('idx_resident_ward_activated', ['wardCode', 'activatedAt'])
+@Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })
+export class ResidentEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 254, nullable: true }) email: string | null;
+  @Column({ type: 'varchar', length: 16, nullable: true }) phoneE164: string | null;
+  @Column({ type: 'varchar', length: 80, nullable: true }) firstName: string | null;
+  @Column({ type: 'varchar', length: 80, nullable: true }) lastName: string | null;
+  @Column({ type: 'varchar', length: 10, nullable: true }) postcode: string | null;
+  @Column({ type: 'varchar', length: 16 }) wardCode: string;
+  @ManyToOne(() => WardEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'ward_code', referencedColumnName: 'code' })
+  ward?: Relation<WardEntity>;
+  @Column({ type: 'varchar', length: 16, default: 'pending' }) status: ResidentStatus;
+  @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) phoneVerifiedAt: Date | null;
+  /** First verification: the sign-up date used by reports. */
+  @Column({ type: 'timestamptz', nullable: true }) activatedAt: Date | null;
+  /** When the resident unsubscribed from everything or was erased: "leavers" in reports. */
+  @Column({ type: 'timestamptz', nullable: true }) leftAt: Date | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) source: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) campaignCode: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) ageBand: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) ethnicity: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) language: string | null;
+  /** SMS quiet hours, local (Europe/London) time; non-urgent SMS wait until the end. */
+  @Column({ type: 'time', nullable: true }) quietStart: string | null;
+  @Column({ type: 'time', nullable: true }) quietEnd: string | null;
+  @Column({ type: 'timestamptz' }) consentAt: Date;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) erasedAt: Date | null;
+}
+
+/** A channel the resident chose; messages go only to enabled, verified, unsuspended channels. */
+@Entity('resident_channel')
+@Index('idx_resident_channel_enabled', ['channel', 'residentId'], { where: 'enabled AND suspended_at IS NULL' })
+export class ResidentChannelEntity {
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) channel: Channel;
+  @Column({ type: 'boolean', default: true }) enabled: boolean;
+  /** Lowest priority the resident wants on this channel. */
+  @Column({ type: 'varchar', length: 12, default: 'information' }) minPriority: Priority;
+  /** Set by a hard bounce or an SMS STOP: nobody is sent to a dead address twice. */
+  @Column({ type: 'timestamptz', nullable: true }) suspendedAt: Date | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) suspendedReason: string | null;
+}
+
+@Entity('resident_topic')
+@Index('idx_resident_topic_topic', ['topic', 'residentId'])
+export class ResidentTopicEntity {
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) topic: string;
+}
+
+@Entity('resident_interest')
+@Index('idx_resident_interest_group', ['interestGroup', 'residentId'])
+export class ResidentInterestEntity {
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) interestGroup: string;
+}
+
+/** A pending SMS verification code (hashed), 5 attempts, short expiry. */
+@Entity('resident_sms_code')
+export class ResidentSmsCodeEntity {
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @Column({ type: 'text' }) codeHash: string;
+  @Column({ type: 'timestamptz' }) expiresAt: Date;
+  @Column({ type: 'smallint', default: 0 }) attempts: number;
+}
+
+export const RESIDENT_ENTITIES = [ResidentEntity, ResidentChannelEntity, ResidentTopicEntity, ResidentInterestEntity, ResidentSmsCodeEntity];
