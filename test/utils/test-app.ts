@@ -28,7 +28,7 @@ async function ensureTemplate(admin: pg.Client): Promise<void> {
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}_building`);
     const url = serverUrl(`${TEMPLATE_DB}_building`);
     await migrate(url);
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss' });
+    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', schedule: false, supervise: false });
     await boss.start();
     await boss.stop({ graceful: false, wait: true });
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [`${TEMPLATE_DB}_building`]);

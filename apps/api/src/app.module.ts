@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
@@ -8,6 +9,6 @@ import { ResidentsModule } from '@beacon/residents';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, JobRunnerModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, JobRunnerModule] };
   }
 }

@@ -4,10 +4,28 @@
  */
 export enum JobName {
   Housekeeping = 'housekeeping',
+  NotifyEmail = 'notify-email',
+  NotifySms = 'notify-sms',
+}
+
+export interface EmailJob {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SmsJob {
+  to: string;
+  body: string;
+  statusCallback?: string;
 }
 
 export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
+  [JobName.NotifyEmail]: EmailJob;
+  [JobName.NotifySms]: SmsJob;
 }
 
 export interface QueuePolicy {
@@ -22,4 +40,7 @@ export interface QueuePolicy {
 
 export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.Housekeeping]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '*/10 * * * *' },
+  // One-off messages: ~10 retries with exponential backoff from 2 s (about 30 min in all).
+  [JobName.NotifyEmail]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
+  [JobName.NotifySms]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
 };

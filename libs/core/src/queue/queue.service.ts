@@ -42,8 +42,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
-    // pg-boss finishes removing stopped workers on a 1 s timer after stop() resolves.
-    if (this.working) await new Promise((r) => setTimeout(r, 1100));
+    // pg-boss removes stopped workers on 1 s timers after stop() resolves (each loop first
+    // finishes its 0.5 s poll); wait them out so nothing of ours runs after shutdown.
+    if (this.working) await new Promise((r) => setTimeout(r, 1600));
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {

@@ -1,0 +1,40 @@
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SmsMessage {
+  to: string;
+  body: string;
+  /** Twilio calls this URL with delivery status updates. */
+  statusCallback?: string;
+}
+
+export interface SendResult {
+  /** Message-ID for e-mail, message SID for SMS. */
+  providerId: string;
+}
+
+export type ProviderErrorKind = 'transient' | 'rate_limited' | 'permanent';
+
+/**
+ * A provider failure, classified once at the edge: transient and rate-limited sends are
+ * retried with backoff; permanent ones are recorded and never retried.
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    /** Provider's own code: SMTP reply code or Twilio error code. */
+    readonly providerCode?: string,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+  get permanent(): boolean {
+    return this.kind === 'permanent';
+  }
+}

@@ -1,0 +1,64 @@
+import { createTransport, type Transporter } from 'nodemailer';
+import { ProviderError, type EmailMessage, type SendResult } from '../channel.types';
+import { EmailTransport } from './email.transport';
+
+interface SmtpError extends Error {
+  code?: string;
+  responseCode?: number;
+  permanent?: boolean;
+}
+
+/** Classifies SMTP failures: 5xx (but 503) is permanent, 4xx and network errors transient, 421/450/451/452 + rate text → rate limited. */
+export function classifySmtpError(err: SmtpError): ProviderError {
+  const code = err.responseCode;
+  if (code && code >= 500 && code !== 503) return new ProviderError('permanent', err.message, String(code));
+  if (code === 421 || (code && code >= 400 && /rate|too many|throttl/i.test(err.message))) {
+    return new ProviderError('rate_limited', err.message, String(code));
+  }
+  return new ProviderError('transient', err.message, code ? String(code) : err.code);
+}
+
+/** Pooled SMTP through nodemailer. */
+export class SmtpEmailTransport extends EmailTransport {
+  readonly name = 'smtp';
+  private readonly transporter: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+    opts: { maxConnections?: number; maxMessages?: number } = {},
+  ) {
+    super();
+    this.transporter = createTransport({
+      url,
+      pool: true,
+      maxConnections: opts.maxConnections ?? 5,
+      maxMessages: opts.maxMessages ?? 500,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as Parameters<typeof createTransport>[0]);
+  }
+
+  async send(message: EmailMessage): Promise<SendResult> {
+    try {
+      const info = await this.transporter.sendMail({
+        from: this.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: message.headers,
+      });
+      if (info.rejected?.length) throw Object.assign(new Error(`Recipient rejected: ${info.response}`), { responseCode: 550 });
+      return { providerId: info.messageId };
+    } catch (err) {
+      if (err instanceof ProviderError) throw err;
+      throw classifySmtpError(err as SmtpError);
+    }
+  }
+
+  override async close(): Promise<void> {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { JobHandler, JobName, QueueService } from '@beacon/core';
+import { ProviderError, type EmailMessage, type SmsMessage } from './channel.types';
+import { EmailTransport } from './email/email.transport';
+import { SmsTransport } from './sms/sms.transport';
+
+/**
+ * One-off messages to one person (verification codes, magic links, staff responses, ACF
+ * decisions). Enqueued in the caller's transaction; sent by the worker with retries.
+ */
+@Injectable()
+export class NotificationService {
+  private readonly logger = new Logger(NotificationService.name);
+
+  constructor(
+    private readonly queue: QueueService,
+    private readonly email: EmailTransport,
+    private readonly sms: SmsTransport,
+  ) {}
+
+  async enqueueEmail(message: EmailMessage, opts: { manager?: EntityManager } = {}): Promise<void> {
+    await this.queue.send(JobName.NotifyEmail, message, opts);
+  }
+
+  async enqueueSms(message: SmsMessage, opts: { manager?: EntityManager } = {}): Promise<void> {
+    await this.queue.send(JobName.NotifySms, message, opts);
+  }
+
+  @JobHandler(JobName.NotifyEmail)
+  async sendEmail(message: EmailMessage): Promise<void> {
+    await this.deliver(() => this.email.send(message), 'email');
+  }
+
+  @JobHandler(JobName.NotifySms)
+  async sendSms(message: SmsMessage): Promise<void> {
+    await this.deliver(() => this.sms.send(message), 'sms');
+  }
+
+  // Transient errors throw (pg-boss retries with backoff); permanent ones are logged and dropped.
+  private async deliver(send: () => Promise<unknown>, channel: string): Promise<void> {
+    try {
+      await send();
+    } catch (err) {
+      if (err instanceof ProviderError && err.permanent) {
+        this.logger.warn({ channel, providerCode: err.providerCode, err: err.message }, 'Notification failed permanently; not retried');
+        return;
+      }
+      throw err;
+    }
+  }
+}

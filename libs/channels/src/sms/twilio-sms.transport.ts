@@ -1,0 +1,77 @@
+import twilio from 'twilio';
+import { ProviderError, type SendResult, type SmsMessage } from '../channel.types';
+import { SmsTransport } from './sms.transport';
+
+type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
+
+/** Sends the real client's requests to another base URL (a local stub in tests and benchmarks). */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  private readonly base: URL;
+  constructor(baseUrl: string) {
+    super({ keepAlive: true });
+    this.base = new URL(baseUrl);
+  }
+  override request<TData>(opts: RequestOptions & { data?: TData }) {
+    const u = new URL(opts.uri);
+    u.protocol = this.base.protocol;
+    u.host = this.base.host;
+    return super.request({ ...opts, uri: u.toString() });
+  }
+}
+
+// Twilio error codes that no retry can fix (bad number, unsubscribed, not SMS-capable, blocked…).
+const PERMANENT_TWILIO_CODES = new Set([21211, 21212, 21214, 21217, 21219, 21401, 21407, 21408, 21421, 21606, 21608, 21610, 21612, 21614, 21635, 30003, 30004, 30005, 30006, 30007, 30008]);
+
+export function classifyTwilioError(err: unknown): ProviderError {
+  if (err instanceof twilio.RestException) {
+    const code = err.code ? String(err.code) : String(err.status);
+    if (err.status === 429 || err.code === 20429) return new ProviderError('rate_limited', err.message, code);
+    if (err.code && PERMANENT_TWILIO_CODES.has(err.code)) return new ProviderError('permanent', err.message, code);
+    if (err.status >= 500) return new ProviderError('transient', err.message, code);
+    if (err.status === 401 || err.status === 403) return new ProviderError('transient', `Twilio credentials rejected: ${err.message}`, code);
+    return new ProviderError('permanent', err.message, code);
+  }
+  const e = err as { code?: string; message?: string };
+  return new ProviderError('transient', e?.message ?? 'Twilio request failed', e?.code);
+}
+
+export interface TwilioOptions {
+  accountSid: string;
+  authToken: string;
+  from?: string;
+  messagingServiceSid?: string;
+  apiBaseUrl?: string;
+}
+
+/** The official twilio client; failures are classified for retry or record. */
+export class TwilioSmsTransport extends SmsTransport {
+  readonly name = 'twilio';
+  private readonly client: ReturnType<typeof twilio>;
+
+  constructor(private readonly opts: TwilioOptions) {
+    super();
+    this.client = twilio(opts.accountSid, opts.authToken, opts.apiBaseUrl ? { httpClient: new BaseUrlRequestClient(opts.apiBaseUrl) } : { autoRetry: false });
+  }
+
+  async send(message: SmsMessage): Promise<SendResult> {
+    try {
+      const sent = await this.client.messages.create({
+        to: message.to,
+        body: message.body,
+        ...(this.opts.messagingServiceSid ? { messagingServiceSid: this.opts.messagingServiceSid } : { from: this.opts.from! }),
+        ...(message.statusCallback ? { statusCallback: message.statusCallback } : {}),
+      });
+      if (sent.errorCode) throw new ProviderError('permanent', sent.errorMessage ?? 'Twilio rejected the message', String(sent.errorCode));
+      return { providerId: sent.sid };
+    } catch (err) {
+      if (err instanceof ProviderError) throw err;
+      throw classifyTwilioError(err);
+    }
+  }
+}
+
+/** Checks an X-Twilio-Signature against the public URL Twilio called and the posted form fields. */
+export function isValidTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, unknown>): boolean {
+  if (!signature) return false;
+  return twilio.validateRequest(authToken, signature, url, params as Record<string, string>);
+}
