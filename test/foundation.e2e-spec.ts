@@ -124,7 +124,7 @@ describe('foundation', () => {
 
     it('a role scoped to an NPU must name an existing NPU', async () => {
       const admin = await loginAs(t, 'admin');
-      const base = { email: 'x@force.example', name: 'X', password: 'a-long-password', role: 'eco' };
+      const base = { email: 'x@force.example', name: 'X', password: 'a-long-password', role: 'officer' };
       await t.http().post('/api/v1/staff').set(...admin.auth).send(base).expect(400);
       await t.http().post('/api/v1/staff').set(...admin.auth).send({ ...base, npuCode: 'ZZ' }).expect(400);
     });

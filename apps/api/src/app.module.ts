@@ -3,6 +3,7 @@ import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
+import { MessagingModule } from '@beacon/messaging';
 import { ResidentsModule } from '@beacon/residents';
 import { BootstrapService } from './seed/bootstrap.service';
 
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }

@@ -18,3 +18,5 @@ export * from './queue/jobs';
 export * from './queue/queue.service';
 export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
+export * from './database/rows';
+export * from './http/params';

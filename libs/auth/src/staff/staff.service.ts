@@ -7,8 +7,9 @@ import type { StaffEntity } from './staff.entity';
 import { StaffRepository } from './staff.repository';
 import type { StaffView } from './staff.dto';
 
-// Roles that act for one NPU must name it; admins and analysts may be force-wide.
-const NPU_REQUIRED: StaffRole[] = ['eco', 'officer', 'npu_lead', 'cadet_leader'];
+// Roles that act for one NPU must name it. Admins, analysts and ECOs may be force-wide
+// (a force-level ECO composes force-wide messages, which an admin approves).
+const NPU_REQUIRED: StaffRole[] = ['officer', 'npu_lead', 'cadet_leader'];
 
 export const toStaffView = (s: StaffEntity): StaffView => ({ id: s.id, email: s.email, name: s.name, role: s.role, npuCode: s.npuCode });
 

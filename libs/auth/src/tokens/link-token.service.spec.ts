@@ -32,4 +32,14 @@ describe('LinkTokenService', () => {
     expect(codeOf(() => links.verify('rate', t, Date.now() + 61_000))).toBe('GONE');
     expect(codeOf(() => links.verify('rate', 'garbage'))).toBe('VALIDATION');
   });
+
+  it('compact tokens bind purpose, id and expiry', () => {
+    const t = links.signCompact('rate', '12345', 60);
+    expect(t.length).toBeLessThan(40);
+    expect(links.verifyCompact('rate', t)).toBe('12345');
+    expect(codeOf(() => links.verifyCompact('unsubscribe', t))).toBe('VALIDATION');
+    expect(codeOf(() => links.verifyCompact('rate', t.replace(/^12345/, '12346')))).toBe('VALIDATION');
+    expect(codeOf(() => links.verifyCompact('rate', t, Date.now() + 61_000))).toBe('GONE');
+    expect(codeOf(() => new LinkTokenService(other).verifyCompact('rate', t))).toBe('VALIDATION');
+  });
 });

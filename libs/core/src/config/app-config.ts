@@ -45,6 +45,17 @@ export const ENV_DOCS: Record<string, string> = {
   TWILIO_FROM: 'Sender number or alphanumeric id for SMS.',
   TWILIO_MESSAGING_SERVICE_SID: 'Messaging service SID (used instead of TWILIO_FROM when set).',
   TWILIO_API_BASE_URL: 'Override of https://api.twilio.com, for a local stub in tests and benchmarks.',
+  OFFICER_MESSAGES_NEED_APPROVAL: 'Messages by officers wait for their NPU lead (or an admin) to approve (default false).',
+  SEND_BATCH_SIZE: 'Deliveries a send job claims at a time (default 500).',
+  EMAIL_CONCURRENCY: 'E-mails in flight per worker process (default 20).',
+  SMS_CONCURRENCY: 'SMS requests in flight per worker process (default 20).',
+  EMAIL_RATE_PER_SECOND: 'Cap on e-mails per second per worker process (default 0 = no cap).',
+  SMS_RATE_PER_SECOND: 'Cap on SMS per second per worker process (default 0 = no cap).',
+  DELIVERY_MAX_ATTEMPTS: 'Attempts per delivery before a transient failure becomes final (default 6).',
+  DELIVERY_RETRY_BASE_SECONDS: 'First retry delay of a transient delivery failure; doubles each attempt (default 10).',
+  STALE_SENDING_SECONDS: 'A delivery claimed this long ago by a worker that died is re-queued (default 120).',
+  MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
+  RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
 };
 
 export class EnvVars {
@@ -70,6 +81,17 @@ export class EnvVars {
   @IsOptional() @IsString() TWILIO_FROM?: string;
   @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
+  @IsOptional() @Transform(toBool) @IsBoolean() OFFICER_MESSAGES_NEED_APPROVAL?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) SEND_BATCH_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) EMAIL_CONCURRENCY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) SMS_CONCURRENCY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) EMAIL_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) SMS_RATE_PER_SECOND?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) DELIVERY_MAX_ATTEMPTS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) DELIVERY_RETRY_BASE_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) STALE_SENDING_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
 }
 
 export interface AppConfig {
@@ -92,6 +114,19 @@ export interface AppConfig {
     from?: string;
     messagingServiceSid?: string;
     apiBaseUrl?: string;
+  };
+  messaging: {
+    officerMessagesNeedApproval: boolean;
+    batchSize: number;
+    emailConcurrency: number;
+    smsConcurrency: number;
+    emailRatePerSecond: number;
+    smsRatePerSecond: number;
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    staleSendingSeconds: number;
+    pauseAfterErrors: number;
+    ratingLinkTtlDays: number;
   };
 }
 
@@ -140,6 +175,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       from: vars.TWILIO_FROM,
       messagingServiceSid: vars.TWILIO_MESSAGING_SERVICE_SID,
       apiBaseUrl: vars.TWILIO_API_BASE_URL,
+    },
+    messaging: {
+      officerMessagesNeedApproval: vars.OFFICER_MESSAGES_NEED_APPROVAL ?? false,
+      batchSize: vars.SEND_BATCH_SIZE ?? 500,
+      emailConcurrency: vars.EMAIL_CONCURRENCY ?? 20,
+      smsConcurrency: vars.SMS_CONCURRENCY ?? 20,
+      emailRatePerSecond: vars.EMAIL_RATE_PER_SECOND ?? 0,
+      smsRatePerSecond: vars.SMS_RATE_PER_SECOND ?? 0,
+      maxAttempts: vars.DELIVERY_MAX_ATTEMPTS ?? 6,
+      retryBaseSeconds: vars.DELIVERY_RETRY_BASE_SECONDS ?? 10,
+      staleSendingSeconds: vars.STALE_SENDING_SECONDS ?? 120,
+      pauseAfterErrors: vars.MESSAGE_PAUSE_AFTER_ERRORS ?? 100,
+      ratingLinkTtlDays: vars.RATING_LINK_TTL_DAYS ?? 90,
     },
   };
 }

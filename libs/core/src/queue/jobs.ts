@@ -6,6 +6,14 @@ export enum JobName {
   Housekeeping = 'housekeeping',
   NotifyEmail = 'notify-email',
   NotifySms = 'notify-sms',
+  FanOut = 'fan-out',
+  SendEmail = 'send-email',
+  SendSms = 'send-sms',
+  DeliverySweep = 'delivery-sweep',
+}
+
+export interface MessageJob {
+  messageId: string;
 }
 
 export interface EmailJob {
@@ -26,6 +34,11 @@ export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
   [JobName.NotifyEmail]: EmailJob;
   [JobName.NotifySms]: SmsJob;
+  [JobName.FanOut]: MessageJob;
+  /** Send jobs carry no recipients: the delivery table is the work list. */
+  [JobName.SendEmail]: MessageJob;
+  [JobName.SendSms]: MessageJob;
+  [JobName.DeliverySweep]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -36,6 +49,8 @@ export interface QueuePolicy {
   /** pg-boss `work` instances per process for this queue. */
   concurrency: number;
   cron?: string;
+  /** pg-boss queue policy; 'short' keeps at most one waiting job per singletonKey. */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
 }
 
 export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
@@ -43,4 +58,9 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   // One-off messages: ~10 retries with exponential backoff from 2 s (about 30 min in all).
   [JobName.NotifyEmail]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
   [JobName.NotifySms]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
+  [JobName.FanOut]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, concurrency: 1 },
+  // A send job works for at most ~60 s, then enqueues its continuation.
+  [JobName.SendEmail]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
+  [JobName.SendSms]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
+  [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
 };

@@ -31,7 +31,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.started = true;
     for (const name of Object.values(JobName)) {
       const p = QUEUE_POLICIES[name];
-      const options = { name, retryLimit: p.retryLimit, retryDelay: p.retryDelay, retryBackoff: p.retryBackoff, expireInSeconds: p.expireInSeconds };
+      const options = { name, policy: p.policy ?? 'standard', retryLimit: p.retryLimit, retryDelay: p.retryDelay, retryBackoff: p.retryBackoff, expireInSeconds: p.expireInSeconds };
       const existing = await this.boss.getQueue(name);
       if (existing) await this.boss.updateQueue(name, options);
       else await this.boss.createQueue(name, options);

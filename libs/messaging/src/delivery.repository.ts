@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf } from '@beacon/core';
+import type { DeliveryStatus } from './message.entities';
+
+export const PRIORITY_RANK: Record<string, number> = { information: 1, standard: 2, urgent: 3 };
+
+/** An audience resolved to concrete filters; null = no restriction on that dimension. */
+export interface ResolvedAudience {
+  wardCodes: string[] | null;
+  topics: string[] | null;
+  interestGroups: string[] | null;
+  schemeIds: string[] | null;
+  channels: string[];
+  priority: string;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  residentId: string;
+  channel: string;
+  attempts: number;
+  email: string | null;
+  phone: string | null;
+  eligible: boolean;
+}
+
+export interface DeliveryOutcome {
+  id: string;
+  status: DeliveryStatus | 'queued';
+  providerId?: string | null;
+  error?: string | null;
+  notBefore?: Date | null;
+}
+
+// The audience as SQL over resident r ⨝ resident_channel rc. Parameters: $1 channels, $2 priority
+// rank, $3 wards, $4 topics, $5 interests, $6 schemes (each null = no restriction).
+const AUDIENCE_FROM = `
+  FROM resident r
+  JOIN resident_channel rc ON rc.resident_id = r.id
+ WHERE r.status = 'active'
+   AND rc.enabled AND rc.suspended_at IS NULL
+   AND rc.channel = ANY($1::varchar[])
+   AND array_position(ARRAY['information','standard','urgent']::varchar[], rc.min_priority::varchar) <= $2
+   AND CASE rc.channel
+         WHEN 'email' THEN r.email IS NOT NULL AND r.email_verified_at IS NOT NULL
+         WHEN 'sms' THEN r.phone_e164 IS NOT NULL AND r.phone_verified_at IS NOT NULL
+         ELSE false END
+   AND ($3::varchar[] IS NULL OR r.ward_code = ANY($3::varchar[]))
+   AND ($4::varchar[] IS NULL OR EXISTS (SELECT 1 FROM resident_topic t WHERE t.resident_id = r.id AND t.topic = ANY($4::varchar[])))
+   AND ($5::varchar[] IS NULL OR EXISTS (SELECT 1 FROM resident_interest i WHERE i.resident_id = r.id AND i.interest_group = ANY($5::varchar[])))
+   AND ($6::uuid[] IS NULL OR EXISTS (SELECT 1 FROM scheme_member sm WHERE sm.resident_id = r.id AND sm.scheme_id = ANY($6::uuid[])))`;
+
+// Until the schemes lib adds scheme_member, audiences without schemes must not reference it.
+const AUDIENCE_FROM_NO_SCHEMES = AUDIENCE_FROM.replace(/\n\s+AND \(\$6::uuid\[\] IS NULL OR EXISTS \(SELECT 1 FROM scheme_member[^\n]+/, '\n   AND $6::uuid[] IS NULL');
+
+function audienceParams(a: ResolvedAudience): unknown[] {
+  return [a.channels, PRIORITY_RANK[a.priority] ?? 2, a.wardCodes, a.topics, a.interestGroups, a.schemeIds];
+}
+
+function audienceSql(a: ResolvedAudience): string {
+  return a.schemeIds ? AUDIENCE_FROM : AUDIENCE_FROM_NO_SCHEMES;
+}
+
+// SMS to a resident inside their quiet hours (Europe/London) waits until the hours end, unless urgent.
+const QUIET_HOURS_NOT_BEFORE = `
+  CASE WHEN rc.channel = 'sms' AND $2 < 3 AND r.quiet_start IS NOT NULL AND r.quiet_end IS NOT NULL AND r.quiet_start <> r.quiet_end
+        AND CASE WHEN r.quiet_start < r.quiet_end
+                 THEN clock.t >= r.quiet_start AND clock.t < r.quiet_end
+                 ELSE clock.t >= r.quiet_start OR clock.t < r.quiet_end END
+       THEN ((clock.d + r.quiet_end + CASE WHEN r.quiet_end <= clock.t THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE 'Europe/London')
+       ELSE NULL END`;
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async countAudience(a: ResolvedAudience): Promise<{ total: number; email: number; sms: number }> {
+    const [row] = await this.db.query(
+      `SELECT count(DISTINCT r.id)::int AS total,
+              count(*) FILTER (WHERE rc.channel = 'email')::int AS email,
+              count(*) FILTER (WHERE rc.channel = 'sms')::int AS sms
+       ${audienceSql(a)}`,
+      audienceParams(a),
+    );
+    return row;
+  }
+
+  /**
+   * The fan-out: one INSERT … SELECT over the audience. Overlapping targets are one row per
+   * resident and channel; re-running inserts nothing new. Returns rows inserted per channel.
+   */
+  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, manager: EntityManager = this.db.manager): Promise<Record<string, number>> {
+    const rows: { channel: string; n: number }[] = await manager.query(
+      `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
+       ins AS (
+         INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
+         SELECT $7::uuid, r.id, rc.channel, 'queued', ${QUIET_HOURS_NOT_BEFORE}
+         ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
+         ON CONFLICT ON CONSTRAINT uq_delivery_message_resident_channel DO NOTHING
+         RETURNING channel)
+       SELECT channel, count(*)::int AS n FROM ins GROUP BY channel`,
+      [...audienceParams(a), messageId, now],
+    );
+    return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
+  }
+
+  async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
+    const [row] = await manager.query('SELECT count(DISTINCT resident_id)::int AS n FROM delivery WHERE message_id = $1', [messageId]);
+    return row.n;
+  }
+
+  /**
+   * Claims due queued deliveries (FOR UPDATE SKIP LOCKED: workers never share a row) and
+   * returns them with the address and whether the resident may still be sent to.
+   */
+  async claim(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
+    const result = await this.db.query(
+      `WITH picked AS (
+         SELECT id FROM delivery
+          WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())
+          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
+         FROM picked, resident r
+        WHERE d.id = picked.id AND r.id = d.resident_id
+       RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
+                 r.email, r.phone_e164 AS phone,
+                 (r.status = 'active' AND EXISTS (
+                    SELECT 1 FROM resident_channel rc
+                     WHERE rc.resident_id = r.id AND rc.channel = d.channel AND rc.enabled AND rc.suspended_at IS NULL)
+                  AND CASE d.channel WHEN 'email' THEN r.email_verified_at IS NOT NULL ELSE r.phone_verified_at IS NOT NULL END) AS eligible`,
+      [messageId, channel, limit],
+    );
+    return rowsOf<ClaimedDelivery>(result);
+  }
+
+  /** Records outcomes of claimed rows (only rows still claimed: a sweeper may have re-queued them). */
+  async record(outcomes: DeliveryOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    await this.db.query(
+      `UPDATE delivery d
+          SET status = v.status, provider_id = COALESCE(v.provider_id, d.provider_id), last_error = v.err,
+              sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
+              not_before = v.not_before, claimed_at = NULL, updated_at = now()
+         FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[]) AS v(id, status, provider_id, err, not_before)
+        WHERE d.id = v.id AND d.status = 'sending'`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.providerId ?? null),
+        outcomes.map((o) => (o.error ? o.error.slice(0, 500) : null)),
+        outcomes.map((o) => o.notBefore ?? null),
+      ],
+    );
+  }
+
+  /** Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit, shutdown). */
+  async release(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.db.query(
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+        WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+      [ids],
+    );
+  }
+
+  /** Rows claimed by a worker that died: back to the queue. Returns the messages affected. */
+  async requeueStale(olderThanSeconds: number): Promise<string[]> {
+    const rows = rowsOf<{ message_id: string }>(
+      await this.db.query(
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, updated_at = now()
+        WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1)
+       RETURNING message_id`,
+      [olderThanSeconds],
+      ),
+    );
+    return [...new Set(rows.map((r) => r.message_id))];
+  }
+
+  /** (message, channel) pairs of sending messages that have due queued deliveries. */
+  async findDueWork(): Promise<{ messageId: string; channel: string }[]> {
+    return this.db.query(
+      `SELECT m.id AS "messageId", c.channel
+         FROM message m CROSS JOIN LATERAL unnest(m.channels) AS c(channel)
+        WHERE m.status = 'sending'
+          AND EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id AND d.channel = c.channel AND d.status = 'queued'
+                         AND (d.not_before IS NULL OR d.not_before <= now()))`,
+    );
+  }
+
+  async hasUnfinished(messageId: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM delivery WHERE message_id = $1 AND status IN ('queued', 'sending') LIMIT 1`, [messageId]);
+    return rows.length > 0;
+  }
+
+  async cancelQueued(messageId: string, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(`UPDATE delivery SET status = 'cancelled', updated_at = now() WHERE message_id = $1 AND status = 'queued'`, [messageId]);
+  }
+
+  async progress(messageId: string): Promise<Record<string, Record<string, number>>> {
+    const rows: { channel: string; status: string; n: number }[] = await this.db.query(
+      'SELECT channel, status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY channel, status',
+      [messageId],
+    );
+    const out: Record<string, Record<string, number>> = {};
+    for (const r of rows) (out[r.channel] ??= {})[r.status] = r.n;
+    return out;
+  }
+
+  /** Twilio status callback: moves an SMS to delivered / failed. Returns the resident for suspensions. */
+  async updateByProviderId(providerId: string, status: 'delivered' | 'failed', error: string | null): Promise<{ residentId: string } | null> {
+    const rows = rowsOf<{ residentId: string }>(
+      await this.db.query(
+      `UPDATE delivery SET status = $2, last_error = COALESCE($3, last_error), updated_at = now()
+        WHERE provider_id = $1 AND channel = 'sms' AND status IN ('sent', 'delivered')
+       RETURNING resident_id AS "residentId"`,
+      [providerId, status, error],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Adds to (or resets) the run of consecutive provider errors; returns the run length. */
+  async trackErrors(messageId: string, channel: string, errors: number, successes: number): Promise<number> {
+    const [row] = await this.db.query(
+      `INSERT INTO message_channel_health (message_id, channel, consecutive_errors) VALUES ($1, $2, $3)
+       ON CONFLICT (message_id, channel) DO UPDATE
+         SET consecutive_errors = CASE WHEN $4 > 0 THEN $3 ELSE message_channel_health.consecutive_errors + $3 END
+       RETURNING consecutive_errors AS n`,
+      [messageId, channel, errors, successes],
+    );
+    return row.n;
+  }
+
+  /** A hard bounce or an SMS STOP: stop using that address for everyone's messages. */
+  async suspendChannel(residentId: string, channel: string, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE resident_channel SET suspended_at = now(), suspended_reason = $3 WHERE resident_id = $1 AND channel = $2 AND suspended_at IS NULL`,
+      [residentId, channel, reason.slice(0, 200)],
+    );
+  }
+}

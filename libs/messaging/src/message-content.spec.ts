@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderEmail, renderSms, smsSegments, textToHtml } from './message-content';
+
+describe('message content', () => {
+  it('escapes HTML and links only http(s) URLs', () => {
+    expect(textToHtml('<b>Hi</b> & see https://west-midlands.police.uk/news.\n\nNext para javascript:alert(1)')).toBe(
+      '<p>&lt;b&gt;Hi&lt;/b&gt; &amp; see <a href="https://west-midlands.police.uk/news">https://west-midlands.police.uk/news</a>.</p>\n<p>Next para javascript:alert(1)</p>',
+    );
+  });
+
+  it('never lets a title or body inject markup into the e-mail', () => {
+    const mail = renderEmail(
+      { title: '<script>x</script>', body: '"><img src=x onerror=alert(1)>' },
+      { ratingUrl: 'https://b.test/r/1', manageUrl: 'https://b.test/me', unsubscribeUrl: 'https://b.test/u/1' },
+    );
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('&lt;script&gt;x&lt;/script&gt;');
+    expect(mail.html).toContain('href="https://b.test/r/1?score=6"');
+    expect(mail.text).toContain('Unsubscribe: https://b.test/u/1');
+  });
+
+  it('counts GSM and UCS-2 segments', () => {
+    expect(smsSegments('a'.repeat(160))).toBe(1);
+    expect(smsSegments('a'.repeat(161))).toBe(2);
+    expect(smsSegments('€'.repeat(80))).toBe(1);
+    expect(smsSegments('€'.repeat(81))).toBe(2);
+    expect(smsSegments('ł'.repeat(70))).toBe(1);
+    expect(smsSegments('ł'.repeat(71))).toBe(2);
+  });
+
+  it('shortens long SMS to the segment budget, keeping the rating link whole', () => {
+    const sms = renderSms({ title: 'Burglary alert', body: 'Lock your doors. '.repeat(100) }, 'https://b.test/r/abc.def.0123456789abcdef');
+    expect(smsSegments(sms)).toBeLessThanOrEqual(3);
+    expect(sms).toContain('…\nRate 1-6 or reply: https://b.test/r/abc.def.0123456789abcdef\nReply STOP to opt out');
+    const short = renderSms({ title: 'Hi', body: 'Meeting tonight' }, 'https://b.test/r/x');
+    expect(short).toBe('Hi: Meeting tonight\nRate 1-6 or reply: https://b.test/r/x\nReply STOP to opt out');
+  });
+});

@@ -1,0 +1,112 @@
+/** Rendering of a broadcast for each channel. Bodies are plain text; HTML is generated and escaped. */
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+
+/** Plain text → HTML: escaped, paragraphs on blank lines, line breaks kept, http(s) links made clickable. */
+export function textToHtml(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/)
+    .map((para) => {
+      let out = '';
+      let last = 0;
+      for (const m of para.matchAll(URL_RE)) {
+        out += escapeHtml(para.slice(last, m.index));
+        const url = escapeHtml(m[0]);
+        out += `<a href="${url}">${url}</a>`;
+        last = m.index! + m[0].length;
+      }
+      out += escapeHtml(para.slice(last));
+      return `<p>${out.replace(/\n/g, '<br>')}</p>`;
+    })
+    .join('\n');
+}
+
+export interface EmailLinks {
+  ratingUrl: string;
+  unsubscribeUrl: string;
+  manageUrl: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function renderEmail(msg: { title: string; body: string; npuName?: string | null }, links: EmailLinks): RenderedEmail {
+  const from = msg.npuName ? `${msg.npuName} neighbourhood team` : 'your neighbourhood policing team';
+  const text = [
+    msg.body,
+    '',
+    '—',
+    `Sent by ${from} through Beacon.`,
+    `How useful was this message? Rate it from 1 to 6, or reply: ${links.ratingUrl}`,
+    `Manage what you receive: ${links.manageUrl}`,
+    `Unsubscribe: ${links.unsubscribeUrl}`,
+  ].join('\n');
+  const buttons = [1, 2, 3, 4, 5, 6]
+    .map(
+      (n) =>
+        `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="Rate ${n} out of 6">${n}</a>`,
+    )
+    .join('');
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
+<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
+<h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
+${textToHtml(msg.body)}
+<hr>
+<p>How useful was this message? (1 = not useful, 6 = very useful)</p>
+<p>${buttons}</p>
+<p><a href="${escapeHtml(links.ratingUrl)}">Reply to the team</a></p>
+<p style="font-size:14px">Sent by ${escapeHtml(from)} through Beacon. <a href="${escapeHtml(links.manageUrl)}">Manage what you receive</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">Unsubscribe</a></p>
+</body></html>`;
+  return { subject: msg.title, text, html };
+}
+
+// GSM 03.38 basic set (+ extension table characters, which cost two septets).
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+const GSM_EXT = new Set('^{}\\[~]|€\f');
+
+/** Length in the units an SMS segment counts, and whether the text needs UCS-2. */
+export function smsUnits(text: string): { units: number; ucs2: boolean } {
+  let units = 0;
+  for (const ch of text) {
+    if (GSM_BASIC.has(ch)) units += 1;
+    else if (GSM_EXT.has(ch)) units += 2;
+    else return { units: [...text].reduce((n, c) => n + (c.codePointAt(0)! > 0xffff ? 2 : 1), 0), ucs2: true };
+  }
+  return { units, ucs2: false };
+}
+
+export function smsSegments(text: string): number {
+  const { units, ucs2 } = smsUnits(text);
+  const single = ucs2 ? 70 : 160;
+  const multi = ucs2 ? 67 : 153;
+  return units <= single ? 1 : Math.ceil(units / multi);
+}
+
+/**
+ * "Title: body" shortened to fit `maxSegments` with the rating link and opt-out line kept whole.
+ */
+export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3): string {
+  const tail = `\nRate 1-6 or reply: ${ratingUrl}\nReply STOP to opt out`;
+  const head = `${msg.title}: ${msg.body.replace(/\s+/g, ' ').trim()}`;
+  const full = head + tail;
+  if (smsSegments(full) <= maxSegments) return full;
+  const chars = [...head];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + '…' + tail) <= maxSegments) lo = mid;
+    else hi = mid - 1;
+  }
+  return chars.slice(0, lo).join('').trimEnd() + '…' + tail;
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { LinkTokenService } from '@beacon/auth';
+import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+
+const UNSUBSCRIBE_TTL = 400 * 24 * 3600; // unsubscribe links must keep working long after the message
+const MANAGE_TTL = 30 * 24 * 3600;
+
+/** Per-recipient signed links carried by every broadcast. */
+@Injectable()
+export class MessageLinksService {
+  constructor(
+    private readonly links: LinkTokenService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** `/r/<token>`: the token names the delivery, so it is bound to one message and one resident. */
+  ratingUrl(deliveryId: string): string {
+    const token = this.links.signCompact('rate', BigInt(deliveryId).toString(36), this.config.messaging.ratingLinkTtlDays * 24 * 3600);
+    return `${this.config.http.publicUrl}/r/${token}`;
+  }
+
+  unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {
+    return `${this.config.http.publicUrl}/u/${this.links.sign('unsubscribe', { r: residentId, c: channel }, UNSUBSCRIBE_TTL)}`;
+  }
+
+  manageUrl(residentId: string): string {
+    return `${this.config.http.publicUrl}/me?token=${this.links.sign('magic-link', { r: residentId }, MANAGE_TTL)}`;
+  }
+}
+
+/** The delivery id inside a rating token (base36 in the link). */
+export function deliveryIdFromRatingToken(links: LinkTokenService, token: string): string {
+  const id36 = links.verifyCompact('rate', token);
+  if (!/^[0-9a-z]{1,13}$/.test(id36)) throw badRequest('This link is not valid');
+  return [...id36].reduce((n, c) => n * 36n + BigInt(parseInt(c, 36)), 0n).toString();
+}

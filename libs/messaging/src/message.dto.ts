@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '@beacon/core';
+import { INTEREST_GROUPS, PRIORITIES, TOPICS } from '@beacon/residents';
+import { MESSAGE_STATUSES } from './message.entities';
+
+export const MESSAGE_CATEGORIES = [
+  'crime_alert',
+  'appeal',
+  'anti_social_behaviour',
+  'crime_prevention',
+  'event',
+  'meeting',
+  'road_safety',
+  'fraud_scam',
+  'missing_person',
+  'community_update',
+  'other',
+] as const;
+
+export class AudienceDto {
+  @ApiPropertyOptional({ example: ['BE'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @Matches(/^[A-Z]{2,8}$/, { each: true })
+  npuCodes?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true })
+  neighbourhoodIds?: string[];
+
+  @ApiPropertyOptional({ example: ['BE01'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @Matches(/^[A-Za-z0-9_-]{2,16}$/, { each: true })
+  wardCodes?: string[];
+
+  @ApiPropertyOptional({ enum: TOPICS, isArray: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(TOPICS.length) @ArrayUnique() @IsIn(TOPICS, { each: true })
+  topics?: string[];
+
+  @ApiPropertyOptional({ enum: INTEREST_GROUPS, isArray: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(INTEREST_GROUPS.length) @ArrayUnique() @IsIn(INTEREST_GROUPS, { each: true })
+  interestGroups?: string[];
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true })
+  schemeIds?: string[];
+}
+
+export class CreateMessageDto {
+  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) title: string;
+  @ApiProperty({ maxLength: 5000, description: 'Plain text; links are made clickable in e-mail' })
+  @IsString() @MinLength(1) @MaxLength(5000) body: string;
+  @ApiProperty({ enum: MESSAGE_CATEGORIES }) @IsIn(MESSAGE_CATEGORIES) category: string;
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
+  @ApiProperty({ example: ['email', 'sms'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ArrayUnique() @IsIn(['email', 'sms'], { each: true })
+  channels: string[];
+  @ApiProperty({ type: AudienceDto }) @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
+  @ApiPropertyOptional({ description: 'ISO 8601; in the future to schedule' }) @IsOptional() @IsDateString({ strict: true }) scheduledAt?: string;
+}
+
+export class MessageListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() authorId?: string;
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES) status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+}

@@ -1,0 +1,111 @@
+import { StaffEntity } from '@beacon/auth';
+import { NpuEntity } from '@beacon/geography';
+import { ResidentEntity } from '@beacon/residents';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+
+export const MESSAGE_STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface AudienceSpec {
+  npuCodes?: string[];
+  neighbourhoodIds?: string[];
+  wardCodes?: string[];
+  topics?: string[];
+  interestGroups?: string[];
+  schemeIds?: string[];
+}
+
+@Entity('message')
+@Index('idx_message_npu_created', ['npuCode', 'createdAt'])
+@Index('idx_message_author_created', ['authorId', 'createdAt'])
+@Index('idx_message_sent_at', ['sentAt'], { where: 'sent_at IS NOT NULL' })
+export class MessageEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) authorId: string;
+  @ManyToOne(() => StaffEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_id' })
+  author?: Relation<StaffEntity>;
+  /** The one NPU every target lies in; null = several NPUs or force-wide. */
+  @Column({ type: 'varchar', length: 8, nullable: true }) npuCode: string | null;
+  @ManyToOne(() => NpuEntity, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'npu_code', referencedColumnName: 'code' })
+  npu?: Relation<NpuEntity>;
+  @Column({ type: 'varchar', length: 200 }) title: string;
+  @Column({ type: 'text' }) body: string;
+  @Column({ type: 'varchar', length: 40 }) category: string;
+  @Column({ type: 'varchar', length: 12, default: 'standard' }) priority: string;
+  @Column({ type: 'varchar', array: true }) channels: string[];
+  @Column({ type: 'jsonb' }) audience: AudienceSpec;
+  /** Ward codes the audience resolved to when it was composed (empty = no geographic limit). */
+  @Column({ type: 'varchar', array: true, default: () => "'{}'" }) wardCodes: string[];
+  @Column({ type: 'varchar', length: 20, default: 'draft' }) status: MessageStatus;
+  @Column({ type: 'timestamptz', nullable: true }) scheduledAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) sendRequestedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  @Column({ type: 'integer', nullable: true }) recipientCount: number | null;
+  @Column({ type: 'uuid', nullable: true }) approvedBy: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) approvedAt: Date | null;
+  @Column({ type: 'varchar', length: 300, nullable: true }) pausedReason: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/**
+ * One row per (message, resident, channel): the fan-out's output and the senders' work list.
+ * bigint ids (not uuid) keep this, the largest table, and its indexes compact.
+ */
+@Entity('delivery')
+@Unique('uq_delivery_message_resident_channel', ['messageId', 'residentId', 'channel'])
+@Index('idx_delivery_pending', ['messageId', 'channel', 'id'], { where: "status = 'queued'" })
+@Index('idx_delivery_sending', ['claimedAt'], { where: "status = 'sending'" })
+@Index('idx_delivery_resident', ['residentId', 'createdAt'])
+@Index('idx_delivery_provider', ['providerId'], { where: 'provider_id IS NOT NULL' })
+export class DeliveryEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' }) id: string;
+  @Column({ type: 'uuid' }) messageId: string;
+  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<MessageEntity>;
+  @Column({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @Column({ type: 'varchar', length: 8 }) channel: string;
+  @Column({ type: 'varchar', length: 10, default: 'queued' }) status: DeliveryStatus;
+  @Column({ type: 'varchar', length: 120, nullable: true }) providerId: string | null;
+  @Column({ type: 'smallint', default: 0 }) attempts: number;
+  @Column({ type: 'varchar', length: 500, nullable: true }) lastError: string | null;
+  /** Not before this time (SMS quiet hours, retry backoff). */
+  @Column({ type: 'timestamptz', nullable: true }) notBefore: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) claimedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
+}
+
+/** Per-message per-channel counts of consecutive provider errors, for auto-pause. */
+@Entity('message_channel_health')
+export class MessageChannelHealthEntity {
+  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<MessageEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) channel: string;
+  @Column({ type: 'integer', default: 0 }) consecutiveErrors: number;
+}
+
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, MessageChannelHealthEntity];

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf, type Keyset } from '@beacon/core';
+import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
+
+export interface NewMessage {
+  authorId: string;
+  npuCode: string | null;
+  title: string;
+  body: string;
+  category: string;
+  priority: string;
+  channels: string[];
+  audience: AudienceSpec;
+  wardCodes: string[];
+  scheduledAt: Date | null;
+}
+
+export interface MessageListFilter {
+  npuCode?: string;
+  /** NPU-scoped readers also see force-wide messages (npu_code NULL). */
+  includeForceWide?: boolean;
+  authorId?: string;
+  status?: string;
+  from?: Date;
+  to?: Date;
+  after?: Keyset;
+  limit: number;
+}
+
+const COLUMNS = `id, author_id AS "authorId", npu_code AS "npuCode", title, body, category, priority, channels, audience,
+  ward_codes AS "wardCodes", status, scheduled_at AS "scheduledAt", send_requested_at AS "sendRequestedAt", sent_at AS "sentAt",
+  recipient_count AS "recipientCount", approved_by AS "approvedBy", approved_at AS "approvedAt", paused_reason AS "pausedReason",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+@Injectable()
+export class MessageRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async insert(m: NewMessage): Promise<MessageEntity> {
+    const [row] = await this.db.query(
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt],
+    );
+    return row;
+  }
+
+  async findById(id: string, manager: EntityManager = this.db.manager, opts: { lock?: boolean } = {}): Promise<MessageEntity | null> {
+    const rows = await manager.query(`SELECT ${COLUMNS} FROM message WHERE id = $1 ${opts.lock ? 'FOR UPDATE' : ''}`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Moves the message from one of `from` to `to`; null when it was not in such a state (a lost race). */
+  async transition(
+    id: string,
+    from: MessageStatus[],
+    to: MessageStatus,
+    set: Partial<{ approvedBy: string; approvedAt: Date; sendRequestedAt: Date; sentAt: Date; pausedReason: string | null; recipientCount: number }> = {},
+    manager: EntityManager = this.db.manager,
+  ): Promise<MessageEntity | null> {
+    const cols: Record<string, string> = {
+      approvedBy: 'approved_by',
+      approvedAt: 'approved_at',
+      sendRequestedAt: 'send_requested_at',
+      sentAt: 'sent_at',
+      pausedReason: 'paused_reason',
+      recipientCount: 'recipient_count',
+    };
+    const entries = Object.entries(set);
+    const sets = entries.map(([k], i) => `${cols[k]} = $${i + 4}`);
+    const rows = rowsOf<MessageEntity>(
+      await manager.query(
+      `UPDATE message SET status = $3, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
+        WHERE id = $1 AND status = ANY($2::varchar[]) RETURNING ${COLUMNS}`,
+      [id, from, to, ...entries.map(([, v]) => v)],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
+  async setRecipientCount(id: string, n: number, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query('UPDATE message SET recipient_count = $2, updated_at = now() WHERE id = $1', [id, n]);
+  }
+
+  async list(f: MessageListFilter): Promise<MessageEntity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (f.npuCode) where.push(f.includeForceWide ? `(npu_code = ${p(f.npuCode)} OR npu_code IS NULL)` : `npu_code = ${p(f.npuCode)}`);
+    if (f.authorId) where.push(`author_id = ${p(f.authorId)}`);
+    if (f.status) where.push(`status = ${p(f.status)}`);
+    if (f.from) where.push(`created_at >= ${p(f.from)}`);
+    if (f.to) where.push(`created_at < ${p(f.to)}`);
+    if (f.after) where.push(`(created_at, id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM message ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY created_at DESC, id DESC LIMIT ${p(f.limit + 1)}`,
+      params,
+    );
+  }
+
+  async wardsWithNpu(wardCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
+    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE code = ANY($1::varchar[])`, [wardCodes]);
+  }
+
+  async wardsOfNpus(npuCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
+    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE npu_code = ANY($1::varchar[])`, [npuCodes]);
+  }
+
+  async wardsOfNeighbourhoods(ids: string[]): Promise<{ code: string; npuCode: string; neighbourhoodId: string }[]> {
+    return this.db.query(`SELECT code, npu_code AS "npuCode", neighbourhood_id AS "neighbourhoodId" FROM ward WHERE neighbourhood_id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async existingNpus(codes: string[]): Promise<string[]> {
+    const rows: { code: string }[] = await this.db.query('SELECT code FROM npu WHERE code = ANY($1::varchar[])', [codes]);
+    return rows.map((r) => r.code);
+  }
+
+  async npuName(code: string | null): Promise<string | null> {
+    if (!code) return null;
+    const rows: { name: string }[] = await this.db.query('SELECT name FROM npu WHERE code = $1', [code]);
+    return rows[0]?.name ?? null;
+  }
+
+  /** NPU of each scheme's ward (the schemes lib owns the table). */
+  async schemesWithNpu(ids: string[]): Promise<{ id: string; npuCode: string }[]> {
+    return this.db.query(`SELECT s.id, w.npu_code AS "npuCode" FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE s.id = ANY($1::uuid[])`, [ids]);
+  }
+}

@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { assertNpuAccess, canAccessNpu } from '@beacon/auth';
+import {
+  badRequest,
+  decodeCursor,
+  DomainException,
+  forbidden,
+  InjectConfig,
+  JobName,
+  notFound,
+  QueueService,
+  toPage,
+  type AppConfig,
+  type Page,
+  type StaffPrincipal,
+} from '@beacon/core';
+import { DeliveryRepository, type ResolvedAudience } from './delivery.repository';
+import type { CreateMessageDto, MessageListQueryDto } from './message.dto';
+import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
+import { MessageRepository } from './message.repository';
+
+export interface MessageProgress {
+  total: number;
+  queued: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** Read-side extensions other libs contribute to message detail (ratings, replies). */
+export abstract class MessageInsights {
+  abstract forMessage(messageId: string): Promise<Record<string, unknown>>;
+}
+
+const invalidTransition = (status: string, action: string) =>
+  new DomainException('INVALID_TRANSITION', `A message that is ${status} cannot be ${action}`);
+
+@Injectable()
+export class MessageService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly queue: QueueService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Checks every target exists and lies in the author's NPU; works out the message's NPU. */
+  private async resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<{ wardCodes: string[]; npuCode: string | null }> {
+    const wards = new Map<string, string>();
+    const npus = new Set<string>();
+    if (audience.npuCodes?.length) {
+      const known = await this.messages.existingNpus(audience.npuCodes);
+      const unknown = audience.npuCodes.filter((c) => !known.includes(c));
+      if (unknown.length) throw badRequest(`audience.npuCodes: unknown NPU ${unknown.join(', ')}`);
+      audience.npuCodes.forEach((c) => npus.add(c));
+      for (const w of await this.messages.wardsOfNpus(audience.npuCodes)) wards.set(w.code, w.npuCode);
+    }
+    if (audience.neighbourhoodIds?.length) {
+      const rows = await this.messages.wardsOfNeighbourhoods(audience.neighbourhoodIds);
+      const found = new Set(rows.map((r) => r.neighbourhoodId));
+      const unknown = audience.neighbourhoodIds.filter((id) => !found.has(id));
+      if (unknown.length) throw badRequest(`audience.neighbourhoodIds: unknown neighbourhood ${unknown.join(', ')}`);
+      for (const w of rows) wards.set(w.code, w.npuCode);
+    }
+    if (audience.wardCodes?.length) {
+      const rows = await this.messages.wardsWithNpu(audience.wardCodes);
+      const unknown = audience.wardCodes.filter((c) => !rows.some((r) => r.code === c));
+      if (unknown.length) throw badRequest(`audience.wardCodes: unknown ward ${unknown.join(', ')}`);
+      for (const w of rows) wards.set(w.code, w.npuCode);
+    }
+    wards.forEach((npu) => npus.add(npu));
+    if (audience.schemeIds?.length) {
+      const rows = await this.messages.schemesWithNpu(audience.schemeIds);
+      const unknown = audience.schemeIds.filter((id) => !rows.some((r) => r.id === id));
+      if (unknown.length) throw badRequest(`audience.schemeIds: unknown scheme ${unknown.join(', ')}`);
+      rows.forEach((r) => npus.add(r.npuCode));
+    }
+    for (const npu of npus) {
+      if (!canAccessNpu(staff, npu)) throw forbidden(`Your role is limited to NPU ${staff.npuCode}: the audience includes ${npu}`);
+    }
+    // No area named: an NPU-bound author reaches their NPU; a force-wide author the whole force.
+    if (!wards.size && !audience.schemeIds?.length && staff.npuCode) {
+      for (const w of await this.messages.wardsOfNpus([staff.npuCode])) wards.set(w.code, w.npuCode);
+      npus.add(staff.npuCode);
+    }
+    const force = !wards.size && !audience.schemeIds?.length;
+    return { wardCodes: [...wards.keys()].sort(), npuCode: !force && npus.size === 1 ? [...npus][0] : null };
+  }
+
+  toResolved(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): ResolvedAudience {
+    const nonEmpty = (a?: string[]) => (a && a.length ? a : null);
+    const geographic = !!(m.audience.npuCodes?.length || m.audience.neighbourhoodIds?.length || m.audience.wardCodes?.length);
+    return {
+      // Stored ward list is the geography; with only schemes named, membership alone decides.
+      wardCodes: m.wardCodes.length && (geographic || !m.audience.schemeIds?.length) ? m.wardCodes : null,
+      topics: nonEmpty(m.audience.topics),
+      interestGroups: nonEmpty(m.audience.interestGroups),
+      schemeIds: nonEmpty(m.audience.schemeIds),
+      channels: m.channels,
+      priority: m.priority,
+    };
+  }
+
+  async compose(staff: StaffPrincipal, dto: CreateMessageDto): Promise<MessageEntity> {
+    const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
+    const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
+    if (scheduledAt) {
+      if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
+      if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
+    }
+    const { wardCodes, npuCode } = await this.resolveTargets(staff, audience);
+    return this.messages.insert({
+      authorId: staff.id,
+      npuCode,
+      title: dto.title.trim(),
+      body: dto.body.trim(),
+      category: dto.category,
+      priority: dto.priority ?? 'standard',
+      channels: dto.channels,
+      audience,
+      wardCodes,
+      scheduledAt,
+    });
+  }
+
+  /** Staff may read messages of their NPU and force-wide ones. */
+  private async readable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
+    const m = await this.messages.findById(id);
+    if (!m) throw notFound('Message');
+    if (m.npuCode !== null) assertNpuAccess(staff, m.npuCode);
+    return m;
+  }
+
+  /** Acting on a message (send, cancel…) needs the author's reach: force-wide messages need force-wide staff. */
+  private async actionable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
+    const m = await this.messages.findById(id);
+    if (!m) throw notFound('Message');
+    assertNpuAccess(staff, m.npuCode);
+    return m;
+  }
+
+  async previewAudience(staff: StaffPrincipal, id: string) {
+    const m = await this.readable(staff, id);
+    const counts = await this.deliveries.countAudience(this.toResolved(m));
+    return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
+  }
+
+  private needsApproval(staff: StaffPrincipal, m: MessageEntity): boolean {
+    if (m.npuCode === null) return staff.role !== 'admin';
+    return staff.role === 'officer' && this.config.messaging.officerMessagesNeedApproval;
+  }
+
+  async send(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
+    const m = await this.actionable(staff, id);
+    if (m.status !== 'draft') throw invalidTransition(m.status, 'sent');
+    if (this.needsApproval(staff, m)) {
+      const moved = await this.messages.transition(id, ['draft'], 'pending_approval', { sendRequestedAt: new Date() });
+      if (!moved) throw invalidTransition('no longer a draft', 'sent');
+      return { status: 'pending_approval' };
+    }
+    return this.release(id, ['draft'], {});
+  }
+
+  async approve(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
+    const m = await this.actionable(staff, id);
+    if (m.status !== 'pending_approval') throw invalidTransition(m.status, 'approved');
+    const allowed = staff.role === 'admin' || (staff.role === 'npu_lead' && m.npuCode !== null && staff.npuCode === m.npuCode);
+    if (!allowed) throw forbidden(m.npuCode === null ? 'Force-wide messages are approved by an admin' : 'Approval needs the NPU lead or an admin');
+    if (staff.id === m.authorId) throw forbidden('A message cannot be approved by its author');
+    return this.release(id, ['pending_approval'], { approvedBy: staff.id, approvedAt: new Date() });
+  }
+
+  /** One transaction: the status change and the fan-out job commit together. */
+  private async release(
+    id: string,
+    from: MessageStatus[],
+    set: { approvedBy?: string; approvedAt?: Date },
+  ): Promise<{ status: MessageStatus }> {
+    return this.messages.transaction(async (tx) => {
+      const current = await this.messages.findById(id, tx, { lock: true });
+      if (!current || !from.includes(current.status)) throw invalidTransition(current?.status ?? 'gone', 'sent');
+      const later = current.scheduledAt && current.scheduledAt.getTime() > Date.now();
+      const status: MessageStatus = later ? 'scheduled' : 'sending';
+      await this.messages.transition(id, from, status, { ...set, sendRequestedAt: new Date() }, tx);
+      await this.queue.send(JobName.FanOut, { messageId: id }, { manager: tx, startAfter: later ? current.scheduledAt! : undefined });
+      return { status };
+    });
+  }
+
+  async cancel(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
+    const m = await this.actionable(staff, id);
+    if (!['eco', 'npu_lead', 'admin'].includes(staff.role) && staff.id !== m.authorId) throw forbidden('Only the author, an ECO, the NPU lead or an admin can cancel');
+    return this.messages.transaction(async (tx: EntityManager) => {
+      const moved = await this.messages.transition(id, ['draft', 'pending_approval', 'scheduled', 'sending', 'paused'], 'cancelled', {}, tx);
+      if (!moved) throw invalidTransition(m.status, 'cancelled');
+      await this.deliveries.cancelQueued(id, tx);
+      return { status: 'cancelled' as const };
+    });
+  }
+
+  async resume(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
+    const m = await this.actionable(staff, id);
+    return this.messages.transaction(async (tx) => {
+      const moved = await this.messages.transition(id, ['paused'], 'sending', { pausedReason: null }, tx);
+      if (!moved) throw invalidTransition(m.status, 'resumed');
+      for (const channel of m.channels) {
+        await this.queue.send(channel === 'sms' ? JobName.SendSms : JobName.SendEmail, { messageId: id }, { manager: tx, singletonKey: `${id}:0` });
+      }
+      return { status: 'sending' as const };
+    });
+  }
+
+  async progress(id: string): Promise<MessageProgress & { byChannel: Record<string, MessageProgress> }> {
+    const raw = await this.deliveries.progress(id);
+    const sum = (counts: Record<string, number>): MessageProgress => ({
+      total: Object.values(counts).reduce((a, b) => a + b, 0),
+      queued: (counts.queued ?? 0) + (counts.sending ?? 0),
+      sent: counts.sent ?? 0,
+      delivered: counts.delivered ?? 0,
+      failed: (counts.failed ?? 0) + (counts.bounced ?? 0),
+      cancelled: counts.cancelled ?? 0,
+    });
+    const all: Record<string, number> = {};
+    for (const counts of Object.values(raw)) for (const [k, v] of Object.entries(counts)) all[k] = (all[k] ?? 0) + v;
+    return { ...sum(all), byChannel: Object.fromEntries(Object.entries(raw).map(([c, counts]) => [c, sum(counts)])) };
+  }
+
+  async detail(staff: StaffPrincipal, id: string, insights: MessageInsights[] = []) {
+    const m = await this.readable(staff, id);
+    const extra = Object.assign({}, ...(await Promise.all(insights.map((i) => i.forMessage(id)))));
+    return { ...m, progress: await this.progress(id), ...extra };
+  }
+
+  async list(staff: StaffPrincipal, q: MessageListQueryDto): Promise<Page<MessageEntity>> {
+    if (q.npu) assertNpuAccess(staff, q.npu);
+    const limit = q.limit ?? 50;
+    const rows = await this.messages.list({
+      npuCode: q.npu ?? staff.npuCode ?? undefined,
+      includeForceWide: !q.npu && !!staff.npuCode,
+      authorId: q.authorId,
+      status: q.status,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      after: decodeCursor(q.cursor),
+      limit,
+    });
+    return toPage(rows, limit, (m) => ({ key: new Date(m.createdAt).toISOString(), id: m.id }));
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Inject, Optional, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentStaff } from '@beacon/auth';
+import { Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
+import { CreateMessageDto, MessageListQueryDto } from './message.dto';
+import { MessageInsights, MessageService } from './message.service';
+
+export const MESSAGE_INSIGHTS = Symbol('MESSAGE_INSIGHTS');
+const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
+
+@ApiTags('messages')
+@Controller('api/v1/messages')
+export class MessagesController {
+  constructor(
+    private readonly messages: MessageService,
+    @Optional() @Inject(MESSAGE_INSIGHTS) private readonly insights: MessageInsights[] = [],
+  ) {}
+
+  @Staff({ roles: [...WRITERS] })
+  @Post()
+  async create(@CurrentStaff() me: StaffPrincipal, @Body() dto: CreateMessageDto) {
+    const m = await this.messages.compose(me, dto);
+    return { ...m, status: m.status };
+  }
+
+  @Staff()
+  @Get()
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: MessageListQueryDto) {
+    return this.messages.list(me, q);
+  }
+
+  @Staff()
+  @Get(':id')
+  detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.detail(me, id, this.insights ?? []);
+  }
+
+  @Staff({ roles: [...WRITERS] })
+  @Get(':id/audience')
+  audience(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.previewAudience(me, id);
+  }
+
+  @Staff({ roles: [...WRITERS] })
+  @Post(':id/send')
+  @HttpCode(202)
+  send(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.send(me, id);
+  }
+
+  @Staff({ roles: ['admin', 'npu_lead'] })
+  @Post(':id/approve')
+  @HttpCode(202)
+  approve(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.approve(me, id);
+  }
+
+  @Staff({ roles: [...WRITERS] })
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.cancel(me, id);
+  }
+
+  @Staff({ roles: ['admin', 'eco', 'npu_lead'] })
+  @Post(':id/resume')
+  @HttpCode(202)
+  resume(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.resume(me, id);
+  }
+}

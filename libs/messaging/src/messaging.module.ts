@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
+import { DeliveryWorkerService } from './delivery-worker.service';
+import { DeliveryRepository } from './delivery.repository';
+import { MessageLinksService } from './message-links.service';
+import { MESSAGING_ENTITIES } from './message.entities';
+import { MessageRepository } from './message.repository';
+import { MessageService } from './message.service';
+import { MessagesController } from './messages.controller';
+import { TwilioStatusController } from './twilio-status.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule],
+  controllers: [MessagesController, TwilioStatusController],
+  providers: [MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService],
+  exports: [MessageService, MessageLinksService],
+})
+export class MessagingModule {}

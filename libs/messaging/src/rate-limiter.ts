@@ -1,0 +1,35 @@
+/** Token bucket per process: at most `perSecond` acquisitions per second (0 = no limit). */
+export class RateLimiter {
+  private tokens: number;
+  private last = Date.now();
+  constructor(private readonly perSecond: number) {
+    this.tokens = perSecond;
+  }
+  async acquire(): Promise<void> {
+    if (!this.perSecond) return;
+    for (;;) {
+      const now = Date.now();
+      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+      this.last = now;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
+    }
+  }
+}
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}

@@ -1,0 +1,299 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { makeResident } from './utils/factories';
+import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
+
+type Auth = [string, string];
+
+describe('messaging: targeted broadcasts, fan-out and delivery', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let stub: TwilioStub;
+  let ecoBE: Auth;
+  let hodgeHillId: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    stub = await startTwilioStub();
+    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env(), DELIVERY_RETRY_BASE_SECONDS: '1' });
+    await seedGeography(t);
+    ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
+    [{ id: hodgeHillId }] = await t.sql<{ id: string }>(`SELECT id FROM neighbourhood WHERE name = 'Hodge Hill'`);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await stub.close();
+  });
+
+  const compose = (auth: Auth, body: Record<string, unknown>) =>
+    t.http().post('/api/v1/messages').set(...auth).send({ title: 'Test', body: 'Hello', category: 'crime_alert', channels: ['email'], ...body });
+  const deliveriesOf = (id: string) =>
+    t.sql<{ resident_id: string; channel: string; status: string }>('SELECT resident_id, channel, status FROM delivery WHERE message_id = $1 ORDER BY resident_id, channel', [id]);
+  const waitStatus = (id: string, status: string, ms = 20_000) =>
+    waitUntil(async () => (await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [id]))[0]?.status === status, ms, `message ${status}`);
+
+  describe('targeting', () => {
+    it('resolves overlapping areas, topics and interests to each eligible resident once per channel', async () => {
+      // BE01 and BE02 are Hodge Hill; BE03 is Yardley; SW01 is Sandwell.
+      const a = await makeResident(t, { ward: 'BE01', channels: ['email', 'sms'], topics: ['crime_alerts'], interests: ['dog_walker'] });
+      const b = await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['crime_alerts', 'events'] });
+      const c = await makeResident(t, { ward: 'BE03', channels: ['sms'], topics: ['crime_alerts'], interests: ['dog_walker'] });
+      await makeResident(t, { ward: 'SW01', channels: ['email'], topics: ['crime_alerts'] }); // other NPU
+      await makeResident(t, { ward: 'BE01', channels: ['email'], topics: ['crime_alerts'], status: 'pending', emailVerified: false });
+      await makeResident(t, { ward: 'BE01', channels: ['email'], topics: ['crime_alerts'], status: 'unsubscribed' });
+      await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['crime_alerts'], emailVerified: false }); // active, e-mail unverified
+      await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['road_safety'] }); // wrong topic
+
+      const res = await compose(ecoBE, {
+        channels: ['email', 'sms'],
+        audience: { wardCodes: ['BE01', 'BE03'], neighbourhoodIds: [hodgeHillId], topics: ['crime_alerts'] },
+      }).expect(201);
+      expect(res.body).toMatchObject({ status: 'draft', npuCode: 'BE', wardCodes: ['BE01', 'BE02', 'BE03'] });
+
+      const preview = await t.http().get(`/api/v1/messages/${res.body.id}/audience`).set(...ecoBE).expect(200);
+      expect(preview.body).toEqual({ total: 3, byChannel: { email: 2, sms: 2 } });
+
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202, { status: 'sending' });
+      await waitStatus(res.body.id, 'sent');
+      const rows = await deliveriesOf(res.body.id);
+      const expected = [
+        { resident_id: a.id, channel: 'email', status: 'sent' },
+        { resident_id: a.id, channel: 'sms', status: 'sent' },
+        { resident_id: b.id, channel: 'email', status: 'sent' },
+        { resident_id: c.id, channel: 'sms', status: 'sent' },
+      ].sort((x, y) => (x.resident_id + x.channel).localeCompare(y.resident_id + y.channel));
+      expect(rows).toEqual(expected);
+
+      const detail = await t.http().get(`/api/v1/messages/${res.body.id}`).set(...ecoBE).expect(200);
+      expect(detail.body).toMatchObject({ status: 'sent', recipientCount: 3, progress: { total: 4, queued: 0, sent: 4, delivered: 0, failed: 0 } });
+
+      // Interest filter narrows to dog walkers.
+      const dogs = await compose(ecoBE, { channels: ['email', 'sms'], audience: { npuCodes: ['BE'], interestGroups: ['dog_walker'] } }).expect(201);
+      const dogPreview = await t.http().get(`/api/v1/messages/${dogs.body.id}/audience`).set(...ecoBE).expect(200);
+      expect(dogPreview.body).toEqual({ total: 2, byChannel: { email: 1, sms: 2 } });
+    });
+
+    it('re-running the fan-out inserts nothing new', async () => {
+      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
+      await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE03'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(res.body.id, 'sent');
+      const before = await deliveriesOf(res.body.id);
+      await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
+      await t.app.get(DeliveryWorkerService).fanOut({ messageId: res.body.id });
+      expect(await deliveriesOf(res.body.id)).toEqual(before);
+    });
+  });
+
+  describe('scope and approval', () => {
+    it('an ECO of BE cannot target Sandwell, and nothing is written', async () => {
+      const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      await compose(ecoBE, { audience: { wardCodes: ['SW01'] } }).expect(403);
+      await compose(ecoBE, { audience: { npuCodes: ['SW'] } }).expect(403);
+      await compose(ecoBE, { audience: { wardCodes: ['BE01', 'SW02'] } }).expect(403);
+      const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      expect(after).toBe(before);
+    });
+
+    it('an ECO of SW cannot send, read or cancel a BE message', async () => {
+      const ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'] } }).expect(201);
+      await t.http().get(`/api/v1/messages/${res.body.id}`).set(...ecoSW).expect(403);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoSW).expect(403);
+      await t.http().post(`/api/v1/messages/${res.body.id}/cancel`).set(...ecoSW).expect(403);
+      const list = await t.http().get('/api/v1/messages').set(...ecoSW).expect(200);
+      expect(list.body.items.find((m: { id: string }) => m.id === res.body.id)).toBeUndefined();
+    });
+
+    it('no area named: an NPU-bound ECO reaches their whole NPU', async () => {
+      const res = await compose(ecoBE, { audience: {} }).expect(201);
+      expect(res.body).toMatchObject({ npuCode: 'BE', wardCodes: ['BE01', 'BE02', 'BE03'] });
+    });
+
+    it('a force-wide message waits for an admin, who is not its author', async () => {
+      const forceEco = (await loginAs(t, 'eco', null)).auth as Auth;
+      const leadBE = (await loginAs(t, 'npu_lead', 'BE')).auth as Auth;
+      const admin = (await loginAs(t, 'admin')).auth as Auth;
+      const r = await makeResident(t, { ward: 'SW02', channels: ['email'] });
+      const res = await compose(forceEco, { audience: { npuCodes: ['BE', 'SW'] } }).expect(201);
+      expect(res.body.npuCode).toBeNull();
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...forceEco).expect(202, { status: 'pending_approval' });
+      await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...ecoBE).expect(403);
+      await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...leadBE).expect(403);
+      expect(await deliveriesOf(res.body.id)).toEqual([]);
+      await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(202, { status: 'sending' });
+      await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(409);
+      await waitStatus(res.body.id, 'sent');
+      expect((await deliveriesOf(res.body.id)).some((d) => d.resident_id === r.id && d.status === 'sent')).toBe(true);
+    });
+
+    it('officer messages need the NPU lead when the force configures it', async () => {
+      const t2 = await createTestApp({ OFFICER_MESSAGES_NEED_APPROVAL: 'true', SMTP_URL: smtp.url });
+      try {
+        await seedGeography(t2);
+        const officer = (await loginAs(t2, 'officer', 'BE')).auth as Auth;
+        const leadSW = (await loginAs(t2, 'npu_lead', 'SW')).auth as Auth;
+        const leadBE = (await loginAs(t2, 'npu_lead', 'BE')).auth as Auth;
+        const res = await t2.http().post('/api/v1/messages').set(...officer).send({ title: 'T', body: 'B', category: 'event', channels: ['email'], audience: {} }).expect(201);
+        await t2.http().post(`/api/v1/messages/${res.body.id}/send`).set(...officer).expect(202, { status: 'pending_approval' });
+        await t2.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...leadSW).expect(403);
+        await t2.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...leadBE).expect(202, { status: 'sending' });
+      } finally {
+        await t2.close();
+      }
+    });
+
+    it('schedules a send for later and cancels a scheduled one', async () => {
+      await makeResident(t, { ward: 'BE02', channels: ['email'] });
+      const at = new Date(Date.now() + 2500).toISOString();
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: at }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202, { status: 'scheduled' });
+      expect(await deliveriesOf(res.body.id)).toEqual([]);
+      await waitStatus(res.body.id, 'sent', 20_000);
+      const [{ sent_at }] = await t.sql<{ sent_at: Date }>('SELECT sent_at FROM message WHERE id = $1', [res.body.id]);
+      expect(sent_at.getTime()).toBeGreaterThanOrEqual(new Date(at).getTime());
+
+      const later = await compose(ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() }).expect(201);
+      await t.http().post(`/api/v1/messages/${later.body.id}/send`).set(...ecoBE).expect(202, { status: 'scheduled' });
+      await t.http().post(`/api/v1/messages/${later.body.id}/cancel`).set(...ecoBE).expect(200, { status: 'cancelled' });
+      await t.http().post(`/api/v1/messages/${later.body.id}/send`).set(...ecoBE).expect(409);
+    });
+
+    it('rejects bad input with 400 and writes nothing', async () => {
+      const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      await compose(ecoBE, { channels: ['fax'], audience: {} }).expect(400);
+      await compose(ecoBE, { title: '', audience: {} }).expect(400);
+      await compose(ecoBE, { audience: { wardCodes: ['NOPE1'] } }).expect(400);
+      await compose(ecoBE, { audience: { neighbourhoodIds: ['not-a-uuid'] } }).expect(400);
+      await compose(ecoBE, { audience: { topics: ['gossip'] } }).expect(400);
+      await compose(ecoBE, { audience: {}, scheduledAt: '2001-01-01T00:00:00Z' }).expect(400);
+      await compose(ecoBE, { audience: {}, body: 'x'.repeat(5001) }).expect(400);
+      await compose(ecoBE, { audience: {}, extra: 1 }).expect(400);
+      await t.http().get('/api/v1/messages/not-a-uuid').set(...ecoBE).expect(400);
+      await t.http().get('/api/v1/messages/00000000-0000-4000-8000-000000000000').set(...ecoBE).expect(404);
+      const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      expect(after).toBe(before);
+    });
+  });
+
+  describe('channels', () => {
+    it('e-mail arrives with text, escaped HTML, rating link and one-click unsubscribe headers', async () => {
+      const r = await makeResident(t, { ward: 'BE03', channels: ['email'], email: 'headers@example.org', topics: ['appeals'] });
+      const res = await compose(ecoBE, {
+        title: 'Appeal <b>for</b> witnesses',
+        body: 'Did you see anything?\nCall 101 or visit https://west-midlands.police.uk/appeal',
+        audience: { wardCodes: ['BE03'], topics: ['appeals'] },
+      }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitUntil(() => smtp.messages.some((m) => m.to.includes('headers@example.org')), 20_000, 'e-mail');
+      const mail = smtp.messages.find((m) => m.to.includes('headers@example.org'))!;
+      expect(mail.parsed.subject).toBe('Appeal <b>for</b> witnesses');
+      expect(mail.parsed.text).toContain('Call 101 or visit https://west-midlands.police.uk/appeal');
+      expect(mail.parsed.text).toMatch(/Rate it from 1 to 6, or reply: http:\/\/beacon\.test\/r\/[0-9a-z]+\.[0-9a-z]+\.[A-Za-z0-9_-]{16}/);
+      expect(mail.parsed.html).toContain('Appeal &lt;b&gt;for&lt;/b&gt; witnesses');
+      expect(mail.parsed.html).toContain('<a href="https://west-midlands.police.uk/appeal">');
+      const list = mail.parsed.headers.get('list') as { unsubscribe: { url: string }; 'unsubscribe-post': { name: string } };
+      expect(list.unsubscribe.url).toMatch(/^http:\/\/beacon\.test\/u\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      expect(list['unsubscribe-post'].name).toBe('List-Unsubscribe=One-Click');
+      const [d] = await t.sql<{ provider_id: string }>(`SELECT provider_id FROM delivery WHERE message_id = $1 AND resident_id = $2`, [res.body.id, r.id]);
+      expect(d.provider_id).toBe(mail.parsed.messageId);
+    });
+
+    it('SMS goes through the Twilio stub; a signed status callback marks it delivered, a bad signature is 403', async () => {
+      const r = await makeResident(t, { ward: 'BE03', channels: ['sms'], phone: '+447700900777', interests: ['horse_rider'] });
+      const res = await compose(ecoBE, { channels: ['sms'], title: 'Horse riders', body: 'Road closure on Sunday', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitUntil(() => stub.messages.some((m) => m.to === '+447700900777'), 20_000, 'SMS');
+      const sms = stub.messages.find((m) => m.to === '+447700900777')!;
+      expect(sms.body).toMatch(/^Horse riders: Road closure on Sunday\nRate 1-6 or reply: http:\/\/beacon\.test\/r\/\S+\nReply STOP to opt out$/);
+      expect(sms.statusCallback).toBe('http://beacon.test/webhooks/twilio/status');
+      await waitStatus(res.body.id, 'sent');
+
+      const params = { MessageSid: sms.sid, MessageStatus: 'delivered', To: sms.to, AccountSid: stub.accountSid };
+      const url = 'http://beacon.test/webhooks/twilio/status';
+      await t.http().post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', 'bm90IGEgc2lnbmF0dXJl').send(params).expect(403);
+      await t.http().post('/webhooks/twilio/status').type('form').send(params).expect(403);
+      const [still] = await t.sql<{ status: string }>('SELECT status FROM delivery WHERE message_id = $1 AND resident_id = $2', [res.body.id, r.id]);
+      expect(still.status).toBe('sent');
+      await t.http().post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilioSignature(stub.authToken, url, params)).send(params).expect(204);
+      const [done] = await t.sql<{ status: string }>('SELECT status FROM delivery WHERE message_id = $1 AND resident_id = $2', [res.body.id, r.id]);
+      expect(done.status).toBe('delivered');
+    });
+
+    it('retries a transient SMTP failure, then sends once', async () => {
+      await makeResident(t, { ward: 'BE01', channels: ['email'], email: 'flaky@example.org', interests: ['farmer'] });
+      smtp.failNext([451]);
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['farmer'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(res.body.id, 'sent', 30_000);
+      const [d] = await t.sql<{ status: string; attempts: number }>('SELECT status, attempts FROM delivery WHERE message_id = $1', [res.body.id]);
+      expect(d).toEqual({ status: 'sent', attempts: 2 });
+      expect(smtp.messages.filter((m) => m.to.includes('flaky@example.org'))).toHaveLength(1);
+    });
+
+    it('records a permanent failure, suspends the dead address and does not retry', async () => {
+      const r = await makeResident(t, { ward: 'BE01', channels: ['email'], email: 'nobody@example.org', interests: ['student'] });
+      smtp.rejectAddress('nobody@example.org', 550);
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(res.body.id, 'sent');
+      const [d] = await t.sql<{ status: string; attempts: number; last_error: string }>('SELECT status, attempts, last_error FROM delivery WHERE message_id = $1', [res.body.id]);
+      expect(d.status).toBe('bounced');
+      expect(d.attempts).toBe(1);
+      expect(d.last_error).toContain('550');
+      const [ch] = await t.sql<{ suspended_at: Date | null }>(`SELECT suspended_at FROM resident_channel WHERE resident_id = $1 AND channel = 'email'`, [r.id]);
+      expect(ch.suspended_at).not.toBeNull();
+      const next = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
+      const preview = await t.http().get(`/api/v1/messages/${next.body.id}/audience`).set(...ecoBE).expect(200);
+      expect(preview.body.total).toBe(0);
+    });
+
+    it('a 21610 (recipient sent STOP) disables SMS for that resident', async () => {
+      const r = await makeResident(t, { ward: 'BE02', channels: ['sms'], phone: '+447700900610', interests: ['parent'] });
+      stub.rejectNumber('+447700900610', { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+      const res = await compose(ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE02'], interestGroups: ['parent'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(res.body.id, 'sent');
+      const [d] = await t.sql<{ status: string }>('SELECT status FROM delivery WHERE message_id = $1', [res.body.id]);
+      expect(d.status).toBe('failed');
+      const [ch] = await t.sql<{ suspended_reason: string }>(`SELECT suspended_reason FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [r.id]);
+      expect(ch.suspended_reason).toContain('21610');
+    });
+  });
+
+  describe('nothing lost', () => {
+    it('rows claimed by a worker that died are re-queued and each recipient gets exactly one sent delivery', async () => {
+      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
+      const residents = [];
+      for (let i = 0; i < 12; i++) residents.push(await makeResident(t, { ward: 'BE03', channels: ['email'], interests: ['business_owner'] }));
+      // A worker-less API enqueues the broadcast; a "dead worker" then claims part of it and vanishes.
+      const api = await createTestApp({ RUN_WORKER: 'false', SMTP_URL: smtp.url });
+      await api.close();
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['business_owner'] } }).expect(201);
+      await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
+      const worker = t.app.get(DeliveryWorkerService);
+      await (worker as unknown as { deliveries: { insertForAudience: Function } }).deliveries.insertForAudience(
+        res.body.id,
+        { wardCodes: ['BE03'], topics: null, interestGroups: ['business_owner'], schemeIds: null, channels: ['email'], priority: 'standard' },
+        new Date(),
+      );
+      await t.sql(
+        `UPDATE delivery SET status = 'sending', claimed_at = now() - interval '1 hour', attempts = 1
+          WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 ORDER BY id LIMIT 5)`,
+        [res.body.id],
+      );
+      await worker.sweep();
+      await waitStatus(res.body.id, 'sent');
+      const rows = await t.sql<{ resident_id: string; n: number }>(
+        `SELECT resident_id, count(*) FILTER (WHERE status = 'sent')::int AS n FROM delivery WHERE message_id = $1 GROUP BY resident_id`,
+        [res.body.id],
+      );
+      expect(rows).toHaveLength(12);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      for (const r of residents) expect(smtp.messages.filter((m) => m.to.includes(r.email!))).toHaveLength(1);
+    });
+  });
+});

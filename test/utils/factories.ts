@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './test-app';
+
+let n = 0;
+
+export interface ResidentSpec {
+  ward: string;
+  email?: string | null;
+  phone?: string | null;
+  channels?: ('email' | 'sms')[];
+  topics?: string[];
+  interests?: string[];
+  status?: 'pending' | 'active' | 'unsubscribed' | 'erased';
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
+  firstName?: string;
+  quiet?: [string, string];
+  minPriority?: Partial<Record<'email' | 'sms', string>>;
+}
+
+/** Inserts a resident with channels, topics and interests straight into the database. */
+export async function makeResident(t: TestApp, spec: ResidentSpec): Promise<{ id: string; email: string | null; phone: string | null }> {
+  const i = ++n;
+  const channels = spec.channels ?? ['email'];
+  const email = spec.email !== undefined ? spec.email : channels.includes('email') ? `r${i}.${randomBytes(3).toString('hex')}@example.org` : null;
+  const phone = spec.phone !== undefined ? spec.phone : channels.includes('sms') ? `+4477009${String(10000 + (i % 90000)).padStart(5, '0')}` : null;
+  const status = spec.status ?? 'active';
+  const [row] = await t.sql<{ id: string }>(
+    `INSERT INTO resident (email, phone_e164, first_name, last_name, ward_code, status, email_verified_at, phone_verified_at, activated_at, consent_at, quiet_start, quiet_end)
+     VALUES ($1, $2, $3, 'Tester', $4, $5::varchar, $6, $7, CASE WHEN $5::varchar = 'pending' THEN NULL ELSE now() END, now(), $8, $9) RETURNING id`,
+    [
+      email,
+      phone,
+      spec.firstName ?? `Resident${i}`,
+      spec.ward,
+      status,
+      email && spec.emailVerified !== false ? new Date() : null,
+      phone && spec.phoneVerified !== false ? new Date() : null,
+      spec.quiet?.[0] ?? null,
+      spec.quiet?.[1] ?? null,
+    ],
+  );
+  for (const c of channels) {
+    await t.sql(`INSERT INTO resident_channel (resident_id, channel, min_priority) VALUES ($1, $2, $3)`, [row.id, c, spec.minPriority?.[c] ?? 'information']);
+  }
+  for (const topic of spec.topics ?? []) await t.sql(`INSERT INTO resident_topic (resident_id, topic) VALUES ($1, $2)`, [row.id, topic]);
+  for (const g of spec.interests ?? []) await t.sql(`INSERT INTO resident_interest (resident_id, interest_group) VALUES ($1, $2)`, [row.id, g]);
+  return { id: row.id, email, phone };
+}
