@@ -1,11 +1,10 @@
-import { Body, Controller, Get, HttpCode, Inject, Optional, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { CreateMessageDto, MessageListQueryDto } from './message.dto';
-import { MessageInsights, MessageService } from './message.service';
+import { MessageInsightsRegistry, MessageService } from './message.service';
 
-export const MESSAGE_INSIGHTS = Symbol('MESSAGE_INSIGHTS');
 const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
 
 @ApiTags('messages')
@@ -13,7 +12,7 @@ const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
 export class MessagesController {
   constructor(
     private readonly messages: MessageService,
-    @Optional() @Inject(MESSAGE_INSIGHTS) private readonly insights: MessageInsights[] = [],
+    private readonly insights: MessageInsightsRegistry,
   ) {}
 
   @Staff({ roles: [...WRITERS] })
@@ -32,7 +31,7 @@ export class MessagesController {
   @Staff()
   @Get(':id')
   detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.detail(me, id, this.insights ?? []);
+    return this.messages.detail(me, id, this.insights.all());
   }
 
   @Staff({ roles: [...WRITERS] })

@@ -7,14 +7,14 @@ import { DeliveryRepository } from './delivery.repository';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
 import { MessageRepository } from './message.repository';
-import { MessageService } from './message.service';
+import { MessageInsightsRegistry, MessageService } from './message.service';
 import { MessagesController } from './messages.controller';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService],
-  exports: [MessageService, MessageLinksService],
+  providers: [MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
+  exports: [MessageService, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}
