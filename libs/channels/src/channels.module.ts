@@ -17,7 +17,9 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
       provide: EmailTransport,
       inject: [APP_CONFIG, OutboxStore],
       useFactory: (config: AppConfig, outbox: OutboxStore) =>
-        config.mail.smtpUrl ? new SmtpEmailTransport(config.mail.smtpUrl, config.mail.from) : new OutboxEmailTransport(outbox),
+        config.mail.smtpUrl
+          ? new SmtpEmailTransport(config.mail.smtpUrl, config.mail.from, { maxConnections: config.messaging.emailConcurrency })
+          : new OutboxEmailTransport(outbox),
     },
     {
       provide: SmsTransport,

@@ -91,13 +91,17 @@ export class DeliveryRepository {
    * The fan-out: one INSERT … SELECT over the audience. Overlapping targets are one row per
    * resident and channel; re-running inserts nothing new. Returns rows inserted per channel.
    */
-  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, manager: EntityManager = this.db.manager): Promise<Record<string, number>> {
+  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, manager?: EntityManager): Promise<Record<string, number>> {
+    if (!manager) return this.db.transaction((tx) => this.insertForAudience(messageId, a, now, tx));
+    // Sorting by resident keeps the unique index's inserts sequential within this message.
+    await manager.query(`SET LOCAL work_mem = '256MB'`);
     const rows: { channel: string; n: number }[] = await manager.query(
       `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
        ins AS (
          INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
          SELECT $7::uuid, r.id, rc.channel, 'queued', ${QUIET_HOURS_NOT_BEFORE}
          ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
+         ORDER BY r.id, rc.channel
          ON CONFLICT ON CONSTRAINT uq_delivery_message_resident_channel DO NOTHING
          RETURNING channel)
        SELECT channel, count(*)::int AS n FROM ins GROUP BY channel`,

@@ -1,6 +1,5 @@
 import { StaffEntity } from '@beacon/auth';
 import { NpuEntity } from '@beacon/geography';
-import { ResidentEntity } from '@beacon/residents';
 import {
   Column,
   CreateDateColumn,
@@ -66,24 +65,24 @@ export class MessageEntity {
 
 /**
  * One row per (message, resident, channel): the fan-out's output and the senders' work list.
- * bigint ids (not uuid) keep this, the largest table, and its indexes compact.
+ * The largest table (20M+ rows), so it is kept lean on purpose:
+ * - bigint ids, not uuid: half the key size, and rating links stay short enough for SMS;
+ * - no foreign keys: rows are only ever written by the fan-out's join over existing
+ *   residents and an existing message, neither of which is ever deleted (erasure blanks a
+ *   resident, a message is cancelled), and FK triggers doubled the fan-out time;
+ * - no index by resident: per-resident look-ups (GDPR export, SMS reply matching) probe the
+ *   unique (message, resident, channel) index message by message instead, so the fan-out
+ *   does not pay for random inserts into a table-wide resident index.
  */
 @Entity('delivery')
 @Unique('uq_delivery_message_resident_channel', ['messageId', 'residentId', 'channel'])
 @Index('idx_delivery_pending', ['messageId', 'channel', 'id'], { where: "status = 'queued'" })
 @Index('idx_delivery_sending', ['claimedAt'], { where: "status = 'sending'" })
-@Index('idx_delivery_resident', ['residentId', 'createdAt'])
 @Index('idx_delivery_provider', ['providerId'], { where: 'provider_id IS NOT NULL' })
 export class DeliveryEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' }) id: string;
   @Column({ type: 'uuid' }) messageId: string;
-  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'message_id' })
-  message?: Relation<MessageEntity>;
   @Column({ type: 'uuid' }) residentId: string;
-  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'resident_id' })
-  resident?: Relation<ResidentEntity>;
   @Column({ type: 'varchar', length: 8 }) channel: string;
   @Column({ type: 'varchar', length: 10, default: 'queued' }) status: DeliveryStatus;
   @Column({ type: 'varchar', length: 120, nullable: true }) providerId: string | null;

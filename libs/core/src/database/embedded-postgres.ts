@@ -13,6 +13,8 @@ export interface EmbeddedOptions {
   port: number;
   database: string;
   persistent: boolean;
+  /** Defaults to `persistent`: throwaway test clusters skip fsync. */
+  fsync?: boolean;
   log?: (line: string) => void;
 }
 
@@ -30,7 +32,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     password,
     persistent: opts.persistent,
     createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=' + (opts.persistent ? 'on' : 'off')],
+    postgresFlags: ['-c', 'max_connections=300', '-c', `fsync=${(opts.fsync ?? opts.persistent) ? 'on' : 'off'}`, '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB'],
     onLog: (m: unknown) => opts.log?.(String(m)),
     onError: (m: unknown) => opts.log?.(String(m)),
   });

@@ -1,0 +1,176 @@
+// npm run bench [-- --residents 1000000 --recipients 50000]
+// Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { StaffService } from '@beacon/auth';
+import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import { MessageService } from '@beacon/messaging';
+import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
+import { AppModule } from '../apps/api/src/app.module';
+import { migrate } from '../migrations/data-source';
+import { smtpCounter, twilioCounter } from './bench/sinks';
+
+const { values: args } = parseArgs({
+  options: {
+    residents: { type: 'string', default: '1000000' },
+    recipients: { type: 'string', default: '50000' },
+    'keep-data': { type: 'boolean', default: false },
+  },
+});
+const RESIDENTS = Number(args.residents);
+const RECIPIENTS = Math.min(Number(args.recipients), RESIDENTS);
+const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
+
+const figures: [string, string][] = [];
+const report = (name: string, value: string) => {
+  figures.push([name, value]);
+  console.log(`  ${name.padEnd(48)} ${value}`);
+};
+const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function seedResidents(db: pg.Pool, n: number, recipients: number): Promise<void> {
+  // Everyone has e-mail; every third resident also SMS. The first `recipients` are students
+  // (e-mail bench audience); the first `recipients` SMS users are farmers (SMS bench audience).
+  await db.query(
+    `INSERT INTO resident (email, phone_e164, first_name, last_name, ward_code, status, email_verified_at, phone_verified_at, activated_at, consent_at, source, age_band, ethnicity)
+     SELECT 'bench' || g || '@example.org',
+            CASE WHEN g % 3 = 0 THEN '+447' || lpad(g::text, 9, '0') END,
+            'Bench', 'Resident', w.codes[1 + g % w.n], 'active', now(), CASE WHEN g % 3 = 0 THEN now() END,
+            now() - (g % 540) * interval '1 day', now(),
+            (ARRAY['door_knock','street','social_media','event','online','other'])[1 + g % 6],
+            (ARRAY['16-24','25-34','35-44','45-54','55-64','65-74','75+'])[1 + g % 7],
+            (ARRAY['white','asian','black','mixed','other'])[1 + g % 5]
+       FROM generate_series(1, $1::int) g, (SELECT array_agg(code ORDER BY code) AS codes, count(*)::int AS n FROM ward) w`,
+    [n],
+  );
+  await db.query(`INSERT INTO resident_channel (resident_id, channel) SELECT id, 'email' FROM resident`);
+  await db.query(`INSERT INTO resident_channel (resident_id, channel) SELECT id, 'sms' FROM resident WHERE phone_e164 IS NOT NULL`);
+  await db.query(
+    `INSERT INTO resident_topic (resident_id, topic)
+     SELECT id, (ARRAY['crime_alerts','anti_social_behaviour','appeals','events','meetings','crime_prevention','road_safety','fraud_scams'])[1 + (hashtext(id::text) & 7)] FROM resident`,
+  );
+  await db.query(
+    `INSERT INTO resident_interest (resident_id, interest_group)
+     SELECT id, 'student' FROM resident WHERE email LIKE 'bench%' ORDER BY email LIMIT $1`,
+    [recipients],
+  );
+  await db.query(
+    `INSERT INTO resident_interest (resident_id, interest_group)
+     SELECT id, 'farmer' FROM resident WHERE phone_e164 IS NOT NULL ORDER BY phone_e164 LIMIT $1`,
+    [recipients],
+  );
+  await db.query('VACUUM ANALYZE');
+}
+
+async function waitDone(db: pg.Pool, messageId: string, total: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*) FILTER (WHERE status IN ('sent','delivered','failed','bounced'))::int AS n FROM delivery WHERE message_id = $1`, [messageId]);
+    if (rows[0].n >= total) return performance.now() - t0;
+    if (performance.now() - t0 > 15 * 60_000) throw new Error(`Timed out: ${rows[0].n}/${total} done`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function main() {
+  console.log(`Beacon bench: ${fmt(RESIDENTS)} residents, ${fmt(RECIPIENTS)} recipients per channel; node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  const db = new pg.Pool({ connectionString: server.url, max: 4 });
+  let worker: ChildProcess | undefined;
+  const smtp = await smtpCounter();
+  const sms = await twilioCounter();
+  try {
+    await migrate(server.url);
+    const config = loadConfig({ DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
+    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    await app.get(GeographyService).seedWestMidlands();
+    const admin = await app.get(StaffService).create({ email: 'bench@beacon.local', name: 'Bench', password: 'bench-password-1', role: 'admin', npuCode: null });
+    const staff: StaffPrincipal = { kind: 'staff', ...admin, npuCode: null };
+    const messages = app.get(MessageService);
+
+    console.log('\nSeeding');
+    const [, seedMs] = await time(() => seedResidents(db, RESIDENTS, RECIPIENTS));
+    report('residents seeded (incl. channels, topics)', `${fmt(RESIDENTS)} in ${(seedMs / 1000).toFixed(1)} s`);
+
+    console.log('\nFan-out (force-wide, e-mail + SMS, set-based INSERT … SELECT)');
+    const all = await messages.compose(staff, { title: 'Force-wide', body: 'Bench', category: 'other', channels: ['email', 'sms'], audience: {} });
+    const [preview, previewMs] = await time(() => messages.previewAudience(staff, all.id));
+    report('audience preview (count) latency', `${fmt(previewMs)} ms for ${fmt(preview.total)} residents`);
+    await messages.send(staff, all.id);
+    const [, fanMs] = await time(() => app.get(DeliveryWorkerService).fanOut({ messageId: all.id }));
+    const rows = preview.byChannel.email + preview.byChannel.sms;
+    report('fan-out time (rows inserted)', `${(fanMs / 1000).toFixed(2)} s for ${fmt(rows)} deliveries (${fmt(preview.total)} recipients)`);
+    report('fan-out rate', `${fmt(rows / (fanMs / 1000))} rows/s, ${fmt(preview.total / (fanMs / 1000))} recipients/s`);
+    await messages.cancel(staff, all.id);
+    await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
+    await db.query('VACUUM ANALYZE delivery');
+
+    console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
+    worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+      env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await new Promise((r) => setTimeout(r, 4000)); // worker boot
+    for (const [channel, group, sink] of [
+      ['email', 'student', smtp],
+      ['sms', 'farmer', sms],
+    ] as const) {
+      const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
+      const before = sink.count();
+      const t0 = performance.now();
+      await messages.send(staff, m.id);
+      const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
+      void r;
+      const total = (await messages.previewAudience(staff, m.id)).total;
+      await waitDone(db, m.id, total);
+      const ms = performance.now() - t0;
+      report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
+      report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
+    }
+    report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
+    await app.close();
+  } finally {
+    worker?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await db.end();
+    await smtp.close();
+    await sms.close();
+    await server.stop();
+    if (!args['keep-data']) rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log('\nSummary (JSON):', JSON.stringify(Object.fromEntries(figures)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
