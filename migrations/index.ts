@@ -1,9 +1,11 @@
 import { Initial1795399254187 } from './1795399254187-Initial';
 import { Residents1795399401568 } from './1795399401568-Residents';
+import { Funding1795399947165 } from './1795399947165-Funding';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const ALL_MIGRATIONS: Function[] = [
   Initial1795399254187,
   Residents1795399401568,
+  Funding1795399947165,
 ];

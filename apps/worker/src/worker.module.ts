@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
+import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
 
@@ -8,6 +9,6 @@ import { ResidentsModule } from '@beacon/residents';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, JobRunnerModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, FundingModule, JobRunnerModule] };
   }
 }
