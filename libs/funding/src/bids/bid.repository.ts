@@ -69,6 +69,7 @@ const BID_COLUMNS = `b.id, b.npu_code AS "npuCode", b.financial_year AS "financi
 
 const PAYMENT_COLUMNS = `id, bid_id AS "bidId", amount_pence AS "amountPence", paid_on::text AS "paidOn", recorded_by_id AS "recordedById", created_at AS "recordedAt"`;
 
+// TypeORM's query() gives [rows, rowCount] for UPDATE (also with RETURNING), rows for SELECT and INSERT.
 @Injectable()
 export class BidRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -103,7 +104,7 @@ export class BidRepository {
 
   /** Moves the bid only if it is still in one of `from` (so concurrent requests cannot both move it). */
   async moveStatus(id: string, from: BidStatus[], to: BidStatus, manager: EntityManager = this.db.manager): Promise<BidView | null> {
-    const rows: BidView[] = await manager.query(
+    const [rows]: [BidView[], number] = await manager.query(
       `UPDATE bid AS b SET status = $3, updated_at = now() WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
       [id, from, to],
     );
@@ -112,7 +113,7 @@ export class BidRepository {
 
   /** Records an approval or rejection, only if the bid is still in one of `from`. */
   async decide(id: string, d: Decision, manager: EntityManager): Promise<BidView | null> {
-    const rows: BidView[] = await manager.query(
+    const [rows]: [BidView[], number] = await manager.query(
       `UPDATE bid AS b SET status = $3, decided_by_id = $4, decided_at = now(), amount_awarded_pence = $5, decision_reason = $6, updated_at = now()
         WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
       [id, d.from, d.to, d.decidedById, d.amountAwardedPence, d.reason],
@@ -121,7 +122,7 @@ export class BidRepository {
   }
 
   async setAlignedStaff(id: string, staffId: string): Promise<BidView | null> {
-    const rows: BidView[] = await this.db.query(
+    const [rows]: [BidView[], number] = await this.db.query(
       `UPDATE bid AS b SET aligned_staff_id = $2, updated_at = now() WHERE b.id = $1 RETURNING ${BID_COLUMNS}`,
       [id, staffId],
     );
@@ -133,7 +134,7 @@ export class BidRepository {
    * the award; the row lock queues concurrent payments, so the award is never overpaid.
    */
   async addPaid(id: string, from: readonly BidStatus[], amountPence: number, manager: EntityManager): Promise<BidView | null> {
-    const rows: BidView[] = await manager.query(
+    const [rows]: [BidView[], number] = await manager.query(
       `UPDATE bid AS b SET paid_pence = paid_pence + $3, updated_at = now()
         WHERE b.id = $1 AND b.status = ANY($2::varchar[]) AND b.paid_pence + $3 <= b.amount_awarded_pence
        RETURNING ${BID_COLUMNS}`,

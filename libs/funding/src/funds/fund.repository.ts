@@ -44,7 +44,8 @@ export class FundRepository {
    * the re-checked WHERE make concurrent approvals queue up: the fund is never over-allocated.
    */
   async allocate(npuCode: string, financialYear: string, amountPence: number, manager: EntityManager): Promise<FundView | null> {
-    const rows: FundView[] = await manager.query(
+    // TypeORM's query() gives [rows, rowCount] for UPDATE (also with RETURNING).
+    const [rows]: [FundView[], number] = await manager.query(
       `UPDATE fund SET allocated_pence = allocated_pence + $3, updated_at = now()
         WHERE npu_code = $1 AND financial_year = $2 AND allocated_pence + $3 <= budget_pence
        RETURNING ${FUND_COLUMNS}`,
