@@ -85,10 +85,6 @@ export class FundingService {
     private readonly geography: GeographyService,
   ) {}
 
-  findFund(npuCode: string, financialYear: string): Promise<FundView | null> {
-    return this.funds.find(npuCode, financialYear);
-  }
-
   /** Creates the fund or changes its budget; never below what is already allocated (409). */
   async setBudget(npuCode: string, financialYear: string, budgetPence: number): Promise<FundView> {
     if (!(await this.geography.npuExists(npuCode))) throw notFound(`NPU ${npuCode}`);
