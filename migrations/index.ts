@@ -1,5 +1,6 @@
 import { Initial1795399254187 } from './1795399254187-Initial';
 import { Residents1795399401568 } from './1795399401568-Residents';
+import { Funding1795399947165 } from './1795399947165-Funding';
 import { Messaging1795400139358 } from './1795400139358-Messaging';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -7,5 +8,6 @@ import { Messaging1795400139358 } from './1795400139358-Messaging';
 export const ALL_MIGRATIONS: Function[] = [
   Initial1795399254187,
   Residents1795399401568,
+  Funding1795399947165,
   Messaging1795400139358,
 ];

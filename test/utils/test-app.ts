@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
@@ -83,6 +85,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     RUN_WORKER: 'true',
     SEED_DEMO: 'false',
     PUBLIC_URL: 'http://beacon.test',
+    // The dev outbox (no SMTP/Twilio configured) writes here, never into the repository.
+    DATA_DIR: join(tmpdir(), `beacon-test-data-${process.pid}`),
     ...env,
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: false, bodyParser: false });

@@ -1,10 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@beacon/auth';
-import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
-import { GeographyModule } from '@beacon/geography';
-import { MessagingModule } from '@beacon/messaging';
-import { ResidentsModule } from '@beacon/residents';
+import { DOMAIN_MODULES } from './domain-modules';
 import { BootstrapService } from './seed/bootstrap.service';
 
 /** The HTTP API. With RUN_WORKER on (the embedded default) it also consumes the queues. */
@@ -13,7 +9,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
+import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
@@ -26,6 +27,7 @@ export class BootstrapService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly geography: GeographyService,
     private readonly staff: StaffService,
+    private readonly funding: FundingService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -36,6 +38,7 @@ export class BootstrapService {
       const counts = await this.geography.seedWestMidlands();
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
+    await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;

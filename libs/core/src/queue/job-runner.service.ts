@@ -20,9 +20,11 @@ export class JobRunnerService implements OnApplicationBootstrap {
 
   findHandlers(): Map<JobName, Handler> {
     const handlers = new Map<JobName, Handler>();
+    const seen = new Set<object>(); // an alias provider (useExisting) exposes the same instance again
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
+      if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
+      seen.add(instance);
       const proto = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const name = this.reflector.get<JobName | undefined>(JOB_HANDLER, proto[method]);

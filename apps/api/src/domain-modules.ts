@@ -1,0 +1,16 @@
+import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
+import { FundingModule } from '@beacon/funding';
+import { GeographyModule } from '@beacon/geography';
+import { MessagingModule } from '@beacon/messaging';
+import { ResidentsModule } from '@beacon/residents';
+
+/** Every domain module, one per line; the API and the worker import the same list. */
+export const DOMAIN_MODULES = [
+  GeographyModule,
+  AuthModule,
+  ChannelsModule,
+  ResidentsModule,
+  MessagingModule,
+  FundingModule,
+];

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { ChannelsModule, NotificationService } from '@beacon/channels';
+import { GeographyModule } from '@beacon/geography';
+import { BidDecisionService } from './bids/bid-decision.service';
+import { BidController } from './bids/bid.controller';
+import { BidRepository } from './bids/bid.repository';
+import { BidService } from './bids/bid.service';
+import { FUNDING_ENTITIES } from './funding.entities';
+import { FundController } from './funds/fund.controller';
+import { FundRepository } from './funds/fund.repository';
+import { FundingService } from './funds/funding.service';
+import { ApplicantNotifier } from './notifications/applicant-notifier';
+import { VotingController } from './voting/voting.controller';
+import { VotingRepository } from './voting/voting.repository';
+import { VotingService } from './voting/voting.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(FUNDING_ENTITIES), AuthModule, GeographyModule, ChannelsModule],
+  controllers: [FundController, BidController, VotingController],
+  providers: [
+    FundRepository,
+    BidRepository,
+    VotingRepository,
+    FundingService,
+    BidService,
+    BidDecisionService,
+    VotingService,
+    { provide: ApplicantNotifier, useExisting: NotificationService },
+  ],
+  exports: [FundingService],
+})
+export class FundingModule {}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Staff, toCsv } from '@beacon/core';
+import { FundParamsDto, ReportFormatDto, SetBudgetDto, YearParamsDto } from './fund.dto';
+import { FundingService, POSITION_COLUMNS } from './funding.service';
+
+@ApiTags('funding')
+@Controller('api/v1/funds')
+export class FundController {
+  constructor(private readonly funding: FundingService) {}
+
+  // Force-wide management information: NPU-bound leads and ECOs see every NPU's position too.
+  @Staff({ roles: ['admin', 'analyst', 'npu_lead', 'eco'] })
+  @Get(':year/position')
+  @ApiOperation({ summary: 'Budget, allocated, spent and outstanding per NPU for the year, with totals; ?format=csv' })
+  async position(@Param() p: YearParamsDto, @Query() q: ReportFormatDto, @Res({ passthrough: true }) res: Response) {
+    const report = await this.funding.position(p.year);
+    if (q.format !== 'csv') return report;
+    res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="acf-position-${p.year}.csv"`);
+    return toCsv([...report.items, { npuCode: 'TOTAL', ...report.totals }], POSITION_COLUMNS);
+  }
+
+  @Staff({ roles: ['admin'], npuFrom: ['params.npuCode'] })
+  @Put(':npuCode/:year')
+  @ApiOperation({ summary: 'Create the fund or set its budget; 409 below what is already allocated' })
+  setBudget(@Param() p: FundParamsDto, @Body() dto: SetBudgetDto) {
+    return this.funding.setBudget(p.npuCode, p.year, dto.budgetPence);
+  }
+}

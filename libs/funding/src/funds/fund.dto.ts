@@ -1,0 +1,19 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsFinancialYear, IsPence, MAX_PENCE } from '../money';
+
+export class YearParamsDto {
+  @ApiProperty({ example: '2019-20' }) @IsFinancialYear() year: string;
+}
+
+export class FundParamsDto extends YearParamsDto {
+  @ApiProperty({ example: 'BE' }) @IsString() @Matches(/^[A-Z]{2,8}$/) npuCode: string;
+}
+
+export class SetBudgetDto {
+  @ApiProperty({ minimum: 0, maximum: MAX_PENCE, description: 'Integer pence' }) @IsPence(0) budgetPence: number;
+}
+
+export class ReportFormatDto {
+  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}

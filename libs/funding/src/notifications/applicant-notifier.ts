@@ -1,0 +1,15 @@
+import type { EntityManager } from 'typeorm';
+
+export interface ApplicantEmail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * How funding e-mails applicants: provided by `NotificationService` from `@beacon/channels`
+ * (enqueued in the caller's transaction, so the e-mail exists only if the decision commits).
+ */
+export abstract class ApplicantNotifier {
+  abstract enqueueEmail(email: ApplicantEmail, opts?: { manager?: EntityManager }): Promise<unknown>;
+}

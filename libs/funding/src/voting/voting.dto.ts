@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsISO8601, IsUUID, Max, Min } from 'class-validator';
+
+export class SetVotingRoundDto {
+  @ApiProperty({ example: '2019-09-01T09:00:00Z' }) @IsISO8601({ strict: true }) opensAt: string;
+  @ApiProperty({ example: '2019-09-30T21:00:00Z' }) @IsISO8601({ strict: true }) closesAt: string;
+  @ApiProperty({ minimum: 1, maximum: 50, description: 'How many bids each resident may vote for (K)' })
+  @IsInt() @Min(1) @Max(50) maxVotesPerResident: number;
+  @ApiProperty({ type: [String], description: 'The bids on the ballot: open bids of this fund' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ArrayUnique() @IsUUID(undefined, { each: true }) bidIds: string[];
+}
+
+export class CastVotesDto {
+  @ApiProperty({ type: [String], description: 'Up to K bids of the ballot, each once' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @ArrayUnique() @IsUUID(undefined, { each: true }) bidIds: string[];
+}
