@@ -4,6 +4,7 @@ import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
+import { AssetsController } from './assets/assets.controller';
 import { BootstrapService } from './seed/bootstrap.service';
 
 /** The HTTP API. With RUN_WORKER on (the embedded default) it also consumes the queues. */
@@ -13,6 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      controllers: [AssetsController],
       providers: [BootstrapService],
     };
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { ResidentSeedService } from '@beacon/residents';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -26,6 +27,7 @@ export class BootstrapService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly geography: GeographyService,
     private readonly staff: StaffService,
+    private readonly residents: ResidentSeedService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -36,6 +38,8 @@ export class BootstrapService {
       const counts = await this.geography.seedWestMidlands();
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
+    const residents = await this.residents.seedDemo();
+    if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;
