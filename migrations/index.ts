@@ -2,6 +2,7 @@ import { Initial1795399254187 } from './1795399254187-Initial';
 import { Residents1795399401568 } from './1795399401568-Residents';
 import { Funding1795399947165 } from './1795399947165-Funding';
 import { Messaging1795400139358 } from './1795400139358-Messaging';
+import { ResidentSearch1795400272376 } from './1795400272376-ResidentSearch';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -10,4 +11,5 @@ export const ALL_MIGRATIONS: Function[] = [
   Residents1795399401568,
   Funding1795399947165,
   Messaging1795400139358,
+  ResidentSearch1795400272376,
 ];

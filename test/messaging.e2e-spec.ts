@@ -200,6 +200,12 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(list['unsubscribe-post'].name).toBe('List-Unsubscribe=One-Click');
       const [d] = await t.sql<{ provider_id: string }>(`SELECT provider_id FROM delivery WHERE message_id = $1 AND resident_id = $2`, [res.body.id, r.id]);
       expect(d.provider_id).toBe(mail.parsed.messageId);
+
+      // RFC 8058: the mail client POSTs the List-Unsubscribe URL; the resident stops getting e-mail.
+      const path = new URL(list.unsubscribe.url).pathname;
+      await t.http().post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
+      const [ch] = await t.sql<{ enabled: boolean }>(`SELECT enabled FROM resident_channel WHERE resident_id = $1 AND channel = 'email'`, [r.id]);
+      expect(ch.enabled).toBe(false);
     });
 
     it('SMS goes through the Twilio stub; a signed status callback marks it delivered, a bad signature is 403', async () => {

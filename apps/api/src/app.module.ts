@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
+import { AssetsController } from './assets/assets.controller';
 import { DOMAIN_MODULES } from './domain-modules';
 import { BootstrapService } from './seed/bootstrap.service';
 
@@ -10,6 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule] : [])],
+      controllers: [AssetsController],
       providers: [BootstrapService],
     };
   }

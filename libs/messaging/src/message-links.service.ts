@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
 import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
-
-const UNSUBSCRIBE_TTL = 400 * 24 * 3600; // unsubscribe links must keep working long after the message
-const MANAGE_TTL = 30 * 24 * 3600;
+import { ResidentLinksService } from '@beacon/residents';
 
 /** Per-recipient signed links carried by every broadcast. */
 @Injectable()
 export class MessageLinksService {
   constructor(
     private readonly links: LinkTokenService,
+    private readonly residentLinks: ResidentLinksService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -20,11 +19,11 @@ export class MessageLinksService {
   }
 
   unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {
-    return `${this.config.http.publicUrl}/u/${this.links.sign('unsubscribe', { r: residentId, c: channel }, UNSUBSCRIBE_TTL)}`;
+    return this.residentLinks.unsubscribeUrl(residentId, channel);
   }
 
   manageUrl(residentId: string): string {
-    return `${this.config.http.publicUrl}/me?token=${this.links.sign('magic-link', { r: residentId }, MANAGE_TTL)}`;
+    return this.residentLinks.manageUrl(residentId);
   }
 }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
+import { ResidentsModule } from '@beacon/residents';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageLinksService } from './message-links.service';
@@ -12,7 +13,7 @@ import { MessagesController } from './messages.controller';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule],
+  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
   controllers: [MessagesController, TwilioStatusController],
   providers: [MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
   exports: [MessageService, MessageLinksService, MessageInsightsRegistry],

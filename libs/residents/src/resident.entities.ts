@@ -17,6 +17,7 @@ export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const SIGNUP_SOURCES = ['door_knock', 'street', 'social_media', 'event', 'online', 'other'] as const;
+export type SignupSource = (typeof SIGNUP_SOURCES)[number];
 export const TOPICS = [
   'crime_alerts',
   'anti_social_behaviour',
@@ -27,9 +28,21 @@ export const TOPICS = [
   'road_safety',
   'fraud_scams',
 ] as const;
+export type Topic = (typeof TOPICS)[number];
 export const INTEREST_GROUPS = ['cctv_owner', 'dog_walker', 'business_owner', 'horse_rider', 'farmer', 'student', 'parent'] as const;
+export type InterestGroup = (typeof INTEREST_GROUPS)[number];
 export const PRIORITIES = ['information', 'standard', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
+/** Age bands as reported against census population (sign-up is for 16 and over). */
+export const AGE_BANDS = ['16-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+', 'prefer_not_to_say'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+/**
+ * ONS 2021 census high-level ethnic groups (the five groups, not the 19 categories): the
+ * level at which ward populations are published for the representation report, and the
+ * least data that answers "do we reach every community".
+ */
+export const ETHNICITIES = ['asian', 'black', 'mixed', 'white', 'other', 'prefer_not_to_say'] as const;
+export type Ethnicity = (typeof ETHNICITIES)[number];
 
 /** A subscriber. Personal columns are nulled on erasure; the row stays for aggregates. */
 @Entity('resident')
@@ -38,6 +51,12 @@ export type Priority = (typeof PRIORITIES)[number];
 @Index('idx_resident_active_ward', ['wardCode'], { where: "status = 'active'" })
 @Index('idx_resident_ward_activated', ['wardCode', 'activatedAt'])
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })
+@Index('idx_resident_created', ['createdAt', 'id'])
+// Staff prefix search (lower(name) LIKE 'x%', email LIKE 'x%') needs expression indexes with
+// pattern operator classes, which TypeORM cannot describe: created by the migration, left alone here.
+@Index('idx_resident_first_name_prefix', { synchronize: false })
+@Index('idx_resident_last_name_prefix', { synchronize: false })
+@Index('idx_resident_email_prefix', { synchronize: false })
 export class ResidentEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 254, nullable: true }) email: string | null;

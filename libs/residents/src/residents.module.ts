@@ -1,8 +1,42 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
+import { GeographyModule } from '@beacon/geography';
+import { MeController } from './me.controller';
 import { RESIDENT_ENTITIES } from './resident.entities';
+import { ResidentRepository } from './resident.repository';
+import { ResidentAccountService } from './resident-account.service';
+import { ResidentAuthController } from './resident-auth.controller';
+import { ResidentDataExporterRegistry } from './resident-data-exporter';
+import { ResidentDirectoryRepository } from './resident-directory.repository';
+import { ResidentDirectoryService } from './resident-directory.service';
+import { ResidentLinksService } from './resident-links.service';
+import { ResidentSeedRepository } from './resident-seed.repository';
+import { ResidentSeedService } from './resident-seed.service';
+import { ResidentsController } from './residents.controller';
+import { ResidentsPagesController } from './residents-pages.controller';
+import { SignUpService } from './sign-up.service';
+import { UnsubscribeService } from './unsubscribe.service';
+import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(RESIDENT_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(RESIDENT_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
+  controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController],
+  providers: [
+    ResidentRepository,
+    ResidentDirectoryRepository,
+    ResidentSeedRepository,
+    ResidentLinksService,
+    VerificationService,
+    SignUpService,
+    ResidentAccountService,
+    UnsubscribeService,
+    ResidentDirectoryService,
+    ResidentDataExporterRegistry,
+    ResidentSeedService,
+  ],
+  exports: [ResidentLinksService, ResidentSeedService],
 })
 export class ResidentsModule {}

@@ -6,6 +6,7 @@ import { StaffService } from '@beacon/auth';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
+import { ResidentSeedService } from '@beacon/residents';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -28,6 +29,7 @@ export class BootstrapService {
     private readonly geography: GeographyService,
     private readonly staff: StaffService,
     private readonly funding: FundingService,
+    private readonly residents: ResidentSeedService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -39,6 +41,8 @@ export class BootstrapService {
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
     await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
+    const residents = await this.residents.seedDemo();
+    if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;

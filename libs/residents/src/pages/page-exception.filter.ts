@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AllExceptionsFilter } from '@beacon/core';
+import { PAGE_HEADERS, messagePage } from './layout';
+
+const TITLES: Record<number, string> = {
+  401: 'Please sign in again',
+  403: 'You cannot do that from this page',
+  404: 'Page not found',
+  429: 'Too many attempts',
+};
+
+/** Errors on resident pages are pages too (same status codes as the API, HTML body). */
+@Catch()
+export class PageExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Pages');
+  private readonly api = new AllExceptionsFilter();
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.api.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'Unhandled error on a page');
+    if (res.headersSent) return;
+    const title = body.statusCode >= 500 ? 'Sorry, there is a problem with the service' : (TITLES[body.statusCode] ?? body.message);
+    const text =
+      body.statusCode >= 500
+        ? 'Try again later.'
+        : body.statusCode === 401
+          ? 'Your sign-in has ended or your details have been deleted.'
+          : body.statusCode === 429
+            ? 'Wait an hour and try again.'
+            : body.statusCode === 410
+              ? 'Links stop working after a while, to keep your details safe.'
+              : 'Check that you copied the whole link, or start again.';
+    res.status(body.statusCode);
+    for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+    if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
+    res.send(messagePage(title, [text], undefined));
+  }
+}

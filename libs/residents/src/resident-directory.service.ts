@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { assertNpuAccess, scopedNpu } from '@beacon/auth';
+import { AuditService, badRequest, decodeCursor, toPage, type Page, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import { maskEmail, maskPhone, normalisePhone } from './contact';
+import { ResidentDirectoryRepository } from './resident-directory.repository';
+import type { ResidentListItem, ResidentListQueryDto } from './residents.dto';
+
+/** Roles that work with residents in aggregate, not by contacting them. */
+export const CONTACT_MASKED_ROLES: StaffRole[] = ['analyst', 'cadet_leader'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Staff view of residents, scoped to the caller's NPU; every look is audited. */
+@Injectable()
+export class ResidentDirectoryService {
+  constructor(
+    private readonly directory: ResidentDirectoryRepository,
+    private readonly geography: GeographyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(staff: StaffPrincipal, q: ResidentListQueryDto): Promise<Page<ResidentListItem>> {
+    const npuCode = scopedNpu(staff, q.npu);
+    if (q.ward) {
+      const ward = await this.geography.findWard(q.ward);
+      if (!ward) throw badRequest(`ward ${q.ward} is not a known ward`);
+      assertNpuAccess(staff, ward.npuCode);
+    }
+    const after = decodeCursor(q.cursor);
+    if (after && (!UUID.test(after.id) || Number.isNaN(Date.parse(after.key)))) throw badRequest('cursor is not valid');
+    const search = q.q?.trim();
+    const phone = search ? normalisePhone(search) : null;
+    const limit = q.limit ?? 50;
+    const rows = await this.directory.list(
+      { npuCode, wardCode: q.ward, status: q.status, prefix: phone ? undefined : search || undefined, phoneE164: phone ?? undefined },
+      limit,
+      after,
+    );
+    const page = toPage(rows, limit, (r) => ({ key: r.cursorKey, id: r.id }));
+    const masked = CONTACT_MASKED_ROLES.includes(staff.role);
+    const query = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
+    await this.audit.recordStaff(staff, 'residents.list', 'resident', { query, npu: npuCode ?? null, count: page.items.length });
+    return {
+      items: page.items.map((r) => ({
+        id: r.id,
+        firstName: r.firstName,
+        lastName: r.lastName,
+        email: masked ? maskEmail(r.email) : r.email,
+        phone: masked ? maskPhone(r.phone) : r.phone,
+        wardCode: r.wardCode,
+        npuCode: r.npuCode,
+        status: r.status,
+        channels: r.channels,
+        source: r.source,
+        createdAt: r.createdAt.toISOString(),
+        activatedAt: r.activatedAt ? r.activatedAt.toISOString() : null,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { LinkTokenService } from '@beacon/auth';
+import { InjectConfig, type AppConfig } from '@beacon/core';
+import type { Channel } from './resident.entities';
+
+const DAY = 24 * 3600;
+
+/** How long each kind of link works. */
+export const LINK_TTL = {
+  verifyEmail: 7 * DAY,
+  signIn: 3600,
+  /** The manage link in every message: preferences only, and a message may be forwarded. */
+  managePrefs: 30 * DAY,
+  /** The hidden-field session of the manage page. */
+  manageSession: 2 * 3600,
+  /** Unsubscribe links must keep working for as long as someone may keep an old message. */
+  unsubscribe: 400 * DAY,
+} as const;
+
+export type UnsubscribeScope = Channel | 'all';
+
+/**
+ * Signed links to resident pages. Messaging puts unsubscribeUrl / manageUrl (and the
+ * List-Unsubscribe headers) into every e-mail and SMS it sends.
+ */
+@Injectable()
+export class ResidentLinksService {
+  private readonly base: string;
+
+  constructor(
+    private readonly links: LinkTokenService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.base = config.http.publicUrl;
+  }
+
+  /** RFC 8058 one-click unsubscribe for this channel (or 'all'); GET shows a page, POST unsubscribes. */
+  unsubscribeUrl(residentId: string, channel: UnsubscribeScope): string {
+    return `${this.base}/u/${this.links.sign('unsubscribe', { r: residentId, c: channel }, LINK_TTL.unsubscribe)}`;
+  }
+
+  /** Headers for every broadcast e-mail (RFC 2369 + RFC 8058). */
+  listUnsubscribeHeaders(residentId: string): Record<string, string> {
+    return { 'List-Unsubscribe': `<${this.unsubscribeUrl(residentId, 'email')}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+  }
+
+  /** Preferences page (ward, channels, topics, quiet hours); not contact details or erasure. */
+  manageUrl(residentId: string): string {
+    return `${this.base}/me?token=${this.manageToken(residentId, 'prefs', LINK_TTL.managePrefs)}`;
+  }
+
+  verifyEmailUrl(residentId: string, email: string): string {
+    return `${this.base}/verify?token=${this.links.sign('verify-email', { r: residentId, a: email }, LINK_TTL.verifyEmail)}`;
+  }
+
+  /** Magic link, bound to the address it was sent to: it dies when that address changes. */
+  signInUrl(residentId: string, address: string): string {
+    return `${this.base}/me?token=${this.links.sign('magic-link', { r: residentId, a: address }, LINK_TTL.signIn)}`;
+  }
+
+  manageToken(residentId: string, level: 'full' | 'prefs', ttlSeconds: number = LINK_TTL.manageSession): string {
+    return this.links.sign('manage', { r: residentId, l: level }, ttlSeconds);
+  }
+}

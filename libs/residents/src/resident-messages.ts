@@ -1,0 +1,72 @@
+import type { EmailMessage, SmsMessage } from '@beacon/channels';
+import { html, type SafeHtml } from './pages/html';
+
+// One-off messages to a resident. Subjects carry no personal data; the HTML part escapes
+// every value (names are whatever was typed into a public form).
+
+function emailHtml(heading: string, body: SafeHtml): string {
+  return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${heading}</title></head>
+<body style="margin:0;padding:24px;font-family:Arial,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;background:#ffffff">
+<h1 style="font-size:28px;margin:0 0 16px">${heading}</h1>
+${body}
+<p style="color:#505a5f;font-size:16px;margin-top:32px">Beacon: community messages from your local police.</p>
+</body></html>`.value;
+}
+
+const greeting = (firstName: string | null) => (firstName ? `Hello ${firstName},` : 'Hello,');
+const linkButton = (url: string, label: string) =>
+  html`<p><a href="${url}" style="display:inline-block;background:#00703c;color:#ffffff;padding:10px 16px;text-decoration:none;font-weight:bold">${label}</a></p>
+<p style="font-size:16px">Or copy this link into your browser: <br>${url}</p>`;
+
+export function verifyEmailMessage(to: string, firstName: string | null, url: string): EmailMessage {
+  const heading = 'Confirm your email address';
+  return {
+    to,
+    subject: 'Confirm your email address for Beacon',
+    text: `${greeting(firstName)}\n\nConfirm your email address to start getting messages from your local policing team:\n\n${url}\n\nThe link works for 7 days. If you did not sign up, ignore this email and nothing will be sent to you.\n`,
+    html: emailHtml(
+      heading,
+      html`<p>${greeting(firstName)}</p><p>Confirm your email address to start getting messages from your local policing team.</p>
+${linkButton(url, 'Confirm my email address')}
+<p>The link works for 7 days. If you did not sign up, ignore this email and nothing will be sent to you.</p>`,
+    ),
+  };
+}
+
+export function alreadySubscribedEmail(to: string, firstName: string | null, url: string): EmailMessage {
+  const heading = 'You are already signed up';
+  return {
+    to,
+    subject: 'You are already signed up to Beacon',
+    text: `${greeting(firstName)}\n\nSomeone (probably you) tried to sign this address up to Beacon, but it is already signed up. Nothing has changed.\n\nTo change what you get, use this link (it works for 1 hour):\n\n${url}\n\nIf this was not you, you can ignore this email.\n`,
+    html: emailHtml(
+      heading,
+      html`<p>${greeting(firstName)}</p><p>Someone (probably you) tried to sign this address up to Beacon, but it is already signed up. Nothing has changed.</p>
+${linkButton(url, 'Manage my preferences')}
+<p>The link works for 1 hour. If this was not you, you can ignore this email.</p>`,
+    ),
+  };
+}
+
+export function signInEmail(to: string, firstName: string | null, url: string): EmailMessage {
+  const heading = 'Sign in to Beacon';
+  return {
+    to,
+    subject: 'Your Beacon sign-in link',
+    text: `${greeting(firstName)}\n\nUse this link to manage your Beacon messages (it works for 1 hour):\n\n${url}\n\nIf you did not ask for it, you can ignore this email.\n`,
+    html: emailHtml(
+      heading,
+      html`<p>${greeting(firstName)}</p><p>Use this link to manage your Beacon messages.</p>
+${linkButton(url, 'Manage my preferences')}
+<p>The link works for 1 hour. If you did not ask for it, you can ignore this email.</p>`,
+    ),
+  };
+}
+
+export function smsCodeMessage(to: string, code: string): SmsMessage {
+  return { to, body: `Your Beacon code is ${code}. It expires in 15 minutes. If you did not sign up, ignore this text.` };
+}
+
+export function alreadySubscribedSms(to: string, url: string): SmsMessage {
+  return { to, body: `This number is already signed up to Beacon. To manage your messages (link works for 1 hour): ${url}` };
+}

@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entities';
+
+export interface NewResident {
+  email: string | null;
+  phoneE164: string | null;
+  firstName: string;
+  lastName: string | null;
+  postcode: string | null;
+  wardCode: string;
+  source: string | null;
+  campaignCode: string | null;
+  ageBand: string | null;
+  ethnicity: string | null;
+  language: string | null;
+}
+
+/** Columns a resident may change about themselves (keys are entity properties). */
+export interface ResidentChanges {
+  email?: string | null;
+  phoneE164?: string | null;
+  firstName?: string;
+  lastName?: string | null;
+  postcode?: string | null;
+  wardCode?: string;
+  ageBand?: string | null;
+  ethnicity?: string | null;
+  language?: string | null;
+  quietStart?: string | null;
+  quietEnd?: string | null;
+}
+
+const CHANGE_COLUMNS: Record<keyof ResidentChanges, string> = {
+  email: 'email',
+  phoneE164: 'phone_e164',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  postcode: 'postcode',
+  wardCode: 'ward_code',
+  ageBand: 'age_band',
+  ethnicity: 'ethnicity',
+  language: 'language',
+  quietStart: 'quiet_start',
+  quietEnd: 'quiet_end',
+};
+
+export interface ChannelRow {
+  channel: Channel;
+  enabled: boolean;
+  minPriority: Priority;
+  suspendedAt: Date | null;
+}
+
+export interface SmsCodeRow {
+  codeHash: string;
+  expiresAt: Date;
+  attempts: number;
+}
+
+/** Raw rows, every column, for the resident's data export. */
+export interface ResidentDataRows {
+  resident: Record<string, unknown>;
+  channels: Record<string, unknown>[];
+  topics: Record<string, unknown>[];
+  interestGroups: Record<string, unknown>[];
+  smsVerification: Record<string, unknown>[];
+}
+
+/** The resident aggregate: resident, channels, topics, interests, SMS codes. */
+@Injectable()
+export class ResidentRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  findById(id: string, manager: EntityManager = this.db.manager): Promise<ResidentEntity | null> {
+    return manager.getRepository(ResidentEntity).findOneBy({ id });
+  }
+
+  /** Locks the row for the rest of the transaction (concurrent edits queue behind it). */
+  findByIdForUpdate(id: string, tx: EntityManager): Promise<ResidentEntity | null> {
+    return tx.getRepository(ResidentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByEmail(email: string, manager: EntityManager = this.db.manager): Promise<ResidentEntity | null> {
+    return manager.getRepository(ResidentEntity).findOneBy({ email });
+  }
+
+  findByPhone(phoneE164: string, manager: EntityManager = this.db.manager): Promise<ResidentEntity | null> {
+    return manager.getRepository(ResidentEntity).findOneBy({ phoneE164 });
+  }
+
+  /** Another resident already holding this e-mail or phone? */
+  async addressTaken(column: 'email' | 'phoneE164', value: string, exceptId: string, tx: EntityManager): Promise<boolean> {
+    const sql = column === 'email' ? 'SELECT 1 FROM resident WHERE email = $1 AND id <> $2' : 'SELECT 1 FROM resident WHERE phone_e164 = $1 AND id <> $2';
+    return (await tx.query(sql, [value, exceptId])).length > 0;
+  }
+
+  /** Inserts a pending resident; null when the e-mail or phone is already registered (no error, no partial row). */
+  async insertPendingIfAbsent(r: NewResident, tx: EntityManager): Promise<string | null> {
+    const rows: { id: string }[] = await tx.query(
+      `INSERT INTO resident (email, phone_e164, first_name, last_name, postcode, ward_code, source, campaign_code,
+                             age_band, ethnicity, language, status, consent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', now())
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [r.email, r.phoneE164, r.firstName, r.lastName, r.postcode, r.wardCode, r.source, r.campaignCode, r.ageBand, r.ethnicity, r.language],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async insertChannels(residentId: string, channels: Channel[], tx: EntityManager): Promise<void> {
+    await tx.query(`INSERT INTO resident_channel (resident_id, channel) SELECT $1, unnest($2::varchar[])`, [residentId, channels]);
+  }
+
+  async replaceTopics(residentId: string, topics: string[], tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
+    if (topics.length) await tx.query('INSERT INTO resident_topic (resident_id, topic) SELECT $1, unnest($2::varchar[])', [residentId, topics]);
+  }
+
+  async replaceInterests(residentId: string, groups: string[], tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
+    if (groups.length) {
+      await tx.query('INSERT INTO resident_interest (resident_id, interest_group) SELECT $1, unnest($2::varchar[])', [residentId, groups]);
+    }
+  }
+
+  listChannels(residentId: string, manager: EntityManager = this.db.manager): Promise<ChannelRow[]> {
+    return manager.query(
+      `SELECT channel, enabled, min_priority AS "minPriority", suspended_at AS "suspendedAt"
+         FROM resident_channel WHERE resident_id = $1 ORDER BY channel`,
+      [residentId],
+    );
+  }
+
+  async listTopics(residentId: string, manager: EntityManager = this.db.manager): Promise<string[]> {
+    const rows: { topic: string }[] = await manager.query('SELECT topic FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
+    return rows.map((r) => r.topic);
+  }
+
+  async listInterests(residentId: string, manager: EntityManager = this.db.manager): Promise<string[]> {
+    const rows: { g: string }[] = await manager.query(
+      'SELECT interest_group AS g FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group',
+      [residentId],
+    );
+    return rows.map((r) => r.g);
+  }
+
+  /** Replaces any earlier code: a new code means fresh attempts and a fresh expiry. */
+  async saveSmsCode(residentId: string, codeHash: string, expiresAt: Date, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO resident_sms_code (resident_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0)
+       ON CONFLICT (resident_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0`,
+      [residentId, codeHash, expiresAt],
+    );
+  }
+
+  async findSmsCodeForUpdate(residentId: string, tx: EntityManager): Promise<SmsCodeRow | null> {
+    const rows: SmsCodeRow[] = await tx.query(
+      `SELECT code_hash AS "codeHash", expires_at AS "expiresAt", attempts FROM resident_sms_code WHERE resident_id = $1 FOR UPDATE`,
+      [residentId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async countSmsAttempt(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query('UPDATE resident_sms_code SET attempts = attempts + 1 WHERE resident_id = $1', [residentId]);
+  }
+
+  async deleteSmsCode(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+  }
+
+  /**
+   * Marks one address verified; a pending resident becomes active (activated_at is set the
+   * first time only). Returns the new status, or null when the address no longer matches.
+   */
+  async markVerified(residentId: string, channel: Channel, address: string, tx: EntityManager): Promise<ResidentStatus | null> {
+    const [column, verifiedColumn] = channel === 'email' ? ['email', 'email_verified_at'] : ['phone_e164', 'phone_verified_at'];
+    // (UPDATE … RETURNING inside a CTE: TypeORM returns plain rows for a SELECT.)
+    const rows: { status: ResidentStatus }[] = await tx.query(
+      `WITH verified AS (
+         UPDATE resident
+            SET ${verifiedColumn} = coalesce(${verifiedColumn}, now()),
+                activated_at = CASE WHEN status = 'pending' THEN coalesce(activated_at, now()) ELSE activated_at END,
+                status = CASE WHEN status = 'pending' THEN 'active' ELSE status END,
+                updated_at = now()
+          WHERE id = $1 AND ${column} = $2 AND status <> 'erased'
+          RETURNING status)
+       SELECT status FROM verified`,
+      [residentId, address],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async applyChanges(residentId: string, changes: ResidentChanges, tx: EntityManager): Promise<void> {
+    const keys = (Object.keys(changes) as (keyof ResidentChanges)[]).filter((k) => changes[k] !== undefined);
+    if (!keys.length) return;
+    const sets = keys.map((k, i) => `${CHANGE_COLUMNS[k]} = $${i + 2}`);
+    // A changed address is unverified until the new verification comes back.
+    if (keys.includes('email')) sets.push('email_verified_at = NULL');
+    if (keys.includes('phoneE164')) sets.push('phone_verified_at = NULL');
+    await tx.query(`UPDATE resident SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [residentId, ...keys.map((k) => changes[k])]);
+  }
+
+  async upsertChannel(residentId: string, channel: Channel, change: { enabled?: boolean; minPriority?: Priority }, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `INSERT INTO resident_channel (resident_id, channel, enabled, min_priority)
+       VALUES ($1, $2, coalesce($3, true), coalesce($4, 'information'))
+       ON CONFLICT (resident_id, channel) DO UPDATE
+         SET enabled = coalesce($3, resident_channel.enabled), min_priority = coalesce($4, resident_channel.min_priority)`,
+      [residentId, channel, change.enabled ?? null, change.minPriority ?? null],
+    );
+  }
+
+  /** Turns channels off; returns the channels that were on. */
+  async disableChannels(residentId: string, channels: Channel[] | 'all', tx: EntityManager): Promise<Channel[]> {
+    const rows: { channel: Channel }[] = await tx.query(
+      `WITH off AS (
+         UPDATE resident_channel SET enabled = false
+          WHERE resident_id = $1 AND enabled AND ($2::varchar[] IS NULL OR channel = ANY($2::varchar[]))
+          RETURNING channel)
+       SELECT channel FROM off`,
+      [residentId, channels === 'all' ? null : channels],
+    );
+    return rows.map((r) => r.channel);
+  }
+
+  /**
+   * Status follows the channels: no channel on → 'unsubscribed' (a leaver, if they had ever
+   * been active); a channel back on for an unsubscribed, once-verified resident → 'active'.
+   */
+  async syncStatusWithChannels(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE resident r
+          SET status = 'unsubscribed',
+              left_at = CASE WHEN r.activated_at IS NOT NULL THEN coalesce(r.left_at, now()) ELSE r.left_at END,
+              updated_at = now()
+        WHERE r.id = $1 AND r.status IN ('pending', 'active')
+          AND NOT EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.enabled)`,
+      [residentId],
+    );
+    await tx.query(
+      `UPDATE resident r
+          SET status = 'active', left_at = NULL, activated_at = coalesce(r.activated_at, now()), updated_at = now()
+        WHERE r.id = $1 AND r.status = 'unsubscribed'
+          AND (r.email_verified_at IS NOT NULL OR r.phone_verified_at IS NOT NULL)
+          AND EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.enabled)`,
+      [residentId],
+    );
+  }
+
+  /**
+   * GDPR erasure. Personal columns are nulled; ward_code, source, activated_at, created_at and
+   * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
+   */
+  async erase(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE resident
+          SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL,
+              campaign_code = NULL, age_band = NULL, ethnicity = NULL, language = NULL,
+              quiet_start = NULL, quiet_end = NULL, email_verified_at = NULL, phone_verified_at = NULL,
+              status = 'erased', erased_at = now(), left_at = coalesce(left_at, now()), updated_at = now()
+        WHERE id = $1`,
+      [residentId],
+    );
+    // suspended_reason can quote a bounce message, which may name the address.
+    await tx.query('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = $1', [residentId]);
+    await tx.query('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
+    await tx.query('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
+    await tx.query('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+  }
+
+  /** Every column of every row held about the resident (SELECT *, so new columns are exported too). */
+  async dataRows(residentId: string): Promise<ResidentDataRows> {
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const [resident] = await tx.query('SELECT * FROM resident WHERE id = $1', [residentId]);
+      const channels = await tx.query('SELECT * FROM resident_channel WHERE resident_id = $1 ORDER BY channel', [residentId]);
+      const topics = await tx.query('SELECT * FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
+      const interestGroups = await tx.query('SELECT * FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group', [residentId]);
+      // The code hash is a credential, not information about the person.
+      const smsVerification = await tx.query('SELECT resident_id, expires_at, attempts FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+      return { resident, channels, topics, interestGroups, smsVerification };
+    });
+  }
+}

@@ -1,0 +1,363 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DomainException, Public, RateLimit } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import { maskEmail, maskPhone, normalisePhone } from './contact';
+import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entities';
+import { ResidentAccountService, type AccessLevel } from './resident-account.service';
+import { ResidentLinksService } from './resident-links.service';
+import { MAGIC_LINK_LIMIT, RESEND_LIMIT, SIGNUP_LIMIT, UPDATE_LIMIT, VERIFY_LIMIT } from './resident-rate-limits';
+import { MagicLinkDto, SignUpDto, UpdateMeDto, type ResidentProfile } from './residents.dto';
+import { SignUpService } from './sign-up.service';
+import { UnsubscribeService } from './unsubscribe.service';
+import { VerificationService } from './verification.service';
+import type { FieldErrors } from './pages/form';
+import { errorsFromDetails, many, text, validateForm, type FieldMessages, type FormBody } from './pages/form-input';
+import { messagePage, PAGE_HEADERS } from './pages/layout';
+import { managePage, type ManageFormValues } from './pages/manage.page';
+import { PageExceptionFilter } from './pages/page-exception.filter';
+import { signInPage, signInSentPage } from './pages/sign-in.page';
+import { signUpDonePage, signUpPage, type SignUpFormValues } from './pages/signup.page';
+import { unsubscribedPage, unsubscribePage } from './pages/unsubscribe.page';
+import { smsCodeForm, smsCodePage, verifiedPage } from './pages/verify.page';
+import { groupWards, type WardGroup } from './pages/wards';
+
+const CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
+// What a resident reads for each field the API would reject (any constraint unless named).
+const MESSAGES: FieldMessages = {
+  firstName: { '*': 'Enter your first name', maxLength: 'First name must be 80 characters or fewer', matches: 'First name must not contain special characters' },
+  lastName: { '*': 'Last name must be 80 characters or fewer', matches: 'Last name must not contain special characters' },
+  email: { '*': 'Enter an email address in the correct format, like name@example.com', isDefined: 'Enter your email address to get messages by email', service: 'Enter your email address to get messages by email' },
+  phone: { '*': 'Enter a UK mobile number, like 07911 123456', isDefined: 'Enter your mobile number to get text messages', service: 'Enter your mobile number to get text messages' },
+  postcode: { '*': 'Enter a full UK postcode, like B33 8TH' },
+  wardCode: { '*': 'Choose your ward from the list' },
+  channels: { '*': 'Choose email, text message or both' },
+  topics: { '*': 'Choose topics from the list' },
+  interestGroups: { '*': 'Choose from the list' },
+  ageBand: { '*': 'Choose an age from the list' },
+  ethnicity: { '*': 'Choose an ethnic group from the list' },
+  language: { '*': 'Preferred language must be 40 characters or fewer' },
+  consent: { '*': 'Tick the box to agree to get messages' },
+  quietStart: { '*': 'Enter a time, like 22:00, or leave both times empty' },
+  quietEnd: { '*': 'Enter a time, like 07:00, or leave both times empty' },
+};
+
+/**
+ * The resident web pages: plain HTML forms that work without JavaScript. The manage page
+ * keeps its session in a signed, short-lived 'manage' token in a hidden field (no cookie), so
+ * every POST carries a secret an attacker's page cannot know: CSRF-safe by construction.
+ */
+@ApiExcludeController()
+@Public()
+@UseFilters(PageExceptionFilter)
+@Controller()
+export class ResidentsPagesController {
+  constructor(
+    private readonly signUps: SignUpService,
+    private readonly verification: VerificationService,
+    private readonly accounts: ResidentAccountService,
+    private readonly unsubscribes: UnsubscribeService,
+    private readonly links: ResidentLinksService,
+    private readonly geography: GeographyService,
+  ) {}
+
+  @Get('signup')
+  async signUpForm(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const source = typeof q.source === 'string' && (SIGNUP_SOURCES as readonly string[]).includes(q.source) ? q.source : 'online';
+    const campaignCode = typeof q.campaign === 'string' && CAMPAIGN.test(q.campaign) ? q.campaign : undefined;
+    const values: SignUpFormValues = { channels: ['email'], topics: [], interestGroups: [], consent: false, source, campaignCode };
+    return send(res, 200, signUpPage(values, await this.wards()));
+  }
+
+  @RateLimit(SIGNUP_LIMIT)
+  @Post('signup')
+  async signUpSubmit(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const source = text(body, 'source');
+    const campaignCode = text(body, 'campaignCode');
+    const values: SignUpFormValues = {
+      firstName: text(body, 'firstName'),
+      lastName: text(body, 'lastName'),
+      email: text(body, 'email'),
+      phone: text(body, 'phone'),
+      postcode: text(body, 'postcode'),
+      wardCode: text(body, 'wardCode'),
+      channels: many(body, 'channels'),
+      topics: many(body, 'topics'),
+      interestGroups: many(body, 'interestGroups'),
+      ageBand: text(body, 'ageBand'),
+      ethnicity: text(body, 'ethnicity'),
+      language: text(body, 'language'),
+      consent: text(body, 'consent') === 'yes',
+      // Hidden attribution fields: a tampered value is dropped, not shown as an error.
+      source: source && (SIGNUP_SOURCES as readonly string[]).includes(source) ? source : 'online',
+      campaignCode: campaignCode && CAMPAIGN.test(campaignCode) ? campaignCode : undefined,
+    };
+    const demographics = { ageBand: values.ageBand, ethnicity: values.ethnicity, language: values.language };
+    const { dto, errors } = await validateForm(
+      SignUpDto,
+      {
+        email: values.email,
+        phone: values.phone,
+        firstName: values.firstName ?? '',
+        lastName: values.lastName,
+        postcode: values.postcode,
+        wardCode: values.wardCode ?? '',
+        channels: values.channels,
+        topics: values.topics,
+        interestGroups: values.interestGroups,
+        source: values.source,
+        campaignCode: values.campaignCode,
+        demographics: Object.values(demographics).some(Boolean) ? demographics : undefined,
+        consent: values.consent || undefined,
+      },
+      MESSAGES,
+    );
+    let failed = errors;
+    if (dto) {
+      try {
+        await this.signUps.signUp(dto);
+      } catch (e) {
+        if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
+        failed = errorsFromDetails(e.details, MESSAGES);
+      }
+    }
+    if (!dto || Object.keys(failed).length) return send(res, 400, signUpPage(values, await this.wards(), failed));
+    const sent = { email: dto.channels.includes('email') ? dto.email : undefined, phone: dto.channels.includes('sms') ? dto.phone : undefined };
+    return send(res, 200, signUpDonePage(sent, sent.phone ? smsCodeForm(sent.phone) : undefined));
+  }
+
+  @Get('verify')
+  async verify(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
+    if (typeof token !== 'string' || !token) return send(res, 200, smsCodePage(undefined));
+    const v = await this.verification.verifyEmailToken(token);
+    return send(res, 200, verifiedPage(v.firstName, this.manageSessionUrl(v.residentId, 'full')));
+  }
+
+  @RateLimit(VERIFY_LIMIT)
+  @Post('verify')
+  async verifyCode(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const typed = text(body, 'phone');
+    const phone = typed ? normalisePhone(typed) : null;
+    const code = text(body, 'code')?.replace(/\s/g, '');
+    const errors: FieldErrors = {};
+    if (!phone) errors.phone = MESSAGES.phone['*'];
+    if (!code || !/^\d{6}$/.test(code)) errors.code = 'Enter the 6-digit code from the text message';
+    if (!phone || Object.keys(errors).length) return send(res, 400, smsCodePage(phone ?? typed, errors));
+    try {
+      const v = await this.verification.verifySmsCode(phone, code!);
+      return send(res, 200, verifiedPage(v.firstName, this.manageSessionUrl(v.residentId, 'full')));
+    } catch (e) {
+      if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
+      return send(res, 400, smsCodePage(phone, { code: e.message }));
+    }
+  }
+
+  @RateLimit(RESEND_LIMIT)
+  @Post('verify/resend')
+  async resendCode(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const typed = text(body, 'phone');
+    const phone = typed ? normalisePhone(typed) : null;
+    if (!phone) return send(res, 400, smsCodePage(typed, { phone: MESSAGES.phone['*'] }));
+    await this.verification.resend({ phone });
+    return send(res, 200, smsCodePage(phone, {}, 'If that number is waiting to be confirmed, we have sent it a new code.'));
+  }
+
+  @Get('me')
+  async manage(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
+    if (typeof token !== 'string' || !token) return send(res, 200, signInPage());
+    let session: { residentId: string; level: AccessLevel };
+    try {
+      session = await this.sessionFromLink(token);
+    } catch (e) {
+      if (e instanceof DomainException && e.code === 'GONE') return send(res, 410, signInPage('', {}, 'That link has expired. Enter your email address to get a new one.'));
+      throw e;
+    }
+    const profile = await this.accounts.profile(session.residentId);
+    return send(res, 200, await this.renderManage(profile, session.level));
+  }
+
+  @RateLimit(UPDATE_LIMIT)
+  @Post('me')
+  async manageSubmit(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const { residentId, level } = this.accounts.residentFromManageToken(body?.token);
+    const profile = await this.accounts.profile(residentId);
+    const full = level === 'full';
+    const shown = manageChannels(profile, level);
+    const checked = many(body, 'channels');
+    const topics = many(body, 'topics');
+    const values: ManageFormValues = {
+      wardCode: text(body, 'wardCode') ?? '',
+      channels: shown.map((c) => ({ ...c, enabled: checked.includes(c.channel), minPriority: text(body, `minPriority-${c.channel}`) ?? c.minPriority })),
+      topics,
+      interestGroups: many(body, 'interestGroups'),
+      quietStart: text(body, 'quietStart') ?? '',
+      quietEnd: text(body, 'quietEnd') ?? '',
+      ...(full
+        ? {
+            firstName: text(body, 'firstName'),
+            lastName: text(body, 'lastName'),
+            email: text(body, 'email'),
+            phone: text(body, 'phone'),
+            postcode: text(body, 'postcode'),
+            ageBand: text(body, 'ageBand'),
+            ethnicity: text(body, 'ethnicity'),
+            language: text(body, 'language'),
+          }
+        : {}),
+    };
+    const had = new Set(profile.channels.map((c) => c.channel));
+    const plain: Record<string, unknown> = {
+      wardCode: values.wardCode,
+      // A channel never chosen and still unticked is left alone (no row for it).
+      channels: values.channels.filter((c) => c.enabled || had.has(c.channel)).map((c) => ({ channel: c.channel, enabled: c.enabled, minPriority: c.minPriority })),
+      // As on sign-up: no topic ticked means every topic.
+      topics: topics.length ? topics : [...TOPICS],
+      interestGroups: values.interestGroups,
+      quietStart: values.quietStart || null,
+      quietEnd: values.quietEnd || null,
+    };
+    if (full) {
+      Object.assign(plain, {
+        firstName: values.firstName ?? '',
+        lastName: values.lastName ?? null,
+        email: values.email ?? null,
+        phone: values.phone ?? null,
+        postcode: values.postcode ?? null,
+        demographics: { ageBand: values.ageBand ?? null, ethnicity: values.ethnicity ?? null, language: values.language ?? null },
+      });
+    }
+    const { dto, errors } = await validateForm(UpdateMeDto, plain, MESSAGES);
+    let failed = errors;
+    let saved: ResidentProfile | undefined;
+    if (dto) {
+      try {
+        saved = await this.accounts.update(residentId, dto, level);
+      } catch (e) {
+        if (!(e instanceof DomainException) || (e.code !== 'VALIDATION' && e.code !== 'CONFLICT')) throw e;
+        failed =
+          e.code === 'CONFLICT'
+            ? { [/mobile/.test(e.message) ? 'phone' : 'email']: `${e.message}. Use another, or sign in with the link sent to that address.` }
+            : errorsFromDetails(e.details, MESSAGES);
+      }
+    }
+    if (!saved) {
+      const token = this.links.manageToken(residentId, level);
+      return send(res, 400, managePage({ level, token, values, wards: await this.wards(), unsubscribed: profile.status === 'unsubscribed', errors: failed }));
+    }
+    return send(res, 200, await this.renderManage(saved, level, 'Your preferences have been saved.'));
+  }
+
+  @RateLimit(UPDATE_LIMIT)
+  @Post('me/delete')
+  async erase(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const { residentId } = this.fullSession(body?.token);
+    if (text(body, 'confirm') !== 'yes') {
+      const profile = await this.accounts.profile(residentId);
+      return send(res, 400, await this.renderManage(profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' }));
+    }
+    await this.accounts.erase(residentId);
+    return send(res, 200, messagePage('Your details have been deleted', ['We have deleted your name, contact details and preferences, and you will not get any more messages.', 'We keep only an anonymous count of sign-ups by ward.']));
+  }
+
+  @RateLimit(UPDATE_LIMIT)
+  @Post('me/export')
+  async download(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const { residentId } = this.fullSession(body?.token);
+    const data = await this.accounts.export(residentId);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="beacon-my-data.json"');
+    res.setHeader('Cache-Control', 'no-store');
+    return JSON.stringify(data, null, 2);
+  }
+
+  @RateLimit(MAGIC_LINK_LIMIT)
+  @Post('me/link')
+  async signIn(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const typed = text(body, 'email');
+    const { dto, errors } = await validateForm(MagicLinkDto, { email: typed }, MESSAGES);
+    if (!dto) return send(res, 400, signInPage(typed, errors));
+    await this.accounts.requestSignInLink(dto.email);
+    return send(res, 200, signInSentPage());
+  }
+
+  @Get('u/:token')
+  async unsubscribeForm(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
+    const view = await this.unsubscribes.view(token);
+    return send(res, 200, unsubscribePage({ token, channels: view.channels }));
+  }
+
+  /** RFC 8058 one-click (body List-Unsubscribe=One-Click: the token's channel) or the page's buttons (scope=…). */
+  @Post('u/:token')
+  async unsubscribe(@Param('token') token: string, @Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
+    const done = await this.unsubscribes.unsubscribe(token, text(body, 'scope'));
+    return send(res, 200, unsubscribedPage(done.scope, done.stillOn));
+  }
+
+  private async wards(): Promise<WardGroup[]> {
+    const [npus, wards] = await Promise.all([this.geography.listNpus(), this.geography.listWards()]);
+    return groupWards(npus, wards);
+  }
+
+  private manageSessionUrl(residentId: string, level: AccessLevel): string {
+    return `/me?token=${this.links.manageToken(residentId, level)}`;
+  }
+
+  /** /me?token= takes a sign-in (magic) link, or a manage link (from a message or a page). */
+  private async sessionFromLink(token: string): Promise<{ residentId: string; level: AccessLevel }> {
+    try {
+      return { residentId: await this.accounts.residentFromSignInLink(token), level: 'full' };
+    } catch (e) {
+      if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
+      return this.accounts.residentFromManageToken(token);
+    }
+  }
+
+  private fullSession(token: unknown): { residentId: string } {
+    const session = this.accounts.residentFromManageToken(token);
+    if (session.level !== 'full') throw new DomainException('FORBIDDEN', 'Sign in with an email link to do this');
+    return session;
+  }
+
+  private async renderManage(p: ResidentProfile, level: AccessLevel, notice?: string, errors?: FieldErrors): Promise<string> {
+    const values: ManageFormValues = {
+      wardCode: p.wardCode,
+      channels: manageChannels(p, level),
+      topics: p.topics,
+      interestGroups: p.interestGroups,
+      quietStart: p.quietStart ?? '',
+      quietEnd: p.quietEnd ?? '',
+      firstName: p.firstName ?? undefined,
+      lastName: p.lastName ?? undefined,
+      email: p.email ?? undefined,
+      phone: p.phone ?? undefined,
+      postcode: p.postcode ?? undefined,
+      ageBand: p.demographics.ageBand ?? undefined,
+      ethnicity: p.demographics.ethnicity ?? undefined,
+      language: p.demographics.language ?? undefined,
+    };
+    const token = this.links.manageToken(p.id, level);
+    return managePage({ level, token, values, wards: await this.wards(), unsubscribed: p.status === 'unsubscribed', notice, errors });
+  }
+}
+
+/** The channels the manage page offers: both when signed in; those with an address otherwise. */
+function manageChannels(p: ResidentProfile, level: AccessLevel) {
+  return (CHANNELS as readonly Channel[])
+    .map((channel) => {
+      const row = p.channels.find((c) => c.channel === channel);
+      const raw = channel === 'email' ? p.email : p.phone;
+      const address = level === 'full' ? raw : channel === 'email' ? maskEmail(raw) : maskPhone(raw);
+      const verified = channel === 'email' ? p.emailVerified : p.phoneVerified;
+      return { channel, enabled: row?.enabled ?? false, minPriority: row?.minPriority ?? 'information', address, verified };
+    })
+    .filter((c) => level === 'full' || c.address);
+}
+
+function send(res: Response, status: number, body: string): string {
+  res.status(status);
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
+  return body;
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccessTokenService, LinkTokenService } from '@beacon/auth';
+import { NotificationService } from '@beacon/channels';
+import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+import type { ResidentEntity, ResidentStatus } from './resident.entities';
+import { ResidentLinksService } from './resident-links.service';
+import { alreadySubscribedEmail, alreadySubscribedSms, smsCodeMessage, verifyEmailMessage } from './resident-messages';
+import { ResidentRepository } from './resident.repository';
+
+export const SMS_CODE_TTL_MS = 15 * 60 * 1000;
+export const SMS_CODE_MAX_ATTEMPTS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// One answer for an unknown number, no code and a wrong code: no hint of who signed up.
+const WRONG_CODE = 'That code is not right. Check it and try again, or ask for a new code.';
+const DEAD_CODE = 'That code can no longer be used. Ask for a new code.';
+
+export interface Verified {
+  residentId: string;
+  status: ResidentStatus;
+  firstName: string | null;
+  accessToken: string;
+}
+
+/** E-mail links and SMS codes that prove a resident holds an address. */
+@Injectable()
+export class VerificationService {
+  private readonly secret: string;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly residents: ResidentRepository,
+    private readonly notifications: NotificationService,
+    private readonly links: ResidentLinksService,
+    private readonly linkTokens: LinkTokenService,
+    private readonly accessTokens: AccessTokenService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.secret = config.auth.linkSecret;
+  }
+
+  /** Queues (in the caller's transaction) a link that verifies this e-mail address. */
+  async sendEmailLink(r: { id: string; firstName: string | null }, email: string, tx: EntityManager): Promise<void> {
+    await this.notifications.enqueueEmail(verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email)), { manager: tx });
+  }
+
+  /** A new 6-digit code replaces any earlier one (fresh expiry, fresh attempts); only its HMAC is stored. */
+  async sendSmsCode(residentId: string, phoneE164: string, tx: EntityManager): Promise<void> {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.residents.saveSmsCode(residentId, this.hashCode(residentId, code), new Date(Date.now() + SMS_CODE_TTL_MS), tx);
+    await this.notifications.enqueueSms(smsCodeMessage(phoneE164, code), { manager: tx });
+  }
+
+  /**
+   * Someone gave an address that is already registered (sign-up again, or "resend"). An
+   * unverified address gets a new verification; a verified one gets an "already signed up"
+   * message with a sign-in link. Nothing about the resident changes.
+   */
+  async remind(r: ResidentEntity, via: 'email' | 'sms', tx: EntityManager): Promise<void> {
+    if (r.status === 'erased') return;
+    if (via === 'email' && r.email) {
+      if (r.status === 'pending' || !r.emailVerifiedAt) await this.sendEmailLink(r, r.email, tx);
+      else await this.notifications.enqueueEmail(alreadySubscribedEmail(r.email, r.firstName, this.links.signInUrl(r.id, r.email)), { manager: tx });
+    } else if (via === 'sms' && r.phoneE164) {
+      if (r.status === 'pending' || !r.phoneVerifiedAt) await this.sendSmsCode(r.id, r.phoneE164, tx);
+      else await this.notifications.enqueueSms(alreadySubscribedSms(r.phoneE164, this.links.signInUrl(r.id, r.phoneE164)), { manager: tx });
+    }
+  }
+
+  /** "Send it again": always the same answer, whether or not the address is known. */
+  async resend(input: { email?: string; phone?: string }): Promise<{ status: 'accepted' }> {
+    await this.db.transaction(async (tx) => {
+      const byEmail = input.email ? await this.residents.findByEmail(input.email, tx) : null;
+      if (byEmail) await this.remind(byEmail, 'email', tx);
+      const byPhone = input.phone ? await this.residents.findByPhone(input.phone, tx) : null;
+      if (byPhone) await this.remind(byPhone, 'sms', tx);
+    });
+    return { status: 'accepted' };
+  }
+
+  /** The e-mail link: valid only while the resident still has the address it was sent to. */
+  async verifyEmailToken(token: string): Promise<Verified> {
+    const claims = this.linkTokens.verify('verify-email', token);
+    if (!UUID.test(claims.r ?? '') || !claims.a) throw badRequest('This link is not valid');
+    const status = await this.db.transaction((tx) => this.residents.markVerified(claims.r, 'email', claims.a, tx));
+    if (!status) throw badRequest('This link is not valid');
+    return this.verified(claims.r, status);
+  }
+
+  async verifySmsCode(phoneE164: string, code: string): Promise<Verified> {
+    // Attempts are committed before a wrong code is reported, so the transaction returns an outcome.
+    const outcome = await this.db.transaction(async (tx): Promise<'wrong' | 'dead' | { id: string; status: ResidentStatus }> => {
+      const r = await this.residents.findByPhone(phoneE164, tx);
+      const stored = r && r.status !== 'erased' ? await this.residents.findSmsCodeForUpdate(r.id, tx) : null;
+      if (!r || !stored) return 'wrong';
+      if (stored.attempts >= SMS_CODE_MAX_ATTEMPTS || stored.expiresAt.getTime() < Date.now()) return 'dead';
+      await this.residents.countSmsAttempt(r.id, tx);
+      if (!this.codeMatches(r.id, code, stored.codeHash)) return 'wrong';
+      await this.residents.deleteSmsCode(r.id, tx);
+      const status = await this.residents.markVerified(r.id, 'sms', phoneE164, tx);
+      return status ? { id: r.id, status } : 'wrong';
+    });
+    if (outcome === 'wrong') throw badRequest(WRONG_CODE, [`code: ${WRONG_CODE}`]);
+    if (outcome === 'dead') throw badRequest(DEAD_CODE, [`code: ${DEAD_CODE}`]);
+    return this.verified(outcome.id, outcome.status);
+  }
+
+  private async verified(residentId: string, status: ResidentStatus): Promise<Verified> {
+    const r = await this.residents.findById(residentId);
+    return { residentId, status, firstName: r?.firstName ?? null, accessToken: this.accessTokens.signResident(residentId) };
+  }
+
+  // HMAC with the link secret, bound to the resident: a leaked table gives no usable codes.
+  private hashCode(residentId: string, code: string): string {
+    return createHmac('sha256', this.secret).update(`sms-code:${residentId}:${code}`).digest('base64url');
+  }
+
+  private codeMatches(residentId: string, code: string, storedHash: string): boolean {
+    const given = Buffer.from(this.hashCode(residentId, code));
+    const stored = Buffer.from(storedHash);
+    return given.length === stored.length && timingSafeEqual(given, stored);
+  }
+}

@@ -1,0 +1,325 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { LinkTokenService } from '@beacon/auth';
+import { ResidentLinksService } from '@beacon/residents';
+import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
+import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import { startTwilioStub, type StubSms, type TwilioStub } from './utils/twilio-stub';
+
+const XSS = '<script>alert("x")</script>';
+
+/** Every visible form control has a <label for=…>. */
+function unlabelledControls(page: string): string[] {
+  const ids = [...page.matchAll(/<(input|select|textarea)\b([^>]*)>/g)]
+    .filter(([, , attrs]) => !/type="(hidden|submit)"/.test(attrs))
+    .map(([, tag, attrs]) => /\bid="([^"]+)"/.exec(attrs)?.[1] ?? `<${tag} without id>`);
+  return ids.filter((id) => !page.includes(`<label for="${id}"`) && !page.includes(`<label class="checkbox" for="${id}"`));
+}
+
+describe('resident pages (server-rendered, no JavaScript)', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let stub: TwilioStub;
+  let seq = 0;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    stub = await startTwilioStub();
+    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
+    await seedGeography(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await stub.close();
+  });
+  beforeEach(async () => {
+    await t.sql('DELETE FROM rate_limit_bucket');
+  });
+
+  const uniqueEmail = (tag = 'page') => `${tag}.${++seq}.${Date.now()}@example.org`;
+  const uniquePhone = () => `07911 13${String(1000 + ++seq).slice(-4)}`;
+  const e164 = (national: string) => `+44${national.replace(/\s/g, '').slice(1)}`;
+  const mailsTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
+  const waitMail = async (address: string, n = 1): Promise<CapturedMail> => {
+    await waitUntil(() => mailsTo(address).length >= n, 20_000, `${n} e-mail(s) to ${address}`);
+    return mailsTo(address)[n - 1];
+  };
+  const waitSms = async (phone: string): Promise<StubSms> => {
+    await waitUntil(() => stub.messages.some((m) => m.to === phone), 20_000, `SMS to ${phone}`);
+    return stub.messages.filter((m) => m.to === phone)[0];
+  };
+  const tokenIn = (mail: CapturedMail, path: string) => new RegExp(`http://beacon\\.test${path}\\?token=([A-Za-z0-9_.-]+)`).exec(mail.parsed.text ?? '')![1];
+  const hiddenToken = (page: string) => /<input type="hidden" name="token" value="([^"]+)">/.exec(page)![1];
+  const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();
+  const postForm = (path: string, fields: [string, string][]) => t.http().post(path).type('form').send(form(fields));
+  const counts = async () =>
+    Promise.all(
+      ['resident', 'resident_channel', 'resident_topic', 'resident_interest', 'resident_sms_code', 'pgboss.job'].map(
+        async (table) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n,
+      ),
+    );
+  const signupFields = (over: Record<string, string | string[]> = {}): [string, string][] => {
+    const fields: Record<string, string | string[]> = {
+      firstName: 'Pat',
+      lastName: 'Page',
+      email: uniqueEmail(),
+      phone: '',
+      postcode: '',
+      wardCode: 'BE02',
+      channels: ['email'],
+      topics: ['crime_alerts', 'appeals'],
+      consent: 'yes',
+      ...over,
+    };
+    return Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]]));
+  };
+
+  it('serves the shared stylesheet', async () => {
+    const res = await t.http().get('/assets/beacon.css').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/css/);
+    expect(res.text).toContain(':focus');
+  });
+
+  describe('GET /signup', () => {
+    it('is an accessible form: labels for every control, wards grouped by NPU, consent, no scripts', async () => {
+      const res = await t.http().get('/signup?campaign=LEAFLET-7&source=door_knock').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html; charset=utf-8/);
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      const page = res.text;
+      expect(page).toMatch(/^<!doctype html>/);
+      expect(page).toContain('<html lang="en-GB">');
+      expect(page).toContain('<link rel="stylesheet" href="/assets/beacon.css">');
+      expect(page).toContain('<form method="post" action="/signup" novalidate>');
+      expect(page).toContain('<optgroup label="Birmingham East">');
+      expect(page).toContain('<optgroup label="Sandwell">');
+      expect(page).toContain('<option value="SW02">Smethwick</option>');
+      for (const id of ['firstName', 'lastName', 'email', 'phone', 'postcode', 'wardCode', 'consent', 'channels-email', 'channels-sms', 'topics-crime_alerts', 'interestGroups-dog_walker', 'ageBand', 'ethnicity', 'language']) {
+        expect([id, page.includes(`id="${id}"`)]).toEqual([id, true]);
+      }
+      expect(unlabelledControls(page)).toEqual([]);
+      expect(page).toContain('<input type="hidden" name="campaignCode" value="LEAFLET-7">');
+      expect(page).toContain('<input type="hidden" name="source" value="door_knock">');
+      expect(page).not.toContain('<script');
+    });
+
+    it('drops a campaign or source that is not valid instead of echoing it', async () => {
+      const res = await t.http().get(`/signup?campaign=${encodeURIComponent('"><b>x')}&source=evil`).expect(200);
+      expect(res.text).not.toContain('<b>x');
+      expect(res.text).toContain('<input type="hidden" name="source" value="online">');
+    });
+  });
+
+  describe('POST /signup', () => {
+    it('re-renders the form with errors next to the fields and stores nothing', async () => {
+      const before = await counts();
+      const res = await postForm('/signup', signupFields({ firstName: '', phone: '0121 496 0000', channels: ['email', 'sms'], consent: [], email: `${XSS}@x` })).expect(400);
+      const page = res.text;
+      expect(page).toContain('<title>Error: Sign up for Beacon messages');
+      expect(page).toMatch(/<div class="error-summary" role="alert"[^>]*>/);
+      expect(page).toContain('<a href="#firstName">Enter your first name</a>');
+      expect(page).toContain('<p class="field-error" id="firstName-error"><span class="visually-hidden">Error:</span> Enter your first name</p>');
+      expect(page).toMatch(/<input [^>]*id="phone"[^>]*aria-describedby="[^"]*phone-error"[^>]*aria-invalid="true"/);
+      expect(page).toContain('id="phone-error"');
+      expect(page).toContain('id="consent-error"');
+      expect(page).toContain('id="email-error"');
+      // what they typed comes back, escaped
+      expect(page).toContain('value="0121 496 0000"');
+      expect(page).not.toContain(XSS);
+      expect(page).toContain('&lt;script&gt;');
+      expect(await counts()).toEqual(before);
+    });
+
+    it('names an unknown ward as a field error', async () => {
+      const res = await postForm('/signup', signupFields({ wardCode: 'ZZ99' })).expect(400);
+      expect(res.text).toContain('id="wardCode-error"');
+    });
+
+    it('a valid form stores a pending resident and says to check e-mail', async () => {
+      const email = uniqueEmail('valid');
+      const res = await postForm('/signup', signupFields({ email, campaignCode: 'LEAFLET-7', source: 'door_knock', interestGroups: ['dog_walker'] })).expect(200);
+      expect(res.text).toContain('Check your email');
+      const [row] = await t.sql('SELECT status, ward_code, campaign_code, source, first_name FROM resident WHERE email = $1', [email]);
+      expect(row).toEqual({ status: 'pending', ward_code: 'BE02', campaign_code: 'LEAFLET-7', source: 'door_knock', first_name: 'Pat' });
+      const topics = await t.sql('SELECT topic FROM resident_topic rt JOIN resident r ON r.id = rt.resident_id WHERE r.email = $1 ORDER BY topic', [email]);
+      expect(topics).toEqual([{ topic: 'appeals' }, { topic: 'crime_alerts' }]);
+
+      const token = tokenIn(await waitMail(email), '/verify');
+      const verified = await t.http().get(`/verify?token=${token}`).expect(200);
+      expect(verified.text).toContain('You are signed up');
+      expect((await t.sql('SELECT status FROM resident WHERE email = $1', [email]))[0].status).toBe('active');
+    });
+
+    it('the SMS route shows a code form that verifies the phone', async () => {
+      const phone = uniquePhone();
+      const res = await postForm('/signup', signupFields({ email: '', phone, channels: ['sms'] })).expect(200);
+      expect(res.text).toContain('Check your phone');
+      expect(res.text).toContain('<form method="post" action="/verify"');
+      expect(res.text).toContain(`<input type="hidden" name="phone" value="${e164(phone)}">`);
+      expect(unlabelledControls(res.text)).toEqual([]);
+      const code = /\b(\d{6})\b/.exec((await waitSms(e164(phone))).body)![1];
+      const wrong = await postForm('/verify', [['phone', e164(phone)], ['code', code === '000000' ? '111111' : '000000']]).expect(400);
+      expect(wrong.text).toContain('id="code-error"');
+      const ok = await postForm('/verify', [['phone', e164(phone)], ['code', code]]).expect(200);
+      expect(ok.text).toContain('You are signed up');
+      expect((await t.sql('SELECT status FROM resident WHERE phone_e164 = $1', [e164(phone)]))[0].status).toBe('active');
+    });
+  });
+
+  describe('GET /verify', () => {
+    it('explains a tampered or expired link in HTML', async () => {
+      const bad = await t.http().get('/verify?token=abc.def').expect(400);
+      expect(bad.headers['content-type']).toMatch(/^text\/html/);
+      expect(bad.text).toContain('This link is not valid');
+      const links = t.app.get(LinkTokenService);
+      const expired = await t.http().get(`/verify?token=${links.sign('verify-email', { r: '00000000-0000-0000-0000-000000000000', a: 'x@example.org' }, -1)}`).expect(410);
+      expect(expired.text).toContain('This link has expired');
+    });
+
+    it('without a token shows the SMS code form', async () => {
+      const res = await t.http().get('/verify').expect(200);
+      expect(res.text).toContain('name="code"');
+      expect(unlabelledControls(res.text)).toEqual([]);
+    });
+  });
+
+  describe('managing preferences', () => {
+    async function signedUp(firstName = 'Manny'): Promise<{ email: string; id: string }> {
+      const email = uniqueEmail('manage');
+      await postForm('/signup', signupFields({ email, firstName })).expect(200);
+      await t.http().get(`/verify?token=${tokenIn(await waitMail(email), '/verify')}`).expect(200);
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM resident WHERE email = $1', [email]);
+      return { email, id };
+    }
+
+    it('a magic link opens the form; saving it updates the resident (token in a hidden field)', async () => {
+      const r = await signedUp();
+      await postForm('/me/link', [['email', r.email]]).expect(200);
+      const token = tokenIn(await waitMail(r.email, 2), '/me');
+      const page = await t.http().get(`/me?token=${token}`).expect(200);
+      expect(page.headers['cache-control']).toContain('no-store');
+      expect(unlabelledControls(page.text)).toEqual([]);
+      expect(page.text).toContain('<optgroup label="Sandwell">');
+      const session = hiddenToken(page.text);
+      const saved = await postForm('/me', [
+        ['token', session],
+        ['wardCode', 'SW02'],
+        ['channels', 'email'],
+        ['minPriority-email', 'urgent'],
+        ['topics', 'fraud_scams'],
+        ['interestGroups', 'student'],
+        ['quietStart', '21:30'],
+        ['quietEnd', '07:00'],
+        ['firstName', 'Manuela'],
+        ['lastName', ''],
+        ['email', r.email],
+        ['phone', ''],
+        ['postcode', 'b8 1aa'],
+      ]).expect(200);
+      expect(saved.text).toContain('Your preferences have been saved');
+      const [row] = await t.sql('SELECT ward_code, quiet_start, first_name, last_name, postcode FROM resident WHERE id = $1', [r.id]);
+      expect(row).toEqual({ ward_code: 'SW02', quiet_start: '21:30:00', first_name: 'Manuela', last_name: null, postcode: 'B8 1AA' });
+      expect(await t.sql('SELECT topic FROM resident_topic WHERE resident_id = $1', [r.id])).toEqual([{ topic: 'fraud_scams' }]);
+      expect(await t.sql('SELECT min_priority FROM resident_channel WHERE resident_id = $1', [r.id])).toEqual([{ min_priority: 'urgent' }]);
+    });
+
+    it('shows field errors and changes nothing on a bad save; refuses a missing or forged session token', async () => {
+      const r = await signedUp();
+      const session = hiddenToken((await t.http().get(`/me?token=${t.app.get(ResidentLinksService).manageUrl(r.id).split('token=')[1]}`).expect(200)).text);
+      const before = await t.sql('SELECT * FROM resident WHERE id = $1', [r.id]);
+      const bad = await postForm('/me', [
+        ['token', session],
+        ['wardCode', 'BE02'],
+        ['channels', 'email'],
+        ['quietStart', '21:30'],
+      ]).expect(400);
+      expect(bad.text).toContain('id="quietEnd-error"');
+      await postForm('/me', [['wardCode', 'SW01'], ['channels', 'email']]).expect(400);
+      await postForm('/me', [['token', `${session}x`], ['wardCode', 'SW01'], ['channels', 'email']]).expect(400);
+      expect(await t.sql('SELECT * FROM resident WHERE id = $1', [r.id])).toEqual(before);
+    });
+
+    it('a preferences link from a message cannot change contact details', async () => {
+      const r = await signedUp();
+      const page = await t.http().get(`/me?token=${t.app.get(ResidentLinksService).manageUrl(r.id).split('token=')[1]}`).expect(200);
+      expect(page.text).not.toContain('id="email"');
+      const res = await postForm('/me', [['token', hiddenToken(page.text)], ['wardCode', 'BE02'], ['channels', 'email'], ['email', 'attacker@example.org']]).expect(200);
+      expect(res.text).toContain('Your preferences have been saved');
+      expect((await t.sql('SELECT email FROM resident WHERE id = $1', [r.id]))[0].email).toBe(r.email);
+    });
+
+    it('deletes everything from the page when asked twice', async () => {
+      const r = await signedUp();
+      await postForm('/me/link', [['email', r.email]]).expect(200);
+      const page = await t.http().get(`/me?token=${tokenIn(await waitMail(r.email, 2), '/me')}`).expect(200);
+      const session = hiddenToken(page.text);
+      const unconfirmed = await postForm('/me/delete', [['token', session]]).expect(400);
+      expect(unconfirmed.text).toContain('id="confirm-error"');
+      await postForm('/me/delete', [['token', session], ['confirm', 'yes']]).expect(200);
+      expect(await t.sql('SELECT status, email FROM resident WHERE id = $1', [r.id])).toEqual([{ status: 'erased', email: null }]);
+      await postForm('/me', [['token', session], ['wardCode', 'BE02'], ['channels', 'email']]).expect(401);
+    });
+
+    it('downloads the data as a JSON file', async () => {
+      const r = await signedUp();
+      await postForm('/me/link', [['email', r.email]]).expect(200);
+      const page = await t.http().get(`/me?token=${tokenIn(await waitMail(r.email, 2), '/me')}`).expect(200);
+      const res = await postForm('/me/export', [['token', hiddenToken(page.text)]]).expect(200);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="beacon-my-data.json"');
+      expect(JSON.parse(res.text).resident.email).toBe(r.email);
+    });
+
+    it('the sign-in form answers the same for unknown addresses', async () => {
+      const known = await signedUp();
+      const a = await postForm('/me/link', [['email', known.email]]).expect(200);
+      const b = await postForm('/me/link', [['email', uniqueEmail('unknown')]]).expect(200);
+      expect(a.text).toBe(b.text);
+      expect(a.text).not.toContain(known.email);
+    });
+  });
+
+  describe('unsubscribe page', () => {
+    it('shows the subscriptions and unsubscribes with the chosen button', async () => {
+      const email = uniqueEmail('unsub');
+      const phone = uniquePhone();
+      await postForm('/signup', signupFields({ email, phone, channels: ['email', 'sms'] })).expect(200);
+      await t.http().get(`/verify?token=${tokenIn(await waitMail(email), '/verify')}`).expect(200);
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM resident WHERE email = $1', [email]);
+      const token = t.app.get(ResidentLinksService).unsubscribeUrl(id, 'email').split('/u/')[1];
+      const page = await t.http().get(`/u/${token}`).expect(200);
+      expect(page.text).toContain('<button type="submit" name="scope" value="email"');
+      expect(page.text).toContain('<button type="submit" name="scope" value="sms"');
+      expect(page.text).toContain('<button type="submit" name="scope" value="all"');
+      expect(page.text).not.toContain(email); // masked
+      await postForm(`/u/${token}`, [['scope', 'sms']]).expect(200);
+      expect(await t.sql('SELECT channel, enabled FROM resident_channel WHERE resident_id = $1 ORDER BY channel', [id])).toEqual([
+        { channel: 'email', enabled: true },
+        { channel: 'sms', enabled: false },
+      ]);
+      await postForm(`/u/${token}`, [['scope', 'all']]).expect(200);
+      expect((await t.sql('SELECT status FROM resident WHERE id = $1', [id]))[0].status).toBe('unsubscribed');
+      await postForm(`/u/${token}`, [['scope', 'pigeons']]).expect(400);
+    });
+  });
+
+  describe('HTML escaping', () => {
+    it('a hostile first name never appears unescaped in a page or an e-mail', async () => {
+      const email = uniqueEmail('xss');
+      const done = await postForm('/signup', signupFields({ email, firstName: XSS, lastName: XSS })).expect(200);
+      expect(done.text).not.toContain(XSS);
+      const mail = await waitMail(email);
+      expect(mail.parsed.html).not.toContain('<script');
+      expect(mail.parsed.html).toContain('&lt;script&gt;');
+      const verified = await t.http().get(`/verify?token=${tokenIn(mail, '/verify')}`).expect(200);
+      expect(verified.text).not.toContain('<script');
+      const [{ id }] = await t.sql<{ id: string }>('SELECT id FROM resident WHERE email = $1', [email]);
+      await postForm('/me/link', [['email', email]]).expect(200);
+      const magic = await waitMail(email, 2);
+      expect(magic.parsed.html).not.toContain('<script');
+      const manage = await t.http().get(`/me?token=${tokenIn(magic, '/me')}`).expect(200);
+      expect(manage.text).not.toContain('<script');
+      expect(manage.text).toContain('value="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"');
+      const unsub = await t.http().get(`/u/${t.app.get(ResidentLinksService).unsubscribeUrl(id, 'all').split('/u/')[1]}`).expect(200);
+      expect(unsub.text).not.toContain('<script');
+    });
+  });
+});
