@@ -3,6 +3,7 @@ import { CORE_ENTITIES } from '@beacon/core';
 import { FUNDING_ENTITIES } from '@beacon/funding';
 import { GEOGRAPHY_ENTITIES } from '@beacon/geography';
 import { MESSAGING_ENTITIES } from '@beacon/messaging';
+import { REPORT_ENTITIES } from '@beacon/reports';
 import { RESIDENT_ENTITIES } from '@beacon/residents';
 
 /** Every entity of every lib, one lib per line: what migrations are generated from and checked against. */
@@ -13,4 +14,5 @@ export const ALL_ENTITIES = [
   ...RESIDENT_ENTITIES,
   ...MESSAGING_ENTITIES,
   ...FUNDING_ENTITIES,
+  ...REPORT_ENTITIES,
 ];

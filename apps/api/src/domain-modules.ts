@@ -3,6 +3,7 @@ import { ChannelsModule } from '@beacon/channels';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
+import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
 
 /** Every domain module, one per line; the API and the worker import the same list. */
@@ -13,4 +14,5 @@ export const DOMAIN_MODULES = [
   ResidentsModule,
   MessagingModule,
   FundingModule,
+  ReportsModule,
 ];

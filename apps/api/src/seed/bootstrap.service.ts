@@ -6,6 +6,7 @@ import { StaffService } from '@beacon/auth';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
+import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
@@ -30,6 +31,7 @@ export class BootstrapService {
     private readonly staff: StaffService,
     private readonly funding: FundingService,
     private readonly residents: ResidentSeedService,
+    private readonly reports: ReportsSeedService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -41,6 +43,7 @@ export class BootstrapService {
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
     await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
+    await this.reports.seedDemo(); // idempotent: census shares for representation
     const residents = await this.residents.seedDemo();
     if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
