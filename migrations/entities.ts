@@ -1,8 +1,9 @@
 import { AUTH_ENTITIES } from '@beacon/auth';
 import { CORE_ENTITIES } from '@beacon/core';
+import { ENGAGEMENT_ENTITIES } from '@beacon/engagement';
 import { GEOGRAPHY_ENTITIES } from '@beacon/geography';
 import { MESSAGING_ENTITIES } from '@beacon/messaging';
 import { RESIDENT_ENTITIES } from '@beacon/residents';
 
 /** Every entity of every lib: what migrations are generated from and checked against. */
-export const ALL_ENTITIES = [...CORE_ENTITIES, ...GEOGRAPHY_ENTITIES, ...AUTH_ENTITIES, ...RESIDENT_ENTITIES, ...MESSAGING_ENTITIES];
+export const ALL_ENTITIES = [...CORE_ENTITIES, ...GEOGRAPHY_ENTITIES, ...AUTH_ENTITIES, ...RESIDENT_ENTITIES, ...MESSAGING_ENTITIES, ...ENGAGEMENT_ENTITIES];

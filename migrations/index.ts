@@ -1,6 +1,7 @@
 import { Initial1795399254187 } from './1795399254187-Initial';
 import { Residents1795399401568 } from './1795399401568-Residents';
 import { Messaging1795400139358 } from './1795400139358-Messaging';
+import { Engagement1795401025017 } from './1795401025017-Engagement';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -8,4 +9,5 @@ export const ALL_MIGRATIONS: Function[] = [
   Initial1795399254187,
   Residents1795399401568,
   Messaging1795400139358,
+  Engagement1795401025017,
 ];

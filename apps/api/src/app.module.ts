@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
+import { EngagementModule } from '@beacon/engagement';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
 import { ResidentsModule } from '@beacon/residents';
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, EngagementModule, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }

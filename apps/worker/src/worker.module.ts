@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
+import { EngagementModule } from '@beacon/engagement';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
 import { ResidentsModule } from '@beacon/residents';
@@ -10,6 +11,6 @@ import { ResidentsModule } from '@beacon/residents';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, JobRunnerModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ChannelsModule, ResidentsModule, MessagingModule, EngagementModule, JobRunnerModule] };
   }
 }
