@@ -183,6 +183,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await t.http().post(`/r/${token}`).type('form').send({}).expect(400);
       await t.http().post(`/r/${token}`).type('form').send({ score: '3', comment: 'x'.repeat(1001) }).expect(400);
       await t.http().post(`/r/${token}`).send({ score: 3, extra: true }).expect(400);
+      for (const score of [true, [5], '5.0', 2.5, null]) await t.http().post(`/r/${token}`).send({ score }).expect(400);
       const html = await t.http().post(`/r/${token}`).type('form').send({ score: '9' }).expect(400);
       expect(html.headers['content-type']).toMatch(/^text\/html/);
       await t.http().post(`/r/${token}/reply`).type('form').send({ body: '   ' }).expect(400);
@@ -210,6 +211,20 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       expect(page.text).toContain('Look &lt;img src=x onerror=alert(1)&gt; &quot;here&quot;');
       expect(page.text).not.toContain('<script>');
       expect(page.text).not.toContain('<img');
+    });
+
+    it('rate-limits the public reply form per IP: 429 page, nothing stored', async () => {
+      const post = (body: string) => t.http().post(`/r/${token}/reply`).type('form').send({ body });
+      let status = 0;
+      // 20 per 10 minutes per IP; earlier tests used some. Invalid posts count too (the limit runs first).
+      for (let i = 0; i < 30 && status !== 429; i++) status = (await post('')).status;
+      expect(status).toBe(429);
+      const before = await counts();
+      const res = await post('One more').expect(429);
+      expect(res.headers['retry-after']).toBe('60');
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('Too many attempts');
+      expect(await counts()).toEqual(before);
     });
 
     it('a resident who has been erased gets 410', async () => {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '@beacon/core';
 import { REPLY_STATUSES } from './engagement.entities';
@@ -17,10 +17,13 @@ export class RateMessageDto {
   comment?: string;
 }
 
+// Forms post text: "1"…"6" becomes a number; anything else stays as sent and fails @IsInt.
+const formInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,3}$/.test(value) ? Number(value) : value);
+
 /** Rating page: an HTML form posts the score as text ("1"…"6"); JSON is accepted too. */
 export class RateByLinkDto {
   @ApiProperty({ minimum: 1, maximum: 6 })
-  @Type(() => Number) @IsInt() @Min(1) @Max(6)
+  @Transform(formInt) @IsInt() @Min(1) @Max(6)
   score: number;
 
   @ApiPropertyOptional({ maxLength: 1000 })
