@@ -1,5 +1,6 @@
 import { AUTH_ENTITIES } from '@beacon/auth';
 import { CORE_ENTITIES } from '@beacon/core';
+import { ENGAGEMENT_ENTITIES } from '@beacon/engagement';
 import { FUNDING_ENTITIES } from '@beacon/funding';
 import { GEOGRAPHY_ENTITIES } from '@beacon/geography';
 import { MESSAGING_ENTITIES } from '@beacon/messaging';
@@ -13,6 +14,7 @@ export const ALL_ENTITIES = [
   ...AUTH_ENTITIES,
   ...RESIDENT_ENTITIES,
   ...MESSAGING_ENTITIES,
+  ...ENGAGEMENT_ENTITIES,
   ...FUNDING_ENTITIES,
   ...REPORT_ENTITIES,
 ];

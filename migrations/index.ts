@@ -3,6 +3,7 @@ import { Residents1795399401568 } from './1795399401568-Residents';
 import { Funding1795399947165 } from './1795399947165-Funding';
 import { Messaging1795400139358 } from './1795400139358-Messaging';
 import { ResidentSearch1795400272376 } from './1795400272376-ResidentSearch';
+import { Engagement1795401025017 } from './1795401025017-Engagement';
 import { Reports1795402117457 } from './1795402117457-Reports';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -13,5 +14,6 @@ export const ALL_MIGRATIONS: Function[] = [
   Funding1795399947165,
   Messaging1795400139358,
   ResidentSearch1795400272376,
+  Engagement1795401025017,
   Reports1795402117457,
 ];

@@ -1,5 +1,6 @@
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
+import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
@@ -13,6 +14,7 @@ export const DOMAIN_MODULES = [
   ChannelsModule,
   ResidentsModule,
   MessagingModule,
+  EngagementModule,
   FundingModule,
   ReportsModule,
 ];

@@ -154,6 +154,28 @@ export class ReportsRepository {
     );
   }
 
+  /**
+   * Re-totals ratings and replies per message for messages sent within `days` (older rating
+   * links have expired, so older totals are settled). Rows change only when totals do.
+   */
+  async refreshMessageEngagement(days: number): Promise<number> {
+    const rows = await this.db.query(
+      `INSERT INTO message_engagement (message_id, ratings, score_sum, replies, refreshed_at)
+       SELECT m.id, coalesce(r.n, 0), coalesce(r.s, 0), coalesce(p.n, 0), now()
+         FROM message m
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(score)::bigint AS s FROM rating WHERE message_id = m.id) r ON true
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM reply WHERE message_id = m.id) p ON true
+        WHERE m.sent_at > now() - make_interval(days => $1)
+       ON CONFLICT (message_id) DO UPDATE
+         SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
+         WHERE (message_engagement.ratings, message_engagement.score_sum, message_engagement.replies)
+               IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
+       RETURNING message_id`,
+      [days],
+    );
+    return rows.length;
+  }
+
   async upsertShares(rows: { areaCode: string; dimension: string; category: string; sharePercent: number }[]): Promise<void> {
     await this.db.query(
       `INSERT INTO population_share (area_code, dimension, category, share_percent)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { scopedNpu } from '@beacon/auth';
-import type { StaffPrincipal } from '@beacon/core';
+import { InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { barChart, lineChart } from './charts';
 import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
@@ -127,6 +127,20 @@ export const DEMO_POPULATION_SHARES: { areaCode: string; dimension: string; cate
     sharePercent,
   })),
 ];
+
+/** Keeps `message_engagement` current (every 5 minutes; also callable on demand). */
+@Injectable()
+export class ReportAggregatesService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.RefreshReportAggregates)
+  async refresh(): Promise<number> {
+    return this.repo.refreshMessageEngagement(this.config.messaging.ratingLinkTtlDays + 7);
+  }
+}
 
 @Injectable()
 export class ReportsSeedService {
