@@ -3,6 +3,7 @@ import { AuthModule } from '@beacon/auth';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
 import { BootstrapService } from './seed/bootstrap.service';
 
 /** The HTTP API. With RUN_WORKER on (the embedded default) it also consumes the queues. */
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, SchemesModule, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }
