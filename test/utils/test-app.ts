@@ -28,7 +28,11 @@ async function ensureTemplate(admin: pg.Client): Promise<void> {
     await admin.query(`CREATE DATABASE ${TEMPLATE_DB}_building`);
     const url = serverUrl(`${TEMPLATE_DB}_building`);
     await migrate(url);
-    const boss = new PgBoss({ connectionString: url, schema: 'pgboss' });
+    // Only creates the pgboss schema: no cron timekeeper or supervisor, whose timers would outlive
+    // this test file (a `require` after Jest's teardown then fails whichever file runs next).
+    const boss = new PgBoss({ connectionString: url, schema: 'pgboss', schedule: false, supervise: false });
+    // Its connections are terminated below; without a listener that error would fail the test file.
+    boss.on('error', () => undefined);
     await boss.start();
     await boss.stop({ graceful: false, wait: true });
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [`${TEMPLATE_DB}_building`]);
