@@ -19,9 +19,6 @@ async function makeResident(t: TestApp, wardCode: string, opts: { status?: strin
   return row.id;
 }
 
-// Schemes run no queue jobs: no consumers needed (fewer pg-boss timers at teardown).
-const NO_WORKER = { RUN_WORKER: 'false' };
-
 const residentAuth = (t: TestApp, id: string): Auth => ['Authorization', `Bearer ${t.app.get(AccessTokenService).signResident(id)}`];
 
 const HOUR = 3600 * 1000;
@@ -42,7 +39,7 @@ describe('schemes', () => {
   let analyst: { auth: Auth; id: string };
 
   beforeAll(async () => {
-    t = await createTestApp(NO_WORKER);
+    t = await createTestApp();
     await seedGeography(t);
     [admin, ecoBE, ecoSW, analyst] = await Promise.all([loginAs(t, 'admin'), loginAs(t, 'eco', 'BE'), loginAs(t, 'eco', 'SW'), loginAs(t, 'analyst')]);
   });
@@ -536,7 +533,7 @@ describe('schemes report', () => {
   let ecoBE: { auth: Auth };
 
   beforeAll(async () => {
-    t = await createTestApp(NO_WORKER);
+    t = await createTestApp();
     await seedGeography(t);
     [admin, ecoBE] = await Promise.all([loginAs(t, 'admin'), loginAs(t, 'eco', 'BE')]);
     const r = await Promise.all(['BE01', 'BE01', 'BE02', 'BE02', 'BE03'].map((w) => makeResident(t, w)));
