@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, SchemesModule, ...(config.runWorker ? [JobRunnerModule] : [])],
+      imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, SchemesModule, CadetsModule, ...(config.runWorker ? [JobRunnerModule] : [])],
       providers: [BootstrapService],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
@@ -9,6 +10,6 @@ import { SchemesModule } from '@beacon/schemes';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, SchemesModule, JobRunnerModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config), GeographyModule, AuthModule, ResidentsModule, SchemesModule, CadetsModule, JobRunnerModule] };
   }
 }
