@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
+import { CadetsService } from '@beacon/cadets';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { SchemesService } from '@beacon/schemes';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -26,6 +28,8 @@ export class BootstrapService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly geography: GeographyService,
     private readonly staff: StaffService,
+    private readonly schemes: SchemesService,
+    private readonly cadets: CadetsService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -36,6 +40,9 @@ export class BootstrapService {
       const counts = await this.geography.seedWestMidlands();
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
+    // Each fills only NPUs that have none yet, so every boot may call them.
+    await this.schemes.seedDemo();
+    await this.cadets.seedDemo();
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;
