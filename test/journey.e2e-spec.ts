@@ -52,10 +52,14 @@ describe('journey across messaging, engagement, reports and residents', () => {
     const report = await t.http().get(`/api/v1/reports/messages?groupBy=npu&from=${month}&to=${month}`).set(...analyst).expect(200);
     expect(report.body).toEqual([{ group: 'BE', groupName: 'Birmingham East', month, sent: 1, recipients: 3, averageRating: 5.67, ratings: 3, replies: 1 }]);
 
+    const scheme = await t.http().post('/api/v1/schemes').set(...eco).send({ type: 'neighbourhood_watch', name: 'Journey Close NHW', wardCode: 'BE01' }).expect(201);
+    await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: target.id }).expect(201);
+
     const exported = await t.http().get('/api/v1/me/export').set('Authorization', `Bearer ${residentToken}`).expect(200);
     const text = JSON.stringify(exported.body);
     expect(text).toContain('Bike marking');
     expect(text).toContain('Can I bring two bikes?');
+    expect(text).toContain('Journey Close NHW');
 
     await t.http().delete('/api/v1/me').set('Authorization', `Bearer ${residentToken}`).expect(204);
     const after = await t.http().get(`/api/v1/messages/${msg.body.id}`).set(...eco).expect(200);
@@ -64,5 +68,6 @@ describe('journey across messaging, engagement, reports and residents', () => {
     expect(rating.comment).toBeNull();
     const leftovers = await t.sql(`SELECT 1 FROM reply WHERE resident_id = $1 AND body LIKE '%two bikes%'`, [target.id]);
     expect(leftovers).toEqual([]);
+    expect(await t.sql('SELECT 1 FROM scheme_member WHERE resident_id = $1', [target.id])).toEqual([]);
   });
 });

@@ -145,6 +145,8 @@ describe('reports for Service Improvement Meetings', () => {
       financialYear: '2019-20',
       items: [{ npuCode: 'BE', budgetPence: 10099600, allocatedPence: 0, spentPence: 0, outstandingPence: 10099600, percentSpent: 0, percentAllocated: 0 }],
     });
+    expect(res.body.schemes.totals).toBeDefined();
+    expect(res.body.cadets.totals).toBeDefined();
     const own = await t.http().get('/api/v1/reports/sim?month=2019-09').set(...ecoBE).expect(200);
     expect(own.body.npuCode).toBe('BE');
     await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09').set(...ecoSW).expect(403);

@@ -1,4 +1,5 @@
 import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
 import { ChannelsModule } from '@beacon/channels';
 import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
@@ -6,6 +7,7 @@ import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
 
 /** Every domain module, one per line; the API and the worker import the same list. */
 export const DOMAIN_MODULES = [
@@ -16,5 +18,7 @@ export const DOMAIN_MODULES = [
   MessagingModule,
   EngagementModule,
   FundingModule,
+  SchemesModule,
+  CadetsModule,
   ReportsModule,
 ];

@@ -1,27 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { scopedNpu } from '@beacon/auth';
 import { InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
+import { SchemeReportService } from '@beacon/schemes';
 import { barChart, lineChart } from './charts';
 import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
 import { ReportsRepository, type CategoryCount } from './reports.repository';
-
-/** Sections other libs add to the SIM pack (schemes against targets, cadets). */
-export interface SimSection {
-  readonly name: string;
-  forNpu(npuCode: string, month: string): Promise<unknown>;
-}
-
-@Injectable()
-export class SimSectionRegistry {
-  private readonly sections: SimSection[] = [];
-  register(section: SimSection): void {
-    this.sections.push(section);
-  }
-  all(): SimSection[] {
-    return this.sections;
-  }
-}
 
 export interface RepresentationRow extends CategoryCount {
   subscriberSharePercent: number | null;
@@ -36,7 +21,8 @@ export class ReportsService {
   constructor(
     private readonly repo: ReportsRepository,
     private readonly funding: FundingService,
-    private readonly sections: SimSectionRegistry,
+    private readonly schemes: SchemeReportService,
+    private readonly cadets: CadetReportService,
   ) {}
 
   signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
@@ -84,7 +70,7 @@ export class ReportsService {
   private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, wards, reach, representation, attribution, messages, authors, acf] = await Promise.all([
+    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets] = await Promise.all([
       this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
       this.reach(staff, { npu: scope }),
@@ -93,10 +79,10 @@ export class ReportsService {
       this.messages(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.messages(staff, { npu: scope, from: month, to: month, groupBy: 'author' }),
       this.acf(staff, { npu: scope, month }),
+      this.schemes.schemesReport(scope),
+      this.cadets.cadetsReport(scope),
     ]);
-    const extra: Record<string, unknown> = {};
-    for (const s of this.sections.all()) extra[s.name] = await s.forNpu(npu, month);
-    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, ...extra };
+    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets };
   }
 
   async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {

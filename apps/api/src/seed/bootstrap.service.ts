@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
+import { CadetsService } from '@beacon/cadets';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
+import { SchemesService } from '@beacon/schemes';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -32,6 +34,8 @@ export class BootstrapService {
     private readonly funding: FundingService,
     private readonly residents: ResidentSeedService,
     private readonly reports: ReportsSeedService,
+    private readonly schemes: SchemesService,
+    private readonly cadets: CadetsService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -46,6 +50,9 @@ export class BootstrapService {
     await this.reports.seedDemo(); // idempotent: census shares for representation
     const residents = await this.residents.seedDemo();
     if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
+    // Each fills only NPUs that have none yet, so every boot may call them.
+    await this.schemes.seedDemo();
+    await this.cadets.seedDemo();
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;
