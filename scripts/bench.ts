@@ -1,5 +1,8 @@
-// npm run bench [-- --residents 1000000 --recipients 50000]
+// npm run bench [-- --residents 1000000 --recipients 50000] [--skip-http | --only-http]
+//                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
+// Sections: seeding; fan-out; delivery throughput (separate worker process); HTTP load
+// (production API build as its own process, autocannon as another).
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +19,7 @@ import { MessageService } from '@beacon/messaging';
 import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
 import { AppModule } from '../apps/api/src/app.module';
 import { migrate } from '../migrations/data-source';
+import { runHttpBench } from './bench/http';
 import { smtpCounter, twilioCounter } from './bench/sinks';
 
 const { values: args } = parseArgs({
@@ -23,8 +27,15 @@ const { values: args } = parseArgs({
     residents: { type: 'string', default: '1000000' },
     recipients: { type: 'string', default: '50000' },
     'keep-data': { type: 'boolean', default: false },
+    'skip-http': { type: 'boolean', default: false },
+    'only-http': { type: 'boolean', default: false },
+    'http-connections': { type: 'string', default: '50' },
+    'http-duration': { type: 'string', default: '10' },
+    'rating-links': { type: 'string', default: '20000' },
+    'cpu-prof': { type: 'string' },
   },
 });
+if (args['skip-http'] && args['only-http']) throw new Error('--skip-http and --only-http exclude each other');
 const RESIDENTS = Number(args.residents);
 const RECIPIENTS = Math.min(Number(args.recipients), RESIDENTS);
 const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
@@ -121,45 +132,68 @@ async function main() {
     const [, seedMs] = await time(() => seedResidents(db, RESIDENTS, RECIPIENTS));
     report('residents seeded (incl. channels, topics)', `${fmt(RESIDENTS)} in ${(seedMs / 1000).toFixed(1)} s`);
 
-    console.log('\nFan-out (force-wide, e-mail + SMS, set-based INSERT … SELECT)');
-    const all = await messages.compose(staff, { title: 'Force-wide', body: 'Bench', category: 'other', channels: ['email', 'sms'], audience: {} });
-    const [preview, previewMs] = await time(() => messages.previewAudience(staff, all.id));
-    report('audience preview (count) latency', `${fmt(previewMs)} ms for ${fmt(preview.total)} residents`);
-    await messages.send(staff, all.id);
-    const [, fanMs] = await time(() => app.get(DeliveryWorkerService).fanOut({ messageId: all.id }));
-    const rows = preview.byChannel.email + preview.byChannel.sms;
-    report('fan-out time (rows inserted)', `${(fanMs / 1000).toFixed(2)} s for ${fmt(rows)} deliveries (${fmt(preview.total)} recipients)`);
-    report('fan-out rate', `${fmt(rows / (fanMs / 1000))} rows/s, ${fmt(preview.total / (fanMs / 1000))} recipients/s`);
-    await messages.cancel(staff, all.id);
-    await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
-    await db.query('VACUUM ANALYZE delivery');
+    if (!args['only-http']) {
+      console.log('\nFan-out (force-wide, e-mail + SMS, set-based INSERT … SELECT)');
+      const all = await messages.compose(staff, { title: 'Force-wide', body: 'Bench', category: 'other', channels: ['email', 'sms'], audience: {} });
+      const [preview, previewMs] = await time(() => messages.previewAudience(staff, all.id));
+      report('audience preview (count) latency', `${fmt(previewMs)} ms for ${fmt(preview.total)} residents`);
+      await messages.send(staff, all.id);
+      const [, fanMs] = await time(() => app.get(DeliveryWorkerService).fanOut({ messageId: all.id }));
+      const rows = preview.byChannel.email + preview.byChannel.sms;
+      report('fan-out time (rows inserted)', `${(fanMs / 1000).toFixed(2)} s for ${fmt(rows)} deliveries (${fmt(preview.total)} recipients)`);
+      report('fan-out rate', `${fmt(rows / (fanMs / 1000))} rows/s, ${fmt(preview.total / (fanMs / 1000))} recipients/s`);
+      await messages.cancel(staff, all.id);
+      await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
+      await db.query('VACUUM ANALYZE delivery');
 
-    console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
-    worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    await new Promise((r) => setTimeout(r, 4000)); // worker boot
-    for (const [channel, group, sink] of [
-      ['email', 'student', smtp],
-      ['sms', 'farmer', sms],
-    ] as const) {
-      const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
-      const before = sink.count();
-      const t0 = performance.now();
-      await messages.send(staff, m.id);
-      const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
-      void r;
-      const total = (await messages.previewAudience(staff, m.id)).total;
-      await waitDone(db, m.id, total);
-      const ms = performance.now() - t0;
-      report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
-      report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
+      console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
+      worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+        env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      await new Promise((r) => setTimeout(r, 4000)); // worker boot
+      for (const [channel, group, sink] of [
+        ['email', 'student', smtp],
+        ['sms', 'farmer', sms],
+      ] as const) {
+        const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
+        const before = sink.count();
+        const t0 = performance.now();
+        await messages.send(staff, m.id);
+        const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
+        void r;
+        const total = (await messages.previewAudience(staff, m.id)).total;
+        await waitDone(db, m.id, total);
+        const ms = performance.now() - t0;
+        report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
+        report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
+      }
+      report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
+      worker.kill('SIGTERM'); // leave the cores to the HTTP section
+      await new Promise((r) => worker!.once('exit', r));
     }
-    report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
+
+    if (!args['skip-http']) {
+      console.log('\nHTTP load (production API build as its own process; autocannon as another)');
+      await runHttpBench({
+        databaseUrl: server.url,
+        pgDataDir: dataDir,
+        secrets: SECRETS,
+        app,
+        staff,
+        login: { email: 'bench@beacon.local', password: 'bench-password-1' },
+        db,
+        port: await freePort(),
+        connections: Number(args['http-connections']),
+        durationSeconds: Number(args['http-duration']),
+        ratingLinks: Math.min(Number(args['rating-links']), RESIDENTS),
+        cpuProfDir: args['cpu-prof'],
+        report,
+      });
+    }
     await app.close();
   } finally {
-    worker?.kill('SIGTERM');
+    if (worker?.exitCode === null) worker.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await db.end();
     await smtp.close();

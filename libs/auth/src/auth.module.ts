@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { createSecretKey } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
@@ -21,7 +22,9 @@ export const AUTH_ENTITIES = [StaffEntity];
     GeographyModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.auth.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      // A KeyObject rather than the string: given a string, jsonwebtoken first tries (and fails,
+      // with a thrown error) to parse it as a PEM public key on every sign and verify.
+      useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.auth.jwtSecret)), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   controllers: [StaffAuthController, StaffController],

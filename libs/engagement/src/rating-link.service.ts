@@ -51,10 +51,12 @@ export class RatingLinkService {
     return { token, title: target.title, body: target.body, current, preselected };
   }
 
+  /** Same answers as resolve() (400 / 410), in one statement with the write. */
   async rate(token: string, dto: RateByLinkDto): Promise<RatingView & { title: string }> {
-    const target = await this.resolve(token);
-    const rating = await this.ratings.rate(target.messageId, target.residentId, dto.score, dto.comment);
-    return { ...rating, title: target.title };
+    const saved = await this.ratings.rateByDelivery(deliveryIdFromRatingToken(this.links, token), dto.score, dto.comment);
+    if (!saved) throw gone('This message is no longer available');
+    if (saved.residentStatus === 'erased' || !saved.rating) throw gone('This link is no longer active');
+    return { ...saved.rating, title: saved.title };
   }
 
   async reply(token: string, dto: CreateReplyDto): Promise<ReplyView> {

@@ -37,6 +37,31 @@ export class RatingRepository {
     return row;
   }
 
+  /**
+   * A rating link's whole write in one statement (the hot path behind every e-mail and SMS):
+   * finds the delivery's message and resident and, unless the resident is erased, stores or
+   * replaces the rating. Null when the delivery is gone.
+   */
+  async upsertByDelivery(deliveryId: string, score: number, comment: string | null): Promise<{ title: string; residentStatus: string; rating: RatingView | null } | null> {
+    const rows: { title: string; residentStatus: string; messageId: string | null; score: number | null; comment: string | null }[] = await this.db.query(
+      `WITH target AS (
+         SELECT d.message_id, d.resident_id, r.status AS resident_status, m.title
+           FROM delivery d JOIN message m ON m.id = d.message_id JOIN resident r ON r.id = d.resident_id
+          WHERE d.id = $1::bigint),
+       saved AS (
+         INSERT INTO rating (message_id, resident_id, score, comment)
+         SELECT message_id, resident_id, $2, $3 FROM target WHERE resident_status <> 'erased'
+         ON CONFLICT (message_id, resident_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, updated_at = now()
+         RETURNING message_id, score, comment)
+       SELECT t.title, t.resident_status AS "residentStatus", s.message_id AS "messageId", s.score, s.comment
+         FROM target t LEFT JOIN saved s ON true`,
+      [deliveryId, score, comment],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { title: row.title, residentStatus: row.residentStatus, rating: row.messageId ? { messageId: row.messageId, score: row.score!, comment: row.comment } : null };
+  }
+
   async findOne(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {
     const rows = await this.db.query('SELECT score, comment FROM rating WHERE message_id = $1 AND resident_id = $2', [messageId, residentId]);
     return rows[0] ?? null;

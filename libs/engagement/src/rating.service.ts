@@ -29,6 +29,11 @@ export class RatingService {
     return this.ratings.upsert(messageId, residentId, score, comment?.trim() || null);
   }
 
+  /** The same through a rating link: the delivery names the message and resident (one round trip). */
+  rateByDelivery(deliveryId: string, score: number, comment?: string | null) {
+    return this.ratings.upsertByDelivery(deliveryId, score, comment?.trim() || null);
+  }
+
   current(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {
     return this.ratings.findOne(messageId, residentId);
   }

@@ -109,8 +109,17 @@ export class ResidentRepository {
     return rows[0]?.id ?? null;
   }
 
-  async insertChannels(residentId: string, channels: Channel[], tx: EntityManager): Promise<void> {
-    await tx.query(`INSERT INTO resident_channel (resident_id, channel) SELECT $1, unnest($2::varchar[])`, [residentId, channels]);
+  /**
+   * Channels, topics and interests of a resident inserted in this transaction: nothing to
+   * replace, so one statement (sign-up is a public hot path; each round trip counts).
+   */
+  async insertPreferences(residentId: string, p: { channels: Channel[]; topics: string[]; interestGroups: string[] }, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `WITH c AS (INSERT INTO resident_channel (resident_id, channel) SELECT $1, unnest($2::varchar[])),
+            t AS (INSERT INTO resident_topic (resident_id, topic) SELECT $1, unnest($3::varchar[]))
+       INSERT INTO resident_interest (resident_id, interest_group) SELECT $1, unnest($4::varchar[])`,
+      [residentId, p.channels, p.topics, p.interestGroups],
+    );
   }
 
   async replaceTopics(residentId: string, topics: string[], tx: EntityManager): Promise<void> {

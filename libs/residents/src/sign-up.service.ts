@@ -55,10 +55,8 @@ export class SignUpService {
         tx,
       );
       if (id) {
-        await this.residents.insertChannels(id, dto.channels, tx);
         // No topics chosen means "tell me about everything": stored explicitly, so audiences are a plain join.
-        await this.residents.replaceTopics(id, dto.topics?.length ? dto.topics : [...TOPICS], tx);
-        await this.residents.replaceInterests(id, dto.interestGroups ?? [], tx);
+        await this.residents.insertPreferences(id, { channels: dto.channels, topics: dto.topics?.length ? dto.topics : [...TOPICS], interestGroups: dto.interestGroups ?? [] }, tx);
         if (email && dto.channels.includes('email')) await this.verification.sendEmailLink({ id, firstName: dto.firstName }, email, tx);
         if (phone && dto.channels.includes('sms')) await this.verification.sendSmsCode(id, phone, tx);
         return;

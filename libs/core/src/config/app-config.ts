@@ -38,6 +38,7 @@ export const ENV_DOCS: Record<string, string> = {
   SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
   RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
   TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
+  RATE_LIMIT_MULTIPLIER: 'Multiplies every public rate limit (default 1). For load tests from one address only, e.g. 1000000; limits are still counted.',
   SMTP_URL: 'SMTP relay URL, e.g. smtp://user:pass@host:587. Unset: e-mail goes to the dev outbox.',
   MAIL_FROM: 'From address of e-mail (default "Beacon <no-reply@beacon.local>").',
   TWILIO_ACCOUNT_SID: 'Twilio account SID. Unset: SMS goes to the dev outbox.',
@@ -74,6 +75,7 @@ export class EnvVars {
   @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_WORKER?: boolean;
   @IsOptional() @IsString() TRUST_PROXY?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_MULTIPLIER?: number;
   @IsOptional() @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false }) SMTP_URL?: string;
   @IsOptional() @IsString() MAIL_FROM?: string;
   @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
@@ -97,7 +99,7 @@ export class EnvVars {
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
   logLevel: string;
-  http: { port: number; publicUrl: string; trustProxy?: string };
+  http: { port: number; publicUrl: string; trustProxy?: string; rateLimitMultiplier: number };
   db: { url?: string; embedded: boolean; dataDir: string; embeddedPort: number };
   auth: {
     jwtSecret: string;
@@ -158,7 +160,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     env: (vars.NODE_ENV as AppConfig['env']) ?? 'development',
     logLevel: vars.LOG_LEVEL ?? 'info',
-    http: { port, publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''), trustProxy: vars.TRUST_PROXY },
+    http: {
+      port,
+      publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+      trustProxy: vars.TRUST_PROXY,
+      rateLimitMultiplier: vars.RATE_LIMIT_MULTIPLIER ?? 1,
+    },
     db: { url: vars.DATABASE_URL, embedded, dataDir, embeddedPort: vars.EMBEDDED_PG_PORT ?? 54320 },
     auth: {
       jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { createHash } from 'node:crypto';
+import { InjectConfig, type AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
 import type { BeaconRequest } from '../principal';
 import { RateLimitRepository } from './rate-limit.repository';
@@ -23,19 +24,24 @@ const digest = (v: string) => createHash('sha256').update(v.trim().toLowerCase()
 /** Per-IP and per-address limits on public endpoints, counted in PostgreSQL so replicas share them. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly multiplier: number;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly buckets: RateLimitRepository,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.multiplier = config.http.rateLimitMultiplier;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT, [context.getHandler(), context.getClass()]);
     if (!rule || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<BeaconRequest>();
-    const limits = new Map([[`${rule.name}:ip:${req.ip ?? 'unknown'}`, rule.perIp]]);
+    const limits = new Map([[`${rule.name}:ip:${req.ip ?? 'unknown'}`, rule.perIp * this.multiplier]]);
     const body = (req.body ?? {}) as Record<string, unknown>;
     for (const k of rule.perValue?.bodyKeys ?? []) {
-      if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit);
+      if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit * this.multiplier);
     }
     const hits = await this.buckets.hit([...limits.keys()], rule.windowSeconds);
     if ([...hits].some(([key, n]) => n > limits.get(key)!)) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');

@@ -1,0 +1,221 @@
+// HTTP load for `npm run bench`: the production build of the API runs as its own process on
+// loopback, and autocannon runs as a third process (its CLI for fixed GETs, a small child script
+// on its programmatic API where every request needs its own body or path). Reports req/s and
+// p50/p99 latency per endpoint; asserts nothing.
+import type { INestApplicationContext } from '@nestjs/common';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type pg from 'pg';
+import type { StaffPrincipal } from '@beacon/core';
+import { MessageLinksService, MessageService } from '@beacon/messaging';
+import type { LoadPlan } from './load-client';
+
+export interface HttpBenchOptions {
+  databaseUrl: string;
+  /** The bench PostgreSQL's data directory (its postmaster.pid names the server's processes). */
+  pgDataDir: string;
+  secrets: Record<string, string>;
+  /** The bench's own application context: composes messages and signs rating links. */
+  app: INestApplicationContext;
+  staff: StaffPrincipal;
+  login: { email: string; password: string };
+  db: pg.Pool;
+  port: number;
+  connections: number;
+  durationSeconds: number;
+  /** Pre-created deliveries whose rating links the rating load cycles through. */
+  ratingLinks: number;
+  /** Write a V8 CPU profile of the API process here (open in Chrome DevTools). */
+  cpuProfDir?: string;
+  report: (name: string, value: string) => void;
+}
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+
+const AUTOCANNON_CLI = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const LOAD_CLIENT = join(import.meta.dirname, 'load-client.js');
+
+function runJson(args: string[]): Promise<AutocannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited ${code}: ${err.slice(-2000)}`));
+      try {
+        resolve(JSON.parse(out) as AutocannonResult);
+      } catch {
+        reject(new Error(`load generator printed no JSON: ${out.slice(0, 500)} ${err.slice(-1000)}`));
+      }
+    });
+  });
+}
+
+// CPU seconds used by processes (user + system, from /proc): what a request costs, whatever else
+// the machine is doing. Wall-clock req/s on a shared machine says more about the neighbours.
+const TICKS_PER_SECOND = 100;
+function cpuSeconds(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND); // utime, stime
+    } catch {
+      // the process ended
+    }
+  }
+  return out;
+}
+
+/** CPU used between two samples; processes that started in between count from zero. */
+function cpuUsed(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** The postmaster and its children (backends, writer, WAL…). */
+function postgresPids(dataDir: string): number[] {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return [];
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const pids = [postmaster];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** Waits until the API's connections (application_name 'beacon') run no statement. */
+async function drain(db: pg.Pool): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'beacon' AND state <> 'idle' AND pid <> pg_backend_pid()`);
+    if (rows[0].n === 0 || Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Starts `node dist/apps/api/src/main.js` and resolves once it listens. */
+async function startApi(env: Record<string, string>, cpuProfDir?: string): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/apps/api/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      log += c.toString();
+      if (log.includes('Beacon is running')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`API exited (${code}) before listening:\n${log.slice(-3000)}`)));
+  });
+  child.stdout.removeAllListeners('data');
+  child.stdout.resume();
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
+  const { db, report } = o;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+  const messages = o.app.get(MessageService);
+
+  // Data: an NPU-wide draft to preview, and a sent message with one delivery (and rating link) per resident.
+  const wards: string[] = (await db.query('SELECT code FROM ward ORDER BY code')).rows.map((r: { code: string }) => r.code);
+  const preview = await messages.compose(o.staff, { title: 'Bench preview', body: 'Bench', category: 'other', channels: ['email', 'sms'], audience: { npuCodes: ['BE'] } });
+  const rated = await messages.compose(o.staff, { title: 'Bench rated', body: 'Bench', category: 'other', channels: ['email'], audience: {} });
+  await db.query(`UPDATE message SET status = 'sent', send_requested_at = now(), sent_at = now() WHERE id = $1`, [rated.id]);
+  const { rows: delivered } = await db.query<{ id: string }>(
+    `INSERT INTO delivery (message_id, resident_id, channel, status, sent_at)
+     SELECT $1, id, 'email', 'sent', now() FROM resident ORDER BY id LIMIT $2 RETURNING id::text AS id`,
+    [rated.id, o.ratingLinks],
+  );
+  await db.query('VACUUM ANALYZE delivery');
+  const links = o.app.get(MessageLinksService);
+  const ratingPaths = delivered.map((d) => new URL(links.ratingUrl(d.id)).pathname);
+
+  const api = await startApi({
+    DATABASE_URL: o.databaseUrl,
+    ...o.secrets,
+    PORT: String(o.port),
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    RUN_WORKER: 'false',
+    SEED_DEMO: 'false',
+    // Every request comes from 127.0.0.1: without this the public limits (60 sign-ups an hour per
+    // address) would turn the sign-up and rating load into a test of the 429 path. Still counted.
+    RATE_LIMIT_MULTIPLIER: '1000000',
+  }, o.cpuProfDir);
+  const base = `http://127.0.0.1:${o.port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-http-'));
+  try {
+    const login = await fetch(`${base}/api/v1/auth/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.login) });
+    if (!login.ok) throw new Error(`Staff login failed: ${login.status} ${await login.text()}`);
+    const { accessToken } = (await login.json()) as { accessToken: string };
+
+    const plan = (p: Omit<LoadPlan, 'url' | 'connections' | 'durationSeconds'>) => {
+      const file = join(dir, `${p.kind}.json`);
+      writeFileSync(file, JSON.stringify({ url: base, connections: o.connections, durationSeconds: o.durationSeconds, ...p }));
+      return [LOAD_CLIENT, file];
+    };
+    const get = (path: string) => [AUTOCANNON_CLI, '-c', String(o.connections), '-d', String(o.durationSeconds), '-j', '-n', '-H', `Authorization=Bearer ${accessToken}`, `${base}${path}`];
+
+    const signUpsBefore = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n);
+    const endpoints: [string, string[]][] = [
+      ['POST /api/v1/residents (public sign-up, new e-mail each)', plan({ kind: 'signup', wardCodes: wards })],
+      [`POST /r/{token} (rating, ${fmt(ratingPaths.length)} links)`, plan({ kind: 'rate', paths: ratingPaths })],
+      ['GET /api/v1/messages/{id}/audience (NPU preview)', get(`/api/v1/messages/${preview.id}/audience`)],
+      ['GET /api/v1/messages/{id} (detail, progress, ratings)', get(`/api/v1/messages/${rated.id}`)],
+    ];
+    const { total: previewTotal } = await messages.previewAudience(o.staff, preview.id);
+    console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
+    for (const [name, args] of endpoints) {
+      const load = loadavg()[0].toFixed(1);
+      const [api0, pg0] = [cpuSeconds([api.pid]), cpuSeconds(postgresPids(o.pgDataDir))];
+      const r = await runJson(args);
+      const [apiCpu, pgCpu] = [cpuUsed(api0, cpuSeconds([api.pid])), cpuUsed(pg0, cpuSeconds(postgresPids(o.pgDataDir)))];
+      const bad = r.non2xx + r.errors + r.timeouts;
+      const perReq = (cpu: number) => ((cpu * 1000) / Math.max(1, r.requests.total)).toFixed(2);
+      report(
+        name,
+        `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${fmt(r['2xx'])} ok, ${fmt(bad)} not); ` +
+          `CPU per request: API ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}`,
+      );
+      // Requests autocannon gave up on (10 s timeout) may still be running in PostgreSQL: let them
+      // finish, so the next endpoint does not pay for this one.
+      await drain(db);
+    }
+    // Correctness under load: each accepted sign-up is one pending resident; ratings are one row per link.
+    const signUps = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n) - signUpsBefore;
+    const ratings = Number((await db.query('SELECT count(*) AS n FROM rating WHERE message_id = $1', [rated.id])).rows[0].n);
+    report('stored (incl. requests in flight at the end)', `${fmt(signUps)} sign-ups, ${fmt(ratings)} ratings (one per link at most: ${fmt(ratingPaths.length)} links)`);
+  } finally {
+    await api.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
