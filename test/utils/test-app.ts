@@ -31,8 +31,15 @@ async function ensureTemplate(admin: pg.Client): Promise<void> {
     const url = serverUrl(`${TEMPLATE_DB}_building`);
     await migrate(url);
     const boss = new PgBoss({ connectionString: url, schema: 'pgboss', schedule: false, supervise: false });
+    // A pooled connection pg-boss is still closing can be killed by the terminate below; with no
+    // listener its 57P01 would fail whichever test file built the template. Anything else fails it.
+    const bossErrors: unknown[] = [];
+    boss.on('error', (err: unknown) => {
+      if ((err as { code?: string }).code !== '57P01') bossErrors.push(err);
+    });
     await boss.start();
     await boss.stop({ graceful: false, wait: true });
+    if (bossErrors.length) throw bossErrors[0];
     await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [`${TEMPLATE_DB}_building`]);
     await admin.query(`ALTER DATABASE ${TEMPLATE_DB}_building RENAME TO ${TEMPLATE_DB}`);
   } finally {

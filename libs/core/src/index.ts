@@ -1,5 +1,6 @@
 export * from './audit/audit-event.entity';
 export * from './audit/audit.service';
+export { NotAWrite } from './audit/audit.interceptor';
 export * from './config/app-config';
 export * from './core.module';
 export * from './database/database-options';
