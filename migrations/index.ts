@@ -1,15 +1,23 @@
 import { Initial1795399254187 } from './1795399254187-Initial';
 import { Residents1795399401568 } from './1795399401568-Residents';
+import { Schemes1795399769475 } from './1795399769475-Schemes';
+import { Cadets1795399795730 } from './1795399795730-Cadets';
 import { Funding1795399947165 } from './1795399947165-Funding';
 import { Messaging1795400139358 } from './1795400139358-Messaging';
 import { ResidentSearch1795400272376 } from './1795400272376-ResidentSearch';
+import { Engagement1795401025017 } from './1795401025017-Engagement';
+import { Reports1795402117457 } from './1795402117457-Reports';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const ALL_MIGRATIONS: Function[] = [
   Initial1795399254187,
   Residents1795399401568,
+  Schemes1795399769475,
+  Cadets1795399795730,
   Funding1795399947165,
   Messaging1795400139358,
   ResidentSearch1795400272376,
+  Engagement1795401025017,
+  Reports1795402117457,
 ];

@@ -75,6 +75,26 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(dogPreview.body).toEqual({ total: 2, byChannel: { email: 1, sms: 2 } });
     });
 
+    it('targets the members of a watch scheme, within the author\'s NPU', async () => {
+      const member1 = await makeResident(t, { ward: 'BE01', channels: ['email'] });
+      const member2 = await makeResident(t, { ward: 'BE03', channels: ['sms'] });
+      await makeResident(t, { ward: 'BE01', channels: ['email'] }); // not a member
+      const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'neighbourhood_watch', name: 'Coleshill Road NHW', wardCode: 'BE01' }).expect(201);
+      for (const m of [member1, member2]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: m.id }).expect(201);
+
+      const res = await compose(ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(201);
+      expect(res.body.npuCode).toBe('BE');
+      const preview = await t.http().get(`/api/v1/messages/${res.body.id}/audience`).set(...ecoBE).expect(200);
+      expect(preview.body).toEqual({ total: 2, byChannel: { email: 1, sms: 1 } });
+      await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(res.body.id, 'sent');
+      expect((await deliveriesOf(res.body.id)).map((d) => d.resident_id).sort()).toEqual([member1.id, member2.id].sort());
+
+      const ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
+      await compose(ecoSW, { audience: { schemeIds: [scheme.body.id] } }).expect(403);
+      await compose(ecoBE, { audience: { schemeIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);
+    });
+
     it('re-running the fan-out inserts nothing new', async () => {
       const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       await makeResident(t, { ward: 'BE03', channels: ['email'] });

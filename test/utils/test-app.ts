@@ -100,6 +100,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   configureApp(app, config);
   await app.init();
   const db = new pg.Pool({ connectionString: url, max: 4 });
+  // The shared server is stopped after the last file; an idle client must not crash the worker then.
+  db.on('error', () => undefined);
   return {
     app,
     config,
@@ -107,8 +109,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     db,
     sql: async (text, values) => (await db.query(text, values)).rows,
     close: async () => {
-      await app.close();
-      await db.end();
+      try {
+        await app.close();
+      } finally {
+        await db.end();
+      }
     },
   };
 }

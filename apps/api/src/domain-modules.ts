@@ -1,9 +1,13 @@
 import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
 import { ChannelsModule } from '@beacon/channels';
+import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
+import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
 
 /** Every domain module, one per line; the API and the worker import the same list. */
 export const DOMAIN_MODULES = [
@@ -12,5 +16,9 @@ export const DOMAIN_MODULES = [
   ChannelsModule,
   ResidentsModule,
   MessagingModule,
+  EngagementModule,
   FundingModule,
+  SchemesModule,
+  CadetsModule,
+  ReportsModule,
 ];

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { ResidentsModule } from '@beacon/residents';
+import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageLinksService } from './message-links.service';
@@ -15,7 +16,7 @@ import { TwilioStatusController } from './twilio-status.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
+  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
   exports: [MessageService, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}

@@ -3,10 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
+import { CadetsService } from '@beacon/cadets';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
+import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
+import { SchemesService } from '@beacon/schemes';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -30,6 +33,9 @@ export class BootstrapService {
     private readonly staff: StaffService,
     private readonly funding: FundingService,
     private readonly residents: ResidentSeedService,
+    private readonly reports: ReportsSeedService,
+    private readonly schemes: SchemesService,
+    private readonly cadets: CadetsService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -41,8 +47,12 @@ export class BootstrapService {
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
     await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
+    await this.reports.seedDemo(); // idempotent: census shares for representation
     const residents = await this.residents.seedDemo();
     if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
+    // Each fills only NPUs that have none yet, so every boot may call them.
+    await this.schemes.seedDemo();
+    await this.cadets.seedDemo();
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;

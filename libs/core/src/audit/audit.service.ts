@@ -3,7 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { StaffPrincipal } from '../principal';
 import { AuditEntry, AuditRepository } from './audit.repository';
 
-const SECRET_KEY = /pass(word)?|token|secret|code/i;
+// Credentials, and personal data that must not be copied into the log (phones, children's dates of birth, guardians).
+const SECRET_KEY = /pass(word)?|token|secret|code|phone|birth|guardian/i;
 
 /** Copies a request body for the audit log without credentials. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -10,6 +10,7 @@ export enum JobName {
   SendEmail = 'send-email',
   SendSms = 'send-sms',
   DeliverySweep = 'delivery-sweep',
+  RefreshReportAggregates = 'refresh-report-aggregates',
 }
 
 export interface MessageJob {
@@ -39,6 +40,7 @@ export interface JobPayloads {
   [JobName.SendEmail]: MessageJob;
   [JobName.SendSms]: MessageJob;
   [JobName.DeliverySweep]: Record<string, never>;
+  [JobName.RefreshReportAggregates]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -63,4 +65,5 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.SendEmail]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
   [JobName.SendSms]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
   [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
+  [JobName.RefreshReportAggregates]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '*/5 * * * *' },
 };

@@ -1,8 +1,13 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { createRequire } from 'node:module';
+import type PgBossType from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { InjectConfig, type AppConfig } from '../config/app-config';
 import { JobName, JobPayloads, QUEUE_POLICIES } from './jobs';
+
+// pg-boss is CommonJS. Loading it with Node's own require (not a bundler's or a test runner's
+// module registry) keeps its lazy internal requires working while it winds down after stop().
+const PgBoss = createRequire(import.meta.url)('pg-boss') as typeof PgBossType;
 
 export interface SendOptions {
   /** Enqueue inside this transaction: the job exists only if the transaction commits. */
@@ -17,9 +22,8 @@ export type JobHandlerFn<N extends JobName> = (payload: JobPayloads[N], job: { i
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
-  private readonly boss: PgBoss;
+  private readonly boss: PgBossType;
   private started = false;
-  private working = false;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -42,9 +46,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
-    // pg-boss removes stopped workers on 1 s timers after stop() resolves (each loop first
-    // finishes its 0.5 s poll); wait them out so nothing of ours runs after shutdown.
-    if (this.working) await new Promise((r) => setTimeout(r, 1600));
+
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
@@ -57,7 +59,6 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
-    this.working = true;
     for (let i = 0; i < policy.concurrency; i++) {
       await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });

@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentStaff, scopedNpu } from '@beacon/auth';
+import { PageQueryDto, Staff, type StaffPrincipal } from '@beacon/core';
+import {
+  AddCadetMemberDto,
+  CadetMemberListQueryDto,
+  CadetReportQueryDto,
+  CadetUnitListQueryDto,
+  CreateCadetUnitDto,
+  RecordSessionDto,
+  UnitIdParams,
+  UnitMemberParams,
+} from './cadets.dto';
+import { CadetReportService } from './cadet-report.service';
+import { CADET_UNIT_CREATORS, CADET_WRITERS, CadetsService } from './cadets.service';
+
+@ApiTags('cadets')
+@Controller('api/v1')
+export class CadetsController {
+  constructor(
+    private readonly cadets: CadetsService,
+    private readonly reports: CadetReportService,
+  ) {}
+
+  @Staff({ roles: CADET_UNIT_CREATORS, npuFrom: ['body.npuCode'] })
+  @Post('cadet-units')
+  create(@Body() dto: CreateCadetUnitDto) {
+    return this.cadets.createUnit(dto);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('cadet-units')
+  @ApiOperation({ summary: 'Units with active member counts (leaders included in activeMembers)' })
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetUnitListQueryDto) {
+    return this.cadets.listUnits(me, q);
+  }
+
+  @Staff()
+  @Get('cadet-units/:id')
+  get(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams) {
+    return this.cadets.getUnit(me, p.id);
+  }
+
+  @Staff({ roles: CADET_WRITERS })
+  @Post('cadet-units/:id/members')
+  @ApiOperation({ summary: 'Add a cadet, Junior PCSO or leader (admin or cadet leader of the NPU)' })
+  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: AddCadetMemberDto) {
+    return this.cadets.addMember(me, p.id, dto);
+  }
+
+  @Staff()
+  @Get('cadet-units/:id/members')
+  @ApiOperation({
+    summary: 'Members: names for all staff of the NPU; date of birth and guardian only for admins and cadet leaders (each child read audited)',
+  })
+  members(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: CadetMemberListQueryDto) {
+    return this.cadets.listMembers(me, p.id, q);
+  }
+
+  @Staff()
+  @Get('cadet-units/:id/members/:memberId')
+  member(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams) {
+    return this.cadets.getMember(me, p.id, p.memberId);
+  }
+
+  @Staff({ roles: CADET_WRITERS })
+  @Delete('cadet-units/:id/members/:memberId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'The member leaves: left_at is set, the row is kept' })
+  async removeMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams): Promise<void> {
+    await this.cadets.removeMember(me, p.id, p.memberId);
+  }
+
+  @Staff({ roles: CADET_WRITERS })
+  @Post('cadet-units/:id/sessions')
+  @ApiOperation({ summary: 'Record a session and who attended (active members of the unit)' })
+  recordSession(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: RecordSessionDto) {
+    return this.cadets.recordSession(me, p.id, dto);
+  }
+
+  @Staff()
+  @Get('cadet-units/:id/sessions')
+  sessions(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: PageQueryDto) {
+    return this.cadets.listSessions(me, p.id, q);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('reports/cadets')
+  @ApiOperation({ summary: 'Active cadets and Junior PCSOs per NPU (+ totals); ?format=csv' })
+  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    const report = await this.reports.cadetsReport(scopedNpu(me, q.npu));
+    if (q.format !== 'csv') return report;
+    res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="cadets-report.csv"');
+    return this.reports.toCsv(report);
+  }
+}

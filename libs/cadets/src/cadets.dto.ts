@@ -1,0 +1,74 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { PageQueryDto } from '@beacon/core';
+import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entities';
+
+const NPU = /^[A-Z]{2,8}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Optional, but when present it must be valid: null is not "absent". */
+const IfPresent = () => ValidateIf((_o: object, v: unknown) => v !== undefined);
+
+export class CreateCadetUnitDto {
+  @ApiProperty({ example: 'BE' }) @IsString() @Matches(NPU) npuCode: string;
+  @ApiProperty({ example: 'Birmingham East Volunteer Police Cadets' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name: string;
+  @ApiProperty({ enum: CADET_UNIT_KINDS }) @IsIn(CADET_UNIT_KINDS) kind: CadetUnitKind;
+}
+
+export class CadetUnitListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
+}
+
+export class UnitIdParams {
+  @ApiProperty() @IsUUID() id: string;
+}
+
+export class UnitMemberParams {
+  @ApiProperty() @IsUUID() id: string;
+  @ApiProperty() @IsUUID() memberId: string;
+}
+
+export class AddCadetMemberDto {
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(80) firstName: string;
+  @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(80) lastName: string;
+  @ApiProperty({ example: '2011-09-14', description: 'Children 8–18 years old; leaders 18 or over' })
+  @IsString() @Matches(DATE, { message: 'dateOfBirth must be YYYY-MM-DD' }) @IsISO8601({ strict: true }) dateOfBirth: string;
+  @ApiPropertyOptional({ description: 'Required for children; not accepted for leaders' })
+  @IfPresent() @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) guardianName?: string;
+  @ApiPropertyOptional({ example: '0121 496 0123', description: 'UK number, stored in E.164; required for children' })
+  @IfPresent() @IsString() @MaxLength(30) guardianPhone?: string;
+  @ApiProperty({ enum: CADET_ROLES, description: 'cadet in a cadets unit, junior_pcso in a Junior PCSO unit, leader in either' })
+  @IsIn(CADET_ROLES) role: CadetRole;
+}
+
+export class CadetMemberListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Include members who left' })
+  @IsOptional() @IsIn(['true', 'false']) includeLeft?: 'true' | 'false';
+}
+
+export class RecordSessionDto {
+  @ApiProperty({ example: '2024-09-12', description: 'Not in the future' })
+  @IsString() @Matches(DATE, { message: 'heldOn must be YYYY-MM-DD' }) @IsISO8601({ strict: true }) heldOn: string;
+  @ApiProperty({ type: [String], description: 'Active members of the unit who attended' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true }) attendeeIds: string[];
+}
+
+export class CadetReportQueryDto {
+  @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}

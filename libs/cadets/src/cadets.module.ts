@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GeographyModule } from '@beacon/geography';
+import { CADET_ENTITIES } from './cadet.entities';
+import { CadetReportService } from './cadet-report.service';
+import { CadetsController } from './cadets.controller';
+import { CadetsRepository } from './cadets.repository';
+import { CadetsService } from './cadets.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(CADET_ENTITIES), GeographyModule],
+  controllers: [CadetsController],
+  providers: [CadetsRepository, CadetsService, CadetReportService],
+  exports: [CadetsService, CadetReportService],
+})
+export class CadetsModule {}

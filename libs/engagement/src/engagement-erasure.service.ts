@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { RatingRepository } from './rating.repository';
+import { ReplyRepository } from './reply.repository';
+
+/**
+ * GDPR erasure, run by the residents lib inside its erasure transaction. Rows keep their
+ * resident_id (the resident row is emptied, not deleted) so figures do not change; the free
+ * text goes: rating comments are nulled, reply and response bodies emptied, replies closed.
+ */
+@Injectable()
+export class EngagementErasure {
+  constructor(
+    private readonly ratings: RatingRepository,
+    private readonly replies: ReplyRepository,
+  ) {}
+
+  async eraseResident(residentId: string, manager: EntityManager): Promise<void> {
+    await this.ratings.eraseComments(residentId, manager);
+    await this.replies.eraseResident(residentId, manager);
+  }
+}

@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
+import { MessagingModule } from '@beacon/messaging';
+import { EngagementErasure } from './engagement-erasure.service';
+import { EngagementExporter } from './engagement-export.service';
+import { EngagementResidentData } from './engagement-resident-data';
+import { EngagementInsights } from './engagement-insights.service';
+import { EngagementStatsRepository } from './engagement-stats.repository';
+import { EngagementStatsService } from './engagement-stats.service';
+import { ENGAGEMENT_ENTITIES } from './engagement.entities';
+import { InboxController } from './inbox.controller';
+import { InboxService } from './inbox.service';
+import { RatingLinkService } from './rating-link.service';
+import { RatingPageController } from './rating-page.controller';
+import { RatingRepository } from './rating.repository';
+import { RatingService } from './rating.service';
+import { RecipientRepository } from './recipient.repository';
+import { ReplyRepository } from './reply.repository';
+import { ReplyService } from './reply.service';
+import { ResidentEngagementController } from './resident-engagement.controller';
+import { ResidentEngagementService } from './resident-engagement.service';
+import { SmsInboundService } from './sms-inbound.service';
+import { TwilioInboundController } from './twilio-inbound.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule],
+  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
+  providers: [
+    EngagementResidentData,
+    RatingRepository,
+    ReplyRepository,
+    RecipientRepository,
+    EngagementStatsRepository,
+    RatingService,
+    ReplyService,
+    RatingLinkService,
+    ResidentEngagementService,
+    SmsInboundService,
+    InboxService,
+    EngagementInsights,
+    EngagementStatsService,
+    EngagementExporter,
+    EngagementErasure,
+  ],
+  exports: [EngagementStatsService, EngagementExporter, EngagementErasure],
+})
+export class EngagementModule {}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentStaff } from '@beacon/auth';
+import { Staff, UuidParam, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { CreateResponseDto, InboxQueryDto } from './engagement.dto';
+import { InboxService } from './inbox.service';
+
+const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+
+@ApiTags('inbox')
+@Controller('api/v1')
+export class InboxController {
+  constructor(private readonly inbox: InboxService) {}
+
+  /** Replies routed to an NPU, newest first; NPU-bound staff see their own NPU. */
+  @Staff({ roles: INBOX_ROLES, npuFrom: ['query.npu'] })
+  @Get('inbox')
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: InboxQueryDto) {
+    return this.inbox.list(me, q);
+  }
+
+  @Staff({ roles: INBOX_ROLES })
+  @Get('replies/:id')
+  detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.inbox.detail(me, id);
+  }
+
+  /** Sends the answer on the channel the resident replied on (or their other one); 409 if none works. */
+  @Staff({ roles: INBOX_ROLES })
+  @Post('replies/:id/responses')
+  respond(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateResponseDto) {
+    return this.inbox.respond(me, id, dto);
+  }
+
+  @Staff({ roles: INBOX_ROLES })
+  @Post('replies/:id/close')
+  @HttpCode(200)
+  close(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.inbox.close(me, id);
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderConfirmPage, renderErrorPage, renderRatedPage, renderRatingPage } from './rating-pages';
+
+const model = {
+  token: 'abc.def.0123456789abcdef',
+  title: 'A <b>bold</b> "title"',
+  body: "It's <script>alert(1)</script>",
+  current: null,
+  preselected: null,
+};
+
+describe('rating pages', () => {
+  it('escapes the title, body and comment everywhere they appear', () => {
+    const html = renderRatingPage({ ...model, current: { score: 3, comment: '</textarea><script>x</script>' } });
+    expect(html).toContain('<title>A &lt;b&gt;bold&lt;/b&gt; &quot;title&quot; – Beacon</title>');
+    expect(html).toContain('<h1>A &lt;b&gt;bold&lt;/b&gt; &quot;title&quot;</h1>');
+    expect(html).toContain('<p>It&#39;s &lt;script&gt;alert(1)&lt;/script&gt;</p>');
+    expect(html).toContain('>&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('class="rating-button rating-button--current"');
+  });
+
+  it('has six labelled score buttons in one form, then a reply form', () => {
+    const html = renderRatingPage(model);
+    expect(html.match(/<button type="submit" name="score" value="[1-6]"/g)).toHaveLength(6);
+    expect(html).toContain('<span class="rating-score">1</span> <span class="rating-label">Not useful</span>');
+    expect(html).toContain('<span class="rating-score">6</span> <span class="rating-label">Very useful</span>');
+    expect(html.indexOf('class="rating-form"')).toBeLessThan(html.indexOf('class="reply-form"'));
+  });
+
+  it('the confirm page carries only the chosen score', () => {
+    const html = renderConfirmPage({ ...model, preselected: 5 });
+    expect(html).toContain('<input type="hidden" name="score" value="5">');
+    expect(html).toContain('5 – Useful');
+    expect(html).not.toContain('name="score" value="1"');
+  });
+
+  it('thank-you and error pages escape too', () => {
+    expect(renderRatedPage(model.token, '<i>x</i>', 6)).toContain('“&lt;i&gt;x&lt;/i&gt;”');
+    const err = renderErrorPage(410, 'This link has <expired>');
+    expect(err).toContain('<h1>This link can no longer be used</h1>');
+    expect(err).toContain('<p>This link has &lt;expired&gt;</p>');
+  });
+});

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { RatingRepository, type RatingView } from './rating.repository';
+
+export type ScoreKey = '1' | '2' | '3' | '4' | '5' | '6';
+
+export interface RatingSummary {
+  /** Mean score, 2 decimals; null with no ratings. */
+  average: number | null;
+  count: number;
+  distribution: Record<ScoreKey, number>;
+}
+
+/** What the six scores mean, shown on the rating page. */
+export const SCORE_LABELS: Record<number, string> = {
+  1: 'Not useful',
+  2: 'Slightly useful',
+  3: 'Somewhat useful',
+  4: 'Fairly useful',
+  5: 'Useful',
+  6: 'Very useful',
+};
+
+@Injectable()
+export class RatingService {
+  constructor(private readonly ratings: RatingRepository) {}
+
+  /** Stores or replaces the resident's rating; a blank comment is no comment. */
+  rate(messageId: string, residentId: string, score: number, comment?: string | null): Promise<RatingView> {
+    return this.ratings.upsert(messageId, residentId, score, comment?.trim() || null);
+  }
+
+  current(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {
+    return this.ratings.findOne(messageId, residentId);
+  }
+
+  async summary(messageId: string): Promise<RatingSummary> {
+    const c = await this.ratings.countsForMessage(messageId);
+    const [s1, s2, s3, s4, s5, s6] = c.byScore;
+    return { average: c.average, count: c.count, distribution: { 1: s1, 2: s2, 3: s3, 4: s4, 5: s5, 6: s6 } };
+  }
+}

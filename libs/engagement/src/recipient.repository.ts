@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { rowsOf } from '@beacon/core';
+
+/** What a rating link's delivery row says: one message, one resident. */
+export interface LinkTarget {
+  deliveryId: string;
+  messageId: string;
+  residentId: string;
+  residentStatus: string;
+  title: string;
+  body: string;
+}
+
+/**
+ * Engagement's reads (and the SMS opt-out write) on tables owned by messaging and residents:
+ * who was sent what, and who texted in.
+ */
+@Injectable()
+export class RecipientRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findLinkTarget(deliveryId: string): Promise<LinkTarget | null> {
+    const rows = await this.db.query(
+      `SELECT d.id::text AS "deliveryId", d.message_id AS "messageId", d.resident_id AS "residentId", r.status AS "residentStatus",
+              m.title, m.body
+         FROM delivery d
+         JOIN message m ON m.id = d.message_id
+         JOIN resident r ON r.id = d.resident_id
+        WHERE d.id = $1::bigint`,
+      [deliveryId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The resident was actually sent the message (a delivery on any channel that went out). */
+  async wasSent(messageId: string, residentId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT 1 FROM delivery d JOIN resident r ON r.id = d.resident_id
+        WHERE d.message_id = $1 AND d.resident_id = $2 AND d.status IN ('sent', 'delivered') AND r.status <> 'erased'
+        LIMIT 1`,
+      [messageId, residentId],
+    );
+    return rows.length > 0;
+  }
+
+  async findResidentByPhone(phoneE164: string): Promise<{ id: string; phoneVerified: boolean } | null> {
+    const rows = await this.db.query(
+      `SELECT id, phone_verified_at IS NOT NULL AS "phoneVerified" FROM resident WHERE phone_e164 = $1 AND status <> 'erased'`,
+      [phoneE164],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The message of the resident's most recent SMS that went out: what an SMS reply answers.
+   * delivery has no resident index (it would slow every fan-out), so this walks the recent SMS
+   * messages newest first and probes the (message, resident, channel) unique index for each.
+   */
+  async latestSmsMessage(residentId: string): Promise<string | null> {
+    const rows: { messageId: string }[] = await this.db.query(
+      `SELECT m.id AS "messageId" FROM message m
+        WHERE 'sms' = ANY(m.channels) AND m.send_requested_at > now() - interval '180 days'
+          AND EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id AND d.resident_id = $1 AND d.channel = 'sms'
+                         AND d.status IN ('sent', 'delivered'))
+        ORDER BY m.send_requested_at DESC LIMIT 1`,
+      [residentId],
+    );
+    return rows[0]?.messageId ?? null;
+  }
+
+  /**
+   * STOP turns the resident's SMS channel off; START turns it back on and lifts a suspension
+   * (they are texting from the number, so it works and they want messages again).
+   * Never creates a channel the resident did not choose. Returns rows changed.
+   */
+  async setSmsEnabled(residentId: string, enabled: boolean): Promise<number> {
+    const sql = enabled
+      ? `UPDATE resident_channel SET enabled = true, suspended_at = NULL, suspended_reason = NULL WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`
+      : `UPDATE resident_channel SET enabled = false WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`;
+    return rowsOf(await this.db.query(sql, [residentId])).length;
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import type { RecipientRepository } from './recipient.repository';
+import type { ReplyService } from './reply.service';
+import { SmsInboundService, smsKeyword } from './sms-inbound.service';
+
+describe('smsKeyword', () => {
+  it('knows the opt-out and opt-in words, trimmed and in any case', () => {
+    for (const w of ['STOP', ' stop ', 'StopAll', 'unsubscribe', 'CANCEL', 'end', 'Quit\n']) expect(smsKeyword(w)).toBe('stop');
+    for (const w of ['START', 'start', ' Unstop ']) expect(smsKeyword(w)).toBe('start');
+    for (const w of ['stop please', 'STOP!', 'the end', '', 'YES']) expect(smsKeyword(w)).toBeNull();
+  });
+});
+
+describe('SmsInboundService', () => {
+  Logger.overrideLogger(false);
+  const make = (resident: { id: string; phoneVerified: boolean } | null, latest: string | null = 'msg-1') => {
+    const recipients = {
+      findResidentByPhone: jest.fn(async (_phone: string) => resident),
+      setSmsEnabled: jest.fn(async (_id: string, _on: boolean) => 1),
+      latestSmsMessage: jest.fn(async () => latest),
+    };
+    const replies = { create: jest.fn(async (_reply: unknown) => null) };
+    const service = new SmsInboundService(recipients as unknown as RecipientRepository, replies as unknown as ReplyService);
+    return { service, recipients, replies };
+  };
+
+  it('STOP and START switch the SMS channel and store no reply', async () => {
+    const { service, recipients, replies } = make({ id: 'res-1', phoneVerified: true });
+    await service.receive({ from: '+447700900801', body: 'stop' });
+    await service.receive({ from: '+447700900801', body: 'START' });
+    expect(recipients.setSmsEnabled.mock.calls).toEqual([
+      ['res-1', false],
+      ['res-1', true],
+    ]);
+    expect(replies.create).not.toHaveBeenCalled();
+  });
+
+  it('anything else is a reply to the latest SMS message', async () => {
+    const { service, replies } = make({ id: 'res-1', phoneVerified: true }, 'msg-9');
+    await service.receive({ from: ' +447700900801 ', body: 'Saw it', messageSid: 'SMx' });
+    expect(replies.create).toHaveBeenCalledWith({ messageId: 'msg-9', residentId: 'res-1', body: 'Saw it', via: 'sms', providerId: 'SMx' });
+  });
+
+  it('drops unknown numbers, malformed numbers and empty texts', async () => {
+    const unknown = make(null);
+    await unknown.service.receive({ from: '+447700900999', body: 'Hello' });
+    await unknown.service.receive({ from: '07700 900999', body: 'Hello' });
+    expect(unknown.recipients.findResidentByPhone).toHaveBeenCalledTimes(1);
+    expect(unknown.replies.create).not.toHaveBeenCalled();
+    const known = make({ id: 'res-1', phoneVerified: true });
+    await known.service.receive({ from: '+447700900801', body: '   ' });
+    expect(known.replies.create).not.toHaveBeenCalled();
+  });
+
+  it('an unverified number can opt out, but its texts are not stored as replies', async () => {
+    const { service, recipients, replies } = make({ id: 'res-2', phoneVerified: false });
+    await service.receive({ from: '+447700900801', body: 'Hello' });
+    await service.receive({ from: '+447700900801', body: 'STOP' });
+    expect(replies.create).not.toHaveBeenCalled();
+    expect(recipients.setSmsEnabled).toHaveBeenCalledWith('res-2', false);
+  });
+});

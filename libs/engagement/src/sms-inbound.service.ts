@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RecipientRepository } from './recipient.repository';
+import { ReplyService } from './reply.service';
+
+// Carrier-standard opt-out and opt-in words (Twilio's defaults), matched on the whole trimmed text.
+const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
+const START_WORDS = new Set(['START', 'UNSTOP']);
+
+export type SmsKeyword = 'stop' | 'start';
+
+export function smsKeyword(text: string): SmsKeyword | null {
+  const word = text.trim().toUpperCase();
+  if (STOP_WORDS.has(word)) return 'stop';
+  if (START_WORDS.has(word)) return 'start';
+  return null;
+}
+
+export interface InboundSms {
+  from: string;
+  body: string;
+  messageSid?: string;
+}
+
+/** An SMS a resident sent us: an opt-out/opt-in keyword, or a reply to their latest SMS message. */
+@Injectable()
+export class SmsInboundService {
+  private readonly logger = new Logger('SmsInbound');
+
+  constructor(
+    private readonly recipients: RecipientRepository,
+    private readonly replies: ReplyService,
+  ) {}
+
+  /** Unknown numbers and empty texts are dropped silently: the answer never says who is known. */
+  async receive(sms: InboundSms): Promise<void> {
+    const from = sms.from.trim();
+    if (!/^\+[1-9]\d{6,14}$/.test(from)) return;
+    const resident = await this.recipients.findResidentByPhone(from);
+    if (!resident) return;
+    const keyword = smsKeyword(sms.body);
+    if (keyword) {
+      const changed = await this.recipients.setSmsEnabled(resident.id, keyword === 'start');
+      this.logger.log({ residentId: resident.id, keyword, changed }, 'SMS opt-out keyword');
+      return;
+    }
+    // An unverified number may be someone else's typo at sign-up: opt-outs apply, words are not theirs.
+    if (!resident.phoneVerified || !sms.body.trim()) return;
+    const messageId = await this.recipients.latestSmsMessage(resident.id);
+    await this.replies.create({ messageId, residentId: resident.id, body: sms.body, via: 'sms', providerId: sms.messageSid });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './charts';
+export * from './population-share.entity';
+export * from './report-period';
+export * from './reports.module';
+export * from './reports.service';

@@ -1,0 +1,98 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentStaff } from '@beacon/auth';
+import { Staff, toCsv, type StaffPrincipal } from '@beacon/core';
+import { MessagesReportQueryDto, NpuReportQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { ReportsService } from './reports.service';
+
+const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
+const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
+
+/** Flattens nested report objects into one CSV table with a `section` column. */
+export function flattenForCsv(value: unknown, section = ''): Record<string, unknown>[] {
+  if (Array.isArray(value)) return value.flatMap((v) => (v && typeof v === 'object' && !Array.isArray(v) ? flattenRow(v as Record<string, unknown>, section) : []));
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+      Array.isArray(v) || (v && typeof v === 'object' && !isFlat(v as Record<string, unknown>))
+        ? flattenForCsv(v, section ? `${section}.${k}` : k)
+        : v && typeof v === 'object'
+          ? flattenRow(v as Record<string, unknown>, section ? `${section}.${k}` : k)
+          : [],
+    );
+  }
+  return [];
+}
+const isFlat = (o: Record<string, unknown>) => Object.values(o).every((v) => v === null || typeof v !== 'object');
+const flattenRow = (o: Record<string, unknown>, section: string) => [section ? { section, ...o } : o];
+
+function send(res: Response, format: string | undefined, name: string, data: unknown) {
+  if (format !== 'csv') return data;
+  const rows = flattenForCsv(data);
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+  return toCsv(rows, columns);
+}
+
+@ApiTags('reports')
+@Controller('api/v1/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Reader()
+  @Get('signups')
+  async signups(@CurrentStaff() me: StaffPrincipal, @Query() q: SignupsQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'signups', await this.reports.signups(me, q));
+  }
+
+  @Reader()
+  @Get('reach')
+  async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'reach', await this.reports.reach(me, q));
+  }
+
+  @Reader()
+  @Get('representation')
+  async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'representation', await this.reports.representation(me, q));
+  }
+
+  @Reader()
+  @Get('attribution')
+  async attribution(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'attribution', await this.reports.attribution(me, q));
+  }
+
+  @Reader()
+  @Get('messages')
+  async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'messages', await this.reports.messages(me, q));
+  }
+
+  @Reader()
+  @Get('acf')
+  async acf(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'acf', await this.reports.acf(me, q));
+  }
+
+  @Reader()
+  @Get('sim')
+  async sim(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, `sim-${q.npu ?? me.npuCode ?? 'force'}-${q.month ?? 'current'}`, await this.reports.sim(me, q));
+  }
+
+  @Reader()
+  @Get('charts/growth.svg')
+  @ApiProduces('image/svg+xml')
+  async growthChart(@CurrentStaff() me: StaffPrincipal, @Query() q: SignupsQueryDto, @Res() res: Response) {
+    res.type('image/svg+xml').send(await this.reports.growthChart(me, q));
+  }
+
+  @Reader()
+  @Get('charts/reach.svg')
+  @ApiProduces('image/svg+xml')
+  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res() res: Response) {
+    res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
+  }
+}

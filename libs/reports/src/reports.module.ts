@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
+import { FundingModule } from '@beacon/funding';
+import { SchemesModule } from '@beacon/schemes';
+import { REPORT_ENTITIES } from './population-share.entity';
+import { ReportsController } from './reports.controller';
+import { ReportsRepository } from './reports.repository';
+import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, FundingModule, SchemesModule, CadetsModule],
+  controllers: [ReportsController],
+  providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService],
+  exports: [ReportsService, ReportsSeedService, ReportAggregatesService],
+})
+export class ReportsModule {}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { MonthRange } from './report-period';
+
+export interface SignupRow {
+  group: string;
+  month: string;
+  newSignups: number;
+  leavers: number;
+  net: number;
+  cumulative: number;
+}
+
+export interface ReachRow {
+  wardCode: string;
+  wardName: string;
+  npuCode: string;
+  neighbourhood: string;
+  population: number;
+  subscribers: number;
+  per1000: number | null;
+}
+
+export interface CategoryCount {
+  dimension: string;
+  category: string;
+  subscribers: number;
+  populationSharePercent: number | null;
+}
+
+export interface AttributionRow {
+  source: string;
+  campaignCode: string;
+  signups: number;
+}
+
+export interface MessageQualityRow {
+  group: string;
+  groupName: string;
+  month: string;
+  sent: number;
+  recipients: number;
+  averageRating: number | null;
+  ratings: number;
+  replies: number;
+}
+
+// Months are Europe/London calendar months; a range [from, to] covers to's whole month.
+const LONDON_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'Europe/London')::date`;
+const RANGE_START = `($1::date)::timestamp AT TIME ZONE 'Europe/London'`;
+const RANGE_END = `(($2::date + interval '1 month')::timestamp) AT TIME ZONE 'Europe/London'`;
+
+/** Read-only, set-based SQL for the SIM reports; each query is backed by an index. */
+@Injectable()
+export class ReportsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
+   * erased) per group and month, with net and the running total since the first sign-up.
+   */
+  signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null): Promise<SignupRow[]> {
+    const key = groupBy === 'ward' ? 'w.code' : 'w.npu_code';
+    return this.db.query(
+      `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3)),
+            months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
+            joined AS (
+              SELECT ${key} AS g, ${LONDON_MONTH('r.activated_at')} AS m, count(*)::int AS n
+                FROM resident r JOIN ward w ON w.code = r.ward_code
+               WHERE r.activated_at IS NOT NULL AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+               GROUP BY 1, 2),
+            left_ AS (
+              SELECT ${key} AS g, ${LONDON_MONTH('r.left_at')} AS m, count(*)::int AS n
+                FROM resident r JOIN ward w ON w.code = r.ward_code
+               WHERE r.left_at IS NOT NULL AND r.left_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+               GROUP BY 1, 2),
+            base AS (
+              SELECT g, sum(n)::int AS n FROM (
+                SELECT g, n FROM joined WHERE m < $1::date
+                UNION ALL SELECT g, -n FROM left_ WHERE m < $1::date) x GROUP BY g)
+       SELECT gr.g AS "group", to_char(mo.m, 'YYYY-MM') AS month,
+              coalesce(j.n, 0) AS "newSignups", coalesce(l.n, 0) AS leavers, coalesce(j.n, 0) - coalesce(l.n, 0) AS net,
+              (coalesce(b.n, 0) + sum(coalesce(j.n, 0) - coalesce(l.n, 0)) OVER (PARTITION BY gr.g ORDER BY mo.m))::int AS cumulative
+         FROM groups gr CROSS JOIN months mo
+         LEFT JOIN joined j ON j.g = gr.g AND j.m = mo.m
+         LEFT JOIN left_ l ON l.g = gr.g AND l.m = mo.m
+         LEFT JOIN base b ON b.g = gr.g
+        ORDER BY gr.g, mo.m`,
+      [range.from, range.to, npuCode],
+    );
+  }
+
+  /** Active subscribers per ward against population, lowest reach first. */
+  reach(npuCode: string | null): Promise<ReachRow[]> {
+    return this.db.query(
+      `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
+              coalesce(s.n, 0)::int AS subscribers,
+              CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
+         FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
+         LEFT JOIN (SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code) s ON s.ward_code = w.code
+        WHERE ($1::varchar IS NULL OR w.npu_code = $1)
+        ORDER BY "per1000" ASC NULLS LAST, w.name`,
+      [npuCode],
+    );
+  }
+
+  /** Active subscribers by ethnicity and age band, beside census shares where loaded. */
+  representation(npuCode: string | null): Promise<CategoryCount[]> {
+    return this.db.query(
+      `WITH subs AS (
+         SELECT d.dimension, d.category, count(*)::int AS n
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+           CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+          WHERE r.status = 'active' AND ($1::varchar IS NULL OR w.npu_code = $1)
+          GROUP BY 1, 2),
+       shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE'))
+       SELECT coalesce(s.dimension, p.dimension) AS dimension, coalesce(s.category, p.category) AS category,
+              coalesce(s.n, 0) AS subscribers, p.p AS "populationSharePercent"
+         FROM subs s FULL JOIN shares p ON p.dimension = s.dimension AND p.category = s.category
+        ORDER BY 1, 2`,
+      [npuCode],
+    );
+  }
+
+  /** Sign-ups in the range by source and campaign code. */
+  attribution(range: MonthRange, npuCode: string | null): Promise<AttributionRow[]> {
+    return this.db.query(
+      `SELECT coalesce(r.source, 'unknown') AS source, coalesce(r.campaign_code, '') AS "campaignCode", count(*)::int AS signups
+         FROM resident r JOIN ward w ON w.code = r.ward_code
+        WHERE r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+        GROUP BY 1, 2 ORDER BY signups DESC, 1, 2`,
+      [range.from, range.to, npuCode],
+    );
+  }
+
+  /** Sent messages per author or NPU and month, with recipients, ratings and replies. */
+  messages(range: MonthRange, groupBy: 'author' | 'npu', npuCode: string | null): Promise<MessageQualityRow[]> {
+    const key = groupBy === 'author' ? 'm.author_id::text' : `coalesce(m.npu_code, 'FORCE')`;
+    const name = groupBy === 'author' ? 'max(s.name)' : `coalesce(max(n.name), 'Force-wide')`;
+    return this.db.query(
+      `SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
+              count(*)::int AS sent, coalesce(sum(m.recipient_count), 0)::int AS recipients,
+              CASE WHEN sum(e.ratings) > 0 THEN round(sum(e.score_sum)::numeric / sum(e.ratings), 2)::float8 END AS "averageRating",
+              coalesce(sum(e.ratings), 0)::int AS ratings, coalesce(sum(e.replies), 0)::int AS replies
+         FROM message m
+         JOIN staff s ON s.id = m.author_id
+         LEFT JOIN npu n ON n.code = m.npu_code
+         LEFT JOIN message_engagement e ON e.message_id = m.id
+        WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
+        GROUP BY ${key}, ${LONDON_MONTH('m.sent_at')}
+        ORDER BY 3, 1`,
+      [range.from, range.to, npuCode],
+    );
+  }
+
+  /**
+   * Re-totals ratings and replies per message for messages sent within `days` (older rating
+   * links have expired, so older totals are settled). Rows change only when totals do.
+   */
+  async refreshMessageEngagement(days: number): Promise<number> {
+    const rows = await this.db.query(
+      `INSERT INTO message_engagement (message_id, ratings, score_sum, replies, refreshed_at)
+       SELECT m.id, coalesce(r.n, 0), coalesce(r.s, 0), coalesce(p.n, 0), now()
+         FROM message m
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(score)::bigint AS s FROM rating WHERE message_id = m.id) r ON true
+         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM reply WHERE message_id = m.id) p ON true
+        WHERE m.sent_at > now() - make_interval(days => $1)
+       ON CONFLICT (message_id) DO UPDATE
+         SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
+         WHERE (message_engagement.ratings, message_engagement.score_sum, message_engagement.replies)
+               IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
+       RETURNING message_id`,
+      [days],
+    );
+    return rows.length;
+  }
+
+  async upsertShares(rows: { areaCode: string; dimension: string; category: string; sharePercent: number }[]): Promise<void> {
+    await this.db.query(
+      `INSERT INTO population_share (area_code, dimension, category, share_percent)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::numeric[])
+       ON CONFLICT (area_code, dimension, category) DO UPDATE SET share_percent = EXCLUDED.share_percent`,
+      [rows.map((r) => r.areaCode), rows.map((r) => r.dimension), rows.map((r) => r.category), rows.map((r) => r.sharePercent)],
+    );
+  }
+}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { scopedNpu } from '@beacon/auth';
+import { InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { CadetReportService } from '@beacon/cadets';
+import { FundingService } from '@beacon/funding';
+import { SchemeReportService } from '@beacon/schemes';
+import { barChart, lineChart } from './charts';
+import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
+import { ReportsRepository, type CategoryCount } from './reports.repository';
+
+export interface RepresentationRow extends CategoryCount {
+  subscriberSharePercent: number | null;
+  /** Subscriber share minus population share, in percentage points (negative: under-represented). */
+  gapPoints: number | null;
+}
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    private readonly funding: FundingService,
+    private readonly schemes: SchemeReportService,
+    private readonly cadets: CadetReportService,
+  ) {}
+
+  signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
+    return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
+  }
+
+  reach(staff: StaffPrincipal, q: { npu?: string }) {
+    return this.repo.reach(scopedNpu(staff, q.npu) ?? null);
+  }
+
+  async representation(staff: StaffPrincipal, q: { npu?: string }): Promise<RepresentationRow[]> {
+    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null);
+    // Shares among residents who stated a value, so "not stated" does not dilute the comparison.
+    const stated = new Map<string, number>();
+    for (const r of rows) if (r.category !== 'not_stated') stated.set(r.dimension, (stated.get(r.dimension) ?? 0) + r.subscribers);
+    return rows.map((r) => {
+      const total = stated.get(r.dimension) ?? 0;
+      const share = r.category === 'not_stated' || !total ? null : round1((r.subscribers * 100) / total);
+      return { ...r, subscriberSharePercent: share, gapPoints: share !== null && r.populationSharePercent !== null ? round1(share - r.populationSharePercent) : null };
+    });
+  }
+
+  attribution(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
+    return this.repo.attribution(monthRange(q.from, q.to), scopedNpu(staff, q.npu) ?? null);
+  }
+
+  messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'author' | 'npu' }) {
+    return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
+  }
+
+  async acf(staff: StaffPrincipal, q: { npu?: string; month?: string }) {
+    const npu = scopedNpu(staff, q.npu);
+    const year = financialYearOf(q.month ?? currentMonth());
+    const position = await this.funding.position(year);
+    return { financialYear: year, items: npu ? position.items.filter((i) => i.npuCode === npu) : position.items, totals: npu ? undefined : position.totals };
+  }
+
+  /** The monthly Service Improvement Meeting pack for one NPU. */
+  async sim(staff: StaffPrincipal, q: { npu?: string; month?: string }) {
+    const npu = scopedNpu(staff, q.npu) ?? staff.npuCode;
+    if (!npu) return this.simFor(staff, q.npu ?? 'FORCE', q.month);
+    return this.simFor(staff, npu, q.month);
+  }
+
+  private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
+    const scope = npu === 'FORCE' ? undefined : npu;
+    const from = addMonths(month, -11);
+    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets] = await Promise.all([
+      this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
+      this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
+      this.reach(staff, { npu: scope }),
+      this.representation(staff, { npu: scope }),
+      this.attribution(staff, { npu: scope, from: month, to: month }),
+      this.messages(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
+      this.messages(staff, { npu: scope, from: month, to: month, groupBy: 'author' }),
+      this.acf(staff, { npu: scope, month }),
+      this.schemes.schemesReport(scope),
+      this.cadets.cadetsReport(scope),
+    ]);
+    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets };
+  }
+
+  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {
+    const rows = await this.signups(staff, q);
+    const byGroup = new Map<string, { x: string; y: number }[]>();
+    for (const r of rows) (byGroup.get(r.group) ?? byGroup.set(r.group, []).get(r.group)!).push({ x: r.month, y: r.cumulative });
+    return lineChart('Subscribers (cumulative)', [...byGroup].map(([name, points]) => ({ name, points })));
+  }
+
+  async reachChart(staff: StaffPrincipal, q: { npu?: string }): Promise<string> {
+    const rows = (await this.reach(staff, q)).filter((r) => r.per1000 !== null).slice(0, 20);
+    return barChart('Lowest reach: subscribers per 1,000 residents', rows.map((r) => ({ label: `${r.wardName} (${r.npuCode})`, value: r.per1000! })));
+  }
+}
+
+/** Demo census shares (approximate 2021 Census figures, rounded) for representation reports. */
+export const DEMO_POPULATION_SHARES: { areaCode: string; dimension: string; category: string; sharePercent: number }[] = [
+  ...Object.entries({
+    FORCE: { white: 70.1, asian: 17.9, black: 5.9, mixed: 3.7, other: 2.4 },
+    BE: { white: 48.6, asian: 31.0, black: 11.0, mixed: 4.8, other: 4.6 },
+    BW: { white: 48.6, asian: 31.0, black: 11.0, mixed: 4.8, other: 4.6 },
+    SW: { white: 64.7, asian: 22.8, black: 6.6, mixed: 3.6, other: 2.3 },
+  }).flatMap(([areaCode, shares]) => Object.entries(shares).map(([category, sharePercent]) => ({ areaCode, dimension: 'ethnicity', category, sharePercent }))),
+  ...Object.entries({ '16-24': 14, '25-34': 17, '35-44': 16, '45-54': 16, '55-64': 14, '65-74': 12, '75+': 11 }).map(([category, sharePercent]) => ({
+    areaCode: 'FORCE',
+    dimension: 'age_band',
+    category,
+    sharePercent,
+  })),
+];
+
+/** Keeps `message_engagement` current (every 5 minutes; also callable on demand). */
+@Injectable()
+export class ReportAggregatesService {
+  constructor(
+    private readonly repo: ReportsRepository,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.RefreshReportAggregates)
+  async refresh(): Promise<number> {
+    return this.repo.refreshMessageEngagement(this.config.messaging.ratingLinkTtlDays + 7);
+  }
+}
+
+@Injectable()
+export class ReportsSeedService {
+  constructor(private readonly repo: ReportsRepository) {}
+  seedDemo(): Promise<void> {
+    return this.repo.upsertShares(DEMO_POPULATION_SHARES);
+  }
+}

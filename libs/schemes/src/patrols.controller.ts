@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentStaff } from '@beacon/auth';
+import { Staff, type StaffPrincipal } from '@beacon/core';
+import { CreatePatrolDto, PatrolIdParams, PatrolListQueryDto, PatrolReportDto, SchemeIdParams } from './schemes.dto';
+import { PatrolsService } from './patrols.service';
+import { SCHEME_MANAGER_ROLES } from './schemes.service';
+
+@ApiTags('patrols')
+@Controller('api/v1')
+export class PatrolsController {
+  constructor(private readonly patrols: PatrolsService) {}
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Post('schemes/:id/patrols')
+  @ApiOperation({ summary: 'Plan a Street Watch patrol: 2+ member volunteers, future, ≤ 12 h; 409 on a volunteer’s overlapping patrol' })
+  plan(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: CreatePatrolDto) {
+    return this.patrols.plan(me, p.id, dto);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('patrols')
+  @ApiOperation({ summary: 'Planned patrols of your NPU by start date; volunteers by first name only' })
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: PatrolListQueryDto) {
+    return this.patrols.list(me, q);
+  }
+
+  @Staff()
+  @Get('patrols/:id')
+  get(@CurrentStaff() me: StaffPrincipal, @Param() p: PatrolIdParams) {
+    return this.patrols.get(me, p.id);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Post('patrols/:id/report')
+  @ApiOperation({ summary: 'File the patrol’s report once it has ended (one per patrol)' })
+  report(@CurrentStaff() me: StaffPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto) {
+    return this.patrols.fileReport(me, p.id, dto.observations);
+  }
+}

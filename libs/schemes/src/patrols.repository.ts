@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { conflict, type Keyset } from '@beacon/core';
+
+export interface PatrolReportRecord {
+  patrolId: string;
+  observations: string;
+  reportedBy: string;
+  createdAt: Date;
+}
+
+/** A patrol as the neighbourhood team sees it: volunteers by first name only. */
+export interface PatrolRecord {
+  id: string;
+  scheme: { id: string; name: string; type: string };
+  ward: { code: string; name: string };
+  npuCode: string;
+  startsAt: Date;
+  endsAt: Date;
+  route: string;
+  volunteers: { firstName: string | null }[];
+  report: Omit<PatrolReportRecord, 'patrolId'> | null;
+  sortKey: string;
+}
+
+export interface PatrolCore {
+  id: string;
+  schemeId: string;
+  npuCode: string;
+  endsAt: Date;
+}
+
+export interface PatrolFilter {
+  npuCode?: string;
+  schemeId?: string;
+  from: Date;
+  to?: Date;
+  after?: Keyset;
+  limit: number;
+}
+
+export interface NewPatrol {
+  schemeId: string;
+  startsAt: Date;
+  endsAt: Date;
+  route: string;
+  createdBy: string;
+}
+
+const PATROL_VIEW = `
+  SELECT p.id,
+         json_build_object('id', s.id, 'name', s.name, 'type', s.type) AS scheme,
+         json_build_object('code', w.code, 'name', w.name) AS ward,
+         w.npu_code AS "npuCode", p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.route,
+         COALESCE((SELECT json_agg(json_build_object('firstName', r.first_name) ORDER BY r.first_name, r.id)
+                     FROM patrol_volunteer v JOIN resident r ON r.id = v.resident_id
+                    WHERE v.patrol_id = p.id), '[]'::json) AS volunteers,
+         (SELECT json_build_object('observations', pr.observations, 'reportedBy', pr.reported_by, 'createdAt', pr.created_at)
+            FROM patrol_report pr WHERE pr.patrol_id = p.id) AS report,
+         p.starts_at::text AS "sortKey"
+    FROM patrol p
+    JOIN scheme s ON s.id = p.scheme_id
+    JOIN ward w ON w.code = s.ward_code`;
+
+const EXCLUSION_VIOLATION = '23P01';
+
+@Injectable()
+export class PatrolsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Those of `residentIds` who are members of the scheme with an active resident record. */
+  async activeMembersAmong(tx: EntityManager, schemeId: string, residentIds: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT m.resident_id AS id FROM scheme_member m JOIN resident r ON r.id = m.resident_id
+        WHERE m.scheme_id = $1 AND m.resident_id = ANY($2::uuid[]) AND r.status = 'active'`,
+      [schemeId, residentIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Volunteers already on a patrol overlapping [startsAt, endsAt): the common case, answered without an error. */
+  async busyVolunteers(tx: EntityManager, residentIds: string[], startsAt: Date, endsAt: Date): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT DISTINCT resident_id AS id FROM patrol_volunteer
+        WHERE resident_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+      [residentIds, startsAt, endsAt],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async insertPatrol(tx: EntityManager, p: NewPatrol): Promise<string> {
+    const [row]: { id: string }[] = await tx.query(
+      'INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [p.schemeId, p.startsAt, p.endsAt, p.route, p.createdBy],
+    );
+    return row.id;
+  }
+
+  /**
+   * The EXCLUDE constraint refuses a volunteer already on an overlapping patrol, including one
+   * planned by a concurrent transaction (this insert waits for it, then fails): exactly one wins.
+   */
+  async insertVolunteers(tx: EntityManager, patrolId: string, residentIds: string[], startsAt: Date, endsAt: Date): Promise<void> {
+    try {
+      await tx.query(
+        `INSERT INTO patrol_volunteer (patrol_id, resident_id, during)
+         SELECT $1, r, tstzrange($3::timestamptz, $4::timestamptz, '[)') FROM unnest($2::uuid[]) AS r`,
+        [patrolId, residentIds, startsAt, endsAt],
+      );
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === EXCLUSION_VIOLATION) {
+        const detail = String((err.driverError as { detail?: string }).detail ?? '');
+        const who = /\(resident_id, during\)=\(([0-9a-f-]{36}),/.exec(detail)?.[1];
+        throw conflict(`A volunteer is already on an overlapping patrol${who ? `: ${who}` : ''}`);
+      }
+      throw err;
+    }
+  }
+
+  async findPatrolView(id: string): Promise<PatrolRecord | null> {
+    const rows: PatrolRecord[] = await this.db.query(`${PATROL_VIEW} WHERE p.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** One page (limit + 1 rows) in start order. */
+  listPatrols(f: PatrolFilter): Promise<PatrolRecord[]> {
+    return this.db.query(
+      `${PATROL_VIEW}
+        WHERE ($1::varchar IS NULL OR w.npu_code = $1)
+          AND ($2::uuid IS NULL OR p.scheme_id = $2)
+          AND p.starts_at >= $3
+          AND ($4::timestamptz IS NULL OR p.starts_at < $4)
+          AND ($5::timestamptz IS NULL OR (p.starts_at, p.id) > ($5::timestamptz, $6::uuid))
+        ORDER BY p.starts_at, p.id
+        LIMIT $7`,
+      [f.npuCode ?? null, f.schemeId ?? null, f.from, f.to ?? null, f.after?.key ?? null, f.after?.id ?? null, f.limit + 1],
+    );
+  }
+
+  async lockPatrol(tx: EntityManager, id: string): Promise<PatrolCore | null> {
+    const rows: PatrolCore[] = await tx.query(
+      `SELECT p.id, p.scheme_id AS "schemeId", w.npu_code AS "npuCode", p.ends_at AS "endsAt"
+         FROM patrol p JOIN scheme s ON s.id = p.scheme_id JOIN ward w ON w.code = s.ward_code
+        WHERE p.id = $1 FOR UPDATE OF p`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async isVolunteer(tx: EntityManager, patrolId: string, residentId: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 FROM patrol_volunteer WHERE patrol_id = $1 AND resident_id = $2', [patrolId, residentId])).length > 0;
+  }
+
+  /** Null when the patrol already has a report. */
+  async insertReport(tx: EntityManager, patrolId: string, observations: string, reportedBy: string): Promise<PatrolReportRecord | null> {
+    const rows: PatrolReportRecord[] = await tx.query(
+      `INSERT INTO patrol_report (patrol_id, observations, reported_by) VALUES ($1, $2, $3)
+       ON CONFLICT (patrol_id) DO NOTHING
+       RETURNING patrol_id AS "patrolId", observations, reported_by AS "reportedBy", created_at AS "createdAt"`,
+      [patrolId, observations, reportedBy],
+    );
+    return rows[0] ?? null;
+  }
+}

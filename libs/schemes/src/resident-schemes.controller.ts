@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentResident } from '@beacon/auth';
+import { PageQueryDto, ResidentOnly, type ResidentPrincipal } from '@beacon/core';
+import { AddMemberDto, CreatePatrolDto, PatrolIdParams, PatrolReportDto, SchemeIdParams, SchemeMemberParams } from './schemes.dto';
+import { PatrolsService } from './patrols.service';
+import { SchemesService } from './schemes.service';
+
+/** Self-service for residents: a coordinator manages their own scheme; volunteers report on patrols. */
+@ApiTags('me: schemes')
+@Controller('api/v1/me')
+export class ResidentSchemesController {
+  constructor(
+    private readonly schemes: SchemesService,
+    private readonly patrols: PatrolsService,
+  ) {}
+
+  @ResidentOnly()
+  @Get('schemes')
+  @ApiOperation({ summary: 'Schemes I belong to' })
+  mine(@CurrentResident() me: ResidentPrincipal) {
+    return this.schemes.listMine(me.id);
+  }
+
+  @ResidentOnly()
+  @Get('schemes/:id/members')
+  @ApiOperation({ summary: 'Coordinator: members of my scheme (first names only)' })
+  members(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Query() q: PageQueryDto) {
+    return this.schemes.listMembers(me, p.id, q);
+  }
+
+  @ResidentOnly()
+  @Post('schemes/:id/members')
+  @ApiOperation({ summary: 'Coordinator: add an active resident of the NPU to my scheme' })
+  addMember(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
+    return this.schemes.addMember(me, p.id, dto.residentId);
+  }
+
+  @ResidentOnly()
+  @Delete('schemes/:id/members/:residentId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Coordinator: remove a member of my scheme (not myself)' })
+  async removeMember(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeMemberParams): Promise<void> {
+    await this.schemes.removeMember(me, p.id, p.residentId);
+  }
+
+  @ResidentOnly()
+  @Post('schemes/:id/patrols')
+  @ApiOperation({ summary: 'Coordinator: plan a Street Watch patrol' })
+  plan(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: CreatePatrolDto) {
+    return this.patrols.plan(me, p.id, dto);
+  }
+
+  @ResidentOnly()
+  @Post('patrols/:id/report')
+  @ApiOperation({ summary: 'Volunteer: report on a patrol I was on, after it ended' })
+  report(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto) {
+    return this.patrols.fileReport(me, p.id, dto.observations);
+  }
+}

@@ -1,0 +1,37 @@
+import { Body, Controller, Get, HttpCode, Put, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentStaff, scopedNpu } from '@beacon/auth';
+import { Staff, type StaffPrincipal } from '@beacon/core';
+import { ReportQueryDto, SchemeTargetDto, SchemeTargetQueryDto } from './schemes.dto';
+import { SchemeReportService } from './scheme-report.service';
+
+@ApiTags('schemes')
+@Controller('api/v1')
+export class SchemeReportController {
+  constructor(private readonly reports: SchemeReportService) {}
+
+  @Staff({ roles: ['admin', 'npu_lead'], npuFrom: ['body.npuCode'] })
+  @Put('scheme-targets')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set (upsert) an NPU’s target for a scheme type' })
+  setTarget(@CurrentStaff() me: StaffPrincipal, @Body() dto: SchemeTargetDto) {
+    return this.reports.setTarget(me, dto);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('scheme-targets')
+  targets(@CurrentStaff() me: StaffPrincipal, @Query() q: SchemeTargetQueryDto) {
+    return this.reports.listTargets(me, q.npu);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('reports/schemes')
+  @ApiOperation({ summary: 'Schemes vs targets per NPU per type (+ totals); ?format=csv' })
+  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: ReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    const report = await this.reports.schemesReport(scopedNpu(me, q.npu));
+    if (q.format !== 'csv') return report;
+    res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="schemes-report.csv"');
+    return this.reports.toCsv(report);
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ResidentDataExporterProvider, type ResidentDataExporter } from '@beacon/residents';
+
+/**
+ * Scheme memberships and patrols in the resident's GDPR export. On erasure the resident leaves
+ * every scheme (and any coordinator role) and future patrols; past patrols keep an anonymous
+ * volunteer row so the team's patrol history stays whole.
+ */
+@ResidentDataExporterProvider()
+@Injectable()
+export class SchemeResidentData implements ResidentDataExporter {
+  readonly section = 'schemes';
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async exportFor(residentId: string): Promise<unknown> {
+    const memberships = await this.db.query(
+      `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", (s.coordinator_resident_id = sm.resident_id) AS coordinator
+         FROM scheme_member sm JOIN scheme s ON s.id = sm.scheme_id WHERE sm.resident_id = $1 ORDER BY s.name`,
+      [residentId],
+    );
+    const patrols = await this.db.query(
+      `SELECT p.id AS "patrolId", p.scheme_id AS "schemeId", p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.route
+         FROM patrol_volunteer v JOIN patrol p ON p.id = v.patrol_id WHERE v.resident_id = $1 ORDER BY p.starts_at`,
+      [residentId],
+    );
+    return { memberships, patrols };
+  }
+
+  async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query('UPDATE scheme SET coordinator_resident_id = NULL WHERE coordinator_resident_id = $1', [residentId]);
+    await tx.query('DELETE FROM scheme_member WHERE resident_id = $1', [residentId]);
+    await tx.query(`DELETE FROM patrol_volunteer v USING patrol p WHERE p.id = v.patrol_id AND v.resident_id = $1 AND p.starts_at > now()`, [residentId]);
+  }
+}

@@ -1,0 +1,156 @@
+import { NpuEntity, WardEntity } from '@beacon/geography';
+import { ResidentEntity } from '@beacon/residents';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+
+export const SCHEME_STATUSES = ['active', 'closed'] as const;
+export type SchemeStatus = (typeof SCHEME_STATUSES)[number];
+
+/** The built-in types; a force adds more as rows of scheme_type (POST /api/v1/scheme-types). */
+export const BUILT_IN_SCHEME_TYPES = ['neighbourhood_watch', 'street_watch', 'canal_watch', 'business_watch'] as const;
+/** Only this type runs patrols. */
+export const STREET_WATCH = 'street_watch';
+
+/** Reference table of scheme types (seeded by the SchemeTypes migration). */
+@Entity('scheme_type')
+export class SchemeTypeEntity {
+  @PrimaryColumn({ type: 'varchar', length: 30 }) code: string;
+  @Column({ type: 'varchar', length: 80 }) name: string;
+}
+
+/** A watch scheme in one ward; its NPU is the ward's. */
+@Entity('scheme')
+@Index('idx_scheme_ward', ['wardCode'])
+@Index('idx_scheme_type_status', ['type', 'status'])
+@Index('idx_scheme_coordinator', ['coordinatorResidentId'], { where: 'coordinator_resident_id IS NOT NULL' })
+@Check('ck_scheme_status', `"status" IN ('active', 'closed')`)
+export class SchemeEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'varchar', length: 30 }) type: string;
+  @ManyToOne(() => SchemeTypeEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'type', referencedColumnName: 'code' })
+  schemeType?: Relation<SchemeTypeEntity>;
+  @Column({ type: 'varchar', length: 120 }) name: string;
+  @Column({ type: 'varchar', length: 16 }) wardCode: string;
+  @ManyToOne(() => WardEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'ward_code', referencedColumnName: 'code' })
+  ward?: Relation<WardEntity>;
+  /** Always a member of the scheme (the service keeps it so under a row lock). */
+  @Column({ type: 'uuid', nullable: true }) coordinatorResidentId: string | null;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'coordinator_resident_id' })
+  coordinator?: Relation<ResidentEntity>;
+  @Column({ type: 'varchar', length: 10, default: 'active' }) status: SchemeStatus;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/**
+ * Scheme membership. The primary key (scheme_id, resident_id) serves the messaging fan-out's
+ * `WHERE scheme_id = ANY($1)`; the resident index serves "my schemes" and erasure.
+ */
+@Entity('scheme_member')
+@Index('idx_scheme_member_resident', ['residentId'])
+export class SchemeMemberEntity {
+  @PrimaryColumn({ type: 'uuid' }) schemeId: string;
+  @ManyToOne(() => SchemeEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scheme_id' })
+  scheme?: Relation<SchemeEntity>;
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @CreateDateColumn({ type: 'timestamptz' }) joinedAt: Date;
+}
+
+/** A planned Street Watch patrol. Times are fixed once planned (volunteer rows copy them). */
+@Entity('patrol')
+@Index('idx_patrol_scheme_starts', ['schemeId', 'startsAt'])
+@Index('idx_patrol_starts', ['startsAt'])
+@Check('ck_patrol_times', `"starts_at" < "ends_at"`)
+export class PatrolEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) schemeId: string;
+  @ManyToOne(() => SchemeEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scheme_id' })
+  scheme?: Relation<SchemeEntity>;
+  @Column({ type: 'timestamptz' }) startsAt: Date;
+  @Column({ type: 'timestamptz' }) endsAt: Date;
+  @Column({ type: 'varchar', length: 2000 }) route: string;
+  /** 'staff:<id>' or 'resident:<id>', as in audit_event.actor. */
+  @Column({ type: 'varchar', length: 60 }) createdBy: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/**
+ * A volunteer on a patrol. `during` repeats the patrol's [starts_at, ends_at) so the
+ * database itself refuses one resident on two overlapping patrols (needs btree_gist),
+ * including when two patrols are planned at the same instant.
+ */
+@Entity('patrol_volunteer')
+@Exclusion('ex_patrol_volunteer_no_overlap', 'USING gist ("resident_id" WITH =, "during" WITH &&)')
+export class PatrolVolunteerEntity {
+  @PrimaryColumn({ type: 'uuid' }) patrolId: string;
+  @ManyToOne(() => PatrolEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'patrol_id' })
+  patrol?: Relation<PatrolEntity>;
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @Column({ type: 'tstzrange' }) during: string;
+}
+
+/** What a patrol saw, filed once after it ends by NPU staff or one of its volunteers. */
+@Entity('patrol_report')
+export class PatrolReportEntity {
+  @PrimaryColumn({ type: 'uuid' }) patrolId: string;
+  @ManyToOne(() => PatrolEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'patrol_id' })
+  patrol?: Relation<PatrolEntity>;
+  @Column({ type: 'varchar', length: 5000 }) observations: string;
+  /** 'staff:<id>' or 'resident:<id>'. */
+  @Column({ type: 'varchar', length: 60 }) reportedBy: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/** How many schemes of a type an NPU aims to have by a date. */
+@Entity('scheme_target')
+@Check('ck_scheme_target_non_negative', `"target" >= 0`)
+export class SchemeTargetEntity {
+  @PrimaryColumn({ type: 'varchar', length: 8 }) npuCode: string;
+  @ManyToOne(() => NpuEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'npu_code', referencedColumnName: 'code' })
+  npu?: Relation<NpuEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 30 }) type: string;
+  @ManyToOne(() => SchemeTypeEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'type', referencedColumnName: 'code' })
+  schemeType?: Relation<SchemeTypeEntity>;
+  @Column({ type: 'integer' }) target: number;
+  @Column({ type: 'date' }) dueDate: string;
+  /** 'staff:<id>' of whoever set it last. */
+  @Column({ type: 'varchar', length: 60 }) setBy: string;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+export const SCHEME_ENTITIES = [
+  SchemeTypeEntity,
+  SchemeEntity,
+  SchemeMemberEntity,
+  PatrolEntity,
+  PatrolVolunteerEntity,
+  PatrolReportEntity,
+  SchemeTargetEntity,
+];

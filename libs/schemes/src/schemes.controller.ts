@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentStaff } from '@beacon/auth';
+import { PageQueryDto, Staff, type StaffPrincipal } from '@beacon/core';
+import {
+  AddMemberDto,
+  CreateSchemeDto,
+  SchemeIdParams,
+  SchemeListQueryDto,
+  SchemeMemberParams,
+  SchemeTypeDto,
+  UpdateSchemeDto,
+} from './schemes.dto';
+import { SCHEME_MANAGER_ROLES, SchemesService } from './schemes.service';
+
+@ApiTags('schemes')
+@Controller('api/v1')
+export class SchemesController {
+  constructor(private readonly schemes: SchemesService) {}
+
+  @Staff()
+  @Get('scheme-types')
+  types() {
+    return this.schemes.listTypes();
+  }
+
+  @Staff({ roles: ['admin'] })
+  @Post('scheme-types')
+  @ApiOperation({ summary: 'Add a scheme type (reference data)' })
+  addType(@Body() dto: SchemeTypeDto) {
+    return this.schemes.addType(dto);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Post('schemes')
+  @ApiOperation({ summary: 'Create a scheme in a ward of your NPU; the coordinator becomes its first member' })
+  create(@CurrentStaff() me: StaffPrincipal, @Body() dto: CreateSchemeDto) {
+    return this.schemes.create(me, dto);
+  }
+
+  @Staff({ npuFrom: ['query.npu'] })
+  @Get('schemes')
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: SchemeListQueryDto) {
+    return this.schemes.list(me, q);
+  }
+
+  @Staff()
+  @Get('schemes/:id')
+  get(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams) {
+    return this.schemes.get(me, p.id);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Patch('schemes/:id')
+  @ApiOperation({ summary: 'Rename, close/reopen, or change the coordinator (must be a member; null clears)' })
+  update(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: UpdateSchemeDto) {
+    return this.schemes.update(me, p.id, dto);
+  }
+
+  @Staff()
+  @Get('schemes/:id/members')
+  members(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Query() q: PageQueryDto) {
+    return this.schemes.listMembers(me, p.id, q);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Post('schemes/:id/members')
+  @ApiOperation({ summary: 'Add an active resident of the scheme’s NPU; 409 if already a member' })
+  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
+    return this.schemes.addMember(me, p.id, dto.residentId);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Delete('schemes/:id/members/:residentId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a member; 409 for the coordinator until another is set' })
+  async removeMember(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeMemberParams): Promise<void> {
+    await this.schemes.removeMember(me, p.id, p.residentId);
+  }
+}

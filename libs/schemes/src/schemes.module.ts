@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GeographyModule } from '@beacon/geography';
+import { PatrolsController } from './patrols.controller';
+import { PatrolsRepository } from './patrols.repository';
+import { PatrolsService } from './patrols.service';
+import { ResidentSchemesController } from './resident-schemes.controller';
+import { SchemeResidentData } from './scheme-resident-data';
+import { SCHEME_ENTITIES } from './scheme.entities';
+import { SchemeReportController } from './scheme-report.controller';
+import { SchemeReportRepository } from './scheme-report.repository';
+import { SchemeReportService } from './scheme-report.service';
+import { SchemesController } from './schemes.controller';
+import { SchemesRepository } from './schemes.repository';
+import { SchemesService } from './schemes.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule],
+  controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController],
+  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService],
+  exports: [SchemesService, PatrolsService, SchemeReportService],
+})
+export class SchemesModule {}

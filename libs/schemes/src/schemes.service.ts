@@ -1,0 +1,277 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { assertNpuAccess, scopedNpu } from '@beacon/auth';
+import {
+  badRequest,
+  conflict,
+  decodeCursor,
+  DomainException,
+  forbidden,
+  notFound,
+  toPage,
+  type Page,
+  type Principal,
+  type StaffPrincipal,
+  type StaffRole,
+} from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import type { CreateSchemeDto, SchemeListQueryDto, SchemeTypeDto, UpdateSchemeDto } from './schemes.dto';
+import { SchemeReportRepository } from './scheme-report.repository';
+import {
+  SchemesRepository,
+  type MemberRecord,
+  type MySchemeRecord,
+  type ResidentFacts,
+  type SchemeRecord,
+  type SchemeScope,
+  type SchemeType,
+} from './schemes.repository';
+
+/** Staff roles that manage schemes, members and patrols (others only read). */
+export const SCHEME_MANAGER_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+
+export interface SchemeView {
+  id: string;
+  type: string;
+  name: string;
+  wardCode: string;
+  wardName: string;
+  npuCode: string;
+  status: string;
+  coordinator: { residentId: string; firstName: string | null; lastName: string | null } | null;
+  memberCount: number;
+  createdAt: Date;
+}
+
+/** Staff see full names; a coordinator (a resident) sees first names only. */
+export interface StaffMemberView {
+  residentId: string;
+  firstName: string | null;
+  lastName: string | null;
+  wardCode: string;
+  status: string;
+  joinedAt: Date;
+}
+export interface CoordinatorMemberView {
+  residentId: string;
+  firstName: string | null;
+  joinedAt: Date;
+}
+
+export interface MemberAdded {
+  schemeId: string;
+  residentId: string;
+  firstName: string | null;
+  lastName?: string | null;
+  joinedAt: Date;
+}
+
+/** Who may touch a scheme: NPU staff, or (a resident) its coordinator. */
+export interface SchemeAccessFacts {
+  npuCode: string;
+  coordinatorResidentId: string | null;
+}
+
+export const actorKey = (p: Principal) => `${p.kind}:${p.id}`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const toSchemeView = (r: SchemeRecord): SchemeView => ({
+  id: r.id,
+  type: r.type,
+  name: r.name,
+  wardCode: r.wardCode,
+  wardName: r.wardName,
+  npuCode: r.npuCode,
+  status: r.status,
+  coordinator: r.coordinatorResidentId
+    ? { residentId: r.coordinatorResidentId, firstName: r.coordinatorFirstName, lastName: r.coordinatorLastName }
+    : null,
+  memberCount: r.memberCount,
+  createdAt: r.createdAt,
+});
+
+/** Financial years end on 31 March (Europe/London); the demo targets fall due then. */
+function financialYearEnd(now = new Date()): string {
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+  return `${m >= 4 ? y + 1 : y}-03-31`;
+}
+
+@Injectable()
+export class SchemesService {
+  private readonly logger = new Logger(SchemesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: SchemesRepository,
+    private readonly targets: SchemeReportRepository,
+    private readonly geography: GeographyService,
+  ) {}
+
+  listTypes(): Promise<SchemeType[]> {
+    return this.repo.listTypes();
+  }
+
+  async addType(dto: SchemeTypeDto): Promise<SchemeType> {
+    if (!(await this.repo.insertType({ code: dto.code, name: dto.name }))) throw conflict(`Scheme type ${dto.code} already exists`);
+    return { code: dto.code, name: dto.name };
+  }
+
+  async create(staff: StaffPrincipal, dto: CreateSchemeDto): Promise<SchemeView> {
+    const ward = await this.geography.findWard(dto.wardCode);
+    if (!ward) throw badRequest(`wardCode ${dto.wardCode} does not exist`);
+    assertNpuAccess(staff, ward.npuCode);
+    const id = await this.db.transaction(async (tx) => {
+      if (!(await this.repo.typeExists(dto.type, tx))) throw badRequest(`type ${dto.type} is not a scheme type (see GET /api/v1/scheme-types)`);
+      const schemeId = await this.repo.insertScheme(tx, { type: dto.type, name: dto.name, wardCode: dto.wardCode });
+      if (dto.coordinatorResidentId) {
+        await this.assertEligible(tx, dto.coordinatorResidentId, ward.npuCode);
+        await this.repo.insertMember(tx, schemeId, dto.coordinatorResidentId);
+        await this.repo.updateScheme(tx, schemeId, { coordinatorResidentId: dto.coordinatorResidentId });
+      }
+      return schemeId;
+    });
+    return this.get(staff, id);
+  }
+
+  async list(staff: StaffPrincipal, q: SchemeListQueryDto): Promise<Page<SchemeView>> {
+    const npuCode = scopedNpu(staff, q.npu);
+    if (q.ward) {
+      const ward = await this.geography.findWard(q.ward);
+      if (ward) assertNpuAccess(staff, ward.npuCode);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.repo.listSchemes({ npuCode, type: q.type, wardCode: q.ward, status: q.status, after: decodeCursor(q.cursor), limit });
+    const page = toPage(rows, limit, (r) => ({ key: r.name, id: r.id }));
+    return { items: page.items.map(toSchemeView), nextCursor: page.nextCursor };
+  }
+
+  async get(staff: StaffPrincipal, id: string): Promise<SchemeView> {
+    const row = await this.repo.findSchemeView(id);
+    if (!row) throw notFound('Scheme');
+    assertNpuAccess(staff, row.npuCode);
+    return toSchemeView(row);
+  }
+
+  async update(staff: StaffPrincipal, id: string, dto: UpdateSchemeDto): Promise<SchemeView> {
+    if (dto.name === undefined && dto.status === undefined && dto.coordinatorResidentId === undefined) {
+      throw badRequest('Nothing to change: send name, status or coordinatorResidentId');
+    }
+    await this.db.transaction(async (tx) => {
+      const scheme = await this.repo.lockScheme(tx, id, 'update');
+      if (!scheme) throw notFound('Scheme');
+      assertNpuAccess(staff, scheme.npuCode);
+      if (dto.coordinatorResidentId) {
+        const status = await this.repo.memberStatus(tx, id, dto.coordinatorResidentId);
+        if (status === null) throw badRequest(`Resident ${dto.coordinatorResidentId} is not a member of this scheme: add them first`);
+        if (status !== 'active') throw badRequest(`Resident ${dto.coordinatorResidentId} is not an active resident`);
+      }
+      await this.repo.updateScheme(tx, id, { name: dto.name, status: dto.status, coordinatorResidentId: dto.coordinatorResidentId });
+    });
+    return this.get(staff, id);
+  }
+
+  async addMember(actor: Principal, schemeId: string, residentId: string): Promise<MemberAdded> {
+    return this.db.transaction(async (tx) => {
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme) throw notFound('Scheme');
+      await this.authorize(actor, scheme, tx);
+      if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
+      const resident = await this.assertEligible(tx, residentId, scheme.npuCode);
+      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId);
+      if (!joinedAt) throw conflict('The resident is already a member of this scheme');
+      const added: MemberAdded = { schemeId, residentId, firstName: resident.firstName, lastName: resident.lastName, joinedAt };
+      if (actor.kind === 'resident') delete added.lastName;
+      return added;
+    });
+  }
+
+  /** The coordinator stays a member: removing them is a 409 until another coordinator is set (or cleared). */
+  async removeMember(actor: Principal, schemeId: string, residentId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme) throw notFound('Scheme');
+      await this.authorize(actor, scheme, tx);
+      if (scheme.coordinatorResidentId === residentId) {
+        throw conflict('This resident coordinates the scheme: set another coordinator before removing them');
+      }
+      if (!(await this.repo.deleteMember(tx, schemeId, residentId))) throw notFound('Member');
+    });
+  }
+
+  async listMembers(actor: Principal, schemeId: string, q: { limit?: number; cursor?: string }): Promise<Page<StaffMemberView | CoordinatorMemberView>> {
+    const scheme = await this.repo.findSchemeView(schemeId);
+    if (!scheme) throw notFound('Scheme');
+    await this.authorize(actor, scheme);
+    const limit = q.limit ?? 50;
+    const page = toPage(await this.repo.listMembers(schemeId, decodeCursor(q.cursor), limit), limit, (r) => ({ key: r.sortKey, id: r.residentId }));
+    const view =
+      actor.kind === 'staff'
+        ? ({ sortKey: _k, ...m }: MemberRecord): StaffMemberView => m
+        : (m: MemberRecord): CoordinatorMemberView => ({ residentId: m.residentId, firstName: m.firstName, joinedAt: m.joinedAt });
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
+  }
+
+  listMine(residentId: string): Promise<MySchemeRecord[]> {
+    return this.repo.listSchemesOfResident(residentId);
+  }
+
+  /**
+   * For messaging (audience.schemeIds): each scheme's NPU and status. Unknown ids are a 400,
+   * a scheme outside the caller's NPU a 403.
+   */
+  async assertStaffCanTarget(staff: StaffPrincipal, schemeIds: string[]): Promise<SchemeScope[]> {
+    const ids = [...new Set(schemeIds)];
+    const malformed = ids.filter((id) => !UUID.test(id));
+    if (malformed.length) throw badRequest(`Not scheme ids: ${malformed.join(', ')}`, malformed);
+    const scopes = ids.length ? await this.repo.findSchemeScopes(ids) : [];
+    const missing = ids.filter((id) => !scopes.some((s) => s.schemeId === id));
+    if (missing.length) throw badRequest(`Unknown scheme(s): ${missing.join(', ')}`, missing);
+    for (const s of scopes) assertNpuAccess(staff, s.npuCode);
+    return scopes;
+  }
+
+  /**
+   * Staff: the scheme's NPU must be theirs. Resident: must be its coordinator and still active.
+   * Route roles (who may write at all) are declared on the controllers.
+   */
+  async authorize(actor: Principal, scheme: SchemeAccessFacts, tx: EntityManager = this.db.manager): Promise<void> {
+    if (actor.kind === 'staff') return assertNpuAccess(actor, scheme.npuCode);
+    if (scheme.coordinatorResidentId !== actor.id) throw forbidden('Only the scheme’s coordinator can do this');
+    const me = await this.repo.findResident(tx, actor.id);
+    if (me?.status !== 'active') throw forbidden('Only an active resident can coordinate a scheme');
+  }
+
+  /** Members are active residents living in the scheme's NPU (any of its wards). */
+  private async assertEligible(tx: EntityManager, residentId: string, npuCode: string): Promise<ResidentFacts> {
+    const resident = await this.repo.findResident(tx, residentId);
+    if (resident?.status !== 'active') throw badRequest(`Resident ${residentId} is not an active resident`);
+    if (resident.npuCode !== npuCode) throw badRequest(`Resident ${residentId} lives outside NPU ${npuCode}`);
+    return resident;
+  }
+
+  /**
+   * Demo data: in each NPU without schemes, a Neighbourhood Watch in its first ward and a
+   * Street Watch in its second, without members (demo residents belong to another lib),
+   * plus targets. Returns the number of schemes created; a second run creates none.
+   */
+  async seedDemo(): Promise<number> {
+    let created = 0;
+    const dueDate = financialYearEnd();
+    for (const npuCode of await this.repo.npusWithoutSchemes()) {
+      const wards = await this.geography.listWards(npuCode);
+      if (!wards.length) continue;
+      const [first, second = first] = wards;
+      await this.db.transaction(async (tx) => {
+        await this.repo.insertScheme(tx, { type: 'neighbourhood_watch', name: `${first.name} Neighbourhood Watch`, wardCode: first.code });
+        await this.repo.insertScheme(tx, { type: 'street_watch', name: `${second.name} Street Watch`, wardCode: second.code });
+      });
+      created += 2;
+      await this.targets.insertTargetIfAbsent({ npuCode, type: 'neighbourhood_watch', target: 10, dueDate }, 'seed');
+      await this.targets.insertTargetIfAbsent({ npuCode, type: 'street_watch', target: 4, dueDate }, 'seed');
+    }
+    if (created) this.logger.log(`Demo schemes loaded: ${created}`);
+    return created;
+  }
+}
