@@ -48,6 +48,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
   let base: string;
   let verifyUrl: string;
   let unsubscribeUrl: string;
+  let ratingUrl: string;
   const residentEmail = `browser.${Date.now()}@example.org`;
   const pageErrors: string[] = [];
 
@@ -62,6 +63,8 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     const staff = t.app.get(StaffService);
     await staff.create({ email: 'eco@console.test', name: 'Erin ECO', password: PASSWORD, role: 'eco', npuCode: 'BE' });
     await staff.create({ email: 'lead@console.test', name: 'Lara Lead', password: PASSWORD, role: 'npu_lead', npuCode: 'BE' });
+    await staff.create({ email: 'admin@console.test', name: 'Alex Admin', password: PASSWORD, role: 'admin', npuCode: null });
+    await staff.create({ email: 'analyst@console.test', name: 'Ana Analyst', password: PASSWORD, role: 'analyst', npuCode: null });
     browser = await playwright.chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -126,7 +129,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     await page.context().close();
   });
 
-  it('an ECO composes a ward message in the console, previews it and sends it; the resident gets it', async () => {
+  it('an ECO composes, previews and sends a ward message; the resident rates it 6 and replies; the ECO sees the rating and answers in the inbox', async () => {
     const page = await newPage();
     await page.goto(`${base}/console`);
     await page.waitForSelector('h1:has-text("Sign in")');
@@ -173,14 +176,38 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     unsubscribeUrl = /Unsubscribe: (\S+)/.exec(mail.parsed.text ?? '')![1];
     expect(unsubscribeUrl.startsWith(`${base}/u/`)).toBe(true);
 
-    // TODO(engagement): once libs/engagement is in main, the resident rates the message 6 from
-    // the e-mail's rating link and replies; the ECO then sees the rating on the message and
-    // answers the reply in #/inbox.
+    // The resident rates it 6 with the e-mail's one-tap link, confirms, and replies.
+    const rate6 = /href="([^"]+\/r\/[^"?]+\?score=6)"/.exec(mail.parsed.html || '')![1];
+    ratingUrl = rate6.replace(/\?score=6$/, '');
+    const resident = await newPage();
+    await resident.goto(rate6);
+    await shot(resident, 'resident-rating-confirm');
+    await resident.click('button.rating-confirm');
+    await expectText(resident.locator('h1'), 'Thank you');
+    await resident.fill('#reply-body', 'Thank you. Could someone patrol Coleshill Road after dark?');
+    await resident.click('button:has-text("Send reply")');
+    await expectContains(resident.locator('main, body').first(), 'Your reply has been sent');
+    await resident.context().close();
+
+    // The ECO sees the rating and the reply count on the message, and answers in the inbox.
+    await page.reload();
+    await expectText(page.locator('.rating-average'), '6.0');
+    await expectContains(page.locator('#engagement'), '1 reply');
+    await shot(page, 'console-message-rated');
+    await page.click('#nav a[data-section="inbox"]');
+    const card = page.locator('[data-reply]', { hasText: 'Coleshill Road' });
+    await expectContains(card.locator('.card-meta').first(), 'Car crime in Hodge Hill');
+    await card.locator('textarea').fill('Thanks for letting us know. We will add Coleshill Road to our evening patrols this week.');
+    await shot(page, 'console-inbox');
+    await card.locator('[data-action="answer"]').click();
+    await expectText(card.locator('.tag'), 'Answered');
+    const answer = await mailTo(residentEmail, 3);
+    expect(answer.parsed.text).toContain('We will add Coleshill Road to our evening patrols this week.');
 
     await page.click('#nav a[data-section="messages"]');
     await page.waitForSelector('#message-list a:has-text("Car crime in Hodge Hill")');
     await shot(page, 'console-messages');
-    for (const section of ['outbox', 'acf']) {
+    for (const section of ['outbox', 'acf', 'schemes', 'cadets', 'sim']) {
       await page.click(`#nav a[data-section="${section}"]`);
       await page.waitForSelector('body[data-ready="true"] h1');
       await shot(page, `console-${section}-eco`);
@@ -226,6 +253,26 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     await page.context().close();
   });
 
+  it('shows each role its sections; every console page renders', async () => {
+    const page = await newPage();
+    const sectionsOf = () => page.$$eval('#nav a', (links) => links.map((a) => a.getAttribute('data-section')));
+    await signIn(page, 'analyst@console.test');
+    // Analysts read reports and figures; they do not write messages or answer residents.
+    expect(await sectionsOf()).toEqual(['messages', 'acf', 'schemes', 'cadets', 'sim']);
+    await page.click('[data-action="sign-out"]');
+    await signIn(page, 'admin@console.test');
+    const sections = await sectionsOf();
+    expect(sections).toEqual(['messages', 'compose', 'inbox', 'acf', 'schemes', 'cadets', 'sim', 'outbox']);
+    for (const section of sections) {
+      await page.click(`#nav a[data-section="${section}"]`);
+      await page.waitForSelector(`body[data-ready="true"] #nav a[data-section="${section}"][aria-current="page"]`);
+      await page.waitForSelector('main h1');
+      if (section === 'sim') await page.waitForSelector('#sim-report .report-part');
+      await shot(page, `console-admin-${section}`);
+    }
+    await page.context().close();
+  });
+
   it('resident pages and the console compose page have no serious or critical axe violations', async () => {
     // axe is injected as an inline script, which the pages' CSP forbids: this context bypasses it.
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1100, height: 900 } });
@@ -234,6 +281,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
       ['signup', () => page.goto(`${base}/signup`)],
       ['verify', () => page.goto(verifyUrl)],
       ['unsubscribe', () => page.goto(unsubscribeUrl)],
+      ['rating', () => page.goto(ratingUrl)],
       [
         'console compose',
         async () => {
@@ -249,7 +297,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
       await open();
       found[name] = describeViolations(await axe(page));
     }
-    expect(found).toEqual({ signup: [], verify: [], unsubscribe: [], 'console compose': [] });
+    expect(found).toEqual({ signup: [], verify: [], unsubscribe: [], rating: [], 'console compose': [] });
     await context.close();
   });
 

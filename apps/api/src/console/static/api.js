@@ -69,6 +69,21 @@ export async function api(method, path, body, { signal } = {}) {
 }
 
 export const get = (path, opts) => api('GET', path, undefined, opts);
+
+/** A file from the API (a CSV report), saved through a temporary object URL: links cannot carry the token. */
+export async function download(path, filename) {
+  const s = session.get();
+  const res = await fetch(path, { headers: s ? { Authorization: `Bearer ${s.accessToken}` } : {}, credentials: 'omit', cache: 'no-store' });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 export const post = (path, body, opts) => api('POST', path, body ?? {}, opts);
 
 /** '/api/v1/x' + {a: 1, b: undefined} → '/api/v1/x?a=1' */

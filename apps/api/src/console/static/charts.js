@@ -2,10 +2,11 @@
 // screen readers, and the numbers are always also shown as text or in a table beside it.
 import { h, number, svg, uid } from './dom.js';
 
-const SCORE_TONES = ['#d4351c', '#f47738', '#ffdd00', '#85994b', '#00703c', '#005a30'];
+// One hue, light (1) to dark (6); the counts are always written out too.
+const SCORE_TONES = ['#d2e2f1', '#a5c5e3', '#78a9d5', '#4b8cc7', '#1d70b8', '#003078'];
 
-/** The 1–6 ratings of a message as one stacked bar, with the count of each score beneath. */
-export function ratingDistribution(rating) {
+/** The 1–6 ratings of a message as one stacked bar, with the count of each score beneath (only for screen readers when compact). */
+export function ratingDistribution(rating, { compact = false } = {}) {
   const dist = rating?.distribution ?? {};
   const counts = [1, 2, 3, 4, 5, 6].map((s) => Number(dist[s] ?? dist[String(s)] ?? 0));
   const total = counts.reduce((a, b) => a + b, 0);
@@ -16,7 +17,9 @@ export function ratingDistribution(rating) {
     h(
       'p',
       { class: 'rating-summary' },
-      average === null ? 'No ratings yet' : [h('strong', { class: 'rating-average' }, average.toFixed(1)), ' out of 6 from ', `${number(total)} ${total === 1 ? 'rating' : 'ratings'}`],
+      average === null
+        ? 'No ratings yet'
+        : [h('strong', { class: 'rating-average' }, average.toFixed(1)), compact ? h('span', { class: 'visually-hidden' }, ' out of 6') : ' out of 6', ` from ${number(total)} ${total === 1 ? 'rating' : 'ratings'}`],
     ),
     total
       ? h(
@@ -28,7 +31,7 @@ export function ratingDistribution(rating) {
     total
       ? h(
           'ul',
-          { class: 'distribution-legend', 'aria-label': 'Ratings by score' },
+          { class: ['distribution-legend', compact && 'visually-hidden'], 'aria-label': 'Ratings by score' },
           counts.map((n, i) => h('li', null, h('span', { class: 'swatch', style: { 'background-color': SCORE_TONES[i] }, 'aria-hidden': 'true' }), `${i + 1}: `, h('strong', null, number(n)))),
         )
       : null,

@@ -104,7 +104,9 @@ export async function composePage({ main, staff, signal, sections, go }) {
             ch.includes('email') ? h('li', null, 'By email: ', h('strong', { 'data-count': 'email' }, number(res.byChannel.email))) : null,
             ch.includes('sms') ? h('li', null, 'By text message: ', h('strong', { 'data-count': 'sms' }, number(res.byChannel.sms))) : null,
           ),
-          tree.isEmpty() ? h('p', { class: 'hint' }, staff.npuCode ? `No area chosen: everyone in ${staff.npuCode} who matches.` : 'No area chosen: the whole force. An administrator must approve it.') : null,
+          tree.isEmpty()
+            ? h('p', { class: 'hint' }, staff.npuCode ? `No area chosen: everyone in ${staff.npuCode} who matches.` : `No area chosen: the whole force.${staff.role === 'admin' ? '' : ' An administrator must approve it.'}`)
+            : null,
         );
         count.dataset.state = 'done';
       } catch (e) {

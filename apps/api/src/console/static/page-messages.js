@@ -48,7 +48,7 @@ async function loadPage(container, { status, signal }, cursor) {
     { key: 'when', label: 'Date', render: (m) => dateTime(m.sentAt ?? m.scheduledAt ?? m.createdAt) },
   ];
   if (engaged) {
-    columns.push({ key: 'rating', label: 'Rating', render: (m) => (m.rating?.count ? ratingDistribution(m.rating) : h('span', { class: 'hint-inline' }, 'None yet')) });
+    columns.push({ key: 'rating', label: 'Rating', render: (m) => (m.rating?.count ? ratingDistribution(m.rating, { compact: true }) : h('span', { class: 'hint-inline' }, 'None yet')) });
     columns.push({ key: 'replyCount', label: 'Replies', numeric: true, render: (m) => number(m.replyCount ?? 0) });
   }
   container.querySelector('.more')?.remove();

@@ -1,7 +1,7 @@
 import { get, withQuery } from './api.js';
 import { append, date, h, humanise, number, time } from './dom.js';
 import { reportView } from './report-view.js';
-import { heading, percentBar, section, table, tag } from './ui.js';
+import { heading, percentBar, section, table } from './ui.js';
 
 const DAYS = 28;
 
@@ -11,12 +11,15 @@ export async function schemesPage({ main, staff, signal }) {
   const from = new Date();
   from.setHours(0, 0, 0, 0);
   const to = new Date(from.getTime() + DAYS * 24 * 3600 * 1000);
-  const [schemes, patrols, report] = await Promise.all([
+  const [types, schemes, patrols, report] = await Promise.all([
+    get('/api/v1/scheme-types', { signal }).catch(() => []),
     get(withQuery('/api/v1/schemes', { npu, limit: 200 }), { signal }),
     get(withQuery('/api/v1/patrols', { npu, from: from.toISOString(), to: to.toISOString() }), { signal }).catch(() => null),
     get(withQuery('/api/v1/reports/schemes', { npu }), { signal }).catch(() => null),
   ]);
   const items = schemes.items ?? schemes;
+  const typeNames = new Map((types.items ?? types).map((t) => [t.code, t.name]));
+  const typeName = (code) => typeNames.get(code) ?? humanise(code);
   append(
     main,
     heading('Schemes and patrols'),
@@ -26,10 +29,11 @@ export async function schemesPage({ main, staff, signal }) {
         ? table(
             [
               { key: 'name', label: 'Scheme' },
-              { key: 'type', label: 'Type', render: (s) => humanise(s.typeName ?? s.type) },
+              { key: 'type', label: 'Type', render: (s) => typeName(s.type) },
               { key: 'wardCode', label: 'Ward', render: (s) => s.wardName ?? s.wardCode },
+              { key: 'coordinator', label: 'Coordinator', render: (s) => [s.coordinatorFirstName, s.coordinatorLastName].filter(Boolean).join(' ') || '–' },
               { key: 'memberCount', label: 'Members', numeric: true, render: (s) => number(s.memberCount ?? 0) },
-              { key: 'status', label: 'Status', render: (s) => tag(s.status === 'active' ? 'approved' : 'withdrawn', { approved: 'Active', withdrawn: humanise(s.status ?? 'closed') }) },
+              { key: 'status', label: 'Status', render: (s) => h('strong', { class: ['tag', s.status === 'active' ? 'tag-green' : 'tag-grey'] }, humanise(s.status ?? 'closed')) },
             ],
             items,
             { caption: `${number(items.length)} schemes${npu ? ` in ${npu}` : ''}` },
@@ -37,11 +41,11 @@ export async function schemesPage({ main, staff, signal }) {
         : h('p', null, 'No schemes yet.'),
     ),
   );
-  if (report) append(main, targetsSection(report));
+  if (report) append(main, targetsSection(report, typeName));
   if (patrols) append(main, calendar(patrols.items ?? patrols, from));
 }
 
-function targetsSection(report) {
+function targetsSection(report, typeName) {
   const rows = report.items ?? report.rows ?? (Array.isArray(report) ? report : null);
   if (!rows) return section('Against targets', reportView(report));
   return section(
@@ -49,7 +53,7 @@ function targetsSection(report) {
     table(
       [
         { key: 'npuCode', label: 'NPU' },
-        { key: 'type', label: 'Type', render: (r) => humanise(r.type) },
+        { key: 'type', label: 'Type', render: (r) => typeName(r.type) },
         { key: 'current', label: 'Schemes', numeric: true, render: (r) => number(r.current) },
         { key: 'members', label: 'Members', numeric: true, render: (r) => number(r.members) },
         { key: 'target', label: 'Target', render: (r) => (r.target ? percentBar((r.current / r.target) * 100, `${number(r.current)} of ${number(r.target)}`) : 'No target') },
@@ -87,7 +91,7 @@ function calendar(patrols, from) {
                     'li',
                     null,
                     h('strong', null, `${time(p.startsAt)}–${time(p.endsAt)}`),
-                    ` ${p.schemeName ?? p.scheme?.name ?? 'Street Watch'}: ${p.route ?? ''}`,
+                    ` ${p.scheme?.name ?? 'Street Watch'}${p.ward?.name ? ` (${p.ward.name})` : ''}: ${p.route ?? ''}`,
                     h('span', { class: 'hint-inline' }, ` (${number((p.volunteers ?? []).length || p.volunteerCount || 0)} volunteers${(p.volunteers ?? []).length ? `: ${p.volunteers.map((v) => v.firstName).join(', ')}` : ''})`),
                   ),
                 ),

@@ -10,7 +10,7 @@ export function formatValue(key, v) {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'number') {
     if (/Pence$/.test(key)) return pounds(v);
-    if (/^percent|Percent$|^per1000$/i.test(key)) return `${number(Math.round(v * 10) / 10)}${/per1000/i.test(key) ? '' : '%'}`;
+    if (/^percent|Percent$/i.test(key)) return `${number(Math.round(v * 10) / 10)}%`;
     return number(Math.round(v * 100) / 100);
   }
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
@@ -19,26 +19,47 @@ export function formatValue(key, v) {
   return String(v);
 }
 
-const PREFERRED = ['net', 'newSignups', 'subscribers', 'per1000', 'total', 'current', 'members', 'sent', 'recipients', 'averageRating', 'value', 'count'];
+// The column a chart shows, and the column that names each bar, in order of preference.
+const VALUE_KEYS = ['newSignups', 'net', 'per1000', 'subscribers', 'sent', 'recipients', 'averageRating', 'current', 'members', 'total', 'value', 'count'];
+const LABEL_KEYS = ['wardName', 'name', 'authorName', 'author', 'label', 'month', 'category', 'source', 'campaignCode', 'group', 'type', 'npuCode', 'wardCode'];
 
 /** A table of rows, and a bar chart of the most telling numeric column. */
 export function rowsView(rows, title) {
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const labelKey = keys.find((k) => rows.every((r) => typeof r[k] === 'string' || r[k] === null));
+  let keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  // A column with one value in every row (the report's NPU or month) says nothing per row.
+  if (rows.length > 1) keys = keys.filter((k) => !rows.every((r) => typeof r[k] === 'string' && r[k] === rows[0][k]));
   const numeric = keys.filter((k) => rows.some((r) => typeof r[k] === 'number') && rows.every((r) => r[k] === null || r[k] === undefined || typeof r[k] === 'number'));
-  const chartKey = PREFERRED.find((k) => numeric.includes(k)) ?? numeric[0];
+  const chartKey = VALUE_KEYS.find((k) => numeric.includes(k)) ?? numeric[0];
+  const labelKey = LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] === 'string' || r[k] === null));
   const columns = keys.map((k) => ({ key: k, label: humanise(k), numeric: numeric.includes(k), render: (r) => formatValue(k, r[k]) }));
-  const labelOf = (r) => keys.filter((k) => typeof r[k] === 'string').map((k) => r[k]).join(' ') || '–';
+  const chartable = labelKey && chartKey && rows.length > 1 && rows.length <= 24 && rows.some((r) => Number(r[chartKey]) > 0);
   return [
-    labelKey && chartKey && rows.length > 1 && rows.length <= 40
+    chartable
       ? barChart(
-          rows.map((r) => ({ label: labelOf(r), value: r[chartKey] ?? 0 })),
-          { title: `${title ? `${title}: ` : ''}${humanise(chartKey)}`, format: (v) => formatValue(chartKey, v) },
+          rows.map((r) => ({ label: r[labelKey] ?? '–', value: r[chartKey] ?? 0 })),
+          { title: `${title ? `${title}: ` : ''}${humanise(chartKey).toLowerCase()}`, format: (v) => formatValue(chartKey, v) },
         )
       : null,
-    table(columns, rows, { caption: title }),
+    // Long tables (every ward, every month of every NPU) start folded away.
+    rows.length > 15
+      ? h('details', { class: 'details' }, h('summary', null, `Show the table (${number(rows.length)} rows)`), table(columns, rows, { caption: title, captionHidden: true }))
+      : table(columns, rows, { caption: title, captionHidden: true }),
   ];
 }
+
+// Headings for the keys of known reports (anything else is humanised).
+const HEADINGS = {
+  acf: 'Active Citizens Fund',
+  signups: 'Sign-ups',
+  growth: 'Sign-ups over 12 months',
+  byWard: 'Sign-ups by ward this month',
+  byMonth: 'By month',
+  byAuthor: 'By author this month',
+  reach: 'Reach: subscribers per 1,000 residents',
+  representation: 'Representation against the census',
+  attribution: 'Where sign-ups came from',
+};
+const heading = (k) => HEADINGS[k] ?? humanise(k);
 
 export function reportView(value, { title, depth = 2 } = {}) {
   if (isPlain(value)) return h('p', null, formatValue(title ?? '', value));
@@ -47,13 +68,18 @@ export function reportView(value, { title, depth = 2 } = {}) {
     if (value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) return rowsView(flattenRows(value), title);
     return h('p', null, value.map((v) => formatValue(title ?? '', v)).join(', '));
   }
-  const entries = Object.entries(value);
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
   const plain = entries.filter(([, v]) => isPlain(v));
   const nested = entries.filter(([, v]) => !isPlain(v));
   const Tag = depth <= 2 ? 'h2' : depth === 3 ? 'h3' : 'h4';
   return [
-    plain.length ? summaryList(plain.map(([k, v]) => [humanise(k), formatValue(k, v)])) : null,
-    nested.map(([k, v]) => h('section', { class: 'report-part', 'data-part': k }, h(Tag, null, humanise(k)), reportView(v, { title: humanise(k), depth: depth + 1 }))),
+    plain.length ? summaryList(plain.map(([k, v]) => [heading(k), formatValue(k, v)])) : null,
+    nested.map(([k, v]) =>
+      // The rows of a report with totals need no heading of their own.
+      k === 'rows' || k === 'items'
+        ? reportView(v, { title, depth })
+        : h('section', { class: 'report-part', 'data-part': k }, h(Tag, null, heading(k)), reportView(v, { title: heading(k), depth: depth + 1 })),
+    ),
   ];
 }
 

@@ -159,7 +159,7 @@ export const summaryList = (rows) =>
  * A table: columns [{key, label, numeric?, render?(row)}]. Tables scroll sideways on small
  * screens inside a focusable region, so keyboard users can scroll too.
  */
-export function table(columns, rows, { caption, id } = {}) {
+export function table(columns, rows, { caption, id, captionHidden } = {}) {
   const regionId = id ?? uid('table');
   return h(
     'div',
@@ -167,7 +167,7 @@ export function table(columns, rows, { caption, id } = {}) {
     h(
       'table',
       { class: 'table', id: regionId },
-      caption ? h('caption', { class: 'table-caption', id: `${regionId}-caption` }, caption) : null,
+      caption ? h('caption', { class: captionHidden ? 'visually-hidden' : 'table-caption', id: `${regionId}-caption` }, caption) : null,
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.numeric && 'numeric' }, c.label)))),
       h(
         'tbody',
