@@ -104,9 +104,7 @@ export async function composePage({ main, staff, signal, sections, go }) {
             ch.includes('email') ? h('li', null, 'By email: ', h('strong', { 'data-count': 'email' }, number(res.byChannel.email))) : null,
             ch.includes('sms') ? h('li', null, 'By text message: ', h('strong', { 'data-count': 'sms' }, number(res.byChannel.sms))) : null,
           ),
-          tree.isEmpty()
-            ? h('p', { class: 'hint' }, staff.npuCode ? `No area chosen: everyone in ${staff.npuCode} who matches.` : `No area chosen: the whole force.${staff.role === 'admin' ? '' : ' An administrator must approve it.'}`)
-            : null,
+          tree.isEmpty() ? h('p', { class: 'hint' }, noAreaHint(staff, !!schemeBoxes?.values().length)) : null,
         );
         count.dataset.state = 'done';
       } catch (e) {
@@ -181,6 +179,12 @@ export async function composePage({ main, staff, signal, sections, go }) {
 
   append(main, errors, heading('New message'), form);
   recount();
+}
+
+function noAreaHint(staff, schemesChosen) {
+  if (schemesChosen) return 'No area chosen: members of the chosen schemes who match.';
+  if (staff.npuCode) return `No area chosen: everyone in ${staff.npuCode} who matches.`;
+  return `No area chosen: the whole force.${staff.role === 'admin' ? '' : ' An administrator must approve it.'}`;
 }
 
 /** NPU → neighbourhood → ward checkboxes. Ticking an area includes (and locks) everything inside it. */
