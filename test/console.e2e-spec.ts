@@ -117,6 +117,16 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
       expect((await t.http().get(`/api/v1/messages/${draft.body.id}/audience`).set(...ecoBE).expect(200)).body).toEqual(res.body);
     });
 
+    it('counts the members of watch schemes, within the author’s NPU', async () => {
+      const member = await makeResident(t, { ward: 'BE02', channels: ['email', 'sms'] });
+      await makeResident(t, { ward: 'BE02', channels: ['email'] }); // not a member
+      const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'street_watch', name: 'Shard End Street Watch', wardCode: 'BE02' }).expect(201);
+      await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: member.id }).expect(201);
+      expect((await preview(ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(200)).body).toEqual({ total: 1, byChannel: { email: 1, sms: 1 } });
+      await preview(ecoSW, { channels: ['email'], audience: { schemeIds: [scheme.body.id] } }).expect(403);
+      await preview(ecoBE, { channels: ['email'], audience: { schemeIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);
+    });
+
     it('keeps NPU-bound staff to their NPU (403) and rejects bad input (400); writers only', async () => {
       await preview(ecoBE, { channels: ['email'], audience: { wardCodes: ['SW01'] } }).expect(403);
       await preview(ecoBE, { channels: ['email'], audience: { npuCodes: ['SW'] } }).expect(403);
