@@ -31,13 +31,13 @@ export function rowsView(rows, title) {
   const numeric = keys.filter((k) => rows.some((r) => typeof r[k] === 'number') && rows.every((r) => r[k] === null || r[k] === undefined || typeof r[k] === 'number'));
   const chartKey = VALUE_KEYS.find((k) => numeric.includes(k)) ?? numeric[0];
   const labelKey = LABEL_KEYS.find((k) => keys.includes(k) && rows.every((r) => typeof r[k] === 'string' || r[k] === null));
-  const columns = keys.map((k) => ({ key: k, label: humanise(k), numeric: numeric.includes(k), render: (r) => formatValue(k, r[k]) }));
+  const columns = keys.map((k) => ({ key: k, label: columnLabel(k), numeric: numeric.includes(k), render: (r) => formatValue(k, r[k]) }));
   const chartable = labelKey && chartKey && rows.length > 1 && rows.length <= 24 && rows.some((r) => Number(r[chartKey]) > 0);
   return [
     chartable
       ? barChart(
           rows.map((r) => ({ label: r[labelKey] ?? '–', value: r[chartKey] ?? 0 })),
-          { title: `${title ? `${title}: ` : ''}${humanise(chartKey).toLowerCase()}`, format: (v) => formatValue(chartKey, v) },
+          { title: `${title ? `${title}: ` : ''}${columnLabel(chartKey).toLowerCase()}`, format: (v) => formatValue(chartKey, v) },
         )
       : null,
     // Long tables (every ward, every month of every NPU) start folded away.
@@ -60,6 +60,8 @@ const HEADINGS = {
   attribution: 'Where sign-ups came from',
 };
 const heading = (k) => HEADINGS[k] ?? humanise(k);
+const COLUMNS = { per1000: 'Per 1,000', npuCode: 'NPU', wardCode: 'Ward code', juniorPcsos: 'Junior PCSOs', averageRating: 'Average rating' };
+const columnLabel = (k) => COLUMNS[k] ?? humanise(k);
 
 export function reportView(value, { title, depth = 2 } = {}) {
   if (isPlain(value)) return h('p', null, formatValue(title ?? '', value));
@@ -73,7 +75,7 @@ export function reportView(value, { title, depth = 2 } = {}) {
   const nested = entries.filter(([, v]) => !isPlain(v));
   const Tag = depth <= 2 ? 'h2' : depth === 3 ? 'h3' : 'h4';
   return [
-    plain.length ? summaryList(plain.map(([k, v]) => [heading(k), formatValue(k, v)])) : null,
+    plain.length ? summaryList(plain.map(([k, v]) => [HEADINGS[k] ?? columnLabel(k), formatValue(k, v)])) : null,
     nested.map(([k, v]) =>
       // The rows of a report with totals need no heading of their own.
       k === 'rows' || k === 'items'
