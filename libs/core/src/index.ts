@@ -20,3 +20,4 @@ export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
 export * from './database/rows';
 export * from './http/params';
+export * from './http/dates';
