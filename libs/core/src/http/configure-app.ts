@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { serializeRequest } from '../logging/logger';
 
 /** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
 export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {
@@ -22,6 +23,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
           return id;
         },
         autoLogging: { ignore: (req) => req.url === '/health' },
+        serializers: { req: serializeRequest },
       }),
     );
   }
