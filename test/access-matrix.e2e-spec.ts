@@ -387,6 +387,32 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
       }
     });
 
+    it('an erased resident’s still-unexpired token no longer does anything on any resident route', async () => {
+      // SW's coordinator: coordinates a scheme, volunteered on an ended patrol, was sent a message.
+      const w = worlds.SW;
+      const token = residentAuth(t, w.coordinatorId);
+      await t.http().delete('/api/v1/me').set(...token).expect(204);
+      const bodies: Record<string, Record<string, unknown>> = {
+        'PATCH /api/v1/me': { firstName: 'Back' },
+        'POST /api/v1/messages/{id}/rating': { score: 6 },
+        'POST /api/v1/messages/{id}/replies': { body: 'Still here' },
+        'POST /api/v1/funds/{npuCode}/{year}/votes': { bidIds: [w.bidId] },
+        'POST /api/v1/me/schemes/{id}/members': { residentId: w.memberIds[0] },
+        'POST /api/v1/me/schemes/{id}/patrols': { ...futureWindow(), route: 'Round the block', volunteerResidentIds: w.memberIds },
+        'POST /api/v1/me/patrols/{id}/report': { observations: 'Reported after erasure' },
+      };
+      const ids: Record<string, string> = { messages: w.sentMessageId, schemes: w.schemeId, patrols: w.pastPatrolId };
+      const problems: string[] = [];
+      for (const op of ops.filter((o) => o.security === 'resident')) {
+        const resource = Object.keys(ids).find((k) => op.path.includes(`/${k}/`));
+        const call: Call = { path: { id: resource ? ids[resource] : w.schemeId, residentId: w.memberIds[1] }, body: bodies[op.key] };
+        const res = await request(op, call, 'SW', token);
+        if (res.status < 400 || res.status >= 500) problems.push(`${op.key}: ${res.status} ${(res.text ?? '').slice(0, 120)}`);
+      }
+      expect(problems).toEqual([]);
+      expect(await t.sql('SELECT observations FROM patrol_report WHERE patrol_id = $1', [w.pastPatrolId])).toEqual([]);
+    });
+
     it('lists pin NPU-bound staff to their NPU when they name none', async () => {
       const ecoBE = principals.find((p) => p.label === 'eco BE')!;
       const bids = await t.http().get('/api/v1/bids').set(...ecoBE.auth).expect(200);
