@@ -63,6 +63,9 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/messages': { roles: ALL, scope: 'query' },
   'GET /api/v1/messages/{id}': { roles: ALL, scope: 'resource' },
   'GET /api/v1/messages/{id}/audience': { roles: WRITERS, scope: 'resource' },
+  'POST /api/v1/messages/audience-preview': { roles: WRITERS, scope: 'body' }, // audience areas, nothing written
+  'GET /api/v1/messages/{id}/preview': { roles: ALL, scope: 'resource' },
+  'GET /api/v1/outbox': { roles: ['admin', 'eco'], scope: 'none' }, // dev outbox (404 in production)
   'POST /api/v1/messages/{id}/send': { roles: WRITERS, scope: 'resource' },
   'POST /api/v1/messages/{id}/approve': { roles: ['admin', 'npu_lead'], scope: 'resource' }, // never the author
   'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
@@ -166,6 +169,9 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/messages': npuQuery,
   'GET /api/v1/messages/{id}': id((w) => w.sentMessageId),
   'GET /api/v1/messages/{id}/audience': id((w) => w.draftMessageId),
+  'POST /api/v1/messages/audience-preview': ({ w }) => ({ body: { channels: ['email'], audience: { wardCodes: [w.ward], topics: ['road_safety'] } } }),
+  'GET /api/v1/messages/{id}/preview': id((w) => w.sentMessageId),
+  'GET /api/v1/outbox': () => ({}),
   'POST /api/v1/messages/{id}/send': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
   'POST /api/v1/messages/{id}/approve': async (c) => ({ path: { id: await withStatus(c, 'pending_approval') } }),
   'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),

@@ -113,6 +113,7 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     quietStart: '22:00',
     quietEnd: '07:00',
   }),
+  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email'], priority: 'standard', audience: { wardCodes: [w.ward], topics: ['road_safety'] } }),
   'POST /api/v1/messages': (w) => ({
     title: 'Fuzz title',
     body: 'Fuzz body',
