@@ -16,12 +16,16 @@ import { MessageService } from '@beacon/messaging';
 import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
 import { AppModule } from '../apps/api/src/app.module';
 import { migrate } from '../migrations/data-source';
+import { benchReports } from './bench/reports';
 import { smtpCounter, twilioCounter } from './bench/sinks';
 
 const { values: args } = parseArgs({
   options: {
     residents: { type: 'string', default: '1000000' },
     recipients: { type: 'string', default: '50000' },
+    messages: { type: 'string', default: '10000' },
+    ratings: { type: 'string', default: '2000000' },
+    'skip-delivery': { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
   },
 });
@@ -134,8 +138,15 @@ async function main() {
     await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
     await db.query('VACUUM ANALYZE delivery');
 
+    console.log(`\nReports (${fmt(RESIDENTS)} residents, ${args.messages} messages, ${args.ratings} ratings)`);
+    await benchReports(app, db, staff, { messages: Number(args.messages), ratings: Number(args.ratings) }, report);
+
+    if (!args['skip-delivery']) worker = await benchDelivery();
+    await app.close();
+
+    async function benchDelivery(): Promise<ChildProcess> {
     console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
-    worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+    const worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
       env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -157,7 +168,8 @@ async function main() {
       report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
     }
     report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
-    await app.close();
+    return worker;
+    }
   } finally {
     worker?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -74,6 +74,15 @@ export class CreateMessageDto {
   @ApiPropertyOptional({ description: 'ISO 8601; in the future to schedule' }) @IsOptional() @IsIsoDateTime() scheduledAt?: string;
 }
 
+/** What the compose screen knows before anything is saved: counts the audience, writes nothing. */
+export class AudiencePreviewDto {
+  @ApiProperty({ example: ['email', 'sms'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ArrayUnique() @IsIn(['email', 'sms'], { each: true })
+  channels: string[];
+  @ApiProperty({ type: AudienceDto }) @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
+}
+
 export class MessageListQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() authorId?: string;
