@@ -124,6 +124,7 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     audience: { wardCodes: [w.ward], topics: ['road_safety'] },
     scheduledAt: new Date(Date.now() + 30 * DAY).toISOString(),
   }),
+  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email', 'sms'], audience: { wardCodes: [w.ward], topics: ['appeals'] }, priority: 'urgent' }),
   'POST /r/{token}': () => ({ score: 5, comment: 'Useful' }),
   'POST /r/{token}/reply': () => ({ body: 'A reply' }),
   'POST /api/v1/messages/{id}/rating': () => ({ score: 5, comment: 'Useful' }),
@@ -588,6 +589,11 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     for (const url of [...junk.map((v) => `/verify?token=${encodeURIComponent(v)}`), ...junk.map((v) => `/me?token=${encodeURIComponent(v)}`), ...junk.map((v) => `/u/${encodeURIComponent(v)}`)]) {
       const res = await t.http().get(url);
       if (![400, 404].includes(res.status) || !/^text\/html/.test(res.headers['content-type'] ?? '') || (res.text ?? '').includes('<img src=x')) failures.push(`GET ${url.slice(0, 60)} → ${res.status} ${res.headers['content-type']}`);
+    }
+    // The staff console serves a fixed list of modules: nothing else, wherever the path points.
+    for (const file of ['..%2F..%2Fpackage.json', '..%2Fmain.js', 'index.html', `${encodeURIComponent(XSS_SCRIPT)}.js`, 'api.js%00.txt']) {
+      const res = await t.http().get(`/console/${file}`);
+      if (res.status !== 404 || (res.text ?? '').includes('"dependencies"')) failures.push(`GET /console/${file} → ${res.status}`);
     }
     expect(failures).toEqual([]);
     expect(await snapshot()).toEqual(before);
