@@ -35,7 +35,9 @@ const SQLI = ["' OR 1=1 --", "'; DROP TABLE resident; --"];
 const XSS_SCRIPT = '<script>alert(1)</script>';
 const XSS_ATTR = '"><img src=x onerror=alert(1)>';
 const NUL = 'a\u0000b';
-const INJECTIONS = [...SQLI, XSS_SCRIPT];
+// Both SQL strings and the script in one value, so every field gets all three in one request.
+const COMBINED = `${SQLI[0]} ${SQLI[1]} ${XSS_SCRIPT}`;
+const INJECTIONS = [...SQLI, XSS_SCRIPT, XSS_ATTR, COMBINED];
 const MAX_CASES_PER_OPERATION = 30;
 // Tables that legitimately record attempts (audit trail, rate-limit windows).
 const RECORDS_ATTEMPTS = new Set(['audit_event', 'rate_limit_bucket']);
@@ -113,7 +115,6 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     quietStart: '22:00',
     quietEnd: '07:00',
   }),
-  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email'], priority: 'standard', audience: { wardCodes: [w.ward], topics: ['road_safety'] } }),
   'POST /api/v1/messages': (w) => ({
     title: 'Fuzz title',
     body: 'Fuzz body',
@@ -123,6 +124,7 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     audience: { wardCodes: [w.ward], topics: ['road_safety'] },
     scheduledAt: new Date(Date.now() + 30 * DAY).toISOString(),
   }),
+  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email', 'sms'], audience: { wardCodes: [w.ward], topics: ['appeals'] }, priority: 'urgent' }),
   'POST /r/{token}': () => ({ score: 5, comment: 'Useful' }),
   'POST /r/{token}/reply': () => ({ body: 'A reply' }),
   'POST /api/v1/messages/{id}/rating': () => ({ score: 5, comment: 'Useful' }),
@@ -313,8 +315,8 @@ function malformedCases(t: TestApp, doc: OpenApiDoc, op: Operation, w: NpuWorld,
 function injectionCases(t: TestApp, op: Operation, w: NpuWorld, auth: Auth, valid?: Record<string, unknown> | string, fresh?: () => Record<string, unknown>): Case[] {
   const url = caseUrl(op, pathValues(t, op, w));
   const cases: Case[] = [];
-  // Each field gets the script tag, a NUL byte and one of the others in turn.
-  const payloads = (i: number) => [XSS_SCRIPT, NUL, [...SQLI, XSS_ATTR][i % 3]];
+  // Each field gets both SQL strings and the script together, a NUL byte, and each single one in turn.
+  const payloads = (i: number) => [COMBINED, NUL, [...SQLI, XSS_SCRIPT, XSS_ATTR][i % 4]];
   op.queryParams.forEach((q, i) => {
     for (const value of payloads(i)) {
       cases.push({ op, name: `query ${q.name}=${JSON.stringify(value)}`, method: op.method, url: `${url}?${q.name}=${encodeURIComponent(value)}`, auth, expect: { kind: 'inject', value } });
@@ -537,8 +539,8 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     let verbatim = 0;
     for (const { table_name: tn, column_name: cn } of columns) {
       const [row] = await t.sql<{ raw: number; escaped: number }>(
-        `SELECT count(*) FILTER (WHERE "${cn}" IN ($1, $2, $3, $4))::int AS raw, count(*) FILTER (WHERE "${cn}" LIKE '%&lt;%' OR "${cn}" LIKE '%&#39;%' OR "${cn}" LIKE '%&quot;%')::int AS escaped FROM public."${tn}"`,
-        [...INJECTIONS, XSS_ATTR],
+        `SELECT count(*) FILTER (WHERE "${cn}" = ANY($1))::int AS raw, count(*) FILTER (WHERE "${cn}" LIKE '%&lt;%' OR "${cn}" LIKE '%&#39;%' OR "${cn}" LIKE '%&quot;%')::int AS escaped FROM public."${tn}"`,
+        [INJECTIONS],
       );
       verbatim += row.raw;
       expect({ column: `${tn}.${cn}`, escaped: row.escaped }).toEqual({ column: `${tn}.${cn}`, escaped: 0 });
@@ -587,6 +589,11 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     for (const url of [...junk.map((v) => `/verify?token=${encodeURIComponent(v)}`), ...junk.map((v) => `/me?token=${encodeURIComponent(v)}`), ...junk.map((v) => `/u/${encodeURIComponent(v)}`)]) {
       const res = await t.http().get(url);
       if (![400, 404].includes(res.status) || !/^text\/html/.test(res.headers['content-type'] ?? '') || (res.text ?? '').includes('<img src=x')) failures.push(`GET ${url.slice(0, 60)} → ${res.status} ${res.headers['content-type']}`);
+    }
+    // The staff console serves a fixed list of modules: nothing else, wherever the path points.
+    for (const file of ['..%2F..%2Fpackage.json', '..%2Fmain.js', 'index.html', `${encodeURIComponent(XSS_SCRIPT)}.js`, 'api.js%00.txt']) {
+      const res = await t.http().get(`/console/${file}`);
+      if (res.status !== 404 || (res.text ?? '').includes('"dependencies"')) failures.push(`GET /console/${file} → ${res.status}`);
     }
     expect(failures).toEqual([]);
     expect(await snapshot()).toEqual(before);
