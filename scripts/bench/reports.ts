@@ -52,9 +52,11 @@ export async function benchReports(
       [opts.ratings],
     );
     report('report data: ratings seeded', `${fmt(opts.ratings)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const refreshMs = await timeIt(() => app.get(ReportAggregatesService).refresh(), 1);
-    report('refresh-report-aggregates (recent messages)', `${fmt(refreshMs)} ms`);
   }
+  // The 5-minute job that pre-aggregates what the reports read (resident stats, engagement totals).
+  t0 = performance.now();
+  await app.get(ReportAggregatesService).refresh();
+  report('refresh-report-aggregates job', `${fmt(performance.now() - t0)} ms`);
   await db.query('VACUUM ANALYZE');
   const reports = app.get(ReportsService);
   const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
