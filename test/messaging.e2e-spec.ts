@@ -218,8 +218,10 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const list = mail.parsed.headers.get('list') as { unsubscribe: { url: string }; 'unsubscribe-post': { name: string } };
       expect(list.unsubscribe.url).toMatch(/^http:\/\/beacon\.test\/u\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       expect(list['unsubscribe-post'].name).toBe('List-Unsubscribe=One-Click');
-      const [d] = await t.sql<{ provider_id: string }>(`SELECT provider_id FROM delivery WHERE message_id = $1 AND resident_id = $2`, [res.body.id, r.id]);
-      expect(d.provider_id).toBe(mail.parsed.messageId);
+      // The relay has the e-mail a moment before the worker writes the outcome.
+      const providerId = async () => (await t.sql<{ provider_id: string | null }>(`SELECT provider_id FROM delivery WHERE message_id = $1 AND resident_id = $2`, [res.body.id, r.id]))[0]?.provider_id;
+      await waitUntil(async () => (await providerId()) != null, 20_000, 'delivery recorded');
+      expect(await providerId()).toBe(mail.parsed.messageId);
 
       // RFC 8058: the mail client POSTs the List-Unsubscribe URL; the resident stops getting e-mail.
       const path = new URL(list.unsubscribe.url).pathname;

@@ -47,3 +47,35 @@ export async function makeResident(t: TestApp, spec: ResidentSpec): Promise<{ id
   for (const g of spec.interests ?? []) await t.sql(`INSERT INTO resident_interest (resident_id, interest_group) VALUES ($1, $2)`, [row.id, g]);
   return { id: row.id, email, phone };
 }
+
+export interface BulkResidentSpec {
+  count: number;
+  ward: string;
+  /** Addresses are `<prefix><n>@example.org` (e-mail) and +4477<8 digits> (SMS), n = 1..count. */
+  prefix: string;
+  channels?: ('email' | 'sms')[];
+  interest?: string;
+}
+
+/**
+ * Thousands of active, verified residents in three statements (INSERT … SELECT generate_series),
+ * for load and fault tests. Returns their addresses in order.
+ */
+export async function makeResidents(t: Pick<TestApp, 'sql'>, spec: BulkResidentSpec): Promise<{ emails: string[]; phones: string[] }> {
+  const channels = spec.channels ?? ['email'];
+  const withEmail = channels.includes('email');
+  const withSms = channels.includes('sms');
+  const base = 10_000_000 + (++n % 90) * 100_000; // distinct phone ranges per call
+  const rows = await t.sql<{ id: string; email: string | null; phone: string | null }>(
+    `INSERT INTO resident (email, phone_e164, first_name, last_name, ward_code, status, email_verified_at, phone_verified_at, activated_at, consent_at)
+     SELECT CASE WHEN $2 THEN $1 || g || '@example.org' END, CASE WHEN $3 THEN '+4477' || ($4::int + g) END,
+            'Bulk' || g, 'Tester', $5, 'active', CASE WHEN $2 THEN now() END, CASE WHEN $3 THEN now() END, now(), now()
+       FROM generate_series(1, $6::int) g
+     RETURNING id, email, phone_e164 AS phone`,
+    [spec.prefix, withEmail, withSms, base, spec.ward, spec.count],
+  );
+  const ids = rows.map((r) => r.id);
+  await t.sql(`INSERT INTO resident_channel (resident_id, channel) SELECT id, c FROM unnest($1::uuid[]) AS id, unnest($2::varchar[]) AS c`, [ids, channels]);
+  if (spec.interest) await t.sql(`INSERT INTO resident_interest (resident_id, interest_group) SELECT unnest($1::uuid[]), $2`, [ids, spec.interest]);
+  return { emails: rows.flatMap((r) => (r.email ? [r.email] : [])), phones: rows.flatMap((r) => (r.phone ? [r.phone] : [])) };
+}

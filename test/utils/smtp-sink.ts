@@ -6,31 +6,53 @@ export interface CapturedMail {
   to: string[];
   from: string;
   raw: string;
+  /** Absent when the sink was started with `parse: false`. */
   parsed: ParsedMail;
+}
+
+export interface SmtpSinkOptions {
+  /** Listen on this port (e.g. to come back on the port a test closed). Default: a free one. */
+  port?: number;
+  /** Hold each message this long before answering 250 (a slow relay). */
+  delayMs?: number;
+  /** Parse each message with mailparser (default true); bulk tests keep only the envelope. */
+  parse?: boolean;
+  /** Count into these maps instead of fresh ones: a sink closed and re-opened keeps one tally. */
+  counts?: Map<string, number>;
 }
 
 export interface SmtpSink {
   url: string;
   port: number;
   messages: CapturedMail[];
+  /** Messages accepted per envelope recipient (lower-case). */
+  counts: Map<string, number>;
+  /** Messages accepted so far (also with `parse: false`). */
+  readonly accepted: number;
   /** Reject the next messages with these SMTP reply codes (e.g. [451, 451] then accept). */
   failNext(codes: number[]): void;
   /** Reject every message to this address with this code. */
   rejectAddress(address: string, code: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<CapturedMail[]>;
+  /** Stops listening at once; open connections get 421 to every new command and are closed within a second. */
   close(): Promise<void>;
 }
 
 /** A real SMTP server (smtp-server) on loopback that keeps what it receives. */
-export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: CapturedMail[] = [];
+  const counts = opts.counts ?? new Map<string, number>();
   const failures: number[] = [];
   const rejected = new Map<string, number>();
+  let accepted = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
+    // Open connections get 421 on their next command as soon as close() is called; this is
+    // how long they may finish the message in hand before being cut.
+    closeTimeout: 1000,
     onRcptTo(address, _session, cb) {
       const code = rejected.get(address.address.toLowerCase());
       if (code) return cb(Object.assign(new Error('Mailbox unavailable'), { responseCode: code }));
@@ -42,28 +64,39 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
       stream.on('end', () => {
         const code = failures.shift();
         if (code) return cb(Object.assign(new Error(`Rejected by test (${code})`), { responseCode: code }));
+        const to = (session.envelope.rcptTo || []).map((r) => r.address);
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then(
-          (parsed) => {
-            messages.push({
-              to: (session.envelope.rcptTo || []).map((r) => r.address),
-              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              raw,
-              parsed,
-            });
-            cb(null, 'Message queued');
-          },
-          (err) => cb(err),
-        );
+        const accept = (parsed?: ParsedMail) => {
+          accepted++;
+          for (const r of to) counts.set(r.toLowerCase(), (counts.get(r.toLowerCase()) ?? 0) + 1);
+          messages.push({ to, from, raw: parsed ? raw : '', parsed: parsed as ParsedMail });
+          cb(null, 'Message queued');
+        };
+        const delayed = (fn: () => void) => (opts.delayMs ? setTimeout(fn, opts.delayMs) : fn());
+        delayed(() => {
+          if (opts.parse === false) return accept();
+          simpleParser(raw).then(accept, (err) => cb(err));
+        });
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
+  // A client that dies mid-conversation (a worker killed by a test) resets its socket; smtp-server
+  // re-emits that on the server, where an unheard 'error' would end the test process.
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}?ignoreTLS=true`,
     port,
     messages,
+    counts,
+    get accepted() {
+      return accepted;
+    },
     failNext: (codes) => failures.push(...codes),
     rejectAddress: (address, code) => rejected.set(address.toLowerCase(), code),
     waitFor: (count, timeoutMs = 20_000) => waitUntil(() => messages.length >= count, timeoutMs, `${count} e-mails (have ${messages.length})`).then(() => messages),

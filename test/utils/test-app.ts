@@ -47,6 +47,9 @@ async function ensureTemplate(admin: pg.Client): Promise<void> {
   }
 }
 
+/** Secrets of every test app; child processes (the built worker and API) get the same. */
+export const TEST_SECRETS = { JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'test-link-secret-0123456789abcdef012345678' };
+
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
@@ -81,12 +84,12 @@ export async function createTestDatabase(): Promise<string> {
   return serverUrl(name);
 }
 
+/** Boots the real AppModule on a fresh database, or on `env.DATABASE_URL` when given (already migrated). */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = await createTestDatabase();
+  const url = env.DATABASE_URL ?? (await createTestDatabase());
   const config = loadConfig({
     DATABASE_URL: url,
-    JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-    LINK_SECRET: 'test-link-secret-0123456789abcdef012345678',
+    ...TEST_SECRETS,
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     RUN_WORKER: 'true',

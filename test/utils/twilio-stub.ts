@@ -27,6 +27,8 @@ export interface TwilioStub {
   messages: StubSms[];
   /** Every request received, successful or not. */
   requests: number;
+  /** Every Messages.json request: number, HTTP status answered, when (ms since epoch). */
+  log: { to: string; status: number; at: number }[];
   /** Answer the next requests with these errors, then succeed again. */
   failNext(replies: ScriptedReply[]): void;
   /** Answer every request to this number with this error. */
@@ -53,6 +55,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
   const failures: ScriptedReply[] = [];
   const rejected = new Map<string, ScriptedReply>();
   let requests = 0;
+  const log: { to: string; status: number; at: number }[] = [];
   const server: Server = createServer(async (req, res) => {
     requests++;
     const body = new URLSearchParams(await readBody(req));
@@ -66,6 +69,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     if (auth !== `${accountSid}:${authToken}`) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
     const to = body.get('To') ?? '';
     const scripted = failures.shift() ?? rejected.get(to);
+    log.push({ to, status: scripted?.status ?? 201, at: Date.now() });
     if (scripted) {
       return send(scripted.status, { code: scripted.code ?? scripted.status, message: scripted.message ?? `Scripted ${scripted.status}`, status: scripted.status });
     }
@@ -106,6 +110,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     accountSid,
     authToken,
     messages,
+    log,
     get requests() {
       return requests;
     },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
-import { configureApp, createPinoLogger, describeConfig, loadConfig, PinoNestLogger, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
+import { configureApp, createPinoLogger, describeConfig, loadConfig, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
 import { migrate } from '../../../migrations/data-source';
 import { AppModule } from './app.module';
 import { BootstrapService, DEMO_STAFF } from './seed/bootstrap.service';
@@ -10,6 +10,7 @@ async function bootstrap() {
   const started = Date.now();
   const config = loadConfig();
   const logger = createPinoLogger(config.logLevel);
+  surviveDatabaseOutages(logger);
   let embedded: EmbeddedDatabase | undefined;
   if (config.db.embedded) {
     logger.info(`Starting embedded PostgreSQL in ${join(config.db.dataDir, 'postgres')}`);

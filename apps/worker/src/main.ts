@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createPinoLogger, loadConfig, PinoNestLogger } from '@beacon/core';
+import { createPinoLogger, loadConfig, PinoNestLogger, surviveDatabaseOutages } from '@beacon/core';
 import { migrate } from '../../../migrations/data-source';
 import { WorkerModule } from './worker.module';
 
@@ -10,6 +10,7 @@ async function bootstrap() {
     throw new Error('The worker needs DATABASE_URL. On the embedded default, `npm start` runs the worker inside the API process.');
   }
   const logger = createPinoLogger(config.logLevel);
+  surviveDatabaseOutages(logger);
   await migrate(config.db.url);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();

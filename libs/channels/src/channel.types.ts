@@ -18,11 +18,13 @@ export interface SendResult {
   providerId: string;
 }
 
-export type ProviderErrorKind = 'transient' | 'rate_limited' | 'permanent';
+export type ProviderErrorKind = 'transient' | 'rate_limited' | 'unavailable' | 'permanent';
 
 /**
- * A provider failure, classified once at the edge: transient and rate-limited sends are
- * retried with backoff; permanent ones are recorded and never retried.
+ * A provider failure, classified once at the edge: transient sends are retried with backoff;
+ * rate-limited and unavailable ones (the provider throttles us, or cannot be reached at all)
+ * say nothing about the recipient, so the whole channel backs off without spending the
+ * recipient's attempts; permanent ones are recorded and never retried.
  */
 export class ProviderError extends Error {
   constructor(

@@ -2,6 +2,7 @@ export * from './audit/audit-event.entity';
 export * from './audit/audit.service';
 export * from './config/app-config';
 export * from './core.module';
+export * from './database/connection-errors';
 export * from './database/database-options';
 export * from './database/embedded-postgres';
 export * from './database/naming-strategy';

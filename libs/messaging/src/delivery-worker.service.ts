@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EmailTransport, ProviderError, SmsTransport } from '@beacon/channels';
-import { InjectConfig, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
+import { InjectConfig, isDatabaseUnavailable, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
 import { DeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './delivery.repository';
 import { renderEmail, renderSms } from './message-content';
 import { MessageLinksService } from './message-links.service';
@@ -11,8 +11,17 @@ import { mapPool, RateLimiter } from './rate-limiter';
 
 const JOB_BUDGET_MS = 60_000;
 const PARALLEL_SEND_JOBS = 4;
+const RATE_LIMITED_PAUSE_MS = 5_000;
+const FLUSH_EVERY = 50;
+// Outcomes of e-mails the provider already accepted are kept and re-written this long while the
+// database is unreachable (a restart, a failover): each one given up on is a duplicate later.
+const PERSIST_RETRY_MS = 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Channel = 'email' | 'sms';
+/** Why a batch stopped early: the provider throttles us or cannot be reached (the channel waits until resumeAt), or the message was paused. */
+type BatchStop = { kind: 'rate_limited' | 'unavailable'; resumeAt: Date } | { kind: 'paused' } | undefined;
 
 /**
  * The worker side of a broadcast. Fan-out writes every delivery row in one statement; send
@@ -20,7 +29,7 @@ type Channel = 'email' | 'sms';
  * message id, so a crashed worker loses nothing: its claimed rows go back to the queue.
  */
 @Injectable()
-export class DeliveryWorkerService {
+export class DeliveryWorkerService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Delivery');
   private readonly limiters: Record<Channel, RateLimiter>;
 
@@ -35,6 +44,17 @@ export class DeliveryWorkerService {
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.limiters = { email: new RateLimiter(config.messaging.emailRatePerSecond), sms: new RateLimiter(config.messaging.smsRatePerSecond) };
+  }
+
+  /**
+   * A consumer that starts may be replacing one that died mid-send: sweep now, and again once the
+   * rows that worker claimed just before it died have gone stale, rather than wait for the cron.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.queue.isConsumer) return;
+    const staleMs = (this.config.messaging.staleSendingSeconds + 1) * 1000;
+    await this.queue.send(JobName.DeliverySweep, {}, { singletonKey: 'boot' });
+    await this.queue.send(JobName.DeliverySweep, {}, { singletonKey: 'boot-stale', startAfter: new Date(Date.now() + staleMs) });
   }
 
   @JobHandler(JobName.FanOut)
@@ -91,81 +111,123 @@ export class DeliveryWorkerService {
         return;
       }
       const stop = await this.sendBatch(message, npuName, channel, batch);
-      if (stop === 'rate_limited') {
+      if (stop?.kind === 'rate_limited' || stop?.kind === 'unavailable') {
         // Pause this channel only: continue after a backoff; other channels and messages carry on.
-        await this.enqueueSend(messageId, channel, 0, new Date(Date.now() + 5_000));
+        this.logger.warn({ messageId, channel, until: stop.resumeAt }, stop.kind === 'rate_limited' ? 'Provider rate limit: channel waits' : 'Provider unreachable: channel waits');
+        await this.enqueueSend(messageId, channel, 0, stop.resumeAt);
         return;
       }
-      if (stop === 'paused') return;
+      if (stop?.kind === 'paused') return;
     }
     await this.enqueueSend(messageId, channel, 0); // budget used: continue in a fresh job
   }
 
-  private async sendBatch(message: MessageEntity, npuName: string | null, channel: Channel, batch: ClaimedDelivery[]): Promise<'rate_limited' | 'paused' | undefined> {
+  private async sendBatch(message: MessageEntity, npuName: string | null, channel: Channel, batch: ClaimedDelivery[]): Promise<BatchStop> {
     const cfg = this.config.messaging;
     const outcomes: DeliveryOutcome[] = [];
     const unsent: string[] = [];
-    let rateLimited = false;
+    let channelStop: 'rate_limited' | 'unavailable' | undefined;
+    let dbTrouble = false; // stop sending while outcomes cannot be written
     let errors = 0;
     let successes = 0;
-    const flushEvery = 50;
     let pending: DeliveryOutcome[] = [];
+    const persist = <T>(what: string, write: () => Promise<T>) => this.persist(what, write, () => (dbTrouble = true));
     const flush = async () => {
       const chunk = pending;
       pending = [];
-      await this.deliveries.record(chunk);
+      await persist('delivery outcomes', () => this.deliveries.record(chunk));
     };
+    // The claim is a lease: renewed while this batch runs, so the sweeper only re-queues rows of
+    // workers that died, however long a slow or rate-capped provider makes the batch.
+    const ids = batch.map((d) => d.id);
+    const lease = setInterval(() => {
+      this.deliveries.renewClaims(ids).catch((err: Error) => this.logger.warn({ messageId: message.id, err: err.message }, 'Could not renew claimed deliveries'));
+    }, Math.max(500, (cfg.staleSendingSeconds * 1000) / 3));
 
-    await mapPool(batch, channel === 'sms' ? cfg.smsConcurrency : cfg.emailConcurrency, async (d) => {
-      if (rateLimited) {
-        unsent.push(d.id);
-        return;
-      }
-      let outcome: DeliveryOutcome;
-      if (!d.eligible) {
-        outcome = { id: d.id, status: 'cancelled', error: 'Resident unsubscribed or channel disabled before sending' };
-      } else {
-        await this.limiters[channel].acquire();
-        try {
-          const providerId = channel === 'email' ? await this.sendOneEmail(message, npuName, d) : await this.sendOneSms(message, d);
-          outcome = { id: d.id, status: 'sent', providerId };
-          successes++;
-        } catch (err) {
-          const e = err instanceof ProviderError ? err : new ProviderError('transient', (err as Error).message);
-          if (e.kind === 'rate_limited') {
-            rateLimited = true;
-            unsent.push(d.id);
-            return;
-          }
-          errors++;
-          outcome = await this.onFailure(d, e);
+    const started = new Set<string>();
+    let failure: { err: unknown } | undefined;
+    try {
+      await mapPool(batch, channel === 'sms' ? cfg.smsConcurrency : cfg.emailConcurrency, async (d) => {
+        started.add(d.id);
+        if (channelStop || dbTrouble) {
+          unsent.push(d.id);
+          return;
         }
-      }
-      outcomes.push(outcome);
-      pending.push(outcome);
-      if (pending.length >= flushEvery) await flush();
-    });
-    await flush();
-    await this.deliveries.release(unsent);
+        let outcome: DeliveryOutcome;
+        if (!d.eligible) {
+          outcome = { id: d.id, status: 'cancelled', error: 'Resident unsubscribed or channel disabled before sending' };
+        } else {
+          await this.limiters[channel].acquire();
+          try {
+            const providerId = channel === 'email' ? await this.sendOneEmail(message, npuName, d) : await this.sendOneSms(message, d);
+            outcome = { id: d.id, status: 'sent', providerId };
+            successes++;
+          } catch (err) {
+            const e = err instanceof ProviderError ? err : new ProviderError('transient', (err as Error).message);
+            if (e.kind === 'rate_limited' || e.kind === 'unavailable') {
+              channelStop ??= e.kind;
+              unsent.push(d.id);
+              return;
+            }
+            errors++;
+            outcome = await this.onFailure(d, e, persist);
+          }
+        }
+        outcomes.push(outcome);
+        pending.push(outcome);
+        if (pending.length >= FLUSH_EVERY) await flush();
+      });
+    } catch (err) {
+      // Still write what was sent, and hand back the rows never started, before giving up the batch.
+      failure = { err };
+      unsent.push(...ids.filter((id) => !started.has(id)));
+    }
+    // A throttling or unreachable provider says nothing about the recipients: their rows wait
+    // without spending an attempt. Unreachable is retried every DELIVERY_RETRY_BASE_SECONDS for
+    // as long as it lasts, and does not count towards the auto-pause. Rows left unsent because
+    // the database was unreachable go back at once.
+    const resumeAt = channelStop ? new Date(Date.now() + (channelStop === 'rate_limited' ? RATE_LIMITED_PAUSE_MS : cfg.retryBaseSeconds * 1000)) : null;
+    try {
+      await flush();
+      await persist('released deliveries', () => this.deliveries.release(unsent, resumeAt));
+    } finally {
+      clearInterval(lease);
+    }
+    if (failure) throw failure.err;
     const retryAt = outcomes.filter((o) => o.status === 'queued' && o.notBefore).map((o) => o.notBefore!.getTime());
     if (retryAt.length) await this.enqueueSend(message.id, channel, 'retry', new Date(Math.min(...retryAt) + 250));
     const run = await this.deliveries.trackErrors(message.id, channel, errors, successes);
     if (run >= cfg.pauseAfterErrors) {
       await this.messages.transition(message.id, ['sending'], 'paused', { pausedReason: `Paused after ${run} consecutive ${channel} provider errors` });
       this.logger.error({ messageId: message.id, channel, run }, 'Message paused after consecutive provider errors');
-      return 'paused';
+      return { kind: 'paused' };
     }
-    return rateLimited ? 'rate_limited' : undefined;
+    return channelStop ? { kind: channelStop, resumeAt: resumeAt! } : undefined;
   }
 
-  private async onFailure(d: ClaimedDelivery, e: ProviderError): Promise<DeliveryOutcome> {
+  /** A write that must survive a database restart: retried with backoff while PostgreSQL is unreachable. */
+  private async persist<T>(what: string, write: () => Promise<T>, onTrouble: () => void): Promise<T> {
+    const giveUpAt = Date.now() + PERSIST_RETRY_MS;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 1_000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || Date.now() + wait > giveUpAt) throw err;
+        onTrouble();
+        this.logger.warn({ what, err: (err as Error).message, retryInMs: wait }, 'Database unreachable: write retried');
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async onFailure(d: ClaimedDelivery, e: ProviderError, persist: <T>(what: string, write: () => Promise<T>) => Promise<T>): Promise<DeliveryOutcome> {
     const error = `${e.providerCode ?? ''} ${e.message}`.trim();
     if (e.permanent) {
       if (d.channel === 'email' && e.providerCode && /^5\d\d$/.test(e.providerCode)) {
-        await this.deliveries.suspendChannel(d.residentId, 'email', `Hard bounce: ${error}`);
+        await persist('channel suspension', () => this.deliveries.suspendChannel(d.residentId, 'email', `Hard bounce: ${error}`));
         return { id: d.id, status: 'bounced', error };
       }
-      if (d.channel === 'sms' && e.providerCode === '21610') await this.deliveries.suspendChannel(d.residentId, 'sms', 'Recipient replied STOP (21610)');
+      if (d.channel === 'sms' && e.providerCode === '21610') await persist('channel suspension', () => this.deliveries.suspendChannel(d.residentId, 'sms', 'Recipient replied STOP (21610)'));
       return { id: d.id, status: 'failed', error };
     }
     if (d.attempts >= this.config.messaging.maxAttempts) return { id: d.id, status: 'failed', error: `Gave up after ${d.attempts} attempts: ${error}` };

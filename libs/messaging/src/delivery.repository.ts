@@ -139,7 +139,11 @@ export class DeliveryRepository {
     return rowsOf<ClaimedDelivery>(result);
   }
 
-  /** Records outcomes of claimed rows (only rows still claimed: a sweeper may have re-queued them). */
+  /**
+   * Records outcomes of claimed rows. A row the sweeper re-queued meanwhile (its worker looked
+   * dead) still takes the outcome: the provider has it, and recording it now saves a second
+   * send. Rows already final (another worker re-claimed and finished it) are left alone.
+   */
   async record(outcomes: DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
     await this.db.query(
@@ -148,7 +152,7 @@ export class DeliveryRepository {
               sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
               not_before = v.not_before, claimed_at = NULL, updated_at = now()
          FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[]) AS v(id, status, provider_id, err, not_before)
-        WHERE d.id = v.id AND d.status = 'sending'`,
+        WHERE d.id = v.id AND d.status IN ('sending', 'queued')`,
       [
         outcomes.map((o) => o.id),
         outcomes.map((o) => o.status),
@@ -159,12 +163,29 @@ export class DeliveryRepository {
     );
   }
 
-  /** Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit, shutdown). */
-  async release(ids: string[]): Promise<void> {
+  /**
+   * Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit,
+   * provider unreachable), due again at `notBefore` so no send job takes them earlier.
+   */
+  async release(ids: string[], notBefore: Date | null = null): Promise<void> {
     if (!ids.length) return;
     await this.db.query(
-      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), not_before = $2, updated_at = now()
         WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+      [ids, notBefore],
+    );
+  }
+
+  /**
+   * Keeps a live worker's claim fresh while it works through a batch, so the sweeper (which
+   * re-queues claims older than STALE_SENDING_SECONDS) only takes rows from workers that died.
+   */
+  async renewClaims(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    // SKIP LOCKED: rows being recorded right now are skipped (they are leaving 'sending'), never waited on.
+    await this.db.query(
+      `UPDATE delivery SET claimed_at = now()
+        WHERE id IN (SELECT id FROM delivery WHERE id = ANY($1::bigint[]) AND status = 'sending' FOR UPDATE SKIP LOCKED)`,
       [ids],
     );
   }
@@ -174,7 +195,7 @@ export class DeliveryRepository {
     const rows = rowsOf<{ message_id: string }>(
       await this.db.query(
       `UPDATE delivery SET status = 'queued', claimed_at = NULL, updated_at = now()
-        WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1)
+        WHERE id IN (SELECT id FROM delivery WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED)
        RETURNING message_id`,
       [olderThanSeconds],
       ),

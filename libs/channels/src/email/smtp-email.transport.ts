@@ -8,9 +8,17 @@ interface SmtpError extends Error {
   permanent?: boolean;
 }
 
-/** Classifies SMTP failures: 5xx (but 503) is permanent, 4xx and network errors transient, 421/450/451/452 + rate text → rate limited. */
+// nodemailer's codes for "no SMTP conversation happened": refused, reset, timed out, no greeting, DNS.
+const UNREACHABLE_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT', 'EDNS', 'EGREETING', 'ECONNREFUSED', 'ECONNRESET']);
+
+/**
+ * Classifies SMTP failures: 5xx (but 503) is permanent; 421 and 4xx with rate text are rate
+ * limited; no reply code at all with a connection-level error means the relay is unreachable;
+ * other 4xx and errors are transient.
+ */
 export function classifySmtpError(err: SmtpError): ProviderError {
   const code = err.responseCode;
+  if (!code && err.code && UNREACHABLE_CODES.has(err.code)) return new ProviderError('unavailable', err.message, err.code);
   if (code && code >= 500 && code !== 503) return new ProviderError('permanent', err.message, String(code));
   if (code === 421 || (code && code >= 400 && /rate|too many|throttl/i.test(err.message))) {
     return new ProviderError('rate_limited', err.message, String(code));

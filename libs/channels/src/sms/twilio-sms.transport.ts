@@ -22,6 +22,9 @@ class BaseUrlRequestClient extends twilio.RequestClient {
 // Twilio error codes that no retry can fix (bad number, unsubscribed, not SMS-capable, blocked…).
 const PERMANENT_TWILIO_CODES = new Set([21211, 21212, 21214, 21217, 21219, 21401, 21407, 21408, 21421, 21606, 21608, 21610, 21612, 21614, 21635, 30003, 30004, 30005, 30006, 30007, 30008]);
 
+// Network errors before any HTTP answer: the API could not be reached (nothing to do with the number).
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
 export function classifyTwilioError(err: unknown): ProviderError {
   if (err instanceof twilio.RestException) {
     const code = err.code ? String(err.code) : String(err.status);
@@ -32,6 +35,7 @@ export function classifyTwilioError(err: unknown): ProviderError {
     return new ProviderError('permanent', err.message, code);
   }
   const e = err as { code?: string; message?: string };
+  if (e?.code && UNREACHABLE_CODES.has(e.code)) return new ProviderError('unavailable', e.message ?? 'Twilio unreachable', e.code);
   return new ProviderError('transient', e?.message ?? 'Twilio request failed', e?.code);
 }
 

@@ -53,7 +53,7 @@ export const ENV_DOCS: Record<string, string> = {
   SMS_RATE_PER_SECOND: 'Cap on SMS per second per worker process (default 0 = no cap).',
   DELIVERY_MAX_ATTEMPTS: 'Attempts per delivery before a transient failure becomes final (default 6).',
   DELIVERY_RETRY_BASE_SECONDS: 'First retry delay of a transient delivery failure; doubles each attempt (default 10).',
-  STALE_SENDING_SECONDS: 'A delivery claimed this long ago by a worker that died is re-queued (default 120).',
+  STALE_SENDING_SECONDS: 'A delivery whose worker stopped renewing its claim this long ago (it died) is re-queued; keep it above the database outages to ride out without duplicates (default 120).',
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
 };

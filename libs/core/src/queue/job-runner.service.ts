@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { JOB_HANDLER } from './job-handler.decorator';
 import { JobName } from './jobs';
@@ -8,7 +8,7 @@ type Handler = (payload: unknown, job: { id: string; retryCount: number }) => Pr
 
 /** Finds every @JobHandler and subscribes it; refuses to boot on a missing or duplicate handler. */
 @Injectable()
-export class JobRunnerService implements OnApplicationBootstrap {
+export class JobRunnerService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Worker');
 
   constructor(
@@ -36,6 +36,12 @@ export class JobRunnerService implements OnApplicationBootstrap {
     const missing = Object.values(JobName).filter((n) => !handlers.has(n));
     if (missing.length) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
     return handlers;
+  }
+
+  // Every onModuleInit finishes before any onApplicationBootstrap, so handlers can ask
+  // QueueService.isConsumer in their own bootstrap hook.
+  onModuleInit(): void {
+    this.queue.markConsumer();
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -24,6 +24,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private readonly boss: PgBossType;
   private started = false;
+  private consumer = false;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -47,6 +48,16 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.started = false;
     await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
 
+  }
+
+  /** Set by the JobRunner before any bootstrap hook runs: this process consumes the queues. */
+  markConsumer(): void {
+    this.consumer = true;
+  }
+
+  /** Whether this process runs job handlers (the worker, or the API with RUN_WORKER on). */
+  get isConsumer(): boolean {
+    return this.consumer;
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
