@@ -60,11 +60,12 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
   'GET /api/v1/residents': { roles: ALL, scope: 'query' }, // contacts masked for analysts and cadet leaders
   'POST /api/v1/messages': { roles: WRITERS, scope: 'body' }, // audience areas
-  'POST /api/v1/messages/audience-preview': { roles: WRITERS, scope: 'body' }, // audience areas; writes nothing
   'GET /api/v1/messages': { roles: ALL, scope: 'query' },
   'GET /api/v1/messages/{id}': { roles: ALL, scope: 'resource' },
   'GET /api/v1/messages/{id}/audience': { roles: WRITERS, scope: 'resource' },
+  'POST /api/v1/messages/audience-preview': { roles: WRITERS, scope: 'body' }, // audience areas, nothing written
   'GET /api/v1/messages/{id}/preview': { roles: ALL, scope: 'resource' },
+  'GET /api/v1/outbox': { roles: ['admin', 'eco'], scope: 'none' }, // dev outbox (404 in production)
   'POST /api/v1/messages/{id}/send': { roles: WRITERS, scope: 'resource' },
   'POST /api/v1/messages/{id}/approve': { roles: ['admin', 'npu_lead'], scope: 'resource' }, // never the author
   'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
@@ -121,7 +122,6 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/sim': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/growth.svg': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/reach.svg': { roles: READERS, scope: 'query' },
-  'GET /api/v1/outbox': { roles: ['admin', 'eco'], scope: 'none' }, // dev outbox: 404 in production
 };
 
 interface Ctx {
@@ -169,8 +169,9 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/messages': npuQuery,
   'GET /api/v1/messages/{id}': id((w) => w.sentMessageId),
   'GET /api/v1/messages/{id}/audience': id((w) => w.draftMessageId),
-  'POST /api/v1/messages/audience-preview': ({ w }) => ({ body: { channels: ['email', 'sms'], audience: { wardCodes: [w.ward] } } }),
+  'POST /api/v1/messages/audience-preview': ({ w }) => ({ body: { channels: ['email'], audience: { wardCodes: [w.ward], topics: ['road_safety'] } } }),
   'GET /api/v1/messages/{id}/preview': id((w) => w.sentMessageId),
+  'GET /api/v1/outbox': () => ({}),
   'POST /api/v1/messages/{id}/send': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
   'POST /api/v1/messages/{id}/approve': async (c) => ({ path: { id: await withStatus(c, 'pending_approval') } }),
   'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
@@ -236,7 +237,6 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/reports/sim': npuQuery,
   'GET /api/v1/reports/charts/growth.svg': npuQuery,
   'GET /api/v1/reports/charts/reach.svg': npuQuery,
-  'GET /api/v1/outbox': () => ({ query: 'limit=5' }),
 };
 
 interface Principal {

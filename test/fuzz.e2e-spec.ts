@@ -115,6 +115,7 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     quietStart: '22:00',
     quietEnd: '07:00',
   }),
+  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email'], priority: 'standard', audience: { wardCodes: [w.ward], topics: ['road_safety'] } }),
   'POST /api/v1/messages': (w) => ({
     title: 'Fuzz title',
     body: 'Fuzz body',
@@ -124,7 +125,6 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     audience: { wardCodes: [w.ward], topics: ['road_safety'] },
     scheduledAt: new Date(Date.now() + 30 * DAY).toISOString(),
   }),
-  'POST /api/v1/messages/audience-preview': (w) => ({ channels: ['email', 'sms'], audience: { wardCodes: [w.ward], topics: ['appeals'] }, priority: 'urgent' }),
   'POST /r/{token}': () => ({ score: 5, comment: 'Useful' }),
   'POST /r/{token}/reply': () => ({ body: 'A reply' }),
   'POST /api/v1/messages/{id}/rating': () => ({ score: 5, comment: 'Useful' }),

@@ -79,7 +79,6 @@ export class AudiencePreviewDto {
   @ApiProperty({ example: ['email', 'sms'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ArrayUnique() @IsIn(['email', 'sms'], { each: true })
   channels: string[];
-  // Same rules as compose: required.
   @ApiProperty({ type: AudienceDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
 }
