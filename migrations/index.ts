@@ -7,6 +7,7 @@ import { Messaging1795400139358 } from './1795400139358-Messaging';
 import { ResidentSearch1795400272376 } from './1795400272376-ResidentSearch';
 import { Engagement1795401025017 } from './1795401025017-Engagement';
 import { Reports1795402117457 } from './1795402117457-Reports';
+import { ReportStats1795406003289 } from './1795406003289-ReportStats';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ResidentSearch1795400272376,
   Engagement1795401025017,
   Reports1795402117457,
+  ReportStats1795406003289,
 ];

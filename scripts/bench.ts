@@ -1,8 +1,9 @@
-// npm run bench [-- --residents 1000000 --recipients 50000] [--skip-http | --only-http]
+// npm run bench [-- --residents 1000000 --recipients 50000 --messages 10000 --ratings 2000000]
+//                [--skip-delivery] [--skip-http | --only-http]
 //                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
-// Sections: seeding; fan-out; delivery throughput (separate worker process); HTTP load
-// (production API build as its own process, autocannon as another).
+// Sections: seeding; fan-out; reports; delivery throughput (separate worker process); HTTP load
+// (production API build as its own process, autocannon as another). --only-http: seeding + HTTP.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,12 +21,16 @@ import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.ser
 import { AppModule } from '../apps/api/src/app.module';
 import { migrate } from '../migrations/data-source';
 import { runHttpBench } from './bench/http';
+import { benchReports } from './bench/reports';
 import { smtpCounter, twilioCounter } from './bench/sinks';
 
 const { values: args } = parseArgs({
   options: {
     residents: { type: 'string', default: '1000000' },
     recipients: { type: 'string', default: '50000' },
+    messages: { type: 'string', default: '10000' },
+    ratings: { type: 'string', default: '2000000' },
+    'skip-delivery': { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
     'only-http': { type: 'boolean', default: false },
@@ -146,31 +151,14 @@ async function main() {
       await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
       await db.query('VACUUM ANALYZE delivery');
 
-      console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
-      worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-        env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      await new Promise((r) => setTimeout(r, 4000)); // worker boot
-      for (const [channel, group, sink] of [
-        ['email', 'student', smtp],
-        ['sms', 'farmer', sms],
-      ] as const) {
-        const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
-        const before = sink.count();
-        const t0 = performance.now();
-        await messages.send(staff, m.id);
-        const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
-        void r;
-        const total = (await messages.previewAudience(staff, m.id)).total;
-        await waitDone(db, m.id, total);
-        const ms = performance.now() - t0;
-        report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
-        report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
+      console.log(`\nReports (${fmt(RESIDENTS)} residents, ${args.messages} messages, ${args.ratings} ratings)`);
+      await benchReports(app, db, staff, { messages: Number(args.messages), ratings: Number(args.ratings) }, report);
+
+      if (!args['skip-delivery']) {
+        worker = await benchDelivery();
+        worker.kill('SIGTERM'); // leave the cores to the HTTP section
+        await new Promise((r) => worker!.once('exit', r));
       }
-      report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
-      worker.kill('SIGTERM'); // leave the cores to the HTTP section
-      await new Promise((r) => worker!.once('exit', r));
     }
 
     if (!args['skip-http']) {
@@ -192,6 +180,33 @@ async function main() {
       });
     }
     await app.close();
+
+    async function benchDelivery(): Promise<ChildProcess> {
+      console.log('\nDelivery throughput (separate worker process → local SMTP server / Twilio stub)');
+      const worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+        env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: '20', SMS_CONCURRENCY: '40', SEND_BATCH_SIZE: '1000' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      await new Promise((r) => setTimeout(r, 4000)); // worker boot
+      for (const [channel, group, sink] of [
+        ['email', 'student', smtp],
+        ['sms', 'farmer', sms],
+      ] as const) {
+        const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
+        const before = sink.count();
+        const t0 = performance.now();
+        await messages.send(staff, m.id);
+        const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
+        void r;
+        const total = (await messages.previewAudience(staff, m.id)).total;
+        await waitDone(db, m.id, total);
+        const ms = performance.now() - t0;
+        report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
+        report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
+      }
+      report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
+      return worker;
+    }
   } finally {
     if (worker?.exitCode === null) worker.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

@@ -300,7 +300,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       }
       await t.http().post('/api/v1/messages/not-a-uuid/rating').set(...auth).send({ score: 3 }).expect(400);
       await t.http().post(`/api/v1/messages/${mine}/rating`).send({ score: 3 }).expect(401);
-      await t.http().post(`/api/v1/messages/${mine}/rating`).set(...ecoSW).send({ score: 3 }).expect(403);
+      await t.http().post(`/api/v1/messages/${mine}/rating`).set(...ecoSW).send({ score: 3 }).expect(401);
       expect(await counts()).toEqual(before);
       expect(await ratingsOf(mine)).toEqual([{ resident_id: r.id, score: 5, comment: null }]);
     });
@@ -450,7 +450,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await t.http().get('/api/v1/inbox').set(...lead).expect(200);
       await t.http().get('/api/v1/inbox').set(...((await loginAs(t, 'analyst', 'BE')).auth as Auth)).expect(403);
       await t.http().get('/api/v1/inbox').set(...((await loginAs(t, 'cadet_leader', 'BE')).auth as Auth)).expect(403);
-      await t.http().get('/api/v1/inbox').set(...residentAuth(beResident.id)).expect(403);
+      await t.http().get('/api/v1/inbox').set(...residentAuth(beResident.id)).expect(401);
       for (const q of ['status=pending', 'limit=0', 'limit=201', 'npu=be', 'cursor=%%%', 'other=1']) await t.http().get(`/api/v1/inbox?${q}`).set(...admin).expect(400);
     });
 

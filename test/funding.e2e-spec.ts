@@ -300,7 +300,7 @@ describe('funding (Active Citizens Fund)', () => {
       await post(analyst, id, 'review').expect(403);
       await post(cadetsBE, id, 'review').expect(403);
       const resident = await makeResident('BE01');
-      await t.http().post(`/api/v1/bids/${id}/review`).set(...resident.auth).expect(403);
+      await t.http().post(`/api/v1/bids/${id}/review`).set(...resident.auth).expect(401);
       await t.http().post(`/api/v1/bids/${id}/review`).expect(401);
       expect((await bidRow(id)).status).toBe('submitted');
     });
@@ -680,7 +680,7 @@ describe('funding (Active Citizens Fund)', () => {
       expect((await vote(pending, [b1]).expect(403)).body.message).toBe('Only verified residents can vote');
       const unsubscribed = await makeResident('BE02', 'unsubscribed');
       await vote(unsubscribed, [b1]).expect(403);
-      await vote(ecoBE, [b1]).expect(403);
+      await vote(ecoBE, [b1]).expect(401);
       await t.http().post(`${base}/votes`).send({ bidIds: [b1] }).expect(401);
       expect(await count('voting_ballot')).toBe(2);
     });
@@ -713,7 +713,7 @@ describe('funding (Active Citizens Fund)', () => {
         leftoverPence: 10_000,
       });
       await t.http().get(`${base}/voting/results`).set(...ecoSW.auth).expect(403);
-      await t.http().get(`${base}/voting/results`).set(...residents[0].auth).expect(403);
+      await t.http().get(`${base}/voting/results`).set(...residents[0].auth).expect(401);
     });
 
     it('refuses votes once closed (409)', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { ReportAggregatesService } from '@beacon/reports';
 import { createTestApp, loginAs, type TestApp } from './utils/test-app';
 
 type Auth = [string, string];
@@ -45,6 +46,8 @@ describe('reports for Service Improvement Meetings', () => {
     await resident('BE01', 'pending', null);
     await t.sql(`INSERT INTO population_share (area_code, dimension, category, share_percent) VALUES
       ('BE', 'ethnicity', 'white', 48.6), ('BE', 'ethnicity', 'asian', 31.0), ('BE', 'ethnicity', 'black', 11.0)`);
+    // Reports read pre-aggregated resident figures, refreshed every 5 minutes by a job.
+    await t.app.get(ReportAggregatesService).refresh();
   });
   afterAll(() => t.close());
 

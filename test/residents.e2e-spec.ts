@@ -366,8 +366,8 @@ describe('residents API', () => {
     it('a staff token is not a resident token and vice versa', async () => {
       const r = await activeResident();
       const eco = await loginAs(t, 'eco', 'BE');
-      await t.http().get('/api/v1/me').set(...eco.auth).expect(403);
-      await t.http().get('/api/v1/residents').set(...bearer(r.token)).expect(403);
+      await t.http().get('/api/v1/me').set(...eco.auth).expect(401);
+      await t.http().get('/api/v1/residents').set(...bearer(r.token)).expect(401);
       await t.http().get('/api/v1/me').expect(401);
     });
 

@@ -262,9 +262,9 @@ describe('schemes', () => {
       const other = await makeResident(t, 'BE01');
       await createScheme(ecoBE.auth, { type: 'neighbourhood_watch', name: 'Other Watch', wardCode: 'BE01', coordinatorResidentId: other }).expect(201);
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...residentAuth(t, other)).send({ residentId: newcomer }).expect(403);
-      await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...ecoBE.auth).send({ residentId: newcomer }).expect(403);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...ecoBE.auth).send({ residentId: newcomer }).expect(401);
       // and a resident token does not open staff routes
-      await addMember(schemeId, newcomer, residentAuth(t, coordinator)).expect(403);
+      await addMember(schemeId, newcomer, residentAuth(t, coordinator)).expect(401);
       expect(await count(t, 'scheme_member', 'scheme_id = $1 AND resident_id = $2', [schemeId, newcomer])).toBe(0);
     });
   });

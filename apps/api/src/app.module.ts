@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { AssetsController } from './assets/assets.controller';
+import { ConsoleController } from './console/console.controller';
 import { DOMAIN_MODULES } from './domain-modules';
 import { BootstrapService } from './seed/bootstrap.service';
 
@@ -11,7 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule] : [])],
-      controllers: [AssetsController],
+      controllers: [AssetsController, ConsoleController],
       providers: [BootstrapService],
     };
   }

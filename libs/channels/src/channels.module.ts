@@ -4,6 +4,7 @@ import { EmailTransport } from './email/email.transport';
 import { OutboxEmailTransport } from './email/outbox-email.transport';
 import { SmtpEmailTransport } from './email/smtp-email.transport';
 import { NotificationService } from './notification.service';
+import { OutboxController } from './outbox/outbox.controller';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxSmsTransport } from './sms/outbox-sms.transport';
 import { SmsTransport } from './sms/sms.transport';
@@ -11,6 +12,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
 
 /** E-mail and SMS transports chosen from config: SMTP / Twilio when configured, else the dev outbox. */
 @Module({
+  controllers: [OutboxController],
   providers: [
     OutboxStore,
     {

@@ -1,8 +1,8 @@
 /** Rendering of a broadcast for each channel. Bodies are plain text; HTML is generated and escaped. */
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '@beacon/core';
+
+export { escapeHtml };
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 

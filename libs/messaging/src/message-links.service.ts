@@ -18,6 +18,15 @@ export class MessageLinksService {
     return `${this.config.http.publicUrl}/r/${token}`;
   }
 
+  /**
+   * Links for a preview: not valid tokens, but as long as real ones (id, expiry, 16-character
+   * MAC), so the SMS segment count of a preview is the count residents will get.
+   */
+  previewLinks(): { ratingUrl: string; unsubscribeUrl: string; manageUrl: string } {
+    const base = this.config.http.publicUrl;
+    return { ratingUrl: `${base}/r/000000.000000.preview-link-000`, unsubscribeUrl: `${base}/u/preview-link`, manageUrl: `${base}/me` };
+  }
+
   unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {
     return this.residentLinks.unsubscribeUrl(residentId, channel);
   }

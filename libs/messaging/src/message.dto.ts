@@ -5,8 +5,9 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
-  IsDateString,
+  IsDefined,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@beacon/core';
+import { IsIsoDateTime, PageQueryDto } from '@beacon/core';
 import { INTEREST_GROUPS, PRIORITIES, TOPICS } from '@beacon/residents';
 import { MESSAGE_STATUSES } from './message.entities';
 
@@ -68,14 +69,24 @@ export class CreateMessageDto {
   @ApiProperty({ example: ['email', 'sms'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ArrayUnique() @IsIn(['email', 'sms'], { each: true })
   channels: string[];
-  @ApiProperty({ type: AudienceDto }) @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
-  @ApiPropertyOptional({ description: 'ISO 8601; in the future to schedule' }) @IsOptional() @IsDateString({ strict: true }) scheduledAt?: string;
+  // Required (an empty object means the author's whole area); @ValidateNested alone lets a missing one through.
+  @ApiProperty({ type: AudienceDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
+  @ApiPropertyOptional({ description: 'ISO 8601; in the future to schedule' }) @IsOptional() @IsIsoDateTime() scheduledAt?: string;
+}
+
+/** What the compose screen knows before anything is saved: counts the audience, writes nothing. */
+export class AudiencePreviewDto {
+  @ApiProperty({ example: ['email', 'sms'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2) @ArrayUnique() @IsIn(['email', 'sms'], { each: true })
+  channels: string[];
+  @ApiProperty({ type: AudienceDto }) @IsDefined() @IsObject() @ValidateNested() @Type(() => AudienceDto) audience: AudienceDto;
+  @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
 }
 
 export class MessageListQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() authorId?: string;
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES) status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
-  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+  @ApiPropertyOptional() @IsOptional() @IsIsoDateTime() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsIsoDateTime() to?: string;
 }

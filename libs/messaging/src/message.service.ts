@@ -16,9 +16,22 @@ import {
   type StaffPrincipal,
 } from '@beacon/core';
 import { DeliveryRepository, type ResolvedAudience } from './delivery.repository';
-import type { CreateMessageDto, MessageListQueryDto } from './message.dto';
+import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
+import { MessageLinksService } from './message-links.service';
+import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
 import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
 import { MessageRepository } from './message.repository';
+
+export interface AudienceCounts {
+  total: number;
+  byChannel: { email: number; sms: number };
+}
+
+/** A message as residents will get it, with placeholder links (`GET /messages/{id}/preview`). */
+export interface MessagePreview {
+  email: RenderedEmail | null;
+  sms: { body: string; segments: number; characters: number } | null;
+}
 
 export interface MessageProgress {
   total: number;
@@ -58,6 +71,7 @@ export class MessageService {
     private readonly messages: MessageRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly queue: QueueService,
+    private readonly links: MessageLinksService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -156,10 +170,36 @@ export class MessageService {
     return m;
   }
 
-  async previewAudience(staff: StaffPrincipal, id: string) {
+  async previewAudience(staff: StaffPrincipal, id: string): Promise<AudienceCounts> {
     const m = await this.readable(staff, id);
+    return this.countFor(m);
+  }
+
+  /**
+   * The audience of a message not yet saved: the same target checks as compose (400 unknown
+   * area, 403 outside the author's NPU), then the same count as a saved draft's preview.
+   */
+  async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCounts> {
+    const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
+    const { wardCodes } = await this.resolveTargets(staff, audience);
+    return this.countFor({ wardCodes, audience, channels: dto.channels, priority: dto.priority ?? 'standard' });
+  }
+
+  private async countFor(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): Promise<AudienceCounts> {
     const counts = await this.deliveries.countAudience(this.toResolved(m));
     return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
+  }
+
+  /** The e-mail and SMS of a message exactly as the senders render them, with placeholder links. */
+  async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreview> {
+    const m = await this.readable(staff, id);
+    const links = this.links.previewLinks();
+    const npuName = await this.messages.npuName(m.npuCode);
+    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl) : null;
+    return {
+      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, links) : null,
+      sms: sms === null ? null : { body: sms, segments: smsSegments(sms), characters: [...sms].length },
+    };
   }
 
   private needsApproval(staff: StaffPrincipal, m: MessageEntity): boolean {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
-import { Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
-import { CreateMessageDto, MessageListQueryDto } from './message.dto';
+import { NotAWrite, Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
+import { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
 import { MessageInsightsRegistry, MessageService } from './message.service';
 
 const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
@@ -22,6 +22,15 @@ export class MessagesController {
     return { ...m, status: m.status };
   }
 
+  @Staff({ roles: [...WRITERS] })
+  @Post('audience-preview')
+  @NotAWrite()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Recipients per channel for an audience not yet saved (same rules as compose; writes nothing)' })
+  audiencePreview(@CurrentStaff() me: StaffPrincipal, @Body() dto: AudiencePreviewDto) {
+    return this.messages.previewUnsavedAudience(me, dto);
+  }
+
   @Staff()
   @Get()
   list(@CurrentStaff() me: StaffPrincipal, @Query() q: MessageListQueryDto) {
@@ -38,6 +47,13 @@ export class MessagesController {
   @Get(':id/audience')
   audience(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
     return this.messages.previewAudience(me, id);
+  }
+
+  @Staff()
+  @Get(':id/preview')
+  @ApiOperation({ summary: 'The e-mail {subject, text, html} and SMS {body, segments} residents will get, with placeholder links' })
+  preview(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+    return this.messages.previewContent(me, id);
   }
 
   @Staff({ roles: [...WRITERS] })

@@ -1,6 +1,6 @@
 /** Small server-rendered SVG charts for the SIM pack: no client library, printable, escaped. */
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml as esc } from '@beacon/core';
 const PALETTE = ['#1d70b8', '#d4351c', '#00703c', '#f47738', '#4c2c92', '#b58840', '#d53880', '#28a197', '#505a5f', '#912b88'];
 
 export interface Series {

@@ -26,4 +26,23 @@ export class MessageEngagementEntity {
   @Column({ type: 'integer', default: 0 }) replies: number;
   @Column({ type: 'timestamptz', default: () => 'now()' }) refreshedAt: Date;
 }
-export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity];
+
+
+/** Sign-ups and leavers per ward and Europe/London month (refreshed by `refresh-report-aggregates`). */
+@Entity('resident_month_stats')
+export class ResidentMonthStatsEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 }) wardCode: string;
+  @PrimaryColumn({ type: 'date' }) month: string;
+  @Column({ type: 'integer', default: 0 }) joined: number;
+  @Column({ type: 'integer', default: 0 }) left: number;
+}
+
+/** Active subscribers per ward by ethnicity and age band (refreshed by `refresh-report-aggregates`). */
+@Entity('resident_profile_stats')
+export class ResidentProfileStatsEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 }) wardCode: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) dimension: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
+  @Column({ type: 'integer', default: 0 }) subscribers: number;
+}
+export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity];

@@ -66,14 +66,14 @@ export class ReportsRepository {
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3)),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
             joined AS (
-              SELECT ${key} AS g, ${LONDON_MONTH('r.activated_at')} AS m, count(*)::int AS n
-                FROM resident r JOIN ward w ON w.code = r.ward_code
-               WHERE r.activated_at IS NOT NULL AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+              SELECT ${key} AS g, s.month AS m, sum(s.joined)::int AS n
+                FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
+               WHERE s.joined > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3)
                GROUP BY 1, 2),
             left_ AS (
-              SELECT ${key} AS g, ${LONDON_MONTH('r.left_at')} AS m, count(*)::int AS n
-                FROM resident r JOIN ward w ON w.code = r.ward_code
-               WHERE r.left_at IS NOT NULL AND r.left_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+              SELECT ${key} AS g, s.month AS m, sum(s.left)::int AS n
+                FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
+               WHERE s.left > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3)
                GROUP BY 1, 2),
             base AS (
               SELECT g, sum(n)::int AS n FROM (
@@ -109,10 +109,9 @@ export class ReportsRepository {
   representation(npuCode: string | null): Promise<CategoryCount[]> {
     return this.db.query(
       `WITH subs AS (
-         SELECT d.dimension, d.category, count(*)::int AS n
-           FROM resident r JOIN ward w ON w.code = r.ward_code
-           CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
-          WHERE r.status = 'active' AND ($1::varchar IS NULL OR w.npu_code = $1)
+         SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
+           FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
+          WHERE ($1::varchar IS NULL OR w.npu_code = $1)
           GROUP BY 1, 2),
        shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE'))
        SELECT coalesce(s.dimension, p.dimension) AS dimension, coalesce(s.category, p.category) AS category,
@@ -174,6 +173,30 @@ export class ReportsRepository {
       [days],
     );
     return rows.length;
+  }
+
+  /** Recomputes the per-ward monthly sign-up/leaver counts and subscriber profiles (one transaction). */
+  async refreshResidentStats(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM resident_month_stats');
+      await tx.query(
+        `INSERT INTO resident_month_stats (ward_code, month, joined, "left")
+         SELECT ward_code, m, sum(j)::int, sum(l)::int FROM (
+           SELECT ward_code, ${LONDON_MONTH('activated_at')} AS m, 1 AS j, 0 AS l FROM resident WHERE activated_at IS NOT NULL
+           UNION ALL
+           SELECT ward_code, ${LONDON_MONTH('left_at')}, 0, 1 FROM resident WHERE left_at IS NOT NULL) e
+         GROUP BY ward_code, m`,
+      );
+      await tx.query('DELETE FROM resident_profile_stats');
+      await tx.query(
+        `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
+         SELECT r.ward_code, d.dimension, d.category, count(*)::int
+           FROM resident r
+           CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+          WHERE r.status = 'active'
+          GROUP BY 1, 2, 3`,
+      );
+    });
   }
 
   async upsertShares(rows: { areaCode: string; dimension: string; category: string; sharePercent: number }[]): Promise<void> {

@@ -122,8 +122,10 @@ export class ReportAggregatesService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
+  /** Returns how many messages' engagement totals changed. */
   @JobHandler(JobName.RefreshReportAggregates)
   async refresh(): Promise<number> {
+    await this.repo.refreshResidentStats();
     return this.repo.refreshMessageEngagement(this.config.messaging.ratingLinkTtlDays + 7);
   }
 }

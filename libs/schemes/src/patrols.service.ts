@@ -98,7 +98,11 @@ export class PatrolsService {
       const patrol = await this.patrols.lockPatrol(tx, patrolId);
       if (!patrol) throw notFound('Patrol');
       if (actor.kind === 'staff') assertNpuAccess(actor, patrol.npuCode);
-      else if (!(await this.patrols.isVolunteer(tx, patrolId, actor.id))) throw forbidden('Only the patrol’s volunteers can report on it');
+      else {
+        // Past patrols keep their volunteers through an erasure; the erased resident's token must not report.
+        await this.access.assertResidentCurrent(actor.id, tx);
+        if (!(await this.patrols.isVolunteer(tx, patrolId, actor.id))) throw forbidden('Only the patrol’s volunteers can report on it');
+      }
       if (patrol.endsAt.getTime() > Date.now()) throw new DomainException('INVALID_TRANSITION', 'A report can be filed once the patrol has ended');
       const report = await this.patrols.insertReport(tx, patrolId, observations, actorKey(actor));
       if (!report) throw conflict('This patrol already has a report');

@@ -213,8 +213,15 @@ export class SchemesService {
     return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
-  listMine(residentId: string): Promise<MySchemeRecord[]> {
+  async listMine(residentId: string): Promise<MySchemeRecord[]> {
+    await this.assertResidentCurrent(residentId);
     return this.repo.listSchemesOfResident(residentId);
+  }
+
+  /** A resident token outlives an erasure (stateless JWT): an erased resident gets the invalid-token 401. */
+  async assertResidentCurrent(residentId: string, tx: EntityManager = this.db.manager): Promise<void> {
+    const me = await this.repo.findResident(tx, residentId);
+    if (!me || me.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
   }
 
   /**

@@ -44,12 +44,14 @@ export class AuthGuard implements CanActivate {
     if (!token) throw new DomainException('UNAUTHENTICATED', 'Sign in required');
     const claims = this.tokens.verify(token);
 
+    // A token of the other kind is no credential for this route: 401, like no token (403 is
+    // for a signed-in caller outside their role or NPU).
     if (rule.kind === 'resident') {
-      if (claims.typ !== 'resident') throw forbidden('This route is for residents');
+      if (claims.typ !== 'resident') throw new DomainException('UNAUTHENTICATED', 'Sign in as a resident');
       req.principal = { kind: 'resident', id: claims.sub };
       return true;
     }
-    if (claims.typ !== 'staff') throw forbidden('This route is for staff');
+    if (claims.typ !== 'staff') throw new DomainException('UNAUTHENTICATED', 'Sign in as staff');
     const row = await this.staff.findActiveById(claims.sub);
     if (!row) throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
     const principal: StaffPrincipal = { kind: 'staff', id: row.id, email: row.email, name: row.name, role: row.role, npuCode: row.npuCode };

@@ -11,10 +11,10 @@ import { StaffService } from './staff.service';
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: ['admin'], npuFrom: ['body.npuCode'] })
   @Post()
-  create(@Body() dto: CreateStaffDto) {
-    return this.staff.create(dto);
+  create(@CurrentStaff() me: StaffPrincipal, @Body() dto: CreateStaffDto) {
+    return this.staff.create(dto, me);
   }
 
   @Staff({ roles: ['admin', 'npu_lead', 'eco'], npuFrom: ['query.npu'] })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { conflict, DomainException, badRequest, type StaffRole } from '@beacon/core';
+import { conflict, DomainException, badRequest, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { assertNpuAccess } from '../guards/npu-scope';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import type { StaffEntity } from './staff.entity';
@@ -31,8 +32,13 @@ export class StaffService {
     return { accessToken: this.tokens.signStaff(row.id), staff: toStaffView(row) };
   }
 
-  async create(input: { email: string; name: string; password: string; role: StaffRole; npuCode?: string | null }): Promise<StaffView> {
+  /**
+   * `by` is the admin creating the account (absent at bootstrap): an NPU-bound admin creates
+   * staff of their own NPU only, never force-wide accounts (which would reach every NPU).
+   */
+  async create(input: { email: string; name: string; password: string; role: StaffRole; npuCode?: string | null }, by?: StaffPrincipal): Promise<StaffView> {
     const npuCode = input.npuCode ?? null;
+    if (by) assertNpuAccess(by, npuCode);
     if (npuCode === null && NPU_REQUIRED.includes(input.role)) throw badRequest(`npuCode is required for role ${input.role}`);
     if (npuCode !== null && !(await this.geography.npuExists(npuCode))) throw badRequest(`npuCode ${npuCode} does not exist`);
     const created = await this.staff.insertIfAbsent({

@@ -22,6 +22,7 @@ const STATUS_BY_PG_CODE: Record<string, number> = {
   '22003': 400, // numeric out of range
   '22007': 400, // invalid datetime
   '22008': 400,
+  '22021': 400, // invalid byte sequence (a NUL character in text)
   '23505': 409, // unique violation
   '23503': 409, // foreign key violation
   '23514': 400, // check violation
@@ -52,7 +53,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     if (body.statusCode === 429) res.setHeader('Retry-After', '60');
-    res.status(body.statusCode).json(body);
+    // Explicit: a handler may already have set another type (e.g. text/xml for TwiML), which
+    // res.json() would keep, labelling this JSON body as something else.
+    res.status(body.statusCode).type('application/json').json(body);
   }
 
   toBody(exception: unknown): ErrorBody {
@@ -63,6 +66,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
+      // Nest wraps body-parser's errors; a parse error's message quotes the body back (JSON.parse's text).
+      if ((exception.cause as { type?: unknown } | undefined)?.type === 'entity.parse.failed') {
+        return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: 'Malformed request body' };
+      }
       let message = exception.message;
       let details: string[] | undefined;
       if (typeof response === 'object' && response && 'message' in response) {
@@ -78,7 +85,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     // body-parser and friends: malformed JSON (400), payload too large (413), unsupported charset (415)
     const status = Number(err?.status ?? err?.statusCode);
     if (Number.isInteger(status) && status >= 400 && status < 500) {
-      const message = err.type === 'entity.parse.failed' ? 'Malformed JSON body' : (exception as Error).message;
+      const message = err.type === 'entity.parse.failed' ? 'Malformed request body' : (exception as Error).message;
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
     }
     const pgStatus = typeof err?.code === 'string' ? STATUS_BY_PG_CODE[err.code] : undefined;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { serializeRequest } from '../logging/logger';
 
 /** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
 export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {
@@ -22,6 +23,7 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
           return id;
         },
         autoLogging: { ignore: (req) => req.url === '/health' },
+        serializers: { req: serializeRequest },
       }),
     );
   }
@@ -34,6 +36,15 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
   http.use(express.json({ limit: '256kb' }));
   http.use(express.urlencoded({ extended: false, limit: '64kb' }));
   http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }));
+  // The JSON API refuses a body no parser above could read (XML, octet-stream, …): it would
+  // otherwise reach the route as an empty object, and an all-optional update would "succeed".
+  http.use('/api', (req: express.Request, _res: express.Response, next: express.NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && req.body === undefined) {
+      return next(Object.assign(new Error('Unsupported content type: send application/json (text/csv for imports)'), { status: 415 }));
+    }
+    next();
+  });
 
   const doc = new DocumentBuilder()
     .setTitle('Beacon API')

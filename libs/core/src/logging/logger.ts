@@ -1,6 +1,20 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger as PinoLogger } from 'pino';
 
+/**
+ * Request URLs without the credentials residents carry in them: `?token=` (verify, sign-in and
+ * manage links) and the rating and unsubscribe tokens in `/r/…` and `/u/…`. Whoever reads the
+ * logs must not be able to sign in as a resident, rate or unsubscribe for them.
+ */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(/([?&]token=)[^&#]*/gi, '$1***').replace(/^\/(r|u)\/[^/?#]+/, '/$1/***');
+}
+
+/** pino-http's request serializer: method, redacted URL, headers (authorization redacted below); no query or params. */
+export function serializeRequest(req: { id?: unknown; method?: string; url?: string; headers?: unknown; remoteAddress?: string }) {
+  return { id: req.id, method: req.method, url: redactUrl(req.url), headers: req.headers, remoteAddress: req.remoteAddress };
+}
+
 export function createPinoLogger(level: string): PinoLogger {
   return pino({
     level,

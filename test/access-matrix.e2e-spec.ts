@@ -1,0 +1,434 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { STAFF_ROLES, type StaffRole } from '@beacon/core';
+import { makeResident } from './utils/factories';
+import { createTestApp, loginAs, seedGeography, SMALL_GEOGRAPHY, type TestApp } from './utils/test-app';
+import {
+  buildNpuWorld,
+  draftMessage,
+  FINANCIAL_YEAR,
+  fillPath,
+  futureWindow,
+  insertBid,
+  insertCadetMember,
+  insertPastPatrol,
+  insertReply,
+  loadOperations,
+  nextSeq,
+  ratingToken,
+  residentAuth,
+  staffAuth,
+  type Auth,
+  type NpuWorld,
+  type Operation,
+} from './utils/world';
+
+/**
+ * Issue #10: every staff route × role × own NPU (BE) / other NPU (SW) resource. The expected
+ * answer comes from one declaration, written from each controller's @Staff decorator and the
+ * service checks behind it; the test fails if /docs-json has a staff route it does not declare.
+ */
+
+type Npu = 'BE' | 'SW';
+/**
+ * How the route is bound to an NPU:
+ * - none: force-wide data or reference data, the same for every caller;
+ * - query: `?npu=` of another NPU is a 403 for NPU-bound staff (lists pin them to theirs);
+ * - body: the NPU (or a ward of it) named in the body;
+ * - params: the `{npuCode}` in the path;
+ * - resource: the NPU of the row the path's id points at.
+ */
+type Scope = 'none' | 'query' | 'body' | 'params' | 'resource';
+interface Rule {
+  roles: readonly StaffRole[];
+  scope: Scope;
+}
+
+const ALL = STAFF_ROLES;
+const WRITERS: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead']; // messages
+const INBOX: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+const CASEWORKERS: StaffRole[] = ['admin', 'npu_lead', 'eco', 'officer']; // bids
+const DECIDERS: StaffRole[] = ['admin', 'npu_lead']; // money
+const MANAGERS: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead']; // schemes, patrols
+const CADET_WRITERS: StaffRole[] = ['admin', 'cadet_leader'];
+const READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer']; // reports
+
+/** The declaration: every staff route of /docs-json, who may call it, and how it is NPU-bound. */
+const ACCESS: Record<string, Rule> = {
+  'POST /api/v1/geography/import': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/staff': { roles: ['admin'], scope: 'body' }, // NPU-bound admins: own NPU only
+  'GET /api/v1/staff': { roles: ['admin', 'npu_lead', 'eco'], scope: 'query' },
+  'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
+  'GET /api/v1/residents': { roles: ALL, scope: 'query' }, // contacts masked for analysts and cadet leaders
+  'POST /api/v1/messages': { roles: WRITERS, scope: 'body' }, // audience areas
+  'GET /api/v1/messages': { roles: ALL, scope: 'query' },
+  'GET /api/v1/messages/{id}': { roles: ALL, scope: 'resource' },
+  'GET /api/v1/messages/{id}/audience': { roles: WRITERS, scope: 'resource' },
+  'POST /api/v1/messages/audience-preview': { roles: WRITERS, scope: 'body' }, // audience areas, nothing written
+  'GET /api/v1/messages/{id}/preview': { roles: ALL, scope: 'resource' },
+  'GET /api/v1/outbox': { roles: ['admin', 'eco'], scope: 'none' }, // dev outbox (404 in production)
+  'POST /api/v1/messages/{id}/send': { roles: WRITERS, scope: 'resource' },
+  'POST /api/v1/messages/{id}/approve': { roles: ['admin', 'npu_lead'], scope: 'resource' }, // never the author
+  'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
+  'POST /api/v1/messages/{id}/resume': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' },
+  'GET /api/v1/inbox': { roles: INBOX, scope: 'query' },
+  'GET /api/v1/replies/{id}': { roles: INBOX, scope: 'resource' },
+  'POST /api/v1/replies/{id}/responses': { roles: INBOX, scope: 'resource' },
+  'POST /api/v1/replies/{id}/close': { roles: INBOX, scope: 'resource' },
+  'GET /api/v1/funds/{year}/position': { roles: ['admin', 'analyst', 'npu_lead', 'eco'], scope: 'none' }, // force-wide MI
+  'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'params' },
+  'GET /api/v1/bids': { roles: ALL, scope: 'query' },
+  'GET /api/v1/bids/{id}': { roles: ALL, scope: 'resource' },
+  'POST /api/v1/bids/{id}/review': { roles: CASEWORKERS, scope: 'resource' },
+  'POST /api/v1/bids/{id}/withdraw': { roles: CASEWORKERS, scope: 'resource' },
+  'POST /api/v1/bids/{id}/assign': { roles: ['admin', 'npu_lead', 'eco', 'officer', 'cadet_leader'], scope: 'resource' },
+  'POST /api/v1/bids/{id}/approve': { roles: DECIDERS, scope: 'resource' },
+  'POST /api/v1/bids/{id}/reject': { roles: DECIDERS, scope: 'resource' },
+  'POST /api/v1/bids/{id}/payments': { roles: DECIDERS, scope: 'resource' },
+  'POST /api/v1/bids/{id}/evaluation': { roles: CASEWORKERS, scope: 'resource' },
+  'POST /api/v1/funds/{npuCode}/{year}/voting': { roles: ['admin', 'npu_lead'], scope: 'params' },
+  'GET /api/v1/funds/{npuCode}/{year}/voting/results': { roles: ALL, scope: 'params' },
+  'GET /api/v1/scheme-types': { roles: ALL, scope: 'none' },
+  'POST /api/v1/scheme-types': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/schemes': { roles: MANAGERS, scope: 'body' }, // ward
+  'GET /api/v1/schemes': { roles: ALL, scope: 'query' },
+  'GET /api/v1/schemes/{id}': { roles: ALL, scope: 'resource' },
+  'PATCH /api/v1/schemes/{id}': { roles: MANAGERS, scope: 'resource' },
+  'GET /api/v1/schemes/{id}/members': { roles: ALL, scope: 'resource' },
+  'POST /api/v1/schemes/{id}/members': { roles: MANAGERS, scope: 'resource' },
+  'DELETE /api/v1/schemes/{id}/members/{residentId}': { roles: MANAGERS, scope: 'resource' },
+  'POST /api/v1/schemes/{id}/patrols': { roles: MANAGERS, scope: 'resource' },
+  'GET /api/v1/patrols': { roles: ALL, scope: 'query' },
+  'GET /api/v1/patrols/{id}': { roles: ALL, scope: 'resource' },
+  'POST /api/v1/patrols/{id}/report': { roles: MANAGERS, scope: 'resource' },
+  'PUT /api/v1/scheme-targets': { roles: ['admin', 'npu_lead'], scope: 'body' },
+  'GET /api/v1/scheme-targets': { roles: ALL, scope: 'query' },
+  'GET /api/v1/reports/schemes': { roles: ALL, scope: 'query' },
+  'POST /api/v1/cadet-units': { roles: ['admin', 'npu_lead', 'cadet_leader'], scope: 'body' },
+  'GET /api/v1/cadet-units': { roles: ALL, scope: 'query' },
+  'GET /api/v1/cadet-units/{id}': { roles: ALL, scope: 'resource' },
+  'POST /api/v1/cadet-units/{id}/members': { roles: CADET_WRITERS, scope: 'resource' },
+  'GET /api/v1/cadet-units/{id}/members': { roles: ALL, scope: 'resource' }, // children's details for admins and cadet leaders only
+  'GET /api/v1/cadet-units/{id}/members/{memberId}': { roles: ALL, scope: 'resource' },
+  'DELETE /api/v1/cadet-units/{id}/members/{memberId}': { roles: CADET_WRITERS, scope: 'resource' },
+  'POST /api/v1/cadet-units/{id}/sessions': { roles: CADET_WRITERS, scope: 'resource' },
+  'GET /api/v1/cadet-units/{id}/sessions': { roles: ALL, scope: 'resource' },
+  'GET /api/v1/reports/cadets': { roles: ALL, scope: 'query' },
+  'GET /api/v1/reports/signups': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/reach': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/representation': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/attribution': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/messages': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/acf': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/sim': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/charts/growth.svg': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/charts/reach.svg': { roles: READERS, scope: 'query' },
+};
+
+interface Ctx {
+  t: TestApp;
+  root: Auth;
+  /** The NPU the request is aimed at. */
+  npu: Npu;
+  w: NpuWorld;
+}
+interface Call {
+  path?: Record<string, string>;
+  query?: string;
+  body?: Record<string, unknown> | string;
+  contentType?: string;
+}
+const DAY = 24 * 3600 * 1000;
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const npuQuery = ({ npu }: Ctx): Call => ({ query: `npu=${npu}` });
+const id = (pick: (w: NpuWorld) => string) => ({ w }: Ctx): Call => ({ path: { id: pick(w) } });
+const author = ({ t, w }: Ctx) => staffAuth(t, w.authorId);
+const withStatus = async (c: Ctx, status: string) => {
+  const msg = await draftMessage(c.t, author(c), c.w.ward);
+  await c.t.sql('UPDATE message SET status = $2 WHERE id = $1', [msg, status]);
+  return msg;
+};
+/** An under-review bid approved (5 000p) by the force-wide admin. */
+async function approvedBid(c: Ctx): Promise<string> {
+  const bid = await insertBid(c.t, c.npu, 'under_review');
+  const res = await c.t.http().post(`/api/v1/bids/${bid}/approve`).set(...c.root).send({ amountAwardedPence: 5000 });
+  if (res.status !== 200) throw new Error(`approve: ${res.status} ${res.text}`);
+  return bid;
+}
+
+/**
+ * How to call each route so that an allowed caller succeeds: real rows of the target NPU,
+ * and a fresh row for each call that changes state (a draft to send, a bid to approve…).
+ */
+const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
+  'POST /api/v1/geography/import': () => ({ body: SMALL_GEOGRAPHY, contentType: 'text/csv' }),
+  'POST /api/v1/staff': ({ npu }) => ({ body: { email: `matrix.${nextSeq()}@test.local`, name: 'New Officer', password: 'new-password-123', role: 'officer', npuCode: npu } }),
+  'GET /api/v1/staff': npuQuery,
+  'GET /api/v1/staff/me': () => ({}),
+  'GET /api/v1/residents': npuQuery,
+  'POST /api/v1/messages': ({ w }) => ({ body: { title: 'Matrix', body: 'Body', category: 'event', channels: ['email'], audience: { wardCodes: [w.ward], topics: ['road_safety'] } } }),
+  'GET /api/v1/messages': npuQuery,
+  'GET /api/v1/messages/{id}': id((w) => w.sentMessageId),
+  'GET /api/v1/messages/{id}/audience': id((w) => w.draftMessageId),
+  'POST /api/v1/messages/audience-preview': ({ w }) => ({ body: { channels: ['email'], audience: { wardCodes: [w.ward], topics: ['road_safety'] } } }),
+  'GET /api/v1/messages/{id}/preview': id((w) => w.sentMessageId),
+  'GET /api/v1/outbox': () => ({}),
+  'POST /api/v1/messages/{id}/send': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
+  'POST /api/v1/messages/{id}/approve': async (c) => ({ path: { id: await withStatus(c, 'pending_approval') } }),
+  'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
+  'POST /api/v1/messages/{id}/resume': async (c) => ({ path: { id: await withStatus(c, 'paused') } }),
+  'GET /api/v1/inbox': npuQuery,
+  'GET /api/v1/replies/{id}': id((w) => w.replyId),
+  'POST /api/v1/replies/{id}/responses': ({ w }) => ({ path: { id: w.replyId }, body: { body: 'Thank you for telling us' } }),
+  'POST /api/v1/replies/{id}/close': async ({ t, npu, w }) => ({ path: { id: await insertReply(t, npu, w.sentMessageId, w.coordinatorId) } }),
+  'GET /api/v1/funds/{year}/position': () => ({}),
+  'PUT /api/v1/funds/{npuCode}/{year}': () => ({ body: { budgetPence: 50_000_000 } }),
+  'GET /api/v1/bids': npuQuery,
+  'GET /api/v1/bids/{id}': id((w) => w.bidId),
+  'POST /api/v1/bids/{id}/review': async ({ t, npu }) => ({ path: { id: await insertBid(t, npu) } }),
+  'POST /api/v1/bids/{id}/withdraw': async ({ t, npu }) => ({ path: { id: await insertBid(t, npu) } }),
+  'POST /api/v1/bids/{id}/assign': ({ w }) => ({ path: { id: w.bidId }, body: { staffId: w.authorId } }),
+  'POST /api/v1/bids/{id}/approve': async ({ t, npu }) => ({ path: { id: await insertBid(t, npu, 'under_review') }, body: { amountAwardedPence: 5000 } }),
+  'POST /api/v1/bids/{id}/reject': async ({ t, npu }) => ({ path: { id: await insertBid(t, npu, 'under_review') }, body: { reason: 'Outside the fund’s themes' } }),
+  'POST /api/v1/bids/{id}/payments': async (c) => ({ path: { id: await approvedBid(c) }, body: { amountPence: 100, paidOn: '2019-11-30' } }),
+  'POST /api/v1/bids/{id}/evaluation': async (c) => ({ path: { id: await approvedBid(c) }, body: { outcome: 'achieved', notes: 'Done' } }),
+  'POST /api/v1/funds/{npuCode}/{year}/voting': ({ w }) => ({
+    body: { opensAt: new Date(Date.now() + 300 * DAY).toISOString(), closesAt: new Date(Date.now() + 310 * DAY).toISOString(), maxVotesPerResident: 1, bidIds: [w.bidId] },
+  }),
+  'GET /api/v1/funds/{npuCode}/{year}/voting/results': () => ({}),
+  'GET /api/v1/scheme-types': () => ({}),
+  'POST /api/v1/scheme-types': () => ({ body: { code: `matrix_${nextSeq()}`, name: 'Matrix Watch' } }),
+  'POST /api/v1/schemes': ({ w }) => ({ body: { type: 'neighbourhood_watch', name: `Matrix Watch ${nextSeq()}`, wardCode: w.ward } }),
+  'GET /api/v1/schemes': npuQuery,
+  'GET /api/v1/schemes/{id}': id((w) => w.schemeId),
+  'PATCH /api/v1/schemes/{id}': ({ w }) => ({ path: { id: w.schemeId }, body: { name: `Street Watch ${w.npu}` } }),
+  'GET /api/v1/schemes/{id}/members': id((w) => w.schemeId),
+  'POST /api/v1/schemes/{id}/members': async ({ t, w }) => ({ path: { id: w.schemeId }, body: { residentId: (await makeResident(t, { ward: w.ward })).id } }),
+  'DELETE /api/v1/schemes/{id}/members/{residentId}': async ({ t, w }) => {
+    const r = await makeResident(t, { ward: w.ward });
+    await t.sql('INSERT INTO scheme_member (scheme_id, resident_id) VALUES ($1, $2)', [w.schemeId, r.id]);
+    return { path: { id: w.schemeId, residentId: r.id } };
+  },
+  'POST /api/v1/schemes/{id}/patrols': ({ w }) => ({ path: { id: w.schemeId }, body: { ...futureWindow(), route: 'Park and shops', volunteerResidentIds: w.memberIds } }),
+  'GET /api/v1/patrols': npuQuery,
+  'GET /api/v1/patrols/{id}': id((w) => w.patrolId),
+  'POST /api/v1/patrols/{id}/report': async ({ t, w }) => ({ path: { id: await insertPastPatrol(t, w.schemeId, w.memberIds) }, body: { observations: 'Quiet' } }),
+  'PUT /api/v1/scheme-targets': ({ npu }) => ({ body: { npuCode: npu, type: 'street_watch', target: 4, dueDate: '2027-03-31' } }),
+  'GET /api/v1/scheme-targets': npuQuery,
+  'GET /api/v1/reports/schemes': npuQuery,
+  'POST /api/v1/cadet-units': ({ npu }) => ({ body: { npuCode: npu, name: `Matrix Cadets ${nextSeq()}`, kind: 'cadets' } }),
+  'GET /api/v1/cadet-units': npuQuery,
+  'GET /api/v1/cadet-units/{id}': id((w) => w.unitId),
+  'POST /api/v1/cadet-units/{id}/members': ({ w }) => ({
+    path: { id: w.unitId },
+    body: { firstName: 'Alex', lastName: `Matrix${nextSeq()}`, dateOfBirth: isoDate(Date.now() - 12 * 365 * DAY), guardianName: 'Parent', guardianPhone: '0121 496 0123', role: 'cadet' },
+  }),
+  'GET /api/v1/cadet-units/{id}/members': id((w) => w.unitId),
+  'GET /api/v1/cadet-units/{id}/members/{memberId}': ({ w }) => ({ path: { id: w.unitId, memberId: w.cadetMemberId } }),
+  'DELETE /api/v1/cadet-units/{id}/members/{memberId}': async ({ t, w }) => ({ path: { id: w.unitId, memberId: await insertCadetMember(t, w.unitId) } }),
+  'POST /api/v1/cadet-units/{id}/sessions': ({ w }) => ({ path: { id: w.unitId }, body: { heldOn: isoDate(Date.now() - nextSeq() * DAY), attendeeIds: [w.cadetMemberId] } }),
+  'GET /api/v1/cadet-units/{id}/sessions': id((w) => w.unitId),
+  'GET /api/v1/reports/cadets': npuQuery,
+  'GET /api/v1/reports/signups': npuQuery,
+  'GET /api/v1/reports/reach': npuQuery,
+  'GET /api/v1/reports/representation': npuQuery,
+  'GET /api/v1/reports/attribution': npuQuery,
+  'GET /api/v1/reports/messages': npuQuery,
+  'GET /api/v1/reports/acf': npuQuery,
+  'GET /api/v1/reports/sim': npuQuery,
+  'GET /api/v1/reports/charts/growth.svg': npuQuery,
+  'GET /api/v1/reports/charts/reach.svg': npuQuery,
+};
+
+interface Principal {
+  label: string;
+  role: StaffRole;
+  /** null = force-wide */
+  npu: Npu | null;
+  auth: Auth;
+}
+
+/** What the declaration says this caller gets for this route aimed at that NPU. */
+function expected(rule: Rule, p: Principal, target: Npu): 'allowed' | 403 {
+  if (!rule.roles.includes(p.role)) return 403;
+  if (rule.scope !== 'none' && p.npu !== null && p.npu !== target) return 403;
+  return 'allowed';
+}
+
+describe('access matrix: every staff route × role × own / other NPU', () => {
+  let t: TestApp;
+  let ops: Operation[];
+  let root: Auth;
+  const worlds = {} as Record<Npu, NpuWorld>;
+  const principals: Principal[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedGeography(t);
+    root = (await loginAs(t, 'admin')).auth as Auth;
+    ({ ops } = await loadOperations(t));
+    worlds.BE = await buildNpuWorld(t, root, 'BE');
+    worlds.SW = await buildNpuWorld(t, root, 'SW');
+    for (const role of STAFF_ROLES) principals.push({ label: `${role} BE`, role, npu: 'BE', auth: (await loginAs(t, role, 'BE')).auth as Auth });
+    for (const role of ['admin', 'eco', 'analyst'] as const) principals.push({ label: `${role} force-wide`, role, npu: null, auth: (await loginAs(t, role)).auth as Auth });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const ctx = (npu: Npu): Ctx => ({ t, root, npu, w: worlds[npu] });
+
+  async function request(op: Operation, call: Call, npu: Npu, auth: Auth | null) {
+    // Only public routes are rate limited (the probes call them).
+    if (op.security === 'public') await t.sql('DELETE FROM rate_limit_bucket');
+    const path = fillPath(op.path, { npuCode: npu, year: FINANCIAL_YEAR, token: ratingToken(t, worlds.BE.deliveryId), ...call.path });
+    let req = t.http()[op.method](call.query ? `${path}?${call.query}` : path).set('Accept', 'application/json');
+    if (auth) req = req.set(...auth);
+    if (call.body !== undefined) req = req.set('Content-Type', call.contentType ?? 'application/json').send(typeof call.body === 'string' ? call.body : JSON.stringify(call.body));
+    return req;
+  }
+
+  it('declares every staff route of /docs-json, and nothing else', () => {
+    const staffOps = ops.filter((op) => op.security === 'staff').map((op) => op.key).sort();
+    expect(Object.keys(ACCESS).sort()).toEqual(staffOps);
+    expect(Object.keys(CALLS).sort()).toEqual(Object.keys(ACCESS).sort());
+  });
+
+  it('undeclared routes are public or resident-only (probed: without a token, and with a resident token)', async () => {
+    const problems: string[] = [];
+    for (const op of ops.filter((o) => !ACCESS[o.key])) {
+      const call: Call = { path: { id: worlds.BE.schemeId, residentId: worlds.BE.memberIds[0] } };
+      const anonymous = await request(op, call, 'BE', null);
+      if (anonymous.status !== 401) {
+        if (op.security !== 'public') problems.push(`${op.key}: answers ${anonymous.status} without a token but the document says ${op.security}`);
+        continue;
+      }
+      // A fresh resident each time: DELETE /me erases whoever calls it.
+      const resident = residentAuth(t, (await makeResident(t, { ward: 'BE01' })).id);
+      const res = await request(op, call, 'BE', resident);
+      if (res.status === 401) problems.push(`${op.key}: 401 with and without a resident token, yet not declared as a staff route`);
+      else if (op.security !== 'resident') problems.push(`${op.key}: resident-only but the document says ${op.security}`);
+      if (res.status >= 500) problems.push(`${op.key}: ${res.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('staff routes answer 401 without a token, with a resident token and with a token of a deactivated account', async () => {
+    const resident = residentAuth(t, worlds.BE.coordinatorId);
+    const gone = await loginAs(t, 'eco', 'BE');
+    await t.sql('UPDATE staff SET active = false WHERE id = $1', [gone.id]);
+    const problems: string[] = [];
+    for (const key of Object.keys(ACCESS)) {
+      const op = ops.find((o) => o.key === key)!;
+      const call = await CALLS[key](ctx('BE'));
+      for (const [label, auth] of [['no token', null], ['resident token', resident], ['deactivated staff', gone.auth as Auth]] as const) {
+        const res = await request(op, call, 'BE', auth);
+        if (res.status !== 401 || res.body?.statusCode !== 401 || typeof res.body?.message !== 'string') problems.push(`${key} with ${label}: ${res.status} ${res.text.slice(0, 120)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every role gets exactly what the declaration says, on its own NPU and on another', async () => {
+    const rows: string[] = [];
+    const problems: string[] = [];
+    for (const [key, rule] of Object.entries(ACCESS)) {
+      const op = ops.find((o) => o.key === key)!;
+      const targets: Npu[] = rule.scope === 'none' ? ['BE'] : ['BE', 'SW'];
+      for (const target of targets) {
+        const cells: string[] = [];
+        const check = async (p: Principal) => {
+          const want = expected(rule, p, target);
+          const res = await request(op, await CALLS[key](ctx(target)), target, p.auth);
+          const got = res.status;
+          cells.push(`${p.label}:${got}`);
+          const ok = want === 'allowed' ? got >= 200 && got < 300 : got === 403 && res.body?.statusCode === 403 && typeof res.body?.message === 'string';
+          if (!ok) problems.push(`${key} → ${target} as ${p.label}: expected ${want}, got ${got} ${(res.text ?? '').slice(0, 160)}`);
+        };
+        // Reads share nothing, so the callers of a GET go together; writes one at a time.
+        if (op.method === 'get') await Promise.all(principals.map(check));
+        else for (const p of principals) await check(p);
+        rows.push(`${key} → ${target}: ${cells.join(' ')}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(rows.length).toBeGreaterThan(100);
+  });
+
+  describe('what the matrix cannot show by status alone', () => {
+    it('an NPU-bound admin creates staff of their own NPU only, never a force-wide account', async () => {
+      const adminBE = principals.find((p) => p.label === 'admin BE')!;
+      const body = (npuCode?: string) => ({ email: `escalate.${nextSeq()}@test.local`, name: 'Escalation', password: 'escalate-password-1', role: 'admin', ...(npuCode ? { npuCode } : {}) });
+      const before = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM staff'))[0].n;
+      await t.http().post('/api/v1/staff').set(...adminBE.auth).send(body()).expect(403);
+      await t.http().post('/api/v1/staff').set(...adminBE.auth).send(body('SW')).expect(403);
+      expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM staff'))[0].n).toBe(before);
+      await t.http().post('/api/v1/staff').set(...root).send(body()).expect(201);
+    });
+
+    it('officers cancel their own messages only; nobody approves their own', async () => {
+      const officer = principals.find((p) => p.label === 'officer BE')!;
+      const own = await draftMessage(t, officer.auth, 'BE01');
+      await t.http().post(`/api/v1/messages/${own}/cancel`).set(...officer.auth).expect(200);
+      const lead = principals.find((p) => p.label === 'npu_lead BE')!;
+      const mine = await draftMessage(t, lead.auth, 'BE01');
+      await t.sql(`UPDATE message SET status = 'pending_approval' WHERE id = $1`, [mine]);
+      await t.http().post(`/api/v1/messages/${mine}/approve`).set(...lead.auth).expect(403);
+    });
+
+    it('children’s details reach admins and cadet leaders of the NPU only', async () => {
+      const { unitId, cadetMemberId } = worlds.BE;
+      for (const p of principals) {
+        const res = await t.http().get(`/api/v1/cadet-units/${unitId}/members/${cadetMemberId}`).set(...p.auth).expect(200);
+        const sees = ['admin', 'cadet_leader'].includes(p.role);
+        expect({ who: p.label, dateOfBirth: 'dateOfBirth' in res.body, guardianPhone: 'guardianPhone' in res.body }).toEqual({ who: p.label, dateOfBirth: sees, guardianPhone: sees });
+      }
+    });
+
+    it('contact details in the resident list are masked for analysts and cadet leaders', async () => {
+      const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM resident WHERE id = $1', [worlds.BE.coordinatorId]);
+      for (const p of principals) {
+        const res = await t.http().get(`/api/v1/residents?npu=BE&q=${encodeURIComponent(email)}`).set(...p.auth).expect(200);
+        const masked = ['analyst', 'cadet_leader'].includes(p.role);
+        expect({ who: p.label, items: res.body.items.length, email: res.body.items[0].email === email }).toEqual({ who: p.label, items: 1, email: !masked });
+      }
+    });
+
+    it('an erased resident’s still-unexpired token no longer does anything on any resident route', async () => {
+      // SW's coordinator: coordinates a scheme, volunteered on an ended patrol, was sent a message.
+      const w = worlds.SW;
+      const token = residentAuth(t, w.coordinatorId);
+      await t.http().delete('/api/v1/me').set(...token).expect(204);
+      const bodies: Record<string, Record<string, unknown>> = {
+        'PATCH /api/v1/me': { firstName: 'Back' },
+        'POST /api/v1/messages/{id}/rating': { score: 6 },
+        'POST /api/v1/messages/{id}/replies': { body: 'Still here' },
+        'POST /api/v1/funds/{npuCode}/{year}/votes': { bidIds: [w.bidId] },
+        'POST /api/v1/me/schemes/{id}/members': { residentId: w.memberIds[0] },
+        'POST /api/v1/me/schemes/{id}/patrols': { ...futureWindow(), route: 'Round the block', volunteerResidentIds: w.memberIds },
+        'POST /api/v1/me/patrols/{id}/report': { observations: 'Reported after erasure' },
+      };
+      const ids: Record<string, string> = { messages: w.sentMessageId, schemes: w.schemeId, patrols: w.pastPatrolId };
+      const problems: string[] = [];
+      for (const op of ops.filter((o) => o.security === 'resident')) {
+        const resource = Object.keys(ids).find((k) => op.path.includes(`/${k}/`));
+        const call: Call = { path: { id: resource ? ids[resource] : w.schemeId, residentId: w.memberIds[1] }, body: bodies[op.key] };
+        const res = await request(op, call, 'SW', token);
+        if (res.status < 400 || res.status >= 500) problems.push(`${op.key}: ${res.status} ${(res.text ?? '').slice(0, 120)}`);
+      }
+      expect(problems).toEqual([]);
+      expect(await t.sql('SELECT observations FROM patrol_report WHERE patrol_id = $1', [w.pastPatrolId])).toEqual([]);
+    });
+
+    it('lists pin NPU-bound staff to their NPU when they name none', async () => {
+      const ecoBE = principals.find((p) => p.label === 'eco BE')!;
+      const bids = await t.http().get('/api/v1/bids').set(...ecoBE.auth).expect(200);
+      expect(new Set(bids.body.items.map((b: { npuCode: string }) => b.npuCode))).toEqual(new Set(['BE']));
+      const schemes = await t.http().get('/api/v1/schemes').set(...ecoBE.auth).expect(200);
+      expect(new Set(schemes.body.items.map((s: { npuCode: string }) => s.npuCode))).toEqual(new Set(['BE']));
+      const units = await t.http().get('/api/v1/cadet-units').set(...ecoBE.auth).expect(200);
+      expect(new Set(units.body.items.map((u: { npuCode: string }) => u.npuCode))).toEqual(new Set(['BE']));
+      const residents = await t.http().get('/api/v1/residents').set(...ecoBE.auth).expect(200);
+      expect(new Set(residents.body.items.map((r: { npuCode: string }) => r.npuCode))).toEqual(new Set(['BE']));
+    });
+  });
+});
