@@ -8,6 +8,7 @@ import { ResidentSearch1795400272376 } from './1795400272376-ResidentSearch';
 import { Engagement1795401025017 } from './1795401025017-Engagement';
 import { Reports1795402117457 } from './1795402117457-Reports';
 import { ReportStats1795406003289 } from './1795406003289-ReportStats';
+import { DeliveryCursor1795410667256 } from './1795410667256-DeliveryCursor';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS: Function[] = [
   Engagement1795401025017,
   Reports1795402117457,
   ReportStats1795406003289,
+  DeliveryCursor1795410667256,
 ];

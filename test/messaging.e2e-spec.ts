@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { residentRanges, type DeliveryRepository } from '../libs/messaging/src/delivery.repository';
 import { makeResident } from './utils/factories';
 import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
@@ -105,6 +106,72 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
       await t.app.get(DeliveryWorkerService).fanOut({ messageId: res.body.id });
       expect(await deliveriesOf(res.body.id)).toEqual(before);
+    });
+    it('fans out in resident-id ranges: a range written by an earlier run is skipped, a missing one is written', async () => {
+      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
+      const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
+      for (let i = 0; i < 12; i++) await makeResident(t, { ward: 'BE03', channels: ['email', 'sms'], interests: ['student'] });
+      const res = await compose(ecoBE, { channels: ['email', 'sms'], audience: { wardCodes: ['BE03'], interestGroups: ['student'] } }).expect(201);
+      const audience = { wardCodes: ['BE03'], topics: null, interestGroups: ['student'], schemeIds: null, channels: ['email', 'sms'], priority: 'standard' };
+      const first = await repo.insertForAudience(res.body.id, audience, new Date(), 3);
+      expect(first).toEqual({ inserted: { email: 12, sms: 12 }, recipients: 12 });
+      const cursors = await t.sql<{ part: number; channel: string; inserted: number; exhausted: boolean }>(
+        'SELECT part, channel, inserted, exhausted FROM delivery_cursor WHERE message_id = $1 ORDER BY part, channel',
+        [res.body.id],
+      );
+      expect(cursors.map((c) => `${c.part}:${c.channel}`)).toEqual(['0:email', '0:sms', '1:email', '1:sms', '2:email', '2:sms']);
+      expect(cursors.filter((c) => c.channel === 'email').reduce((n, c) => n + c.inserted, 0)).toBe(12);
+
+      // The middle range is lost (as if its transaction had never committed): a re-run writes it, and only it.
+      const [lo, hi] = residentRanges(3)[1];
+      const [{ n: lost }] = await t.sql<{ n: number }>(
+        `WITH gone AS (DELETE FROM delivery WHERE message_id = $1 AND resident_id > $2 AND resident_id <= $3 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+        [res.body.id, lo, hi],
+      );
+      await t.sql('DELETE FROM delivery_cursor WHERE message_id = $1 AND part = 1', [res.body.id]);
+      const again = await repo.insertForAudience(res.body.id, audience, new Date(), 3);
+      expect(again.recipients).toBeNull(); // other ranges were written before: the caller counts from the table
+      expect((again.inserted.email ?? 0) + (again.inserted.sms ?? 0)).toBe(lost);
+      const rows = await deliveriesOf(res.body.id);
+      expect(rows).toHaveLength(24);
+      expect(new Set(rows.map((r) => `${r.resident_id}:${r.channel}`)).size).toBe(24);
+    });
+
+    it('SMS quiet hours: a standard message waits until they end, an urgent one goes at once', async () => {
+      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
+      // Quiet hours from an hour ago to an hour from now, on the London clock.
+      const [{ start, end }] = await t.sql<{ start: string; end: string }>(
+        `SELECT to_char((now() AT TIME ZONE 'Europe/London') - interval '1 hour', 'HH24:MI') AS start,
+                to_char((now() AT TIME ZONE 'Europe/London') + interval '1 hour', 'HH24:MI') AS end`,
+      );
+      const sleeper = await makeResident(t, { ward: 'BE03', channels: ['sms'], interests: ['cctv_owner'], quiet: [start, end] });
+      const awake = await makeResident(t, { ward: 'BE03', channels: ['sms'], interests: ['cctv_owner'] });
+      const sentTo = (phone: string | null) => stub.messages.filter((m) => m.to === phone).length;
+
+      const standard = await compose(ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${standard.body.id}/send`).set(...ecoBE).expect(202);
+      await waitUntil(async () => sentTo(awake.phone) === 1, 20_000, 'SMS to the resident without quiet hours');
+      const [waiting] = await t.sql<{ status: string; wait_minutes: number }>(
+        `SELECT status, extract(epoch FROM not_before - now())::int / 60 AS wait_minutes FROM delivery WHERE message_id = $1 AND resident_id = $2`,
+        [standard.body.id, sleeper.id],
+      );
+      expect(waiting.status).toBe('queued');
+      expect(waiting.wait_minutes).toBeGreaterThanOrEqual(55);
+      expect(waiting.wait_minutes).toBeLessThanOrEqual(61);
+      expect(sentTo(sleeper.phone)).toBe(0);
+      expect((await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [standard.body.id]))[0].status).toBe('sending');
+
+      const urgent = await compose(ecoBE, { channels: ['sms'], priority: 'urgent', audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${urgent.body.id}/send`).set(...ecoBE).expect(202);
+      await waitStatus(urgent.body.id, 'sent');
+      expect(sentTo(sleeper.phone)).toBe(1);
+
+      // The quiet hours end: the sweep finds the row due and it is sent, once.
+      await t.sql(`UPDATE delivery SET not_before = now() - interval '1 second' WHERE message_id = $1 AND resident_id = $2`, [standard.body.id, sleeper.id]);
+      await t.app.get(DeliveryWorkerService).sweep();
+      await waitStatus(standard.body.id, 'sent');
+      expect(sentTo(sleeper.phone)).toBe(2);
+      expect(sentTo(awake.phone)).toBe(2);
     });
   });
 
@@ -308,6 +375,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
         { wardCodes: ['BE03'], topics: null, interestGroups: ['business_owner'], schemeIds: null, channels: ['email'], priority: 'standard' },
         new Date(),
       );
+      await t.sql(`UPDATE message SET recipient_count = 12 WHERE id = $1`, [res.body.id]); // the fan-out's last step
       await t.sql(
         `UPDATE delivery SET status = 'sending', claimed_at = now() - interval '1 hour', attempts = 1
           WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 ORDER BY id LIMIT 5)`,

@@ -64,8 +64,9 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     if (message.status === 'scheduled') message = await this.messages.transition(messageId, ['scheduled'], 'sending');
     if (!message || message.status !== 'sending') return; // cancelled or paused meanwhile
     const started = Date.now();
-    const inserted = await this.deliveries.insertForAudience(messageId, this.service.toResolved(message), new Date());
-    const recipients = await this.deliveries.countRecipients(messageId);
+    const fanned = await this.deliveries.insertForAudience(messageId, this.service.toResolved(message), new Date(), this.config.messaging.fanOutParallelism);
+    const { inserted } = fanned;
+    const recipients = fanned.recipients ?? (await this.deliveries.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
     for (const channel of message.channels as Channel[]) {

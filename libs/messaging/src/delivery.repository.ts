@@ -72,6 +72,32 @@ const QUIET_HOURS_NOT_BEFORE = `
        THEN ((clock.d + r.quiet_end + CASE WHEN r.quiet_end <= clock.t THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE 'Europe/London')
        ELSE NULL END`;
 
+// Moves the rows in `picked` to 'sending' and returns them with the address and eligibility.
+const CLAIM_UPDATE = `
+  UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
+    FROM picked, resident r
+   WHERE d.id = picked.id AND r.id = d.resident_id
+  RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
+            r.email, r.phone_e164 AS phone,
+            (r.status = 'active' AND EXISTS (
+               SELECT 1 FROM resident_channel rc
+                WHERE rc.resident_id = r.id AND rc.channel = d.channel AND rc.enabled AND rc.suspended_at IS NULL)
+             AND CASE d.channel WHEN 'email' THEN r.email_verified_at IS NOT NULL ELSE r.phone_verified_at IS NOT NULL END) AS eligible`;
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
+/**
+ * `parts` ranges (after, last] covering the uuid space. Resident ids are random (v4), so the
+ * ranges hold about the same number of residents; the nil UUID is never a resident's id.
+ */
+export function residentRanges(parts: number): [string, string][] {
+  const toUuid = (n: bigint) => n.toString(16).padStart(32, '0').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  const span = 1n << 128n;
+  const bounds = Array.from({ length: parts + 1 }, (_, k) => (k === 0 ? NIL_UUID : k === parts ? MAX_UUID : toUuid((span * BigInt(k)) / BigInt(parts))));
+  return bounds.slice(0, -1).map((after, k) => [after, bounds[k + 1]]);
+}
+
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -88,26 +114,67 @@ export class DeliveryRepository {
   }
 
   /**
-   * The fan-out: one INSERT … SELECT over the audience. Overlapping targets are one row per
-   * resident and channel; re-running inserts nothing new. Returns rows inserted per channel.
+   * The fan-out. The resident-id space is split into `parts` ranges and each range's deliveries
+   * are written by one set-based INSERT … SELECT in its own transaction, the ranges in parallel
+   * on their own connections (PostgreSQL runs an INSERT … SELECT on one core). Overlapping targets
+   * are one row per resident and channel (the audience is a WHERE over resident ⨝ channel, and
+   * unique (message, resident, channel) guards it). Each range's transaction first claims its
+   * delivery_cursor rows with ON CONFLICT DO NOTHING: a range already written (a re-run after a
+   * crash, or two workers at once) inserts nothing. Rows go in resident order, so the unique
+   * index grows at its right edge.
+   *
+   * Returns rows inserted per channel, and recipients (null when a range had been written by an
+   * earlier run, so the caller counts them from the table).
    */
-  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, manager?: EntityManager): Promise<Record<string, number>> {
-    if (!manager) return this.db.transaction((tx) => this.insertForAudience(messageId, a, now, tx));
-    // Sorting by resident keeps the unique index's inserts sequential within this message.
-    await manager.query(`SET LOCAL work_mem = '256MB'`);
-    const rows: { channel: string; n: number }[] = await manager.query(
-      `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
-       ins AS (
-         INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
-         SELECT $7::uuid, r.id, rc.channel, 'queued', ${QUIET_HOURS_NOT_BEFORE}
-         ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
-         ORDER BY r.id, rc.channel
-         ON CONFLICT ON CONSTRAINT uq_delivery_message_resident_channel DO NOTHING
-         RETURNING channel)
-       SELECT channel, count(*)::int AS n FROM ins GROUP BY channel`,
-      [...audienceParams(a), messageId, now],
-    );
-    return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
+  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, parts = 1): Promise<{ inserted: Record<string, number>; recipients: number | null }> {
+    const results = await Promise.all(residentRanges(parts).map((range, part) => this.insertRange(messageId, a, now, part, range)));
+    const inserted: Record<string, number> = {};
+    let recipients: number | null = 0;
+    for (const r of results) {
+      if (!r) {
+        recipients = null;
+        continue;
+      }
+      for (const [channel, n] of Object.entries(r.inserted)) inserted[channel] = (inserted[channel] ?? 0) + n;
+      if (recipients !== null) recipients += r.recipients;
+    }
+    return { inserted, recipients };
+  }
+
+  private insertRange(messageId: string, a: ResolvedAudience, now: Date, part: number, [after, last]: [string, string]) {
+    return this.db.transaction(async (tx) => {
+      const claimed = rowsOf<{ channel: string }>(
+        await tx.query(
+          `INSERT INTO delivery_cursor (message_id, channel, part, after_resident, last_resident)
+           SELECT $1, c, $3, $4, $5 FROM unnest($2::varchar[]) AS c
+           ON CONFLICT DO NOTHING RETURNING channel`,
+          [messageId, a.channels, part, after, last],
+        ),
+      );
+      if (claimed.length < a.channels.length) return null; // written by an earlier (or concurrent) run
+      await tx.query(`SET LOCAL work_mem = '256MB'`);
+      const [row]: { recipients: number; per_channel: Record<string, number> | null }[] = await tx.query(
+        `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
+         ins AS (
+           INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
+           SELECT $7::uuid, r.id, rc.channel, 'queued', ${QUIET_HOURS_NOT_BEFORE}
+           ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
+             AND r.id > $9::uuid AND r.id <= $10::uuid
+           ORDER BY r.id, rc.channel
+           RETURNING resident_id, channel),
+         per_channel AS (SELECT channel, count(*)::int AS n FROM ins GROUP BY channel)
+         SELECT (SELECT count(*)::int FROM (SELECT DISTINCT resident_id FROM ins) x) AS recipients,
+                (SELECT jsonb_object_agg(channel, n) FROM per_channel) AS per_channel`,
+        [...audienceParams(a), messageId, now, after, last],
+      );
+      const inserted = row.per_channel ?? {};
+      await tx.query(
+        `UPDATE delivery_cursor k SET inserted = COALESCE(($4::jsonb ->> k.channel)::int, 0)
+          WHERE k.message_id = $1 AND k.part = $2 AND k.channel = ANY($3::varchar[])`,
+        [messageId, part, a.channels, JSON.stringify(inserted)],
+      );
+      return { inserted, recipients: row.recipients };
+    });
   }
 
   async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
@@ -116,27 +183,70 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims due queued deliveries (FOR UPDATE SKIP LOCKED: workers never share a row) and
-   * returns them with the address and whether the resident may still be sent to.
+   * Claims due queued deliveries and returns them with the address and whether the resident may
+   * still be sent to. Rows that wait for a time (retries, pauses, quiet hours) come first, from
+   * their partial index (FOR UPDATE SKIP LOCKED: workers never share a row); the rest come from
+   * the message's cursors, each claim taking the next `limit` rows of one range (the cursor row's
+   * lock hands each range slice to one worker).
    */
   async claim(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
-    const result = await this.db.query(
-      `WITH picked AS (
-         SELECT id FROM delivery
-          WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())
-          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
-         FROM picked, resident r
-        WHERE d.id = picked.id AND r.id = d.resident_id
-       RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
-                 r.email, r.phone_e164 AS phone,
-                 (r.status = 'active' AND EXISTS (
-                    SELECT 1 FROM resident_channel rc
-                     WHERE rc.resident_id = r.id AND rc.channel = d.channel AND rc.enabled AND rc.suspended_at IS NULL)
-                  AND CASE d.channel WHEN 'email' THEN r.email_verified_at IS NOT NULL ELSE r.phone_verified_at IS NOT NULL END) AS eligible`,
-      [messageId, channel, limit],
+    const waited = rowsOf<ClaimedDelivery>(
+      await this.db.query(
+        `WITH picked AS (
+           SELECT id FROM delivery
+            WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND not_before IS NOT NULL AND not_before <= now()
+            ORDER BY not_before LIMIT $3 FOR UPDATE SKIP LOCKED)
+         ${CLAIM_UPDATE}`,
+        [messageId, channel, limit],
+      ),
     );
-    return rowsOf<ClaimedDelivery>(result);
+    if (waited.length >= limit) return waited;
+    return [...waited, ...(await this.claimFromCursor(messageId, channel, limit - waited.length))];
+  }
+
+  private claimFromCursor(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
+    return this.db.transaction(async (tx) => {
+      // A free range first; if every open range is being claimed right now, wait for one (briefly:
+      // a claim is one statement) rather than report "nothing to do" while rows remain.
+      const pick = (skipLocked: boolean) =>
+        tx.query(
+          `SELECT part, after_resident AS after, last_resident AS last FROM delivery_cursor
+            WHERE message_id = $1 AND channel = $2 AND NOT exhausted
+            ORDER BY part LIMIT 1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+          [messageId, channel],
+        ) as Promise<{ part: number; after: string; last: string }[]>;
+      for (;;) {
+        let [cursor] = await pick(true);
+        if (!cursor) [cursor] = await pick(false);
+        if (!cursor) return [];
+        const [slice]: { n: number; upto: string | null }[] = await tx.query(
+          `WITH slice AS (
+             SELECT resident_id FROM delivery
+              WHERE message_id = $1 AND resident_id > $3::uuid AND resident_id <= $4::uuid AND channel = $2
+              ORDER BY resident_id LIMIT $5)
+           SELECT count(*)::int AS n, (SELECT resident_id FROM slice ORDER BY resident_id DESC LIMIT 1) AS upto FROM slice`,
+          [messageId, channel, cursor.after, cursor.last, limit],
+        );
+        await tx.query(
+          `UPDATE delivery_cursor SET after_resident = COALESCE($4::uuid, after_resident), exhausted = $5
+            WHERE message_id = $1 AND channel = $2 AND part = $3`,
+          [messageId, channel, cursor.part, slice.upto, slice.n < limit],
+        );
+        if (!slice.n) continue; // that range was done: try the next
+        // Rows of the slice still fresh (queued, no wait time); anything else has its own path.
+        const claimed = rowsOf<ClaimedDelivery>(
+          await tx.query(
+            `WITH picked AS (
+               SELECT id FROM delivery
+                WHERE message_id = $1 AND channel = $2 AND resident_id > $3::uuid AND resident_id <= $4::uuid
+                  AND status = 'queued' AND not_before IS NULL)
+             ${CLAIM_UPDATE}`,
+            [messageId, channel, cursor.after, slice.upto],
+          ),
+        );
+        if (claimed.length) return claimed;
+      }
+    });
   }
 
   /**
@@ -150,7 +260,8 @@ export class DeliveryRepository {
       `UPDATE delivery d
           SET status = v.status, provider_id = COALESCE(v.provider_id, d.provider_id), last_error = v.err,
               sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
-              not_before = v.not_before, claimed_at = NULL, updated_at = now()
+              not_before = CASE WHEN v.status = 'queued' THEN COALESCE(v.not_before, now()) ELSE v.not_before END,
+              claimed_at = NULL, updated_at = now()
          FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[]) AS v(id, status, provider_id, err, not_before)
         WHERE d.id = v.id AND d.status IN ('sending', 'queued')`,
       [
@@ -165,12 +276,13 @@ export class DeliveryRepository {
 
   /**
    * Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit,
-   * provider unreachable), due again at `notBefore` so no send job takes them earlier.
+   * provider unreachable), due again at `notBefore` so no send job takes them earlier. A row back
+   * in the queue always has a not_before: that puts it in idx_delivery_retry, where claims find it.
    */
   async release(ids: string[], notBefore: Date | null = null): Promise<void> {
     if (!ids.length) return;
     await this.db.query(
-      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), not_before = $2, updated_at = now()
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), not_before = COALESCE($2, now()), updated_at = now()
         WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
       [ids, notBefore],
     );
@@ -194,7 +306,7 @@ export class DeliveryRepository {
   async requeueStale(olderThanSeconds: number): Promise<string[]> {
     const rows = rowsOf<{ message_id: string }>(
       await this.db.query(
-      `UPDATE delivery SET status = 'queued', claimed_at = NULL, updated_at = now()
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, not_before = now(), updated_at = now()
         WHERE id IN (SELECT id FROM delivery WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED)
        RETURNING message_id`,
       [olderThanSeconds],
@@ -203,20 +315,31 @@ export class DeliveryRepository {
     return [...new Set(rows.map((r) => r.message_id))];
   }
 
-  /** (message, channel) pairs of sending messages that have due queued deliveries. */
+  /** (message, channel) pairs of sending messages with work due: an open cursor range, or waiting rows now due. */
   async findDueWork(): Promise<{ messageId: string; channel: string }[]> {
     return this.db.query(
       `SELECT m.id AS "messageId", c.channel
          FROM message m CROSS JOIN LATERAL unnest(m.channels) AS c(channel)
         WHERE m.status = 'sending'
-          AND EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id AND d.channel = c.channel AND d.status = 'queued'
-                         AND (d.not_before IS NULL OR d.not_before <= now()))`,
+          AND (EXISTS (SELECT 1 FROM delivery_cursor k WHERE k.message_id = m.id AND k.channel = c.channel AND NOT k.exhausted)
+               OR EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id AND d.channel = c.channel AND d.status = 'queued'
+                             AND d.not_before IS NOT NULL AND d.not_before <= now()))`,
     );
   }
 
+  /**
+   * Whether anything of the message may still be sent: the fan-out has not finished (no
+   * recipient count yet), a cursor range is open, rows wait for a time, or rows are claimed.
+   */
   async hasUnfinished(messageId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM delivery WHERE message_id = $1 AND status IN ('queued', 'sending') LIMIT 1`, [messageId]);
-    return rows.length > 0;
+    const [row] = await this.db.query(
+      `SELECT (SELECT recipient_count IS NULL FROM message WHERE id = $1)
+           OR EXISTS (SELECT 1 FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted)
+           OR EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'queued' AND not_before IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'sending') AS unfinished`,
+      [messageId],
+    );
+    return row.unfinished === true;
   }
 
   async cancelQueued(messageId: string, manager: EntityManager = this.db.manager): Promise<void> {

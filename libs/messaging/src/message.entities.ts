@@ -72,11 +72,16 @@ export class MessageEntity {
  *   resident, a message is cancelled), and FK triggers doubled the fan-out time;
  * - no index by resident: per-resident look-ups (GDPR export, SMS reply matching) probe the
  *   unique (message, resident, channel) index message by message instead, so the fan-out
- *   does not pay for random inserts into a table-wide resident index.
+ *   does not pay for random inserts into a table-wide resident index;
+ * - no index of all pending rows: senders walk the unique index from a per-partition cursor
+ *   (delivery_cursor); only rows that wait for a later time are indexed (idx_delivery_retry).
  */
 @Entity('delivery')
 @Unique('uq_delivery_message_resident_channel', ['messageId', 'residentId', 'channel'])
-@Index('idx_delivery_pending', ['messageId', 'channel', 'id'], { where: "status = 'queued'" })
+// Rows waiting for a later time (retry backoff, rate-limit pause, re-queued claims, SMS quiet hours):
+// a small set. Fresh rows from the fan-out are found through delivery_cursor instead, so the
+// fan-out writes no index entry for the work list.
+@Index('idx_delivery_retry', ['messageId', 'channel', 'notBefore'], { where: "status = 'queued' AND not_before IS NOT NULL" })
 @Index('idx_delivery_sending', ['claimedAt'], { where: "status = 'sending'" })
 @Index('idx_delivery_provider', ['providerId'], { where: 'provider_id IS NOT NULL' })
 export class DeliveryEntity {
@@ -96,6 +101,30 @@ export class DeliveryEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
 
+/**
+ * The fan-out's partitions and the senders' place in each. A fan-out splits the resident-id space
+ * into ranges (after_resident, last_resident] and inserts each range's deliveries in its own
+ * transaction, together with one row here per channel: the row is the "range done" marker that
+ * makes a re-run insert nothing, and the cursor senders advance through the range, claiming
+ * batches from the unique (message, resident, channel) index. `exhausted` once a claim finds the
+ * range's end.
+ */
+@Entity('delivery_cursor')
+export class DeliveryCursorEntity {
+  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<MessageEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) channel: string;
+  @PrimaryColumn({ type: 'smallint' }) part: number;
+  /** Exclusive lower bound of the range still to claim; advances with each claim. */
+  @Column({ type: 'uuid' }) afterResident: string;
+  /** Inclusive upper bound of the range. */
+  @Column({ type: 'uuid' }) lastResident: string;
+  @Column({ type: 'integer', default: 0 }) inserted: number;
+  @Column({ type: 'boolean', default: false }) exhausted: boolean;
+}
+
 /** Per-message per-channel counts of consecutive provider errors, for auto-pause. */
 @Entity('message_channel_health')
 export class MessageChannelHealthEntity {
@@ -107,4 +136,4 @@ export class MessageChannelHealthEntity {
   @Column({ type: 'integer', default: 0 }) consecutiveErrors: number;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, MessageChannelHealthEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity];

@@ -47,6 +47,7 @@ export const ENV_DOCS: Record<string, string> = {
   TWILIO_MESSAGING_SERVICE_SID: 'Messaging service SID (used instead of TWILIO_FROM when set).',
   TWILIO_API_BASE_URL: 'Override of https://api.twilio.com, for a local stub in tests and benchmarks.',
   OFFICER_MESSAGES_NEED_APPROVAL: 'Messages by officers wait for their NPU lead (or an admin) to approve (default false).',
+  FANOUT_PARALLELISM: 'Connections a fan-out uses at once: the audience is split into this many resident-id ranges, each inserted by its own INSERT … SELECT (default 2).',
   SEND_BATCH_SIZE: 'Deliveries a send job claims at a time (default 500).',
   EMAIL_CONCURRENCY: 'E-mails in flight per worker process (default 20).',
   SMS_CONCURRENCY: 'SMS requests in flight per worker process (default 20).',
@@ -84,6 +85,7 @@ export class EnvVars {
   @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() OFFICER_MESSAGES_NEED_APPROVAL?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) FANOUT_PARALLELISM?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) SEND_BATCH_SIZE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) EMAIL_CONCURRENCY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) SMS_CONCURRENCY?: number;
@@ -119,6 +121,7 @@ export interface AppConfig {
   };
   messaging: {
     officerMessagesNeedApproval: boolean;
+    fanOutParallelism: number;
     batchSize: number;
     emailConcurrency: number;
     smsConcurrency: number;
@@ -185,6 +188,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     messaging: {
       officerMessagesNeedApproval: vars.OFFICER_MESSAGES_NEED_APPROVAL ?? false,
+      fanOutParallelism: vars.FANOUT_PARALLELISM ?? 2,
       batchSize: vars.SEND_BATCH_SIZE ?? 500,
       emailConcurrency: vars.EMAIL_CONCURRENCY ?? 20,
       smsConcurrency: vars.SMS_CONCURRENCY ?? 20,
