@@ -120,7 +120,10 @@ export class DeliveryRepository {
    * are one row per resident and channel (the audience is a WHERE over resident ⨝ channel, and
    * unique (message, resident, channel) guards it). Each range's transaction first claims its
    * delivery_cursor rows with ON CONFLICT DO NOTHING: a range already written (a re-run after a
-   * crash, or two workers at once) inserts nothing. Rows go in resident order, so the unique
+   * crash, or two workers at once: the second waits for the first's commit, then skips) inserts
+   * nothing. The delivery insert itself is a plain INSERT: ON CONFLICT on the delivery rows would
+   * make every row a speculative insertion (measured 12.3 s instead of 9.5 s for 1.33M rows), and
+   * the range marker already gives the same idempotence. Rows go in resident order, so the unique
    * index grows at its right edge.
    *
    * Returns rows inserted per channel, and recipients (null when a range had been written by an
@@ -153,17 +156,21 @@ export class DeliveryRepository {
       );
       if (claimed.length < a.channels.length) return null; // written by an earlier (or concurrent) run
       await tx.query(`SET LOCAL work_mem = '256MB'`);
+      // The audience is materialised once, in (resident, channel) order: the insert reads it, and
+      // the counts come from it (first_channel marks one row per recipient) without RETURNING.
       const [row]: { recipients: number; per_channel: Record<string, number> | null }[] = await tx.query(
         `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
+         aud AS MATERIALIZED (
+           SELECT r.id AS resident_id, rc.channel, ${QUIET_HOURS_NOT_BEFORE} AS not_before,
+                  row_number() OVER (PARTITION BY r.id ORDER BY rc.channel) = 1 AS first_channel
+           ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
+             AND r.id > $9::uuid AND r.id <= $10::uuid AND rc.resident_id > $9::uuid AND rc.resident_id <= $10::uuid
+           ORDER BY r.id, rc.channel),
          ins AS (
            INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
-           SELECT $7::uuid, r.id, rc.channel, 'queued', ${QUIET_HOURS_NOT_BEFORE}
-           ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
-             AND r.id > $9::uuid AND r.id <= $10::uuid
-           ORDER BY r.id, rc.channel
-           RETURNING resident_id, channel),
-         per_channel AS (SELECT channel, count(*)::int AS n FROM ins GROUP BY channel)
-         SELECT (SELECT count(*)::int FROM (SELECT DISTINCT resident_id FROM ins) x) AS recipients,
+           SELECT $7::uuid, resident_id, channel, 'queued', not_before FROM aud),
+         per_channel AS (SELECT channel, count(*)::int AS n FROM aud GROUP BY channel)
+         SELECT (SELECT count(*)::int FROM aud WHERE first_channel) AS recipients,
                 (SELECT jsonb_object_agg(channel, n) FROM per_channel) AS per_channel`,
         [...audienceParams(a), messageId, now, after, last],
       );
