@@ -12,7 +12,6 @@ import { mapPool, RateLimiter } from './rate-limiter';
 const JOB_BUDGET_MS = 60_000;
 const PARALLEL_SEND_JOBS = 4;
 const RATE_LIMITED_PAUSE_MS = 5_000;
-const FLUSH_EVERY = 50;
 // Outcomes of e-mails the provider already accepted are kept and re-written this long while the
 // database is unreachable (a restart, a failover): each one given up on is a duplicate later.
 const PERSIST_RETRY_MS = 60_000;
@@ -133,11 +132,26 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     let successes = 0;
     let pending: DeliveryOutcome[] = [];
     const persist = <T>(what: string, write: () => Promise<T>) => this.persist(what, write, () => (dbTrouble = true));
-    const flush = async () => {
-      const chunk = pending;
-      pending = [];
-      await persist('delivery outcomes', () => this.deliveries.record(chunk));
-    };
+    // Outcomes are written by one writer per batch as soon as the previous write is done (group
+    // commit): under load each write takes what the lanes finished meanwhile, so a worker that
+    // dies leaves only a few milliseconds of accepted sends unrecorded (each is sent again).
+    let writer: Promise<void> | undefined;
+    let writeFailure: { err: unknown } | undefined;
+    const flush = (): Promise<void> =>
+      (writer ??= (async () => {
+        try {
+          while (pending.length) {
+            const chunk = pending;
+            pending = [];
+            await persist('delivery outcomes', () => this.deliveries.record(chunk));
+          }
+        } catch (err) {
+          writeFailure ??= { err };
+          dbTrouble = true; // stop sending: outcomes cannot be written
+        } finally {
+          writer = undefined;
+        }
+      })());
     // The claim is a lease: renewed while this batch runs, so the sweeper only re-queues rows of
     // workers that died, however long a slow or rate-capped provider makes the batch.
     const ids = batch.map((d) => d.id);
@@ -176,7 +190,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
         }
         outcomes.push(outcome);
         pending.push(outcome);
-        if (pending.length >= FLUSH_EVERY) await flush();
+        void flush();
       });
     } catch (err) {
       // Still write what was sent, and hand back the rows never started, before giving up the batch.
@@ -190,6 +204,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const resumeAt = channelStop ? new Date(Date.now() + (channelStop === 'rate_limited' ? RATE_LIMITED_PAUSE_MS : cfg.retryBaseSeconds * 1000)) : null;
     try {
       await flush();
+      if (writeFailure) throw writeFailure.err;
       await persist('released deliveries', () => this.deliveries.release(unsent, resumeAt));
     } finally {
       clearInterval(lease);
