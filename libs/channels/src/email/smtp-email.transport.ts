@@ -1,6 +1,7 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import { ProviderError, type EmailMessage, type SendResult } from '../channel.types';
 import { EmailTransport } from './email.transport';
+import { buildMime, MimeError } from './mime';
 
 interface SmtpError extends Error {
   code?: string;
@@ -50,18 +51,14 @@ export class SmtpEmailTransport extends EmailTransport {
 
   async send(message: EmailMessage): Promise<SendResult> {
     try {
-      const info = await this.transporter.sendMail({
-        from: this.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        headers: message.headers,
-      });
+      // The MIME is built here (see mime.ts); nodemailer carries it over the pooled connections.
+      const mime = buildMime({ from: this.from, ...message });
+      const info = await this.transporter.sendMail({ envelope: mime.envelope, raw: mime.raw });
       if (info.rejected?.length) throw Object.assign(new Error(`Recipient rejected: ${info.response}`), { responseCode: 550 });
-      return { providerId: info.messageId };
+      return { providerId: mime.messageId };
     } catch (err) {
       if (err instanceof ProviderError) throw err;
+      if (err instanceof MimeError) throw new ProviderError('permanent', err.message);
       throw classifySmtpError(err as SmtpError);
     }
   }

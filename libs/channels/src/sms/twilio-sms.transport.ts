@@ -8,7 +8,7 @@ type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['requ
 class BaseUrlRequestClient extends twilio.RequestClient {
   private readonly base: URL;
   constructor(baseUrl: string) {
-    super({ keepAlive: true });
+    super({ keepAlive: true, autoRetry: false });
     this.base = new URL(baseUrl);
   }
   override request<TData>(opts: RequestOptions & { data?: TData }) {
@@ -54,7 +54,10 @@ export class TwilioSmsTransport extends SmsTransport {
 
   constructor(private readonly opts: TwilioOptions) {
     super();
-    this.client = twilio(opts.accountSid, opts.authToken, opts.apiBaseUrl ? { httpClient: new BaseUrlRequestClient(opts.apiBaseUrl) } : { autoRetry: false });
+    // Keep-alive connections (a TLS handshake per SMS would cost more than the request); retries
+    // are ours (classified, with backoff), so the client's own auto-retry stays off.
+    const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl) : new twilio.RequestClient({ keepAlive: true, autoRetry: false });
+    this.client = twilio(opts.accountSid, opts.authToken, { httpClient });
   }
 
   async send(message: SmsMessage): Promise<SendResult> {

@@ -1,0 +1,66 @@
+import { describe, expect, it } from '@jest/globals';
+import { simpleParser } from 'mailparser';
+import { buildMime, encodeHeaderValue, parseMailbox } from './mime';
+
+describe('buildMime', () => {
+  it('builds a multipart/alternative message that a mail parser reads back exactly', async () => {
+    const subject = 'Burglaries in Hodge Hill — “be alert” ' + 'é'.repeat(80);
+    const text = 'Line one\nLine two — with ünïcödé and a link https://example.org/a?b=c\n.\n.leading dot';
+    const html = '<p>Hello &amp; welcome</p>'.repeat(50);
+    const built = buildMime({
+      from: 'Beacon Police <no-reply@beacon.example>',
+      to: 'resident@example.org',
+      subject,
+      text,
+      html,
+      headers: { 'List-Unsubscribe': '<https://beacon.example/u/abc>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Beacon-Delivery': '42' },
+    });
+    for (const line of built.raw.toString('utf8').split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    expect(built.envelope).toEqual({ from: 'no-reply@beacon.example', to: ['resident@example.org'] });
+    const parsed = await simpleParser(built.raw);
+    expect(parsed.subject).toBe(subject);
+    expect(parsed.text).toBe(text);
+    expect(parsed.html).toBe(html);
+    expect(parsed.messageId).toBe(built.messageId);
+    expect(built.messageId).toMatch(/^<[0-9a-f-]{36}@beacon\.example>$/);
+    expect(parsed.from?.value).toEqual([{ name: 'Beacon Police', address: 'no-reply@beacon.example' }]);
+    const list = parsed.headers.get('list') as { unsubscribe: { url: string }; 'unsubscribe-post': { name: string } };
+    expect(list.unsubscribe.url).toBe('https://beacon.example/u/abc');
+    expect(list['unsubscribe-post'].name).toBe('List-Unsubscribe=One-Click');
+    expect(parsed.headers.get('x-beacon-delivery')).toBe('42');
+    expect(parsed.date?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('a text-only message is a single text/plain part', async () => {
+    const parsed = await simpleParser(buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 'Hi', text: 'Just text' }).raw);
+    expect(parsed.text).toBe('Just text\n'.trimEnd());
+    expect(parsed.html).toBe(false);
+  });
+
+  it('no value can add a header: CR/LF and controls are encoded', async () => {
+    const evil = 'Hello\r\nBcc: victim@example.org\r\n\r\nbody';
+    expect(encodeHeaderValue(evil)).not.toMatch(/\r\n(?! )/);
+    const built = buildMime({ from: 'a@b.example', to: 'c@d.example', subject: evil, text: 'x', headers: { 'X-Test': evil } });
+    const parsed = await simpleParser(built.raw);
+    expect(parsed.bcc).toBeUndefined();
+    expect(parsed.subject).toBe(evil);
+    expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example\r\nBcc: x@y.example', subject: 's', text: 'x' })).toThrow(/Not an e-mail address/);
+    expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 's', text: 'x', headers: { 'Bad:Name': 'v' } })).toThrow(/Not a header name/);
+  });
+
+  it('display names are quoted or encoded', () => {
+    expect(parseMailbox('Beacon <no-reply@beacon.local>')).toEqual({ address: 'no-reply@beacon.local', header: '"Beacon" <no-reply@beacon.local>' });
+    expect(parseMailbox('"West \\"Mids\\"" <x@y.example>').header).toBe('"West \\"Mids\\"" <x@y.example>');
+    expect(parseMailbox('Pólice <x@y.example>').header).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <x@y\.example>$/);
+    expect(parseMailbox('plain@example.org')).toEqual({ address: 'plain@example.org', header: 'plain@example.org' });
+  });
+});
+
+describe('SmtpEmailTransport', () => {
+  it('a message that cannot be written is a permanent failure, never retried', async () => {
+    const { SmtpEmailTransport } = await import('./smtp-email.transport');
+    const transport = new SmtpEmailTransport('smtp://127.0.0.1:9', 'Beacon <no-reply@beacon.local>');
+    await expect(transport.send({ to: 'not an address', subject: 's', text: 't' })).rejects.toMatchObject({ name: 'ProviderError', kind: 'permanent' });
+    await transport.close();
+  });
+});
