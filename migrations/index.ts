@@ -9,6 +9,7 @@ import { Engagement1795401025017 } from './1795401025017-Engagement';
 import { Reports1795402117457 } from './1795402117457-Reports';
 import { ReportStats1795406003289 } from './1795406003289-ReportStats';
 import { DeliveryCursor1795410667256 } from './1795410667256-DeliveryCursor';
+import { PatrolCancel1795412296755 } from './1795412296755-PatrolCancel';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -24,4 +25,5 @@ export const ALL_MIGRATIONS: Function[] = [
   Reports1795402117457,
   ReportStats1795406003289,
   DeliveryCursor1795410667256,
+  PatrolCancel1795412296755,
 ];

@@ -100,6 +100,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/patrols': { roles: ALL, scope: 'query' },
   'GET /api/v1/patrols/{id}': { roles: ALL, scope: 'resource' },
   'POST /api/v1/patrols/{id}/report': { roles: MANAGERS, scope: 'resource' },
+  'POST /api/v1/patrols/{id}/cancel': { roles: MANAGERS, scope: 'resource' }, // before it starts
   'PUT /api/v1/scheme-targets': { roles: ['admin', 'npu_lead'], scope: 'body' },
   'GET /api/v1/scheme-targets': { roles: ALL, scope: 'query' },
   'GET /api/v1/reports/schemes': { roles: ALL, scope: 'query' },
@@ -153,6 +154,13 @@ async function approvedBid(c: Ctx): Promise<string> {
   const res = await c.t.http().post(`/api/v1/bids/${bid}/approve`).set(...c.root).send({ amountAwardedPence: 5000 });
   if (res.status !== 200) throw new Error(`approve: ${res.status} ${res.text}`);
   return bid;
+}
+
+/** A fresh future patrol of the NPU's scheme (planned by the force-wide admin), to cancel. */
+async function planPatrol(t: TestApp, root: Auth, w: NpuWorld): Promise<string> {
+  const res = await t.http().post(`/api/v1/schemes/${w.schemeId}/patrols`).set(...root).send({ ...futureWindow(), route: 'To be cancelled', volunteerResidentIds: w.memberIds });
+  if (res.status !== 201) throw new Error(`plan patrol: ${res.status} ${res.text}`);
+  return res.body.id;
 }
 
 /**
@@ -212,6 +220,7 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/patrols': npuQuery,
   'GET /api/v1/patrols/{id}': id((w) => w.patrolId),
   'POST /api/v1/patrols/{id}/report': async ({ t, w }) => ({ path: { id: await insertPastPatrol(t, w.schemeId, w.memberIds) }, body: { observations: 'Quiet' } }),
+  'POST /api/v1/patrols/{id}/cancel': async ({ t, root, w }) => ({ path: { id: await planPatrol(t, root, w) }, body: { reason: 'Rained off' } }),
   'PUT /api/v1/scheme-targets': ({ npu }) => ({ body: { npuCode: npu, type: 'street_watch', target: 4, dueDate: '2027-03-31' } }),
   'GET /api/v1/scheme-targets': npuQuery,
   'GET /api/v1/reports/schemes': npuQuery,
@@ -406,6 +415,7 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
         'POST /api/v1/me/schemes/{id}/members': { residentId: w.memberIds[0] },
         'POST /api/v1/me/schemes/{id}/patrols': { ...futureWindow(), route: 'Round the block', volunteerResidentIds: w.memberIds },
         'POST /api/v1/me/patrols/{id}/report': { observations: 'Reported after erasure' },
+        'POST /api/v1/me/patrols/{id}/cancel': { reason: 'Cancelled after erasure' },
       };
       const ids: Record<string, string> = { messages: w.sentMessageId, schemes: w.schemeId, patrols: w.pastPatrolId };
       const problems: string[] = [];

@@ -160,9 +160,11 @@ const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /api/v1/schemes/{id}/members': (_w, x) => ({ residentId: x.extraResidentId }),
   'POST /api/v1/schemes/{id}/patrols': (w) => ({ ...futureWindow(), route: 'High Street', volunteerResidentIds: w.memberIds }),
   'POST /api/v1/patrols/{id}/report': () => ({ observations: 'All quiet' }),
+  'POST /api/v1/patrols/{id}/cancel': () => ({ reason: 'Rained off' }),
   'POST /api/v1/me/schemes/{id}/members': (_w, x) => ({ residentId: x.extraResidentId }),
   'POST /api/v1/me/schemes/{id}/patrols': (w) => ({ ...futureWindow(), route: 'High Street', volunteerResidentIds: w.memberIds }),
   'POST /api/v1/me/patrols/{id}/report': () => ({ observations: 'All quiet' }),
+  'POST /api/v1/me/patrols/{id}/cancel': () => ({ reason: 'Rained off' }),
   'PUT /api/v1/scheme-targets': () => ({ npuCode: 'BE', type: 'neighbourhood_watch', target: 5, dueDate: '2027-03-31' }),
   'POST /api/v1/cadet-units': () => ({ npuCode: 'BE', name: `Fuzz Cadets ${nextSeq()}`, kind: 'cadets' }),
   'POST /api/v1/cadet-units/{id}/members': () => ({
@@ -185,7 +187,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (p.startsWith('/api/v1/bids/')) v.id = w.bidId;
   else if (/\/schemes\/\{id\}/.test(p)) Object.assign(v, { id: w.schemeId, residentId: w.memberIds[1] });
   else if (/\/patrols\/\{id\}\/report$/.test(p)) v.id = w.pastPatrolId;
-  else if (p.startsWith('/api/v1/patrols/')) v.id = w.patrolId;
+  else if (/\/patrols\/\{id\}/.test(p)) v.id = w.patrolId; // staff and resident routes (cancel)
   else if (p.startsWith('/api/v1/cadet-units/')) Object.assign(v, { id: w.unitId, memberId: w.cadetMemberId });
   return v;
 }

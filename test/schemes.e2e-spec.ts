@@ -300,6 +300,8 @@ describe('schemes', () => {
         route: 'Shard End Crescent loop',
         volunteers: [{ firstName: 'Ann' }, { firstName: 'Bob' }],
         report: null,
+        status: 'planned',
+        cancellation: null,
       });
       const rows = await t.sql<{ during: string }>(`SELECT during::text FROM patrol_volunteer WHERE patrol_id = $1`, [res.body.id]);
       expect(rows).toHaveLength(2);
@@ -418,6 +420,169 @@ describe('schemes', () => {
       const got = await t.http().get(`/api/v1/patrols/${done.id}`).set(...ecoBE.auth).expect(200);
       expect(got.body.report).toMatchObject({ observations: 'Two open windows on Bucklands End Lane; residents advised.' });
       expect(await count(t, 'patrol_report', 'patrol_id = $1', [done.id])).toBe(1);
+    });
+
+    describe('cancelling', () => {
+      const cancel = (id: string, auth: Auth, body?: Record<string, unknown>) => {
+        const req = t.http().post(`/api/v1/patrols/${id}/cancel`).set(...auth);
+        return body === undefined ? req : req.send(body);
+      };
+      const cancelMine = (id: string, residentId: string, body?: Record<string, unknown>) => {
+        const req = t.http().post(`/api/v1/me/patrols/${id}/cancel`).set(...residentAuth(t, residentId));
+        return body === undefined ? req : req.send(body);
+      };
+      const statusOf = async (id: string) =>
+        (await t.sql<{ status: string }>(`SELECT status FROM patrol WHERE id = $1`, [id]))[0].status;
+      const plan = async (hours: number, volunteerResidentIds: string[], route: string) =>
+        (await patrol(street, { startsAt: at(hours), endsAt: at(hours + 2), route, volunteerResidentIds }).expect(201)).body.id as string;
+      /** A patrol written directly (the API plans only future ones), its volunteers copying its times. */
+      async function insertPatrol(startsSql: string, endsSql: string, volunteers: string[], route: string, cancelled = false): Promise<string> {
+        const [p] = await t.sql<{ id: string }>(
+          `INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by, status, cancelled_at, cancelled_by)
+           VALUES ($1, ${startsSql}, ${endsSql}, $2, 'test', $3, CASE WHEN $4::boolean THEN now() END, CASE WHEN $4::boolean THEN 'test' END) RETURNING id`,
+          [street, route, cancelled ? 'cancelled' : 'planned', cancelled],
+        );
+        await t.sql(
+          `INSERT INTO patrol_volunteer (patrol_id, resident_id, during, cancelled)
+           SELECT p.id, r, tstzrange(p.starts_at, p.ends_at), $3 FROM patrol p, unnest($2::uuid[]) r WHERE p.id = $1`,
+          [p.id, volunteers, cancelled],
+        );
+        return p.id;
+      }
+
+      it('NPU managers cancel before the start; the patrol keeps its record, shows as cancelled, and is audited', async () => {
+        const id = await plan(400, [vols[1], vols[2]], 'Rained off');
+        await cancel(id, ecoSW.auth, { reason: 'Not mine' }).expect(403);
+        await cancel(id, analyst.auth, { reason: 'Readers only' }).expect(403);
+        expect(await statusOf(id)).toBe('planned');
+
+        const res = await cancel(id, ecoBE.auth, { reason: '  Heavy rain forecast  ' }).expect(200);
+        expect(res.body).toMatchObject({ id, route: 'Rained off', status: 'cancelled', volunteers: [{ firstName: 'Bob' }, { firstName: 'Cat' }], report: null });
+        expect(res.body.cancellation).toEqual({ cancelledAt: expect.any(String), cancelledBy: `staff:${ecoBE.id}`, reason: 'Heavy rain forecast' });
+        const [row] = await t.sql(`SELECT status, cancelled_at IS NOT NULL AS at, cancelled_by AS by, cancel_reason AS reason FROM patrol WHERE id = $1`, [id]);
+        expect(row).toEqual({ status: 'cancelled', at: true, by: `staff:${ecoBE.id}`, reason: 'Heavy rain forecast' });
+        expect(await t.sql(`SELECT cancelled FROM patrol_volunteer WHERE patrol_id = $1`, [id])).toEqual([{ cancelled: true }, { cancelled: true }]);
+
+        const got = await t.http().get(`/api/v1/patrols/${id}`).set(...ecoBE.auth).expect(200);
+        expect(got.body).toEqual(res.body);
+        // The list keeps cancelled patrols (the team sees the slot was called off) unless ?status=planned.
+        const range = `from=${encodeURIComponent(at(399))}&to=${encodeURIComponent(at(403))}`;
+        const all = await t.http().get(`/api/v1/patrols?${range}`).set(...ecoBE.auth).expect(200);
+        expect(all.body.items.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([[id, 'cancelled']]);
+        expect(all.body.items[0].cancellation).toEqual(res.body.cancellation);
+        expect((await t.http().get(`/api/v1/patrols?${range}&status=planned`).set(...ecoBE.auth).expect(200)).body.items).toEqual([]);
+        expect((await t.http().get(`/api/v1/patrols?${range}&status=cancelled`).set(...ecoBE.auth).expect(200)).body.items.map((p: { id: string }) => p.id)).toEqual([id]);
+
+        const audit = await t.sql(`SELECT actor, subject FROM audit_event WHERE action = 'POST /api/v1/patrols/:id/cancel'`);
+        expect(audit).toEqual([{ actor: `staff:${ecoBE.id}`, subject: `/api/v1/patrols/${id}/cancel` }]);
+      });
+
+      it('only once (409), and a failed cancel writes nothing', async () => {
+        const id = await plan(404, [vols[1], vols[2]], 'Cancel twice');
+        const first = await cancel(id, admin.auth).expect(200);
+        expect(first.body.cancellation).toEqual({ cancelledAt: expect.any(String), cancelledBy: `staff:${admin.id}`, reason: null });
+        const again = await cancel(id, ecoBE.auth, { reason: 'Again' }).expect(409);
+        expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'This patrol is already cancelled' });
+        await cancelMine(id, vols[1]).expect(409);
+        expect(await t.sql(`SELECT cancelled_by AS by, cancel_reason AS reason FROM patrol WHERE id = $1`, [id])).toEqual([{ by: `staff:${admin.id}`, reason: null }]);
+      });
+
+      it('two concurrent cancels: exactly one wins', async () => {
+        const id = await plan(406, [vols[1], vols[2]], 'Cancel race');
+        const results = await Promise.all([cancel(id, ecoBE.auth, { reason: 'A' }), cancelMine(id, vols[1], { reason: 'B' })]);
+        expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      });
+
+      it('frees the volunteers: an overlapping plan is 409 before the cancel and 201 after', async () => {
+        const id = await plan(410, [vols[3], vols[4]], 'Freed');
+        const overlapping = { startsAt: at(411), endsAt: at(413), route: 'Instead', volunteerResidentIds: [vols[3], vols[1]] };
+        await patrol(street, overlapping).expect(409);
+        await cancel(id, ecoBE.auth, { reason: 'Rain' }).expect(200);
+        const instead = await patrol(street, overlapping).expect(201);
+        expect(instead.body).toMatchObject({ status: 'planned', cancellation: null });
+        // The database still refuses an overlap with the planned patrol, and ignores the cancelled one.
+        const [bare] = await t.sql<{ id: string }>(
+          `INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by) VALUES ($1, $2, $3, 'Bare', 'test') RETURNING id`,
+          [street, at(410), at(412)],
+        );
+        await expect(
+          t.sql(`INSERT INTO patrol_volunteer (patrol_id, resident_id, during) VALUES ($1, $2, tstzrange($3, $4))`, [bare.id, vols[3], at(410), at(412)]),
+        ).rejects.toMatchObject({ code: '23P01' });
+        await t.sql(`INSERT INTO patrol_volunteer (patrol_id, resident_id, during) VALUES ($1, $2, tstzrange($3, $4))`, [bare.id, vols[4], at(410), at(412)]);
+        await t.sql(`DELETE FROM patrol WHERE id = $1`, [bare.id]);
+        // A cancellation always says when and by whom.
+        await expect(t.sql(`UPDATE patrol SET status = 'cancelled' WHERE id = $1`, [instead.body.id])).rejects.toMatchObject({ code: '23514' });
+      });
+
+      it('a cancel racing an overlapping plan: either outcome for the plan, never one volunteer on two overlapping live patrols', async () => {
+        for (let round = 0; round < 4; round++) {
+          const slot = 500 + round * 24;
+          const id = await plan(slot, [vols[3], vols[4]], `Cancel race ${round}`);
+          const [cancelled, planned] = await Promise.all([
+            cancel(id, ecoBE.auth),
+            patrol(street, { startsAt: at(slot + 1), endsAt: at(slot + 3), route: `Plan race ${round}`, volunteerResidentIds: [vols[3], vols[1]] }),
+          ]);
+          expect(cancelled.status).toBe(200);
+          expect([201, 409]).toContain(planned.status);
+        }
+        const [{ n }] = await t.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM patrol_volunteer a JOIN patrol_volunteer b ON a.resident_id = b.resident_id AND a.patrol_id < b.patrol_id AND a.during && b.during
+            WHERE NOT a.cancelled AND NOT b.cancelled`,
+        );
+        expect(n).toBe(0);
+      });
+
+      it('the scheme’s coordinator or one of the patrol’s volunteers cancels with a resident token; others get 403', async () => {
+        const p = await plan(420, [vols[1], vols[2]], 'Volunteer cancels');
+        const q = await plan(424, [vols[3], vols[4]], 'Coordinator cancels');
+        await cancelMine(p, outsider, { reason: 'Not a member' }).expect(403);
+        await cancelMine(p, vols[3], { reason: 'Member, not on it' }).expect(403);
+        await t.http().post(`/api/v1/me/patrols/${p}/cancel`).set(...ecoBE.auth).send({}).expect(401);
+        expect([await statusOf(p), await statusOf(q)]).toEqual(['planned', 'planned']);
+
+        const byVolunteer = await cancelMine(p, vols[2], { reason: 'Cannot make it, nor can Bob' }).expect(200);
+        expect(byVolunteer.body.cancellation).toEqual({ cancelledAt: expect.any(String), cancelledBy: `resident:${vols[2]}`, reason: 'Cannot make it, nor can Bob' });
+        const byCoordinator = await cancelMine(q, vols[0]).expect(200); // vols[0] coordinates, is not on q
+        expect(byCoordinator.body).toMatchObject({ status: 'cancelled', cancellation: { cancelledBy: `resident:${vols[0]}`, reason: null } });
+        // Residents' writes are not in the staff audit trail: the patrol row keeps who cancelled.
+        expect(await count(t, 'audit_event', `subject = ANY($1)`, [[`/api/v1/me/patrols/${p}/cancel`, `/api/v1/me/patrols/${q}/cancel`]])).toBe(0);
+      });
+
+      it('409 once the patrol has started, for staff and volunteers alike', async () => {
+        const id = await insertPatrol(`now() - interval '30 minutes'`, `now() + interval '30 minutes'`, [vols[1], vols[2]], 'Under way');
+        const res = await cancel(id, ecoBE.auth, { reason: 'Too late' }).expect(409);
+        expect(res.body.message).toBe('A patrol can only be cancelled before it starts');
+        await cancelMine(id, vols[1]).expect(409);
+        expect(await statusOf(id)).toBe('planned');
+        expect(await t.sql(`SELECT DISTINCT cancelled FROM patrol_volunteer WHERE patrol_id = $1`, [id])).toEqual([{ cancelled: false }]);
+      });
+
+      it('a cancelled patrol gets no report (409), even once its time is over', async () => {
+        const id = await insertPatrol(`now() - interval '5 hours'`, `now() - interval '4 hours'`, [vols[1], vols[2]], 'Called off', true);
+        const res = await t.http().post(`/api/v1/patrols/${id}/report`).set(...ecoBE.auth).send({ observations: 'Nothing' }).expect(409);
+        expect(res.body.message).toBe('This patrol was cancelled: it has no report');
+        await t.http().post(`/api/v1/me/patrols/${id}/report`).set(...residentAuth(t, vols[1])).send({ observations: 'Nothing' }).expect(409);
+        expect(await count(t, 'patrol_report', 'patrol_id = $1', [id])).toBe(0);
+      });
+
+      it('bad input is a 4xx that writes nothing', async () => {
+        const id = await plan(430, [vols[1], vols[2]], 'Bad input');
+        const bad: Record<string, unknown>[] = [{ reason: 42 }, { reason: '' }, { reason: '   ' }, { reason: 'r'.repeat(501) }, { reason: null }, { reason: ['x'] }, { why: 'rain' }, { reason: 'Rain', extra: 1 }];
+        for (const body of bad) {
+          await cancel(id, ecoBE.auth, body).expect(400);
+          await cancelMine(id, vols[1], body).expect(400);
+        }
+        await t.http().post(`/api/v1/patrols/${id}/cancel`).set(...ecoBE.auth).set('Content-Type', 'application/json').send('{"reason": ').expect(400);
+        await t.http().post(`/api/v1/patrols/${id}/cancel`).set(...ecoBE.auth).set('Content-Type', 'text/plain').send('rain').expect(400);
+        await t.http().post('/api/v1/patrols/not-a-uuid/cancel').set(...ecoBE.auth).send({ reason: 'Rain' }).expect(400);
+        await t.http().post('/api/v1/patrols/5b1e2c7e-9d7f-4a51-8d0e-6f9a3c2b1a00/cancel').set(...ecoBE.auth).send({ reason: 'Rain' }).expect(404);
+        await t.http().post('/api/v1/me/patrols/5b1e2c7e-9d7f-4a51-8d0e-6f9a3c2b1a00/cancel').set(...residentAuth(t, vols[1])).send({}).expect(404);
+        await t.http().get('/api/v1/patrols?status=gone').set(...ecoBE.auth).expect(400);
+        expect(await t.sql(`SELECT status, cancelled_at, cancelled_by, cancel_reason FROM patrol WHERE id = $1`, [id])).toEqual([
+          { status: 'planned', cancelled_at: null, cancelled_by: null, cancel_reason: null },
+        ]);
+        expect(await count(t, 'audit_event', `subject = $1`, [`/api/v1/patrols/${id}/cancel`])).toBe(0);
+      });
     });
   });
 

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { Staff, type StaffPrincipal } from '@beacon/core';
-import { CreatePatrolDto, PatrolIdParams, PatrolListQueryDto, PatrolReportDto, SchemeIdParams } from './schemes.dto';
+import { CancelPatrolDto, CreatePatrolDto, PatrolIdParams, PatrolListQueryDto, PatrolReportDto, SchemeIdParams } from './schemes.dto';
 import { PatrolsService } from './patrols.service';
 import { SCHEME_MANAGER_ROLES } from './schemes.service';
 
@@ -20,7 +20,7 @@ export class PatrolsController {
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('patrols')
-  @ApiOperation({ summary: 'Planned patrols of your NPU by start date; volunteers by first name only' })
+  @ApiOperation({ summary: 'Patrols of your NPU by start date, cancelled ones marked (filter with status); volunteers by first name only' })
   list(@CurrentStaff() me: StaffPrincipal, @Query() q: PatrolListQueryDto) {
     return this.patrols.list(me, q);
   }
@@ -36,5 +36,13 @@ export class PatrolsController {
   @ApiOperation({ summary: 'File the patrol’s report once it has ended (one per patrol)' })
   report(@CurrentStaff() me: StaffPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto) {
     return this.patrols.fileReport(me, p.id, dto.observations);
+  }
+
+  @Staff({ roles: SCHEME_MANAGER_ROLES })
+  @Post('patrols/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a patrol before it starts (once); it stays listed as cancelled and its volunteers are free again' })
+  cancel(@CurrentStaff() me: StaffPrincipal, @Param() p: PatrolIdParams, @Body() dto: CancelPatrolDto) {
+    return this.patrols.cancel(me, p.id, dto.reason);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { conflict, type Keyset } from '@beacon/core';
+import type { PatrolStatus } from './scheme.entities';
 
 export interface PatrolReportRecord {
   patrolId: string;
@@ -21,19 +22,32 @@ export interface PatrolRecord {
   route: string;
   volunteers: { firstName: string | null }[];
   report: Omit<PatrolReportRecord, 'patrolId'> | null;
+  status: PatrolStatus;
+  cancellation: PatrolCancellation | null;
   sortKey: string;
+}
+
+export interface PatrolCancellation {
+  cancelledAt: Date;
+  /** 'staff:<id>' or 'resident:<id>'. */
+  cancelledBy: string;
+  reason: string | null;
 }
 
 export interface PatrolCore {
   id: string;
   schemeId: string;
   npuCode: string;
+  coordinatorResidentId: string | null;
+  startsAt: Date;
   endsAt: Date;
+  status: PatrolStatus;
 }
 
 export interface PatrolFilter {
   npuCode?: string;
   schemeId?: string;
+  status?: PatrolStatus;
   from: Date;
   to?: Date;
   after?: Keyset;
@@ -58,6 +72,9 @@ const PATROL_VIEW = `
                     WHERE v.patrol_id = p.id), '[]'::json) AS volunteers,
          (SELECT json_build_object('observations', pr.observations, 'reportedBy', pr.reported_by, 'createdAt', pr.created_at)
             FROM patrol_report pr WHERE pr.patrol_id = p.id) AS report,
+         p.status,
+         CASE WHEN p.status = 'cancelled'
+              THEN json_build_object('cancelledAt', p.cancelled_at, 'cancelledBy', p.cancelled_by, 'reason', p.cancel_reason) END AS cancellation,
          p.starts_at::text AS "sortKey"
     FROM patrol p
     JOIN scheme s ON s.id = p.scheme_id
@@ -79,11 +96,11 @@ export class PatrolsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Volunteers already on a patrol overlapping [startsAt, endsAt): the common case, answered without an error. */
+  /** Volunteers already on a live patrol overlapping [startsAt, endsAt): the common case, answered without an error. */
   async busyVolunteers(tx: EntityManager, residentIds: string[], startsAt: Date, endsAt: Date): Promise<string[]> {
     const rows: { id: string }[] = await tx.query(
       `SELECT DISTINCT resident_id AS id FROM patrol_volunteer
-        WHERE resident_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)')`,
+        WHERE resident_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)') AND NOT cancelled`,
       [residentIds, startsAt, endsAt],
     );
     return rows.map((r) => r.id);
@@ -98,7 +115,7 @@ export class PatrolsRepository {
   }
 
   /**
-   * The EXCLUDE constraint refuses a volunteer already on an overlapping patrol, including one
+   * The EXCLUDE constraint refuses a volunteer already on an overlapping live patrol, including one
    * planned by a concurrent transaction (this insert waits for it, then fails): exactly one wins.
    */
   async insertVolunteers(tx: EntityManager, patrolId: string, residentIds: string[], startsAt: Date, endsAt: Date): Promise<void> {
@@ -132,15 +149,17 @@ export class PatrolsRepository {
           AND p.starts_at >= $3
           AND ($4::timestamptz IS NULL OR p.starts_at < $4)
           AND ($5::timestamptz IS NULL OR (p.starts_at, p.id) > ($5::timestamptz, $6::uuid))
+          AND ($8::varchar IS NULL OR p.status = $8)
         ORDER BY p.starts_at, p.id
         LIMIT $7`,
-      [f.npuCode ?? null, f.schemeId ?? null, f.from, f.to ?? null, f.after?.key ?? null, f.after?.id ?? null, f.limit + 1],
+      [f.npuCode ?? null, f.schemeId ?? null, f.from, f.to ?? null, f.after?.key ?? null, f.after?.id ?? null, f.limit + 1, f.status ?? null],
     );
   }
 
   async lockPatrol(tx: EntityManager, id: string): Promise<PatrolCore | null> {
     const rows: PatrolCore[] = await tx.query(
-      `SELECT p.id, p.scheme_id AS "schemeId", w.npu_code AS "npuCode", p.ends_at AS "endsAt"
+      `SELECT p.id, p.scheme_id AS "schemeId", w.npu_code AS "npuCode", s.coordinator_resident_id AS "coordinatorResidentId",
+              p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.status
          FROM patrol p JOIN scheme s ON s.id = p.scheme_id JOIN ward w ON w.code = s.ward_code
         WHERE p.id = $1 FOR UPDATE OF p`,
       [id],
@@ -150,6 +169,19 @@ export class PatrolsRepository {
 
   async isVolunteer(tx: EntityManager, patrolId: string, residentId: string): Promise<boolean> {
     return (await tx.query('SELECT 1 FROM patrol_volunteer WHERE patrol_id = $1 AND resident_id = $2', [patrolId, residentId])).length > 0;
+  }
+
+  /**
+   * Cancels the patrol and marks its volunteer rows in the same transaction, which takes them
+   * out of the partial EXCLUDE constraint: the volunteers are free for another patrol. A plan
+   * racing this waits on the volunteer rows' locks and then sees them cancelled.
+   */
+  async cancelPatrol(tx: EntityManager, patrolId: string, cancelledBy: string, reason: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE patrol SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = $3 WHERE id = $1`,
+      [patrolId, cancelledBy, reason],
+    );
+    await tx.query('UPDATE patrol_volunteer SET cancelled = true WHERE patrol_id = $1', [patrolId]);
   }
 
   /** Null when the patrol already has a report. */

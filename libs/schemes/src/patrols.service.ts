@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
 import {
   badRequest,
@@ -12,11 +12,12 @@ import {
   toPage,
   type Page,
   type Principal,
+  type ResidentPrincipal,
   type StaffPrincipal,
 } from '@beacon/core';
 import { STREET_WATCH } from './scheme.entities';
 import type { CreatePatrolDto, PatrolListQueryDto } from './schemes.dto';
-import { PatrolsRepository, type PatrolRecord, type PatrolReportRecord } from './patrols.repository';
+import { PatrolsRepository, type PatrolCore, type PatrolRecord, type PatrolReportRecord } from './patrols.repository';
 import { SchemesRepository } from './schemes.repository';
 import { actorKey, SchemesService } from './schemes.service';
 
@@ -73,14 +74,14 @@ export class PatrolsService {
     return toPatrolView((await this.patrols.findPatrolView(id))!);
   }
 
-  /** Planned patrols of the caller's NPU starting in [from, to); from defaults to now. */
+  /** Patrols of the caller's NPU starting in [from, to), cancelled ones included unless `status` says; from defaults to now. */
   async list(staff: StaffPrincipal, q: PatrolListQueryDto): Promise<Page<PatrolView>> {
     const npuCode = scopedNpu(staff, q.npu);
     const from = q.from ? parseBound(q.from, false) : new Date();
     const to = q.to ? parseBound(q.to, true) : undefined;
     if (to && to <= from) throw badRequest('to must be after from');
     const limit = q.limit ?? 50;
-    const rows = await this.patrols.listPatrols({ npuCode, schemeId: q.schemeId, from, to, after: decodeCursor(q.cursor), limit });
+    const rows = await this.patrols.listPatrols({ npuCode, schemeId: q.schemeId, status: q.status, from, to, after: decodeCursor(q.cursor), limit });
     const page = toPage(rows, limit, (r) => ({ key: r.sortKey, id: r.id }));
     return { items: page.items.map(toPatrolView), nextCursor: page.nextCursor };
   }
@@ -92,7 +93,7 @@ export class PatrolsService {
     return toPatrolView(row);
   }
 
-  /** One report per patrol, after it ends, by staff of its NPU or one of its volunteers. */
+  /** One report per patrol, after it ends, by staff of its NPU or one of its volunteers; never on a cancelled one. */
   async fileReport(actor: Principal, patrolId: string, observations: string): Promise<PatrolReportRecord> {
     return this.db.transaction(async (tx) => {
       const patrol = await this.patrols.lockPatrol(tx, patrolId);
@@ -103,10 +104,38 @@ export class PatrolsService {
         await this.access.assertResidentCurrent(actor.id, tx);
         if (!(await this.patrols.isVolunteer(tx, patrolId, actor.id))) throw forbidden('Only the patrol’s volunteers can report on it');
       }
+      if (patrol.status === 'cancelled') throw new DomainException('INVALID_TRANSITION', 'This patrol was cancelled: it has no report');
       if (patrol.endsAt.getTime() > Date.now()) throw new DomainException('INVALID_TRANSITION', 'A report can be filed once the patrol has ended');
       const report = await this.patrols.insertReport(tx, patrolId, observations, actorKey(actor));
       if (!report) throw conflict('This patrol already has a report');
       return report;
     });
+  }
+
+  /**
+   * Before it starts, once: by managers of its NPU (roles on the route), or with a resident token
+   * by the scheme's coordinator (an active resident) or one of the patrol's volunteers. The row
+   * stays (status, when, by whom, why) and its volunteers are free for another patrol at that time.
+   */
+  async cancel(actor: Principal, patrolId: string, reason: string | undefined): Promise<PatrolView> {
+    await this.db.transaction(async (tx) => {
+      // The row lock serialises cancels (and a report) of one patrol: a second cancel sees the first.
+      const patrol = await this.patrols.lockPatrol(tx, patrolId);
+      if (!patrol) throw notFound('Patrol');
+      if (actor.kind === 'staff') assertNpuAccess(actor, patrol.npuCode);
+      else await this.assertResidentMayCancel(tx, actor, patrol);
+      if (patrol.status === 'cancelled') throw new DomainException('INVALID_TRANSITION', 'This patrol is already cancelled');
+      if (patrol.startsAt.getTime() <= Date.now()) throw new DomainException('INVALID_TRANSITION', 'A patrol can only be cancelled before it starts');
+      await this.patrols.cancelPatrol(tx, patrolId, actorKey(actor), reason ?? null);
+    });
+    return toPatrolView((await this.patrols.findPatrolView(patrolId))!);
+  }
+
+  /** As for reports, an erased resident's token is a 401; then a volunteer, or the coordinator while active. */
+  private async assertResidentMayCancel(tx: EntityManager, resident: ResidentPrincipal, patrol: PatrolCore): Promise<void> {
+    await this.access.assertResidentCurrent(resident.id, tx);
+    if (await this.patrols.isVolunteer(tx, patrol.id, resident.id)) return;
+    if (patrol.coordinatorResidentId !== resident.id) throw forbidden('Only the scheme’s coordinator or the patrol’s volunteers can cancel it');
+    await this.access.authorize(resident, patrol, tx);
   }
 }

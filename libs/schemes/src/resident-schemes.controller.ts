@@ -2,11 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentResident } from '@beacon/auth';
 import { PageQueryDto, ResidentOnly, type ResidentPrincipal } from '@beacon/core';
-import { AddMemberDto, CreatePatrolDto, PatrolIdParams, PatrolReportDto, SchemeIdParams, SchemeMemberParams } from './schemes.dto';
+import { AddMemberDto, CancelPatrolDto, CreatePatrolDto, PatrolIdParams, PatrolReportDto, SchemeIdParams, SchemeMemberParams } from './schemes.dto';
 import { PatrolsService } from './patrols.service';
 import { SchemesService } from './schemes.service';
 
-/** Self-service for residents: a coordinator manages their own scheme; volunteers report on patrols. */
+/** Self-service for residents: a coordinator manages their own scheme; volunteers report on (or cancel) patrols. */
 @ApiTags('me: schemes')
 @Controller('api/v1/me')
 export class ResidentSchemesController {
@@ -56,5 +56,13 @@ export class ResidentSchemesController {
   @ApiOperation({ summary: 'Volunteer: report on a patrol I was on, after it ended' })
   report(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto) {
     return this.patrols.fileReport(me, p.id, dto.observations);
+  }
+
+  @ResidentOnly()
+  @Post('patrols/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Coordinator or volunteer: cancel a patrol before it starts' })
+  cancel(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: CancelPatrolDto) {
+    return this.patrols.cancel(me, p.id, dto.reason);
   }
 }

@@ -21,7 +21,7 @@ export class SchemeResidentData implements ResidentDataExporter {
       [residentId],
     );
     const patrols = await this.db.query(
-      `SELECT p.id AS "patrolId", p.scheme_id AS "schemeId", p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.route
+      `SELECT p.id AS "patrolId", p.scheme_id AS "schemeId", p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.route, p.status
          FROM patrol_volunteer v JOIN patrol p ON p.id = v.patrol_id WHERE v.resident_id = $1 ORDER BY p.starts_at`,
       [residentId],
     );

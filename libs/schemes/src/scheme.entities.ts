@@ -18,6 +18,9 @@ import {
 export const SCHEME_STATUSES = ['active', 'closed'] as const;
 export type SchemeStatus = (typeof SCHEME_STATUSES)[number];
 
+export const PATROL_STATUSES = ['planned', 'cancelled'] as const;
+export type PatrolStatus = (typeof PATROL_STATUSES)[number];
+
 /** The built-in types; a force adds more as rows of scheme_type (POST /api/v1/scheme-types). */
 export const BUILT_IN_SCHEME_TYPES = ['neighbourhood_watch', 'street_watch', 'canal_watch', 'business_watch'] as const;
 /** Only this type runs patrols. */
@@ -75,11 +78,17 @@ export class SchemeMemberEntity {
   @CreateDateColumn({ type: 'timestamptz' }) joinedAt: Date;
 }
 
-/** A planned Street Watch patrol. Times are fixed once planned (volunteer rows copy them). */
+/**
+ * A planned Street Watch patrol. Times are fixed once planned (volunteer rows copy them).
+ * Cancelling (before it starts) keeps the row: status, when, by whom and why.
+ */
 @Entity('patrol')
 @Index('idx_patrol_scheme_starts', ['schemeId', 'startsAt'])
 @Index('idx_patrol_starts', ['startsAt'])
 @Check('ck_patrol_times', `"starts_at" < "ends_at"`)
+@Check('ck_patrol_status', `"status" IN ('planned', 'cancelled')`)
+// A cancelled patrol always says when and by whom; a planned one carries no cancellation.
+@Check('ck_patrol_cancellation', `("status" = 'cancelled') = ("cancelled_at" IS NOT NULL AND "cancelled_by" IS NOT NULL) AND ("status" = 'cancelled' OR "cancel_reason" IS NULL)`)
 export class PatrolEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) schemeId: string;
@@ -92,15 +101,22 @@ export class PatrolEntity {
   /** 'staff:<id>' or 'resident:<id>', as in audit_event.actor. */
   @Column({ type: 'varchar', length: 60 }) createdBy: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'varchar', length: 10, default: 'planned' }) status: PatrolStatus;
+  @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
+  /** 'staff:<id>' or 'resident:<id>'. */
+  @Column({ type: 'varchar', length: 60, nullable: true }) cancelledBy: string | null;
+  @Column({ type: 'varchar', length: 500, nullable: true }) cancelReason: string | null;
 }
 
 /**
- * A volunteer on a patrol. `during` repeats the patrol's [starts_at, ends_at) so the
- * database itself refuses one resident on two overlapping patrols (needs btree_gist),
- * including when two patrols are planned at the same instant.
+ * A volunteer on a patrol. `during` repeats the patrol's [starts_at, ends_at) and `cancelled`
+ * its status (both set in the transaction that plans or cancels the patrol) so the database
+ * itself refuses one resident on two overlapping patrols that are not cancelled (needs
+ * btree_gist), including when two patrols are planned at the same instant.
  */
 @Entity('patrol_volunteer')
-@Exclusion('ex_patrol_volunteer_no_overlap', 'USING gist ("resident_id" WITH =, "during" WITH &&)')
+// Renamed with the WHERE: TypeORM compares exclusion constraints by name only.
+@Exclusion('ex_patrol_volunteer_planned_no_overlap', 'USING gist ("resident_id" WITH =, "during" WITH &&) WHERE (NOT "cancelled")')
 export class PatrolVolunteerEntity {
   @PrimaryColumn({ type: 'uuid' }) patrolId: string;
   @ManyToOne(() => PatrolEntity, { onDelete: 'CASCADE' })
@@ -111,6 +127,7 @@ export class PatrolVolunteerEntity {
   @JoinColumn({ name: 'resident_id' })
   resident?: Relation<ResidentEntity>;
   @Column({ type: 'tstzrange' }) during: string;
+  @Column({ type: 'boolean', default: false }) cancelled: boolean;
 }
 
 /** What a patrol saw, filed once after it ends by NPU staff or one of its volunteers. */

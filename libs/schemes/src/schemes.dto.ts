@@ -19,7 +19,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '@beacon/core';
-import { SCHEME_STATUSES, type SchemeStatus } from './scheme.entities';
+import { PATROL_STATUSES, SCHEME_STATUSES, type PatrolStatus, type SchemeStatus } from './scheme.entities';
 
 const NPU = /^[A-Z]{2,8}$/;
 const WARD = /^[A-Za-z0-9_-]{2,16}$/;
@@ -95,6 +95,8 @@ export class PatrolListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Patrols starting before this instant; a date includes that whole day (UTC).' })
   @IsOptional() @IsString() @Matches(DATE_OR_INSTANT) @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() schemeId?: string;
+  @ApiPropertyOptional({ enum: PATROL_STATUSES, description: 'Default: both; cancelled patrols show with their cancellation' })
+  @IsOptional() @IsIn(PATROL_STATUSES) status?: PatrolStatus;
 }
 
 export class PatrolIdParams {
@@ -104,6 +106,11 @@ export class PatrolIdParams {
 export class PatrolReportDto {
   @ApiProperty({ example: 'Two open windows on Bucklands End Lane; residents advised.' })
   @Transform(trim) @IsString() @MinLength(1) @MaxLength(5000) observations: string;
+}
+
+export class CancelPatrolDto {
+  @ApiPropertyOptional({ example: 'Heavy rain forecast', maxLength: 500, description: 'Why, for the team and the volunteers' })
+  @IfPresent() @Transform(trim) @IsString() @MinLength(1) @MaxLength(500) reason?: string;
 }
 
 export class SchemeTargetDto {

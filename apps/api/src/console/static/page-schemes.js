@@ -90,9 +90,13 @@ function calendar(patrols, from) {
                   h(
                     'li',
                     null,
+                    // A cancelled patrol stays on the calendar, marked, so the team sees the slot was called off.
+                    p.status === 'cancelled' ? h('strong', { class: ['tag', 'tag-grey'] }, 'Cancelled') : null,
+                    p.status === 'cancelled' ? ' ' : null,
                     h('strong', null, `${time(p.startsAt)}–${time(p.endsAt)}`),
                     ` ${p.scheme?.name ?? 'Street Watch'}${p.ward?.name ? ` (${p.ward.name})` : ''}: ${p.route ?? ''}`,
                     h('span', { class: 'hint-inline' }, ` (${number((p.volunteers ?? []).length || p.volunteerCount || 0)} volunteers${(p.volunteers ?? []).length ? `: ${p.volunteers.map((v) => v.firstName).join(', ')}` : ''})`),
+                    p.cancellation?.reason ? h('span', { class: 'hint-inline' }, ` Cancelled: ${p.cancellation.reason}`) : null,
                   ),
                 ),
               ),
