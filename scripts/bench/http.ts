@@ -187,12 +187,15 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     const get = (path: string) => [AUTOCANNON_CLI, '-c', String(o.connections), '-d', String(o.durationSeconds), '-j', '-n', '-H', `Authorization=Bearer ${accessToken}`, `${base}${path}`];
 
     const signUpsBefore = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n);
-    const endpoints: [string, string[]][] = [
-      ['POST /api/v1/residents (public sign-up, new e-mail each)', plan({ kind: 'signup', wardCodes: wards })],
-      [`POST /r/{token} (rating, ${fmt(ratingPaths.length)} links)`, plan({ kind: 'rate', paths: ratingPaths })],
-      ['GET /api/v1/messages/{id}/audience (NPU preview)', get(`/api/v1/messages/${preview.id}/audience`)],
-      ['GET /api/v1/messages/{id} (detail, progress, ratings)', get(`/api/v1/messages/${rated.id}`)],
+    const all: [string, string, string[]][] = [
+      ['signup', 'POST /api/v1/residents (public sign-up, new e-mail each)', plan({ kind: 'signup', wardCodes: wards })],
+      ['rate', `POST /r/{token} (rating, ${fmt(ratingPaths.length)} links)`, plan({ kind: 'rate', paths: ratingPaths })],
+      ['preview', 'GET /api/v1/messages/{id}/audience (NPU preview)', get(`/api/v1/messages/${preview.id}/audience`)],
+      ['detail', 'GET /api/v1/messages/{id} (detail, progress, ratings)', get(`/api/v1/messages/${rated.id}`)],
     ];
+    // BENCH_HTTP_ENDPOINTS=signup,rate runs a subset (e.g. to profile one endpoint alone).
+    const only = process.env.BENCH_HTTP_ENDPOINTS?.split(',');
+    const endpoints = all.filter(([key]) => !only || only.includes(key)).map(([, name, args]) => [name, args] as const);
     const { total: previewTotal } = await messages.previewAudience(o.staff, preview.id);
     console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
     for (const [name, args] of endpoints) {
