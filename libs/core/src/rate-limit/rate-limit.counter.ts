@@ -37,6 +37,8 @@ export class RateLimitCounter {
       }
     }
     const totals = await this.buckets.add([...perKey].map(([key, b]) => ({ key, ...b })));
+    // Fail closed: a key without a count would otherwise compare as "under the limit".
+    for (const key of perKey.keys()) if (!Number.isInteger(totals.get(key))) throw new Error(`No count returned for rate-limit key ${key}`);
     const seen = new Map<string, number>();
     return hits.map((h) => {
       const counted = new Map<string, number>();
