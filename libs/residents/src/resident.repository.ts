@@ -106,9 +106,8 @@ export class ResidentRepository {
     return (await tx.query(sql, [value, exceptId])).length > 0;
   }
 
-  /** Residents holding any of these e-mails or phones. */
+  /** Residents holding any of these e-mails or phones (a query even with none: see SignUpService). */
   findByAddresses(emails: string[], phones: string[], tx: EntityManager): Promise<ResidentEntity[]> {
-    if (!emails.length && !phones.length) return Promise.resolve([]);
     return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }] });
   }
 

@@ -73,12 +73,14 @@ export class SignUpService {
   /**
    * One transaction for many sign-ups, each as it would be alone and in order: new residents
    * with a verification each; for an address already registered (also earlier in the batch), a
-   * reminder to whoever holds it. Four to six statements, however many sign-ups.
+   * reminder to whoever holds it. Five or six statements, however many sign-ups.
    */
   private async signUpAll(signUps: NewSignUp[]): Promise<SignUpInsert[]> {
     return this.db.transaction(async (tx) => {
       const outcomes = await this.residents.insertPendingSignUps(signUps, tx);
       const taken = signUps.filter((_, i) => outcomes[i] === 'address-taken');
+      // Always asked, even with no address taken: a known address must not cost a statement
+      // (a round trip of latency) that a new one does not.
       const holders = await this.residents.findByAddresses(
         taken.flatMap((s) => (s.email ? [s.email] : [])),
         taken.flatMap((s) => (s.phoneE164 ? [s.phoneE164] : [])),
