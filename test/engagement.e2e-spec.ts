@@ -598,4 +598,63 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       }
     });
   });
+
+  describe('rating links under concurrent load (concurrent ratings share one statement)', () => {
+    // Many ratings at once (the public hot path): each answered with its own rating, each stored,
+    // bad links still 400/410, and one link's problem never fails another's rating.
+    it('answers every request with its own result and stores each rating', async () => {
+      await t.sql('DELETE FROM rate_limit_bucket'); // 60 a minute per IP; this test sends 38
+      const author = (await loginAs(t, 'eco', 'BE')).auth as Auth;
+      const composed = await compose(t, author, { title: 'Busy evening', audience: { wardCodes: ['BE03'], topics: ['road_safety'] } }).expect(201);
+      const messageId: string = composed.body.id;
+      await t.sql(`UPDATE message SET status = 'sent', send_requested_at = now(), sent_at = now() WHERE id = $1`, [messageId]);
+      const sent = async (residentId: string, channel = 'email') =>
+        (await t.sql<{ id: string }>(`INSERT INTO delivery (message_id, resident_id, channel, status, sent_at) VALUES ($1, $2, $3, 'sent', now()) RETURNING id::text AS id`, [messageId, residentId, channel]))[0].id;
+
+      const raters: { id: string; delivery: string; score: number; comment: string | null }[] = [];
+      for (let i = 0; i < 30; i++) {
+        const r = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+        raters.push({ id: r.id, delivery: await sent(r.id), score: 1 + (i % 6), comment: i % 3 ? `Comment ${i}, 'quoted' "and" {braced}` : null });
+      }
+      // One resident rates through their e-mail and their SMS link at once: one row, either score.
+      const both = await makeResident(t, { ward: 'BE03', channels: ['email', 'sms'] });
+      const [bothEmail, bothSms] = [await sent(both.id, 'email'), await sent(both.id, 'sms')];
+      const erased = await makeResident(t, { ward: 'BE03', channels: ['email'], status: 'erased' });
+      const erasedDelivery = await sent(erased.id);
+      const goneDelivery = await sent((await makeResident(t, { ward: 'BE03', channels: ['email'] })).id);
+      await t.sql('DELETE FROM delivery WHERE id = $1', [goneDelivery]);
+      const expired = t.app.get(LinkTokenService).signCompact('rate', BigInt(raters[0].delivery).toString(36), -60);
+      const tampered = tokenFor(raters[1].delivery).slice(0, -1) + (tokenFor(raters[1].delivery).endsWith('A') ? 'B' : 'A');
+
+      const post = (token: string, body: Record<string, unknown>) => t.http().post(`/r/${token}`).set('Accept', 'application/json').send(body);
+      const [ok, viaEmail, viaSms, erasedRes, goneRes, expiredRes, tamperedRes] = await Promise.all([
+        Promise.all(raters.map((r) => post(tokenFor(r.delivery), r.comment === null ? { score: r.score } : { score: r.score, comment: r.comment }))),
+        post(tokenFor(bothEmail), { score: 2 }),
+        post(tokenFor(bothSms), { score: 5, comment: 'By text' }),
+        post(tokenFor(erasedDelivery), { score: 3 }),
+        post(tokenFor(goneDelivery), { score: 3 }),
+        post(expired, { score: 3 }),
+        post(tampered, { score: 3 }),
+      ]);
+      ok.forEach((res, i) => {
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ messageId, score: raters[i].score, comment: raters[i].comment });
+      });
+      expect([viaEmail.status, viaEmail.body]).toEqual([200, { messageId, score: 2, comment: null }]);
+      expect([viaSms.status, viaSms.body]).toEqual([200, { messageId, score: 5, comment: 'By text' }]);
+      expect([erasedRes.status, erasedRes.body.message]).toEqual([410, 'This link is no longer active']);
+      expect([goneRes.status, goneRes.body.message]).toEqual([410, 'This message is no longer available']);
+      expect([expiredRes.status, expiredRes.body.message]).toEqual([410, 'This link has expired']);
+      expect([tamperedRes.status, tamperedRes.body.message]).toEqual([400, 'This link is not valid']);
+
+      const stored = await ratingsOf(messageId);
+      expect(stored.filter((r) => r.resident_id !== both.id)).toEqual(
+        raters.map((r) => ({ resident_id: r.id, score: r.score, comment: r.comment })).sort((a, b) => byKey(a.resident_id, b.resident_id)),
+      );
+      const bothRow = stored.filter((r) => r.resident_id === both.id);
+      expect(bothRow).toHaveLength(1);
+      expect([{ resident_id: both.id, score: 2, comment: null }, { resident_id: both.id, score: 5, comment: 'By text' }]).toContainEqual(bothRow[0]);
+      await t.sql('DELETE FROM rate_limit_bucket');
+    });
+  });
 });

@@ -3,6 +3,12 @@ import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 
 // RATE_LIMIT_MULTIPLIER lets `npm run bench` load public endpoints from one address; the
 // limits still apply, scaled (the 1× limits are covered in residents.e2e-spec.ts).
+/** Waits until the current fixed window has a few seconds left, so a burst counts in one window. */
+async function awayFromWindowEdge(windowSeconds: number): Promise<void> {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
+  if (left < 5000) await new Promise((r) => setTimeout(r, left + 100));
+}
+
 describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -20,6 +26,30 @@ describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
     expect(statuses).toEqual([...Array(10).fill(202), 429]);
     const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM resident WHERE email = 'scaled.limit@example.org'`);
     expect(n).toBe(1);
+  });
+
+  // Concurrent requests share one counting statement: each must still get the count it would
+  // have got alone, so exactly the limit passes and every attempt is counted.
+  it('a concurrent burst naming one address: exactly 10 accepted, all 25 counted', async () => {
+    await awayFromWindowEdge(3600);
+    const body = { email: 'burst.limit@example.org', firstName: 'Jo', wardCode: 'BE01', channels: ['email'], consent: true };
+    const statuses = await Promise.all(Array.from({ length: 25 }, () => t.http().post('/api/v1/residents').send(body).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM resident WHERE email = 'burst.limit@example.org'`);
+    expect(n).toBe(1);
+    const [{ hits }] = await t.sql<{ hits: number }>(`SELECT sum(hits)::int AS hits FROM rate_limit_bucket WHERE key LIKE 'resident-signup:email:%' AND window_start > now() - interval '1 hour'`);
+    expect(hits).toBe(11 + 25);
+  });
+
+  it('a concurrent burst of rating posts from one IP: exactly 120 (60 × 2) get past the limit, then 429', async () => {
+    await awayFromWindowEdge(60);
+    // A link that is not valid: past the limiter it is a 400, so the burst stores nothing.
+    const statuses = await Promise.all(Array.from({ length: 130 }, () => t.http().post('/r/abc.def.ghijklmnopqrstuv').send({ score: 3 }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 400)).toHaveLength(120);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const [{ hits }] = await t.sql<{ hits: number }>(`SELECT sum(hits)::int AS hits FROM rate_limit_bucket WHERE key LIKE 'rating-link:ip:%'`);
+    expect(hits).toBe(130);
   });
 
   it('rejects a multiplier below 1 at boot', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
+import type { SignUpDto } from '../libs/residents/src/residents.dto';
+import { SignUpService } from '../libs/residents/src/sign-up.service';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
 import { startTwilioStub, type StubSms, type TwilioStub } from './utils/twilio-stub';
 
 const RESIDENT_TABLES = ['resident', 'resident_channel', 'resident_topic', 'resident_interest', 'resident_sms_code'];
@@ -376,6 +379,101 @@ describe('residents API', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) statuses.push((await t.http().post('/api/v1/auth/resident/magic-link').send({ email })).status);
       expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
+    });
+  });
+
+  describe('sign-up under concurrent load (concurrent sign-ups share one transaction)', () => {
+    // Each request must get the answer, rows and messages it would get alone: new addresses a
+    // pending resident and one verification each; a known address (in the database or earlier in
+    // the same burst) the same 202 and a reminder; an unknown ward a 400 whoever holds the address.
+    it('answers and stores every sign-up of a burst as if they came one at a time', async () => {
+      const verified = await activeResident();
+      const pending = validBody();
+      await signUp(pending).expect(202);
+      await waitMail(String(pending.email));
+
+      const fresh: Record<string, unknown>[] = Array.from({ length: 15 }, (_, i) =>
+        validBody(i % 3 === 0 ? { topics: ['events', 'appeals'] } : i % 3 === 1 ? { interestGroups: ['parent'] } : { wardCode: 'SW01' }),
+      );
+      const twice = validBody();
+      const phone = uniquePhone();
+      const bySms = validBody({ email: undefined, phone, channels: ['sms'] });
+      const badWard = validBody({ wardCode: 'NOPE' });
+      const badWardKnownAddress = validBody({ email: verified.email, wardCode: 'NOPE' });
+      const before = await counts();
+
+      const bodies = [...fresh, twice, { ...twice, firstName: 'Again' }, validBody({ email: verified.email }), { ...pending }, bySms, badWard, badWardKnownAddress];
+      const res = await Promise.all(bodies.map((b) => signUp(b)));
+      const wardError = { statusCode: 400, error: 'Bad Request', message: 'Validation failed: wardCode NOPE is not a known ward', details: ['wardCode NOPE is not a known ward'], code: 'VALIDATION' };
+      expect(res.map((r) => r.status)).toEqual([...Array(bodies.length - 2).fill(202), 400, 400]);
+      res.slice(0, -2).forEach((r) => expect(r.body).toEqual({ status: 'pending_verification' }));
+      expect(res.slice(-2).map((r) => r.body)).toEqual([wardError, wardError]);
+
+      for (const b of fresh) {
+        const row = await residentByEmail(String(b.email));
+        expect(row).toMatchObject({ status: 'pending', ward_code: b.wardCode, first_name: 'Jo', last_name: 'Bloggs', postcode: 'B33 8TH' });
+        const id = String(row.id);
+        const topics = await t.sql<{ topic: string }>('SELECT topic FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [id]);
+        expect(topics.map((r) => r.topic)).toEqual(b.topics ? ['appeals', 'events'] : ALL_TOPICS);
+        const interests = await t.sql<{ g: string }>('SELECT interest_group AS g FROM resident_interest WHERE resident_id = $1', [id]);
+        expect(interests.map((r) => r.g)).toEqual(b.interestGroups ? ['parent'] : []);
+        expect(await t.sql('SELECT channel, enabled FROM resident_channel WHERE resident_id = $1', [id])).toEqual([{ channel: 'email', enabled: true }]);
+      }
+      const [smsRow] = await t.sql<{ id: string; status: string }>('SELECT id, status FROM resident WHERE phone_e164 = $1', [e164(phone)]);
+      expect(smsRow.status).toBe('pending');
+      expect(await t.sql('SELECT channel FROM resident_channel WHERE resident_id = $1', [smsRow.id])).toEqual([{ channel: 'sms' }]);
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident_sms_code WHERE resident_id = $1', [smsRow.id])).toEqual([{ n: 1 }]);
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE email = $1', [twice.email])).toEqual([{ n: 1 }]);
+      expect(['Jo', 'Again']).toContain((await residentByEmail(String(twice.email))).first_name); // whichever came first
+
+      const after = await counts();
+      // 15 fresh + twice + SMS: residents; one job per accepted request (the known addresses get reminders).
+      expect(after.resident - before.resident).toBe(17);
+      expect(after['pgboss.job'] - before['pgboss.job']).toBe(bodies.length - 2);
+      for (const b of fresh) expect((await waitMail(String(b.email))).parsed.subject).toBe('Confirm your email address for Beacon');
+      expect((await waitMail(String(twice.email), 2)).parsed.subject).toBe('Confirm your email address for Beacon');
+      expect((await waitMail(verified.email, 2)).parsed.subject).toBe('You are already signed up to Beacon');
+      expect((await waitMail(String(pending.email), 2)).parsed.subject).toBe('Confirm your email address for Beacon');
+      expect(codeIn(await waitSms(e164(phone)))).toMatch(/^\d{6}$/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(mailsTo(String(badWard.email))).toEqual([]);
+      expect(mailsTo(verified.email)).toHaveLength(2);
+      expect(mailsTo(String(twice.email))).toHaveLength(2);
+    });
+  });
+
+  describe('sign-ups in one shared transaction', () => {
+    // Calls made in the same tick always share one transaction: the same address twice in one
+    // INSERT, an SMS code replaced within the batch, and a bad ward next to good sign-ups.
+    it('the same address twice, an SMS number twice and an unknown ward: each as if alone, in order', async () => {
+      const signUps = t.app.get(SignUpService);
+      const email = uniqueEmail('batch');
+      const phone = e164(uniquePhone());
+      const base = { firstName: 'Jo', wardCode: 'BE01', consent: true } as const;
+      const results = await Promise.allSettled([
+        signUps.signUp({ ...base, email, channels: ['email'] } as SignUpDto),
+        signUps.signUp({ ...base, email, firstName: 'Second', channels: ['email'] } as SignUpDto),
+        signUps.signUp({ ...base, phone, channels: ['sms'] } as SignUpDto),
+        signUps.signUp({ ...base, phone, channels: ['sms'] } as SignUpDto),
+        signUps.signUp({ ...base, email: uniqueEmail('nowhere'), wardCode: 'NOPE', channels: ['email'] } as SignUpDto),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([
+        ...Array(4).fill({ status: 'pending_verification' }),
+        'Validation failed: wardCode NOPE is not a known ward',
+      ]);
+      expect((await t.sql('SELECT first_name, status FROM resident WHERE email = $1', [email]))).toEqual([{ first_name: 'Jo', status: 'pending' }]);
+      expect((await waitMail(email, 2)).parsed.subject).toBe('Confirm your email address for Beacon');
+      // Two texts, one resident, one stored code: the later code replaced the earlier, as one
+      // request later would (the texts may arrive in either order, so match them to the hash).
+      const codes = [codeIn(await waitSms(phone, 1)), codeIn(await waitSms(phone, 2))];
+      const [holder] = await t.sql<{ id: string }>('SELECT id FROM resident WHERE phone_e164 = $1', [phone]);
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE phone_e164 = $1', [phone])).toEqual([{ n: 1 }]);
+      const [{ code_hash }] = await t.sql<{ code_hash: string }>('SELECT code_hash FROM resident_sms_code WHERE resident_id = $1', [holder.id]);
+      const hashOf = (code: string) => createHmac('sha256', TEST_SECRETS.LINK_SECRET).update(`sms-code:${holder.id}:${code}`).digest('base64url');
+      const valid = codes.filter((c) => hashOf(c) === code_hash);
+      expect(valid).toHaveLength(codes[0] === codes[1] ? 2 : 1); // (the same six digits twice: one in a million)
+      for (const c of codes.filter((c) => !valid.includes(c))) await t.http().post('/api/v1/residents/verify').send({ phone, code: c }).expect(400);
+      await t.http().post('/api/v1/residents/verify').send({ phone, code: valid[0] }).expect(200);
     });
   });
 

@@ -87,22 +87,26 @@ function cpuUsed(before: Map<number, number>, after: Map<number, number>): numbe
   return sum;
 }
 
-/** The postmaster and its children (backends, writer, WAL…). */
-function postgresPids(dataDir: string): number[] {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return [];
-  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const pids = [postmaster];
+/** A process and its children (e.g. the postmaster's backends, writer, WAL…; an API's cluster workers). */
+function withChildren(parent: number): number[] {
+  const pids = [parent];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      if (ppid === postmaster) pids.push(Number(name));
+      if (ppid === parent) pids.push(Number(name));
     } catch {
       // gone
     }
   }
   return pids;
+}
+
+/** The postmaster and its children (backends, writer, WAL…). */
+function postgresPids(dataDir: string): number[] {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return [];
+  return withChildren(Number(readFileSync(pidFile, 'utf8').split('\n')[0]));
 }
 
 /** Waits until the API's connections (application_name 'beacon') run no statement. */
@@ -187,22 +191,25 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     const get = (path: string) => [AUTOCANNON_CLI, '-c', String(o.connections), '-d', String(o.durationSeconds), '-j', '-n', '-H', `Authorization=Bearer ${accessToken}`, `${base}${path}`];
 
     const signUpsBefore = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n);
-    const endpoints: [string, string[]][] = [
-      ['POST /api/v1/residents (public sign-up, new e-mail each)', plan({ kind: 'signup', wardCodes: wards })],
-      [`POST /r/{token} (rating, ${fmt(ratingPaths.length)} links)`, plan({ kind: 'rate', paths: ratingPaths })],
-      ['GET /api/v1/messages/{id}/audience (NPU preview)', get(`/api/v1/messages/${preview.id}/audience`)],
-      ['GET /api/v1/messages/{id} (detail, progress, ratings)', get(`/api/v1/messages/${rated.id}`)],
+    const all: [string, string, string[]][] = [
+      ['signup', 'POST /api/v1/residents (public sign-up, new e-mail each)', plan({ kind: 'signup', wardCodes: wards })],
+      ['rate', `POST /r/{token} (rating, ${fmt(ratingPaths.length)} links)`, plan({ kind: 'rate', paths: ratingPaths })],
+      ['preview', 'GET /api/v1/messages/{id}/audience (NPU preview)', get(`/api/v1/messages/${preview.id}/audience`)],
+      ['detail', 'GET /api/v1/messages/{id} (detail, progress, ratings)', get(`/api/v1/messages/${rated.id}`)],
     ];
+    // BENCH_HTTP_ENDPOINTS=signup,rate runs a subset (e.g. to profile one endpoint alone).
+    const only = process.env.BENCH_HTTP_ENDPOINTS?.split(',');
+    const endpoints = all.filter(([key]) => !only || only.includes(key)).map(([, name, args]) => [name, args] as const);
     const { total: previewTotal } = await messages.previewAudience(o.staff, preview.id);
     console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
     for (const [name, args] of endpoints) {
       const load = loadavg()[0].toFixed(1);
-      const [api0, pg0] = [cpuSeconds([api.pid]), cpuSeconds(postgresPids(o.pgDataDir))];
+      const [api0, pg0] = [cpuSeconds(withChildren(api.pid)), cpuSeconds(postgresPids(o.pgDataDir))];
       const r = await runJson(args);
       // Requests autocannon gave up on (10 s timeout) may still be running in PostgreSQL: let them
       // finish (they count in the CPU figures), so the next endpoint does not pay for this one.
       await drain(db);
-      const [apiCpu, pgCpu] = [cpuUsed(api0, cpuSeconds([api.pid])), cpuUsed(pg0, cpuSeconds(postgresPids(o.pgDataDir)))];
+      const [apiCpu, pgCpu] = [cpuUsed(api0, cpuSeconds(withChildren(api.pid))), cpuUsed(pg0, cpuSeconds(postgresPids(o.pgDataDir)))];
       const bad = r.non2xx + r.errors;
       const perReq = (cpu: number) => ((cpu * 1000) / Math.max(1, r['2xx'] + bad)).toFixed(2);
       report(

@@ -27,6 +27,14 @@ export class NotificationService {
     await this.queue.send(JobName.NotifySms, message, opts);
   }
 
+  /** Many e-mails and SMS in one statement (e.g. the verifications of many sign-ups at once). */
+  async enqueueAll(messages: { emails: EmailMessage[]; sms: SmsMessage[] }, opts: { manager?: EntityManager } = {}): Promise<void> {
+    await this.queue.sendMany(
+      [...messages.emails.map((payload) => ({ name: JobName.NotifyEmail, payload }) as const), ...messages.sms.map((payload) => ({ name: JobName.NotifySms, payload }) as const)],
+      opts,
+    );
+  }
+
   @JobHandler(JobName.NotifyEmail)
   async sendEmail(message: EmailMessage): Promise<void> {
     await this.deliver(() => this.email.send(message), 'email');

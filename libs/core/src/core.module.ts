@@ -14,6 +14,7 @@ import { createValidationPipe } from './http/validation';
 import { JobRunnerService } from './queue/job-runner.service';
 import { QueueService } from './queue/queue.service';
 import { RateLimitBucketEntity } from './rate-limit/rate-limit-bucket.entity';
+import { RateLimitCounter } from './rate-limit/rate-limit.counter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository';
 
@@ -43,6 +44,7 @@ export class CoreModule {
         AuditRepository,
         AuditService,
         RateLimitRepository,
+        RateLimitCounter,
         HousekeepingService,
       ],
       exports: [APP_CONFIG, QueueService, AuditService],

@@ -16,6 +16,19 @@ export interface RatingCounts {
   byScore: number[];
 }
 
+export interface RatingByDelivery {
+  deliveryId: string;
+  score: number;
+  comment: string | null;
+}
+
+export interface RatingByDeliveryResult {
+  title: string;
+  residentStatus: string;
+  /** Null when the resident is erased (nothing stored). */
+  rating: RatingView | null;
+}
+
 export interface ExportedRating extends RatingView {
   messageTitle: string;
   createdAt: Date;
@@ -38,28 +51,39 @@ export class RatingRepository {
   }
 
   /**
-   * A rating link's whole write in one statement (the hot path behind every e-mail and SMS):
-   * finds the delivery's message and resident and, unless the resident is erased, stores or
-   * replaces the rating. Null when the delivery is gone.
+   * Rating links' writes, many in one statement (the hot path behind every e-mail and SMS; the
+   * service coalesces concurrent requests): each item's delivery gives its message and resident
+   * and, unless the resident is erased, the rating is stored or replaced. One result per item,
+   * in order: null when the delivery is gone. Items naming the same message and resident (the
+   * same link twice, or their e-mail and SMS links) store the last one, as if run in order.
    */
-  async upsertByDelivery(deliveryId: string, score: number, comment: string | null): Promise<{ title: string; residentStatus: string; rating: RatingView | null } | null> {
-    const rows: { title: string; residentStatus: string; messageId: string | null; score: number | null; comment: string | null }[] = await this.db.query(
-      `WITH target AS (
-         SELECT d.message_id, d.resident_id, r.status AS resident_status, m.title
-           FROM delivery d JOIN message m ON m.id = d.message_id JOIN resident r ON r.id = d.resident_id
-          WHERE d.id = $1::bigint),
+  async upsertByDeliveries(items: RatingByDelivery[]): Promise<(RatingByDeliveryResult | null)[]> {
+    const rows: { n: string; title: string; residentStatus: string; messageId: string; saved: boolean }[] = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::varchar[]) WITH ORDINALITY AS i(delivery_id, score, comment, n)),
+       target AS (
+         SELECT i.n, i.score, i.comment, d.message_id, d.resident_id, r.status AS resident_status, m.title
+           FROM input i JOIN delivery d ON d.id = i.delivery_id JOIN message m ON m.id = d.message_id JOIN resident r ON r.id = d.resident_id),
        saved AS (
          INSERT INTO rating (message_id, resident_id, score, comment)
-         SELECT message_id, resident_id, $2, $3 FROM target WHERE resident_status <> 'erased'
+         SELECT DISTINCT ON (message_id, resident_id) message_id, resident_id, score, comment
+           FROM target WHERE resident_status <> 'erased' ORDER BY message_id, resident_id, n DESC
          ON CONFLICT (message_id, resident_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, updated_at = now()
-         RETURNING message_id, score, comment)
-       SELECT t.title, t.resident_status AS "residentStatus", s.message_id AS "messageId", s.score, s.comment
-         FROM target t LEFT JOIN saved s ON true`,
-      [deliveryId, score, comment],
+         RETURNING message_id, resident_id)
+       SELECT t.n, t.title, t.resident_status AS "residentStatus", t.message_id AS "messageId", s.message_id IS NOT NULL AS saved
+         FROM target t LEFT JOIN saved s ON s.message_id = t.message_id AND s.resident_id = t.resident_id`,
+      [items.map((i) => i.deliveryId), items.map((i) => i.score), items.map((i) => i.comment)],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return { title: row.title, residentStatus: row.residentStatus, rating: row.messageId ? { messageId: row.messageId, score: row.score!, comment: row.comment } : null };
+    const out: (RatingByDeliveryResult | null)[] = items.map(() => null);
+    for (const row of rows) {
+      const item = items[Number(row.n) - 1];
+      out[Number(row.n) - 1] = {
+        title: row.title,
+        residentStatus: row.residentStatus,
+        rating: row.saved ? { messageId: row.messageId, score: item.score, comment: item.comment } : null,
+      };
+    }
+    return out;
   }
 
   async findOne(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {

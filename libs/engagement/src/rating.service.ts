@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { RatingRepository, type RatingView } from './rating.repository';
+import { GroupCommit } from '@beacon/core';
+import { RatingRepository, type RatingByDelivery, type RatingByDeliveryResult, type RatingView } from './rating.repository';
 
 export type ScoreKey = '1' | '2' | '3' | '4' | '5' | '6';
 
@@ -22,16 +23,22 @@ export const SCORE_LABELS: Record<number, string> = {
 
 @Injectable()
 export class RatingService {
-  constructor(private readonly ratings: RatingRepository) {}
+  // Rating links are the public hot path: concurrent ratings share one INSERT … ON CONFLICT (and
+  // one commit); each request is answered after the statement holding its row has committed.
+  private readonly byDelivery: GroupCommit<RatingByDelivery, RatingByDeliveryResult | null>;
+
+  constructor(private readonly ratings: RatingRepository) {
+    this.byDelivery = new GroupCommit((items) => this.ratings.upsertByDeliveries(items), { maxBatch: 200, maxInFlight: 2 });
+  }
 
   /** Stores or replaces the resident's rating; a blank comment is no comment. */
   rate(messageId: string, residentId: string, score: number, comment?: string | null): Promise<RatingView> {
     return this.ratings.upsert(messageId, residentId, score, comment?.trim() || null);
   }
 
-  /** The same through a rating link: the delivery names the message and resident (one round trip). */
-  rateByDelivery(deliveryId: string, score: number, comment?: string | null) {
-    return this.ratings.upsertByDelivery(deliveryId, score, comment?.trim() || null);
+  /** The same through a rating link: the delivery names the message and resident. Null when the delivery is gone. */
+  rateByDelivery(deliveryId: string, score: number, comment?: string | null): Promise<RatingByDeliveryResult | null> {
+    return this.byDelivery.submit({ deliveryId, score, comment: comment?.trim() || null });
   }
 
   current(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {

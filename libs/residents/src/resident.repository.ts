@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entities';
 
 export interface NewResident {
@@ -16,6 +16,16 @@ export interface NewResident {
   ethnicity: string | null;
   language: string | null;
 }
+
+/** A sign-up: the resident (id chosen by the caller) and their preferences. */
+export interface NewSignUp extends NewResident {
+  id: string;
+  channels: Channel[];
+  topics: string[];
+  interestGroups: string[];
+}
+
+export type SignUpInsert = 'inserted' | 'address-taken' | 'unknown-ward';
 
 /** Columns a resident may change about themselves (keys are entity properties). */
 export interface ResidentChanges {
@@ -96,30 +106,61 @@ export class ResidentRepository {
     return (await tx.query(sql, [value, exceptId])).length > 0;
   }
 
-  /** Inserts a pending resident; null when the e-mail or phone is already registered (no error, no partial row). */
-  async insertPendingIfAbsent(r: NewResident, tx: EntityManager): Promise<string | null> {
-    const rows: { id: string }[] = await tx.query(
-      `INSERT INTO resident (email, phone_e164, first_name, last_name, postcode, ward_code, source, campaign_code,
-                             age_band, ethnicity, language, status, consent_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', now())
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [r.email, r.phoneE164, r.firstName, r.lastName, r.postcode, r.wardCode, r.source, r.campaignCode, r.ageBand, r.ethnicity, r.language],
-    );
-    return rows[0]?.id ?? null;
+  /** Residents holding any of these e-mails or phones (a query even with none: see SignUpService). */
+  findByAddresses(emails: string[], phones: string[], tx: EntityManager): Promise<ResidentEntity[]> {
+    return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }] });
   }
 
   /**
-   * Channels, topics and interests of a resident inserted in this transaction: nothing to
-   * replace, so one statement (sign-up is a public hot path; each round trip counts).
+   * Many sign-ups in one statement (public hot path: concurrent sign-ups share it): each
+   * becomes a pending resident with its channels, topics and interests, unless its ward is
+   * unknown, or its e-mail or phone is already registered (also by an earlier sign-up in the
+   * list): then nothing is written for it. One outcome per sign-up, in order.
    */
-  async insertPreferences(residentId: string, p: { channels: Channel[]; topics: string[]; interestGroups: string[] }, tx: EntityManager): Promise<void> {
-    await tx.query(
-      `WITH c AS (INSERT INTO resident_channel (resident_id, channel) SELECT $1, unnest($2::varchar[])),
-            t AS (INSERT INTO resident_topic (resident_id, topic) SELECT $1, unnest($3::varchar[]))
-       INSERT INTO resident_interest (resident_id, interest_group) SELECT $1, unnest($4::varchar[])`,
-      [residentId, p.channels, p.topics, p.interestGroups],
+  async insertPendingSignUps(signUps: NewSignUp[], tx: EntityManager): Promise<SignUpInsert[]> {
+    const rows: { n: number; wardKnown: boolean; inserted: boolean }[] = await tx.query(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+           n int, id uuid, email text, phone text, first_name text, last_name text, postcode text, ward_code text, source text,
+           campaign_code text, age_band text, ethnicity text, language text, channels jsonb, topics jsonb, interests jsonb)),
+       known AS (SELECT i.n, EXISTS (SELECT 1 FROM ward w WHERE w.code = i.ward_code) AS ward_known FROM input i),
+       ins AS (
+         INSERT INTO resident (id, email, phone_e164, first_name, last_name, postcode, ward_code, source, campaign_code,
+                               age_band, ethnicity, language, status, consent_at)
+         SELECT i.id, i.email, i.phone, i.first_name, i.last_name, i.postcode, i.ward_code, i.source, i.campaign_code,
+                i.age_band, i.ethnicity, i.language, 'pending', now()
+           FROM input i JOIN known k USING (n) WHERE k.ward_known ORDER BY i.n
+         ON CONFLICT DO NOTHING
+         RETURNING id),
+       c AS (INSERT INTO resident_channel (resident_id, channel) SELECT i.id, jsonb_array_elements_text(i.channels) FROM input i JOIN ins USING (id)),
+       t AS (INSERT INTO resident_topic (resident_id, topic) SELECT i.id, jsonb_array_elements_text(i.topics) FROM input i JOIN ins USING (id)),
+       g AS (INSERT INTO resident_interest (resident_id, interest_group) SELECT i.id, jsonb_array_elements_text(i.interests) FROM input i JOIN ins USING (id))
+       SELECT i.n, k.ward_known AS "wardKnown", ins.id IS NOT NULL AS inserted
+         FROM input i JOIN known k USING (n) LEFT JOIN ins USING (id) ORDER BY i.n`,
+      [
+        JSON.stringify(
+          signUps.map((r, n) => ({
+            n,
+            id: r.id,
+            email: r.email,
+            phone: r.phoneE164,
+            first_name: r.firstName,
+            last_name: r.lastName,
+            postcode: r.postcode,
+            ward_code: r.wardCode,
+            source: r.source,
+            campaign_code: r.campaignCode,
+            age_band: r.ageBand,
+            ethnicity: r.ethnicity,
+            language: r.language,
+            channels: r.channels,
+            topics: r.topics,
+            interests: r.interestGroups,
+          })),
+        ),
+      ],
     );
+    return rows.map((r) => (!r.wardKnown ? 'unknown-ward' : r.inserted ? 'inserted' : 'address-taken'));
   }
 
   async replaceTopics(residentId: string, topics: string[], tx: EntityManager): Promise<void> {
@@ -155,12 +196,13 @@ export class ResidentRepository {
     return rows.map((r) => r.g);
   }
 
-  /** Replaces any earlier code: a new code means fresh attempts and a fresh expiry. */
-  async saveSmsCode(residentId: string, codeHash: string, expiresAt: Date, tx: EntityManager): Promise<void> {
+  /** Replaces any earlier code: a new code means fresh attempts and a fresh expiry (one resident once per call). */
+  async saveSmsCodes(codes: { residentId: string; codeHash: string; expiresAt: Date }[], tx: EntityManager): Promise<void> {
     await tx.query(
-      `INSERT INTO resident_sms_code (resident_id, code_hash, expires_at, attempts) VALUES ($1, $2, $3, 0)
+      `INSERT INTO resident_sms_code (resident_id, code_hash, expires_at, attempts)
+       SELECT resident_id, code_hash, expires_at, 0 FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(resident_id, code_hash, expires_at)
        ON CONFLICT (resident_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0`,
-      [residentId, codeHash, expiresAt],
+      [codes.map((c) => c.residentId), codes.map((c) => c.codeHash), codes.map((c) => c.expiresAt)],
     );
   }
 

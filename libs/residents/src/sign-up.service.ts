@@ -1,31 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { badRequest } from '@beacon/core';
+import { badRequest, GroupCommit } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import { TOPICS } from './resident.entities';
-import { ResidentRepository } from './resident.repository';
+import { TOPICS, type ResidentEntity } from './resident.entities';
+import { ResidentRepository, type NewSignUp, type SignUpInsert } from './resident.repository';
 import type { SignUpDto } from './residents.dto';
-import { VerificationService } from './verification.service';
+import { VerificationOutbox, VerificationService } from './verification.service';
 
 export interface SignUpAccepted {
   status: 'pending_verification';
 }
 
+const unknownWard = (code: string) => `wardCode ${code} is not a known ward`;
+
 /** Public sign-up: one transaction for the resident, their preferences and the verification jobs. */
 @Injectable()
 export class SignUpService {
+  // Sign-up is a public hot path: concurrent sign-ups share one transaction (a handful of
+  // statements and one commit for all of them); each request is answered after it commits.
+  private readonly batches: GroupCommit<NewSignUp, SignUpInsert>;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly residents: ResidentRepository,
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
-  ) {}
+  ) {
+    this.batches = new GroupCommit((signUps) => this.signUpAll(signUps), { maxBatch: 100, maxInFlight: 2 });
+  }
 
   /**
    * The answer is the same whether or not the e-mail or phone is already registered. A known
    * address is reminded (verification again, or "already signed up"); the stored resident is
-   * never changed by an unauthenticated request, and no second resident is created.
+   * never changed by an unauthenticated request, and no second resident is created. An unknown
+   * ward is a 400 whoever holds the address.
    */
   async signUp(dto: SignUpDto): Promise<SignUpAccepted> {
     const email = dto.email ?? null;
@@ -34,37 +44,61 @@ export class SignUpService {
     if (!email && !phone) problems.push('email or phone is required');
     if (dto.channels.includes('email') && !email) problems.push('email is required when channels include email');
     if (dto.channels.includes('sms') && !phone) problems.push('phone is required when channels include sms');
-    if (!(await this.geography.findWard(dto.wardCode))) problems.push(`wardCode ${dto.wardCode} is not a known ward`);
-    if (problems.length) throw badRequest(`Validation failed: ${problems.join('; ')}`, problems);
+    if (problems.length) {
+      if (!(await this.geography.findWard(dto.wardCode))) problems.push(unknownWard(dto.wardCode));
+      throw badRequest(`Validation failed: ${problems.join('; ')}`, problems);
+    }
+    const outcome = await this.batches.submit({
+      id: randomUUID(),
+      email,
+      phoneE164: phone,
+      firstName: dto.firstName,
+      lastName: dto.lastName ?? null,
+      postcode: dto.postcode ?? null,
+      wardCode: dto.wardCode,
+      source: dto.source ?? null,
+      campaignCode: dto.campaignCode ?? null,
+      ageBand: dto.demographics?.ageBand ?? null,
+      ethnicity: dto.demographics?.ethnicity ?? null,
+      language: dto.demographics?.language ?? null,
+      channels: dto.channels,
+      // No topics chosen means "tell me about everything": stored explicitly, so audiences are a plain join.
+      topics: dto.topics?.length ? dto.topics : [...TOPICS],
+      interestGroups: dto.interestGroups ?? [],
+    });
+    if (outcome === 'unknown-ward') throw badRequest(`Validation failed: ${unknownWard(dto.wardCode)}`, [unknownWard(dto.wardCode)]);
+    return { status: 'pending_verification' };
+  }
 
-    await this.db.transaction(async (tx) => {
-      const id = await this.residents.insertPendingIfAbsent(
-        {
-          email,
-          phoneE164: phone,
-          firstName: dto.firstName,
-          lastName: dto.lastName ?? null,
-          postcode: dto.postcode ?? null,
-          wardCode: dto.wardCode,
-          source: dto.source ?? null,
-          campaignCode: dto.campaignCode ?? null,
-          ageBand: dto.demographics?.ageBand ?? null,
-          ethnicity: dto.demographics?.ethnicity ?? null,
-          language: dto.demographics?.language ?? null,
-        },
+  /**
+   * One transaction for many sign-ups, each as it would be alone and in order: new residents
+   * with a verification each; for an address already registered (also earlier in the batch), a
+   * reminder to whoever holds it. Five or six statements, however many sign-ups.
+   */
+  private async signUpAll(signUps: NewSignUp[]): Promise<SignUpInsert[]> {
+    return this.db.transaction(async (tx) => {
+      const outcomes = await this.residents.insertPendingSignUps(signUps, tx);
+      const taken = signUps.filter((_, i) => outcomes[i] === 'address-taken');
+      // Always asked, even with no address taken: a known address must not cost a statement
+      // (a round trip of latency) that a new one does not.
+      const holders = await this.residents.findByAddresses(
+        taken.flatMap((s) => (s.email ? [s.email] : [])),
+        taken.flatMap((s) => (s.phoneE164 ? [s.phoneE164] : [])),
         tx,
       );
-      if (id) {
-        // No topics chosen means "tell me about everything": stored explicitly, so audiences are a plain join.
-        await this.residents.insertPreferences(id, { channels: dto.channels, topics: dto.topics?.length ? dto.topics : [...TOPICS], interestGroups: dto.interestGroups ?? [] }, tx);
-        if (email && dto.channels.includes('email')) await this.verification.sendEmailLink({ id, firstName: dto.firstName }, email, tx);
-        if (phone && dto.channels.includes('sms')) await this.verification.sendSmsCode(id, phone, tx);
-        return;
-      }
-      const byEmail = email ? await this.residents.findByEmail(email, tx) : null;
-      const existing = byEmail ?? (phone ? await this.residents.findByPhone(phone, tx) : null);
-      if (existing) await this.verification.remind(existing, byEmail ? 'email' : 'sms', tx);
+      const out = new VerificationOutbox();
+      signUps.forEach((s, i) => {
+        if (outcomes[i] === 'inserted') {
+          if (s.email && s.channels.includes('email')) this.verification.addEmailLink(out, s, s.email);
+          if (s.phoneE164 && s.channels.includes('sms')) this.verification.addSmsCode(out, s.id, s.phoneE164);
+        } else if (outcomes[i] === 'address-taken') {
+          const byEmail = s.email ? holders.find((r) => r.email === s.email) : undefined;
+          const existing: ResidentEntity | undefined = byEmail ?? (s.phoneE164 ? holders.find((r) => r.phoneE164 === s.phoneE164) : undefined);
+          if (existing) this.verification.addReminder(out, existing, byEmail ? 'email' : 'sms');
+        }
+      });
+      await this.verification.send(out, tx);
+      return outcomes;
     });
-    return { status: 'pending_verification' };
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService, LinkTokenService } from '@beacon/auth';
-import { NotificationService } from '@beacon/channels';
+import { NotificationService, type EmailMessage, type SmsMessage } from '@beacon/channels';
 import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
 import type { ResidentEntity, ResidentStatus } from './resident.entities';
 import { ResidentLinksService } from './resident-links.service';
@@ -17,6 +17,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // One answer for an unknown number, no code and a wrong code: no hint of who signed up.
 const WRONG_CODE = 'That code is not right. Check it and try again, or ask for a new code.';
 const DEAD_CODE = 'That code can no longer be used. Ask for a new code.';
+
+/** Messages (and SMS codes to store) decided for one or many requests, written together by `send`. */
+export class VerificationOutbox {
+  readonly emails: EmailMessage[] = [];
+  readonly sms: SmsMessage[] = [];
+  readonly smsCodes = new Map<string, { codeHash: string; expiresAt: Date }>();
+}
 
 export interface Verified {
   residentId: string;
@@ -44,14 +51,16 @@ export class VerificationService {
 
   /** Queues (in the caller's transaction) a link that verifies this e-mail address. */
   async sendEmailLink(r: { id: string; firstName: string | null }, email: string, tx: EntityManager): Promise<void> {
-    await this.notifications.enqueueEmail(verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email)), { manager: tx });
+    const out = new VerificationOutbox();
+    this.addEmailLink(out, r, email);
+    await this.send(out, tx);
   }
 
   /** A new 6-digit code replaces any earlier one (fresh expiry, fresh attempts); only its HMAC is stored. */
   async sendSmsCode(residentId: string, phoneE164: string, tx: EntityManager): Promise<void> {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await this.residents.saveSmsCode(residentId, this.hashCode(residentId, code), new Date(Date.now() + SMS_CODE_TTL_MS), tx);
-    await this.notifications.enqueueSms(smsCodeMessage(phoneE164, code), { manager: tx });
+    const out = new VerificationOutbox();
+    this.addSmsCode(out, residentId, phoneE164);
+    await this.send(out, tx);
   }
 
   /**
@@ -60,14 +69,38 @@ export class VerificationService {
    * message with a sign-in link. Nothing about the resident changes.
    */
   async remind(r: ResidentEntity, via: 'email' | 'sms', tx: EntityManager): Promise<void> {
+    const out = new VerificationOutbox();
+    this.addReminder(out, r, via);
+    await this.send(out, tx);
+  }
+
+  addEmailLink(out: VerificationOutbox, r: { id: string; firstName: string | null }, email: string): void {
+    out.emails.push(verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email)));
+  }
+
+  addSmsCode(out: VerificationOutbox, residentId: string, phoneE164: string): void {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    // A later code for the same resident replaces an earlier one, as it would one request later.
+    out.smsCodes.delete(residentId);
+    out.smsCodes.set(residentId, { codeHash: this.hashCode(residentId, code), expiresAt: new Date(Date.now() + SMS_CODE_TTL_MS) });
+    out.sms.push(smsCodeMessage(phoneE164, code));
+  }
+
+  addReminder(out: VerificationOutbox, r: ResidentEntity, via: 'email' | 'sms'): void {
     if (r.status === 'erased') return;
     if (via === 'email' && r.email) {
-      if (r.status === 'pending' || !r.emailVerifiedAt) await this.sendEmailLink(r, r.email, tx);
-      else await this.notifications.enqueueEmail(alreadySubscribedEmail(r.email, r.firstName, this.links.signInUrl(r.id, r.email)), { manager: tx });
+      if (r.status === 'pending' || !r.emailVerifiedAt) this.addEmailLink(out, r, r.email);
+      else out.emails.push(alreadySubscribedEmail(r.email, r.firstName, this.links.signInUrl(r.id, r.email)));
     } else if (via === 'sms' && r.phoneE164) {
-      if (r.status === 'pending' || !r.phoneVerifiedAt) await this.sendSmsCode(r.id, r.phoneE164, tx);
-      else await this.notifications.enqueueSms(alreadySubscribedSms(r.phoneE164, this.links.signInUrl(r.id, r.phoneE164)), { manager: tx });
+      if (r.status === 'pending' || !r.phoneVerifiedAt) this.addSmsCode(out, r.id, r.phoneE164);
+      else out.sms.push(alreadySubscribedSms(r.phoneE164, this.links.signInUrl(r.id, r.phoneE164)));
     }
+  }
+
+  /** Stores the SMS codes and queues the messages, in the caller's transaction (two statements at most). */
+  async send(out: VerificationOutbox, tx: EntityManager): Promise<void> {
+    if (out.smsCodes.size) await this.residents.saveSmsCodes([...out.smsCodes].map(([residentId, c]) => ({ residentId, ...c })), tx);
+    await this.notifications.enqueueAll({ emails: out.emails, sms: out.sms }, { manager: tx });
   }
 
   /** "Send it again": always the same answer, whether or not the address is known. */

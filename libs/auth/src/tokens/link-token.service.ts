@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DomainException, InjectConfig, type AppConfig } from '@beacon/core';
 
 /** What a signed link is for; a token for one purpose never works for another. */
@@ -16,9 +16,10 @@ export interface LinkClaims {
  */
 @Injectable()
 export class LinkTokenService {
-  private readonly secret: string;
+  // A KeyObject: the HMAC key is prepared once, not on every link opened.
+  private readonly secret: KeyObject;
   constructor(@InjectConfig() config: AppConfig) {
-    this.secret = config.auth.linkSecret;
+    this.secret = createSecretKey(Buffer.from(config.auth.linkSecret, 'utf8'));
   }
 
   sign(purpose: LinkPurpose, claims: LinkClaims, ttlSeconds: number, now = Date.now()): string {
@@ -28,20 +29,20 @@ export class LinkTokenService {
 
   /** Returns the claims, or throws 400 (not a valid link) / 410 (expired). */
   verify(purpose: LinkPurpose, token: string, now = Date.now()): LinkClaims {
-    const invalid = new DomainException('VALIDATION', 'This link is not valid');
-    if (typeof token !== 'string' || token.length > 2048) throw invalid;
+    const invalid = () => new DomainException('VALIDATION', 'This link is not valid');
+    if (typeof token !== 'string' || token.length > 2048) throw invalid();
     const [body, mac, extra] = token.split('.');
-    if (!body || !mac || extra !== undefined) throw invalid;
+    if (!body || !mac || extra !== undefined) throw invalid();
     const expected = Buffer.from(this.mac(body));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid;
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
     let payload: Record<string, unknown>;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
     } catch {
-      throw invalid;
+      throw invalid();
     }
-    if (payload.p !== purpose) throw invalid;
+    if (payload.p !== purpose) throw invalid();
     if (typeof payload.e !== 'number' || payload.e * 1000 < now) throw new DomainException('GONE', 'This link has expired');
     const { p: _p, e: _e, ...claims } = payload;
     return claims as LinkClaims;
@@ -58,12 +59,13 @@ export class LinkTokenService {
 
   /** Returns the id, or throws 400 (not a valid link) / 410 (expired). */
   verifyCompact(purpose: LinkPurpose, token: string, now = Date.now()): string {
-    const invalid = new DomainException('VALIDATION', 'This link is not valid');
+    // Built only when thrown: an Error captures a stack trace (the rating link is a hot path).
+    const invalid = () => new DomainException('VALIDATION', 'This link is not valid');
     const m = typeof token === 'string' ? /^([A-Za-z0-9_-]{1,64})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{16})$/.exec(token) : null;
-    if (!m) throw invalid;
+    if (!m) throw invalid();
     const [, id, exp, mac] = m;
     const expected = Buffer.from(this.mac(`${purpose}|${id}|${exp}`).slice(0, 16));
-    if (!timingSafeEqual(expected, Buffer.from(mac))) throw invalid;
+    if (!timingSafeEqual(expected, Buffer.from(mac))) throw invalid();
     if (parseInt(exp, 36) * 1000 < now) throw new DomainException('GONE', 'This link has expired');
     return id;
   }

@@ -13,19 +13,27 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
   const http = app as NestExpressApplication;
   http.disable('x-powered-by');
   if (config.http.trustProxy) http.set('trust proxy', config.http.trustProxy);
-  if (logger) {
+  const genReqId = (req: express.Request, res: express.Response) => {
+    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+    res.setHeader('x-request-id', id);
+    return id;
+  };
+  if (logger?.isLevelEnabled('info')) {
     http.use(
       pinoHttp({
         logger,
-        genReqId: (req, res) => {
-          const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-          res.setHeader('x-request-id', id);
-          return id;
-        },
+        genReqId,
         autoLogging: { ignore: (req) => req.url === '/health' },
         serializers: { req: serializeRequest },
       }),
     );
+  } else if (logger) {
+    // Request logs are info lines: below that level pino-http would build a child logger per
+    // request (serialising the request) only to drop it. Request ids still go out.
+    http.use((req: express.Request & { id?: string }, res: express.Response, next: express.NextFunction) => {
+      req.id = genReqId(req, res);
+      next();
+    });
   }
   http.use((_req: express.Request, res: express.Response, next: express.NextFunction) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -16,6 +16,13 @@ export interface SendOptions {
   startAfter?: Date | number;
 }
 
+/** One job for `sendMany`. */
+export type QueuedJob = { [N in JobName]: { name: N; payload: JobPayloads[N] } }[JobName];
+
+const inTransaction = (manager: EntityManager) => ({
+  executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }),
+});
+
 export type JobHandlerFn<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
 
 /** pg-boss on the system-of-record database: a row and its job commit together. */
@@ -62,10 +69,20 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
     const { manager, ...rest } = opts;
-    const db = manager
-      ? { executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }) }
-      : undefined;
+    const db = manager ? inTransaction(manager) : undefined;
     return this.boss.send(name, payload as object, { ...rest, ...(db ? { db } : {}) });
+  }
+
+  /**
+   * Many jobs in one statement (pg-boss `insert`: same queue policies as `send`, no singleton
+   * keys or start times). For hot paths that enqueue for many requests at once.
+   */
+  async sendMany(jobs: QueuedJob[], opts: { manager?: EntityManager } = {}): Promise<void> {
+    if (!jobs.length) return;
+    await this.boss.insert(
+      jobs.map((j) => ({ name: j.name, data: j.payload as object })),
+      opts.manager ? { db: inTransaction(opts.manager) } : {},
+    );
   }
 
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { InjectConfig, type AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
 import type { BeaconRequest } from '../principal';
-import { RateLimitRepository } from './rate-limit.repository';
+import { RateLimitCounter } from './rate-limit.counter';
 
 export interface RateLimitRule {
   /** Bucket name, e.g. "signup". */
@@ -21,14 +21,17 @@ export const RateLimit = (rule: RateLimitRule) => SetMetadata(RATE_LIMIT, rule);
 
 const digest = (v: string) => createHash('sha256').update(v.trim().toLowerCase()).digest('base64url').slice(0, 22);
 
-/** Per-IP and per-address limits on public endpoints, counted in PostgreSQL so replicas share them. */
+/**
+ * Per-IP and per-address limits on public endpoints, counted in PostgreSQL so replicas share
+ * them (concurrent requests share one counting statement: see RateLimitCounter).
+ */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly multiplier: number;
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly buckets: RateLimitRepository,
+    private readonly counter: RateLimitCounter,
     @InjectConfig() config: AppConfig,
   ) {
     this.multiplier = config.http.rateLimitMultiplier;
@@ -43,8 +46,9 @@ export class RateLimitGuard implements CanActivate {
     for (const k of rule.perValue?.bodyKeys ?? []) {
       if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit * this.multiplier);
     }
-    const hits = await this.buckets.hit([...limits.keys()], rule.windowSeconds);
-    if ([...hits].some(([key, n]) => n > limits.get(key)!)) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');
+    const keys = [...limits.keys()];
+    const counts = await this.counter.hit(keys, rule.windowSeconds);
+    if (keys.some((key, i) => counts[i] > limits.get(key)!)) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');
     return true;
   }
 }
