@@ -52,6 +52,23 @@ describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
     expect(hits).toBe(130);
   });
 
+  // Sliding window: crossing into a new fixed window does not reset a count. The previous
+  // window's hits carry over, weighted by how much of it lies within the last window-length.
+  it('a window boundary does not reset a limit: the previous window carries over', async () => {
+    await awayFromWindowEdge(3600);
+    const body = { email: 'boundary.limit@example.org', firstName: 'Jo', wardCode: 'BE01', channels: ['email'], consent: true };
+    const before = new Set((await t.sql<{ key: string }>('SELECT key FROM rate_limit_bucket')).map((r) => r.key));
+    await t.http().post('/api/v1/residents').send(body).expect(202);
+    const added = (await t.sql<{ key: string; window_start: Date }>('SELECT key, window_start FROM rate_limit_bucket')).filter((r) => !before.has(r.key));
+    expect(added).toHaveLength(1); // the address's key (the IP's key existed already)
+    // The address was used a million times in the previous hour-long window: however far into the
+    // current window we are (at most 3,595 s of 3,600), that carries ≥ 1,388 hits, over the limit of 10.
+    await t.sql(`INSERT INTO rate_limit_bucket (key, window_start, hits) VALUES ($1, $2::timestamptz - interval '3600 seconds', 1000000)`, [added[0].key, added[0].window_start]);
+    await t.http().post('/api/v1/residents').send(body).expect(429);
+    // Another address from the same IP is not affected.
+    await t.http().post('/api/v1/residents').send({ ...body, email: 'boundary.other@example.org' }).expect(202);
+  });
+
   it('rejects a multiplier below 1 at boot', async () => {
     await expect(createTestApp({ RATE_LIMIT_MULTIPLIER: '0' })).rejects.toThrow(/RATE_LIMIT_MULTIPLIER/);
   });

@@ -5,16 +5,18 @@ import type { BucketHits, RateLimitRepository } from './rate-limit.repository';
 /** The table's semantics (add, return totals) in memory, with the statements it was sent. */
 function fakeBuckets() {
   const totals = new Map<string, number>();
+  /** What the previous window carries into the count (sliding window), per key. */
+  const carried = new Map<string, number>();
   const statements: BucketHits[][] = [];
   const repo = {
     async add(buckets: BucketHits[]) {
       statements.push(buckets);
       await new Promise((r) => setTimeout(r, 5));
       for (const b of buckets) totals.set(b.key, (totals.get(b.key) ?? 0) + b.hits);
-      return new Map(buckets.map((b) => [b.key, totals.get(b.key)!]));
+      return new Map(buckets.map((b) => [b.key, { hits: totals.get(b.key)!, carried: carried.get(b.key) ?? 0 }]));
     },
   };
-  return { repo: repo as unknown as RateLimitRepository, totals, statements };
+  return { repo: repo as unknown as RateLimitRepository, totals, statements, carried };
 }
 
 describe('RateLimitCounter', () => {
@@ -34,5 +36,13 @@ describe('RateLimitCounter', () => {
     const counter = new RateLimitCounter(repo);
     expect(await counter.hit(['k', 'k'], 60)).toEqual([1, 1]);
     expect(totals.get('k')).toBe(1);
+  });
+
+  it('adds what the previous window carries to every count', async () => {
+    const { repo, carried } = fakeBuckets();
+    carried.set('ip:b', 7);
+    const counter = new RateLimitCounter(repo);
+    const results = await Promise.all([counter.hit(['ip:b'], 60), counter.hit(['ip:b'], 60)]);
+    expect(results.map(([n]) => n).sort()).toEqual([8, 9]);
   });
 });

@@ -9,10 +9,12 @@ export interface Hit {
 }
 
 /**
- * Shared fixed-window counters, counted in PostgreSQL (every replica sees every hit) with the
- * hits of concurrent requests written in one statement. Each request's count is the one it
- * would have got alone, in arrival order: the k-th hit on a key within a statement counts
- * total − (hits on that key in the statement) + k.
+ * Shared sliding-window counters, counted in PostgreSQL (every replica sees every hit) with the
+ * hits of concurrent requests written in one statement. A count is the hits in the current
+ * fixed window plus the previous window's, weighted by the share of it still inside a
+ * window-long span ending now. Each request's count is the one it would have got alone, in
+ * arrival order: the k-th hit on a key within a statement counts
+ * total − (hits on that key in the statement) + k, plus what the previous window carries.
  */
 @Injectable()
 export class RateLimitCounter {
@@ -38,14 +40,18 @@ export class RateLimitCounter {
     }
     const totals = await this.buckets.add([...perKey].map(([key, b]) => ({ key, ...b })));
     // Fail closed: a key without a count would otherwise compare as "under the limit".
-    for (const key of perKey.keys()) if (!Number.isInteger(totals.get(key))) throw new Error(`No count returned for rate-limit key ${key}`);
+    for (const key of perKey.keys()) {
+      const t = totals.get(key);
+      if (!Number.isInteger(t?.hits) || !Number.isInteger(t?.carried)) throw new Error(`No count returned for rate-limit key ${key}`);
+    }
     const seen = new Map<string, number>();
     return hits.map((h) => {
       const counted = new Map<string, number>();
       for (const key of new Set(h.keys)) {
         const k = (seen.get(key) ?? 0) + 1;
         seen.set(key, k);
-        counted.set(key, totals.get(key)! - perKey.get(key)!.hits + k);
+        const t = totals.get(key)!;
+        counted.set(key, t.hits - perKey.get(key)!.hits + k + t.carried);
       }
       return h.keys.map((key) => counted.get(key)!);
     });

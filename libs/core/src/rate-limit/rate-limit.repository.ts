@@ -15,18 +15,27 @@ export class RateLimitRepository {
 
   /**
    * Adds hits to each key's current window (one statement for many keys) and returns each key's
-   * total. Rows are locked in key order, so concurrent statements never deadlock.
+   * total there, with the previous window's total weighted by how much of it still lies inside a
+   * window-long span ending now (a sliding window: no burst of twice the limit across a window
+   * boundary). Rows are locked in key order, so concurrent statements never deadlock.
    */
-  async add(buckets: BucketHits[]): Promise<Map<string, number>> {
-    const rows: { key: string; hits: number }[] = await this.db.query(
-      `INSERT INTO rate_limit_bucket (key, window_start, hits)
-       SELECT k, to_timestamp(floor(extract(epoch FROM now()) / w) * w), n
-         FROM unnest($1::text[], $2::int[], $3::int[]) AS b(k, w, n) ORDER BY k
-       ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + EXCLUDED.hits
-       RETURNING key, hits`,
+  async add(buckets: BucketHits[]): Promise<Map<string, { hits: number; carried: number }>> {
+    const rows: { key: string; hits: number; carried: number }[] = await this.db.query(
+      `WITH b AS (
+         SELECT k, w, n, to_timestamp(floor(extract(epoch FROM now()) / w) * w) AS ws,
+                1 - (extract(epoch FROM now()) / w - floor(extract(epoch FROM now()) / w)) AS prev_weight
+           FROM unnest($1::text[], $2::int[], $3::int[]) AS b(k, w, n)),
+       up AS (
+         INSERT INTO rate_limit_bucket (key, window_start, hits)
+         SELECT k, ws, n FROM b ORDER BY k
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_bucket.hits + EXCLUDED.hits
+         RETURNING key, hits)
+       SELECT up.key, up.hits, floor(COALESCE(p.hits, 0) * b.prev_weight)::int AS carried
+         FROM up JOIN b ON b.k = up.key
+         LEFT JOIN rate_limit_bucket p ON p.key = up.key AND p.window_start = b.ws - make_interval(secs => b.w)`,
       [buckets.map((b) => b.key), buckets.map((b) => b.windowSeconds), buckets.map((b) => b.hits)],
     );
-    return new Map(rows.map((r) => [r.key, r.hits]));
+    return new Map(rows.map((r) => [r.key, { hits: r.hits, carried: r.carried }]));
   }
 
   async purgeBefore(cutoff: Date): Promise<void> {
