@@ -4,6 +4,8 @@ import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
 import type { SignUpDto } from '../libs/residents/src/residents.dto';
 import { SignUpService } from '../libs/residents/src/sign-up.service';
+import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
+import { makeResident } from './utils/factories';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
 import { startTwilioStub, type StubSms, type TwilioStub } from './utils/twilio-stub';
@@ -854,6 +856,34 @@ describe('residents API', () => {
       await t.http().get('/api/v1/residents?ward=BE02').set(...officer.auth).expect(200);
       const rows = await t.sql(`SELECT action, subject, data FROM audit_event WHERE actor = $1`, [`staff:${officer.id}`]);
       expect(rows).toEqual([{ action: 'residents.list', subject: 'resident', data: { query: { ward: 'BE02' }, npu: 'BE', count: 1 } }]);
+    });
+  });
+
+  describe('sign-ups never verified are purged', () => {
+    it('deletes pending residents older than UNVERIFIED_RESIDENT_RETENTION_DAYS (30) with their preferences and dead SMS codes, nothing else', async () => {
+      const age = (id: string, days: number) => t.sql(`UPDATE resident SET created_at = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
+      const stale = await makeResident(t, { ward: 'BE01', channels: ['email', 'sms'], status: 'pending', emailVerified: false, phoneVerified: false, topics: ['appeals'], interests: ['parent'] });
+      const recent = await makeResident(t, { ward: 'BE01', channels: ['email'], status: 'pending', emailVerified: false });
+      const veteran = await makeResident(t, { ward: 'BE01', channels: ['email', 'sms'] }); // active for years
+      const leaver = await makeResident(t, { ward: 'BE01', channels: ['email'], status: 'unsubscribed' });
+      await age(stale.id, 31);
+      await age(recent.id, 29);
+      await age(veteran.id, 900);
+      await age(leaver.id, 400);
+      const code = (id: string, expiresInHours: number) =>
+        t.sql(`INSERT INTO resident_sms_code (resident_id, code_hash, expires_at) VALUES ($1, 'x', now() + make_interval(hours => $2))`, [id, expiresInHours]);
+      await code(stale.id, -24 * 30);
+      await code(veteran.id, -25); // dead for over a day
+      await code(recent.id, 1); // still usable
+      const deleted = await t.app.get(UnverifiedPurgeService).purge();
+      expect(deleted).toBe(1);
+      const left = await t.sql<{ id: string }>('SELECT id FROM resident WHERE id = ANY($1::uuid[])', [[stale.id, recent.id, veteran.id, leaver.id]]);
+      expect(left.map((r) => r.id).sort()).toEqual([recent.id, veteran.id, leaver.id].sort());
+      for (const table of ['resident_channel', 'resident_topic', 'resident_interest', 'resident_sms_code']) {
+        expect(await t.sql(`SELECT 1 FROM ${table} WHERE resident_id = $1`, [stale.id])).toEqual([]);
+      }
+      expect(await t.sql('SELECT resident_id FROM resident_sms_code WHERE resident_id = ANY($1::uuid[])', [[veteran.id, recent.id]])).toEqual([{ resident_id: recent.id }]);
+      expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(0); // nothing more to do
     });
   });
 });

@@ -305,6 +305,27 @@ export class ResidentRepository {
    * GDPR erasure. Personal columns are nulled; ward_code, source, activated_at, created_at and
    * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
    */
+  /**
+   * Deletes sign-ups that never verified an address and signed up before `before` (their
+   * channels, topics, interests and codes go by cascade), and SMS codes dead for a day. A
+   * resident that was ever active is never touched here. Returns the residents deleted.
+   */
+  async purgeUnverified(before: Date): Promise<number> {
+    await this.db.query(`DELETE FROM resident_sms_code WHERE expires_at < now() - interval '1 day'`);
+    const [row]: { n: number }[] = await this.db.query(
+      `WITH gone AS (
+         DELETE FROM resident
+          WHERE status = 'pending' AND activated_at IS NULL AND email_verified_at IS NULL AND phone_verified_at IS NULL
+            AND created_at < $1
+            AND NOT EXISTS (SELECT 1 FROM rating x WHERE x.resident_id = resident.id)
+            AND NOT EXISTS (SELECT 1 FROM reply x WHERE x.resident_id = resident.id)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [before],
+    );
+    return row.n;
+  }
+
   async erase(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query(
       `UPDATE resident

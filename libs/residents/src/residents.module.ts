@@ -19,6 +19,7 @@ import { ResidentsController } from './residents.controller';
 import { ResidentsPagesController } from './residents-pages.controller';
 import { SignUpService } from './sign-up.service';
 import { UnsubscribeService } from './unsubscribe.service';
+import { UnverifiedPurgeService } from './unverified-purge.service';
 import { VerificationService } from './verification.service';
 
 @Module({
@@ -36,6 +37,7 @@ import { VerificationService } from './verification.service';
     ResidentDirectoryService,
     ResidentDataExporterRegistry,
     ResidentSeedService,
+    UnverifiedPurgeService,
   ],
   exports: [ResidentLinksService, ResidentSeedService],
 })

@@ -58,6 +58,7 @@ export const ENV_DOCS: Record<string, string> = {
   STALE_SENDING_SECONDS: 'A delivery whose worker stopped renewing its claim this long ago (it died) is re-queued; keep it above the database outages to ride out without duplicates (default 120).',
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
+  UNVERIFIED_RESIDENT_RETENTION_DAYS: 'Sign-ups that never verified an address are deleted this many days after signing up, with their dead SMS codes (default 30; at least 8, as verification links last 7 days).',
 };
 
 export class EnvVars {
@@ -96,6 +97,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) STALE_SENDING_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(8) @Max(3650) UNVERIFIED_RESIDENT_RETENTION_DAYS?: number;
 }
 
 export interface AppConfig {
@@ -111,6 +113,7 @@ export interface AppConfig {
   };
   seedDemo: boolean;
   runWorker: boolean;
+  residents: { unverifiedRetentionDays: number };
   mail: { smtpUrl?: string; from: string };
   sms: {
     accountSid?: string;
@@ -177,6 +180,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
     },
     seedDemo: vars.SEED_DEMO ?? embedded,
+    residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     runWorker: vars.RUN_WORKER ?? embedded,
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>' },
     sms: {

@@ -11,6 +11,7 @@ export enum JobName {
   SendSms = 'send-sms',
   DeliverySweep = 'delivery-sweep',
   RefreshReportAggregates = 'refresh-report-aggregates',
+  PurgeUnverifiedResidents = 'purge-unverified-residents',
 }
 
 export interface MessageJob {
@@ -41,6 +42,7 @@ export interface JobPayloads {
   [JobName.SendSms]: MessageJob;
   [JobName.DeliverySweep]: Record<string, never>;
   [JobName.RefreshReportAggregates]: Record<string, never>;
+  [JobName.PurgeUnverifiedResidents]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -66,4 +68,5 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.SendSms]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
   [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
   [JobName.RefreshReportAggregates]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '*/5 * * * *' },
+  [JobName.PurgeUnverifiedResidents]: { retryLimit: 1, retryDelay: 600, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '40 3 * * *' },
 };
