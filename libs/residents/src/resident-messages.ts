@@ -1,5 +1,5 @@
 import type { EmailMessage, SmsMessage } from '@beacon/channels';
-import { html, type SafeHtml } from './pages/html';
+import { html, type SafeHtml } from '@beacon/core';
 
 // One-off messages to a resident. Subjects carry no personal data; the HTML part escapes
 // every value (names are whatever was typed into a public form).

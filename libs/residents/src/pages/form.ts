@@ -1,4 +1,4 @@
-import { attr, html, type SafeHtml } from './html';
+import { attr, html, type SafeHtml } from '@beacon/core';
 
 /** Field name → the message shown next to it (and in the summary at the top). */
 export type FieldErrors = Record<string, string>;

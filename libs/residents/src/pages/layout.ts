@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '@beacon/core';
 
 /** Headers for every resident page: no third-party anything, never cached (links carry tokens). */
 export const PAGE_HEADERS: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { button, errorSummary, textField, type FieldErrors } from './form';
-import { html } from './html';
+import { html } from '@beacon/core';
 import { layout, messagePage } from './layout';
 
 export function signInPage(email = '', errors: FieldErrors = {}, notice?: string): string {

@@ -1,6 +1,6 @@
 import { AGE_BANDS, CHANNELS, ETHNICITIES, INTEREST_GROUPS, TOPICS } from '../resident.entities';
 import { button, checkboxes, errorSummary, hidden, selectField, textField, type FieldErrors } from './form';
-import { attr, html } from './html';
+import { attr, html } from '@beacon/core';
 import { AGE_BAND_LABELS, CHANNEL_LABELS, ETHNICITY_LABELS, INTEREST_LABELS, TOPIC_LABELS } from './labels';
 import { layout } from './layout';
 import type { WardGroup } from './wards';

@@ -1,6 +1,6 @@
 import type { Channel } from '../resident.entities';
 import { button } from './form';
-import { html } from './html';
+import { html } from '@beacon/core';
 import { CHANNEL_LABELS, CHANNEL_PLURALS } from './labels';
 import { layout, messagePage } from './layout';
 

@@ -1,5 +1,5 @@
 import { button, errorSummary, hidden, textField, type FieldErrors } from './form';
-import { html, type SafeHtml } from './html';
+import { html, type SafeHtml } from '@beacon/core';
 import { layout } from './layout';
 
 /** The SMS code form. With a known (already normalised) phone it is a hidden field. */
