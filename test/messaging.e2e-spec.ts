@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { residentRanges, type DeliveryRepository } from '../libs/messaging/src/delivery.repository';
-import { makeResident } from './utils/factories';
+import { makeResident, makeResidents } from './utils/factories';
 import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
@@ -135,6 +135,38 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const rows = await deliveriesOf(res.body.id);
       expect(rows).toHaveLength(24);
       expect(new Set(rows.map((r) => `${r.resident_id}:${r.channel}`)).size).toBe(24);
+    });
+
+    it('concurrent claims: every due row is claimed exactly once, across ranges and the retry index; rows not yet due are left', async () => {
+      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
+      const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
+      await makeResidents(t, { count: 3000, ward: 'BE02', prefix: 'claims', interest: 'farmer' });
+      const res = await compose(ecoBE, { audience: { wardCodes: ['BE02'], interestGroups: ['farmer'] } }).expect(201); // stays a draft: no sender touches it
+      const audience = { wardCodes: ['BE02'], topics: null, interestGroups: ['farmer'], schemeIds: null, channels: ['email'], priority: 'standard' };
+      expect((await repo.insertForAudience(res.body.id, audience, new Date(), 3)).inserted).toEqual({ email: 3000 });
+      // 100 rows wait for a retry that is due, 50 for one an hour away.
+      await t.sql(`UPDATE delivery SET not_before = now() - interval '1 second' WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 ORDER BY id LIMIT 100)`, [res.body.id]);
+      const later = await t.sql<{ id: string }>(
+        `UPDATE delivery SET not_before = now() + interval '1 hour' WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 ORDER BY id DESC LIMIT 50) RETURNING id::text AS id`,
+        [res.body.id],
+      );
+      const claimed: string[] = [];
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          for (let batch = await repo.claim(res.body.id, 'email', 97); batch.length; batch = await repo.claim(res.body.id, 'email', 97)) claimed.push(...batch.map((d) => d.id));
+        }),
+      );
+      expect(claimed).toHaveLength(2950);
+      expect(new Set(claimed).size).toBe(2950);
+      const laterIds = new Set(later.map((r) => r.id));
+      expect(claimed.some((id) => laterIds.has(id))).toBe(false);
+      const states = await t.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY status ORDER BY status', [res.body.id]);
+      expect(states).toEqual([{ status: 'queued', n: 50 }, { status: 'sending', n: 2950 }]);
+      expect(await t.sql('SELECT part FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted', [res.body.id])).toEqual([]);
+      await t.sql(`UPDATE message SET recipient_count = 3000 WHERE id = $1`, [res.body.id]);
+      expect(await repo.hasUnfinished(res.body.id)).toBe(true); // claimed rows and the rows waiting an hour
+      await t.sql(`UPDATE delivery SET status = 'sent' WHERE message_id = $1`, [res.body.id]);
+      expect(await repo.hasUnfinished(res.body.id)).toBe(false);
     });
 
     it('SMS quiet hours: a standard message waits until they end, an urgent one goes at once', async () => {
