@@ -5,7 +5,7 @@ export class DeliveryCursor1795410667256 implements MigrationInterface {
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP INDEX "public"."idx_delivery_pending"`);
-        await queryRunner.query(`CREATE TABLE "delivery_cursor" ("message_id" uuid NOT NULL, "channel" character varying(8) NOT NULL, "part" smallint NOT NULL, "after_resident" uuid NOT NULL, "last_resident" uuid NOT NULL, "inserted" integer NOT NULL DEFAULT '0', "exhausted" boolean NOT NULL DEFAULT false, CONSTRAINT "PK_fdf814475350821489ec63e7780" PRIMARY KEY ("message_id", "channel", "part"))`);
+        await queryRunner.query(`CREATE TABLE "delivery_cursor" ("message_id" uuid NOT NULL, "channel" character varying(8) NOT NULL, "part" smallint NOT NULL, "parts" smallint NOT NULL, "after_resident" uuid NOT NULL, "last_resident" uuid NOT NULL, "inserted" integer NOT NULL DEFAULT '0', "exhausted" boolean NOT NULL DEFAULT false, CONSTRAINT "PK_fdf814475350821489ec63e7780" PRIMARY KEY ("message_id", "channel", "part"))`);
         // Hand-added: rows of broadcasts in progress during the upgrade have no delivery_cursor
         // range; giving their queued rows a not_before puts them in idx_delivery_retry, where
         // the new claims find them (the sweeper wakes their messages within a minute).

@@ -538,6 +538,10 @@ describe('schemes', () => {
         await cancelMine(p, outsider, { reason: 'Not a member' }).expect(403);
         await cancelMine(p, vols[3], { reason: 'Member, not on it' }).expect(403);
         await t.http().post(`/api/v1/me/patrols/${p}/cancel`).set(...ecoBE.auth).send({}).expect(401);
+        // A volunteer who is no longer an active resident cannot call off everyone's patrol.
+        await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE id = $1`, [vols[1]]);
+        await cancelMine(p, vols[1], { reason: 'Left Beacon' }).expect(403);
+        await t.sql(`UPDATE resident SET status = 'active' WHERE id = $1`, [vols[1]]);
         expect([await statusOf(p), await statusOf(q)]).toEqual(['planned', 'planned']);
 
         const byVolunteer = await cancelMine(p, vols[2], { reason: 'Cannot make it, nor can Bob' }).expect(200);

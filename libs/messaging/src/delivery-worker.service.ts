@@ -107,7 +107,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
       if (!current || current.status !== 'sending') return;
       const batch = await this.deliveries.claim(messageId, channel, this.config.messaging.batchSize);
       if (!batch.length) {
-        await this.finishIfDone(messageId);
+        await this.finishIfDone(messageId, message.channels as Channel[]);
         return;
       }
       const stop = await this.sendBatch(message, npuName, channel, batch);
@@ -140,10 +140,15 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const flush = (): Promise<void> =>
       (writer ??= (async () => {
         try {
-          while (pending.length) {
+          while (pending.length && !writeFailure) {
             const chunk = pending;
             pending = [];
-            await persist('delivery outcomes', () => this.deliveries.record(chunk));
+            try {
+              await persist('delivery outcomes', () => this.deliveries.record(chunk));
+            } catch (err) {
+              pending = chunk.concat(pending); // kept for the last attempt at the end of the batch
+              throw err;
+            }
           }
         } catch (err) {
           writeFailure ??= { err };
@@ -204,8 +209,17 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const resumeAt = channelStop ? new Date(Date.now() + (channelStop === 'rate_limited' ? RATE_LIMITED_PAUSE_MS : cfg.retryBaseSeconds * 1000)) : null;
     try {
       await flush();
-      if (writeFailure) throw writeFailure.err;
+      if (writeFailure && pending.length) {
+        // One more try for the outcomes the writer could not write (each lost one is a resend).
+        const chunk = pending;
+        pending = [];
+        await persist('delivery outcomes', () => this.deliveries.record(chunk)).catch((err: Error) =>
+          this.logger.error({ messageId: message.id, outcomes: chunk.length, err: err.message }, 'Delivery outcomes not written: their rows go back to the queue when their claim goes stale'),
+        );
+      }
+      // Rows never sent go back now, with their attempt, even when outcomes could not be written.
       await persist('released deliveries', () => this.deliveries.release(unsent, resumeAt));
+      if (writeFailure) throw writeFailure.err;
     } finally {
       clearInterval(lease);
     }
@@ -278,8 +292,12 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     return providerId;
   }
 
-  private async finishIfDone(messageId: string): Promise<void> {
+  private async finishIfDone(messageId: string, channels: Channel[]): Promise<void> {
     if (await this.deliveries.hasUnfinished(messageId)) return;
+    if (await this.deliveries.reviveStranded(messageId)) {
+      for (const channel of channels) await this.enqueueSend(messageId, channel, 'retry');
+      return;
+    }
     const done = await this.messages.transition(messageId, ['sending'], 'sent', { sentAt: new Date() });
     if (done) this.logger.log({ messageId }, 'Message sent');
   }

@@ -76,7 +76,7 @@ const QUIET_HOURS_NOT_BEFORE = `
 const CLAIM_UPDATE = `
   UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
     FROM picked, resident r
-   WHERE d.id = picked.id AND r.id = d.resident_id
+   WHERE d.id = picked.id AND r.id = d.resident_id AND d.status = 'queued'
   RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
             r.email, r.phone_e164 AS phone,
             (r.status = 'active' AND EXISTS (
@@ -126,11 +126,17 @@ export class DeliveryRepository {
    * the range marker already gives the same idempotence. Rows go in resident order, so the unique
    * index grows at its right edge.
    *
+   * The split is fixed by the message's first fan-out: a re-run uses the number of ranges stored
+   * in its cursor rows, whatever FANOUT_PARALLELISM says now, so ranges never overlap or leave
+   * gaps between runs.
+   *
    * Returns rows inserted per channel, and recipients (null when a range had been written by an
    * earlier run, so the caller counts them from the table).
    */
-  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, parts = 1): Promise<{ inserted: Record<string, number>; recipients: number | null }> {
-    const results = await Promise.all(residentRanges(parts).map((range, part) => this.insertRange(messageId, a, now, part, range)));
+  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, parallelism = 1): Promise<{ inserted: Record<string, number>; recipients: number | null }> {
+    const [earlier] = await this.db.query('SELECT parts FROM delivery_cursor WHERE message_id = $1 LIMIT 1', [messageId]);
+    const parts: number = earlier?.parts ?? parallelism;
+    const results = await Promise.all(residentRanges(parts).map((range, part) => this.insertRange(messageId, a, now, part, parts, range)));
     const inserted: Record<string, number> = {};
     let recipients: number | null = 0;
     for (const r of results) {
@@ -144,14 +150,14 @@ export class DeliveryRepository {
     return { inserted, recipients };
   }
 
-  private insertRange(messageId: string, a: ResolvedAudience, now: Date, part: number, [after, last]: [string, string]) {
+  private insertRange(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, [after, last]: [string, string]) {
     return this.db.transaction(async (tx) => {
       const claimed = rowsOf<{ channel: string }>(
         await tx.query(
-          `INSERT INTO delivery_cursor (message_id, channel, part, after_resident, last_resident)
-           SELECT $1, c, $3, $4, $5 FROM unnest($2::varchar[]) AS c
+          `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident)
+           SELECT $1, c, $3, $6, $4, $5 FROM unnest($2::varchar[]) AS c
            ON CONFLICT DO NOTHING RETURNING channel`,
-          [messageId, a.channels, part, after, last],
+          [messageId, a.channels, part, after, last, parts],
         ),
       );
       if (claimed.length < a.channels.length) return null; // written by an earlier (or concurrent) run
@@ -243,10 +249,13 @@ export class DeliveryRepository {
         // Rows of the slice still fresh (queued, no wait time); anything else has its own path.
         const claimed = rowsOf<ClaimedDelivery>(
           await tx.query(
+            // Locked in resident order, as a cancel's UPDATE walks them (no deadlock); a row a
+            // cancel took meanwhile fails the re-checked status and is left alone.
             `WITH picked AS (
                SELECT id FROM delivery
                 WHERE message_id = $1 AND channel = $2 AND resident_id > $3::uuid AND resident_id <= $4::uuid
-                  AND status = 'queued' AND not_before IS NULL)
+                  AND status = 'queued' AND not_before IS NULL
+                ORDER BY resident_id FOR UPDATE)
              ${CLAIM_UPDATE}`,
             [messageId, channel, cursor.after, slice.upto],
           ),
@@ -347,6 +356,24 @@ export class DeliveryRepository {
       [messageId],
     );
     return row.unfinished === true;
+  }
+
+  /**
+   * Queued rows that no claim path reaches (no open cursor range covers them and they have no
+   * not_before), e.g. written by a worker of the previous release during an upgrade: given a
+   * not_before so the retry path sends them. Asked once, when a message looks finished.
+   */
+  async reviveStranded(messageId: string): Promise<number> {
+    const rows = await this.db.query(
+      `UPDATE delivery SET not_before = now(), updated_at = now()
+        WHERE message_id = $1 AND status = 'queued' AND not_before IS NULL
+          AND NOT EXISTS (SELECT 1 FROM delivery_cursor k
+                           WHERE k.message_id = $1 AND k.channel = delivery.channel AND NOT k.exhausted
+                             AND delivery.resident_id > k.after_resident AND delivery.resident_id <= k.last_resident)
+       RETURNING 1`,
+      [messageId],
+    );
+    return rowsOf(rows).length;
   }
 
   async cancelQueued(messageId: string, manager: EntityManager = this.db.manager): Promise<void> {

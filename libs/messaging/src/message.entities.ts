@@ -117,6 +117,8 @@ export class DeliveryCursorEntity {
   message?: Relation<MessageEntity>;
   @PrimaryColumn({ type: 'varchar', length: 8 }) channel: string;
   @PrimaryColumn({ type: 'smallint' }) part: number;
+  /** How many ranges the message's fan-out uses (fixed by its first run). */
+  @Column({ type: 'smallint' }) parts: number;
   /** Exclusive lower bound of the range still to claim; advances with each claim. */
   @Column({ type: 'uuid' }) afterResident: string;
   /** Inclusive upper bound of the range. */

@@ -97,9 +97,13 @@ export class VerificationService {
     }
   }
 
-  /** Stores the SMS codes and queues the messages, in the caller's transaction (two statements at most). */
+  /**
+   * Stores the SMS codes and queues the messages, in the caller's transaction: two statements,
+   * always (an empty code list too), so a sign-up's round trips say nothing about whether its
+   * address was already known.
+   */
   async send(out: VerificationOutbox, tx: EntityManager): Promise<void> {
-    if (out.smsCodes.size) await this.residents.saveSmsCodes([...out.smsCodes].map(([residentId, c]) => ({ residentId, ...c })), tx);
+    await this.residents.saveSmsCodes([...out.smsCodes].map(([residentId, c]) => ({ residentId, ...c })), tx);
     await this.notifications.enqueueAll({ emails: out.emails, sms: out.sms }, { manager: tx });
   }
 

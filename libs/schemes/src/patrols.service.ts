@@ -131,10 +131,14 @@ export class PatrolsService {
     return toPatrolView((await this.patrols.findPatrolView(patrolId))!);
   }
 
-  /** As for reports, an erased resident's token is a 401; then a volunteer, or the coordinator while active. */
+  /**
+   * As for reports, an erased resident's token is a 401; then a volunteer who is still an active
+   * member of the scheme (one removed from it, or no longer active, cannot call off everyone's
+   * patrol), or the coordinator while active.
+   */
   private async assertResidentMayCancel(tx: EntityManager, resident: ResidentPrincipal, patrol: PatrolCore): Promise<void> {
     await this.access.assertResidentCurrent(resident.id, tx);
-    if (await this.patrols.isVolunteer(tx, patrol.id, resident.id)) return;
+    if ((await this.patrols.isVolunteer(tx, patrol.id, resident.id)) && (await this.patrols.activeMembersAmong(tx, patrol.schemeId, [resident.id])).length) return;
     if (patrol.coordinatorResidentId !== resident.id) throw forbidden('Only the scheme’s coordinator or the patrol’s volunteers can cancel it');
     await this.access.authorize(resident, patrol, tx);
   }

@@ -46,6 +46,7 @@ describe('buildMime', () => {
     expect(parsed.subject).toBe(evil);
     expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example\r\nBcc: x@y.example', subject: 's', text: 'x' })).toThrow(/Not an e-mail address/);
     expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 's', text: 'x', headers: { 'Bad:Name': 'v' } })).toThrow(/Not a header name/);
+    expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 's', text: 'x', headers: { Bcc: 'x@y.example' } })).toThrow(/Not a header name/);
   });
 
   it('display names are quoted or encoded', () => {
@@ -53,6 +54,11 @@ describe('buildMime', () => {
     expect(parseMailbox('"West \\"Mids\\"" <x@y.example>').header).toBe('"West \\"Mids\\"" <x@y.example>');
     expect(parseMailbox('Pólice <x@y.example>').header).toMatch(/^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?= <x@y\.example>$/);
     expect(parseMailbox('plain@example.org')).toEqual({ address: 'plain@example.org', header: 'plain@example.org' });
+    expect(parseMailbox('o\'brien@exämple.com').address).toBe("o'brien@xn--exmple-cua.com"); // IDN domain as punycode
+    expect(parseMailbox('"a b"@example.org').address).toBe('"a b"@example.org');
+    for (const bad of ['no-at-sign', '@example.org', 'a@', 'a b@example.org', 'a@exa mple.org', 'a@-bad-.org', 'a@b@c.org']) {
+      expect(() => parseMailbox(bad)).toThrow(/Not an e-mail address/);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 
 /**
  * The MIME message for one e-mail, built directly: multipart/alternative (text + HTML), UTF-8,
@@ -26,7 +27,12 @@ export interface BuiltMime {
 export class MimeError extends Error {}
 
 const PLAIN_HEADER = /^[\x20-\x7e]*$/;
-const ADDRESS = /^[^\s<>@",;:\\]+@[^\s<>@",;:\\]+$/;
+// Local part: a quoted string or dot-atom text (UTF-8 allowed, as SMTPUTF8 relays take it);
+// the domain is sent as punycode.
+const LOCAL_PART = /^(?:"[^"\\\r\n]*"|[^\s<>@",;:\\()[\]]+)$/;
+const ASCII_DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+// Headers buildMime writes itself; a caller's header of the same name would duplicate them.
+const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'content-transfer-encoding', 'sender', 'reply-to']);
 const HEADER_NAME = /^[!-9;-~]+$/; // RFC 5322 ftext: printable ASCII but ':'
 
 /**
@@ -66,8 +72,12 @@ function fold(value: string): string {
 /** `Name <addr@host>` or `addr@host` → the address, and the header form. */
 export function parseMailbox(mailbox: string): { address: string; header: string } {
   const m = /^\s*(.*?)\s*<([^<>]+)>\s*$/.exec(mailbox);
-  const address = (m ? m[2] : mailbox).trim();
-  if (!ADDRESS.test(address)) throw new MimeError(`Not an e-mail address: ${JSON.stringify(mailbox)}`);
+  const given = (m ? m[2] : mailbox).trim();
+  const at = given.lastIndexOf('@');
+  const local = given.slice(0, at);
+  const domain = at > 0 ? domainToASCII(given.slice(at + 1)) : '';
+  if (at <= 0 || !LOCAL_PART.test(local) || !ASCII_DOMAIN.test(domain)) throw new MimeError(`Not an e-mail address: ${JSON.stringify(mailbox)}`);
+  const address = `${local}@${domain}`;
   const raw = m?.[1] ?? '';
   const name = /^".*"$/.test(raw) ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
   if (!name) return { address, header: address };
@@ -97,7 +107,7 @@ export function buildMime(input: MimeInput): BuiltMime {
     'MIME-Version: 1.0',
   ];
   for (const [name, value] of Object.entries(input.headers ?? {})) {
-    if (!HEADER_NAME.test(name)) throw new MimeError(`Not a header name: ${JSON.stringify(name)}`);
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) throw new MimeError(`Not a header name: ${JSON.stringify(name)}`);
     lines.push(`${name}: ${encodeHeaderValue(value)}`);
   }
   const part = (type: string, body: string) => [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Body(body)];

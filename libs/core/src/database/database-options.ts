@@ -17,7 +17,8 @@ export function buildDataSourceOptions(url: string, entities: ClassList = [], mi
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: 20, application_name: 'beacon' },
+    // A connection that cannot be had in 10 s fails the request (503) rather than queueing forever.
+    extra: { max: 20, application_name: 'beacon', connectionTimeoutMillis: 10_000 },
     logging: ['error'],
   };
 }

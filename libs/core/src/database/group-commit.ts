@@ -1,3 +1,5 @@
+import { ServiceUnavailableException } from '@nestjs/common';
+
 /**
  * Group commit for a hot single-row write: callers that arrive while a statement is in flight
  * are coalesced into the next one (one multi-row statement, one round trip, one WAL flush), and
@@ -9,6 +11,8 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /** Statements in flight at once (each on its own pooled connection). */
   maxInFlight: number;
+  /** Callers waiting at most (default 10,000); more are refused with 503. */
+  maxQueued?: number;
 }
 
 interface Waiting<I, O> {
@@ -29,6 +33,8 @@ export class GroupCommit<I, O> {
   ) {}
 
   submit(item: I): Promise<O> {
+    // A database that hangs must not grow the queue without bound: past the cap, answer busy.
+    if (this.queue.length >= (this.options.maxQueued ?? 10_000)) return Promise.reject(new ServiceUnavailableException('Busy, try again shortly'));
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       this.schedule();
@@ -61,9 +67,10 @@ export class GroupCommit<I, O> {
       results = await this.write(batch.map((w) => w.item));
       if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} rows`);
     } catch (err) {
-      // One bad row must not fail its neighbours: each goes again alone and gets its own answer.
+      // One bad row must not fail its neighbours: each goes again alone and gets its own answer,
+      // one after another in this statement's slot (never more connections than maxInFlight).
       if (batch.length === 1) return batch[0].reject(err);
-      await Promise.all(batch.map((w) => this.settle([w])));
+      for (const w of batch) await this.settle([w]);
       return;
     }
     batch.forEach((w, i) => w.resolve(results[i]));
