@@ -132,6 +132,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     let successes = 0;
     let pending: DeliveryOutcome[] = [];
     const persist = <T>(what: string, write: () => Promise<T>) => this.persist(what, write, () => (dbTrouble = true));
+    const writeOutcomes = (chunk: DeliveryOutcome[]) => persist('delivery outcomes', () => this.deliveries.record(chunk));
     // Outcomes are written by one writer per batch as soon as the previous write is done (group
     // commit): under load each write takes what the lanes finished meanwhile, so a worker that
     // dies leaves only a few milliseconds of accepted sends unrecorded (each is sent again).
@@ -144,7 +145,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
             const chunk = pending;
             pending = [];
             try {
-              await persist('delivery outcomes', () => this.deliveries.record(chunk));
+              await writeOutcomes(chunk);
             } catch (err) {
               pending = chunk.concat(pending); // kept for the last attempt at the end of the batch
               throw err;
@@ -213,7 +214,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
         // One more try for the outcomes the writer could not write (each lost one is a resend).
         const chunk = pending;
         pending = [];
-        await persist('delivery outcomes', () => this.deliveries.record(chunk)).catch((err: Error) =>
+        await writeOutcomes(chunk).catch((err: Error) =>
           this.logger.error({ messageId: message.id, outcomes: chunk.length, err: err.message }, 'Delivery outcomes not written: their rows go back to the queue when their claim goes stale'),
         );
       }

@@ -302,10 +302,6 @@ export class ResidentRepository {
   }
 
   /**
-   * GDPR erasure. Personal columns are nulled; ward_code, source, activated_at, created_at and
-   * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
-   */
-  /**
    * Deletes sign-ups that never verified an address and signed up before `before` (their
    * channels, topics, interests and codes go by cascade), and SMS codes dead for a day. A
    * resident that was ever active is never touched here. Returns the residents deleted.
@@ -326,6 +322,10 @@ export class ResidentRepository {
     return row.n;
   }
 
+  /**
+   * GDPR erasure. Personal columns are nulled; ward_code, source, activated_at, created_at and
+   * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
+   */
   async erase(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query(
       `UPDATE resident
