@@ -102,7 +102,7 @@ describe('faults: worker killed, PostgreSQL restarted', () => {
     );
     const acceptedAtKill = sink.accepted;
 
-    const second = await startWorker(env);
+    await startWorker(env); // the replacement (stopped with the other children after the test)
     const bootedAt = Date.now();
     await waitUntil(async () => (await status(t, id)) === 'sent', 90_000, 'message sent by the replacement worker');
     const doneAt = Date.now();

@@ -403,7 +403,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const res = await compose(ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['business_owner'] } }).expect(201);
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
       const worker = t.app.get(DeliveryWorkerService);
-      await (worker as unknown as { deliveries: { insertForAudience: Function } }).deliveries.insertForAudience(
+      await (worker as unknown as { deliveries: { insertForAudience: (...args: unknown[]) => Promise<unknown> } }).deliveries.insertForAudience(
         res.body.id,
         { wardCodes: ['BE03'], topics: null, interestGroups: ['business_owner'], schemeIds: null, channels: ['email'], priority: 'standard' },
         new Date(),

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { AssetsController } from './assets/assets.controller';
 import { ConsoleController } from './console/console.controller';
-import { DOMAIN_MODULES } from './domain-modules';
+import { DOMAIN_MODULES } from '@beacon/domains';
 import { BootstrapService } from './seed/bootstrap.service';
 
 /** The HTTP API. With RUN_WORKER on (the embedded default) it also consumes the queues. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
 import { configureApp, createPinoLogger, describeConfig, loadConfig, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
-import { migrate } from '../../../migrations/data-source';
+import { migrate } from '@beacon/migrations';
 import { AppModule } from './app.module';
 import { BootstrapService, DEMO_STAFF } from './seed/bootstrap.service';
 

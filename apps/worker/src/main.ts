@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createPinoLogger, loadConfig, PinoNestLogger, surviveDatabaseOutages } from '@beacon/core';
-import { migrate } from '../../../migrations/data-source';
+import { migrate } from '@beacon/migrations';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap() {

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
-import { DOMAIN_MODULES } from '../../api/src/domain-modules';
+import { DOMAIN_MODULES } from '@beacon/domains';
 
 /** Queue consumers only: the same domain modules as the API, no HTTP server. */
 @Module({})

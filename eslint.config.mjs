@@ -1,0 +1,41 @@
+// Type-aware lint (typescript-eslint), after Immich's server/eslint.config.mjs: the rules that catch
+// real bugs in a Nest + pg-boss code base (unawaited promises, promises passed where a callback
+// returns void, non-exhaustive switches over unions) and the import rules that keep libs apart.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'test/artifacts/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../../*', '../../../*'], message: 'No climbing relative imports: use the @beacon/<lib> alias.' },
+            { group: ['@beacon/*/src/*', '@beacon/*/src'], message: "Import a lib through its public face (@beacon/<lib>), not its internals." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests and scripts sit outside the libs: they may reach a lib's files by relative path.
+    files: ['test/**/*.ts', 'scripts/**/*.ts', 'migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@beacon/*/src/*'], message: 'Import a lib through @beacon/<lib>.' }] }],
+    },
+  },
+);

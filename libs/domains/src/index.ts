@@ -1,0 +1,1 @@
+export { DOMAIN_MODULES } from './domain-modules';

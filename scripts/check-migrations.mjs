@@ -1,0 +1,36 @@
+// Migrations are append-only once committed: no commit after FROZEN_FROM (nor the working tree)
+// may modify, delete or rename a timestamped migration. A schema change is a new file.
+// Run by `npm run lint`, so CI refuses an edit to a landed migration.
+import { execFileSync } from 'node:child_process';
+
+// The last commit before the rule came in; migrations committed by then are frozen too.
+const FROZEN_FROM = '67407a3';
+const MIGRATION = /^migrations\/\d{13}-[A-Za-z0-9]+\.ts$/;
+
+const git = (...args) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+
+function changed(lines) {
+  return lines
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split('\t'))
+    .filter(([status, path]) => /^[MDR]/.test(status) && MIGRATION.test(path))
+    .map(([status, path]) => `${status[0]} ${path}`);
+}
+
+let hasBase = true;
+try {
+  git('cat-file', '-e', `${FROZEN_FROM}^{commit}`);
+} catch {
+  hasBase = false;
+}
+const problems = [];
+if (hasBase) problems.push(...changed(git('diff', '--name-status', FROZEN_FROM, 'HEAD', '--', 'migrations')));
+else console.warn(`check-migrations: commit ${FROZEN_FROM} is not in this clone (shallow?); only the working tree is checked.`);
+problems.push(...changed(git('diff', '--name-status', 'HEAD', '--', 'migrations')));
+
+if (problems.length) {
+  console.error('Committed migrations are append-only; add a new migration instead of changing these:\n  ' + [...new Set(problems)].join('\n  '));
+  process.exit(1);
+}
+console.log('check-migrations: no committed migration changed.');
