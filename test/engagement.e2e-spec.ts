@@ -381,6 +381,16 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       expect((await channel())[1]).toEqual({ channel: 'sms', enabled: true });
       expect(await counts()).toEqual(before);
     });
+
+    it('an SMS-only resident who texts STOP becomes a leaver (unsubscribed, left_at set); START makes them active again', async () => {
+      const only = await makeResident(t, { ward: 'BE01', channels: ['sms'], phone: '+447700900871' });
+      const state = async () => (await t.sql<{ status: string; left: boolean }>(`SELECT status, left_at IS NOT NULL AS left FROM resident WHERE id = $1`, [only.id]))[0];
+      expect(await state()).toEqual({ status: 'active', left: false });
+      await signedInbound(sms('+447700900871', 'STOP')).expect(200);
+      expect(await state()).toEqual({ status: 'unsubscribed', left: true });
+      await signedInbound(sms('+447700900871', 'START')).expect(200);
+      expect(await state()).toEqual({ status: 'active', left: false });
+    });
   });
 
   describe('staff inbox', () => {

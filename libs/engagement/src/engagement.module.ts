@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { MessagingModule } from '@beacon/messaging';
+import { ResidentsModule } from '@beacon/residents';
 import { EngagementErasure } from './engagement-erasure.service';
 import { EngagementExporter } from './engagement-export.service';
 import { EngagementResidentData } from './engagement-resident-data';
@@ -25,7 +26,7 @@ import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule],
+  imports: [TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
   controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
   providers: [
     EngagementResidentData,

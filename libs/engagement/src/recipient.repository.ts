@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '@beacon/core';
 
 /** What a rating link's delivery row says: one message, one resident. */
 export interface LinkTarget {
@@ -14,7 +13,7 @@ export interface LinkTarget {
 }
 
 /**
- * Engagement's reads (and the SMS opt-out write) on tables owned by messaging and residents:
+ * Engagement's reads on tables owned by messaging and residents (it writes none of them):
  * who was sent what, and who texted in.
  */
 @Injectable()
@@ -68,17 +67,5 @@ export class RecipientRepository {
       [residentId],
     );
     return rows[0]?.messageId ?? null;
-  }
-
-  /**
-   * STOP turns the resident's SMS channel off; START turns it back on and lifts a suspension
-   * (they are texting from the number, so it works and they want messages again).
-   * Never creates a channel the resident did not choose. Returns rows changed.
-   */
-  async setSmsEnabled(residentId: string, enabled: boolean): Promise<number> {
-    const sql = enabled
-      ? `UPDATE resident_channel SET enabled = true, suspended_at = NULL, suspended_reason = NULL WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`
-      : `UPDATE resident_channel SET enabled = false WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`;
-    return rowsOf(await this.db.query(sql, [residentId])).length;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import type { ResidentChannelsService } from '@beacon/residents';
 import type { RecipientRepository } from './recipient.repository';
 import type { ReplyService } from './reply.service';
 import { SmsInboundService, smsKeyword } from './sms-inbound.service';
@@ -17,19 +18,19 @@ describe('SmsInboundService', () => {
   const make = (resident: { id: string; phoneVerified: boolean } | null, latest: string | null = 'msg-1') => {
     const recipients = {
       findResidentByPhone: jest.fn(async (_phone: string) => resident),
-      setSmsEnabled: jest.fn(async (_id: string, _on: boolean) => 1),
       latestSmsMessage: jest.fn(async () => latest),
     };
     const replies = { create: jest.fn(async (_reply: unknown) => null) };
-    const service = new SmsInboundService(recipients as unknown as RecipientRepository, replies as unknown as ReplyService);
-    return { service, recipients, replies };
+    const channels = { setSmsOptIn: jest.fn(async (_id: string, _on: boolean) => true) };
+    const service = new SmsInboundService(recipients as unknown as RecipientRepository, replies as unknown as ReplyService, channels as unknown as ResidentChannelsService);
+    return { service, recipients, replies, channels };
   };
 
   it('STOP and START switch the SMS channel and store no reply', async () => {
-    const { service, recipients, replies } = make({ id: 'res-1', phoneVerified: true });
+    const { service, channels, replies } = make({ id: 'res-1', phoneVerified: true });
     await service.receive({ from: '+447700900801', body: 'stop' });
     await service.receive({ from: '+447700900801', body: 'START' });
-    expect(recipients.setSmsEnabled.mock.calls).toEqual([
+    expect(channels.setSmsOptIn.mock.calls).toEqual([
       ['res-1', false],
       ['res-1', true],
     ]);
@@ -54,10 +55,10 @@ describe('SmsInboundService', () => {
   });
 
   it('an unverified number can opt out, but its texts are not stored as replies', async () => {
-    const { service, recipients, replies } = make({ id: 'res-2', phoneVerified: false });
+    const { service, channels, replies } = make({ id: 'res-2', phoneVerified: false });
     await service.receive({ from: '+447700900801', body: 'Hello' });
     await service.receive({ from: '+447700900801', body: 'STOP' });
     expect(replies.create).not.toHaveBeenCalled();
-    expect(recipients.setSmsEnabled).toHaveBeenCalledWith('res-2', false);
+    expect(channels.setSmsOptIn).toHaveBeenCalledWith('res-2', false);
   });
 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ResidentChannelsService } from '@beacon/residents';
 import { RecipientRepository } from './recipient.repository';
 import { ReplyService } from './reply.service';
 
@@ -29,6 +30,7 @@ export class SmsInboundService {
   constructor(
     private readonly recipients: RecipientRepository,
     private readonly replies: ReplyService,
+    private readonly channels: ResidentChannelsService,
   ) {}
 
   /** Unknown numbers and empty texts are dropped silently: the answer never says who is known. */
@@ -39,7 +41,7 @@ export class SmsInboundService {
     if (!resident) return;
     const keyword = smsKeyword(sms.body);
     if (keyword) {
-      const changed = await this.recipients.setSmsEnabled(resident.id, keyword === 'start');
+      const changed = await this.channels.setSmsOptIn(resident.id, keyword === 'start');
       this.logger.log({ residentId: resident.id, keyword, changed }, 'SMS opt-out keyword');
       return;
     }

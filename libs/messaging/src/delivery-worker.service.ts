@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EmailTransport, ProviderError, SmsTransport } from '@beacon/channels';
 import { InjectConfig, isDatabaseUnavailable, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
+import { ResidentChannelsService } from '@beacon/residents';
 import { DeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './delivery.repository';
 import { renderEmail, renderSms } from './message-content';
 import { MessageLinksService } from './message-links.service';
@@ -40,6 +41,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     private readonly queue: QueueService,
     private readonly email: EmailTransport,
     private readonly sms: SmsTransport,
+    private readonly residentChannels: ResidentChannelsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.limiters = { email: new RateLimiter(config.messaging.emailRatePerSecond), sms: new RateLimiter(config.messaging.smsRatePerSecond) };
@@ -255,10 +257,10 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const error = `${e.providerCode ?? ''} ${e.message}`.trim();
     if (e.permanent) {
       if (d.channel === 'email' && e.providerCode && /^5\d\d$/.test(e.providerCode)) {
-        await persist('channel suspension', () => this.deliveries.suspendChannel(d.residentId, 'email', `Hard bounce: ${error}`));
+        await persist('channel suspension', () => this.residentChannels.suspend(d.residentId, 'email', `Hard bounce: ${error}`));
         return { id: d.id, status: 'bounced', error };
       }
-      if (d.channel === 'sms' && e.providerCode === '21610') await persist('channel suspension', () => this.deliveries.suspendChannel(d.residentId, 'sms', 'Recipient replied STOP (21610)'));
+      if (d.channel === 'sms' && e.providerCode === '21610') await persist('channel suspension', () => this.residentChannels.suspend(d.residentId, 'sms', 'Recipient replied STOP (21610)'));
       return { id: d.id, status: 'failed', error };
     }
     if (d.attempts >= this.config.messaging.maxAttempts) return { id: d.id, status: 'failed', error: `Gave up after ${d.attempts} attempts: ${error}` };

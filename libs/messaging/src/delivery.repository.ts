@@ -414,12 +414,4 @@ export class DeliveryRepository {
     );
     return row.n;
   }
-
-  /** A hard bounce or an SMS STOP: stop using that address for everyone's messages. */
-  async suspendChannel(residentId: string, channel: string, reason: string): Promise<void> {
-    await this.db.query(
-      `UPDATE resident_channel SET suspended_at = now(), suspended_reason = $3 WHERE resident_id = $1 AND channel = $2 AND suspended_at IS NULL`,
-      [residentId, channel, reason.slice(0, 200)],
-    );
-  }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { isValidTwilioSignature } from '@beacon/channels';
 import { forbidden, InjectConfig, Public, type AppConfig } from '@beacon/core';
+import { ResidentChannelsService } from '@beacon/residents';
 import { DeliveryRepository } from './delivery.repository';
 
 const FAILED = new Set(['failed', 'undelivered']);
@@ -13,6 +14,7 @@ const DEAD_NUMBER_CODES = new Set(['21610', '30003', '30005', '30006', '30007'])
 export class TwilioStatusController {
   constructor(
     private readonly deliveries: DeliveryRepository,
+    private readonly residentChannels: ResidentChannelsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -31,7 +33,7 @@ export class TwilioStatusController {
     } else if (FAILED.has(body.MessageStatus)) {
       const code = typeof body.ErrorCode === 'string' ? body.ErrorCode.slice(0, 10) : '';
       const row = await this.deliveries.updateByProviderId(sid, 'failed', `Twilio ${body.MessageStatus}${code ? ` ${code}` : ''}`);
-      if (row && DEAD_NUMBER_CODES.has(code)) await this.deliveries.suspendChannel(row.residentId, 'sms', `Twilio error ${code}`);
+      if (row && DEAD_NUMBER_CODES.has(code)) await this.residentChannels.suspend(row.residentId, 'sms', `Twilio error ${code}`);
     }
   }
 }

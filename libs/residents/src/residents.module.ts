@@ -8,6 +8,8 @@ import { MeController } from './me.controller';
 import { RESIDENT_ENTITIES } from './resident.entities';
 import { ResidentRepository } from './resident.repository';
 import { ResidentAccountService } from './resident-account.service';
+import { ResidentChannelRepository } from './resident-channel.repository';
+import { ResidentChannelsService } from './resident-channels.service';
 import { ResidentAuthController } from './resident-auth.controller';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
@@ -38,7 +40,9 @@ import { VerificationService } from './verification.service';
     ResidentDataExporterRegistry,
     ResidentSeedService,
     UnverifiedPurgeService,
+    ResidentChannelRepository,
+    ResidentChannelsService,
   ],
-  exports: [ResidentLinksService, ResidentSeedService],
+  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService],
 })
 export class ResidentsModule {}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { rowsOf } from '@beacon/core';
+
+/** Writes to resident_channel made on behalf of other libs (bounces, dead numbers, SMS keywords). */
+@Injectable()
+export class ResidentChannelRepository {
+  async suspend(residentId: string, channel: string, reason: string, tx: EntityManager): Promise<void> {
+    await tx.query(
+      `UPDATE resident_channel SET suspended_at = now(), suspended_reason = $3 WHERE resident_id = $1 AND channel = $2 AND suspended_at IS NULL`,
+      [residentId, channel, reason],
+    );
+  }
+
+  async setSmsEnabled(residentId: string, enabled: boolean, tx: EntityManager): Promise<boolean> {
+    const sql = enabled
+      ? `UPDATE resident_channel SET enabled = true, suspended_at = NULL, suspended_reason = NULL WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`
+      : `UPDATE resident_channel SET enabled = false WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`;
+    return rowsOf(await tx.query(sql, [residentId])).length > 0;
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ResidentChannelRepository } from './resident-channel.repository';
+import { ResidentRepository } from './resident.repository';
+
+export type ResidentChannelName = 'email' | 'sms';
+
+/**
+ * The one way other libs change a resident's channels (residents owns resident_channel): a hard
+ * bounce or a dead number suspends the address; an SMS STOP or START turns SMS off or on. Each
+ * change and the resident's status move together in one transaction, so a resident whose last
+ * channel goes off becomes 'unsubscribed' (a leaver) at once, whoever changed it.
+ */
+@Injectable()
+export class ResidentChannelsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly channels: ResidentChannelRepository,
+    private readonly residents: ResidentRepository,
+  ) {}
+
+  /** Stops using the address for everyone's messages (kept until the resident changes it or texts START). */
+  async suspend(residentId: string, channel: ResidentChannelName, reason: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.channels.suspend(residentId, channel, reason.slice(0, 200), tx);
+      await this.residents.syncStatusWithChannels(residentId, tx);
+    });
+  }
+
+  /**
+   * STOP turns the resident's SMS channel off; START turns it back on and lifts a suspension
+   * (they are texting from the number, so it works and they want messages again). Never creates
+   * a channel the resident did not choose. Returns whether a channel row changed.
+   */
+  async setSmsOptIn(residentId: string, on: boolean): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const changed = await this.channels.setSmsEnabled(residentId, on, tx);
+      await this.residents.syncStatusWithChannels(residentId, tx);
+      return changed;
+    });
+  }
+}
