@@ -84,13 +84,14 @@ describe('delivery rules', () => {
     const at = stub.log.filter((l) => l.to === r.phone).map((l) => l.at);
     expect(at).toHaveLength(MAX_ATTEMPTS);
     const gaps = at.slice(1).map((v, i) => v - at[i]);
-    // Each gap is its backoff (base × 2^(n-1)) plus the job pick-up latency, never less.
+    expect(gaps).toHaveLength(3);
+    // Each gap is its backoff (base × 2^(n-1)) plus the job pick-up latency, never less; a constant
+    // 1 s backoff shows as a second gap of ~1.3–1.5 s.
     gaps.forEach((gap, i) => {
       const expected = 1000 * 2 ** i;
       expect(gap).toBeGreaterThanOrEqual(expected - 50);
-      expect(gap).toBeLessThan(expected + 900);
+      expect(gap).toBeLessThan(expected + 1500); // pick-up latency on a loaded machine
     });
-    expect(gaps).toHaveLength(3);
   }, 60_000);
 
   it(`MESSAGE_PAUSE_AFTER_ERRORS: ${PAUSE_AFTER} provider errors in a row pause the message; resumed, everyone is sent once`, async () => {
