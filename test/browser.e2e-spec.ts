@@ -13,6 +13,8 @@ import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 // Real-browser tests of the resident pages and the staff console (Debian's chromium).
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
+// In CI a missing browser is a broken install, not a reason to skip: the run fails.
+if (!hasChromium && process.env.CI === 'true') throw new Error(`${CHROMIUM} not found and CI=true: the browser tests must run in CI (apt-get install chromium)`);
 if (!hasChromium) console.warn(`Skipping the browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
 const suite = hasChromium ? describe : describe.skip;
 

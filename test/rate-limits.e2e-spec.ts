@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { awayFromWindowEdge } from './utils/rate-limit-window';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 
 // RATE_LIMIT_MULTIPLIER lets `npm run bench` load public endpoints from one address; the
 // limits still apply, scaled (the 1× limits are covered in residents.e2e-spec.ts).
-/** Waits until the current fixed window has a few seconds left, so a burst counts in one window. */
-async function awayFromWindowEdge(windowSeconds: number): Promise<void> {
-  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
-  if (left < 5000) await new Promise((r) => setTimeout(r, left + 100));
-}
 
 describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
   let t: TestApp;
@@ -20,6 +16,7 @@ describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
   });
 
   it('allows twice the sign-ups naming one address (5 → 10), then 429', async () => {
+    await awayFromWindowEdge(3600);
     const body = { email: 'scaled.limit@example.org', firstName: 'Jo', wardCode: 'BE01', channels: ['email'], consent: true };
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await t.http().post('/api/v1/residents').send(body)).status);

@@ -1,0 +1,69 @@
+// Resident rules that a review's mutants got past: the unverified-purge guards (age, and kept
+// data), and a magic link dying with the address it was sent to.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
+import { makeResident } from './utils/factories';
+import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { draftMessage, residentAuth } from './utils/world';
+
+describe('resident rules', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await createTestApp({ SMTP_URL: smtp.url });
+    await seedGeography(t);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('the unverified purge (30 days) deletes a plain 31-day-old sign-up and keeps a 29-day-old one and 31-day-old ones with a rating or a reply', async () => {
+    const pending = async (days: number) => {
+      const r = await makeResident(t, { ward: 'BE01', channels: ['email'], status: 'pending', emailVerified: false });
+      await t.sql(`UPDATE resident SET created_at = now() - make_interval(days => $2) WHERE id = $1`, [r.id, days]);
+      return r.id;
+    };
+    const eco = await loginAs(t, 'eco', 'BE');
+    const messageId = await draftMessage(t, eco.auth, 'BE01');
+    const plain = await pending(31);
+    const young = await pending(29);
+    const rated = await pending(31);
+    const replied = await pending(31);
+    // Kept data: a rating and a reply (figures other reports count), written as their tables hold them.
+    await t.sql(`INSERT INTO rating (message_id, resident_id, score) VALUES ($1, $2, 4)`, [messageId, rated]);
+    await t.sql(`INSERT INTO reply (message_id, resident_id, body, via, npu_code) VALUES ($1, $2, 'Seen it', 'web', 'BE')`, [messageId, replied]);
+
+    expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(1);
+    const left = await t.sql<{ id: string }>('SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id', [[plain, young, rated, replied]]);
+    expect(left.map((r) => r.id)).toEqual([young, rated, replied].sort());
+    expect(await t.sql('SELECT 1 FROM resident_channel WHERE resident_id = $1', [plain])).toEqual([]);
+    expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(0);
+  });
+
+  it('a magic link issued for an old address is refused once the address has changed; one for the new address works', async () => {
+    const r = await makeResident(t, { ward: 'BE02', channels: ['email'] });
+    const tokenFrom = async (address: string) => {
+      const signIns = () => smtp.messages.filter((m) => m.to.includes(address) && m.parsed.subject === 'Your Beacon sign-in link');
+      const before = signIns().length;
+      await t.http().post('/api/v1/auth/resident/magic-link').send({ email: address }).expect(202, { status: 'accepted' });
+      await waitUntil(() => signIns().length > before, 20_000, `sign-in e-mail to ${address}`);
+      const mail = signIns().at(-1)!;
+      return /http:\/\/beacon\.test\/me\?token=([A-Za-z0-9_.-]+)/.exec(mail.parsed.text ?? '')![1];
+    };
+    const old = await tokenFrom(r.email!);
+
+    const changed = `changed.${Date.now()}@example.org`;
+    await t.http().patch('/api/v1/me').set(...residentAuth(t, r.id)).send({ email: changed }).expect(200);
+    expect(await t.sql('SELECT email FROM resident WHERE id = $1', [r.id])).toEqual([{ email: changed }]);
+
+    const refused = await t.http().post('/api/v1/auth/resident/exchange').send({ token: old }).expect(400);
+    expect(refused.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'This link is not valid' });
+    const fresh = await tokenFrom(changed);
+    const ok = await t.http().post('/api/v1/auth/resident/exchange').send({ token: fresh }).expect(200);
+    expect(ok.body).toEqual({ accessToken: expect.any(String) });
+  });
+});
