@@ -27,6 +27,18 @@ export function classifySmtpError(err: SmtpError): ProviderError {
   return new ProviderError('transient', err.message, code ? String(code) : err.code);
 }
 
+/** SMTP waits in ms (config `SMTP_*_TIMEOUT_SECONDS`). */
+export interface SmtpTimeouts {
+  /** DNS and TCP connect. */
+  connectMs: number;
+  /** The 220 greeting (RFC 5321 §4.5.3.2: 5 minutes). */
+  greetingMs: number;
+  /** Any reply: per command (RFC: 5 minutes) and after the message's final dot (RFC: 10 minutes). */
+  replyMs: number;
+}
+
+const DEFAULT_TIMEOUTS: SmtpTimeouts = { connectMs: 30_000, greetingMs: 300_000, replyMs: 600_000 };
+
 /** Pooled SMTP through nodemailer. */
 export class SmtpEmailTransport extends EmailTransport {
   readonly name = 'smtp';
@@ -35,17 +47,20 @@ export class SmtpEmailTransport extends EmailTransport {
   constructor(
     url: string,
     private readonly from: string,
-    opts: { maxConnections?: number; maxMessages?: number } = {},
+    opts: { maxConnections?: number; maxMessages?: number; timeouts?: SmtpTimeouts } = {},
   ) {
     super();
+    const t = opts.timeouts ?? DEFAULT_TIMEOUTS;
     this.transporter = createTransport({
       url,
       pool: true,
       maxConnections: opts.maxConnections ?? 5,
       maxMessages: opts.maxMessages ?? 500,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
+      // nodemailer's connectionTimeout bounds the whole set-up, greeting included, so it is the
+      // sum; its socketTimeout (inactivity) is the wait for every reply, one value for all phases.
+      connectionTimeout: t.connectMs + t.greetingMs,
+      greetingTimeout: t.greetingMs,
+      socketTimeout: t.replyMs,
     } as Parameters<typeof createTransport>[0]);
   }
 

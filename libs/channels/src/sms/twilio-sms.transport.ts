@@ -7,8 +7,8 @@ type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['requ
 /** Sends the real client's requests to another base URL (a local stub in tests and benchmarks). */
 class BaseUrlRequestClient extends twilio.RequestClient {
   private readonly base: URL;
-  constructor(baseUrl: string) {
-    super({ keepAlive: true, autoRetry: false });
+  constructor(baseUrl: string, timeoutMs: number) {
+    super({ keepAlive: true, autoRetry: false, timeout: timeoutMs });
     this.base = new URL(baseUrl);
   }
   override request<TData>(opts: RequestOptions & { data?: TData }) {
@@ -45,6 +45,8 @@ export interface TwilioOptions {
   from?: string;
   messagingServiceSid?: string;
   apiBaseUrl?: string;
+  /** Wait for the answer to one request (default 30 s). */
+  timeoutMs?: number;
 }
 
 /** The official twilio client; failures are classified for retry or record. */
@@ -56,7 +58,8 @@ export class TwilioSmsTransport extends SmsTransport {
     super();
     // Keep-alive connections (a TLS handshake per SMS would cost more than the request); retries
     // are ours (classified, with backoff), so the client's own auto-retry stays off.
-    const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl) : new twilio.RequestClient({ keepAlive: true, autoRetry: false });
+    const timeout = opts.timeoutMs ?? 30_000;
+    const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl, timeout) : new twilio.RequestClient({ keepAlive: true, autoRetry: false, timeout });
     this.client = twilio(opts.accountSid, opts.authToken, { httpClient });
   }
 
