@@ -33,6 +33,8 @@ export interface TwilioStub {
   failNext(replies: ScriptedReply[]): void;
   /** Answer every request to this number with this error. */
   rejectNumber(to: string, reply: ScriptedReply): void;
+  /** Keep each answer back this long (0 = answer at once): the SMS is taken, the client may time out first. */
+  holdReplies(ms: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<StubSms[]>;
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -55,15 +57,22 @@ export async function startTwilioStub(): Promise<TwilioStub> {
   const failures: ScriptedReply[] = [];
   const rejected = new Map<string, ScriptedReply>();
   let requests = 0;
+  let holdMs = 0;
   const log: { to: string; status: number; at: number }[] = [];
   const server: Server = createServer(async (req, res) => {
     requests++;
     const body = new URLSearchParams(await readBody(req));
     const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
     const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+    const hold = holdMs;
     const send = (status: number, json: unknown) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(json));
+      const answer = () => {
+        if (res.destroyed) return; // the client gave up meanwhile
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      if (hold) setTimeout(answer, hold);
+      else answer();
     };
     if (!match || req.method !== 'POST') return send(404, { code: 20404, message: 'Not found', status: 404 });
     if (auth !== `${accountSid}:${authToken}`) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
@@ -116,6 +125,9 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     },
     failNext: (replies) => failures.push(...replies),
     rejectNumber: (to, reply) => rejected.set(to, reply),
+    holdReplies: (ms) => {
+      holdMs = ms;
+    },
     waitFor: (count, timeoutMs = 20_000) => waitUntil(() => messages.length >= count, timeoutMs, `${count} SMS (have ${messages.length})`).then(() => messages),
     env: () => ({ TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: '+447700900001', TWILIO_API_BASE_URL: baseUrl }),
     close: () =>

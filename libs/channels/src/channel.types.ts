@@ -18,13 +18,15 @@ export interface SendResult {
   providerId: string;
 }
 
-export type ProviderErrorKind = 'transient' | 'rate_limited' | 'unavailable' | 'permanent';
+export type ProviderErrorKind = 'transient' | 'rate_limited' | 'unavailable' | 'permanent' | 'unknown';
 
 /**
  * A provider failure, classified once at the edge: transient sends are retried with backoff;
  * rate-limited and unavailable ones (the provider throttles us, or cannot be reached at all)
  * say nothing about the recipient, so the whole channel backs off without spending the
- * recipient's attempts; permanent ones are recorded and never retried.
+ * recipient's attempts; permanent ones are recorded and never retried. `unknown`: the whole
+ * message had left (after the end-of-data dot, or the whole HTTP request) when the connection
+ * timed out or broke, so the provider may well have it: recorded, never sent again.
  */
 export class ProviderError extends Error {
   constructor(

@@ -20,7 +20,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
       inject: [APP_CONFIG, OutboxStore],
       useFactory: (config: AppConfig, outbox: OutboxStore) =>
         config.mail.smtpUrl
-          ? new SmtpEmailTransport(config.mail.smtpUrl, config.mail.from, { maxConnections: config.messaging.emailConcurrency })
+          ? new SmtpEmailTransport(config.mail.smtpUrl, config.mail.from, { maxConnections: config.messaging.emailConcurrency, timeouts: config.mail.timeouts })
           : new OutboxEmailTransport(outbox),
     },
     {
@@ -34,6 +34,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
               from: config.sms.from,
               messagingServiceSid: config.sms.messagingServiceSid,
               apiBaseUrl: config.sms.apiBaseUrl,
+              timeoutMs: config.sms.timeoutMs,
             })
           : new OutboxSmsTransport(outbox),
     },

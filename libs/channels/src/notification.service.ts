@@ -45,13 +45,18 @@ export class NotificationService {
     await this.deliver(() => this.sms.send(message), 'sms');
   }
 
-  // Transient errors throw (pg-boss retries with backoff); permanent ones are logged and dropped.
+  // Transient errors throw (pg-boss retries with backoff); permanent ones are logged and dropped,
+  // and so are unknown outcomes (the provider may have the message: a retry could duplicate it).
   private async deliver(send: () => Promise<unknown>, channel: string): Promise<void> {
     try {
       await send();
     } catch (err) {
       if (err instanceof ProviderError && err.permanent) {
         this.logger.warn({ channel, providerCode: err.providerCode, err: err.message }, 'Notification failed permanently; not retried');
+        return;
+      }
+      if (err instanceof ProviderError && err.kind === 'unknown') {
+        this.logger.warn({ channel, providerCode: err.providerCode, err: err.message }, 'Notification outcome unknown (no answer after it was sent); not retried');
         return;
       }
       throw err;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
-import { classifySmtpError } from './email/smtp-email.transport';
+import { classifySmtpError, classifySmtpSendError } from './email/smtp-email.transport';
 import { classifyTwilioError } from './sms/twilio-sms.transport';
 
 const smtp = (message: string, extra: { code?: string; responseCode?: number }) => classifySmtpError(Object.assign(new Error(message), extra));
@@ -27,5 +27,21 @@ describe('provider error classification', () => {
     expect(classifyTwilioError(rest(429, 20429)).kind).toBe('rate_limited');
     expect(classifyTwilioError(rest(500, 20500)).kind).toBe('transient');
     expect(classifyTwilioError(rest(400, 21610)).kind).toBe('permanent');
+  });
+
+  it('SMTP: no reply once the whole message was sent is an unknown outcome; a reply is still the relay\'s answer', () => {
+    const timeout = Object.assign(new Error('Timeout'), { code: 'ETIMEDOUT' });
+    expect(classifySmtpSendError(timeout, true)).toMatchObject({ kind: 'unknown', providerCode: 'ETIMEDOUT' });
+    expect(classifySmtpSendError(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' }), true).kind).toBe('unknown');
+    expect(classifySmtpSendError(timeout, false).kind).toBe('unavailable');
+    expect(classifySmtpSendError(Object.assign(new Error('Message failed'), { code: 'EMESSAGE', responseCode: 451 }), true).kind).toBe('transient');
+  });
+
+  it('Twilio: a timeout or reset after the whole request was written is an unknown outcome', () => {
+    const sent = { writableFinished: true };
+    expect(classifyTwilioError(Object.assign(new Error('timeout of 1000ms exceeded'), { code: 'ECONNABORTED', request: sent })).kind).toBe('unknown');
+    expect(classifyTwilioError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', request: sent })).kind).toBe('unknown');
+    expect(classifyTwilioError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET', request: { writableFinished: false } })).kind).toBe('unavailable');
+    expect(classifyTwilioError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', request: sent })).kind).toBe('unavailable');
   });
 });

@@ -7,6 +7,7 @@ import { renderEmail, renderSms } from './message-content';
 import { MessageLinksService } from './message-links.service';
 import type { MessageEntity } from './message.entities';
 import { MessageRepository } from './message.repository';
+import { MessageStatusWatch } from './message-status-watch';
 import { MessageService } from './message.service';
 import { mapPool, RateLimiter } from './rate-limiter';
 
@@ -16,12 +17,18 @@ const RATE_LIMITED_PAUSE_MS = 5_000;
 // Outcomes of e-mails the provider already accepted are kept and re-written this long while the
 // database is unreachable (a restart, a failover): each one given up on is a duplicate later.
 const PERSIST_RETRY_MS = 60_000;
+// How often a running batch re-reads its message's status: after a cancel or pause, at most the
+// sends in flight plus those started within this time still go out.
+const STATUS_CHECK_MS = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Channel = 'email' | 'sms';
-/** Why a batch stopped early: the provider throttles us or cannot be reached (the channel waits until resumeAt), or the message was paused. */
-type BatchStop = { kind: 'rate_limited' | 'unavailable'; resumeAt: Date } | { kind: 'paused' } | undefined;
+/**
+ * Why a batch stopped early: the provider throttles us or cannot be reached (the channel waits
+ * until resumeAt), the message was auto-paused, or it was cancelled or paused meanwhile (halted).
+ */
+type BatchStop = { kind: 'rate_limited' | 'unavailable'; resumeAt: Date } | { kind: 'paused' } | { kind: 'halted' } | undefined;
 
 /**
  * The worker side of a broadcast. Fan-out writes every delivery row in one statement; send
@@ -32,6 +39,7 @@ type BatchStop = { kind: 'rate_limited' | 'unavailable'; resumeAt: Date } | { ki
 export class DeliveryWorkerService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Delivery');
   private readonly limiters: Record<Channel, RateLimiter>;
+  private readonly statuses: MessageStatusWatch;
 
   constructor(
     private readonly messages: MessageRepository,
@@ -45,6 +53,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.limiters = { email: new RateLimiter(config.messaging.emailRatePerSecond), sms: new RateLimiter(config.messaging.smsRatePerSecond) };
+    this.statuses = new MessageStatusWatch((id) => this.messages.findStatus(id), STATUS_CHECK_MS);
   }
 
   /**
@@ -119,7 +128,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
         await this.enqueueSend(messageId, channel, 0, stop.resumeAt);
         return;
       }
-      if (stop?.kind === 'paused') return;
+      if (stop?.kind === 'paused' || stop?.kind === 'halted') return;
     }
     await this.enqueueSend(messageId, channel, 0); // budget used: continue in a fresh job
   }
@@ -167,12 +176,16 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
       this.deliveries.renewClaims(ids).catch((err: Error) => this.logger.warn({ messageId: message.id, err: err.message }, 'Could not renew claimed deliveries'));
     }, Math.max(500, (cfg.staleSendingSeconds * 1000) / 3));
 
+    // A cancel or pause (from any process) is seen within STATUS_CHECK_MS: no send starts after it.
+    const status = this.statuses.watch(message.id, 'sending');
+    let halted = false;
     const started = new Set<string>();
     let failure: { err: unknown } | undefined;
     try {
       await mapPool(batch, channel === 'sms' ? cfg.smsConcurrency : cfg.emailConcurrency, async (d) => {
         started.add(d.id);
-        if (channelStop || dbTrouble) {
+        if (!halted && status.current() !== 'sending') halted = true;
+        if (channelStop || dbTrouble || halted) {
           unsent.push(d.id);
           return;
         }
@@ -192,7 +205,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
               unsent.push(d.id);
               return;
             }
-            errors++;
+            errors++; // an unknown outcome too: a relay that never answers in time pauses the message
             outcome = await this.onFailure(d, e, persist);
           }
         }
@@ -220,11 +233,13 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
           this.logger.error({ messageId: message.id, outcomes: chunk.length, err: err.message }, 'Delivery outcomes not written: their rows go back to the queue when their claim goes stale'),
         );
       }
-      // Rows never sent go back now, with their attempt, even when outcomes could not be written.
-      await persist('released deliveries', () => this.deliveries.release(unsent, resumeAt));
+      // Rows never sent go back now, with their attempt, even when outcomes could not be written
+      // (those of a message cancelled meanwhile become cancelled).
+      await persist('released deliveries', () => this.deliveries.release(message.id, unsent, resumeAt));
       if (writeFailure) throw writeFailure.err;
     } finally {
       clearInterval(lease);
+      status.release();
     }
     if (failure) throw failure.err;
     const retryAt = outcomes.filter((o) => o.status === 'queued' && o.notBefore).map((o) => o.notBefore!.getTime());
@@ -234,6 +249,10 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
       await this.messages.transition(message.id, ['sending'], 'paused', { pausedReason: `Paused after ${run} consecutive ${channel} provider errors` });
       this.logger.error({ messageId: message.id, channel, run }, 'Message paused after consecutive provider errors');
       return { kind: 'paused' };
+    }
+    if (halted) {
+      this.logger.log({ messageId: message.id, channel, released: unsent.length }, 'Message cancelled or paused during a batch: its unsent rows released');
+      return { kind: 'halted' };
     }
     return channelStop ? { kind: channelStop, resumeAt: resumeAt! } : undefined;
   }
@@ -255,6 +274,8 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
 
   private async onFailure(d: ClaimedDelivery, e: ProviderError, persist: <T>(what: string, write: () => Promise<T>) => Promise<T>): Promise<DeliveryOutcome> {
     const error = `${e.providerCode ?? ''} ${e.message}`.trim();
+    // The provider may have it: recorded, the attempt spent (at the claim), never sent again.
+    if (e.kind === 'unknown') return { id: d.id, status: 'unknown', error: `${e.message}${e.providerCode ? ` (${e.providerCode})` : ''}` };
     if (e.permanent) {
       if (d.channel === 'email' && e.providerCode && /^5\d\d$/.test(e.providerCode)) {
         await persist('channel suspension', () => this.residentChannels.suspend(d.residentId, 'email', `Hard bounce: ${error}`));

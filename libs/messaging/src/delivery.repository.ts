@@ -292,15 +292,22 @@ export class DeliveryRepository {
 
   /**
    * Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit,
-   * provider unreachable), due again at `notBefore` so no send job takes them earlier. A row back
-   * in the queue always has a not_before: that puts it in idx_delivery_retry, where claims find it.
+   * provider unreachable, message paused), due again at `notBefore` so no send job takes them
+   * earlier. A row back in the queue always has a not_before: that puts it in idx_delivery_retry,
+   * where claims find it. Rows of a cancelled message become `cancelled` instead: the message row
+   * is read FOR SHARE, so a cancel committing meanwhile is either waited for (and seen) or waits
+   * for this and then cancels the rows as queued ones.
    */
-  async release(ids: string[], notBefore: Date | null = null): Promise<void> {
+  async release(messageId: string, ids: string[], notBefore: Date | null = null): Promise<void> {
     if (!ids.length) return;
     await this.db.query(
-      `UPDATE delivery SET status = 'queued', claimed_at = NULL, attempts = greatest(attempts - 1, 0), not_before = COALESCE($2, now()), updated_at = now()
-        WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-      [ids, notBefore],
+      `WITH m AS (SELECT status = 'cancelled' AS cancelled FROM message WHERE id = $1 FOR SHARE)
+       UPDATE delivery d
+          SET status = CASE WHEN m.cancelled THEN 'cancelled' ELSE 'queued' END, claimed_at = NULL, attempts = greatest(d.attempts - 1, 0),
+              not_before = CASE WHEN m.cancelled THEN d.not_before ELSE COALESCE($3, now()) END, updated_at = now()
+         FROM m
+        WHERE d.id = ANY($2::bigint[]) AND d.message_id = $1 AND d.status = 'sending'`,
+      [messageId, ids, notBefore],
     );
   }
 

@@ -56,6 +56,12 @@ export class MessageRepository {
     return rows[0] ?? null;
   }
 
+  /** Just the status (senders re-read it every few ms while they send). */
+  async findStatus(id: string): Promise<MessageStatus | null> {
+    const rows: { status: MessageStatus }[] = await this.db.query('SELECT status FROM message WHERE id = $1', [id]);
+    return rows[0]?.status ?? null;
+  }
+
   /** Moves the message from one of `from` to `to`; null when it was not in such a state (a lost race). */
   async transition(
     id: string,

@@ -40,6 +40,8 @@ export interface MessageProgress {
   delivered: number;
   failed: number;
   cancelled: number;
+  /** Sent to the provider, no answer in time: may have gone out; never resent. */
+  unknown: number;
 }
 
 /** Read-side extensions other libs contribute to message detail (ratings, replies). */
@@ -276,6 +278,7 @@ export class MessageService {
       delivered: counts.delivered ?? 0,
       failed: (counts.failed ?? 0) + (counts.bounced ?? 0),
       cancelled: counts.cancelled ?? 0,
+      unknown: counts.unknown ?? 0,
     });
     const all: Record<string, number> = {};
     for (const counts of Object.values(raw)) for (const [k, v] of Object.entries(counts)) all[k] = (all[k] ?? 0) + v;

@@ -7,8 +7,8 @@ type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['requ
 /** Sends the real client's requests to another base URL (a local stub in tests and benchmarks). */
 class BaseUrlRequestClient extends twilio.RequestClient {
   private readonly base: URL;
-  constructor(baseUrl: string) {
-    super({ keepAlive: true, autoRetry: false });
+  constructor(baseUrl: string, timeoutMs: number) {
+    super({ keepAlive: true, autoRetry: false, timeout: timeoutMs });
     this.base = new URL(baseUrl);
   }
   override request<TData>(opts: RequestOptions & { data?: TData }) {
@@ -25,6 +25,9 @@ const PERMANENT_TWILIO_CODES = new Set([21211, 21212, 21214, 21217, 21219, 21401
 // Network errors before any HTTP answer: the API could not be reached (nothing to do with the number).
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
+// Timed out or cut off: when the whole request had been written, Twilio may have taken the SMS.
+const AFTER_SEND_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
+
 export function classifyTwilioError(err: unknown): ProviderError {
   if (err instanceof twilio.RestException) {
     const code = err.code ? String(err.code) : String(err.status);
@@ -34,7 +37,11 @@ export function classifyTwilioError(err: unknown): ProviderError {
     if (err.status === 401 || err.status === 403) return new ProviderError('transient', `Twilio credentials rejected: ${err.message}`, code);
     return new ProviderError('permanent', err.message, code);
   }
-  const e = err as { code?: string; message?: string };
+  const e = err as { code?: string; message?: string; request?: { writableFinished?: boolean } };
+  // axios hands back the Node request: writableFinished = every byte of it was flushed to the socket.
+  if (e?.code && AFTER_SEND_CODES.has(e.code) && e.request?.writableFinished === true) {
+    return new ProviderError('unknown', `Unknown outcome, no answer after the request was sent: ${e.message ?? e.code}`, e.code);
+  }
   if (e?.code && UNREACHABLE_CODES.has(e.code)) return new ProviderError('unavailable', e.message ?? 'Twilio unreachable', e.code);
   return new ProviderError('transient', e?.message ?? 'Twilio request failed', e?.code);
 }
@@ -45,6 +52,8 @@ export interface TwilioOptions {
   from?: string;
   messagingServiceSid?: string;
   apiBaseUrl?: string;
+  /** Wait for the answer to one request (default 30 s). */
+  timeoutMs?: number;
 }
 
 /** The official twilio client; failures are classified for retry or record. */
@@ -56,7 +65,8 @@ export class TwilioSmsTransport extends SmsTransport {
     super();
     // Keep-alive connections (a TLS handshake per SMS would cost more than the request); retries
     // are ours (classified, with backoff), so the client's own auto-retry stays off.
-    const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl) : new twilio.RequestClient({ keepAlive: true, autoRetry: false });
+    const timeout = opts.timeoutMs ?? 30_000;
+    const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl, timeout) : new twilio.RequestClient({ keepAlive: true, autoRetry: false, timeout });
     this.client = twilio(opts.accountSid, opts.authToken, { httpClient });
   }
 

@@ -41,11 +41,15 @@ export const ENV_DOCS: Record<string, string> = {
   RATE_LIMIT_MULTIPLIER: 'Multiplies every public rate limit (default 1). For load tests from one address only, e.g. 1000000; limits are still counted.',
   SMTP_URL: 'SMTP relay URL, e.g. smtp://user:pass@host:587. Unset: e-mail goes to the dev outbox.',
   MAIL_FROM: 'From address of e-mail (default "Beacon <no-reply@beacon.local>").',
+  SMTP_CONNECT_TIMEOUT_SECONDS: 'Time to open a connection to the SMTP relay (DNS and TCP), before the greeting (default 30).',
+  SMTP_GREETING_TIMEOUT_SECONDS: 'Wait for the relay\'s 220 greeting; RFC 5321 §4.5.3.2 asks for at least 5 minutes (default 300).',
+  SMTP_REPLY_TIMEOUT_SECONDS: 'Wait for any reply of the relay, the one after the end of a message included; RFC 5321 §4.5.3.2 asks for 5 minutes per command and 10 after the message (default 600).',
   TWILIO_ACCOUNT_SID: 'Twilio account SID. Unset: SMS goes to the dev outbox.',
   TWILIO_AUTH_TOKEN: 'Twilio auth token (also checks webhook signatures).',
   TWILIO_FROM: 'Sender number or alphanumeric id for SMS.',
   TWILIO_MESSAGING_SERVICE_SID: 'Messaging service SID (used instead of TWILIO_FROM when set).',
   TWILIO_API_BASE_URL: 'Override of https://api.twilio.com, for a local stub in tests and benchmarks.',
+  TWILIO_TIMEOUT_SECONDS: 'Wait for Twilio\'s answer to one SMS request (default 30).',
   OFFICER_MESSAGES_NEED_APPROVAL: 'Messages by officers wait for their NPU lead (or an admin) to approve (default false).',
   FANOUT_PARALLELISM: 'Connections a fan-out uses at once: the audience is split into this many resident-id ranges, each inserted by its own INSERT … SELECT (default 2).',
   SEND_BATCH_SIZE: 'Deliveries a send job claims at a time (default 500).',
@@ -80,11 +84,15 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_MULTIPLIER?: number;
   @IsOptional() @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false }) SMTP_URL?: string;
   @IsOptional() @IsString() MAIL_FROM?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_CONNECT_TIMEOUT_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_GREETING_TIMEOUT_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_REPLY_TIMEOUT_SECONDS?: number;
   @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
   @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
   @IsOptional() @IsString() TWILIO_FROM?: string;
   @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) TWILIO_TIMEOUT_SECONDS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() OFFICER_MESSAGES_NEED_APPROVAL?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) FANOUT_PARALLELISM?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) SEND_BATCH_SIZE?: number;
@@ -114,13 +122,19 @@ export interface AppConfig {
   seedDemo: boolean;
   runWorker: boolean;
   residents: { unverifiedRetentionDays: number };
-  mail: { smtpUrl?: string; from: string };
+  mail: {
+    smtpUrl?: string;
+    from: string;
+    /** SMTP waits, in ms: connecting (DNS + TCP), the greeting, and any reply (the one after the message too). */
+    timeouts: { connectMs: number; greetingMs: number; replyMs: number };
+  };
   sms: {
     accountSid?: string;
     authToken?: string;
     from?: string;
     messagingServiceSid?: string;
     apiBaseUrl?: string;
+    timeoutMs: number;
   };
   messaging: {
     officerMessagesNeedApproval: boolean;
@@ -182,13 +196,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: vars.SEED_DEMO ?? embedded,
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     runWorker: vars.RUN_WORKER ?? embedded,
-    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>' },
+    mail: {
+      smtpUrl: vars.SMTP_URL,
+      from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>',
+      timeouts: {
+        connectMs: (vars.SMTP_CONNECT_TIMEOUT_SECONDS ?? 30) * 1000,
+        greetingMs: (vars.SMTP_GREETING_TIMEOUT_SECONDS ?? 300) * 1000,
+        replyMs: (vars.SMTP_REPLY_TIMEOUT_SECONDS ?? 600) * 1000,
+      },
+    },
     sms: {
       accountSid: vars.TWILIO_ACCOUNT_SID,
       authToken: vars.TWILIO_AUTH_TOKEN,
       from: vars.TWILIO_FROM,
       messagingServiceSid: vars.TWILIO_MESSAGING_SERVICE_SID,
       apiBaseUrl: vars.TWILIO_API_BASE_URL,
+      timeoutMs: (vars.TWILIO_TIMEOUT_SECONDS ?? 30) * 1000,
     },
     messaging: {
       officerMessagesNeedApproval: vars.OFFICER_MESSAGES_NEED_APPROVAL ?? false,

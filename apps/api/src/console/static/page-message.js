@@ -144,7 +144,7 @@ function renderProgress(slot, m) {
   clear(slot);
   const p = m.progress;
   if (!p || !p.total) return;
-  const done = p.sent + p.delivered;
+  const done = p.sent + p.delivered + (p.unknown ?? 0);
   const pct = (n) => (p.total ? (n / p.total) * 100 : 0);
   append(
     slot,
@@ -156,6 +156,7 @@ function renderProgress(slot, m) {
         ['Sent', number(p.sent)],
         ['Delivered (confirmed)', number(p.delivered)],
         ['Failed or bounced', number(p.failed)],
+        p.unknown ? ['Outcome unknown (no answer from the provider in time; not resent)', number(p.unknown)] : null,
         p.cancelled ? ['Cancelled', number(p.cancelled)] : null,
       ]),
       m.status === 'sending' ? h('p', { class: 'hint', 'aria-live': 'polite' }, 'Sending. This page updates every 2 seconds.') : null,
