@@ -43,7 +43,7 @@ export const ENV_DOCS: Record<string, string> = {
   MAIL_FROM: 'From address of e-mail (default "Beacon <no-reply@beacon.local>").',
   SMTP_CONNECT_TIMEOUT_SECONDS: 'Time to open a connection to the SMTP relay (DNS and TCP), before the greeting (default 30).',
   SMTP_GREETING_TIMEOUT_SECONDS: 'Wait for the relay\'s 220 greeting; RFC 5321 §4.5.3.2 asks for at least 5 minutes (default 300).',
-  SMTP_REPLY_TIMEOUT_SECONDS: 'Wait for any reply of the relay, the one after the end of a message included; RFC 5321 §4.5.3.2 asks for 5 minutes per command and 10 after the message (default 600).',
+  SMTP_REPLY_TIMEOUT_SECONDS: 'Wait for any reply of the relay, the one after the end of a message included; RFC 5321 §4.5.3.2 asks for 5 minutes per command and 10 after the message (default 600, at most 600: e-mail jobs expire after 900 s).',
   TWILIO_ACCOUNT_SID: 'Twilio account SID. Unset: SMS goes to the dev outbox.',
   TWILIO_AUTH_TOKEN: 'Twilio auth token (also checks webhook signatures).',
   TWILIO_FROM: 'Sender number or alphanumeric id for SMS.',
@@ -86,7 +86,7 @@ export class EnvVars {
   @IsOptional() @IsString() MAIL_FROM?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_CONNECT_TIMEOUT_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_GREETING_TIMEOUT_SECONDS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) SMTP_REPLY_TIMEOUT_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) SMTP_REPLY_TIMEOUT_SECONDS?: number;
   @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
   @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
   @IsOptional() @IsString() TWILIO_FROM?: string;

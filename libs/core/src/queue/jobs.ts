@@ -60,11 +60,13 @@ export interface QueuePolicy {
 export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.Housekeeping]: { retryLimit: 1, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '*/10 * * * *' },
   // One-off messages: ~10 retries with exponential backoff from 2 s (about 30 min in all).
-  [JobName.NotifyEmail]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
+  // E-mail jobs can wait up to SMTP_REPLY_TIMEOUT_SECONDS (600 s, RFC 5321) for one reply: their
+  // expiry stays above it, so pg-boss never starts a second copy of a job still waiting on a relay.
+  [JobName.NotifyEmail]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 900, concurrency: 2 },
   [JobName.NotifySms]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
   [JobName.FanOut]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, concurrency: 1 },
-  // A send job works for at most ~60 s, then enqueues its continuation.
-  [JobName.SendEmail]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
+  // A send job works for at most ~60 s (plus one reply wait), then enqueues its continuation.
+  [JobName.SendEmail]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, concurrency: 2, policy: 'short' },
   [JobName.SendSms]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },
   [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
   [JobName.RefreshReportAggregates]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '*/5 * * * *' },
