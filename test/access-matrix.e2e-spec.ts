@@ -35,9 +35,10 @@ type Npu = 'BE' | 'SW';
  * - query: `?npu=` of another NPU is a 403 for NPU-bound staff (lists pin them to theirs);
  * - body: the NPU (or a ward of it) named in the body;
  * - params: the `{npuCode}` in the path;
- * - resource: the NPU of the row the path's id points at.
+ * - resource: the NPU of the row the path's id points at;
+ * - force-wide: changes data of every NPU (or shares money between them): force-wide staff only.
  */
-type Scope = 'none' | 'query' | 'body' | 'params' | 'resource';
+type Scope = 'none' | 'query' | 'body' | 'params' | 'resource' | 'force-wide';
 interface Rule {
   roles: readonly StaffRole[];
   scope: Scope;
@@ -54,7 +55,7 @@ const READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
 /** The declaration: every staff route of /docs-json, who may call it, and how it is NPU-bound. */
 const ACCESS: Record<string, Rule> = {
-  'POST /api/v1/geography/import': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/geography/import': { roles: ['admin'], scope: 'force-wide' }, // wards decide who reaches whom
   'POST /api/v1/staff': { roles: ['admin'], scope: 'body' }, // NPU-bound admins: own NPU only
   'GET /api/v1/staff': { roles: ['admin', 'npu_lead', 'eco'], scope: 'query' },
   'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
@@ -75,7 +76,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/replies/{id}/responses': { roles: INBOX, scope: 'resource' },
   'POST /api/v1/replies/{id}/close': { roles: INBOX, scope: 'resource' },
   'GET /api/v1/funds/{year}/position': { roles: ['admin', 'analyst', 'npu_lead', 'eco'], scope: 'none' }, // force-wide MI
-  'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'params' },
+  'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'force-wide' }, // the force shares the fund out
   'GET /api/v1/bids': { roles: ALL, scope: 'query' },
   'GET /api/v1/bids/{id}': { roles: ALL, scope: 'resource' },
   'POST /api/v1/bids/{id}/review': { roles: CASEWORKERS, scope: 'resource' },
@@ -88,7 +89,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/funds/{npuCode}/{year}/voting': { roles: ['admin', 'npu_lead'], scope: 'params' },
   'GET /api/v1/funds/{npuCode}/{year}/voting/results': { roles: ALL, scope: 'params' },
   'GET /api/v1/scheme-types': { roles: ALL, scope: 'none' },
-  'POST /api/v1/scheme-types': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/scheme-types': { roles: ['admin'], scope: 'force-wide' }, // reference data of every NPU
   'POST /api/v1/schemes': { roles: MANAGERS, scope: 'body' }, // ward
   'GET /api/v1/schemes': { roles: ALL, scope: 'query' },
   'GET /api/v1/schemes/{id}': { roles: ALL, scope: 'resource' },
@@ -259,6 +260,7 @@ interface Principal {
 /** What the declaration says this caller gets for this route aimed at that NPU. */
 function expected(rule: Rule, p: Principal, target: Npu): 'allowed' | 403 {
   if (!rule.roles.includes(p.role)) return 403;
+  if (rule.scope === 'force-wide' && p.npu !== null) return 403;
   if (rule.scope !== 'none' && p.npu !== null && p.npu !== target) return 403;
   return 'allowed';
 }
