@@ -520,4 +520,27 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
       }
     });
   });
+
+  // Issue 14 (Lower 17): analysts and cadet leaders read ACF applicants' contact e-mails.
+  describe('ACF applicants’ contact e-mail', () => {
+    it('is masked for the roles that see residents’ contacts masked, in the list, the detail and the assign answer', async () => {
+      const { bidId, authorId } = worlds.BE;
+      const [{ contact_email: email }] = await t.sql<{ contact_email: string }>('SELECT contact_email FROM bid WHERE id = $1', [bidId]);
+      const masked = `${email[0]}***${email.slice(email.lastIndexOf('@'))}`;
+      const seen: string[] = [];
+      for (const p of principals) {
+        const want = ['analyst', 'cadet_leader'].includes(p.role) ? masked : email;
+        const list = await t.http().get('/api/v1/bids?npu=BE&limit=200').set(...p.auth).expect(200);
+        const inList = list.body.items.find((b: { id: string }) => b.id === bidId);
+        const detail = await t.http().get(`/api/v1/bids/${bidId}`).set(...p.auth).expect(200);
+        seen.push(`${p.label}: ${inList.contactEmail === want} ${detail.body.contactEmail === want}`);
+        if (p.role === 'cadet_leader') {
+          const assigned = await t.http().post(`/api/v1/bids/${bidId}/assign`).set(...p.auth).send({ staffId: authorId }).expect(200);
+          seen.push(`${p.label} assign: ${assigned.body.contactEmail === want}`);
+        }
+      }
+      expect(seen).toEqual(seen.map((line) => line.replace(/false/g, 'true')));
+      expect(masked).not.toBe(email);
+    });
+  });
 });
