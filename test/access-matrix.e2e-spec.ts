@@ -35,9 +35,10 @@ type Npu = 'BE' | 'SW';
  * - query: `?npu=` of another NPU is a 403 for NPU-bound staff (lists pin them to theirs);
  * - body: the NPU (or a ward of it) named in the body;
  * - params: the `{npuCode}` in the path;
- * - resource: the NPU of the row the path's id points at.
+ * - resource: the NPU of the row the path's id points at;
+ * - force-wide: changes data of every NPU (or shares money between them): force-wide staff only.
  */
-type Scope = 'none' | 'query' | 'body' | 'params' | 'resource';
+type Scope = 'none' | 'query' | 'body' | 'params' | 'resource' | 'force-wide';
 interface Rule {
   roles: readonly StaffRole[];
   scope: Scope;
@@ -54,7 +55,7 @@ const READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
 /** The declaration: every staff route of /docs-json, who may call it, and how it is NPU-bound. */
 const ACCESS: Record<string, Rule> = {
-  'POST /api/v1/geography/import': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/geography/import': { roles: ['admin'], scope: 'force-wide' }, // wards decide who reaches whom
   'POST /api/v1/staff': { roles: ['admin'], scope: 'body' }, // NPU-bound admins: own NPU only
   'GET /api/v1/staff': { roles: ['admin', 'npu_lead', 'eco'], scope: 'query' },
   'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
@@ -75,7 +76,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/replies/{id}/responses': { roles: INBOX, scope: 'resource' },
   'POST /api/v1/replies/{id}/close': { roles: INBOX, scope: 'resource' },
   'GET /api/v1/funds/{year}/position': { roles: ['admin', 'analyst', 'npu_lead', 'eco'], scope: 'none' }, // force-wide MI
-  'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'params' },
+  'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'force-wide' }, // the force shares the fund out
   'GET /api/v1/bids': { roles: ALL, scope: 'query' },
   'GET /api/v1/bids/{id}': { roles: ALL, scope: 'resource' },
   'POST /api/v1/bids/{id}/review': { roles: CASEWORKERS, scope: 'resource' },
@@ -88,7 +89,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/funds/{npuCode}/{year}/voting': { roles: ['admin', 'npu_lead'], scope: 'params' },
   'GET /api/v1/funds/{npuCode}/{year}/voting/results': { roles: ALL, scope: 'params' },
   'GET /api/v1/scheme-types': { roles: ALL, scope: 'none' },
-  'POST /api/v1/scheme-types': { roles: ['admin'], scope: 'none' }, // force-wide reference data
+  'POST /api/v1/scheme-types': { roles: ['admin'], scope: 'force-wide' }, // reference data of every NPU
   'POST /api/v1/schemes': { roles: MANAGERS, scope: 'body' }, // ward
   'GET /api/v1/schemes': { roles: ALL, scope: 'query' },
   'GET /api/v1/schemes/{id}': { roles: ALL, scope: 'resource' },
@@ -259,6 +260,7 @@ interface Principal {
 /** What the declaration says this caller gets for this route aimed at that NPU. */
 function expected(rule: Rule, p: Principal, target: Npu): 'allowed' | 403 {
   if (!rule.roles.includes(p.role)) return 403;
+  if (rule.scope === 'force-wide' && p.npu !== null) return 403;
   if (rule.scope !== 'none' && p.npu !== null && p.npu !== target) return 403;
   return 'allowed';
 }
@@ -394,11 +396,13 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
     });
 
     it('contact details in the resident list are masked for analysts and cadet leaders', async () => {
-      const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM resident WHERE id = $1', [worlds.BE.coordinatorId]);
+      // Found by name: the masking roles may not search by contact (see "search by masked fields").
+      const [{ email, first_name: name }] = await t.sql<{ email: string; first_name: string }>('SELECT email, first_name FROM resident WHERE id = $1', [worlds.BE.coordinatorId]);
       for (const p of principals) {
-        const res = await t.http().get(`/api/v1/residents?npu=BE&q=${encodeURIComponent(email)}`).set(...p.auth).expect(200);
+        const res = await t.http().get(`/api/v1/residents?npu=BE&limit=200&q=${encodeURIComponent(name)}`).set(...p.auth).expect(200);
         const masked = ['analyst', 'cadet_leader'].includes(p.role);
-        expect({ who: p.label, items: res.body.items.length, email: res.body.items[0].email === email }).toEqual({ who: p.label, items: 1, email: !masked });
+        const items = res.body.items.filter((r: { id: string }) => r.id === worlds.BE.coordinatorId);
+        expect({ who: p.label, items: items.length, email: items[0].email === email }).toEqual({ who: p.label, items: 1, email: !masked });
       }
     });
 
@@ -439,6 +443,104 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
       expect(new Set(units.body.items.map((u: { npuCode: string }) => u.npuCode))).toEqual(new Set(['BE']));
       const residents = await t.http().get('/api/v1/residents').set(...ecoBE.auth).expect(200);
       expect(new Set(residents.body.items.map((r: { npuCode: string }) => r.npuCode))).toEqual(new Set(['BE']));
+    });
+  });
+
+  /**
+   * Issue 14 (Medium 3): the roles that see contacts masked could still search by them, so the
+   * answers revealed the hidden value (an e-mail in ~550 prefix probes). For each masking role
+   * and each masked field that a staff search can match, the answer must not depend on the
+   * hidden value: a contact-shaped query is refused (403, same for a right and a wrong value)
+   * and any other query matches names only.
+   */
+  describe('search by masked fields', () => {
+    const MASKED_FIELDS: Record<string, string[]> = { 'GET /api/v1/residents': ['email', 'phone'] };
+    const secret = { email: 'zk.hidden.mail@example.org', phone: '+447911123456', national: '07911 123456' };
+    // Right-value probes, each paired with a wrong value of the same shape.
+    const PROBES: Record<string, [string, string][]> = {
+      email: [
+        [secret.email, 'zq.hidden.mail@example.org'],
+        ['zk.hidden.mail@', 'zq.hidden.mail@'],
+        ['zk.hid', 'zq.hid'],
+        ['zk', 'zq'],
+        [secret.email.toUpperCase(), 'ZQ.HIDDEN.MAIL@EXAMPLE.ORG'],
+      ],
+      phone: [
+        [secret.phone, '+447911123457'],
+        [secret.national, '07911 123457'],
+        ['+44 7911 123456', '+44 7911 123457'],
+      ],
+    };
+    let targetId: string;
+    beforeAll(async () => {
+      targetId = (await makeResident(t, { ward: 'BE01', channels: ['email', 'sms'], email: secret.email, phone: secret.phone, firstName: 'Quentin' })).id;
+    });
+    const search = (auth: Auth, q: string) => t.http().get(`/api/v1/residents?npu=BE&q=${encodeURIComponent(q)}`).set(...auth);
+    const answer = (res: { status: number; body: { items?: { id: string }[] } }) => ({ status: res.status, ids: (res.body.items ?? []).map((r) => r.id) });
+
+    it('the declaration names every masked field of the searchable routes', () => {
+      expect(Object.keys(MASKED_FIELDS).every((key) => ACCESS[key])).toBe(true);
+      expect(Object.keys(PROBES).sort()).toEqual([...new Set(Object.values(MASKED_FIELDS).flat())].sort());
+    });
+
+    it('roles that see contacts unmasked find the resident by each probe (so the probes can tell)', async () => {
+      const eco = principals.find((p) => p.label === 'eco BE')!;
+      for (const [right] of Object.values(PROBES).flat()) {
+        const res = await search(eco.auth, right).expect(200);
+        expect({ q: right, found: answer(res).ids.includes(targetId) }).toEqual({ q: right, found: true });
+      }
+    });
+
+    it('for every masking role, the answer does not depend on the masked value', async () => {
+      const masking = principals.filter((p) => ['analyst', 'cadet_leader'].includes(p.role));
+      expect(masking.map((p) => p.label).sort()).toEqual(['analyst BE', 'analyst force-wide', 'cadet_leader BE']);
+      const problems: string[] = [];
+      for (const p of masking) {
+        for (const [field, pairs] of Object.entries(PROBES)) {
+          for (const [right, wrong] of pairs) {
+            const [a, b] = [answer(await search(p.auth, right)), answer(await search(p.auth, wrong))];
+            if (a.status !== 200 && a.status !== 403) problems.push(`${p.label} ${field} ${right}: ${a.status}`);
+            if (JSON.stringify(a) !== JSON.stringify(b)) problems.push(`${p.label} ${field} ${right}: ${JSON.stringify(a)} but wrong value ${JSON.stringify(b)}`);
+            if (a.ids.includes(targetId)) problems.push(`${p.label} ${field} ${right}: found the resident by a masked field`);
+          }
+        }
+        // Name search still works for them.
+        const byName = answer(await search(p.auth, 'Quent'));
+        if (!byName.ids.includes(targetId)) problems.push(`${p.label}: name search did not find the resident`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it('a contact-shaped query from a masking role is a 403 that says why', async () => {
+      const analyst = principals.find((p) => p.label === 'analyst BE')!;
+      for (const q of [secret.email, secret.national]) {
+        const res = await search(analyst.auth, q).expect(403);
+        expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+        expect(res.body.message).toContain('by name');
+      }
+    });
+  });
+
+  // Issue 14 (Lower 17): analysts and cadet leaders read ACF applicants' contact e-mails.
+  describe('ACF applicants’ contact e-mail', () => {
+    it('is masked for the roles that see residents’ contacts masked, in the list, the detail and the assign answer', async () => {
+      const { bidId, authorId } = worlds.BE;
+      const [{ contact_email: email }] = await t.sql<{ contact_email: string }>('SELECT contact_email FROM bid WHERE id = $1', [bidId]);
+      const masked = `${email[0]}***${email.slice(email.lastIndexOf('@'))}`;
+      const seen: string[] = [];
+      for (const p of principals) {
+        const want = ['analyst', 'cadet_leader'].includes(p.role) ? masked : email;
+        const list = await t.http().get('/api/v1/bids?npu=BE&limit=200').set(...p.auth).expect(200);
+        const inList = list.body.items.find((b: { id: string }) => b.id === bidId);
+        const detail = await t.http().get(`/api/v1/bids/${bidId}`).set(...p.auth).expect(200);
+        seen.push(`${p.label}: ${inList.contactEmail === want} ${detail.body.contactEmail === want}`);
+        if (p.role === 'cadet_leader') {
+          const assigned = await t.http().post(`/api/v1/bids/${bidId}/assign`).set(...p.auth).send({ staffId: authorId }).expect(200);
+          seen.push(`${p.label} assign: ${assigned.body.contactEmail === want}`);
+        }
+      }
+      expect(seen).toEqual(seen.map((line) => line.replace(/false/g, 'true')));
+      expect(masked).not.toBe(email);
     });
   });
 });

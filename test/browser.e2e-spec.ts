@@ -250,7 +250,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     await expectText(page.locator(`[data-bid="${bid.body.id}"] .tag`), 'Approved');
     await expectContains(page.locator('#fund-position'), '20% allocated');
     await shot(page, 'console-acf');
-    const [row] = await t.sql<{ status: string; amount_awarded_pence: number }>('SELECT status, amount_awarded_pence FROM bid WHERE id = $1', [bid.body.id]);
+    const [row] = await t.sql<{ status: string; amount_awarded_pence: number }>('SELECT status, amount_awarded_pence::float8 AS amount_awarded_pence FROM bid WHERE id = $1', [bid.body.id]);
     expect(row).toEqual({ status: 'approved', amount_awarded_pence: 200_000 });
     await page.context().close();
   });

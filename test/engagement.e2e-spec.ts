@@ -405,7 +405,12 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       const swResident = await makeResident(t, { ward: 'SW02', channels: ['email'], firstName: 'Sam', interests: ['cctv_owner'] });
       const beMessage = await broadcast(ecoBE, { title: 'CCTV in Shard End', audience: { wardCodes: ['BE02'], interestGroups: ['cctv_owner'] } });
       const swMessage = await broadcast(ecoSW, { title: 'CCTV in Smethwick', audience: { wardCodes: ['SW02'], interestGroups: ['cctv_owner'] } });
-      forceMessage = await broadcast(admin, { title: 'Force-wide CCTV appeal', audience: { npuCodes: ['BE', 'SW'], interestGroups: ['cctv_owner'] } });
+      // A force-wide message always needs a second admin's approval (issue 14), its author's role notwithstanding.
+      const force = await compose(t, admin, { title: 'Force-wide CCTV appeal', audience: { npuCodes: ['BE', 'SW'], interestGroups: ['cctv_owner'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${force.body.id}/send`).set(...admin).expect(202, { status: 'pending_approval' });
+      await t.http().post(`/api/v1/messages/${force.body.id}/approve`).set(...((await loginAs(t, 'admin')).auth as Auth)).expect(202, { status: 'sending' });
+      await waitStatus(t, force.body.id, 'sent');
+      forceMessage = force.body.id;
       const reply = async (resident: string, message: string, body: string) =>
         (await t.http().post(`/api/v1/messages/${message}/replies`).set(...residentAuth(resident)).send({ body }).expect(201)).body.id as string;
       beReply = await reply(beResident.id, beMessage, 'My camera saw it');

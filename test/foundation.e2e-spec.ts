@@ -140,7 +140,7 @@ describe('foundation', () => {
     it('is idempotent', async () => {
       const admin = await loginAs(t, 'admin');
       const res = await t.http().post('/api/v1/geography/import').set(...admin.auth).set('Content-Type', 'text/csv').send(SMALL_GEOGRAPHY).expect(200);
-      expect(res.body).toEqual({ rows: 5, npusCreated: 0, neighbourhoodsCreated: 0, wardsCreated: 0, wardsUpdated: 5 });
+      expect(res.body).toEqual({ rows: 5, npusCreated: 0, neighbourhoodsCreated: 0, wardsCreated: 0, wardsUpdated: 5, wardsMoved: 0 });
       const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM ward');
       expect(n).toBe(5);
     });
@@ -149,7 +149,7 @@ describe('foundation', () => {
       const admin = await loginAs(t, 'admin');
       const csv = 'npu_code,npu_name,neighbourhood,ward_code,ward_name,population\nCV,Coventry,Coventry South,CV01,Earlsdon,16400\n';
       const res = await t.http().post('/api/v1/geography/import').set(...admin.auth).set('Content-Type', 'text/csv').send(csv).expect(200);
-      expect(res.body).toEqual({ rows: 1, npusCreated: 1, neighbourhoodsCreated: 1, wardsCreated: 1, wardsUpdated: 0 });
+      expect(res.body).toEqual({ rows: 1, npusCreated: 1, neighbourhoodsCreated: 1, wardsCreated: 1, wardsUpdated: 0, wardsMoved: 0 });
     });
 
     it('rejects a file with a bad row, naming the line, and imports nothing', async () => {
@@ -169,6 +169,56 @@ describe('foundation', () => {
     it('is for admins only', async () => {
       const eco = await loginAs(t, 'eco', 'BE');
       await t.http().post('/api/v1/geography/import').set(...eco.auth).set('Content-Type', 'text/csv').send(SMALL_GEOGRAPHY).expect(403);
+    });
+
+    // Issue 14 (HIGH 1): a BE admin imported `BE,…,SW01,Abbey` and took SW01 and its residents.
+    const TAKE_SW01 = 'npu_code,npu_name,neighbourhood,ward_code,ward_name,population\nBE,Birmingham East,Hodge Hill,SW01,Abbey,14100\n';
+    const sw01 = async () => (await t.sql<{ npu_code: string; name: string }>(`SELECT npu_code, name FROM ward WHERE code = 'SW01'`))[0];
+
+    it('is for force-wide admins only: an NPU-bound admin gets 403 and changes nothing', async () => {
+      const adminBE = await loginAs(t, 'admin', 'BE');
+      for (const csv of [TAKE_SW01, SMALL_GEOGRAPHY]) {
+        const res = await t.http().post('/api/v1/geography/import?moveWards=true').set(...adminBE.auth).set('Content-Type', 'text/csv').send(csv).expect(403);
+        expect(res.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      }
+      expect(await sw01()).toEqual({ npu_code: 'SW', name: 'Oldbury' });
+    });
+
+    it('never moves a ward to another NPU unless asked (409, nothing written)', async () => {
+      const admin = await loginAs(t, 'admin');
+      const audits = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'geography.ward.move'`))[0].n;
+      const before = await audits();
+      const res = await t.http().post('/api/v1/geography/import').set(...admin.auth).set('Content-Type', 'text/csv').send(TAKE_SW01).expect(409);
+      expect(res.body.message).toContain('SW01 (SW → BE)');
+      expect(await sw01()).toEqual({ npu_code: 'SW', name: 'Oldbury' });
+      expect(await audits()).toBe(before);
+    });
+
+    it('moves a ward only with ?moveWards=true from a force-wide admin, auditing the old and new NPU', async () => {
+      const admin = await loginAs(t, 'admin');
+      const res = await t.http().post('/api/v1/geography/import?moveWards=true').set(...admin.auth).set('Content-Type', 'text/csv').send(TAKE_SW01).expect(200);
+      expect(res.body).toEqual({ rows: 1, npusCreated: 0, neighbourhoodsCreated: 0, wardsCreated: 0, wardsUpdated: 1, wardsMoved: 1 });
+      expect(await sw01()).toEqual({ npu_code: 'BE', name: 'Abbey' });
+      expect(await t.sql(`SELECT actor, subject, data FROM audit_event WHERE action = 'geography.ward.move'`)).toEqual([
+        { actor: `staff:${admin.id}`, subject: 'ward:SW01', data: { wardCode: 'SW01', fromNpu: 'SW', toNpu: 'BE' } },
+      ]);
+      // Put it back the same way, so the rest of the file sees SMALL_GEOGRAPHY.
+      await t.http().post('/api/v1/geography/import?moveWards=true').set(...admin.auth).set('Content-Type', 'text/csv').send(SMALL_GEOGRAPHY).expect(200);
+      expect(await sw01()).toEqual({ npu_code: 'SW', name: 'Oldbury' });
+    });
+  });
+
+  describe('force-wide admin routes (issue 14: NPU-bound admin doing force-wide things)', () => {
+    it('an NPU-bound admin may not add scheme types or set any NPU’s fund budget, its own included', async () => {
+      const adminBE = await loginAs(t, 'admin', 'BE');
+      const root = await loginAs(t, 'admin');
+      await t.http().post('/api/v1/scheme-types').set(...adminBE.auth).send({ code: 'fw_watch', name: 'FW Watch' }).expect(403);
+      await t.http().put('/api/v1/funds/BE/2019-20').set(...adminBE.auth).send({ budgetPence: 99_000_000 }).expect(403);
+      await t.http().put('/api/v1/funds/SW/2019-20').set(...adminBE.auth).send({ budgetPence: 99_000_000 }).expect(403);
+      expect(await t.sql(`SELECT code FROM scheme_type WHERE code = 'fw_watch'`)).toEqual([]);
+      expect(await t.sql(`SELECT budget_pence FROM fund WHERE npu_code = 'BE' AND financial_year = '2019-20' AND budget_pence = 99000000`)).toEqual([]);
+      await t.http().post('/api/v1/scheme-types').set(...root.auth).send({ code: 'fw_watch', name: 'FW Watch' }).expect(201);
+      await t.http().put('/api/v1/funds/BE/2019-20').set(...root.auth).send({ budgetPence: 99_000_000 }).expect(200);
     });
   });
 });

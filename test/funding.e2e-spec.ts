@@ -50,7 +50,7 @@ describe('funding (Active Citizens Fund)', () => {
   const fundRow = async (npuCode: string, year: string) =>
     (
       await t.sql<{ budget_pence: number; allocated_pence: number }>(
-        'SELECT budget_pence, allocated_pence FROM fund WHERE npu_code = $1 AND financial_year = $2',
+        'SELECT budget_pence::float8 AS budget_pence, allocated_pence::float8 AS allocated_pence FROM fund WHERE npu_code = $1 AND financial_year = $2',
         [npuCode, year],
       )
     )[0];
@@ -82,7 +82,7 @@ describe('funding (Active Citizens Fund)', () => {
   const bidRow = async (id: string) =>
     (
       await t.sql<{ status: string; amount_awarded_pence: number | null; paid_pence: number; decided_by_id: string | null; aligned_staff_id: string | null }>(
-        'SELECT status, amount_awarded_pence, paid_pence, decided_by_id, aligned_staff_id FROM bid WHERE id = $1',
+        'SELECT status, amount_awarded_pence::float8 AS amount_awarded_pence, paid_pence::float8 AS paid_pence, decided_by_id, aligned_staff_id FROM bid WHERE id = $1',
         [id],
       )
     )[0];
@@ -150,7 +150,7 @@ describe('funding (Active Citizens Fund)', () => {
     it('accepts a bid, answers only {id, status} and records the acknowledgement e-mail in the same transaction', async () => {
       const res = await t.http().post('/api/v1/bids').send(bidBody({ contactEmail: ' Boxing@Example.org ' })).expect(201);
       expect(res.body).toEqual({ id: expect.stringMatching(UUID), status: 'submitted' });
-      const [row] = await t.sql('SELECT npu_code, financial_year, applicant_name, applicant_type, contact_email, title, theme, amount_requested_pence, status, paid_pence, amount_awarded_pence FROM bid WHERE id = $1', [res.body.id]);
+      const [row] = await t.sql('SELECT npu_code, financial_year, applicant_name, applicant_type, contact_email, title, theme, amount_requested_pence::float8 AS amount_requested_pence, status, paid_pence::float8 AS paid_pence, amount_awarded_pence::float8 AS amount_awarded_pence FROM bid WHERE id = $1', [res.body.id]);
       expect(row).toEqual({
         npu_code: 'BE',
         financial_year: '2020-21',
@@ -373,6 +373,29 @@ describe('funding (Active Citizens Fund)', () => {
       await t.http().put('/api/v1/funds/CV/2021-22').set(...admin.auth).send({ budgetPence: 100000 }).expect(200);
     });
 
+    // Issue 14 (Lower 15): an award taking allocated_pence past 2^31 answered 400 "Invalid value".
+    it('sums past 2^31 pence are money, not errors: 409 BUDGET_EXCEEDED beyond the budget, then the position report adds up', async () => {
+      const MAX = 2_147_483_647; // the largest single amount a request may carry
+      await setFund('BE', '2031-32', MAX);
+      await setFund('SW', '2031-32', MAX);
+      const a = await makeBid({ year: '2031-32', amount: 2_000_000_000 });
+      const b = await makeBid({ year: '2031-32', amount: 2_000_000_000 });
+      expect((await approve(admin, a, 2_000_000_000).expect(200)).body.amountAwardedPence).toBe(2_000_000_000);
+      const over = await approve(admin, b, 2_000_000_000).expect(409);
+      expect(over.body).toMatchObject({ code: 'BUDGET_EXCEEDED' });
+      expect(await bidRow(b)).toMatchObject({ status: 'under_review', amount_awarded_pence: null });
+      // A payment past 2^31 in total against an award: 409 too.
+      const c = await makeBid({ npu: 'SW', year: '2031-32', amount: MAX });
+      await approve(admin, c, MAX).expect(200);
+      await pay(admin, c, 2_000_000_000).expect(201);
+      expect((await pay(admin, c, 2_000_000_000).expect(409)).body).toMatchObject({ code: 'BUDGET_EXCEEDED' });
+      // Totals across NPUs pass 2^31 (and the budget can be lowered down to what is allocated).
+      const position = await t.http().get('/api/v1/funds/2031-32/position').set(...admin.auth).expect(200);
+      expect(position.body.totals).toMatchObject({ budgetPence: 2 * MAX, allocatedPence: 2_000_000_000 + MAX, spentPence: 2_000_000_000 });
+      expect((await t.http().put('/api/v1/funds/BE/2031-32').set(...admin.auth).send({ budgetPence: 1_999_999_999 }).expect(409)).body.code).toBe('BUDGET_EXCEEDED');
+      expect(await t.sql(`SELECT data_type FROM information_schema.columns WHERE column_name LIKE '%pence' AND table_schema = 'public' GROUP BY data_type`)).toEqual([{ data_type: 'bigint' }]);
+    });
+
     it('50 parallel approvals never over-allocate the fund', async () => {
       await setFund('BE', '2021-22', 1_000_000);
       const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => makeBid({ year: '2021-22', amount: 30000, title: `Parallel ${i}` })));
@@ -424,7 +447,7 @@ describe('funding (Active Citizens Fund)', () => {
       expect((await pay(admin, awarded, 50000, '2021-03-31').expect(201)).body.paidPence).toBe(150000);
       await pay(admin, awarded, 1).expect(409);
       expect(await bidRow(awarded)).toMatchObject({ paid_pence: 150000 });
-      expect(await t.sql('SELECT amount_pence, paid_on::text FROM bid_payment WHERE bid_id = $1 ORDER BY paid_on', [awarded])).toEqual([
+      expect(await t.sql('SELECT amount_pence::float8 AS amount_pence, paid_on::text FROM bid_payment WHERE bid_id = $1 ORDER BY paid_on', [awarded])).toEqual([
         { amount_pence: 100000, paid_on: '2020-10-01' },
         { amount_pence: 50000, paid_on: '2021-03-31' },
       ]);
@@ -795,7 +818,7 @@ describe('funding (Active Citizens Fund)', () => {
       const funding = t.app.get(FundingService);
       expect(await funding.seedDemo()).toEqual({ funds: 3, bids: 4 });
       expect(await funding.seedDemo()).toEqual({ funds: 0, bids: 0 });
-      expect(await t.sql(`SELECT npu_code, budget_pence, allocated_pence FROM fund WHERE financial_year = '2019-20' ORDER BY npu_code`)).toEqual([
+      expect(await t.sql(`SELECT npu_code, budget_pence::float8 AS budget_pence, allocated_pence::float8 AS allocated_pence FROM fund WHERE financial_year = '2019-20' ORDER BY npu_code`)).toEqual([
         { npu_code: 'BE', budget_pence: 10099600, allocated_pence: 0 },
         { npu_code: 'CV', budget_pence: 8032400, allocated_pence: 0 },
         { npu_code: 'SW', budget_pence: 6256200, allocated_pence: 0 },

@@ -250,6 +250,29 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect((await deliveriesOf(res.body.id)).some((d) => d.resident_id === r.id && d.status === 'sent')).toBe(true);
     });
 
+    // Issue 14 (Medium 5): a force-wide admin's own force-wide message went straight to sending, approved_by NULL.
+    it('a force-wide admin’s own force-wide message waits for a second admin, now or scheduled', async () => {
+      const admin = (await loginAs(t, 'admin')).auth as Auth;
+      const { auth: secondAuth, id: secondId } = await loginAs(t, 'admin');
+      const second = secondAuth as Auth;
+      const adminBE = (await loginAs(t, 'admin', 'BE')).auth as Auth;
+      for (const extra of [{}, { scheduledAt: new Date(Date.now() + 3600_000).toISOString() }]) {
+        const res = await compose(admin, { audience: {}, ...extra }).expect(201);
+        expect(res.body.npuCode).toBeNull();
+        await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...admin).expect(202, { status: 'pending_approval' });
+        await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(403);
+        await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...adminBE).expect(403);
+        expect(await deliveriesOf(res.body.id)).toEqual([]);
+        expect(await t.sql('SELECT status, approved_by FROM message WHERE id = $1', [res.body.id])).toEqual([{ status: 'pending_approval', approved_by: null }]);
+        const want = 'scheduledAt' in extra ? 'scheduled' : 'sending';
+        await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...second).expect(202, { status: want });
+        const [row] = await t.sql<{ approved_by: string }>('SELECT approved_by FROM message WHERE id = $1', [res.body.id]);
+        expect(row.approved_by).toBe(secondId);
+        if (want === 'scheduled') await t.http().post(`/api/v1/messages/${res.body.id}/cancel`).set(...admin).expect(200);
+        else await waitStatus(res.body.id, 'sent');
+      }
+    });
+
     it('officer messages need the NPU lead when the force configures it', async () => {
       const t2 = await createTestApp({ OFFICER_MESSAGES_NEED_APPROVAL: 'true', SMTP_URL: smtp.url });
       try {

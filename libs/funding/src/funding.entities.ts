@@ -16,6 +16,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { BID_STATUSES, type BidStatus } from './bids/bid-status';
+import { PENCE } from './money';
 
 export const APPLICANT_TYPES = ['group', 'individual'] as const;
 export type ApplicantType = (typeof APPLICANT_TYPES)[number];
@@ -34,9 +35,9 @@ export class FundEntity {
   @JoinColumn({ name: 'npu_code', referencedColumnName: 'code' })
   npu?: Relation<NpuEntity>;
   @PrimaryColumn({ type: 'varchar', length: 7 }) financialYear: string;
-  @Column({ type: 'integer' }) budgetPence: number;
+  @Column({ type: 'bigint', transformer: PENCE }) budgetPence: number;
   /** Sum of the awards of approved and completed bids, kept in step inside each approval transaction. */
-  @Column({ type: 'integer', default: 0 }) allocatedPence: number;
+  @Column({ type: 'bigint', default: 0, transformer: PENCE }) allocatedPence: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
@@ -67,10 +68,10 @@ export class BidEntity {
   @Column({ type: 'varchar', length: 200 }) title: string;
   @Column({ type: 'varchar', length: 5000 }) summary: string;
   @Column({ type: 'varchar', length: 30 }) theme: BidTheme;
-  @Column({ type: 'integer' }) amountRequestedPence: number;
-  @Column({ type: 'integer', nullable: true }) amountAwardedPence: number | null;
+  @Column({ type: 'bigint', transformer: PENCE }) amountRequestedPence: number;
+  @Column({ type: 'bigint', nullable: true, transformer: PENCE }) amountAwardedPence: number | null;
   /** Sum of this bid's payments, kept in step by the payment transaction (never above the award). */
-  @Column({ type: 'integer', default: 0 }) paidPence: number;
+  @Column({ type: 'bigint', default: 0, transformer: PENCE }) paidPence: number;
   @Column({ type: 'varchar', length: 16, default: 'submitted' }) status: BidStatus;
   /** The staff member of the bid's NPU who looks after it. */
   @Column({ type: 'uuid', nullable: true }) alignedStaffId: string | null;
@@ -97,7 +98,7 @@ export class BidPaymentEntity {
   @ManyToOne(() => BidEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'bid_id' })
   bid?: Relation<BidEntity>;
-  @Column({ type: 'integer' }) amountPence: number;
+  @Column({ type: 'bigint', transformer: PENCE }) amountPence: number;
   @Column({ type: 'date' }) paidOn: string;
   @Column({ type: 'uuid' }) recordedById: string;
   @ManyToOne(() => StaffEntity, { onDelete: 'RESTRICT' })

@@ -1,8 +1,24 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsInt, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 
-/** Largest amount of pence a money column (PostgreSQL integer) holds: £21,474,836.47. */
+/**
+ * Largest amount one request may carry: £21,474,836.47 (far beyond any community fund). The
+ * columns are bigint and every sum is computed in bigint, so totals may pass it freely; the
+ * bound keeps each amount, and any total of fewer than ~4 million of them, an exact JS number.
+ */
 export const MAX_PENCE = 2_147_483_647;
+
+/**
+ * A bigint money column in a SELECT list. node-postgres gives int8 as a string; float8 comes
+ * back as a JS number, which is exact for every integer below 2^53 (see MAX_PENCE).
+ */
+export const penceColumn = (expr: string, alias: string) => `(${expr})::float8 AS "${alias}"`;
+
+/** TypeORM transformer for bigint money columns: numbers in the entity, as in the raw views. */
+export const PENCE = {
+  to: (v: number | null | undefined) => v,
+  from: (v: string | null) => (v === null ? null : Number(v)),
+};
 
 /** Integer pence in [min, MAX_PENCE]: rejects strings, floats, negatives and huge numbers. */
 export const IsPence = (min: 0 | 1) => applyDecorators(IsInt(), Min(min), Max(MAX_PENCE));

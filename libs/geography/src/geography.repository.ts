@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditService } from '@beacon/core';
 
 export interface WardView {
   code: string;
@@ -20,17 +21,28 @@ export interface GeographyRow {
   population: number;
 }
 
+export interface WardMove {
+  wardCode: string;
+  fromNpu: string;
+  toNpu: string;
+}
+
 export interface ImportCounts {
   rows: number;
   npusCreated: number;
   neighbourhoodsCreated: number;
   wardsCreated: number;
   wardsUpdated: number;
+  /** Wards moved to another NPU by this import (only with moveWards). */
+  wardsMoved: number;
 }
 
 @Injectable()
 export class GeographyRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   listNpus(): Promise<{ code: string; name: string }[]> {
     return this.db.query('SELECT code, name FROM npu ORDER BY code');
@@ -66,9 +78,25 @@ export class GeographyRepository {
     );
   }
 
-  /** Upserts the whole file in one transaction: all rows or none. */
-  async importRows(rows: GeographyRow[]): Promise<ImportCounts> {
+  /**
+   * Upserts the whole file in one transaction: all rows or none. The wards it would move to
+   * another NPU are locked and handed to `onMoves` first (which may refuse by throwing);
+   * each move that goes ahead writes a `geography.ward.move` audit event in the transaction.
+   */
+  async importRows(rows: GeographyRow[], opts: { actor: string; onMoves: (moves: WardMove[]) => void }): Promise<ImportCounts> {
     return this.db.transaction(async (tx) => {
+      const moves: WardMove[] = await tx.query(
+        `SELECT w.code AS "wardCode", w.npu_code AS "fromNpu", r.npu AS "toNpu"
+           FROM ward w JOIN unnest($1::varchar[], $2::varchar[]) AS r(code, npu) ON r.code = w.code
+          WHERE w.npu_code <> r.npu
+          ORDER BY w.code
+          FOR UPDATE OF w`,
+        [rows.map((r) => r.wardCode), rows.map((r) => r.npuCode)],
+      );
+      opts.onMoves(moves);
+      for (const m of moves) {
+        await this.audit.record({ actor: opts.actor, action: 'geography.ward.move', subject: `ward:${m.wardCode}`, data: { ...m } }, tx);
+      }
       const npus = [...new Map(rows.map((r) => [r.npuCode, r.npuName])).entries()];
       const npuRes: { inserted: boolean }[] = await tx.query(
         `INSERT INTO npu (code, name) SELECT * FROM unnest($1::varchar[], $2::varchar[])
@@ -98,6 +126,7 @@ export class GeographyRepository {
         neighbourhoodsCreated: created(hoodRes),
         wardsCreated: created(wardRes),
         wardsUpdated: wardRes.length - created(wardRes),
+        wardsMoved: moves.length,
       };
     });
   }

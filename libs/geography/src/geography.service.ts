@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { badRequest, CsvParseError, parseCsv } from '@beacon/core';
+import { badRequest, conflict, CsvParseError, parseCsv, type StaffPrincipal } from '@beacon/core';
 import { GeographyRepository, GeographyRow, ImportCounts, WardView } from './geography.repository';
 
 const COLUMNS = ['npu_code', 'npu_name', 'neighbourhood', 'ward_code', 'ward_name', 'population'];
@@ -25,8 +25,12 @@ export class GeographyService {
     return this.repo.npuExists(code);
   }
 
-  /** Validates every line first; one bad line rejects the whole file with its line number. */
-  async importCsv(text: unknown): Promise<ImportCounts> {
+  /**
+   * Validates every line first; one bad line rejects the whole file with its line number.
+   * A ward already in another NPU is moved only with `moveWards` (409 otherwise, nothing
+   * written): its residents go with it, so each move is audited with the old and new NPU.
+   */
+  async importCsv(text: unknown, opts: { actor?: StaffPrincipal; moveWards?: boolean } = {}): Promise<ImportCounts> {
     if (typeof text !== 'string' || !text.trim()) throw badRequest('Send the CSV as a text/csv body');
     let parsed;
     try {
@@ -63,7 +67,15 @@ export class GeographyService {
         });
     }
     if (errors.length) throw badRequest(`CSV rejected, nothing imported: ${errors.slice(0, 20).join(' | ')}`, errors);
-    return this.repo.importRows(rows);
+    return this.repo.importRows(rows, {
+      actor: opts.actor ? `staff:${opts.actor.id}` : 'system',
+      onMoves: (moves) => {
+        if (!opts.moveWards && moves.length) {
+          const list = moves.map((m) => `${m.wardCode} (${m.fromNpu} → ${m.toNpu})`);
+          throw conflict(`CSV would move wards to another NPU, nothing imported: ${list.slice(0, 20).join(', ')}. Send ?moveWards=true to move them.`);
+        }
+      },
+    });
   }
 
   /** The demo data set: the 8 West Midlands NPUs with their wards. */

@@ -204,8 +204,13 @@ export class MessageService {
     };
   }
 
+  /**
+   * Two-person rule: a force-wide message (whole force, or more than one NPU) always waits for
+   * a second person, whoever the author is, admins included, and no setting lowers that.
+   * `OFFICER_MESSAGES_NEED_APPROVAL` can only add approvals (officers' NPU messages).
+   */
   private needsApproval(staff: StaffPrincipal, m: MessageEntity): boolean {
-    if (m.npuCode === null) return staff.role !== 'admin';
+    if (m.npuCode === null) return true;
     return staff.role === 'officer' && this.config.messaging.officerMessagesNeedApproval;
   }
 

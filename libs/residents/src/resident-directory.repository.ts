@@ -12,6 +12,8 @@ export interface DirectoryFilter {
   prefix?: string;
   /** Exact E.164 phone number. */
   phoneE164?: string;
+  /** The prefix matches names only, never the e-mail (callers who see contacts masked). */
+  namesOnly?: boolean;
 }
 
 export interface DirectoryRow {
@@ -52,12 +54,12 @@ export class ResidentDirectoryRepository {
         WHERE ($1::varchar IS NULL OR w.npu_code = $1)
           AND ($2::varchar IS NULL OR r.ward_code = $2)
           AND (CASE WHEN $3::varchar IS NULL THEN r.status <> 'erased' ELSE r.status = $3 END)
-          AND ($4::text IS NULL OR lower(r.first_name) LIKE $4 OR lower(r.last_name) LIKE $4 OR r.email LIKE $4)
+          AND ($4::text IS NULL OR lower(r.first_name) LIKE $4 OR lower(r.last_name) LIKE $4 OR (NOT $9::boolean AND r.email LIKE $4))
           AND ($5::varchar IS NULL OR r.phone_e164 = $5)
           AND ($6::timestamptz IS NULL OR (r.created_at, r.id) < ($6::timestamptz, $7::uuid))
         ORDER BY r.created_at DESC, r.id DESC
         LIMIT $8`,
-      [filter.npuCode ?? null, filter.wardCode ?? null, filter.status ?? null, prefix, filter.phoneE164 ?? null, after?.key ?? null, after?.id ?? null, limit + 1],
+      [filter.npuCode ?? null, filter.wardCode ?? null, filter.status ?? null, prefix, filter.phoneE164 ?? null, after?.key ?? null, after?.id ?? null, limit + 1, filter.namesOnly ?? false],
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
-import { AuditService, badRequest, decodeCursor, toPage, type Page, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { AuditService, badRequest, decodeCursor, forbidden, toPage, type Page, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
@@ -28,16 +28,21 @@ export class ResidentDirectoryService {
     }
     const after = decodeCursor(q.cursor);
     if (after && (!UUID.test(after.id) || Number.isNaN(Date.parse(after.key)))) throw badRequest('cursor is not valid');
+    const masked = CONTACT_MASKED_ROLES.includes(staff.role);
     const search = q.q?.trim();
     const phone = search ? normalisePhone(search) : null;
+    // A search on a value the caller sees masked would reveal it one probe at a time: those
+    // roles search by name only, and a query shaped like a contact is refused.
+    if (masked && search && (phone || search.includes('@'))) {
+      throw forbidden('Your role sees contact details masked, so it searches residents by name only');
+    }
     const limit = q.limit ?? 50;
     const rows = await this.directory.list(
-      { npuCode, wardCode: q.ward, status: q.status, prefix: phone ? undefined : search || undefined, phoneE164: phone ?? undefined },
+      { npuCode, wardCode: q.ward, status: q.status, prefix: phone ? undefined : search || undefined, phoneE164: phone ?? undefined, namesOnly: masked },
       limit,
       after,
     );
     const page = toPage(rows, limit, (r) => ({ key: r.cursorKey, id: r.id }));
-    const masked = CONTACT_MASKED_ROLES.includes(staff.role);
     const query = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
     await this.audit.recordStaff(staff, 'residents.list', 'resident', { query, npu: npuCode ?? null, count: page.items.length });
     return {

@@ -269,7 +269,7 @@ export class UpdateMeDto {
 export class ResidentListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @IsString() @Matches(/^[A-Z]{2,8}$/) npu?: string;
   @ApiPropertyOptional({ example: 'BE01' }) @IsOptional() @IsString() @Matches(WARD_CODE) ward?: string;
-  @ApiPropertyOptional({ description: 'Prefix of first name, last name or e-mail; or a phone number', maxLength: 80 })
+  @ApiPropertyOptional({ description: 'Prefix of first name, last name or e-mail; or a phone number. Analysts and cadet leaders (contacts masked): names only, 403 for an e-mail or phone query', maxLength: 80 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(80)
   q?: string;
   @ApiPropertyOptional({ enum: RESIDENT_STATUSES, description: 'Default: every status but erased' })

@@ -24,9 +24,10 @@ export class SchemesController {
     return this.schemes.listTypes();
   }
 
-  @Staff({ roles: ['admin'] })
+  // Scheme types are shared by every NPU: force-wide admins only.
+  @Staff({ roles: ['admin'], forceWide: true })
   @Post('scheme-types')
-  @ApiOperation({ summary: 'Add a scheme type (reference data)' })
+  @ApiOperation({ summary: 'Add a scheme type (reference data, every NPU; force-wide admins only)' })
   addType(@Body() dto: SchemeTypeDto) {
     return this.schemes.addType(dto);
   }

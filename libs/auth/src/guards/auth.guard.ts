@@ -57,6 +57,7 @@ export class AuthGuard implements CanActivate {
     const principal: StaffPrincipal = { kind: 'staff', id: row.id, email: row.email, name: row.name, role: row.role, npuCode: row.npuCode };
     req.principal = principal;
     if (rule.roles && !rule.roles.includes(principal.role)) throw forbidden(`Requires role: ${rule.roles.join(' or ')}`);
+    if (rule.forceWide && principal.npuCode !== null) throw forbidden('Only force-wide staff may do this');
     for (const source of rule.npuFrom ?? []) {
       for (const npu of pick(req, source)) {
         if (!canAccessNpu(principal, String(npu))) throw forbidden(`Your role is limited to NPU ${principal.npuCode}`);

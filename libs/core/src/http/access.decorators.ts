@@ -13,7 +13,7 @@ export type NpuSource = `${'params' | 'query' | 'body'}.${string}`;
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'resident' }
-  | { kind: 'staff'; roles?: StaffRole[]; npuFrom?: NpuSource[] };
+  | { kind: 'staff'; roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean };
 
 export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule);
 
@@ -22,6 +22,8 @@ export const ResidentOnly = () => applyDecorators(SetMetadata(ACCESS, { kind: 'r
 /**
  * Staff route. `roles` limits who may call it; `npuFrom` names request fields holding an
  * NPU code: an NPU-scoped staff member gets 403 when any of them names another NPU.
+ * `forceWide` makes the route force-wide staff only (it changes data of every NPU, such as
+ * geography or reference lists): an NPU-bound caller of an allowed role still gets 403.
  */
-export const Staff = (opts: { roles?: StaffRole[]; npuFrom?: NpuSource[] } = {}) =>
+export const Staff = (opts: { roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean } = {}) =>
   applyDecorators(SetMetadata(ACCESS, { kind: 'staff', ...opts } satisfies AccessRule), ApiBearerAuth('staff'));

@@ -40,7 +40,7 @@ export class BidController {
   @Get()
   @ApiOperation({ summary: 'Bids, newest first; NPU-bound staff see their NPU only' })
   list(@CurrentStaff() me: StaffPrincipal, @Query() q: BidListQueryDto) {
-    return this.bids.list({ npuCode: scopedNpu(me, q.npu), financialYear: q.year, status: q.status }, q.cursor, q.limit);
+    return this.bids.list(me, { npuCode: scopedNpu(me, q.npu), financialYear: q.year, status: q.status }, q.cursor, q.limit);
   }
 
   @Staff()

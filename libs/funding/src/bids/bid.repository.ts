@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
 import type { ApplicantType, BidTheme, EvaluationOutcome } from '../funding.entities';
 import type { BidStatus } from './bid-status';
+import { penceColumn } from '../money';
 
 export interface NewBid {
   npuCode: string;
@@ -63,11 +64,11 @@ export interface Decision {
 
 const BID_COLUMNS = `b.id, b.npu_code AS "npuCode", b.financial_year AS "financialYear", b.applicant_name AS "applicantName",
   b.applicant_type AS "applicantType", b.contact_email AS "contactEmail", b.title, b.summary, b.theme,
-  b.amount_requested_pence AS "amountRequestedPence", b.amount_awarded_pence AS "amountAwardedPence", b.paid_pence AS "paidPence",
+  ${penceColumn('b.amount_requested_pence', 'amountRequestedPence')}, ${penceColumn('b.amount_awarded_pence', 'amountAwardedPence')}, ${penceColumn('b.paid_pence', 'paidPence')},
   b.status, b.aligned_staff_id AS "alignedStaffId", b.decided_by_id AS "decidedById", b.decided_at AS "decidedAt",
   b.decision_reason AS "decisionReason", to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "submittedAt"`;
 
-const PAYMENT_COLUMNS = `id, bid_id AS "bidId", amount_pence AS "amountPence", paid_on::text AS "paidOn", recorded_by_id AS "recordedById", created_at AS "recordedAt"`;
+const PAYMENT_COLUMNS = `id, bid_id AS "bidId", ${penceColumn('amount_pence', 'amountPence')}, paid_on::text AS "paidOn", recorded_by_id AS "recordedById", created_at AS "recordedAt"`;
 
 // TypeORM's query() gives [rows, rowCount] for UPDATE (also with RETURNING), rows for SELECT and INSERT.
 @Injectable()
@@ -135,8 +136,8 @@ export class BidRepository {
    */
   async addPaid(id: string, from: readonly BidStatus[], amountPence: number, manager: EntityManager): Promise<BidView | null> {
     const [rows]: [BidView[], number] = await manager.query(
-      `UPDATE bid AS b SET paid_pence = paid_pence + $3, updated_at = now()
-        WHERE b.id = $1 AND b.status = ANY($2::varchar[]) AND b.paid_pence + $3 <= b.amount_awarded_pence
+      `UPDATE bid AS b SET paid_pence = paid_pence + $3::bigint, updated_at = now()
+        WHERE b.id = $1 AND b.status = ANY($2::varchar[]) AND b.paid_pence + $3::bigint <= b.amount_awarded_pence
        RETURNING ${BID_COLUMNS}`,
       [id, from, amountPence],
     );

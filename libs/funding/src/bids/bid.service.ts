@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { assertNpuAccess, StaffService } from '@beacon/auth';
 import { AuditService, badRequest, decodeCursor, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
+import { CONTACT_MASKED_ROLES, maskEmail } from '@beacon/residents';
 import { FundRepository } from '../funds/fund.repository';
 import { ApplicantNotifier } from '../notifications/applicant-notifier';
 import { submissionEmail } from '../notifications/applicant-emails';
@@ -13,6 +14,14 @@ import type { RecordEvaluationDto } from './bid.dto';
 export interface BidDetail extends BidView {
   payments: PaymentView[];
   evaluation: EvaluationView | null;
+}
+
+/**
+ * A bid as this staff member may see it: the roles that see residents' contacts masked
+ * (analysts, cadet leaders) see the applicant's e-mail masked the same way.
+ */
+export function bidForStaff<T extends BidView>(staff: StaffPrincipal, bid: T): T {
+  return CONTACT_MASKED_ROLES.includes(staff.role) ? { ...bid, contactEmail: maskEmail(bid.contactEmail) ?? '' } : bid;
 }
 
 /** Bids from submission to completion: intake, review, alignment to staff, withdrawal, evaluation. */
@@ -51,21 +60,22 @@ export class BidService {
   async get(staff: StaffPrincipal, id: string): Promise<BidDetail> {
     const bid = await this.findForStaff(staff, id);
     const [payments, evaluation] = await Promise.all([this.bids.listPayments(id), this.bids.findEvaluation(id)]);
-    return { ...bid, payments, evaluation };
+    return bidForStaff(staff, { ...bid, payments, evaluation });
   }
 
   /** `filter.npuCode` must already be scoped to the caller (scopedNpu). */
-  async list(filter: BidFilter, cursor: string | undefined, limit = 50): Promise<Page<BidView>> {
+  async list(staff: StaffPrincipal, filter: BidFilter, cursor: string | undefined, limit = 50): Promise<Page<BidView>> {
     const rows = await this.bids.list(filter, decodeCursor(cursor), limit);
-    return toPage(rows, limit, (b) => ({ key: b.submittedAt, id: b.id }));
+    const page = toPage(rows, limit, (b) => ({ key: b.submittedAt, id: b.id }));
+    return { ...page, items: page.items.map((b) => bidForStaff(staff, b)) };
   }
 
-  review(staff: StaffPrincipal, id: string): Promise<BidView> {
-    return this.move(staff, id, 'under_review');
+  async review(staff: StaffPrincipal, id: string): Promise<BidView> {
+    return bidForStaff(staff, await this.move(staff, id, 'under_review'));
   }
 
-  withdraw(staff: StaffPrincipal, id: string): Promise<BidView> {
-    return this.move(staff, id, 'withdrawn');
+  async withdraw(staff: StaffPrincipal, id: string): Promise<BidView> {
+    return bidForStaff(staff, await this.move(staff, id, 'withdrawn'));
   }
 
   /** Aligns the bid to an active staff member of its own NPU. */
@@ -76,7 +86,7 @@ export class BidService {
     if (assignee.npuCode !== bid.npuCode) throw badRequest(`staffId must be a staff member of NPU ${bid.npuCode}`);
     const updated = await this.bids.setAlignedStaff(id, staffId);
     if (!updated) throw notFound('Bid');
-    return updated;
+    return bidForStaff(staff, updated);
   }
 
   /** The evaluation closes the project: an approved bid becomes completed, once. */

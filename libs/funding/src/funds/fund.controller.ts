@@ -21,9 +21,10 @@ export class FundController {
     return toCsv([...report.items, { npuCode: 'TOTAL', ...report.totals }], POSITION_COLUMNS);
   }
 
-  @Staff({ roles: ['admin'], npuFrom: ['params.npuCode'] })
+  // The force shares the fund out between NPUs: an NPU-bound admin may not set its own budget.
+  @Staff({ roles: ['admin'], forceWide: true })
   @Put(':npuCode/:year')
-  @ApiOperation({ summary: 'Create the fund or set its budget; 409 below what is already allocated' })
+  @ApiOperation({ summary: 'Create the fund or set its budget (force-wide admins); 409 below what is already allocated' })
   setBudget(@Param() p: FundParamsDto, @Body() dto: SetBudgetDto) {
     return this.funding.setBudget(p.npuCode, p.year, dto.budgetPence);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
+import { penceColumn } from '../money';
 
 export interface FundView {
   npuCode: string;
@@ -14,7 +15,7 @@ export interface FundPositionRow extends FundView {
   spentPence: number;
 }
 
-const FUND_COLUMNS = `npu_code AS "npuCode", financial_year AS "financialYear", budget_pence AS "budgetPence", allocated_pence AS "allocatedPence"`;
+const FUND_COLUMNS = `npu_code AS "npuCode", financial_year AS "financialYear", ${penceColumn('budget_pence', 'budgetPence')}, ${penceColumn('allocated_pence', 'allocatedPence')}`;
 
 @Injectable()
 export class FundRepository {
@@ -47,8 +48,8 @@ export class FundRepository {
   async allocate(npuCode: string, financialYear: string, amountPence: number, manager: EntityManager): Promise<FundView | null> {
     const rows = rowsOf<FundView>(
       await manager.query(
-        `UPDATE fund SET allocated_pence = allocated_pence + $3, updated_at = now()
-          WHERE npu_code = $1 AND financial_year = $2 AND allocated_pence + $3 <= budget_pence
+        `UPDATE fund SET allocated_pence = allocated_pence + $3::bigint, updated_at = now()
+          WHERE npu_code = $1 AND financial_year = $2 AND allocated_pence + $3::bigint <= budget_pence
          RETURNING ${FUND_COLUMNS}`,
         [npuCode, financialYear, amountPence],
       ),
@@ -58,10 +59,10 @@ export class FundRepository {
 
   /** Every fund of the year with what its bids have been paid. */
   position(financialYear: string): Promise<FundPositionRow[]> {
-    // spent <= allocated <= budget per fund, so the integer cast cannot overflow.
+    // Sums of bigint are numeric in PostgreSQL: no overflow; spent <= allocated <= budget per fund.
     return this.db.query(
-      `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", f.budget_pence AS "budgetPence",
-              f.allocated_pence AS "allocatedPence", COALESCE(sum(b.paid_pence), 0)::int AS "spentPence"
+      `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", ${penceColumn('f.budget_pence', 'budgetPence')},
+              ${penceColumn('f.allocated_pence', 'allocatedPence')}, ${penceColumn('COALESCE(sum(b.paid_pence), 0)', 'spentPence')}
          FROM fund f
          LEFT JOIN bid b ON b.npu_code = f.npu_code AND b.financial_year = f.financial_year
         WHERE f.financial_year = $1
@@ -75,7 +76,7 @@ export class FundRepository {
   async insertMissing(financialYear: string, budgets: Record<string, number>, manager: EntityManager = this.db.manager): Promise<number> {
     const rows: unknown[] = await manager.query(
       `INSERT INTO fund (npu_code, financial_year, budget_pence)
-       SELECT n.code, $1, b.budget FROM unnest($2::varchar[], $3::int[]) AS b(npu, budget) JOIN npu n ON n.code = b.npu
+       SELECT n.code, $1, b.budget FROM unnest($2::varchar[], $3::bigint[]) AS b(npu, budget) JOIN npu n ON n.code = b.npu
        ON CONFLICT (npu_code, financial_year) DO NOTHING
        RETURNING npu_code`,
       [financialYear, Object.keys(budgets), Object.values(budgets)],

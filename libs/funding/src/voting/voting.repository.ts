@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { BidTheme } from '../funding.entities';
 import type { BidStatus } from '../bids/bid-status';
+import { penceColumn } from '../money';
 
 export interface RoundView {
   id: string;
@@ -46,7 +47,7 @@ const ROUND_COLUMNS = `id, npu_code AS "npuCode", financial_year AS "financialYe
   CASE WHEN now() < opens_at THEN 'scheduled' WHEN now() < closes_at THEN 'open' ELSE 'closed' END AS state`;
 
 const BALLOT_BID_COLUMNS = `b.id, b.npu_code AS "npuCode", b.financial_year AS "financialYear", b.status, b.title, b.summary, b.theme,
-  b.amount_requested_pence AS "amountRequestedPence"`;
+  ${penceColumn('b.amount_requested_pence', 'amountRequestedPence')}`;
 
 @Injectable()
 export class VotingRepository {
@@ -120,7 +121,7 @@ export class VotingRepository {
   rank(roundId: string): Promise<RankedBid[]> {
     return this.db.query(
       `SELECT (rank() OVER (ORDER BY count(v.resident_id) DESC))::int AS rank, b.id AS "bidId", b.title, b.applicant_name AS "applicantName",
-              b.amount_requested_pence AS "amountRequestedPence", b.status, count(v.resident_id)::int AS votes
+              ${penceColumn('b.amount_requested_pence', 'amountRequestedPence')}, b.status, count(v.resident_id)::int AS votes
          FROM voting_round_bid rb
          JOIN bid b ON b.id = rb.bid_id
          LEFT JOIN bid_vote v ON v.bid_id = b.id
