@@ -9,6 +9,7 @@ export * from './database/group-commit';
 export * from './database/naming-strategy';
 export * from './database/rows';
 export * from './errors/all-exceptions.filter';
+export * from './errors/describe-error';
 export * from './errors/domain.exception';
 export * from './http/access.decorators';
 export * from './http/configure-app';
