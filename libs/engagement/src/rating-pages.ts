@@ -134,6 +134,7 @@ const ERROR_TITLES: Record<number, string> = {
   400: 'Sorry, that did not work',
   410: 'This link can no longer be used',
   429: 'Too many attempts',
+  503: 'Sorry, the service is unavailable',
 };
 
 export function renderErrorPage(statusCode: number, message: string): string {
