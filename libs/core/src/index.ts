@@ -25,4 +25,5 @@ export * from './queue/jobs';
 export * from './queue/queue.service';
 export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
+export * from './rate-limit/rate-limiter';
 export { NotAWrite } from './audit/audit.interceptor';

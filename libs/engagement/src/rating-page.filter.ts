@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
-import { PAGE_CSP, renderErrorPage } from './rating-pages';
+import { PAGE_CSP, renderErrorPage, renderReplyRefusedPage } from './rating-pages';
 
 /** Browsers (forms, links) get an HTML page; JSON clients get the standard error body. */
 export function wantsJson(req: Request): boolean {
@@ -27,5 +27,20 @@ export class RatingPageExceptionFilter extends AllExceptionsFilter {
     setPageHeaders(res);
     this.setRetryAfter(res, body);
     res.status(body.statusCode).send(renderErrorPage(body.statusCode, body.message));
+  }
+}
+
+/** The reply form's own: over a limit, the form comes back with an error summary and the text kept. */
+@Catch()
+export class ReplyFormExceptionFilter extends RatingPageExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode !== 429 || wantsJson(req) || res.headersSent) return super.catch(exception, host);
+    const typed = (req.body as { body?: unknown } | undefined)?.body;
+    setPageHeaders(res);
+    this.setRetryAfter(res, body);
+    res.status(429).send(renderReplyRefusedPage(String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : '', body.message));
   }
 }
