@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,8 @@ const { values: args } = parseArgs({
 if (args['skip-http'] && args['only-http']) throw new Error('--skip-http and --only-http exclude each other');
 const RESIDENTS = Number(args.residents);
 const RECIPIENTS = Math.min(Number(args.recipients), RESIDENTS);
-const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
+// Fresh per run: the API under load runs with NODE_ENV=production, which refuses published secrets.
+const SECRETS = { JWT_SECRET: randomBytes(32).toString('hex'), LINK_SECRET: randomBytes(32).toString('hex') };
 
 const figures: [string, string][] = [];
 const report = (name: string, value: string) => {

@@ -2,7 +2,7 @@
 // embedded PostgreSQL in DATA_DIR, as `npm start` does.
 import 'reflect-metadata';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
+import { exitWithError, loadConfig, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
 import { createDataSource, migrate, pendingSchemaChanges } from '../migrations/data-source';
 
 async function main() {
@@ -77,7 +77,4 @@ ${classes.map((c) => `  ${c.cls},`).join('\n')}
   );
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main().catch(exitWithError);

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { AccessTokenService } from '@beacon/auth';
+import { MessageLinksService } from '@beacon/messaging';
+import { makeResident } from './utils/factories';
 import { awayFromWindowEdge } from './utils/rate-limit-window';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import { waitUntil } from './utils/smtp-sink';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 
 // RATE_LIMIT_MULTIPLIER lets `npm run bench` load public endpoints from one address; the
 // limits still apply, scaled (the 1× limits are covered in residents.e2e-spec.ts).
@@ -68,5 +72,86 @@ describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
 
   it('rejects a multiplier below 1 at boot', async () => {
     await expect(createTestApp({ RATE_LIMIT_MULTIPLIER: '0' })).rejects.toThrow(/RATE_LIMIT_MULTIPLIER/);
+  });
+});
+
+// Replies are written by a signed-in resident (API) or by whoever holds a rating link: limited
+// per resident and per resident and message, whichever way they come in (5 an hour to one
+// message, 20 an hour in all), so a token cannot flood an NPU inbox.
+describe('engagement: replies are rate-limited per resident and per message', () => {
+  const PER_MESSAGE = 5;
+  const PER_RESIDENT = 20;
+  let t: TestApp;
+  let eco: [string, string];
+  let topicSeq = 0;
+  const TOPICS = ['events', 'appeals', 'meetings', 'road_safety', 'fraud_scams', 'crime_prevention'];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedGeography(t);
+    eco = (await loginAs(t, 'eco', 'BE')).auth as [string, string];
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** A message sent to just this resident (their own ward and topic); returns its id and their rating-link token. */
+  async function sentTo(resident: { id: string }, ward: string, topic: string): Promise<{ messageId: string; token: string }> {
+    const res = await t.http().post('/api/v1/messages').set(...eco).send({ title: 'Limit', body: 'Hello', category: 'crime_alert', channels: ['email'], audience: { wardCodes: [ward], topics: [topic] } }).expect(201);
+    await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...eco).expect(202);
+    await waitUntil(async () => (await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [res.body.id]))[0]?.status === 'sent', 20_000, 'message sent');
+    const [d] = await t.sql<{ id: string }>('SELECT id::text AS id FROM delivery WHERE message_id = $1 AND resident_id = $2', [res.body.id, resident.id]);
+    return { messageId: res.body.id, token: t.app.get(MessageLinksService).ratingUrl(d.id).split('/r/')[1] };
+  }
+  const residentAuth = (id: string): [string, string] => ['Authorization', `Bearer ${t.app.get(AccessTokenService).signResident(id)}`];
+  const repliesOf = async (residentId: string) => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM reply WHERE resident_id = $1', [residentId]))[0].n;
+  const newResident = async (ward: string) => {
+    const topic = TOPICS[topicSeq++ % TOPICS.length];
+    return { ...(await makeResident(t, { ward, channels: ['email'], topics: [topic] })), ward, topic };
+  };
+
+  it(`API: reply ${PER_MESSAGE + 1} to one message within the hour is 429 with Retry-After, and writes nothing`, async () => {
+    const r = await newResident('BE01');
+    const { messageId } = await sentTo(r, r.ward, r.topic);
+    await awayFromWindowEdge(3600);
+    const post = () => t.http().post(`/api/v1/messages/${messageId}/replies`).set(...residentAuth(r.id)).send({ body: 'Hello again' });
+    for (let i = 0; i < PER_MESSAGE; i++) await post().expect(201);
+    const refused = await post().expect(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/too many replies/i), code: 'RATE_LIMITED' });
+    expect(await repliesOf(r.id)).toBe(PER_MESSAGE);
+  });
+
+  it(`API: across messages, reply ${PER_RESIDENT + 1} of one resident within the hour is 429, and writes nothing`, async () => {
+    const r = await newResident('BE02');
+    const messages: string[] = [];
+    for (let i = 0; i < PER_RESIDENT / PER_MESSAGE + 1; i++) messages.push((await sentTo(r, r.ward, r.topic)).messageId);
+    await awayFromWindowEdge(3600);
+    for (const id of messages.slice(0, -1)) {
+      for (let i = 0; i < PER_MESSAGE; i++) await t.http().post(`/api/v1/messages/${id}/replies`).set(...residentAuth(r.id)).send({ body: 'More' }).expect(201);
+    }
+    const refused = await t.http().post(`/api/v1/messages/${messages.at(-1)}/replies`).set(...residentAuth(r.id)).send({ body: 'One too many' }).expect(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(await repliesOf(r.id)).toBe(PER_RESIDENT);
+  }, 120_000);
+
+  it(`rating link: reply ${PER_MESSAGE + 1} is refused with the form and an error summary (429, Retry-After), nothing written; the API and the link share the count`, async () => {
+    const r = await newResident('BE03');
+    const { messageId, token } = await sentTo(r, r.ward, r.topic);
+    await awayFromWindowEdge(3600);
+    // Two through the API, three through the link: five to this message.
+    for (let i = 0; i < 2; i++) await t.http().post(`/api/v1/messages/${messageId}/replies`).set(...residentAuth(r.id)).send({ body: 'Via the app' }).expect(201);
+    for (let i = 0; i < PER_MESSAGE - 2; i++) await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Via the link' }).expect(201);
+    const page = await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Kept <b>text</b>' }).expect(429);
+    expect(page.headers['retry-after']).toBe('60');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<div class="error-summary" role="alert"');
+    expect(page.text).toMatch(/<li><a href="#reply-body">[^<]*too many replies[^<]*<\/a><\/li>/i);
+    // The form again, with what they typed (escaped), so nothing is lost.
+    expect(page.text).toContain(`<form method="post" action="/r/${token}/reply" class="reply-form">`);
+    expect(page.text).toContain('>Kept &lt;b&gt;text&lt;/b&gt;</textarea>');
+    const json = await t.http().post(`/r/${token}/reply`).send({ body: 'JSON client' }).expect(429);
+    expect(json.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests', code: 'RATE_LIMITED' });
+    expect(await repliesOf(r.id)).toBe(PER_MESSAGE);
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
-import { configureApp, createPinoLogger, describeConfig, loadConfig, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
+import { configureApp, createPinoLogger, describeConfig, exitWithError, loadConfig, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
 import { migrate } from '@beacon/migrations';
 import { AppModule } from './app.module';
 import { BootstrapService, DEMO_STAFF } from './seed/bootstrap.service';
@@ -54,7 +54,4 @@ async function bootstrap() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-bootstrap().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+bootstrap().catch(exitWithError);

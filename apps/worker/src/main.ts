@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createPinoLogger, loadConfig, PinoNestLogger, surviveDatabaseOutages } from '@beacon/core';
+import { createPinoLogger, exitWithError, loadConfig, PinoNestLogger, surviveDatabaseOutages } from '@beacon/core';
 import { migrate } from '@beacon/migrations';
 import { WorkerModule } from './worker.module';
 
@@ -17,7 +17,4 @@ async function bootstrap() {
   logger.info('Worker started');
 }
 
-bootstrap().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+bootstrap().catch(exitWithError);

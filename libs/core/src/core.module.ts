@@ -17,6 +17,7 @@ import { RateLimitBucketEntity } from './rate-limit/rate-limit-bucket.entity';
 import { RateLimitCounter } from './rate-limit/rate-limit.counter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository';
+import { RateLimiter } from './rate-limit/rate-limiter';
 
 export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity];
 
@@ -45,9 +46,10 @@ export class CoreModule {
         AuditService,
         RateLimitRepository,
         RateLimitCounter,
+        RateLimiter,
         HousekeepingService,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter],
     };
   }
 }

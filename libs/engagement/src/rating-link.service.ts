@@ -61,7 +61,7 @@ export class RatingLinkService {
 
   async reply(token: string, dto: CreateReplyDto): Promise<ReplyView> {
     const target = await this.resolve(token);
-    const reply = await this.replies.create({ messageId: target.messageId, residentId: target.residentId, body: dto.body, via: 'web' });
+    const reply = await this.replies.createFromResident({ messageId: target.messageId, residentId: target.residentId, body: dto.body });
     if (!reply) throw notFound('Resident');
     return reply;
   }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { Public, RateLimit } from '@beacon/core';
 import { CreateReplyDto, RateByLinkDto } from './engagement.dto';
 import { RatingLinkService } from './rating-link.service';
-import { RatingPageExceptionFilter, setPageHeaders, wantsJson } from './rating-page.filter';
+import { RatingPageExceptionFilter, ReplyFormExceptionFilter, setPageHeaders, wantsJson } from './rating-page.filter';
 import { renderConfirmPage, renderRatedPage, renderRatingPage, renderRepliedPage } from './rating-pages';
 
 /** The public pages behind the rating link in every e-mail and SMS. */
@@ -39,6 +39,7 @@ export class RatingPageController {
   @Public()
   @Post(':token/reply')
   @RateLimit({ name: 'rating-link-reply', windowSeconds: 600, perIp: 20 })
+  @UseFilters(ReplyFormExceptionFilter)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiProduces('text/html', 'application/json')
   async reply(@Param('token') token: string, @Body() dto: CreateReplyDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {

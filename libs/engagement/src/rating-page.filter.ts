@@ -1,7 +1,7 @@
-import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
-import { PAGE_CSP, renderErrorPage } from './rating-pages';
+import { PAGE_CSP, renderErrorPage, renderReplyRefusedPage } from './rating-pages';
 
 /** Browsers (forms, links) get an HTML page; JSON clients get the standard error body. */
 export function wantsJson(req: Request): boolean {
@@ -17,17 +17,30 @@ export function setPageHeaders(res: Response): void {
 /** The rating pages' errors (bad or expired link, invalid score, rate limit) as HTML pages. */
 @Catch()
 export class RatingPageExceptionFilter extends AllExceptionsFilter {
-  private readonly log = new Logger('RatingPage');
-
   override catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     if (wantsJson(req)) return super.catch(exception, host);
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.log.error({ err: exception }, 'Rating page failed');
+    this.log(exception, body);
     if (res.headersSent) return;
     setPageHeaders(res);
-    if (body.statusCode === 429) res.setHeader('Retry-After', '60');
+    this.setRetryAfter(res, body);
     res.status(body.statusCode).send(renderErrorPage(body.statusCode, body.message));
+  }
+}
+
+/** The reply form's own: over a limit, the form comes back with an error summary and the text kept. */
+@Catch()
+export class ReplyFormExceptionFilter extends RatingPageExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode !== 429 || wantsJson(req) || res.headersSent) return super.catch(exception, host);
+    const typed = (req.body as { body?: unknown } | undefined)?.body;
+    setPageHeaders(res);
+    this.setRetryAfter(res, body);
+    res.status(429).send(renderReplyRefusedPage(String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : '', body.message));
   }
 }

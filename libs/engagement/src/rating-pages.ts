@@ -56,12 +56,14 @@ ${textToHtml(m.body)}
 </div>`;
 }
 
-function replyForm(token: string): string {
+function replyForm(token: string, value = '', error?: string): string {
+  const described = error ? ' aria-describedby="reply-body-error" aria-invalid="true"' : '';
+  const errorLine = error ? `<p class="field-error" id="reply-body-error"><span class="visually-hidden">Error:</span> ${escapeHtml(error)}</p>\n` : '';
   return `<form method="post" action="${action(token, '/reply')}" class="reply-form">
 <h2>Reply to the team</h2>
 <p class="hint">Not for emergencies: call 999 if a crime is happening now, or 101 to report a crime.</p>
 <label for="reply-body">Your reply</label>
-<textarea id="reply-body" name="body" rows="5" maxlength="2000" required></textarea>
+${errorLine}<textarea id="reply-body" name="body" rows="5" maxlength="2000" required${described}>${escapeHtml(value)}</textarea>
 <button type="submit">Send reply</button>
 </form>`;
 }
@@ -130,10 +132,28 @@ export function renderRepliedPage(token: string): string {
   );
 }
 
+/**
+ * A reply that was refused (too many): the form again with what they typed, under an error
+ * summary (GOV.UK pattern) that links to the field.
+ */
+export function renderReplyRefusedPage(token: string, typed: string, message: string): string {
+  return layout(
+    'Error: Too many attempts',
+    `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+<h2 id="error-summary-title">There is a problem</h2>
+<ul><li><a href="#reply-body">${escapeHtml(message)}</a></li></ul>
+</div>
+<h1>Too many attempts</h1>
+${replyForm(token, typed, message)}
+<p><a href="${action(token)}">Back to the message</a></p>`,
+  );
+}
+
 const ERROR_TITLES: Record<number, string> = {
   400: 'Sorry, that did not work',
   410: 'This link can no longer be used',
   429: 'Too many attempts',
+  503: 'Sorry, the service is unavailable',
 };
 
 export function renderErrorPage(statusCode: number, message: string): string {

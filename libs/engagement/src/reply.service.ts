@@ -1,13 +1,37 @@
 import { Injectable } from '@nestjs/common';
+import { RateLimiter, rateLimitKey } from '@beacon/core';
 import type { ReplyVia } from './engagement.entities';
 import { ReplyRepository, type ReplyView } from './reply.repository';
 
 export const REPLY_MAX_LENGTH = 2000;
 
+/** Web replies (resident API and rating link alike) a resident may send in an hour: to one message, and in all. */
+export const REPLY_LIMITS = { windowSeconds: 3600, perMessage: 5, perResident: 20 };
+
 /** Creates replies from every way in (resident API, rating page, SMS). */
 @Injectable()
 export class ReplyService {
-  constructor(private readonly replies: ReplyRepository) {}
+  constructor(
+    private readonly replies: ReplyRepository,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /**
+   * A reply a resident typed (API or rating page), within REPLY_LIMITS: keyed by the resident,
+   * not the caller's address, so one token or link cannot flood an inbox. Counted before the
+   * insert; over the limit nothing is written (429).
+   */
+  async createFromResident(r: { messageId: string; residentId: string; body: string }): Promise<ReplyView | null> {
+    await this.limiter.consume(
+      [
+        { key: rateLimitKey('reply', 'resident', r.residentId), limit: REPLY_LIMITS.perResident },
+        { key: rateLimitKey('reply', 'resident-message', `${r.residentId}:${r.messageId}`), limit: REPLY_LIMITS.perMessage },
+      ],
+      REPLY_LIMITS.windowSeconds,
+      'You have sent too many replies, try again later',
+    );
+    return this.create({ ...r, via: 'web' });
+  }
 
   /** Null when nothing was stored (an SMS webhook retry). */
   create(r: { messageId: string | null; residentId: string; body: string; via: ReplyVia; providerId?: string }): Promise<ReplyView | null> {

@@ -27,7 +27,7 @@ export class ResidentEngagementService {
 
   async reply(residentId: string, messageId: string, dto: CreateReplyDto): Promise<ReplyView> {
     await this.assertSent(residentId, messageId);
-    const reply = await this.replies.create({ messageId, residentId, body: dto.body, via: 'web' });
+    const reply = await this.replies.createFromResident({ messageId, residentId, body: dto.body });
     if (!reply) throw notFound('Resident');
     return reply;
   }

@@ -16,6 +16,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { productionSecretProblems } from './secret-strength';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -30,11 +31,11 @@ export const ENV_DOCS: Record<string, string> = {
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL (default 54320).',
   NODE_ENV: 'production | development | test.',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
-  JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL.',
-  LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL.',
+  JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL. With NODE_ENV=production, known, repetitive or low-entropy values are refused (use openssl rand -hex 32).',
+  LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL. Production: as JWT_SECRET, and different from it.',
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
-  ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars).',
+  ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
   SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
   RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
   TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
@@ -165,6 +166,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!vars.JWT_SECRET) problems.push('JWT_SECRET: required when DATABASE_URL is set');
     if (!vars.LINK_SECRET) problems.push('LINK_SECRET: required when DATABASE_URL is set');
   }
+  if (vars.NODE_ENV === 'production') problems.push(...productionSecretProblems(vars, new Set(errors.map((e) => e.property))));
   if (!!vars.ADMIN_EMAIL !== !!vars.ADMIN_PASSWORD) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');
   }

@@ -1,4 +1,5 @@
 import type { Logger as PinoLogger } from 'pino';
+import { exitWithError } from '../errors/describe-error';
 
 // SQLSTATE classes and codes that mean "the server went away or is not accepting us yet",
 // as opposed to an error in the statement: 08 connection exception, 57P01–57P03 shutdown /
@@ -23,7 +24,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
  * those reject unhandled, which would end the process (Node's default) and turn a database
  * restart into a crash. Such rejections are logged and the process carries on: the job is
  * retried after its expiry, and the delivery sweeper re-queues its rows. Any other unhandled
- * rejection still ends the process, as it would by default.
+ * rejection still ends the process, as it would by default, printing what it was.
  */
 export function surviveDatabaseOutages(logger: PinoLogger): void {
   process.on('unhandledRejection', (reason) => {
@@ -31,6 +32,7 @@ export function surviveDatabaseOutages(logger: PinoLogger): void {
       logger.warn({ err: reason }, 'Database unreachable: a background write failed and will be retried');
       return;
     }
-    throw reason;
+    logger.fatal({ err: reason }, 'Unhandled promise rejection');
+    exitWithError(reason);
   });
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../database/connection-errors';
 import { DomainException, ErrorCode } from './domain.exception';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -28,6 +29,13 @@ const STATUS_BY_PG_CODE: Record<string, number> = {
   '23514': 400, // check violation
 };
 
+/** Seconds a client is asked to wait (Retry-After) before repeating a request refused with these statuses. */
+export const RETRY_AFTER_SECONDS: Record<number, number> = {
+  429: 60,
+  // PostgreSQL restarting or failing over: the pool reconnects by itself within seconds.
+  503: 5,
+};
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -48,14 +56,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request & { id?: string }>();
     const body = this.toBody(exception);
     body.requestId = req?.id ? String(req.id) : undefined;
-    if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
-    }
+    this.log(exception, body);
     if (res.headersSent) return;
-    if (body.statusCode === 429) res.setHeader('Retry-After', '60');
+    this.setRetryAfter(res, body);
     // Explicit: a handler may already have set another type (e.g. text/xml for TwiML), which
     // res.json() would keep, labelling this JSON body as something else.
     res.status(body.statusCode).type('application/json').json(body);
+  }
+
+  /** 5xx are logged; an unreachable database as a warning (it is not a bug, and every request during an outage has one). */
+  log(exception: unknown, body: ErrorBody): void {
+    if (body.statusCode < 500) return;
+    if (body.statusCode === 503 && isDatabaseUnavailable(exception)) this.logger.warn({ err: exception, requestId: body.requestId }, 'Database unavailable');
+    else this.logger.error({ err: exception, requestId: body.requestId }, 'Unhandled error');
+  }
+
+  /** Retry-After on answers the client should repeat later (429, 503); pages use it too. */
+  setRetryAfter(res: Response, body: ErrorBody): void {
+    const seconds = RETRY_AFTER_SECONDS[body.statusCode];
+    if (seconds !== undefined) res.setHeader('Retry-After', String(seconds));
   }
 
   toBody(exception: unknown): ErrorBody {
@@ -87,6 +106,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (Number.isInteger(status) && status >= 400 && status < 500) {
       const message = err.type === 'entity.parse.failed' ? 'Malformed request body' : (exception as Error).message;
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+    }
+    // PostgreSQL down, restarting or out of connections: not the request's fault, and worth repeating.
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: 'The service is temporarily unavailable, try again shortly' };
     }
     const pgStatus = typeof err?.code === 'string' ? STATUS_BY_PG_CODE[err.code] : undefined;
     if (pgStatus && (exception as Error).name === 'QueryFailedError') {

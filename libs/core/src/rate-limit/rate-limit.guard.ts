@@ -1,10 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { createHash } from 'node:crypto';
-import { InjectConfig, type AppConfig } from '../config/app-config';
-import { DomainException } from '../errors/domain.exception';
 import type { BeaconRequest } from '../principal';
-import { RateLimitCounter } from './rate-limit.counter';
+import { RateLimiter, rateLimitKey, type Limit } from './rate-limiter';
 
 export interface RateLimitRule {
   /** Bucket name, e.g. "signup". */
@@ -19,36 +16,28 @@ export interface RateLimitRule {
 const RATE_LIMIT = 'beacon:rate-limit';
 export const RateLimit = (rule: RateLimitRule) => SetMetadata(RATE_LIMIT, rule);
 
-const digest = (v: string) => createHash('sha256').update(v.trim().toLowerCase()).digest('base64url').slice(0, 22);
-
 /**
  * Per-IP and per-address limits on public endpoints, counted in PostgreSQL so replicas share
  * them (concurrent requests share one counting statement: see RateLimitCounter).
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly multiplier: number;
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly counter: RateLimitCounter,
-    @InjectConfig() config: AppConfig,
-  ) {
-    this.multiplier = config.http.rateLimitMultiplier;
-  }
+    private readonly limiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<RateLimitRule | undefined>(RATE_LIMIT, [context.getHandler(), context.getClass()]);
     if (!rule || context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<BeaconRequest>();
-    const limits = new Map([[`${rule.name}:ip:${req.ip ?? 'unknown'}`, rule.perIp * this.multiplier]]);
+    const limits: Limit[] = [{ key: `${rule.name}:ip:${req.ip ?? 'unknown'}`, limit: rule.perIp }];
     const body = (req.body ?? {}) as Record<string, unknown>;
     for (const k of rule.perValue?.bodyKeys ?? []) {
-      if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit * this.multiplier);
+      const value = body[k];
+      if (typeof value === 'string' && value) limits.push({ key: rateLimitKey(rule.name, k, value), limit: rule.perValue!.limit });
     }
-    const keys = [...limits.keys()];
-    const counts = await this.counter.hit(keys, rule.windowSeconds);
-    if (keys.some((key, i) => counts[i] > limits.get(key)!)) throw new DomainException('RATE_LIMITED', 'Too many requests, try again later');
+    await this.limiter.consume(limits, rule.windowSeconds);
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
 import { PAGE_HEADERS, messagePage } from './layout';
@@ -13,13 +13,12 @@ const TITLES: Record<number, string> = {
 /** Errors on resident pages are pages too (same status codes as the API, HTML body). */
 @Catch()
 export class PageExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Pages');
   private readonly api = new AllExceptionsFilter();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.api.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error({ err: exception }, 'Unhandled error on a page');
+    this.api.log(exception, body);
     if (res.headersSent) return;
     const title = body.statusCode >= 500 ? 'Sorry, there is a problem with the service' : (TITLES[body.statusCode] ?? body.message);
     const text =
@@ -35,6 +34,7 @@ export class PageExceptionFilter implements ExceptionFilter {
     res.status(body.statusCode);
     for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
+    else this.api.setRetryAfter(res, body); // 503: the database is unreachable for a moment
     res.send(messagePage(title, [text], undefined));
   }
 }
