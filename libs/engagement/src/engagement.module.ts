@@ -21,6 +21,7 @@ import { ReplyRepository } from './reply.repository';
 import { ReplyService } from './reply.service';
 import { ResidentEngagementController } from './resident-engagement.controller';
 import { ResidentEngagementService } from './resident-engagement.service';
+import { ResponseNotifications } from './response-notifications';
 import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
 
@@ -39,6 +40,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     ResidentEngagementService,
     SmsInboundService,
     InboxService,
+    ResponseNotifications,
     EngagementInsights,
     EngagementStatsService,
     EngagementExporter,

@@ -12,6 +12,7 @@ import { FundController } from './funds/fund.controller';
 import { FundRepository } from './funds/fund.repository';
 import { FundingService } from './funds/funding.service';
 import { ApplicantNotifier } from './notifications/applicant-notifier';
+import { ApplicantNotifications } from './notifications/applicant-notifications';
 import { VotingController } from './voting/voting.controller';
 import { VotingRepository } from './voting/voting.repository';
 import { VotingService } from './voting/voting.service';
@@ -27,6 +28,7 @@ import { VotingService } from './voting/voting.service';
     BidService,
     BidDecisionService,
     VotingService,
+    ApplicantNotifications,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
   exports: [FundingService],

@@ -7,8 +7,7 @@ import { AuditService, badRequest, conflict, DomainException, forbidden } from '
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entities';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
-import { ResidentLinksService } from './resident-links.service';
-import { signInEmail } from './resident-messages';
+import { ResidentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';
 import type { ResidentProfile, UpdateMeDto } from './residents.dto';
 import { VerificationService } from './verification.service';
@@ -31,7 +30,6 @@ export class ResidentAccountService {
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
     private readonly notifications: NotificationService,
-    private readonly links: ResidentLinksService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
     private readonly exporters: ResidentDataExporterRegistry,
@@ -45,7 +43,7 @@ export class ResidentAccountService {
       await this.db.transaction(async (tx) => {
         // A resident who never confirmed gets the confirmation link, which also signs them in.
         if (r.status === 'pending') await this.verification.sendEmailLink(r, r.email!, tx);
-        else await this.notifications.enqueueEmail(signInEmail(r.email!, r.firstName, this.links.signInUrl(r.id, r.email!)), { manager: tx });
+        else await this.notifications.enqueueEmail(ResidentNotice.signIn, { residentId: r.id }, { manager: tx });
       });
     }
     return { status: 'accepted' };
