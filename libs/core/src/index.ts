@@ -24,4 +24,4 @@ export * from './queue/jobs';
 export * from './queue/queue.service';
 export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
-export { NotAWrite } from './audit/audit.interceptor';
+export { AuditOmits, NotAWrite } from './audit/audit.interceptor';

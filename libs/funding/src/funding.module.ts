@@ -15,6 +15,7 @@ import { ApplicantNotifier } from './notifications/applicant-notifier';
 import { ApplicantNotifications } from './notifications/applicant-notifications';
 import { VotingController } from './voting/voting.controller';
 import { VotingRepository } from './voting/voting.repository';
+import { VotingResidentData } from './voting/voting-resident-data';
 import { VotingService } from './voting/voting.service';
 
 @Module({
@@ -29,6 +30,7 @@ import { VotingService } from './voting/voting.service';
     BidDecisionService,
     VotingService,
     ApplicantNotifications,
+    VotingResidentData,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
   exports: [FundingService],

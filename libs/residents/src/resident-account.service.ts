@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LinkTokenService, AccessTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
-import { AuditService, badRequest, conflict, DomainException, forbidden } from '@beacon/core';
+import { AuditService, badRequest, conflict, DomainException, forbidden, QueueService } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entities';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
@@ -34,6 +34,7 @@ export class ResidentAccountService {
     private readonly accessTokens: AccessTokenService,
     private readonly exporters: ResidentDataExporterRegistry,
     private readonly audit: AuditService,
+    private readonly queue: QueueService,
   ) {}
 
   /** Always answers the same; a link goes out only to a registered, not erased, address. */
@@ -209,6 +210,7 @@ export class ResidentAccountService {
       if (!r || r.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
       await this.residents.erase(r.id, tx);
       for (const exporter of this.exporters.exporters()) await exporter.eraseFor?.(r.id, tx);
+      await this.queue.deleteNotificationsFor(r.id, tx);
       await this.audit.record({ actor: `resident:${r.id}`, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
     });
   }
