@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { NotificationService } from '@beacon/channels';
 import { makeResident } from './utils/factories';
 import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
@@ -99,7 +100,7 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     const reply = await t.http().post(`/api/v1/messages/${msg.body.id}/replies`).set(...bearer).send({ body: words.reply }).expect(ok(201));
     const sms = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: stub.accountSid, From: who.phone, To: '+447700900001', Body: words.inboundSms, NumMedia: '0' };
     await t.http().post('/webhooks/twilio/inbound').type('form').set('X-Twilio-Signature', twilioSignature(stub.authToken, INBOUND_URL, sms)).send(sms).expect(ok(200));
-    await t.http().post(`/api/v1/replies/${reply.body.id}/responses`).set(...eco).send({ body: words.response }).expect(ok(201));
+    const response = await t.http().post(`/api/v1/replies/${reply.body.id}/responses`).set(...eco).send({ body: words.response }).expect(ok(201));
 
     // A scheme: member and coordinator; plans a patrol, cancels another, reports on a past one.
     const neighbour = await makeResident(t, { ward: 'BE01' });
@@ -158,6 +159,19 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     await t.http().delete('/api/v1/me').set(...bearer).expect(ok(204));
     await new Promise((r) => setTimeout(r, 3000)); // let any job that was running finish
     await t.sql(`INSERT INTO pgboss.archive SELECT *, now() FROM pgboss.job WHERE state IN ('completed', 'failed') ON CONFLICT DO NOTHING`);
+
+    // Their queued notifications are gone (live table and archive), and one that was already
+    // claimed renders nothing: the handler re-reads the erased row and sends no message.
+    for (const table of ['pgboss.job', 'pgboss.archive']) {
+      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE data->'ref'->>'residentId' = $1 AND state <> 'active'`, [residentId]);
+      expect([table, n]).toEqual([table, 0]);
+    }
+    const notify = t.app.get(NotificationService);
+    const sentBefore = { mail: smtp.messages.length, sms: stub.messages.length, requests: stub.requests };
+    await notify.sendEmail({ template: 'resident.sign-in', ref: { residentId } });
+    await notify.sendSms({ template: 'resident.sms-code', ref: { residentId, code: '123456' } });
+    await notify.sendSms({ template: 'engagement.response', ref: { residentId, responseId: response.body.id } });
+    expect({ mail: smtp.messages.length, sms: stub.messages.length, requests: stub.requests }).toEqual(sentBefore);
 
     const needles = [who.email, who.phone, ...who.national, who.firstName, who.lastName, ...Object.values(words)];
     expect(await databaseHits(t, needles)).toEqual([]);
