@@ -9,7 +9,7 @@ import { AuditEntry, AuditRepository } from './audit.repository';
 // The audit log outlives a resident's erasure, so it must never hold what erasure removes.
 const SECRET_KEY = /pass(word)?|token|secret|^(sms_?)?code$|phone|mobile|e-?mail|birth|guardian|postcode|^q$|search|^(first|last|full|applicant)_?name$|^name$/i;
 // A contact value under any other key (a free-text field, a note): e-mail addresses and phone numbers.
-const EMAIL_IN_TEXT = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/g;
+const EMAIL_IN_TEXT = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]*[^\s@<>()"',;:.]/g;
 const PHONE_IN_TEXT = /\+\d[\d ]{8,16}\d|\b0\d{3,4} ?\d{3} ?\d{3,4}\b/g;
 
 function redactText(value: string): string {
