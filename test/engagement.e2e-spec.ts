@@ -518,7 +518,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await t.http().post(`/api/v1/replies/${body.id}/responses`).set(...ecoBE).send({ body: 'Unreachable-409' }).expect(409);
       expect(await counts()).toEqual(before);
       expect(await t.sql('SELECT status FROM reply WHERE id = $1', [body.id])).toEqual([{ status: 'open' }]);
-      const jobs = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notify-email' AND data->>'text' LIKE '%Unreachable-409%'`);
+      const jobs = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name LIKE 'notify-%' AND data->'ref'->>'residentId' = $1`, [r.id]);
       expect(jobs[0].n).toBe(0);
     });
 

@@ -145,7 +145,9 @@ describe('faults: worker killed, PostgreSQL restarted', () => {
       // Keep the worker's one-off queue busy too, so jobs finish while PostgreSQL is down: pg-boss
       // then fails to mark them done (a rejection nobody awaits), which must not end the process.
       const notify = t.app.get(NotificationService);
-      for (let i = 0; i < 200; i++) await notify.enqueueEmail({ to: `notify${i}@example.org`, subject: 'One-off', text: 'x' });
+      await makeResidents(t, { count: 200, ward: 'BE01', prefix: 'notify' }); // not in the broadcast's audience
+      const notifyIds = await t.sql<{ id: string }>(`SELECT id FROM resident WHERE email LIKE 'notify%@example.org'`);
+      for (const { id: residentId } of notifyIds) await notify.enqueueEmail('resident.sign-in', { residentId });
       await pg.stop();
       const downAt = Date.now();
       const acceptedAtStop = sink.accepted;

@@ -3,6 +3,8 @@ import { AccessTokenService } from '@beacon/auth';
 import { parseCsv } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
+import { NotificationComposerRegistry, type EmailMessage } from '@beacon/channels';
+import type { NotificationJob } from '@beacon/core';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 
 type Login = Awaited<ReturnType<typeof loginAs>>;
@@ -21,9 +23,11 @@ describe('funding (Active Citizens Fund)', () => {
   let officerSW: Login;
   let analyst: Login;
   let cadetsBE: Login;
+  let render: (job: NotificationJob) => Promise<EmailMessage>;
 
   beforeAll(async () => {
     t = await createTestApp();
+    render = async (job: NotificationJob) => (await t.app.get(NotificationComposerRegistry).composer('email', job.template)!(job.ref))!;
     await seedGeography(t);
     // A third NPU, for a fund with a zero budget.
     await t.app.get(GeographyService).importCsv('npu_code,npu_name,neighbourhood,ward_code,ward_name,population\nCV,Coventry,Coventry South,CV01,Earlsdon,16400\n');
@@ -164,13 +168,13 @@ describe('funding (Active Citizens Fund)', () => {
         paid_pence: 0,
         amount_awarded_pence: null,
       });
-      const mail = await t.sql<{ data: { subject: string; text: string } }>(
-        `SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->>'to' = 'boxing@example.org'`,
-      );
-      expect(mail).toHaveLength(1);
-      expect(mail[0].data.subject).toBe('We have received your bid: Friday night boxing');
-      expect(mail[0].data.text).toContain('asking for £1,500.00');
-      expect(mail[0].data.text).toContain(res.body.id);
+      const jobs = await t.sql<{ data: NotificationJob }>(`SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->'ref'->>'bidId' = $1`, [res.body.id]);
+      expect(jobs.map((j) => j.data)).toEqual([{ template: 'funding.bid-submitted', ref: { bidId: res.body.id } }]); // ids only
+      const mail = await render(jobs[0].data);
+      expect(mail.to).toBe('boxing@example.org');
+      expect(mail.subject).toBe('We have received your bid: Friday night boxing');
+      expect(mail.text).toContain('asking for £1,500.00');
+      expect(mail.text).toContain(res.body.id);
     });
 
     it('needs the fund of that NPU and year to exist (400, nothing written)', async () => {
@@ -348,12 +352,12 @@ describe('funding (Active Citizens Fund)', () => {
         actor: `staff:${admin.id}`,
         data: { npuCode: 'CV', financialYear: '2021-22', amountRequestedPence: 70000, amountAwardedPence: 60000, fundBudgetPence: 100000, fundAllocatedPence: 60000 },
       });
-      const mail = await t.sql<{ data: { subject: string; text: string } }>(
-        `SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->>'subject' LIKE 'Your bid has been approved%' AND data->>'text' LIKE $1`,
-        [`%${a}%`],
-      );
-      expect(mail).toHaveLength(1);
-      expect(mail[0].data.text).toContain('you have been awarded £600.00');
+      const jobs = await t.sql<{ data: NotificationJob }>(`SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->'ref'->>'bidId' = $1`, [a]);
+      expect(jobs.map((j) => j.data)).toEqual([{ template: 'funding.bid-approved', ref: { bidId: a } }]);
+      const mail = await render(jobs[0].data);
+      expect(mail.subject).toMatch(/^Your bid has been approved/);
+      expect(mail.text).toContain(a);
+      expect(mail.text).toContain('you have been awarded £600.00');
 
       const over = await approve(admin, b, 40001).expect(409);
       expect(over.body).toMatchObject({ statusCode: 409, code: 'BUDGET_EXCEEDED', message: 'Awarding £400.01 would exceed the CV 2021-22 budget: £400.00 is left' });

@@ -55,7 +55,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     closeTimeout: 1000,
     onRcptTo(address, _session, cb) {
       const code = rejected.get(address.address.toLowerCase());
-      if (code) return cb(Object.assign(new Error('Mailbox unavailable'), { responseCode: code }));
+      // Worded as Postfix does: a bounce quotes the address.
+      if (code) return cb(Object.assign(new Error(`<${address.address}>: Recipient address rejected: Mailbox unavailable`), { responseCode: code }));
       cb();
     },
     onData(stream, session, cb) {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
-import { configureApp, loadConfig, type AppConfig, type StaffRole } from '@beacon/core';
+import { configureApp, createPinoLogger, loadConfig, PinoNestLogger, type AppConfig, type StaffRole } from '@beacon/core';
+import type { DestinationStream } from 'pino';
 import { AppModule } from '../../apps/api/src/app.module';
 
 import PgBoss from 'pg-boss';
@@ -84,8 +85,12 @@ export async function createTestDatabase(): Promise<string> {
   return serverUrl(name);
 }
 
-/** Boots the real AppModule on a fresh database, or on `env.DATABASE_URL` when given (already migrated). */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Boots the real AppModule on a fresh database, or on `env.DATABASE_URL` when given (already
+ * migrated). With `opts.logTo` the app logs as production does (pino JSON, request logs, Nest's
+ * own lines) at `opts.logLevel` (default debug) into that stream, for tests that read the logs.
+ */
+export async function createTestApp(env: Record<string, string> = {}, opts: { logTo?: DestinationStream; logLevel?: string } = {}): Promise<TestApp> {
   const url = env.DATABASE_URL ?? (await createTestDatabase());
   const config = loadConfig({
     DATABASE_URL: url,
@@ -99,8 +104,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     DATA_DIR: join(tmpdir(), `beacon-test-data-${process.pid}`),
     ...env,
   });
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: false, bodyParser: false });
-  configureApp(app, config);
+  const pinoLogger = opts.logTo ? createPinoLogger(opts.logLevel ?? 'debug', opts.logTo) : undefined;
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: pinoLogger ? new PinoNestLogger(pinoLogger) : false, bodyParser: false });
+  configureApp(app, config, pinoLogger);
   await app.init();
   const db = new pg.Pool({ connectionString: url, max: 4 });
   // The shared server is stopped after the last file; an idle client must not crash the worker then.

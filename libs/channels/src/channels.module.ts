@@ -1,8 +1,10 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { EmailTransport } from './email/email.transport';
 import { OutboxEmailTransport } from './email/outbox-email.transport';
 import { SmtpEmailTransport } from './email/smtp-email.transport';
+import { NotificationComposerRegistry } from './notification-composer';
 import { NotificationService } from './notification.service';
 import { OutboxController } from './outbox/outbox.controller';
 import { OutboxStore } from './outbox/outbox.store';
@@ -12,6 +14,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
 
 /** E-mail and SMS transports chosen from config: SMTP / Twilio when configured, else the dev outbox. */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [OutboxController],
   providers: [
     OutboxStore,
@@ -38,6 +41,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
             })
           : new OutboxSmsTransport(outbox),
     },
+    NotificationComposerRegistry,
     NotificationService,
   ],
   exports: [EmailTransport, SmsTransport, NotificationService, OutboxStore],

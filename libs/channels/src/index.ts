@@ -2,6 +2,7 @@ export * from './channel.types';
 export * from './channels.module';
 export * from './email/email.transport';
 export * from './email/smtp-email.transport';
+export * from './notification-composer';
 export * from './notification.service';
 export * from './outbox/outbox.store';
 export * from './sms/sms.transport';

@@ -26,4 +26,4 @@ export * from './queue/queue.service';
 export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limiter';
-export { NotAWrite } from './audit/audit.interceptor';
+export { AuditOmits, NotAWrite } from './audit/audit.interceptor';

@@ -22,6 +22,7 @@ import { ReplyRepository } from './reply.repository';
 import { ReplyService } from './reply.service';
 import { ResidentEngagementController } from './resident-engagement.controller';
 import { ResidentEngagementService } from './resident-engagement.service';
+import { ResponseNotifications } from './response-notifications';
 import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
 
@@ -40,6 +41,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     ResidentEngagementService,
     SmsInboundService,
     InboxService,
+    ResponseNotifications,
     EngagementInsights,
     EngagementStatsService,
     EngagementExporter,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
-import { Staff, UuidParam, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { AuditOmits, Staff, UuidParam, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { CreateResponseDto, InboxQueryDto } from './engagement.dto';
 import { InboxService } from './inbox.service';
 
@@ -28,6 +28,7 @@ export class InboxController {
   /** Sends the answer on the channel the resident replied on (or their other one); 409 if none works. */
   @Staff({ roles: INBOX_ROLES })
   @Post('replies/:id/responses')
+  @AuditOmits('body') // the words live in reply_response, which erasure empties
   respond(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateResponseDto) {
     return this.inbox.respond(me, id, dto);
   }

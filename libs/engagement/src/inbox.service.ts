@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
 import { badRequest, conflict, decodeCursor, DomainException, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
-import { escapeHtml, textToHtml } from '@beacon/messaging';
 import { maskedContact } from './contact-mask';
+import { RESPONSE_TEMPLATE } from './response-notifications';
 import type { CreateResponseDto, InboxQueryDto } from './engagement.dto';
 import type { ReplyStatus, ResponseChannel } from './engagement.entities';
 import { ReplyRepository, type InboxRow, type ReplyToAnswer, type ResponseView } from './reply.repository';
@@ -82,12 +82,10 @@ export class InboxService {
       if (!channel) throw conflict('The resident cannot be reached by e-mail or SMS');
       const response = await this.replies.insertResponse({ replyId: id, staffId: staff.id, body, channel }, tx);
       await this.replies.transition(id, ['open', 'answered', 'closed'], 'answered', tx);
-      const team = `${reply.npuName} neighbourhood team`;
-      if (channel === 'sms') {
-        await this.notifications.enqueueSms({ to: reply.phone!, body: `${body}\n- ${team}` }, { manager: tx });
-      } else {
-        await this.notifications.enqueueEmail(responseEmail(reply, body, team), { manager: tx });
-      }
+      // Ids only: the worker renders the response from these rows (ResponseNotifications).
+      const ref = { responseId: response.id, residentId: reply.residentId };
+      if (channel === 'sms') await this.notifications.enqueueSms(RESPONSE_TEMPLATE, ref, { manager: tx });
+      else await this.notifications.enqueueEmail(RESPONSE_TEMPLATE, ref, { manager: tx });
       return response;
     });
   }
@@ -100,18 +98,4 @@ export class InboxService {
     if (!closed) throw new DomainException('INVALID_TRANSITION', 'This reply is already closed');
     return { id: closed.id, status: closed.status };
   }
-}
-
-function responseEmail(reply: ReplyToAnswer, body: string, team: string) {
-  const subject = reply.messageTitle ? `Re: ${reply.messageTitle}` : `A reply from your ${team}`;
-  const quoted = reply.body.split(/\r?\n/).map((l) => `> ${l}`).join('\n');
-  const text = `${body}\n\n— ${team}, through Beacon\n\nYou wrote:\n${quoted}\n`;
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
-${textToHtml(body)}
-<p>— ${escapeHtml(team)}, through Beacon</p>
-<p>You wrote:</p>
-<blockquote style="margin:0;padding-left:12px;border-left:4px solid #b1b4b6">${textToHtml(reply.body)}</blockquote>
-</body></html>`;
-  return { to: reply.email!, subject, text, html };
 }

@@ -43,6 +43,7 @@ export interface InboxRow extends ReplyView {
 
 /** A reply locked for answering, with what is needed to reach its resident. */
 export interface ReplyToAnswer extends ReplyView {
+  residentId: string;
   messageTitle: string | null;
   npuName: string;
   email: string | null;
@@ -51,6 +52,18 @@ export interface ReplyToAnswer extends ReplyView {
   emailOk: boolean;
   /** Has a number whose SMS channel is neither disabled (STOP) nor suspended. */
   smsOk: boolean;
+}
+
+/** A staff response as it is sent (re-read when its notification job runs). */
+export interface ResponseToSend {
+  body: string;
+  channel: ResponseChannel;
+  replyBody: string;
+  messageTitle: string | null;
+  npuName: string;
+  /** Null once the resident is erased. */
+  email: string | null;
+  phone: string | null;
 }
 
 export interface ResponseView {
@@ -151,7 +164,7 @@ export class ReplyRepository {
   /** Locks the reply (FOR UPDATE) so concurrent answers and closes serialise. */
   async findToAnswer(id: string, tx: EntityManager): Promise<ReplyToAnswer | null> {
     const rows = await tx.query(
-      `SELECT ${REPLY_COLUMNS}, m.title AS "messageTitle", n.name AS "npuName", r.email, r.phone_e164 AS phone,
+      `SELECT ${REPLY_COLUMNS}, rp.resident_id AS "residentId", m.title AS "messageTitle", n.name AS "npuName", r.email, r.phone_e164 AS phone,
               (r.status <> 'erased' AND r.email IS NOT NULL AND NOT EXISTS (
                  SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = 'email' AND rc.suspended_at IS NOT NULL)) AS "emailOk",
               (r.status <> 'erased' AND r.phone_e164 IS NOT NULL AND NOT EXISTS (
@@ -163,6 +176,21 @@ export class ReplyRepository {
         WHERE rp.id = $1
         FOR UPDATE OF rp`,
       [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findResponseToSend(responseId: string): Promise<ResponseToSend | null> {
+    const rows: ResponseToSend[] = await this.db.query(
+      `SELECT x.body, x.channel, rp.body AS "replyBody", m.title AS "messageTitle", n.name AS "npuName",
+              CASE WHEN r.status <> 'erased' THEN r.email END AS email, CASE WHEN r.status <> 'erased' THEN r.phone_e164 END AS phone
+         FROM reply_response x
+         JOIN reply rp ON rp.id = x.reply_id
+         JOIN resident r ON r.id = rp.resident_id
+         JOIN npu n ON n.code = rp.npu_code
+         LEFT JOIN message m ON m.id = rp.message_id
+        WHERE x.id = $1`,
+      [responseId],
     );
     return rows[0] ?? null;
   }

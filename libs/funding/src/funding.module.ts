@@ -12,8 +12,10 @@ import { FundController } from './funds/fund.controller';
 import { FundRepository } from './funds/fund.repository';
 import { FundingService } from './funds/funding.service';
 import { ApplicantNotifier } from './notifications/applicant-notifier';
+import { ApplicantNotifications } from './notifications/applicant-notifications';
 import { VotingController } from './voting/voting.controller';
 import { VotingRepository } from './voting/voting.repository';
+import { VotingResidentData } from './voting/voting-resident-data';
 import { VotingService } from './voting/voting.service';
 
 @Module({
@@ -27,6 +29,8 @@ import { VotingService } from './voting/voting.service';
     BidService,
     BidDecisionService,
     VotingService,
+    ApplicantNotifications,
+    VotingResidentData,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
   exports: [FundingService],

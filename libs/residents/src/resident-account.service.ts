@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LinkTokenService, AccessTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
-import { AuditService, badRequest, conflict, DomainException, forbidden } from '@beacon/core';
+import { AuditService, badRequest, conflict, DomainException, forbidden, QueueService } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entities';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
-import { ResidentLinksService } from './resident-links.service';
-import { signInEmail } from './resident-messages';
+import { ResidentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';
 import type { ResidentProfile, UpdateMeDto } from './residents.dto';
 import { VerificationService } from './verification.service';
@@ -31,11 +30,11 @@ export class ResidentAccountService {
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
     private readonly notifications: NotificationService,
-    private readonly links: ResidentLinksService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
     private readonly exporters: ResidentDataExporterRegistry,
     private readonly audit: AuditService,
+    private readonly queue: QueueService,
   ) {}
 
   /** Always answers the same; a link goes out only to a registered, not erased, address. */
@@ -45,7 +44,7 @@ export class ResidentAccountService {
       await this.db.transaction(async (tx) => {
         // A resident who never confirmed gets the confirmation link, which also signs them in.
         if (r.status === 'pending') await this.verification.sendEmailLink(r, r.email!, tx);
-        else await this.notifications.enqueueEmail(signInEmail(r.email!, r.firstName, this.links.signInUrl(r.id, r.email!)), { manager: tx });
+        else await this.notifications.enqueueEmail(ResidentNotice.signIn, { residentId: r.id }, { manager: tx });
       });
     }
     return { status: 'accepted' };
@@ -211,6 +210,7 @@ export class ResidentAccountService {
       if (!r || r.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
       await this.residents.erase(r.id, tx);
       for (const exporter of this.exporters.exporters()) await exporter.eraseFor?.(r.id, tx);
+      await this.queue.deleteNotificationsFor(r.id, tx);
       await this.audit.record({ actor: `resident:${r.id}`, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
     });
   }

@@ -15,6 +15,7 @@ import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
 import { ResidentDirectoryService } from './resident-directory.service';
 import { ResidentLinksService } from './resident-links.service';
+import { ResidentNotifications } from './resident-notifications';
 import { ResidentSeedRepository } from './resident-seed.repository';
 import { ResidentSeedService } from './resident-seed.service';
 import { ResidentsController } from './residents.controller';
@@ -32,6 +33,7 @@ import { VerificationService } from './verification.service';
     ResidentDirectoryRepository,
     ResidentSeedRepository,
     ResidentLinksService,
+    ResidentNotifications,
     VerificationService,
     SignUpService,
     ResidentAccountService,

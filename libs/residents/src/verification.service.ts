@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService, LinkTokenService } from '@beacon/auth';
-import { NotificationService, type EmailMessage, type SmsMessage } from '@beacon/channels';
-import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+import { NotificationService } from '@beacon/channels';
+import { badRequest, InjectConfig, type AppConfig, type NotificationJob } from '@beacon/core';
 import type { ResidentEntity, ResidentStatus } from './resident.entities';
-import { ResidentLinksService } from './resident-links.service';
-import { alreadySubscribedEmail, alreadySubscribedSms, smsCodeMessage, verifyEmailMessage } from './resident-messages';
+import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository } from './resident.repository';
 
 export const SMS_CODE_TTL_MS = 15 * 60 * 1000;
@@ -20,8 +19,8 @@ const DEAD_CODE = 'That code can no longer be used. Ask for a new code.';
 
 /** Messages (and SMS codes to store) decided for one or many requests, written together by `send`. */
 export class VerificationOutbox {
-  readonly emails: EmailMessage[] = [];
-  readonly sms: SmsMessage[] = [];
+  readonly emails: NotificationJob[] = [];
+  readonly sms: NotificationJob[] = [];
   readonly smsCodes = new Map<string, { codeHash: string; expiresAt: Date }>();
 }
 
@@ -41,7 +40,6 @@ export class VerificationService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly residents: ResidentRepository,
     private readonly notifications: NotificationService,
-    private readonly links: ResidentLinksService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
     @InjectConfig() config: AppConfig,
@@ -74,26 +72,27 @@ export class VerificationService {
     await this.send(out, tx);
   }
 
-  addEmailLink(out: VerificationOutbox, r: { id: string; firstName: string | null }, email: string): void {
-    out.emails.push(verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email)));
+  // The address is read again when the job runs (the queue holds no contact details).
+  addEmailLink(out: VerificationOutbox, r: { id: string }, _email: string): void {
+    out.emails.push(residentNotice(ResidentNotice.verifyEmail, r.id));
   }
 
-  addSmsCode(out: VerificationOutbox, residentId: string, phoneE164: string): void {
+  addSmsCode(out: VerificationOutbox, residentId: string, _phoneE164: string): void {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     // A later code for the same resident replaces an earlier one, as it would one request later.
     out.smsCodes.delete(residentId);
     out.smsCodes.set(residentId, { codeHash: this.hashCode(residentId, code), expiresAt: new Date(Date.now() + SMS_CODE_TTL_MS) });
-    out.sms.push(smsCodeMessage(phoneE164, code));
+    out.sms.push(residentNotice(ResidentNotice.smsCode, residentId, { code }));
   }
 
   addReminder(out: VerificationOutbox, r: ResidentEntity, via: 'email' | 'sms'): void {
     if (r.status === 'erased') return;
     if (via === 'email' && r.email) {
       if (r.status === 'pending' || !r.emailVerifiedAt) this.addEmailLink(out, r, r.email);
-      else out.emails.push(alreadySubscribedEmail(r.email, r.firstName, this.links.signInUrl(r.id, r.email)));
+      else out.emails.push(residentNotice(ResidentNotice.alreadySubscribed, r.id));
     } else if (via === 'sms' && r.phoneE164) {
       if (r.status === 'pending' || !r.phoneVerifiedAt) this.addSmsCode(out, r.id, r.phoneE164);
-      else out.sms.push(alreadySubscribedSms(r.phoneE164, this.links.signInUrl(r.id, r.phoneE164)));
+      else out.sms.push(residentNotice(ResidentNotice.alreadySubscribed, r.id));
     }
   }
 

@@ -4,9 +4,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ResidentDataExporterProvider, type ResidentDataExporter } from '@beacon/residents';
 
 /**
- * Scheme memberships and patrols in the resident's GDPR export. On erasure the resident leaves
- * every scheme (and any coordinator role) and future patrols; past patrols keep an anonymous
- * volunteer row so the team's patrol history stays whole.
+ * Scheme memberships, patrols and the patrol reports and cancellations they wrote, in the
+ * resident's GDPR export. On erasure the resident leaves every scheme (and any coordinator role)
+ * and future patrols; past patrols keep an anonymous volunteer row so the team's patrol history
+ * stays whole; their words go (report observations emptied, cancellation reasons nulled), as a
+ * reply's do, while the report row stays (the patrol was reported). Routes they planned stay:
+ * the team's plan, not about the person.
  */
 @ResidentDataExporterProvider()
 @Injectable()
@@ -25,12 +28,28 @@ export class SchemeResidentData implements ResidentDataExporter {
          FROM patrol_volunteer v JOIN patrol p ON p.id = v.patrol_id WHERE v.resident_id = $1 ORDER BY p.starts_at`,
       [residentId],
     );
-    return { memberships, patrols };
+    const author = `resident:${residentId}`;
+    const reports = await this.db.query(
+      `SELECT patrol_id AS "patrolId", observations, created_at AS "createdAt" FROM patrol_report WHERE reported_by = $1 ORDER BY created_at`,
+      [author],
+    );
+    const planned = await this.db.query(
+      `SELECT id AS "patrolId", scheme_id AS "schemeId", starts_at AS "startsAt", route, created_at AS "createdAt" FROM patrol WHERE created_by = $1 ORDER BY created_at`,
+      [author],
+    );
+    const cancelled = await this.db.query(
+      `SELECT id AS "patrolId", cancelled_at AS "cancelledAt", cancel_reason AS "reason" FROM patrol WHERE cancelled_by = $1 ORDER BY cancelled_at`,
+      [author],
+    );
+    return { memberships, patrols, patrolReports: reports, patrolsPlanned: planned, patrolsCancelled: cancelled };
   }
 
   async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query('UPDATE scheme SET coordinator_resident_id = NULL WHERE coordinator_resident_id = $1', [residentId]);
     await tx.query('DELETE FROM scheme_member WHERE resident_id = $1', [residentId]);
     await tx.query(`DELETE FROM patrol_volunteer v USING patrol p WHERE p.id = v.patrol_id AND v.resident_id = $1 AND p.starts_at > now()`, [residentId]);
+    const author = `resident:${residentId}`;
+    await tx.query(`UPDATE patrol_report SET observations = '' WHERE reported_by = $1 AND observations <> ''`, [author]);
+    await tx.query(`UPDATE patrol SET cancel_reason = NULL WHERE cancelled_by = $1 AND cancel_reason IS NOT NULL`, [author]);
   }
 }

@@ -16,6 +16,12 @@ describe('request logs keep no resident credentials', () => {
     ['/u/eyJyIjoi.mac?x=1', '/u/***?x=1'],
     ['/api/v1/messages?npu=BE', '/api/v1/messages?npu=BE'],
     ['/api/v1/reports/sim', '/api/v1/reports/sim'],
+    // Search terms and contact values: a member of staff looking someone up by address or number.
+    ['/api/v1/residents?q=ada%40example.org&limit=5', '/api/v1/residents?q=***&limit=5'],
+    ['/api/v1/residents?ward=BE01&q=07700%20900123', '/api/v1/residents?ward=BE01&q=***'],
+    ['/x?email=a@b.c&phone=%2B447700900123&search=Ada&mobile=1&postcode=B1', '/x?email=***&phone=***&search=***&mobile=***&postcode=***'],
+    ['/x?access_token=abc&code=123456', '/x?access_token=***&code=***'],
+    ['/x?quiet=1', '/x?quiet=1'],
   ])('%s → %s', (url, logged) => {
     expect(redactUrl(url)).toBe(logged);
   });
@@ -31,5 +37,10 @@ describe('request logs keep no resident credentials', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(lines.join('')).toContain('/me?token=***');
     expect(lines.join('')).not.toContain('secret-sign-in-token');
+  });
+
+  it('a referer header is redacted like the URL', () => {
+    const out = serializeRequest({ method: 'GET', url: '/x', headers: { referer: 'http://beacon.test/api/v1/residents?q=ada@example.org', host: 'h' } });
+    expect(out.headers).toEqual({ referer: 'http://beacon.test/api/v1/residents?q=***', host: 'h' });
   });
 });

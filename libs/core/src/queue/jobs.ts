@@ -18,24 +18,27 @@ export interface MessageJob {
   messageId: string;
 }
 
-export interface EmailJob {
-  to: string;
-  subject: string;
-  text: string;
-  html?: string;
-  headers?: Record<string, string>;
+/**
+ * A one-off e-mail or SMS, as queued: a template key and the ids its composer re-reads at send
+ * time, never an address, a name or message text. pg-boss keeps payloads (and their archive) for
+ * days, out of reach of GDPR erasure; so an erased resident's pending notifications send nothing
+ * and leave nothing behind. A ref naming a resident says so as `residentId` (erasure deletes
+ * such jobs still queued or archived).
+ */
+export interface NotificationJob {
+  /** e.g. 'resident.sign-in'; a composer registered for it renders the message. */
+  template: string;
+  /** Ids (and at most an opaque one-time code): no personal data. */
+  ref: NotificationRef;
 }
 
-export interface SmsJob {
-  to: string;
-  body: string;
-  statusCallback?: string;
-}
+/** Ids by name; `residentId` when the notification is about (or to) a resident. */
+export type NotificationRef = Record<string, string>;
 
 export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
-  [JobName.NotifyEmail]: EmailJob;
-  [JobName.NotifySms]: SmsJob;
+  [JobName.NotifyEmail]: NotificationJob;
+  [JobName.NotifySms]: NotificationJob;
   [JobName.FanOut]: MessageJob;
   /** Send jobs carry no recipients: the delivery table is the work list. */
   [JobName.SendEmail]: MessageJob;

@@ -85,6 +85,18 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * GDPR erasure, in the erasure transaction: one-off notification jobs whose ref names the
+   * resident go, from the live table and from pg-boss's archive. Their payloads hold ids only
+   * (and the composers send nothing to an erased resident), but a failed attempt's output may
+   * quote a provider's reply. A job a worker is running right now is left to finish.
+   */
+  async deleteNotificationsFor(residentId: string, manager: EntityManager): Promise<void> {
+    const names = [JobName.NotifyEmail, JobName.NotifySms];
+    await manager.query(`DELETE FROM pgboss.job WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state <> 'active'`, [names, residentId]);
+    await manager.query(`DELETE FROM pgboss.archive WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2`, [names, residentId]);
+  }
+
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
     for (let i = 0; i < policy.concurrency; i++) {

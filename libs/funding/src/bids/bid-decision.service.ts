@@ -5,7 +5,7 @@ import { AuditService, badRequest, conflict, DomainException, type StaffPrincipa
 import { FundRepository } from '../funds/fund.repository';
 import { formatPounds } from '../money';
 import { ApplicantNotifier } from '../notifications/applicant-notifier';
-import { approvalEmail, rejectionEmail } from '../notifications/applicant-emails';
+import { ApplicantNotice } from '../notifications/applicant-notifications';
 import { assertTransition, AWARDED_BID_STATUSES, invalidTransition, statusesLeadingTo } from './bid-status';
 import { BidRepository, type BidView, type PaymentView } from './bid.repository';
 import { BidService } from './bid.service';
@@ -64,7 +64,7 @@ export class BidDecisionService {
         },
         tx,
       );
-      await this.notifier.enqueueEmail(approvalEmail(approved, amountAwardedPence), { manager: tx });
+      await this.notifier.enqueueEmail(ApplicantNotice.approved, { bidId: approved.id }, { manager: tx });
       return approved;
     });
   }
@@ -80,7 +80,7 @@ export class BidDecisionService {
       );
       if (!rejected) throw invalidTransition(bid.status, 'rejected');
       await this.audit.recordStaff(staff, 'bid.reject', `bid:${id}`, { npuCode: bid.npuCode, financialYear: bid.financialYear, reason }, tx);
-      await this.notifier.enqueueEmail(rejectionEmail(rejected, reason), { manager: tx });
+      await this.notifier.enqueueEmail(ApplicantNotice.rejected, { bidId: rejected.id }, { manager: tx });
       return rejected;
     });
   }

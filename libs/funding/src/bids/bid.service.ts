@@ -6,7 +6,7 @@ import { AuditService, badRequest, decodeCursor, notFound, toPage, type Page, ty
 import { CONTACT_MASKED_ROLES, maskEmail } from '@beacon/residents';
 import { FundRepository } from '../funds/fund.repository';
 import { ApplicantNotifier } from '../notifications/applicant-notifier';
-import { submissionEmail } from '../notifications/applicant-emails';
+import { ApplicantNotice } from '../notifications/applicant-notifications';
 import { assertTransition, invalidTransition, statusesLeadingTo, type BidStatus } from './bid-status';
 import { BidRepository, type BidFilter, type BidView, type EvaluationView, type NewBid, type PaymentView } from './bid.repository';
 import type { RecordEvaluationDto } from './bid.dto';
@@ -43,7 +43,7 @@ export class BidService {
     }
     const bid = await this.db.transaction(async (tx) => {
       const created = await this.bids.insert(input, tx);
-      await this.notifier.enqueueEmail(submissionEmail(created), { manager: tx });
+      await this.notifier.enqueueEmail(ApplicantNotice.submitted, { bidId: created.id }, { manager: tx });
       return created;
     });
     return { id: bid.id, status: bid.status };

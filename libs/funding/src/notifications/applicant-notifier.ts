@@ -11,5 +11,6 @@ export interface ApplicantEmail {
  * (enqueued in the caller's transaction, so the e-mail exists only if the decision commits).
  */
 export abstract class ApplicantNotifier {
-  abstract enqueueEmail(email: ApplicantEmail, opts?: { manager?: EntityManager }): Promise<unknown>;
+  /** A template of ApplicantNotifications and its ids (the bid id): never the applicant's details. */
+  abstract enqueueEmail(template: string, ref: Record<string, string>, opts?: { manager?: EntityManager }): Promise<unknown>;
 }

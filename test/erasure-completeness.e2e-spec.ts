@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { NotificationService } from '@beacon/channels';
+import { makeResident } from './utils/factories';
+import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
+
+type Auth = [string, string];
+const INBOUND_URL = 'http://beacon.test/webhooks/twilio/inbound';
+/** `.expect(status)` that shows the body when the status is wrong. */
+const ok = (status: number) => (res: { status: number; body: unknown; text: string }) => {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
+};
+
+/**
+ * GDPR erasure reaches every table, job payload and log line. One resident touches every
+ * feature; after `DELETE /me` every text/json column of every table in every schema (pgboss
+ * included, so its job and archive tables too) is searched for anything that identifies them or
+ * that they wrote, and so is everything the app logged. The scan enumerates
+ * information_schema, so a table added later is covered without touching this file.
+ */
+describe('erasure completeness: nothing about an erased resident survives anywhere', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let stub: TwilioStub;
+  const logLines: string[] = [];
+  const tag = randomBytes(4).toString('hex');
+  const who = {
+    email: `zelda.quarrington.${tag}@example.org`,
+    phone: '+447911123456',
+    national: ['07911123456', '07911 123456'],
+    firstName: `Zeldaquin${tag}`,
+    lastName: `Marrowby${tag}`,
+  };
+  const words = {
+    reply: `REPLYTEXT-${tag} the van is back outside number 47`,
+    comment: `COMMENTTEXT-${tag} thanks for the update`,
+    inboundSms: `SMSTEXT-${tag} saw two lads on bikes`,
+    response: `RESPONSETEXT-${tag} thank you, an officer will call`,
+    observations: `PATROLTEXT-${tag} side gate open at the corner house`,
+    cancelReason: `CANCELTEXT-${tag} I am unwell`,
+  };
+  let residentId: string;
+  let bearer: Auth;
+  let eco: Auth;
+  let admin: Auth;
+  let exported: Record<string, unknown>;
+  /** Rows per table with a resident_id column, for this resident, when the export was taken. */
+  const rowsAtExport = new Map<string, number>();
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    stub = await startTwilioStub();
+    const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() }, { logTo });
+    await seedGeography(t);
+    eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
+    admin = (await loginAs(t, 'admin')).auth as Auth;
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+    await stub.close();
+  });
+
+  const mailTo = (address: string) => waitUntil(() => smtp.messages.some((m) => m.to.includes(address)), 20_000, `e-mail to ${address}`).then(() => smtp.messages.filter((m) => m.to.includes(address)).at(-1)!);
+  const notifyJobsSettled = () =>
+    waitUntil(
+      async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name LIKE 'notify-%' AND state IN ('created', 'active')`))[0].n === 0,
+      30_000,
+      'notification jobs settled',
+    );
+
+  it('a resident who used every feature is erased; no table, job or log line still holds them', async () => {
+    // Sign-up by e-mail and SMS, both verified.
+    await t.http().post('/api/v1/residents').send({ email: who.email, phone: who.phone, firstName: who.firstName, lastName: who.lastName, postcode: 'B33 8TH', wardCode: 'BE01', channels: ['email', 'sms'], consent: true }).expect(ok(202));
+    const link = /http:\/\/beacon\.test\/verify\?token=([A-Za-z0-9_.-]+)/.exec((await mailTo(who.email)).parsed.text ?? '')![1];
+    const verified = await t.http().post('/api/v1/residents/verify').send({ token: link }).expect(ok(200));
+    residentId = (await t.sql<{ id: string }>('SELECT id FROM resident WHERE email = $1', [who.email]))[0].id;
+    bearer = ['Authorization', `Bearer ${verified.body.accessToken}`];
+    await waitUntil(() => stub.messages.some((m) => m.to === who.phone), 20_000, 'SMS code');
+    const code = /\b(\d{6})\b/.exec(stub.messages.find((m) => m.to === who.phone)!.body)![1];
+    await t.http().post('/api/v1/residents/verify').send({ phone: who.phone, code }).expect(ok(200));
+
+    // Preferences.
+    await t.http().patch('/api/v1/me').set(...bearer).send({ quietStart: '22:00', quietEnd: '07:00', topics: ['appeals'], interestGroups: ['parent'], demographics: { ageBand: '35-44' } }).expect(ok(200));
+
+    // A broadcast: the e-mail bounces with a reply quoting the address; the SMS goes.
+    smtp.rejectAddress(who.email, 550);
+    const msg = await t.http().post('/api/v1/messages').set(...eco).send({ title: 'Bike marking', body: 'Saturday 10am', category: 'event', channels: ['email', 'sms'], audience: { wardCodes: ['BE01'] } }).expect(ok(201));
+    await t.http().post(`/api/v1/messages/${msg.body.id}/send`).set(...eco).expect(ok(202));
+    await waitUntil(async () => (await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [msg.body.id]))[0].status === 'sent', 30_000, 'message sent');
+    const bounced = await t.sql<{ last_error: string }>(`SELECT last_error FROM delivery WHERE resident_id = $1 AND channel = 'email'`, [residentId]);
+    expect(bounced[0].last_error).toContain(who.email); // the precondition: the bounce quotes the address
+
+    // Rating with a comment, a reply on the web, a reply by SMS, a staff response.
+    await t.http().post(`/api/v1/messages/${msg.body.id}/rating`).set(...bearer).send({ score: 5, comment: words.comment }).expect(ok(200));
+    const reply = await t.http().post(`/api/v1/messages/${msg.body.id}/replies`).set(...bearer).send({ body: words.reply }).expect(ok(201));
+    const sms = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: stub.accountSid, From: who.phone, To: '+447700900001', Body: words.inboundSms, NumMedia: '0' };
+    await t.http().post('/webhooks/twilio/inbound').type('form').set('X-Twilio-Signature', twilioSignature(stub.authToken, INBOUND_URL, sms)).send(sms).expect(ok(200));
+    const response = await t.http().post(`/api/v1/replies/${reply.body.id}/responses`).set(...eco).send({ body: words.response }).expect(ok(201));
+
+    // A scheme: member and coordinator; plans a patrol, cancels another, reports on a past one.
+    const neighbour = await makeResident(t, { ward: 'BE01' });
+    const scheme = await t.http().post('/api/v1/schemes').set(...eco).send({ type: 'street_watch', name: `Close ${tag}`, wardCode: 'BE01' }).expect(ok(201));
+    for (const id of [residentId, neighbour.id]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: id }).expect(ok(201));
+    await t.http().patch(`/api/v1/schemes/${scheme.body.id}`).set(...eco).send({ coordinatorResidentId: residentId }).expect(ok(200));
+    const soon = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
+    const planned = await t.http().post(`/api/v1/me/schemes/${scheme.body.id}/patrols`).set(...bearer).send({ startsAt: soon(24), endsAt: soon(26), route: 'Church Road loop', volunteerResidentIds: [residentId, neighbour.id] }).expect(ok(201));
+    const other = await t.http().post(`/api/v1/me/schemes/${scheme.body.id}/patrols`).set(...bearer).send({ startsAt: soon(48), endsAt: soon(50), route: 'Park loop', volunteerResidentIds: [residentId, neighbour.id] }).expect(ok(201));
+    await t.http().post(`/api/v1/me/patrols/${other.body.id}/cancel`).set(...bearer).send({ reason: words.cancelReason }).expect(ok(200));
+    const [past] = await t.sql<{ id: string }>(
+      `INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by) VALUES ($1, now() - interval '3 hours', now() - interval '1 hour', 'Past loop', 'test') RETURNING id`,
+      [scheme.body.id],
+    );
+    await t.sql(`INSERT INTO patrol_volunteer (patrol_id, resident_id, during) SELECT $1, r, tstzrange(now() - interval '3 hours', now() - interval '1 hour') FROM unnest($2::uuid[]) r`, [past.id, [residentId, neighbour.id]]);
+    await t.http().post(`/api/v1/me/patrols/${past.id}/report`).set(...bearer).send({ observations: words.observations }).expect(ok(201));
+    expect(planned.body.id).toEqual(expect.any(String));
+
+    // Participatory budgeting: a ballot with one vote.
+    await t.http().put('/api/v1/funds/BE/2023-24').set(...admin).send({ budgetPence: 100_000 }).expect(ok(200));
+    const [bid] = await t.sql<{ id: string }>(
+      `INSERT INTO bid (npu_code, financial_year, applicant_name, applicant_type, contact_email, title, summary, theme, amount_requested_pence, status)
+       VALUES ('BE', '2023-24', 'Fixture Group', 'group', 'fixture@example.org', 'Bike shed', 'A fixture bid', 'other', 10000, 'under_review') RETURNING id`,
+    );
+    const [bid2] = await t.sql<{ id: string }>(
+      `INSERT INTO bid (npu_code, financial_year, applicant_name, applicant_type, contact_email, title, summary, theme, amount_requested_pence, status)
+       VALUES ('BE', '2023-24', 'Fixture Group', 'group', 'fixture@example.org', 'Planters', 'A fixture bid', 'other', 10000, 'under_review') RETURNING id`,
+    );
+    await t.http().post('/api/v1/funds/BE/2023-24/voting').set(...admin).send({ opensAt: soon(1), closesAt: soon(200), maxVotesPerResident: 1, bidIds: [bid.id, bid2.id] }).expect(ok(200));
+    await t.sql(`UPDATE voting_round SET opens_at = now() - interval '1 minute' WHERE npu_code = 'BE' AND financial_year = '2023-24'`);
+    await t.http().post('/api/v1/funds/BE/2023-24/votes').set(...bearer).send({ bidIds: [bid.id] }).expect(ok(201));
+
+    // Staff look them up by e-mail, by number and by name (audited reads, request logs).
+    for (const q of [who.email, who.national[0], who.phone, who.lastName]) {
+      await t.http().get(`/api/v1/residents?q=${encodeURIComponent(q)}`).set(...eco).expect(ok(200));
+    }
+
+    // Notifications still queued when they erase: SMS failing (retrying), e-mail bouncing.
+    await notifyJobsSettled();
+    stub.failNext(Array.from({ length: 20 }, () => ({ status: 500 })));
+    await t.http().post('/api/v1/residents/verify/resend').send({ phone: who.phone }).expect(ok(202));
+    await t.http().post('/api/v1/auth/resident/magic-link').send({ email: who.email }).expect(ok(202));
+    await waitUntil(async () => (await t.sql(`SELECT 1 FROM pgboss.job WHERE name = 'notify-sms' AND state = 'retry'`)).length > 0, 20_000, 'an SMS job retrying');
+    // pg-boss moves finished jobs to pgboss.archive after a while; do it now for every finished one.
+    await t.sql(`INSERT INTO pgboss.archive SELECT *, now() FROM pgboss.job WHERE state IN ('completed', 'failed') ON CONFLICT DO NOTHING`);
+
+    // Export: every table with a resident_id column is in it (or allow-listed with a reason).
+    exported = (await t.http().get('/api/v1/me/export').set(...bearer).expect(ok(200))).body;
+    for (const { table_name } of await residentIdTables(t)) {
+      rowsAtExport.set(table_name, (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM "${table_name}" WHERE resident_id = $1`, [residentId]))[0].n);
+    }
+    const text = JSON.stringify(exported);
+    for (const s of [who.email, who.phone, who.firstName, ...Object.values(words)]) expect([s, text.includes(s)]).toEqual([s, true]);
+
+    // Erase.
+    await t.http().delete('/api/v1/me').set(...bearer).expect(ok(204));
+    await new Promise((r) => setTimeout(r, 3000)); // let any job that was running finish
+    await t.sql(`INSERT INTO pgboss.archive SELECT *, now() FROM pgboss.job WHERE state IN ('completed', 'failed') ON CONFLICT DO NOTHING`);
+
+    // Their queued notifications are gone (live table and archive), and one that was already
+    // claimed renders nothing: the handler re-reads the erased row and sends no message.
+    for (const table of ['pgboss.job', 'pgboss.archive']) {
+      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE data->'ref'->>'residentId' = $1 AND state <> 'active'`, [residentId]);
+      expect([table, n]).toEqual([table, 0]);
+    }
+    const notify = t.app.get(NotificationService);
+    const sentBefore = { mail: smtp.messages.length, sms: stub.messages.length, requests: stub.requests };
+    await notify.sendEmail({ template: 'resident.sign-in', ref: { residentId } });
+    await notify.sendSms({ template: 'resident.sms-code', ref: { residentId, code: '123456' } });
+    await notify.sendSms({ template: 'engagement.response', ref: { residentId, responseId: response.body.id } });
+    expect({ mail: smtp.messages.length, sms: stub.messages.length, requests: stub.requests }).toEqual(sentBefore);
+
+    const needles = [who.email, who.phone, ...who.national, who.firstName, who.lastName, ...Object.values(words)];
+    expect(await databaseHits(t, needles)).toEqual([]);
+    const logged = logLines.join('');
+    expect(logged.length).toBeGreaterThan(1000); // the logs were captured
+    const encoded = needles.flatMap((n) => [n, encodeURIComponent(n)]);
+    expect(encoded.filter((n) => logged.toLowerCase().includes(n.toLowerCase()))).toEqual([]);
+  }, 180_000);
+
+  it('the export covers every table holding a resident_id (or the table is allow-listed with a reason)', async () => {
+    expect(exported).toBeDefined();
+    // Where each table's rows about the resident appear in the export (checked by count).
+    const section = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], exported) as unknown[];
+    const EXPORTED: Record<string, { where: string; count: (rows: number) => void; mayBeEmpty?: true }> = {
+      resident_channel: { where: 'channels', count: (n) => expect(section('channels')).toHaveLength(n) },
+      resident_topic: { where: 'topics', count: (n) => expect(section('topics')).toHaveLength(n) },
+      resident_interest: { where: 'interestGroups', count: (n) => expect(section('interestGroups')).toHaveLength(n) },
+      // A code lives only until it is used: none left once the number is verified.
+      resident_sms_code: { where: 'smsVerification', count: (n) => expect(section('smsVerification')).toHaveLength(n), mayBeEmpty: true },
+      delivery: { where: 'messages', count: (n) => expect(section('messages')).toHaveLength(n) },
+      rating: { where: 'engagement.ratings', count: (n) => expect(section('engagement.ratings')).toHaveLength(n) },
+      reply: { where: 'engagement.replies', count: (n) => expect(section('engagement.replies')).toHaveLength(n) },
+      scheme_member: { where: 'schemes.memberships', count: (n) => expect(section('schemes.memberships')).toHaveLength(n) },
+      patrol_volunteer: { where: 'schemes.patrols', count: (n) => expect(section('schemes.patrols')).toHaveLength(n) },
+      voting_ballot: { where: 'voting.ballots', count: (n) => expect(section('voting.ballots')).toHaveLength(n) },
+      bid_vote: { where: 'voting.votes', count: (n) => expect(section('voting.votes')).toHaveLength(n) },
+    };
+    // Tables with a resident_id that are deliberately not in the export, and why.
+    const NOT_EXPORTED: Record<string, string> = {};
+    const tables = await residentIdTables(t);
+    const undeclared = tables.filter((r) => !(r.table_name in EXPORTED) && !(r.table_name in NOT_EXPORTED));
+    expect(undeclared.map((r) => r.table_name)).toEqual([]);
+    for (const [table, { count, mayBeEmpty }] of Object.entries(EXPORTED)) {
+      const n = rowsAtExport.get(table) ?? 0;
+      if (!mayBeEmpty) expect([table, n > 0]).toEqual([table, true]); // the scenario touched it
+      count(n);
+    }
+    // Other columns naming a resident: scheme.coordinator_resident_id is the `coordinator` flag of schemes.memberships.
+    const others = await t.sql<{ c: string }>(
+      `SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND column_name LIKE '%resident_id' AND column_name <> 'resident_id' ORDER BY 1`,
+    );
+    expect(others.map((r) => r.c)).toEqual(['scheme.coordinator_resident_id']);
+  });
+});
+
+/** Tables of the public schema with a resident_id column (the resident table itself aside). */
+function residentIdTables(t: TestApp) {
+  return t.sql<{ table_name: string }>(
+    `SELECT c.table_name FROM information_schema.columns c
+       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND tb.table_type = 'BASE TABLE' AND c.column_name = 'resident_id'
+      ORDER BY 1`,
+  );
+}
+
+/** Every (schema.table.column) among all text, varchar, char, json and jsonb columns of the database holding one of the needles. */
+async function databaseHits(t: TestApp, needles: string[]): Promise<string[]> {
+  const cols = await t.sql<{ table_schema: string; table_name: string; column_name: string }>(
+    `SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
+      WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND tb.table_type = 'BASE TABLE'
+        AND c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY')
+      ORDER BY 1, 2, 3`,
+  );
+  expect(cols.some((c) => c.table_schema === 'pgboss' && c.table_name === 'archive')).toBe(true);
+  expect(cols.some((c) => c.table_schema === 'pgboss' && c.table_name === 'job')).toBe(true);
+  const patterns = needles.map((n) => `%${n.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const hits: string[] = [];
+  for (const c of cols) {
+    const col = `"${c.table_schema}"."${c.table_name}"."${c.column_name}"`;
+    const rows = await t.sql<{ v: string }>(
+      `SELECT "${c.column_name}"::text AS v FROM "${c.table_schema}"."${c.table_name}" WHERE "${c.column_name}"::text ILIKE ANY($1::text[]) LIMIT 3`,
+      [patterns],
+    );
+    for (const r of rows) hits.push(`${col}: ${r.v.slice(0, 200)}`);
+  }
+  return hits;
+}
