@@ -398,6 +398,20 @@ describe('surveys', () => {
     await t.sql('DELETE FROM rate_limit_bucket');
   });
 
+  it('markup typed by staff and residents is escaped on the page and in the error summary', async () => {
+    const XSS = '<script>alert(1)</script>';
+    const survey = await createOpen(ecoBE, { title: XSS, intro: '"><img src=x onerror=alert(1)>', questions: [{ kind: 'single_choice', text: XSS, options: [{ value: 'a', label: XSS }, { value: 'b', label: 'B' }] }, { kind: 'free_text', text: 'Say', maxLength: 10 }] });
+    const r = await makeResident(t, { ward: 'BE01' });
+    const url = link(survey.id, r.id);
+    const raw = (h: string) => h.includes('<script>alert(1)') || h.includes('<img src=x');
+    const page = await t.http().get(url).expect(200);
+    expect(raw(page.text)).toBe(false);
+    expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const bad = await t.http().post(url).type('form').send(new URLSearchParams([[`q-${survey.questions[0].id}`, XSS], [`q-${survey.questions[1].id}`, `${XSS}${XSS}`]]).toString()).expect(400);
+    expect(raw(bad.text)).toBe(false);
+    expect(bad.text).toContain('There is a problem');
+  });
+
   it('NPU scoping: staff of another NPU get 403 on the survey, its results and its links to messages', async () => {
     const survey = await createOpen(ecoBE, { title: 'BE only', questions: [{ kind: 'scale_5', text: 'How?' }] });
     await t.http().get(`/api/v1/surveys/${survey.id}`).set(...ecoSW).expect(403);
