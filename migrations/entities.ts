@@ -8,6 +8,7 @@ import { MESSAGING_ENTITIES } from '@beacon/messaging';
 import { REPORT_ENTITIES } from '@beacon/reports';
 import { RESIDENT_ENTITIES } from '@beacon/residents';
 import { SCHEME_ENTITIES } from '@beacon/schemes';
+import { SURVEY_ENTITIES } from '@beacon/surveys';
 
 /** Every entity of every lib, one lib per line: what migrations are generated from and checked against. */
 export const ALL_ENTITIES = [
@@ -21,4 +22,5 @@ export const ALL_ENTITIES = [
   ...REPORT_ENTITIES,
   ...SCHEME_ENTITIES,
   ...CADET_ENTITIES,
+  ...SURVEY_ENTITIES,
 ];

@@ -124,6 +124,15 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/sim': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/growth.svg': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/reach.svg': { roles: READERS, scope: 'query' },
+  // Surveys (issue 21)
+  'POST /api/v1/surveys': { roles: WRITERS, scope: 'body' }, // npuCode
+  'GET /api/v1/surveys/{id}': { roles: ALL, scope: 'resource' },
+  'POST /api/v1/surveys/{id}/open': { roles: WRITERS, scope: 'resource' }, // force-wide: an admin other than the author
+  'POST /api/v1/surveys/{id}/close': { roles: WRITERS, scope: 'resource' },
+  'POST /api/v1/surveys/{id}/messages': { roles: WRITERS, scope: 'resource' }, // and the audience, as compose
+  'POST /api/v1/surveys/{id}/link': { roles: WRITERS, scope: 'resource' },
+  'GET /api/v1/surveys/{id}/results': { roles: READERS, scope: 'resource' },
+  'POST /api/v1/population-shares': { roles: ['admin'], scope: 'none' }, // census shares: force-wide reference data
 };
 
 interface Ctx {
@@ -161,6 +170,14 @@ async function approvedBid(c: Ctx): Promise<string> {
 async function planPatrol(t: TestApp, root: Auth, w: NpuWorld): Promise<string> {
   const res = await t.http().post(`/api/v1/schemes/${w.schemeId}/patrols`).set(...root).send({ ...futureWindow(), route: 'To be cancelled', volunteerResidentIds: w.memberIds });
   if (res.status !== 201) throw new Error(`plan patrol: ${res.status} ${res.text}`);
+  return res.body.id;
+}
+
+/** A fresh survey of the NPU (created by the force-wide admin), optionally moved to a status. */
+async function surveyOf(c: Ctx, status?: 'open'): Promise<string> {
+  const res = await c.t.http().post('/api/v1/surveys').set(...c.root).send({ title: `Matrix survey ${nextSeq()}`, npuCode: c.npu, templates: ['confidence'] });
+  if (res.status !== 201) throw new Error(`survey: ${res.status} ${res.text}`);
+  if (status) await c.t.sql('UPDATE survey SET status = $2, opened_at = now() WHERE id = $1', [res.body.id, status]);
   return res.body.id;
 }
 
@@ -247,6 +264,17 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/reports/sim': npuQuery,
   'GET /api/v1/reports/charts/growth.svg': npuQuery,
   'GET /api/v1/reports/charts/reach.svg': npuQuery,
+  'POST /api/v1/surveys': ({ npu }) => ({ body: { title: `Matrix survey ${nextSeq()}`, npuCode: npu, templates: ['confidence'] } }),
+  'GET /api/v1/surveys/{id}': async (c) => ({ path: { id: await surveyOf(c) } }),
+  'POST /api/v1/surveys/{id}/open': async (c) => ({ path: { id: await surveyOf(c) } }),
+  'POST /api/v1/surveys/{id}/close': async (c) => ({ path: { id: await surveyOf(c, 'open') } }),
+  'POST /api/v1/surveys/{id}/messages': async (c) => ({
+    path: { id: await surveyOf(c, 'open') },
+    body: { title: 'Survey', body: 'Tell us', category: 'community_update', channels: ['email'], audience: { wardCodes: [c.w.ward] } },
+  }),
+  'POST /api/v1/surveys/{id}/link': async (c) => ({ path: { id: await surveyOf(c, 'open') }, body: { messageId: await draftMessage(c.t, author(c), c.w.ward) } }),
+  'GET /api/v1/surveys/{id}/results': async (c) => ({ path: { id: await surveyOf(c, 'open') } }),
+  'POST /api/v1/population-shares': () => ({ body: 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1', contentType: 'text/csv' }),
 };
 
 interface Principal {

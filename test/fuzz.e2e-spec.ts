@@ -176,7 +176,23 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     role: 'cadet',
   }),
   'POST /api/v1/cadet-units/{id}/sessions': (w) => ({ heldOn: isoDate(Date.now() - nextSeq() * DAY), attendeeIds: [w.cadetMemberId] }),
+  'POST /api/v1/surveys': () => ({
+    title: 'Fuzz survey',
+    intro: 'Tell us',
+    npuCode: 'BE',
+    templates: ['confidence'],
+    questions: [{ kind: 'single_choice', text: 'Yes or no?', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] }],
+    opensAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    closesAt: new Date(Date.now() + 60 * DAY).toISOString(),
+    publicLink: false,
+  }),
+  'POST /api/v1/surveys/{id}/messages': (w) => ({ title: 'Fuzz survey message', body: 'Tell us', category: 'community_update', channels: ['email'], audience: { wardCodes: [w.ward] } }),
+  'POST /api/v1/surveys/{id}/link': (w) => ({ messageId: w.draftMessageId }),
+  'POST /api/v1/population-shares': () => 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1',
 };
+
+/** The survey the survey routes are fuzzed against (BE, open). */
+let fuzzSurveyId = '';
 
 /** The real resource each path parameter points at (BE). */
 function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, string> {
@@ -189,6 +205,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (/\/patrols\/\{id\}\/report$/.test(p)) v.id = w.pastPatrolId;
   else if (/\/patrols\/\{id\}/.test(p)) v.id = w.patrolId; // staff and resident routes (cancel)
   else if (p.startsWith('/api/v1/cadet-units/')) Object.assign(v, { id: w.unitId, memberId: w.cadetMemberId });
+  else if (p.startsWith('/api/v1/surveys/')) v.id = fuzzSurveyId;
   return v;
 }
 
@@ -380,6 +397,9 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     residentBe = residentAuth(t, be.coordinatorId);
     for (let i = 0; i < 3; i++) extraResidents.push((await makeResident(t, { ward: 'BE02' })).id);
     await t.app.get(ReportAggregatesService).refresh();
+    const survey = await t.http().post('/api/v1/surveys').set(...admin).send({ title: 'Fuzzed survey', npuCode: 'BE', templates: ['confidence'] }).expect(201);
+    await t.http().post(`/api/v1/surveys/${survey.body.id}/open`).set(...admin).expect(200);
+    fuzzSurveyId = survey.body.id;
   });
   afterAll(async () => {
     await t?.close();

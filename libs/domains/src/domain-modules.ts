@@ -8,6 +8,7 @@ import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
+import { SurveysModule } from '@beacon/surveys';
 
 /** Every domain module, one per line; the API and the worker import the same list. */
 export const DOMAIN_MODULES = [
@@ -20,5 +21,6 @@ export const DOMAIN_MODULES = [
   FundingModule,
   SchemesModule,
   CadetsModule,
+  SurveysModule,
   ReportsModule,
 ];

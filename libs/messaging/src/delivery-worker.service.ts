@@ -293,7 +293,12 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const unsubscribeUrl = this.links.unsubscribeUrl(d.residentId, 'email');
     const rendered = renderEmail(
       { title: message.title, body: message.body, npuName },
-      { ratingUrl: this.links.ratingUrl(d.id), unsubscribeUrl, manageUrl: this.links.manageUrl(d.residentId) },
+      {
+        ratingUrl: this.links.ratingUrl(d.id),
+        unsubscribeUrl,
+        manageUrl: this.links.manageUrl(d.residentId),
+        surveyUrl: message.surveyId ? this.links.surveyUrl(message.surveyId, d.residentId) : undefined,
+      },
     );
     const { providerId } = await this.email.send({
       to: d.email!,
@@ -310,7 +315,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
   private async sendOneSms(message: MessageEntity, d: ClaimedDelivery): Promise<string> {
     const { providerId } = await this.sms.send({
       to: d.phone!,
-      body: renderSms(message, this.links.ratingUrl(d.id)),
+      body: renderSms(message, this.links.ratingUrl(d.id), 3, message.surveyId ? this.links.surveyUrl(message.surveyId, d.residentId) : undefined),
       statusCallback: `${this.config.http.publicUrl}/webhooks/twilio/status`,
     });
     return providerId;

@@ -5,3 +5,4 @@ export * from './message.service';
 export * from './messages.controller';
 export * from './messaging.module';
 export { PRIORITY_RANK } from './delivery.repository';
+export { CreateMessageDto, AudienceDto } from './message.dto';

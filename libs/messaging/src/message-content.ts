@@ -30,6 +30,8 @@ export interface EmailLinks {
   ratingUrl: string;
   unsubscribeUrl: string;
   manageUrl: string;
+  /** The recipient's own survey link, when the message carries a survey. */
+  surveyUrl?: string;
 }
 
 export interface RenderedEmail {
@@ -43,6 +45,7 @@ export function renderEmail(msg: { title: string; body: string; npuName?: string
   const text = [
     msg.body,
     '',
+    ...(links.surveyUrl ? [`Take the survey: ${links.surveyUrl}`, ''] : []),
     '—',
     `Sent by ${from} through Beacon.`,
     `How useful was this message? Rate it from 1 to 6, or reply: ${links.ratingUrl}`,
@@ -59,7 +62,7 @@ export function renderEmail(msg: { title: string; body: string; npuName?: string
 <body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
 <h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
 ${textToHtml(msg.body)}
-<hr>
+${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}<hr>
 <p>How useful was this message? (1 = not useful, 6 = very useful)</p>
 <p>${buttons}</p>
 <p><a href="${escapeHtml(links.ratingUrl)}">Reply to the team</a></p>
@@ -95,8 +98,8 @@ export function smsSegments(text: string): number {
 /**
  * "Title: body" shortened to fit `maxSegments` with the rating link and opt-out line kept whole.
  */
-export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3): string {
-  const tail = `\nRate 1-6 or reply: ${ratingUrl}\nReply STOP to opt out`;
+export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3, surveyUrl?: string): string {
+  const tail = `${surveyUrl ? `\nSurvey: ${surveyUrl}` : ''}\nRate 1-6 or reply: ${ratingUrl}\nReply STOP to opt out`;
   const head = `${msg.title}: ${msg.body.replace(/\s+/g, ' ').trim()}`;
   const full = head + tail;
   if (smsSegments(full) <= maxSegments) return full;

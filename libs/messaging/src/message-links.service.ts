@@ -22,9 +22,19 @@ export class MessageLinksService {
    * Links for a preview: not valid tokens, but as long as real ones (id, expiry, 16-character
    * MAC), so the SMS segment count of a preview is the count residents will get.
    */
-  previewLinks(): { ratingUrl: string; unsubscribeUrl: string; manageUrl: string } {
+  previewLinks(): { ratingUrl: string; unsubscribeUrl: string; manageUrl: string; surveyUrl: string } {
     const base = this.config.http.publicUrl;
-    return { ratingUrl: `${base}/r/000000.000000.preview-link-000`, unsubscribeUrl: `${base}/u/preview-link`, manageUrl: `${base}/me` };
+    return {
+      ratingUrl: `${base}/r/000000.000000.preview-link-000`,
+      unsubscribeUrl: `${base}/u/preview-link`,
+      manageUrl: `${base}/me`,
+      surveyUrl: `${base}/s/${'0'.repeat(44)}.000000.preview-link-000`,
+    };
+  }
+
+  /** `/s/<token>`: the recipient's own link to a survey (one response per resident). */
+  surveyUrl(surveyId: string, residentId: string): string {
+    return `${this.config.http.publicUrl}/s/${signSurveyToken(this.links, surveyId, residentId)}`;
   }
 
   unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {
@@ -41,4 +51,25 @@ export function deliveryIdFromRatingToken(links: LinkTokenService, token: string
   const id36 = links.verifyCompact('rate', token);
   if (!/^[0-9a-z]{1,13}$/.test(id36)) throw badRequest('This link is not valid');
   return [...id36].reduce((n, c) => n * 36n + BigInt(parseInt(c, 36)), 0n).toString();
+}
+
+/** Survey links stay valid for this long; a closed survey answers 410 whatever the token says. */
+export const SURVEY_LINK_TTL_SECONDS = 400 * 24 * 3600;
+
+const uuidToB64 = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+const b64ToUuid = (b64: string) => Buffer.from(b64, 'base64url').toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
+/**
+ * A compact `survey` token: the survey id and, for a resident's link, the resident id
+ * (22 base64url characters each); without a resident it is the survey's anonymous public link.
+ */
+export function signSurveyToken(links: LinkTokenService, surveyId: string, residentId: string | null): string {
+  return links.signCompact('survey', uuidToB64(surveyId) + (residentId ? uuidToB64(residentId) : ''), SURVEY_LINK_TTL_SECONDS);
+}
+
+/** The survey and resident (null: the public link) a survey token names; 400 tampered, 410 expired. */
+export function readSurveyToken(links: LinkTokenService, token: string): { surveyId: string; residentId: string | null } {
+  const id = links.verifyCompact('survey', token);
+  if (id.length !== 22 && id.length !== 44) throw badRequest('This link is not valid');
+  return { surveyId: b64ToUuid(id.slice(0, 22)), residentId: id.length === 44 ? b64ToUuid(id.slice(22)) : null };
 }

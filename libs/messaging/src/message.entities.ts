@@ -60,6 +60,8 @@ export class MessageEntity {
   @Column({ type: 'uuid', nullable: true }) approvedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) approvedAt: Date | null;
   @Column({ type: 'varchar', length: 300, nullable: true }) pausedReason: string | null;
+  /** A survey (libs/surveys) the message links to: each recipient gets their own signed survey link. */
+  @Column({ type: 'uuid', nullable: true }) surveyId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

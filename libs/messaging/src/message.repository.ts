@@ -15,6 +15,7 @@ export interface NewMessage {
   audience: AudienceSpec;
   wardCodes: string[];
   scheduledAt: Date | null;
+  surveyId?: string | null;
 }
 
 export interface MessageListFilter {
@@ -32,7 +33,7 @@ export interface MessageListFilter {
 const COLUMNS = `id, author_id AS "authorId", npu_code AS "npuCode", title, body, category, priority, channels, audience,
   ward_codes AS "wardCodes", status, scheduled_at AS "scheduledAt", send_requested_at AS "sendRequestedAt", sent_at AS "sentAt",
   recipient_count AS "recipientCount", approved_by AS "approvedBy", approved_at AS "approvedAt", paused_reason AS "pausedReason",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  survey_id AS "surveyId", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 @Injectable()
 export class MessageRepository {
@@ -44,11 +45,17 @@ export class MessageRepository {
 
   async insert(m: NewMessage): Promise<MessageEntity> {
     const [row] = await this.db.query(
-      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-      [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt],
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at, survey_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
+      [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt, m.surveyId ?? null],
     );
     return row;
+  }
+
+  /** Links a draft to a survey; null when the message is no longer a draft. */
+  async attachSurvey(id: string, surveyId: string): Promise<MessageEntity | null> {
+    const rows = await this.db.query(`UPDATE message SET survey_id = $2, updated_at = now() WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`, [id, surveyId]);
+    return rowsOf<MessageEntity>(rows)[0] ?? null;
   }
 
   async findById(id: string, manager: EntityManager = this.db.manager, opts: { lock?: boolean } = {}): Promise<MessageEntity | null> {

@@ -134,7 +134,8 @@ export class MessageService {
     };
   }
 
-  async compose(staff: StaffPrincipal, dto: CreateMessageDto): Promise<MessageEntity> {
+  /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
+  async compose(staff: StaffPrincipal, dto: CreateMessageDto, opts: { surveyId?: string } = {}): Promise<MessageEntity> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
     const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
     if (scheduledAt) {
@@ -153,7 +154,17 @@ export class MessageService {
       audience,
       wardCodes,
       scheduledAt,
+      surveyId: opts.surveyId ?? null,
     });
+  }
+
+  /** Links a draft the caller may act on to a survey (checked by libs/surveys). */
+  async attachSurvey(staff: StaffPrincipal, id: string, surveyId: string): Promise<MessageEntity> {
+    const m = await this.actionable(staff, id);
+    if (m.status !== 'draft') throw invalidTransition(m.status, 'linked to a survey');
+    const linked = await this.messages.attachSurvey(id, surveyId);
+    if (!linked) throw invalidTransition('no longer a draft', 'linked to a survey');
+    return linked;
   }
 
   /** Staff may read messages of their NPU and force-wide ones. */
@@ -197,9 +208,10 @@ export class MessageService {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
     const npuName = await this.messages.npuName(m.npuCode);
-    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl) : null;
+    const surveyUrl = m.surveyId ? links.surveyUrl : undefined;
+    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl) : null;
     return {
-      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, links) : null,
+      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, { ...links, surveyUrl }) : null,
       sms: sms === null ? null : { body: sms, segments: smsSegments(sms), characters: [...sms].length },
     };
   }

@@ -4,15 +4,18 @@ import { AuthModule } from '@beacon/auth';
 import { CadetsModule } from '@beacon/cadets';
 import { FundingModule } from '@beacon/funding';
 import { SchemesModule } from '@beacon/schemes';
+import { SurveysModule } from '@beacon/surveys';
+import { PopulationShareController } from './population-share.controller';
+import { PopulationShareService } from './population-share.service';
 import { REPORT_ENTITIES } from './population-share.entity';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, FundingModule, SchemesModule, CadetsModule],
-  controllers: [ReportsController],
-  providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService],
+  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
+  controllers: [ReportsController, PopulationShareController],
+  providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
   exports: [ReportsService, ReportsSeedService, ReportAggregatesService],
 })
 export class ReportsModule {}

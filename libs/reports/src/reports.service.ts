@@ -4,6 +4,7 @@ import { InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal 
 import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
 import { SchemeReportService } from '@beacon/schemes';
+import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
 import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
 import { ReportsRepository, type CategoryCount } from './reports.repository';
@@ -23,6 +24,7 @@ export class ReportsService {
     private readonly funding: FundingService,
     private readonly schemes: SchemeReportService,
     private readonly cadets: CadetReportService,
+    private readonly confidence: SurveyConfidenceService,
   ) {}
 
   signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
@@ -70,7 +72,7 @@ export class ReportsService {
   private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets] = await Promise.all([
+    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence] = await Promise.all([
       this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
       this.reach(staff, { npu: scope }),
@@ -81,8 +83,9 @@ export class ReportsService {
       this.acf(staff, { npu: scope, month }),
       this.schemes.schemesReport(scope),
       this.cadets.cadetsReport(scope),
+      this.confidence.forMonth(scope ?? null, month),
     ]);
-    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets };
+    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets, confidence };
   }
 
   async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {

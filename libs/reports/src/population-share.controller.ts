@@ -1,0 +1,20 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Staff } from '@beacon/core';
+import { PopulationShareService } from './population-share.service';
+
+@ApiTags('reports')
+@Controller('api/v1/population-shares')
+export class PopulationShareController {
+  constructor(private readonly shares: PopulationShareService) {}
+
+  @Staff({ roles: ['admin'] })
+  @Post()
+  @HttpCode(200)
+  @ApiConsumes('text/csv')
+  @ApiOperation({ summary: 'Census shares (age band, ethnicity) per ward, NPU or FORCE; each (area, dimension) in the file replaces what was loaded' })
+  @ApiBody({ schema: { type: 'string', example: 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1\n' } })
+  import(@Body() body: unknown) {
+    return this.shares.importCsv(body);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './survey.entities';
+export * from './surveys.module';
+export { SurveyConfidenceService, type ConfidenceFigure } from './results.service';

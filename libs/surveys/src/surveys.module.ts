@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@beacon/auth';
+import { MessagingModule } from '@beacon/messaging';
+import { ResidentsModule } from '@beacon/residents';
+import { RespondentRepository, ResponseRepository } from './response.repository';
+import { SurveyResponseService } from './response.service';
+import { ResultsRepository } from './results.repository';
+import { SurveyConfidenceService, SurveyResultsService } from './results.service';
+import { SurveyPageController } from './survey-page.controller';
+import { SurveyResidentData } from './survey-resident-data';
+import { SURVEY_ENTITIES } from './survey.entities';
+import { SurveyRepository } from './survey.repository';
+import { SurveyService } from './survey.service';
+import { SurveysController } from './surveys.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
+  controllers: [SurveysController, SurveyPageController],
+  providers: [SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData],
+  exports: [SurveyConfidenceService],
+})
+export class SurveysModule {}
