@@ -1,4 +1,4 @@
-import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, Logger, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter, DomainException, Public, RateLimit } from '@beacon/core';
@@ -21,16 +21,15 @@ function page(res: Response, status: number, body: string): string {
 /** Browsers get an HTML page (same status codes); JSON clients the standard error body. */
 @Catch()
 export class SurveyPageExceptionFilter extends AllExceptionsFilter {
-  private readonly log = new Logger('SurveyPage');
-
   override catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     if (wantsJson(req)) return super.catch(exception, host);
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.log.error({ err: exception }, 'Survey page failed');
+    this.log(exception, body);
     if (res.headersSent) return;
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
+    else this.setRetryAfter(res, body); // 503: the database is unreachable for a moment
     res.send(page(res, body.statusCode, surveyErrorPage(body.statusCode, body.message)));
   }
 }
