@@ -245,7 +245,7 @@ describe('schemes', () => {
       const auth = residentAuth(t, coordinator);
       const newcomer = await makeResident(t, 'BE01', { firstName: 'Nia', lastName: 'Newcomer' });
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: newcomer }).expect(202, { schemeId, residentId: newcomer, status: 'invited' });
-      const res = await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...residentAuth(t, newcomer)).expect(200);
+      const res = await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, newcomer)).expect(200);
       expect(res.body).toEqual({ schemeId, residentId: newcomer, firstName: 'Nia', joinedAt: expect.any(String) });
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: newcomer }).expect(409);
       const list = await t.http().get(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).expect(200);
@@ -266,20 +266,20 @@ describe('schemes', () => {
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: invitee }).expect(202, { schemeId, residentId: invitee, status: 'invited' });
       expect(await count(t, 'scheme_member', 'scheme_id = $1 AND resident_id = $2', [schemeId, invitee])).toBe(0);
       // Nobody else can accept it for them (the coordinator included), and it stays open.
-      await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...auth).expect(404);
-      await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...ecoBE.auth).expect(401);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...auth).expect(404);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...ecoBE.auth).expect(401);
       const mine = await t.http().get('/api/v1/me/scheme-invitations').set(...residentAuth(t, invitee)).expect(200);
       expect(mine.body).toEqual([{ schemeId, name: 'Coordinator Street Watch', type: 'street_watch', wardCode: 'BE02', invitedAt: expect.any(String) }]);
-      await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...residentAuth(t, invitee)).expect(200);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, invitee)).expect(200);
       expect(await t.sql('SELECT consent, consent_recorded_by FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, invitee])).toEqual([
         { consent: 'invitation', consent_recorded_by: `resident:${invitee}` },
       ]);
-      await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...residentAuth(t, invitee)).expect(404);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, invitee)).expect(404);
       // Declining removes the invitation and joins nothing.
       const decliner = await makeResident(t, 'BE01');
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: decliner }).expect(202);
-      await t.http().delete(`/api/v1/me/scheme-invitations/${schemeId}`).set(...residentAuth(t, decliner)).expect(204);
-      await t.http().post(`/api/v1/me/scheme-invitations/${schemeId}/accept`).set(...residentAuth(t, decliner)).expect(404);
+      await t.http().delete(`/api/v1/me/schemes/${schemeId}/invitation`).set(...residentAuth(t, decliner)).expect(204);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, decliner)).expect(404);
       expect(await count(t, 'scheme_member', 'scheme_id = $1 AND resident_id = $2', [schemeId, decliner])).toBe(0);
     });
 

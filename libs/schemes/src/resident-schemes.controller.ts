@@ -45,7 +45,7 @@ export class ResidentSchemesController {
   }
 
   @ResidentOnly()
-  @Post('scheme-invitations/:id/accept')
+  @Post('schemes/:id/invitation/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an invitation: I join the scheme (my consent, recorded)' })
   accept(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams) {
@@ -53,7 +53,7 @@ export class ResidentSchemesController {
   }
 
   @ResidentOnly()
-  @Delete('scheme-invitations/:id')
+  @Delete('schemes/:id/invitation')
   @HttpCode(204)
   @ApiOperation({ summary: 'Decline an invitation' })
   async decline(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams): Promise<void> {
