@@ -11,6 +11,7 @@ import { ReportStats1795406003289 } from './1795406003289-ReportStats';
 import { DeliveryCursor1795410667256 } from './1795410667256-DeliveryCursor';
 import { PatrolCancel1795412296755 } from './1795412296755-PatrolCancel';
 import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
+import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -29,5 +30,6 @@ export const ALL_MIGRATIONS: Function[] = [
   DeliveryCursor1795410667256,
   PatrolCancel1795412296755,
   MoneyBigint1796022714001,
+  SchemeConsent1796022714002,
   Surveys1796081420318,
 ];

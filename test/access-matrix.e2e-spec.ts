@@ -228,7 +228,7 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/schemes/{id}': id((w) => w.schemeId),
   'PATCH /api/v1/schemes/{id}': ({ w }) => ({ path: { id: w.schemeId }, body: { name: `Street Watch ${w.npu}` } }),
   'GET /api/v1/schemes/{id}/members': id((w) => w.schemeId),
-  'POST /api/v1/schemes/{id}/members': async ({ t, w }) => ({ path: { id: w.schemeId }, body: { residentId: (await makeResident(t, { ward: w.ward })).id } }),
+  'POST /api/v1/schemes/{id}/members': async ({ t, w }) => ({ path: { id: w.schemeId }, body: { residentId: (await makeResident(t, { ward: w.ward })).id, consent: 'in_person' } }),
   'DELETE /api/v1/schemes/{id}/members/{residentId}': async ({ t, w }) => {
     const r = await makeResident(t, { ward: w.ward });
     await t.sql('INSERT INTO scheme_member (scheme_id, resident_id) VALUES ($1, $2)', [w.schemeId, r.id]);

@@ -121,7 +121,7 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
       const member = await makeResident(t, { ward: 'BE02', channels: ['email', 'sms'] });
       await makeResident(t, { ward: 'BE02', channels: ['email'] }); // not a member
       const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'street_watch', name: 'Shard End Street Watch', wardCode: 'BE02' }).expect(201);
-      await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: member.id }).expect(201);
+      await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: member.id, consent: 'in_person' }).expect(201);
       expect((await preview(ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(200)).body).toEqual({ total: 1, byChannel: { email: 1, sms: 1 } });
       await preview(ecoSW, { channels: ['email'], audience: { schemeIds: [scheme.body.id] } }).expect(403);
       await preview(ecoBE, { channels: ['email'], audience: { schemeIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);

@@ -53,7 +53,7 @@ describe('journey across messaging, engagement, reports and residents', () => {
     expect(report.body).toEqual([{ group: 'BE', groupName: 'Birmingham East', month, sent: 1, recipients: 3, averageRating: 5.67, ratings: 3, replies: 1 }]);
 
     const scheme = await t.http().post('/api/v1/schemes').set(...eco).send({ type: 'neighbourhood_watch', name: 'Journey Close NHW', wardCode: 'BE01' }).expect(201);
-    await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: target.id }).expect(201);
+    await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: target.id, consent: 'in_person' }).expect(201);
 
     const exported = await t.http().get('/api/v1/me/export').set('Authorization', `Bearer ${residentToken}`).expect(200);
     const text = JSON.stringify(exported.body);

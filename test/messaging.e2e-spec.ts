@@ -81,7 +81,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const member2 = await makeResident(t, { ward: 'BE03', channels: ['sms'] });
       await makeResident(t, { ward: 'BE01', channels: ['email'] }); // not a member
       const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'neighbourhood_watch', name: 'Coleshill Road NHW', wardCode: 'BE01' }).expect(201);
-      for (const m of [member1, member2]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: m.id }).expect(201);
+      for (const m of [member1, member2]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: m.id, consent: 'in_person' }).expect(201);
 
       const res = await compose(ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(201);
       expect(res.body.npuCode).toBe('BE');

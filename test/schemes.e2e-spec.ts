@@ -45,12 +45,13 @@ describe('schemes', () => {
   });
   afterAll(() => t.close());
 
+  // Staff record the coordinator's and each member's consent (issue 14).
   function createScheme(auth: Auth, body: Record<string, unknown>) {
-    return t.http().post('/api/v1/schemes').set(...auth).send(body);
+    return t.http().post('/api/v1/schemes').set(...auth).send('coordinatorResidentId' in body ? { coordinatorConsent: 'in_person', ...body } : body);
   }
 
   function addMember(schemeId: string, residentId: string, auth: Auth = ecoBE.auth) {
-    return t.http().post(`/api/v1/schemes/${schemeId}/members`).set(...auth).send({ residentId });
+    return t.http().post(`/api/v1/schemes/${schemeId}/members`).set(...auth).send({ residentId, consent: 'in_person' });
   }
 
   describe('creating and reading schemes', () => {
@@ -241,10 +242,11 @@ describe('schemes', () => {
       await t.http().patch(`/api/v1/schemes/${s.body.id}`).set(...ecoBE.auth).send({ status: 'archived' }).expect(400);
     });
 
-    it('the coordinator manages their own scheme’s members with a resident token', async () => {
+    it('the coordinator manages their own scheme’s members with a resident token (invite; the resident accepts)', async () => {
       const auth = residentAuth(t, coordinator);
       const newcomer = await makeResident(t, 'BE01', { firstName: 'Nia', lastName: 'Newcomer' });
-      const res = await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: newcomer }).expect(201);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: newcomer }).expect(202, { schemeId, residentId: newcomer, status: 'invited' });
+      const res = await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, newcomer)).expect(200);
       expect(res.body).toEqual({ schemeId, residentId: newcomer, firstName: 'Nia', joinedAt: expect.any(String) });
       await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: newcomer }).expect(409);
       const list = await t.http().get(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).expect(200);
@@ -255,6 +257,59 @@ describe('schemes', () => {
       await t.http().delete(`/api/v1/me/schemes/${schemeId}/members/${coordinator}`).set(...auth).expect(409);
       const mine = await t.http().get('/api/v1/me/schemes').set(...auth).expect(200);
       expect(mine.body).toContainEqual(expect.objectContaining({ id: schemeId, isCoordinator: true, type: 'street_watch' }));
+    });
+
+    // Issue 14 (Lower 17): a coordinator enrolled any active resident of the NPU by id, without
+    // their consent, and the error named the resident's NPU.
+    it('a coordinator only invites: nobody becomes a member until they accept from their own session', async () => {
+      const auth = residentAuth(t, coordinator);
+      const invitee = await makeResident(t, 'BE03', { firstName: 'Ivy' });
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: invitee }).expect(202, { schemeId, residentId: invitee, status: 'invited' });
+      expect(await count(t, 'scheme_member', 'scheme_id = $1 AND resident_id = $2', [schemeId, invitee])).toBe(0);
+      // Nobody else can accept it for them (the coordinator included), and it stays open.
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...auth).expect(404);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...ecoBE.auth).expect(401);
+      const mine = await t.http().get('/api/v1/me/scheme-invitations').set(...residentAuth(t, invitee)).expect(200);
+      expect(mine.body).toEqual([{ schemeId, name: 'Coordinator Street Watch', type: 'street_watch', wardCode: 'BE02', invitedAt: expect.any(String) }]);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, invitee)).expect(200);
+      expect(await t.sql('SELECT consent, consent_recorded_by FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, invitee])).toEqual([
+        { consent: 'invitation', consent_recorded_by: `resident:${invitee}` },
+      ]);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, invitee)).expect(404);
+      // Declining removes the invitation and joins nothing.
+      const decliner = await makeResident(t, 'BE01');
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId: decliner }).expect(202);
+      await t.http().delete(`/api/v1/me/schemes/${schemeId}/invitation`).set(...residentAuth(t, decliner)).expect(204);
+      await t.http().post(`/api/v1/me/schemes/${schemeId}/invitation/accept`).set(...residentAuth(t, decliner)).expect(404);
+      expect(await count(t, 'scheme_member', 'scheme_id = $1 AND resident_id = $2', [schemeId, decliner])).toBe(0);
+    });
+
+    it('an invitation answers the same for any id, revealing neither status nor NPU, and stores nothing for the ineligible', async () => {
+      const auth = residentAuth(t, coordinator);
+      const ids = [await makeResident(t, 'SW01'), await makeResident(t, 'BE01', { status: 'pending' }), '5b1e2c7e-9d7f-4a51-8d0e-6f9a3c2b1a00'];
+      for (const residentId of ids) {
+        await t.http().post(`/api/v1/me/schemes/${schemeId}/members`).set(...auth).send({ residentId }).expect(202, { schemeId, residentId, status: 'invited' });
+      }
+      expect(await count(t, 'scheme_invitation', 'resident_id = ANY($1)', [ids])).toBe(0);
+    });
+
+    it('staff enrol only with the resident’s recorded consent; refusals name no NPU', async () => {
+      const r = await makeResident(t, 'BE01');
+      const noConsent = await t.http().post(`/api/v1/schemes/${schemeId}/members`).set(...ecoBE.auth).send({ residentId: r }).expect(400);
+      expect(noConsent.body.message).toContain('consent');
+      await createScheme(ecoBE.auth, { type: 'canal_watch', name: 'No consent', wardCode: 'BE01', coordinatorResidentId: r, coordinatorConsent: undefined }).expect(400);
+      expect(await count(t, 'scheme_member', 'resident_id = $1', [r])).toBe(0);
+      await addMember(schemeId, r).expect(201);
+      expect(await t.sql('SELECT consent, consent_recorded_by FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, r])).toEqual([
+        { consent: 'in_person', consent_recorded_by: `staff:${ecoBE.id}` },
+      ]);
+      const messages: string[] = [];
+      for (const other of [await makeResident(t, 'SW01'), await makeResident(t, 'BE01', { status: 'unsubscribed' }), '5b1e2c7e-9d7f-4a51-8d0e-6f9a3c2b1a00']) {
+        const res = await addMember(schemeId, other).expect(400);
+        messages.push(res.body.message.replace(other, '<id>'));
+      }
+      expect(new Set(messages).size).toBe(1);
+      expect(messages[0]).not.toMatch(/\bSW\b|\bBE\b/);
     });
 
     it('a plain member, another scheme’s coordinator and staff tokens cannot use the resident routes', async () => {
@@ -708,8 +763,8 @@ describe('schemes report', () => {
     [admin, ecoBE] = await Promise.all([loginAs(t, 'admin'), loginAs(t, 'eco', 'BE')]);
     const r = await Promise.all(['BE01', 'BE01', 'BE02', 'BE02', 'BE03'].map((w) => makeResident(t, w)));
     const scheme = async (type: string, name: string, wardCode: string, coordinatorResidentId?: string) =>
-      (await t.http().post('/api/v1/schemes').set(...admin.auth).send({ type, name, wardCode, coordinatorResidentId }).expect(201)).body.id as string;
-    const add = (id: string, residentId: string) => t.http().post(`/api/v1/schemes/${id}/members`).set(...admin.auth).send({ residentId }).expect(201);
+      (await t.http().post('/api/v1/schemes').set(...admin.auth).send({ type, name, wardCode, coordinatorResidentId, coordinatorConsent: coordinatorResidentId ? 'in_person' : undefined }).expect(201)).body.id as string;
+    const add = (id: string, residentId: string) => t.http().post(`/api/v1/schemes/${id}/members`).set(...admin.auth).send({ residentId, consent: 'in_person' }).expect(201);
     // BE neighbourhood watch: 3 active schemes; active members r0, r1, r2 (r1 in two schemes), r3 unsubscribed later
     const nw1 = await scheme('neighbourhood_watch', 'NW1', 'BE01', r[0]);
     await add(nw1, r[1]);

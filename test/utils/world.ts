@@ -138,10 +138,10 @@ export async function buildNpuWorld(t: TestApp, root: Auth, npu: 'BE' | 'SW'): P
   await ok(t.http().post(`/api/v1/funds/${npu}/${FINANCIAL_YEAR}/voting`).set(...root).send({ opensAt, closesAt, maxVotesPerResident: 1, bidIds: [bidId] }), 'voting round');
 
   const scheme = await ok<{ id: string }>(
-    t.http().post('/api/v1/schemes').set(...root).send({ type: 'street_watch', name: `Street Watch ${npu}`, wardCode: ward, coordinatorResidentId: coordinatorId }),
+    t.http().post('/api/v1/schemes').set(...root).send({ type: 'street_watch', name: `Street Watch ${npu}`, wardCode: ward, coordinatorResidentId: coordinatorId, coordinatorConsent: 'in_person' }),
     'scheme',
   );
-  for (const m of memberIds) await ok(t.http().post(`/api/v1/schemes/${scheme.id}/members`).set(...root).send({ residentId: m }), 'member');
+  for (const m of memberIds) await ok(t.http().post(`/api/v1/schemes/${scheme.id}/members`).set(...root).send({ residentId: m, consent: 'in_person' }), 'member');
   const patrol = await ok<{ id: string }>(
     t.http().post(`/api/v1/schemes/${scheme.id}/patrols`).set(...root).send({ ...futureWindow(), route: 'High Street', volunteerResidentIds: memberIds }),
     'patrol',

@@ -31,9 +31,33 @@ export class ResidentSchemesController {
 
   @ResidentOnly()
   @Post('schemes/:id/members')
-  @ApiOperation({ summary: 'Coordinator: add an active resident of the NPU to my scheme' })
-  addMember(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
-    return this.schemes.addMember(me, p.id, dto.residentId);
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Coordinator: invite a resident to my scheme; they join only by accepting (same answer for any id)' })
+  invite(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
+    return this.schemes.invite(me, p.id, dto.residentId);
+  }
+
+  @ResidentOnly()
+  @Get('scheme-invitations')
+  @ApiOperation({ summary: 'Invitations to join a scheme, waiting for my answer' })
+  invitations(@CurrentResident() me: ResidentPrincipal) {
+    return this.schemes.listInvitations(me.id);
+  }
+
+  @ResidentOnly()
+  @Post('schemes/:id/invitation/accept')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Accept an invitation: I join the scheme (my consent, recorded)' })
+  accept(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams) {
+    return this.schemes.acceptInvitation(me.id, p.id);
+  }
+
+  @ResidentOnly()
+  @Delete('schemes/:id/invitation')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Decline an invitation' })
+  async decline(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams): Promise<void> {
+    await this.schemes.declineInvitation(me.id, p.id);
   }
 
   @ResidentOnly()

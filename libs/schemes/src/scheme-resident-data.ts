@@ -19,7 +19,8 @@ export class SchemeResidentData implements ResidentDataExporter {
 
   async exportFor(residentId: string): Promise<unknown> {
     const memberships = await this.db.query(
-      `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", (s.coordinator_resident_id = sm.resident_id) AS coordinator
+      `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", (s.coordinator_resident_id = sm.resident_id) AS coordinator,
+              sm.joined_at AS "joinedAt", sm.consent
          FROM scheme_member sm JOIN scheme s ON s.id = sm.scheme_id WHERE sm.resident_id = $1 ORDER BY s.name`,
       [residentId],
     );
@@ -41,12 +42,19 @@ export class SchemeResidentData implements ResidentDataExporter {
       `SELECT id AS "patrolId", cancelled_at AS "cancelledAt", cancel_reason AS "reason" FROM patrol WHERE cancelled_by = $1 ORDER BY cancelled_at`,
       [author],
     );
-    return { memberships, patrols, patrolReports: reports, patrolsPlanned: planned, patrolsCancelled: cancelled };
+    const invitations = await this.db.query(
+      `SELECT i.scheme_id AS "schemeId", s.name, i.invited_by AS "invitedBy", i.created_at AS "invitedAt"
+         FROM scheme_invitation i JOIN scheme s ON s.id = i.scheme_id WHERE i.resident_id = $1 ORDER BY i.created_at`,
+      [residentId],
+    );
+    return { memberships, patrols, invitations, patrolReports: reports, patrolsPlanned: planned, patrolsCancelled: cancelled };
   }
 
   async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query('UPDATE scheme SET coordinator_resident_id = NULL WHERE coordinator_resident_id = $1', [residentId]);
     await tx.query('DELETE FROM scheme_member WHERE resident_id = $1', [residentId]);
+    // Invitations to them, and those they sent as a coordinator (which name them).
+    await tx.query(`DELETE FROM scheme_invitation WHERE resident_id = $1 OR invited_by = 'resident:' || $1`, [residentId]);
     await tx.query(`DELETE FROM patrol_volunteer v USING patrol p WHERE p.id = v.patrol_id AND v.resident_id = $1 AND p.starts_at > now()`, [residentId]);
     const author = `resident:${residentId}`;
     await tx.query(`UPDATE patrol_report SET observations = '' WHERE reported_by = $1 AND observations <> ''`, [author]);

@@ -25,6 +25,13 @@ export type PatrolStatus = (typeof PATROL_STATUSES)[number];
 export const BUILT_IN_SCHEME_TYPES = ['neighbourhood_watch', 'street_watch', 'canal_watch', 'business_watch'] as const;
 /** Only this type runs patrols. */
 export const STREET_WATCH = 'street_watch';
+/**
+ * How a member's consent to join was obtained: told to staff (in person, by phone, in writing,
+ * by e-mail), or the resident accepted a coordinator's invitation from their own session.
+ */
+export const STAFF_CONSENT_METHODS = ['in_person', 'phone', 'written', 'email'] as const;
+export type StaffConsentMethod = (typeof STAFF_CONSENT_METHODS)[number];
+export type ConsentMethod = StaffConsentMethod | 'invitation';
 
 /** Reference table of scheme types (seeded by the SchemeTypes migration). */
 @Entity('scheme_type')
@@ -76,6 +83,29 @@ export class SchemeMemberEntity {
   @JoinColumn({ name: 'resident_id' })
   resident?: Relation<ResidentEntity>;
   @CreateDateColumn({ type: 'timestamptz' }) joinedAt: Date;
+  /** How the resident agreed to join (null: joined before consent was recorded). */
+  @Column({ type: 'varchar', length: 20, nullable: true }) consent: ConsentMethod | null;
+  /** `staff:<id>` who recorded it, or `resident:<id>` who accepted an invitation. */
+  @Column({ type: 'varchar', length: 60, nullable: true }) consentRecordedBy: string | null;
+}
+
+/**
+ * A coordinator's invitation to join a scheme: nothing until the resident accepts it from
+ * their own session (then a member with consent 'invitation'), or declines it (deleted).
+ */
+@Entity('scheme_invitation')
+@Index('idx_scheme_invitation_resident', ['residentId'])
+export class SchemeInvitationEntity {
+  @PrimaryColumn({ type: 'uuid' }) schemeId: string;
+  @ManyToOne(() => SchemeEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scheme_id' })
+  scheme?: Relation<SchemeEntity>;
+  @PrimaryColumn({ type: 'uuid' }) residentId: string;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @Column({ type: 'varchar', length: 60 }) invitedBy: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
 /**
@@ -166,6 +196,7 @@ export const SCHEME_ENTITIES = [
   SchemeTypeEntity,
   SchemeEntity,
   SchemeMemberEntity,
+  SchemeInvitationEntity,
   PatrolEntity,
   PatrolVolunteerEntity,
   PatrolReportEntity,

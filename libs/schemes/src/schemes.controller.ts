@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { PageQueryDto, Staff, type StaffPrincipal } from '@beacon/core';
 import {
-  AddMemberDto,
+  EnrolMemberDto,
   CreateSchemeDto,
   SchemeIdParams,
   SchemeListQueryDto,
@@ -66,9 +66,9 @@ export class SchemesController {
 
   @Staff({ roles: SCHEME_MANAGER_ROLES })
   @Post('schemes/:id/members')
-  @ApiOperation({ summary: 'Add an active resident of the scheme’s NPU; 409 if already a member' })
-  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
-    return this.schemes.addMember(me, p.id, dto.residentId);
+  @ApiOperation({ summary: 'Enrol an active resident of the scheme’s NPU who has agreed to join (consent recorded); 409 if already a member' })
+  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: EnrolMemberDto) {
+    return this.schemes.enrol(me, p.id, dto.residentId, dto.consent);
   }
 
   @Staff({ roles: SCHEME_MANAGER_ROLES })

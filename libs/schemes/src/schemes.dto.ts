@@ -19,7 +19,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { PageQueryDto } from '@beacon/core';
-import { PATROL_STATUSES, SCHEME_STATUSES, type PatrolStatus, type SchemeStatus } from './scheme.entities';
+import { PATROL_STATUSES, SCHEME_STATUSES, STAFF_CONSENT_METHODS, type PatrolStatus, type SchemeStatus, type StaffConsentMethod } from './scheme.entities';
 
 const NPU = /^[A-Z]{2,8}$/;
 const WARD = /^[A-Za-z0-9_-]{2,16}$/;
@@ -43,8 +43,12 @@ export class CreateSchemeDto {
   @IsString() @Matches(TYPE) type: string;
   @ApiProperty({ example: 'Hodge Hill Neighbourhood Watch' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name: string;
   @ApiProperty({ example: 'BE01' }) @IsString() @Matches(WARD) wardCode: string;
-  @ApiPropertyOptional({ description: 'An active resident of the NPU; becomes the first member' })
+  @ApiPropertyOptional({ description: 'An active resident of the NPU; becomes the first member (needs coordinatorConsent)' })
   @IsOptional() @IsUUID() coordinatorResidentId?: string;
+  @ApiPropertyOptional({ enum: STAFF_CONSENT_METHODS, description: 'How the coordinator agreed to join and coordinate: required with coordinatorResidentId' })
+  @ValidateIf((o: CreateSchemeDto) => o.coordinatorResidentId !== undefined || o.coordinatorConsent !== undefined)
+  @IsIn(STAFF_CONSENT_METHODS)
+  coordinatorConsent?: StaffConsentMethod;
 }
 
 export class UpdateSchemeDto {
@@ -70,8 +74,17 @@ export class SchemeMemberParams {
   @ApiProperty() @IsUUID() residentId: string;
 }
 
+/** A coordinator invites; the resident joins only by accepting. */
 export class AddMemberDto {
   @ApiProperty() @IsUUID() residentId: string;
+}
+
+/** Staff enrol a resident only with the resident's consent, recorded with the membership. */
+export class EnrolMemberDto {
+  @ApiProperty() @IsUUID() residentId: string;
+  @ApiProperty({ enum: STAFF_CONSENT_METHODS, description: 'How the resident told you they agree to join' })
+  @IsIn(STAFF_CONSENT_METHODS)
+  consent: StaffConsentMethod;
 }
 
 export class CreatePatrolDto {

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { SchemeStatus } from './scheme.entities';
+import type { ConsentMethod, SchemeStatus } from './scheme.entities';
+
+export interface InvitationView {
+  schemeId: string;
+  name: string;
+  type: string;
+  wardCode: string;
+  invitedAt: Date;
+}
 
 export interface SchemeType {
   code: string;
@@ -197,13 +205,43 @@ export class SchemesRepository {
   }
 
   /** The join time, or null when the resident is already a member. */
-  async insertMember(tx: EntityManager, schemeId: string, residentId: string): Promise<Date | null> {
+  /** A membership always carries how the resident agreed to it and who recorded that. */
+  async insertMember(tx: EntityManager, schemeId: string, residentId: string, consent: { method: ConsentMethod; recordedBy: string }): Promise<Date | null> {
     const rows: { joinedAt: Date }[] = await tx.query(
-      `INSERT INTO scheme_member (scheme_id, resident_id) VALUES ($1, $2)
+      `INSERT INTO scheme_member (scheme_id, resident_id, consent, consent_recorded_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (scheme_id, resident_id) DO NOTHING RETURNING joined_at AS "joinedAt"`,
-      [schemeId, residentId],
+      [schemeId, residentId, consent.method, consent.recordedBy],
     );
     return rows[0]?.joinedAt ?? null;
+  }
+
+  async isMember(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {
+    return (await tx.query('SELECT 1 FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId])).length > 0;
+  }
+
+  /** Idempotent: a second invitation of the same resident keeps the first. */
+  async insertInvitation(tx: EntityManager, schemeId: string, residentId: string, invitedBy: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO scheme_invitation (scheme_id, resident_id, invited_by) VALUES ($1, $2, $3) ON CONFLICT (scheme_id, resident_id) DO NOTHING`,
+      [schemeId, residentId, invitedBy],
+    );
+  }
+
+  /** Removes the invitation; false when there was none. */
+  async deleteInvitation(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {
+    const [, affected]: [unknown[], number] = await tx.query('DELETE FROM scheme_invitation WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId]);
+    return affected > 0;
+  }
+
+  /** The resident's open invitations to active schemes, newest first (scheme names only). */
+  listInvitationsOf(residentId: string): Promise<InvitationView[]> {
+    return this.db.query(
+      `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", i.created_at AS "invitedAt"
+         FROM scheme_invitation i JOIN scheme s ON s.id = i.scheme_id
+        WHERE i.resident_id = $1 AND s.status = 'active'
+        ORDER BY i.created_at DESC, s.id`,
+      [residentId],
+    );
   }
 
   async deleteMember(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {

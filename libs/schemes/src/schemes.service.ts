@@ -12,14 +12,17 @@ import {
   toPage,
   type Page,
   type Principal,
+  type ResidentPrincipal,
   type StaffPrincipal,
   type StaffRole,
 } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { CreateSchemeDto, SchemeListQueryDto, SchemeTypeDto, UpdateSchemeDto } from './schemes.dto';
+import type { StaffConsentMethod } from './scheme.entities';
 import { SchemeReportRepository } from './scheme-report.repository';
 import {
   SchemesRepository,
+  type InvitationView,
   type MemberRecord,
   type MySchemeRecord,
   type ResidentFacts,
@@ -57,6 +60,12 @@ export interface CoordinatorMemberView {
   residentId: string;
   firstName: string | null;
   joinedAt: Date;
+}
+
+export interface Invited {
+  schemeId: string;
+  residentId: string;
+  status: 'invited';
 }
 
 export interface MemberAdded {
@@ -126,8 +135,9 @@ export class SchemesService {
       if (!(await this.repo.typeExists(dto.type, tx))) throw badRequest(`type ${dto.type} is not a scheme type (see GET /api/v1/scheme-types)`);
       const schemeId = await this.repo.insertScheme(tx, { type: dto.type, name: dto.name, wardCode: dto.wardCode });
       if (dto.coordinatorResidentId) {
+        if (!dto.coordinatorConsent) throw badRequest('coordinatorConsent is required with coordinatorResidentId: record how the resident agreed');
         await this.assertEligible(tx, dto.coordinatorResidentId, ward.npuCode);
-        await this.repo.insertMember(tx, schemeId, dto.coordinatorResidentId);
+        await this.repo.insertMember(tx, schemeId, dto.coordinatorResidentId, { method: dto.coordinatorConsent, recordedBy: `staff:${staff.id}` });
         await this.repo.updateScheme(tx, schemeId, { coordinatorResidentId: dto.coordinatorResidentId });
       }
       return schemeId;
@@ -172,18 +182,65 @@ export class SchemesService {
     return this.get(staff, id);
   }
 
-  async addMember(actor: Principal, schemeId: string, residentId: string): Promise<MemberAdded> {
+  /** Staff enrol a resident who has agreed to join; how they agreed is stored with the membership. */
+  async enrol(staff: StaffPrincipal, schemeId: string, residentId: string, consent: StaffConsentMethod): Promise<MemberAdded> {
     return this.db.transaction(async (tx) => {
       const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
       if (!scheme) throw notFound('Scheme');
-      await this.authorize(actor, scheme, tx);
+      await this.authorize(staff, scheme, tx);
       if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
       const resident = await this.assertEligible(tx, residentId, scheme.npuCode);
-      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId);
+      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId, { method: consent, recordedBy: `staff:${staff.id}` });
       if (!joinedAt) throw conflict('The resident is already a member of this scheme');
-      const added: MemberAdded = { schemeId, residentId, firstName: resident.firstName, lastName: resident.lastName, joinedAt };
-      if (actor.kind === 'resident') delete added.lastName;
-      return added;
+      await this.repo.deleteInvitation(tx, schemeId, residentId);
+      return { schemeId, residentId, firstName: resident.firstName, lastName: resident.lastName, joinedAt };
+    });
+  }
+
+  /**
+   * A coordinator (a resident) cannot enrol anyone: they invite, and the resident joins by
+   * accepting from their own session. The answer is the same whether or not the id is an
+   * eligible resident (unknown, inactive or of another NPU: nothing is stored), so it reveals
+   * neither existence, status nor NPU; only an existing member is a 409 (the coordinator sees
+   * the members anyway).
+   */
+  async invite(coordinator: ResidentPrincipal, schemeId: string, residentId: string): Promise<Invited> {
+    return this.db.transaction(async (tx) => {
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme) throw notFound('Scheme');
+      await this.authorize(coordinator, scheme, tx);
+      if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
+      if (await this.repo.isMember(tx, schemeId, residentId)) throw conflict('The resident is already a member of this scheme');
+      const resident = await this.repo.findResident(tx, residentId);
+      if (resident?.status === 'active' && resident.npuCode === scheme.npuCode) await this.repo.insertInvitation(tx, schemeId, residentId, `resident:${coordinator.id}`);
+      return { schemeId, residentId, status: 'invited' };
+    });
+  }
+
+  /** The resident's own open invitations. */
+  async listInvitations(residentId: string): Promise<InvitationView[]> {
+    await this.assertResidentCurrent(residentId);
+    return this.repo.listInvitationsOf(residentId);
+  }
+
+  /** Accepting an invitation is the resident's consent: they become a member (consent 'invitation'). */
+  async acceptInvitation(residentId: string, schemeId: string): Promise<MemberAdded> {
+    return this.db.transaction(async (tx) => {
+      await this.assertResidentCurrent(residentId, tx);
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme || !(await this.repo.deleteInvitation(tx, schemeId, residentId))) throw notFound('Invitation');
+      if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed');
+      const resident = await this.assertEligible(tx, residentId, scheme.npuCode);
+      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId, { method: 'invitation', recordedBy: `resident:${residentId}` });
+      if (!joinedAt) throw conflict('You are already a member of this scheme');
+      return { schemeId, residentId, firstName: resident.firstName, joinedAt };
+    });
+  }
+
+  async declineInvitation(residentId: string, schemeId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.assertResidentCurrent(residentId, tx);
+      if (!(await this.repo.deleteInvitation(tx, schemeId, residentId))) throw notFound('Invitation');
     });
   }
 
@@ -250,11 +307,15 @@ export class SchemesService {
     if (me?.status !== 'active') throw forbidden('Only an active resident can coordinate a scheme');
   }
 
-  /** Members are active residents living in the scheme's NPU (any of its wards). */
+  /**
+   * Members are active residents living in the scheme's NPU (any of its wards). Unknown,
+   * inactive and out-of-NPU give one message, which names no NPU.
+   */
   private async assertEligible(tx: EntityManager, residentId: string, npuCode: string): Promise<ResidentFacts> {
     const resident = await this.repo.findResident(tx, residentId);
-    if (resident?.status !== 'active') throw badRequest(`Resident ${residentId} is not an active resident`);
-    if (resident.npuCode !== npuCode) throw badRequest(`Resident ${residentId} lives outside NPU ${npuCode}`);
+    if (resident?.status !== 'active' || resident.npuCode !== npuCode) {
+      throw badRequest(`Resident ${residentId} cannot join this scheme: members must be active residents of the scheme's NPU`);
+    }
     return resident;
   }
 

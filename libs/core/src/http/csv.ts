@@ -1,10 +1,22 @@
+// Spreadsheets skip leading whitespace (spaces, tabs, line breaks, no-break and ideographic
+// spaces, zero-width characters) and read compatibility forms (fullwidth ＝＋－＠, small ﹦﹢﹣﹫)
+// as the ASCII ones; the minus sign − too. So the test is on the NFKC form, after whitespace.
+const LEADING_SPACE = /^[\s\u200B-\u200D\u2060\uFEFF]*/u;
+const FORMULA_START = /^[=+\-@\u2212]/u;
+
+/** True when a spreadsheet could read the text as a formula (or a tab/CR-led cell). */
+export function looksLikeFormula(s: string): boolean {
+  if (/^[\t\r]/.test(s)) return true;
+  return FORMULA_START.test(s.normalize('NFKC').replace(LEADING_SPACE, ''));
+}
+
 /** RFC 4180 CSV: the writer quotes when needed and neutralises spreadsheet formulas. */
 export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
   const cell = (v: unknown) => {
     if (v === null || v === undefined) return '';
     let s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`; // CSV injection guard
+    if (typeof v === 'string' && looksLikeFormula(s)) s = `'${s}`; // CSV injection guard
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
