@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { AccessTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
+import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
 import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
@@ -41,6 +43,7 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     response: `RESPONSETEXT-${tag} thank you, an officer will call`,
     observations: `PATROLTEXT-${tag} side gate open at the corner house`,
     cancelReason: `CANCELTEXT-${tag} I am unwell`,
+    survey: `SURVEYTEXT-${tag} more patrols near the school`,
   };
   let residentId: string;
   let bearer: Auth;
@@ -105,7 +108,7 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     // A scheme: member and coordinator; plans a patrol, cancels another, reports on a past one.
     const neighbour = await makeResident(t, { ward: 'BE01' });
     const scheme = await t.http().post('/api/v1/schemes').set(...eco).send({ type: 'street_watch', name: `Close ${tag}`, wardCode: 'BE01' }).expect(ok(201));
-    for (const id of [residentId, neighbour.id]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: id }).expect(ok(201));
+    for (const id of [residentId, neighbour.id]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...eco).send({ residentId: id, consent: 'in_person' }).expect(ok(201));
     await t.http().patch(`/api/v1/schemes/${scheme.body.id}`).set(...eco).send({ coordinatorResidentId: residentId }).expect(ok(200));
     const soon = (h: number) => new Date(Date.now() + h * 3600_000).toISOString();
     const planned = await t.http().post(`/api/v1/me/schemes/${scheme.body.id}/patrols`).set(...bearer).send({ startsAt: soon(24), endsAt: soon(26), route: 'Church Road loop', volunteerResidentIds: [residentId, neighbour.id] }).expect(ok(201));
@@ -118,6 +121,20 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     await t.sql(`INSERT INTO patrol_volunteer (patrol_id, resident_id, during) SELECT $1, r, tstzrange(now() - interval '3 hours', now() - interval '1 hour') FROM unnest($2::uuid[]) r`, [past.id, [residentId, neighbour.id]]);
     await t.http().post(`/api/v1/me/patrols/${past.id}/report`).set(...bearer).send({ observations: words.observations }).expect(ok(201));
     expect(planned.body.id).toEqual(expect.any(String));
+
+    // Scheme invitations: the resident (coordinator) invites a neighbour; another coordinator invites them.
+    const invitee = await makeResident(t, { ward: 'BE01' });
+    await t.http().post(`/api/v1/me/schemes/${scheme.body.id}/members`).set(...bearer).send({ residentId: invitee.id }).expect(ok(202));
+    const second = await t.http().post('/api/v1/schemes').set(...eco).send({ type: 'neighbourhood_watch', name: `Lane ${tag}`, wardCode: 'BE01', coordinatorResidentId: neighbour.id, coordinatorConsent: 'in_person' }).expect(ok(201));
+    const neighbourAuth: Auth = ['Authorization', `Bearer ${t.app.get(AccessTokenService).signResident(neighbour.id)}`];
+    await t.http().post(`/api/v1/me/schemes/${second.body.id}/members`).set(...neighbourAuth).send({ residentId }).expect(ok(202));
+
+    // A survey answered from the resident's own link, with free text.
+    const survey = await t.http().post('/api/v1/surveys').set(...eco).send({ title: `Views ${tag}`, questions: [{ kind: 'scale_5', text: 'Rate us' }, { kind: 'free_text', text: 'Why?' }] }).expect(ok(201));
+    await t.http().post(`/api/v1/surveys/${survey.body.id}/open`).set(...eco).expect(ok(200));
+    const [scaleQ, textQ] = survey.body.questions as { id: string; options: { value: string }[] }[];
+    const surveyPath = t.app.get(MessageLinksService).surveyUrl(survey.body.id, residentId).replace('http://beacon.test', '');
+    await t.http().post(surveyPath).set('Accept', 'application/json').send({ answers: { [scaleQ.id]: scaleQ.options[3].value, [textQ.id]: words.survey } }).expect(ok(200));
 
     // Participatory budgeting: a ballot with one vote.
     await t.http().put('/api/v1/funds/BE/2023-24').set(...admin).send({ budgetPence: 100_000 }).expect(ok(200));
@@ -198,6 +215,8 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
       patrol_volunteer: { where: 'schemes.patrols', count: (n) => expect(section('schemes.patrols')).toHaveLength(n) },
       voting_ballot: { where: 'voting.ballots', count: (n) => expect(section('voting.ballots')).toHaveLength(n) },
       bid_vote: { where: 'voting.votes', count: (n) => expect(section('voting.votes')).toHaveLength(n) },
+      scheme_invitation: { where: 'schemes.invitations', count: (n) => expect(section('schemes.invitations')).toHaveLength(n) },
+      survey_response: { where: 'surveys', count: (n) => expect(section('surveys')).toHaveLength(n) },
     };
     // Tables with a resident_id that are deliberately not in the export, and why.
     const NOT_EXPORTED: Record<string, string> = {};
