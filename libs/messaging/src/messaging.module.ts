@@ -6,6 +6,7 @@ import { ResidentsModule } from '@beacon/residents';
 import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
+import { MessageDraftService } from './message-drafts.service';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
 import { MessageRepository } from './message.repository';
@@ -16,7 +17,7 @@ import { TwilioStatusController } from './twilio-status.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
-  exports: [MessageService, MessageLinksService, MessageInsightsRegistry],
+  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
+  exports: [MessageService, MessageDraftService, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}
