@@ -9,7 +9,7 @@ rmSync('dist', { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
-const assets = new Set(['.csv', '.css', '.html', '.svg', '.txt']);
+const assets = new Set(['.csv', '.css', '.html', '.njk', '.svg', '.txt']);
 function copyAssets(dir) {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {

@@ -95,7 +95,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
     return smtp.messages.filter((m) => m.to.includes(address))[n - 1];
   };
   async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${base}/console`);
+    await page.goto(`${base}/console/legacy`);
     await page.fill('#email', email);
     await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
@@ -133,7 +133,7 @@ suite('browser: sign-up, the staff console and accessibility', () => {
 
   it('an ECO composes, previews and sends a ward message; the resident rates it 6 and replies; the ECO sees the rating and answers in the inbox', async () => {
     const page = await newPage();
-    await page.goto(`${base}/console`);
+    await page.goto(`${base}/console/legacy`);
     await page.waitForSelector('h1:has-text("Sign in")');
     await shot(page, 'console-login');
     await signIn(page, 'eco@console.test');

@@ -41,7 +41,7 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
 
   describe('GET /console and its modules', () => {
     it('serves the shell with a strict CSP, no inline script and no cookie', async () => {
-      const res = await t.http().get('/console').expect(200);
+      const res = await t.http().get('/console/legacy').expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       const csp = res.headers['content-security-policy'];
       expect(csp).toContain("default-src 'none'");
@@ -50,9 +50,9 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
       expect(csp).toContain("require-trusted-types-for 'script'");
       expect(csp).toContain("frame-ancestors 'none'");
       expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.text).toContain('<script type="module" src="/console/app.js"></script>');
+      expect(res.text).toContain('<script type="module" src="/console/legacy/app.js"></script>');
       // Every <script> has a src: nothing inline for the CSP to have to allow.
-      expect([...res.text.matchAll(/<script\b([^>]*)>/g)].every(([, attrs]) => /\bsrc="\/console\/[a-z-]+\.js"/.test(attrs))).toBe(true);
+      expect([...res.text.matchAll(/<script\b([^>]*)>/g)].every(([, attrs]) => /\bsrc="\/console\/legacy\/[a-z-]+\.js"/.test(attrs))).toBe(true);
       expect(res.text).toContain('href="/assets/beacon.css"');
     });
 
@@ -63,21 +63,21 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
         const name = queue.pop()!;
         if (seen.has(name)) continue;
         seen.add(name);
-        const res = await t.http().get(`/console/${name}`).expect(200);
+        const res = await t.http().get(`/console/legacy/${name}`).expect(200);
         expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
         // The console renders with DOM APIs only: no HTML string sinks anywhere.
         expect(res.text).not.toMatch(/\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
         for (const [, dep] of res.text.matchAll(/from '\.\/([a-z-]+\.js)'/g)) queue.push(dep);
       }
       expect(seen.size).toBeGreaterThan(10);
-      await t.http().get('/console/nope.js').expect(404);
-      await t.http().get('/console/console.controller.ts').expect(404);
-      await t.http().get('/console/..%2Fconsole.controller.ts').expect(404);
-      await t.http().get('/console/index.html').expect(404);
+      await t.http().get('/console/legacy/nope.js').expect(404);
+      await t.http().get('/console/legacy/console.controller.ts').expect(404);
+      await t.http().get('/console/legacy/..%2Fconsole.controller.ts').expect(404);
+      await t.http().get('/console/legacy/index.html').expect(404);
     });
 
     it('labels every value the API accepts (the console lists stay in step with the enums)', async () => {
-      const labels = (await t.http().get('/console/labels.js').expect(200)).text;
+      const labels = (await t.http().get('/console/legacy/labels.js').expect(200)).text;
       const section = (name: string) => new RegExp(`export const ${name} = \\{([^}]*)\\}`).exec(labels)![1];
       const keys = (name: string) => [...section(name).matchAll(/^\s*([a-z_]+):/gm)].map((m) => m[1]).sort();
       expect(keys('CATEGORIES')).toEqual([...MESSAGE_CATEGORIES].sort());

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
 import { AssetsController } from './assets/assets.controller';
-import { ConsoleController } from './console/console.controller';
+import { ConsoleModule } from './console/console.module';
+import { LandingController } from './console/landing.controller';
 import { DOMAIN_MODULES } from '@beacon/domains';
 import { BootstrapService } from './seed/bootstrap.service';
 
@@ -11,8 +12,8 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule] : [])],
-      controllers: [AssetsController, ConsoleController],
+      imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule] : []), ConsoleModule],
+      controllers: [AssetsController, LandingController],
       providers: [BootstrapService],
     };
   }

@@ -6,6 +6,9 @@ import { createSecretKey } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
+import { StaffSessionEntity } from './sessions/staff-session.entity';
+import { StaffSessionRepository } from './sessions/staff-session.repository';
+import { StaffSessionService } from './sessions/staff-session.service';
 import { StaffAuthController } from './staff/auth.controller';
 import { StaffController } from './staff/staff.controller';
 import { StaffEntity } from './staff/staff.entity';
@@ -14,7 +17,7 @@ import { StaffService } from './staff/staff.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { LinkTokenService } from './tokens/link-token.service';
 
-export const AUTH_ENTITIES = [StaffEntity];
+export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity];
 
 @Module({
   imports: [
@@ -28,7 +31,7 @@ export const AUTH_ENTITIES = [StaffEntity];
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [StaffRepository, StaffService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [StaffService, AccessTokenService, LinkTokenService],
+  providers: [StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}

@@ -47,6 +47,6 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementExporter,
     EngagementErasure,
   ],
-  exports: [EngagementStatsService, EngagementExporter, EngagementErasure],
+  exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService],
 })
 export class EngagementModule {}

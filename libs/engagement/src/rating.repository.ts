@@ -117,4 +117,14 @@ export class RatingRepository {
   async eraseComments(residentId: string, manager: EntityManager): Promise<void> {
     await manager.query('UPDATE rating SET comment = NULL WHERE resident_id = $1 AND comment IS NOT NULL', [residentId]);
   }
+
+  async recentComments(messageId: string, limit: number): Promise<{ score: number; comment: string; firstName: string | null; at: Date }[]> {
+    return this.db.query(
+      `SELECT r.score, r.comment, res.first_name AS "firstName", r.updated_at AS at
+         FROM rating r JOIN resident res ON res.id = r.resident_id
+        WHERE r.message_id = $1 AND r.comment IS NOT NULL
+        ORDER BY r.updated_at DESC LIMIT $2`,
+      [messageId, limit],
+    );
+  }
 }

@@ -21,6 +21,13 @@ export const SCORE_LABELS: Record<number, string> = {
   6: 'Very useful',
 };
 
+export interface RatingComment {
+  score: number;
+  comment: string;
+  firstName: string | null;
+  at: Date;
+}
+
 @Injectable()
 export class RatingService {
   // Rating links are the public hot path: concurrent ratings share one INSERT … ON CONFLICT (and
@@ -49,5 +56,13 @@ export class RatingService {
     const c = await this.ratings.countsForMessage(messageId);
     const [s1, s2, s3, s4, s5, s6] = c.byScore;
     return { average: c.average, count: c.count, distribution: { 1: s1, 2: s2, 3: s3, 4: s4, 5: s5, 6: s6 } };
+  }
+
+  /**
+   * The newest comments on a message, for staff (the message page and the inbox); the caller
+   * has checked the message is theirs to read. Only the resident's first name goes with them.
+   */
+  recentComments(messageId: string, limit = 20): Promise<RatingComment[]> {
+    return this.ratings.recentComments(messageId, limit);
   }
 }

@@ -1,4 +1,6 @@
 export * from './message-content';
+export * from './message-drafts.service';
+export * from './message.dto';
 export * from './message-links.service';
 export * from './message.entities';
 export * from './message.service';

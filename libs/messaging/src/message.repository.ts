@@ -145,4 +145,17 @@ export class MessageRepository {
   async schemesWithNpu(ids: string[]): Promise<{ id: string; npuCode: string }[]> {
     return this.db.query(`SELECT s.id, w.npu_code AS "npuCode" FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE s.id = ANY($1::uuid[])`, [ids]);
   }
+
+  /** A draft's new content; null when it is no longer a draft (sent or discarded meanwhile). */
+  async updateDraft(id: string, m: Omit<NewMessage, 'authorId'>): Promise<MessageEntity | null> {
+    const rows = rowsOf<MessageEntity>(
+      await this.db.query(
+        `UPDATE message SET npu_code = $2, title = $3, body = $4, category = $5, priority = $6, channels = $7, audience = $8,
+                ward_codes = $9, scheduled_at = $10, updated_at = now()
+          WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`,
+        [id, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt],
+      ),
+    );
+    return rows[0] ?? null;
+  }
 }

@@ -77,8 +77,8 @@ export class MessageService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** Checks every target exists and lies in the author's NPU; works out the message's NPU. */
-  private async resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<{ wardCodes: string[]; npuCode: string | null }> {
+  /** Checks every target exists and lies in the author's NPU; works out the message's NPU (compose and draft edits). */
+  async resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<{ wardCodes: string[]; npuCode: string | null }> {
     const wards = new Map<string, string>();
     const npus = new Set<string>();
     if (audience.npuCodes?.length) {
@@ -168,7 +168,7 @@ export class MessageService {
   }
 
   /** Staff may read messages of their NPU and force-wide ones. */
-  private async readable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
+  async readable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
     const m = await this.messages.findById(id);
     if (!m) throw notFound('Message');
     if (m.npuCode !== null) assertNpuAccess(staff, m.npuCode);
@@ -176,7 +176,7 @@ export class MessageService {
   }
 
   /** Acting on a message (send, cancel…) needs the author's reach: force-wide messages need force-wide staff. */
-  private async actionable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
+  async actionable(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
     const m = await this.messages.findById(id);
     if (!m) throw notFound('Message');
     assertNpuAccess(staff, m.npuCode);

@@ -8,6 +8,7 @@ import {
   forbidden,
   type StaffPrincipal,
 } from '@beacon/core';
+import { StaffSessionService } from '../sessions/staff-session.service';
 import { StaffRepository } from '../staff/staff.repository';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { canAccessNpu } from './npu-scope';
@@ -31,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
     private readonly staff: StaffRepository,
+    private readonly sessions: StaffSessionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +42,15 @@ export class AuthGuard implements CanActivate {
     };
     if (rule.kind === 'public') return true;
     const req = context.switchToHttp().getRequest<BeaconRequest>();
+    if (rule.kind === 'session') {
+      // Only the cookie counts here: an Authorization header is ignored, not an alternative.
+      const cookies = (req as { cookies?: Record<string, string | undefined> }).cookies;
+      const principal = await this.sessions.resolve(cookies?.[this.sessions.cookieName]);
+      if (!principal) throw new DomainException('UNAUTHENTICATED', 'Sign in required');
+      req.principal = principal;
+      this.checkScope(req, principal, rule);
+      return true;
+    }
     const token = bearer(req);
     if (!token) throw new DomainException('UNAUTHENTICATED', 'Sign in required');
     const claims = this.tokens.verify(token);
@@ -56,6 +67,12 @@ export class AuthGuard implements CanActivate {
     if (!row) throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
     const principal: StaffPrincipal = { kind: 'staff', id: row.id, email: row.email, name: row.name, role: row.role, npuCode: row.npuCode };
     req.principal = principal;
+    this.checkScope(req, principal, rule);
+    return true;
+  }
+
+  /** Role and NPU checks, identical for API routes and console pages. */
+  private checkScope(req: BeaconRequest, principal: StaffPrincipal, rule: { roles?: StaffPrincipal['role'][]; npuFrom?: string[]; forceWide?: boolean }): void {
     if (rule.roles && !rule.roles.includes(principal.role)) throw forbidden(`Requires role: ${rule.roles.join(' or ')}`);
     if (rule.forceWide && principal.npuCode !== null) throw forbidden('Only force-wide staff may do this');
     for (const source of rule.npuFrom ?? []) {
@@ -63,6 +80,5 @@ export class AuthGuard implements CanActivate {
         if (!canAccessNpu(principal, String(npu))) throw forbidden(`Your role is limited to NPU ${principal.npuCode}`);
       }
     }
-    return true;
   }
 }

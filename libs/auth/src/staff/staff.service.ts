@@ -26,10 +26,16 @@ export class StaffService {
 
   /** Same answer, same cost, for an unknown e-mail and a wrong password. */
   async login(email: string, password: string): Promise<{ accessToken: string; staff: StaffView }> {
+    const staff = await this.checkPassword(email, password);
+    return { accessToken: this.tokens.signStaff(staff.id), staff };
+  }
+
+  /** The active staff member with this e-mail and password (the API's login and the console's sign-in). */
+  async checkPassword(email: string, password: string): Promise<StaffView> {
     const row = await this.staff.findByEmail(email, { withPasswordHash: true });
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok || !row.active) throw new DomainException('UNAUTHENTICATED', 'Email or password is incorrect');
-    return { accessToken: this.tokens.signStaff(row.id), staff: toStaffView(row) };
+    return toStaffView(row);
   }
 
   /**

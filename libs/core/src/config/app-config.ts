@@ -34,6 +34,8 @@ export const ENV_DOCS: Record<string, string> = {
   JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL. With NODE_ENV=production, known, repetitive or low-entropy values are refused (use openssl rand -hex 32).',
   LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL. Production: as JWT_SECRET, and different from it.',
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
+  STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
+  STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
   ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
   ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
   SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
@@ -77,6 +79,8 @@ export class EnvVars {
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(32) LINK_SECRET?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
@@ -118,6 +122,9 @@ export interface AppConfig {
     jwtSecret: string;
     linkSecret: string;
     staffTokenTtlSeconds: number;
+    /** Console sessions: idle timeout and absolute lifetime. */
+    sessionIdleSeconds: number;
+    sessionMaxSeconds: number;
     bootstrapAdmin?: { email: string; password: string };
   };
   seedDemo: boolean;
@@ -170,6 +177,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!!vars.ADMIN_EMAIL !== !!vars.ADMIN_PASSWORD) {
     problems.push('ADMIN_EMAIL/ADMIN_PASSWORD: set both or neither');
   }
+  if ((vars.STAFF_SESSION_IDLE_SECONDS ?? 1800) > (vars.STAFF_SESSION_MAX_SECONDS ?? 43200)) {
+    problems.push('STAFF_SESSION_IDLE_SECONDS: must not exceed STAFF_SESSION_MAX_SECONDS');
+  }
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -193,6 +203,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,
       linkSecret: vars.LINK_SECRET ?? devSecrets!.linkSecret,
       staffTokenTtlSeconds: vars.STAFF_TOKEN_TTL_SECONDS ?? 8 * 3600,
+      sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
+      sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
     },
     seedDemo: vars.SEED_DEMO ?? embedded,

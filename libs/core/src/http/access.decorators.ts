@@ -13,7 +13,9 @@ export type NpuSource = `${'params' | 'query' | 'body'}.${string}`;
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'resident' }
-  | { kind: 'staff'; roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean };
+  | { kind: 'staff'; roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean }
+  /** A staff page (the console): the session cookie is the credential, never a bearer token. */
+  | { kind: 'session'; roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean };
 
 export const Public = () => SetMetadata(ACCESS, { kind: 'public' } satisfies AccessRule);
 
@@ -27,3 +29,9 @@ export const ResidentOnly = () => applyDecorators(SetMetadata(ACCESS, { kind: 'r
  */
 export const Staff = (opts: { roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean } = {}) =>
   applyDecorators(SetMetadata(ACCESS, { kind: 'staff', ...opts } satisfies AccessRule), ApiBearerAuth('staff'));
+
+/**
+ * Staff page signed in by the console's session cookie (a bearer token is no credential here,
+ * and the cookie none on `@Staff` routes). The same `roles` and `npuFrom` checks as `@Staff`.
+ */
+export const StaffPage = (opts: { roles?: StaffRole[]; npuFrom?: NpuSource[]; forceWide?: boolean } = {}) => SetMetadata(ACCESS, { kind: 'session', ...opts } satisfies AccessRule);

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
@@ -41,6 +42,9 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
     res.setHeader('X-Frame-Options', 'DENY');
     next();
   });
+  // Cookies are read only by the console's pages (the session and its CSRF cookie); the auth
+  // guard never accepts one on an API route.
+  http.use(cookieParser());
   http.use(express.json({ limit: '256kb' }));
   http.use(express.urlencoded({ extended: false, limit: '64kb' }));
   http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }));

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { notFound, Public } from '@beacon/core';
 
 /**
- * The staff console: one HTML shell and hand-written browser ES modules, no framework and no
+ * The old staff console, kept at /console/legacy until every workflow it has is in the new
+ * one (`/console`, server-rendered): one HTML shell and hand-written browser ES modules, no framework and no
  * build step. It talks to the JSON API with a bearer token kept in sessionStorage (no cookie,
  * so no CSRF surface). The CSP allows scripts from this origin only, and Trusted Types make
  * every HTML string sink throw except the one named policy that shows e-mail previews (in a
@@ -38,8 +39,8 @@ const MODULES = new Map(
 
 @ApiExcludeController()
 @Public()
-@Controller('console')
-export class ConsoleController {
+@Controller('console/legacy')
+export class LegacyConsoleController {
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-cache')

@@ -1,0 +1,86 @@
+import { Catch, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { SessionPrincipal } from '@beacon/auth';
+import { STAFF_ROLES, type BeaconRequest, type StaffRole } from '@beacon/core';
+import { CsrfService, labelFor, type ErrorSummaryView, PageExceptionFilter, setPageHeaders, ViewRenderer } from '@beacon/web';
+
+export const CONSOLE_VIEWS = new URL('./views/', import.meta.url);
+
+const ALL: StaffRole[] = [...STAFF_ROLES];
+/** The API's role groups (messages.controller, inbox.controller): the console shows what the API allows. */
+export const MESSAGE_WRITERS: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+export const APPROVERS: StaffRole[] = ['admin', 'npu_lead'];
+export const RESUMERS: StaffRole[] = ['admin', 'eco', 'npu_lead'];
+export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+
+export type SectionId = 'home' | 'messages' | 'inbox' | 'legacy';
+
+const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
+  { id: 'home', text: 'Home', href: '/console', roles: ALL },
+  { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
+  { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
+  // Schemes, cadets, ACF, reports and the outbox are still in the old console.
+  { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
+];
+
+export const me = (req: Request): SessionPrincipal => (req as BeaconRequest).principal as SessionPrincipal;
+
+/** Renders a console page inside the layout: navigation for the signed-in role, account, CSRF token. */
+@Injectable()
+export class ConsolePages {
+  constructor(
+    private readonly views: ViewRenderer,
+    private readonly csrf: CsrfService,
+  ) {}
+
+  render(req: Request, res: Response, view: string, section: SectionId | null, context: Record<string, unknown> = {}): string {
+    setPageHeaders(res);
+    const staff = (req as BeaconRequest).principal as SessionPrincipal | undefined;
+    const csrfToken = this.csrf.token(req, res);
+    return this.views.render(CONSOLE_VIEWS, view, {
+      csrfToken,
+      homeHref: '/console',
+      sectionName: 'Staff console',
+      sectionHref: '/console',
+      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role)).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
+      account: staff ? { name: staff.name, roleText: `${labelFor('role', staff.role)}, ${staff.npuCode ? `NPU ${staff.npuCode}` : 'force-wide'}` } : null,
+      signOut: staff ? { action: '/console/sign-out', csrfToken } : null,
+      staff: staff ?? null,
+      backLink: null,
+      errors: null,
+      notice: null,
+      ...context,
+      fieldErrors: (context.errors as ErrorSummaryView | null | undefined)?.fields ?? {},
+    });
+  }
+}
+
+/** Console errors as pages; a missing or ended session goes to the sign-in page instead of a 401. */
+@Injectable()
+@Catch()
+export class ConsoleExceptionFilter extends PageExceptionFilter {
+  protected override redirect(status: number, req: Request, res: Response): boolean {
+    if (status !== 401) return false;
+    const next = req.method === 'GET' && req.originalUrl.startsWith('/console') ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+    res.redirect(303, `/console/sign-in${next}`);
+    return true;
+  }
+}
+
+/** A form body value as one trimmed string ('' when absent or repeated). */
+export function field(body: unknown, key: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** A form body value as a list (checkboxes: absent, one value or several). */
+export function fields(body: unknown, key: string): string[] {
+  const v = (body as Record<string, unknown> | undefined)?.[key];
+  if (typeof v === 'string') return v ? [v] : [];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+
+/** Only a path of this console may follow sign-in (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/console(\/[A-Za-z0-9/_?=&.%-]*)?$/.test(next) && !next.startsWith('/console//') ? next : '/console';
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@beacon/auth';
+import { EngagementModule } from '@beacon/engagement';
+import { GeographyModule } from '@beacon/geography';
+import { MessagingModule } from '@beacon/messaging';
+import { WebModule } from '@beacon/web';
+import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
+import { ConsoleHomeController } from './home.controller';
+import { ConsoleInboxController } from './inbox.controller';
+import { LegacyConsoleController } from './legacy-console.controller';
+import { ConsoleMessagesController } from './messages.controller';
+import { SignInController } from './sign-in.controller';
+
+/** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
+@Module({
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule],
+  controllers: [SignInController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, LegacyConsoleController],
+  providers: [ConsolePages, ConsoleExceptionFilter],
+})
+export class ConsoleModule {}

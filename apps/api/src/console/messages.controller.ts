@@ -1,0 +1,239 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DomainException, StaffPage, UuidParam, type StaffPrincipal } from '@beacon/core';
+import { RatingService } from '@beacon/engagement';
+import { GeographyService } from '@beacon/geography';
+import { MessageDraftService, MessageInsightsRegistry, MessageService, type CreateMessageDto } from '@beacon/messaging';
+import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, optionsOf, type FormError } from '@beacon/web';
+import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
+import { formValuesOf, readMessageForm, toMessageDto, type MessageFormValues } from './message-form';
+
+// Fixed texts for the banner after a post/redirect/get: the URL names one, never carries text.
+const NOTICES: Record<string, string> = {
+  saved: 'Draft saved. Check how it looks and who will get it, then send it.',
+  updated: 'Draft updated.',
+  duplicated: 'This is a copy of the message, saved as a new draft.',
+  sending: 'The message is being sent.',
+  scheduled: 'The message is scheduled.',
+  pending_approval: 'The message is waiting for approval. It is sent once it is approved.',
+  cancelled: 'The message is cancelled. Nothing more will be sent.',
+  resumed: 'Sending has resumed.',
+  test: 'A test email is on its way to your address.',
+};
+
+const PAGE_SIZE = 20;
+
+@ApiExcludeController()
+@StaffPage()
+@UseGuards(CsrfGuard)
+@UseFilters(ConsoleExceptionFilter)
+@Controller('console/messages')
+export class ConsoleMessagesController {
+  constructor(
+    private readonly pages: ConsolePages,
+    private readonly messages: MessageService,
+    private readonly drafts: MessageDraftService,
+    private readonly insights: MessageInsightsRegistry,
+    private readonly ratings: RatingService,
+    private readonly geography: GeographyService,
+  ) {}
+
+  @Get()
+  async list(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('status') status?: string, @Query('cursor') cursor?: string) {
+    const staff = me(req);
+    const filter = optionsOf('messageStatus', status).some((o) => o.value === status) ? status : undefined;
+    const page = await this.messages.list(staff, { status: filter, cursor, limit: PAGE_SIZE });
+    return this.pages.render(req, res, 'messages.njk', 'messages', {
+      messages: page.items,
+      nextHref: page.nextCursor ? `/console/messages?${new URLSearchParams({ ...(filter ? { status: filter } : {}), cursor: page.nextCursor })}` : null,
+      status: filter ?? '',
+      statusOptions: [{ value: '', text: 'All messages' }, ...optionsOf('messageStatus', filter)],
+      canWrite: MESSAGE_WRITERS.includes(staff.role),
+    });
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Get('new')
+  async newForm(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const values: MessageFormValues = { title: '', body: '', category: 'community_update', priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '' };
+    return this.form(req, res, values, null, []);
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post()
+  async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
+    const values = readMessageForm(body);
+    const { dto, errors } = await toMessageDto(values);
+    if (errors.length) return this.form(req, res, values, null, errors);
+    try {
+      const m = await this.messages.compose(me(req), dto);
+      return res.redirect(303, `/console/messages/${m.id}?done=saved`);
+    } catch (e) {
+      return this.form(req, res, values, null, this.problems(e));
+    }
+  }
+
+  @Get(':id')
+  async detail(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Query('done') done?: string) {
+    const staff = me(req);
+    const m = await this.messages.detail(staff, id, this.insights.all());
+    const [preview, audience, comments] = await Promise.all([
+      this.messages.previewContent(staff, id),
+      m.status === 'draft' && MESSAGE_WRITERS.includes(staff.role) ? this.messages.previewAudience(staff, id) : null,
+      this.ratings.recentComments(id, 20),
+    ]);
+    const wards = m.wardCodes.length ? await this.wardNames(m.wardCodes) : [];
+    return this.pages.render(req, res, 'message.njk', 'messages', {
+      m,
+      preview,
+      audience,
+      comments,
+      wards,
+      actions: this.actions(staff, m),
+      notice: NOTICES[done ?? ''] ?? null,
+      backLink: { href: '/console/messages', text: 'All messages' },
+    });
+  }
+
+  /** The e-mail exactly as rendered, for the sandboxed frame of the message page. */
+  @Get(':id/email-preview')
+  async emailPreview(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    const preview = await this.messages.previewContent(me(req), id);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Security-Policy', EMAIL_PREVIEW_CSP);
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    res.send(preview.email?.html ?? '<!doctype html><title>No email</title><p>This message is not sent by email.</p>');
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Get(':id/edit')
+  async editForm(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string) {
+    const m = await this.messages.readable(me(req), id);
+    if (m.status !== 'draft') return res.redirect(303, `/console/messages/${id}`);
+    return this.form(req, res, formValuesOf(m), id, []);
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post(':id')
+  async update(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Body() body: unknown) {
+    const values = readMessageForm(body);
+    const { dto, errors } = await toMessageDto(values);
+    if (errors.length) return this.form(req, res, values, id, errors);
+    try {
+      const current = await this.messages.readable(me(req), id);
+      // Parts of an audience the form does not show (neighbourhoods, schemes: set through the API) are kept.
+      const kept = { neighbourhoodIds: current.audience.neighbourhoodIds, schemeIds: current.audience.schemeIds };
+      const withKept: CreateMessageDto = { ...dto, audience: { ...dto.audience, ...Object.fromEntries(Object.entries(kept).filter(([, v]) => v?.length)) } };
+      await this.drafts.update(me(req), id, withKept);
+      return res.redirect(303, `/console/messages/${id}?done=updated`);
+    } catch (e) {
+      return this.form(req, res, values, id, this.problems(e));
+    }
+  }
+
+  /** The confirmation step: who and how many, before anything goes. */
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Get(':id/confirm')
+  async confirm(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string) {
+    const staff = me(req);
+    const m = await this.messages.actionable(staff, id);
+    if (m.status !== 'draft') return res.redirect(303, `/console/messages/${id}`);
+    const audience = await this.messages.previewAudience(staff, id);
+    const later = !!m.scheduledAt && new Date(m.scheduledAt).getTime() > Date.now();
+    return this.pages.render(req, res, 'confirm.njk', 'messages', { m, audience, later, backLink: { href: `/console/messages/${id}`, text: 'Back to the message' } });
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post(':id/send')
+  async send(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    const { status } = await this.messages.send(me(req), id);
+    res.redirect(303, `/console/messages/${id}?done=${status}`);
+  }
+
+  @StaffPage({ roles: APPROVERS })
+  @Post(':id/approve')
+  async approve(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    const { status } = await this.messages.approve(me(req), id);
+    res.redirect(303, `/console/messages/${id}?done=${status}`);
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post(':id/cancel')
+  async cancel(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    await this.messages.cancel(me(req), id);
+    res.redirect(303, `/console/messages/${id}?done=cancelled`);
+  }
+
+  @StaffPage({ roles: RESUMERS })
+  @Post(':id/resume')
+  async resume(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    await this.messages.resume(me(req), id);
+    res.redirect(303, `/console/messages/${id}?done=resumed`);
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post(':id/duplicate')
+  async duplicate(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    const copy = await this.drafts.duplicate(me(req), id);
+    res.redirect(303, `/console/messages/${copy.id}/edit?done=duplicated`);
+  }
+
+  @StaffPage({ roles: MESSAGE_WRITERS })
+  @Post(':id/test')
+  async test(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
+    await this.drafts.sendTestToSelf(me(req), id);
+    res.redirect(303, `/console/messages/${id}?done=test`);
+  }
+
+  private actions(staff: StaffPrincipal, m: { status: string; authorId: string }) {
+    const writer = MESSAGE_WRITERS.includes(staff.role);
+    return {
+      edit: writer && m.status === 'draft',
+      send: writer && m.status === 'draft',
+      test: writer,
+      duplicate: writer,
+      approve: m.status === 'pending_approval' && APPROVERS.includes(staff.role) && staff.id !== m.authorId,
+      resume: m.status === 'paused' && RESUMERS.includes(staff.role),
+      cancel: writer && ['draft', 'pending_approval', 'scheduled', 'sending', 'paused'].includes(m.status),
+    };
+  }
+
+  private problems(e: unknown): FormError[] {
+    if (!(e instanceof DomainException) || !['VALIDATION', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT'].includes(e.code)) throw e;
+    const field = /audience|ward|npu/i.test(e.message) ? 'wardCodes' : /scheduledAt/.test(e.message) ? 'scheduledAt' : undefined;
+    const message = e.code === 'FORBIDDEN' ? 'You can only send messages to your own NPU' : /scheduledAt/.test(e.message) ? 'The time to send it must be in the future and within a year' : field ? 'Choose areas that exist' : e.message;
+    return [{ field, message }];
+  }
+
+  private async wardNames(codes: string[]): Promise<string[]> {
+    const all = await this.geography.listWards();
+    const byCode = new Map(all.map((w) => [w.code, w.name]));
+    return codes.map((c) => byCode.get(c) ?? 'Unknown ward').sort();
+  }
+
+  private async form(req: Request, res: Response, values: MessageFormValues, id: string | null, errors: FormError[]) {
+    const staff = me(req);
+    const [npus, wards] = await Promise.all([this.geography.listNpus(), this.geography.listWards(staff.npuCode ?? undefined)]);
+    const myNpus = npus.filter((n) => !staff.npuCode || n.code === staff.npuCode);
+    const wardGroups = myNpus.map((n) => ({
+      npu: n,
+      items: wards.filter((w) => w.npuCode === n.code).map((w) => ({ value: w.code, text: w.name, hint: { text: `${w.neighbourhood} neighbourhood` }, checked: values.wardCodes.includes(w.code) })),
+    }));
+    if (errors.length) res.status(400);
+    return this.pages.render(req, res, 'compose.njk', 'messages', {
+      id,
+      values,
+      errors: errorSummary(errors),
+      categoryOptions: optionsOf('messageCategory', values.category),
+      priorityOptions: optionsOf('priority', values.priority).map((o) => ({ ...o, hint: { text: optionsOf('priorityHint').find((h) => h.value === o.value)?.text ?? '' } })),
+      channelOptions: optionsOf('channel', values.channels),
+      topicOptions: optionsOf('topic', values.topics),
+      interestOptions: optionsOf('interestGroup', values.interestGroups),
+      npuOptions: staff.npuCode ? [] : npus.map((n) => ({ value: n.code, text: n.name, checked: values.npuCodes.includes(n.code) })),
+      wardGroups,
+      backLink: { href: id ? `/console/messages/${id}` : '/console/messages', text: id ? 'Back to the message' : 'All messages' },
+    });
+  }
+}

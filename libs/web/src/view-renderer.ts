@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import nunjucks from 'nunjucks';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { InjectConfig, type AppConfig } from '@beacon/core';
+import { labelFor, STATUS_TAG_COLOURS } from './vocabulary';
+import { GOVUK_DIST, MOJ_ROOT, WebAssets } from './web-assets';
+
+const WEB_VIEWS = fileURLToPath(new URL('./views/', import.meta.url));
+const LONDON = 'Europe/London';
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true });
+const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const numberFormat = new Intl.NumberFormat('en-GB');
+const poundsFormat = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+
+const toDate = (v: unknown): Date | null => {
+  if (v === null || v === undefined || v === '') return null;
+  const d = v instanceof Date ? v : new Date(String(v));
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** "2026-11" → "November 2026" (a report month; never shown as its code). */
+export function monthName(month: unknown): string {
+  const m = /^(\d{4})-(\d{2})/.exec(String(month ?? ''));
+  return m ? monthFormat.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1))) : String(month ?? '');
+}
+
+export interface ViewEnvironmentOptions {
+  /** Folders searched first (an app's or lib's own views), then libs/web's, then the packages'. */
+  viewDirs?: string[];
+  /** Tests: an undefined variable or an unknown code fails the render instead of printing nothing. */
+  strict?: boolean;
+  assetPath: string;
+}
+
+/**
+ * The Nunjucks environment of every page: autoescape on (every value is escaped unless a
+ * template says `| safe`), GOV.UK and MoJ component macros on the search path (`govuk/…`,
+ * `moj/…`), and the filters that turn stored values into words.
+ */
+export function createViewEnvironment(o: ViewEnvironmentOptions): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader([...(o.viewDirs ?? []), WEB_VIEWS, GOVUK_DIST, MOJ_ROOT], { noCache: false });
+  const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: !!o.strict, trimBlocks: true, lstripBlocks: true });
+  env.addFilter('label', (code: unknown, vocabulary: string) => labelFor(vocabulary, code, !!o.strict));
+  env.addFilter('labels', (codes: unknown, vocabulary: string) => (Array.isArray(codes) ? codes.map((c) => labelFor(vocabulary, c, !!o.strict)).join(', ') : ''));
+  env.addFilter('tagColour', (code: unknown) => `govuk-tag--${STATUS_TAG_COLOURS[String(code)] ?? 'grey'}`);
+  env.addFilter('date', (v: unknown) => {
+    const d = toDate(v);
+    return d ? dateFormat.format(d) : '';
+  });
+  env.addFilter('dateTime', (v: unknown) => {
+    const d = toDate(v);
+    return d ? dateTimeFormat.format(d).replace(' am', 'am').replace(' pm', 'pm') : '';
+  });
+  env.addFilter('month', monthName);
+  env.addFilter('number', (v: unknown) => (v === null || v === undefined || v === '' ? '–' : numberFormat.format(Number(v))));
+  env.addFilter('pounds', (pence: unknown) => (pence === null || pence === undefined ? '–' : poundsFormat.format(Number(pence) / 100)));
+  env.addFilter('plural', (n: unknown, one: string, many: string) => (Number(n) === 1 ? one : many));
+  env.addGlobal('assetPath', o.assetPath);
+  return env;
+}
+
+/** Renders a view with the layout's globals; one per process (templates are compiled once). */
+@Injectable()
+export class ViewRenderer {
+  readonly assets = new WebAssets();
+  private readonly envs = new Map<string, nunjucks.Environment>();
+
+  constructor(@InjectConfig() private readonly config: AppConfig) {}
+
+  /** `dir` is the folder of the calling feature's views (e.g. `new URL('./views/', import.meta.url)`). */
+  render(dir: string | URL, view: string, context: Record<string, unknown> = {}): string {
+    const folder = typeof dir === 'string' ? dir : fileURLToPath(dir);
+    let env = this.envs.get(folder);
+    if (!env) {
+      env = createViewEnvironment({ viewDirs: [folder], strict: this.config.env === 'test', assetPath: this.assets.path });
+      this.envs.set(folder, env);
+    }
+    return env.render(view, { serviceName: 'Beacon', ...context });
+  }
+}
+
+export const viewsDir = (moduleUrl: string, sub = 'views') => join(fileURLToPath(new URL('.', moduleUrl)), sub);

@@ -1,0 +1,208 @@
+/**
+ * The one server-side vocabulary: what a person reads for every stored code. Pages, CSVs and
+ * charts take their labels from here (the `label` filter in templates), so no raw code ever
+ * reaches a person. The lists are plain strings, not imports of the domain libs' enums, so
+ * every lib may use this one without a cycle; `vocabulary.spec.ts` checks they cover the enums.
+ */
+export const VOCABULARY = {
+  channel: { email: 'Email', sms: 'Text message (SMS)' },
+  channelPlural: { email: 'emails', sms: 'text messages' },
+  topic: {
+    crime_alerts: 'Crime alerts',
+    anti_social_behaviour: 'Anti-social behaviour',
+    appeals: 'Appeals for information',
+    events: 'Events',
+    meetings: 'Community meetings',
+    crime_prevention: 'Crime prevention advice',
+    road_safety: 'Road safety',
+    fraud_scams: 'Fraud and scams',
+  },
+  /** Staff wording; residents read `interestSelf` ("I walk a dog"). */
+  interestGroup: {
+    cctv_owner: 'CCTV or doorbell camera owners',
+    dog_walker: 'Dog walkers',
+    business_owner: 'Business owners',
+    horse_rider: 'Horse riders',
+    farmer: 'Farmers',
+    student: 'Students',
+    parent: 'Parents and carers',
+  },
+  interestSelf: {
+    cctv_owner: 'I have CCTV or a doorbell camera',
+    dog_walker: 'I walk a dog',
+    business_owner: 'I own or run a business',
+    horse_rider: 'I ride horses',
+    farmer: 'I farm',
+    student: 'I am a student',
+    parent: 'I am a parent or carer',
+  },
+  ageBand: {
+    '16-24': '16 to 24',
+    '25-34': '25 to 34',
+    '35-44': '35 to 44',
+    '45-54': '45 to 54',
+    '55-64': '55 to 64',
+    '65-74': '65 to 74',
+    '75+': '75 or over',
+    prefer_not_to_say: 'Prefer not to say',
+  },
+  // ONS 2021 census high-level groups, with the census wording.
+  ethnicity: {
+    asian: 'Asian, Asian British or Asian Welsh',
+    black: 'Black, Black British, Black Welsh, Caribbean or African',
+    mixed: 'Mixed or Multiple ethnic groups',
+    white: 'White',
+    other: 'Other ethnic group',
+    prefer_not_to_say: 'Prefer not to say',
+  },
+  /** A message's priority, as staff choose it. */
+  priority: { information: 'Information', standard: 'Standard', urgent: 'Urgent' },
+  priorityHint: {
+    information: 'General news. Residents can choose not to get these.',
+    standard: 'Most messages.',
+    urgent: 'Risk to people or property now. Texts ignore residents’ quiet hours.',
+  },
+  /** A resident's threshold for a channel, as residents read it. */
+  minPriority: {
+    information: 'Everything, including general information',
+    standard: 'Standard and urgent messages only',
+    urgent: 'Urgent messages only',
+  },
+  residentStatus: { pending: 'Not yet confirmed', active: 'Active', unsubscribed: 'Unsubscribed', erased: 'Erased' },
+  signupSource: {
+    door_knock: 'Door knock',
+    street: 'Street engagement',
+    social_media: 'Social media',
+    event: 'Event',
+    online: 'Online',
+    other: 'Other',
+  },
+  messageCategory: {
+    crime_alert: 'Crime alert',
+    appeal: 'Appeal for information',
+    anti_social_behaviour: 'Anti-social behaviour',
+    crime_prevention: 'Crime prevention advice',
+    event: 'Event',
+    meeting: 'Community meeting',
+    road_safety: 'Road safety',
+    fraud_scam: 'Fraud or scam',
+    missing_person: 'Missing person',
+    community_update: 'Community update',
+    other: 'Other',
+  },
+  messageStatus: {
+    draft: 'Draft',
+    pending_approval: 'Waiting for approval',
+    scheduled: 'Scheduled',
+    sending: 'Sending',
+    paused: 'Paused',
+    sent: 'Sent',
+    cancelled: 'Cancelled',
+  },
+  deliveryStatus: {
+    queued: 'Waiting to send',
+    sending: 'Sending',
+    sent: 'Sent',
+    delivered: 'Delivered (confirmed)',
+    failed: 'Failed',
+    bounced: 'Bounced',
+    cancelled: 'Cancelled',
+  },
+  replyStatus: { open: 'Open', answered: 'Answered', closed: 'Closed' },
+  replyVia: { web: 'the website', sms: 'text message', email: 'email' },
+  score: { '1': 'Not useful', '2': 'Slightly useful', '3': 'Somewhat useful', '4': 'Fairly useful', '5': 'Useful', '6': 'Very useful' },
+  role: {
+    admin: 'Administrator',
+    eco: 'Engagement and communications officer',
+    officer: 'Officer',
+    npu_lead: 'NPU lead',
+    cadet_leader: 'Cadet leader',
+    analyst: 'Analyst',
+  },
+  schemeStatus: { active: 'Active', closed: 'Closed' },
+  patrolStatus: { planned: 'Planned', cancelled: 'Cancelled' },
+  schemeType: {
+    neighbourhood_watch: 'Neighbourhood Watch',
+    street_watch: 'Street Watch',
+    canal_watch: 'Canal Watch',
+    business_watch: 'Business Watch',
+  },
+  cadetUnitKind: { cadets: 'Volunteer Police Cadets', junior_pcso: 'Mini Police (junior PCSOs)' },
+  cadetRole: { cadet: 'Cadet', junior_pcso: 'Junior PCSO', leader: 'Leader' },
+  bidStatus: {
+    submitted: 'Submitted',
+    under_review: 'Under review',
+    approved: 'Approved',
+    rejected: 'Rejected',
+    withdrawn: 'Withdrawn',
+    completed: 'Completed',
+  },
+  bidTheme: {
+    youth_violence: 'Youth violence',
+    community_cohesion: 'Community cohesion',
+    crime_prevention: 'Crime prevention',
+    other: 'Other',
+  },
+  applicantType: { group: 'Community group', individual: 'Individual' },
+  evaluationOutcome: { achieved: 'Achieved', partly_achieved: 'Partly achieved', not_achieved: 'Not achieved' },
+} as const satisfies Record<string, Record<string, string>>;
+
+export type VocabularyName = keyof typeof VOCABULARY;
+
+/** GOV.UK tag colour per status code (govuk-tag--<colour>). */
+export const STATUS_TAG_COLOURS: Record<string, string> = {
+  draft: 'grey',
+  pending_approval: 'yellow',
+  scheduled: 'blue',
+  sending: 'light-blue',
+  paused: 'orange',
+  sent: 'green',
+  cancelled: 'grey',
+  submitted: 'blue',
+  under_review: 'yellow',
+  approved: 'green',
+  rejected: 'red',
+  withdrawn: 'grey',
+  completed: 'green',
+  open: 'blue',
+  answered: 'green',
+  closed: 'grey',
+  active: 'green',
+  pending: 'yellow',
+  unsubscribed: 'grey',
+  erased: 'grey',
+  planned: 'blue',
+};
+
+export class UnknownCodeError extends Error {}
+
+/** "pending_approval" → "Pending approval": the last resort, so a new code never shows raw. */
+export function humanise(code: string): string {
+  const words = code.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * The label of `code` in `vocabulary`. `strict` (tests) throws on an unknown code so a missing
+ * label fails a test; otherwise the code is humanised rather than shown raw.
+ */
+export function labelFor(vocabulary: string, code: unknown, strict = false): string {
+  if (code === null || code === undefined || code === '') return '';
+  const table = (VOCABULARY as Record<string, Record<string, string>>)[vocabulary];
+  if (!table && strict) throw new UnknownCodeError(`No vocabulary named ${vocabulary}`);
+  const text = table?.[String(code)];
+  if (text !== undefined) return text;
+  if (strict) throw new UnknownCodeError(`No label for ${String(code)} in ${vocabulary}`);
+  return humanise(String(code));
+}
+
+/** [{value, text}] for GOV.UK select, radios and checkboxes macros, in the vocabulary's order. */
+export function optionsOf(vocabulary: VocabularyName, selected: readonly string[] | string | null | undefined = []) {
+  const chosen = new Set(Array.isArray(selected) ? selected : selected ? [selected] : []);
+  return Object.entries(VOCABULARY[vocabulary] as Record<string, string>).map(([value, text]) => ({
+    value,
+    text,
+    checked: chosen.has(value),
+    selected: chosen.has(value),
+  }));
+}

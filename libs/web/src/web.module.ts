@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { CsrfGuard, CsrfService } from './csrf';
+import { PageExceptionFilter } from './page-response';
+import { ViewRenderer } from './view-renderer';
+import { WebAssetsController } from './web-assets.controller';
+
+/** The HTML stack: Nunjucks views with GOV.UK and MoJ Frontend, and their assets. */
+@Global()
+@Module({
+  controllers: [WebAssetsController],
+  providers: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter],
+  exports: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter],
+})
+export class WebModule {}
