@@ -24,4 +24,5 @@ export * from './queue/jobs';
 export * from './queue/queue.service';
 export * from './rate-limit/rate-limit-bucket.entity';
 export * from './rate-limit/rate-limit.guard';
+export * from './rate-limit/value-normalisers';
 export { NotAWrite } from './audit/audit.interceptor';

@@ -5,6 +5,7 @@ import { InjectConfig, type AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
 import type { BeaconRequest } from '../principal';
 import { RateLimitCounter } from './rate-limit.counter';
+import { normaliseValue, type ValueKind } from './value-normalisers';
 
 export interface RateLimitRule {
   /** Bucket name, e.g. "signup". */
@@ -12,14 +13,17 @@ export interface RateLimitRule {
   windowSeconds: number;
   /** Requests per window from one client IP. */
   perIp: number;
-  /** Requests per window naming one value of these body fields (e.g. the address being signed up). */
-  perValue?: { bodyKeys: string[]; limit: number };
+  /**
+   * Requests per window naming one value of these body fields (e.g. the address being signed up),
+   * each field with its kind: the value is normalised as the DTO stores it before it is counted.
+   */
+  perValue?: { fields: Record<string, ValueKind>; limit: number };
 }
 
 const RATE_LIMIT = 'beacon:rate-limit';
 export const RateLimit = (rule: RateLimitRule) => SetMetadata(RATE_LIMIT, rule);
 
-const digest = (v: string) => createHash('sha256').update(v.trim().toLowerCase()).digest('base64url').slice(0, 22);
+const digest = (v: string) => createHash('sha256').update(v).digest('base64url').slice(0, 22);
 
 /**
  * Per-IP and per-address limits on public endpoints, counted in PostgreSQL so replicas share
@@ -43,8 +47,10 @@ export class RateLimitGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<BeaconRequest>();
     const limits = new Map([[`${rule.name}:ip:${req.ip ?? 'unknown'}`, rule.perIp * this.multiplier]]);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    for (const k of rule.perValue?.bodyKeys ?? []) {
-      if (typeof body[k] === 'string' && body[k]) limits.set(`${rule.name}:${k}:${digest(body[k] as string)}`, rule.perValue!.limit * this.multiplier);
+    // The guard runs before the DTO's transforms: count the value as the DTO will store it.
+    for (const [k, kind] of Object.entries(rule.perValue?.fields ?? {})) {
+      const v = body[k];
+      if (typeof v === 'string' && v.trim()) limits.set(`${rule.name}:${k}:${digest(normaliseValue(kind, v))}`, rule.perValue!.limit * this.multiplier);
     }
     const keys = [...limits.keys()];
     const counts = await this.counter.hit(keys, rule.windowSeconds);
