@@ -332,6 +332,11 @@ describe('residents API', () => {
       ['no first name', { firstName: '  ' }, 'firstName'],
       ['first name too long', { firstName: 'x'.repeat(81) }, 'firstName'],
       ['control characters in a name', { lastName: 'Bad\u0000Name' }, 'lastName'],
+      // Issue 14, finding 17: names with no visible character (shown as nothing to staff and in e-mails).
+      ['a first name of only a zero-width space', { firstName: '\u200B' }, 'firstName'],
+      ['a first name of only format characters', { firstName: '\u200B\u200D\u2060\uFEFF\u202E' }, 'firstName'],
+      ['a last name of only a Hangul filler and spaces', { lastName: '\u3164 \u00A0' }, 'lastName'],
+      ['a language of only combining marks', { demographics: { language: '\u0301\u034F' } }, 'language'],
       ['bad postcode', { postcode: 'NOT A POSTCODE' }, 'postcode'],
       ['bad campaign code', { campaignCode: 'spaces are bad' }, 'campaignCode'],
     ];
@@ -543,6 +548,8 @@ describe('residents API', () => {
         { email: null }, // the only address, and its channel is on
         { status: 'active' },
         { firstName: null },
+        { firstName: '\u200B' },
+        { lastName: '\u200C\u200D' },
       ];
       for (const body of bad) {
         const res = await t.http().patch('/api/v1/me').set(...bearer(r.token)).send(body);

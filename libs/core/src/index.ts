@@ -16,6 +16,7 @@ export * from './http/csv';
 export * from './http/dates';
 export * from './http/html';
 export * from './http/pagination';
+export * from './http/visible-text';
 export * from './http/params';
 export * from './logging/logger';
 export * from './principal';
