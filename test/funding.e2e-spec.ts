@@ -168,7 +168,8 @@ describe('funding (Active Citizens Fund)', () => {
         `SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->>'to' = 'boxing@example.org'`,
       );
       expect(mail).toHaveLength(1);
-      expect(mail[0].data.subject).toBe('We have received your bid: Friday night boxing');
+      expect(mail[0].data.subject).toBe('We have received your Active Citizens Fund bid'); // fixed text: the address is not verified (issue 14, finding 13)
+      expect(mail[0].data.text).not.toContain('Friday night boxing');
       expect(mail[0].data.text).toContain('asking for £1,500.00');
       expect(mail[0].data.text).toContain(res.body.id);
     });
@@ -349,7 +350,7 @@ describe('funding (Active Citizens Fund)', () => {
         data: { npuCode: 'CV', financialYear: '2021-22', amountRequestedPence: 70000, amountAwardedPence: 60000, fundBudgetPence: 100000, fundAllocatedPence: 60000 },
       });
       const mail = await t.sql<{ data: { subject: string; text: string } }>(
-        `SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->>'subject' LIKE 'Your bid has been approved%' AND data->>'text' LIKE $1`,
+        `SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->>'subject' = 'Your Active Citizens Fund bid has been approved' AND data->>'text' LIKE $1`,
         [`%${a}%`],
       );
       expect(mail).toHaveLength(1);

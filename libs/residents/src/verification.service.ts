@@ -75,7 +75,7 @@ export class VerificationService {
   }
 
   addEmailLink(out: VerificationOutbox, r: { id: string; firstName: string | null }, email: string): void {
-    out.emails.push(verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email)));
+    out.emails.push(verifyEmailMessage(email, this.links.verifyEmailUrl(r.id, email)));
   }
 
   addSmsCode(out: VerificationOutbox, residentId: string, phoneE164: string): void {
