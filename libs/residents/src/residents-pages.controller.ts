@@ -235,11 +235,8 @@ export class ResidentsPagesController {
       try {
         saved = await this.accounts.update(residentId, dto, level);
       } catch (e) {
-        if (!(e instanceof DomainException) || (e.code !== 'VALIDATION' && e.code !== 'CONFLICT')) throw e;
-        failed =
-          e.code === 'CONFLICT'
-            ? { [/mobile/.test(e.message) ? 'phone' : 'email']: `${e.message}. Use another, or sign in with the link sent to that address.` }
-            : errorsFromDetails(e.details, MESSAGES);
+        if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
+        failed = errorsFromDetails(e.details, MESSAGES);
       }
     }
     if (!saved) {
