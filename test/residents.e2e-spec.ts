@@ -396,6 +396,13 @@ describe('residents API', () => {
   // record that sign-up made; verifying an address moves it out of every other record.
   describe('address claims: pre-registering an address gains nothing', () => {
     const meOf = async (token: string) => (await t.http().get('/api/v1/me').set(...bearer(token)).expect(200)).body;
+    // Sign-in-link and resend requests are decided by a job (finding 9): wait until it has run.
+    const remindersDone = () =>
+      waitUntil(
+        async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'resident-reminder' AND state IN ('created', 'retry', 'active')`))[0].n === 0,
+        20_000,
+        'resident-reminder jobs to finish',
+      );
 
     it('attacker: own e-mail + victim phone, verifies the e-mail; the victim signs up later and gets their own record', async () => {
       const victimPhone = uniquePhone();
@@ -429,6 +436,7 @@ describe('residents API', () => {
       // A magic link or resend for the victim's address sends nothing for the attacker's record.
       await t.http().post('/api/v1/auth/resident/magic-link').send({ email: victimEmail }).expect(202);
       await t.http().post('/api/v1/residents/verify/resend').send({ email: victimEmail }).expect(202);
+      await remindersDone();
       await signUp(validBody({ email: victimEmail, firstName: 'Victim' })).expect(202);
       const mail = await waitMail(victimEmail, 2);
       await new Promise((r) => setTimeout(r, 1000));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LinkTokenService, AccessTokenService } from '@beacon/auth';
-import { AuditService, badRequest, DomainException, forbidden } from '@beacon/core';
+import { AuditService, badRequest, DomainException, forbidden, JobName, QueueService } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entities';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
@@ -29,6 +29,7 @@ export class ResidentAccountService {
     private readonly residents: ResidentRepository,
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
+    private readonly queue: QueueService,
     private readonly links: ResidentLinksService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
@@ -37,11 +38,20 @@ export class ResidentAccountService {
   ) {}
 
   /**
-   * Always answers the same; a sign-in link goes only to a verified address, a pending sign-up
-   * gets its confirmation link again (which also signs in), a claim inside someone's record gets
-   * nothing (see reminderTarget).
+   * Always answers the same, after the same work (one job queued) whether or not the address is
+   * known: the job (`ResidentReminderHandler`) decides what to send.
    */
   async requestSignInLink(email: string): Promise<{ status: 'accepted' }> {
+    await this.queue.send(JobName.ResidentReminder, { purpose: 'sign-in', email });
+    return { status: 'accepted' };
+  }
+
+  /**
+   * The sign-in job: a sign-in link goes only to a verified address, a pending sign-up gets its
+   * confirmation link again (which also signs in), a claim inside someone's record gets nothing
+   * (see reminderTarget).
+   */
+  async sendSignInLink(email: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const r = reminderTarget(await this.residents.findByAddresses([email], [], tx), 'email', email);
       const out = new VerificationOutbox();
@@ -49,7 +59,6 @@ export class ResidentAccountService {
       else if (r) out.emails.push(signInEmail(email, r.firstName, this.links.signInUrl(r.id, email)));
       await this.verification.send(out, tx);
     });
-    return { status: 'accepted' };
   }
 
   /** Magic link → resident bearer token. The link dies with the address it was sent to. */

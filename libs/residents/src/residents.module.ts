@@ -12,6 +12,7 @@ import { ResidentAuthController } from './resident-auth.controller';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
 import { ResidentDirectoryService } from './resident-directory.service';
+import { ResidentReminderHandler } from './resident-reminder.job';
 import { ResidentLinksService } from './resident-links.service';
 import { ResidentSeedRepository } from './resident-seed.repository';
 import { ResidentSeedService } from './resident-seed.service';
@@ -38,6 +39,7 @@ import { VerificationService } from './verification.service';
     ResidentDataExporterRegistry,
     ResidentSeedService,
     UnverifiedPurgeService,
+    ResidentReminderHandler,
   ],
   exports: [ResidentLinksService, ResidentSeedService],
 })

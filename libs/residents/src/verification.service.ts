@@ -4,7 +4,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService, LinkTokenService } from '@beacon/auth';
 import { NotificationService, type EmailMessage, type SmsMessage } from '@beacon/channels';
-import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+import { badRequest, InjectConfig, JobName, QueueService, type AppConfig } from '@beacon/core';
 import type { ResidentEntity, ResidentStatus } from './resident.entities';
 import { ResidentLinksService } from './resident-links.service';
 import { alreadySubscribedEmail, alreadySubscribedSms, smsCodeMessage, verifyEmailMessage } from './resident-messages';
@@ -54,6 +54,7 @@ export class VerificationService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly residents: ResidentRepository,
     private readonly notifications: NotificationService,
+    private readonly queue: QueueService,
     private readonly links: ResidentLinksService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
@@ -109,8 +110,17 @@ export class VerificationService {
     await this.notifications.enqueueAll({ emails: out.emails, sms: out.sms }, { manager: tx });
   }
 
-  /** "Send it again": always the same answer, whether or not the address is known. */
+  /**
+   * "Send it again": always the same answer, and the same work (one job queued), whether or not
+   * the address is known; the job (`ResidentReminderHandler`) decides what to send.
+   */
   async resend(input: { email?: string; phone?: string }): Promise<{ status: 'accepted' }> {
+    await this.queue.send(JobName.ResidentReminder, { purpose: 'resend', email: input.email, phone: input.phone });
+    return { status: 'accepted' };
+  }
+
+  /** The resend job: a new verification to a pending sign-up, "already signed up" to a verified holder, else nothing. */
+  async sendReminders(input: { email?: string; phone?: string }): Promise<void> {
     await this.db.transaction(async (tx) => {
       const rows = await this.residents.findByAddresses(input.email ? [input.email] : [], input.phone ? [input.phone] : [], tx);
       const out = new VerificationOutbox();
@@ -120,7 +130,6 @@ export class VerificationService {
       if (byPhone) this.addReminder(out, byPhone, 'sms');
       await this.send(out, tx);
     });
-    return { status: 'accepted' };
   }
 
   /** The e-mail link: valid only while the resident still has the address it was sent to. */
