@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
 import type { SignUpDto } from '../libs/residents/src/residents.dto';
+import { SmsInboundService } from '../libs/engagement/src/sms-inbound.service';
 import { SignUpService } from '../libs/residents/src/sign-up.service';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
@@ -467,6 +468,23 @@ describe('residents API', () => {
       expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE phone_e164 = $1', [e164(victimPhone)])).toEqual([{ n: 1 }]);
       // The attacker verifying their own e-mail gets a record without the phone.
       await t.http().post('/api/v1/residents/verify').send({ token: tokenIn(await waitMail(attackerEmail), '/verify') }).expect(400);
+    });
+
+    it("a claim on someone's verified number never takes their texts: STOP from the number reaches the verified holder", async () => {
+      const victimPhone = uniquePhone();
+      const victim = await activeResident({ phone: victimPhone, channels: ['email', 'sms'] });
+      await t.http().post('/api/v1/residents/verify').send({ phone: victimPhone, code: codeIn(await waitSms(e164(victimPhone))) }).expect(200);
+      // The attacker claims the number through PATCH /me (answered as for a free number, finding 10), several times.
+      for (let i = 0; i < 3; i++) {
+        const attacker = await activeResident();
+        await t.http().patch('/api/v1/me').set(...bearer(attacker.token)).send({ phone: victimPhone, channels: [{ channel: 'sms', enabled: true }] }).expect(200);
+      }
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE phone_e164 = $1', [e164(victimPhone)])).toEqual([{ n: 4 }]);
+      // The victim edits their profile: their row's newest version now lies after the claims (whatever the scan order).
+      await t.http().patch('/api/v1/me').set(...bearer(victim.token)).send({ firstName: 'Victim' }).expect(200);
+      await t.sql('VACUUM resident');
+      await t.app.get(SmsInboundService).receive({ from: e164(victimPhone), body: 'STOP' });
+      expect(await t.sql(`SELECT enabled FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [victim.id])).toEqual([{ enabled: false }]);
     });
 
     it("victim first and verified, then the attacker names the victim's e-mail: nothing is created, the victim is reminded", async () => {
