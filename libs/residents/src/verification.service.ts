@@ -64,7 +64,7 @@ export class VerificationService {
   }
 
   /** Queues (in the caller's transaction) a link that verifies this e-mail address. */
-  async sendEmailLink(r: { id: string; firstName: string | null }, email: string, tx: EntityManager): Promise<void> {
+  async sendEmailLink(r: { id: string }, email: string, tx: EntityManager): Promise<void> {
     const out = new VerificationOutbox();
     this.addEmailLink(out, r, email);
     await this.send(out, tx);
@@ -77,7 +77,7 @@ export class VerificationService {
     await this.send(out, tx);
   }
 
-  addEmailLink(out: VerificationOutbox, r: { id: string; firstName: string | null }, email: string): void {
+  addEmailLink(out: VerificationOutbox, r: { id: string }, email: string): void {
     out.emails.push(verifyEmailMessage(email, this.links.verifyEmailUrl(r.id, email)));
   }
 
