@@ -155,3 +155,70 @@ describe('engagement: replies are rate-limited per resident and per message', ()
     expect(await repliesOf(r.id)).toBe(PER_MESSAGE);
   });
 });
+
+// Finding 4 (issue 14): the limiter hashed the raw body value before the DTO normalised it, so
+// 15 spellings of one mobile got 15 SMS codes. Every per-value limit must count the value the
+// DTO stores (E.164; trimmed, lower-cased e-mail), whatever its spelling.
+describe('core: per-value rate limits count the normalised value', () => {
+  let t: TestApp;
+  let residentToken: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedGeography(t);
+    const [r] = await t.sql<{ id: string }>(
+      `INSERT INTO resident (email, first_name, ward_code, status, email_verified_at, activated_at, consent_at)
+       VALUES ('spellings.owner@example.org', 'Jo', 'BE01', 'active', now(), now(), now()) RETURNING id`,
+    );
+    await t.sql(`INSERT INTO resident_channel (resident_id, channel) VALUES ($1, 'email')`, [r.id]);
+    residentToken = t.app.get(AccessTokenService).signResident(r.id);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  /** n distinct spellings of one e-mail address: case and surrounding spaces. */
+  const emailSpellings = (local: string, n: number): string[] =>
+    Array.from({ length: n }, (_, i) => {
+      const cased = [...`${local}@example.org`].map((c, j) => ((i >> j % 10) & 1 ? c.toUpperCase() : c)).join('');
+      return `${' '.repeat(i % 3)}${cased}${' '.repeat(Math.floor(i / 3) % 3)}`;
+    });
+  /** n distinct spellings of +447911 131311: national and international, spaces anywhere, dashes. */
+  const phoneSpellings = (n: number): string[] => {
+    const out = new Set<string>();
+    for (const base of ['07911131311', '+447911131311', '447911131311', '00447911131311']) {
+      out.add(base);
+      for (let i = 1; i < base.length; i++) out.add(`${base.slice(0, i)} ${base.slice(i)}`);
+      for (let i = 2; i < base.length; i++) out.add(`${base.slice(0, i)}-${base.slice(i)}`);
+    }
+    return [...out].slice(0, n);
+  };
+
+  type Case = { route: string; method: 'post' | 'patch'; field: string; limit: number; window: number; spellings: (n: number) => string[]; auth?: boolean; extra?: Record<string, unknown> };
+  const cases: Case[] = [
+    { route: '/api/v1/residents', method: 'post', field: 'email', limit: 5, window: 3600, spellings: (n) => emailSpellings('signup.spell', n) },
+    { route: '/api/v1/residents', method: 'post', field: 'phone', limit: 5, window: 3600, spellings: phoneSpellings },
+    { route: '/api/v1/residents/verify/resend', method: 'post', field: 'email', limit: 5, window: 3600, spellings: (n) => emailSpellings('resend.spell', n) },
+    { route: '/api/v1/residents/verify/resend', method: 'post', field: 'phone', limit: 5, window: 3600, spellings: phoneSpellings },
+    { route: '/api/v1/residents/verify', method: 'post', field: 'phone', limit: 20, window: 3600, spellings: phoneSpellings, extra: { code: '123456' } },
+    { route: '/api/v1/me', method: 'patch', field: 'email', limit: 10, window: 3600, spellings: (n) => emailSpellings('me.spell', n), auth: true },
+    { route: '/api/v1/me', method: 'patch', field: 'phone', limit: 10, window: 3600, spellings: phoneSpellings, auth: true },
+    { route: '/api/v1/auth/resident/magic-link', method: 'post', field: 'email', limit: 5, window: 3600, spellings: (n) => emailSpellings('magic.spell', n) },
+    { route: '/api/v1/auth/staff/login', method: 'post', field: 'email', limit: 10, window: 300, spellings: (n) => emailSpellings('staff.spell', n), extra: { password: 'not-the-password' } },
+    { route: '/api/v1/bids', method: 'post', field: 'contactEmail', limit: 10, window: 3600, spellings: (n) => emailSpellings('bid.spell', n) },
+  ];
+
+  it.each(cases.map((c) => [`${c.method.toUpperCase()} ${c.route} ${c.field}`, c] as const))('%s: limit+1 spellings of one value → the last is 429', async (_name, c) => {
+    await awayFromWindowEdge(c.window);
+    await t.sql('DELETE FROM rate_limit_bucket');
+    const spellings = c.spellings(c.limit + 1);
+    expect(new Set(spellings).size).toBe(c.limit + 1);
+    const statuses: number[] = [];
+    for (const v of spellings) {
+      let req = t.http()[c.method](c.route);
+      if (c.auth) req = req.set('Authorization', `Bearer ${residentToken}`);
+      statuses.push((await req.send({ ...c.extra, [c.field]: v })).status);
+    }
+    expect(statuses.slice(0, c.limit).filter((s) => s === 429)).toEqual([]);
+    expect(statuses[c.limit]).toBe(429);
+  });
+});

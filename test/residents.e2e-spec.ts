@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
 import type { SignUpDto } from '../libs/residents/src/residents.dto';
+import { SmsInboundService } from '../libs/engagement/src/sms-inbound.service';
 import { SignUpService } from '../libs/residents/src/sign-up.service';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
@@ -332,6 +333,11 @@ describe('residents API', () => {
       ['no first name', { firstName: '  ' }, 'firstName'],
       ['first name too long', { firstName: 'x'.repeat(81) }, 'firstName'],
       ['control characters in a name', { lastName: 'Bad\u0000Name' }, 'lastName'],
+      // Issue 14, finding 17: names with no visible character (shown as nothing to staff and in e-mails).
+      ['a first name of only a zero-width space', { firstName: '\u200B' }, 'firstName'],
+      ['a first name of only format characters', { firstName: '\u200B\u200D\u2060\uFEFF\u202E' }, 'firstName'],
+      ['a last name of only a Hangul filler and spaces', { lastName: '\u3164 \u00A0' }, 'lastName'],
+      ['a language of only combining marks', { demographics: { language: '\u0301\u034F' } }, 'language'],
       ['bad postcode', { postcode: 'NOT A POSTCODE' }, 'postcode'],
       ['bad campaign code', { campaignCode: 'spaces are bad' }, 'campaignCode'],
     ];
@@ -381,6 +387,114 @@ describe('residents API', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) statuses.push((await t.http().post('/api/v1/auth/resident/magic-link').send({ email })).status);
       expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
+    });
+  });
+
+  // Issue 14, finding 2: an attacker signed up with their own e-mail and the victim's phone and
+  // verified the e-mail; the victim's later sign-up dropped the victim's e-mail and its SMS code
+  // verified the phone into the attacker's record. Rule (libs/residents/README.md): an unverified
+  // address is a claim that blocks and reveals nobody; a sign-up's code or link verifies into the
+  // record that sign-up made; verifying an address moves it out of every other record.
+  describe('address claims: pre-registering an address gains nothing', () => {
+    const meOf = async (token: string) => (await t.http().get('/api/v1/me').set(...bearer(token)).expect(200)).body;
+    // Sign-in-link and resend requests are decided by a job (finding 9): wait until it has run.
+    const remindersDone = () =>
+      waitUntil(
+        async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'resident-reminder' AND state IN ('created', 'retry', 'active')`))[0].n === 0,
+        20_000,
+        'resident-reminder jobs to finish',
+      );
+
+    it('attacker: own e-mail + victim phone, verifies the e-mail; the victim signs up later and gets their own record', async () => {
+      const victimPhone = uniquePhone();
+      const attacker = await activeResident({ phone: victimPhone, channels: ['email', 'sms'] });
+      const unsolicited = codeIn(await waitSms(e164(victimPhone)));
+      const victimEmail = uniqueEmail('victim');
+      await signUp(validBody({ email: victimEmail, phone: victimPhone, firstName: 'Victim', channels: ['email', 'sms'] })).expect(202);
+      const [victim] = await t.sql<{ id: string; phone_e164: string }>('SELECT id, phone_e164 FROM resident WHERE email = $1', [victimEmail]);
+      expect(victim).toEqual({ id: expect.any(String), phone_e164: e164(victimPhone) }); // the victim's e-mail is not dropped
+      // No unauthenticated request issues a code for the attacker's (verified) record: one new SMS, the victim's.
+      await t.http().post('/api/v1/residents/verify/resend').send({ phone: victimPhone }).expect(202);
+      const own = codeIn(await waitSms(e164(victimPhone), 2));
+      const resent = codeIn(await waitSms(e164(victimPhone), 3));
+      const res = await t.http().post('/api/v1/residents/verify').send({ phone: victimPhone, code: resent === own ? own : resent }).expect(200);
+      expect((await meOf(res.body.accessToken)).id).toBe(victim.id);
+      expect(await t.sql('SELECT phone_e164, phone_verified_at IS NOT NULL AS v FROM resident WHERE id = $1', [victim.id])).toEqual([{ phone_e164: e164(victimPhone), v: true }]);
+      // The attacker's record lost the phone, and the code sent at the attacker's sign-up is dead.
+      expect(await meOf(attacker.token)).toMatchObject({ phone: null, phoneVerified: false, email: attacker.email });
+      expect(await t.sql(`SELECT enabled FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [attacker.id])).toEqual([{ enabled: false }]);
+      if (unsolicited !== own && unsolicited !== resent) await t.http().post('/api/v1/residents/verify').send({ phone: victimPhone, code: unsolicited }).expect(400);
+      expect(await t.sql('SELECT phone_e164 FROM resident WHERE id = $1', [attacker.id])).toEqual([{ phone_e164: null }]);
+    });
+
+    it('attacker: own phone + victim e-mail, verifies the phone; the victim signs up later and gets their own record', async () => {
+      const attackerPhone = uniquePhone();
+      const victimEmail = uniqueEmail('victim');
+      await signUp(validBody({ email: victimEmail, phone: attackerPhone, channels: ['email', 'sms'] })).expect(202);
+      const attackerLink = tokenIn(await waitMail(victimEmail), '/verify');
+      const attacker = await t.http().post('/api/v1/residents/verify').send({ phone: attackerPhone, code: codeIn(await waitSms(e164(attackerPhone))) }).expect(200);
+      const attackerId = (await meOf(attacker.body.accessToken)).id;
+      // A magic link or resend for the victim's address sends nothing for the attacker's record.
+      await t.http().post('/api/v1/auth/resident/magic-link').send({ email: victimEmail }).expect(202);
+      await t.http().post('/api/v1/residents/verify/resend').send({ email: victimEmail }).expect(202);
+      await remindersDone();
+      await signUp(validBody({ email: victimEmail, firstName: 'Victim' })).expect(202);
+      const mail = await waitMail(victimEmail, 2);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(mailsTo(victimEmail)).toHaveLength(2);
+      const res = await t.http().post('/api/v1/residents/verify').send({ token: tokenIn(mail, '/verify') }).expect(200);
+      const victim = await meOf(res.body.accessToken);
+      expect(victim).toMatchObject({ email: victimEmail, emailVerified: true, phone: null, firstName: 'Victim' });
+      expect(victim.id).not.toBe(attackerId);
+      expect(await meOf(attacker.body.accessToken)).toMatchObject({ id: attackerId, email: null, phone: e164(attackerPhone) });
+      // The link the attacker's sign-up sent no longer verifies anything.
+      await t.http().post('/api/v1/residents/verify').send({ token: attackerLink }).expect(400);
+      expect(await t.sql('SELECT email FROM resident WHERE id = $1', [attackerId])).toEqual([{ email: null }]);
+    });
+
+    it("victim first (not yet verified), then the attacker names the victim's phone: the victim's code still verifies into the victim's record", async () => {
+      const victimPhone = uniquePhone();
+      const victimEmail = uniqueEmail('victim');
+      await signUp(validBody({ email: victimEmail, phone: victimPhone, firstName: 'Victim', channels: ['email', 'sms'] })).expect(202);
+      const own = codeIn(await waitSms(e164(victimPhone)));
+      const attackerEmail = uniqueEmail('attacker');
+      await signUp(validBody({ email: attackerEmail, phone: victimPhone, channels: ['email', 'sms'] })).expect(202);
+      // The attacker's sign-up made its own record: it did not join (or change) the victim's.
+      const rows = await t.sql<{ email: string }>('SELECT email FROM resident WHERE phone_e164 = $1 ORDER BY created_at', [e164(victimPhone)]);
+      expect(rows.map((r) => r.email)).toEqual([victimEmail, attackerEmail]);
+      const res = await t.http().post('/api/v1/residents/verify').send({ phone: victimPhone, code: own }).expect(200);
+      expect(await meOf(res.body.accessToken)).toMatchObject({ email: victimEmail, phone: e164(victimPhone), phoneVerified: true });
+      // The attacker's unverified record lost its claim on the phone (an unverified sign-up that lost an address is gone).
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE phone_e164 = $1', [e164(victimPhone)])).toEqual([{ n: 1 }]);
+      // The attacker verifying their own e-mail gets a record without the phone.
+      await t.http().post('/api/v1/residents/verify').send({ token: tokenIn(await waitMail(attackerEmail), '/verify') }).expect(400);
+    });
+
+    it("a claim on someone's verified number never takes their texts: STOP from the number reaches the verified holder", async () => {
+      const victimPhone = uniquePhone();
+      const victim = await activeResident({ phone: victimPhone, channels: ['email', 'sms'] });
+      await t.http().post('/api/v1/residents/verify').send({ phone: victimPhone, code: codeIn(await waitSms(e164(victimPhone))) }).expect(200);
+      // The attacker claims the number through PATCH /me (answered as for a free number, finding 10), several times.
+      for (let i = 0; i < 3; i++) {
+        const attacker = await activeResident();
+        await t.http().patch('/api/v1/me').set(...bearer(attacker.token)).send({ phone: victimPhone, channels: [{ channel: 'sms', enabled: true }] }).expect(200);
+      }
+      expect(await t.sql('SELECT count(*)::int AS n FROM resident WHERE phone_e164 = $1', [e164(victimPhone)])).toEqual([{ n: 4 }]);
+      // The victim edits their profile: their row's newest version now lies after the claims (whatever the scan order).
+      await t.http().patch('/api/v1/me').set(...bearer(victim.token)).send({ firstName: 'Victim' }).expect(200);
+      await t.sql('VACUUM resident');
+      await t.app.get(SmsInboundService).receive({ from: e164(victimPhone), body: 'STOP' });
+      expect(await t.sql(`SELECT enabled FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [victim.id])).toEqual([{ enabled: false }]);
+    });
+
+    it("victim first and verified, then the attacker names the victim's e-mail: nothing is created, the victim is reminded", async () => {
+      const victim = await activeResident();
+      const attackerPhone = uniquePhone();
+      const before = await counts();
+      await signUp(validBody({ email: victim.email, phone: attackerPhone, channels: ['email', 'sms'] })).expect(202);
+      expect((await waitMail(victim.email, 2)).parsed.subject).toBe('You are already signed up to Beacon');
+      expect((await counts()).resident).toBe(before.resident);
+      expect(await meOf(victim.token)).toMatchObject({ email: victim.email, phone: null });
     });
   });
 
@@ -543,6 +657,8 @@ describe('residents API', () => {
         { email: null }, // the only address, and its channel is on
         { status: 'active' },
         { firstName: null },
+        { firstName: '\u200B' },
+        { lastName: '\u200C\u200D' },
       ];
       for (const body of bad) {
         const res = await t.http().patch('/api/v1/me').set(...bearer(r.token)).send(body);
@@ -564,10 +680,44 @@ describe('residents API', () => {
       expect((await t.sql('SELECT email_verified_at FROM resident WHERE id = $1', [r.id]))[0].email_verified_at).toBeInstanceOf(Date);
     });
 
-    it('an e-mail address held by another resident cannot be taken', async () => {
-      const a = await activeResident();
+    // Issue 14, finding 10: a 409 "already registered" told anyone signed in whose address is
+    // registered. Another resident's address is answered exactly as a free one: it becomes a
+    // claim of the caller's record, and only verifying it (the link goes to that address) moves it.
+    it("another resident's e-mail or phone: answered as a free address, a claim until verified; verifying moves it", async () => {
+      const aPhone = uniquePhone();
+      const a = await activeResident({ phone: aPhone, channels: ['email', 'sms'] });
+      await t.http().post('/api/v1/residents/verify').send({ phone: aPhone, code: codeIn(await waitSms(e164(aPhone))) }).expect(200);
       const b = await activeResident();
-      await t.http().patch('/api/v1/me').set(...bearer(b.token)).send({ email: a.email }).expect(409);
+      const c = await activeResident();
+      const aBefore = await t.sql('SELECT * FROM resident WHERE id = $1', [a.id]);
+
+      const taken = await t.http().patch('/api/v1/me').set(...bearer(b.token)).send({ email: a.email.toUpperCase() });
+      const free = await t.http().patch('/api/v1/me').set(...bearer(c.token)).send({ email: uniqueEmail('free') });
+      expect(taken.status).toBe(200);
+      expect(free.status).toBe(200);
+      const shape = (body: Record<string, unknown>) => ({ ...body, id: 'x', email: 'x', createdAt: 'x', consentAt: 'x', activatedAt: 'x' });
+      expect(shape(taken.body)).toEqual(shape(free.body));
+      expect(taken.body).toMatchObject({ email: a.email, emailVerified: false });
+      // Nothing about A changed, and nothing about A was said.
+      expect(await t.sql('SELECT * FROM resident WHERE id = $1', [a.id])).toEqual(aBefore);
+      expect(JSON.stringify(taken.body)).not.toContain(a.id);
+
+      // The link reaches the address; following it moves the address to B. A loses it (and its channel).
+      const mail = await waitMail(a.email, 2);
+      expect(mail.parsed.subject).toBe('Confirm your email address for Beacon');
+      await t.http().post('/api/v1/residents/verify').send({ token: tokenIn(mail, '/verify') }).expect(200);
+      expect(await t.sql('SELECT email, email_verified_at IS NOT NULL AS v FROM resident WHERE id = $1', [b.id])).toEqual([{ email: a.email, v: true }]);
+      expect(await t.sql('SELECT email, email_verified_at FROM resident WHERE id = $1', [a.id])).toEqual([{ email: null, email_verified_at: null }]);
+      expect(await t.sql(`SELECT enabled FROM resident_channel WHERE resident_id = $1 AND channel = 'email'`, [a.id])).toEqual([{ enabled: false }]);
+
+      // The same for a phone.
+      const phoneTaken = await t.http().patch('/api/v1/me').set(...bearer(c.token)).send({ phone: aPhone, channels: [{ channel: 'sms', enabled: true }] });
+      expect(phoneTaken.status).toBe(200);
+      expect(phoneTaken.body).toMatchObject({ phone: e164(aPhone), phoneVerified: false });
+      expect(await t.sql('SELECT phone_e164, phone_verified_at IS NOT NULL AS v FROM resident WHERE id = $1', [a.id])).toEqual([{ phone_e164: e164(aPhone), v: true }]);
+      await t.http().post('/api/v1/residents/verify').send({ phone: aPhone, code: codeIn(await waitSms(e164(aPhone), 2)) }).expect(200);
+      expect(await t.sql('SELECT phone_e164, phone_verified_at IS NOT NULL AS v FROM resident WHERE id = $1', [c.id])).toEqual([{ phone_e164: e164(aPhone), v: true }]);
+      expect(await t.sql('SELECT phone_e164, status FROM resident WHERE id = $1', [a.id])).toEqual([{ phone_e164: null, status: 'unsubscribed' }]);
     });
 
     it('adding a phone and turning SMS on sends a code; it verifies that channel', async () => {

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
 import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entities';
 
 const NPU = /^[A-Z]{2,8}$/;
@@ -26,6 +26,7 @@ const IfPresent = () => ValidateIf((_o: object, v: unknown) => v !== undefined);
 
 export class CreateCadetUnitDto {
   @ApiProperty({ example: 'BE' }) @IsString() @Matches(NPU) npuCode: string;
+  @HasVisibleCharacter()
   @ApiProperty({ example: 'Birmingham East Volunteer Police Cadets' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name: string;
   @ApiProperty({ enum: CADET_UNIT_KINDS }) @IsIn(CADET_UNIT_KINDS) kind: CadetUnitKind;
 }
@@ -44,11 +45,14 @@ export class UnitMemberParams {
 }
 
 export class AddCadetMemberDto {
+  @HasVisibleCharacter()
   @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(80) firstName: string;
+  @HasVisibleCharacter()
   @ApiProperty() @Transform(trim) @IsString() @MinLength(1) @MaxLength(80) lastName: string;
   @ApiProperty({ example: '2011-09-14', description: 'Children 8–18 years old; leaders 18 or over' })
   @IsString() @Matches(DATE, { message: 'dateOfBirth must be YYYY-MM-DD' }) @IsISO8601({ strict: true }) dateOfBirth: string;
   @ApiPropertyOptional({ description: 'Required for children; not accepted for leaders' })
+  @HasVisibleCharacter()
   @IfPresent() @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) guardianName?: string;
   @ApiPropertyOptional({ example: '0121 496 0123', description: 'UK number, stored in E.164; required for children' })
   @IfPresent() @IsString() @MaxLength(30) guardianPhone?: string;

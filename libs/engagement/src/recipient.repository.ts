@@ -44,9 +44,15 @@ export class RecipientRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Who texted from this number: its verified holder. Other residents may claim the number
+   * unverified (libs/residents README, "Address claims"); only with no verified holder is the
+   * newest claim returned (so STOP still silences a number typed in at sign-up).
+   */
   async findResidentByPhone(phoneE164: string): Promise<{ id: string; phoneVerified: boolean } | null> {
     const rows = await this.db.query(
-      `SELECT id, phone_verified_at IS NOT NULL AS "phoneVerified" FROM resident WHERE phone_e164 = $1 AND status <> 'erased'`,
+      `SELECT id, phone_verified_at IS NOT NULL AS "phoneVerified" FROM resident WHERE phone_e164 = $1 AND status <> 'erased'
+        ORDER BY phone_verified_at IS NULL, created_at DESC, id LIMIT 1`,
       [phoneE164],
     );
     return rows[0] ?? null;

@@ -1,23 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-
-/**
- * A phone number as Beacon stores it: E.164, UK (+44) only, mobile-capable.
- * UK only because SMS codes to any number invite "SMS pumping" (toll fraud through
- * verification texts) and the force's sender is a UK number. Crown dependency mobiles
- * (+44 7624 …) are +44 numbers and pass. Returns null for anything else.
- */
-export function normalisePhone(input: string): string | null {
-  if (typeof input !== 'string' || input.length > 32) return null;
-  const parsed = parsePhoneNumberFromString(input.trim(), 'GB');
-  if (!parsed || !parsed.isValid() || parsed.countryCallingCode !== '44') return null;
-  const type = parsed.getType();
-  if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return null;
-  return parsed.number;
-}
-
-export function normaliseEmail(input: string): string {
-  return input.trim().toLowerCase();
-}
+// One normaliser per kind of value, shared with core's rate limits (which count what the DTO stores).
+export { normaliseEmail, normalisePhone } from '@beacon/core';
 
 const POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
 

@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LinkTokenService, AccessTokenService } from '@beacon/auth';
-import { NotificationService } from '@beacon/channels';
-import { AuditService, badRequest, conflict, DomainException, forbidden, QueueService } from '@beacon/core';
+import { AuditService, badRequest, DomainException, forbidden, JobName, QueueService } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entities';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
-import { ResidentNotice } from './resident-notifications';
+import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';
 import type { ResidentProfile, UpdateMeDto } from './residents.dto';
-import { VerificationService } from './verification.service';
+import { reminderTarget, VerificationOutbox, VerificationService } from './verification.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ADDRESS_FIELD: Record<Channel, 'email' | 'phone'> = { email: 'email', sms: 'phone' };
@@ -29,25 +28,35 @@ export class ResidentAccountService {
     private readonly residents: ResidentRepository,
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
-    private readonly notifications: NotificationService,
+    private readonly queue: QueueService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
     private readonly exporters: ResidentDataExporterRegistry,
     private readonly audit: AuditService,
-    private readonly queue: QueueService,
   ) {}
 
-  /** Always answers the same; a link goes out only to a registered, not erased, address. */
+  /**
+   * Always answers the same, after the same work (one job queued) whether or not the address is
+   * known: the job (`ResidentReminderHandler`) decides what to send.
+   */
   async requestSignInLink(email: string): Promise<{ status: 'accepted' }> {
-    const r = await this.residents.findByEmail(email);
-    if (r && r.email && r.status !== 'erased') {
-      await this.db.transaction(async (tx) => {
-        // A resident who never confirmed gets the confirmation link, which also signs them in.
-        if (r.status === 'pending') await this.verification.sendEmailLink(r, r.email!, tx);
-        else await this.notifications.enqueueEmail(ResidentNotice.signIn, { residentId: r.id }, { manager: tx });
-      });
-    }
+    await this.queue.send(JobName.ResidentReminder, { purpose: 'sign-in', email });
     return { status: 'accepted' };
+  }
+
+  /**
+   * The sign-in job: a sign-in link goes only to a verified address, a pending sign-up gets its
+   * confirmation link again (which also signs in), a claim inside someone's record gets nothing
+   * (see reminderTarget).
+   */
+  async sendSignInLink(email: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const r = reminderTarget(await this.residents.findByAddresses([email], [], tx), 'email', email);
+      const out = new VerificationOutbox();
+      if (r?.status === 'pending') this.verification.addEmailLink(out, r, email);
+      else if (r) out.emails.push(residentNotice(ResidentNotice.signIn, r.id));
+      await this.verification.send(out, tx);
+    });
   }
 
   /** Magic link → resident bearer token. The link dies with the address it was sent to. */
@@ -59,7 +68,9 @@ export class ResidentAccountService {
   async residentFromSignInLink(token: string): Promise<string> {
     const claims = this.linkTokens.verify('magic-link', token);
     const r = UUID.test(claims.r ?? '') ? await this.residents.findById(claims.r) : null;
-    if (!r || r.status === 'erased' || !claims.a || (claims.a !== r.email && claims.a !== r.phoneE164)) throw badRequest('This link is not valid');
+    // Only while the resident still holds the address it was sent to, verified (a claim is not a hold).
+    const holds = !!claims.a && ((claims.a === r?.email && !!r.emailVerifiedAt) || (claims.a === r?.phoneE164 && !!r.phoneVerifiedAt));
+    if (!r || r.status === 'erased' || !holds) throw badRequest('This link is not valid');
     return r.id;
   }
 
@@ -155,8 +166,8 @@ export class ResidentAccountService {
       }
       if (!email && !phone) problems.push('email or phone: keep at least one');
       if (problems.length) throw badRequest(`Validation failed: ${problems.join('; ')}`, problems);
-      if (emailChanged && email && (await this.residents.addressTaken('email', email, r.id, tx))) throw conflict('That email address is already registered');
-      if (phoneChanged && phone && (await this.residents.addressTaken('phoneE164', phone, r.id, tx))) throw conflict('That mobile number is already registered');
+      // Another resident's address is answered as a free one (no "already registered" oracle): it
+      // becomes this resident's claim, and only following its verification moves it here.
 
       const changes: ResidentChanges = {
         email: emailChanged ? email : undefined,
@@ -208,9 +219,10 @@ export class ResidentAccountService {
     await this.db.transaction(async (tx) => {
       const r = await this.residents.findByIdForUpdate(residentId, tx);
       if (!r || r.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
+      // Queued one-off messages about them, and reminder requests naming their addresses (read before erase nulls them).
+      await this.queue.deleteNotificationsFor(r.id, tx, [r.email, r.phoneE164].filter((a): a is string => !!a));
       await this.residents.erase(r.id, tx);
       for (const exporter of this.exporters.exporters()) await exporter.eraseFor?.(r.id, tx);
-      await this.queue.deleteNotificationsFor(r.id, tx);
       await this.audit.record({ actor: `resident:${r.id}`, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
     });
   }

@@ -2,7 +2,9 @@ import type { EmailMessage, SmsMessage } from '@beacon/channels';
 import { html, type SafeHtml } from '@beacon/core';
 
 // One-off messages to a resident. Subjects carry no personal data; the HTML part escapes
-// every value (names are whatever was typed into a public form).
+// every value (names are whatever was typed into a public form). A message to an address not yet
+// verified is fixed text: anyone can type anyone's address into a public form, so nothing they
+// typed (a name, say) may reach it in a police-branded e-mail.
 
 function emailHtml(heading: string, body: SafeHtml): string {
   return html`<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${heading}</title></head>
@@ -18,17 +20,18 @@ const linkButton = (url: string, label: string) =>
   html`<p><a href="${url}" style="display:inline-block;background:#00703c;color:#ffffff;padding:10px 16px;text-decoration:none;font-weight:bold">${label}</a></p>
 <p style="font-size:16px">Or copy this link into your browser: <br>${url}</p>`;
 
-export function verifyEmailMessage(to: string, firstName: string | null, url: string): EmailMessage {
+/** To an unverified address: fixed text only (no name), see above. */
+export function verifyEmailMessage(to: string, url: string): EmailMessage {
   const heading = 'Confirm your email address';
   return {
     to,
     subject: 'Confirm your email address for Beacon',
-    text: `${greeting(firstName)}\n\nConfirm your email address to start getting messages from your local policing team:\n\n${url}\n\nThe link works for 7 days. If you did not sign up, ignore this email and nothing will be sent to you.\n`,
+    text: `Hello,\n\nConfirm your email address to start getting messages from your local policing team:\n\n${url}\n\nThe link works for 7 days. If you did not ask for this, ignore this email and nothing will be sent to you.\n`,
     html: emailHtml(
       heading,
-      html`<p>${greeting(firstName)}</p><p>Confirm your email address to start getting messages from your local policing team.</p>
+      html`<p>Hello,</p><p>Confirm your email address to start getting messages from your local policing team.</p>
 ${linkButton(url, 'Confirm my email address')}
-<p>The link works for 7 days. If you did not sign up, ignore this email and nothing will be sent to you.</p>`,
+<p>The link works for 7 days. If you did not ask for this, ignore this email and nothing will be sent to you.</p>`,
     ),
   };
 }

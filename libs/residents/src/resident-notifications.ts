@@ -48,7 +48,7 @@ export class ResidentNotifications implements NotificationComposer {
   };
 
   readonly email = {
-    [ResidentNotice.verifyEmail]: this.byEmail((r, email) => verifyEmailMessage(email, r.firstName, this.links.verifyEmailUrl(r.id, email))),
+    [ResidentNotice.verifyEmail]: this.byEmail((r, email) => verifyEmailMessage(email, this.links.verifyEmailUrl(r.id, email))),
     [ResidentNotice.signIn]: this.byEmail((r, email) => signInEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
     [ResidentNotice.alreadySubscribed]: this.byEmail((r, email) => alreadySubscribedEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
   };

@@ -46,8 +46,14 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 
 /** A subscriber. Personal columns are nulled on erasure; the row stays for aggregates. */
 @Entity('resident')
-@Index('uq_resident_email', ['email'], { unique: true, where: 'email IS NOT NULL' })
-@Index('uq_resident_phone', ['phoneE164'], { unique: true, where: 'phone_e164 IS NOT NULL' })
+// Only a verified address is held once; an unverified one is a claim several residents may make
+// (README "Address claims"). A pending sign-up's exact pair of addresses is unique (expression
+// index: created by migration ResidentAddressClaims, left alone here).
+@Index('uq_resident_email', ['email'], { unique: true, where: 'email IS NOT NULL AND email_verified_at IS NOT NULL' })
+@Index('uq_resident_phone', ['phoneE164'], { unique: true, where: 'phone_e164 IS NOT NULL AND phone_verified_at IS NOT NULL' })
+@Index('idx_resident_email', ['email'], { where: 'email IS NOT NULL' })
+@Index('idx_resident_phone', ['phoneE164'], { where: 'phone_e164 IS NOT NULL' })
+@Index('uq_resident_pending_claim', { synchronize: false })
 @Index('idx_resident_active_ward', ['wardCode'], { where: "status = 'active'" })
 @Index('idx_resident_ward_activated', ['wardCode', 'activatedAt'])
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })

@@ -92,30 +92,31 @@ export class ResidentRepository {
     return tx.getRepository(ResidentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  findByEmail(email: string, manager: EntityManager = this.db.manager): Promise<ResidentEntity | null> {
-    return manager.getRepository(ResidentEntity).findOneBy({ email });
-  }
-
-  findByPhone(phoneE164: string, manager: EntityManager = this.db.manager): Promise<ResidentEntity | null> {
-    return manager.getRepository(ResidentEntity).findOneBy({ phoneE164 });
-  }
-
-  /** Another resident already holding this e-mail or phone? */
-  async addressTaken(column: 'email' | 'phoneE164', value: string, exceptId: string, tx: EntityManager): Promise<boolean> {
-    const sql = column === 'email' ? 'SELECT 1 FROM resident WHERE email = $1 AND id <> $2' : 'SELECT 1 FROM resident WHERE phone_e164 = $1 AND id <> $2';
-    return (await tx.query(sql, [value, exceptId])).length > 0;
-  }
-
-  /** Residents holding any of these e-mails or phones (a query even with none: see SignUpService). */
+  /**
+   * Residents holding or claiming any of these e-mails or phones, newest first (a query even with
+   * none: see SignUpService).
+   */
   findByAddresses(emails: string[], phones: string[], tx: EntityManager): Promise<ResidentEntity[]> {
-    return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }] });
+    return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }], order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  /** Live SMS codes of every resident claiming this number, locked (a code per resident: see VerificationService). */
+  findSmsCodesForPhoneForUpdate(phoneE164: string, tx: EntityManager): Promise<(SmsCodeRow & { residentId: string })[]> {
+    return tx.query(
+      `SELECT c.resident_id AS "residentId", c.code_hash AS "codeHash", c.expires_at AS "expiresAt", c.attempts
+         FROM resident_sms_code c JOIN resident r ON r.id = c.resident_id
+        WHERE r.phone_e164 = $1 AND r.status <> 'erased'
+        ORDER BY c.resident_id FOR UPDATE OF c`,
+      [phoneE164],
+    );
   }
 
   /**
    * Many sign-ups in one statement (public hot path: concurrent sign-ups share it): each
    * becomes a pending resident with its channels, topics and interests, unless its ward is
-   * unknown, or its e-mail or phone is already registered (also by an earlier sign-up in the
-   * list): then nothing is written for it. One outcome per sign-up, in order.
+   * unknown, its e-mail or phone is verified by a resident, or a pending sign-up has exactly its
+   * addresses (also an earlier one in the list): then nothing is written for it. An address
+   * another resident only claims does not stop it. One outcome per sign-up, in order.
    */
   async insertPendingSignUps(signUps: NewSignUp[], tx: EntityManager): Promise<SignUpInsert[]> {
     const rows: { n: number; wardKnown: boolean; inserted: boolean }[] = await tx.query(
@@ -129,7 +130,14 @@ export class ResidentRepository {
                                age_band, ethnicity, language, status, consent_at)
          SELECT i.id, i.email, i.phone, i.first_name, i.last_name, i.postcode, i.ward_code, i.source, i.campaign_code,
                 i.age_band, i.ethnicity, i.language, 'pending', now()
-           FROM input i JOIN known k USING (n) WHERE k.ward_known ORDER BY i.n
+           FROM input i JOIN known k USING (n)
+          WHERE k.ward_known
+            -- A verified address is held; an unverified one is a claim and blocks nobody.
+            AND NOT EXISTS (SELECT 1 FROM resident r
+                             WHERE (r.email = i.email AND r.email_verified_at IS NOT NULL)
+                                OR (r.phone_e164 = i.phone AND r.phone_verified_at IS NOT NULL))
+          ORDER BY i.n
+         -- uq_resident_pending_claim: the same pair of addresses as a pending sign-up (also earlier in this list).
          ON CONFLICT DO NOTHING
          RETURNING id),
        c AS (INSERT INTO resident_channel (resident_id, channel) SELECT i.id, jsonb_array_elements_text(i.channels) FROM input i JOIN ins USING (id)),
@@ -206,16 +214,8 @@ export class ResidentRepository {
     );
   }
 
-  async findSmsCodeForUpdate(residentId: string, tx: EntityManager): Promise<SmsCodeRow | null> {
-    const rows: SmsCodeRow[] = await tx.query(
-      `SELECT code_hash AS "codeHash", expires_at AS "expiresAt", attempts FROM resident_sms_code WHERE resident_id = $1 FOR UPDATE`,
-      [residentId],
-    );
-    return rows[0] ?? null;
-  }
-
-  async countSmsAttempt(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query('UPDATE resident_sms_code SET attempts = attempts + 1 WHERE resident_id = $1', [residentId]);
+  async countSmsAttempt(residentIds: string[], tx: EntityManager): Promise<void> {
+    await tx.query('UPDATE resident_sms_code SET attempts = attempts + 1 WHERE resident_id = ANY($1::uuid[])', [residentIds]);
   }
 
   async deleteSmsCode(residentId: string, tx: EntityManager): Promise<void> {
@@ -223,11 +223,38 @@ export class ResidentRepository {
   }
 
   /**
-   * Marks one address verified; a pending resident becomes active (activated_at is set the
-   * first time only). Returns the new status, or null when the address no longer matches.
+   * Verifying an address moves it here: every other resident holding or claiming it loses it in
+   * the same transaction (a pending sign-up, which holds nothing verified, goes altogether; any
+   * other loses the address, its verification and its code, and that channel is turned off).
+   * Then it is marked verified here; a pending resident becomes active (activated_at is set the
+   * first time only). Returns the new status, or null when this resident no longer has the address.
+   * Every row with the address is locked in id order first, so two verifications of one address
+   * queue (never deadlock) and the second finds it gone.
    */
   async markVerified(residentId: string, channel: Channel, address: string, tx: EntityManager): Promise<ResidentStatus | null> {
     const [column, verifiedColumn] = channel === 'email' ? ['email', 'email_verified_at'] : ['phone_e164', 'phone_verified_at'];
+    const lastOn = `r.status = 'active' AND NOT EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.enabled AND c.channel <> $3)`;
+    await tx.query(
+      `WITH locked AS (SELECT id, status FROM resident WHERE ${column} = $2 AND status <> 'erased' ORDER BY id FOR UPDATE),
+       others AS (
+         SELECT l.id, l.status = 'pending'
+                AND NOT EXISTS (SELECT 1 FROM rating x WHERE x.resident_id = l.id)
+                AND NOT EXISTS (SELECT 1 FROM reply x WHERE x.resident_id = l.id) AS bare
+           FROM locked l WHERE l.id <> $1 AND EXISTS (SELECT 1 FROM locked WHERE id = $1)),
+       gone AS (DELETE FROM resident WHERE id IN (SELECT id FROM others WHERE bare) RETURNING id),
+       released AS (
+         UPDATE resident r
+            SET ${column} = NULL, ${verifiedColumn} = NULL,
+                status = CASE WHEN ${lastOn} THEN 'unsubscribed' ELSE r.status END,
+                left_at = CASE WHEN ${lastOn} THEN coalesce(r.left_at, now()) ELSE r.left_at END,
+                updated_at = now()
+          WHERE r.id IN (SELECT id FROM others WHERE NOT bare)
+          RETURNING r.id),
+       off AS (UPDATE resident_channel SET enabled = false WHERE channel = $3 AND resident_id IN (SELECT id FROM released)),
+       codes AS (DELETE FROM resident_sms_code WHERE $3 = 'sms' AND resident_id IN (SELECT id FROM released))
+       SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM released) AS n`,
+      [residentId, address, channel],
+    );
     // (UPDATE … RETURNING inside a CTE: TypeORM returns plain rows for a SELECT.)
     const rows: { status: ResidentStatus }[] = await tx.query(
       `WITH verified AS (
@@ -248,7 +275,8 @@ export class ResidentRepository {
     const keys = (Object.keys(changes) as (keyof ResidentChanges)[]).filter((k) => changes[k] !== undefined);
     if (!keys.length) return;
     const sets = keys.map((k, i) => `${CHANGE_COLUMNS[k]} = $${i + 2}`);
-    // A changed address is unverified until the new verification comes back.
+    // A changed address is a claim, unverified until the new verification comes back (it may be
+    // another resident's: only verifying it moves it, see markVerified).
     if (keys.includes('email')) sets.push('email_verified_at = NULL');
     if (keys.includes('phoneE164')) sets.push('phone_verified_at = NULL');
     await tx.query(`UPDATE resident SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [residentId, ...keys.map((k) => changes[k])]);

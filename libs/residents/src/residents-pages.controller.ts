@@ -28,7 +28,7 @@ const CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 // What a resident reads for each field the API would reject (any constraint unless named).
 const MESSAGES: FieldMessages = {
   firstName: { '*': 'Enter your first name', maxLength: 'First name must be 80 characters or fewer', matches: 'First name must not contain special characters' },
-  lastName: { '*': 'Last name must be 80 characters or fewer', matches: 'Last name must not contain special characters' },
+  lastName: { '*': 'Last name must be 80 characters or fewer', matches: 'Last name must not contain special characters', hasVisibleCharacter: 'Enter your last name, or leave it empty' },
   email: { '*': 'Enter an email address in the correct format, like name@example.com', isDefined: 'Enter your email address to get messages by email', service: 'Enter your email address to get messages by email' },
   phone: { '*': 'Enter a UK mobile number, like 07911 123456', isDefined: 'Enter your mobile number to get text messages', service: 'Enter your mobile number to get text messages' },
   postcode: { '*': 'Enter a full UK postcode, like B33 8TH' },
@@ -38,7 +38,7 @@ const MESSAGES: FieldMessages = {
   interestGroups: { '*': 'Choose from the list' },
   ageBand: { '*': 'Choose an age from the list' },
   ethnicity: { '*': 'Choose an ethnic group from the list' },
-  language: { '*': 'Preferred language must be 40 characters or fewer' },
+  language: { '*': 'Preferred language must be 40 characters or fewer', hasVisibleCharacter: 'Enter a language, or leave it empty' },
   consent: { '*': 'Tick the box to agree to get messages' },
   quietStart: { '*': 'Enter a time, like 22:00, or leave both times empty' },
   quietEnd: { '*': 'Enter a time, like 07:00, or leave both times empty' },
@@ -235,11 +235,8 @@ export class ResidentsPagesController {
       try {
         saved = await this.accounts.update(residentId, dto, level);
       } catch (e) {
-        if (!(e instanceof DomainException) || (e.code !== 'VALIDATION' && e.code !== 'CONFLICT')) throw e;
-        failed =
-          e.code === 'CONFLICT'
-            ? { [/mobile/.test(e.message) ? 'phone' : 'email']: `${e.message}. Use another, or sign in with the link sent to that address.` }
-            : errorsFromDetails(e.details, MESSAGES);
+        if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
+        failed = errorsFromDetails(e.details, MESSAGES);
       }
     }
     if (!saved) {

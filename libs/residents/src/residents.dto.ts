@@ -21,7 +21,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
 import { normaliseEmail, normalisePhone, normalisePostcode } from './contact';
 import {
   AGE_BANDS,
@@ -76,7 +76,7 @@ export class DemographicsDto {
   ethnicity?: Ethnicity | null;
 
   @ApiPropertyOptional({ maxLength: 40, description: 'Preferred language, free text' })
-  @IsOptional() @Transform(tidy) @IsString() @MinLength(1) @MaxLength(40) @Matches(NO_CONTROL_CHARS, { message: 'language must not contain control characters' })
+  @IsOptional() @Transform(tidy) @IsString() @MinLength(1) @MaxLength(40) @Matches(NO_CONTROL_CHARS, { message: 'language must not contain control characters' }) @HasVisibleCharacter()
   language?: string | null;
 }
 
@@ -99,12 +99,12 @@ export class SignUpDto {
 
   @ApiProperty({ maxLength: 80 })
   @Transform(tidy) @IsString() @MinLength(1, { message: 'firstName must not be empty' }) @MaxLength(80)
-  @Matches(NO_CONTROL_CHARS, { message: 'firstName must not contain control characters' })
+  @Matches(NO_CONTROL_CHARS, { message: 'firstName must not contain control characters' }) @HasVisibleCharacter()
   firstName: string;
 
   @ApiPropertyOptional({ maxLength: 80 })
   @IsOptional() @Transform(tidy) @IsString() @MinLength(1) @MaxLength(80)
-  @Matches(NO_CONTROL_CHARS, { message: 'lastName must not contain control characters' })
+  @Matches(NO_CONTROL_CHARS, { message: 'lastName must not contain control characters' }) @HasVisibleCharacter()
   lastName?: string;
 
   @ApiPropertyOptional({ example: 'B33 8TH' })
@@ -219,12 +219,12 @@ export class UpdateMeDto {
   @ApiPropertyOptional({ maxLength: 80 })
   @ValidateIf((o: UpdateMeDto) => o.firstName !== undefined)
   @Transform(tidy) @IsString() @MinLength(1, { message: 'firstName must not be empty' }) @MaxLength(80)
-  @Matches(NO_CONTROL_CHARS, { message: 'firstName must not contain control characters' })
+  @Matches(NO_CONTROL_CHARS, { message: 'firstName must not contain control characters' }) @HasVisibleCharacter()
   firstName?: string;
 
   @ApiPropertyOptional({ maxLength: 80, nullable: true })
   @IsOptional() @Transform(tidy) @IsString() @MinLength(1) @MaxLength(80)
-  @Matches(NO_CONTROL_CHARS, { message: 'lastName must not contain control characters' })
+  @Matches(NO_CONTROL_CHARS, { message: 'lastName must not contain control characters' }) @HasVisibleCharacter()
   lastName?: string | null;
 
   @ApiPropertyOptional({ nullable: true })

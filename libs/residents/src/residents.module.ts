@@ -14,6 +14,7 @@ import { ResidentAuthController } from './resident-auth.controller';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
 import { ResidentDirectoryService } from './resident-directory.service';
+import { ResidentReminderHandler } from './resident-reminder.job';
 import { ResidentLinksService } from './resident-links.service';
 import { ResidentNotifications } from './resident-notifications';
 import { ResidentSeedRepository } from './resident-seed.repository';
@@ -44,6 +45,7 @@ import { VerificationService } from './verification.service';
     UnverifiedPurgeService,
     ResidentChannelRepository,
     ResidentChannelsService,
+    ResidentReminderHandler,
   ],
   exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService],
 })

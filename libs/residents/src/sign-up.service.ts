@@ -32,9 +32,11 @@ export class SignUpService {
   }
 
   /**
-   * The answer is the same whether or not the e-mail or phone is already registered. A known
-   * address is reminded (verification again, or "already signed up"); the stored resident is
-   * never changed by an unauthenticated request, and no second resident is created. An unknown
+   * The answer is the same whether or not the e-mail or phone is already registered. A verified
+   * address is reminded ("already signed up"; nothing is created); a repeat of a pending sign-up
+   * gets its verification again; otherwise a new pending resident is made, even when another
+   * resident claims one of its addresses unverified (its code or link verifies into this new
+   * resident only). A stored resident is never changed by an unauthenticated request. An unknown
    * ward is a 400 whoever holds the address.
    */
   async signUp(dto: SignUpDto): Promise<SignUpAccepted> {
@@ -92,9 +94,13 @@ export class SignUpService {
           if (s.email && s.channels.includes('email')) this.verification.addEmailLink(out, s, s.email);
           if (s.phoneE164 && s.channels.includes('sms')) this.verification.addSmsCode(out, s.id, s.phoneE164);
         } else if (outcomes[i] === 'address-taken') {
-          const byEmail = s.email ? holders.find((r) => r.email === s.email) : undefined;
-          const existing: ResidentEntity | undefined = byEmail ?? (s.phoneE164 ? holders.find((r) => r.phoneE164 === s.phoneE164) : undefined);
-          if (existing) this.verification.addReminder(out, existing, byEmail ? 'email' : 'sms');
+          // Whoever verified the address is reminded; else this repeats a pending sign-up exactly,
+          // which gets its verification again. A claim never pulls a sign-up into another record.
+          const byEmail = s.email ? holders.find((r) => r.email === s.email && r.emailVerifiedAt) : undefined;
+          const byPhone = s.phoneE164 ? holders.find((r) => r.phoneE164 === s.phoneE164 && r.phoneVerifiedAt) : undefined;
+          const repeated = holders.find((r) => r.status === 'pending' && r.email === s.email && r.phoneE164 === s.phoneE164);
+          const existing: ResidentEntity | undefined = byEmail ?? byPhone ?? repeated;
+          if (existing) this.verification.addReminder(out, existing, byEmail || (!byPhone && s.email) ? 'email' : 'sms');
         }
       });
       await this.verification.send(out, tx);

@@ -4,7 +4,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService, LinkTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
-import { badRequest, InjectConfig, type AppConfig, type NotificationJob } from '@beacon/core';
+import { badRequest, InjectConfig, JobName, QueueService, type AppConfig, type NotificationJob } from '@beacon/core';
 import type { ResidentEntity, ResidentStatus } from './resident.entities';
 import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository } from './resident.repository';
@@ -31,6 +31,19 @@ export interface Verified {
   accessToken: string;
 }
 
+/**
+ * Whom an unauthenticated request naming this address (sign-in link, resend) may message: the
+ * resident who verified it, else the newest pending sign-up claiming it. Never a claim inside a
+ * resident who holds another, verified, address: a code or link for it would let whoever acts on
+ * it join an address to a record someone else controls (README "Address claims").
+ * `rows` newest first (ResidentRepository.findByAddresses).
+ */
+export function reminderTarget(rows: ResidentEntity[], via: 'email' | 'sms', address: string): ResidentEntity | undefined {
+  const holds = (r: ResidentEntity) => (via === 'email' ? r.email === address : r.phoneE164 === address);
+  const verified = (r: ResidentEntity) => (via === 'email' ? r.emailVerifiedAt !== null : r.phoneVerifiedAt !== null);
+  return rows.find((r) => holds(r) && verified(r) && r.status !== 'erased') ?? rows.find((r) => holds(r) && r.status === 'pending');
+}
+
 /** E-mail links and SMS codes that prove a resident holds an address. */
 @Injectable()
 export class VerificationService {
@@ -40,6 +53,7 @@ export class VerificationService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly residents: ResidentRepository,
     private readonly notifications: NotificationService,
+    private readonly queue: QueueService,
     private readonly linkTokens: LinkTokenService,
     private readonly accessTokens: AccessTokenService,
     @InjectConfig() config: AppConfig,
@@ -48,7 +62,7 @@ export class VerificationService {
   }
 
   /** Queues (in the caller's transaction) a link that verifies this e-mail address. */
-  async sendEmailLink(r: { id: string; firstName: string | null }, email: string, tx: EntityManager): Promise<void> {
+  async sendEmailLink(r: { id: string }, email: string, tx: EntityManager): Promise<void> {
     const out = new VerificationOutbox();
     this.addEmailLink(out, r, email);
     await this.send(out, tx);
@@ -58,17 +72,6 @@ export class VerificationService {
   async sendSmsCode(residentId: string, phoneE164: string, tx: EntityManager): Promise<void> {
     const out = new VerificationOutbox();
     this.addSmsCode(out, residentId, phoneE164);
-    await this.send(out, tx);
-  }
-
-  /**
-   * Someone gave an address that is already registered (sign-up again, or "resend"). An
-   * unverified address gets a new verification; a verified one gets an "already signed up"
-   * message with a sign-in link. Nothing about the resident changes.
-   */
-  async remind(r: ResidentEntity, via: 'email' | 'sms', tx: EntityManager): Promise<void> {
-    const out = new VerificationOutbox();
-    this.addReminder(out, r, via);
     await this.send(out, tx);
   }
 
@@ -106,15 +109,26 @@ export class VerificationService {
     await this.notifications.enqueueAll({ emails: out.emails, sms: out.sms }, { manager: tx });
   }
 
-  /** "Send it again": always the same answer, whether or not the address is known. */
+  /**
+   * "Send it again": always the same answer, and the same work (one job queued), whether or not
+   * the address is known; the job (`ResidentReminderHandler`) decides what to send.
+   */
   async resend(input: { email?: string; phone?: string }): Promise<{ status: 'accepted' }> {
-    await this.db.transaction(async (tx) => {
-      const byEmail = input.email ? await this.residents.findByEmail(input.email, tx) : null;
-      if (byEmail) await this.remind(byEmail, 'email', tx);
-      const byPhone = input.phone ? await this.residents.findByPhone(input.phone, tx) : null;
-      if (byPhone) await this.remind(byPhone, 'sms', tx);
-    });
+    await this.queue.send(JobName.ResidentReminder, { purpose: 'resend', email: input.email, phone: input.phone });
     return { status: 'accepted' };
+  }
+
+  /** The resend job: a new verification to a pending sign-up, "already signed up" to a verified holder, else nothing. */
+  async sendReminders(input: { email?: string; phone?: string }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const rows = await this.residents.findByAddresses(input.email ? [input.email] : [], input.phone ? [input.phone] : [], tx);
+      const out = new VerificationOutbox();
+      const byEmail = input.email ? reminderTarget(rows, 'email', input.email) : undefined;
+      if (byEmail) this.addReminder(out, byEmail, 'email');
+      const byPhone = input.phone ? reminderTarget(rows, 'sms', input.phone) : undefined;
+      if (byPhone) this.addReminder(out, byPhone, 'sms');
+      await this.send(out, tx);
+    });
   }
 
   /** The e-mail link: valid only while the resident still has the address it was sent to. */
@@ -128,16 +142,19 @@ export class VerificationService {
 
   async verifySmsCode(phoneE164: string, code: string): Promise<Verified> {
     // Attempts are committed before a wrong code is reported, so the transaction returns an outcome.
+    // Several sign-ups may claim one number, each with its own code (bound to its resident by
+    // the HMAC): a code verifies the number into the resident it was sent for, and no other. A
+    // wrong guess counts against every live code of the number (no extra guesses per claim).
     const outcome = await this.db.transaction(async (tx): Promise<'wrong' | 'dead' | { id: string; status: ResidentStatus }> => {
-      const r = await this.residents.findByPhone(phoneE164, tx);
-      const stored = r && r.status !== 'erased' ? await this.residents.findSmsCodeForUpdate(r.id, tx) : null;
-      if (!r || !stored) return 'wrong';
-      if (stored.attempts >= SMS_CODE_MAX_ATTEMPTS || stored.expiresAt.getTime() < Date.now()) return 'dead';
-      await this.residents.countSmsAttempt(r.id, tx);
-      if (!this.codeMatches(r.id, code, stored.codeHash)) return 'wrong';
-      await this.residents.deleteSmsCode(r.id, tx);
-      const status = await this.residents.markVerified(r.id, 'sms', phoneE164, tx);
-      return status ? { id: r.id, status } : 'wrong';
+      const codes = await this.residents.findSmsCodesForPhoneForUpdate(phoneE164, tx);
+      const live = codes.filter((c) => c.attempts < SMS_CODE_MAX_ATTEMPTS && c.expiresAt.getTime() >= Date.now());
+      if (!live.length) return codes.length ? 'dead' : 'wrong';
+      await this.residents.countSmsAttempt(live.map((c) => c.residentId), tx);
+      const match = live.find((c) => this.codeMatches(c.residentId, code, c.codeHash));
+      if (!match) return 'wrong';
+      await this.residents.deleteSmsCode(match.residentId, tx);
+      const status = await this.residents.markVerified(match.residentId, 'sms', phoneE164, tx);
+      return status ? { id: match.residentId, status } : 'wrong';
     });
     if (outcome === 'wrong') throw badRequest(WRONG_CODE, [`code: ${WRONG_CODE}`]);
     if (outcome === 'dead') throw badRequest(DEAD_CODE, [`code: ${DEAD_CODE}`]);

@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
 import { PATROL_STATUSES, SCHEME_STATUSES, STAFF_CONSENT_METHODS, type PatrolStatus, type SchemeStatus, type StaffConsentMethod } from './scheme.entities';
 
 const NPU = /^[A-Z]{2,8}$/;
@@ -35,12 +35,14 @@ const IfPresent = () => ValidateIf((_o: object, v: unknown) => v !== undefined);
 
 export class SchemeTypeDto {
   @ApiProperty({ example: 'farm_watch' }) @IsString() @Matches(TYPE) code: string;
+  @HasVisibleCharacter()
   @ApiProperty({ example: 'Farm Watch' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(80) name: string;
 }
 
 export class CreateSchemeDto {
   @ApiProperty({ example: 'neighbourhood_watch', description: 'A code from GET /api/v1/scheme-types' })
   @IsString() @Matches(TYPE) type: string;
+  @HasVisibleCharacter()
   @ApiProperty({ example: 'Hodge Hill Neighbourhood Watch' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name: string;
   @ApiProperty({ example: 'BE01' }) @IsString() @Matches(WARD) wardCode: string;
   @ApiPropertyOptional({ description: 'An active resident of the NPU; becomes the first member (needs coordinatorConsent)' })
@@ -52,6 +54,7 @@ export class CreateSchemeDto {
 }
 
 export class UpdateSchemeDto {
+  @HasVisibleCharacter()
   @ApiPropertyOptional() @IfPresent() @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name?: string;
   @ApiPropertyOptional({ enum: SCHEME_STATUSES }) @IfPresent() @IsIn(SCHEME_STATUSES) status?: SchemeStatus;
   @ApiPropertyOptional({ nullable: true, description: 'A member of the scheme; null clears the coordinator' })

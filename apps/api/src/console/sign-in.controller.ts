@@ -29,7 +29,7 @@ export class SignInController {
   }
 
   @Public()
-  @RateLimit({ name: 'staff-login', windowSeconds: 300, perIp: 100, perValue: { bodyKeys: ['email'], limit: 10 } })
+  @RateLimit({ name: 'staff-login', windowSeconds: 300, perIp: 100, perValue: { fields: { email: 'email' }, limit: 10 } })
   @Post('sign-in')
   @HttpCode(303)
   async signIn(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: Record<string, unknown>) {

@@ -10,7 +10,7 @@ export class StaffAuthController {
   constructor(private readonly staff: StaffService) {}
 
   @Public()
-  @RateLimit({ name: 'staff-login', windowSeconds: 300, perIp: 100, perValue: { bodyKeys: ['email'], limit: 10 } })
+  @RateLimit({ name: 'staff-login', windowSeconds: 300, perIp: 100, perValue: { fields: { email: 'email' }, limit: 10 } })
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff sign-in; the same 401 for an unknown e-mail and a wrong password' })

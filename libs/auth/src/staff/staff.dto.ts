@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { STAFF_ROLES, type StaffRole } from '@beacon/core';
+import { HasVisibleCharacter, STAFF_ROLES, type StaffRole } from '@beacon/core';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
@@ -12,6 +12,7 @@ export class LoginDto {
 
 export class CreateStaffDto {
   @ApiProperty() @Transform(lower) @IsEmail() @MaxLength(254) email: string;
+  @HasVisibleCharacter()
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(120) name: string;
   @ApiProperty({ minLength: 12 }) @IsString() @MinLength(12) @MaxLength(200) password: string;
   @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role: StaffRole;

@@ -12,6 +12,7 @@ export enum JobName {
   DeliverySweep = 'delivery-sweep',
   RefreshReportAggregates = 'refresh-report-aggregates',
   PurgeUnverifiedResidents = 'purge-unverified-residents',
+  ResidentReminder = 'resident-reminder',
 }
 
 export interface MessageJob {
@@ -35,6 +36,16 @@ export interface NotificationJob {
 /** Ids by name; `residentId` when the notification is about (or to) a resident. */
 export type NotificationRef = Record<string, string>;
 
+/**
+ * A public "send me a sign-in link / the code again" request, decided off the request path so
+ * the request does the same work whether or not the address is registered (no timing oracle).
+ */
+export interface ResidentReminderJob {
+  purpose: 'sign-in' | 'resend';
+  email?: string;
+  phone?: string;
+}
+
 export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
   [JobName.NotifyEmail]: NotificationJob;
@@ -46,6 +57,7 @@ export interface JobPayloads {
   [JobName.DeliverySweep]: Record<string, never>;
   [JobName.RefreshReportAggregates]: Record<string, never>;
   [JobName.PurgeUnverifiedResidents]: Record<string, never>;
+  [JobName.ResidentReminder]: ResidentReminderJob;
 }
 
 export interface QueuePolicy {
@@ -74,4 +86,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
   [JobName.RefreshReportAggregates]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '*/5 * * * *' },
   [JobName.PurgeUnverifiedResidents]: { retryLimit: 1, retryDelay: 600, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '40 3 * * *' },
+  // A sign-in link or code asked for by someone waiting: a few quick retries.
+  [JobName.ResidentReminder]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 2 },
 };

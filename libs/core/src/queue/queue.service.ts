@@ -89,12 +89,18 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
    * GDPR erasure, in the erasure transaction: one-off notification jobs whose ref names the
    * resident go, from the live table and from pg-boss's archive. Their payloads hold ids only
    * (and the composers send nothing to an erased resident), but a failed attempt's output may
-   * quote a provider's reply. A job a worker is running right now is left to finish.
+   * quote a provider's reply. A job a worker is running right now is left to finish. With the
+   * resident's addresses, resident-reminder requests naming them go too.
    */
-  async deleteNotificationsFor(residentId: string, manager: EntityManager): Promise<void> {
+  async deleteNotificationsFor(residentId: string, manager: EntityManager, addresses: string[] = []): Promise<void> {
     const names = [JobName.NotifyEmail, JobName.NotifySms];
     await manager.query(`DELETE FROM pgboss.job WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state <> 'active'`, [names, residentId]);
     await manager.query(`DELETE FROM pgboss.archive WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2`, [names, residentId]);
+    // Reminder requests (sign-in link, resend) hold the address someone typed, not an id.
+    if (!addresses.length) return;
+    const byAddress = `name = $1 AND (data->>'email' = ANY($2::text[]) OR data->>'phone' = ANY($2::text[]))`;
+    await manager.query(`DELETE FROM pgboss.job WHERE ${byAddress} AND state <> 'active'`, [JobName.ResidentReminder, addresses]);
+    await manager.query(`DELETE FROM pgboss.archive WHERE ${byAddress}`, [JobName.ResidentReminder, addresses]);
   }
 
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { BeaconRequest } from '../principal';
 import { RateLimiter, rateLimitKey, type Limit } from './rate-limiter';
+import { normaliseValue, type ValueKind } from './value-normalisers';
 
 export interface RateLimitRule {
   /** Bucket name, e.g. "signup". */
@@ -9,8 +10,11 @@ export interface RateLimitRule {
   windowSeconds: number;
   /** Requests per window from one client IP. */
   perIp: number;
-  /** Requests per window naming one value of these body fields (e.g. the address being signed up). */
-  perValue?: { bodyKeys: string[]; limit: number };
+  /**
+   * Requests per window naming one value of these body fields (e.g. the address being signed up),
+   * each field with its kind: the value is normalised as the DTO stores it before it is counted.
+   */
+  perValue?: { fields: Record<string, ValueKind>; limit: number };
 }
 
 const RATE_LIMIT = 'beacon:rate-limit';
@@ -33,9 +37,10 @@ export class RateLimitGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<BeaconRequest>();
     const limits: Limit[] = [{ key: `${rule.name}:ip:${req.ip ?? 'unknown'}`, limit: rule.perIp }];
     const body = (req.body ?? {}) as Record<string, unknown>;
-    for (const k of rule.perValue?.bodyKeys ?? []) {
-      const value = body[k];
-      if (typeof value === 'string' && value) limits.push({ key: rateLimitKey(rule.name, k, value), limit: rule.perValue!.limit });
+    // The guard runs before the DTO's transforms: count the value as the DTO will store it.
+    for (const [k, kind] of Object.entries(rule.perValue?.fields ?? {})) {
+      const v = body[k];
+      if (typeof v === 'string' && v.trim()) limits.push({ key: rateLimitKey(rule.name, k, normaliseValue(kind, v)), limit: rule.perValue!.limit });
     }
     await this.limiter.consume(limits, rule.windowSeconds);
     return true;

@@ -29,7 +29,7 @@ export class BidController {
   ) {}
 
   @Public()
-  @RateLimit({ name: 'bid-submit', windowSeconds: 3600, perIp: 50, perValue: { bodyKeys: ['contactEmail'], limit: 10 } })
+  @RateLimit({ name: 'bid-submit', windowSeconds: 3600, perIp: 50, perValue: { fields: { contactEmail: 'email' }, limit: 10 } })
   @Post()
   @ApiOperation({ summary: 'Submit a bid to an NPU\'s Active Citizens Fund (public; staff may submit for applicants)' })
   submit(@Body() dto: SubmitBidDto) {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
 import { APPLICANT_TYPES, BID_THEMES, EVALUATION_OUTCOMES, type ApplicantType, type BidTheme, type EvaluationOutcome } from '../funding.entities';
 import { IsFinancialYear, IsPence, MAX_PENCE } from '../money';
 import { BID_STATUSES, type BidStatus } from './bid-status';
@@ -12,6 +12,7 @@ const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? va
 export class SubmitBidDto {
   @ApiProperty({ example: 'BE' }) @IsString() @Matches(/^[A-Z]{2,8}$/) npuCode: string;
   @ApiProperty({ example: '2019-20' }) @IsFinancialYear() financialYear: string;
+  @HasVisibleCharacter()
   @ApiProperty({ maxLength: 120 }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) applicantName: string;
   @ApiProperty({ enum: APPLICANT_TYPES }) @IsIn(APPLICANT_TYPES) applicantType: ApplicantType;
   @ApiProperty() @Transform(lower) @IsEmail() @MaxLength(254) contactEmail: string;

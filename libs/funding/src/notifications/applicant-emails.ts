@@ -4,8 +4,6 @@ import type { ApplicantEmail } from './applicant-notifier';
 interface BidFacts {
   id: string;
   contactEmail: string;
-  applicantName: string;
-  title: string;
   npuCode: string;
   financialYear: string;
   amountRequestedPence: number;
@@ -13,15 +11,22 @@ interface BidFacts {
 
 const sign = 'West Midlands Police — Active Citizens Fund';
 
+// The contact address of a bid is never verified (anyone can type anyone's address into the
+// public form), so these e-mails are fixed text: no title, applicant name or summary, nothing
+// the applicant typed, in the subject or the body. The reference tells the applicant's bids
+// apart; amounts are numbers; a rejection reason is staff's text.
+const fund = (bid: BidFacts) => `the ${bid.npuCode} Active Citizens Fund ${bid.financialYear}`;
+
 export function submissionEmail(bid: BidFacts): ApplicantEmail {
   return {
     to: bid.contactEmail,
-    subject: `We have received your bid: ${bid.title}`,
+    subject: 'We have received your Active Citizens Fund bid',
     text: [
-      `Dear ${bid.applicantName},`,
+      `Hello,`,
       ``,
-      `Thank you for your bid "${bid.title}" to the ${bid.npuCode} Active Citizens Fund ${bid.financialYear}, asking for ${formatPounds(bid.amountRequestedPence)}.`,
+      `Thank you for your bid to ${fund(bid)}, asking for ${formatPounds(bid.amountRequestedPence)}.`,
       `Your reference is ${bid.id}. We will e-mail you when a decision has been made.`,
+      `If you did not send a bid, you can ignore this e-mail.`,
       ``,
       sign,
     ].join('\n'),
@@ -31,11 +36,11 @@ export function submissionEmail(bid: BidFacts): ApplicantEmail {
 export function approvalEmail(bid: BidFacts, amountAwardedPence: number): ApplicantEmail {
   return {
     to: bid.contactEmail,
-    subject: `Your bid has been approved: ${bid.title}`,
+    subject: 'Your Active Citizens Fund bid has been approved',
     text: [
-      `Dear ${bid.applicantName},`,
+      `Hello,`,
       ``,
-      `Your bid "${bid.title}" (reference ${bid.id}) has been approved: you have been awarded ${formatPounds(amountAwardedPence)}.`,
+      `Your bid to ${fund(bid)} (reference ${bid.id}) has been approved: you have been awarded ${formatPounds(amountAwardedPence)}.`,
       `Your neighbourhood team will be in touch about payment.`,
       ``,
       sign,
@@ -46,11 +51,11 @@ export function approvalEmail(bid: BidFacts, amountAwardedPence: number): Applic
 export function rejectionEmail(bid: BidFacts, reason: string): ApplicantEmail {
   return {
     to: bid.contactEmail,
-    subject: `Decision on your bid: ${bid.title}`,
+    subject: 'Decision on your Active Citizens Fund bid',
     text: [
-      `Dear ${bid.applicantName},`,
+      `Hello,`,
       ``,
-      `We are sorry: your bid "${bid.title}" (reference ${bid.id}) has not been approved.`,
+      `We are sorry: your bid to ${fund(bid)} (reference ${bid.id}) has not been approved.`,
       `Reason: ${reason}`,
       ``,
       sign,
