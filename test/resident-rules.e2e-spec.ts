@@ -62,6 +62,11 @@ describe('resident rules', () => {
 
     const refused = await t.http().post('/api/v1/auth/resident/exchange').send({ token: old }).expect(400);
     expect(refused.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'This link is not valid' });
+    // The new address is held once verified (libs/residents README, "Address claims"): then its link works.
+    await waitUntil(() => smtp.messages.some((m) => m.to.includes(changed) && m.parsed.subject === 'Confirm your email address for Beacon'), 20_000, 'verification e-mail');
+    const confirm = smtp.messages.find((m) => m.to.includes(changed) && m.parsed.subject === 'Confirm your email address for Beacon')!;
+    const verifyToken = /http:\/\/beacon\.test\/verify\?token=([A-Za-z0-9_.-]+)/.exec(confirm.parsed.text ?? '')![1];
+    await t.http().post('/api/v1/residents/verify').send({ token: verifyToken }).expect(200);
     const fresh = await tokenFrom(changed);
     const ok = await t.http().post('/api/v1/auth/resident/exchange').send({ token: fresh }).expect(200);
     expect(ok.body).toEqual({ accessToken: expect.any(String) });

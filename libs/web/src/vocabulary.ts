@@ -106,6 +106,7 @@ export const VOCABULARY = {
     delivered: 'Delivered (confirmed)',
     failed: 'Failed',
     bounced: 'Bounced',
+    unknown: 'Outcome unknown (not resent)',
     cancelled: 'Cancelled',
   },
   replyStatus: { open: 'Open', answered: 'Answered', closed: 'Closed' },
