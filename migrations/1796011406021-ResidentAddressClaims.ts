@@ -17,7 +17,7 @@ export class ResidentAddressClaims1796011406021 implements MigrationInterface {
         await queryRunner.query(`CREATE UNIQUE INDEX "uq_resident_phone" ON "resident" ("phone_e164") WHERE phone_e164 IS NOT NULL AND phone_verified_at IS NOT NULL`);
         await queryRunner.query(`CREATE INDEX "idx_resident_email" ON "resident" ("email") WHERE email IS NOT NULL`);
         await queryRunner.query(`CREATE INDEX "idx_resident_phone" ON "resident" ("phone_e164") WHERE phone_e164 IS NOT NULL`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "uq_resident_pending_claim" ON "resident" (coalesce("email", ''), coalesce("phone_e164", '')) WHERE status = 'pending'`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "uq_resident_pending_claim" ON "resident" (coalesce("email", ''), coalesce("phone_e164", '')) WHERE status = 'pending' AND ("email" IS NOT NULL OR "phone_e164" IS NOT NULL)`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

@@ -20,7 +20,7 @@ describe('report rules: the SIM pack of an NPU', () => {
     const res = await t.http().post('/api/v1/schemes').set(...admin).send({ type, name: `${type} ${ward} ${Math.random()}`, wardCode: ward }).expect(201);
     for (let i = 0; i < members + gone; i++) {
       const r = await makeResident(t, { ward });
-      await t.http().post(`/api/v1/schemes/${res.body.id}/members`).set(...admin).send({ residentId: r.id }).expect(201);
+      await t.http().post(`/api/v1/schemes/${res.body.id}/members`).set(...admin).send({ residentId: r.id, consent: 'in_person' }).expect(201);
       if (i >= members) await t.sql(`UPDATE resident SET status = 'unsubscribed', left_at = now() WHERE id = $1`, [r.id]); // left after joining
     }
     return res.body.id as string;
