@@ -10,6 +10,7 @@ import { Reports1795402117457 } from './1795402117457-Reports';
 import { ReportStats1795406003289 } from './1795406003289-ReportStats';
 import { DeliveryCursor1795410667256 } from './1795410667256-DeliveryCursor';
 import { PatrolCancel1795412296755 } from './1795412296755-PatrolCancel';
+import { Imports1796011180650 } from './1796011180650-Imports';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -26,4 +27,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ReportStats1795406003289,
   DeliveryCursor1795410667256,
   PatrolCancel1795412296755,
+  Imports1796011180650,
 ];

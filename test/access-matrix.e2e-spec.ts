@@ -123,6 +123,10 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/sim': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/growth.svg': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/reach.svg': { roles: READERS, scope: 'query' },
+  'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
+  'POST /api/v1/imports/{id}/commit': { roles: ['admin'], scope: 'resource' }, // the uploader's NPU
+  'GET /api/v1/imports/{id}': { roles: ['admin'], scope: 'resource' },
+  'GET /api/v1/imports/{id}/rejected.csv': { roles: ['admin'], scope: 'resource' },
 };
 
 interface Ctx {
@@ -160,6 +164,15 @@ async function approvedBid(c: Ctx): Promise<string> {
 async function planPatrol(t: TestApp, root: Auth, w: NpuWorld): Promise<string> {
   const res = await t.http().post(`/api/v1/schemes/${w.schemeId}/patrols`).set(...root).send({ ...futureWindow(), route: 'To be cancelled', volunteerResidentIds: w.memberIds });
   if (res.status !== 201) throw new Error(`plan patrol: ${res.status} ${res.text}`);
+  return res.body.id;
+}
+
+const importCsv = (ward: string) =>
+  `email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\nmatrix.import.${nextSeq()}@example.org,,Pat,Matrix,,${ward},email,,,2019-03-02,2019-03-02,true,false,wmnow\n`;
+/** A dry run of a one-line file uploaded by an admin of the target NPU (so the import is that NPU's). */
+async function dryRun({ t, npu, w }: Ctx): Promise<string> {
+  const res = await t.http().post('/api/v1/imports/residents').set(...(await loginAs(t, 'admin', npu)).auth).set('Content-Type', 'text/csv').send(importCsv(w.ward));
+  if (res.status !== 201) throw new Error(`import dry run: ${res.status} ${res.text}`);
   return res.body.id;
 }
 
@@ -246,6 +259,10 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/reports/sim': npuQuery,
   'GET /api/v1/reports/charts/growth.svg': npuQuery,
   'GET /api/v1/reports/charts/reach.svg': npuQuery,
+  'POST /api/v1/imports/residents': ({ w }) => ({ body: importCsv(w.ward), contentType: 'text/csv' }),
+  'POST /api/v1/imports/{id}/commit': async (c) => ({ path: { id: await dryRun(c) } }),
+  'GET /api/v1/imports/{id}': async (c) => ({ path: { id: await dryRun(c) } }),
+  'GET /api/v1/imports/{id}/rejected.csv': async (c) => ({ path: { id: await dryRun(c) } }),
 };
 
 interface Principal {

@@ -12,6 +12,8 @@ export enum JobName {
   DeliverySweep = 'delivery-sweep',
   RefreshReportAggregates = 'refresh-report-aggregates',
   PurgeUnverifiedResidents = 'purge-unverified-residents',
+  ImportCommit = 'import-commit',
+  ImportHousekeeping = 'import-housekeeping',
 }
 
 export interface MessageJob {
@@ -32,6 +34,10 @@ export interface SmsJob {
   statusCallback?: string;
 }
 
+export interface ImportJob {
+  importId: string;
+}
+
 export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
   [JobName.NotifyEmail]: EmailJob;
@@ -43,6 +49,9 @@ export interface JobPayloads {
   [JobName.DeliverySweep]: Record<string, never>;
   [JobName.RefreshReportAggregates]: Record<string, never>;
   [JobName.PurgeUnverifiedResidents]: Record<string, never>;
+  /** Applies a dry-run import in one transaction (libs/imports). */
+  [JobName.ImportCommit]: ImportJob;
+  [JobName.ImportHousekeeping]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -69,4 +78,8 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.DeliverySweep]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
   [JobName.RefreshReportAggregates]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '*/5 * * * *' },
   [JobName.PurgeUnverifiedResidents]: { retryLimit: 1, retryDelay: 600, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '40 3 * * *' },
+  // One transaction per import (a million lines takes minutes); a retry after a crash re-runs it whole.
+  [JobName.ImportCommit]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, concurrency: 1 },
+  // Re-queues commits whose worker died; purges staged lines and rejected-rows reports after 7 days.
+  [JobName.ImportHousekeeping]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
 };
