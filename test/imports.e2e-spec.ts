@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { JobName } from '@beacon/core';
+import { ensureBuilt, startChild, WORKER_MAIN, type ChildApp } from './utils/built-app';
 import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { goodRow, toBeaconCsv, type FixtureRow } from './utils/import-fixture';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
 
 type Auth = [string, string];
 type Cells = FixtureRow['cells'];
@@ -219,3 +223,71 @@ describe('imports: residents from a force’s previous system', () => {
     await t.http().post(`/api/v1/imports/${res.body.id}/commit`).set(...adminBE).expect(410);
   });
 });
+
+describe('imports: the worker killed mid-commit', () => {
+  const N = 80_000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-import-faults-'));
+  const children: ChildApp[] = [];
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    t = await createTestApp({ RUN_WORKER: 'false' });
+    await seedGeography(t);
+  }, 240_000);
+  afterAll(async () => {
+    for (const c of children) await c.stop();
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const startWorker = async () => {
+    const env = { ...TEST_SECRETS, DATABASE_URL: t.config.db.url!, NODE_ENV: 'test', LOG_LEVEL: 'info', PUBLIC_URL: 'http://beacon.test', DATA_DIR: dataDir };
+    const w = await startChild(WORKER_MAIN, env, /Worker started/);
+    children.push(w);
+    return w;
+  };
+  const importCounts = async () =>
+    (await t.sql<{ residents: number; origins: number; staged: number }>(
+      `SELECT (SELECT count(*)::int FROM resident) AS residents, (SELECT count(*)::int FROM resident_import) AS origins, (SELECT count(*)::int FROM import_resident_row) AS staged`,
+    ))[0];
+
+  it('leaves nothing, and the next worker commits everything once', async () => {
+    const admin = (await loginAs(t, 'admin')).auth;
+    const rows = Array.from({ length: N }, (_, i) => ({ ...goodRow(i, 'kill'), email_verified: 'true' }));
+    const dry = await upload(t, admin, toBeaconCsv(rows)).expect(201);
+    expect(dry.body).toMatchObject({ rows: N, accepted: N, rejected: 0, duplicates: 0 });
+    const first = await startWorker();
+    await t.http().post(`/api/v1/imports/${dry.body.id}/commit`).set(...admin).expect(202);
+    // Mid-commit: the commit's transaction is writing the resident tables (uncommitted) and still going.
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const [busy] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%INSERT INTO resident%'`,
+      );
+      if (busy.n > 0) break;
+      if (Date.now() > until) throw new Error(`the commit did not start\n${first.output()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    // Its backend ends once it notices the client is gone; until then its writes are invisible anyway.
+    await waitFor(async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE '%import_resident_row%' AND state <> 'idle'`))[0].n === 0);
+    expect(await importCounts()).toEqual({ residents: 0, origins: 0, staged: N });
+    expect((await t.sql('SELECT status FROM data_import WHERE id = $1', [dry.body.id]))[0]).toEqual({ status: 'committing' });
+
+    await startWorker();
+    const done = await settled(t, admin, dry.body.id, 180_000);
+    expect(done).toMatchObject({ status: 'committed', accepted: N, result: { created: N, updated: 0 } });
+    expect(await importCounts()).toEqual({ residents: N, origins: N, staged: 0 });
+    expect(await t.sql(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'import.commit'`)).toEqual([{ n: 1 }]);
+  }, 300_000);
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
