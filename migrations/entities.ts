@@ -4,9 +4,10 @@ import { CORE_ENTITIES } from '@beacon/core';
 import { ENGAGEMENT_ENTITIES } from '@beacon/engagement';
 import { FUNDING_ENTITIES } from '@beacon/funding';
 import { GEOGRAPHY_ENTITIES } from '@beacon/geography';
+import { IMPORT_ENTITIES } from '@beacon/imports';
 import { MESSAGING_ENTITIES } from '@beacon/messaging';
 import { REPORT_ENTITIES } from '@beacon/reports';
-import { RESIDENT_ENTITIES } from '@beacon/residents';
+import { RESIDENT_ENTITIES, RESIDENT_IMPORT_ENTITIES } from '@beacon/residents';
 import { SCHEME_ENTITIES } from '@beacon/schemes';
 import { SURVEY_ENTITIES } from '@beacon/surveys';
 
@@ -23,4 +24,6 @@ export const ALL_ENTITIES = [
   ...SCHEME_ENTITIES,
   ...CADET_ENTITIES,
   ...SURVEY_ENTITIES,
+  ...RESIDENT_IMPORT_ENTITIES,
+  ...IMPORT_ENTITIES,
 ];

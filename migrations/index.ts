@@ -10,6 +10,7 @@ import { Reports1795402117457 } from './1795402117457-Reports';
 import { ReportStats1795406003289 } from './1795406003289-ReportStats';
 import { DeliveryCursor1795410667256 } from './1795410667256-DeliveryCursor';
 import { PatrolCancel1795412296755 } from './1795412296755-PatrolCancel';
+import { Imports1796011180650 } from './1796011180650-Imports';
 import { ResidentAddressClaims1796011406021 } from './1796011406021-ResidentAddressClaims';
 import { StaffSession1796016100000 } from './1796016100000-StaffSession';
 import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
@@ -31,6 +32,7 @@ export const ALL_MIGRATIONS: Function[] = [
   ReportStats1795406003289,
   DeliveryCursor1795410667256,
   PatrolCancel1795412296755,
+  Imports1796011180650,
   ResidentAddressClaims1796011406021,
   StaffSession1796016100000,
   MoneyBigint1796022714001,

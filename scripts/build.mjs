@@ -9,7 +9,8 @@ rmSync('dist', { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 execFileSync(bin('tsc-alias'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
-const assets = new Set(['.csv', '.css', '.html', '.njk', '.svg', '.txt']);
+// .json: the import mappings (libs/imports/src/mappings), read at run time.
+const assets = new Set(['.csv', '.css', '.html', '.njk', '.svg', '.txt', '.json']);
 function copyAssets(dir) {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {

@@ -133,6 +133,10 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/surveys/{id}/link': { roles: WRITERS, scope: 'resource' },
   'GET /api/v1/surveys/{id}/results': { roles: READERS, scope: 'resource' },
   'POST /api/v1/population-shares': { roles: ['admin'], scope: 'none' }, // census shares: force-wide reference data
+  'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
+  'POST /api/v1/imports/{id}/commit': { roles: ['admin'], scope: 'resource' }, // the uploader's NPU
+  'GET /api/v1/imports/{id}': { roles: ['admin'], scope: 'resource' },
+  'GET /api/v1/imports/{id}/rejected.csv': { roles: ['admin'], scope: 'resource' },
 };
 
 interface Ctx {
@@ -178,6 +182,15 @@ async function surveyOf(c: Ctx, status?: 'open'): Promise<string> {
   const res = await c.t.http().post('/api/v1/surveys').set(...c.root).send({ title: `Matrix survey ${nextSeq()}`, npuCode: c.npu, templates: ['confidence'] });
   if (res.status !== 201) throw new Error(`survey: ${res.status} ${res.text}`);
   if (status) await c.t.sql('UPDATE survey SET status = $2, opened_at = now() WHERE id = $1', [res.body.id, status]);
+  return res.body.id;
+}
+
+const importCsv = (ward: string) =>
+  `email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\nmatrix.import.${nextSeq()}@example.org,,Pat,Matrix,,${ward},email,,,2019-03-02,2019-03-02,true,false,wmnow\n`;
+/** A dry run of a one-line file uploaded by an admin of the target NPU (so the import is that NPU's). */
+async function dryRun({ t, npu, w }: Ctx): Promise<string> {
+  const res = await t.http().post('/api/v1/imports/residents').set(...(await loginAs(t, 'admin', npu)).auth).set('Content-Type', 'text/csv').send(importCsv(w.ward));
+  if (res.status !== 201) throw new Error(`import dry run: ${res.status} ${res.text}`);
   return res.body.id;
 }
 
@@ -275,6 +288,10 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/surveys/{id}/link': async (c) => ({ path: { id: await surveyOf(c, 'open') }, body: { messageId: await draftMessage(c.t, author(c), c.w.ward) } }),
   'GET /api/v1/surveys/{id}/results': async (c) => ({ path: { id: await surveyOf(c, 'open') } }),
   'POST /api/v1/population-shares': () => ({ body: 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1', contentType: 'text/csv' }),
+  'POST /api/v1/imports/residents': ({ w }) => ({ body: importCsv(w.ward), contentType: 'text/csv' }),
+  'POST /api/v1/imports/{id}/commit': async (c) => ({ path: { id: await dryRun(c) } }),
+  'GET /api/v1/imports/{id}': async (c) => ({ path: { id: await dryRun(c) } }),
+  'GET /api/v1/imports/{id}/rejected.csv': async (c) => ({ path: { id: await dryRun(c) } }),
 };
 
 interface Principal {

@@ -4,6 +4,7 @@ import { ChannelsModule } from '@beacon/channels';
 import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
+import { ImportsModule } from '@beacon/imports';
 import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
@@ -23,4 +24,5 @@ export const DOMAIN_MODULES = [
   CadetsModule,
   SurveysModule,
   ReportsModule,
+  ImportsModule,
 ];

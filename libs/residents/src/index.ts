@@ -7,3 +7,7 @@ export { ResidentDataExporterProvider, type ResidentDataExporter } from './resid
 export { CONTACT_MASKED_ROLES } from './resident-directory.service';
 export { maskEmail, maskPhone, normalisePhone } from './contact';
 export type { ResidentProfile, ResidentListItem, ChannelView } from './residents.dto';
+export * from './resident-import.entities';
+export { ResidentImportService, type ResidentImportResult, type StagedResidents } from './resident-import.service';
+export { IMPORT_FIELDS, STAGED_RESIDENT_COLUMNS, importDecisionSql, type ImportField, type ImportFieldRule } from './resident-import-fields';
+export { normaliseEmail } from './contact';

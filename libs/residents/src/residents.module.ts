@@ -6,6 +6,9 @@ import { ChannelsModule } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { MeController } from './me.controller';
 import { RESIDENT_ENTITIES } from './resident.entities';
+import { RESIDENT_IMPORT_ENTITIES } from './resident-import.entities';
+import { ResidentImportRepository } from './resident-import.repository';
+import { ResidentImportService } from './resident-import.service';
 import { ResidentRepository } from './resident.repository';
 import { ResidentAccountService } from './resident-account.service';
 import { ResidentChannelRepository } from './resident-channel.repository';
@@ -27,7 +30,7 @@ import { UnverifiedPurgeService } from './unverified-purge.service';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(RESIDENT_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
+  imports: [TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
   controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController],
   providers: [
     ResidentRepository,
@@ -46,7 +49,9 @@ import { VerificationService } from './verification.service';
     ResidentChannelRepository,
     ResidentChannelsService,
     ResidentReminderHandler,
+    ResidentImportRepository,
+    ResidentImportService,
   ],
-  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService],
+  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService],
 })
 export class ResidentsModule {}

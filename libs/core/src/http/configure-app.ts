@@ -9,6 +9,9 @@ import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { serializeRequest } from '../logging/logger';
 
+/** Routes that read a text/csv body as a stream themselves. */
+const STREAMED_CSV = /^\/api\/v1\/imports\/(residents|schemes)\/?$/;
+
 /** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
 export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {
   const http = app as NestExpressApplication;
@@ -47,12 +50,15 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
   http.use(cookieParser());
   http.use(express.json({ limit: '256kb' }));
   http.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }));
+  const csvText = express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' });
+  // Imports (libs/imports) stream their CSV body through csv-parse instead: no copy in memory, no 5 MB cap.
+  const streamed = (req: express.Request) => STREAMED_CSV.test(req.originalUrl.split('?')[0]) && !!req.is(['text/csv', 'text/plain']);
+  http.use((req: express.Request, res: express.Response, next: express.NextFunction) => (streamed(req) ? next() : csvText(req, res, next)));
   // The JSON API refuses a body no parser above could read (XML, octet-stream, …): it would
   // otherwise reach the route as an empty object, and an all-optional update would "succeed".
   http.use('/api', (req: express.Request, _res: express.Response, next: express.NextFunction) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && req.body === undefined) {
+    if (hasBody && req.body === undefined && !streamed(req)) {
       return next(Object.assign(new Error('Unsupported content type: send application/json (text/csv for imports)'), { status: 415 }));
     }
     next();

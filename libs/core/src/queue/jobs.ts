@@ -13,6 +13,8 @@ export enum JobName {
   RefreshReportAggregates = 'refresh-report-aggregates',
   PurgeUnverifiedResidents = 'purge-unverified-residents',
   ResidentReminder = 'resident-reminder',
+  ImportCommit = 'import-commit',
+  ImportHousekeeping = 'import-housekeeping',
 }
 
 export interface MessageJob {
@@ -46,6 +48,10 @@ export interface ResidentReminderJob {
   phone?: string;
 }
 
+export interface ImportJob {
+  importId: string;
+}
+
 export interface JobPayloads {
   [JobName.Housekeeping]: Record<string, never>;
   [JobName.NotifyEmail]: NotificationJob;
@@ -58,6 +64,9 @@ export interface JobPayloads {
   [JobName.RefreshReportAggregates]: Record<string, never>;
   [JobName.PurgeUnverifiedResidents]: Record<string, never>;
   [JobName.ResidentReminder]: ResidentReminderJob;
+  /** Applies a dry-run import in one transaction (libs/imports). */
+  [JobName.ImportCommit]: ImportJob;
+  [JobName.ImportHousekeeping]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -88,4 +97,8 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.PurgeUnverifiedResidents]: { retryLimit: 1, retryDelay: 600, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '40 3 * * *' },
   // A sign-in link or code asked for by someone waiting: a few quick retries.
   [JobName.ResidentReminder]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 2 },
+  // One transaction per import (a million lines takes minutes); a retry after a crash re-runs it whole.
+  [JobName.ImportCommit]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, concurrency: 1 },
+  // Re-queues commits whose worker died; purges staged lines and rejected-rows reports after 7 days.
+  [JobName.ImportHousekeeping]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
 };

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GeographyModule } from '@beacon/geography';
+import { ResidentsModule } from '@beacon/residents';
+import { IMPORT_ENTITIES } from './import.entities';
+import { ImportCommitJob } from './import-commit.job';
+import { ImportHousekeepingJob } from './import-housekeeping.job';
+import { ImportsController } from './imports.controller';
+import { ImportsRepository } from './imports.repository';
+import { ImportsService } from './imports.service';
+import { StagingRepository } from './staging.repository';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(IMPORT_ENTITIES), GeographyModule, ResidentsModule],
+  controllers: [ImportsController],
+  providers: [ImportsRepository, StagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob],
+  exports: [ImportsService],
+})
+export class ImportsModule {}
