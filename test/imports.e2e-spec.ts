@@ -182,7 +182,9 @@ describe('imports: residents from a force’s previous system', () => {
 
     // Unverified addresses got the normal verification (links and codes), verified ones nothing.
     const jobs = await t.sql<{ name: string; to: string }>(
-      `SELECT name, data->>'to' AS to FROM pgboss.job WHERE name IN ('notify-email', 'notify-sms') ORDER BY created_on, id OFFSET $1`,
+      // Jobs carry a template and the resident's id (no addresses in the queue): the address is the resident's.
+      `SELECT j.name, r.email AS to FROM pgboss.job j LEFT JOIN resident r ON r.id = (j.data->'ref'->>'residentId')::uuid
+        WHERE j.name IN ('notify-email', 'notify-sms') ORDER BY j.created_on, j.id OFFSET $1`,
       [jobsBefore],
     );
     expect(jobs.length).toBe(verifications);

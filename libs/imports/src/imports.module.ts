@@ -5,6 +5,7 @@ import { ResidentsModule } from '@beacon/residents';
 import { IMPORT_ENTITIES } from './import.entities';
 import { ImportCommitJob } from './import-commit.job';
 import { ImportHousekeepingJob } from './import-housekeeping.job';
+import { ImportResidentData } from './import-resident-data';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
@@ -13,7 +14,7 @@ import { StagingRepository } from './staging.repository';
 @Module({
   imports: [TypeOrmModule.forFeature(IMPORT_ENTITIES), GeographyModule, ResidentsModule],
   controllers: [ImportsController],
-  providers: [ImportsRepository, StagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob],
+  providers: [ImportsRepository, StagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob, ImportResidentData],
   exports: [ImportsService],
 })
 export class ImportsModule {}
