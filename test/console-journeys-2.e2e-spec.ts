@@ -52,6 +52,16 @@ async function agentFor(email: string): Promise<{ agent: ReturnType<typeof reque
   return { agent, csrf: csrfOf(home.text) };
 }
 
+describe('console schemes: roles as the API', () => {
+  it('an analyst reads schemes but cannot create one or add members', async () => {
+    const analyst = await agentFor('analyst2@journey.test');
+    await analyst.agent.get('/console/schemes').expect(200);
+    await analyst.agent.get('/console/schemes/new').expect(403);
+    await analyst.agent.post('/console/schemes').type('form').send({ csrfToken: analyst.csrf, name: 'x', type: 'street_watch', wardCode: 'BE01' }).expect(403);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM scheme'))[0].n).toBe(0);
+  });
+});
+
 describe('console reports: scope and input', () => {
   it('NPU-bound staff get their NPU only: another NPU is a 403, as on the API', async () => {
     const eco = await agentFor('eco2@journey.test');
@@ -178,8 +188,67 @@ interface AxeViolation {
     expect(await page.textContent('#section-wards')).not.toContain('Hodge Hill');
   });
 
+  it('an ECO sets up a scheme, adds a member with their consent, makes them coordinator (the list shows them), then closes it', async () => {
+    await makeResident(t, { ward: 'BE02', firstName: 'Priya', channels: ['email'] });
+    await makeResident(t, { ward: 'SW01', firstName: 'Priyanka', channels: ['email'] });
+    await signIn('eco2@journey.test');
+    await page.click('.govuk-service-navigation a:has-text("Schemes")');
+    await page.waitForURL(/\/console\/schemes$/);
+    await page.click('[data-action="new-scheme"]');
+    await page.waitForURL(/\/console\/schemes\/new$/);
+    await check('scheme-new');
+    await page.click('[data-action="create-scheme"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#name"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#wardCode"]');
+    await check('scheme-new-errors');
+    await page.fill('#name', 'Shard End Street Watch');
+    await page.selectOption('#type', 'street_watch');
+    // Only the ECO's own NPU's wards are offered.
+    expect(await page.locator('#wardCode option[value="SW01"]').count()).toBe(0);
+    await page.selectOption('#wardCode', 'BE02');
+    await page.click('[data-action="create-scheme"]');
+    await page.waitForURL(/\/console\/schemes\/[0-9a-f-]{36}\?done=created$/);
+    const schemeUrl = page.url().replace(/\?.*$/, '');
+    await expectContains(page, '#scheme-summary', 'Shard End');
+    await check('scheme');
+
+    // Find by name: residents of the NPU only.
+    await page.fill('#q', 'Priya');
+    await page.click('[data-action="find-resident"]');
+    await page.waitForSelector('[data-found]');
+    expect(await page.locator('[data-found]').count()).toBe(1);
+    // Adding without saying how they agreed: the error summary, nothing stored.
+    await page.click('[data-found] [data-action="add-member"]');
+    await page.waitForSelector('.govuk-error-summary');
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM scheme_member'))[0].n).toBe(0);
+    await check('scheme-add-errors');
+    await page.locator('[data-found] input[value="phone"]').check();
+    await page.click('[data-found] [data-action="add-member"]');
+    await page.waitForURL(/\?done=added$/);
+    await expectContains(page, '#member-list', 'Priya Tester');
+    expect(await t.sql('SELECT consent FROM scheme_member')).toEqual([{ consent: 'phone' }]);
+    await page.click('[data-action="make-coordinator"]');
+    await page.waitForURL(/\?done=coordinator$/);
+    await expectContains(page, '#scheme-summary', 'Priya Tester');
+
+    // The list's coordinator column (always "–" in the old console) names them.
+    await page.click('.govuk-service-navigation a:has-text("Schemes")');
+    await page.waitForSelector('#scheme-list');
+    const row = page.locator('#scheme-list tr', { hasText: 'Shard End Street Watch' });
+    expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('Priya Tester');
+    await check('schemes');
+
+    await page.goto(schemeUrl);
+    await page.fill('#name', 'Shard End Street Watch (closed)');
+    await page.check('#status-2');
+    await page.click('[data-action="save-scheme"]');
+    await page.waitForURL(/\?done=updated$/);
+    await expectContains(page, '#scheme-status', 'Closed');
+    await expectContains(page, 'h1', 'Shard End Street Watch (closed)');
+  });
+
   it('every page was walked, and no page logged a script error or CSP violation', () => {
-    expect([...visited].sort()).toEqual(['/console/reports'].sort());
+    expect([...visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members'].sort());
     expect(problems).toEqual([]);
   });
 });

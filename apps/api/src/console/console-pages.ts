@@ -21,8 +21,9 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] 
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
+  { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
-  // Cadets, ACF and the outbox are still in the old console.
+  // Scheme patrols and targets, cadets, ACF, admin and the outbox are still in the old console (or the API).
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 
