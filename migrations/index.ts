@@ -15,6 +15,7 @@ import { ResidentAddressClaims1796011406021 } from './1796011406021-ResidentAddr
 import { StaffSession1796016100000 } from './1796016100000-StaffSession';
 import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
 import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
+import { ReportRefresh1796215150000 } from './1796215150000-ReportRefresh';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -38,4 +39,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MoneyBigint1796022714001,
   SchemeConsent1796022714002,
   Surveys1796081420318,
+  ReportRefresh1796215150000,
 ];

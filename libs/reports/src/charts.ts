@@ -15,7 +15,7 @@ function niceMax(v: number): number {
 }
 
 /** One line per series over shared x labels (months), with a legend. */
-export function lineChart(title: string, series: Series[], opts: { width?: number; height?: number } = {}): string {
+export function lineChart(title: string, series: Series[], opts: { width?: number; height?: number; xLabel?: (x: string) => string } = {}): string {
   const W = opts.width ?? 760;
   const H = opts.height ?? 360;
   const m = { top: 40, right: 170, bottom: 50, left: 70 };
@@ -30,7 +30,7 @@ export function lineChart(title: string, series: Series[], opts: { width?: numbe
     .map((v) => `<line x1="${m.left}" x2="${m.left + iw}" y1="${y(v)}" y2="${y(v)}" stroke="#b1b4b6" stroke-width="1"/><text x="${m.left - 8}" y="${y(v) + 4}" text-anchor="end" font-size="12">${Math.round(v).toLocaleString('en-GB')}</text>`)
     .join('');
   const step = Math.max(1, Math.ceil(xs.length / 12));
-  const labels = xs.map((l, i) => (i % step === 0 ? `<text x="${x(i)}" y="${m.top + ih + 18}" text-anchor="middle" font-size="12">${esc(l)}</text>` : '')).join('');
+  const labels = xs.map((l, i) => (i % step === 0 ? `<text x="${x(i)}" y="${m.top + ih + 18}" text-anchor="middle" font-size="12">${esc(opts.xLabel ? opts.xLabel(l) : l)}</text>` : '')).join('');
   const lines = series
     .map((s, si) => {
       const colour = PALETTE[si % PALETTE.length];

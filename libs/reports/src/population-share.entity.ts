@@ -37,6 +37,13 @@ export class ResidentMonthStatsEntity {
   @Column({ type: 'integer', default: 0 }) left: number;
 }
 
+/** When each pre-aggregated set of figures was last recomputed (`resident_stats`: the two tables above), shown with reports. */
+@Entity('report_refresh')
+export class ReportRefreshEntity {
+  @PrimaryColumn({ type: 'varchar', length: 40 }) name: string;
+  @Column({ type: 'timestamptz' }) refreshedAt: Date;
+}
+
 /** Active subscribers per ward by ethnicity and age band (refreshed by `refresh-report-aggregates`). */
 @Entity('resident_profile_stats')
 export class ResidentProfileStatsEntity {
@@ -45,4 +52,4 @@ export class ResidentProfileStatsEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
   @Column({ type: 'integer', default: 0 }) subscribers: number;
 }
-export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity];
+export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity];

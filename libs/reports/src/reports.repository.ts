@@ -196,7 +196,17 @@ export class ReportsRepository {
           WHERE r.status = 'active'
           GROUP BY 1, 2, 3`,
       );
+      await tx.query(
+        `INSERT INTO report_refresh (name, refreshed_at) VALUES ('resident_stats', now())
+         ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at`,
+      );
     });
+  }
+
+  /** When the sign-up and subscriber figures were last recomputed (null: never yet). */
+  async lastRefreshedAt(): Promise<Date | null> {
+    const rows: { at: Date }[] = await this.db.query(`SELECT refreshed_at AS at FROM report_refresh WHERE name = 'resident_stats'`);
+    return rows[0]?.at ?? null;
   }
 
   async upsertShares(rows: { areaCode: string; dimension: string; category: string; sharePercent: number }[]): Promise<void> {

@@ -88,6 +88,11 @@ export class ReportsService {
     return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets, confidence };
   }
 
+  /** When the pre-aggregated sign-up and subscriber figures were last recomputed (null: never yet). */
+  lastRefreshedAt(): Promise<Date | null> {
+    return this.repo.lastRefreshedAt();
+  }
+
   async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {
     const rows = await this.signups(staff, q);
     const byGroup = new Map<string, { x: string; y: number }[]>();

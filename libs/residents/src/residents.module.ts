@@ -52,6 +52,6 @@ import { VerificationService } from './verification.service';
     ResidentImportRepository,
     ResidentImportService,
   ],
-  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService],
+  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService],
 })
 export class ResidentsModule {}

@@ -122,6 +122,7 @@ export const VOCABULARY = {
   },
   schemeStatus: { active: 'Active', closed: 'Closed' },
   patrolStatus: { planned: 'Planned', cancelled: 'Cancelled' },
+  consentMethod: { in_person: 'In person', phone: 'By phone', written: 'In writing (a signed form)', email: 'By email', invitation: 'Accepted an invitation' },
   schemeType: {
     neighbourhood_watch: 'Neighbourhood Watch',
     street_watch: 'Street Watch',

@@ -12,14 +12,18 @@ export const MESSAGE_WRITERS: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lea
 export const APPROVERS: StaffRole[] = ['admin', 'npu_lead'];
 export const RESUMERS: StaffRole[] = ['admin', 'eco', 'npu_lead'];
 export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
+/** libs/reports' READERS. */
+export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'legacy';
 
 const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
-  // Schemes, cadets, ACF, reports and the outbox are still in the old console.
+  { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
+  { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
+  // Scheme patrols and targets, cadets, ACF, admin and the outbox are still in the old console (or the API).
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 

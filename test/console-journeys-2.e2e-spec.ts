@@ -1,0 +1,266 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import playwright, { type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import { StaffService } from '@beacon/auth';
+import { ReportAggregatesService, currentMonth } from '@beacon/reports';
+import { monthName } from '@beacon/web';
+import { makeResident } from './utils/factories';
+import { freePort } from './utils/free-port';
+import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+
+// The server-rendered staff console, second part (issue 16): reports and schemes, each in Chromium.
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
+const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+const AXE_SOURCE = hasChromium ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
+const PASSWORD = 'console-journey-password-2';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const SNAKE = /\b[a-z]+_[a-z_]+\b/;
+const MONTH_CODE = /\b\d{4}-(0[1-9]|1[0-2])\b/;
+
+let t: TestApp;
+let base: string;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console2-')) });
+  await t.app.listen(port, '127.0.0.1');
+  await seedGeography(t);
+  const staff = t.app.get(StaffService);
+  await staff.create({ email: 'eco2@journey.test', name: 'Erin Eco', password: PASSWORD, role: 'eco', npuCode: 'BE' });
+  await staff.create({ email: 'analyst2@journey.test', name: 'Ana Analyst', password: PASSWORD, role: 'analyst', npuCode: null });
+  await staff.create({ email: 'admin2@journey.test', name: 'Adam Admin', password: PASSWORD, role: 'admin', npuCode: null });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function agentFor(email: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
+  const agent = request.agent(t.app.getHttpServer());
+  const form = await agent.get('/console/sign-in').expect(200);
+  await agent.post('/console/sign-in').type('form').send({ email, password: PASSWORD, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
+  const home = await agent.get('/console').expect(200);
+  return { agent, csrf: csrfOf(home.text) };
+}
+
+describe('console schemes: roles as the API', () => {
+  it('an analyst reads schemes but cannot create one or add members', async () => {
+    const analyst = await agentFor('analyst2@journey.test');
+    await analyst.agent.get('/console/schemes').expect(200);
+    await analyst.agent.get('/console/schemes/new').expect(403);
+    await analyst.agent.post('/console/schemes').type('form').send({ csrfToken: analyst.csrf, name: 'x', type: 'street_watch', wardCode: 'BE01' }).expect(403);
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM scheme'))[0].n).toBe(0);
+  });
+});
+
+describe('console reports: scope and input', () => {
+  it('NPU-bound staff get their NPU only: another NPU is a 403, as on the API', async () => {
+    const eco = await agentFor('eco2@journey.test');
+    const own = await eco.agent.get('/console/reports').expect(200);
+    expect(own.text).toContain('Birmingham East,');
+    expect(own.text).not.toContain('Whole force');
+    await eco.agent.get('/console/reports?area=SW').expect(403);
+    await eco.agent.get('/console/reports/wards/csv?area=SW').expect(403);
+    await eco.agent.get('/console/reports/wards/chart?area=SW').expect(403);
+  });
+
+  it('a month or area that is not on the list comes back with the error summary, a 400', async () => {
+    const analyst = await agentFor('analyst2@journey.test');
+    const bad = await analyst.agent.get('/console/reports?month=2026-13&area=NOPE').expect(400);
+    expect(bad.text).toContain('govuk-error-summary');
+    expect(bad.text).toContain('href="#month"');
+    expect(bad.text).toContain('href="#area"');
+    await analyst.agent.get('/console/reports/nonsense/csv').expect(404);
+  });
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+(hasChromium ? describe : describe.skip)('console journeys in Chromium (reports, schemes)', () => {
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const visited = new Set<string>();
+
+  beforeAll(async () => {
+    browser = await playwright.chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** axe at desktop and phone width, then the words on screen: no UUID, no snake_case code, no month code. */
+  async function check(name: string): Promise<void> {
+    visited.add(new URL(page.url()).pathname.replace(UUID, ':id'));
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+      const { violations } = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
+      expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const text = (await page.evaluate('document.body.innerText')) as string;
+    expect({ page: name, uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null, month: MONTH_CODE.exec(text)?.[0] ?? null }).toEqual({ page: name, uuid: null, code: null, month: null });
+    await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+  }
+
+  async function signIn(email: string): Promise<void> {
+    await page.context().clearCookies();
+    await page.goto(`${base}/console`);
+    await page.waitForURL(/\/console\/sign-in/);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('[data-action="sign-in"]');
+    await page.waitForURL(`${base}/console`);
+  }
+
+  it('an analyst reads the SIM pack for the whole force (not Birmingham East), with month and ward names, CSV and SVG per section', async () => {
+    await makeResident(t, { ward: 'BE01', channels: ['email'] });
+    await makeResident(t, { ward: 'SW02', channels: ['email'] });
+    await t.app.get(ReportAggregatesService).refresh();
+    await signIn('analyst2@journey.test');
+    await page.click('.govuk-service-navigation a:has-text("Reports")');
+    await page.waitForURL(/\/console\/reports$/);
+    const month = currentMonth();
+    await page.selectOption('#area', 'FORCE');
+    await page.selectOption('#month', month);
+    await page.click('[data-action="show-report"]');
+    await page.waitForURL(/area=FORCE/);
+    await expectContains(page, '#report-heading', `Whole force, ${monthName(month)}`);
+    await expectContains(page, '#refreshed', 'last refreshed');
+    // Whole force: both NPUs' wards, by name.
+    const wards = (await page.textContent('#section-wards')) ?? '';
+    expect(wards).toContain('Smethwick');
+    expect(wards).toContain('Hodge Hill');
+    expect(wards).not.toMatch(/\b(BE01|SW02)\b/);
+    expect(await page.textContent('#section-growth')).toContain(monthName(month));
+    // Each chart is the server's SVG, and loads under the page's CSP.
+    const charts = page.locator('img.beacon-chart');
+    expect(await charts.count()).toBeGreaterThan(3);
+    await page.waitForFunction('[...document.querySelectorAll("img.beacon-chart")].every((i) => i.complete && i.naturalWidth > 0)');
+    await check('reports');
+
+    // The section's CSV: headings and labels, not codes.
+    const csvHref = (await page.getAttribute('[data-csv="wards"]', 'href'))!;
+    const csv = await page.request.get(`${base}${csvHref}`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const csvText = await csv.text();
+    expect(csvText.split('\r\n')[0]).toBe('Ward,New sign-ups,Leavers,Net change,Subscribers');
+    expect(csvText).toContain('Smethwick,1,');
+    const svg = await page.request.get(`${base}${(await page.getAttribute('[data-svg="growth"]', 'href'))!}`);
+    expect(svg.headers()['content-type']).toContain('image/svg+xml');
+    expect(svg.headers()['content-disposition']).toContain('attachment');
+    const svgText = await svg.text();
+    // The whole force: a line per NPU, by name.
+    expect(svgText).toContain('<title>Birmingham East</title>');
+    expect(svgText).toContain('<title>Sandwell</title>');
+    expect(svgText).toContain(`>${monthName(month).replace(/^(\w{3})\w* /, '$1 ')}</text>`);
+    expect(svgText).not.toMatch(MONTH_CODE);
+
+    // One NPU: only its wards.
+    await page.selectOption('#area', 'SW');
+    await page.click('[data-action="show-report"]');
+    await page.waitForURL(/area=SW/);
+    await expectContains(page, '#report-heading', 'Sandwell');
+    expect(await page.textContent('#section-wards')).not.toContain('Hodge Hill');
+  });
+
+  it('an ECO sets up a scheme, adds a member with their consent, makes them coordinator (the list shows them), then closes it', async () => {
+    await makeResident(t, { ward: 'BE02', firstName: 'Priya', channels: ['email'] });
+    await makeResident(t, { ward: 'SW01', firstName: 'Priyanka', channels: ['email'] });
+    await signIn('eco2@journey.test');
+    await page.click('.govuk-service-navigation a:has-text("Schemes")');
+    await page.waitForURL(/\/console\/schemes$/);
+    await page.click('[data-action="new-scheme"]');
+    await page.waitForURL(/\/console\/schemes\/new$/);
+    await check('scheme-new');
+    await page.click('[data-action="create-scheme"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#name"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#wardCode"]');
+    await check('scheme-new-errors');
+    await page.fill('#name', 'Shard End Street Watch');
+    await page.selectOption('#type', 'street_watch');
+    // Only the ECO's own NPU's wards are offered.
+    expect(await page.locator('#wardCode option[value="SW01"]').count()).toBe(0);
+    await page.selectOption('#wardCode', 'BE02');
+    await page.click('[data-action="create-scheme"]');
+    await page.waitForURL(/\/console\/schemes\/[0-9a-f-]{36}\?done=created$/);
+    const schemeUrl = page.url().replace(/\?.*$/, '');
+    await expectContains(page, '#scheme-summary', 'Shard End');
+    await check('scheme');
+
+    // Find by name: residents of the NPU only.
+    await page.fill('#q', 'Priya');
+    await page.click('[data-action="find-resident"]');
+    await page.waitForSelector('[data-found]');
+    expect(await page.locator('[data-found]').count()).toBe(1);
+    // Adding without saying how they agreed: the error summary, nothing stored.
+    await page.click('[data-found] [data-action="add-member"]');
+    await page.waitForSelector('.govuk-error-summary');
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM scheme_member'))[0].n).toBe(0);
+    await check('scheme-add-errors');
+    await page.locator('[data-found] input[value="phone"]').check();
+    await page.click('[data-found] [data-action="add-member"]');
+    await page.waitForURL(/\?done=added$/);
+    await expectContains(page, '#member-list', 'Priya Tester');
+    expect(await t.sql('SELECT consent FROM scheme_member')).toEqual([{ consent: 'phone' }]);
+    await page.click('[data-action="make-coordinator"]');
+    await page.waitForURL(/\?done=coordinator$/);
+    await expectContains(page, '#scheme-summary', 'Priya Tester');
+
+    // The list's coordinator column (always "–" in the old console) names them.
+    await page.click('.govuk-service-navigation a:has-text("Schemes")');
+    await page.waitForSelector('#scheme-list');
+    const row = page.locator('#scheme-list tr', { hasText: 'Shard End Street Watch' });
+    expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('Priya Tester');
+    await check('schemes');
+
+    await page.goto(schemeUrl);
+    await page.fill('#name', 'Shard End Street Watch (closed)');
+    await page.check('#status-2');
+    await page.click('[data-action="save-scheme"]');
+    await page.waitForURL(/\?done=updated$/);
+    await expectContains(page, '#scheme-status', 'Closed');
+    await expectContains(page, 'h1', 'Shard End Street Watch (closed)');
+  });
+
+  it('every page was walked, and no page logged a script error or CSP violation', () => {
+    expect([...visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members'].sort());
+    expect(problems).toEqual([]);
+  });
+});
+
+/** Waits until the element's text contains `expected`; fails with what it saw. */
+async function expectContains(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (seen.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
+}
