@@ -15,8 +15,9 @@ import { ResidentAddressClaims1796011406021 } from './1796011406021-ResidentAddr
 import { StaffSession1796016100000 } from './1796016100000-StaffSession';
 import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
 import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
-import { ReportRefresh1796215150000 } from './1796215150000-ReportRefresh';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
+import { ReportRefresh1796215150000 } from './1796215150000-ReportRefresh';
+import { OnsGeography1796217170001 } from './1796217170001-OnsGeography';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,4 +41,5 @@ export const ALL_MIGRATIONS: Function[] = [
   SchemeConsent1796022714002,
   Surveys1796081420318,
   ReportRefresh1796215150000,
+  OnsGeography1796217170001,
 ];

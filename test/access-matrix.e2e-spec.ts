@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { STAFF_ROLES, type StaffRole } from '@beacon/core';
+import { OnsImportService } from '@beacon/geography';
 import { makeResident } from './utils/factories';
 import { createTestApp, loginAs, seedGeography, SMALL_GEOGRAPHY, type TestApp } from './utils/test-app';
 import {
@@ -56,6 +57,13 @@ const READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 /** The declaration: every staff route of /docs-json, who may call it, and how it is NPU-bound. */
 const ACCESS: Record<string, Rule> = {
   'POST /api/v1/geography/import': { roles: ['admin'], scope: 'force-wide' }, // wards decide who reaches whom
+  // Issue 17: ONS geography and the postcode directory (force-wide reference data), postcodes and ward moves.
+  'POST /api/v1/geography/ons-lookup': { roles: ['admin'], scope: 'force-wide' },
+  'POST /api/v1/geography/ward-mapping': { roles: ['admin'], scope: 'force-wide' },
+  'POST /api/v1/geography/populations': { roles: ['admin'], scope: 'force-wide' },
+  'POST /api/v1/geography/postcodes': { roles: ['admin'], scope: 'force-wide' },
+  'GET /api/v1/postcodes': { roles: ALL, scope: 'none' }, // public reference data, listed for staff
+  'GET /api/v1/ward-moves': { roles: READERS, scope: 'none' }, // counts; NPU-bound staff get their NPU's wards
   'POST /api/v1/staff': { roles: ['admin'], scope: 'body' }, // NPU-bound admins: own NPU only
   'GET /api/v1/staff': { roles: ['admin', 'npu_lead', 'eco'], scope: 'query' },
   'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
@@ -200,6 +208,15 @@ async function dryRun({ t, npu, w }: Ctx): Promise<string> {
  */
 const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/geography/import': () => ({ body: SMALL_GEOGRAPHY, contentType: 'text/csv' }),
+  'POST /api/v1/geography/ons-lookup': () => ({ body: 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE05099001,Matrix Ward,E08000025,Birmingham', contentType: 'text/csv' }),
+  'POST /api/v1/geography/ward-mapping': async (c) => {
+    await c.t.app.get(OnsImportService).importLookup('WD24CD,WD24NM,LAD24CD,LAD24NM\nE05099001,Matrix Ward,E08000025,Birmingham');
+    return { body: 'ward_code,neighbourhood,npu_code\nE05099001,Matrix,BE', contentType: 'text/csv' };
+  },
+  'POST /api/v1/geography/populations': () => ({ body: 'ward_code,population\nBE01,27000', contentType: 'text/csv' }),
+  'POST /api/v1/geography/postcodes': () => ({ body: 'pcds,osward,lat,long,doterm\nB33 8TH,BE01,52.47,-1.79,', contentType: 'text/csv' }),
+  'GET /api/v1/postcodes': () => ({ query: 'ward=BE01' }),
+  'GET /api/v1/ward-moves': () => ({}),
   'POST /api/v1/staff': ({ npu }) => ({ body: { email: `matrix.${nextSeq()}@test.local`, name: 'New Officer', password: 'new-password-123', role: 'officer', npuCode: npu } }),
   'GET /api/v1/staff': npuQuery,
   'GET /api/v1/staff/me': () => ({}),
@@ -352,7 +369,7 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
   it('undeclared routes are public or resident-only (probed: without a token, and with a resident token)', async () => {
     const problems: string[] = [];
     for (const op of ops.filter((o) => !ACCESS[o.key])) {
-      const call: Call = { path: { id: worlds.BE.schemeId, residentId: worlds.BE.memberIds[0] } };
+      const call: Call = { path: { id: worlds.BE.schemeId, residentId: worlds.BE.memberIds[0], postcode: 'B33 8TH' } };
       const anonymous = await request(op, call, 'BE', null);
       if (anonymous.status !== 401) {
         if (op.security !== 'public') problems.push(`${op.key}: answers ${anonymous.status} without a token but the document says ${op.security}`);

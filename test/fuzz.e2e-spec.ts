@@ -83,6 +83,10 @@ interface Sent {
 type BodyFactory = (w: NpuWorld, x: { extraResidentId: string }) => Record<string, unknown> | string;
 const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /api/v1/geography/import': () => SMALL_GEOGRAPHY,
+  'POST /api/v1/geography/ons-lookup': () => 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE05099002,Fuzz Ward,E08000025,Birmingham',
+  'POST /api/v1/geography/ward-mapping': () => 'ward_code,neighbourhood,npu_code\nE05099002,Fuzz,BE',
+  'POST /api/v1/geography/populations': () => 'ward_code,population\nBE01,27000',
+  'POST /api/v1/geography/postcodes': () => 'pcds,osward,lat,long,doterm\nB33 8TH,BE01,52.47,-1.79,',
   'POST /api/v1/imports/residents': () =>
     `email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\nfuzz.import.${nextSeq()}@example.org,,Pat,Fuzz,B33 8TH,BE01,email,appeals,,2019-03-02,2019-03-02,true,false,wmnow`,
   'POST /api/v1/auth/staff/login': () => ({ email: 'nobody@test.local', password: 'not-the-password' }),
@@ -270,7 +274,7 @@ function malformedCases(t: TestApp, doc: OpenApiDoc, op: Operation, w: NpuWorld,
     add('csv: wrong header', { contentType: 'text/csv', body: 'a,b,c\n1,2,3', expect: { kind: 'status', statuses: [400] } });
     add('csv: 1 MB of junk', { contentType: 'text/csv', body: 'x'.repeat(1024 * 1024), expect: { kind: 'status', statuses: [400] } });
     // Imports stream the body (no 5 MB cap, libs/imports): there these lines have the wrong number of fields.
-    add('csv: 6 MB', { contentType: 'text/csv', body: `${valid}\n${'BE,Birmingham East,Hodge Hill,BE01,Hodge Hill,1\n'.repeat(130_000)}`, expect: { kind: 'status', statuses: op.path.startsWith('/api/v1/imports/') ? [400] : [413] } });
+    add('csv: 6 MB', { contentType: 'text/csv', body: `${valid}\n${'BE,Birmingham East,Hodge Hill,BE01,Hodge Hill,1\n'.repeat(130_000)}`, expect: { kind: 'status', statuses: op.path.startsWith('/api/v1/imports/') || op.path === '/api/v1/geography/postcodes' ? [400] : [413] } });
     add('csv: JSON object instead', { contentType: 'application/json', body: JSON.stringify({ csv: valid }), expect: { kind: 'status', statuses: [400] } });
     add('csv: SQL in cells', { contentType: 'text/csv', body: `${valid.split('\n')[0]}\nBE,Birmingham East,Hodge Hill,BE01,Hodge Hill,${SQLI[1]}`, expect: { kind: 'status', statuses: [400] } });
     add('csv: malformed JSON content type', { contentType: 'application/json', body: '{"csv": ', expect: { kind: 'status', statuses: [400] } });

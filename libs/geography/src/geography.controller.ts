@@ -1,8 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { DomainException, Public, Staff, type BeaconRequest } from '@beacon/core';
+import type { Request } from 'express';
+import { badRequest, DomainException, Public, Staff, type BeaconRequest } from '@beacon/core';
 import { GeographyService } from './geography.service';
+import { OnsImportService } from './ons-import.service';
+import { PostcodeDirectoryService } from './postcode-directory.service';
 
 export class NpuFilterDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
@@ -18,7 +21,11 @@ export class GeographyImportQueryDto {
 @ApiTags('geography')
 @Controller('api/v1')
 export class GeographyController {
-  constructor(private readonly geography: GeographyService) {}
+  constructor(
+    private readonly geography: GeographyService,
+    private readonly ons: OnsImportService,
+    private readonly directory: PostcodeDirectoryService,
+  ) {}
 
   @Public()
   @Get('npus')
@@ -50,5 +57,49 @@ export class GeographyController {
     const me = req.principal;
     if (me?.kind !== 'staff') throw new DomainException('UNAUTHENTICATED', 'Sign in required');
     return this.geography.importCsv(body, { actor: me, moveWards: q.moveWards === 'true' });
+  }
+
+  @Staff({ roles: ['admin'], forceWide: true })
+  @Post('geography/ons-lookup')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import the ONS ward → local authority lookup as published (WDyyCD,WDyyNM,LADyyCD,LADyyNM; force-wide admins)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE05011121,Acocks Green,E08000025,Birmingham\n' } })
+  onsLookup(@Body() body: unknown) {
+    return this.ons.importLookup(body);
+  }
+
+  @Staff({ roles: ['admin'], forceWide: true })
+  @Post('geography/ward-mapping')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Map ONS wards to neighbourhoods and NPUs (ward_code,neighbourhood,npu_code[,npu_name]); an unknown ward code is a 400; moving a ward to another NPU needs ?moveWards=true' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'ward_code,neighbourhood,npu_code,npu_name\nE05011121,Yardley,BE,Birmingham East\n' } })
+  wardMapping(@Req() req: BeaconRequest, @Body() body: unknown, @Query() q: GeographyImportQueryDto) {
+    const me = req.principal;
+    if (me?.kind !== 'staff') throw new DomainException('UNAUTHENTICATED', 'Sign in required');
+    return this.ons.importMapping(body, { actor: me, moveWards: q.moveWards === 'true' });
+  }
+
+  @Staff({ roles: ['admin'], forceWide: true })
+  @Post('geography/populations')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ward populations from the ONS mid-year estimates (a ward code column and a total)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'WD24CD,WD24NM,Total\nE05011121,Acocks Green,28300\n' } })
+  populations(@Body() body: unknown) {
+    return this.ons.importPopulations(body);
+  }
+
+  @Staff({ roles: ['admin'], forceWide: true })
+  @Post('geography/postcodes')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import the ONS Postcode Directory / NSPL CSV as published (streamed; only the force’s wards kept; idempotent)' })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'pcd,pcd2,pcds,dointr,doterm,osward,lat,long\nB27 6QX,B27  6QX,B27 6QX,198001,,E05011121,52.44,-1.82\n' } })
+  postcodes(@Req() req: Request) {
+    // Streamed: express leaves this route's text/csv body unread (see configureApp).
+    if (!req.is(['text/csv', 'text/plain']) || req.body !== undefined) throw badRequest('Send the CSV as a text/csv body');
+    return this.directory.importDirectory(req);
   }
 }

@@ -4,11 +4,16 @@ import { GeographyController } from './geography.controller';
 import { GEOGRAPHY_ENTITIES } from './geography.entities';
 import { GeographyRepository } from './geography.repository';
 import { GeographyService } from './geography.service';
+import { OnsImportService } from './ons-import.service';
+import { OnsRepository } from './ons.repository';
+import { PostcodeDirectoryService } from './postcode-directory.service';
+import { PostcodeRepository } from './postcode.repository';
+import { PostcodesController } from './postcodes.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(GEOGRAPHY_ENTITIES)],
-  controllers: [GeographyController],
-  providers: [GeographyRepository, GeographyService],
-  exports: [GeographyService],
+  controllers: [GeographyController, PostcodesController],
+  providers: [GeographyRepository, GeographyService, OnsRepository, OnsImportService, PostcodeRepository, PostcodeDirectoryService],
+  exports: [GeographyService, PostcodeDirectoryService],
 })
 export class GeographyModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@beacon/core';
 
 export interface WardView {
@@ -18,7 +18,11 @@ export interface GeographyRow {
   neighbourhood: string;
   wardCode: string;
   wardName: string;
-  population: number;
+  /** null: keep the ward's population (0 for a new ward). */
+  population: number | null;
+  /** From the ONS lookup, for ONS-coded wards. */
+  ladCode?: string | null;
+  ladName?: string | null;
 }
 
 export interface WardMove {
@@ -83,7 +87,10 @@ export class GeographyRepository {
    * another NPU are locked and handed to `onMoves` first (which may refuse by throwing);
    * each move that goes ahead writes a `geography.ward.move` audit event in the transaction.
    */
-  async importRows(rows: GeographyRow[], opts: { actor: string; onMoves: (moves: WardMove[]) => void }): Promise<ImportCounts> {
+  async importRows(
+    rows: GeographyRow[],
+    opts: { actor: string; onMoves: (moves: WardMove[]) => void; inTransaction?: (tx: EntityManager) => Promise<void> },
+  ): Promise<ImportCounts> {
     return this.db.transaction(async (tx) => {
       const moves: WardMove[] = await tx.query(
         `SELECT w.code AS "wardCode", w.npu_code AS "fromNpu", r.npu AS "toNpu"
@@ -110,15 +117,27 @@ export class GeographyRepository {
         [hoods.map((h) => h[0]), hoods.map((h) => h[1])],
       );
       const wardRes: { inserted: boolean }[] = await tx.query(
-        `INSERT INTO ward (code, name, npu_code, neighbourhood_id, population)
-         SELECT r.code, r.name, r.npu, n.id, r.population
-           FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[]) AS r(code, name, npu, hood, population)
+        `INSERT INTO ward (code, name, npu_code, neighbourhood_id, population, lad_code, lad_name)
+         SELECT r.code, r.name, r.npu, n.id, coalesce(r.population, 0), r.lad_code, r.lad_name
+           FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::varchar[], $7::varchar[])
+                AS r(code, name, npu, hood, population, lad_code, lad_name)
            JOIN neighbourhood n ON n.npu_code = r.npu AND n.name = r.hood
-         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, npu_code = EXCLUDED.npu_code,
-           neighbourhood_id = EXCLUDED.neighbourhood_id, population = EXCLUDED.population
+         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, npu_code = EXCLUDED.npu_code, neighbourhood_id = EXCLUDED.neighbourhood_id,
+           population = CASE WHEN EXCLUDED.code = ANY($8::varchar[]) THEN ward.population ELSE EXCLUDED.population END,
+           lad_code = coalesce(EXCLUDED.lad_code, ward.lad_code), lad_name = coalesce(EXCLUDED.lad_name, ward.lad_name)
          RETURNING (xmax = 0) AS inserted`,
-        [rows.map((r) => r.wardCode), rows.map((r) => r.wardName), rows.map((r) => r.npuCode), rows.map((r) => r.neighbourhood), rows.map((r) => r.population)],
+        [
+          rows.map((r) => r.wardCode),
+          rows.map((r) => r.wardName),
+          rows.map((r) => r.npuCode),
+          rows.map((r) => r.neighbourhood),
+          rows.map((r) => r.population),
+          rows.map((r) => r.ladCode ?? null),
+          rows.map((r) => r.ladName ?? null),
+          rows.filter((r) => r.population === null).map((r) => r.wardCode),
+        ],
       );
+      await opts.inTransaction?.(tx);
       const created = (res: { inserted: boolean }[]) => res.filter((r) => r.inserted).length;
       return {
         rows: rows.length,

@@ -1,13 +1,8 @@
 // One normaliser per kind of value, shared with core's rate limits (which count what the DTO stores).
 export { normaliseEmail, normalisePhone } from '@beacon/core';
 
-const POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
-
-/** "b338th" → "B33 8TH"; null if it is not shaped like a UK postcode. */
-export function normalisePostcode(input: string): string | null {
-  const m = POSTCODE.exec(input.trim().toUpperCase().replace(/\s+/g, ' '));
-  return m ? `${m[1]} ${m[2]}` : null;
-}
+// "b338th", "b33 8 th" → "B33 8TH" (the `postcode` package, shared with the postcode directory).
+export { normalisePostcode } from '@beacon/geography';
 
 /** "jo.bloggs@example.org" → "j***@example.org" */
 export function maskEmail(email: string | null): string | null {

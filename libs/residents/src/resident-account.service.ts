@@ -206,6 +206,7 @@ export class ResidentAccountService {
       topics: rows.topics.map(camelKeys),
       interestGroups: rows.interestGroups.map(camelKeys),
       smsVerification: rows.smsVerification.map(camelKeys),
+      wardMoves: rows.wardMoves.map(camelKeys),
     };
     for (const exporter of this.exporters.exporters()) {
       if (exporter.section in out) throw new Error(`ResidentDataExporter section "${exporter.section}" clashes with a built-in section`);

@@ -74,6 +74,9 @@ export class ResidentEntity {
   @ManyToOne(() => WardEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'ward_code', referencedColumnName: 'code' })
   ward?: Relation<WardEntity>;
+  /** The postcode's centroid from the postcode directory (radius targeting); personal: erased, never in staff views. */
+  @Column({ type: 'double precision', nullable: true }) postcodeLat: number | null;
+  @Column({ type: 'double precision', nullable: true }) postcodeLong: number | null;
   @Column({ type: 'varchar', length: 16, default: 'pending' }) status: ResidentStatus;
   @Column({ type: 'timestamptz', nullable: true }) emailVerifiedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) phoneVerifiedAt: Date | null;
@@ -144,4 +147,22 @@ export class ResidentSmsCodeEntity {
   @Column({ type: 'smallint', default: 0 }) attempts: number;
 }
 
-export const RESIDENT_ENTITIES = [ResidentEntity, ResidentChannelEntity, ResidentTopicEntity, ResidentInterestEntity, ResidentSmsCodeEntity];
+/**
+ * A resident moved to another ward because their postcode now lies there (a new postcode
+ * directory or ward set). Erasure drops the resident id: the move stays as a ward-level count.
+ */
+@Entity('resident_ward_move')
+@Index('idx_resident_ward_move_moved', ['movedAt'])
+@Index('idx_resident_ward_move_resident', ['residentId'], { where: 'resident_id IS NOT NULL' })
+export class ResidentWardMoveEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
+  @Column({ type: 'uuid', nullable: true }) residentId: string | null;
+  @ManyToOne(() => ResidentEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'resident_id' })
+  resident?: Relation<ResidentEntity>;
+  @Column({ type: 'varchar', length: 16 }) fromWard: string;
+  @Column({ type: 'varchar', length: 16 }) toWard: string;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) movedAt: Date;
+}
+
+export const RESIDENT_ENTITIES = [ResidentEntity, ResidentChannelEntity, ResidentTopicEntity, ResidentInterestEntity, ResidentSmsCodeEntity, ResidentWardMoveEntity];

@@ -9,7 +9,8 @@ export interface NewResident {
   firstName: string;
   lastName: string | null;
   postcode: string | null;
-  wardCode: string;
+  /** null: placed by the postcode alone. */
+  wardCode: string | null;
   source: string | null;
   campaignCode: string | null;
   ageBand: string | null;
@@ -76,6 +77,8 @@ export interface ResidentDataRows {
   topics: Record<string, unknown>[];
   interestGroups: Record<string, unknown>[];
   smsVerification: Record<string, unknown>[];
+  /** Moves to another ward after a boundary change (resident_ward_move). */
+  wardMoves: Record<string, unknown>[];
 }
 
 /** The resident aggregate: resident, channels, topics, interests, SMS codes. */
@@ -124,11 +127,14 @@ export class ResidentRepository {
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            n int, id uuid, email text, phone text, first_name text, last_name text, postcode text, ward_code text, source text,
            campaign_code text, age_band text, ethnicity text, language text, channels jsonb, topics jsonb, interests jsonb)),
-       known AS (SELECT i.n, EXISTS (SELECT 1 FROM ward w WHERE w.code = i.ward_code) AS ward_known FROM input i),
+       -- A postcode of the force places the resident (ward and centroid); else the ward they chose.
+       known AS (
+         SELECT i.n, coalesce(p.ward_code, w.code) AS ward_code, p.lat, p.long, coalesce(p.ward_code, w.code) IS NOT NULL AS ward_known
+           FROM input i LEFT JOIN postcode p ON p.postcode = i.postcode LEFT JOIN ward w ON w.code = i.ward_code),
        ins AS (
-         INSERT INTO resident (id, email, phone_e164, first_name, last_name, postcode, ward_code, source, campaign_code,
+         INSERT INTO resident (id, email, phone_e164, first_name, last_name, postcode, ward_code, postcode_lat, postcode_long, source, campaign_code,
                                age_band, ethnicity, language, status, consent_at)
-         SELECT i.id, i.email, i.phone, i.first_name, i.last_name, i.postcode, i.ward_code, i.source, i.campaign_code,
+         SELECT i.id, i.email, i.phone, i.first_name, i.last_name, i.postcode, k.ward_code, k.lat, k.long, i.source, i.campaign_code,
                 i.age_band, i.ethnicity, i.language, 'pending', now()
            FROM input i JOIN known k USING (n)
           WHERE k.ward_known
@@ -279,6 +285,11 @@ export class ResidentRepository {
     // another resident's: only verifying it moves it, see markVerified).
     if (keys.includes('email')) sets.push('email_verified_at = NULL');
     if (keys.includes('phoneE164')) sets.push('phone_verified_at = NULL');
+    // The centroid follows the postcode (null when it is not in the directory): never a stale location.
+    if (keys.includes('postcode')) {
+      const n = keys.indexOf('postcode') + 2;
+      sets.push(`postcode_lat = (SELECT lat FROM postcode WHERE postcode = $${n}::varchar)`, `postcode_long = (SELECT long FROM postcode WHERE postcode = $${n}::varchar)`);
+    }
     await tx.query(`UPDATE resident SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [residentId, ...keys.map((k) => changes[k])]);
   }
 
@@ -357,7 +368,7 @@ export class ResidentRepository {
   async erase(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query(
       `UPDATE resident
-          SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL,
+          SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL, postcode_lat = NULL, postcode_long = NULL,
               campaign_code = NULL, age_band = NULL, ethnicity = NULL, language = NULL,
               quiet_start = NULL, quiet_end = NULL, email_verified_at = NULL, phone_verified_at = NULL,
               status = 'erased', erased_at = now(), left_at = coalesce(left_at, now()), updated_at = now()
@@ -369,6 +380,8 @@ export class ResidentRepository {
     await tx.query('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
     await tx.query('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
     await tx.query('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+    // A ward move stays as an anonymous count (from, to, when), no longer linked to the person.
+    await tx.query('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = $1', [residentId]);
   }
 
   /** Every column of every row held about the resident (SELECT *, so new columns are exported too). */
@@ -380,7 +393,8 @@ export class ResidentRepository {
       const interestGroups = await tx.query('SELECT * FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group', [residentId]);
       // The code hash is a credential, not information about the person.
       const smsVerification = await tx.query('SELECT resident_id, expires_at, attempts FROM resident_sms_code WHERE resident_id = $1', [residentId]);
-      return { resident, channels, topics, interestGroups, smsVerification };
+      const wardMoves = await tx.query('SELECT * FROM resident_ward_move WHERE resident_id = $1 ORDER BY moved_at, id', [residentId]);
+      return { resident, channels, topics, interestGroups, smsVerification, wardMoves };
     });
   }
 }

@@ -32,7 +32,7 @@ const MESSAGES: FieldMessages = {
   email: { '*': 'Enter an email address in the correct format, like name@example.com', isDefined: 'Enter your email address to get messages by email', service: 'Enter your email address to get messages by email' },
   phone: { '*': 'Enter a UK mobile number, like 07911 123456', isDefined: 'Enter your mobile number to get text messages', service: 'Enter your mobile number to get text messages' },
   postcode: { '*': 'Enter a full UK postcode, like B33 8TH' },
-  wardCode: { '*': 'Choose your ward from the list' },
+  wardCode: { '*': 'Choose your ward from the list (we could not place your postcode in our area)' },
   channels: { '*': 'Choose email, text message or both' },
   topics: { '*': 'Choose topics from the list' },
   interestGroups: { '*': 'Choose from the list' },
@@ -103,7 +103,8 @@ export class ResidentsPagesController {
         firstName: values.firstName ?? '',
         lastName: values.lastName,
         postcode: values.postcode,
-        wardCode: values.wardCode ?? '',
+        // Without a ward chosen, the postcode places the resident (the list is the fallback).
+        wardCode: values.wardCode || (values.postcode ? undefined : ''),
         channels: values.channels,
         topics: values.topics,
         interestGroups: values.interestGroups,

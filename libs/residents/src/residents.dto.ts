@@ -52,6 +52,20 @@ export const WARD_CODE = /^[A-Za-z0-9_-]{2,16}$/;
 const CAMPAIGN_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
+/** A UK postcode as normalised by the transform (the `postcode` package decides what is one). */
+export function IsUkPostcode(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isUkPostcode',
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && normalisePostcode(v) === v,
+        defaultMessage: () => 'postcode must be a UK postcode, like B33 8TH',
+      },
+    },
+    options,
+  );
+}
+
 /** A UK mobile number in E.164 (the transform has already normalised what was typed). */
 export function IsUkMobile(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -107,13 +121,14 @@ export class SignUpDto {
   @Matches(NO_CONTROL_CHARS, { message: 'lastName must not contain control characters' }) @HasVisibleCharacter()
   lastName?: string;
 
-  @ApiPropertyOptional({ example: 'B33 8TH' })
-  @IsOptional() @Transform(postcode) @IsString() @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/, { message: 'postcode must be a UK postcode, like B33 8TH' })
+  @ApiPropertyOptional({ example: 'B33 8TH', description: 'Places the resident in its ward (any spelling: b33 8th, B338TH)' })
+  @IsOptional() @Transform(postcode) @IsString() @IsUkPostcode()
   postcode?: string;
 
-  @ApiProperty({ example: 'BE01' })
+  @ApiPropertyOptional({ example: 'E05011121', description: 'Required without a postcode, and used when the postcode is not one of the force' })
+  @ValidateIf((o: SignUpDto) => o.wardCode !== undefined || !o.postcode)
   @IsString() @Matches(WARD_CODE, { message: 'wardCode must be a ward code, like BE01' })
-  wardCode: string;
+  wardCode?: string;
 
   @ApiProperty({ enum: CHANNELS, isArray: true })
   @IsArray() @ArrayMinSize(1, { message: 'channels must name at least one of: email, sms' }) @ArrayMaxSize(CHANNELS.length) @ArrayUnique()
@@ -228,7 +243,7 @@ export class UpdateMeDto {
   lastName?: string | null;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional() @Transform(postcode) @IsString() @Matches(/^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/, { message: 'postcode must be a UK postcode, like B33 8TH' })
+  @IsOptional() @Transform(postcode) @IsString() @IsUkPostcode()
   postcode?: string | null;
 
   @ApiPropertyOptional()

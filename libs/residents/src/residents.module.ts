@@ -23,6 +23,8 @@ import { ResidentNotifications } from './resident-notifications';
 import { ResidentSeedRepository } from './resident-seed.repository';
 import { ResidentSeedService } from './resident-seed.service';
 import { ResidentsController } from './residents.controller';
+import { ResidentWardMoveService, ResidentWardRecheckHandler } from './resident-ward-moves';
+import { WardMovesController } from './ward-moves.controller';
 import { ResidentsPagesController } from './residents-pages.controller';
 import { SignUpService } from './sign-up.service';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -31,7 +33,7 @@ import { VerificationService } from './verification.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
-  controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController],
+  controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController, WardMovesController],
   providers: [
     ResidentRepository,
     ResidentDirectoryRepository,
@@ -51,6 +53,8 @@ import { VerificationService } from './verification.service';
     ResidentReminderHandler,
     ResidentImportRepository,
     ResidentImportService,
+    ResidentWardMoveService,
+    ResidentWardRecheckHandler,
   ],
   exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService],
 })

@@ -14,6 +14,9 @@ export interface SignUpAccepted {
 }
 
 const unknownWard = (code: string) => `wardCode ${code} is not a known ward`;
+// The postcode is not one of the force's (or not in the directory yet): the ward list is the fallback.
+const unplaced = (postcode: string) => `wardCode is required: postcode ${postcode} is not in our area or not known to us, so choose your ward from the list`;
+const wardProblem = (dto: SignUpDto) => (dto.wardCode ? unknownWard(dto.wardCode) : unplaced(dto.postcode ?? ''));
 
 /** Public sign-up: one transaction for the resident, their preferences and the verification jobs. */
 @Injectable()
@@ -36,8 +39,9 @@ export class SignUpService {
    * address is reminded ("already signed up"; nothing is created); a repeat of a pending sign-up
    * gets its verification again; otherwise a new pending resident is made, even when another
    * resident claims one of its addresses unverified (its code or link verifies into this new
-   * resident only). A stored resident is never changed by an unauthenticated request. An unknown
-   * ward is a 400 whoever holds the address.
+   * resident only). A stored resident is never changed by an unauthenticated request. A postcode
+   * of the force places the resident in its ward (and keeps its centroid); otherwise the ward
+   * chosen from the list is used. An unknown ward is a 400 whoever holds the address.
    */
   async signUp(dto: SignUpDto): Promise<SignUpAccepted> {
     const email = dto.email ?? null;
@@ -47,7 +51,7 @@ export class SignUpService {
     if (dto.channels.includes('email') && !email) problems.push('email is required when channels include email');
     if (dto.channels.includes('sms') && !phone) problems.push('phone is required when channels include sms');
     if (problems.length) {
-      if (!(await this.geography.findWard(dto.wardCode))) problems.push(unknownWard(dto.wardCode));
+      if (dto.wardCode && !(await this.geography.findWard(dto.wardCode))) problems.push(unknownWard(dto.wardCode));
       throw badRequest(`Validation failed: ${problems.join('; ')}`, problems);
     }
     const outcome = await this.batches.submit({
@@ -57,7 +61,7 @@ export class SignUpService {
       firstName: dto.firstName,
       lastName: dto.lastName ?? null,
       postcode: dto.postcode ?? null,
-      wardCode: dto.wardCode,
+      wardCode: dto.wardCode ?? null,
       source: dto.source ?? null,
       campaignCode: dto.campaignCode ?? null,
       ageBand: dto.demographics?.ageBand ?? null,
@@ -68,7 +72,7 @@ export class SignUpService {
       topics: dto.topics?.length ? dto.topics : [...TOPICS],
       interestGroups: dto.interestGroups ?? [],
     });
-    if (outcome === 'unknown-ward') throw badRequest(`Validation failed: ${unknownWard(dto.wardCode)}`, [unknownWard(dto.wardCode)]);
+    if (outcome === 'unknown-ward') throw badRequest(`Validation failed: ${wardProblem(dto)}`, [wardProblem(dto)]);
     return { status: 'pending_verification' };
   }
 

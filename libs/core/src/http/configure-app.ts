@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/app-config';
 import { serializeRequest } from '../logging/logger';
 
 /** Routes that read a text/csv body as a stream themselves. */
-const STREAMED_CSV = /^\/api\/v1\/imports\/(residents|schemes)\/?$/;
+const STREAMED_CSV = /^\/api\/v1\/(imports\/(residents|schemes)|geography\/postcodes)\/?$/;
 
 /** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
 export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {

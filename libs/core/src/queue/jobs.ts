@@ -15,6 +15,7 @@ export enum JobName {
   ResidentReminder = 'resident-reminder',
   ImportCommit = 'import-commit',
   ImportHousekeeping = 'import-housekeeping',
+  ResidentWardRecheck = 'resident-ward-recheck',
 }
 
 export interface MessageJob {
@@ -67,6 +68,8 @@ export interface JobPayloads {
   /** Applies a dry-run import in one transaction (libs/imports). */
   [JobName.ImportCommit]: ImportJob;
   [JobName.ImportHousekeeping]: Record<string, never>;
+  /** After a postcode directory or ward set import: moves residents whose postcode now lies in another ward (libs/residents). */
+  [JobName.ResidentWardRecheck]: { reason: 'postcodes' | 'wards' };
 }
 
 export interface QueuePolicy {
@@ -101,4 +104,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.ImportCommit]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600, concurrency: 1 },
   // Re-queues commits whose worker died; purges staged lines and rejected-rows reports after 7 days.
   [JobName.ImportHousekeeping]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
+  // Idempotent (moves only residents whose ward differs): one waiting job is enough.
+  [JobName.ResidentWardRecheck]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 1800, concurrency: 1, policy: 'short' },
 };

@@ -39,8 +39,8 @@ ${hidden('source', values.source)}${values.campaignCode ? hidden('campaignCode',
 <h2>About you</h2>
 ${textField('firstName', 'First name', values.firstName, errors, { autocomplete: 'given-name', maxlength: 80 })}
 ${textField('lastName', 'Last name (optional)', values.lastName, errors, { autocomplete: 'family-name', maxlength: 80 })}
-${textField('postcode', 'Postcode (optional)', values.postcode, errors, { autocomplete: 'postal-code', width: 'short', hint: 'For example, B33 8TH' })}
-${selectField('wardCode', 'Your ward', wards, values.wardCode, errors, { placeholder: 'Choose your ward', hint: 'Wards are grouped by policing area.' })}
+${textField('postcode', 'Postcode', values.postcode, errors, { autocomplete: 'postal-code', width: 'short', hint: 'We use it to find your ward. For example, B33 8TH' })}
+${selectField('wardCode', 'Your ward (if we cannot find your postcode)', wards, values.wardCode, errors, { placeholder: 'Choose your ward', hint: 'Leave this if you gave your postcode. Wards are grouped by policing area.' })}
 <h2>How should we contact you?</h2>
 ${checkboxes('channels', 'Send me messages by', options(CHANNELS, CHANNEL_LABELS), values.channels, errors, { hint: 'Choose at least one.' })}
 ${textField('email', 'Email address', values.email, errors, { type: 'email', autocomplete: 'email', hint: 'Needed for messages by email.', maxlength: 254 })}
