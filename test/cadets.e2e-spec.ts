@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CadetsService } from '@beacon/cadets';
 import { useSuite } from './utils/suite';
 import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
-type Auth = [string, string];
 type Login = { auth: Auth; id: string };
 
 /** A date of birth `years` years and a month ago: the person is exactly `years` old today. */

@@ -13,8 +13,7 @@ import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
-
-type Auth = [string, string];
+import type { Auth } from './utils/world';
 
 describe('staff console: the shell, its modules, and the routes it added', () => {
   const { t } = useSuite({ geography: true, env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-')) } });

@@ -6,8 +6,7 @@ import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
-
-type Auth = [string, string];
+import type { Auth } from './utils/world';
 
 /** Across libs: broadcast → rating and reply → SIM figures → GDPR export and erasure. */
 describe('journey across messaging, engagement, reports and residents', () => {

@@ -5,9 +5,7 @@ import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
-import { insertCadetMember } from './utils/world';
-
-type Auth = [string, string];
+import { insertCadetMember, type Auth } from './utils/world';
 
 describe('report rules: the SIM pack of an NPU', () => {
   const { t } = useSuite({ geography: true });

@@ -4,8 +4,7 @@ import { GeographyService } from '@beacon/geography';
 import { ReportAggregatesService } from '@beacon/reports';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
-
-type Auth = [string, string];
+import type { Auth } from './utils/world';
 
 const GEO = [
   'npu_code,npu_name,neighbourhood,ward_code,ward_name,population',

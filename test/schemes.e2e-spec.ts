@@ -5,8 +5,7 @@ import { GeographyService } from '@beacon/geography';
 import { SchemesService } from '@beacon/schemes';
 import { useSuite } from './utils/suite';
 import { loginAs, type TestApp } from './utils/test-app';
-
-type Auth = [string, string];
+import type { Auth } from './utils/world';
 
 let nameSeq = 0;
 /** A resident row straight in the table (the residents lib owns sign-up). */
