@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CadetsService } from '@beacon/cadets';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { useSuite } from './utils/suite';
+import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
-type Auth = [string, string];
 type Login = { auth: Auth; id: string };
 
 /** A date of birth `years` years and a month ago: the person is exactly `years` old today. */
@@ -32,14 +33,12 @@ async function count(t: TestApp, table: string, where = 'true', values: unknown[
 const SENSITIVE = ['dateOfBirth', 'guardianName', 'guardianPhone'];
 
 describe('cadets', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: Login, leadBE: Login, cadetLeaderBE: Login, cadetLeaderSW: Login, ecoBE: Login, officerBE: Login, analyst: Login;
   let unit: string; // BE cadets
   let jpUnit: string; // BE junior PCSOs
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     [admin, leadBE, cadetLeaderBE, cadetLeaderSW, ecoBE, officerBE, analyst] = await Promise.all([
       loginAs(t, 'admin'),
       loginAs(t, 'npu_lead', 'BE'),
@@ -50,7 +49,6 @@ describe('cadets', () => {
       loginAs(t, 'analyst'),
     ]);
   });
-  afterAll(() => t.close());
 
   const addMember = (unitId: string, body: Record<string, unknown>, auth: Auth = cadetLeaderBE.auth) =>
     t.http().post(`/api/v1/cadet-units/${unitId}/members`).set(...auth).send(body);

@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { NotificationService } from '@beacon/channels';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
+import { waitUntil } from './utils/smtp-sink';
 import { makeResident } from './utils/factories';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+import { useSuite } from './utils/suite';
 
 describe('channels: one-off notifications through real SMTP and the Twilio API stub', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let notify: NotificationService;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
+  beforeAll(() => {
     notify = t.app.get(NotificationService);
-    await seedGeography(t);
   });
 
   // Notification jobs name a template and ids; the message is rendered from the rows at send time.
   const resident = (email: string | null, phone: string | null = null) =>
     makeResident(t, { ward: 'BE01', email, phone, channels: [...(email ? ['email' as const] : []), ...(phone ? ['sms' as const] : [])], firstName: 'Ada' });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
-
   const jobStates = (name: string) =>
     t.sql<{ state: string; retry_count: number }>(`SELECT state, retry_count FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [name]);
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,12 @@ import { OutboxController } from '../libs/channels/src/outbox/outbox.controller'
 import { MESSAGE_CATEGORIES } from '../libs/messaging/src/message.dto';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-
-type Auth = [string, string];
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 describe('staff console: the shell, its modules, and the routes it added', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true, env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-')) } });
   let ecoBE: Auth;
   let ecoSW: Auth;
   let admin: Auth;
@@ -25,16 +25,11 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
 
   beforeAll(async () => {
     // No SMTP or Twilio: e-mail and SMS go to the dev outbox, in this file's own directory.
-    t = await createTestApp({ DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-')) });
-    await seedGeography(t);
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
     admin = (await loginAs(t, 'admin')).auth as Auth;
     analyst = (await loginAs(t, 'analyst')).auth as Auth;
     officerBE = (await loginAs(t, 'officer', 'BE')).auth as Auth;
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   const count = async (table: string, where = 'true') => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;

@@ -3,19 +3,20 @@
 //   unknown, recorded as such, the attempt spent, and the message never sent again;
 // - a cancel in the middle of a send: rows claimed but not sent are cancelled, and only the sends
 //   in flight when the senders notice (a bounded number) still arrive.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { makeResidents } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+import { compose, requestSend } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
-type Auth = [string, string];
 const log = (line: string) => process.stdout.write(`[delivery-outcomes] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function compose(t: TestApp, eco: Auth, channels: string[], interestGroups: string[]): Promise<string> {
-  const res = await t.http().post('/api/v1/messages').set(...eco).send({ title: 'Outcome test', body: 'Hello', category: 'crime_alert', channels, audience: { interestGroups } }).expect(201);
-  await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...eco).expect(202);
+async function sendTo(t: TestApp, eco: Auth, channels: string[], interestGroups: string[]): Promise<string> {
+  const res = await compose(t, eco, { title: 'Outcome test', channels, audience: { interestGroups } }).expect(201);
+  await requestSend(t, eco, res.body.id);
   return res.body.id as string;
 }
 
@@ -29,28 +30,22 @@ const unfinished = async (t: TestApp, id: string) =>
   (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1 AND status IN ('queued', 'sending')`, [id]))[0].n;
 
 describe('unknown outcome: the provider took the message but answered after our wait', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  // The relay answers the end of each message after 2.5 s; we wait 1 s for any reply.
+  const { t, smtp, stub } = useSuite({
+    smtp: { delayMs: 2500 },
+    twilio: true,
+    geography: true,
+    env: { SMTP_REPLY_TIMEOUT_SECONDS: '1', TWILIO_TIMEOUT_SECONDS: '1', DELIVERY_RETRY_BASE_SECONDS: '1' },
+  });
   let eco: Auth;
 
   beforeAll(async () => {
-    // The relay answers the end of each message after 2.5 s; we wait 1 s for any reply.
-    smtp = await startSmtpSink({ delayMs: 2500 });
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, SMTP_REPLY_TIMEOUT_SECONDS: '1', ...stub.env(), TWILIO_TIMEOUT_SECONDS: '1', DELIVERY_RETRY_BASE_SECONDS: '1' });
-    await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
   });
 
   it('e-mail: a reply timeout after the final dot is recorded as unknown, the attempt spent, never resent', async () => {
     const { emails } = await makeResidents(t, { count: 4, ward: 'BE01', prefix: 'slowdata', interest: 'student' });
-    const id = await compose(t, eco, ['email'], ['student']);
+    const id = await sendTo(t, eco, ['email'], ['student']);
     // Bounded window: 20 s is 20 retry periods of DELIVERY_RETRY_BASE_SECONDS, in which a resend would show.
     await waitUntil(async () => (await unfinished(t, id)) === 0 && (await rowsOf(t, id)).length === emails.length, 20_000, 'every delivery final').catch(() => undefined);
     await sleep(3000); // longer than the relay's delay: an e-mail sent last has arrived by now
@@ -67,7 +62,7 @@ describe('unknown outcome: the provider took the message but answered after our 
     const { phones } = await makeResidents(t, { count: 3, ward: 'BE02', prefix: 'slowsms', channels: ['sms'], interest: 'farmer' });
     stub.holdReplies(2500);
     const before = stub.log.length;
-    const id = await compose(t, eco, ['sms'], ['farmer']);
+    const id = await sendTo(t, eco, ['sms'], ['farmer']);
     await waitUntil(async () => (await unfinished(t, id)) === 0 && (await rowsOf(t, id)).length === phones.length, 20_000, 'every delivery final').catch(() => undefined);
     await sleep(1000);
     stub.holdReplies(0);
@@ -83,26 +78,18 @@ describe('unknown outcome: the provider took the message but answered after our 
 
 describe('cancel during a send: claimed rows are released as cancelled, only in-flight sends still arrive', () => {
   const CONCURRENCY = 10;
-  let t: TestApp;
-  let smtp: SmtpSink;
+  // A slow relay (5 ms per message); batches of 1,000: at the cancel both send jobs hold far more claimed rows than the bound.
+  const { t, smtp } = useSuite({ smtp: { delayMs: 5, parse: false }, geography: true, env: { EMAIL_CONCURRENCY: String(CONCURRENCY), SEND_BATCH_SIZE: '1000' } });
   let eco: Auth;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink({ delayMs: 5, parse: false }); // a slow relay: 5 ms per message
-    // Batches of 1,000: at the cancel both send jobs hold far more claimed rows than the bound.
-    t = await createTestApp({ SMTP_URL: smtp.url, EMAIL_CONCURRENCY: String(CONCURRENCY), SEND_BATCH_SIZE: '1000' });
-    await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
   });
 
   it('3,000 recipients, cancelled after ~400 e-mails: the rest are cancelled, a bounded few arrive after the cancel answers', async () => {
     const N = 3000;
     const { emails } = await makeResidents(t, { count: N, ward: 'BE01', prefix: 'cancelmid', interest: 'student' });
-    const id = await compose(t, eco, ['email'], ['student']);
+    const id = await sendTo(t, eco, ['email'], ['student']);
     await waitUntil(() => smtp.accepted >= 100, 60_000, '100 e-mails before the cancel');
     const rateStart = { at: Date.now(), n: smtp.accepted };
     await sleep(300);

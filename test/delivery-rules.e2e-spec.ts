@@ -1,22 +1,26 @@
 // Delivery rules end to end (real PostgreSQL, SMTP sink, Twilio stub), each written to fail when
 // its rule is broken: the attempt cap, the auto-pause, doubling retry gaps, revival of stranded
 // rows, and SMS quiet hours that wrap midnight (also across the clock changes).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
 import type { DeliveryRepository, ResolvedAudience } from '../libs/messaging/src/delivery.repository';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+import { compose, requestSend, waitStatus } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import type { Auth } from './utils/world';
 
-type Auth = [string, string];
 const MAX_ATTEMPTS = 4;
 const PAUSE_AFTER = 5;
 
 describe('delivery rules', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({
+    smtp: true,
+    twilio: true,
+    geography: true,
+    env: { DELIVERY_RETRY_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS), MESSAGE_PAUSE_AFTER_ERRORS: String(PAUSE_AFTER) },
+  });
   let eco: Auth;
   let repo: DeliveryRepository;
   let interest = 0;
@@ -25,34 +29,19 @@ describe('delivery rules', () => {
   const nextGroup = () => GROUPS[interest++];
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({
-      SMTP_URL: smtp.url,
-      ...stub.env(),
-      DELIVERY_RETRY_BASE_SECONDS: '1',
-      DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-      MESSAGE_PAUSE_AFTER_ERRORS: String(PAUSE_AFTER),
-    });
-    await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
 
-  const compose = async (channels: string[], group: string, extra: Record<string, unknown> = {}) =>
-    (await t.http().post('/api/v1/messages').set(...eco).send({ title: 'Rule', body: 'Hello', category: 'crime_alert', channels, audience: { interestGroups: [group] }, ...extra }).expect(201)).body.id as string;
+  const draft = async (channels: string[], group: string, extra: Record<string, unknown> = {}) =>
+    (await compose(t, eco, { title: 'Rule', channels, audience: { interestGroups: [group] }, ...extra }).expect(201)).body.id as string;
   const send = async (channels: string[], group: string, extra: Record<string, unknown> = {}) => {
-    const id = await compose(channels, group, extra);
-    await t.http().post(`/api/v1/messages/${id}/send`).set(...eco).expect(202, { status: 'sending' });
+    const id = await draft(channels, group, extra);
+    await requestSend(t, eco, id);
     return id;
   };
   const messageOf = async (id: string) => (await t.sql<{ status: string; paused_reason: string | null }>('SELECT status, paused_reason FROM message WHERE id = $1', [id]))[0];
-  const waitStatus = (id: string, statuses: string[], ms = 30_000) => waitUntil(async () => statuses.includes((await messageOf(id)).status), ms, `message ${statuses.join(' or ')}`);
+  const waitFor = (id: string, statuses: string[]) => waitStatus(t, id, statuses, 30_000);
   const deliveries = (id: string) =>
     t.sql<{ resident_id: string; channel: string; status: string; attempts: number; last_error: string | null }>(
       'SELECT resident_id, channel, status, attempts, last_error FROM delivery WHERE message_id = $1 ORDER BY channel, resident_id',
@@ -66,7 +55,7 @@ describe('delivery rules', () => {
     smtp.rejectAddress(mail.email!, 451); // SMTP 4xx: transient
     stub.rejectNumber(phone.phone!, { status: 500, code: 20500, message: 'Internal Server Error' }); // Twilio 5xx: transient
     const id = await send(['email', 'sms'], group);
-    await waitStatus(id, ['sent']);
+    await waitFor(id, ['sent']);
     expect(await deliveries(id)).toEqual([
       { resident_id: mail.id, channel: 'email', status: 'failed', attempts: MAX_ATTEMPTS, last_error: expect.stringMatching(new RegExp(`^Gave up after ${MAX_ATTEMPTS} attempts: 451 `)) },
       { resident_id: phone.id, channel: 'sms', status: 'failed', attempts: MAX_ATTEMPTS, last_error: `Gave up after ${MAX_ATTEMPTS} attempts: 20500 Internal Server Error` },
@@ -80,7 +69,7 @@ describe('delivery rules', () => {
     const r = await makeResident(t, { ward: 'BE02', channels: ['sms'], interests: [group] });
     stub.rejectNumber(r.phone!, { status: 503, code: 20503, message: 'Service Unavailable' });
     const id = await send(['sms'], group);
-    await waitStatus(id, ['sent']);
+    await waitFor(id, ['sent']);
     const at = stub.log.filter((l) => l.to === r.phone).map((l) => l.at);
     expect(at).toHaveLength(MAX_ATTEMPTS);
     const gaps = at.slice(1).map((v, i) => v - at[i]);
@@ -100,12 +89,12 @@ describe('delivery rules', () => {
     for (let i = 0; i < PAUSE_AFTER; i++) rs.push(await makeResident(t, { ward: 'BE03', channels: ['sms'], interests: [group] }));
     stub.failNext(Array.from({ length: PAUSE_AFTER }, () => ({ status: 500, code: 20500, message: 'Internal Server Error' })));
     const id = await send(['sms'], group);
-    await waitStatus(id, ['paused', 'sent']);
+    await waitFor(id, ['paused', 'sent']);
     expect(await messageOf(id)).toEqual({ status: 'paused', paused_reason: `Paused after ${PAUSE_AFTER} consecutive sms provider errors` });
     expect((await deliveries(id)).map((d) => [d.status, d.attempts])).toEqual(rs.map(() => ['queued', 1]));
 
     await t.http().post(`/api/v1/messages/${id}/resume`).set(...eco).expect(202, { status: 'sending' });
-    await waitStatus(id, ['sent']);
+    await waitFor(id, ['sent']);
     expect((await deliveries(id)).map((d) => [d.status, d.attempts])).toEqual(rs.map(() => ['sent', 2]));
     for (const r of rs) expect(stub.messages.filter((m) => m.to === r.phone)).toHaveLength(1);
   }, 60_000);
@@ -116,7 +105,7 @@ describe('delivery rules', () => {
     for (let i = 0; i < 3; i++) rs.push(await makeResident(t, { ward: 'BE01', channels: ['email'], interests: [group] }));
     // The message as a worker of the previous release left it: rows written, every cursor range
     // walked (exhausted), the rows still queued without a not_before.
-    const id = await compose(['email'], group);
+    const id = await draft(['email'], group);
     await t.sql(`UPDATE message SET status = 'sending', send_requested_at = now() WHERE id = $1`, [id]);
     const audience: ResolvedAudience = { wardCodes: null, topics: null, interestGroups: [group], schemeIds: null, channels: ['email'], priority: 'standard' };
     expect((await repo.insertForAudience(id, audience, new Date())).inserted).toEqual({ email: 3 });
@@ -126,7 +115,7 @@ describe('delivery rules', () => {
 
     // A send job finds nothing to claim and would mark the message sent.
     await t.app.get(DeliveryWorkerService).sendEmail({ messageId: id });
-    await waitStatus(id, ['sent']);
+    await waitFor(id, ['sent']);
     expect((await deliveries(id)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
     for (const r of rs) expect(smtp.messages.filter((m) => m.to.includes(r.email!))).toHaveLength(1);
   }, 60_000);
@@ -167,7 +156,7 @@ describe('delivery rules', () => {
       expect((await messageOf(standard)).status).toBe('sending');
 
       const urgent = await send(['sms'], group, { priority: 'urgent' });
-      await waitStatus(urgent, ['sent']);
+      await waitFor(urgent, ['sent']);
       expect(sentTo(sleeper.phone)).toBe(1);
     }, 60_000);
 
@@ -192,7 +181,7 @@ describe('delivery rules', () => {
       ['2026-03-29T06:00:00Z', null],
     ])('quiet hours 22:00–07:00 London, fan-out at %s: not before %s', async (at, expected) => {
       const r = await makeResident(t, { ward: 'SW01', channels: ['sms'], quiet: ['22:00', '07:00'] });
-      const id = await compose(['sms'], GROUPS[0]); // a draft: only its id is used
+      const id = await draft(['sms'], GROUPS[0]); // a draft: only its id is used
       const audience: ResolvedAudience = { wardCodes: ['SW01'], topics: null, interestGroups: null, schemeIds: null, channels: ['sms'], priority: 'standard' };
       await repo.insertForAudience(id, audience, new Date(at));
       const [row] = await t.sql<{ not_before: Date | null }>('SELECT not_before FROM delivery WHERE message_id = $1 AND resident_id = $2', [id, r.id]);

@@ -1,77 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { AccessTokenService, LinkTokenService } from '@beacon/auth';
+import { LinkTokenService } from '@beacon/auth';
 import { EngagementErasure, EngagementExporter, EngagementStatsService } from '@beacon/engagement';
-import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
+import { broadcast, compose, deliveryId, EMPTY_TWIML, INBOUND_URL, inboundSms, postInbound, signedInbound, waitStatus } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { createTestApp, loginAs, seedGeography } from './utils/test-app';
+import { twilioSignature } from './utils/twilio-stub';
+import { ratingToken, residentAuth, type Auth } from './utils/world';
 
-type Auth = [string, string];
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const INBOUND_URL = 'http://beacon.test/webhooks/twilio/inbound';
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 describe('engagement: ratings, replies and the staff inbox', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let ecoBE: Auth;
   let ecoSW: Auth;
   let admin: Auth;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
-    await seedGeography(t);
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
     admin = (await loginAs(t, 'admin')).auth as Auth;
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
 
-  const compose = (app: TestApp, auth: Auth, body: Record<string, unknown>) =>
-    app.http().post('/api/v1/messages').set(...auth).send({ title: 'Test', body: 'Hello', category: 'crime_alert', channels: ['email'], ...body });
-  const waitStatus = (app: TestApp, id: string, status: string, ms = 20_000) =>
-    waitUntil(async () => (await app.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [id]))[0]?.status === status, ms, `message ${status}`);
-  /** Composes, sends and waits until the message is sent; returns its id. */
-  async function broadcast(auth: Auth, body: Record<string, unknown>, app: TestApp = t): Promise<string> {
-    const res = await compose(app, auth, body).expect(201);
-    await app.http().post(`/api/v1/messages/${res.body.id}/send`).set(...auth).expect(202, { status: 'sending' });
-    await waitStatus(app, res.body.id, 'sent');
-    return res.body.id;
-  }
-  async function deliveryId(messageId: string, residentId: string, channel = 'email', app: TestApp = t): Promise<string> {
-    const [row] = await app.sql<{ id: string }>('SELECT id::text AS id FROM delivery WHERE message_id = $1 AND resident_id = $2 AND channel = $3', [messageId, residentId, channel]);
-    return row.id;
-  }
-  const tokenFor = (id: string, app: TestApp = t) => app.app.get(MessageLinksService).ratingUrl(id).split('/r/')[1];
-  const residentAuth = (id: string, app: TestApp = t): Auth => ['Authorization', `Bearer ${app.app.get(AccessTokenService).signResident(id)}`];
   const ratingsOf = (messageId: string) =>
     t.sql<{ resident_id: string; score: number; comment: string | null }>('SELECT resident_id, score, comment FROM rating WHERE message_id = $1 ORDER BY resident_id', [messageId]);
   const count = async (table: string) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
   const counts = async () => ({ rating: await count('rating'), reply: await count('reply'), reply_response: await count('reply_response') });
-  const inbound = (params: Record<string, string>, signature?: string) => {
-    const req = t.http().post('/webhooks/twilio/inbound').type('form');
-    if (signature !== undefined) req.set('X-Twilio-Signature', signature);
-    return req.send(params);
-  };
-  const signedInbound = (params: Record<string, string>) => inbound(params, twilioSignature(stub.authToken, INBOUND_URL, params));
-  const sms = (from: string, body: string) => ({
-    MessageSid: `SM${Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32)}`,
-    AccountSid: stub.accountSid,
-    From: from,
-    To: '+447700900001',
-    Body: body,
-    NumMedia: '0',
-  });
-
   describe('rating page and rating links', () => {
     let messageId: string;
     let resident: { id: string; email: string | null };
@@ -81,7 +37,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     beforeAll(async () => {
       resident = await makeResident(t, { ward: 'BE01', channels: ['email'], email: 'rater@example.org', topics: ['events'] });
       other = await makeResident(t, { ward: 'BE01', channels: ['email'], topics: ['events'] });
-      messageId = await broadcast(ecoBE, { title: 'Summer fete', body: 'Join us on Saturday\nin the park', audience: { wardCodes: ['BE01'], topics: ['events'] } });
+      messageId = await broadcast(t, ecoBE, { title: 'Summer fete', body: 'Join us on Saturday\nin the park', audience: { wardCodes: ['BE01'], topics: ['events'] } });
       await waitUntil(() => smtp.messages.some((m) => m.to.includes('rater@example.org')), 20_000, 'e-mail');
       const mail = smtp.messages.find((m) => m.to.includes('rater@example.org'))!;
       token = /\/r\/([^\s?]+)/.exec(mail.parsed.text!)![1];
@@ -139,11 +95,11 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     });
 
     it("a token names one delivery: another message's token cannot change this rating", async () => {
-      const second = await broadcast(ecoBE, { title: 'Second', audience: { wardCodes: ['BE01'], topics: ['events'] } });
+      const second = await broadcast(t, ecoBE, { title: 'Second', audience: { wardCodes: ['BE01'], topics: ['events'] } });
       // The same resident's token for the second message rates only the second message.
-      await t.http().post(`/r/${tokenFor(await deliveryId(second, resident.id))}`).send({ score: 1 }).expect(200);
+      await t.http().post(`/r/${ratingToken(t, await deliveryId(t, second, resident.id))}`).send({ score: 1 }).expect(200);
       // Another resident's token for this message rates as that resident, never as ours.
-      await t.http().post(`/r/${tokenFor(await deliveryId(messageId, other.id))}`).send({ score: 5 }).expect(200);
+      await t.http().post(`/r/${ratingToken(t, await deliveryId(t, messageId, other.id))}`).send({ score: 5 }).expect(200);
       expect(await ratingsOf(second)).toEqual([{ resident_id: resident.id, score: 1, comment: null }]);
       expect(await ratingsOf(messageId)).toEqual(
         [
@@ -155,7 +111,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     it('an expired link is 410, a tampered one 400; nothing is stored', async () => {
       const before = await counts();
-      const id = await deliveryId(messageId, resident.id);
+      const id = await deliveryId(t, messageId, resident.id);
       const expired = t.app.get(LinkTokenService).signCompact('rate', BigInt(id).toString(36), -60);
       const gone = await t.http().get(`/r/${expired}`).expect(410);
       expect(gone.headers['content-type']).toMatch(/^text\/html/);
@@ -201,12 +157,12 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     it('escapes the message on the page', async () => {
       const r = await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['appeals'] });
-      const id = await broadcast(ecoBE, {
+      const id = await broadcast(t, ecoBE, {
         title: '<script>alert("x")</script> & more',
         body: 'Look <img src=x onerror=alert(1)> "here"',
         audience: { wardCodes: ['BE02'], topics: ['appeals'] },
       });
-      const page = await t.http().get(`/r/${tokenFor(await deliveryId(id, r.id))}`).expect(200);
+      const page = await t.http().get(`/r/${ratingToken(t, await deliveryId(t, id, r.id))}`).expect(200);
       expect(page.text).toContain('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more</h1>');
       expect(page.text).toContain('Look &lt;img src=x onerror=alert(1)&gt; &quot;here&quot;');
       expect(page.text).not.toContain('<script>');
@@ -229,8 +185,8 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     it('a resident who has been erased gets 410', async () => {
       const r = await makeResident(t, { ward: 'BE03', channels: ['email'], topics: ['meetings'] });
-      const id = await broadcast(ecoBE, { audience: { wardCodes: ['BE03'], topics: ['meetings'] } });
-      const tok = tokenFor(await deliveryId(id, r.id));
+      const id = await broadcast(t, ecoBE, { audience: { wardCodes: ['BE03'], topics: ['meetings'] } });
+      const tok = ratingToken(t, await deliveryId(t, id, r.id));
       await t.sql(`UPDATE resident SET status = 'erased', email = NULL, first_name = NULL, erased_at = now() WHERE id = $1`, [r.id]);
       await t.http().get(`/r/${tok}`).expect(410);
       await t.http().post(`/r/${tok}`).send({ score: 5 }).expect(410);
@@ -242,7 +198,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     it('average, count and distribution of 6, 6, 5, 4; reply count', async () => {
       const residents = [];
       for (let i = 0; i < 5; i++) residents.push(await makeResident(t, { ward: 'SW01', channels: ['email'], topics: ['road_safety'] }));
-      const id = await broadcast(ecoSW, { title: 'Speed watch', audience: { wardCodes: ['SW01'], topics: ['road_safety'] } });
+      const id = await broadcast(t, ecoSW, { title: 'Speed watch', audience: { wardCodes: ['SW01'], topics: ['road_safety'] } });
 
       const empty = await t.http().get(`/api/v1/messages/${id}`).set(...ecoSW).expect(200);
       expect(empty.body.rating).toEqual({ average: null, count: 0, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 } });
@@ -250,16 +206,16 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
       const scores = [6, 6, 5, 4];
       for (const [i, score] of scores.entries()) {
-        await t.http().post(`/r/${tokenFor(await deliveryId(id, residents[i].id))}`).send({ score }).expect(200);
+        await t.http().post(`/r/${ratingToken(t, await deliveryId(t, id, residents[i].id))}`).send({ score }).expect(200);
       }
-      await t.http().post(`/api/v1/messages/${id}/replies`).set(...residentAuth(residents[4].id)).send({ body: 'Thanks' }).expect(201);
+      await t.http().post(`/api/v1/messages/${id}/replies`).set(...residentAuth(t, residents[4].id)).send({ body: 'Thanks' }).expect(201);
       const res = await t.http().get(`/api/v1/messages/${id}`).set(...ecoSW).expect(200);
       expect(res.body.rating).toEqual({ average: 5.25, count: 4, distribution: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2 } });
       expect(res.body.replyCount).toBe(1);
       expect(res.body.progress).toMatchObject({ sent: 5 });
 
       // A fifth rating through the resident API: 6, 6, 5, 4, 1 → 22 / 5.
-      await t.http().post(`/api/v1/messages/${id}/rating`).set(...residentAuth(residents[4].id)).send({ score: 1 }).expect(200);
+      await t.http().post(`/api/v1/messages/${id}/rating`).set(...residentAuth(t, residents[4].id)).send({ score: 1 }).expect(200);
       const again = await t.http().get(`/api/v1/messages/${id}`).set(...ecoSW).expect(200);
       expect(again.body.rating).toEqual({ average: 4.4, count: 5, distribution: { 1: 1, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2 } });
     });
@@ -268,9 +224,9 @@ describe('engagement: ratings, replies and the staff inbox', () => {
   describe('resident API', () => {
     it('rates and replies to a message they were sent; 403 for one they were not; bad input 400', async () => {
       const r = await makeResident(t, { ward: 'SW02', channels: ['email'], topics: ['fraud_scams'] });
-      const mine = await broadcast(ecoSW, { title: 'Courier fraud', audience: { wardCodes: ['SW02'], topics: ['fraud_scams'] } });
-      const notMine = await broadcast(ecoBE, { audience: { wardCodes: ['BE01'] } });
-      const auth = residentAuth(r.id);
+      const mine = await broadcast(t, ecoSW, { title: 'Courier fraud', audience: { wardCodes: ['SW02'], topics: ['fraud_scams'] } });
+      const notMine = await broadcast(t, ecoBE, { audience: { wardCodes: ['BE01'] } });
+      const auth = residentAuth(t, r.id);
 
       const first = await t.http().post(`/api/v1/messages/${mine}/rating`).set(...auth).send({ score: 3, comment: 'OK' }).expect(200);
       expect(first.body).toEqual({ messageId: mine, score: 3, comment: 'OK' });
@@ -313,14 +269,14 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     beforeAll(async () => {
       r = await makeResident(t, { ward: 'BE03', channels: ['sms', 'email'], phone: '+447700900801', interests: ['horse_rider'] });
-      older = await broadcast(ecoBE, { channels: ['sms'], title: 'Older', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
-      latest = await broadcast(ecoBE, { channels: ['sms', 'email'], title: 'Latest', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
+      older = await broadcast(t, ecoBE, { channels: ['sms'], title: 'Older', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
+      latest = await broadcast(t, ecoBE, { channels: ['sms', 'email'], title: 'Latest', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
       // An e-mail-only message after it does not move the SMS thread.
-      await broadcast(ecoBE, { channels: ['email'], title: 'E-mail only', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
+      await broadcast(t, ecoBE, { channels: ['email'], title: 'E-mail only', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } });
     });
 
     it('a signed inbound SMS becomes a reply to the most recent SMS message; empty TwiML answer', async () => {
-      const res = await signedInbound(sms('+447700900801', 'I saw the horses on Coventry Road')).expect(200);
+      const res = await signedInbound(t, stub, inboundSms(stub, '+447700900801', 'I saw the horses on Coventry Road')).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/xml/);
       expect(res.text).toBe(EMPTY_TWIML);
       const rows = await t.sql('SELECT message_id, via, status, npu_code, body FROM reply WHERE resident_id = $1', [r.id]);
@@ -329,25 +285,25 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     });
 
     it('Twilio retrying the same MessageSid stores one reply', async () => {
-      const params = sms('+447700900801', 'Duplicate?');
-      await signedInbound(params).expect(200);
-      await signedInbound(params).expect(200);
+      const params = inboundSms(stub, '+447700900801', 'Duplicate?');
+      await signedInbound(t, stub, params).expect(200);
+      await signedInbound(t, stub, params).expect(200);
       expect(await t.sql(`SELECT 1 FROM reply WHERE resident_id = $1 AND body = 'Duplicate?'`, [r.id])).toHaveLength(1);
     });
 
     it('a bad or missing signature is 403 and stores nothing', async () => {
       const before = await counts();
-      const params = sms('+447700900801', 'Forged');
-      await inbound(params, 'bm90IGEgc2lnbmF0dXJl').expect(403);
-      await inbound(params).expect(403);
+      const params = inboundSms(stub, '+447700900801', 'Forged');
+      await postInbound(t, params, 'bm90IGEgc2lnbmF0dXJl').expect(403);
+      await postInbound(t, params).expect(403);
       // Signed for other parameters.
-      await inbound({ ...params, Body: 'Changed' }, twilioSignature(stub.authToken, INBOUND_URL, params)).expect(403);
+      await postInbound(t, { ...params, Body: 'Changed' }, twilioSignature(stub.authToken, INBOUND_URL, params)).expect(403);
       expect(await counts()).toEqual(before);
     });
 
     it('an unknown number stores nothing but still gets 200 and empty TwiML', async () => {
       const before = await counts();
-      const res = await signedInbound(sms('+447700900999', 'Who is this?')).expect(200);
+      const res = await signedInbound(t, stub, inboundSms(stub, '+447700900999', 'Who is this?')).expect(200);
       expect(res.text).toBe(EMPTY_TWIML);
       expect(await counts()).toEqual(before);
     });
@@ -359,7 +315,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       };
       expect(await preview()).toEqual({ total: 1, byChannel: { email: 0, sms: 1 } });
       const before = await counts();
-      const res = await signedInbound(sms('+447700900801', '  stop ')).expect(200);
+      const res = await signedInbound(t, stub, inboundSms(stub, '+447700900801', '  stop ')).expect(200);
       expect(res.text).toBe(EMPTY_TWIML);
       const channel = () => t.sql(`SELECT channel, enabled FROM resident_channel WHERE resident_id = $1 ORDER BY channel`, [r.id]);
       expect(await channel()).toEqual([
@@ -367,17 +323,17 @@ describe('engagement: ratings, replies and the staff inbox', () => {
         { channel: 'sms', enabled: false },
       ]);
       expect(await preview()).toEqual({ total: 0, byChannel: { email: 0, sms: 0 } });
-      for (const word of ['STOPALL', 'Unsubscribe', 'cancel', 'END', 'quit']) await signedInbound(sms('+447700900801', word)).expect(200);
+      for (const word of ['STOPALL', 'Unsubscribe', 'cancel', 'END', 'quit']) await signedInbound(t, stub, inboundSms(stub, '+447700900801', word)).expect(200);
       expect(await counts()).toEqual(before);
 
-      await signedInbound(sms('+447700900801', 'Start')).expect(200);
+      await signedInbound(t, stub, inboundSms(stub, '+447700900801', 'Start')).expect(200);
       expect(await channel()).toEqual([
         { channel: 'email', enabled: true },
         { channel: 'sms', enabled: true },
       ]);
       expect(await preview()).toEqual({ total: 1, byChannel: { email: 0, sms: 1 } });
-      await signedInbound(sms('+447700900801', 'STOP')).expect(200);
-      await signedInbound(sms('+447700900801', 'unstop')).expect(200);
+      await signedInbound(t, stub, inboundSms(stub, '+447700900801', 'STOP')).expect(200);
+      await signedInbound(t, stub, inboundSms(stub, '+447700900801', 'unstop')).expect(200);
       expect((await channel())[1]).toEqual({ channel: 'sms', enabled: true });
       expect(await counts()).toEqual(before);
     });
@@ -386,9 +342,9 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       const only = await makeResident(t, { ward: 'BE01', channels: ['sms'], phone: '+447700900871' });
       const state = async () => (await t.sql<{ status: string; left: boolean }>(`SELECT status, left_at IS NOT NULL AS left FROM resident WHERE id = $1`, [only.id]))[0];
       expect(await state()).toEqual({ status: 'active', left: false });
-      await signedInbound(sms('+447700900871', 'STOP')).expect(200);
+      await signedInbound(t, stub, inboundSms(stub, '+447700900871', 'STOP')).expect(200);
       expect(await state()).toEqual({ status: 'unsubscribed', left: true });
-      await signedInbound(sms('+447700900871', 'START')).expect(200);
+      await signedInbound(t, stub, inboundSms(stub, '+447700900871', 'START')).expect(200);
       expect(await state()).toEqual({ status: 'active', left: false });
     });
   });
@@ -403,8 +359,8 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     beforeAll(async () => {
       beResident = await makeResident(t, { ward: 'BE02', channels: ['email'], email: 'jane.be@example.org', firstName: 'Jane', interests: ['cctv_owner'] });
       const swResident = await makeResident(t, { ward: 'SW02', channels: ['email'], firstName: 'Sam', interests: ['cctv_owner'] });
-      const beMessage = await broadcast(ecoBE, { title: 'CCTV in Shard End', audience: { wardCodes: ['BE02'], interestGroups: ['cctv_owner'] } });
-      const swMessage = await broadcast(ecoSW, { title: 'CCTV in Smethwick', audience: { wardCodes: ['SW02'], interestGroups: ['cctv_owner'] } });
+      const beMessage = await broadcast(t, ecoBE, { title: 'CCTV in Shard End', audience: { wardCodes: ['BE02'], interestGroups: ['cctv_owner'] } });
+      const swMessage = await broadcast(t, ecoSW, { title: 'CCTV in Smethwick', audience: { wardCodes: ['SW02'], interestGroups: ['cctv_owner'] } });
       // A force-wide message always needs a second admin's approval (issue 14), its author's role notwithstanding.
       const force = await compose(t, admin, { title: 'Force-wide CCTV appeal', audience: { npuCodes: ['BE', 'SW'], interestGroups: ['cctv_owner'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${force.body.id}/send`).set(...admin).expect(202, { status: 'pending_approval' });
@@ -412,7 +368,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await waitStatus(t, force.body.id, 'sent');
       forceMessage = force.body.id;
       const reply = async (resident: string, message: string, body: string) =>
-        (await t.http().post(`/api/v1/messages/${message}/replies`).set(...residentAuth(resident)).send({ body }).expect(201)).body.id as string;
+        (await t.http().post(`/api/v1/messages/${message}/replies`).set(...residentAuth(t, resident)).send({ body }).expect(201)).body.id as string;
       beReply = await reply(beResident.id, beMessage, 'My camera saw it');
       swReply = await reply(swResident.id, swMessage, 'Footage available');
       forceReply = await reply(swResident.id, forceMessage, 'Force-wide answer from Smethwick');
@@ -465,7 +421,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await t.http().get('/api/v1/inbox').set(...lead).expect(200);
       await t.http().get('/api/v1/inbox').set(...((await loginAs(t, 'analyst', 'BE')).auth as Auth)).expect(403);
       await t.http().get('/api/v1/inbox').set(...((await loginAs(t, 'cadet_leader', 'BE')).auth as Auth)).expect(403);
-      await t.http().get('/api/v1/inbox').set(...residentAuth(beResident.id)).expect(401);
+      await t.http().get('/api/v1/inbox').set(...residentAuth(t, beResident.id)).expect(401);
       for (const q of ['status=pending', 'limit=0', 'limit=201', 'npu=be', 'cursor=%%%', 'other=1']) await t.http().get(`/api/v1/inbox?${q}`).set(...admin).expect(400);
     });
 
@@ -499,8 +455,8 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     it('a response to an SMS reply goes out through Twilio', async () => {
       const r = await makeResident(t, { ward: 'SW01', channels: ['sms'], phone: '+447700900802', interests: ['farmer'] });
-      await broadcast(ecoSW, { channels: ['sms'], title: 'Farm thefts', audience: { wardCodes: ['SW01'], interestGroups: ['farmer'] } });
-      await signedInbound(sms('+447700900802', 'Quad bike taken last night')).expect(200);
+      await broadcast(t, ecoSW, { channels: ['sms'], title: 'Farm thefts', audience: { wardCodes: ['SW01'], interestGroups: ['farmer'] } });
+      await signedInbound(t, stub, inboundSms(stub, '+447700900802', 'Quad bike taken last night')).expect(200);
       const [reply] = await t.sql<{ id: string }>('SELECT id FROM reply WHERE resident_id = $1', [r.id]);
       const res = await t.http().post(`/api/v1/replies/${reply.id}/responses`).set(...ecoSW).send({ body: 'Please call 101 with ref 123.' }).expect(201);
       expect(res.body.channel).toBe('sms');
@@ -511,8 +467,8 @@ describe('engagement: ratings, replies and the staff inbox', () => {
 
     it('409 when the resident can be reached on no channel; nothing written', async () => {
       const r = await makeResident(t, { ward: 'BE01', channels: ['email'], interests: ['student'] });
-      const m = await broadcast(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } });
-      const { body } = await t.http().post(`/api/v1/messages/${m}/replies`).set(...residentAuth(r.id)).send({ body: 'Hello?' }).expect(201);
+      const m = await broadcast(t, ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } });
+      const { body } = await t.http().post(`/api/v1/messages/${m}/replies`).set(...residentAuth(t, r.id)).send({ body: 'Hello?' }).expect(201);
       await t.sql(`UPDATE resident_channel SET suspended_at = now(), suspended_reason = 'Hard bounce' WHERE resident_id = $1`, [r.id]);
       const before = await counts();
       await t.http().post(`/api/v1/replies/${body.id}/responses`).set(...ecoBE).send({ body: 'Unreachable-409' }).expect(409);
@@ -535,9 +491,9 @@ describe('engagement: ratings, replies and the staff inbox', () => {
   describe('GDPR export and erasure hooks', () => {
     it('exports ratings and replies, then erasure keeps the figures but drops the words', async () => {
       const r = await makeResident(t, { ward: 'BE02', channels: ['email'], interests: ['parent'] });
-      const m = await broadcast(ecoBE, { title: 'School gates', audience: { wardCodes: ['BE02'], interestGroups: ['parent'] } });
-      await t.http().post(`/api/v1/messages/${m}/rating`).set(...residentAuth(r.id)).send({ score: 6, comment: 'My name is Ann' }).expect(200);
-      const reply = await t.http().post(`/api/v1/messages/${m}/replies`).set(...residentAuth(r.id)).send({ body: 'I live at 1 High St' }).expect(201);
+      const m = await broadcast(t, ecoBE, { title: 'School gates', audience: { wardCodes: ['BE02'], interestGroups: ['parent'] } });
+      await t.http().post(`/api/v1/messages/${m}/rating`).set(...residentAuth(t, r.id)).send({ score: 6, comment: 'My name is Ann' }).expect(200);
+      const reply = await t.http().post(`/api/v1/messages/${m}/replies`).set(...residentAuth(t, r.id)).send({ body: 'I live at 1 High St' }).expect(201);
       await t.http().post(`/api/v1/replies/${reply.body.id}/responses`).set(...ecoBE).send({ body: 'Thanks Ann' }).expect(201);
 
       const exported = await t.app.get(EngagementExporter).forResident(r.id);
@@ -579,18 +535,18 @@ describe('engagement: ratings, replies and the staff inbox', () => {
         const a = await makeResident(t2, { ward: 'BE01', channels: ['email', 'sms'], phone: '+447700900811' });
         const b = await makeResident(t2, { ward: 'BE02', channels: ['email'] });
         await makeResident(t2, { ward: 'SW01', channels: ['email'] });
-        const m1 = await broadcast(eco.auth as Auth, { channels: ['email', 'sms'], audience: {} }, t2); // a (2 channels) + b
-        const m2 = await broadcast(eco.auth as Auth, { audience: { wardCodes: ['BE01'] } }, t2); // a
-        await broadcast(ecoSw.auth as Auth, { audience: {} }, t2); // the SW resident
+        const m1 = await broadcast(t2, eco.auth as Auth, { channels: ['email', 'sms'], audience: {} }); // a (2 channels) + b
+        const m2 = await broadcast(t2, eco.auth as Auth, { audience: { wardCodes: ['BE01'] } }); // a
+        await broadcast(t2, ecoSw.auth as Auth, { audience: {} }); // the SW resident
         await compose(t2, eco.auth as Auth, { audience: {} }).expect(201); // a draft: not sent
         const rate = async (m: string, r: string, score: number) => {
-          await t2.http().post(`/r/${tokenFor(await deliveryId(m, r, 'email', t2), t2)}`).send({ score }).expect(200);
+          await t2.http().post(`/r/${ratingToken(t2, await deliveryId(t2, m, r, 'email'))}`).send({ score }).expect(200);
         };
         await rate(m1, a.id, 6);
         await rate(m1, b.id, 3);
         await rate(m2, a.id, 4);
-        await t2.http().post(`/api/v1/messages/${m2}/replies`).set(...residentAuth(a.id, t2)).send({ body: 'One' }).expect(201);
-        await t2.http().post(`/api/v1/messages/${m2}/replies`).set(...residentAuth(a.id, t2)).send({ body: 'Two' }).expect(201);
+        await t2.http().post(`/api/v1/messages/${m2}/replies`).set(...residentAuth(t2, a.id)).send({ body: 'One' }).expect(201);
+        await t2.http().post(`/api/v1/messages/${m2}/replies`).set(...residentAuth(t2, a.id)).send({ body: 'Two' }).expect(201);
 
         const [{ month }] = await t2.sql<{ month: string }>(`SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month`);
         const stats = t2.app.get(EngagementStatsService);
@@ -639,15 +595,15 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       const goneDelivery = await sent((await makeResident(t, { ward: 'BE03', channels: ['email'] })).id);
       await t.sql('DELETE FROM delivery WHERE id = $1', [goneDelivery]);
       const expired = t.app.get(LinkTokenService).signCompact('rate', BigInt(raters[0].delivery).toString(36), -60);
-      const tampered = tokenFor(raters[1].delivery).slice(0, -1) + (tokenFor(raters[1].delivery).endsWith('A') ? 'B' : 'A');
+      const tampered = ratingToken(t, raters[1].delivery).slice(0, -1) + (ratingToken(t, raters[1].delivery).endsWith('A') ? 'B' : 'A');
 
       const post = (token: string, body: Record<string, unknown>) => t.http().post(`/r/${token}`).set('Accept', 'application/json').send(body);
       const [ok, viaEmail, viaSms, erasedRes, goneRes, expiredRes, tamperedRes] = await Promise.all([
-        Promise.all(raters.map((r) => post(tokenFor(r.delivery), r.comment === null ? { score: r.score } : { score: r.score, comment: r.comment }))),
-        post(tokenFor(bothEmail), { score: 2 }),
-        post(tokenFor(bothSms), { score: 5, comment: 'By text' }),
-        post(tokenFor(erasedDelivery), { score: 3 }),
-        post(tokenFor(goneDelivery), { score: 3 }),
+        Promise.all(raters.map((r) => post(ratingToken(t, r.delivery), r.comment === null ? { score: r.score } : { score: r.score, comment: r.comment }))),
+        post(ratingToken(t, bothEmail), { score: 2 }),
+        post(ratingToken(t, bothSms), { score: 5, comment: 'By text' }),
+        post(ratingToken(t, erasedDelivery), { score: 3 }),
+        post(ratingToken(t, goneDelivery), { score: 3 }),
         post(expired, { score: 3 }),
         post(tampered, { score: 3 }),
       ]);

@@ -1,16 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { AccessTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
 import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
+import { waitUntil } from './utils/smtp-sink';
+import { inboundSms, signedInbound } from './utils/messages';
+import { useSuite } from './utils/suite';
+import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
-type Auth = [string, string];
-const INBOUND_URL = 'http://beacon.test/webhooks/twilio/inbound';
 /** `.expect(status)` that shows the body when the status is wrong. */
 const ok = (status: number) => (res: { status: number; body: unknown; text: string }) => {
   if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${res.text.slice(0, 500)}`);
@@ -24,10 +24,9 @@ const ok = (status: number) => (res: { status: number; body: unknown; text: stri
  * information_schema, so a table added later is covered without touching this file.
  */
 describe('erasure completeness: nothing about an erased resident survives anywhere', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
   const logLines: string[] = [];
+  const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true, logTo });
   const tag = randomBytes(4).toString('hex');
   const who = {
     email: `zelda.quarrington.${tag}@example.org`,
@@ -54,19 +53,9 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
   const rowsAtExport = new Map<string, number>();
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() }, { logTo });
-    await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     admin = (await loginAs(t, 'admin')).auth as Auth;
   }, 60_000);
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
 
   const mailTo = (address: string) => waitUntil(() => smtp.messages.some((m) => m.to.includes(address)), 20_000, `e-mail to ${address}`).then(() => smtp.messages.filter((m) => m.to.includes(address)).at(-1)!);
   const notifyJobsSettled = () =>
@@ -101,8 +90,7 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     // Rating with a comment, a reply on the web, a reply by SMS, a staff response.
     await t.http().post(`/api/v1/messages/${msg.body.id}/rating`).set(...bearer).send({ score: 5, comment: words.comment }).expect(ok(200));
     const reply = await t.http().post(`/api/v1/messages/${msg.body.id}/replies`).set(...bearer).send({ body: words.reply }).expect(ok(201));
-    const sms = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: stub.accountSid, From: who.phone, To: '+447700900001', Body: words.inboundSms, NumMedia: '0' };
-    await t.http().post('/webhooks/twilio/inbound').type('form').set('X-Twilio-Signature', twilioSignature(stub.authToken, INBOUND_URL, sms)).send(sms).expect(ok(200));
+    await signedInbound(t, stub, inboundSms(stub, who.phone, words.inboundSms)).expect(ok(200));
     const response = await t.http().post(`/api/v1/replies/${reply.body.id}/responses`).set(...eco).send({ body: words.response }).expect(ok(201));
 
     // A scheme: member and coordinator; plans a patrol, cancels another, reports on a past one.

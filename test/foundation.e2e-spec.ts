@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pendingSchemaChanges } from '../migrations/data-source';
 import { BootstrapService } from '../apps/api/src/seed/bootstrap.service';
-import { createTestApp, loginAs, seedGeography, SMALL_GEOGRAPHY, type TestApp } from './utils/test-app';
+import { useSuite } from './utils/suite';
+import { loginAs, SMALL_GEOGRAPHY } from './utils/test-app';
 
 describe('foundation', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true, env: { ADMIN_EMAIL: 'root@force.example', ADMIN_PASSWORD: 'bootstrap-password-1' } });
   beforeAll(async () => {
-    t = await createTestApp({ ADMIN_EMAIL: 'root@force.example', ADMIN_PASSWORD: 'bootstrap-password-1' });
-    await seedGeography(t);
     await t.app.get(BootstrapService).run();
   });
-  afterAll(() => t.close());
 
   it('reports health of database and queue', async () => {
     const res = await t.http().get('/health').expect(200);

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
 import { parseCsv } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 import { NotificationComposerRegistry, type EmailMessage } from '@beacon/channels';
 import type { NotificationJob } from '@beacon/core';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
 
 type Login = Awaited<ReturnType<typeof loginAs>>;
 
@@ -13,7 +14,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 describe('funding (Active Citizens Fund)', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: Login;
   let leadBE: Login;
   let leadSW: Login;
@@ -26,9 +27,7 @@ describe('funding (Active Citizens Fund)', () => {
   let render: (job: NotificationJob) => Promise<EmailMessage>;
 
   beforeAll(async () => {
-    t = await createTestApp();
     render = async (job: NotificationJob) => (await t.app.get(NotificationComposerRegistry).composer('email', job.template)!(job.ref))!;
-    await seedGeography(t);
     // A third NPU, for a fund with a zero budget.
     await t.app.get(GeographyService).importCsv('npu_code,npu_name,neighbourhood,ward_code,ward_name,population\nCV,Coventry,Coventry South,CV01,Earlsdon,16400\n');
     [admin, leadBE, leadSW, ecoBE, ecoSW, officerBE, officerSW, analyst, cadetsBE] = await Promise.all([
@@ -43,7 +42,6 @@ describe('funding (Active Citizens Fund)', () => {
       loginAs(t, 'cadet_leader', 'BE'),
     ]);
   });
-  afterAll(() => t.close());
 
   const count = async (table: string, where = 'true', values: unknown[] = []) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, values))[0].n;

@@ -7,6 +7,7 @@ import { ensureBuilt, startChild, WORKER_MAIN, type ChildApp } from './utils/bui
 import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { goodRow, toBeaconCsv, type FixtureRow } from './utils/import-fixture';
+import { useSuite } from './utils/suite';
 import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
 
 type Auth = [string, string];
@@ -41,7 +42,7 @@ async function residentState(t: TestApp) {
 }
 
 describe('imports: residents from a force’s previous system', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: Auth;
   let adminBE: Auth;
   const rows: Cells[] = [];
@@ -55,8 +56,6 @@ describe('imports: residents from a force’s previous system', () => {
   let x1Line = 0, x2Line = 0;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     admin = (await loginAs(t, 'admin')).auth;
     adminBE = (await loginAs(t, 'admin', 'BE')).auth;
     // Already in Beacon: matched by e-mail, by phone, one in another NPU, two whose addresses a line mixes.
@@ -92,9 +91,6 @@ describe('imports: residents from a force’s previous system', () => {
       }
     }
   }, 60_000);
-  afterAll(async () => {
-    await t?.close();
-  });
 
   const goodIndexes = [...Array(GOOD).keys()];
   const verifications = goodIndexes.filter((i) => i % 4 === 0).length + goodIndexes.filter((i) => i % 2 === 0 && i % 3 === 0).length;

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
 import { MessageLinksService } from '@beacon/messaging';
 import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-
-type Auth = [string, string];
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 /** Across libs: broadcast → rating and reply → SIM figures → GDPR export and erasure. */
 describe('journey across messaging, engagement, reports and residents', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    t = await createTestApp({ SMTP_URL: smtp.url });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
+  const { t } = useSuite({ smtp: true, geography: true });
 
   it('a rated, answered broadcast shows in the reports, the export, and survives erasure anonymously', async () => {
     const eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;

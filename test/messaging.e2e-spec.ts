@@ -1,39 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { residentRanges, type DeliveryRepository } from '../libs/messaging/src/delivery.repository';
 import { makeResident, makeResidents } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
-
-type Auth = [string, string];
+import { compose, waitStatus } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { createTestApp, loginAs, seedGeography } from './utils/test-app';
+import { twilioSignature } from './utils/twilio-stub';
+import type { Auth } from './utils/world';
 
 describe('messaging: targeted broadcasts, fan-out and delivery', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true, env: { DELIVERY_RETRY_BASE_SECONDS: '1' } });
   let ecoBE: Auth;
   let hodgeHillId: string;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env(), DELIVERY_RETRY_BASE_SECONDS: '1' });
-    await seedGeography(t);
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     [{ id: hodgeHillId }] = await t.sql<{ id: string }>(`SELECT id FROM neighbourhood WHERE name = 'Hodge Hill'`);
   });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
 
-  const compose = (auth: Auth, body: Record<string, unknown>) =>
-    t.http().post('/api/v1/messages').set(...auth).send({ title: 'Test', body: 'Hello', category: 'crime_alert', channels: ['email'], ...body });
   const deliveriesOf = (id: string) =>
     t.sql<{ resident_id: string; channel: string; status: string }>('SELECT resident_id, channel, status FROM delivery WHERE message_id = $1 ORDER BY resident_id, channel', [id]);
-  const waitStatus = (id: string, status: string, ms = 20_000) =>
-    waitUntil(async () => (await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [id]))[0]?.status === status, ms, `message ${status}`);
 
   describe('targeting', () => {
     it('resolves overlapping areas, topics and interests to each eligible resident once per channel', async () => {
@@ -47,7 +33,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['crime_alerts'], emailVerified: false }); // active, e-mail unverified
       await makeResident(t, { ward: 'BE02', channels: ['email'], topics: ['road_safety'] }); // wrong topic
 
-      const res = await compose(ecoBE, {
+      const res = await compose(t, ecoBE, {
         channels: ['email', 'sms'],
         audience: { wardCodes: ['BE01', 'BE03'], neighbourhoodIds: [hodgeHillId], topics: ['crime_alerts'] },
       }).expect(201);
@@ -57,7 +43,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(preview.body).toEqual({ total: 3, byChannel: { email: 2, sms: 2 } });
 
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202, { status: 'sending' });
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       const rows = await deliveriesOf(res.body.id);
       const expected = [
         { resident_id: a.id, channel: 'email', status: 'sent' },
@@ -71,7 +57,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(detail.body).toMatchObject({ status: 'sent', recipientCount: 3, progress: { total: 4, queued: 0, sent: 4, delivered: 0, failed: 0 } });
 
       // Interest filter narrows to dog walkers.
-      const dogs = await compose(ecoBE, { channels: ['email', 'sms'], audience: { npuCodes: ['BE'], interestGroups: ['dog_walker'] } }).expect(201);
+      const dogs = await compose(t, ecoBE, { channels: ['email', 'sms'], audience: { npuCodes: ['BE'], interestGroups: ['dog_walker'] } }).expect(201);
       const dogPreview = await t.http().get(`/api/v1/messages/${dogs.body.id}/audience`).set(...ecoBE).expect(200);
       expect(dogPreview.body).toEqual({ total: 2, byChannel: { email: 1, sms: 2 } });
     });
@@ -83,25 +69,25 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'neighbourhood_watch', name: 'Coleshill Road NHW', wardCode: 'BE01' }).expect(201);
       for (const m of [member1, member2]) await t.http().post(`/api/v1/schemes/${scheme.body.id}/members`).set(...ecoBE).send({ residentId: m.id, consent: 'in_person' }).expect(201);
 
-      const res = await compose(ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(201);
+      const res = await compose(t, ecoBE, { channels: ['email', 'sms'], audience: { schemeIds: [scheme.body.id] } }).expect(201);
       expect(res.body.npuCode).toBe('BE');
       const preview = await t.http().get(`/api/v1/messages/${res.body.id}/audience`).set(...ecoBE).expect(200);
       expect(preview.body).toEqual({ total: 2, byChannel: { email: 1, sms: 1 } });
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       expect((await deliveriesOf(res.body.id)).map((d) => d.resident_id).sort()).toEqual([member1.id, member2.id].sort());
 
       const ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
-      await compose(ecoSW, { audience: { schemeIds: [scheme.body.id] } }).expect(403);
-      await compose(ecoBE, { audience: { schemeIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);
+      await compose(t, ecoSW, { audience: { schemeIds: [scheme.body.id] } }).expect(403);
+      await compose(t, ecoBE, { audience: { schemeIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);
     });
 
     it('re-running the fan-out inserts nothing new', async () => {
       const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       await makeResident(t, { ward: 'BE03', channels: ['email'] });
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE03'] } }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE03'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       const before = await deliveriesOf(res.body.id);
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
       await t.app.get(DeliveryWorkerService).fanOut({ messageId: res.body.id });
@@ -111,7 +97,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
       for (let i = 0; i < 12; i++) await makeResident(t, { ward: 'BE03', channels: ['email', 'sms'], interests: ['student'] });
-      const res = await compose(ecoBE, { channels: ['email', 'sms'], audience: { wardCodes: ['BE03'], interestGroups: ['student'] } }).expect(201);
+      const res = await compose(t, ecoBE, { channels: ['email', 'sms'], audience: { wardCodes: ['BE03'], interestGroups: ['student'] } }).expect(201);
       const audience = { wardCodes: ['BE03'], topics: null, interestGroups: ['student'], schemeIds: null, channels: ['email', 'sms'], priority: 'standard' };
       const first = await repo.insertForAudience(res.body.id, audience, new Date(), 3);
       expect(first).toEqual({ inserted: { email: 12, sms: 12 }, recipients: 12 });
@@ -142,7 +128,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
       await makeResidents(t, { count: 3000, ward: 'BE02', prefix: 'claims', interest: 'farmer' });
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE02'], interestGroups: ['farmer'] } }).expect(201); // stays a draft: no sender touches it
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE02'], interestGroups: ['farmer'] } }).expect(201); // stays a draft: no sender touches it
       const audience = { wardCodes: ['BE02'], topics: null, interestGroups: ['farmer'], schemeIds: null, channels: ['email'], priority: 'standard' };
       expect((await repo.insertForAudience(res.body.id, audience, new Date(), 3)).inserted).toEqual({ email: 3000 });
       // 100 rows wait for a retry that is due, 50 for one an hour away.
@@ -181,7 +167,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const awake = await makeResident(t, { ward: 'BE03', channels: ['sms'], interests: ['cctv_owner'] });
       const sentTo = (phone: string | null) => stub.messages.filter((m) => m.to === phone).length;
 
-      const standard = await compose(ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
+      const standard = await compose(t, ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${standard.body.id}/send`).set(...ecoBE).expect(202);
       await waitUntil(async () => sentTo(awake.phone) === 1, 20_000, 'SMS to the resident without quiet hours');
       const [waiting] = await t.sql<{ status: string; wait_minutes: number }>(
@@ -194,15 +180,15 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(sentTo(sleeper.phone)).toBe(0);
       expect((await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [standard.body.id]))[0].status).toBe('sending');
 
-      const urgent = await compose(ecoBE, { channels: ['sms'], priority: 'urgent', audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
+      const urgent = await compose(t, ecoBE, { channels: ['sms'], priority: 'urgent', audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${urgent.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(urgent.body.id, 'sent');
+      await waitStatus(t, urgent.body.id, 'sent');
       expect(sentTo(sleeper.phone)).toBe(1);
 
       // The quiet hours end: the sweep finds the row due and it is sent, once.
       await t.sql(`UPDATE delivery SET not_before = now() - interval '1 second' WHERE message_id = $1 AND resident_id = $2`, [standard.body.id, sleeper.id]);
       await t.app.get(DeliveryWorkerService).sweep();
-      await waitStatus(standard.body.id, 'sent');
+      await waitStatus(t, standard.body.id, 'sent');
       expect(sentTo(sleeper.phone)).toBe(2);
       expect(sentTo(awake.phone)).toBe(2);
     });
@@ -211,16 +197,16 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
   describe('scope and approval', () => {
     it('an ECO of BE cannot target Sandwell, and nothing is written', async () => {
       const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
-      await compose(ecoBE, { audience: { wardCodes: ['SW01'] } }).expect(403);
-      await compose(ecoBE, { audience: { npuCodes: ['SW'] } }).expect(403);
-      await compose(ecoBE, { audience: { wardCodes: ['BE01', 'SW02'] } }).expect(403);
+      await compose(t, ecoBE, { audience: { wardCodes: ['SW01'] } }).expect(403);
+      await compose(t, ecoBE, { audience: { npuCodes: ['SW'] } }).expect(403);
+      await compose(t, ecoBE, { audience: { wardCodes: ['BE01', 'SW02'] } }).expect(403);
       const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
       expect(after).toBe(before);
     });
 
     it('an ECO of SW cannot send, read or cancel a BE message', async () => {
       const ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'] } }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE01'] } }).expect(201);
       await t.http().get(`/api/v1/messages/${res.body.id}`).set(...ecoSW).expect(403);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoSW).expect(403);
       await t.http().post(`/api/v1/messages/${res.body.id}/cancel`).set(...ecoSW).expect(403);
@@ -229,7 +215,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     });
 
     it('no area named: an NPU-bound ECO reaches their whole NPU', async () => {
-      const res = await compose(ecoBE, { audience: {} }).expect(201);
+      const res = await compose(t, ecoBE, { audience: {} }).expect(201);
       expect(res.body).toMatchObject({ npuCode: 'BE', wardCodes: ['BE01', 'BE02', 'BE03'] });
     });
 
@@ -238,7 +224,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const leadBE = (await loginAs(t, 'npu_lead', 'BE')).auth as Auth;
       const admin = (await loginAs(t, 'admin')).auth as Auth;
       const r = await makeResident(t, { ward: 'SW02', channels: ['email'] });
-      const res = await compose(forceEco, { audience: { npuCodes: ['BE', 'SW'] } }).expect(201);
+      const res = await compose(t, forceEco, { audience: { npuCodes: ['BE', 'SW'] } }).expect(201);
       expect(res.body.npuCode).toBeNull();
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...forceEco).expect(202, { status: 'pending_approval' });
       await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...ecoBE).expect(403);
@@ -246,7 +232,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(await deliveriesOf(res.body.id)).toEqual([]);
       await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(202, { status: 'sending' });
       await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(409);
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       expect((await deliveriesOf(res.body.id)).some((d) => d.resident_id === r.id && d.status === 'sent')).toBe(true);
     });
 
@@ -257,7 +243,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const second = secondAuth as Auth;
       const adminBE = (await loginAs(t, 'admin', 'BE')).auth as Auth;
       for (const extra of [{}, { scheduledAt: new Date(Date.now() + 3600_000).toISOString() }]) {
-        const res = await compose(admin, { audience: {}, ...extra }).expect(201);
+        const res = await compose(t, admin, { audience: {}, ...extra }).expect(201);
         expect(res.body.npuCode).toBeNull();
         await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...admin).expect(202, { status: 'pending_approval' });
         await t.http().post(`/api/v1/messages/${res.body.id}/approve`).set(...admin).expect(403);
@@ -269,7 +255,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
         const [row] = await t.sql<{ approved_by: string }>('SELECT approved_by FROM message WHERE id = $1', [res.body.id]);
         expect(row.approved_by).toBe(secondId);
         if (want === 'scheduled') await t.http().post(`/api/v1/messages/${res.body.id}/cancel`).set(...admin).expect(200);
-        else await waitStatus(res.body.id, 'sent');
+        else await waitStatus(t, res.body.id, 'sent');
       }
     });
 
@@ -294,7 +280,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       // An hour ahead, so no slow request can find the time already passed; then the time is
       // moved in SQL (the message and its waiting fan-out job) instead of waiting for it.
       const at = new Date(Date.now() + 3_600_000);
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: at.toISOString() }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: at.toISOString() }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202, { status: 'scheduled' });
       const fanOutJob = () =>
         t.sql<{ state: string; start_after: Date }>(`SELECT state::text AS state, start_after FROM pgboss.job WHERE name = 'fan-out' AND data->>'messageId' = $1`, [res.body.id]);
@@ -302,11 +288,11 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(await deliveriesOf(res.body.id)).toEqual([]);
       const [{ due }] = await t.sql<{ due: Date }>(`UPDATE message SET scheduled_at = now() WHERE id = $1 RETURNING scheduled_at AS due`, [res.body.id]);
       await t.sql(`UPDATE pgboss.job SET start_after = now() WHERE name = 'fan-out' AND data->>'messageId' = $1`, [res.body.id]);
-      await waitStatus(res.body.id, 'sent', 20_000);
+      await waitStatus(t, res.body.id, 'sent', 20_000);
       const [{ sent_at }] = await t.sql<{ sent_at: Date }>('SELECT sent_at FROM message WHERE id = $1', [res.body.id]);
       expect(sent_at.getTime()).toBeGreaterThanOrEqual(due.getTime());
 
-      const later = await compose(ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() }).expect(201);
+      const later = await compose(t, ecoBE, { audience: { wardCodes: ['BE02'] }, scheduledAt: new Date(Date.now() + 3_600_000).toISOString() }).expect(201);
       await t.http().post(`/api/v1/messages/${later.body.id}/send`).set(...ecoBE).expect(202, { status: 'scheduled' });
       await t.http().post(`/api/v1/messages/${later.body.id}/cancel`).set(...ecoBE).expect(200, { status: 'cancelled' });
       await t.http().post(`/api/v1/messages/${later.body.id}/send`).set(...ecoBE).expect(409);
@@ -314,14 +300,14 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
 
     it('rejects bad input with 400 and writes nothing', async () => {
       const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
-      await compose(ecoBE, { channels: ['fax'], audience: {} }).expect(400);
-      await compose(ecoBE, { title: '', audience: {} }).expect(400);
-      await compose(ecoBE, { audience: { wardCodes: ['NOPE1'] } }).expect(400);
-      await compose(ecoBE, { audience: { neighbourhoodIds: ['not-a-uuid'] } }).expect(400);
-      await compose(ecoBE, { audience: { topics: ['gossip'] } }).expect(400);
-      await compose(ecoBE, { audience: {}, scheduledAt: '2001-01-01T00:00:00Z' }).expect(400);
-      await compose(ecoBE, { audience: {}, body: 'x'.repeat(5001) }).expect(400);
-      await compose(ecoBE, { audience: {}, extra: 1 }).expect(400);
+      await compose(t, ecoBE, { channels: ['fax'], audience: {} }).expect(400);
+      await compose(t, ecoBE, { title: '', audience: {} }).expect(400);
+      await compose(t, ecoBE, { audience: { wardCodes: ['NOPE1'] } }).expect(400);
+      await compose(t, ecoBE, { audience: { neighbourhoodIds: ['not-a-uuid'] } }).expect(400);
+      await compose(t, ecoBE, { audience: { topics: ['gossip'] } }).expect(400);
+      await compose(t, ecoBE, { audience: {}, scheduledAt: '2001-01-01T00:00:00Z' }).expect(400);
+      await compose(t, ecoBE, { audience: {}, body: 'x'.repeat(5001) }).expect(400);
+      await compose(t, ecoBE, { audience: {}, extra: 1 }).expect(400);
       await t.http().get('/api/v1/messages/not-a-uuid').set(...ecoBE).expect(400);
       await t.http().get('/api/v1/messages/00000000-0000-4000-8000-000000000000').set(...ecoBE).expect(404);
       const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
@@ -332,7 +318,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
   describe('channels', () => {
     it('e-mail arrives with text, escaped HTML, rating link and one-click unsubscribe headers', async () => {
       const r = await makeResident(t, { ward: 'BE03', channels: ['email'], email: 'headers@example.org', topics: ['appeals'] });
-      const res = await compose(ecoBE, {
+      const res = await compose(t, ecoBE, {
         title: 'Appeal <b>for</b> witnesses',
         body: 'Did you see anything?\nCall 101 or visit https://west-midlands.police.uk/appeal',
         audience: { wardCodes: ['BE03'], topics: ['appeals'] },
@@ -362,13 +348,13 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
 
     it('SMS goes through the Twilio stub; a signed status callback marks it delivered, a bad signature is 403', async () => {
       const r = await makeResident(t, { ward: 'BE03', channels: ['sms'], phone: '+447700900777', interests: ['horse_rider'] });
-      const res = await compose(ecoBE, { channels: ['sms'], title: 'Horse riders', body: 'Road closure on Sunday', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } }).expect(201);
+      const res = await compose(t, ecoBE, { channels: ['sms'], title: 'Horse riders', body: 'Road closure on Sunday', audience: { wardCodes: ['BE03'], interestGroups: ['horse_rider'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
       await waitUntil(() => stub.messages.some((m) => m.to === '+447700900777'), 20_000, 'SMS');
       const sms = stub.messages.find((m) => m.to === '+447700900777')!;
       expect(sms.body).toMatch(/^Horse riders: Road closure on Sunday\nRate 1-6 or reply: http:\/\/beacon\.test\/r\/\S+\nReply STOP to opt out$/);
       expect(sms.statusCallback).toBe('http://beacon.test/webhooks/twilio/status');
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
 
       const params = { MessageSid: sms.sid, MessageStatus: 'delivered', To: sms.to, AccountSid: stub.accountSid };
       const url = 'http://beacon.test/webhooks/twilio/status';
@@ -384,9 +370,9 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     it('retries a transient SMTP failure, then sends once', async () => {
       await makeResident(t, { ward: 'BE01', channels: ['email'], email: 'flaky@example.org', interests: ['farmer'] });
       smtp.failNext([451]);
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['farmer'] } }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['farmer'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(res.body.id, 'sent', 30_000);
+      await waitStatus(t, res.body.id, 'sent', 30_000);
       const [d] = await t.sql<{ status: string; attempts: number }>('SELECT status, attempts FROM delivery WHERE message_id = $1', [res.body.id]);
       expect(d).toEqual({ status: 'sent', attempts: 2 });
       expect(smtp.messages.filter((m) => m.to.includes('flaky@example.org'))).toHaveLength(1);
@@ -395,16 +381,16 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     it('records a permanent failure, suspends the dead address and does not retry', async () => {
       const r = await makeResident(t, { ward: 'BE01', channels: ['email'], email: 'nobody@example.org', interests: ['student'] });
       smtp.rejectAddress('nobody@example.org', 550);
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       const [d] = await t.sql<{ status: string; attempts: number; last_error: string }>('SELECT status, attempts, last_error FROM delivery WHERE message_id = $1', [res.body.id]);
       expect(d.status).toBe('bounced');
       expect(d.attempts).toBe(1);
       expect(d.last_error).toContain('550');
       const [ch] = await t.sql<{ suspended_at: Date | null }>(`SELECT suspended_at FROM resident_channel WHERE resident_id = $1 AND channel = 'email'`, [r.id]);
       expect(ch.suspended_at).not.toBeNull();
-      const next = await compose(ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
+      const next = await compose(t, ecoBE, { audience: { wardCodes: ['BE01'], interestGroups: ['student'] } }).expect(201);
       const preview = await t.http().get(`/api/v1/messages/${next.body.id}/audience`).set(...ecoBE).expect(200);
       expect(preview.body.total).toBe(0);
     });
@@ -412,9 +398,9 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     it('a 21610 (recipient sent STOP) disables SMS for that resident', async () => {
       const r = await makeResident(t, { ward: 'BE02', channels: ['sms'], phone: '+447700900610', interests: ['parent'] });
       stub.rejectNumber('+447700900610', { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
-      const res = await compose(ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE02'], interestGroups: ['parent'] } }).expect(201);
+      const res = await compose(t, ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE02'], interestGroups: ['parent'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       const [d] = await t.sql<{ status: string }>('SELECT status FROM delivery WHERE message_id = $1', [res.body.id]);
       expect(d.status).toBe('failed');
       const [ch] = await t.sql<{ suspended_reason: string }>(`SELECT suspended_reason FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [r.id]);
@@ -430,7 +416,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       // A worker-less API enqueues the broadcast; a "dead worker" then claims part of it and vanishes.
       const api = await createTestApp({ RUN_WORKER: 'false', SMTP_URL: smtp.url });
       await api.close();
-      const res = await compose(ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['business_owner'] } }).expect(201);
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['business_owner'] } }).expect(201);
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
       const worker = t.app.get(DeliveryWorkerService);
       await (worker as unknown as { deliveries: { insertForAudience: (...args: unknown[]) => Promise<unknown> } }).deliveries.insertForAudience(
@@ -445,7 +431,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
         [res.body.id],
       );
       await worker.sweep();
-      await waitStatus(res.body.id, 'sent');
+      await waitStatus(t, res.body.id, 'sent');
       const rows = await t.sql<{ resident_id: string; n: number }>(
         `SELECT resident_id, count(*) FILTER (WHERE status = 'sent')::int AS n FROM delivery WHERE message_id = $1 GROUP BY resident_id`,
         [res.body.id],

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
 import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
 import { awayFromWindowEdge } from './utils/rate-limit-window';
 import { waitUntil } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { useSuite } from './utils/suite';
+import { createTestApp, loginAs } from './utils/test-app';
 
 // RATE_LIMIT_MULTIPLIER lets `npm run bench` load public endpoints from one address; the
 // limits still apply, scaled (the 1× limits are covered in residents.e2e-spec.ts).
 
 describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_MULTIPLIER: '2' });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const { t } = useSuite({ geography: true, env: { RATE_LIMIT_MULTIPLIER: '2' } });
 
   it('allows twice the sign-ups naming one address (5 → 10), then 429', async () => {
     await awayFromWindowEdge(3600);
@@ -81,18 +75,13 @@ describe('core: RATE_LIMIT_MULTIPLIER scales public rate limits', () => {
 describe('engagement: replies are rate-limited per resident and per message', () => {
   const PER_MESSAGE = 5;
   const PER_RESIDENT = 20;
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let eco: [string, string];
   let topicSeq = 0;
   const TOPICS = ['events', 'appeals', 'meetings', 'road_safety', 'fraud_scams', 'crime_prevention'];
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as [string, string];
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   /** A message sent to just this resident (their own ward and topic); returns its id and their rating-link token. */
@@ -160,20 +149,15 @@ describe('engagement: replies are rate-limited per resident and per message', ()
 // 15 spellings of one mobile got 15 SMS codes. Every per-value limit must count the value the
 // DTO stores (E.164; trimmed, lower-cased e-mail), whatever its spelling.
 describe('core: per-value rate limits count the normalised value', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let residentToken: string;
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     const [r] = await t.sql<{ id: string }>(
       `INSERT INTO resident (email, first_name, ward_code, status, email_verified_at, activated_at, consent_at)
        VALUES ('spellings.owner@example.org', 'Jo', 'BE01', 'active', now(), now(), now()) RETURNING id`,
     );
     await t.sql(`INSERT INTO resident_channel (resident_id, channel) VALUES ($1, 'email')`, [r.id]);
     residentToken = t.app.get(AccessTokenService).signResident(r.id);
-  });
-  afterAll(async () => {
-    await t.close();
   });
 
   /** n distinct spellings of one e-mail address: case and surrounding spaces. */

@@ -1,15 +1,14 @@
 // The SIM pack of one NPU carries that NPU's figures, exactly, in every section: data is seeded in
 // BE and in SW with different numbers, so force-wide (or the other NPU's) figures fail.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { insertCadetMember } from './utils/world';
-
-type Auth = [string, string];
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import { insertCadetMember, type Auth } from './utils/world';
 
 describe('report rules: the SIM pack of an NPU', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: Auth;
   let analyst: Auth;
   let authorBE: string;
@@ -42,8 +41,6 @@ describe('report rules: the SIM pack of an NPU', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     admin = (await loginAs(t, 'admin')).auth as Auth;
     analyst = (await loginAs(t, 'analyst')).auth as Auth;
     authorBE = (await loginAs(t, 'eco', 'BE')).id;
@@ -65,7 +62,6 @@ describe('report rules: the SIM pack of an NPU', () => {
     await message(authorSW, 'SW', '2019-09-11T10:00:00Z', 300, 0, 0, 1);
     await t.app.get(ReportAggregatesService).refresh();
   });
-  afterAll(() => t.close());
 
   it('schemes, cadets and messages sections hold exactly BE\'s totals', async () => {
     const res = await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09').set(...analyst).expect(200);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { ReportAggregatesService } from '@beacon/reports';
-import { createTestApp, loginAs, type TestApp } from './utils/test-app';
-
-type Auth = [string, string];
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 const GEO = [
   'npu_code,npu_name,neighbourhood,ward_code,ward_name,population',
@@ -16,7 +16,7 @@ const GEO = [
 ].join('\n');
 
 describe('reports for Service Improvement Meetings', () => {
-  let t: TestApp;
+  const { t } = useSuite({  });
   let analyst: Auth;
   let ecoBE: Auth;
   let ecoSW: Auth;
@@ -30,7 +30,6 @@ describe('reports for Service Improvement Meetings', () => {
     );
 
   beforeAll(async () => {
-    t = await createTestApp();
     await t.app.get(GeographyService).importCsv(GEO);
     analyst = (await loginAs(t, 'analyst')).auth as Auth;
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
@@ -49,7 +48,6 @@ describe('reports for Service Improvement Meetings', () => {
     // Reports read pre-aggregated resident figures, refreshed every 5 minutes by a job.
     await t.app.get(ReportAggregatesService).refresh();
   });
-  afterAll(() => t.close());
 
   it('counts new, leavers, net and cumulative per NPU by London month, erased residents included as leavers', async () => {
     const res = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10').set(...analyst).expect(200);

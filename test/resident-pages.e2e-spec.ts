@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
-import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type StubSms, type TwilioStub } from './utils/twilio-stub';
+import { waitUntil, type CapturedMail } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { type StubSms } from './utils/twilio-stub';
 
 const XSS = '<script>alert("x")</script>';
 
@@ -16,22 +16,9 @@ function unlabelledControls(page: string): string[] {
 }
 
 describe('resident pages (server-rendered, no JavaScript)', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let seq = 0;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
   beforeEach(async () => {
     await t.sql('DELETE FROM rate_limit_bucket');
   });

@@ -1,25 +1,15 @@
 // Resident rules that a review's mutants got past: the unverified-purge guards (age, and kept
 // data), and a magic link dying with the address it was sent to.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
 import { draftMessage, residentAuth } from './utils/world';
 
 describe('resident rules', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    t = await createTestApp({ SMTP_URL: smtp.url });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
+  const { t, smtp } = useSuite({ smtp: true, geography: true });
 
   it('the unverified purge (30 days) deletes a plain 31-day-old sign-up and keeps a 29-day-old one and 31-day-old ones with a rating or a reply', async () => {
     const pending = async (days: number) => {

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { GeographyService } from '@beacon/geography';
 import { DEMO_RESIDENT_COUNT, ResidentSeedService } from '@beacon/residents';
-import { createTestApp, type TestApp } from './utils/test-app';
+import { useSuite } from './utils/suite';
 
 describe('demo residents', () => {
-  let t: TestApp;
+  const { t } = useSuite({  });
   beforeAll(async () => {
-    t = await createTestApp();
     await t.app.get(GeographyService).seedWestMidlands();
   });
-  afterAll(() => t.close());
 
   it('loads synthetic residents across the wards over 18 months, once', async () => {
     const seeds = t.app.get(ResidentSeedService);

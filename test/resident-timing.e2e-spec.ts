@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+import { useSuite } from './utils/suite';
 
 // Issue 14, finding 9: a registered address took longer to answer (7.2 vs 4.6 ms median on
 // magic-link, 11.6 vs 7.6 ms on resend): the known path did a transaction and a job insert the
@@ -15,21 +13,8 @@ const median = (xs: number[]) => {
 };
 
 describe('no timing oracle on magic-link and resend', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
-  beforeAll(async () => {
-    smtp = await startSmtpSink({ parse: false });
-    stub = await startTwilioStub();
-    // The limits are tested elsewhere: here one address is asked for 80 times.
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env(), RATE_LIMIT_MULTIPLIER: '100' });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
+  // The limits are tested elsewhere: here one address is asked for 80 times.
+  const { t } = useSuite({ smtp: { parse: false }, twilio: true, geography: true, env: { RATE_LIMIT_MULTIPLIER: '100' } });
 
   /**
    * Interleaves requests for a known and an unknown value (alternating which goes first, so drift

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { LinkTokenService } from '@beacon/auth';
 import { ResidentLinksService } from '@beacon/residents';
@@ -7,30 +7,18 @@ import { SmsInboundService } from '../libs/engagement/src/sms-inbound.service';
 import { SignUpService } from '../libs/residents/src/sign-up.service';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
-import { startTwilioStub, type StubSms, type TwilioStub } from './utils/twilio-stub';
+import { waitUntil, type CapturedMail } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs, TEST_SECRETS } from './utils/test-app';
+import { type StubSms } from './utils/twilio-stub';
 
 const RESIDENT_TABLES = ['resident', 'resident_channel', 'resident_topic', 'resident_interest', 'resident_sms_code'];
 const ALL_TOPICS = ['anti_social_behaviour', 'appeals', 'crime_alerts', 'crime_prevention', 'events', 'fraud_scams', 'meetings', 'road_safety'];
 
 describe('residents API', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let seq = 0;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
-  });
   // Sign-ups from one test IP would trip the per-IP limit; the limit has its own test.
   beforeEach(async () => {
     await t.sql('DELETE FROM rate_limit_bucket');

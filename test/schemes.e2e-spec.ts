@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
 import type { StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { SchemesService } from '@beacon/schemes';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-
-type Auth = [string, string];
+import { useSuite } from './utils/suite';
+import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 let nameSeq = 0;
 /** A resident row straight in the table (the residents lib owns sign-up). */
@@ -32,18 +32,15 @@ async function count(t: TestApp, table: string, where = 'true', values: unknown[
 }
 
 describe('schemes', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: { auth: Auth; id: string };
   let ecoBE: { auth: Auth; id: string };
   let ecoSW: { auth: Auth; id: string };
   let analyst: { auth: Auth; id: string };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     [admin, ecoBE, ecoSW, analyst] = await Promise.all([loginAs(t, 'admin'), loginAs(t, 'eco', 'BE'), loginAs(t, 'eco', 'SW'), loginAs(t, 'analyst')]);
   });
-  afterAll(() => t.close());
 
   // Staff record the coordinator's and each member's consent (issue 14).
   function createScheme(auth: Auth, body: Record<string, unknown>) {
@@ -753,13 +750,11 @@ describe('schemes', () => {
 });
 
 describe('schemes report', () => {
-  let t: TestApp;
+  const { t } = useSuite({ geography: true });
   let admin: { auth: Auth };
   let ecoBE: { auth: Auth };
 
   beforeAll(async () => {
-    t = await createTestApp();
-    await seedGeography(t);
     [admin, ecoBE] = await Promise.all([loginAs(t, 'admin'), loginAs(t, 'eco', 'BE')]);
     const r = await Promise.all(['BE01', 'BE01', 'BE02', 'BE02', 'BE03'].map((w) => makeResident(t, w)));
     const scheme = async (type: string, name: string, wardCode: string, coordinatorResidentId?: string) =>
@@ -788,7 +783,6 @@ describe('schemes report', () => {
     await target('BE', 'street_watch', 1);
     await target('SW', 'business_watch', 2);
   });
-  afterAll(() => t.close());
 
   const row = (npuCode: string, type: string, current: number, members: number, target: number | null, required: number | null) => ({
     npuCode,

@@ -1,41 +1,26 @@
 // Inbound SMS rules through the real Twilio webhook (valid X-Twilio-Signature), on real
 // PostgreSQL: what sms-inbound.service.spec.ts shows against a stubbed repository, end to end.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, twilioSignature, type TwilioStub } from './utils/twilio-stub';
-
-type Auth = [string, string];
-const INBOUND_URL = 'http://beacon.test/webhooks/twilio/inbound';
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-let sid = 0;
+import { broadcast, EMPTY_TWIML, inboundSms, signedInbound } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 describe('SMS rules through the Twilio inbound webhook', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let ecoBE: Auth;
   let ecoSW: Auth;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
-    await seedGeography(t);
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-    await stub.close();
   });
 
   /** A signed inbound SMS, as Twilio posts it; answered 200 with empty TwiML whoever sent it. */
   const textIn = async (from: string, body: string) => {
-    const params = { MessageSid: `SM${String(++sid).padStart(32, '0')}`, AccountSid: stub.accountSid, From: from, To: '+447700900001', Body: body, NumMedia: '0' };
-    const res = await t.http().post('/webhooks/twilio/inbound').type('form').set('X-Twilio-Signature', twilioSignature(stub.authToken, INBOUND_URL, params)).send(params).expect(200);
+    const res = await signedInbound(t, stub, inboundSms(stub, from, body)).expect(200);
     expect(res.text).toBe(EMPTY_TWIML);
   };
   const repliesOf = (residentId: string) =>
@@ -48,12 +33,8 @@ describe('SMS rules through the Twilio inbound webhook', () => {
       `SELECT enabled, suspended_at IS NOT NULL AS suspended, suspended_reason FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`,
       [residentId],
     ))[0];
-  const broadcast = async (auth: Auth, ward: string, interest: string) => {
-    const res = await t.http().post('/api/v1/messages').set(...auth).send({ title: 'SMS rule', body: 'Hello', category: 'crime_alert', channels: ['sms'], audience: { wardCodes: [ward], interestGroups: [interest] } }).expect(201);
-    await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...auth).expect(202, { status: 'sending' });
-    await waitUntil(async () => (await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [res.body.id]))[0].status === 'sent', 20_000, 'message sent');
-    return res.body.id as string;
-  };
+  const smsBroadcast = (auth: Auth, ward: string, interest: string) =>
+    broadcast(t, auth, { title: 'SMS rule', channels: ['sms'], audience: { wardCodes: [ward], interestGroups: [interest] } });
 
   it('a text from a number not yet verified is not stored (it may be someone else\'s typo at sign-up); STOP from it still applies', async () => {
     const r = await makeResident(t, { ward: 'BE01', channels: ['sms'], phone: '+447700900301', status: 'pending', phoneVerified: false });
@@ -70,14 +51,14 @@ describe('SMS rules through the Twilio inbound webhook', () => {
   it('START after a 21610 (Twilio: recipient opted out) lifts the suspension: the next broadcast reaches them', async () => {
     const r = await makeResident(t, { ward: 'BE02', channels: ['sms'], phone: '+447700900303', interests: ['horse_rider'] });
     stub.failNext([{ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }]);
-    const first = await broadcast(ecoBE, 'BE02', 'horse_rider');
+    const first = await smsBroadcast(ecoBE, 'BE02', 'horse_rider');
     expect(await t.sql('SELECT status FROM delivery WHERE message_id = $1', [first])).toEqual([{ status: 'failed' }]);
     expect(await smsChannel(r.id)).toEqual({ enabled: true, suspended: true, suspended_reason: 'Recipient replied STOP (21610)' });
 
     await textIn('+447700900303', 'START');
     expect(await smsChannel(r.id)).toEqual({ enabled: true, suspended: false, suspended_reason: null });
     expect(await repliesOf(r.id)).toEqual([]);
-    const second = await broadcast(ecoBE, 'BE02', 'horse_rider');
+    const second = await smsBroadcast(ecoBE, 'BE02', 'horse_rider');
     expect(await t.sql('SELECT status FROM delivery WHERE message_id = $1', [second])).toEqual([{ status: 'sent' }]);
     expect(stub.messages.filter((m) => m.to === '+447700900303')).toHaveLength(1);
   });
@@ -95,7 +76,7 @@ describe('SMS rules through the Twilio inbound webhook', () => {
 
   it('answering a closed reply re-opens it as answered, and the answer goes out by SMS', async () => {
     const r = await makeResident(t, { ward: 'BE03', channels: ['sms'], phone: '+447700900305', interests: ['farmer'] });
-    const m = await broadcast(ecoBE, 'BE03', 'farmer');
+    const m = await smsBroadcast(ecoBE, 'BE03', 'farmer');
     await textIn('+447700900305', 'Tractor stolen');
     const [reply] = await repliesOf(r.id);
     expect(reply).toMatchObject({ message_id: m, status: 'open', npu_code: 'BE' });

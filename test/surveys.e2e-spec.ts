@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
-import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+import { waitUntil } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
 import { residentAuth, type Auth } from './utils/world';
 
 /** Issue 21: surveys sent as messages, answered once per resident, counted in maintained aggregates. */
@@ -48,28 +48,17 @@ const counts = (q: QResult) => Object.fromEntries(q.options.map((o) => [o.value,
 const percents = (q: QResult) => Object.fromEntries(q.options.map((o) => [o.value, o.percent]));
 
 describe('surveys', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
-  let stub: TwilioStub;
+  const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
   let ecoBE: Auth;
   let leadBE: Auth;
   let ecoSW: Auth;
   let admin: Auth;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    stub = await startTwilioStub();
-    t = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
-    await seedGeography(t);
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth;
     leadBE = (await loginAs(t, 'npu_lead', 'BE')).auth;
     ecoSW = (await loginAs(t, 'eco', 'SW')).auth;
     admin = (await loginAs(t, 'admin')).auth;
-  });
-  afterAll(async () => {
-    await t?.close();
-    await smtp?.close();
-    await stub?.close();
   });
 
   const link = (surveyId: string, residentId: string) => t.app.get(MessageLinksService).surveyUrl(surveyId, residentId).replace('http://beacon.test', '');

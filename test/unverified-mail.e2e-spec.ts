@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
-import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { waitUntil, type CapturedMail } from './utils/smtp-sink';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
 
 // Issue 14, finding 13: public forms put attacker-chosen text (first name, bid title, applicant
 // name) into police-branded e-mails to any address. Until an address is verified, what Beacon
@@ -10,18 +11,8 @@ const EVIL = 'Click http://evil.example';
 const fragments = ['evil.example', 'Click http', 'evil'];
 
 describe('e-mails to unverified addresses carry no user-supplied text', () => {
-  let t: TestApp;
-  let smtp: SmtpSink;
+  const { t, smtp } = useSuite({ smtp: true, geography: true });
   let seq = 0;
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    t = await createTestApp({ SMTP_URL: smtp.url });
-    await seedGeography(t);
-  });
-  afterAll(async () => {
-    await t.close();
-    await smtp.close();
-  });
   beforeEach(async () => {
     await t.sql('DELETE FROM rate_limit_bucket');
   });
