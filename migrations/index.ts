@@ -16,6 +16,7 @@ import { StaffSession1796016100000 } from './1796016100000-StaffSession';
 import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
 import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
+import { StaffOidc1796219190001 } from './1796219190001-StaffOidc';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -38,4 +39,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MoneyBigint1796022714001,
   SchemeConsent1796022714002,
   Surveys1796081420318,
+  StaffOidc1796219190001,
 ];

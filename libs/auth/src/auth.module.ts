@@ -6,6 +6,7 @@ import { createSecretKey } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
+import { OidcService } from './oidc/oidc.service';
 import { StaffSessionEntity } from './sessions/staff-session.entity';
 import { StaffSessionRepository } from './sessions/staff-session.repository';
 import { StaffSessionService } from './sessions/staff-session.service';
@@ -31,7 +32,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity];
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
+  providers: [OidcService, StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}
