@@ -17,6 +17,7 @@ import { MoneyBigint1796022714001 } from './1796022714001-MoneyBigint';
 import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
 import { StaffOidc1796219190001 } from './1796219190001-StaffOidc';
+import { StaffMfa1796219190002 } from './1796219190002-StaffMfa';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -40,4 +41,5 @@ export const ALL_MIGRATIONS: Function[] = [
   SchemeConsent1796022714002,
   Surveys1796081420318,
   StaffOidc1796219190001,
+  StaffMfa1796219190002,
 ];

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
+import * as OTPAuth from 'otpauth';
 import request from 'supertest';
+import { StaffService } from '@beacon/auth';
 import { startOidcProvider, type OidcTestProvider } from './utils/oidc-test-provider';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 
@@ -21,6 +23,8 @@ beforeAll(async () => {
     OIDC_ROLE_CLAIM: 'groups',
     OIDC_ROLE_MAP: 'sg-beacon-admins=admin,sg-beacon-eco=eco,sg-beacon-officers=officer',
     OIDC_NPU_CLAIM: 'office',
+    // The default (test/utils turns it off for the other files).
+    STAFF_MFA_REQUIRED_ROLES: 'admin,npu_lead',
   }, { logTo: new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }), logLevel: 'warn' });
   await seedGeography(t);
 });
@@ -247,8 +251,7 @@ describe('single sign-on with the force identity provider (OpenID Connect)', () 
       OIDC_CLIENT_SECRET: idp.clientSecret,
     });
     try {
-      const { StaffService } = await import('@beacon/auth');
-      await t.app.get(StaffService).create({ email: 'local.only@force.test', name: 'Local', password: 'local-password-123', role: 'eco', npuCode: 'BE' });
+        await t.app.get(StaffService).create({ email: 'local.only@force.test', name: 'Local', password: 'local-password-123', role: 'eco', npuCode: 'BE' });
       const page = await t2.http().get('/console/sign-in').expect(200);
       expect(page.text).toContain('Sign in with your force account');
       expect(page.text).not.toContain('name="password"');
@@ -258,5 +261,136 @@ describe('single sign-on with the force identity provider (OpenID Connect)', () 
       await t2.app.close();
       await t2.db.end();
     }
+  });
+});
+
+const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+const PASSWORD = 'local-password-123';
+let seq = 0;
+
+async function localStaff(role: 'admin' | 'eco' | 'npu_lead', npuCode: string | null = null) {
+  const email = `local.${role}.${++seq}@force.test`;
+  const staff = await t.app.get(StaffService).create({ email, name: `Local ${role} ${seq}`, password: PASSWORD, role, npuCode });
+  return { id: staff.id, email };
+}
+
+/** Password step of the console sign-in; returns the agent and where it was sent. */
+async function passwordStep(email: string, password = PASSWORD) {
+  const agent = request.agent(t.app.getHttpServer());
+  const form = await agent.get('/console/sign-in').expect(200);
+  const res = await agent.post('/console/sign-in').type('form').send({ email, password, csrfToken: csrfOf(form.text) });
+  return { agent, res };
+}
+
+const totpFor = (secret: string, offsetSteps = 0) =>
+  new OTPAuth.TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+
+/** Password, then the enrolment page with its first code: returns the secret and recovery codes. */
+async function enrol(email: string) {
+  const { agent, res } = await passwordStep(email);
+  expect(res.status).toBe(303);
+  expect(res.headers.location).toBe('/console/mfa');
+  const page = await agent.get('/console/mfa').expect(200);
+  const secret = /data-totp-secret>([A-Z2-7]+)</.exec(page.text)![1];
+  const done = await agent.post('/console/mfa').type('form').send({ code: totpFor(secret), csrfToken: csrfOf(page.text) }).expect(200);
+  const recoveryCodes = [...done.text.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]);
+  return { agent, secret, recoveryCodes, page };
+}
+
+async function secondStep(email: string, code: string) {
+  const { agent, res } = await passwordStep(email);
+  expect(res.headers.location).toBe('/console/mfa');
+  const page = await agent.get('/console/mfa').expect(200);
+  const done = await agent.post('/console/mfa').type('form').send({ code, csrfToken: csrfOf(page.text) });
+  return { agent, done };
+}
+
+describe('second factor (TOTP) for local accounts', () => {
+  it('a password alone gets an admin nothing: a session that reaches only the second-factor page, and no API token', async () => {
+    const { email } = await localStaff('admin');
+    const { agent, res } = await passwordStep(email);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/console/mfa');
+    const home = await agent.get('/console');
+    expect(home.status).toBe(303);
+    expect(home.headers.location).toContain('/console/sign-in');
+    const api = await t.http().post('/api/v1/auth/staff/login').send({ email, password: PASSWORD });
+    expect(api.status).toBe(403);
+    expect(api.body.accessToken).toBeUndefined();
+    expect(api.body.message).toContain('second factor');
+  });
+
+  it('enrolment shows a QR code (SVG) and the key; a wrong code is refused; the right one gives recovery codes (stored hashed) and a new session', async () => {
+    const { id, email } = await localStaff('npu_lead', 'BE');
+    const { agent, res } = await passwordStep(email);
+    const pendingCookie = cookieOf(res, 'beacon-session');
+    const page = await agent.get('/console/mfa').expect(200);
+    expect(page.text).toMatch(/<svg[^>]*>[\s\S]*<\/svg>/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    const secret = /data-totp-secret>([A-Z2-7]+)</.exec(page.text)![1];
+    expect(secret).toHaveLength(32);
+    // Encrypted at rest: the key is not in the table.
+    const [row] = await t.sql<{ totp_secret: string }>(`SELECT totp_secret FROM staff WHERE id = $1`, [id]);
+    expect(row.totp_secret).not.toContain(secret);
+    const wrong = String((Number(totpFor(secret)) + 1) % 1_000_000).padStart(6, '0');
+    const bad = await agent.post('/console/mfa').type('form').send({ code: wrong, csrfToken: csrfOf(page.text) });
+    expect(bad.status).toBe(401);
+    const page2 = await agent.get('/console/mfa').expect(200);
+    const secret2 = /data-totp-secret>([A-Z2-7]+)</.exec(page2.text)![1];
+    const done = await agent.post('/console/mfa').type('form').send({ code: totpFor(secret2), csrfToken: csrfOf(page2.text) }).expect(200);
+    const codes = [...done.text.matchAll(/<li><code>([a-z0-9-]+)<\/code><\/li>/g)].map((m) => m[1]);
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    const stored = await t.sql<{ code_hash: string }>(`SELECT code_hash FROM staff_recovery_code WHERE staff_id = $1`, [id]);
+    expect(stored).toHaveLength(10);
+    expect(stored.map((r) => r.code_hash)).toEqual(expect.arrayContaining([createHash('sha256').update(codes[0].replace('-', '')).digest('hex')]));
+    expect(stored.some((r) => codes.some((c) => r.code_hash.includes(c.replace('-', ''))))).toBe(false);
+    // The pending session id is spent; the new one opens the console.
+    expect(cookieOf(done, 'beacon-session')).not.toBe(pendingCookie);
+    await agent.get('/console').expect(200);
+    expect(await count('audit_event', `action = 'mfa.enrolled' AND subject = $1`, [`staff:${id}`])).toBe(1);
+    expect(await count('audit_event', `action = 'mfa.enrol-failed' AND subject = $1`, [`staff:${id}`])).toBe(1);
+  });
+
+  it('signing in needs a code; a code already used in its window is refused (console and API)', async () => {
+    const { id, email } = await localStaff('admin');
+    const { secret } = await enrol(email);
+    // The enrolment used this step's code: the same code again is refused.
+    const reused = await secondStep(email, totpFor(secret));
+    expect(reused.done.status).toBe(401);
+    await reused.agent.get('/console').expect(303);
+    // The next step's code (within the drift window) is good once.
+    const next = totpFor(secret, 1);
+    const ok = await secondStep(email, next);
+    expect(ok.done.status).toBe(303);
+    await ok.agent.get('/console').expect(200);
+    await t.http().post('/api/v1/auth/staff/login').send({ email, password: PASSWORD, totp: next }).expect(401);
+    await t.http().post('/api/v1/auth/staff/login').send({ email, password: PASSWORD }).expect(401);
+    // The code and a wrong password: still nothing.
+    await t.http().post('/api/v1/auth/staff/login').send({ email, password: 'wrong-password-1', totp: totpFor(secret, -1) }).expect(401);
+    expect(await count('audit_event', `action = 'mfa.failed' AND subject = $1`, [`staff:${id}`])).toBeGreaterThanOrEqual(2);
+    expect(await count('audit_event', `action = 'mfa.verified' AND subject = $1`, [`staff:${id}`])).toBe(1);
+  });
+
+  it('the API login gives a token with a fresh code; roles without the requirement sign in with a password', async () => {
+    const { email } = await localStaff('admin');
+    const { secret } = await enrol(email);
+    const res = await t.http().post('/api/v1/auth/staff/login').send({ email, password: PASSWORD, totp: totpFor(secret, 1) }).expect(200);
+    await t.http().get('/api/v1/staff/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
+    const eco = await localStaff('eco', 'BE');
+    await t.http().post('/api/v1/auth/staff/login').send({ email: eco.email, password: PASSWORD }).expect(200);
+    const { res: page } = await passwordStep(eco.email);
+    expect(page.headers.location).toBe('/console');
+  });
+
+  it('a recovery code signs in once', async () => {
+    const { id, email } = await localStaff('admin');
+    const { recoveryCodes } = await enrol(email);
+    const first = await secondStep(email, recoveryCodes[3].toUpperCase());
+    expect(first.done.status).toBe(303);
+    await first.agent.get('/console').expect(200);
+    expect((await secondStep(email, recoveryCodes[3])).done.status).toBe(401);
+    expect(await count('staff_recovery_code', `staff_id = $1 AND used_at IS NOT NULL`, [id])).toBe(1);
+    expect(await count('audit_event', `action = 'mfa.recovery-code-used' AND subject = $1`, [`staff:${id}`])).toBe(1);
   });
 });

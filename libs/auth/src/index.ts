@@ -9,3 +9,4 @@ export * from './tokens/access-token.service';
 export * from './tokens/link-token.service';
 export * from './oidc/claim-mapping';
 export * from './oidc/oidc.service';
+export * from './mfa/mfa.service';

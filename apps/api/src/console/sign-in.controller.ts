@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OidcService, StaffService, StaffSessionService } from '@beacon/auth';
+import { MfaService, OidcService, StaffService, StaffSessionService } from '@beacon/auth';
 import { DomainException, InjectConfig, Public, RateLimit, StaffPage, type AppConfig } from '@beacon/core';
 import { CsrfGuard, CsrfService, errorSummary } from '@beacon/web';
 import { ConsoleExceptionFilter, ConsolePages, field, safeNext } from './console-pages';
@@ -22,14 +22,15 @@ export class SignInController {
     private readonly sessions: StaffSessionService,
     private readonly csrf: CsrfService,
     private readonly oidc: OidcService,
+    private readonly mfa: MfaService,
   ) {}
 
   private signInView(next: string, extra: Record<string, unknown> = {}) {
     return { next, values: {}, sso: this.oidc.enabled, passwordLogin: this.config.auth.passwordLogin, ...extra };
   }
 
-  private async startSession(req: Request, res: Response, staffId: string): Promise<void> {
-    const id = await this.sessions.start(staffId, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+  private async startSession(req: Request, res: Response, staffId: string, opts: { pendingMfa?: boolean } = {}): Promise<void> {
+    const id = await this.sessions.start(staffId, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null }, opts);
     res.cookie(this.sessions.cookieName, id, this.sessions.cookieOptions());
     // The pre-sign-in CSRF cookies belong to the anonymous visit, not to this session.
     res.clearCookie(this.csrf.preSessionCookie, { path: '/' });
@@ -96,6 +97,11 @@ export class SignInController {
     if (!problems.length) {
       try {
         const who = await this.staff.checkPassword(email, password);
+        // A password alone gets a session that reaches only the second-factor page.
+        if (this.mfa.required(who.role)) {
+          await this.startSession(req, res, who.id, { pendingMfa: true });
+          return res.redirect(303, `/console/mfa${next === '/console' ? '' : `?next=${encodeURIComponent(next)}`}`);
+        }
         await this.startSession(req, res, who.id);
         return res.redirect(303, next);
       } catch (e) {
@@ -105,6 +111,45 @@ export class SignInController {
     }
     res.status(problems.length && email && password ? 401 : 400);
     return this.pages.render(req, res, 'sign-in.njk', null, this.signInView(next, { values: { email }, errors: errorSummary(problems) }));
+  }
+
+  /** The second factor: the code form, or enrolment (QR code) for an account without one yet. */
+  @Public()
+  @Get('mfa')
+  async mfaForm(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
+    const pending = await this.sessions.resolvePending((req.cookies as Cookies)?.[this.sessions.cookieName]);
+    if (!pending) return res.redirect(303, '/console/sign-in');
+    if (await this.mfa.enrolled(pending.id)) return res.send(this.pages.render(req, res, 'mfa.njk', null, { next: safeNext(next), enrol: null }));
+    const enrol = await this.mfa.beginEnrolment(pending.id, pending.email);
+    return res.send(this.pages.render(req, res, 'mfa.njk', null, { next: safeNext(next), enrol }));
+  }
+
+  @Public()
+  @RateLimit({ name: 'staff-mfa', windowSeconds: 300, perIp: 100 })
+  @Post('mfa')
+  async mfaSubmit(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>) {
+    const sessionId = (req.cookies as Cookies)?.[this.sessions.cookieName];
+    const pending = await this.sessions.resolvePending(sessionId);
+    if (!pending) return res.redirect(303, '/console/sign-in');
+    const code = field(body, 'code');
+    const next = safeNext(field(body, 'next'));
+    const enrolled = await this.mfa.enrolled(pending.id);
+    let recoveryCodes: string[] | null = null;
+    try {
+      if (!code) throw new DomainException('VALIDATION', 'Enter the code from your authenticator app');
+      if (enrolled) await this.mfa.verify(pending.id, pending.email, code);
+      else recoveryCodes = await this.mfa.confirmEnrolment(pending.id, pending.email, code);
+    } catch (e) {
+      if (!(e instanceof DomainException) || !['VALIDATION', 'UNAUTHENTICATED', 'CONFLICT'].includes(e.code)) throw e;
+      res.status(e.code === 'UNAUTHENTICATED' ? 401 : 400);
+      const enrol = enrolled ? null : await this.mfa.beginEnrolment(pending.id, pending.email);
+      return res.send(this.pages.render(req, res, 'mfa.njk', null, { next, enrol, errors: errorSummary([{ field: 'code', message: e.message }]) }));
+    }
+    // A new session id once both factors are in (the pending one is spent).
+    await this.sessions.end(sessionId);
+    await this.startSession(req, res, pending.id);
+    if (recoveryCodes) return res.status(200).send(this.pages.render(req, res, 'mfa-recovery-codes.njk', null, { next, recoveryCodes }));
+    return res.redirect(303, next);
   }
 
   @Post('sign-out')

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditService, conflict, InjectConfig, type AppConfig, DomainException, badRequest, forbidden, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { assertNpuAccess } from '../guards/npu-scope';
+import { MfaService } from '../mfa/mfa.service';
 import { mapClaims } from '../oidc/claim-mapping';
 import type { OidcIdentity } from '../oidc/oidc.service';
 import { StaffSessionService } from '../sessions/staff-session.service';
@@ -28,6 +29,7 @@ export class StaffService {
     private readonly sessions: StaffSessionService,
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly mfa: MfaService,
   ) {}
 
   /**
@@ -88,8 +90,14 @@ export class StaffService {
   }
 
   /** Same answer, same cost, for an unknown e-mail and a wrong password. */
-  async login(email: string, password: string): Promise<{ accessToken: string; staff: StaffView }> {
+  async login(email: string, password: string, totp?: string): Promise<{ accessToken: string; staff: StaffView }> {
     const staff = await this.checkPassword(email, password);
+    // Never a bearer token from a password alone for an account that needs a second factor.
+    if (this.mfa.required(staff.role)) {
+      if (!(await this.mfa.enrolled(staff.id))) throw forbidden('This account needs a second factor: set it up by signing in to the console first');
+      if (!totp) throw new DomainException('UNAUTHENTICATED', 'Enter the code from your authenticator app (totp)');
+      await this.mfa.verify(staff.id, staff.email, totp);
+    }
     return { accessToken: this.tokens.signStaff(staff.id), staff };
   }
 

@@ -39,6 +39,7 @@ export const ENV_DOCS: Record<string, string> = {
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
   STAFF_PASSWORD_LOGIN: 'Staff may sign in with a Beacon password (default true). Set false once OIDC_ISSUER_URL is set, so staff sign in only through the force\'s identity provider.',
+  STAFF_MFA_REQUIRED_ROLES: 'Roles whose local (password) accounts need a second factor (TOTP): comma-separated roles, all or none (default admin,npu_lead: those who approve force-wide messages and ACF payments).',
   OIDC_ISSUER_URL: 'OpenID Connect issuer of the force\'s identity provider (discovery from <issuer>/.well-known/openid-configuration), e.g. https://login.microsoftonline.com/<tenant>/v2.0. Unset: no single sign-on.',
   OIDC_CLIENT_ID: 'Client id Beacon is registered with at the identity provider. Required with OIDC_ISSUER_URL.',
   OIDC_CLIENT_SECRET: 'Client secret of that registration. Required with OIDC_ISSUER_URL. The redirect URI to register is PUBLIC_URL/console/sign-in/oidc/callback.',
@@ -91,6 +92,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() STAFF_PASSWORD_LOGIN?: boolean;
+  @IsOptional() @IsString() @Matches(/^(all|none|[a-z_]+(,[a-z_]+)*)$/) STAFF_MFA_REQUIRED_ROLES?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) OIDC_ISSUER_URL?: string;
   @IsOptional() @IsString() @MinLength(1) OIDC_CLIENT_ID?: string;
   @IsOptional() @IsString() @MinLength(1) OIDC_CLIENT_SECRET?: string;
@@ -144,6 +146,8 @@ export interface AppConfig {
     bootstrapAdmin?: { email: string; password: string };
     /** Local passwords accepted (console and API login). */
     passwordLogin: boolean;
+    /** Roles whose local accounts need a second factor. */
+    mfaRequiredRoles: StaffRole[];
     /** Single sign-on with the force's OpenID provider, when configured. */
     oidc?: OidcConfig;
   };
@@ -245,6 +249,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (vars.NODE_ENV === 'production' && vars.OIDC_ISSUER_URL?.startsWith('http:')) problems.push('OIDC_ISSUER_URL: must be https in production');
   const roleMap = vars.OIDC_ROLE_MAP?.trim() ? parseRoleMap(vars.OIDC_ROLE_MAP) : null;
   if (roleMap) problems.push(...roleMap.problems);
+  const mfaSetting = vars.STAFF_MFA_REQUIRED_ROLES ?? 'admin,npu_lead';
+  const mfaRoles: StaffRole[] = mfaSetting === 'all' ? [...STAFF_ROLES] : mfaSetting === 'none' ? [] : (mfaSetting.split(',') as StaffRole[]);
+  for (const r of mfaRoles) if (!(STAFF_ROLES as readonly string[]).includes(r)) problems.push(`STAFF_MFA_REQUIRED_ROLES: "${r}" is not a Beacon role`);
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -272,6 +279,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
       passwordLogin: vars.STAFF_PASSWORD_LOGIN ?? true,
+      mfaRequiredRoles: mfaRoles,
       oidc: vars.OIDC_ISSUER_URL
         ? {
             issuerUrl: vars.OIDC_ISSUER_URL,
