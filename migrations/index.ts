@@ -18,6 +18,8 @@ import { SchemeConsent1796022714002 } from './1796022714002-SchemeConsent';
 import { Surveys1796081420318 } from './1796081420318-Surveys';
 import { ReportRefresh1796215150000 } from './1796215150000-ReportRefresh';
 import { OnsGeography1796217170001 } from './1796217170001-OnsGeography';
+import { StaffOidc1796219190001 } from './1796219190001-StaffOidc';
+import { StaffMfa1796219190002 } from './1796219190002-StaffMfa';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -42,4 +44,6 @@ export const ALL_MIGRATIONS: Function[] = [
   Surveys1796081420318,
   ReportRefresh1796215150000,
   OnsGeography1796217170001,
+  StaffOidc1796219190001,
+  StaffMfa1796219190002,
 ];

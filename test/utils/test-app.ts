@@ -100,6 +100,8 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { lo
     RUN_WORKER: 'true',
     SEED_DEMO: 'false',
     PUBLIC_URL: 'http://beacon.test',
+    // Other files sign staff in with a password alone; test/staff-identity.e2e-spec.ts runs the default.
+    STAFF_MFA_REQUIRED_ROLES: 'none',
     // The dev outbox (no SMTP/Twilio configured) writes here, never into the repository.
     DATA_DIR: join(tmpdir(), `beacon-test-data-${process.pid}`),
     ...env,

@@ -6,6 +6,10 @@ import { createSecretKey } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
+import { MfaRepository } from './mfa/mfa.repository';
+import { MfaService } from './mfa/mfa.service';
+import { StaffRecoveryCodeEntity } from './mfa/recovery-code.entity';
+import { OidcService } from './oidc/oidc.service';
 import { StaffSessionEntity } from './sessions/staff-session.entity';
 import { StaffSessionRepository } from './sessions/staff-session.repository';
 import { StaffSessionService } from './sessions/staff-session.service';
@@ -17,7 +21,7 @@ import { StaffService } from './staff/staff.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { LinkTokenService } from './tokens/link-token.service';
 
-export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity];
+export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCodeEntity];
 
 @Module({
   imports: [
@@ -31,7 +35,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity];
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
+  providers: [MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}

@@ -7,3 +7,6 @@ export * from './staff/staff.entity';
 export * from './staff/staff.service';
 export * from './tokens/access-token.service';
 export * from './tokens/link-token.service';
+export * from './oidc/claim-mapping';
+export * from './oidc/oidc.service';
+export * from './mfa/mfa.service';

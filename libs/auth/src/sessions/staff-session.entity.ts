@@ -19,4 +19,6 @@ export class StaffSessionEntity {
   @Column({ type: 'varchar', length: 64, nullable: true }) ip: string | null;
   @Column({ type: 'varchar', length: 300, nullable: true }) userAgent: string | null;
   @Column({ type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  /** Password checked, second factor not yet: this session reaches only the second-factor pages. */
+  @Column({ type: 'boolean', default: false }) pendingMfa: boolean;
 }

@@ -17,7 +17,7 @@ export interface ActiveSessionRow {
 export class StaffSessionRepository {
   constructor(@InjectRepository(StaffSessionEntity) private readonly repo: Repository<StaffSessionEntity>) {}
 
-  async insert(row: { idHash: string; staffId: string; ip: string | null; userAgent: string | null }): Promise<void> {
+  async insert(row: { idHash: string; staffId: string; ip: string | null; userAgent: string | null; pendingMfa: boolean }): Promise<void> {
     await this.repo.insert({ ...row, lastSeenAt: () => 'now()' });
   }
 
@@ -26,11 +26,11 @@ export class StaffSessionRepository {
    * lifetime nor deactivated; in one statement, which also records the visit (at most once a
    * minute, so reading pages does not write a row each time).
    */
-  async touchActive(idHash: string, idleSeconds: number, maxSeconds: number): Promise<ActiveSessionRow | null> {
+  async touchActive(idHash: string, idleSeconds: number, maxSeconds: number, pendingMfa = false): Promise<ActiveSessionRow | null> {
     const rows: ActiveSessionRow[] = await this.repo.query(
       `WITH s AS (
          SELECT ss.id_hash, ss.staff_id, ss.last_seen_at FROM staff_session ss
-          WHERE ss.id_hash = $1 AND ss.revoked_at IS NULL
+          WHERE ss.id_hash = $1 AND ss.revoked_at IS NULL AND ss.pending_mfa = $4
             AND ss.last_seen_at > now() - make_interval(secs => $2)
             AND ss.created_at > now() - make_interval(secs => $3)
        ), touched AS (
@@ -39,7 +39,7 @@ export class StaffSessionRepository {
        )
        SELECT st.id AS "staffId", st.email, st.name, st.role, st.npu_code AS "npuCode", s.last_seen_at AS "lastSeenAt"
          FROM s JOIN staff st ON st.id = s.staff_id AND st.active`,
-      [idHash, idleSeconds, maxSeconds],
+      [idHash, idleSeconds, maxSeconds, pendingMfa],
     );
     return rows[0] ?? null;
   }

@@ -35,10 +35,23 @@ export class StaffSessionService {
     return { httpOnly: true, secure: this.config.env === 'production', sameSite: 'lax', path: '/', maxAge: this.config.auth.sessionMaxSeconds * 1000 };
   }
 
-  async start(staffId: string, client: { ip?: string | null; userAgent?: string | null } = {}): Promise<string> {
+  /**
+   * `pendingMfa`: the password is checked but not the second factor; such a session is refused
+   * by `resolve` (so by every page and route) and reaches only `resolvePending`'s pages.
+   */
+  async start(staffId: string, client: { ip?: string | null; userAgent?: string | null } = {}, opts: { pendingMfa?: boolean } = {}): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.sessions.insert({ idHash: hashOf(id), staffId, ip: client.ip?.slice(0, 64) ?? null, userAgent: client.userAgent?.slice(0, 300) ?? null });
+    await this.sessions.insert({ idHash: hashOf(id), staffId, ip: client.ip?.slice(0, 64) ?? null, userAgent: client.userAgent?.slice(0, 300) ?? null, pendingMfa: !!opts.pendingMfa });
     return id;
+  }
+
+  /** The staff member of a session still waiting for its second factor, or null. */
+  async resolvePending(sessionId: string | undefined): Promise<SessionPrincipal | null> {
+    if (!sessionId || !SESSION_ID.test(sessionId)) return null;
+    // Five minutes to type the code, however long the idle timeout.
+    const row = await this.sessions.touchActive(hashOf(sessionId), Math.min(300, this.config.auth.sessionIdleSeconds), this.config.auth.sessionMaxSeconds, true);
+    if (!row) return null;
+    return { kind: 'staff', id: row.staffId, email: row.email, name: row.name, role: row.role, npuCode: row.npuCode, sessionId };
   }
 
   /** The signed-in staff member of a cookie value, or null (unknown, revoked, expired, deactivated). */

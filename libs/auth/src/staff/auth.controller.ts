@@ -15,6 +15,6 @@ export class StaffAuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff sign-in; the same 401 for an unknown e-mail and a wrong password' })
   login(@Body() dto: LoginDto) {
-    return this.staff.login(dto.email, dto.password);
+    return this.staff.login(dto.email, dto.password, dto.totp);
   }
 }

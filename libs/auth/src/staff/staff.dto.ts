@@ -8,6 +8,8 @@ const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? va
 export class LoginDto {
   @ApiProperty() @Transform(lower) @IsEmail() @MaxLength(254) email: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) password: string;
+  @ApiPropertyOptional({ description: 'Second factor: the 6-digit authenticator code or a recovery code; required for accounts that need one' })
+  @IsOptional() @IsString() @Matches(/^[0-9A-Za-z -]{6,20}$/) totp?: string;
 }
 
 export class CreateStaffDto {

@@ -6,7 +6,8 @@ import { StaffEntity } from './staff.entity';
 
 export interface NewStaff {
   email: string;
-  passwordHash: string;
+  passwordHash: string | null;
+  oidcSubject?: string | null;
   name: string;
   role: StaffRole;
   npuCode: string | null;
@@ -25,6 +26,19 @@ export class StaffRepository {
     const qb = this.repo.createQueryBuilder('s').where('s.email = :email', { email: email.toLowerCase() });
     if (opts.withPasswordHash) qb.addSelect('s.passwordHash');
     return qb.getOne();
+  }
+
+  findByOidcSubject(subject: string): Promise<StaffEntity | null> {
+    return this.repo.findOne({ where: { oidcSubject: subject } });
+  }
+
+  /** What the identity provider's claims say, applied at each sign-in. */
+  async applyIdentity(id: string, values: { oidcSubject: string; role: StaffRole; npuCode: string | null; active: boolean }): Promise<void> {
+    await this.repo.update({ id }, values);
+  }
+
+  async deactivate(id: string): Promise<void> {
+    await this.repo.update({ id }, { active: false });
   }
 
   /** Inserts unless the e-mail exists; returns null on a duplicate. */

@@ -1,7 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { conflict, DomainException, badRequest, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { AuditService, conflict, InjectConfig, type AppConfig, DomainException, badRequest, forbidden, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { assertNpuAccess } from '../guards/npu-scope';
+import { MfaService } from '../mfa/mfa.service';
+import { mapClaims } from '../oidc/claim-mapping';
+import type { OidcIdentity } from '../oidc/oidc.service';
+import { StaffSessionService } from '../sessions/staff-session.service';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password';
 import type { StaffEntity } from './staff.entity';
@@ -22,16 +26,84 @@ export class StaffService {
     private readonly staff: StaffRepository,
     private readonly tokens: AccessTokenService,
     private readonly geography: GeographyService,
+    private readonly sessions: StaffSessionService,
+    private readonly audit: AuditService,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly mfa: MfaService,
   ) {}
 
+  /**
+   * A person the force's identity provider vouched for. The claims' mapping is applied at
+   * every sign-in: a first sign-in creates the account only when it gives a role; a mapping
+   * that no longer gives one deactivates the account and ends its sessions (so every browser
+   * loses access at its next request); a changed role or NPU is applied and audited.
+   */
+  async signInWithOidc(identity: OidcIdentity, mapping: { roleClaim: string; roleMap: Record<string, StaffRole> | null; npuClaim: string }): Promise<StaffView> {
+    const mapped = mapClaims(identity.claims, mapping);
+    let problem: string | null = null;
+    if (!mapped.role) problem = 'Your force account is not in a group that gives access to Beacon.';
+    else if (mapped.npuCode === null && NPU_REQUIRED.includes(mapped.role)) problem = 'Your force account gives a role that needs an NPU, but it names none.';
+    else if (mapped.npuCode !== null && !(await this.geography.npuExists(mapped.npuCode))) problem = 'Your force account names an NPU that Beacon does not know.';
+
+    let row = await this.staff.findByOidcSubject(identity.subject);
+    // The force's provider is trusted for its staff's e-mail: an existing local account with
+    // that address (and no provider account yet) is linked rather than duplicated.
+    if (!row && identity.email) {
+      const byEmail = await this.staff.findByEmail(identity.email);
+      if (byEmail && !byEmail.oidcSubject) row = byEmail;
+    }
+    const subject = (id: string) => `staff:${id}`;
+    if (problem || !mapped.role) {
+      if (row?.active) {
+        await this.staff.deactivate(row.id);
+        const ended = await this.sessions.endAllFor(row.id);
+        await this.audit.record({ actor: 'oidc', action: 'staff.access-removed', subject: subject(row.id), data: { reason: problem, role: row.role, npuCode: row.npuCode, sessionsEnded: ended } });
+      }
+      await this.audit.record({ actor: 'oidc', action: 'staff.sign-in-refused', subject: row ? subject(row.id) : 'oidc', data: { reason: problem } });
+      throw forbidden(problem ?? 'No access');
+    }
+    if (!row) {
+      if (!identity.email) throw forbidden('Your force account has no e-mail address, which Beacon needs.');
+      const created = await this.staff.insertIfAbsent({
+        email: identity.email,
+        name: identity.name || identity.email,
+        role: mapped.role,
+        npuCode: mapped.npuCode,
+        passwordHash: null,
+        oidcSubject: identity.subject,
+      });
+      if (!created) throw conflict('A staff account with this e-mail already signs in with another force account');
+      await this.audit.record({ actor: 'oidc', action: 'staff.created', subject: subject(created.id), data: { role: created.role, npuCode: created.npuCode } });
+      return toStaffView(created);
+    }
+    const changed = row.role !== mapped.role || row.npuCode !== mapped.npuCode || !row.active || row.oidcSubject !== identity.subject;
+    if (changed) {
+      await this.staff.applyIdentity(row.id, { oidcSubject: identity.subject, role: mapped.role, npuCode: mapped.npuCode, active: true });
+      await this.audit.record({
+        actor: 'oidc',
+        action: 'staff.role-changed',
+        subject: subject(row.id),
+        data: { from: { role: row.role, npuCode: row.npuCode, active: row.active }, to: { role: mapped.role, npuCode: mapped.npuCode, active: true } },
+      });
+    }
+    return toStaffView({ ...row, role: mapped.role, npuCode: mapped.npuCode, active: true });
+  }
+
   /** Same answer, same cost, for an unknown e-mail and a wrong password. */
-  async login(email: string, password: string): Promise<{ accessToken: string; staff: StaffView }> {
+  async login(email: string, password: string, totp?: string): Promise<{ accessToken: string; staff: StaffView }> {
     const staff = await this.checkPassword(email, password);
+    // Never a bearer token from a password alone for an account that needs a second factor.
+    if (this.mfa.required(staff.role)) {
+      if (!(await this.mfa.enrolled(staff.id))) throw forbidden('This account needs a second factor: set it up by signing in to the console first');
+      if (!totp) throw new DomainException('UNAUTHENTICATED', 'Enter the code from your authenticator app (totp)');
+      await this.mfa.verify(staff.id, staff.email, totp);
+    }
     return { accessToken: this.tokens.signStaff(staff.id), staff };
   }
 
   /** The active staff member with this e-mail and password (the API's login and the console's sign-in). */
   async checkPassword(email: string, password: string): Promise<StaffView> {
+    if (!this.config.auth.passwordLogin) throw forbidden('Password sign-in is turned off: sign in with your force account');
     const row = await this.staff.findByEmail(email, { withPasswordHash: true });
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
     if (!row || !ok || !row.active) throw new DomainException('UNAUTHENTICATED', 'Email or password is incorrect');

@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -17,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { productionSecretProblems } from './secret-strength';
+import { STAFF_ROLES, type StaffRole } from '../principal';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -36,6 +38,14 @@ export const ENV_DOCS: Record<string, string> = {
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
+  STAFF_PASSWORD_LOGIN: 'Staff may sign in with a Beacon password (default true). Set false once OIDC_ISSUER_URL is set, so staff sign in only through the force\'s identity provider.',
+  STAFF_MFA_REQUIRED_ROLES: 'Roles whose local (password) accounts need a second factor (TOTP): comma-separated roles, all or none (default admin,npu_lead: those who approve force-wide messages and ACF payments).',
+  OIDC_ISSUER_URL: 'OpenID Connect issuer of the force\'s identity provider (discovery from <issuer>/.well-known/openid-configuration), e.g. https://login.microsoftonline.com/<tenant>/v2.0. Unset: no single sign-on.',
+  OIDC_CLIENT_ID: 'Client id Beacon is registered with at the identity provider. Required with OIDC_ISSUER_URL.',
+  OIDC_CLIENT_SECRET: 'Client secret of that registration. Required with OIDC_ISSUER_URL. The redirect URI to register is PUBLIC_URL/console/sign-in/oidc/callback.',
+  OIDC_ROLE_CLAIM: 'ID token claim holding the person\'s groups or app roles (default roles); a string or a list.',
+  OIDC_ROLE_MAP: 'Maps claim values to Beacon roles, as group=role,group=role or a JSON object {"group":"role"}. Unset: claim values are Beacon role names. Several matches: the first of admin, npu_lead, eco, officer, cadet_leader, analyst.',
+  OIDC_NPU_CLAIM: 'ID token claim holding the person\'s NPU code (default npu); absent = force-wide (refused for roles bound to an NPU).',
   ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
   ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
   SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
@@ -81,6 +91,14 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() STAFF_PASSWORD_LOGIN?: boolean;
+  @IsOptional() @IsString() @Matches(/^(all|none|[a-z_]+(,[a-z_]+)*)$/) STAFF_MFA_REQUIRED_ROLES?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) OIDC_ISSUER_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) OIDC_CLIENT_ID?: string;
+  @IsOptional() @IsString() @MinLength(1) OIDC_CLIENT_SECRET?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:/-]{1,200}$/) OIDC_ROLE_CLAIM?: string;
+  @IsOptional() @IsString() OIDC_ROLE_MAP?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:/-]{1,200}$/) OIDC_NPU_CLAIM?: string;
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
@@ -126,6 +144,12 @@ export interface AppConfig {
     sessionIdleSeconds: number;
     sessionMaxSeconds: number;
     bootstrapAdmin?: { email: string; password: string };
+    /** Local passwords accepted (console and API login). */
+    passwordLogin: boolean;
+    /** Roles whose local accounts need a second factor. */
+    mfaRequiredRoles: StaffRole[];
+    /** Single sign-on with the force's OpenID provider, when configured. */
+    oidc?: OidcConfig;
   };
   seedDemo: boolean;
   runWorker: boolean;
@@ -160,7 +184,46 @@ export interface AppConfig {
   };
 }
 
+export interface OidcConfig {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  roleClaim: string;
+  /** Claim value → Beacon role; null: the values are Beacon role names. */
+  roleMap: Record<string, StaffRole> | null;
+  npuClaim: string;
+}
+
 export class ConfigError extends Error {}
+
+/** `group=role,group=role` or a JSON object; each role must be a Beacon role. */
+export function parseRoleMap(text: string): { map: Record<string, StaffRole>; problems: string[] } {
+  const problems: string[] = [];
+  let entries: [string, unknown][] = [];
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(trimmed);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      entries = Object.entries(parsed as Record<string, unknown>);
+    } catch {
+      return { map: {}, problems: ['OIDC_ROLE_MAP: not a valid JSON object'] };
+    }
+  } else {
+    for (const pair of trimmed.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const at = pair.lastIndexOf('=');
+      if (at <= 0) problems.push(`OIDC_ROLE_MAP: "${pair}" is not group=role`);
+      else entries.push([pair.slice(0, at).trim(), pair.slice(at + 1).trim()]);
+    }
+  }
+  const map: Record<string, StaffRole> = Object.create(null) as Record<string, StaffRole>;
+  for (const [group, role] of entries) {
+    if (!(STAFF_ROLES as readonly unknown[]).includes(role)) problems.push(`OIDC_ROLE_MAP: "${String(role)}" (for ${group}) is not a Beacon role (${STAFF_ROLES.join(', ')})`);
+    else map[group] = role as StaffRole;
+  }
+  if (!problems.length && !Object.keys(map).length) problems.push('OIDC_ROLE_MAP: maps nothing');
+  return { map, problems };
+}
 
 /** Reads and validates the environment once; every bad variable is listed in one error. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
@@ -180,6 +243,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((vars.STAFF_SESSION_IDLE_SECONDS ?? 1800) > (vars.STAFF_SESSION_MAX_SECONDS ?? 43200)) {
     problems.push('STAFF_SESSION_IDLE_SECONDS: must not exceed STAFF_SESSION_MAX_SECONDS');
   }
+  const oidcSet = [vars.OIDC_ISSUER_URL, vars.OIDC_CLIENT_ID, vars.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidcSet && oidcSet < 3) problems.push('OIDC_ISSUER_URL/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET: set all three or none');
+  if (vars.STAFF_PASSWORD_LOGIN === false && !vars.OIDC_ISSUER_URL) problems.push('STAFF_PASSWORD_LOGIN: false needs OIDC_ISSUER_URL (otherwise nobody can sign in)');
+  if (vars.NODE_ENV === 'production' && vars.OIDC_ISSUER_URL?.startsWith('http:')) problems.push('OIDC_ISSUER_URL: must be https in production');
+  const roleMap = vars.OIDC_ROLE_MAP?.trim() ? parseRoleMap(vars.OIDC_ROLE_MAP) : null;
+  if (roleMap) problems.push(...roleMap.problems);
+  const mfaSetting = vars.STAFF_MFA_REQUIRED_ROLES ?? 'admin,npu_lead';
+  const mfaRoles: StaffRole[] = mfaSetting === 'all' ? [...STAFF_ROLES] : mfaSetting === 'none' ? [] : (mfaSetting.split(',') as StaffRole[]);
+  for (const r of mfaRoles) if (!(STAFF_ROLES as readonly string[]).includes(r)) problems.push(`STAFF_MFA_REQUIRED_ROLES: "${r}" is not a Beacon role`);
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -206,6 +278,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
+      passwordLogin: vars.STAFF_PASSWORD_LOGIN ?? true,
+      mfaRequiredRoles: mfaRoles,
+      oidc: vars.OIDC_ISSUER_URL
+        ? {
+            issuerUrl: vars.OIDC_ISSUER_URL,
+            clientId: vars.OIDC_CLIENT_ID!,
+            clientSecret: vars.OIDC_CLIENT_SECRET!,
+            roleClaim: vars.OIDC_ROLE_CLAIM ?? 'roles',
+            roleMap: roleMap?.map ?? null,
+            npuClaim: vars.OIDC_NPU_CLAIM ?? 'npu',
+          }
+        : undefined,
     },
     seedDemo: vars.SEED_DEMO ?? embedded,
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
@@ -260,7 +344,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
   return {
     ...config,
     db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
-    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email },
+    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email, oidc: config.auth.oidc && { ...config.auth.oidc, clientSecret: '***' } },
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },
   };
