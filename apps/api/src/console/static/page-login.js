@@ -6,8 +6,11 @@ export async function loginPage({ main, query, onSignedIn }) {
   const errors = h('div');
   const email = textInput({ id: 'email', label: 'Email address', type: 'email', autocomplete: 'username', width: 'medium', maxlength: 254 });
   const password = textInput({ id: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', width: 'medium', maxlength: 200 });
+  // Admins and NPU leads (STAFF_MFA_REQUIRED_ROLES) also give the code from their authenticator app,
+  // enrolled at /console/mfa in the new console.
+  const totp = textInput({ id: 'totp', label: 'Code from your authenticator app (if you have set one up)', type: 'text', autocomplete: 'one-time-code', width: 'medium', maxlength: 8 });
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Sign in');
-  const form = h('form', { novalidate: true, class: 'narrow' }, email.group, password.group, submit);
+  const form = h('form', { novalidate: true, class: 'narrow' }, email.group, password.group, totp.group, submit);
 
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -17,7 +20,8 @@ export async function loginPage({ main, query, onSignedIn }) {
     if (problems.length) return showErrors(errors, problems);
     await busy(submit, async () => {
       try {
-        const res = await api('POST', '/api/v1/auth/staff/login', { email: email.input.value.trim(), password: password.input.value });
+        const code = totp.input.value.replace(/\s/g, '');
+        const res = await api('POST', '/api/v1/auth/staff/login', { email: email.input.value.trim(), password: password.input.value, ...(code ? { totp: code } : {}) });
         session.set(res);
         password.input.value = '';
         await onSignedIn(res.staff);
@@ -25,8 +29,10 @@ export async function loginPage({ main, query, onSignedIn }) {
         const message =
           e instanceof ApiError && e.status === 429
             ? 'Too many attempts. Wait a few minutes and try again.'
-            : e instanceof ApiError && (e.status === 401 || e.status === 400)
-              ? 'Enter a correct email address and password'
+            : e instanceof ApiError && e.status === 403
+              ? 'Set up your authenticator app first: sign in at /console, then sign in here with its code'
+              : e instanceof ApiError && (e.status === 401 || e.status === 400)
+              ? 'Enter a correct email address, password and (if you have set one up) authenticator code'
               : 'Sorry, there is a problem with the service. Try again later.';
         showErrors(errors, [{ field: 'email', message }]);
       }
