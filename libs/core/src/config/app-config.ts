@@ -20,6 +20,17 @@ import { productionSecretProblems } from './secret-strength';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+/** `SEED_DEMO`: `small` or `full`; a boolean spelling means full (true) or none (false). */
+export const DEMO_SIZES = ['small', 'full'] as const;
+export type DemoSize = (typeof DEMO_SIZES)[number];
+const toDemoSize = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).toLowerCase();
+  if ((DEMO_SIZES as readonly string[]).includes(v)) return v;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return 'full';
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value; // refused by @IsIn, named in the boot error
+};
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable Beacon reads, with its description (README's table mirrors this). */
@@ -38,7 +49,7 @@ export const ENV_DOCS: Record<string, string> = {
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
   ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
   ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
-  SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
+  SEED_DEMO: 'Load the demo data set once: full (a West Midlands-sized force, ~87,500 residents; also true), small (600 residents, for tests) or false (default: full on the embedded database, false otherwise).',
   RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
   TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
   RATE_LIMIT_MULTIPLIER: 'Multiplies every public rate limit (default 1). For load tests from one address only, e.g. 1000000; limits are still counted.',
@@ -83,7 +94,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
-  @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
+  @IsOptional() @Transform(toDemoSize) @IsIn([false, ...DEMO_SIZES]) SEED_DEMO?: DemoSize | false;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_WORKER?: boolean;
   @IsOptional() @IsString() TRUST_PROXY?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_MULTIPLIER?: number;
@@ -127,7 +138,7 @@ export interface AppConfig {
     sessionMaxSeconds: number;
     bootstrapAdmin?: { email: string; password: string };
   };
-  seedDemo: boolean;
+  seedDemo: DemoSize | false;
   runWorker: boolean;
   residents: { unverifiedRetentionDays: number };
   mail: {
@@ -207,7 +218,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
     },
-    seedDemo: vars.SEED_DEMO ?? embedded,
+    seedDemo: vars.SEED_DEMO ?? (embedded ? 'full' : false),
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     runWorker: vars.RUN_WORKER ?? embedded,
     mail: {
