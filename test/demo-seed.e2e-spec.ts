@@ -190,6 +190,6 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`);
     await t.app.get(BootstrapService).run();
     expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`)).toEqual(before);
-    expect(seedMs).toBeLessThan(45_000);
+    expect(seedMs).toBeLessThan(60_000); // ~15 s on an idle 2-core machine; 50 s seen with load average 19
   });
 });

@@ -17,7 +17,7 @@ const CATEGORIES: [category: string, title: string, body: string][] = [
 /**
  * The full demo's messages, set-based: `count` sent messages over the last three years (more of
  * them recently), each NPU's by its own staff (an admin where it has none), and deliveries for a
- * sample of each audience (about 1 in 250 recipients), so the data set stays small while
+ * sample of each audience (about 1 in 250 recipients, from a fixed 2 % panel), so the data set stays small while
  * `recipient_count` is the whole audience at the time. Loaded once: nothing happens when any
  * message exists.
  */
@@ -31,6 +31,22 @@ export class MessageDemoSeedService {
     return this.db.transaction(async (tx) => {
       const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM message) AS any');
       if (any) return 0;
+      // Audience sizes from daily net sign-ups per NPU (one pass over residents, not one per message).
+      await tx.query(
+        `CREATE TEMP TABLE demo_npu_day ON COMMIT DROP AS
+         SELECT w.npu_code, e.day, sum(e.net)::int AS net
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+           CROSS JOIN LATERAL (VALUES (date_trunc('day', r.activated_at), 1), (date_trunc('day', r.left_at), -1)) AS e(day, net)
+          WHERE r.activated_at IS NOT NULL AND e.day IS NOT NULL
+          GROUP BY 1, 2`,
+      );
+      // Deliveries go to a fixed 2 % panel of residents, each getting about one in five of their NPU's messages.
+      await tx.query(
+        `CREATE TEMP TABLE demo_panel ON COMMIT DROP AS
+         SELECT r.id, w.npu_code, r.activated_at, r.left_at, r.phone_e164 IS NOT NULL AS has_phone
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+          WHERE r.activated_at IS NOT NULL AND abs(hashtext(r.id::text || ':panel')) % 50 = 0`,
+      );
       const [{ n }] = await tx.query(
         `WITH npus AS (SELECT array_agg(code ORDER BY code) AS codes FROM npu),
          plan AS (
@@ -55,8 +71,7 @@ export class MessageDemoSeedService {
                   jsonb_build_object('npuCodes', jsonb_build_array(a.npu_code)),
                   (SELECT array_agg(code ORDER BY code) FROM ward WHERE npu_code = a.npu_code),
                   'sent', a.sent_at - interval '2 minutes', a.sent_at,
-                  (SELECT count(*)::int FROM resident r JOIN ward w ON w.code = r.ward_code
-                    WHERE w.npu_code = a.npu_code AND r.activated_at <= a.sent_at AND (r.left_at IS NULL OR r.left_at > a.sent_at)),
+                  (SELECT coalesce(sum(d.net), 0)::int FROM demo_npu_day d WHERE d.npu_code = a.npu_code AND d.day < a.sent_at),
                   a.sent_at - interval '1 hour', a.sent_at
              FROM authored a JOIN unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(category, title, body, i) ON c.i = a.cat
             WHERE a.author_id IS NOT NULL
@@ -72,11 +87,10 @@ export class MessageDemoSeedService {
                 CASE WHEN h % 100 < 2 THEN '550 mailbox unavailable' END,
                 m.sent_at + make_interval(secs => h % 600), m.sent_at, m.sent_at + make_interval(secs => h % 600)
            FROM message m
-           JOIN ward w ON w.npu_code = m.npu_code
-           JOIN resident r ON r.ward_code = w.code AND r.activated_at <= m.sent_at AND (r.left_at IS NULL OR r.left_at > m.sent_at)
+           JOIN demo_panel r ON r.npu_code = m.npu_code AND r.activated_at <= m.sent_at AND (r.left_at IS NULL OR r.left_at > m.sent_at)
            CROSS JOIN LATERAL unnest(m.channels) AS ch(channel)
            CROSS JOIN LATERAL (SELECT abs(hashtext(m.id::text || r.id::text)) AS h) hh
-          WHERE h % 250 = 0 AND (ch.channel = 'email' OR r.phone_e164 IS NOT NULL)`,
+          WHERE h % 5 = 0 AND (ch.channel = 'email' OR r.has_phone)`,
       );
       this.logger.log(`Demo messages loaded: ${n}`);
       return n;

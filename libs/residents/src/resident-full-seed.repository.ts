@@ -27,8 +27,8 @@ const LAST_NAMES = [
 
 /** Topics with the share of residents choosing each (crime alerts is the default tick). */
 const TOPIC_SHARES: [string, number][] = [
-  ['crime_alerts', 92], ['anti_social_behaviour', 48], ['appeals', 30], ['events', 22],
-  ['meetings', 14], ['crime_prevention', 38], ['road_safety', 26], ['fraud_scams', 34],
+  ['crime_alerts', 88], ['anti_social_behaviour', 42], ['appeals', 24], ['events', 16],
+  ['meetings', 9], ['crime_prevention', 30], ['road_safety', 19], ['fraud_scams', 28],
 ];
 const INTEREST_SHARES: [string, number][] = [
   ['cctv_owner', 9], ['dog_walker', 14], ['business_owner', 5], ['horse_rider', 1], ['farmer', 1], ['student', 4], ['parent', 18],

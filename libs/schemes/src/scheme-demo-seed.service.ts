@@ -62,7 +62,7 @@ export class SchemeDemoSeedService {
              FROM scheme s JOIN resident r ON r.ward_code = s.ward_code AND r.status = 'active') c
           WHERE rank = 1 OR abs(hashtext(resident_id::text || type)) % 100 < CASE type WHEN 'neighbourhood_watch' THEN 4 WHEN 'street_watch' THEN 3 ELSE 2 END`,
       );
-      await tx.query(`UPDATE demo_scheme_member SET joined_at = now() - interval '1 hour' WHERE joined_at > now()`);
+      await tx.query(`UPDATE demo_scheme_member SET joined_at = now() WHERE joined_at > now()`);
       await tx.query(
         `INSERT INTO scheme_member (scheme_id, resident_id, joined_at, consent, consent_recorded_by)
          SELECT scheme_id, resident_id, joined_at, ($1::text[])[1 + abs(hashtext(resident_id::text)) % 4],

@@ -64,9 +64,7 @@ export class BootstrapService {
       return this.createDemoStaff(admin);
     }
     // Full: staff first (messages, decisions and answers need authors); each lib seeds its own tables once.
-    const t0 = Date.now();
     const created = await this.createDemoStaff(admin);
-    if (process.env.H19_TIMING) process.stdout.write(`[h19] staff ${Date.now() - t0}\n`);
     await this.seedFullDemo();
     return created;
   }
@@ -79,7 +77,6 @@ export class BootstrapService {
       const t0 = Date.now();
       const out = await run();
       this.logger.log(`Demo ${name}: ${Date.now() - t0} ms`);
-      if (process.env.H19_TIMING) process.stdout.write(`[h19] ${name} ${Date.now() - t0}\n`);
       return out;
     };
     const residents = await step('residents', () => this.residents.seedFullDemo({ withPhones }));

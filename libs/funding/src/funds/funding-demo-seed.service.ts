@@ -58,6 +58,8 @@ export class FundingDemoSeedService {
         `CREATE TEMP TABLE demo_bid ON COMMIT DROP AS
          WITH fy AS (SELECT make_timestamptz($2, 4, 1, 9, 0, 0, 'Europe/London') AS starts)
          SELECT n.code AS npu_code, b.*, a.name AS applicant,
+                -- amounts differ by NPU (± a third, in whole pounds), so no two position rows look alike
+                (round(b.pounds * (0.7 + (abs(hashtext(n.code || b.title)) % 60) / 100.0)) * 100)::bigint AS pence,
                 fy.starts + (now() - fy.starts) * (0.05 + 0.5 * (b.k - 1) / $3::float8) + make_interval(hours => abs(hashtext(n.code)) % 48) AS created_at
            FROM npu n CROSS JOIN fy
            JOIN fund f ON f.npu_code = n.code AND f.financial_year = $1
@@ -72,7 +74,7 @@ export class FundingDemoSeedService {
            SELECT d.npu_code, $1, w.name || ' ' || d.applicant, 'group',
                   lower(regexp_replace(d.applicant, '\\W+', '.', 'g')) || '.' || lower(d.npu_code) || '@demo.example.org',
                   d.title, d.title || ' for residents of ' || w.name || ', run by volunteers with the neighbourhood team.', d.theme,
-                  d.pounds * 100, CASE WHEN d.awarded > 0 THEN round(d.pounds * 100 * d.awarded)::bigint END, d.status,
+                  d.pence, CASE WHEN d.awarded > 0 THEN round(d.pence * d.awarded)::bigint END, d.status,
                   CASE WHEN d.status IN ('approved', 'completed', 'rejected') THEN $2::uuid END,
                   CASE WHEN d.status IN ('approved', 'completed', 'rejected') THEN d.created_at + (now() - d.created_at) * 0.25 END,
                   CASE d.status WHEN 'rejected' THEN 'Outside the fund''s purpose: no community safety outcome' WHEN 'approved' THEN 'Meets the NPU priorities'
