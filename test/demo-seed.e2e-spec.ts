@@ -3,14 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootstrapService } from '../apps/api/src/seed/bootstrap.service';
+import { financialYearOf } from '@beacon/funding';
 import { createTestApp, type TestApp } from './utils/test-app';
 
-describe('demo seed (schemes and cadets)', () => {
+describe('small demo seed (schemes and cadets)', () => {
   let t: TestApp;
   let dataDir: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'beacon-demo-'));
-    t = await createTestApp({ SEED_DEMO: 'true', DATA_DIR: dataDir });
+    t = await createTestApp({ SEED_DEMO: 'small', DATA_DIR: dataDir });
   });
   afterAll(async () => {
     await t.close();
@@ -40,5 +41,155 @@ describe('demo seed (schemes and cadets)', () => {
     expect(perNpu.every((r) => JSON.stringify(r.types) === JSON.stringify(['neighbourhood_watch', 'street_watch']))).toBe(true);
     await t.app.get(BootstrapService).run();
     expect(await snapshot()).toEqual(first);
+  });
+});
+
+describe('full demo seed (a West Midlands-sized force)', () => {
+  let t: TestApp;
+  let dataDir: string;
+  let seedMs: number;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'beacon-demo-full-'));
+    t = await createTestApp({ SEED_DEMO: 'full', DATA_DIR: dataDir });
+    const started = Date.now();
+    await t.app.get(BootstrapService).run();
+    seedMs = Date.now() - started;
+    process.stdout.write(`[demo] full demo seeded in ${seedMs} ms\n`);
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const within5 = (value: number, expected: number) => {
+    expect(value).toBeGreaterThanOrEqual(expected * 0.95);
+    expect(value).toBeLessThanOrEqual(expected * 1.05);
+  };
+  const one = async <T>(sql: string, params: unknown[] = []) => (await t.sql<T>(sql, params))[0];
+
+  it('has ~87,500 subscribers in every NPU in proportion to ward populations, ~3,000 net a month, a third on SMS, all verified', async () => {
+    const r = await one<Record<string, number>>(
+      `SELECT count(*) FILTER (WHERE status = 'active')::int AS active,
+              count(*) FILTER (WHERE email_verified_at IS NULL OR (phone_e164 IS NOT NULL AND phone_verified_at IS NULL))::int AS unverified,
+              count(*) FILTER (WHERE status = 'active' AND phone_e164 IS NOT NULL)::float8 / count(*) FILTER (WHERE status = 'active') AS sms_share,
+              count(*) FILTER (WHERE activated_at > now() OR left_at > now() OR left_at <= activated_at OR consent_at > activated_at)::int AS bad_dates,
+              count(*) FILTER (WHERE email NOT LIKE '%@demo.example.org' AND email NOT LIKE '%@example.org')::int AS real_looking
+         FROM resident`,
+    );
+    within5(r.active, 87_500);
+    expect(r.unverified).toBe(0);
+    expect(r.bad_dates).toBe(0);
+    expect(r.real_looking).toBe(0);
+    expect(r.sms_share).toBeGreaterThan(0.3);
+    expect(r.sms_share).toBeLessThan(0.37);
+    // Net sign-ups over the last 12 months, per month
+    const net = await one<{ net: number }>(
+      `SELECT ((count(*) FILTER (WHERE activated_at > now() - interval '1 year')) - (count(*) FILTER (WHERE left_at > now() - interval '1 year')))::float8 / 12 AS net FROM resident`,
+    );
+    expect(net.net).toBeGreaterThan(2_500);
+    expect(net.net).toBeLessThan(3_500);
+    // Every NPU within 5 % of its population share
+    const npus = await t.sql<{ npu_code: string; share: number; expected: number }>(
+      `SELECT w.npu_code, count(r.id)::float8 / sum(count(r.id)) OVER () AS share,
+              (SELECT sum(population) FROM ward x WHERE x.npu_code = w.npu_code)::float8 / (SELECT sum(population) FROM ward) AS expected
+         FROM resident r JOIN ward w ON w.code = r.ward_code WHERE r.campaign_code IS NULL GROUP BY w.npu_code`,
+    );
+    expect(npus).toHaveLength(8);
+    for (const n of npus) within5(n.share, n.expected);
+    // The door-knocking bump: the campaign wards' best month is well above their usual month
+    const bump = await one<{ peak: number; median: number }>(
+      `WITH m AS (SELECT date_trunc('month', activated_at) AS month, count(*) AS n FROM resident WHERE ward_code IN ('BE01', 'BE02', 'BE03', 'BE04') GROUP BY 1)
+       SELECT max(n)::int AS peak, percentile_cont(0.5) WITHIN GROUP (ORDER BY n)::int AS median FROM m`,
+    );
+    expect(bump.peak).toBeGreaterThan(bump.median * 4);
+    const reps = await t.sql<{ category: string; subs: number; census: number }>(
+      `SELECT p.category, sum(s.subscribers)::float8 * 100 / (SELECT sum(subscribers) FROM resident_profile_stats WHERE dimension = 'ethnicity') AS subs, p.share_percent::float8 AS census
+         FROM population_share p JOIN resident_profile_stats s ON s.dimension = p.dimension AND s.category = p.category
+        WHERE p.area_code = 'FORCE' AND p.dimension = 'ethnicity' GROUP BY p.category, p.share_percent`,
+    );
+    expect(reps.find((x) => x.category === 'asian')!.census - reps.find((x) => x.category === 'asian')!.subs).toBeGreaterThan(3);
+    const ms = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident_month_stats`);
+    expect(ms.n).toBeGreaterThan(163 * 30);
+  });
+
+  it('has a few hundred sent messages with sampled deliveries, ratings averaging ~5.4 and replies answered or open', async () => {
+    const m = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM message WHERE status = 'sent') AS sent,
+              (SELECT count(DISTINCT npu_code)::int FROM message) AS npus,
+              (SELECT count(*)::int FROM delivery) AS deliveries,
+              (SELECT count(*)::int FROM rating) AS ratings,
+              (SELECT avg(score)::float8 FROM rating) AS mean,
+              (SELECT count(*)::int FROM reply WHERE status = 'open') AS open,
+              (SELECT count(*)::int FROM reply WHERE status = 'answered') AS answered,
+              (SELECT count(*)::int FROM reply r WHERE status = 'answered' AND NOT EXISTS (SELECT 1 FROM reply_response x WHERE x.reply_id = r.id)) AS unanswered,
+              (SELECT sum(ratings)::int FROM message_engagement) AS aggregated,
+              (SELECT count(*)::int FROM message WHERE sent_at > now() OR sent_at < now() - interval '3 years 1 day') AS bad_sent,
+              (SELECT count(*)::int FROM rating g JOIN message m ON m.id = g.message_id JOIN resident r ON r.id = g.resident_id
+                WHERE g.created_at < m.sent_at OR g.created_at > now() OR r.activated_at > m.sent_at) AS bad_ratings,
+              (SELECT count(*)::int FROM reply_response x JOIN reply r ON r.id = x.reply_id WHERE x.created_at < r.created_at OR x.created_at > now()) AS bad_answers`,
+    );
+    expect(m.sent).toBeGreaterThanOrEqual(300);
+    expect(m.sent).toBeLessThanOrEqual(400);
+    expect(m.npus).toBe(8);
+    expect(m.deliveries).toBeLessThan(40_000);
+    expect(m.ratings).toBeGreaterThan(1_000);
+    expect(m.mean).toBeGreaterThanOrEqual(5.3);
+    expect(m.mean).toBeLessThanOrEqual(5.5);
+    expect(m.open).toBeGreaterThan(0);
+    expect(m.answered).toBeGreaterThan(0);
+    expect(m).toMatchObject({ unanswered: 0, aggregated: m.ratings, bad_sent: 0, bad_ratings: 0, bad_answers: 0 });
+  });
+
+  it('gives every NPU schemes of every type with consenting members, coordinators, targets, patrols, cadets and bids, consistent in time', async () => {
+    const perNpu = await t.sql<Record<string, number | string>>(
+      `SELECT n.code,
+              (SELECT count(DISTINCT s.type)::int FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE w.npu_code = n.code) AS types,
+              (SELECT count(*)::int FROM scheme_member m JOIN scheme s ON s.id = m.scheme_id JOIN ward w ON w.code = s.ward_code WHERE w.npu_code = n.code) AS members,
+              (SELECT count(*)::int FROM scheme_target x WHERE x.npu_code = n.code AND x.due_date > current_date AND x.due_date <= current_date + 366) AS targets,
+              (SELECT count(DISTINCT u.kind)::int FROM cadet_unit u JOIN cadet_member c ON c.unit_id = u.id WHERE u.npu_code = n.code) AS cadet_kinds,
+              (SELECT count(DISTINCT b.status)::int FROM bid b WHERE b.npu_code = n.code AND b.financial_year = $1) AS bid_states
+         FROM npu n ORDER BY n.code`,
+      [financialYearOf()],
+    );
+    expect(perNpu).toHaveLength(8);
+    for (const n of perNpu) expect(n).toMatchObject({ types: 4, targets: 4, cadet_kinds: 2, bid_states: 6 });
+    for (const n of perNpu) expect(n.members).toBeGreaterThan(20);
+    const bad = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM scheme WHERE coordinator_resident_id IS NULL) AS no_coordinator,
+              (SELECT count(*)::int FROM scheme_member WHERE consent IS NULL) AS no_consent,
+              (SELECT count(*)::int FROM scheme_member m JOIN resident r ON r.id = m.resident_id WHERE r.status <> 'active' OR m.joined_at < r.activated_at OR m.joined_at > now()) AS bad_members,
+              (SELECT count(*)::int FROM patrol_volunteer v JOIN patrol p ON p.id = v.patrol_id JOIN resident r ON r.id = v.resident_id
+                 LEFT JOIN scheme_member m ON m.scheme_id = p.scheme_id AND m.resident_id = v.resident_id
+                WHERE r.status <> 'active' OR m.resident_id IS NULL OR m.joined_at > p.starts_at) AS bad_volunteers,
+              (SELECT count(*)::int FROM patrol WHERE starts_at < now()) AS past_patrols,
+              (SELECT count(*)::int FROM patrol WHERE starts_at > now()) AS planned_patrols,
+              (SELECT count(*)::int FROM patrol_report x JOIN patrol p ON p.id = x.patrol_id WHERE x.created_at < p.ends_at OR x.created_at > now() OR p.status = 'cancelled') AS bad_reports,
+              (SELECT count(*)::int FROM patrol p WHERE p.starts_at < now() AND p.status = 'planned' AND NOT EXISTS (SELECT 1 FROM patrol_report x WHERE x.patrol_id = p.id)) AS unreported,
+              (SELECT count(*)::int FROM cadet_member c JOIN cadet_unit u ON u.id = c.unit_id
+                WHERE (c.role <> 'leader' AND (age(c.date_of_birth) < interval '8 years' OR age(c.date_of_birth) >= interval '18 years')) OR c.left_at > now() OR c.joined_at > now()) AS bad_cadets,
+              (SELECT count(*)::int FROM cadet_attendance a JOIN cadet_session s ON s.id = a.session_id JOIN cadet_member c ON c.id = a.member_id
+                WHERE c.joined_at::date > s.held_on OR c.left_at::date <= s.held_on OR s.held_on > current_date) AS bad_attendance,
+              (SELECT count(*)::int FROM cadet_attendance) AS attendance,
+              (SELECT count(*)::int FROM bid_payment p JOIN bid b ON b.id = p.bid_id
+                WHERE p.paid_on < b.created_at::date OR p.paid_on < b.decided_at::date OR p.paid_on > current_date OR p.created_at > now()) AS bad_payments,
+              (SELECT count(*)::int FROM bid b WHERE b.paid_pence <> coalesce((SELECT sum(amount_pence) FROM bid_payment p WHERE p.bid_id = b.id), 0)) AS paid_mismatch,
+              (SELECT count(*)::int FROM fund f WHERE f.allocated_pence <> coalesce((SELECT sum(amount_awarded_pence) FROM bid b
+                 WHERE b.npu_code = f.npu_code AND b.financial_year = f.financial_year AND b.status IN ('approved', 'completed')), 0)) AS allocation_mismatch,
+              (SELECT count(*)::int FROM bid WHERE created_at > now() OR decided_at < created_at OR decided_at > now()) AS bad_bids,
+              (SELECT count(*)::int FROM bid b WHERE b.status = 'completed' AND NOT EXISTS (SELECT 1 FROM bid_evaluation e WHERE e.bid_id = b.id)) AS unevaluated`,
+    );
+    expect(bad).toMatchObject({
+      no_coordinator: 0, no_consent: 0, bad_members: 0, bad_volunteers: 0, bad_reports: 0, unreported: 0,
+      bad_cadets: 0, bad_attendance: 0, bad_payments: 0, paid_mismatch: 0, allocation_mismatch: 0, bad_bids: 0, unevaluated: 0,
+    });
+    expect(bad.past_patrols).toBeGreaterThan(0);
+    expect(bad.planned_patrols).toBeGreaterThan(0);
+    expect(bad.attendance).toBeGreaterThan(1_000);
+  });
+
+  it('loads once and in seconds', async () => {
+    const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`);
+    await t.app.get(BootstrapService).run();
+    expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`)).toEqual(before);
+    expect(seedMs).toBeLessThan(60_000); // ~15 s on an idle 2-core machine; 50 s seen with load average 19
   });
 });

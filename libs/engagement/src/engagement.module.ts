@@ -23,6 +23,7 @@ import { ReplyService } from './reply.service';
 import { ResidentEngagementController } from './resident-engagement.controller';
 import { ResidentEngagementService } from './resident-engagement.service';
 import { ResponseNotifications } from './response-notifications';
+import { EngagementDemoSeedService } from './engagement-demo-seed.service';
 import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
 
@@ -46,7 +47,8 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementStatsService,
     EngagementExporter,
     EngagementErasure,
+    EngagementDemoSeedService,
   ],
-  exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService],
+  exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
 })
 export class EngagementModule {}

@@ -9,3 +9,4 @@ export type { RatingSummary } from './rating.service';
 export type { ExportedRating } from './rating.repository';
 export type { ExportedReply } from './reply.repository';
 export type { StatsFilter } from './engagement-stats.repository';
+export { EngagementDemoSeedService } from './engagement-demo-seed.service';

@@ -10,6 +10,7 @@ import { BidService } from './bids/bid.service';
 import { FUNDING_ENTITIES } from './funding.entities';
 import { FundController } from './funds/fund.controller';
 import { FundRepository } from './funds/fund.repository';
+import { FundingDemoSeedService } from './funds/funding-demo-seed.service';
 import { FundingService } from './funds/funding.service';
 import { ApplicantNotifier } from './notifications/applicant-notifier';
 import { ApplicantNotifications } from './notifications/applicant-notifications';
@@ -26,6 +27,7 @@ import { VotingService } from './voting/voting.service';
     BidRepository,
     VotingRepository,
     FundingService,
+    FundingDemoSeedService,
     BidService,
     BidDecisionService,
     VotingService,
@@ -33,6 +35,6 @@ import { VotingService } from './voting/voting.service';
     VotingResidentData,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
-  exports: [FundingService],
+  exports: [FundingService, FundingDemoSeedService],
 })
 export class FundingModule {}

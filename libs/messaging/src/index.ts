@@ -8,3 +8,4 @@ export * from './messages.controller';
 export * from './messaging.module';
 export { PRIORITY_RANK } from './delivery.repository';
 export { CreateMessageDto, AudienceDto } from './message.dto';
+export { MessageDemoSeedService } from './message-demo-seed.service';

@@ -6,6 +6,7 @@ import { ResidentsModule } from '@beacon/residents';
 import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
+import { MessageDemoSeedService } from './message-demo-seed.service';
 import { MessageDraftService } from './message-drafts.service';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
@@ -18,7 +19,7 @@ import { TwilioStatusController } from './twilio-status.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
-  exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],
+  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry, MessageDemoSeedService],
+  exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}

@@ -144,4 +144,10 @@ export class ReportsSeedService {
   seedDemo(): Promise<void> {
     return this.repo.upsertShares(DEMO_POPULATION_SHARES);
   }
+
+  /** After the demo is loaded: every aggregate recomputed at once (all messages, however old), so reports show it straight away. */
+  async refreshAfterDemo(): Promise<void> {
+    await this.repo.refreshResidentStats();
+    await this.repo.refreshMessageEngagement(4 * 366);
+  }
 }

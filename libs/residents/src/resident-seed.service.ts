@@ -1,15 +1,41 @@
 import { Injectable } from '@nestjs/common';
+import { ResidentFullSeedRepository, type FullDemoResidentsSpec } from './resident-full-seed.repository';
 import { ResidentSeedRepository } from './resident-seed.repository';
 
 export const DEMO_RESIDENT_COUNT = 600;
 
+/**
+ * The full demo (a West Midlands-sized force): ~87,500 subscribers today over three years of
+ * sign-ups, ~10 % having left, a third also on SMS, and two door-knocking campaigns (Impact
+ * Areas in Hodge Hill and West Bromwich) that show as a bump in their wards' sign-ups.
+ */
+export const FULL_DEMO_RESIDENTS: FullDemoResidentsSpec = {
+  active: 87_500,
+  leaverShare: 0.1,
+  years: 3,
+  smsShare: 1 / 3,
+  campaigns: [
+    { code: 'IMPACT-HODGE-HILL', wardCodes: ['BE01', 'BE02', 'BE03', 'BE04'], startMonthsAgo: 15, months: 2, signups: 2_800 },
+    { code: 'IMPACT-WEST-BROMWICH', wardCodes: ['SW01', 'SW02', 'SW03', 'SW04', 'SW05'], startMonthsAgo: 8, months: 2, signups: 2_200 },
+  ],
+};
+
 /** Demo residents, loaded once (the boot-time demo seed calls this on every start). */
 @Injectable()
 export class ResidentSeedService {
-  constructor(private readonly seeds: ResidentSeedRepository) {}
+  constructor(
+    private readonly seeds: ResidentSeedRepository,
+    private readonly full: ResidentFullSeedRepository,
+  ) {}
 
   async seedDemo(count = DEMO_RESIDENT_COUNT): Promise<number> {
     if ((await this.seeds.countDemoResidents()) > 0) return 0;
     return this.seeds.insertDemoResidents(count);
+  }
+
+  /** The full demo's residents, once; `withPhones: false` gives nobody an SMS number. Returns rows inserted. */
+  async seedFullDemo(opts: { withPhones: boolean }): Promise<number> {
+    if (await this.full.hasFullDemo()) return 0;
+    return this.full.insert({ ...FULL_DEMO_RESIDENTS, smsShare: opts.withPhones ? FULL_DEMO_RESIDENTS.smsShare : 0 });
   }
 }

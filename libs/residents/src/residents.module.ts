@@ -20,6 +20,7 @@ import { ResidentDirectoryService } from './resident-directory.service';
 import { ResidentReminderHandler } from './resident-reminder.job';
 import { ResidentLinksService } from './resident-links.service';
 import { ResidentNotifications } from './resident-notifications';
+import { ResidentFullSeedRepository } from './resident-full-seed.repository';
 import { ResidentSeedRepository } from './resident-seed.repository';
 import { ResidentSeedService } from './resident-seed.service';
 import { ResidentsController } from './residents.controller';
@@ -38,6 +39,7 @@ import { VerificationService } from './verification.service';
     ResidentRepository,
     ResidentDirectoryRepository,
     ResidentSeedRepository,
+    ResidentFullSeedRepository,
     ResidentLinksService,
     ResidentNotifications,
     VerificationService,

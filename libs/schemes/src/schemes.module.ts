@@ -5,6 +5,7 @@ import { PatrolsController } from './patrols.controller';
 import { PatrolsRepository } from './patrols.repository';
 import { PatrolsService } from './patrols.service';
 import { ResidentSchemesController } from './resident-schemes.controller';
+import { SchemeDemoSeedService } from './scheme-demo-seed.service';
 import { SchemeResidentData } from './scheme-resident-data';
 import { SCHEME_ENTITIES } from './scheme.entities';
 import { SchemeReportController } from './scheme-report.controller';
@@ -17,7 +18,7 @@ import { SchemesService } from './schemes.service';
 @Module({
   imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule],
   controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController],
-  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService],
-  exports: [SchemesService, PatrolsService, SchemeReportService],
+  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService],
+  exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService],
 })
 export class SchemesModule {}

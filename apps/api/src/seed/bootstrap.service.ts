@@ -3,13 +3,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
-import { CadetsService } from '@beacon/cadets';
+import { CadetDemoSeedService, CadetsService } from '@beacon/cadets';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
-import { FundingService } from '@beacon/funding';
+import { EngagementDemoSeedService } from '@beacon/engagement';
+import { FundingDemoSeedService, FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
-import { SchemesService } from '@beacon/schemes';
+import { MessageDemoSeedService } from '@beacon/messaging';
+import { SchemeDemoSeedService, SchemesService } from '@beacon/schemes';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -36,6 +38,11 @@ export class BootstrapService {
     private readonly reports: ReportsSeedService,
     private readonly schemes: SchemesService,
     private readonly cadets: CadetsService,
+    private readonly schemesDemo: SchemeDemoSeedService,
+    private readonly cadetsDemo: CadetDemoSeedService,
+    private readonly fundingDemo: FundingDemoSeedService,
+    private readonly messagesDemo: MessageDemoSeedService,
+    private readonly engagementDemo: EngagementDemoSeedService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -46,13 +53,44 @@ export class BootstrapService {
       const counts = await this.geography.seedWestMidlands();
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
-    await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
     await this.reports.seedDemo(); // idempotent: census shares for representation
-    const residents = await this.residents.seedDemo();
-    if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
-    // Each fills only NPUs that have none yet, so every boot may call them.
-    await this.schemes.seedDemo();
-    await this.cadets.seedDemo();
+    if (this.config.seedDemo === 'small') {
+      await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
+      const residents = await this.residents.seedDemo();
+      if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
+      // Each fills only NPUs that have none yet, so every boot may call them.
+      await this.schemes.seedDemo();
+      await this.cadets.seedDemo();
+      return this.createDemoStaff(admin);
+    }
+    // Full: staff first (messages, decisions and answers need authors); each lib seeds its own tables once.
+    const created = await this.createDemoStaff(admin);
+    await this.seedFullDemo();
+    return created;
+  }
+
+  private async seedFullDemo(): Promise<void> {
+    const started = Date.now();
+    // No demo number is held when a real SMS provider is configured, so nobody real is ever texted.
+    const withPhones = !this.config.sms.accountSid || !!this.config.sms.apiBaseUrl;
+    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      const out = await run();
+      this.logger.log(`Demo ${name}: ${Date.now() - t0} ms`);
+      return out;
+    };
+    const residents = await step('residents', () => this.residents.seedFullDemo({ withPhones }));
+    if (!residents) return; // loaded on an earlier start
+    await step('schemes', () => this.schemesDemo.seedFullDemo());
+    await step('cadets', () => this.cadetsDemo.seedFullDemo());
+    await step('funding', () => this.fundingDemo.seedFullDemo());
+    await step('messages', () => this.messagesDemo.seedFullDemo());
+    await step('engagement', () => this.engagementDemo.seedFullDemo());
+    await step('report aggregates', () => this.reports.refreshAfterDemo());
+    this.logger.log(`Demo data loaded in ${Date.now() - started} ms: ${residents} residents`);
+  }
+
+  private async createDemoStaff(admin: AppConfig['auth']['bootstrapAdmin']): Promise<{ demoPassword?: string }> {
     if (await this.staff.hasAnyStaff().then((any) => any && !admin)) return {};
     const password = `demo-${randomBytes(6).toString('base64url')}`;
     let created = 0;

@@ -22,6 +22,17 @@ import { STAFF_ROLES, type StaffRole } from '../principal';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+/** `SEED_DEMO`: `small` or `full`; a boolean spelling means full (true) or none (false). */
+export const DEMO_SIZES = ['small', 'full'] as const;
+export type DemoSize = (typeof DEMO_SIZES)[number];
+const toDemoSize = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).toLowerCase();
+  if ((DEMO_SIZES as readonly string[]).includes(v)) return v;
+  if (['1', 'true', 'yes', 'on'].includes(v)) return 'full';
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value; // refused by @IsIn, named in the boot error
+};
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable Beacon reads, with its description (README's table mirrors this). */
@@ -48,7 +59,7 @@ export const ENV_DOCS: Record<string, string> = {
   OIDC_NPU_CLAIM: 'ID token claim holding the person\'s NPU code (default npu); absent = force-wide (refused for roles bound to an NPU).',
   ADMIN_EMAIL: 'Bootstrap admin e-mail: created at boot when absent.',
   ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
-  SEED_DEMO: 'Load the demo data set once (default: true on the embedded database, false otherwise).',
+  SEED_DEMO: 'Load the demo data set once: full (a West Midlands-sized force, ~87,500 residents; also true), small (600 residents, for tests) or false (default: full on the embedded database, false otherwise).',
   RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
   TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
   RATE_LIMIT_MULTIPLIER: 'Multiplies every public rate limit (default 1). For load tests from one address only, e.g. 1000000; limits are still counted.',
@@ -101,7 +112,7 @@ export class EnvVars {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.:/-]{1,200}$/) OIDC_NPU_CLAIM?: string;
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
-  @IsOptional() @Transform(toBool) @IsBoolean() SEED_DEMO?: boolean;
+  @IsOptional() @Transform(toDemoSize) @IsIn([false, ...DEMO_SIZES]) SEED_DEMO?: DemoSize | false;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_WORKER?: boolean;
   @IsOptional() @IsString() TRUST_PROXY?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_MULTIPLIER?: number;
@@ -151,7 +162,7 @@ export interface AppConfig {
     /** Single sign-on with the force's OpenID provider, when configured. */
     oidc?: OidcConfig;
   };
-  seedDemo: boolean;
+  seedDemo: DemoSize | false;
   runWorker: boolean;
   residents: { unverifiedRetentionDays: number };
   mail: {
@@ -291,7 +302,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : undefined,
     },
-    seedDemo: vars.SEED_DEMO ?? embedded,
+    seedDemo: vars.SEED_DEMO ?? (embedded ? 'full' : false),
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     runWorker: vars.RUN_WORKER ?? embedded,
     mail: {

@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+const CATEGORIES: [category: string, title: string, body: string][] = [
+  ['crime_alert', 'Burglaries reported overnight', 'We have had reports of break-ins through rear doors. Please lock doors and windows and report anything suspicious on 101.'],
+  ['appeal', 'Witness appeal: collision on the high street', 'Did you see the collision on Saturday afternoon? Please get in touch quoting the log number in this message.'],
+  ['anti_social_behaviour', 'Extra patrols near the park', 'After reports of anti-social behaviour our team will patrol the park every evening this week.'],
+  ['crime_prevention', 'Free bike marking this Saturday', 'Bring your bike to the community centre between 10:00 and 14:00 to have it marked and registered.'],
+  ['event', 'Meet your neighbourhood team', 'Drop in for a cuppa with your local officers at the library on Thursday from 14:00.'],
+  ['meeting', 'Have your say: neighbourhood priorities', 'Our next public meeting sets the priorities for the next three months. Everyone is welcome.'],
+  ['road_safety', 'Speed checks near the schools', 'Community Speed Watch volunteers and officers will be checking speeds near the schools this week.'],
+  ['fraud_scam', 'Courier fraud warning', 'Fraudsters are calling older residents pretending to be police officers. We will never ask for your bank card.'],
+  ['community_update', 'Your neighbourhood this month', 'Arrests, updates on last month’s priorities and what we are working on next.'],
+];
+
+/**
+ * The full demo's messages, set-based: `count` sent messages over the last three years (more of
+ * them recently), each NPU's by its own staff (an admin where it has none), and deliveries for a
+ * sample of each audience (about 1 in 250 recipients, from a fixed 2 % panel), so the data set stays small while
+ * `recipient_count` is the whole audience at the time. Loaded once: nothing happens when any
+ * message exists.
+ */
+@Injectable()
+export class MessageDemoSeedService {
+  private readonly logger = new Logger('Messaging');
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async seedFullDemo(count = 320): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM message) AS any');
+      if (any) return 0;
+      // Audience sizes from daily net sign-ups per NPU (one pass over residents, not one per message).
+      await tx.query(
+        `CREATE TEMP TABLE demo_npu_day ON COMMIT DROP AS
+         SELECT w.npu_code, e.day, sum(e.net)::int AS net
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+           CROSS JOIN LATERAL (VALUES (date_trunc('day', r.activated_at), 1), (date_trunc('day', r.left_at), -1)) AS e(day, net)
+          WHERE r.activated_at IS NOT NULL AND e.day IS NOT NULL
+          GROUP BY 1, 2`,
+      );
+      // Deliveries go to a fixed 2 % panel of residents, each getting about one in five of their NPU's messages.
+      await tx.query(
+        `CREATE TEMP TABLE demo_panel ON COMMIT DROP AS
+         SELECT r.id, w.npu_code, r.activated_at, r.left_at, r.phone_e164 IS NOT NULL AS has_phone
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+          WHERE r.activated_at IS NOT NULL AND abs(hashtext(r.id::text || ':panel')) % 50 = 0`,
+      );
+      const [{ n }] = await tx.query(
+        `WITH npus AS (SELECT array_agg(code ORDER BY code) AS codes FROM npu),
+         plan AS (
+           SELECT k, npus.codes[1 + k % array_length(npus.codes, 1)] AS npu_code,
+                  1 + (abs(hashtext('cat' || k)) % $2) AS cat,
+                  date_trunc('minute', now() - interval '1095 days' * power(1 - k / ($1 + 1.0), 1.4) - interval '2 hours') AS sent_at
+             FROM generate_series(1, $1::int) AS g(k), npus
+         ),
+         authored AS (
+           SELECT p.*, coalesce(
+                    (SELECT s.id FROM staff s WHERE s.npu_code = p.npu_code AND s.role IN ('eco', 'officer', 'npu_lead') AND s.active
+                      ORDER BY abs(hashtext(s.id::text || p.k)) LIMIT 1),
+                    (SELECT s.id FROM staff s WHERE s.role = 'admin' AND s.active ORDER BY s.created_at LIMIT 1)) AS author_id
+             FROM plan p
+         ),
+         ins AS (
+           INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status,
+                                send_requested_at, sent_at, recipient_count, created_at, updated_at)
+           SELECT a.author_id, a.npu_code, c.title, c.body, c.category,
+                  CASE WHEN c.category IN ('crime_alert', 'appeal') AND a.k % 3 = 0 THEN 'urgent' WHEN c.category = 'community_update' THEN 'information' ELSE 'standard' END,
+                  CASE WHEN c.category IN ('crime_alert', 'appeal') AND a.k % 3 = 0 THEN ARRAY['email', 'sms']::varchar[] ELSE ARRAY['email']::varchar[] END,
+                  jsonb_build_object('npuCodes', jsonb_build_array(a.npu_code)),
+                  (SELECT array_agg(code ORDER BY code) FROM ward WHERE npu_code = a.npu_code),
+                  'sent', a.sent_at - interval '2 minutes', a.sent_at,
+                  (SELECT coalesce(sum(d.net), 0)::int FROM demo_npu_day d WHERE d.npu_code = a.npu_code AND d.day < a.sent_at),
+                  a.sent_at - interval '1 hour', a.sent_at
+             FROM authored a JOIN unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(category, title, body, i) ON c.i = a.cat
+            WHERE a.author_id IS NOT NULL
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM ins`,
+        [count, CATEGORIES.length, CATEGORIES.map((c) => c[0]), CATEGORIES.map((c) => c[1]), CATEGORIES.map((c) => c[2])],
+      );
+      await tx.query(
+        `INSERT INTO delivery (message_id, resident_id, channel, status, provider_id, attempts, last_error, sent_at, created_at, updated_at)
+         SELECT m.id, r.id, ch.channel,
+                CASE WHEN h % 100 < 2 THEN 'bounced' WHEN ch.channel = 'sms' THEN 'delivered' ELSE 'sent' END,
+                'demo-' || m.id || '-' || r.id || '-' || ch.channel, 1,
+                CASE WHEN h % 100 < 2 THEN '550 mailbox unavailable' END,
+                m.sent_at + make_interval(secs => h % 600), m.sent_at, m.sent_at + make_interval(secs => h % 600)
+           FROM message m
+           JOIN demo_panel r ON r.npu_code = m.npu_code AND r.activated_at <= m.sent_at AND (r.left_at IS NULL OR r.left_at > m.sent_at)
+           CROSS JOIN LATERAL unnest(m.channels) AS ch(channel)
+           CROSS JOIN LATERAL (SELECT abs(hashtext(m.id::text || r.id::text)) AS h) hh
+          WHERE h % 5 = 0 AND (ch.channel = 'email' OR r.has_phone)`,
+      );
+      this.logger.log(`Demo messages loaded: ${n}`);
+      return n;
+    });
+  }
+}
