@@ -203,7 +203,7 @@ let fuzzSurveyId = '';
 /** The real resource each path parameter points at (BE). */
 function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, string> {
   const p = op.path;
-  const v: Record<string, string> = { npuCode: w.npu, year: FINANCIAL_YEAR, token: ratingToken(t, w.deliveryId) };
+  const v: Record<string, string> = { npuCode: w.npu, year: FINANCIAL_YEAR, token: ratingToken(t, w.deliveryId), postcode: 'B33 8TH' };
   if (p.startsWith('/api/v1/messages/')) v.id = w.sentMessageId;
   else if (p.startsWith('/api/v1/replies/')) v.id = w.replyId;
   else if (p.startsWith('/api/v1/bids/')) v.id = w.bidId;
@@ -221,6 +221,8 @@ function badPathValues(name: string, security: Operation['security']): [string, 
   if (name === 'year') return [['2019-21', [400]], ['2019/20', [400, 404]], [SQLI[0], [400]], ['9'.repeat(300), [400]]];
   if (name === 'npuCode') return [['be', [400]], [SQLI[1], [400]], ['X'.repeat(300), [400]]];
   if (name === 'token') return [['garbage', [400]], [SQLI[0], [400]], [`${'a'.repeat(3000)}.b.c`, [400]]];
+  // Not a postcode → 400; a well-formed postcode outside the force → 404.
+  if (name === 'postcode') return [['not-a-postcode', [400]], [SQLI[0], [400]], ['A'.repeat(2000), [400]], ['ZZ99 9ZZ', [404]]];
   return [
     ['not-a-uuid', [400]],
     [SQLI[0], [400]],
