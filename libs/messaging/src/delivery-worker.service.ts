@@ -112,7 +112,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const deadline = Date.now() + JOB_BUDGET_MS;
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
-    const npuName = await this.messages.npuName(message.npuCode);
+    const npuName = await this.service.npuName(message.npuCode);
     while (Date.now() < deadline) {
       const current = await this.messages.findById(messageId);
       if (!current || current.status !== 'sending') return;

@@ -3,18 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
 import type { DeliveryStatus } from './message.entities';
+import { SENDABLE_SQL } from '@beacon/residents';
+import type { ResolvedAudience } from './audience/audience-spec';
 
-export const PRIORITY_RANK: Record<string, number> = { information: 1, standard: 2, urgent: 3 };
-
-/** An audience resolved to concrete filters; null = no restriction on that dimension. */
-export interface ResolvedAudience {
-  wardCodes: string[] | null;
-  topics: string[] | null;
-  interestGroups: string[] | null;
-  schemeIds: string[] | null;
-  channels: string[];
-  priority: string;
-}
+export type { ResolvedAudience };
+import { AUDIENCE_JOIN, audienceWhere, quietHoursNotBefore, sqlParams } from './audience/audience.sql';
 
 export interface ClaimedDelivery {
   id: string;
@@ -34,55 +27,15 @@ export interface DeliveryOutcome {
   notBefore?: Date | null;
 }
 
-// The audience as SQL over resident r ⨝ resident_channel rc. Parameters: $1 channels, $2 priority
-// rank, $3 wards, $4 topics, $5 interests, $6 schemes (each null = no restriction).
-const AUDIENCE_FROM = `
-  FROM resident r
-  JOIN resident_channel rc ON rc.resident_id = r.id
- WHERE r.status = 'active'
-   AND rc.enabled AND rc.suspended_at IS NULL
-   AND rc.channel = ANY($1::varchar[])
-   AND array_position(ARRAY['information','standard','urgent']::varchar[], rc.min_priority::varchar) <= $2
-   AND CASE rc.channel
-         WHEN 'email' THEN r.email IS NOT NULL AND r.email_verified_at IS NOT NULL
-         WHEN 'sms' THEN r.phone_e164 IS NOT NULL AND r.phone_verified_at IS NOT NULL
-         ELSE false END
-   AND ($3::varchar[] IS NULL OR r.ward_code = ANY($3::varchar[]))
-   AND ($4::varchar[] IS NULL OR EXISTS (SELECT 1 FROM resident_topic t WHERE t.resident_id = r.id AND t.topic = ANY($4::varchar[])))
-   AND ($5::varchar[] IS NULL OR EXISTS (SELECT 1 FROM resident_interest i WHERE i.resident_id = r.id AND i.interest_group = ANY($5::varchar[])))
-   AND ($6::uuid[] IS NULL OR EXISTS (SELECT 1 FROM scheme_member sm WHERE sm.resident_id = r.id AND sm.scheme_id = ANY($6::uuid[])))`;
-
-// Until the schemes lib adds scheme_member, audiences without schemes must not reference it.
-const AUDIENCE_FROM_NO_SCHEMES = AUDIENCE_FROM.replace(/\n\s+AND \(\$6::uuid\[\] IS NULL OR EXISTS \(SELECT 1 FROM scheme_member[^\n]+/, '\n   AND $6::uuid[] IS NULL');
-
-function audienceParams(a: ResolvedAudience): unknown[] {
-  return [a.channels, PRIORITY_RANK[a.priority] ?? 2, a.wardCodes, a.topics, a.interestGroups, a.schemeIds];
-}
-
-function audienceSql(a: ResolvedAudience): string {
-  return a.schemeIds ? AUDIENCE_FROM : AUDIENCE_FROM_NO_SCHEMES;
-}
-
-// SMS to a resident inside their quiet hours (Europe/London) waits until the hours end, unless urgent.
-const QUIET_HOURS_NOT_BEFORE = `
-  CASE WHEN rc.channel = 'sms' AND $2 < 3 AND r.quiet_start IS NOT NULL AND r.quiet_end IS NOT NULL AND r.quiet_start <> r.quiet_end
-        AND CASE WHEN r.quiet_start < r.quiet_end
-                 THEN clock.t >= r.quiet_start AND clock.t < r.quiet_end
-                 ELSE clock.t >= r.quiet_start OR clock.t < r.quiet_end END
-       THEN ((clock.d + r.quiet_end + CASE WHEN r.quiet_end <= clock.t THEN interval '1 day' ELSE interval '0' END) AT TIME ZONE 'Europe/London')
-       ELSE NULL END`;
-
-// Moves the rows in `picked` to 'sending' and returns them with the address and eligibility.
+// Moves the rows in `picked` to 'sending' and returns them with the address and whether the
+// resident may still be sent on that channel (residents' rule, re-checked at the claim).
 const CLAIM_UPDATE = `
   UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
     FROM picked, resident r
    WHERE d.id = picked.id AND r.id = d.resident_id AND d.status = 'queued'
   RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
             r.email, r.phone_e164 AS phone,
-            (r.status = 'active' AND EXISTS (
-               SELECT 1 FROM resident_channel rc
-                WHERE rc.resident_id = r.id AND rc.channel = d.channel AND rc.enabled AND rc.suspended_at IS NULL)
-             AND CASE d.channel WHEN 'email' THEN r.email_verified_at IS NOT NULL ELSE r.phone_verified_at IS NOT NULL END) AS eligible`;
+            EXISTS (SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
@@ -103,12 +56,14 @@ export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async countAudience(a: ResolvedAudience): Promise<{ total: number; email: number; sms: number }> {
-    const [row] = await this.db.query(
+    const { params, p } = sqlParams();
+    const [row] = await this.db.query<{ total: number; email: number; sms: number }[]>(
       `SELECT count(DISTINCT r.id)::int AS total,
               count(*) FILTER (WHERE rc.channel = 'email')::int AS email,
               count(*) FILTER (WHERE rc.channel = 'sms')::int AS sms
-       ${audienceSql(a)}`,
-      audienceParams(a),
+         FROM ${AUDIENCE_JOIN}
+        WHERE ${audienceWhere(a, p)}`,
+      params,
     );
     return row;
   }
@@ -164,21 +119,24 @@ export class DeliveryRepository {
       await tx.query(`SET LOCAL work_mem = '256MB'`);
       // The audience is materialised once, in (resident, channel) order: the insert reads it, and
       // the counts come from it (first_channel marks one row per recipient) without RETURNING.
-      const [row]: { recipients: number; per_channel: Record<string, number> | null }[] = await tx.query(
-        `WITH clock AS (SELECT ($8::timestamptz AT TIME ZONE 'Europe/London')::time AS t, ($8::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
+      const { params, p } = sqlParams();
+      const [clock, lo, hi, message] = [p(now), p(after), p(last), p(messageId)];
+      const [row] = await tx.query<{ recipients: number; per_channel: Record<string, number> | null }[]>(
+        `WITH clock AS (SELECT (${clock}::timestamptz AT TIME ZONE 'Europe/London')::time AS t, (${clock}::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
          aud AS MATERIALIZED (
-           SELECT r.id AS resident_id, rc.channel, ${QUIET_HOURS_NOT_BEFORE} AS not_before,
+           SELECT r.id AS resident_id, rc.channel, ${quietHoursNotBefore(a)} AS not_before,
                   row_number() OVER (PARTITION BY r.id ORDER BY rc.channel) = 1 AS first_channel
-           ${audienceSql(a).replace('FROM resident r', 'FROM clock, resident r')}
-             AND r.id > $9::uuid AND r.id <= $10::uuid AND rc.resident_id > $9::uuid AND rc.resident_id <= $10::uuid
-           ORDER BY r.id, rc.channel),
+             FROM clock, ${AUDIENCE_JOIN}
+            WHERE ${audienceWhere(a, p)}
+              AND r.id > ${lo}::uuid AND r.id <= ${hi}::uuid AND rc.resident_id > ${lo}::uuid AND rc.resident_id <= ${hi}::uuid
+            ORDER BY r.id, rc.channel),
          ins AS (
            INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
-           SELECT $7::uuid, resident_id, channel, 'queued', not_before FROM aud),
+           SELECT ${message}::uuid, resident_id, channel, 'queued', not_before FROM aud),
          per_channel AS (SELECT channel, count(*)::int AS n FROM aud GROUP BY channel)
          SELECT (SELECT count(*)::int FROM aud WHERE first_channel) AS recipients,
                 (SELECT jsonb_object_agg(channel, n) FROM per_channel) AS per_channel`,
-        [...audienceParams(a), messageId, now, after, last],
+        params,
       );
       const inserted = row.per_channel ?? {};
       await tx.query(

@@ -6,5 +6,5 @@ export * from './message.entities';
 export * from './message.service';
 export * from './messages.controller';
 export * from './messaging.module';
-export { PRIORITY_RANK } from './delivery.repository';
+export type { AudienceSpec } from './audience/audience-spec';
 export { CreateMessageDto, AudienceDto } from './message.dto';

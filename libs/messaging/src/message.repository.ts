@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
-import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
+import type { AudienceSpec } from './audience/audience-spec';
+import type { MessageEntity, MessageStatus } from './message.entities';
 
 export interface NewMessage {
   authorId: string;
@@ -116,34 +117,6 @@ export class MessageRepository {
         ORDER BY created_at DESC, id DESC LIMIT ${p(f.limit + 1)}`,
       params,
     );
-  }
-
-  async wardsWithNpu(wardCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE code = ANY($1::varchar[])`, [wardCodes]);
-  }
-
-  async wardsOfNpus(npuCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE npu_code = ANY($1::varchar[])`, [npuCodes]);
-  }
-
-  async wardsOfNeighbourhoods(ids: string[]): Promise<{ code: string; npuCode: string; neighbourhoodId: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode", neighbourhood_id AS "neighbourhoodId" FROM ward WHERE neighbourhood_id = ANY($1::uuid[])`, [ids]);
-  }
-
-  async existingNpus(codes: string[]): Promise<string[]> {
-    const rows: { code: string }[] = await this.db.query('SELECT code FROM npu WHERE code = ANY($1::varchar[])', [codes]);
-    return rows.map((r) => r.code);
-  }
-
-  async npuName(code: string | null): Promise<string | null> {
-    if (!code) return null;
-    const rows: { name: string }[] = await this.db.query('SELECT name FROM npu WHERE code = $1', [code]);
-    return rows[0]?.name ?? null;
-  }
-
-  /** NPU of each scheme's ward (the schemes lib owns the table). */
-  async schemesWithNpu(ids: string[]): Promise<{ id: string; npuCode: string }[]> {
-    return this.db.query(`SELECT s.id, w.npu_code AS "npuCode" FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE s.id = ANY($1::uuid[])`, [ids]);
   }
 
   /** A draft's new content; null when it is no longer a draft (sent or discarded meanwhile). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { assertNpuAccess, canAccessNpu } from '@beacon/auth';
+import { assertNpuAccess } from '@beacon/auth';
 import {
   badRequest,
   decodeCursor,
@@ -15,11 +15,14 @@ import {
   type Page,
   type StaffPrincipal,
 } from '@beacon/core';
-import { DeliveryRepository, type ResolvedAudience } from './delivery.repository';
+import { resolveAudience, type AudienceSource, type AudienceSpec, type ResolvedAudience } from './audience/audience-spec';
+import { AudienceTargetsService, type AudienceTargets } from './audience/audience-targets.service';
+import { GeographyService } from '@beacon/geography';
+import { DeliveryRepository } from './delivery.repository';
 import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
+import type { MessageEntity, MessageStatus } from './message.entities';
 import { MessageRepository } from './message.repository';
 
 export interface AudienceCounts {
@@ -74,64 +77,18 @@ export class MessageService {
     private readonly deliveries: DeliveryRepository,
     private readonly queue: QueueService,
     private readonly links: MessageLinksService,
+    private readonly targets: AudienceTargetsService,
+    private readonly geography: GeographyService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** Checks every target exists and lies in the author's NPU; works out the message's NPU (compose and draft edits). */
-  async resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<{ wardCodes: string[]; npuCode: string | null }> {
-    const wards = new Map<string, string>();
-    const npus = new Set<string>();
-    if (audience.npuCodes?.length) {
-      const known = await this.messages.existingNpus(audience.npuCodes);
-      const unknown = audience.npuCodes.filter((c) => !known.includes(c));
-      if (unknown.length) throw badRequest(`audience.npuCodes: unknown NPU ${unknown.join(', ')}`);
-      audience.npuCodes.forEach((c) => npus.add(c));
-      for (const w of await this.messages.wardsOfNpus(audience.npuCodes)) wards.set(w.code, w.npuCode);
-    }
-    if (audience.neighbourhoodIds?.length) {
-      const rows = await this.messages.wardsOfNeighbourhoods(audience.neighbourhoodIds);
-      const found = new Set(rows.map((r) => r.neighbourhoodId));
-      const unknown = audience.neighbourhoodIds.filter((id) => !found.has(id));
-      if (unknown.length) throw badRequest(`audience.neighbourhoodIds: unknown neighbourhood ${unknown.join(', ')}`);
-      for (const w of rows) wards.set(w.code, w.npuCode);
-    }
-    if (audience.wardCodes?.length) {
-      const rows = await this.messages.wardsWithNpu(audience.wardCodes);
-      const unknown = audience.wardCodes.filter((c) => !rows.some((r) => r.code === c));
-      if (unknown.length) throw badRequest(`audience.wardCodes: unknown ward ${unknown.join(', ')}`);
-      for (const w of rows) wards.set(w.code, w.npuCode);
-    }
-    wards.forEach((npu) => npus.add(npu));
-    if (audience.schemeIds?.length) {
-      const rows = await this.messages.schemesWithNpu(audience.schemeIds);
-      const unknown = audience.schemeIds.filter((id) => !rows.some((r) => r.id === id));
-      if (unknown.length) throw badRequest(`audience.schemeIds: unknown scheme ${unknown.join(', ')}`);
-      rows.forEach((r) => npus.add(r.npuCode));
-    }
-    for (const npu of npus) {
-      if (!canAccessNpu(staff, npu)) throw forbidden(`Your role is limited to NPU ${staff.npuCode}: the audience includes ${npu}`);
-    }
-    // No area named: an NPU-bound author reaches their NPU; a force-wide author the whole force.
-    if (!wards.size && !audience.schemeIds?.length && staff.npuCode) {
-      for (const w of await this.messages.wardsOfNpus([staff.npuCode])) wards.set(w.code, w.npuCode);
-      npus.add(staff.npuCode);
-    }
-    const force = !wards.size && !audience.schemeIds?.length;
-    return { wardCodes: [...wards.keys()].sort(), npuCode: !force && npus.size === 1 ? [...npus][0] : null };
+  resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<AudienceTargets> {
+    return this.targets.resolve(staff, audience);
   }
 
-  toResolved(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): ResolvedAudience {
-    const nonEmpty = (a?: string[]) => (a && a.length ? a : null);
-    const geographic = !!(m.audience.npuCodes?.length || m.audience.neighbourhoodIds?.length || m.audience.wardCodes?.length);
-    return {
-      // Stored ward list is the geography; with only schemes named, membership alone decides.
-      wardCodes: m.wardCodes.length && (geographic || !m.audience.schemeIds?.length) ? m.wardCodes : null,
-      topics: nonEmpty(m.audience.topics),
-      interestGroups: nonEmpty(m.audience.interestGroups),
-      schemeIds: nonEmpty(m.audience.schemeIds),
-      channels: m.channels,
-      priority: m.priority,
-    };
+  toResolved(m: AudienceSource): ResolvedAudience {
+    return resolveAudience(m);
   }
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
@@ -207,13 +164,18 @@ export class MessageService {
   async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreview> {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
-    const npuName = await this.messages.npuName(m.npuCode);
+    const npuName = await this.npuName(m.npuCode);
     const surveyUrl = m.surveyId ? links.surveyUrl : undefined;
     const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl) : null;
     return {
       email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, { ...links, surveyUrl }) : null,
       sms: sms === null ? null : { body: sms, segments: smsSegments(sms), characters: [...sms].length },
     };
+  }
+
+  /** The NPU's name for the e-mail's signature (null: force-wide or several NPUs). */
+  async npuName(code: string | null): Promise<string | null> {
+    return code ? ((await this.geography.findNpus([code]))[0]?.name ?? null) : null;
   }
 
   /**

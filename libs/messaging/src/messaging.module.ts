@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
+import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
+import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
@@ -16,9 +19,9 @@ import { MessagesController } from './messages.controller';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
+  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
+  providers: [AudienceTargetsService, DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
   exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}
