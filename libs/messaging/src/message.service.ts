@@ -1,29 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { assertNpuAccess } from '@beacon/auth';
-import {
-  badRequest,
-  decodeCursor,
-  DomainException,
-  forbidden,
-  InjectConfig,
-  JobName,
-  notFound,
-  QueueService,
-  toPage,
-  type AppConfig,
-  type Page,
-  type StaffPrincipal,
-} from '@beacon/core';
-import { resolveAudience, type AudienceSource, type AudienceSpec, type ResolvedAudience } from './audience/audience-spec';
-import { AudienceTargetsService, type AudienceTargets } from './audience/audience-targets.service';
+import { badRequest, decodeCursor, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
+import { AudienceRepository } from './audience/audience.repository';
+import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
 import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
+import type { MessageInsights } from './message-insights';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { MessageEntity, MessageStatus } from './message.entities';
-import { MessageRepository } from './message.repository';
+import type { MessageEntity } from './message.entities';
+import { invalidTransition } from './message-errors';
+import { MessageRepository, type NewMessage } from './message.repository';
+
+/** A draft's columns as the compose form gives them (the author and survey are set apart). */
+export type DraftContent = Omit<NewMessage, 'authorId' | 'surveyId'>;
 
 export interface AudienceCounts {
   total: number;
@@ -47,61 +39,37 @@ export interface MessageProgress {
   unknown: number;
 }
 
-/** Read-side extensions other libs contribute to message detail (ratings, replies). */
-export interface MessageInsights {
-  forMessage(messageId: string): Promise<Record<string, unknown>>;
-}
-
-/**
- * Libs that know more about a message (engagement: ratings, replies) register here on
- * module init, so messaging never imports them.
- */
-@Injectable()
-export class MessageInsightsRegistry {
-  private readonly insights: MessageInsights[] = [];
-  register(insight: MessageInsights): void {
-    this.insights.push(insight);
-  }
-  all(): MessageInsights[] {
-    return this.insights;
-  }
-}
-
-const invalidTransition = (status: string, action: string) =>
-  new DomainException('INVALID_TRANSITION', `A message that is ${status} cannot be ${action}`);
-
+/** Composing messages and reading them: list, detail, progress, audience counts, previews (lifecycle: MessageLifecycleService). */
 @Injectable()
 export class MessageService {
   constructor(
     private readonly messages: MessageRepository,
     private readonly deliveries: DeliveryRepository,
-    private readonly queue: QueueService,
-    private readonly links: MessageLinksService,
+    private readonly audiences: AudienceRepository,
     private readonly targets: AudienceTargetsService,
+    private readonly links: MessageLinksService,
     private readonly geography: GeographyService,
-    @InjectConfig() private readonly config: AppConfig,
   ) {}
-
-  /** Checks every target exists and lies in the author's NPU; works out the message's NPU (compose and draft edits). */
-  resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<AudienceTargets> {
-    return this.targets.resolve(staff, audience);
-  }
-
-  toResolved(m: AudienceSource): ResolvedAudience {
-    return resolveAudience(m);
-  }
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
   async compose(staff: StaffPrincipal, dto: CreateMessageDto, opts: { surveyId?: string } = {}): Promise<MessageEntity> {
+    const content = await this.draftContent(staff, dto, { withinAYear: true });
+    return this.messages.insert({ authorId: staff.id, ...content, surveyId: opts.surveyId ?? null });
+  }
+
+  /**
+   * A compose form as a draft's columns, with the target checks (400 unknown area, 403 outside
+   * the author's NPU) and a time in the future (compose also caps it at a year ahead).
+   */
+  async draftContent(staff: StaffPrincipal, dto: CreateMessageDto, opts: { withinAYear: boolean }): Promise<DraftContent> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
     const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
     if (scheduledAt) {
       if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
-      if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
+      if (opts.withinAYear && scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
     }
-    const { wardCodes, npuCode } = await this.resolveTargets(staff, audience);
-    return this.messages.insert({
-      authorId: staff.id,
+    const { wardCodes, npuCode } = await this.targets.resolve(staff, audience);
+    return {
       npuCode,
       title: dto.title.trim(),
       body: dto.body.trim(),
@@ -111,8 +79,7 @@ export class MessageService {
       audience,
       wardCodes,
       scheduledAt,
-      surveyId: opts.surveyId ?? null,
-    });
+    };
   }
 
   /** Links a draft the caller may act on to a survey (checked by libs/surveys). */
@@ -151,12 +118,12 @@ export class MessageService {
    */
   async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCounts> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
-    const { wardCodes } = await this.resolveTargets(staff, audience);
+    const { wardCodes } = await this.targets.resolve(staff, audience);
     return this.countFor({ wardCodes, audience, channels: dto.channels, priority: dto.priority ?? 'standard' });
   }
 
-  private async countFor(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): Promise<AudienceCounts> {
-    const counts = await this.deliveries.countAudience(this.toResolved(m));
+  private async countFor(m: AudienceSource): Promise<AudienceCounts> {
+    const counts = await this.audiences.countAudience(resolveAudience(m));
     return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
   }
 
@@ -176,76 +143,6 @@ export class MessageService {
   /** The NPU's name for the e-mail's signature (null: force-wide or several NPUs). */
   async npuName(code: string | null): Promise<string | null> {
     return code ? ((await this.geography.findNpus([code]))[0]?.name ?? null) : null;
-  }
-
-  /**
-   * Two-person rule: a force-wide message (whole force, or more than one NPU) always waits for
-   * a second person, whoever the author is, admins included, and no setting lowers that.
-   * `OFFICER_MESSAGES_NEED_APPROVAL` can only add approvals (officers' NPU messages).
-   */
-  private needsApproval(staff: StaffPrincipal, m: MessageEntity): boolean {
-    if (m.npuCode === null) return true;
-    return staff.role === 'officer' && this.config.messaging.officerMessagesNeedApproval;
-  }
-
-  async send(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (m.status !== 'draft') throw invalidTransition(m.status, 'sent');
-    if (this.needsApproval(staff, m)) {
-      const moved = await this.messages.transition(id, ['draft'], 'pending_approval', { sendRequestedAt: new Date() });
-      if (!moved) throw invalidTransition('no longer a draft', 'sent');
-      return { status: 'pending_approval' };
-    }
-    return this.release(id, ['draft'], {});
-  }
-
-  async approve(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (m.status !== 'pending_approval') throw invalidTransition(m.status, 'approved');
-    const allowed = staff.role === 'admin' || (staff.role === 'npu_lead' && m.npuCode !== null && staff.npuCode === m.npuCode);
-    if (!allowed) throw forbidden(m.npuCode === null ? 'Force-wide messages are approved by an admin' : 'Approval needs the NPU lead or an admin');
-    if (staff.id === m.authorId) throw forbidden('A message cannot be approved by its author');
-    return this.release(id, ['pending_approval'], { approvedBy: staff.id, approvedAt: new Date() });
-  }
-
-  /** One transaction: the status change and the fan-out job commit together. */
-  private async release(
-    id: string,
-    from: MessageStatus[],
-    set: { approvedBy?: string; approvedAt?: Date },
-  ): Promise<{ status: MessageStatus }> {
-    return this.messages.transaction(async (tx) => {
-      const current = await this.messages.findById(id, tx, { lock: true });
-      if (!current || !from.includes(current.status)) throw invalidTransition(current?.status ?? 'gone', 'sent');
-      const later = current.scheduledAt && current.scheduledAt.getTime() > Date.now();
-      const status: MessageStatus = later ? 'scheduled' : 'sending';
-      await this.messages.transition(id, from, status, { ...set, sendRequestedAt: new Date() }, tx);
-      await this.queue.send(JobName.FanOut, { messageId: id }, { manager: tx, startAfter: later ? current.scheduledAt! : undefined });
-      return { status };
-    });
-  }
-
-  async cancel(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (!['eco', 'npu_lead', 'admin'].includes(staff.role) && staff.id !== m.authorId) throw forbidden('Only the author, an ECO, the NPU lead or an admin can cancel');
-    return this.messages.transaction(async (tx: EntityManager) => {
-      const moved = await this.messages.transition(id, ['draft', 'pending_approval', 'scheduled', 'sending', 'paused'], 'cancelled', {}, tx);
-      if (!moved) throw invalidTransition(m.status, 'cancelled');
-      await this.deliveries.cancelQueued(id, tx);
-      return { status: 'cancelled' as const };
-    });
-  }
-
-  async resume(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    return this.messages.transaction(async (tx) => {
-      const moved = await this.messages.transition(id, ['paused'], 'sending', { pausedReason: null }, tx);
-      if (!moved) throw invalidTransition(m.status, 'resumed');
-      for (const channel of m.channels) {
-        await this.queue.send(channel === 'sms' ? JobName.SendSms : JobName.SendEmail, { messageId: id }, { manager: tx, singletonKey: `${id}:0` });
-      }
-      return { status: 'sending' as const };
-    });
   }
 
   async progress(id: string): Promise<MessageProgress & { byChannel: Record<string, MessageProgress> }> {

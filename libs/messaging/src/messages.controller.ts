@@ -3,7 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { NotAWrite, Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import { MessageInsightsRegistry, MessageService } from './message.service';
+import { MessageInsightsRegistry } from './message-insights';
+import { MessageLifecycleService } from './message-lifecycle.service';
+import { MessageService } from './message.service';
 
 const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
 
@@ -12,6 +14,7 @@ const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
 export class MessagesController {
   constructor(
     private readonly messages: MessageService,
+    private readonly lifecycle: MessageLifecycleService,
     private readonly insights: MessageInsightsRegistry,
   ) {}
 
@@ -60,27 +63,27 @@ export class MessagesController {
   @Post(':id/send')
   @HttpCode(202)
   send(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.send(me, id);
+    return this.lifecycle.send(me, id);
   }
 
   @Staff({ roles: ['admin', 'npu_lead'] })
   @Post(':id/approve')
   @HttpCode(202)
   approve(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.approve(me, id);
+    return this.lifecycle.approve(me, id);
   }
 
   @Staff({ roles: [...WRITERS] })
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.cancel(me, id);
+    return this.lifecycle.cancel(me, id);
   }
 
   @Staff({ roles: ['admin', 'eco', 'npu_lead'] })
   @Post(':id/resume')
   @HttpCode(202)
   resume(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.resume(me, id);
+    return this.lifecycle.resume(me, id);
   }
 }

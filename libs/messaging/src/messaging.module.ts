@@ -5,23 +5,61 @@ import { ChannelsModule } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
+import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryResidentData } from './delivery-resident-data';
-import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
+import { FanOutJob } from './fan-out/fan-out.job';
+import { FanOutRepository } from './fan-out/fan-out.repository';
 import { MessageDraftService } from './message-drafts.service';
+import { MessageInsightsRegistry } from './message-insights';
+import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
 import { MessageNotifications } from './message-notifications';
 import { MessageRepository } from './message.repository';
-import { MessageInsightsRegistry, MessageService } from './message.service';
+import { MessageService } from './message.service';
 import { MessagesController } from './messages.controller';
+import { BatchSenderDeps } from './sending/batch-sender';
+import { ClaimRepository } from './sending/claim.repository';
+import { DeliverySender } from './sending/delivery-sender';
+import { OutcomeRepository } from './sending/outcome.repository';
+import { SendProgressRepository } from './sending/send-progress.repository';
+import { SendQueue } from './sending/send-queue';
+import { SendJob } from './sending/send.job';
+import { SweepJob } from './sending/sweep.job';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [AudienceTargetsService, DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
-  exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],
+  providers: [
+    // audience/
+    AudienceRepository,
+    AudienceTargetsService,
+    // fan-out/
+    FanOutRepository,
+    FanOutJob,
+    // sending/
+    ClaimRepository,
+    OutcomeRepository,
+    SendProgressRepository,
+    SendQueue,
+    DeliverySender,
+    BatchSenderDeps,
+    SendJob,
+    SweepJob,
+    // messages
+    MessageRepository,
+    DeliveryRepository,
+    MessageService,
+    MessageLifecycleService,
+    MessageDraftService,
+    MessageNotifications,
+    MessageLinksService,
+    MessageInsightsRegistry,
+    DeliveryResidentData,
+  ],
+  exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}
