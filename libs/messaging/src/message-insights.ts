@@ -1,21 +1,30 @@
 import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 
-/** Read-side extensions other libs contribute to message detail (ratings, replies). */
+/** Read-side extensions other libs contribute to a message's detail (engagement: ratings, replies). */
 export interface MessageInsights {
   forMessage(messageId: string): Promise<Record<string, unknown>>;
 }
 
 /**
- * Libs that know more about a message (engagement: ratings, replies) register here on
- * module init, so messaging never imports them.
+ * Marks a provider as MessageInsights (found at run time through Nest discovery, as
+ * @ResidentDataExporterProvider and @NotificationComposerProvider are), so messaging never
+ * imports the libs that know more about a message.
  */
+export const MessageInsightsProvider = DiscoveryService.createDecorator<void>();
+
+/** Every MessageInsights provider in the application. */
 @Injectable()
 export class MessageInsightsRegistry {
-  private readonly insights: MessageInsights[] = [];
-  register(insight: MessageInsights): void {
-    this.insights.push(insight);
-  }
+  private found?: MessageInsights[];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
   all(): MessageInsights[] {
-    return this.insights;
+    this.found ??= this.discovery
+      .getProviders({ metadataKey: MessageInsightsProvider.KEY })
+      .map((w) => w.instance as MessageInsights | undefined)
+      .filter((x): x is MessageInsights => !!x && typeof x.forMessage === 'function');
+    return this.found;
   }
 }

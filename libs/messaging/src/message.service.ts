@@ -7,7 +7,7 @@ import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
 import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
-import type { MessageInsights } from './message-insights';
+import { MessageInsightsRegistry } from './message-insights';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
 import type { MessageEntity } from './message.entities';
@@ -49,6 +49,7 @@ export class MessageService {
     private readonly targets: AudienceTargetsService,
     private readonly links: MessageLinksService,
     private readonly geography: GeographyService,
+    private readonly insights: MessageInsightsRegistry,
   ) {}
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
@@ -161,9 +162,10 @@ export class MessageService {
     return { ...sum(all), byChannel: Object.fromEntries(Object.entries(raw).map(([c, counts]) => [c, sum(counts)])) };
   }
 
-  async detail(staff: StaffPrincipal, id: string, insights: MessageInsights[] = []) {
+  /** The message with its progress and what other libs add (@MessageInsightsProvider: ratings, replies). */
+  async detail(staff: StaffPrincipal, id: string) {
     const m = await this.readable(staff, id);
-    const extra = Object.assign({}, ...(await Promise.all(insights.map((i) => i.forMessage(id)))));
+    const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
     return { ...m, progress: await this.progress(id), ...extra };
   }
 

@@ -3,7 +3,6 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { NotAWrite, Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import { MessageInsightsRegistry } from './message-insights';
 import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageService } from './message.service';
 
@@ -15,7 +14,6 @@ export class MessagesController {
   constructor(
     private readonly messages: MessageService,
     private readonly lifecycle: MessageLifecycleService,
-    private readonly insights: MessageInsightsRegistry,
   ) {}
 
   @Staff({ roles: [...WRITERS] })
@@ -43,7 +41,7 @@ export class MessagesController {
   @Staff()
   @Get(':id')
   detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
-    return this.messages.detail(me, id, this.insights.all());
+    return this.messages.detail(me, id);
   }
 
   @Staff({ roles: [...WRITERS] })

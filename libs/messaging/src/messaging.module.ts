@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
@@ -7,6 +8,7 @@ import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
+import { DeliveryHistoryRepository } from './delivery-history.repository';
 import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryRepository } from './delivery.repository';
 import { FanOutJob } from './fan-out/fan-out.job';
@@ -31,7 +33,7 @@ import { SweepJob } from './sending/sweep.job';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
+  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
   controllers: [MessagesController, TwilioStatusController],
   providers: [
     // audience/
@@ -58,6 +60,7 @@ import { TwilioStatusController } from './twilio-status.controller';
     MessageNotifications,
     MessageLinksService,
     MessageInsightsRegistry,
+    DeliveryHistoryRepository,
     DeliveryResidentData,
   ],
   exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],

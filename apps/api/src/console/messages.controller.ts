@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainException, StaffPage, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { RatingService } from '@beacon/engagement';
 import { GeographyService } from '@beacon/geography';
-import { MessageDraftService, MessageInsightsRegistry, MessageLifecycleService, MessageService, type CreateMessageDto } from '@beacon/messaging';
+import { MessageDraftService, MessageLifecycleService, MessageService, type CreateMessageDto } from '@beacon/messaging';
 import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, optionsOf, type FormError } from '@beacon/web';
 import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
 import { formValuesOf, readMessageForm, toMessageDto, type MessageFormValues } from './message-form';
@@ -35,7 +35,6 @@ export class ConsoleMessagesController {
     private readonly messages: MessageService,
     private readonly lifecycle: MessageLifecycleService,
     private readonly drafts: MessageDraftService,
-    private readonly insights: MessageInsightsRegistry,
     private readonly ratings: RatingService,
     private readonly geography: GeographyService,
   ) {}
@@ -78,7 +77,7 @@ export class ConsoleMessagesController {
   @Get(':id')
   async detail(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Query('done') done?: string) {
     const staff = me(req);
-    const m = await this.messages.detail(staff, id, this.insights.all());
+    const m = await this.messages.detail(staff, id);
     const [preview, audience, comments] = await Promise.all([
       this.messages.previewContent(staff, id),
       m.status === 'draft' && MESSAGE_WRITERS.includes(staff.role) ? this.messages.previewAudience(staff, id) : null,
