@@ -8,11 +8,11 @@ export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async cancelQueued(messageId: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query(`UPDATE delivery SET status = 'cancelled', updated_at = now() WHERE message_id = $1 AND status = 'queued'`, [messageId]);
+    await manager.query<unknown>(`UPDATE delivery SET status = 'cancelled', updated_at = now() WHERE message_id = $1 AND status = 'queued'`, [messageId]);
   }
 
   async progress(messageId: string): Promise<Record<string, Record<string, number>>> {
-    const rows: { channel: string; status: string; n: number }[] = await this.db.query(
+    const rows = await this.db.query<{ channel: string; status: string; n: number }[]>(
       'SELECT channel, status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY channel, status',
       [messageId],
     );

@@ -6,7 +6,8 @@ import { resolveAudience, type AudienceSource, type AudienceSpec } from './audie
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
-import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
+import { renderEmail, renderSms, smsSegments } from './message-content';
+import type { AudienceCountsDto, MessageDetailDto, MessagePreviewDto, MessageProgressDto, ProgressCountsDto } from './message-response.dto';
 import { MessageInsightsRegistry } from './message-insights';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
@@ -16,28 +17,6 @@ import { MessageRepository, type NewMessage } from './message.repository';
 
 /** A draft's columns as the compose form gives them (the author and survey are set apart). */
 export type DraftContent = Omit<NewMessage, 'authorId' | 'surveyId'>;
-
-export interface AudienceCounts {
-  total: number;
-  byChannel: { email: number; sms: number };
-}
-
-/** A message as residents will get it, with placeholder links (`GET /messages/{id}/preview`). */
-export interface MessagePreview {
-  email: RenderedEmail | null;
-  sms: { body: string; segments: number; characters: number } | null;
-}
-
-export interface MessageProgress {
-  total: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  failed: number;
-  cancelled: number;
-  /** Sent to the provider, no answer in time: may have gone out; never resent. */
-  unknown: number;
-}
 
 /** Composing messages and reading them: list, detail, progress, audience counts, previews (lifecycle: MessageLifecycleService). */
 @Injectable()
@@ -108,7 +87,7 @@ export class MessageService {
     return m;
   }
 
-  async previewAudience(staff: StaffPrincipal, id: string): Promise<AudienceCounts> {
+  async previewAudience(staff: StaffPrincipal, id: string): Promise<AudienceCountsDto> {
     const m = await this.readable(staff, id);
     return this.countFor(m);
   }
@@ -117,19 +96,19 @@ export class MessageService {
    * The audience of a message not yet saved: the same target checks as compose (400 unknown
    * area, 403 outside the author's NPU), then the same count as a saved draft's preview.
    */
-  async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCounts> {
+  async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCountsDto> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
     const { wardCodes } = await this.targets.resolve(staff, audience);
     return this.countFor({ wardCodes, audience, channels: dto.channels, priority: dto.priority ?? 'standard' });
   }
 
-  private async countFor(m: AudienceSource): Promise<AudienceCounts> {
+  private async countFor(m: AudienceSource): Promise<AudienceCountsDto> {
     const counts = await this.audiences.countAudience(resolveAudience(m));
     return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
   }
 
   /** The e-mail and SMS of a message exactly as the senders render them, with placeholder links. */
-  async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreview> {
+  async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreviewDto> {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
     const npuName = await this.npuName(m.npuCode);
@@ -146,9 +125,9 @@ export class MessageService {
     return code ? ((await this.geography.findNpus([code]))[0]?.name ?? null) : null;
   }
 
-  async progress(id: string): Promise<MessageProgress & { byChannel: Record<string, MessageProgress> }> {
+  async progress(id: string): Promise<MessageProgressDto> {
     const raw = await this.deliveries.progress(id);
-    const sum = (counts: Record<string, number>): MessageProgress => ({
+    const sum = (counts: Record<string, number>): ProgressCountsDto => ({
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       queued: (counts.queued ?? 0) + (counts.sending ?? 0),
       sent: counts.sent ?? 0,
@@ -163,7 +142,7 @@ export class MessageService {
   }
 
   /** The message with its progress and what other libs add (@MessageInsightsProvider: ratings, replies). */
-  async detail(staff: StaffPrincipal, id: string) {
+  async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
     const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
     return { ...m, progress: await this.progress(id), ...extra };

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiNoContentResponse } from '@nestjs/swagger';
 import { isValidTwilioSignature } from '@beacon/channels';
 import { forbidden, InjectConfig, Public, type AppConfig } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
@@ -22,6 +22,7 @@ export class TwilioStatusController {
   @Post('status')
   @HttpCode(204)
   @ApiExcludeEndpoint()
+  @ApiNoContentResponse()
   async status(@Headers('x-twilio-signature') signature: string | undefined, @Body() body: Record<string, string>): Promise<void> {
     const token = this.config.sms.authToken;
     const url = `${this.config.http.publicUrl}/webhooks/twilio/status`;

@@ -38,8 +38,8 @@ export class FanOutRepository {
    * earlier run, so the caller counts them from the table).
    */
   async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, parallelism = 1): Promise<{ inserted: Record<string, number>; recipients: number | null }> {
-    const [earlier] = await this.db.query('SELECT parts FROM delivery_cursor WHERE message_id = $1 LIMIT 1', [messageId]);
-    const parts: number = earlier?.parts ?? parallelism;
+    const [earlier] = await this.db.query<{ parts: number }[]>('SELECT parts FROM delivery_cursor WHERE message_id = $1 LIMIT 1', [messageId]);
+    const parts = earlier?.parts ?? parallelism;
     const results = await Promise.all(residentRanges(parts).map((range, part) => this.insertRange(messageId, a, now, part, parts, range)));
     const inserted: Record<string, number> = {};
     let recipients: number | null = 0;
@@ -57,7 +57,7 @@ export class FanOutRepository {
   private insertRange(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, [after, last]: [string, string]) {
     return this.db.transaction(async (tx) => {
       const claimed = rowsOf<{ channel: string }>(
-        await tx.query(
+        await tx.query<{ channel: string }[]>(
           `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident)
            SELECT $1, c, $3, $6, $4, $5 FROM unnest($2::varchar[]) AS c
            ON CONFLICT DO NOTHING RETURNING channel`,
@@ -65,7 +65,7 @@ export class FanOutRepository {
         ),
       );
       if (claimed.length < a.channels.length) return null; // written by an earlier (or concurrent) run
-      await tx.query(`SET LOCAL work_mem = '256MB'`);
+      await tx.query<unknown>(`SET LOCAL work_mem = '256MB'`);
       // The audience is materialised once, in (resident, channel) order: the insert reads it, and
       // the counts come from it (first_channel marks one row per recipient) without RETURNING.
       const { params, p } = sqlParams();
@@ -88,7 +88,7 @@ export class FanOutRepository {
         params,
       );
       const inserted = row.per_channel ?? {};
-      await tx.query(
+      await tx.query<unknown>(
         `UPDATE delivery_cursor k SET inserted = COALESCE(($4::jsonb ->> k.channel)::int, 0)
           WHERE k.message_id = $1 AND k.part = $2 AND k.channel = ANY($3::varchar[])`,
         [messageId, part, a.channels, JSON.stringify(inserted)],
@@ -98,7 +98,7 @@ export class FanOutRepository {
   }
 
   async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
-    const [row] = await manager.query('SELECT count(DISTINCT resident_id)::int AS n FROM delivery WHERE message_id = $1', [messageId]);
+    const [row] = await manager.query<{ n: number }[]>('SELECT count(DISTINCT resident_id)::int AS n FROM delivery WHERE message_id = $1', [messageId]);
     return row.n;
   }
 

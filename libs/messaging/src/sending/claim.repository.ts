@@ -41,7 +41,7 @@ export class ClaimRepository {
    */
   async claim(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
     const waited = rowsOf<ClaimedDelivery>(
-      await this.db.query(
+      await this.db.query<unknown>(
         `WITH picked AS (
            SELECT id FROM delivery
             WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND not_before IS NOT NULL AND not_before <= now()
@@ -59,17 +59,17 @@ export class ClaimRepository {
       // A free range first; if every open range is being claimed right now, wait for one (briefly:
       // a claim is one statement) rather than report "nothing to do" while rows remain.
       const pick = (skipLocked: boolean) =>
-        tx.query(
+        tx.query<{ part: number; after: string; last: string }[]>(
           `SELECT part, after_resident AS after, last_resident AS last FROM delivery_cursor
             WHERE message_id = $1 AND channel = $2 AND NOT exhausted
             ORDER BY part LIMIT 1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
           [messageId, channel],
-        ) as Promise<{ part: number; after: string; last: string }[]>;
+        );
       for (;;) {
         let [cursor] = await pick(true);
         if (!cursor) [cursor] = await pick(false);
         if (!cursor) return [];
-        const [slice]: { n: number; upto: string | null }[] = await tx.query(
+        const [slice] = await tx.query<{ n: number; upto: string | null }[]>(
           `WITH slice AS (
              SELECT resident_id FROM delivery
               WHERE message_id = $1 AND resident_id > $3::uuid AND resident_id <= $4::uuid AND channel = $2
@@ -77,7 +77,7 @@ export class ClaimRepository {
            SELECT count(*)::int AS n, (SELECT resident_id FROM slice ORDER BY resident_id DESC LIMIT 1) AS upto FROM slice`,
           [messageId, channel, cursor.after, cursor.last, limit],
         );
-        await tx.query(
+        await tx.query<unknown>(
           `UPDATE delivery_cursor SET after_resident = COALESCE($4::uuid, after_resident), exhausted = $5
             WHERE message_id = $1 AND channel = $2 AND part = $3`,
           [messageId, channel, cursor.part, slice.upto, slice.n < limit],
@@ -85,7 +85,7 @@ export class ClaimRepository {
         if (!slice.n) continue; // that range was done: try the next
         // Rows of the slice still fresh (queued, no wait time); anything else has its own path.
         const claimed = rowsOf<ClaimedDelivery>(
-          await tx.query(
+          await tx.query<unknown>(
             // Locked in resident order, as a cancel's UPDATE walks them (no deadlock); a row a
             // cancel took meanwhile fails the re-checked status and is left alone.
             `WITH picked AS (
@@ -112,7 +112,7 @@ export class ClaimRepository {
    */
   async release(messageId: string, ids: string[], notBefore: Date | null = null): Promise<void> {
     if (!ids.length) return;
-    await this.db.query(
+    await this.db.query<unknown>(
       `WITH m AS (SELECT status = 'cancelled' AS cancelled FROM message WHERE id = $1 FOR SHARE)
        UPDATE delivery d
           SET status = CASE WHEN m.cancelled THEN 'cancelled' ELSE 'queued' END, claimed_at = NULL, attempts = greatest(d.attempts - 1, 0),
@@ -130,7 +130,7 @@ export class ClaimRepository {
   async renewClaims(ids: string[]): Promise<void> {
     if (!ids.length) return;
     // SKIP LOCKED: rows being recorded right now are skipped (they are leaving 'sending'), never waited on.
-    await this.db.query(
+    await this.db.query<unknown>(
       `UPDATE delivery SET claimed_at = now()
         WHERE id IN (SELECT id FROM delivery WHERE id = ANY($1::bigint[]) AND status = 'sending' FOR UPDATE SKIP LOCKED)`,
       [ids],
@@ -140,7 +140,7 @@ export class ClaimRepository {
   /** Rows claimed by a worker that died: back to the queue. Returns the messages affected. */
   async requeueStale(olderThanSeconds: number): Promise<string[]> {
     const rows = rowsOf<{ message_id: string }>(
-      await this.db.query(
+      await this.db.query<unknown>(
       `UPDATE delivery SET status = 'queued', claimed_at = NULL, not_before = now(), updated_at = now()
         WHERE id IN (SELECT id FROM delivery WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED)
        RETURNING message_id`,

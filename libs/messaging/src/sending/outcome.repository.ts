@@ -24,7 +24,7 @@ export class OutcomeRepository {
    */
   async record(outcomes: DeliveryOutcome[]): Promise<void> {
     if (!outcomes.length) return;
-    await this.db.query(
+    await this.db.query<unknown>(
       `UPDATE delivery d
           SET status = v.status, provider_id = COALESCE(v.provider_id, d.provider_id), last_error = v.err,
               sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
@@ -45,7 +45,7 @@ export class OutcomeRepository {
   /** Twilio status callback: moves an SMS to delivered / failed. Returns the resident for suspensions. */
   async updateByProviderId(providerId: string, status: 'delivered' | 'failed', error: string | null): Promise<{ residentId: string } | null> {
     const rows = rowsOf<{ residentId: string }>(
-      await this.db.query(
+      await this.db.query<unknown>(
       `UPDATE delivery SET status = $2, last_error = COALESCE($3, last_error), updated_at = now()
         WHERE provider_id = $1 AND channel = 'sms' AND status IN ('sent', 'delivered')
        RETURNING resident_id AS "residentId"`,
@@ -57,7 +57,7 @@ export class OutcomeRepository {
 
   /** Adds to (or resets) the run of consecutive provider errors; returns the run length. */
   async trackErrors(messageId: string, channel: string, errors: number, successes: number): Promise<number> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ n: number }[]>(
       `INSERT INTO message_channel_health (message_id, channel, consecutive_errors) VALUES ($1, $2, $3)
        ON CONFLICT (message_id, channel) DO UPDATE
          SET consecutive_errors = CASE WHEN $4 > 0 THEN $3 ELSE message_channel_health.consecutive_errors + $3 END

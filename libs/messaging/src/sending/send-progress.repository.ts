@@ -10,7 +10,7 @@ export class SendProgressRepository {
 
   /** (message, channel) pairs of sending messages with work due: an open cursor range, or waiting rows now due. */
   async findDueWork(): Promise<{ messageId: string; channel: string }[]> {
-    return this.db.query(
+    return this.db.query<{ messageId: string; channel: string }[]>(
       `SELECT m.id AS "messageId", c.channel
          FROM message m CROSS JOIN LATERAL unnest(m.channels) AS c(channel)
         WHERE m.status = 'sending'
@@ -25,7 +25,7 @@ export class SendProgressRepository {
    * recipient count yet), a cursor range is open, rows wait for a time, or rows are claimed.
    */
   async hasUnfinished(messageId: string): Promise<boolean> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ unfinished: boolean }[]>(
       `SELECT (SELECT recipient_count IS NULL FROM message WHERE id = $1)
            OR EXISTS (SELECT 1 FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted)
            OR EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'queued' AND not_before IS NOT NULL)
@@ -41,15 +41,15 @@ export class SendProgressRepository {
    * not_before so the retry path sends them. Asked once, when a message looks finished.
    */
   async reviveStranded(messageId: string): Promise<number> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<unknown>(
       `UPDATE delivery SET not_before = now(), updated_at = now()
         WHERE message_id = $1 AND status = 'queued' AND not_before IS NULL
           AND NOT EXISTS (SELECT 1 FROM delivery_cursor k
                            WHERE k.message_id = $1 AND k.channel = delivery.channel AND NOT k.exhausted
                              AND delivery.resident_id > k.after_resident AND delivery.resident_id <= k.last_resident)
-       RETURNING 1`,
+       RETURNING 1 AS revived`,
       [messageId],
     );
-    return rowsOf(rows).length;
+    return rowsOf<{ revived: 1 }>(rows).length;
   }
 }
