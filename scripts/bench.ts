@@ -17,8 +17,8 @@ import pg from 'pg';
 import { StaffService } from '@beacon/auth';
 import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import { MessageService } from '@beacon/messaging';
-import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
+import { MessageLifecycleService, MessageService } from '@beacon/messaging';
+import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
 import { AppModule } from '../apps/api/src/app.module';
 import { migrate } from '../migrations/data-source';
 import { runHttpBench } from './bench/http';
@@ -134,6 +134,7 @@ async function main() {
     const admin = await app.get(StaffService).create({ email: 'bench@beacon.local', name: 'Bench', password: 'bench-password-1', role: 'admin', npuCode: null });
     const staff: StaffPrincipal = { kind: 'staff', ...admin, npuCode: null };
     const messages = app.get(MessageService);
+    const lifecycle = app.get(MessageLifecycleService);
 
     console.log('\nSeeding');
     const [, seedMs] = await time(() => seedResidents(db, RESIDENTS, RECIPIENTS));
@@ -144,12 +145,12 @@ async function main() {
       const all = await messages.compose(staff, { title: 'Force-wide', body: 'Bench', category: 'other', channels: ['email', 'sms'], audience: {} });
       const [preview, previewMs] = await time(() => messages.previewAudience(staff, all.id));
       report('audience preview (count) latency', `${fmt(previewMs)} ms for ${fmt(preview.total)} residents`);
-      await messages.send(staff, all.id);
-      const [, fanMs] = await time(() => app.get(DeliveryWorkerService).fanOut({ messageId: all.id }));
+      await lifecycle.send(staff, all.id);
+      const [, fanMs] = await time(() => app.get(FanOutJob).fanOut({ messageId: all.id }));
       const rows = preview.byChannel.email + preview.byChannel.sms;
       report('fan-out time (rows inserted)', `${(fanMs / 1000).toFixed(2)} s for ${fmt(rows)} deliveries (${fmt(preview.total)} recipients)`);
       report('fan-out rate', `${fmt(rows / (fanMs / 1000))} rows/s, ${fmt(preview.total / (fanMs / 1000))} recipients/s`);
-      await messages.cancel(staff, all.id);
+      await lifecycle.cancel(staff, all.id);
       await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
       await db.query('VACUUM ANALYZE delivery');
 
@@ -197,7 +198,7 @@ async function main() {
         const m = await messages.compose(staff, { title: `Bench ${channel}`, body: 'Throughput test message body.', category: 'other', channels: [channel], audience: { interestGroups: [group] } });
         const before = sink.count();
         const t0 = performance.now();
-        await messages.send(staff, m.id);
+        await lifecycle.send(staff, m.id);
         const { rows: r } = await db.query('SELECT 1'); // keep the pool warm
         void r;
         const total = (await messages.previewAudience(staff, m.id)).total;

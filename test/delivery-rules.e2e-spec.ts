@@ -2,8 +2,9 @@
 // its rule is broken: the attempt cap, the auto-pause, doubling retry gaps, revival of stranded
 // rows, and SMS quiet hours that wrap midnight (also across the clock changes).
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { DeliveryWorkerService } from '../libs/messaging/src/delivery-worker.service';
-import type { DeliveryRepository, ResolvedAudience } from '../libs/messaging/src/delivery.repository';
+import type { ResolvedAudience } from '../libs/messaging/src/audience/audience-spec';
+import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
+import { SendJob } from '../libs/messaging/src/sending/send.job';
 import { makeResident } from './utils/factories';
 import { compose, requestSend, waitStatus } from './utils/messages';
 import { waitUntil } from './utils/smtp-sink';
@@ -22,7 +23,7 @@ describe('delivery rules', () => {
     env: { DELIVERY_RETRY_BASE_SECONDS: '1', DELIVERY_MAX_ATTEMPTS: String(MAX_ATTEMPTS), MESSAGE_PAUSE_AFTER_ERRORS: String(PAUSE_AFTER) },
   });
   let eco: Auth;
-  let repo: DeliveryRepository;
+  let repo: FanOutRepository;
   let interest = 0;
   // Each test reaches only its own residents: an interest group of its own.
   const GROUPS = ['dog_walker', 'horse_rider', 'cctv_owner', 'business_owner', 'student', 'parent', 'farmer'];
@@ -30,7 +31,7 @@ describe('delivery rules', () => {
 
   beforeAll(async () => {
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
-    repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
+    repo = t.app.get(FanOutRepository);
   });
 
   const draft = async (channels: string[], group: string, extra: Record<string, unknown> = {}) =>
@@ -114,7 +115,7 @@ describe('delivery rules', () => {
     expect(await t.sql(`SELECT status, not_before FROM delivery WHERE message_id = $1`, [id])).toEqual(rs.map(() => ({ status: 'queued', not_before: null })));
 
     // A send job finds nothing to claim and would mark the message sent.
-    await t.app.get(DeliveryWorkerService).sendEmail({ messageId: id });
+    await t.app.get(SendJob).sendEmail({ messageId: id });
     await waitFor(id, ['sent']);
     expect((await deliveries(id)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
     for (const r of rs) expect(smtp.messages.filter((m) => m.to.includes(r.email!))).toHaveLength(1);

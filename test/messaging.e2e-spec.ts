@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { residentRanges, type DeliveryRepository } from '../libs/messaging/src/delivery.repository';
+import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
+import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
+import { residentRanges } from '../libs/messaging/src/fan-out/resident-ranges';
+import { ClaimRepository } from '../libs/messaging/src/sending/claim.repository';
+import { SendProgressRepository } from '../libs/messaging/src/sending/send-progress.repository';
+import { SweepJob } from '../libs/messaging/src/sending/sweep.job';
 import { makeResident, makeResidents } from './utils/factories';
 import { compose, waitStatus } from './utils/messages';
 import { waitUntil } from './utils/smtp-sink';
@@ -83,19 +88,17 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     });
 
     it('re-running the fan-out inserts nothing new', async () => {
-      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       await makeResident(t, { ward: 'BE03', channels: ['email'] });
       const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE03'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
       await waitStatus(t, res.body.id, 'sent');
       const before = await deliveriesOf(res.body.id);
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
-      await t.app.get(DeliveryWorkerService).fanOut({ messageId: res.body.id });
+      await t.app.get(FanOutJob).fanOut({ messageId: res.body.id });
       expect(await deliveriesOf(res.body.id)).toEqual(before);
     });
     it('fans out in resident-id ranges: a range written by an earlier run is skipped, a missing one is written, with the first run\'s split', async () => {
-      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
-      const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
+      const repo = t.app.get(FanOutRepository);
       for (let i = 0; i < 12; i++) await makeResident(t, { ward: 'BE03', channels: ['email', 'sms'], interests: ['student'] });
       const res = await compose(t, ecoBE, { channels: ['email', 'sms'], audience: { wardCodes: ['BE03'], interestGroups: ['student'] } }).expect(201);
       const audience = { wardCodes: ['BE03'], topics: null, interestGroups: ['student'], schemeIds: null, channels: ['email', 'sms'], priority: 'standard' };
@@ -125,8 +128,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
     });
 
     it('concurrent claims: every due row is claimed exactly once, across ranges and the retry index; rows not yet due are left', async () => {
-      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
-      const repo = (t.app.get(DeliveryWorkerService) as unknown as { deliveries: DeliveryRepository }).deliveries;
+      const repo = t.app.get(FanOutRepository);
       await makeResidents(t, { count: 3000, ward: 'BE02', prefix: 'claims', interest: 'farmer' });
       const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE02'], interestGroups: ['farmer'] } }).expect(201); // stays a draft: no sender touches it
       const audience = { wardCodes: ['BE02'], topics: null, interestGroups: ['farmer'], schemeIds: null, channels: ['email'], priority: 'standard' };
@@ -140,7 +142,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const claimed: string[] = [];
       await Promise.all(
         Array.from({ length: 6 }, async () => {
-          for (let batch = await repo.claim(res.body.id, 'email', 97); batch.length; batch = await repo.claim(res.body.id, 'email', 97)) claimed.push(...batch.map((d) => d.id));
+          for (let batch = await t.app.get(ClaimRepository).claim(res.body.id, 'email', 97); batch.length; batch = await t.app.get(ClaimRepository).claim(res.body.id, 'email', 97)) claimed.push(...batch.map((d) => d.id));
         }),
       );
       expect(claimed).toHaveLength(2950);
@@ -151,13 +153,12 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       expect(states).toEqual([{ status: 'queued', n: 50 }, { status: 'sending', n: 2950 }]);
       expect(await t.sql('SELECT part FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted', [res.body.id])).toEqual([]);
       await t.sql(`UPDATE message SET recipient_count = 3000 WHERE id = $1`, [res.body.id]);
-      expect(await repo.hasUnfinished(res.body.id)).toBe(true); // claimed rows and the rows waiting an hour
+      expect(await t.app.get(SendProgressRepository).hasUnfinished(res.body.id)).toBe(true); // claimed rows and the rows waiting an hour
       await t.sql(`UPDATE delivery SET status = 'sent' WHERE message_id = $1`, [res.body.id]);
-      expect(await repo.hasUnfinished(res.body.id)).toBe(false);
+      expect(await t.app.get(SendProgressRepository).hasUnfinished(res.body.id)).toBe(false);
     });
 
     it('SMS quiet hours: a standard message waits until they end, an urgent one goes at once', async () => {
-      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       // Quiet hours from an hour ago to an hour from now, on the London clock.
       const [{ start, end }] = await t.sql<{ start: string; end: string }>(
         `SELECT to_char((now() AT TIME ZONE 'Europe/London') - interval '1 hour', 'HH24:MI') AS start,
@@ -187,7 +188,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
 
       // The quiet hours end: the sweep finds the row due and it is sent, once.
       await t.sql(`UPDATE delivery SET not_before = now() - interval '1 second' WHERE message_id = $1 AND resident_id = $2`, [standard.body.id, sleeper.id]);
-      await t.app.get(DeliveryWorkerService).sweep();
+      await t.app.get(SweepJob).sweep();
       await waitStatus(t, standard.body.id, 'sent');
       expect(sentTo(sleeper.phone)).toBe(2);
       expect(sentTo(awake.phone)).toBe(2);
@@ -410,7 +411,6 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
 
   describe('nothing lost', () => {
     it('rows claimed by a worker that died are re-queued and each recipient gets exactly one sent delivery', async () => {
-      const { DeliveryWorkerService } = await import('../libs/messaging/src/delivery-worker.service');
       const residents = [];
       for (let i = 0; i < 12; i++) residents.push(await makeResident(t, { ward: 'BE03', channels: ['email'], interests: ['business_owner'] }));
       // A worker-less API enqueues the broadcast; a "dead worker" then claims part of it and vanishes.
@@ -418,8 +418,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       await api.close();
       const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['business_owner'] } }).expect(201);
       await t.sql(`UPDATE message SET status = 'sending' WHERE id = $1`, [res.body.id]);
-      const worker = t.app.get(DeliveryWorkerService);
-      await (worker as unknown as { deliveries: { insertForAudience: (...args: unknown[]) => Promise<unknown> } }).deliveries.insertForAudience(
+      await t.app.get(FanOutRepository).insertForAudience(
         res.body.id,
         { wardCodes: ['BE03'], topics: null, interestGroups: ['business_owner'], schemeIds: null, channels: ['email'], priority: 'standard' },
         new Date(),
@@ -430,7 +429,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
           WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 ORDER BY id LIMIT 5)`,
         [res.body.id],
       );
-      await worker.sweep();
+      await t.app.get(SweepJob).sweep();
       await waitStatus(t, res.body.id, 'sent');
       const rows = await t.sql<{ resident_id: string; n: number }>(
         `SELECT resident_id, count(*) FILTER (WHERE status = 'sent')::int AS n FROM delivery WHERE message_id = $1 GROUP BY resident_id`,

@@ -3,7 +3,8 @@
  * bodies through `textToHtml`, which escapes with it). Plain forms: they work with JavaScript
  * off, and a small inline baseline keeps them usable on a phone before /assets/beacon.css loads.
  */
-import { escapeHtml, textToHtml } from '@beacon/messaging';
+import { escapeHtml } from '@beacon/core';
+import { textToHtml } from '@beacon/messaging';
 import type { RatingPageModel } from './rating-link.service';
 import { SCORE_LABELS } from './rating.service';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationComposerProvider, type Compose, type EmailMessage, type NotificationComposer, type SmsMessage } from '@beacon/channels';
-import { escapeHtml, textToHtml } from '@beacon/messaging';
+import { escapeHtml } from '@beacon/core';
+import { textToHtml } from '@beacon/messaging';
 import { ReplyRepository, type ResponseToSend } from './reply.repository';
 
 /** A staff response to a reply; ref: `{ responseId, residentId }`. */

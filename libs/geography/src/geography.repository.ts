@@ -12,6 +12,12 @@ export interface WardView {
   population: number;
 }
 
+export interface WardFilter {
+  codes?: string[];
+  npuCodes?: string[];
+  neighbourhoodIds?: string[];
+}
+
 export interface GeographyRow {
   npuCode: string;
   npuName: string;
@@ -73,6 +79,22 @@ export class GeographyRepository {
       [code],
     );
     return rows[0] ?? null;
+  }
+
+  /** Wards matching every filter given (codes, NPUs, neighbourhoods); an omitted filter matches all. */
+  findWards(f: WardFilter): Promise<WardView[]> {
+    return this.db.query<WardView[]>(
+      `SELECT w.code, w.name, w.npu_code AS "npuCode", n.name AS neighbourhood, n.id AS "neighbourhoodId", w.population
+         FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
+        WHERE ($1::varchar[] IS NULL OR w.code = ANY($1::varchar[]))
+          AND ($2::varchar[] IS NULL OR w.npu_code = ANY($2::varchar[]))
+          AND ($3::uuid[] IS NULL OR w.neighbourhood_id = ANY($3::uuid[]))`,
+      [f.codes ?? null, f.npuCodes ?? null, f.neighbourhoodIds ?? null],
+    );
+  }
+
+  findNpus(codes: string[]): Promise<{ code: string; name: string }[]> {
+    return this.db.query<{ code: string; name: string }[]>('SELECT code, name FROM npu WHERE code = ANY($1::varchar[])', [codes]);
   }
 
   listNeighbourhoods(npuCode?: string): Promise<{ id: string; name: string; npuCode: string }[]> {

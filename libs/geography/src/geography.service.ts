@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { badRequest, conflict, CsvParseError, parseCsv, type StaffPrincipal } from '@beacon/core';
-import { GeographyRepository, GeographyRow, ImportCounts, WardView } from './geography.repository';
+import { GeographyRepository, GeographyRow, ImportCounts, WardFilter, WardView } from './geography.repository';
 
 const COLUMNS = ['npu_code', 'npu_name', 'neighbourhood', 'ward_code', 'ward_name', 'population'];
 
@@ -23,6 +23,14 @@ export class GeographyService {
   }
   npuExists(code: string): Promise<boolean> {
     return this.repo.npuExists(code);
+  }
+  /** Wards matching every filter given (for messaging's audiences: by code, NPU or neighbourhood). */
+  findWards(filter: WardFilter): Promise<WardView[]> {
+    return this.repo.findWards(filter);
+  }
+  /** The NPUs among `codes` that exist, with their names. */
+  findNpus(codes: string[]): Promise<{ code: string; name: string }[]> {
+    return codes.length ? this.repo.findNpus(codes) : Promise.resolve([]);
   }
 
   /**

@@ -1,7 +1,7 @@
 export * from './geography.entities';
 export * from './geography.module';
 export * from './geography.service';
-export type { WardView, ImportCounts } from './geography.repository';
+export type { WardView, WardFilter, ImportCounts } from './geography.repository';
 export * from './postcode-format';
 export * from './postcode-directory.service';
 export type { PostcodeView } from './postcode.repository';

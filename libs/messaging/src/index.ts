@@ -1,11 +1,11 @@
-export * from './message-content';
-export * from './message-drafts.service';
-export * from './message.dto';
-export * from './message-links.service';
-export * from './message.entities';
-export * from './message.service';
-export * from './messages.controller';
-export * from './messaging.module';
-export { PRIORITY_RANK } from './delivery.repository';
-export { CreateMessageDto, AudienceDto } from './message.dto';
+// The public face of libs/messaging: what other libs, apps, tests and scripts use.
+export { renderSms, textToHtml } from './message-content';
+export { MessageDraftService } from './message-drafts.service';
+export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES } from './message.dto';
+export { MessageInsightsProvider, type MessageInsights } from './message-insights';
+export { MessageLifecycleService } from './message-lifecycle.service';
+export { deliveryIdFromRatingToken, MessageLinksService, readSurveyToken, signSurveyToken } from './message-links.service';
+export { DELIVERY_STATUSES, MESSAGE_STATUSES, MESSAGING_ENTITIES, MessageEntity, type MessageStatus } from './message.entities';
+export { MessageService } from './message.service';
+export { MessagingModule } from './messaging.module';
 export { MessageDemoSeedService } from './message-demo-seed.service';

@@ -2,8 +2,6 @@
 
 import { escapeHtml } from '@beacon/core';
 
-export { escapeHtml };
-
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /** Plain text → HTML: escaped, paragraphs on blank lines, line breaks kept, http(s) links made clickable. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationService } from '@beacon/channels';
-import { badRequest, DomainException, type StaffPrincipal } from '@beacon/core';
+import { DomainException, type StaffPrincipal } from '@beacon/core';
 import type { CreateMessageDto } from './message.dto';
-import type { AudienceSpec, MessageEntity } from './message.entities';
+import type { MessageEntity } from './message.entities';
 import { MessageRepository } from './message.repository';
 import { TEST_TO_SELF_TEMPLATE } from './message-notifications';
 import { MessageService } from './message.service';
@@ -20,21 +20,7 @@ export class MessageDraftService {
   async update(staff: StaffPrincipal, id: string, dto: CreateMessageDto): Promise<MessageEntity> {
     const current = await this.messages.actionable(staff, id);
     if (current.status !== 'draft') throw new DomainException('INVALID_TRANSITION', 'Only a draft can be changed');
-    const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
-    const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
-    if (scheduledAt && scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
-    const { wardCodes, npuCode } = await this.messages.resolveTargets(staff, audience);
-    const updated = await this.repo.updateDraft(id, {
-      npuCode,
-      title: dto.title.trim(),
-      body: dto.body.trim(),
-      category: dto.category,
-      priority: dto.priority ?? 'standard',
-      channels: dto.channels,
-      audience,
-      wardCodes,
-      scheduledAt,
-    });
+    const updated = await this.repo.updateDraft(id, await this.messages.draftContent(staff, dto, { withinAYear: false }));
     if (!updated) throw new DomainException('INVALID_TRANSITION', 'Only a draft can be changed');
     return updated;
   }

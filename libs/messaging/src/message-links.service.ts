@@ -54,7 +54,7 @@ export function deliveryIdFromRatingToken(links: LinkTokenService, token: string
 }
 
 /** Survey links stay valid for this long; a closed survey answers 410 whatever the token says. */
-export const SURVEY_LINK_TTL_SECONDS = 400 * 24 * 3600;
+const SURVEY_LINK_TTL_SECONDS = 400 * 24 * 3600;
 
 const uuidToB64 = (uuid: string) => Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
 const b64ToUuid = (b64: string) => Buffer.from(b64, 'base64url').toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');

@@ -13,21 +13,13 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
+import type { AudienceSpec } from './audience/audience-spec';
 
 export const MESSAGE_STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** `unknown`: the provider got the whole message but did not answer in time; recorded, never resent. */
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'failed', 'bounced', 'cancelled', 'unknown'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface AudienceSpec {
-  npuCodes?: string[];
-  neighbourhoodIds?: string[];
-  wardCodes?: string[];
-  topics?: string[];
-  interestGroups?: string[];
-  schemeIds?: string[];
-}
 
 @Entity('message')
 @Index('idx_message_npu_created', ['npuCode', 'createdAt'])

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
-import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
+import type { AudienceSpec } from './audience/audience-spec';
+import type { MessageEntity, MessageStatus } from './message.entities';
 
 export interface NewMessage {
   authorId: string;
@@ -44,7 +45,7 @@ export class MessageRepository {
   }
 
   async insert(m: NewMessage): Promise<MessageEntity> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<MessageEntity[]>(
       `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at, survey_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
       [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt, m.surveyId ?? null],
@@ -54,18 +55,18 @@ export class MessageRepository {
 
   /** Links a draft to a survey; null when the message is no longer a draft. */
   async attachSurvey(id: string, surveyId: string): Promise<MessageEntity | null> {
-    const rows = await this.db.query(`UPDATE message SET survey_id = $2, updated_at = now() WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`, [id, surveyId]);
+    const rows = await this.db.query<unknown>(`UPDATE message SET survey_id = $2, updated_at = now() WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`, [id, surveyId]);
     return rowsOf<MessageEntity>(rows)[0] ?? null;
   }
 
   async findById(id: string, manager: EntityManager = this.db.manager, opts: { lock?: boolean } = {}): Promise<MessageEntity | null> {
-    const rows = await manager.query(`SELECT ${COLUMNS} FROM message WHERE id = $1 ${opts.lock ? 'FOR UPDATE' : ''}`, [id]);
+    const rows = await manager.query<MessageEntity[]>(`SELECT ${COLUMNS} FROM message WHERE id = $1 ${opts.lock ? 'FOR UPDATE' : ''}`, [id]);
     return rows[0] ?? null;
   }
 
   /** Just the status (senders re-read it every few ms while they send). */
   async findStatus(id: string): Promise<MessageStatus | null> {
-    const rows: { status: MessageStatus }[] = await this.db.query('SELECT status FROM message WHERE id = $1', [id]);
+    const rows = await this.db.query<{ status: MessageStatus }[]>('SELECT status FROM message WHERE id = $1', [id]);
     return rows[0]?.status ?? null;
   }
 
@@ -88,7 +89,7 @@ export class MessageRepository {
     const entries = Object.entries(set);
     const sets = entries.map(([k], i) => `${cols[k]} = $${i + 4}`);
     const rows = rowsOf<MessageEntity>(
-      await manager.query(
+      await manager.query<unknown>(
       `UPDATE message SET status = $3, updated_at = now()${sets.length ? ', ' + sets.join(', ') : ''}
         WHERE id = $1 AND status = ANY($2::varchar[]) RETURNING ${COLUMNS}`,
       [id, from, to, ...entries.map(([, v]) => v)],
@@ -98,7 +99,7 @@ export class MessageRepository {
   }
 
   async setRecipientCount(id: string, n: number, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query('UPDATE message SET recipient_count = $2, updated_at = now() WHERE id = $1', [id, n]);
+    await manager.query<unknown>('UPDATE message SET recipient_count = $2, updated_at = now() WHERE id = $1', [id, n]);
   }
 
   async list(f: MessageListFilter): Promise<MessageEntity[]> {
@@ -111,45 +112,17 @@ export class MessageRepository {
     if (f.from) where.push(`created_at >= ${p(f.from)}`);
     if (f.to) where.push(`created_at < ${p(f.to)}`);
     if (f.after) where.push(`(created_at, id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
-    return this.db.query(
+    return this.db.query<MessageEntity[]>(
       `SELECT ${COLUMNS} FROM message ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY created_at DESC, id DESC LIMIT ${p(f.limit + 1)}`,
       params,
     );
   }
 
-  async wardsWithNpu(wardCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE code = ANY($1::varchar[])`, [wardCodes]);
-  }
-
-  async wardsOfNpus(npuCodes: string[]): Promise<{ code: string; npuCode: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode" FROM ward WHERE npu_code = ANY($1::varchar[])`, [npuCodes]);
-  }
-
-  async wardsOfNeighbourhoods(ids: string[]): Promise<{ code: string; npuCode: string; neighbourhoodId: string }[]> {
-    return this.db.query(`SELECT code, npu_code AS "npuCode", neighbourhood_id AS "neighbourhoodId" FROM ward WHERE neighbourhood_id = ANY($1::uuid[])`, [ids]);
-  }
-
-  async existingNpus(codes: string[]): Promise<string[]> {
-    const rows: { code: string }[] = await this.db.query('SELECT code FROM npu WHERE code = ANY($1::varchar[])', [codes]);
-    return rows.map((r) => r.code);
-  }
-
-  async npuName(code: string | null): Promise<string | null> {
-    if (!code) return null;
-    const rows: { name: string }[] = await this.db.query('SELECT name FROM npu WHERE code = $1', [code]);
-    return rows[0]?.name ?? null;
-  }
-
-  /** NPU of each scheme's ward (the schemes lib owns the table). */
-  async schemesWithNpu(ids: string[]): Promise<{ id: string; npuCode: string }[]> {
-    return this.db.query(`SELECT s.id, w.npu_code AS "npuCode" FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE s.id = ANY($1::uuid[])`, [ids]);
-  }
-
   /** A draft's new content; null when it is no longer a draft (sent or discarded meanwhile). */
   async updateDraft(id: string, m: Omit<NewMessage, 'authorId'>): Promise<MessageEntity | null> {
     const rows = rowsOf<MessageEntity>(
-      await this.db.query(
+      await this.db.query<unknown>(
         `UPDATE message SET npu_code = $2, title = $3, body = $4, category = $5, priority = $6, channels = $7, audience = $8,
                 ward_codes = $9, scheduled_at = $10, updated_at = now()
           WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`,

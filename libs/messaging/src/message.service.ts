@@ -1,150 +1,55 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { assertNpuAccess, canAccessNpu } from '@beacon/auth';
-import {
-  badRequest,
-  decodeCursor,
-  DomainException,
-  forbidden,
-  InjectConfig,
-  JobName,
-  notFound,
-  QueueService,
-  toPage,
-  type AppConfig,
-  type Page,
-  type StaffPrincipal,
-} from '@beacon/core';
-import { DeliveryRepository, type ResolvedAudience } from './delivery.repository';
-import { renderEmail, renderSms, smsSegments, type RenderedEmail } from './message-content';
+import { assertNpuAccess } from '@beacon/auth';
+import { badRequest, decodeCursor, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
+import { AudienceRepository } from './audience/audience.repository';
+import { AudienceTargetsService } from './audience/audience-targets.service';
+import { DeliveryRepository } from './delivery.repository';
+import { renderEmail, renderSms, smsSegments } from './message-content';
+import type { AudienceCountsDto, MessageDetailDto, MessagePreviewDto, MessageProgressDto, ProgressCountsDto } from './message-response.dto';
+import { MessageInsightsRegistry } from './message-insights';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { AudienceSpec, MessageEntity, MessageStatus } from './message.entities';
-import { MessageRepository } from './message.repository';
+import type { MessageEntity } from './message.entities';
+import { invalidTransition } from './message-errors';
+import { MessageRepository, type NewMessage } from './message.repository';
 
-export interface AudienceCounts {
-  total: number;
-  byChannel: { email: number; sms: number };
-}
+/** A draft's columns as the compose form gives them (the author and survey are set apart). */
+export type DraftContent = Omit<NewMessage, 'authorId' | 'surveyId'>;
 
-/** A message as residents will get it, with placeholder links (`GET /messages/{id}/preview`). */
-export interface MessagePreview {
-  email: RenderedEmail | null;
-  sms: { body: string; segments: number; characters: number } | null;
-}
-
-export interface MessageProgress {
-  total: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  failed: number;
-  cancelled: number;
-  /** Sent to the provider, no answer in time: may have gone out; never resent. */
-  unknown: number;
-}
-
-/** Read-side extensions other libs contribute to message detail (ratings, replies). */
-export interface MessageInsights {
-  forMessage(messageId: string): Promise<Record<string, unknown>>;
-}
-
-/**
- * Libs that know more about a message (engagement: ratings, replies) register here on
- * module init, so messaging never imports them.
- */
-@Injectable()
-export class MessageInsightsRegistry {
-  private readonly insights: MessageInsights[] = [];
-  register(insight: MessageInsights): void {
-    this.insights.push(insight);
-  }
-  all(): MessageInsights[] {
-    return this.insights;
-  }
-}
-
-const invalidTransition = (status: string, action: string) =>
-  new DomainException('INVALID_TRANSITION', `A message that is ${status} cannot be ${action}`);
-
+/** Composing messages and reading them: list, detail, progress, audience counts, previews (lifecycle: MessageLifecycleService). */
 @Injectable()
 export class MessageService {
   constructor(
     private readonly messages: MessageRepository,
     private readonly deliveries: DeliveryRepository,
-    private readonly queue: QueueService,
+    private readonly audiences: AudienceRepository,
+    private readonly targets: AudienceTargetsService,
     private readonly links: MessageLinksService,
-    @InjectConfig() private readonly config: AppConfig,
+    private readonly geography: GeographyService,
+    private readonly insights: MessageInsightsRegistry,
   ) {}
-
-  /** Checks every target exists and lies in the author's NPU; works out the message's NPU (compose and draft edits). */
-  async resolveTargets(staff: StaffPrincipal, audience: AudienceSpec): Promise<{ wardCodes: string[]; npuCode: string | null }> {
-    const wards = new Map<string, string>();
-    const npus = new Set<string>();
-    if (audience.npuCodes?.length) {
-      const known = await this.messages.existingNpus(audience.npuCodes);
-      const unknown = audience.npuCodes.filter((c) => !known.includes(c));
-      if (unknown.length) throw badRequest(`audience.npuCodes: unknown NPU ${unknown.join(', ')}`);
-      audience.npuCodes.forEach((c) => npus.add(c));
-      for (const w of await this.messages.wardsOfNpus(audience.npuCodes)) wards.set(w.code, w.npuCode);
-    }
-    if (audience.neighbourhoodIds?.length) {
-      const rows = await this.messages.wardsOfNeighbourhoods(audience.neighbourhoodIds);
-      const found = new Set(rows.map((r) => r.neighbourhoodId));
-      const unknown = audience.neighbourhoodIds.filter((id) => !found.has(id));
-      if (unknown.length) throw badRequest(`audience.neighbourhoodIds: unknown neighbourhood ${unknown.join(', ')}`);
-      for (const w of rows) wards.set(w.code, w.npuCode);
-    }
-    if (audience.wardCodes?.length) {
-      const rows = await this.messages.wardsWithNpu(audience.wardCodes);
-      const unknown = audience.wardCodes.filter((c) => !rows.some((r) => r.code === c));
-      if (unknown.length) throw badRequest(`audience.wardCodes: unknown ward ${unknown.join(', ')}`);
-      for (const w of rows) wards.set(w.code, w.npuCode);
-    }
-    wards.forEach((npu) => npus.add(npu));
-    if (audience.schemeIds?.length) {
-      const rows = await this.messages.schemesWithNpu(audience.schemeIds);
-      const unknown = audience.schemeIds.filter((id) => !rows.some((r) => r.id === id));
-      if (unknown.length) throw badRequest(`audience.schemeIds: unknown scheme ${unknown.join(', ')}`);
-      rows.forEach((r) => npus.add(r.npuCode));
-    }
-    for (const npu of npus) {
-      if (!canAccessNpu(staff, npu)) throw forbidden(`Your role is limited to NPU ${staff.npuCode}: the audience includes ${npu}`);
-    }
-    // No area named: an NPU-bound author reaches their NPU; a force-wide author the whole force.
-    if (!wards.size && !audience.schemeIds?.length && staff.npuCode) {
-      for (const w of await this.messages.wardsOfNpus([staff.npuCode])) wards.set(w.code, w.npuCode);
-      npus.add(staff.npuCode);
-    }
-    const force = !wards.size && !audience.schemeIds?.length;
-    return { wardCodes: [...wards.keys()].sort(), npuCode: !force && npus.size === 1 ? [...npus][0] : null };
-  }
-
-  toResolved(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): ResolvedAudience {
-    const nonEmpty = (a?: string[]) => (a && a.length ? a : null);
-    const geographic = !!(m.audience.npuCodes?.length || m.audience.neighbourhoodIds?.length || m.audience.wardCodes?.length);
-    return {
-      // Stored ward list is the geography; with only schemes named, membership alone decides.
-      wardCodes: m.wardCodes.length && (geographic || !m.audience.schemeIds?.length) ? m.wardCodes : null,
-      topics: nonEmpty(m.audience.topics),
-      interestGroups: nonEmpty(m.audience.interestGroups),
-      schemeIds: nonEmpty(m.audience.schemeIds),
-      channels: m.channels,
-      priority: m.priority,
-    };
-  }
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
   async compose(staff: StaffPrincipal, dto: CreateMessageDto, opts: { surveyId?: string } = {}): Promise<MessageEntity> {
+    const content = await this.draftContent(staff, dto, { withinAYear: true });
+    return this.messages.insert({ authorId: staff.id, ...content, surveyId: opts.surveyId ?? null });
+  }
+
+  /**
+   * A compose form as a draft's columns, with the target checks (400 unknown area, 403 outside
+   * the author's NPU) and a time in the future (compose also caps it at a year ahead).
+   */
+  async draftContent(staff: StaffPrincipal, dto: CreateMessageDto, opts: { withinAYear: boolean }): Promise<DraftContent> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
     const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
     if (scheduledAt) {
       if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
-      if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
+      if (opts.withinAYear && scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
     }
-    const { wardCodes, npuCode } = await this.resolveTargets(staff, audience);
-    return this.messages.insert({
-      authorId: staff.id,
+    const { wardCodes, npuCode } = await this.targets.resolve(staff, audience);
+    return {
       npuCode,
       title: dto.title.trim(),
       body: dto.body.trim(),
@@ -154,8 +59,7 @@ export class MessageService {
       audience,
       wardCodes,
       scheduledAt,
-      surveyId: opts.surveyId ?? null,
-    });
+    };
   }
 
   /** Links a draft the caller may act on to a survey (checked by libs/surveys). */
@@ -183,7 +87,7 @@ export class MessageService {
     return m;
   }
 
-  async previewAudience(staff: StaffPrincipal, id: string): Promise<AudienceCounts> {
+  async previewAudience(staff: StaffPrincipal, id: string): Promise<AudienceCountsDto> {
     const m = await this.readable(staff, id);
     return this.countFor(m);
   }
@@ -192,22 +96,22 @@ export class MessageService {
    * The audience of a message not yet saved: the same target checks as compose (400 unknown
    * area, 403 outside the author's NPU), then the same count as a saved draft's preview.
    */
-  async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCounts> {
+  async previewUnsavedAudience(staff: StaffPrincipal, dto: AudiencePreviewDto): Promise<AudienceCountsDto> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
-    const { wardCodes } = await this.resolveTargets(staff, audience);
+    const { wardCodes } = await this.targets.resolve(staff, audience);
     return this.countFor({ wardCodes, audience, channels: dto.channels, priority: dto.priority ?? 'standard' });
   }
 
-  private async countFor(m: Pick<MessageEntity, 'wardCodes' | 'audience' | 'channels' | 'priority'>): Promise<AudienceCounts> {
-    const counts = await this.deliveries.countAudience(this.toResolved(m));
+  private async countFor(m: AudienceSource): Promise<AudienceCountsDto> {
+    const counts = await this.audiences.countAudience(resolveAudience(m));
     return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
   }
 
   /** The e-mail and SMS of a message exactly as the senders render them, with placeholder links. */
-  async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreview> {
+  async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreviewDto> {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
-    const npuName = await this.messages.npuName(m.npuCode);
+    const npuName = await this.npuName(m.npuCode);
     const surveyUrl = m.surveyId ? links.surveyUrl : undefined;
     const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl) : null;
     return {
@@ -216,79 +120,14 @@ export class MessageService {
     };
   }
 
-  /**
-   * Two-person rule: a force-wide message (whole force, or more than one NPU) always waits for
-   * a second person, whoever the author is, admins included, and no setting lowers that.
-   * `OFFICER_MESSAGES_NEED_APPROVAL` can only add approvals (officers' NPU messages).
-   */
-  private needsApproval(staff: StaffPrincipal, m: MessageEntity): boolean {
-    if (m.npuCode === null) return true;
-    return staff.role === 'officer' && this.config.messaging.officerMessagesNeedApproval;
+  /** The NPU's name for the e-mail's signature (null: force-wide or several NPUs). */
+  async npuName(code: string | null): Promise<string | null> {
+    return code ? ((await this.geography.findNpus([code]))[0]?.name ?? null) : null;
   }
 
-  async send(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (m.status !== 'draft') throw invalidTransition(m.status, 'sent');
-    if (this.needsApproval(staff, m)) {
-      const moved = await this.messages.transition(id, ['draft'], 'pending_approval', { sendRequestedAt: new Date() });
-      if (!moved) throw invalidTransition('no longer a draft', 'sent');
-      return { status: 'pending_approval' };
-    }
-    return this.release(id, ['draft'], {});
-  }
-
-  async approve(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (m.status !== 'pending_approval') throw invalidTransition(m.status, 'approved');
-    const allowed = staff.role === 'admin' || (staff.role === 'npu_lead' && m.npuCode !== null && staff.npuCode === m.npuCode);
-    if (!allowed) throw forbidden(m.npuCode === null ? 'Force-wide messages are approved by an admin' : 'Approval needs the NPU lead or an admin');
-    if (staff.id === m.authorId) throw forbidden('A message cannot be approved by its author');
-    return this.release(id, ['pending_approval'], { approvedBy: staff.id, approvedAt: new Date() });
-  }
-
-  /** One transaction: the status change and the fan-out job commit together. */
-  private async release(
-    id: string,
-    from: MessageStatus[],
-    set: { approvedBy?: string; approvedAt?: Date },
-  ): Promise<{ status: MessageStatus }> {
-    return this.messages.transaction(async (tx) => {
-      const current = await this.messages.findById(id, tx, { lock: true });
-      if (!current || !from.includes(current.status)) throw invalidTransition(current?.status ?? 'gone', 'sent');
-      const later = current.scheduledAt && current.scheduledAt.getTime() > Date.now();
-      const status: MessageStatus = later ? 'scheduled' : 'sending';
-      await this.messages.transition(id, from, status, { ...set, sendRequestedAt: new Date() }, tx);
-      await this.queue.send(JobName.FanOut, { messageId: id }, { manager: tx, startAfter: later ? current.scheduledAt! : undefined });
-      return { status };
-    });
-  }
-
-  async cancel(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    if (!['eco', 'npu_lead', 'admin'].includes(staff.role) && staff.id !== m.authorId) throw forbidden('Only the author, an ECO, the NPU lead or an admin can cancel');
-    return this.messages.transaction(async (tx: EntityManager) => {
-      const moved = await this.messages.transition(id, ['draft', 'pending_approval', 'scheduled', 'sending', 'paused'], 'cancelled', {}, tx);
-      if (!moved) throw invalidTransition(m.status, 'cancelled');
-      await this.deliveries.cancelQueued(id, tx);
-      return { status: 'cancelled' as const };
-    });
-  }
-
-  async resume(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
-    const m = await this.actionable(staff, id);
-    return this.messages.transaction(async (tx) => {
-      const moved = await this.messages.transition(id, ['paused'], 'sending', { pausedReason: null }, tx);
-      if (!moved) throw invalidTransition(m.status, 'resumed');
-      for (const channel of m.channels) {
-        await this.queue.send(channel === 'sms' ? JobName.SendSms : JobName.SendEmail, { messageId: id }, { manager: tx, singletonKey: `${id}:0` });
-      }
-      return { status: 'sending' as const };
-    });
-  }
-
-  async progress(id: string): Promise<MessageProgress & { byChannel: Record<string, MessageProgress> }> {
+  async progress(id: string): Promise<MessageProgressDto> {
     const raw = await this.deliveries.progress(id);
-    const sum = (counts: Record<string, number>): MessageProgress => ({
+    const sum = (counts: Record<string, number>): ProgressCountsDto => ({
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       queued: (counts.queued ?? 0) + (counts.sending ?? 0),
       sent: counts.sent ?? 0,
@@ -302,9 +141,10 @@ export class MessageService {
     return { ...sum(all), byChannel: Object.fromEntries(Object.entries(raw).map(([c, counts]) => [c, sum(counts)])) };
   }
 
-  async detail(staff: StaffPrincipal, id: string, insights: MessageInsights[] = []) {
+  /** The message with its progress and what other libs add (@MessageInsightsProvider: ratings, replies). */
+  async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
-    const extra = Object.assign({}, ...(await Promise.all(insights.map((i) => i.forMessage(id)))));
+    const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
     return { ...m, progress: await this.progress(id), ...extra };
   }
 

@@ -1,25 +1,70 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
+import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
+import { AudienceRepository } from './audience/audience.repository';
+import { AudienceTargetsService } from './audience/audience-targets.service';
+import { DeliveryHistoryRepository } from './delivery-history.repository';
 import { DeliveryResidentData } from './delivery-resident-data';
-import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageDemoSeedService } from './message-demo-seed.service';
+import { FanOutJob } from './fan-out/fan-out.job';
+import { FanOutRepository } from './fan-out/fan-out.repository';
 import { MessageDraftService } from './message-drafts.service';
+import { MessageInsightsRegistry } from './message-insights';
+import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
 import { MessageNotifications } from './message-notifications';
 import { MessageRepository } from './message.repository';
-import { MessageInsightsRegistry, MessageService } from './message.service';
+import { MessageService } from './message.service';
 import { MessagesController } from './messages.controller';
+import { BatchSenderDeps } from './sending/batch-sender';
+import { ClaimRepository } from './sending/claim.repository';
+import { DeliverySender } from './sending/delivery-sender';
+import { OutcomeRepository } from './sending/outcome.repository';
+import { SendProgressRepository } from './sending/send-progress.repository';
+import { SendQueue } from './sending/send-queue';
+import { SendJob } from './sending/send.job';
+import { SweepJob } from './sending/sweep.job';
 import { TwilioStatusController } from './twilio-status.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
+  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry, MessageDemoSeedService],
-  exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
+  providers: [
+    // audience/
+    AudienceRepository,
+    AudienceTargetsService,
+    // fan-out/
+    FanOutRepository,
+    FanOutJob,
+    // sending/
+    ClaimRepository,
+    OutcomeRepository,
+    SendProgressRepository,
+    SendQueue,
+    DeliverySender,
+    BatchSenderDeps,
+    SendJob,
+    SweepJob,
+    // messages
+    MessageRepository,
+    DeliveryRepository,
+    MessageService,
+    MessageLifecycleService,
+    MessageDraftService,
+    MessageNotifications,
+    MessageLinksService,
+    MessageInsightsRegistry,
+    DeliveryHistoryRepository,
+    DeliveryResidentData,
+    MessageDemoSeedService,
+  ],
+  exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}

@@ -1,9 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiNoContentResponse } from '@nestjs/swagger';
 import { isValidTwilioSignature } from '@beacon/channels';
 import { forbidden, InjectConfig, Public, type AppConfig } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
-import { DeliveryRepository } from './delivery.repository';
+import { OutcomeRepository } from './sending/outcome.repository';
 
 const FAILED = new Set(['failed', 'undelivered']);
 // Twilio delivery errors that mean the number will never work (landline, unreachable, blocked, STOP).
@@ -13,7 +13,7 @@ const DEAD_NUMBER_CODES = new Set(['21610', '30003', '30005', '30006', '30007'])
 @Controller('webhooks/twilio')
 export class TwilioStatusController {
   constructor(
-    private readonly deliveries: DeliveryRepository,
+    private readonly outcomes: OutcomeRepository,
     private readonly residentChannels: ResidentChannelsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -22,6 +22,7 @@ export class TwilioStatusController {
   @Post('status')
   @HttpCode(204)
   @ApiExcludeEndpoint()
+  @ApiNoContentResponse()
   async status(@Headers('x-twilio-signature') signature: string | undefined, @Body() body: Record<string, string>): Promise<void> {
     const token = this.config.sms.authToken;
     const url = `${this.config.http.publicUrl}/webhooks/twilio/status`;
@@ -29,10 +30,10 @@ export class TwilioStatusController {
     const sid = typeof body.MessageSid === 'string' ? body.MessageSid : '';
     if (!/^(SM|MM)[0-9a-f]{32}$/.test(sid)) return;
     if (body.MessageStatus === 'delivered') {
-      await this.deliveries.updateByProviderId(sid, 'delivered', null);
+      await this.outcomes.updateByProviderId(sid, 'delivered', null);
     } else if (FAILED.has(body.MessageStatus)) {
       const code = typeof body.ErrorCode === 'string' ? body.ErrorCode.slice(0, 10) : '';
-      const row = await this.deliveries.updateByProviderId(sid, 'failed', `Twilio ${body.MessageStatus}${code ? ` ${code}` : ''}`);
+      const row = await this.outcomes.updateByProviderId(sid, 'failed', `Twilio ${body.MessageStatus}${code ? ` ${code}` : ''}`);
       if (row && DEAD_NUMBER_CODES.has(code)) await this.residentChannels.suspend(row.residentId, 'sms', `Twilio error ${code}`);
     }
   }

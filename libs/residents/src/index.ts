@@ -2,6 +2,7 @@ export * from './resident.entities';
 export * from './residents.module';
 export { ResidentLinksService, LINK_TTL, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
+export { SENDABLE_SQL } from './sendable';
 export { ResidentSeedService, DEMO_RESIDENT_COUNT, FULL_DEMO_RESIDENTS } from './resident-seed.service';
 export { FULL_DEMO_EMAIL_PATTERN, DEMO_PHONE_PREFIX } from './resident-full-seed.repository';
 export { ResidentDataExporterProvider, type ResidentDataExporter } from './resident-data-exporter';

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainException, StaffPage, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { RatingService } from '@beacon/engagement';
 import { GeographyService } from '@beacon/geography';
-import { MessageDraftService, MessageInsightsRegistry, MessageService, type CreateMessageDto } from '@beacon/messaging';
+import { MessageDraftService, MessageLifecycleService, MessageService, type CreateMessageDto } from '@beacon/messaging';
 import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, optionsOf, type FormError } from '@beacon/web';
 import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
 import { formValuesOf, readMessageForm, toMessageDto, type MessageFormValues } from './message-form';
@@ -33,8 +33,8 @@ export class ConsoleMessagesController {
   constructor(
     private readonly pages: ConsolePages,
     private readonly messages: MessageService,
+    private readonly lifecycle: MessageLifecycleService,
     private readonly drafts: MessageDraftService,
-    private readonly insights: MessageInsightsRegistry,
     private readonly ratings: RatingService,
     private readonly geography: GeographyService,
   ) {}
@@ -77,7 +77,7 @@ export class ConsoleMessagesController {
   @Get(':id')
   async detail(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Query('done') done?: string) {
     const staff = me(req);
-    const m = await this.messages.detail(staff, id, this.insights.all());
+    const m = await this.messages.detail(staff, id);
     const [preview, audience, comments] = await Promise.all([
       this.messages.previewContent(staff, id),
       m.status === 'draft' && MESSAGE_WRITERS.includes(staff.role) ? this.messages.previewAudience(staff, id) : null,
@@ -148,28 +148,28 @@ export class ConsoleMessagesController {
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Post(':id/send')
   async send(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
-    const { status } = await this.messages.send(me(req), id);
+    const { status } = await this.lifecycle.send(me(req), id);
     res.redirect(303, `/console/messages/${id}?done=${status}`);
   }
 
   @StaffPage({ roles: APPROVERS })
   @Post(':id/approve')
   async approve(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
-    const { status } = await this.messages.approve(me(req), id);
+    const { status } = await this.lifecycle.approve(me(req), id);
     res.redirect(303, `/console/messages/${id}?done=${status}`);
   }
 
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Post(':id/cancel')
   async cancel(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
-    await this.messages.cancel(me(req), id);
+    await this.lifecycle.cancel(me(req), id);
     res.redirect(303, `/console/messages/${id}?done=cancelled`);
   }
 
   @StaffPage({ roles: RESUMERS })
   @Post(':id/resume')
   async resume(@Req() req: Request, @Res() res: Response, @Param('id', UuidParam) id: string) {
-    await this.messages.resume(me(req), id);
+    await this.lifecycle.resume(me(req), id);
     res.redirect(303, `/console/messages/${id}?done=resumed`);
   }
 

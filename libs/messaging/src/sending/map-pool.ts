@@ -1,25 +1,3 @@
-/** Token bucket per process: at most `perSecond` acquisitions per second (0 = no limit). */
-export class RateLimiter {
-  private tokens: number;
-  private last = Date.now();
-  constructor(private readonly perSecond: number) {
-    this.tokens = perSecond;
-  }
-  async acquire(): Promise<void> {
-    if (!this.perSecond) return;
-    for (;;) {
-      const now = Date.now();
-      this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - this.tokens) / this.perSecond) * 1000)));
-    }
-  }
-}
-
 /**
  * Runs `fn` over items with at most `limit` in flight. After a failure no new item starts; the
  * first error is thrown once every lane has finished the item in hand (none is left running).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { residentRanges } from './delivery.repository';
+import { residentRanges } from './resident-ranges';
 
 describe('residentRanges', () => {
   it('covers the uuid space in contiguous, ordered ranges', () => {

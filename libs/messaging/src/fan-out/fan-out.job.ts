@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, JobHandler, JobName, type AppConfig, type MessageJob } from '@beacon/core';
+import { resolveAudience } from '../audience/audience-spec';
+import { MessageRepository } from '../message.repository';
+import { SendQueue, type DeliveryChannel } from '../sending/send-queue';
+import { FanOutRepository } from './fan-out.repository';
+
+const PARALLEL_SEND_JOBS = 4;
+
+/**
+ * `fan-out {messageId}`: writes every delivery row of a message that is due (set-based, range by
+ * range), records its recipient count (which marks the fan-out finished), then starts up to
+ * PARALLEL_SEND_JOBS send jobs per channel. A re-run writes nothing new.
+ */
+@Injectable()
+export class FanOutJob {
+  private readonly logger = new Logger('Delivery');
+
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly fanOuts: FanOutRepository,
+    private readonly sendQueue: SendQueue,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.FanOut)
+  async fanOut({ messageId }: MessageJob): Promise<void> {
+    let message = await this.messages.findById(messageId);
+    if (!message) return;
+    if (message.status === 'scheduled') message = await this.messages.transition(messageId, ['scheduled'], 'sending');
+    if (!message || message.status !== 'sending') return; // cancelled or paused meanwhile
+    const started = Date.now();
+    const cfg = this.config.messaging;
+    const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism);
+    const { inserted } = fanned;
+    const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
+    await this.messages.setRecipientCount(messageId, recipients);
+    this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
+    for (const channel of message.channels as DeliveryChannel[]) {
+      const jobs = Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize)));
+      for (let slot = 0; slot < jobs; slot++) await this.sendQueue.enqueue(messageId, channel, slot);
+    }
+  }
+}

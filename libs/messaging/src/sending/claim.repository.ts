@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { rowsOf } from '@beacon/core';
+import { SENDABLE_SQL } from '@beacon/residents';
+
+export interface ClaimedDelivery {
+  id: string;
+  residentId: string;
+  channel: string;
+  attempts: number;
+  email: string | null;
+  phone: string | null;
+  eligible: boolean;
+}
+
+// Moves the rows in `picked` to 'sending' and returns them with the address and whether the
+// resident may still be sent on that channel (residents' rule, re-checked at the claim).
+const CLAIM_UPDATE = `
+  UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
+    FROM picked, resident r
+   WHERE d.id = picked.id AND r.id = d.resident_id AND d.status = 'queued'
+  RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
+            r.email, r.phone_e164 AS phone,
+            EXISTS (SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
+
+/**
+ * A sender's claim on delivery rows is a lease: taken here (`queued → sending`), renewed while the
+ * batch runs, handed back when rows are not sent, and taken back by the sweeper when it goes stale.
+ */
+@Injectable()
+export class ClaimRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Claims due queued deliveries and returns them with the address and whether the resident may
+   * still be sent to. Rows that wait for a time (retries, pauses, quiet hours) come first, from
+   * their partial index (FOR UPDATE SKIP LOCKED: workers never share a row); the rest come from
+   * the message's cursors, each claim taking the next `limit` rows of one range (the cursor row's
+   * lock hands each range slice to one worker).
+   */
+  async claim(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
+    const waited = rowsOf<ClaimedDelivery>(
+      await this.db.query<unknown>(
+        `WITH picked AS (
+           SELECT id FROM delivery
+            WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND not_before IS NOT NULL AND not_before <= now()
+            ORDER BY not_before LIMIT $3 FOR UPDATE SKIP LOCKED)
+         ${CLAIM_UPDATE}`,
+        [messageId, channel, limit],
+      ),
+    );
+    if (waited.length >= limit) return waited;
+    return [...waited, ...(await this.claimFromCursor(messageId, channel, limit - waited.length))];
+  }
+
+  private claimFromCursor(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
+    return this.db.transaction(async (tx) => {
+      // A free range first; if every open range is being claimed right now, wait for one (briefly:
+      // a claim is one statement) rather than report "nothing to do" while rows remain.
+      const pick = (skipLocked: boolean) =>
+        tx.query<{ part: number; after: string; last: string }[]>(
+          `SELECT part, after_resident AS after, last_resident AS last FROM delivery_cursor
+            WHERE message_id = $1 AND channel = $2 AND NOT exhausted
+            ORDER BY part LIMIT 1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+          [messageId, channel],
+        );
+      for (;;) {
+        let [cursor] = await pick(true);
+        if (!cursor) [cursor] = await pick(false);
+        if (!cursor) return [];
+        const [slice] = await tx.query<{ n: number; upto: string | null }[]>(
+          `WITH slice AS (
+             SELECT resident_id FROM delivery
+              WHERE message_id = $1 AND resident_id > $3::uuid AND resident_id <= $4::uuid AND channel = $2
+              ORDER BY resident_id LIMIT $5)
+           SELECT count(*)::int AS n, (SELECT resident_id FROM slice ORDER BY resident_id DESC LIMIT 1) AS upto FROM slice`,
+          [messageId, channel, cursor.after, cursor.last, limit],
+        );
+        await tx.query<unknown>(
+          `UPDATE delivery_cursor SET after_resident = COALESCE($4::uuid, after_resident), exhausted = $5
+            WHERE message_id = $1 AND channel = $2 AND part = $3`,
+          [messageId, channel, cursor.part, slice.upto, slice.n < limit],
+        );
+        if (!slice.n) continue; // that range was done: try the next
+        // Rows of the slice still fresh (queued, no wait time); anything else has its own path.
+        const claimed = rowsOf<ClaimedDelivery>(
+          await tx.query<unknown>(
+            // Locked in resident order, as a cancel's UPDATE walks them (no deadlock); a row a
+            // cancel took meanwhile fails the re-checked status and is left alone.
+            `WITH picked AS (
+               SELECT id FROM delivery
+                WHERE message_id = $1 AND channel = $2 AND resident_id > $3::uuid AND resident_id <= $4::uuid
+                  AND status = 'queued' AND not_before IS NULL
+                ORDER BY resident_id FOR UPDATE)
+             ${CLAIM_UPDATE}`,
+            [messageId, channel, cursor.after, slice.upto],
+          ),
+        );
+        if (claimed.length) return claimed;
+      }
+    });
+  }
+
+  /**
+   * Returns claimed-but-unsent rows to the queue without spending an attempt (rate limit,
+   * provider unreachable, message paused), due again at `notBefore` so no send job takes them
+   * earlier. A row back in the queue always has a not_before: that puts it in idx_delivery_retry,
+   * where claims find it. Rows of a cancelled message become `cancelled` instead: the message row
+   * is read FOR SHARE, so a cancel committing meanwhile is either waited for (and seen) or waits
+   * for this and then cancels the rows as queued ones.
+   */
+  async release(messageId: string, ids: string[], notBefore: Date | null = null): Promise<void> {
+    if (!ids.length) return;
+    await this.db.query<unknown>(
+      `WITH m AS (SELECT status = 'cancelled' AS cancelled FROM message WHERE id = $1 FOR SHARE)
+       UPDATE delivery d
+          SET status = CASE WHEN m.cancelled THEN 'cancelled' ELSE 'queued' END, claimed_at = NULL, attempts = greatest(d.attempts - 1, 0),
+              not_before = CASE WHEN m.cancelled THEN d.not_before ELSE COALESCE($3, now()) END, updated_at = now()
+         FROM m
+        WHERE d.id = ANY($2::bigint[]) AND d.message_id = $1 AND d.status = 'sending'`,
+      [messageId, ids, notBefore],
+    );
+  }
+
+  /**
+   * Keeps a live worker's claim fresh while it works through a batch, so the sweeper (which
+   * re-queues claims older than STALE_SENDING_SECONDS) only takes rows from workers that died.
+   */
+  async renewClaims(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    // SKIP LOCKED: rows being recorded right now are skipped (they are leaving 'sending'), never waited on.
+    await this.db.query<unknown>(
+      `UPDATE delivery SET claimed_at = now()
+        WHERE id IN (SELECT id FROM delivery WHERE id = ANY($1::bigint[]) AND status = 'sending' FOR UPDATE SKIP LOCKED)`,
+      [ids],
+    );
+  }
+
+  /** Rows claimed by a worker that died: back to the queue. Returns the messages affected. */
+  async requeueStale(olderThanSeconds: number): Promise<string[]> {
+    const rows = rowsOf<{ message_id: string }>(
+      await this.db.query<unknown>(
+      `UPDATE delivery SET status = 'queued', claimed_at = NULL, not_before = now(), updated_at = now()
+        WHERE id IN (SELECT id FROM delivery WHERE status = 'sending' AND claimed_at < now() - make_interval(secs => $1) FOR UPDATE SKIP LOCKED)
+       RETURNING message_id`,
+      [olderThanSeconds],
+      ),
+    );
+    return [...new Set(rows.map((r) => r.message_id))];
+  }
+}

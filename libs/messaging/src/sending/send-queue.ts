@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { JobName, QueueService } from '@beacon/core';
+
+export type DeliveryChannel = 'email' | 'sms';
+
+/**
+ * Enqueues a channel's send job. `slot` names one of a message's parallel send jobs (or the
+ * `retry` wake-up); the queue policy `short` keeps at most one waiting job per key, so enqueueing
+ * again is free of duplicates.
+ */
+@Injectable()
+export class SendQueue {
+  constructor(private readonly queue: QueueService) {}
+
+  enqueue(messageId: string, channel: DeliveryChannel, slot: number | 'retry', opts: { startAfter?: Date; manager?: EntityManager } = {}): Promise<unknown> {
+    return this.queue.send(channel === 'sms' ? JobName.SendSms : JobName.SendEmail, { messageId }, { singletonKey: `${messageId}:${slot}`, ...opts });
+  }
+}

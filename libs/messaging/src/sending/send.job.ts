@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, JobHandler, JobName, type AppConfig, type MessageJob } from '@beacon/core';
+import { MessageRepository } from '../message.repository';
+import { MessageService } from '../message.service';
+import { BatchSender, BatchSenderDeps } from './batch-sender';
+import { ClaimRepository } from './claim.repository';
+import { SendProgressRepository } from './send-progress.repository';
+import { SendQueue, type DeliveryChannel } from './send-queue';
+
+const JOB_BUDGET_MS = 60_000;
+
+/**
+ * `send-email` / `send-sms {messageId}`: claims batches of the message's due rows and sends them
+ * (BatchSender) for up to JOB_BUDGET_MS, then continues in a fresh job. The job carries only the
+ * message id, so a crashed worker loses nothing: its claimed rows go back to the queue.
+ */
+@Injectable()
+export class SendJob {
+  private readonly logger = new Logger('Delivery');
+
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly service: MessageService,
+    private readonly claims: ClaimRepository,
+    private readonly progress: SendProgressRepository,
+    private readonly sendQueue: SendQueue,
+    private readonly batchDeps: BatchSenderDeps,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(JobName.SendEmail)
+  sendEmail({ messageId }: MessageJob): Promise<void> {
+    return this.sendLoop(messageId, 'email');
+  }
+
+  @JobHandler(JobName.SendSms)
+  sendSms({ messageId }: MessageJob): Promise<void> {
+    return this.sendLoop(messageId, 'sms');
+  }
+
+  private async sendLoop(messageId: string, channel: DeliveryChannel): Promise<void> {
+    const deadline = Date.now() + JOB_BUDGET_MS;
+    const message = await this.messages.findById(messageId);
+    if (!message || message.status !== 'sending') return;
+    const npuName = await this.service.npuName(message.npuCode);
+    while (Date.now() < deadline) {
+      const current = await this.messages.findById(messageId);
+      if (!current || current.status !== 'sending') return;
+      const batch = await this.claims.claim(messageId, channel, this.config.messaging.batchSize);
+      if (!batch.length) {
+        await this.finishIfDone(messageId, message.channels as DeliveryChannel[]);
+        return;
+      }
+      const stop = await new BatchSender(this.batchDeps, message, npuName, channel, batch).run();
+      if (stop?.kind === 'rate_limited' || stop?.kind === 'unavailable') {
+        // Pause this channel only: continue after a backoff; other channels and messages carry on.
+        this.logger.warn({ messageId, channel, until: stop.resumeAt }, stop.kind === 'rate_limited' ? 'Provider rate limit: channel waits' : 'Provider unreachable: channel waits');
+        await this.sendQueue.enqueue(messageId, channel, 0, { startAfter: stop.resumeAt });
+        return;
+      }
+      if (stop?.kind === 'paused' || stop?.kind === 'halted') return;
+    }
+    await this.sendQueue.enqueue(messageId, channel, 0); // budget used: continue in a fresh job
+  }
+
+  private async finishIfDone(messageId: string, channels: DeliveryChannel[]): Promise<void> {
+    if (await this.progress.hasUnfinished(messageId)) return;
+    if (await this.progress.reviveStranded(messageId)) {
+      for (const channel of channels) await this.sendQueue.enqueue(messageId, channel, 'retry');
+      return;
+    }
+    const done = await this.messages.transition(messageId, ['sending'], 'sent', { sentAt: new Date() });
+    if (done) this.logger.log({ messageId }, 'Message sent');
+  }
+}
