@@ -5,3 +5,4 @@ export * from './patrols.service';
 export * from './scheme-report.service';
 export type { SchemeScope, SchemeType } from './schemes.repository';
 export type { SchemeTarget } from './scheme-report.repository';
+export { SchemeReportDto } from './schemes-response.dto';
