@@ -8,8 +8,6 @@ import { EngagementErasure } from './engagement-erasure.service';
 import { EngagementExporter } from './engagement-export.service';
 import { EngagementResidentData } from './engagement-resident-data';
 import { EngagementInsights } from './engagement-insights.service';
-import { EngagementStatsRepository } from './engagement-stats.repository';
-import { EngagementStatsService } from './engagement-stats.service';
 import { ENGAGEMENT_ENTITIES } from './engagement.entities';
 import { InboxController } from './inbox.controller';
 import { InboxService } from './inbox.service';
@@ -34,7 +32,6 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     RatingRepository,
     ReplyRepository,
     RecipientRepository,
-    EngagementStatsRepository,
     RatingService,
     ReplyService,
     RatingLinkService,
@@ -43,10 +40,9 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     InboxService,
     ResponseNotifications,
     EngagementInsights,
-    EngagementStatsService,
     EngagementExporter,
     EngagementErasure,
   ],
-  exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService],
+  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService],
 })
 export class EngagementModule {}

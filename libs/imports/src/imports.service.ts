@@ -89,6 +89,7 @@ export class ImportsService {
           done(null, stageResidentRow(ctx, id, rec.info.lines, rec.record));
         },
       });
+      // eslint-disable-next-line no-restricted-syntax -- a COPY stream (pg-copy-streams), not a query with rows
       const copy = client.query(copyFrom(`COPY ${RESIDENT_STAGING} (${STAGING_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`));
       await pipeline(body, meter, csvParser(mapping), stage, stringify(), copy);
       if (!lines) throw badRequest('CSV has no data rows');
