@@ -57,6 +57,7 @@ export class ResponseViewDto implements ResponseView {
 export class ReplyResponseDto implements Omit<ResponseView, 'replyId'> {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) staffId: string;
+  @ApiProperty({ description: 'Who answered' }) staffName: string;
   @ApiProperty() body: string;
   @ApiProperty({ enum: RESPONSE_CHANNELS }) channel: ResponseChannel;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;

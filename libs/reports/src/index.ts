@@ -1,5 +1,3 @@
-export * from './charts';
 export * from './population-share.entity';
-export * from './report-period';
 export * from './reports.module';
 export * from './reports.service';

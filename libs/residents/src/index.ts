@@ -1,13 +1,12 @@
 export * from './resident.entities';
 export * from './residents.module';
-export { ResidentLinksService, LINK_TTL, type UnsubscribeScope } from './resident-links.service';
+export { ResidentLinksService, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
 export { ResidentSeedService, DEMO_RESIDENT_COUNT } from './resident-seed.service';
 export { ResidentDataExporterProvider, type ResidentDataExporter } from './resident-data-exporter';
 export { CONTACT_MASKED_ROLES } from './resident-directory.service';
-export { maskEmail, maskPhone, normalisePhone } from './contact';
-export type { ResidentProfile, ResidentListItem, ChannelView } from './residents.dto';
+export { maskEmail, normalisePhone } from './contact';
 export * from './resident-import.entities';
-export { ResidentImportService, type ResidentImportResult, type StagedResidents } from './resident-import.service';
-export { IMPORT_FIELDS, STAGED_RESIDENT_COLUMNS, importDecisionSql, type ImportField, type ImportFieldRule } from './resident-import-fields';
+export { ResidentImportService } from './resident-import.service';
+export { importDecisionSql } from './resident-import-fields';
 export { normaliseEmail } from './contact';
