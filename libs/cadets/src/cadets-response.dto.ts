@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageDto } from '@beacon/core';
 import type { CadetReport, CadetReportRow } from './cadet-report.service';
-import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entities';
+import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entity';
 import type { CadetMemberDetail, CadetMemberRecord, CadetSessionRecord, CadetUnitRecord } from './cadets.repository';
 import type { CadetSessionView } from './cadets.service';
 

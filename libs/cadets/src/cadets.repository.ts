@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { CadetRole, CadetUnitKind } from './cadet.entities';
+import type { CadetRole, CadetUnitKind } from './cadet.entity';
 
 export interface CadetUnitRecord {
   id: string;

@@ -1,4 +1,4 @@
-export * from './cadet.entities';
+export * from './cadet.entity';
 export * from './cadets.module';
 export * from './cadets.service';
 export * from './cadet-report.service';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '@beacon/core';
-import { REPLY_STATUSES, REPLY_VIA, RESPONSE_CHANNELS, type ReplyStatus, type ReplyVia, type ResponseChannel } from './engagement.entities';
+import { REPLY_STATUSES, REPLY_VIA, RESPONSE_CHANNELS, type ReplyStatus, type ReplyVia, type ResponseChannel } from './engagement.entity';
 import type { InboxItem } from './inbox.service';
 import type { RatingView } from './rating.repository';
 import type { ReplyView, ResponseView } from './reply.repository';

@@ -8,7 +8,7 @@ import { EngagementErasure } from './engagement-erasure.service';
 import { EngagementExporter } from './engagement-export.service';
 import { EngagementResidentData } from './engagement-resident-data';
 import { EngagementInsights } from './engagement-insights.service';
-import { ENGAGEMENT_ENTITIES } from './engagement.entities';
+import { ENGAGEMENT_ENTITIES } from './engagement.entity';
 import { InboxController } from './inbox.controller';
 import { InboxService } from './inbox.service';
 import { RatingLinkService } from './rating-link.service';

@@ -1,4 +1,4 @@
-export * from './engagement.entities';
+export * from './engagement.entity';
 export * from './engagement.module';
 export * from './engagement-erasure.service';
 export * from './engagement-export.service';

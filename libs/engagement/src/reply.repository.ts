@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
-import type { ReplyStatus, ReplyVia, ResponseChannel } from './engagement.entities';
+import type { ReplyStatus, ReplyVia, ResponseChannel } from './engagement.entity';
 
 export interface NewReply {
   messageId: string | null;

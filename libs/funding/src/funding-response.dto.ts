@@ -3,7 +3,7 @@ import { PageDto } from '@beacon/core';
 import { BID_STATUSES, type BidStatus } from './bids/bid-status';
 import type { BidView, EvaluationView, PaymentView } from './bids/bid.repository';
 import type { BidDetail } from './bids/bid.service';
-import { APPLICANT_TYPES, BID_THEMES, EVALUATION_OUTCOMES, type ApplicantType, type BidTheme, type EvaluationOutcome } from './funding.entities';
+import { APPLICANT_TYPES, BID_THEMES, EVALUATION_OUTCOMES, type ApplicantType, type BidTheme, type EvaluationOutcome } from './funding.entity';
 import type { FundView } from './funds/fund.repository';
 import type { PositionFigures, PositionReport } from './funds/funding.service';
 import type { Funding } from './voting/fund-winners';

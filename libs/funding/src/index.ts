@@ -1,5 +1,5 @@
 export * from './bids/bid-status';
-export * from './funding.entities';
+export * from './funding.entity';
 export * from './funding.module';
 export * from './funds/funding.service';
 export { NpuPositionDto, PositionFiguresDto } from './funding-response.dto';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { ImportKind, ImportStatus } from './import.entities';
+import type { ImportKind, ImportStatus } from './import.entity';
 import type { ClassCounts, RowError } from './staging.repository';
 
 export interface ImportRow extends ClassCounts {

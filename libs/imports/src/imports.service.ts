@@ -11,7 +11,7 @@ import { assertNpuAccess } from '@beacon/auth';
 import { badRequest, conflict, DomainException, JobName, notFound, QueueService, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { csvParser, FileMeter, uploadError, type ParsedRecord } from './csv-upload';
-import type { ImportKind } from './import.entities';
+import type { ImportKind } from './import.entity';
 import { ImportsRepository, type ImportRow } from './imports.repository';
 import { loadMappings, type ImportMapping } from './mapping';
 import { stageResidentRow, STAGING_COLUMNS, type RowContext } from './resident-row';

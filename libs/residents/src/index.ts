@@ -1,4 +1,4 @@
-export * from './resident.entities';
+export * from './resident.entity';
 export * from './residents.module';
 export { ResidentLinksService, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
@@ -6,7 +6,7 @@ export { ResidentSeedService, DEMO_RESIDENT_COUNT } from './resident-seed.servic
 export { ResidentDataExporterProvider, type ResidentDataExporter } from './resident-data-exporter';
 export { CONTACT_MASKED_ROLES } from './resident-directory.service';
 export { maskEmail, normalisePhone } from './contact';
-export * from './resident-import.entities';
+export * from './resident-import.entity';
 export { ResidentImportService } from './resident-import.service';
 export { importDecisionSql } from './resident-import-fields';
 export { normaliseEmail } from './contact';

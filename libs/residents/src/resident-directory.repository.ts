@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { Channel, ResidentStatus } from './resident.entities';
+import type { Channel, ResidentStatus } from './resident.entity';
 
 export interface DirectoryFilter {
   npuCode?: string;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IMPORT_FIELDS, stagedVerifiedAt } from './resident-import-fields';
-import { TOPICS, type Channel } from './resident.entities';
+import { TOPICS, type Channel } from './resident.entity';
 
 /** A staged import: a table with `STAGED_RESIDENT_COLUMNS`, and the import whose rows to apply. */
 export interface StagedResidents {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entities';
+import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entity';
 
 export interface NewResident {
   email: string | null;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '@beacon/core';
-import { CHANNELS, PRIORITIES, RESIDENT_STATUSES, type Channel, type Priority, type ResidentStatus } from './resident.entities';
+import { CHANNELS, PRIORITIES, RESIDENT_STATUSES, type Channel, type Priority, type ResidentStatus } from './resident.entity';
 import type { ChannelView, ResidentListItem, ResidentProfile } from './residents.dto';
 
 const nullableString = (description?: string) => ({ type: String, nullable: true, description });

@@ -1,4 +1,4 @@
-export * from './scheme.entities';
+export * from './scheme.entity';
 export * from './schemes.module';
 export * from './schemes.service';
 export * from './scheme-report.service';

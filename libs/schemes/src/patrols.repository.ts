@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { conflict, type Keyset } from '@beacon/core';
-import type { PatrolStatus } from './scheme.entities';
+import type { PatrolStatus } from './scheme.entity';
 
 export interface PatrolReportRecord {
   patrolId: string;

@@ -4,7 +4,7 @@ import type { PatrolCancellation, PatrolReportRecord } from './patrols.repositor
 import type { PatrolView } from './patrols.service';
 import type { SchemeTarget } from './scheme-report.repository';
 import type { SchemeReport, SchemeReportRow } from './scheme-report.service';
-import { PATROL_STATUSES, SCHEME_STATUSES, type PatrolStatus, type SchemeStatus } from './scheme.entities';
+import { PATROL_STATUSES, SCHEME_STATUSES, type PatrolStatus, type SchemeStatus } from './scheme.entity';
 import type { InvitationView, MySchemeRecord, SchemeType } from './schemes.repository';
 import type { CoordinatorMemberView, Invited, MemberAdded, SchemeView, StaffMemberView } from './schemes.service';
 

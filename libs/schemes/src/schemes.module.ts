@@ -6,7 +6,7 @@ import { PatrolsRepository } from './patrols.repository';
 import { PatrolsService } from './patrols.service';
 import { ResidentSchemesController } from './resident-schemes.controller';
 import { SchemeResidentData } from './scheme-resident-data';
-import { SCHEME_ENTITIES } from './scheme.entities';
+import { SCHEME_ENTITIES } from './scheme.entity';
 import { SchemeReportController } from './scheme-report.controller';
 import { SchemeReportRepository } from './scheme-report.repository';
 import { SchemeReportService } from './scheme-report.service';

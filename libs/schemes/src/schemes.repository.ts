@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { ConsentMethod, SchemeStatus } from './scheme.entities';
+import type { ConsentMethod, SchemeStatus } from './scheme.entity';
 
 export interface InvitationView {
   schemeId: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
-import type { ResponseSource } from './survey.entities';
+import type { ResponseSource } from './survey.entity';
 
 export interface Stratum {
   source: ResponseSource;

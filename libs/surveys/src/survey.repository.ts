@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
-import type { QuestionKind, QuestionOption, SurveyEntity, SurveyStatus } from './survey.entities';
+import type { QuestionKind, QuestionOption, SurveyEntity, SurveyStatus } from './survey.entity';
 import type { SurveyQuestion } from './survey-questions';
 
 export interface NewSurvey {

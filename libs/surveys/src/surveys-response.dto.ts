@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ConfidenceFigure, GroupResult, OptionCount, QuestionResult, SurveyResults, WeightingInfo } from './results.service';
-import { SURVEY_STATUSES, type SurveyStatus } from './survey.entities';
+import { SURVEY_STATUSES, type SurveyStatus } from './survey.entity';
 const nullableInt = (description?: string) => ({ type: Number, nullable: true, description });
 
 export class SurveyStatusDto {

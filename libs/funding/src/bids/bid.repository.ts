@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { ApplicantType, BidTheme, EvaluationOutcome } from '../funding.entities';
+import type { ApplicantType, BidTheme, EvaluationOutcome } from '../funding.entity';
 import type { BidStatus } from './bid-status';
 import { penceColumn } from '../money';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { BidTheme } from '../funding.entities';
+import type { BidTheme } from '../funding.entity';
 import type { BidStatus } from '../bids/bid-status';
 import { penceColumn } from '../money';
 
