@@ -32,6 +32,21 @@ export default tseslint.config(
     },
   },
   {
+    // A row type on every raw query: `query<Row[]>(…)`, or the untyped call wrapped in `rowsOf<Row>(…)`,
+    // so no `any` flows out of a repository. (libs/messaging: until its split lands, issue 15 item 2.)
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['libs/messaging/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']:not([typeArguments]):not(CallExpression[callee.name='rowsOf'] > CallExpression):not(CallExpression[callee.name='rowsOf'] > AwaitExpression > CallExpression)",
+          message: 'Give the query its row type: query<Row[]>(…), or rowsOf<Row>(await query(…)) for UPDATE/DELETE.',
+        },
+      ],
+    },
+  },
+  {
     // Tests and scripts sit outside the libs: they may reach a lib's files by relative path.
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'migrations/**/*.ts'],
     rules: {

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { LinkTokenService } from '@beacon/auth';
-import { EngagementErasure, EngagementExporter, EngagementStatsService } from '@beacon/engagement';
+import { EngagementErasure, EngagementExporter } from '@beacon/engagement';
+import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { broadcast, compose, deliveryId, EMPTY_TWIML, INBOUND_URL, inboundSms, postInbound, signedInbound, waitStatus } from './utils/messages';
 import { waitUntil } from './utils/smtp-sink';
@@ -524,7 +525,7 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     });
   });
 
-  describe('monthly figures per author and per NPU', () => {
+  describe('monthly figures per author and per NPU (the reports lib)', () => {
     it('counts sent messages, recipients, ratings and replies set-based', async () => {
       // Its own database, so the figures are exactly this test's.
       const t2 = await createTestApp({ SMTP_URL: smtp.url, ...stub.env() });
@@ -549,21 +550,24 @@ describe('engagement: ratings, replies and the staff inbox', () => {
         await t2.http().post(`/api/v1/messages/${m2}/replies`).set(...residentAuth(t2, a.id)).send({ body: 'Two' }).expect(201);
 
         const [{ month }] = await t2.sql<{ month: string }>(`SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month`);
-        const stats = t2.app.get(EngagementStatsService);
-        const range = { from: month, to: month };
-        expect(await stats.byAuthor(range)).toEqual(
+        const npuName = async (code: string) => (await t2.sql<{ name: string }>('SELECT name FROM npu WHERE code = $1', [code]))[0].name;
+        // The figures are read from the engagement totals the aggregates job keeps (libs/reports).
+        await t2.app.get(ReportAggregatesService).refresh();
+        const admin = (await loginAs(t2, 'admin')).auth as Auth;
+        const report = async (query: string) => (await t2.http().get(`/api/v1/reports/messages?${query}`).set(...admin).expect(200)).body as { group: string }[];
+        expect((await report(`groupBy=author&from=${month}&to=${month}`)).sort((x, y) => byKey(x.group, y.group))).toEqual(
           [
-            { authorId: eco.id, month, sent: 2, recipients: 3, averageRating: 4.33, ratings: 3, replies: 2 },
-            { authorId: ecoSw.id, month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 },
-          ].sort((x, y) => byKey(x.authorId, y.authorId)),
+            { group: eco.id, groupName: 'eco BE', month, sent: 2, recipients: 3, averageRating: 4.33, ratings: 3, replies: 2 },
+            { group: ecoSw.id, groupName: 'eco SW', month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 },
+          ].sort((x, y) => byKey(x.group, y.group)),
         );
-        expect(await stats.byNpu(range)).toEqual([
-          { npuCode: 'BE', month, sent: 2, recipients: 3, averageRating: 4.33, ratings: 3, replies: 2 },
-          { npuCode: 'SW', month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 },
+        expect(await report(`groupBy=npu&from=${month}&to=${month}`)).toEqual([
+          { group: 'BE', groupName: await npuName('BE'), month, sent: 2, recipients: 3, averageRating: 4.33, ratings: 3, replies: 2 },
+          { group: 'SW', groupName: await npuName('SW'), month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 },
         ]);
-        expect(await stats.byNpu({ ...range, npuCode: 'SW' })).toEqual([{ npuCode: 'SW', month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 }]);
-        expect(await stats.byAuthor({ from: '2001-01', to: '2001-12' })).toEqual([]);
-        await expect(stats.byNpu({ from: '2001-13', to: '2001-12' })).rejects.toMatchObject({ code: 'VALIDATION' });
+        expect(await report(`groupBy=npu&npu=SW&from=${month}&to=${month}`)).toEqual([{ group: 'SW', groupName: await npuName('SW'), month, sent: 1, recipients: 1, averageRating: null, ratings: 0, replies: 0 }]);
+        expect(await report('groupBy=author&from=2001-01&to=2001-12')).toEqual([]);
+        await t2.http().get('/api/v1/reports/messages?from=2001-13&to=2001-12').set(...admin).expect(400);
       } finally {
         await t2.close();
       }

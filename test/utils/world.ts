@@ -193,10 +193,11 @@ export type Schema = {
   allOf?: Schema[];
   maxLength?: number;
   nullable?: boolean;
+  additionalProperties?: boolean | Schema;
 };
 
 export interface OpenApiDoc {
-  paths: Record<string, Record<string, { security?: Record<string, unknown>[]; parameters?: { name: string; in: string; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: Schema }> } }>>;
+  paths: Record<string, Record<string, { security?: Record<string, unknown>[]; parameters?: { name: string; in: string; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: Schema }> }; responses?: Record<string, { description?: string; content?: Record<string, { schema?: Schema }> }> }>>;
   components: { schemas: Record<string, Schema> };
 }
 

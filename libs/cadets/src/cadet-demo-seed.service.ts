@@ -20,15 +20,15 @@ export class CadetDemoSeedService {
 
   async seedFullDemo(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM cadet_member) AS any');
+      const [{ any }] = await tx.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM cadet_member) AS any');
       if (any) return 0;
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO cadet_unit (npu_code, name, kind, created_at)
          SELECT n.code, n.name || k.suffix, k.kind, now() - interval '3 years'
            FROM npu n CROSS JOIN (VALUES (' Volunteer Police Cadets', 'cadets'), (' Junior PCSOs', 'junior_pcso')) AS k(suffix, kind)
          ON CONFLICT (npu_code, name) DO NOTHING`,
       );
-      const [{ n }] = await tx.query(
+      const [{ n }] = await tx.query<{ n: number }[]>(
         `WITH ins AS (
            INSERT INTO cadet_member (unit_id, first_name, last_name, date_of_birth, guardian_name, guardian_phone, role, joined_at, left_at)
            SELECT u.id, f.name, l.name || CASE WHEN g.i > 128 THEN '-' || g.i ELSE '' END,
@@ -49,14 +49,14 @@ export class CadetDemoSeedService {
          SELECT count(*)::int AS n FROM ins`,
         [FIRST_NAMES, LAST_NAMES, FIRST_NAMES.length, LAST_NAMES.length],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO cadet_session (unit_id, held_on, created_at)
          SELECT u.id, d.day, d.day + interval '21 hours'
            FROM cadet_unit u CROSS JOIN LATERAL (
              SELECT (current_date - make_interval(days => 7 * w + CASE u.kind WHEN 'cadets' THEN 1 ELSE 3 END))::date AS day FROM generate_series(0, 25) AS g(w)) d
          ON CONFLICT (unit_id, held_on) DO NOTHING`,
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO cadet_attendance (session_id, member_id)
          SELECT s.id, m.id FROM cadet_session s JOIN cadet_member m ON m.unit_id = s.unit_id
           WHERE m.joined_at::date <= s.held_on AND (m.left_at IS NULL OR m.left_at::date > s.held_on)

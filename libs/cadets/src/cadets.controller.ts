@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff, scopedNpu } from '@beacon/auth';
-import { PageQueryDto, Staff, type StaffPrincipal } from '@beacon/core';
+import { ApiJsonOrCsvResponse, PageQueryDto, Staff, type StaffPrincipal } from '@beacon/core';
 import {
   AddCadetMemberDto,
   CadetMemberListQueryDto,
@@ -15,6 +15,7 @@ import {
 } from './cadets.dto';
 import { CadetReportService } from './cadet-report.service';
 import { CADET_UNIT_CREATORS, CADET_WRITERS, CadetsService } from './cadets.service';
+import { CadetMemberDetailDto, CadetMemberDto, CadetMemberPageDto, CadetReportDto, CadetSessionPageDto, CadetSessionViewDto, CadetUnitDto, CadetUnitPageDto } from './cadets-response.dto';
 
 @ApiTags('cadets')
 @Controller('api/v1')
@@ -26,27 +27,31 @@ export class CadetsController {
 
   @Staff({ roles: CADET_UNIT_CREATORS, npuFrom: ['body.npuCode'] })
   @Post('cadet-units')
-  create(@Body() dto: CreateCadetUnitDto) {
+  @ApiCreatedResponse({ type: CadetUnitDto })
+  create(@Body() dto: CreateCadetUnitDto): Promise<CadetUnitDto> {
     return this.cadets.createUnit(dto);
   }
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('cadet-units')
   @ApiOperation({ summary: 'Units with active member counts (leaders included in activeMembers)' })
-  list(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetUnitListQueryDto) {
+  @ApiOkResponse({ type: CadetUnitPageDto })
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetUnitListQueryDto): Promise<CadetUnitPageDto> {
     return this.cadets.listUnits(me, q);
   }
 
   @Staff()
   @Get('cadet-units/:id')
-  get(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams) {
+  @ApiOkResponse({ type: CadetUnitDto })
+  get(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams): Promise<CadetUnitDto> {
     return this.cadets.getUnit(me, p.id);
   }
 
   @Staff({ roles: CADET_WRITERS })
   @Post('cadet-units/:id/members')
   @ApiOperation({ summary: 'Add a cadet, Junior PCSO or leader (admin or cadet leader of the NPU)' })
-  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: AddCadetMemberDto) {
+  @ApiCreatedResponse({ type: CadetMemberDetailDto })
+  addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: AddCadetMemberDto): Promise<CadetMemberDetailDto> {
     return this.cadets.addMember(me, p.id, dto);
   }
 
@@ -55,13 +60,15 @@ export class CadetsController {
   @ApiOperation({
     summary: 'Members: names for all staff of the NPU; date of birth and guardian only for admins and cadet leaders (each child read audited)',
   })
-  members(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: CadetMemberListQueryDto) {
+  @ApiOkResponse({ type: CadetMemberPageDto })
+  members(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: CadetMemberListQueryDto): Promise<CadetMemberPageDto> {
     return this.cadets.listMembers(me, p.id, q);
   }
 
   @Staff()
   @Get('cadet-units/:id/members/:memberId')
-  member(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams) {
+  @ApiOkResponse({ type: CadetMemberDto })
+  member(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams): Promise<CadetMemberDto> {
     return this.cadets.getMember(me, p.id, p.memberId);
   }
 
@@ -69,6 +76,7 @@ export class CadetsController {
   @Delete('cadet-units/:id/members/:memberId')
   @HttpCode(204)
   @ApiOperation({ summary: 'The member leaves: left_at is set, the row is kept' })
+  @ApiNoContentResponse({ description: 'The member has left' })
   async removeMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams): Promise<void> {
     await this.cadets.removeMember(me, p.id, p.memberId);
   }
@@ -76,20 +84,23 @@ export class CadetsController {
   @Staff({ roles: CADET_WRITERS })
   @Post('cadet-units/:id/sessions')
   @ApiOperation({ summary: 'Record a session and who attended (active members of the unit)' })
-  recordSession(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: RecordSessionDto) {
+  @ApiCreatedResponse({ type: CadetSessionViewDto })
+  recordSession(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Body() dto: RecordSessionDto): Promise<CadetSessionViewDto> {
     return this.cadets.recordSession(me, p.id, dto);
   }
 
   @Staff()
   @Get('cadet-units/:id/sessions')
-  sessions(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: PageQueryDto) {
+  @ApiOkResponse({ type: CadetSessionPageDto })
+  sessions(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitIdParams, @Query() q: PageQueryDto): Promise<CadetSessionPageDto> {
     return this.cadets.listSessions(me, p.id, q);
   }
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('reports/cadets')
   @ApiOperation({ summary: 'Active cadets and Junior PCSOs per NPU (+ totals); ?format=csv' })
-  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  @ApiJsonOrCsvResponse(CadetReportDto)
+  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetReportQueryDto, @Res({ passthrough: true }) res: Response): Promise<CadetReportDto | string> {
     const report = await this.reports.cadetsReport(scopedNpu(me, q.npu));
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="cadets-report.csv"');

@@ -16,7 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
-import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entities';
+import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entity';
 
 const NPU = /^[A-Z]{2,8}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

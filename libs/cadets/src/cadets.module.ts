@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GeographyModule } from '@beacon/geography';
-import { CADET_ENTITIES } from './cadet.entities';
+import { CADET_ENTITIES } from './cadet.entity';
 import { CadetDemoSeedService } from './cadet-demo-seed.service';
 import { CadetReportService } from './cadet-report.service';
 import { CadetsController } from './cadets.controller';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { CadetRole, CadetUnitKind } from './cadet.entities';
+import type { CadetRole, CadetUnitKind } from './cadet.entity';
 
 export interface CadetUnitRecord {
   id: string;
@@ -78,7 +78,7 @@ export class CadetsRepository {
 
   /** Null when the NPU already has a unit of that name. */
   async insertUnit(u: { npuCode: string; name: string; kind: CadetUnitKind }): Promise<string | null> {
-    const rows: { id: string }[] = await this.db.query(
+    const rows = await this.db.query<{ id: string }[]>(
       `INSERT INTO cadet_unit (npu_code, name, kind) VALUES ($1, $2, $3)
        ON CONFLICT ON CONSTRAINT uq_cadet_unit_npu_name DO NOTHING RETURNING id`,
       [u.npuCode, u.name, u.kind],
@@ -87,13 +87,13 @@ export class CadetsRepository {
   }
 
   async findUnit(id: string): Promise<CadetUnitRecord | null> {
-    const rows: CadetUnitRecord[] = await this.db.query(`${UNIT_VIEW} WHERE u.id = $1 GROUP BY u.id`, [id]);
+    const rows = await this.db.query<CadetUnitRecord[]>(`${UNIT_VIEW} WHERE u.id = $1 GROUP BY u.id`, [id]);
     return rows[0] ?? null;
   }
 
   /** One page (limit + 1 rows) in (name, id) order. */
   listUnits(npuCode: string | undefined, after: Keyset | undefined, limit: number): Promise<CadetUnitRecord[]> {
-    return this.db.query(
+    return this.db.query<CadetUnitRecord[]>(
       `${UNIT_VIEW}
         WHERE ($1::varchar IS NULL OR u.npu_code = $1)
           AND ($2::varchar IS NULL OR (u.name, u.id) > ($2::varchar, $3::uuid))
@@ -106,14 +106,14 @@ export class CadetsRepository {
 
   /** NPUs without any unit (the demo seed fills only those). */
   npusWithoutUnits(): Promise<{ code: string; name: string }[]> {
-    return this.db.query(
+    return this.db.query<{ code: string; name: string }[]>(
       `SELECT n.code, n.name FROM npu n WHERE NOT EXISTS (SELECT 1 FROM cadet_unit u WHERE u.npu_code = n.code) ORDER BY n.code`,
     );
   }
 
   /** Null when the same person is already an active member of the unit. */
   async insertMember(m: NewCadetMember): Promise<CadetMemberDetail | null> {
-    const rows: CadetMemberDetail[] = await this.db.query(
+    const rows = await this.db.query<CadetMemberDetail[]>(
       `INSERT INTO cadet_member AS m (unit_id, first_name, last_name, date_of_birth, guardian_name, guardian_phone, role)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (unit_id, first_name, last_name, date_of_birth) WHERE left_at IS NULL DO NOTHING
@@ -129,7 +129,7 @@ export class CadetsRepository {
     q: { includeLeft: boolean; after?: Keyset; limit: number },
     opts: ReadOptions = {},
   ): Promise<(CadetMemberRecord & Partial<CadetMemberDetail> & { sortKey: string })[]> {
-    return this.db.query(
+    return this.db.query<(CadetMemberRecord & Partial<CadetMemberDetail> & { sortKey: string })[]>(
       `SELECT ${memberColumns(opts)}, (m.last_name || ' ' || m.first_name) AS "sortKey"
          FROM cadet_member m
         WHERE m.unit_id = $1
@@ -142,7 +142,7 @@ export class CadetsRepository {
   }
 
   async findMember(unitId: string, memberId: string, opts: ReadOptions = {}): Promise<(CadetMemberRecord & Partial<CadetMemberDetail>) | null> {
-    const rows: CadetMemberDetail[] = await this.db.query(`SELECT ${memberColumns(opts)} FROM cadet_member m WHERE m.unit_id = $1 AND m.id = $2`, [
+    const rows = await this.db.query<CadetMemberDetail[]>(`SELECT ${memberColumns(opts)} FROM cadet_member m WHERE m.unit_id = $1 AND m.id = $2`, [
       unitId,
       memberId,
     ]);
@@ -152,7 +152,7 @@ export class CadetsRepository {
   /** Sets left_at once; says whether the member was there to leave. */
   async markLeft(unitId: string, memberId: string): Promise<'left' | 'already-left' | 'missing'> {
     // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected]: [unknown[], number] = await this.db.query(
+    const [, affected] = await this.db.query<[unknown[], number]>(
       'UPDATE cadet_member SET left_at = now() WHERE unit_id = $1 AND id = $2 AND left_at IS NULL',
       [unitId, memberId],
     );
@@ -162,7 +162,7 @@ export class CadetsRepository {
 
   /** Those of `memberIds` who are members of the unit and have not left. */
   async activeMembersAmong(tx: EntityManager, unitId: string, memberIds: string[]): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `SELECT id FROM cadet_member WHERE unit_id = $1 AND id = ANY($2::uuid[]) AND left_at IS NULL FOR SHARE`,
       [unitId, memberIds],
     );
@@ -171,7 +171,7 @@ export class CadetsRepository {
 
   /** Null when the unit already has a session that day. */
   async insertSession(tx: EntityManager, unitId: string, heldOn: string): Promise<string | null> {
-    const rows: { id: string }[] = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `INSERT INTO cadet_session (unit_id, held_on) VALUES ($1, $2)
        ON CONFLICT ON CONSTRAINT uq_cadet_session_unit_day DO NOTHING RETURNING id`,
       [unitId, heldOn],
@@ -180,12 +180,12 @@ export class CadetsRepository {
   }
 
   async insertAttendance(tx: EntityManager, sessionId: string, memberIds: string[]): Promise<void> {
-    await tx.query(`INSERT INTO cadet_attendance (session_id, member_id) SELECT $1, unnest($2::uuid[])`, [sessionId, memberIds]);
+    await tx.query<unknown>(`INSERT INTO cadet_attendance (session_id, member_id) SELECT $1, unnest($2::uuid[])`, [sessionId, memberIds]);
   }
 
   /** One page (limit + 1 rows), latest first. */
   listSessions(unitId: string, after: Keyset | undefined, limit: number): Promise<(CadetSessionRecord & { sortKey: string })[]> {
-    return this.db.query(
+    return this.db.query<(CadetSessionRecord & { sortKey: string })[]>(
       `SELECT s.id, s.unit_id AS "unitId", s.held_on::text AS "heldOn",
               (SELECT count(*)::int FROM cadet_attendance a WHERE a.session_id = s.id) AS "attendeeCount",
               s.held_on::text AS "sortKey"
@@ -200,7 +200,7 @@ export class CadetsRepository {
 
   /** Active cadets and Junior PCSOs per NPU (every NPU, or one); leaders are not counted. */
   countsByNpu(npuCode?: string): Promise<{ npuCode: string; juniorPcsos: number; cadets: number }[]> {
-    return this.db.query(
+    return this.db.query<{ npuCode: string; juniorPcsos: number; cadets: number }[]>(
       `SELECT n.code AS "npuCode",
               count(m.id) FILTER (WHERE m.role = 'junior_pcso')::int AS "juniorPcsos",
               count(m.id) FILTER (WHERE m.role = 'cadet')::int AS cadets

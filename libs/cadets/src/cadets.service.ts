@@ -14,7 +14,7 @@ import {
   type StaffRole,
 } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import type { CadetRole, CadetUnitKind } from './cadet.entities';
+import type { CadetRole, CadetUnitKind } from './cadet.entity';
 import { ADULT_AGE, ageOn, CHILD_AGE, londonToday, normaliseUkPhone } from './cadet-rules';
 import type { AddCadetMemberDto, CadetMemberListQueryDto, CadetUnitListQueryDto, CreateCadetUnitDto, RecordSessionDto } from './cadets.dto';
 import {

@@ -1,6 +1,6 @@
-export * from './cadet.entities';
+export * from './cadet.entity';
 export * from './cadets.module';
 export * from './cadets.service';
 export * from './cadet-report.service';
-export type { CadetMemberDetail, CadetMemberRecord, CadetSessionRecord, CadetUnitRecord } from './cadets.repository';
+export { CadetReportDto } from './cadets-response.dto';
 export { CadetDemoSeedService } from './cadet-demo-seed.service';

@@ -12,6 +12,7 @@ export * from './errors/all-exceptions.filter';
 export * from './errors/describe-error';
 export * from './errors/domain.exception';
 export * from './http/access.decorators';
+export * from './http/api-responses';
 export * from './http/configure-app';
 export * from './http/csv';
 export * from './http/dates';

@@ -25,9 +25,9 @@ export class EngagementDemoSeedService {
 
   async seedFullDemo(): Promise<{ ratings: number; replies: number }> {
     return this.db.transaction(async (tx) => {
-      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM rating) AS any');
+      const [{ any }] = await tx.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM rating) AS any');
       if (any) return { ratings: 0, replies: 0 };
-      const [{ ratings }] = await tx.query(
+      const [{ ratings }] = await tx.query<{ ratings: number }[]>(
         `WITH ins AS (
            INSERT INTO rating (message_id, resident_id, score, comment, created_at, updated_at)
            SELECT d.message_id, d.resident_id, s.score,
@@ -43,7 +43,7 @@ export class EngagementDemoSeedService {
          SELECT count(*)::int AS ratings FROM ins`,
         [SCORE_CUTS, COMMENTS],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_reply ON COMMIT DROP AS
          SELECT gen_random_uuid() AS id, d.message_id, d.resident_id, m.npu_code, m.sent_at,
                 least(now(), m.sent_at + make_interval(hours => 1 + h % 40)) AS created_at, h,
@@ -52,7 +52,7 @@ export class EngagementDemoSeedService {
            CROSS JOIN LATERAL (SELECT abs(hashtext(d.id::text || ':reply')) AS h) hh
           WHERE d.channel = 'email' AND d.status IN ('sent', 'delivered') AND m.npu_code IS NOT NULL AND h % 100 < 6`,
       );
-      const [{ replies }] = await tx.query(
+      const [{ replies }] = await tx.query<{ replies: number }[]>(
         `WITH ins AS (
            INSERT INTO reply (id, message_id, resident_id, body, via, status, npu_code, created_at)
            SELECT id, message_id, resident_id, ($1::text[])[1 + h % 4], CASE WHEN h % 3 = 0 THEN 'web' ELSE 'email' END, status, npu_code, created_at
@@ -61,7 +61,7 @@ export class EngagementDemoSeedService {
          SELECT count(*)::int AS replies FROM ins`,
         [REPLIES],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO reply_response (reply_id, staff_id, body, channel, created_at)
          SELECT r.id, s.id, 'Thank you for getting in touch. An officer from your neighbourhood team will follow this up.', 'email',
                 least(now(), r.created_at + make_interval(hours => 4 + r.h % 44))

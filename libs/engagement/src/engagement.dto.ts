@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '@beacon/core';
-import { REPLY_STATUSES } from './engagement.entities';
+import { REPLY_STATUSES } from './engagement.entity';
 
 const NOT_BLANK = /\S/;
 

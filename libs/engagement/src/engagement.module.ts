@@ -8,9 +8,7 @@ import { EngagementErasure } from './engagement-erasure.service';
 import { EngagementExporter } from './engagement-export.service';
 import { EngagementResidentData } from './engagement-resident-data';
 import { EngagementInsights } from './engagement-insights.service';
-import { EngagementStatsRepository } from './engagement-stats.repository';
-import { EngagementStatsService } from './engagement-stats.service';
-import { ENGAGEMENT_ENTITIES } from './engagement.entities';
+import { ENGAGEMENT_ENTITIES } from './engagement.entity';
 import { InboxController } from './inbox.controller';
 import { InboxService } from './inbox.service';
 import { RatingLinkService } from './rating-link.service';
@@ -35,7 +33,6 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     RatingRepository,
     ReplyRepository,
     RecipientRepository,
-    EngagementStatsRepository,
     RatingService,
     ReplyService,
     RatingLinkService,
@@ -44,11 +41,10 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     InboxService,
     ResponseNotifications,
     EngagementInsights,
-    EngagementStatsService,
     EngagementExporter,
     EngagementErasure,
     EngagementDemoSeedService,
   ],
-  exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
+  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
 })
 export class EngagementModule {}

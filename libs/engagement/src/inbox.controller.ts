@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
 import { AuditOmits, Staff, UuidParam, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { CreateResponseDto, InboxQueryDto } from './engagement.dto';
 import { InboxService } from './inbox.service';
+import { InboxPageDto, ReplyClosedDto, ReplyDetailDto, ResponseViewDto } from './engagement-response.dto';
 
 const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 
@@ -15,13 +16,15 @@ export class InboxController {
   /** Replies routed to an NPU, newest first; NPU-bound staff see their own NPU. */
   @Staff({ roles: INBOX_ROLES, npuFrom: ['query.npu'] })
   @Get('inbox')
-  list(@CurrentStaff() me: StaffPrincipal, @Query() q: InboxQueryDto) {
+  @ApiOkResponse({ type: InboxPageDto })
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: InboxQueryDto): Promise<InboxPageDto> {
     return this.inbox.list(me, q);
   }
 
   @Staff({ roles: INBOX_ROLES })
   @Get('replies/:id')
-  detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: ReplyDetailDto })
+  detail(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string): Promise<ReplyDetailDto> {
     return this.inbox.detail(me, id);
   }
 
@@ -29,14 +32,16 @@ export class InboxController {
   @Staff({ roles: INBOX_ROLES })
   @Post('replies/:id/responses')
   @AuditOmits('body') // the words live in reply_response, which erasure empties
-  respond(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateResponseDto) {
+  @ApiCreatedResponse({ type: ResponseViewDto })
+  respond(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateResponseDto): Promise<ResponseViewDto> {
     return this.inbox.respond(me, id, dto);
   }
 
   @Staff({ roles: INBOX_ROLES })
   @Post('replies/:id/close')
   @HttpCode(200)
-  close(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: ReplyClosedDto })
+  close(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string): Promise<ReplyClosedDto> {
     return this.inbox.close(me, id);
   }
 }

@@ -5,7 +5,7 @@ import { badRequest, conflict, decodeCursor, DomainException, notFound, toPage, 
 import { maskedContact } from './contact-mask';
 import { RESPONSE_TEMPLATE } from './response-notifications';
 import type { CreateResponseDto, InboxQueryDto } from './engagement.dto';
-import type { ReplyStatus, ResponseChannel } from './engagement.entities';
+import type { ReplyStatus, ResponseChannel } from './engagement.entity';
 import { ReplyRepository, type InboxRow, type ReplyToAnswer, type ResponseView } from './reply.repository';
 
 export interface InboxItem {

@@ -1,12 +1,7 @@
-export * from './engagement.entities';
+export * from './engagement.entity';
 export * from './engagement.module';
 export * from './engagement-erasure.service';
 export * from './engagement-export.service';
-export * from './engagement-stats.service';
 export { InboxService, type InboxItem } from './inbox.service';
 export { RatingService, type RatingComment } from './rating.service';
-export type { RatingSummary } from './rating.service';
-export type { ExportedRating } from './rating.repository';
-export type { ExportedReply } from './reply.repository';
-export type { StatsFilter } from './engagement-stats.repository';
 export { EngagementDemoSeedService } from './engagement-demo-seed.service';

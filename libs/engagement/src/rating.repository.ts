@@ -41,7 +41,7 @@ export class RatingRepository {
 
   /** Stores or replaces the resident's rating of the message (one row per message and resident). */
   async upsert(messageId: string, residentId: string, score: number, comment: string | null): Promise<RatingView> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<RatingView[]>(
       `INSERT INTO rating (message_id, resident_id, score, comment) VALUES ($1, $2, $3, $4)
        ON CONFLICT (message_id, resident_id) DO UPDATE SET score = EXCLUDED.score, comment = EXCLUDED.comment, updated_at = now()
        RETURNING message_id AS "messageId", score, comment`,
@@ -58,7 +58,7 @@ export class RatingRepository {
    * same link twice, or their e-mail and SMS links) store the last one, as if run in order.
    */
   async upsertByDeliveries(items: RatingByDelivery[]): Promise<(RatingByDeliveryResult | null)[]> {
-    const rows: { n: string; title: string; residentStatus: string; messageId: string; saved: boolean }[] = await this.db.query(
+    const rows = await this.db.query<{ n: string; title: string; residentStatus: string; messageId: string; saved: boolean }[]>(
       `WITH input AS (
          SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::varchar[]) WITH ORDINALITY AS i(delivery_id, score, comment, n)),
        target AS (
@@ -87,13 +87,13 @@ export class RatingRepository {
   }
 
   async findOne(messageId: string, residentId: string): Promise<{ score: number; comment: string | null } | null> {
-    const rows = await this.db.query('SELECT score, comment FROM rating WHERE message_id = $1 AND resident_id = $2', [messageId, residentId]);
+    const rows = await this.db.query<{ score: number; comment: string | null }[]>('SELECT score, comment FROM rating WHERE message_id = $1 AND resident_id = $2', [messageId, residentId]);
     return rows[0] ?? null;
   }
 
   /** Count, average and per-score counts in one index-only pass over (message_id, score). */
   async countsForMessage(messageId: string): Promise<RatingCounts> {
-    const [row] = await this.db.query(
+    const [row] = await this.db.query<{ n: number; average: string | null; s1: number; s2: number; s3: number; s4: number; s5: number; s6: number }[]>(
       `SELECT count(*)::int AS n, round(avg(score), 2)::text AS average,
               count(*) FILTER (WHERE score = 1)::int AS s1, count(*) FILTER (WHERE score = 2)::int AS s2,
               count(*) FILTER (WHERE score = 3)::int AS s3, count(*) FILTER (WHERE score = 4)::int AS s4,
@@ -105,7 +105,7 @@ export class RatingRepository {
   }
 
   async forResident(residentId: string): Promise<ExportedRating[]> {
-    return this.db.query(
+    return this.db.query<ExportedRating[]>(
       `SELECT r.message_id AS "messageId", m.title AS "messageTitle", r.score, r.comment, r.created_at AS "createdAt", r.updated_at AS "updatedAt"
          FROM rating r JOIN message m ON m.id = r.message_id
         WHERE r.resident_id = $1 ORDER BY r.created_at, r.message_id`,
@@ -115,11 +115,11 @@ export class RatingRepository {
 
   /** Erasure: the free-text comment may name the resident; the score stays for the figures. */
   async eraseComments(residentId: string, manager: EntityManager): Promise<void> {
-    await manager.query('UPDATE rating SET comment = NULL WHERE resident_id = $1 AND comment IS NOT NULL', [residentId]);
+    await manager.query<unknown>('UPDATE rating SET comment = NULL WHERE resident_id = $1 AND comment IS NOT NULL', [residentId]);
   }
 
   async recentComments(messageId: string, limit: number): Promise<{ score: number; comment: string; firstName: string | null; at: Date }[]> {
-    return this.db.query(
+    return this.db.query<{ score: number; comment: string; firstName: string | null; at: Date }[]>(
       `SELECT r.score, r.comment, res.first_name AS "firstName", r.updated_at AS at
          FROM rating r JOIN resident res ON res.id = r.resident_id
         WHERE r.message_id = $1 AND r.comment IS NOT NULL

@@ -21,7 +21,7 @@ export class RecipientRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findLinkTarget(deliveryId: string): Promise<LinkTarget | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<LinkTarget[]>(
       `SELECT d.id::text AS "deliveryId", d.message_id AS "messageId", d.resident_id AS "residentId", r.status AS "residentStatus",
               m.title, m.body
          FROM delivery d
@@ -35,7 +35,7 @@ export class RecipientRepository {
 
   /** The resident was actually sent the message (a delivery on any channel that went out). */
   async wasSent(messageId: string, residentId: string): Promise<boolean> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<unknown[]>(
       `SELECT 1 FROM delivery d JOIN resident r ON r.id = d.resident_id
         WHERE d.message_id = $1 AND d.resident_id = $2 AND d.status IN ('sent', 'delivered') AND r.status <> 'erased'
         LIMIT 1`,
@@ -50,7 +50,7 @@ export class RecipientRepository {
    * newest claim returned (so STOP still silences a number typed in at sign-up).
    */
   async findResidentByPhone(phoneE164: string): Promise<{ id: string; phoneVerified: boolean } | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<{ id: string; phoneVerified: boolean }[]>(
       `SELECT id, phone_verified_at IS NOT NULL AS "phoneVerified" FROM resident WHERE phone_e164 = $1 AND status <> 'erased'
         ORDER BY phone_verified_at IS NULL, created_at DESC, id LIMIT 1`,
       [phoneE164],
@@ -64,7 +64,7 @@ export class RecipientRepository {
    * messages newest first and probes the (message, resident, channel) unique index for each.
    */
   async latestSmsMessage(residentId: string): Promise<string | null> {
-    const rows: { messageId: string }[] = await this.db.query(
+    const rows = await this.db.query<{ messageId: string }[]>(
       `SELECT m.id AS "messageId" FROM message m
         WHERE 'sms' = ANY(m.channels) AND m.send_requested_at > now() - interval '180 days'
           AND EXISTS (SELECT 1 FROM delivery d WHERE d.message_id = m.id AND d.resident_id = $1 AND d.channel = 'sms'

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
-import type { ReplyStatus, ReplyVia, ResponseChannel } from './engagement.entities';
+import type { ReplyStatus, ReplyVia, ResponseChannel } from './engagement.entity';
 
 export interface NewReply {
   messageId: string | null;
@@ -102,7 +102,7 @@ export class ReplyRepository {
    * already stored (a webhook retry).
    */
   async insert(r: NewReply): Promise<ReplyView | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<ReplyView[]>(
       `INSERT INTO reply AS rp (message_id, resident_id, body, via, npu_code, provider_id)
        SELECT m.id, r.id, $3, $4, COALESCE(m.npu_code, w.npu_code), $5
          FROM resident r
@@ -117,7 +117,7 @@ export class ReplyRepository {
   }
 
   async countForMessage(messageId: string): Promise<number> {
-    const [row] = await this.db.query('SELECT count(*)::int AS n FROM reply WHERE message_id = $1', [messageId]);
+    const [row] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM reply WHERE message_id = $1', [messageId]);
     return row.n;
   }
 
@@ -128,7 +128,7 @@ export class ReplyRepository {
     const where = [`rp.status = ${p(f.status)}`];
     if (f.npuCode) where.push(`rp.npu_code = ${p(f.npuCode)}`);
     if (f.after) where.push(`(rp.created_at, rp.id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
-    return this.db.query(
+    return this.db.query<InboxRow[]>(
       `SELECT ${REPLY_COLUMNS}, rp.created_at::text AS "sortKey", m.title AS "messageTitle",
               r.id AS "residentId", r.first_name AS "firstName", r.email, r.phone_e164 AS phone
          FROM reply rp
@@ -142,7 +142,7 @@ export class ReplyRepository {
   }
 
   async findById(id: string): Promise<(InboxRow & { responses: (ResponseView & { staffName: string })[] }) | null> {
-    const rows: InboxRow[] = await this.db.query(
+    const rows = await this.db.query<InboxRow[]>(
       `SELECT ${REPLY_COLUMNS}, rp.created_at::text AS "sortKey", m.title AS "messageTitle",
               r.id AS "residentId", r.first_name AS "firstName", r.email, r.phone_e164 AS phone
          FROM reply rp
@@ -152,7 +152,7 @@ export class ReplyRepository {
       [id],
     );
     if (!rows[0]) return null;
-    const responses = await this.db.query(
+    const responses = await this.db.query<(ResponseView & { staffName: string })[]>(
       `SELECT x.id, x.reply_id AS "replyId", x.staff_id AS "staffId", s.name AS "staffName", x.body, x.channel, x.created_at AS "createdAt"
          FROM reply_response x JOIN staff s ON s.id = x.staff_id
         WHERE x.reply_id = $1 ORDER BY x.created_at, x.id`,
@@ -163,7 +163,7 @@ export class ReplyRepository {
 
   /** Locks the reply (FOR UPDATE) so concurrent answers and closes serialise. */
   async findToAnswer(id: string, tx: EntityManager): Promise<ReplyToAnswer | null> {
-    const rows = await tx.query(
+    const rows = await tx.query<ReplyToAnswer[]>(
       `SELECT ${REPLY_COLUMNS}, rp.resident_id AS "residentId", m.title AS "messageTitle", n.name AS "npuName", r.email, r.phone_e164 AS phone,
               (r.status <> 'erased' AND r.email IS NOT NULL AND NOT EXISTS (
                  SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = 'email' AND rc.suspended_at IS NOT NULL)) AS "emailOk",
@@ -181,7 +181,7 @@ export class ReplyRepository {
   }
 
   async findResponseToSend(responseId: string): Promise<ResponseToSend | null> {
-    const rows: ResponseToSend[] = await this.db.query(
+    const rows = await this.db.query<ResponseToSend[]>(
       `SELECT x.body, x.channel, rp.body AS "replyBody", m.title AS "messageTitle", n.name AS "npuName",
               CASE WHEN r.status <> 'erased' THEN r.email END AS email, CASE WHEN r.status <> 'erased' THEN r.phone_e164 END AS phone
          FROM reply_response x
@@ -196,7 +196,7 @@ export class ReplyRepository {
   }
 
   async insertResponse(r: { replyId: string; staffId: string; body: string; channel: ResponseChannel }, tx: EntityManager): Promise<ResponseView> {
-    const [row] = await tx.query(
+    const [row] = await tx.query<ResponseView[]>(
       `INSERT INTO reply_response (reply_id, staff_id, body, channel) VALUES ($1, $2, $3, $4)
        RETURNING id, reply_id AS "replyId", staff_id AS "staffId", body, channel, created_at AS "createdAt"`,
       [r.replyId, r.staffId, r.body, r.channel],
@@ -213,18 +213,18 @@ export class ReplyRepository {
   }
 
   async npuOf(id: string): Promise<string | null> {
-    const rows: { npuCode: string }[] = await this.db.query('SELECT npu_code AS "npuCode" FROM reply WHERE id = $1', [id]);
+    const rows = await this.db.query<{ npuCode: string }[]>('SELECT npu_code AS "npuCode" FROM reply WHERE id = $1', [id]);
     return rows[0]?.npuCode ?? null;
   }
 
   async forResident(residentId: string): Promise<ExportedReply[]> {
-    const replies: Omit<ExportedReply, 'responses'>[] = await this.db.query(
+    const replies = await this.db.query<Omit<ExportedReply, 'responses'>[]>(
       `SELECT rp.id, rp.message_id AS "messageId", m.title AS "messageTitle", rp.body, rp.via, rp.status, rp.created_at AS "createdAt"
          FROM reply rp LEFT JOIN message m ON m.id = rp.message_id
         WHERE rp.resident_id = $1 ORDER BY rp.created_at, rp.id`,
       [residentId],
     );
-    const responses: { replyId: string; body: string; channel: ResponseChannel; createdAt: Date }[] = await this.db.query(
+    const responses = await this.db.query<{ replyId: string; body: string; channel: ResponseChannel; createdAt: Date }[]>(
       `SELECT x.reply_id AS "replyId", x.body, x.channel, x.created_at AS "createdAt"
          FROM reply_response x JOIN reply rp ON rp.id = x.reply_id
         WHERE rp.resident_id = $1 ORDER BY x.created_at, x.id`,
@@ -238,10 +238,10 @@ export class ReplyRepository {
 
   /** Erasure: the words go (they may hold personal data); the rows stay for reply counts. */
   async eraseResident(residentId: string, manager: EntityManager): Promise<void> {
-    await manager.query(
+    await manager.query<unknown>(
       `UPDATE reply_response SET body = '' WHERE reply_id IN (SELECT id FROM reply WHERE resident_id = $1) AND body <> ''`,
       [residentId],
     );
-    await manager.query(`UPDATE reply SET body = '', status = 'closed' WHERE resident_id = $1`, [residentId]);
+    await manager.query<unknown>(`UPDATE reply SET body = '', status = 'closed' WHERE resident_id = $1`, [residentId]);
   }
 }

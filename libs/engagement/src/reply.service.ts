@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RateLimiter, rateLimitKey } from '@beacon/core';
-import type { ReplyVia } from './engagement.entities';
+import type { ReplyVia } from './engagement.entity';
 import { ReplyRepository, type ReplyView } from './reply.repository';
 
 export const REPLY_MAX_LENGTH = 2000;

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentResident } from '@beacon/auth';
 import { ResidentOnly, UuidParam, type ResidentPrincipal } from '@beacon/core';
 import { CreateReplyDto, RateMessageDto } from './engagement.dto';
 import { ResidentEngagementService } from './resident-engagement.service';
+import { RatingViewDto, ReplyViewDto } from './engagement-response.dto';
 
 @ApiTags('engagement')
 @Controller('api/v1/messages')
@@ -14,13 +15,15 @@ export class ResidentEngagementController {
   @ResidentOnly()
   @Post(':id/rating')
   @HttpCode(200)
-  rate(@CurrentResident() me: ResidentPrincipal, @Param('id', UuidParam) id: string, @Body() dto: RateMessageDto) {
+  @ApiOkResponse({ type: RatingViewDto })
+  rate(@CurrentResident() me: ResidentPrincipal, @Param('id', UuidParam) id: string, @Body() dto: RateMessageDto): Promise<RatingViewDto> {
     return this.engagement.rate(me.id, id, dto);
   }
 
   @ResidentOnly()
   @Post(':id/replies')
-  reply(@CurrentResident() me: ResidentPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateReplyDto) {
+  @ApiCreatedResponse({ type: ReplyViewDto })
+  reply(@CurrentResident() me: ResidentPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateReplyDto): Promise<ReplyViewDto> {
     return this.engagement.reply(me.id, id, dto);
   }
 }

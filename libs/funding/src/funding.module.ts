@@ -7,7 +7,7 @@ import { BidDecisionService } from './bids/bid-decision.service';
 import { BidController } from './bids/bid.controller';
 import { BidRepository } from './bids/bid.repository';
 import { BidService } from './bids/bid.service';
-import { FUNDING_ENTITIES } from './funding.entities';
+import { FUNDING_ENTITIES } from './funding.entity';
 import { FundController } from './funds/fund.controller';
 import { FundRepository } from './funds/fund.repository';
 import { FundingDemoSeedService } from './funds/funding-demo-seed.service';

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { badRequest, DomainException, Public, Staff, type BeaconRequest } from '@beacon/core';
+import { GeographyImportDto, NeighbourhoodDto, NpuDto, WardDto } from './geography-response.dto';
 import { GeographyService } from './geography.service';
 import { OnsImportService } from './ons-import.service';
 import { PostcodeDirectoryService } from './postcode-directory.service';
@@ -29,19 +30,22 @@ export class GeographyController {
 
   @Public()
   @Get('npus')
-  npus() {
+  @ApiOkResponse({ type: [NpuDto] })
+  npus(): Promise<NpuDto[]> {
     return this.geography.listNpus();
   }
 
   @Public()
   @Get('wards')
-  async wards(@Query() q: NpuFilterDto) {
+  @ApiOkResponse({ type: [WardDto] })
+  async wards(@Query() q: NpuFilterDto): Promise<WardDto[]> {
     return (await this.geography.listWards(q.npu)).map(({ neighbourhoodId: _id, ...w }) => w);
   }
 
   @Public()
   @Get('neighbourhoods')
-  neighbourhoods(@Query() q: NpuFilterDto) {
+  @ApiOkResponse({ type: [NeighbourhoodDto] })
+  neighbourhoods(@Query() q: NpuFilterDto): Promise<NeighbourhoodDto[]> {
     return this.geography.listNeighbourhoods(q.npu);
   }
 
@@ -52,7 +56,8 @@ export class GeographyController {
   @ApiOperation({ summary: 'Import NPUs, neighbourhoods and wards (force-wide admins); moving a ward to another NPU needs ?moveWards=true (409 otherwise)' })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'npu_code,npu_name,neighbourhood,ward_code,ward_name,population\n' } })
-  import(@Req() req: BeaconRequest, @Body() body: unknown, @Query() q: GeographyImportQueryDto) {
+  @ApiOkResponse({ type: GeographyImportDto })
+  import(@Req() req: BeaconRequest, @Body() body: unknown, @Query() q: GeographyImportQueryDto): Promise<GeographyImportDto> {
     // @beacon/auth depends on this lib, so the guard's principal is read straight off the request.
     const me = req.principal;
     if (me?.kind !== 'staff') throw new DomainException('UNAUTHENTICATED', 'Sign in required');

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GeographyController } from './geography.controller';
-import { GEOGRAPHY_ENTITIES } from './geography.entities';
+import { GEOGRAPHY_ENTITIES } from './geography.entity';
 import { GeographyRepository } from './geography.repository';
 import { GeographyService } from './geography.service';
 import { OnsImportService } from './ons-import.service';

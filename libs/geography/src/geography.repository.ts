@@ -55,15 +55,15 @@ export class GeographyRepository {
   ) {}
 
   listNpus(): Promise<{ code: string; name: string }[]> {
-    return this.db.query('SELECT code, name FROM npu ORDER BY code');
+    return this.db.query<{ code: string; name: string }[]>('SELECT code, name FROM npu ORDER BY code');
   }
 
   async npuExists(code: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM npu WHERE code = $1', [code])).length > 0;
+    return (await this.db.query<unknown[]>('SELECT 1 FROM npu WHERE code = $1', [code])).length > 0;
   }
 
   listWards(npuCode?: string): Promise<WardView[]> {
-    return this.db.query(
+    return this.db.query<WardView[]>(
       `SELECT w.code, w.name, w.npu_code AS "npuCode", n.name AS neighbourhood, n.id AS "neighbourhoodId", w.population
          FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
         WHERE ($1::varchar IS NULL OR w.npu_code = $1)
@@ -73,7 +73,7 @@ export class GeographyRepository {
   }
 
   async findWard(code: string): Promise<WardView | null> {
-    const rows: WardView[] = await this.db.query(
+    const rows = await this.db.query<WardView[]>(
       `SELECT w.code, w.name, w.npu_code AS "npuCode", n.name AS neighbourhood, n.id AS "neighbourhoodId", w.population
          FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id WHERE w.code = $1`,
       [code],
@@ -98,7 +98,7 @@ export class GeographyRepository {
   }
 
   listNeighbourhoods(npuCode?: string): Promise<{ id: string; name: string; npuCode: string }[]> {
-    return this.db.query(
+    return this.db.query<{ id: string; name: string; npuCode: string }[]>(
       `SELECT id, name, npu_code AS "npuCode" FROM neighbourhood WHERE ($1::varchar IS NULL OR npu_code = $1) ORDER BY npu_code, name`,
       [npuCode ?? null],
     );
@@ -114,7 +114,7 @@ export class GeographyRepository {
     opts: { actor: string; onMoves: (moves: WardMove[]) => void; inTransaction?: (tx: EntityManager) => Promise<void> },
   ): Promise<ImportCounts> {
     return this.db.transaction(async (tx) => {
-      const moves: WardMove[] = await tx.query(
+      const moves = await tx.query<WardMove[]>(
         `SELECT w.code AS "wardCode", w.npu_code AS "fromNpu", r.npu AS "toNpu"
            FROM ward w JOIN unnest($1::varchar[], $2::varchar[]) AS r(code, npu) ON r.code = w.code
           WHERE w.npu_code <> r.npu
@@ -127,18 +127,18 @@ export class GeographyRepository {
         await this.audit.record({ actor: opts.actor, action: 'geography.ward.move', subject: `ward:${m.wardCode}`, data: { ...m } }, tx);
       }
       const npus = [...new Map(rows.map((r) => [r.npuCode, r.npuName])).entries()];
-      const npuRes: { inserted: boolean }[] = await tx.query(
+      const npuRes = await tx.query<{ inserted: boolean }[]>(
         `INSERT INTO npu (code, name) SELECT * FROM unnest($1::varchar[], $2::varchar[])
          ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING (xmax = 0) AS inserted`,
         [npus.map((n) => n[0]), npus.map((n) => n[1])],
       );
       const hoods = [...new Set(rows.map((r) => `${r.npuCode}\u0000${r.neighbourhood}`))].map((k) => k.split('\u0000'));
-      const hoodRes: { inserted: boolean }[] = await tx.query(
+      const hoodRes = await tx.query<{ inserted: boolean }[]>(
         `INSERT INTO neighbourhood (npu_code, name) SELECT * FROM unnest($1::varchar[], $2::varchar[])
          ON CONFLICT ON CONSTRAINT uq_neighbourhood_npu_name DO UPDATE SET name = EXCLUDED.name RETURNING (xmax = 0) AS inserted`,
         [hoods.map((h) => h[0]), hoods.map((h) => h[1])],
       );
-      const wardRes: { inserted: boolean }[] = await tx.query(
+      const wardRes = await tx.query<{ inserted: boolean }[]>(
         `INSERT INTO ward (code, name, npu_code, neighbourhood_id, population, lad_code, lad_name)
          SELECT r.code, r.name, r.npu, n.id, coalesce(r.population, 0), r.lad_code, r.lad_name
            FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::int[], $6::varchar[], $7::varchar[])

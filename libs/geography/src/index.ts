@@ -1,4 +1,4 @@
-export * from './geography.entities';
+export * from './geography.entity';
 export * from './geography.module';
 export * from './geography.service';
 export type { WardView, WardFilter, ImportCounts } from './geography.repository';

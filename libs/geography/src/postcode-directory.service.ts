@@ -111,16 +111,18 @@ export class PostcodeDirectoryService {
   ) {}
 
   async importDirectory(body: Readable): Promise<PostcodeImportCounts> {
-    const wards = new Set<string>((await this.db.query('SELECT code FROM ward')).map((w: { code: string }) => w.code));
+    const wards = new Set<string>((await this.db.query<{ code: string }[]>('SELECT code FROM ward')).map((w: { code: string }) => w.code));
     const qr = this.db.createQueryRunner();
     const client = (await qr.connect()) as pg.PoolClient;
     try {
       await qr.startTransaction();
       // One directory import at a time: the second waits for the first to commit.
+      // eslint-disable-next-line no-restricted-syntax -- QueryRunner.query takes no row type; the result is not read
       await qr.query(`SELECT pg_advisory_xact_lock(hashtext('postcode-directory'))`);
       await this.postcodes.createStaging(qr.manager);
       const filter = new DirectoryFilter(wards);
       const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: 64 * 1024 });
+      // eslint-disable-next-line no-restricted-syntax -- a COPY stream (pg-copy-streams), not a query with rows
       const copy = client.query(copyFrom(`COPY ${POSTCODE_STAGING} (${POSTCODE_STAGING_COLUMNS.join(', ')}) FROM STDIN`));
       await pipeline(body, parser, filter, copy);
       if (!filter.rows) throw badRequest('CSV has no data rows');

@@ -29,7 +29,7 @@ export class PostcodeRepository {
 
   /** A staging table for this transaction only (dropped at commit or rollback). */
   async createStaging(tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `CREATE TEMP TABLE ${POSTCODE_STAGING} (postcode varchar(8) NOT NULL, ward_code varchar(16) NOT NULL, lat double precision,
          long double precision, terminated_on date, line int NOT NULL) ON COMMIT DROP`,
     );
@@ -37,7 +37,7 @@ export class PostcodeRepository {
 
   /** The first postcode that appears on two lines of the file, if any. */
   async firstRepeat(tx: EntityManager): Promise<{ postcode: string; first: number; line: number } | null> {
-    const rows: { postcode: string; first: number; line: number }[] = await tx.query(
+    const rows = await tx.query<{ postcode: string; first: number; line: number }[]>(
       `SELECT postcode, min(line) AS first, (array_agg(line ORDER BY line))[2] AS line FROM ${POSTCODE_STAGING}
         GROUP BY postcode HAVING count(*) > 1 ORDER BY 3 LIMIT 1`,
     );
@@ -49,7 +49,7 @@ export class PostcodeRepository {
    * (a re-import of the same file changes nothing), postcodes no longer in the force removed.
    */
   async merge(tx: EntityManager): Promise<PostcodeMergeCounts> {
-    const upserted: { inserted: boolean }[] = await tx.query(
+    const upserted = await tx.query<{ inserted: boolean }[]>(
       `INSERT INTO postcode (postcode, ward_code, lat, long, terminated_on)
        SELECT postcode, ward_code, lat, long, terminated_on FROM ${POSTCODE_STAGING}
        ON CONFLICT (postcode) DO UPDATE SET ward_code = EXCLUDED.ward_code, lat = EXCLUDED.lat, long = EXCLUDED.long, terminated_on = EXCLUDED.terminated_on
@@ -57,11 +57,11 @@ export class PostcodeRepository {
               IS DISTINCT FROM (EXCLUDED.ward_code, EXCLUDED.lat, EXCLUDED.long, EXCLUDED.terminated_on)
        RETURNING (xmax = 0) AS inserted`,
     );
-    const [removed]: { n: number }[] = await tx.query(
+    const [removed] = await tx.query<{ n: number }[]>(
       `WITH d AS (DELETE FROM postcode p WHERE NOT EXISTS (SELECT 1 FROM ${POSTCODE_STAGING} s WHERE s.postcode = p.postcode) RETURNING p.postcode)
        SELECT count(*)::int AS n FROM d`,
     );
-    const [{ kept, terminated }]: { kept: number; terminated: number }[] = await tx.query(
+    const [{ kept, terminated }] = await tx.query<{ kept: number; terminated: number }[]>(
       `SELECT count(*)::int AS kept, count(*) FILTER (WHERE terminated_on IS NOT NULL)::int AS terminated FROM ${POSTCODE_STAGING}`,
     );
     const created = upserted.filter((r) => r.inserted).length;
@@ -69,7 +69,7 @@ export class PostcodeRepository {
   }
 
   async find(postcode: string): Promise<PostcodeView | null> {
-    const rows: PostcodeView[] = await this.db.query(
+    const rows = await this.db.query<PostcodeView[]>(
       `SELECT p.postcode, p.ward_code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", p.terminated_on IS NOT NULL AS terminated
          FROM postcode p JOIN ward w ON w.code = p.ward_code WHERE p.postcode = $1`,
       [postcode],
@@ -79,7 +79,7 @@ export class PostcodeRepository {
 
   /** A ward's postcodes in order, keyset paged on the postcode. */
   listByWard(wardCode: string, after: Keyset | undefined, limit: number): Promise<PostcodeView[]> {
-    return this.db.query(
+    return this.db.query<PostcodeView[]>(
       `SELECT p.postcode, p.ward_code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", p.terminated_on IS NOT NULL AS terminated
          FROM postcode p JOIN ward w ON w.code = p.ward_code
         WHERE p.ward_code = $1 AND ($2::varchar IS NULL OR p.postcode > $2)

@@ -26,6 +26,6 @@ export class ImportResidentData implements ResidentDataExporter {
   }
 
   async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query(`DELETE FROM import_resident_row WHERE resident_id = $1`, [residentId]);
+    await tx.query<unknown>(`DELETE FROM import_resident_row WHERE resident_id = $1`, [residentId]);
   }
 }

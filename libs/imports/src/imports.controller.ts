@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
-import { badRequest, Staff, type StaffPrincipal } from '@beacon/core';
+import { ApiDocumentResponse, badRequest, Staff, type StaffPrincipal } from '@beacon/core';
 import { CommitAcceptedDto, ImportIdParams, ImportReportDto, ImportUploadQueryDto } from './imports.dto';
 import { ImportsService } from './imports.service';
 
@@ -51,7 +51,7 @@ export class ImportsController {
   @Staff({ roles: ['admin'] })
   @Get(':id/rejected.csv')
   @ApiOperation({ summary: 'The rejected and duplicate lines with reasons and raw cells (kept 7 days)' })
-  @ApiOkResponse({ content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiDocumentResponse('text/csv', 'One line per rejected or duplicate row: line number, reasons, raw cells')
   async rejected(@CurrentStaff() me: StaffPrincipal, @Param() p: ImportIdParams, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const csv = await this.imports.rejectedCsv(me, p.id);
     res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="import-${p.id}-rejected.csv"`);

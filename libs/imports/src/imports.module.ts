@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
-import { IMPORT_ENTITIES } from './import.entities';
+import { IMPORT_ENTITIES } from './import.entity';
 import { ImportCommitJob } from './import-commit.job';
 import { ImportHousekeepingJob } from './import-housekeeping.job';
 import { ImportResidentData } from './import-resident-data';

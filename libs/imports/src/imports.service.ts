@@ -11,7 +11,7 @@ import { assertNpuAccess } from '@beacon/auth';
 import { badRequest, conflict, DomainException, JobName, notFound, QueueService, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { csvParser, FileMeter, uploadError, type ParsedRecord } from './csv-upload';
-import type { ImportKind } from './import.entities';
+import type { ImportKind } from './import.entity';
 import { ImportsRepository, type ImportRow } from './imports.repository';
 import { loadMappings, type ImportMapping } from './mapping';
 import { stageResidentRow, STAGING_COLUMNS, type RowContext } from './resident-row';
@@ -89,6 +89,7 @@ export class ImportsService {
           done(null, stageResidentRow(ctx, id, rec.info.lines, rec.record));
         },
       });
+      // eslint-disable-next-line no-restricted-syntax -- a COPY stream (pg-copy-streams), not a query with rows
       const copy = client.query(copyFrom(`COPY ${RESIDENT_STAGING} (${STAGING_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`));
       await pipeline(body, meter, csvParser(mapping), stage, stringify(), copy);
       if (!lines) throw badRequest('CSV has no data rows');

@@ -1,5 +1,4 @@
-export * from './import.entities';
+export * from './import.entity';
 export * from './imports.module';
-export { ImportsService, type ImportReport } from './imports.service';
+export { ImportsService } from './imports.service';
 export { ImportCommitJob } from './import-commit.job';
-export { loadMappings, type ImportMapping } from './mapping';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { badRequest } from '@beacon/core';
-import type { ImportKind } from './import.entities';
+import type { ImportKind } from './import.entity';
 
 /** Beacon's columns for a resident import (the Beacon CSV's header). */
 export const RESIDENT_COLUMNS = [

@@ -40,12 +40,12 @@ export class StagingRepository {
    */
   async classify(importId: string, npuCode: string | null, tx: EntityManager): Promise<void> {
     const t = RESIDENT_STAGING;
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE ${t} SET outcome = CASE WHEN invalid_reason IS NOT NULL THEN 'rejected' END, reason = invalid_reason, resident_id = NULL, match_by = NULL
         WHERE import_id = $1`,
       [importId],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `WITH v AS (
          SELECT line,
                 CASE WHEN email IS NOT NULL THEN min(line) OVER (PARTITION BY email) END AS fe,
@@ -58,7 +58,7 @@ export class StagingRepository {
        UPDATE ${t} s SET outcome = 'duplicate', reason = d.reason FROM d WHERE s.import_id = $1 AND s.line = d.line`,
       [importId],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `WITH m AS (
          SELECT s.line, re.id AS eid, rp.id AS pid, coalesce(re.ward_code, rp.ward_code) AS ward_code
            FROM ${t} s
@@ -75,17 +75,17 @@ export class StagingRepository {
         WHERE s.import_id = $1 AND s.line = m.line`,
       [importId, npuCode],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `WITH f AS (SELECT line, min(line) OVER (PARTITION BY resident_id) AS first FROM ${t} WHERE import_id = $1 AND outcome = 'matched')
        UPDATE ${t} s SET outcome = 'duplicate', reason = 'matches the same resident as line ' || f.first
          FROM f WHERE s.import_id = $1 AND s.line = f.line AND f.first < f.line`,
       [importId],
     );
-    await tx.query(`UPDATE ${t} SET outcome = 'new', resident_id = gen_random_uuid() WHERE import_id = $1 AND outcome IS NULL`, [importId]);
+    await tx.query<unknown>(`UPDATE ${t} SET outcome = 'new', resident_id = gen_random_uuid() WHERE import_id = $1 AND outcome IS NULL`, [importId]);
   }
 
   async counts(importId: string, tx: EntityManager): Promise<ClassCounts> {
-    const [c]: ClassCounts[] = await tx.query(
+    const [c] = await tx.query<ClassCounts[]>(
       `SELECT count(*)::int AS rows,
               count(*) FILTER (WHERE outcome IN ('new', 'matched'))::int AS accepted,
               count(*) FILTER (WHERE outcome = 'rejected')::int AS rejected,
@@ -100,7 +100,7 @@ export class StagingRepository {
   /** Matched lines with what the commit would do to each resident (field rules from libs/residents). */
   matches(importId: string, limit: number, tx: EntityManager): Promise<RowMatch[]> {
     const d = importDecisionSql('s', 'r');
-    return tx.query(
+    return tx.query<RowMatch[]>(
       `SELECT s.line, s.resident_id AS "residentId", s.match_by AS by, ${d.kept} AS kept, ${d.filled} AS filled
          FROM ${RESIDENT_STAGING} s JOIN resident r ON r.id = s.resident_id
         WHERE s.import_id = $1 AND s.outcome = 'matched' ORDER BY s.line LIMIT $2`,
@@ -110,8 +110,8 @@ export class StagingRepository {
 
   /** Rejected and duplicate lines into the rejected-rows report (replacing an earlier classification's). */
   async saveRejections(importId: string, tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM import_rejection WHERE import_id = $1', [importId]);
-    await tx.query(
+    await tx.query<unknown>('DELETE FROM import_rejection WHERE import_id = $1', [importId]);
+    await tx.query<unknown>(
       `INSERT INTO import_rejection (import_id, line, reason, raw)
        SELECT import_id, line, reason, raw FROM ${RESIDENT_STAGING} WHERE import_id = $1 AND outcome IN ('rejected', 'duplicate')`,
       [importId],
@@ -119,11 +119,11 @@ export class StagingRepository {
   }
 
   async stagedRows(importId: string, tx: EntityManager): Promise<number> {
-    const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
+    const [{ n }] = await tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
     return n;
   }
 
   async deleteStaged(importId: string, tx: EntityManager): Promise<void> {
-    await tx.query(`DELETE FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
+    await tx.query<unknown>(`DELETE FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
   }
 }

@@ -39,7 +39,7 @@ export class PopulationShareService {
     if (!parsed.records.length) throw badRequest('CSV has no data rows');
     const areas = new Set(parsed.records.map((r) => r.values.area_code));
     const known = new Set<string>(
-      (await this.db.query(`SELECT code FROM npu WHERE code = ANY($1) UNION SELECT code FROM ward WHERE code = ANY($1)`, [[...areas]])).map((r: { code: string }) => r.code),
+      (await this.db.query<{ code: string }[]>(`SELECT code FROM npu WHERE code = ANY($1) UNION SELECT code FROM ward WHERE code = ANY($1)`, [[...areas]])).map((r: { code: string }) => r.code),
     );
     known.add('FORCE');
     const errors: string[] = [];
@@ -69,8 +69,8 @@ export class PopulationShareService {
     // Each (area, dimension) in the file replaces what was loaded for it, in one transaction.
     await this.db.transaction(async (tx) => {
       const sets = [...totals.keys()].map((s) => s.split('|'));
-      await tx.query(`DELETE FROM population_share p USING unnest($1::varchar[], $2::varchar[]) AS s(a, d) WHERE p.area_code = s.a AND p.dimension = s.d`, [sets.map((s) => s[0]), sets.map((s) => s[1])]);
-      await tx.query(
+      await tx.query<unknown>(`DELETE FROM population_share p USING unnest($1::varchar[], $2::varchar[]) AS s(a, d) WHERE p.area_code = s.a AND p.dimension = s.d`, [sets.map((s) => s[0]), sets.map((s) => s[1])]);
+      await tx.query<unknown>(
         `INSERT INTO population_share (area_code, dimension, category, share_percent) SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::numeric[])`,
         [rows.map((r) => r.areaCode), rows.map((r) => r.dimension), rows.map((r) => r.category), rows.map((r) => r.sharePercent)],
       );

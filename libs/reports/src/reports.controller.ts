@@ -2,9 +2,10 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
-import { Staff, toCsv, type StaffPrincipal } from '@beacon/core';
+import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
 import { MessagesReportQueryDto, NpuReportQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { ReportsService } from './reports.service';
+import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
@@ -42,42 +43,49 @@ export class ReportsController {
 
   @Reader()
   @Get('signups')
+  @ApiJsonOrCsvResponse(SignupRowDto, { isArray: true })
   async signups(@CurrentStaff() me: StaffPrincipal, @Query() q: SignupsQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'signups', await this.reports.signups(me, q));
   }
 
   @Reader()
   @Get('reach')
+  @ApiJsonOrCsvResponse(ReachRowDto, { isArray: true })
   async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'reach', await this.reports.reach(me, q));
   }
 
   @Reader()
   @Get('representation')
+  @ApiJsonOrCsvResponse(RepresentationRowDto, { isArray: true })
   async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'representation', await this.reports.representation(me, q));
   }
 
   @Reader()
   @Get('attribution')
+  @ApiJsonOrCsvResponse(AttributionRowDto, { isArray: true })
   async attribution(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'attribution', await this.reports.attribution(me, q));
   }
 
   @Reader()
   @Get('messages')
+  @ApiJsonOrCsvResponse(MessageQualityRowDto, { isArray: true })
   async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'messages', await this.reports.messages(me, q));
   }
 
   @Reader()
   @Get('acf')
+  @ApiJsonOrCsvResponse(AcfReportDto)
   async acf(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'acf', await this.reports.acf(me, q));
   }
 
   @Reader()
   @Get('sim')
+  @ApiJsonOrCsvResponse(SimPackDto, { description: 'JSON, or CSV with ?format=csv (each section flattened, named in a section column)' })
   async sim(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, `sim-${q.npu ?? me.npuCode ?? 'force'}-${q.month ?? 'current'}`, await this.reports.sim(me, q));
   }
@@ -85,6 +93,7 @@ export class ReportsController {
   @Reader()
   @Get('charts/growth.svg')
   @ApiProduces('image/svg+xml')
+  @ApiDocumentResponse('image/svg+xml', 'Line chart of cumulative subscribers')
   async growthChart(@CurrentStaff() me: StaffPrincipal, @Query() q: SignupsQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.growthChart(me, q));
   }
@@ -92,6 +101,7 @@ export class ReportsController {
   @Reader()
   @Get('charts/reach.svg')
   @ApiProduces('image/svg+xml')
+  @ApiDocumentResponse('image/svg+xml', 'Bar chart of the 20 wards with the lowest reach')
   async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
   }

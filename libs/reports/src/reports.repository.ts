@@ -62,7 +62,7 @@ export class ReportsRepository {
    */
   signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null): Promise<SignupRow[]> {
     const key = groupBy === 'ward' ? 'w.code' : 'w.npu_code';
-    return this.db.query(
+    return this.db.query<SignupRow[]>(
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3)),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
             joined AS (
@@ -93,7 +93,7 @@ export class ReportsRepository {
 
   /** Active subscribers per ward against population, lowest reach first. */
   reach(npuCode: string | null): Promise<ReachRow[]> {
-    return this.db.query(
+    return this.db.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
               CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
@@ -107,7 +107,7 @@ export class ReportsRepository {
 
   /** Active subscribers by ethnicity and age band, beside census shares where loaded. */
   representation(npuCode: string | null): Promise<CategoryCount[]> {
-    return this.db.query(
+    return this.db.query<CategoryCount[]>(
       `WITH subs AS (
          SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
            FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
@@ -124,7 +124,7 @@ export class ReportsRepository {
 
   /** Sign-ups in the range by source and campaign code. */
   attribution(range: MonthRange, npuCode: string | null): Promise<AttributionRow[]> {
-    return this.db.query(
+    return this.db.query<AttributionRow[]>(
       `SELECT coalesce(r.source, 'unknown') AS source, coalesce(r.campaign_code, '') AS "campaignCode", count(*)::int AS signups
          FROM resident r JOIN ward w ON w.code = r.ward_code
         WHERE r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
@@ -137,7 +137,7 @@ export class ReportsRepository {
   messages(range: MonthRange, groupBy: 'author' | 'npu', npuCode: string | null): Promise<MessageQualityRow[]> {
     const key = groupBy === 'author' ? 'm.author_id::text' : `coalesce(m.npu_code, 'FORCE')`;
     const name = groupBy === 'author' ? 'max(s.name)' : `coalesce(max(n.name), 'Force-wide')`;
-    return this.db.query(
+    return this.db.query<MessageQualityRow[]>(
       `SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
               count(*)::int AS sent, coalesce(sum(m.recipient_count), 0)::int AS recipients,
               CASE WHEN sum(e.ratings) > 0 THEN round(sum(e.score_sum)::numeric / sum(e.ratings), 2)::float8 END AS "averageRating",
@@ -158,7 +158,7 @@ export class ReportsRepository {
    * links have expired, so older totals are settled). Rows change only when totals do.
    */
   async refreshMessageEngagement(days: number): Promise<number> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<{ message_id: string }[]>(
       `INSERT INTO message_engagement (message_id, ratings, score_sum, replies, refreshed_at)
        SELECT m.id, coalesce(r.n, 0), coalesce(r.s, 0), coalesce(p.n, 0), now()
          FROM message m
@@ -178,8 +178,8 @@ export class ReportsRepository {
   /** Recomputes the per-ward monthly sign-up/leaver counts and subscriber profiles (one transaction). */
   async refreshResidentStats(): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query('DELETE FROM resident_month_stats');
-      await tx.query(
+      await tx.query<unknown>('DELETE FROM resident_month_stats');
+      await tx.query<unknown>(
         `INSERT INTO resident_month_stats (ward_code, month, joined, "left")
          SELECT ward_code, m, sum(j)::int, sum(l)::int FROM (
            SELECT ward_code, ${LONDON_MONTH('activated_at')} AS m, 1 AS j, 0 AS l FROM resident WHERE activated_at IS NOT NULL
@@ -187,8 +187,8 @@ export class ReportsRepository {
            SELECT ward_code, ${LONDON_MONTH('left_at')}, 0, 1 FROM resident WHERE left_at IS NOT NULL) e
          GROUP BY ward_code, m`,
       );
-      await tx.query('DELETE FROM resident_profile_stats');
-      await tx.query(
+      await tx.query<unknown>('DELETE FROM resident_profile_stats');
+      await tx.query<unknown>(
         `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
          SELECT r.ward_code, d.dimension, d.category, count(*)::int
            FROM resident r
@@ -196,7 +196,7 @@ export class ReportsRepository {
           WHERE r.status = 'active'
           GROUP BY 1, 2, 3`,
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO report_refresh (name, refreshed_at) VALUES ('resident_stats', now())
          ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at`,
       );
@@ -205,12 +205,12 @@ export class ReportsRepository {
 
   /** When the sign-up and subscriber figures were last recomputed (null: never yet). */
   async lastRefreshedAt(): Promise<Date | null> {
-    const rows: { at: Date }[] = await this.db.query(`SELECT refreshed_at AS at FROM report_refresh WHERE name = 'resident_stats'`);
+    const rows = await this.db.query<{ at: Date }[]>(`SELECT refreshed_at AS at FROM report_refresh WHERE name = 'resident_stats'`);
     return rows[0]?.at ?? null;
   }
 
   async upsertShares(rows: { areaCode: string; dimension: string; category: string; sharePercent: number }[]): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `INSERT INTO population_share (area_code, dimension, category, share_percent)
        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::numeric[])
        ON CONFLICT (area_code, dimension, category) DO UPDATE SET share_percent = EXCLUDED.share_percent`,

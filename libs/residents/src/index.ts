@@ -1,6 +1,6 @@
-export * from './resident.entities';
+export * from './resident.entity';
 export * from './residents.module';
-export { ResidentLinksService, LINK_TTL, type UnsubscribeScope } from './resident-links.service';
+export { ResidentLinksService, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
 export { SENDABLE_SQL } from './sendable';
 export { ResidentSeedService, DEMO_RESIDENT_COUNT, FULL_DEMO_RESIDENTS } from './resident-seed.service';
@@ -9,7 +9,7 @@ export { ResidentDataExporterProvider, type ResidentDataExporter } from './resid
 export { CONTACT_MASKED_ROLES, ResidentDirectoryService } from './resident-directory.service';
 export { maskEmail, maskPhone, normalisePhone } from './contact';
 export type { ResidentProfile, ResidentListItem, ChannelView } from './residents.dto';
-export * from './resident-import.entities';
+export * from './resident-import.entity';
 export { ResidentImportService, type ResidentImportResult, type StagedResidents } from './resident-import.service';
 export { IMPORT_FIELDS, STAGED_RESIDENT_COLUMNS, importDecisionSql, type ImportField, type ImportFieldRule } from './resident-import-fields';
 export { normaliseEmail } from './contact';

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentResident } from '@beacon/auth';
 import { RateLimit, ResidentOnly, type ResidentPrincipal } from '@beacon/core';
 import { ResidentAccountService } from './resident-account.service';
 import { UPDATE_LIMIT } from './resident-rate-limits';
 import { UpdateMeDto } from './residents.dto';
+import { ResidentExportDto, ResidentProfileDto } from './residents-response.dto';
 
 @ApiTags('me')
 @Controller('api/v1/me')
@@ -14,7 +15,8 @@ export class MeController {
   @ResidentOnly()
   @Get()
   @ApiOperation({ summary: 'Your details and preferences' })
-  get(@CurrentResident() me: ResidentPrincipal) {
+  @ApiOkResponse({ type: ResidentProfileDto })
+  get(@CurrentResident() me: ResidentPrincipal): Promise<ResidentProfileDto> {
     return this.accounts.profile(me.id);
   }
 
@@ -22,14 +24,16 @@ export class MeController {
   @RateLimit(UPDATE_LIMIT)
   @Patch()
   @ApiOperation({ summary: 'Change details and preferences; a changed e-mail or phone is verified again' })
-  update(@CurrentResident() me: ResidentPrincipal, @Body() dto: UpdateMeDto) {
+  @ApiOkResponse({ type: ResidentProfileDto })
+  update(@CurrentResident() me: ResidentPrincipal, @Body() dto: UpdateMeDto): Promise<ResidentProfileDto> {
     return this.accounts.update(me.id, dto);
   }
 
   @ResidentOnly()
   @Get('export')
   @ApiOperation({ summary: 'Everything Beacon holds about you (GDPR access)' })
-  export(@CurrentResident() me: ResidentPrincipal) {
+  @ApiOkResponse({ type: ResidentExportDto })
+  export(@CurrentResident() me: ResidentPrincipal): Promise<Record<string, unknown>> {
     return this.accounts.export(me.id);
   }
 
@@ -37,7 +41,7 @@ export class MeController {
   @Delete()
   @HttpCode(204)
   @ApiOperation({ summary: 'Erase your personal data (GDPR erasure); anonymous counts are kept' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Erased' })
   async erase(@CurrentResident() me: ResidentPrincipal): Promise<void> {
     await this.accounts.erase(me.id);
   }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LinkTokenService, AccessTokenService } from '@beacon/auth';
 import { AuditService, badRequest, DomainException, forbidden, JobName, QueueService } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import type { Channel, ResidentEntity } from './resident.entities';
+import type { Channel, ResidentEntity } from './resident.entity';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, RateLimit } from '@beacon/core';
 import { ResidentAccountService } from './resident-account.service';
 import { EXCHANGE_LIMIT, MAGIC_LINK_LIMIT } from './resident-rate-limits';
 import { AccessTokenDto, ExchangeDto, MagicLinkDto } from './residents.dto';
+import { AcceptedDto } from './residents-response.dto';
 
 @ApiTags('auth')
 @Controller('api/v1/auth/resident')
@@ -15,7 +16,8 @@ export class ResidentAuthController {
   @Post('magic-link')
   @HttpCode(202)
   @ApiOperation({ summary: 'E-mail a sign-in link (if the address is registered); always 202' })
-  magicLink(@Body() dto: MagicLinkDto) {
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  magicLink(@Body() dto: MagicLinkDto): Promise<AcceptedDto> {
     return this.accounts.requestSignInLink(dto.email);
   }
 

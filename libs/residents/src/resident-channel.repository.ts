@@ -6,7 +6,7 @@ import { rowsOf } from '@beacon/core';
 @Injectable()
 export class ResidentChannelRepository {
   async suspend(residentId: string, channel: string, reason: string, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE resident_channel SET suspended_at = now(), suspended_reason = $3 WHERE resident_id = $1 AND channel = $2 AND suspended_at IS NULL`,
       [residentId, channel, reason],
     );

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { Channel, ResidentStatus } from './resident.entities';
+import type { Channel, ResidentStatus } from './resident.entity';
 
 export interface DirectoryFilter {
   npuCode?: string;
@@ -43,7 +43,7 @@ export class ResidentDirectoryRepository {
   list(filter: DirectoryFilter, limit: number, after?: Keyset): Promise<DirectoryRow[]> {
     const prefix = filter.prefix ? likePrefix(filter.prefix.toLowerCase()) : null;
     // Each prefix branch matches an index: lower(first_name|last_name) text_pattern_ops, email varchar_pattern_ops.
-    return this.db.query(
+    return this.db.query<DirectoryRow[]>(
       `SELECT r.id, r.first_name AS "firstName", r.last_name AS "lastName", r.email, r.phone_e164 AS phone,
               r.ward_code AS "wardCode", w.npu_code AS "npuCode", r.status, r.source,
               r.created_at AS "createdAt", r.activated_at AS "activatedAt", r.created_at::text AS "cursorKey",

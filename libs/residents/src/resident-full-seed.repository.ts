@@ -56,7 +56,7 @@ export class ResidentFullSeedRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async hasFullDemo(): Promise<boolean> {
-    const [row] = await this.db.query('SELECT EXISTS (SELECT 1 FROM resident WHERE email LIKE $1) AS any', [FULL_DEMO_EMAIL_PATTERN]);
+    const [row] = await this.db.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM resident WHERE email LIKE $1) AS any', [FULL_DEMO_EMAIL_PATTERN]);
     return row.any;
   }
 
@@ -66,7 +66,7 @@ export class ResidentFullSeedRepository {
     const base = total - extra;
     return this.db.transaction(async (tx) => {
       // n → ward by cumulative population; the campaigns' rows follow the base rows.
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_person ON COMMIT DROP AS
          WITH w AS (
            SELECT code, npu_code, population,
@@ -102,7 +102,7 @@ export class ResidentFullSeedRepository {
         [base, spec.years, JSON.stringify(spec.campaigns.map((c) => ({ code: c.code, wards: c.wardCodes, start_ago: c.startMonthsAgo, months: c.months, signups: c.signups }))),
           spec.leaverShare, spec.smsShare, FIRST_NAMES.length, LAST_NAMES.length],
       );
-      const [{ n }] = await tx.query(
+      const [{ n }] = await tx.query<{ n: number }[]>(
         `WITH ins AS (
            INSERT INTO resident (email, phone_e164, first_name, last_name, ward_code, status, email_verified_at, phone_verified_at,
                                  activated_at, left_at, source, campaign_code, age_band, ethnicity, consent_at, created_at, updated_at)
@@ -137,20 +137,20 @@ export class ResidentFullSeedRepository {
          SELECT count(*)::int AS n FROM ins`,
         [FIRST_NAMES, LAST_NAMES, DEMO_PHONE_PREFIX],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_channel (resident_id, channel, enabled)
          SELECT r.id, c.channel, r.status = 'active'
            FROM resident r CROSS JOIN (VALUES ('email'), ('sms')) AS c(channel)
           WHERE r.email LIKE $1 AND (c.channel = 'email' OR r.phone_e164 IS NOT NULL)`,
         [FULL_DEMO_EMAIL_PATTERN],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_topic (resident_id, topic)
          SELECT r.id, t.topic FROM resident r CROSS JOIN unnest($2::varchar[], $3::int[]) AS t(topic, pct)
           WHERE r.email LIKE $1 AND abs(hashtext(r.id::text || t.topic)) % 100 < t.pct`,
         [FULL_DEMO_EMAIL_PATTERN, TOPIC_SHARES.map(([t]) => t), TOPIC_SHARES.map(([, p]) => p)],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_interest (resident_id, interest_group)
          SELECT r.id, g.grp FROM resident r CROSS JOIN unnest($2::varchar[], $3::int[]) AS g(grp, pct)
           WHERE r.email LIKE $1 AND abs(hashtext(r.id::text || g.grp)) % 100 < g.pct`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { IMPORT_FIELDS, stagedVerifiedAt } from './resident-import-fields';
-import { TOPICS, type Channel } from './resident.entities';
+import { TOPICS, type Channel } from './resident.entity';
 
 /** A staged import: a table with `STAGED_RESIDENT_COLUMNS`, and the import whose rows to apply. */
 export interface StagedResidents {
@@ -32,7 +32,7 @@ export class ResidentImportRepository {
   async insertNew(src: StagedResidents, tx: EntityManager): Promise<number> {
     const t = tableName(src.table);
     const verified = `((s.email_verified AND s.email IS NOT NULL) OR (s.phone_verified AND s.phone IS NOT NULL))`;
-    const [{ n }]: { n: number }[] = await tx.query(
+    const [{ n }] = await tx.query<{ n: number }[]>(
       `WITH ins AS (
          INSERT INTO resident (id, email, phone_e164, first_name, last_name, postcode, ward_code, status, email_verified_at, phone_verified_at,
                                activated_at, source, consent_at, created_at, updated_at, age_band, ethnicity, language)
@@ -50,19 +50,19 @@ export class ResidentImportRepository {
        SELECT count(*)::int AS n FROM ins`,
       [src.importId],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_channel (resident_id, channel)
        SELECT s.resident_id, c FROM ${t} s CROSS JOIN LATERAL unnest(s.channels) AS c WHERE s.import_id = $1 AND s.outcome = 'new'`,
       [src.importId],
     );
     // No topics chosen means every topic, stored explicitly (as at sign-up).
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_topic (resident_id, topic)
        SELECT s.resident_id, x FROM ${t} s CROSS JOIN LATERAL unnest(CASE WHEN cardinality(s.topics) > 0 THEN s.topics ELSE $2::varchar[] END) AS x
         WHERE s.import_id = $1 AND s.outcome = 'new'`,
       [src.importId, [...TOPICS]],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_interest (resident_id, interest_group)
        SELECT s.resident_id, x FROM ${t} s CROSS JOIN LATERAL unnest(s.interests) AS x WHERE s.import_id = $1 AND s.outcome = 'new'`,
       [src.importId],
@@ -81,7 +81,7 @@ export class ResidentImportRepository {
       f.rule === 'fill' ? `coalesce(r.${f.column}, s.${f.staged}) AS ${f.column}` : `least(r.${f.column}, s.${f.staged}) AS ${f.column}`,
     );
     const cols = [...IMPORT_FIELDS.map((f) => f.column), 'email_verified_at', 'phone_verified_at', 'status', 'activated_at', 'created_at'];
-    const [{ n }]: { n: number }[] = await tx.query(
+    const [{ n }] = await tx.query<{ n: number }[]>(
       `WITH m0 AS (
          SELECT r.id, ${merged.join(', ')},
                 CASE WHEN r.email_verified_at IS NULL AND s.email_verified AND coalesce(r.email, s.email) = s.email
@@ -111,7 +111,7 @@ export class ResidentImportRepository {
     );
     // A channel the resident does not have yet is added when its address is verified; a
     // channel they turned off stays off, and a leaver is not subscribed again.
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_channel (resident_id, channel)
        SELECT r.id, c FROM ${t} s JOIN resident r ON r.id = s.resident_id CROSS JOIN LATERAL unnest(s.channels) AS c
         WHERE s.import_id = $1 AND s.outcome = 'matched' AND r.status IN ('pending', 'active')
@@ -124,7 +124,7 @@ export class ResidentImportRepository {
 
   /** Where each imported resident came from (kept for the first import that reached them). */
   async recordOrigins(src: StagedResidents, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_import (resident_id, import_id, source_system, signed_up_at, created)
        SELECT s.resident_id, s.import_id, s.source_system, s.signed_up_at, s.outcome = 'new'
          FROM ${tableName(src.table)} s JOIN resident r ON r.id = s.resident_id
@@ -136,7 +136,7 @@ export class ResidentImportRepository {
 
   /** New residents with an unverified address on a chosen channel, a page at a time (keyset on line). */
   pendingVerifications(src: StagedResidents, afterLine: number, limit: number, tx: EntityManager): Promise<PendingVerification[]> {
-    return tx.query(
+    return tx.query<PendingVerification[]>(
       `SELECT s.line, s.resident_id AS id, s.email, s.phone, s.first_name AS "firstName", s.channels,
               s.email_verified AS "emailVerified", s.phone_verified AS "phoneVerified"
          FROM ${tableName(src.table)} s
@@ -149,6 +149,6 @@ export class ResidentImportRepository {
   }
 
   exportFor(residentId: string, tx: EntityManager): Promise<unknown[]> {
-    return tx.query('SELECT * FROM resident_import WHERE resident_id = $1', [residentId]);
+    return tx.query<unknown[]>('SELECT * FROM resident_import WHERE resident_id = $1', [residentId]);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
 import { InjectConfig, type AppConfig } from '@beacon/core';
-import type { Channel } from './resident.entities';
+import type { Channel } from './resident.entity';
 
 const DAY = 24 * 3600;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationComposerProvider, type Compose, type EmailMessage, type NotificationComposer, type SmsMessage } from '@beacon/channels';
 import type { NotificationJob } from '@beacon/core';
-import type { ResidentEntity } from './resident.entities';
+import type { ResidentEntity } from './resident.entity';
 import { ResidentLinksService } from './resident-links.service';
 import { alreadySubscribedEmail, alreadySubscribedSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
 import { ResidentRepository } from './resident.repository';

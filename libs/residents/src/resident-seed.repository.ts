@@ -23,7 +23,7 @@ export class ResidentSeedRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async countDemoResidents(): Promise<number> {
-    const [{ n }] = await this.db.query('SELECT count(*)::int AS n FROM resident WHERE email LIKE $1', [DEMO_EMAIL_PATTERN]);
+    const [{ n }] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM resident WHERE email LIKE $1', [DEMO_EMAIL_PATTERN]);
     return n;
   }
 
@@ -34,7 +34,7 @@ export class ResidentSeedRepository {
    */
   async insertDemoResidents(count: number): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const inserted: { id: string }[] = await tx.query(
+      const inserted = await tx.query<{ id: string }[]>(
         `WITH wards AS (SELECT array_agg(code ORDER BY code) AS codes FROM ward),
          base AS (
            SELECT n,
@@ -81,7 +81,7 @@ export class ResidentSeedRepository {
         [count, FIRST_NAMES.length, LAST_NAMES.length, FIRST_NAMES, LAST_NAMES],
       );
       const ids = inserted.map((r) => r.id);
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_channel (resident_id, channel, enabled)
          SELECT r.id, c.channel, r.status = 'active'
            FROM resident r CROSS JOIN (VALUES ('email'), ('sms')) AS c(channel)
@@ -89,14 +89,14 @@ export class ResidentSeedRepository {
          ON CONFLICT DO NOTHING`,
         [ids],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_topic (resident_id, topic)
          SELECT r.id, t.topic FROM unnest($1::uuid[]) AS r(id) CROSS JOIN unnest($2::varchar[]) AS t(topic)
           WHERE t.topic = 'crime_alerts' OR abs(hashtext(r.id || t.topic)) % 10 < 6
          ON CONFLICT DO NOTHING`,
         [ids, ['crime_alerts', 'anti_social_behaviour', 'appeals', 'events', 'meetings', 'crime_prevention', 'road_safety', 'fraud_scams']],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO resident_interest (resident_id, interest_group)
          SELECT r.id, g.grp FROM unnest($1::uuid[]) AS r(id) CROSS JOIN unnest($2::varchar[]) AS g(grp)
           WHERE abs(hashtext(r.id || g.grp)) % 10 < 2

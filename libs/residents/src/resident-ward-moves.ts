@@ -23,7 +23,7 @@ export class ResidentWardMoveService {
 
   async recheck(reason: string): Promise<WardMoveCount[]> {
     return this.db.transaction(async (tx) => {
-      const moves: { fromWard: string; toWard: string; n: number }[] = await tx.query(
+      const moves = await tx.query<{ fromWard: string; toWard: string; n: number }[]>(
         `WITH m AS (
            SELECT r.id, r.ward_code AS from_ward, p.ward_code AS to_ward, p.lat, p.long
              FROM resident r JOIN postcode p ON p.postcode = r.postcode
@@ -48,13 +48,13 @@ export class ResidentWardMoveService {
 
   /** Moves since a date, counted per ward (in and out); `npuCode` keeps to that NPU's wards. */
   async countsSince(since: Date, npuCode: string | null): Promise<WardMoveCount[]> {
-    const moves: { fromWard: string; toWard: string; n: number }[] = await this.db.query(
+    const moves = await this.db.query<{ fromWard: string; toWard: string; n: number }[]>(
       `SELECT from_ward AS "fromWard", to_ward AS "toWard", count(*)::int AS n FROM resident_ward_move WHERE moved_at >= $1 GROUP BY 1, 2`,
       [since],
     );
     const counts = countsByWard(moves);
     if (!npuCode) return counts;
-    const ours: { code: string }[] = await this.db.query('SELECT code FROM ward WHERE npu_code = $1', [npuCode]);
+    const ours = await this.db.query<{ code: string }[]>('SELECT code FROM ward WHERE npu_code = $1', [npuCode]);
     const set = new Set(ours.map((w) => w.code));
     return counts.filter((c) => set.has(c.wardCode));
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entities';
+import { ResidentEntity, type Channel, type Priority, type ResidentStatus } from './resident.entity';
 
 export interface NewResident {
   email: string | null;
@@ -105,7 +105,7 @@ export class ResidentRepository {
 
   /** Live SMS codes of every resident claiming this number, locked (a code per resident: see VerificationService). */
   findSmsCodesForPhoneForUpdate(phoneE164: string, tx: EntityManager): Promise<(SmsCodeRow & { residentId: string })[]> {
-    return tx.query(
+    return tx.query<(SmsCodeRow & { residentId: string })[]>(
       `SELECT c.resident_id AS "residentId", c.code_hash AS "codeHash", c.expires_at AS "expiresAt", c.attempts
          FROM resident_sms_code c JOIN resident r ON r.id = c.resident_id
         WHERE r.phone_e164 = $1 AND r.status <> 'erased'
@@ -122,7 +122,7 @@ export class ResidentRepository {
    * another resident only claims does not stop it. One outcome per sign-up, in order.
    */
   async insertPendingSignUps(signUps: NewSignUp[], tx: EntityManager): Promise<SignUpInsert[]> {
-    const rows: { n: number; wardKnown: boolean; inserted: boolean }[] = await tx.query(
+    const rows = await tx.query<{ n: number; wardKnown: boolean; inserted: boolean }[]>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            n int, id uuid, email text, phone text, first_name text, last_name text, postcode text, ward_code text, source text,
@@ -178,19 +178,19 @@ export class ResidentRepository {
   }
 
   async replaceTopics(residentId: string, topics: string[], tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
-    if (topics.length) await tx.query('INSERT INTO resident_topic (resident_id, topic) SELECT $1, unnest($2::varchar[])', [residentId, topics]);
+    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
+    if (topics.length) await tx.query<unknown>('INSERT INTO resident_topic (resident_id, topic) SELECT $1, unnest($2::varchar[])', [residentId, topics]);
   }
 
   async replaceInterests(residentId: string, groups: string[], tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
     if (groups.length) {
-      await tx.query('INSERT INTO resident_interest (resident_id, interest_group) SELECT $1, unnest($2::varchar[])', [residentId, groups]);
+      await tx.query<unknown>('INSERT INTO resident_interest (resident_id, interest_group) SELECT $1, unnest($2::varchar[])', [residentId, groups]);
     }
   }
 
   listChannels(residentId: string, manager: EntityManager = this.db.manager): Promise<ChannelRow[]> {
-    return manager.query(
+    return manager.query<ChannelRow[]>(
       `SELECT channel, enabled, min_priority AS "minPriority", suspended_at AS "suspendedAt"
          FROM resident_channel WHERE resident_id = $1 ORDER BY channel`,
       [residentId],
@@ -198,12 +198,12 @@ export class ResidentRepository {
   }
 
   async listTopics(residentId: string, manager: EntityManager = this.db.manager): Promise<string[]> {
-    const rows: { topic: string }[] = await manager.query('SELECT topic FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
+    const rows = await manager.query<{ topic: string }[]>('SELECT topic FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
     return rows.map((r) => r.topic);
   }
 
   async listInterests(residentId: string, manager: EntityManager = this.db.manager): Promise<string[]> {
-    const rows: { g: string }[] = await manager.query(
+    const rows = await manager.query<{ g: string }[]>(
       'SELECT interest_group AS g FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group',
       [residentId],
     );
@@ -212,7 +212,7 @@ export class ResidentRepository {
 
   /** Replaces any earlier code: a new code means fresh attempts and a fresh expiry (one resident once per call). */
   async saveSmsCodes(codes: { residentId: string; codeHash: string; expiresAt: Date }[], tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_sms_code (resident_id, code_hash, expires_at, attempts)
        SELECT resident_id, code_hash, expires_at, 0 FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS c(resident_id, code_hash, expires_at)
        ON CONFLICT (resident_id) DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at, attempts = 0`,
@@ -221,11 +221,11 @@ export class ResidentRepository {
   }
 
   async countSmsAttempt(residentIds: string[], tx: EntityManager): Promise<void> {
-    await tx.query('UPDATE resident_sms_code SET attempts = attempts + 1 WHERE resident_id = ANY($1::uuid[])', [residentIds]);
+    await tx.query<unknown>('UPDATE resident_sms_code SET attempts = attempts + 1 WHERE resident_id = ANY($1::uuid[])', [residentIds]);
   }
 
   async deleteSmsCode(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
   }
 
   /**
@@ -240,7 +240,7 @@ export class ResidentRepository {
   async markVerified(residentId: string, channel: Channel, address: string, tx: EntityManager): Promise<ResidentStatus | null> {
     const [column, verifiedColumn] = channel === 'email' ? ['email', 'email_verified_at'] : ['phone_e164', 'phone_verified_at'];
     const lastOn = `r.status = 'active' AND NOT EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.enabled AND c.channel <> $3)`;
-    await tx.query(
+    await tx.query<unknown>(
       `WITH locked AS (SELECT id, status FROM resident WHERE ${column} = $2 AND status <> 'erased' ORDER BY id FOR UPDATE),
        others AS (
          SELECT l.id, l.status = 'pending'
@@ -262,7 +262,7 @@ export class ResidentRepository {
       [residentId, address, channel],
     );
     // (UPDATE … RETURNING inside a CTE: TypeORM returns plain rows for a SELECT.)
-    const rows: { status: ResidentStatus }[] = await tx.query(
+    const rows = await tx.query<{ status: ResidentStatus }[]>(
       `WITH verified AS (
          UPDATE resident
             SET ${verifiedColumn} = coalesce(${verifiedColumn}, now()),
@@ -290,11 +290,11 @@ export class ResidentRepository {
       const n = keys.indexOf('postcode') + 2;
       sets.push(`postcode_lat = (SELECT lat FROM postcode WHERE postcode = $${n}::varchar)`, `postcode_long = (SELECT long FROM postcode WHERE postcode = $${n}::varchar)`);
     }
-    await tx.query(`UPDATE resident SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [residentId, ...keys.map((k) => changes[k])]);
+    await tx.query<unknown>(`UPDATE resident SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [residentId, ...keys.map((k) => changes[k])]);
   }
 
   async upsertChannel(residentId: string, channel: Channel, change: { enabled?: boolean; minPriority?: Priority }, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO resident_channel (resident_id, channel, enabled, min_priority)
        VALUES ($1, $2, coalesce($3, true), coalesce($4, 'information'))
        ON CONFLICT (resident_id, channel) DO UPDATE
@@ -305,7 +305,7 @@ export class ResidentRepository {
 
   /** Turns channels off; returns the channels that were on. */
   async disableChannels(residentId: string, channels: Channel[] | 'all', tx: EntityManager): Promise<Channel[]> {
-    const rows: { channel: Channel }[] = await tx.query(
+    const rows = await tx.query<{ channel: Channel }[]>(
       `WITH off AS (
          UPDATE resident_channel SET enabled = false
           WHERE resident_id = $1 AND enabled AND ($2::varchar[] IS NULL OR channel = ANY($2::varchar[]))
@@ -321,7 +321,7 @@ export class ResidentRepository {
    * been active); a channel back on for an unsubscribed, once-verified resident → 'active'.
    */
   async syncStatusWithChannels(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE resident r
           SET status = 'unsubscribed',
               left_at = CASE WHEN r.activated_at IS NOT NULL THEN coalesce(r.left_at, now()) ELSE r.left_at END,
@@ -330,7 +330,7 @@ export class ResidentRepository {
           AND NOT EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.enabled)`,
       [residentId],
     );
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE resident r
           SET status = 'active', left_at = NULL, activated_at = coalesce(r.activated_at, now()), updated_at = now()
         WHERE r.id = $1 AND r.status = 'unsubscribed'
@@ -346,8 +346,8 @@ export class ResidentRepository {
    * resident that was ever active is never touched here. Returns the residents deleted.
    */
   async purgeUnverified(before: Date): Promise<number> {
-    await this.db.query(`DELETE FROM resident_sms_code WHERE expires_at < now() - interval '1 day'`);
-    const [row]: { n: number }[] = await this.db.query(
+    await this.db.query<unknown>(`DELETE FROM resident_sms_code WHERE expires_at < now() - interval '1 day'`);
+    const [row] = await this.db.query<{ n: number }[]>(
       `WITH gone AS (
          DELETE FROM resident
           WHERE status = 'pending' AND activated_at IS NULL AND email_verified_at IS NULL AND phone_verified_at IS NULL
@@ -366,7 +366,7 @@ export class ResidentRepository {
    * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
    */
   async erase(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE resident
           SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL, postcode_lat = NULL, postcode_long = NULL,
               campaign_code = NULL, age_band = NULL, ethnicity = NULL, language = NULL,
@@ -376,24 +376,24 @@ export class ResidentRepository {
       [residentId],
     );
     // suspended_reason can quote a bounce message, which may name the address.
-    await tx.query('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = $1', [residentId]);
-    await tx.query('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
-    await tx.query('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
-    await tx.query('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
     // A ward move stays as an anonymous count (from, to, when), no longer linked to the person.
-    await tx.query('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = $1', [residentId]);
   }
 
   /** Every column of every row held about the resident (SELECT *, so new columns are exported too). */
   async dataRows(residentId: string): Promise<ResidentDataRows> {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
-      const [resident] = await tx.query('SELECT * FROM resident WHERE id = $1', [residentId]);
-      const channels = await tx.query('SELECT * FROM resident_channel WHERE resident_id = $1 ORDER BY channel', [residentId]);
-      const topics = await tx.query('SELECT * FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
-      const interestGroups = await tx.query('SELECT * FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group', [residentId]);
+      const [resident] = await tx.query<Record<string, unknown>[]>('SELECT * FROM resident WHERE id = $1', [residentId]);
+      const channels = await tx.query<Record<string, unknown>[]>('SELECT * FROM resident_channel WHERE resident_id = $1 ORDER BY channel', [residentId]);
+      const topics = await tx.query<Record<string, unknown>[]>('SELECT * FROM resident_topic WHERE resident_id = $1 ORDER BY topic', [residentId]);
+      const interestGroups = await tx.query<Record<string, unknown>[]>('SELECT * FROM resident_interest WHERE resident_id = $1 ORDER BY interest_group', [residentId]);
       // The code hash is a credential, not information about the person.
-      const smsVerification = await tx.query('SELECT resident_id, expires_at, attempts FROM resident_sms_code WHERE resident_id = $1', [residentId]);
-      const wardMoves = await tx.query('SELECT * FROM resident_ward_move WHERE resident_id = $1 ORDER BY moved_at, id', [residentId]);
+      const smsVerification = await tx.query<Record<string, unknown>[]>('SELECT resident_id, expires_at, attempts FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+      const wardMoves = await tx.query<Record<string, unknown>[]>('SELECT * FROM resident_ward_move WHERE resident_id = $1 ORDER BY moved_at, id', [residentId]);
       return { resident, channels, topics, interestGroups, smsVerification, wardMoves };
     });
   }

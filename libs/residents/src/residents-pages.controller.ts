@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { DomainException, Public, RateLimit } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
-import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entities';
+import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entity';
 import { ResidentAccountService, type AccessLevel } from './resident-account.service';
 import { ResidentLinksService } from './resident-links.service';
 import { MAGIC_LINK_LIMIT, RESEND_LIMIT, SIGNUP_LIMIT, UPDATE_LIMIT, VERIFY_LIMIT } from './resident-rate-limits';

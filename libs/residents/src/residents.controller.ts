@@ -5,6 +5,7 @@ import { badRequest, Public, RateLimit, Staff, type StaffPrincipal } from '@beac
 import { ResidentDirectoryService } from './resident-directory.service';
 import { RESEND_LIMIT, SIGNUP_LIMIT, VERIFY_LIMIT } from './resident-rate-limits';
 import { ResendVerificationDto, ResidentListQueryDto, SignUpAcceptedDto, SignUpDto, VerifiedDto, VerifyDto } from './residents.dto';
+import { AcceptedDto, ResidentPageDto } from './residents-response.dto';
 import { SignUpService } from './sign-up.service';
 import { VerificationService } from './verification.service';
 
@@ -23,7 +24,7 @@ export class ResidentsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Public sign-up; the same 202 whether or not the address is already registered' })
   @ApiAcceptedResponse({ type: SignUpAcceptedDto })
-  signUp(@Body() dto: SignUpDto) {
+  signUp(@Body() dto: SignUpDto): Promise<SignUpAcceptedDto> {
     return this.signUps.signUp(dto);
   }
 
@@ -46,14 +47,16 @@ export class ResidentsController {
   @Post('verify/resend')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send the verification link or code again; always 202' })
-  resend(@Body() dto: ResendVerificationDto) {
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  resend(@Body() dto: ResendVerificationDto): Promise<AcceptedDto> {
     return this.verification.resend(dto);
   }
 
   @Staff({ roles: ['admin', 'eco', 'officer', 'npu_lead', 'analyst', 'cadet_leader'], npuFrom: ['query.npu'] })
   @Get()
   @ApiOperation({ summary: 'Residents of your NPU, newest first; contact details masked for analysts and cadet leaders' })
-  list(@CurrentStaff() staff: StaffPrincipal, @Query() q: ResidentListQueryDto) {
+  @ApiOkResponse({ type: ResidentPageDto })
+  list(@CurrentStaff() staff: StaffPrincipal, @Query() q: ResidentListQueryDto): Promise<ResidentPageDto> {
     return this.directory.list(staff, q);
   }
 }

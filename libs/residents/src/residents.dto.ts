@@ -37,7 +37,7 @@ import {
   type Ethnicity,
   type Priority,
   type ResidentStatus,
-} from './resident.entities';
+} from './resident.entity';
 
 type TransformArgs = { value: unknown };
 // Names and free text: trimmed, inner whitespace collapsed; control characters are refused below.

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { badRequest, GroupCommit } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import { TOPICS, type ResidentEntity } from './resident.entities';
+import { TOPICS, type ResidentEntity } from './resident.entity';
 import { ResidentRepository, type NewSignUp, type SignUpInsert } from './resident.repository';
 import type { SignUpDto } from './residents.dto';
 import { VerificationOutbox, VerificationService } from './verification.service';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { LinkTokenService } from '@beacon/auth';
 import { badRequest } from '@beacon/core';
 import { maskEmail, maskPhone } from './contact';
-import { CHANNELS, type Channel } from './resident.entities';
+import { CHANNELS, type Channel } from './resident.entity';
 import type { UnsubscribeScope } from './resident-links.service';
 import { ResidentRepository } from './resident.repository';
 

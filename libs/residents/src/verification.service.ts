@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessTokenService, LinkTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
 import { badRequest, InjectConfig, JobName, QueueService, type AppConfig, type NotificationJob } from '@beacon/core';
-import type { ResidentEntity, ResidentStatus } from './resident.entities';
+import type { ResidentEntity, ResidentStatus } from './resident.entity';
 import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository } from './resident.repository';
 

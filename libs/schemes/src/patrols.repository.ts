@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { conflict, type Keyset } from '@beacon/core';
-import type { PatrolStatus } from './scheme.entities';
+import type { PatrolStatus } from './scheme.entity';
 
 export interface PatrolReportRecord {
   patrolId: string;
@@ -88,7 +88,7 @@ export class PatrolsRepository {
 
   /** Those of `residentIds` who are members of the scheme with an active resident record. */
   async activeMembersAmong(tx: EntityManager, schemeId: string, residentIds: string[]): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `SELECT m.resident_id AS id FROM scheme_member m JOIN resident r ON r.id = m.resident_id
         WHERE m.scheme_id = $1 AND m.resident_id = ANY($2::uuid[]) AND r.status = 'active'`,
       [schemeId, residentIds],
@@ -98,7 +98,7 @@ export class PatrolsRepository {
 
   /** Volunteers already on a live patrol overlapping [startsAt, endsAt): the common case, answered without an error. */
   async busyVolunteers(tx: EntityManager, residentIds: string[], startsAt: Date, endsAt: Date): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `SELECT DISTINCT resident_id AS id FROM patrol_volunteer
         WHERE resident_id = ANY($1::uuid[]) AND during && tstzrange($2::timestamptz, $3::timestamptz, '[)') AND NOT cancelled`,
       [residentIds, startsAt, endsAt],
@@ -107,7 +107,7 @@ export class PatrolsRepository {
   }
 
   async insertPatrol(tx: EntityManager, p: NewPatrol): Promise<string> {
-    const [row]: { id: string }[] = await tx.query(
+    const [row] = await tx.query<{ id: string }[]>(
       'INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [p.schemeId, p.startsAt, p.endsAt, p.route, p.createdBy],
     );
@@ -120,7 +120,7 @@ export class PatrolsRepository {
    */
   async insertVolunteers(tx: EntityManager, patrolId: string, residentIds: string[], startsAt: Date, endsAt: Date): Promise<void> {
     try {
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO patrol_volunteer (patrol_id, resident_id, during)
          SELECT $1, r, tstzrange($3::timestamptz, $4::timestamptz, '[)') FROM unnest($2::uuid[]) AS r`,
         [patrolId, residentIds, startsAt, endsAt],
@@ -136,13 +136,13 @@ export class PatrolsRepository {
   }
 
   async findPatrolView(id: string): Promise<PatrolRecord | null> {
-    const rows: PatrolRecord[] = await this.db.query(`${PATROL_VIEW} WHERE p.id = $1`, [id]);
+    const rows = await this.db.query<PatrolRecord[]>(`${PATROL_VIEW} WHERE p.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** One page (limit + 1 rows) in start order. */
   listPatrols(f: PatrolFilter): Promise<PatrolRecord[]> {
-    return this.db.query(
+    return this.db.query<PatrolRecord[]>(
       `${PATROL_VIEW}
         WHERE ($1::varchar IS NULL OR w.npu_code = $1)
           AND ($2::uuid IS NULL OR p.scheme_id = $2)
@@ -157,7 +157,7 @@ export class PatrolsRepository {
   }
 
   async lockPatrol(tx: EntityManager, id: string): Promise<PatrolCore | null> {
-    const rows: PatrolCore[] = await tx.query(
+    const rows = await tx.query<PatrolCore[]>(
       `SELECT p.id, p.scheme_id AS "schemeId", w.npu_code AS "npuCode", s.coordinator_resident_id AS "coordinatorResidentId",
               p.starts_at AS "startsAt", p.ends_at AS "endsAt", p.status
          FROM patrol p JOIN scheme s ON s.id = p.scheme_id JOIN ward w ON w.code = s.ward_code
@@ -168,7 +168,7 @@ export class PatrolsRepository {
   }
 
   async isVolunteer(tx: EntityManager, patrolId: string, residentId: string): Promise<boolean> {
-    return (await tx.query('SELECT 1 FROM patrol_volunteer WHERE patrol_id = $1 AND resident_id = $2', [patrolId, residentId])).length > 0;
+    return (await tx.query<unknown[]>('SELECT 1 FROM patrol_volunteer WHERE patrol_id = $1 AND resident_id = $2', [patrolId, residentId])).length > 0;
   }
 
   /**
@@ -177,16 +177,16 @@ export class PatrolsRepository {
    * racing this waits on the volunteer rows' locks and then sees them cancelled.
    */
   async cancelPatrol(tx: EntityManager, patrolId: string, cancelledBy: string, reason: string | null): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE patrol SET status = 'cancelled', cancelled_at = now(), cancelled_by = $2, cancel_reason = $3 WHERE id = $1`,
       [patrolId, cancelledBy, reason],
     );
-    await tx.query('UPDATE patrol_volunteer SET cancelled = true WHERE patrol_id = $1', [patrolId]);
+    await tx.query<unknown>('UPDATE patrol_volunteer SET cancelled = true WHERE patrol_id = $1', [patrolId]);
   }
 
   /** Null when the patrol already has a report. */
   async insertReport(tx: EntityManager, patrolId: string, observations: string, reportedBy: string): Promise<PatrolReportRecord | null> {
-    const rows: PatrolReportRecord[] = await tx.query(
+    const rows = await tx.query<PatrolReportRecord[]>(
       `INSERT INTO patrol_report (patrol_id, observations, reported_by) VALUES ($1, $2, $3)
        ON CONFLICT (patrol_id) DO NOTHING
        RETURNING patrol_id AS "patrolId", observations, reported_by AS "reportedBy", created_at AS "createdAt"`,

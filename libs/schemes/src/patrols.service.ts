@@ -15,7 +15,7 @@ import {
   type ResidentPrincipal,
   type StaffPrincipal,
 } from '@beacon/core';
-import { STREET_WATCH } from './scheme.entities';
+import { STREET_WATCH } from './scheme.entity';
 import type { CreatePatrolDto, PatrolListQueryDto } from './schemes.dto';
 import { PatrolsRepository, type PatrolCore, type PatrolRecord, type PatrolReportRecord } from './patrols.repository';
 import { SchemesRepository } from './schemes.repository';

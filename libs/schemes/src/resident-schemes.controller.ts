@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentResident } from '@beacon/auth';
 import { PageQueryDto, ResidentOnly, type ResidentPrincipal } from '@beacon/core';
 import { AddMemberDto, CancelPatrolDto, CreatePatrolDto, PatrolIdParams, PatrolReportDto, SchemeIdParams, SchemeMemberParams } from './schemes.dto';
 import { PatrolsService } from './patrols.service';
 import { SchemesService } from './schemes.service';
+import { InvitationViewDto, InvitedDto, MemberAddedDto, MySchemeDto, PatrolReportRecordDto, PatrolViewDto, SchemeMemberPageDto } from './schemes-response.dto';
 
 /** Self-service for residents: a coordinator manages their own scheme; volunteers report on (or cancel) patrols. */
 @ApiTags('me: schemes')
@@ -18,14 +19,16 @@ export class ResidentSchemesController {
   @ResidentOnly()
   @Get('schemes')
   @ApiOperation({ summary: 'Schemes I belong to' })
-  mine(@CurrentResident() me: ResidentPrincipal) {
+  @ApiOkResponse({ type: [MySchemeDto] })
+  mine(@CurrentResident() me: ResidentPrincipal): Promise<MySchemeDto[]> {
     return this.schemes.listMine(me.id);
   }
 
   @ResidentOnly()
   @Get('schemes/:id/members')
   @ApiOperation({ summary: 'Coordinator: members of my scheme (first names only)' })
-  members(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Query() q: PageQueryDto) {
+  @ApiOkResponse({ type: SchemeMemberPageDto })
+  members(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Query() q: PageQueryDto): Promise<SchemeMemberPageDto> {
     return this.schemes.listMembers(me, p.id, q);
   }
 
@@ -33,14 +36,16 @@ export class ResidentSchemesController {
   @Post('schemes/:id/members')
   @HttpCode(202)
   @ApiOperation({ summary: 'Coordinator: invite a resident to my scheme; they join only by accepting (same answer for any id)' })
-  invite(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto) {
+  @ApiAcceptedResponse({ type: InvitedDto })
+  invite(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: AddMemberDto): Promise<InvitedDto> {
     return this.schemes.invite(me, p.id, dto.residentId);
   }
 
   @ResidentOnly()
   @Get('scheme-invitations')
   @ApiOperation({ summary: 'Invitations to join a scheme, waiting for my answer' })
-  invitations(@CurrentResident() me: ResidentPrincipal) {
+  @ApiOkResponse({ type: [InvitationViewDto] })
+  invitations(@CurrentResident() me: ResidentPrincipal): Promise<InvitationViewDto[]> {
     return this.schemes.listInvitations(me.id);
   }
 
@@ -48,7 +53,8 @@ export class ResidentSchemesController {
   @Post('schemes/:id/invitation/accept')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept an invitation: I join the scheme (my consent, recorded)' })
-  accept(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams) {
+  @ApiOkResponse({ type: MemberAddedDto })
+  accept(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams): Promise<MemberAddedDto> {
     return this.schemes.acceptInvitation(me.id, p.id);
   }
 
@@ -56,6 +62,7 @@ export class ResidentSchemesController {
   @Delete('schemes/:id/invitation')
   @HttpCode(204)
   @ApiOperation({ summary: 'Decline an invitation' })
+  @ApiNoContentResponse({ description: 'Declined' })
   async decline(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams): Promise<void> {
     await this.schemes.declineInvitation(me.id, p.id);
   }
@@ -64,6 +71,7 @@ export class ResidentSchemesController {
   @Delete('schemes/:id/members/:residentId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Coordinator: remove a member of my scheme (not myself)' })
+  @ApiNoContentResponse({ description: 'Removed' })
   async removeMember(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeMemberParams): Promise<void> {
     await this.schemes.removeMember(me, p.id, p.residentId);
   }
@@ -71,14 +79,16 @@ export class ResidentSchemesController {
   @ResidentOnly()
   @Post('schemes/:id/patrols')
   @ApiOperation({ summary: 'Coordinator: plan a Street Watch patrol' })
-  plan(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: CreatePatrolDto) {
+  @ApiCreatedResponse({ type: PatrolViewDto })
+  plan(@CurrentResident() me: ResidentPrincipal, @Param() p: SchemeIdParams, @Body() dto: CreatePatrolDto): Promise<PatrolViewDto> {
     return this.patrols.plan(me, p.id, dto);
   }
 
   @ResidentOnly()
   @Post('patrols/:id/report')
   @ApiOperation({ summary: 'Volunteer: report on a patrol I was on, after it ended' })
-  report(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto) {
+  @ApiCreatedResponse({ type: PatrolReportRecordDto })
+  report(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: PatrolReportDto): Promise<PatrolReportRecordDto> {
     return this.patrols.fileReport(me, p.id, dto.observations);
   }
 
@@ -86,7 +96,8 @@ export class ResidentSchemesController {
   @Post('patrols/:id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Coordinator or volunteer: cancel a patrol before it starts' })
-  cancel(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: CancelPatrolDto) {
+  @ApiOkResponse({ type: PatrolViewDto })
+  cancel(@CurrentResident() me: ResidentPrincipal, @Param() p: PatrolIdParams, @Body() dto: CancelPatrolDto): Promise<PatrolViewDto> {
     return this.patrols.cancel(me, p.id, dto.reason);
   }
 }

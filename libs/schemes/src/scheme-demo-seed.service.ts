@@ -25,9 +25,9 @@ export class SchemeDemoSeedService {
   /** Members' consent is recorded by the first admin (staff are read, never written). Returns schemes created. */
   async seedFullDemo(): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM scheme_member) AS any');
+      const [{ any }] = await tx.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM scheme_member) AS any');
       if (any) return 0;
-      const [{ n }] = await tx.query(
+      const [{ n }] = await tx.query<{ n: number }[]>(
         `WITH w AS (
            SELECT code, name, npu_code, row_number() OVER (PARTITION BY npu_code ORDER BY code) - 1 AS i, count(*) OVER (PARTITION BY npu_code) AS nw FROM ward
          ),
@@ -53,7 +53,7 @@ export class SchemeDemoSeedService {
         [SCHEMES_PER_NPU.map(([t]) => t), SCHEMES_PER_NPU.map(([, c]) => c)],
       );
       // Members: ~3 % of the ward's active residents (at least a handful), the earliest-joined coordinating.
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_scheme_member ON COMMIT DROP AS
          SELECT * FROM (
            SELECT s.id AS scheme_id, r.id AS resident_id, s.type,
@@ -62,19 +62,19 @@ export class SchemeDemoSeedService {
              FROM scheme s JOIN resident r ON r.ward_code = s.ward_code AND r.status = 'active') c
           WHERE rank = 1 OR abs(hashtext(resident_id::text || type)) % 100 < CASE type WHEN 'neighbourhood_watch' THEN 4 WHEN 'street_watch' THEN 3 ELSE 2 END`,
       );
-      await tx.query(`UPDATE demo_scheme_member SET joined_at = now() WHERE joined_at > now()`);
-      await tx.query(
+      await tx.query<unknown>(`UPDATE demo_scheme_member SET joined_at = now() WHERE joined_at > now()`);
+      await tx.query<unknown>(
         `INSERT INTO scheme_member (scheme_id, resident_id, joined_at, consent, consent_recorded_by)
          SELECT scheme_id, resident_id, joined_at, ($1::text[])[1 + abs(hashtext(resident_id::text)) % 4],
                 coalesce('staff:' || (SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY created_at LIMIT 1), 'seed')
            FROM demo_scheme_member`,
         [['in_person', 'phone', 'written', 'email']],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `UPDATE scheme s SET coordinator_resident_id = m.resident_id FROM demo_scheme_member m WHERE m.scheme_id = s.id AND m.rank = 1`,
       );
       // Targets: above today's count, due at points over the coming year.
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO scheme_target (npu_code, type, target, due_date, set_by)
          SELECT w.npu_code, s.type, count(*)::int + t.extra,
                 (current_date + make_interval(months => 3 + abs(hashtext(w.npu_code || s.type)) % 9))::date, 'seed'
@@ -84,7 +84,7 @@ export class SchemeDemoSeedService {
         [SCHEMES_PER_NPU.map(([t]) => t), SCHEMES_PER_NPU.map(([, , e]) => e)],
       );
       // Patrols: weekly, 19:00–21:00 UTC; eight past (one cancelled) and four planned per Street Watch.
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO patrol (scheme_id, starts_at, ends_at, route, created_by, created_at, status, cancelled_at, cancelled_by, cancel_reason)
          SELECT s.id, p.starts_at, p.starts_at + interval '2 hours',
                 'Meet at the ' || ($1::text[])[1 + (k + 8) % 4] || ', then round ' || s.name || ' and back',
@@ -99,13 +99,13 @@ export class SchemeDemoSeedService {
           WHERE s.type = 'street_watch' AND s.coordinator_resident_id IS NOT NULL AND k <> 0`,
         [['library', 'parade of shops', 'community centre', 'park gates']],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO patrol_volunteer (patrol_id, resident_id, during)
          SELECT p.id, m.resident_id, tstzrange(p.starts_at, p.ends_at)
            FROM patrol p JOIN scheme_member m ON m.scheme_id = p.scheme_id AND m.joined_at < p.created_at
           WHERE p.status = 'planned' AND abs(hashtext(p.id::text || m.resident_id::text)) % 100 < 40`,
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO patrol_report (patrol_id, observations, reported_by, created_at)
          SELECT p.id, ($1::text[])[1 + abs(hashtext(p.id::text)) % 4], p.created_by, p.ends_at + interval '1 hour'
            FROM patrol p WHERE p.status = 'planned' AND p.ends_at < now() - interval '1 hour'`,

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Put, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff, scopedNpu } from '@beacon/auth';
-import { Staff, type StaffPrincipal } from '@beacon/core';
+import { ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
 import { ReportQueryDto, SchemeTargetDto, SchemeTargetQueryDto } from './schemes.dto';
 import { SchemeReportService } from './scheme-report.service';
+import { SchemeReportDto, SchemeTargetViewDto } from './schemes-response.dto';
 
 @ApiTags('schemes')
 @Controller('api/v1')
@@ -15,20 +16,23 @@ export class SchemeReportController {
   @Put('scheme-targets')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) an NPU’s target for a scheme type' })
-  setTarget(@CurrentStaff() me: StaffPrincipal, @Body() dto: SchemeTargetDto) {
+  @ApiOkResponse({ type: SchemeTargetViewDto })
+  setTarget(@CurrentStaff() me: StaffPrincipal, @Body() dto: SchemeTargetDto): Promise<SchemeTargetViewDto> {
     return this.reports.setTarget(me, dto);
   }
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('scheme-targets')
-  targets(@CurrentStaff() me: StaffPrincipal, @Query() q: SchemeTargetQueryDto) {
+  @ApiOkResponse({ type: [SchemeTargetViewDto] })
+  targets(@CurrentStaff() me: StaffPrincipal, @Query() q: SchemeTargetQueryDto): Promise<SchemeTargetViewDto[]> {
     return this.reports.listTargets(me, q.npu);
   }
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('reports/schemes')
   @ApiOperation({ summary: 'Schemes vs targets per NPU per type (+ totals); ?format=csv' })
-  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: ReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  @ApiJsonOrCsvResponse(SchemeReportDto)
+  async report(@CurrentStaff() me: StaffPrincipal, @Query() q: ReportQueryDto, @Res({ passthrough: true }) res: Response): Promise<SchemeReportDto | string> {
     const report = await this.reports.schemesReport(scopedNpu(me, q.npu));
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="schemes-report.csv"');

@@ -24,7 +24,7 @@ export class SchemeReportRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async upsertTarget(t: Omit<SchemeTarget, 'updatedAt'>, setBy: string): Promise<SchemeTarget> {
-    const [row]: SchemeTarget[] = await this.db.query(
+    const [row] = await this.db.query<SchemeTarget[]>(
       `INSERT INTO scheme_target (npu_code, type, target, due_date, set_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (npu_code, type) DO UPDATE
          SET target = EXCLUDED.target, due_date = EXCLUDED.due_date, set_by = EXCLUDED.set_by, updated_at = now()
@@ -36,7 +36,7 @@ export class SchemeReportRepository {
 
   /** For the demo seed: never overwrites a target someone set. */
   async insertTargetIfAbsent(t: Omit<SchemeTarget, 'updatedAt'>, setBy: string): Promise<void> {
-    await this.db.query(
+    await this.db.query<unknown>(
       `INSERT INTO scheme_target (npu_code, type, target, due_date, set_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (npu_code, type) DO NOTHING`,
       [t.npuCode, t.type, t.target, t.dueDate, setBy],
@@ -44,7 +44,7 @@ export class SchemeReportRepository {
   }
 
   listTargets(npuCode?: string): Promise<SchemeTarget[]> {
-    return this.db.query(
+    return this.db.query<SchemeTarget[]>(
       `SELECT npu_code AS "npuCode", type, target, due_date::text AS "dueDate", updated_at AS "updatedAt"
          FROM scheme_target WHERE ($1::varchar IS NULL OR npu_code = $1) ORDER BY npu_code, type`,
       [npuCode ?? null],
@@ -56,7 +56,7 @@ export class SchemeReportRepository {
    * an active scheme of that type, and the target if one is set.
    */
   countsByNpuAndType(npuCode?: string): Promise<SchemeCountRow[]> {
-    return this.db.query(
+    return this.db.query<SchemeCountRow[]>(
       `WITH active AS (
          SELECT s.id, s.type, w.npu_code FROM scheme s JOIN ward w ON w.code = s.ward_code
           WHERE s.status = 'active' AND ($1::varchar IS NULL OR w.npu_code = $1)
@@ -85,7 +85,7 @@ export class SchemeReportRepository {
 
   /** Distinct active residents in any active scheme (a resident in two schemes counts once). */
   async distinctActiveMembers(npuCode?: string): Promise<number> {
-    const [row]: { n: number }[] = await this.db.query(
+    const [row] = await this.db.query<{ n: number }[]>(
       `SELECT count(DISTINCT m.resident_id)::int AS n
          FROM scheme s
          JOIN ward w ON w.code = s.ward_code

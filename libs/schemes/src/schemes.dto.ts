@@ -19,7 +19,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
-import { PATROL_STATUSES, SCHEME_STATUSES, STAFF_CONSENT_METHODS, type PatrolStatus, type SchemeStatus, type StaffConsentMethod } from './scheme.entities';
+import { PATROL_STATUSES, SCHEME_STATUSES, STAFF_CONSENT_METHODS, type PatrolStatus, type SchemeStatus, type StaffConsentMethod } from './scheme.entity';
 
 const NPU = /^[A-Z]{2,8}$/;
 const WARD = /^[A-Za-z0-9_-]{2,16}$/;

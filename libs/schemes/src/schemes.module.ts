@@ -7,7 +7,7 @@ import { PatrolsService } from './patrols.service';
 import { ResidentSchemesController } from './resident-schemes.controller';
 import { SchemeDemoSeedService } from './scheme-demo-seed.service';
 import { SchemeResidentData } from './scheme-resident-data';
-import { SCHEME_ENTITIES } from './scheme.entities';
+import { SCHEME_ENTITIES } from './scheme.entity';
 import { SchemeReportController } from './scheme-report.controller';
 import { SchemeReportRepository } from './scheme-report.repository';
 import { SchemeReportService } from './scheme-report.service';

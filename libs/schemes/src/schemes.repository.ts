@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { ConsentMethod, SchemeStatus } from './scheme.entities';
+import type { ConsentMethod, SchemeStatus } from './scheme.entity';
 
 export interface InvitationView {
   schemeId: string;
@@ -113,16 +113,16 @@ export class SchemesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   listTypes(): Promise<SchemeType[]> {
-    return this.db.query('SELECT code, name FROM scheme_type ORDER BY code');
+    return this.db.query<SchemeType[]>('SELECT code, name FROM scheme_type ORDER BY code');
   }
 
   async typeExists(code: string, manager: EntityManager = this.db.manager): Promise<boolean> {
-    return (await manager.query('SELECT 1 FROM scheme_type WHERE code = $1', [code])).length > 0;
+    return (await manager.query<unknown[]>('SELECT 1 FROM scheme_type WHERE code = $1', [code])).length > 0;
   }
 
   /** False when the code is taken. */
   async insertType(type: SchemeType): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows = await this.db.query<unknown[]>(
       'INSERT INTO scheme_type (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING RETURNING code',
       [type.code, type.name],
     );
@@ -130,13 +130,13 @@ export class SchemesRepository {
   }
 
   async findSchemeView(id: string, manager: EntityManager = this.db.manager): Promise<SchemeRecord | null> {
-    const rows: SchemeRecord[] = await manager.query(`${SCHEME_VIEW} WHERE s.id = $1`, [id]);
+    const rows = await manager.query<SchemeRecord[]>(`${SCHEME_VIEW} WHERE s.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** One page (limit + 1 rows) in (name, id) order. */
   listSchemes(f: SchemeFilter): Promise<SchemeRecord[]> {
-    return this.db.query(
+    return this.db.query<SchemeRecord[]>(
       `${SCHEME_VIEW}
         WHERE ($1::varchar IS NULL OR w.npu_code = $1)
           AND ($2::varchar IS NULL OR s.type = $2)
@@ -155,7 +155,7 @@ export class SchemesRepository {
    * patrol planning takes FOR SHARE (volunteers cannot be removed mid-plan).
    */
   async lockScheme(tx: EntityManager, id: string, mode: 'update' | 'share'): Promise<SchemeCore | null> {
-    const rows: SchemeCore[] = await tx.query(
+    const rows = await tx.query<SchemeCore[]>(
       `SELECT s.id, s.type, s.status, w.npu_code AS "npuCode", s.coordinator_resident_id AS "coordinatorResidentId"
          FROM scheme s JOIN ward w ON w.code = s.ward_code
         WHERE s.id = $1
@@ -166,7 +166,7 @@ export class SchemesRepository {
   }
 
   async insertScheme(tx: EntityManager, s: NewScheme): Promise<string> {
-    const [row]: { id: string }[] = await tx.query('INSERT INTO scheme (type, name, ward_code) VALUES ($1, $2, $3) RETURNING id', [
+    const [row] = await tx.query<{ id: string }[]>('INSERT INTO scheme (type, name, ward_code) VALUES ($1, $2, $3) RETURNING id', [
       s.type,
       s.name,
       s.wardCode,
@@ -175,7 +175,7 @@ export class SchemesRepository {
   }
 
   async updateScheme(tx: EntityManager, id: string, c: SchemeChanges): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE scheme
           SET name = COALESCE($2, name),
               status = COALESCE($3, status),
@@ -187,7 +187,7 @@ export class SchemesRepository {
   }
 
   async findResident(tx: EntityManager, id: string): Promise<ResidentFacts | null> {
-    const rows: ResidentFacts[] = await tx.query(
+    const rows = await tx.query<ResidentFacts[]>(
       `SELECT r.id, r.status, w.npu_code AS "npuCode", r.first_name AS "firstName", r.last_name AS "lastName"
          FROM resident r JOIN ward w ON w.code = r.ward_code WHERE r.id = $1`,
       [id],
@@ -197,7 +197,7 @@ export class SchemesRepository {
 
   /** The member's resident status, or null when not a member. */
   async memberStatus(tx: EntityManager, schemeId: string, residentId: string): Promise<string | null> {
-    const rows: { status: string }[] = await tx.query(
+    const rows = await tx.query<{ status: string }[]>(
       `SELECT r.status FROM scheme_member m JOIN resident r ON r.id = m.resident_id WHERE m.scheme_id = $1 AND m.resident_id = $2`,
       [schemeId, residentId],
     );
@@ -207,7 +207,7 @@ export class SchemesRepository {
   /** The join time, or null when the resident is already a member. */
   /** A membership always carries how the resident agreed to it and who recorded that. */
   async insertMember(tx: EntityManager, schemeId: string, residentId: string, consent: { method: ConsentMethod; recordedBy: string }): Promise<Date | null> {
-    const rows: { joinedAt: Date }[] = await tx.query(
+    const rows = await tx.query<{ joinedAt: Date }[]>(
       `INSERT INTO scheme_member (scheme_id, resident_id, consent, consent_recorded_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (scheme_id, resident_id) DO NOTHING RETURNING joined_at AS "joinedAt"`,
       [schemeId, residentId, consent.method, consent.recordedBy],
@@ -216,12 +216,12 @@ export class SchemesRepository {
   }
 
   async isMember(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {
-    return (await tx.query('SELECT 1 FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId])).length > 0;
+    return (await tx.query<unknown[]>('SELECT 1 FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId])).length > 0;
   }
 
   /** Idempotent: a second invitation of the same resident keeps the first. */
   async insertInvitation(tx: EntityManager, schemeId: string, residentId: string, invitedBy: string): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO scheme_invitation (scheme_id, resident_id, invited_by) VALUES ($1, $2, $3) ON CONFLICT (scheme_id, resident_id) DO NOTHING`,
       [schemeId, residentId, invitedBy],
     );
@@ -229,13 +229,13 @@ export class SchemesRepository {
 
   /** Removes the invitation; false when there was none. */
   async deleteInvitation(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {
-    const [, affected]: [unknown[], number] = await tx.query('DELETE FROM scheme_invitation WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId]);
+    const [, affected] = await tx.query<[unknown[], number]>('DELETE FROM scheme_invitation WHERE scheme_id = $1 AND resident_id = $2', [schemeId, residentId]);
     return affected > 0;
   }
 
   /** The resident's open invitations to active schemes, newest first (scheme names only). */
   listInvitationsOf(residentId: string): Promise<InvitationView[]> {
-    return this.db.query(
+    return this.db.query<InvitationView[]>(
       `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", i.created_at AS "invitedAt"
          FROM scheme_invitation i JOIN scheme s ON s.id = i.scheme_id
         WHERE i.resident_id = $1 AND s.status = 'active'
@@ -246,7 +246,7 @@ export class SchemesRepository {
 
   async deleteMember(tx: EntityManager, schemeId: string, residentId: string): Promise<boolean> {
     // TypeORM answers a DELETE with [rows, affected].
-    const [, affected]: [unknown[], number] = await tx.query('DELETE FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [
+    const [, affected] = await tx.query<[unknown[], number]>('DELETE FROM scheme_member WHERE scheme_id = $1 AND resident_id = $2', [
       schemeId,
       residentId,
     ]);
@@ -255,7 +255,7 @@ export class SchemesRepository {
 
   /** One page (limit + 1 rows) in join order. */
   listMembers(schemeId: string, after: Keyset | undefined, limit: number): Promise<MemberRecord[]> {
-    return this.db.query(
+    return this.db.query<MemberRecord[]>(
       `SELECT m.resident_id AS "residentId", r.first_name AS "firstName", r.last_name AS "lastName", r.ward_code AS "wardCode",
               r.status, m.joined_at AS "joinedAt", m.joined_at::text AS "sortKey"
          FROM scheme_member m JOIN resident r ON r.id = m.resident_id
@@ -268,7 +268,7 @@ export class SchemesRepository {
   }
 
   listSchemesOfResident(residentId: string): Promise<MySchemeRecord[]> {
-    return this.db.query(
+    return this.db.query<MySchemeRecord[]>(
       `SELECT s.id, s.type, s.name, s.ward_code AS "wardCode", w.name AS "wardName", s.status,
               (s.coordinator_resident_id IS NOT DISTINCT FROM m.resident_id) AS "isCoordinator", m.joined_at AS "joinedAt"
          FROM scheme_member m JOIN scheme s ON s.id = m.scheme_id JOIN ward w ON w.code = s.ward_code
@@ -279,7 +279,7 @@ export class SchemesRepository {
   }
 
   findSchemeScopes(ids: string[]): Promise<SchemeScope[]> {
-    return this.db.query(
+    return this.db.query<SchemeScope[]>(
       `SELECT s.id AS "schemeId", w.npu_code AS "npuCode", s.status
          FROM scheme s JOIN ward w ON w.code = s.ward_code
         WHERE s.id = ANY($1::uuid[])
@@ -290,7 +290,7 @@ export class SchemesRepository {
 
   /** NPUs where no scheme exists yet (the demo seed fills only those). */
   async npusWithoutSchemes(): Promise<string[]> {
-    const rows: { code: string }[] = await this.db.query(
+    const rows = await this.db.query<{ code: string }[]>(
       `SELECT n.code FROM npu n
         WHERE NOT EXISTS (SELECT 1 FROM scheme s JOIN ward w ON w.code = s.ward_code WHERE w.npu_code = n.code)
         ORDER BY n.code`,

@@ -18,7 +18,7 @@ import {
 } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { CreateSchemeDto, SchemeListQueryDto, SchemeTypeDto, UpdateSchemeDto } from './schemes.dto';
-import type { StaffConsentMethod } from './scheme.entities';
+import type { StaffConsentMethod } from './scheme.entity';
 import { SchemeReportRepository } from './scheme-report.repository';
 import {
   SchemesRepository,

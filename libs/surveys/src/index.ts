@@ -1,3 +1,4 @@
-export * from './survey.entities';
+export * from './survey.entity';
 export * from './surveys.module';
-export { SurveyConfidenceService, type ConfidenceFigure } from './results.service';
+export { SurveyConfidenceService } from './results.service';
+export { ConfidenceFigureDto } from './surveys-response.dto';

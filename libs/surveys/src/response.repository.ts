@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
-import type { ResponseSource } from './survey.entities';
+import type { ResponseSource } from './survey.entity';
 
 export interface Stratum {
   source: ResponseSource;
@@ -53,7 +53,7 @@ export class ResponseRepository {
   }
 
   async findForResident(surveyId: string, residentId: string, tx: EntityManager = this.db.manager, lock = false): Promise<StoredResponse | null> {
-    const rows = await tx.query(`SELECT ${RESPONSE_COLUMNS} FROM survey_response WHERE survey_id = $1 AND resident_id = $2 ${lock ? 'FOR UPDATE' : ''}`, [surveyId, residentId]);
+    const rows = await tx.query<unknown>(`SELECT ${RESPONSE_COLUMNS} FROM survey_response WHERE survey_id = $1 AND resident_id = $2 ${lock ? 'FOR UPDATE' : ''}`, [surveyId, residentId]);
     return rowsOf<StoredResponse>(rows)[0] ?? null;
   }
 
@@ -79,14 +79,14 @@ export class ResponseRepository {
   }
 
   async insertPublic(tx: EntityManager, surveyId: string, stratum: Stratum, answers: Answers): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO survey_response (survey_id, resident_id, source, npu_code, ward_code, age_band, ethnicity, answers) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)`,
       [surveyId, stratum.source, stratum.npuCode, stratum.wardCode, stratum.ageBand, stratum.ethnicity, JSON.stringify(answers)],
     );
   }
 
   async updateAnswers(tx: EntityManager, id: string, answers: Answers): Promise<void> {
-    await tx.query(`UPDATE survey_response SET answers = $2, updated_at = now() WHERE id = $1`, [id, JSON.stringify(answers)]);
+    await tx.query<unknown>(`UPDATE survey_response SET answers = $2, updated_at = now() WHERE id = $1`, [id, JSON.stringify(answers)]);
   }
 
   /**
@@ -97,7 +97,7 @@ export class ResponseRepository {
   async applyTally(tx: EntityManager, surveyId: string, stratum: Stratum, deltas: TallyDelta[]): Promise<void> {
     const changes = deltas.filter((d) => d.delta !== 0);
     if (!changes.length) return;
-    await tx.query(
+    await tx.query<unknown>(
       `INSERT INTO survey_tally (survey_id, question_id, option, source, npu_code, ward_code, age_band, ethnicity, respondents)
        SELECT $1, q, o, $2, $3, $4, $5, $6, GREATEST(d, 0) FROM unnest($7::uuid[], $8::varchar[], $9::int[]) AS t(q, o, d) ORDER BY q, o
        ON CONFLICT (survey_id, question_id, option, source, npu_code, ward_code, age_band, ethnicity)
@@ -122,7 +122,7 @@ export class ResponseRepository {
    * text; the counters (aggregates, no person in them) keep the answers.
    */
   async eraseResident(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query(
+    await tx.query<unknown>(
       `UPDATE survey_response r
           SET resident_id = NULL, npu_code = 'unknown', ward_code = 'unknown', age_band = 'unknown', ethnicity = 'unknown', erased_at = now(), updated_at = now(),
               answers = r.answers - ARRAY(SELECT q.id::text FROM survey_question q WHERE q.survey_id = r.survey_id AND q.kind = 'free_text')
@@ -138,7 +138,7 @@ export class RespondentRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async find(residentId: string): Promise<{ status: string; wardCode: string; npuCode: string; ageBand: string | null; ethnicity: string | null } | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<unknown>(
       `SELECT r.status, r.ward_code AS "wardCode", w.npu_code AS "npuCode", r.age_band AS "ageBand", r.ethnicity
          FROM resident r JOIN ward w ON w.code = r.ward_code WHERE r.id = $1`,
       [residentId],

@@ -60,7 +60,7 @@ export class ResultsRepository {
   }
 
   async npuExists(npuCode: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM npu WHERE code = $1`, [npuCode])).length > 0;
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM npu WHERE code = $1`, [npuCode])).length > 0;
   }
 
   /** The latest free-text answers to one question (at most `limit`), within the filter. */

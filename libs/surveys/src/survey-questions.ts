@@ -1,4 +1,4 @@
-import type { QuestionKind, QuestionOption } from './survey.entities';
+import type { QuestionKind, QuestionOption } from './survey.entity';
 
 /** A question as the service and pages use it. */
 export interface SurveyQuestion {

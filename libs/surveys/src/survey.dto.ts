@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsIsoDateTime } from '@beacon/core';
-import { QUESTION_KINDS } from './survey.entities';
+import { QUESTION_KINDS } from './survey.entity';
 import { FREE_TEXT_MAX } from './survey-questions';
 
 export const SURVEY_TEMPLATES = ['confidence'] as const;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
-import type { QuestionKind, QuestionOption, SurveyEntity, SurveyStatus } from './survey.entities';
+import type { QuestionKind, QuestionOption, SurveyEntity, SurveyStatus } from './survey.entity';
 import type { SurveyQuestion } from './survey-questions';
 
 export interface NewSurvey {
@@ -44,7 +44,7 @@ export class SurveyRepository {
           [s.npuCode, s.authorId, s.title, s.intro, s.opensAt, s.closesAt, s.publicLink],
         ),
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO survey_question (survey_id, position, kind, text, options, required, max_length, template_key)
          SELECT $1, ord, kind, text, options, required, max_length, template_key
            FROM unnest($2::varchar[], $3::varchar[], $4::jsonb[], $5::boolean[], $6::smallint[], $7::varchar[]) WITH ORDINALITY
@@ -68,7 +68,7 @@ export class SurveyRepository {
   }
 
   async npuExists(code: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM npu WHERE code = $1`, [code])).length > 0;
+    return (await this.db.query<unknown[]>(`SELECT 1 FROM npu WHERE code = $1`, [code])).length > 0;
   }
 
   async questions(surveyId: string): Promise<SurveyQuestion[]> {
@@ -77,7 +77,7 @@ export class SurveyRepository {
 
   /** Moves the survey from one of `from` to `to`; null when it was not in such a state (a lost race). */
   async transition(id: string, from: SurveyStatus[], to: SurveyStatus, set: { approvedBy?: string } = {}): Promise<SurveyRow | null> {
-    const rows = await this.db.query(
+    const rows = await this.db.query<unknown>(
       `UPDATE survey SET status = $3::varchar, updated_at = now(),
               approved_by = COALESCE($4::uuid, approved_by),
               opened_at = CASE WHEN $3::varchar = 'open' THEN now() ELSE opened_at END,

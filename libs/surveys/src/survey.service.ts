@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, LinkTokenService } from '@beacon/auth';
 import { badRequest, DomainException, forbidden, InjectConfig, notFound, type AppConfig, type StaffPrincipal } from '@beacon/core';
 import { MessageService, signSurveyToken, type CreateMessageDto } from '@beacon/messaging';
-import type { QuestionKind, SurveyStatus } from './survey.entities';
+import type { QuestionKind, SurveyStatus } from './survey.entity';
 import type { CreateSurveyDto, SurveyView } from './survey.dto';
 import { CONFIDENCE_TEMPLATE, FREE_TEXT_MAX, fixedOptions } from './survey-questions';
 import { SurveyRepository, type NewQuestion, type SurveyRow } from './survey.repository';

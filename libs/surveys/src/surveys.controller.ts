@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
-import { Staff, toCsv, UuidParam, type StaffPrincipal } from '@beacon/core';
+import { ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv, UuidParam } from '@beacon/core';
 import { CreateMessageDto } from '@beacon/messaging';
 import { CreateSurveyDto, LinkMessageDto, SurveyResultsQueryDto, SurveyView } from './survey.dto';
 import { SurveyResultsService, type SurveyResults } from './results.service';
 import { SurveyService } from './survey.service';
+import { SurveyMessageDto, SurveyResultsDto, SurveyStatusDto } from './surveys-response.dto';
 
 const WRITERS = ['admin', 'eco', 'officer', 'npu_lead'] as const;
 const READERS = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const;
@@ -37,7 +38,7 @@ export class SurveysController {
 
   @Staff({ roles: [...WRITERS], npuFrom: ['body.npuCode'] })
   @Post()
-  @ApiOkResponse({ type: SurveyView })
+  @ApiCreatedResponse({ type: SurveyView })
   create(@CurrentStaff() me: StaffPrincipal, @Body() dto: CreateSurveyDto): Promise<SurveyView> {
     return this.surveys.create(me, dto);
   }
@@ -53,21 +54,24 @@ export class SurveysController {
   @Post(':id/open')
   @HttpCode(200)
   @ApiOperation({ summary: 'draft → open; a force-wide survey opens when an admin other than its author opens it (otherwise → pending_approval)' })
-  open(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: SurveyStatusDto })
+  open(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string): Promise<SurveyStatusDto> {
     return this.surveys.open(me, id);
   }
 
   @Staff({ roles: [...WRITERS] })
   @Post(':id/close')
   @HttpCode(200)
-  close(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string) {
+  @ApiOkResponse({ type: SurveyStatusDto })
+  close(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string): Promise<SurveyStatusDto> {
     return this.surveys.close(me, id);
   }
 
   @Staff({ roles: [...WRITERS] })
   @Post(':id/messages')
   @ApiOperation({ summary: 'A draft message carrying the survey (send it through /messages/{id}/send): each recipient gets their own link' })
-  composeMessage(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateMessageDto) {
+  @ApiCreatedResponse({ type: SurveyMessageDto })
+  composeMessage(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: CreateMessageDto): Promise<SurveyMessageDto> {
     return this.surveys.composeMessage(me, id, dto);
   }
 
@@ -75,15 +79,16 @@ export class SurveysController {
   @Post(':id/link')
   @HttpCode(200)
   @ApiOperation({ summary: 'Links an existing draft message to the survey' })
-  link(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: LinkMessageDto) {
+  @ApiOkResponse({ type: SurveyMessageDto })
+  link(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Body() dto: LinkMessageDto): Promise<SurveyMessageDto> {
     return this.surveys.linkMessage(me, id, dto.messageId);
   }
 
   @Staff({ roles: [...READERS], npuFrom: ['query.npu'] })
   @Get(':id/results')
-  @ApiProduces('application/json', 'text/csv')
+  @ApiJsonOrCsvResponse(SurveyResultsDto, { description: 'JSON, or CSV with ?format=csv (one row per question × section × group × option)' })
   @ApiOperation({ summary: 'Counts and percentages per question, by NPU, ward, age band and ethnicity (groups under 10 respondents suppressed); weighted=true adds population-weighted shares' })
-  async resultsOf(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Query() q: SurveyResultsQueryDto, @Res({ passthrough: true }) res: Response) {
+  async resultsOf(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string, @Query() q: SurveyResultsQueryDto, @Res({ passthrough: true }) res: Response): Promise<SurveyResultsDto | string> {
     const r = await this.results.results(me, id, q);
     if (q.format !== 'csv') return r;
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');

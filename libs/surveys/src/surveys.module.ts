@@ -9,7 +9,7 @@ import { ResultsRepository } from './results.repository';
 import { SurveyConfidenceService, SurveyResultsService } from './results.service';
 import { SurveyPageController } from './survey-page.controller';
 import { SurveyResidentData } from './survey-resident-data';
-import { SURVEY_ENTITIES } from './survey.entities';
+import { SURVEY_ENTITIES } from './survey.entity';
 import { SurveyRepository } from './survey.repository';
 import { SurveyService } from './survey.service';
 import { SurveysController } from './surveys.controller';

@@ -27,7 +27,7 @@ export class StaffSessionRepository {
    * minute, so reading pages does not write a row each time).
    */
   async touchActive(idHash: string, idleSeconds: number, maxSeconds: number, pendingMfa = false): Promise<ActiveSessionRow | null> {
-    const rows: ActiveSessionRow[] = await this.repo.query(
+    const rows = await this.repo.query<ActiveSessionRow[]>(
       `WITH s AS (
          SELECT ss.id_hash, ss.staff_id, ss.last_seen_at FROM staff_session ss
           WHERE ss.id_hash = $1 AND ss.revoked_at IS NULL AND ss.pending_mfa = $4
@@ -49,13 +49,13 @@ export class StaffSessionRepository {
   }
 
   async revokeAllFor(staffId: string): Promise<number> {
-    const r = await this.repo.query(`UPDATE staff_session SET revoked_at = now() WHERE staff_id = $1 AND revoked_at IS NULL`, [staffId]);
-    return (r as [unknown, number])[1] ?? 0;
+    const r = await this.repo.query<[unknown[], number]>(`UPDATE staff_session SET revoked_at = now() WHERE staff_id = $1 AND revoked_at IS NULL`, [staffId]);
+    return r[1] ?? 0;
   }
 
   /** Housekeeping: sessions that can no longer be used. */
   async deleteExpired(maxSeconds: number): Promise<number> {
-    const r = await this.repo.query(`DELETE FROM staff_session WHERE created_at < now() - make_interval(secs => $1) OR revoked_at < now() - interval '1 day'`, [maxSeconds]);
-    return (r as [unknown, number])[1] ?? 0;
+    const r = await this.repo.query<[unknown[], number]>(`DELETE FROM staff_session WHERE created_at < now() - make_interval(secs => $1) OR revoked_at < now() - interval '1 day'`, [maxSeconds]);
+    return r[1] ?? 0;
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, RateLimit } from '@beacon/core';
-import { LoginDto } from './staff.dto';
+import { LoginDto, StaffLoginDto } from './staff.dto';
 import { StaffService } from './staff.service';
 
 @ApiTags('auth')
@@ -14,7 +14,8 @@ export class StaffAuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff sign-in; the same 401 for an unknown e-mail and a wrong password' })
-  login(@Body() dto: LoginDto) {
+  @ApiOkResponse({ type: StaffLoginDto })
+  login(@Body() dto: LoginDto): Promise<StaffLoginDto> {
     return this.staff.login(dto.email, dto.password, dto.totp);
   }
 }

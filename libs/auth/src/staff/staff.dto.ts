@@ -33,3 +33,16 @@ export interface StaffView {
   role: StaffRole;
   npuCode: string | null;
 }
+
+export class StaffViewDto implements StaffView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: STAFF_ROLES }) role: StaffRole;
+  @ApiProperty({ type: String, nullable: true, description: 'null: force-wide' }) npuCode: string | null;
+}
+
+export class StaffLoginDto {
+  @ApiProperty({ description: 'Bearer token for the Authorization header' }) accessToken: string;
+  @ApiProperty({ type: StaffViewDto }) staff: StaffViewDto;
+}

@@ -14,7 +14,7 @@ export class AuditRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async insert(entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query('INSERT INTO audit_event (actor, action, subject, data) VALUES ($1, $2, $3, $4)', [
+    await manager.query<unknown>('INSERT INTO audit_event (actor, action, subject, data) VALUES ($1, $2, $3, $4)', [
       entry.actor,
       entry.action,
       entry.subject,

@@ -62,8 +62,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const admin = new pg.Client({ host: 'localhost', port: opts.port, user: 'postgres', password, database: 'postgres' });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${opts.database}"`);
+    const { rowCount } = await admin.query<{ '?column?': number }>('SELECT 1 FROM pg_database WHERE datname = $1', [opts.database]);
+    if (!rowCount) await admin.query<Record<string, never>>(`CREATE DATABASE "${opts.database}"`);
   } finally {
     await admin.end();
   }

@@ -1,10 +1,16 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../http/access.decorators';
 import { QueueService } from '../queue/queue.service';
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'error'] }) status: 'ok' | 'error';
+  @ApiProperty({ enum: ['up', 'down'] }) db: 'up' | 'down';
+  @ApiProperty({ enum: ['up', 'down'] }) queue: 'up' | 'down';
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -17,8 +23,10 @@ export class HealthController {
   @Public()
   @Get()
   @HttpCode(200)
-  async health(@Res({ passthrough: true }) res: Response) {
-    const db = await this.db.query('SELECT 1').then(
+  @ApiOkResponse({ type: HealthDto, description: 'Database and queue up' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'Database or queue down' })
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthDto> {
+    const db = await this.db.query<unknown[]>('SELECT 1').then(
       () => 'up' as const,
       () => 'down' as const,
     );

@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { Type as ClassType } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { badRequest } from '../errors/domain.exception';
@@ -16,6 +17,15 @@ export class PageQueryDto {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** The response class of a page of `item`s, for `@ApiOkResponse({ type })`: `class XPageDto extends PageDto(XDto) {}`. */
+export function PageDto<T>(item: ClassType<T>): ClassType<Page<T>> {
+  class PageOf implements Page<T> {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last' }) nextCursor: string | null;
+  }
+  return PageOf;
 }
 
 /** Keyset cursor over (sortKey, id): stable under inserts, no OFFSET scans. */

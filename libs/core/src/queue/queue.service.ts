@@ -20,7 +20,7 @@ export interface SendOptions {
 export type QueuedJob = { [N in JobName]: { name: N; payload: JobPayloads[N] } }[JobName];
 
 const inTransaction = (manager: EntityManager) => ({
-  executeSql: async (text: string, values: unknown[]) => ({ rows: (await manager.query(text, values)) as unknown[] }),
+  executeSql: async (text: string, values: unknown[]) => ({ rows: await manager.query<unknown[]>(text, values) }),
 });
 
 export type JobHandlerFn<N extends JobName> = (payload: JobPayloads[N], job: { id: string; retryCount: number }) => Promise<void>;
@@ -94,13 +94,13 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
    */
   async deleteNotificationsFor(residentId: string, manager: EntityManager, addresses: string[] = []): Promise<void> {
     const names = [JobName.NotifyEmail, JobName.NotifySms];
-    await manager.query(`DELETE FROM pgboss.job WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state <> 'active'`, [names, residentId]);
-    await manager.query(`DELETE FROM pgboss.archive WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2`, [names, residentId]);
+    await manager.query<unknown>(`DELETE FROM pgboss.job WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state <> 'active'`, [names, residentId]);
+    await manager.query<unknown>(`DELETE FROM pgboss.archive WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2`, [names, residentId]);
     // Reminder requests (sign-in link, resend) hold the address someone typed, not an id.
     if (!addresses.length) return;
     const byAddress = `name = $1 AND (data->>'email' = ANY($2::text[]) OR data->>'phone' = ANY($2::text[]))`;
-    await manager.query(`DELETE FROM pgboss.job WHERE ${byAddress} AND state <> 'active'`, [JobName.ResidentReminder, addresses]);
-    await manager.query(`DELETE FROM pgboss.archive WHERE ${byAddress}`, [JobName.ResidentReminder, addresses]);
+    await manager.query<unknown>(`DELETE FROM pgboss.job WHERE ${byAddress} AND state <> 'active'`, [JobName.ResidentReminder, addresses]);
+    await manager.query<unknown>(`DELETE FROM pgboss.archive WHERE ${byAddress}`, [JobName.ResidentReminder, addresses]);
   }
 
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {

@@ -20,7 +20,7 @@ export class RateLimitRepository {
    * boundary). Rows are locked in key order, so concurrent statements never deadlock.
    */
   async add(buckets: BucketHits[]): Promise<Map<string, { hits: number; carried: number }>> {
-    const rows: { key: string; hits: number; carried: number }[] = await this.db.query(
+    const rows = await this.db.query<{ key: string; hits: number; carried: number }[]>(
       `WITH b AS (
          SELECT k, w, n, to_timestamp(floor(extract(epoch FROM now()) / w) * w) AS ws,
                 1 - (extract(epoch FROM now()) / w - floor(extract(epoch FROM now()) / w)) AS prev_weight
@@ -39,6 +39,6 @@ export class RateLimitRepository {
   }
 
   async purgeBefore(cutoff: Date): Promise<void> {
-    await this.db.query('DELETE FROM rate_limit_bucket WHERE window_start < $1', [cutoff]);
+    await this.db.query<unknown>('DELETE FROM rate_limit_bucket WHERE window_start < $1', [cutoff]);
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, scopedNpu } from '@beacon/auth';
 import { Public, RateLimit, Staff, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import {
@@ -14,6 +14,7 @@ import {
 } from './bid.dto';
 import { BidDecisionService } from './bid-decision.service';
 import { BidService } from './bid.service';
+import { BidDetailDto, BidPageDto, BidSubmittedDto, BidViewDto, EvaluationRecordedDto, PaymentRecordedDto } from '../funding-response.dto';
 
 /** Work a bid through its review (not analysts: they only read). */
 const CASEWORKERS: StaffRole[] = ['admin', 'npu_lead', 'eco', 'officer'];
@@ -32,21 +33,24 @@ export class BidController {
   @RateLimit({ name: 'bid-submit', windowSeconds: 3600, perIp: 50, perValue: { fields: { contactEmail: 'email' }, limit: 10 } })
   @Post()
   @ApiOperation({ summary: 'Submit a bid to an NPU\'s Active Citizens Fund (public; staff may submit for applicants)' })
-  submit(@Body() dto: SubmitBidDto) {
+  @ApiCreatedResponse({ type: BidSubmittedDto })
+  submit(@Body() dto: SubmitBidDto): Promise<BidSubmittedDto> {
     return this.bids.submit(dto);
   }
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get()
   @ApiOperation({ summary: 'Bids, newest first; NPU-bound staff see their NPU only' })
-  list(@CurrentStaff() me: StaffPrincipal, @Query() q: BidListQueryDto) {
+  @ApiOkResponse({ type: BidPageDto })
+  list(@CurrentStaff() me: StaffPrincipal, @Query() q: BidListQueryDto): Promise<BidPageDto> {
     return this.bids.list(me, { npuCode: scopedNpu(me, q.npu), financialYear: q.year, status: q.status }, q.cursor, q.limit);
   }
 
   @Staff()
   @Get(':id')
   @ApiOperation({ summary: 'A bid with its payments and evaluation' })
-  get(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto) {
+  @ApiOkResponse({ type: BidDetailDto })
+  get(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto): Promise<BidDetailDto> {
     return this.bids.get(me, p.id);
   }
 
@@ -54,7 +58,8 @@ export class BidController {
   @Post(':id/review')
   @HttpCode(200)
   @ApiOperation({ summary: 'submitted → under_review' })
-  review(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto) {
+  @ApiOkResponse({ type: BidViewDto })
+  review(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto): Promise<BidViewDto> {
     return this.bids.review(me, p.id);
   }
 
@@ -62,7 +67,8 @@ export class BidController {
   @Post(':id/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'submitted | under_review → withdrawn' })
-  withdraw(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto) {
+  @ApiOkResponse({ type: BidViewDto })
+  withdraw(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto): Promise<BidViewDto> {
     return this.bids.withdraw(me, p.id);
   }
 
@@ -70,7 +76,8 @@ export class BidController {
   @Post(':id/assign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Align the bid to an active staff member of its NPU' })
-  assign(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: AssignBidDto) {
+  @ApiOkResponse({ type: BidViewDto })
+  assign(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: AssignBidDto): Promise<BidViewDto> {
     return this.bids.assign(me, p.id, dto.staffId);
   }
 
@@ -78,7 +85,8 @@ export class BidController {
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'under_review → approved; 409 BUDGET_EXCEEDED when the fund cannot cover the award' })
-  approve(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: ApproveBidDto) {
+  @ApiOkResponse({ type: BidViewDto })
+  approve(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: ApproveBidDto): Promise<BidViewDto> {
     return this.decisions.approve(me, p.id, dto.amountAwardedPence);
   }
 
@@ -86,21 +94,24 @@ export class BidController {
   @Post(':id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'under_review → rejected' })
-  reject(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RejectBidDto) {
+  @ApiOkResponse({ type: BidViewDto })
+  reject(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RejectBidDto): Promise<BidViewDto> {
     return this.decisions.reject(me, p.id, dto.reason);
   }
 
   @Staff({ roles: DECIDERS })
   @Post(':id/payments')
   @ApiOperation({ summary: 'Record a payment; the total paid never exceeds the award (409)' })
-  recordPayment(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RecordPaymentDto) {
+  @ApiCreatedResponse({ type: PaymentRecordedDto })
+  recordPayment(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RecordPaymentDto): Promise<PaymentRecordedDto> {
     return this.decisions.recordPayment(me, p.id, dto.amountPence, dto.paidOn);
   }
 
   @Staff({ roles: CASEWORKERS })
   @Post(':id/evaluation')
   @ApiOperation({ summary: 'Record the end-of-project evaluation: approved → completed' })
-  evaluate(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RecordEvaluationDto) {
+  @ApiCreatedResponse({ type: EvaluationRecordedDto })
+  evaluate(@CurrentStaff() me: StaffPrincipal, @Param() p: BidIdParamsDto, @Body() dto: RecordEvaluationDto): Promise<EvaluationRecordedDto> {
     return this.bids.evaluate(me, p.id, dto);
   }
 }

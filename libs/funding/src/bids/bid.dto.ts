@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
-import { APPLICANT_TYPES, BID_THEMES, EVALUATION_OUTCOMES, type ApplicantType, type BidTheme, type EvaluationOutcome } from '../funding.entities';
+import { APPLICANT_TYPES, BID_THEMES, EVALUATION_OUTCOMES, type ApplicantType, type BidTheme, type EvaluationOutcome } from '../funding.entity';
 import { IsFinancialYear, IsPence, MAX_PENCE } from '../money';
 import { BID_STATUSES, type BidStatus } from './bid-status';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
-import type { ApplicantType, BidTheme, EvaluationOutcome } from '../funding.entities';
+import type { ApplicantType, BidTheme, EvaluationOutcome } from '../funding.entity';
 import type { BidStatus } from './bid-status';
 import { penceColumn } from '../money';
 
@@ -76,7 +76,7 @@ export class BidRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async insert(bid: NewBid, manager: EntityManager = this.db.manager): Promise<BidView> {
-    const rows: BidView[] = await manager.query(
+    const rows = await manager.query<BidView[]>(
       `INSERT INTO bid AS b (npu_code, financial_year, applicant_name, applicant_type, contact_email, title, summary, theme, amount_requested_pence)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${BID_COLUMNS}`,
       [bid.npuCode, bid.financialYear, bid.applicantName, bid.applicantType, bid.contactEmail, bid.title, bid.summary, bid.theme, bid.amountRequestedPence],
@@ -85,13 +85,13 @@ export class BidRepository {
   }
 
   async findById(id: string): Promise<BidView | null> {
-    const rows: BidView[] = await this.db.query(`SELECT ${BID_COLUMNS} FROM bid b WHERE b.id = $1`, [id]);
+    const rows = await this.db.query<BidView[]>(`SELECT ${BID_COLUMNS} FROM bid b WHERE b.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   /** Newest first, keyset on (submittedAt, id); fetches limit + 1 rows for toPage. */
   list(filter: BidFilter, after: Keyset | undefined, limit: number): Promise<BidView[]> {
-    return this.db.query(
+    return this.db.query<BidView[]>(
       `SELECT ${BID_COLUMNS} FROM bid b
         WHERE ($1::varchar IS NULL OR b.npu_code = $1)
           AND ($2::varchar IS NULL OR b.financial_year = $2)
@@ -105,7 +105,7 @@ export class BidRepository {
 
   /** Moves the bid only if it is still in one of `from` (so concurrent requests cannot both move it). */
   async moveStatus(id: string, from: BidStatus[], to: BidStatus, manager: EntityManager = this.db.manager): Promise<BidView | null> {
-    const [rows]: [BidView[], number] = await manager.query(
+    const [rows] = await manager.query<[BidView[], number]>(
       `UPDATE bid AS b SET status = $3, updated_at = now() WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
       [id, from, to],
     );
@@ -114,7 +114,7 @@ export class BidRepository {
 
   /** Records an approval or rejection, only if the bid is still in one of `from`. */
   async decide(id: string, d: Decision, manager: EntityManager): Promise<BidView | null> {
-    const [rows]: [BidView[], number] = await manager.query(
+    const [rows] = await manager.query<[BidView[], number]>(
       `UPDATE bid AS b SET status = $3, decided_by_id = $4, decided_at = now(), amount_awarded_pence = $5, decision_reason = $6, updated_at = now()
         WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
       [id, d.from, d.to, d.decidedById, d.amountAwardedPence, d.reason],
@@ -123,7 +123,7 @@ export class BidRepository {
   }
 
   async setAlignedStaff(id: string, staffId: string): Promise<BidView | null> {
-    const [rows]: [BidView[], number] = await this.db.query(
+    const [rows] = await this.db.query<[BidView[], number]>(
       `UPDATE bid AS b SET aligned_staff_id = $2, updated_at = now() WHERE b.id = $1 RETURNING ${BID_COLUMNS}`,
       [id, staffId],
     );
@@ -135,7 +135,7 @@ export class BidRepository {
    * the award; the row lock queues concurrent payments, so the award is never overpaid.
    */
   async addPaid(id: string, from: readonly BidStatus[], amountPence: number, manager: EntityManager): Promise<BidView | null> {
-    const [rows]: [BidView[], number] = await manager.query(
+    const [rows] = await manager.query<[BidView[], number]>(
       `UPDATE bid AS b SET paid_pence = paid_pence + $3::bigint, updated_at = now()
         WHERE b.id = $1 AND b.status = ANY($2::varchar[]) AND b.paid_pence + $3::bigint <= b.amount_awarded_pence
        RETURNING ${BID_COLUMNS}`,
@@ -148,7 +148,7 @@ export class BidRepository {
     p: { bidId: string; amountPence: number; paidOn: string; recordedById: string },
     manager: EntityManager,
   ): Promise<PaymentView> {
-    const rows: PaymentView[] = await manager.query(
+    const rows = await manager.query<PaymentView[]>(
       `INSERT INTO bid_payment (bid_id, amount_pence, paid_on, recorded_by_id) VALUES ($1, $2, $3, $4) RETURNING ${PAYMENT_COLUMNS}`,
       [p.bidId, p.amountPence, p.paidOn, p.recordedById],
     );
@@ -156,11 +156,11 @@ export class BidRepository {
   }
 
   listPayments(bidId: string): Promise<PaymentView[]> {
-    return this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM bid_payment WHERE bid_id = $1 ORDER BY paid_on, created_at`, [bidId]);
+    return this.db.query<PaymentView[]>(`SELECT ${PAYMENT_COLUMNS} FROM bid_payment WHERE bid_id = $1 ORDER BY paid_on, created_at`, [bidId]);
   }
 
   async insertEvaluation(e: { bidId: string; outcome: EvaluationOutcome; notes: string; evaluatedById: string }, manager: EntityManager): Promise<EvaluationView> {
-    const rows: EvaluationView[] = await manager.query(
+    const rows = await manager.query<EvaluationView[]>(
       `INSERT INTO bid_evaluation (bid_id, outcome, notes, evaluated_by_id) VALUES ($1, $2, $3, $4)
        RETURNING bid_id AS "bidId", outcome, notes, evaluated_by_id AS "evaluatedById", created_at AS "evaluatedAt"`,
       [e.bidId, e.outcome, e.notes, e.evaluatedById],
@@ -169,7 +169,7 @@ export class BidRepository {
   }
 
   async findEvaluation(bidId: string): Promise<EvaluationView | null> {
-    const rows: EvaluationView[] = await this.db.query(
+    const rows = await this.db.query<EvaluationView[]>(
       `SELECT bid_id AS "bidId", outcome, notes, evaluated_by_id AS "evaluatedById", created_at AS "evaluatedAt" FROM bid_evaluation WHERE bid_id = $1`,
       [bidId],
     );
@@ -177,7 +177,7 @@ export class BidRepository {
   }
 
   async countInYear(financialYear: string, manager: EntityManager = this.db.manager): Promise<number> {
-    const [row]: { n: number }[] = await manager.query('SELECT count(*)::int AS n FROM bid WHERE financial_year = $1', [financialYear]);
+    const [row] = await manager.query<{ n: number }[]>('SELECT count(*)::int AS n FROM bid WHERE financial_year = $1', [financialYear]);
     return row.n;
   }
 }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Staff, toCsv } from '@beacon/core';
+import { ApiJsonOrCsvResponse, Staff, toCsv } from '@beacon/core';
 import { FundParamsDto, ReportFormatDto, SetBudgetDto, YearParamsDto } from './fund.dto';
 import { FundingService, POSITION_COLUMNS } from './funding.service';
+import { FundViewDto, PositionReportDto } from '../funding-response.dto';
 
 @ApiTags('funding')
 @Controller('api/v1/funds')
@@ -14,7 +15,8 @@ export class FundController {
   @Staff({ roles: ['admin', 'analyst', 'npu_lead', 'eco'] })
   @Get(':year/position')
   @ApiOperation({ summary: 'Budget, allocated, spent and outstanding per NPU for the year, with totals; ?format=csv' })
-  async position(@Param() p: YearParamsDto, @Query() q: ReportFormatDto, @Res({ passthrough: true }) res: Response) {
+  @ApiJsonOrCsvResponse(PositionReportDto, { description: 'JSON, or CSV with ?format=csv (a TOTAL line last)' })
+  async position(@Param() p: YearParamsDto, @Query() q: ReportFormatDto, @Res({ passthrough: true }) res: Response): Promise<PositionReportDto | string> {
     const report = await this.funding.position(p.year);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="acf-position-${p.year}.csv"`);
@@ -25,7 +27,8 @@ export class FundController {
   @Staff({ roles: ['admin'], forceWide: true })
   @Put(':npuCode/:year')
   @ApiOperation({ summary: 'Create the fund or set its budget (force-wide admins); 409 below what is already allocated' })
-  setBudget(@Param() p: FundParamsDto, @Body() dto: SetBudgetDto) {
+  @ApiOkResponse({ type: FundViewDto })
+  setBudget(@Param() p: FundParamsDto, @Body() dto: SetBudgetDto): Promise<FundViewDto> {
     return this.funding.setBudget(p.npuCode, p.year, dto.budgetPence);
   }
 }

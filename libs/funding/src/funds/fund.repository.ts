@@ -22,7 +22,7 @@ export class FundRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async find(npuCode: string, financialYear: string, manager: EntityManager = this.db.manager): Promise<FundView | null> {
-    const rows: FundView[] = await manager.query(`SELECT ${FUND_COLUMNS} FROM fund WHERE npu_code = $1 AND financial_year = $2`, [
+    const rows = await manager.query<FundView[]>(`SELECT ${FUND_COLUMNS} FROM fund WHERE npu_code = $1 AND financial_year = $2`, [
       npuCode,
       financialYear,
     ]);
@@ -31,7 +31,7 @@ export class FundRepository {
 
   /** Creates the fund or sets its budget; null (nothing written) when the budget is below what is already allocated. */
   async upsertBudget(npuCode: string, financialYear: string, budgetPence: number): Promise<FundView | null> {
-    const rows: FundView[] = await this.db.query(
+    const rows = await this.db.query<FundView[]>(
       `INSERT INTO fund (npu_code, financial_year, budget_pence) VALUES ($1, $2, $3)
        ON CONFLICT (npu_code, financial_year) DO UPDATE SET budget_pence = EXCLUDED.budget_pence, updated_at = now()
          WHERE fund.allocated_pence <= EXCLUDED.budget_pence
@@ -60,7 +60,7 @@ export class FundRepository {
   /** Every fund of the year with what its bids have been paid. */
   position(financialYear: string): Promise<FundPositionRow[]> {
     // Sums of bigint are numeric in PostgreSQL: no overflow; spent <= allocated <= budget per fund.
-    return this.db.query(
+    return this.db.query<FundPositionRow[]>(
       `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", ${penceColumn('f.budget_pence', 'budgetPence')},
               ${penceColumn('f.allocated_pence', 'allocatedPence')}, ${penceColumn('COALESCE(sum(b.paid_pence), 0)', 'spentPence')}
          FROM fund f
@@ -74,7 +74,7 @@ export class FundRepository {
 
   /** Inserts the budgets of NPUs that exist and have no fund for the year yet; returns how many. */
   async insertMissing(financialYear: string, budgets: Record<string, number>, manager: EntityManager = this.db.manager): Promise<number> {
-    const rows: unknown[] = await manager.query(
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO fund (npu_code, financial_year, budget_pence)
        SELECT n.code, $1, b.budget FROM unnest($2::varchar[], $3::bigint[]) AS b(npu, budget) JOIN npu n ON n.code = b.npu
        ON CONFLICT (npu_code, financial_year) DO NOTHING

@@ -43,18 +43,18 @@ export class FundingDemoSeedService {
     const year = financialYearOf(now);
     const startYear = Number(year.slice(0, 4));
     return this.db.transaction(async (tx) => {
-      const [{ deciderId }] = await tx.query(`SELECT (SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY created_at LIMIT 1) AS "deciderId"`);
+      const [{ deciderId }] = await tx.query<{ deciderId: string | null }[]>(`SELECT (SELECT id FROM staff WHERE role = 'admin' AND active ORDER BY created_at LIMIT 1) AS "deciderId"`);
       if (!deciderId) return 0;
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO fund (npu_code, financial_year, budget_pence)
          SELECT b.npu, $1, b.pence FROM unnest($2::text[], $3::bigint[]) AS b(npu, pence) JOIN npu n ON n.code = b.npu
          ON CONFLICT (npu_code, financial_year) DO NOTHING`,
         [year, Object.keys(DEMO_BUDGETS_2019_20), Object.values(DEMO_BUDGETS_2019_20)],
       );
-      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM bid WHERE financial_year = $1) AS any', [year]);
+      const [{ any }] = await tx.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM bid WHERE financial_year = $1) AS any', [year]);
       if (any) return 0;
       // Bid k of an NPU is created at a point (k-dependent) between 1 April and now; decisions follow.
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_bid ON COMMIT DROP AS
          WITH fy AS (SELECT make_timestamptz($2, 4, 1, 9, 0, 0, 'Europe/London') AS starts)
          SELECT n.code AS npu_code, b.*, a.name AS applicant,
@@ -67,7 +67,7 @@ export class FundingDemoSeedService {
            JOIN unnest($10::text[]) WITH ORDINALITY AS a(name, k) ON a.k = b.k`,
         [year, startYear, BIDS.length, BIDS.map((b) => b[0]), BIDS.map((b) => b[1]), BIDS.map((b) => b[2]), BIDS.map((b) => b[3]), BIDS.map((b) => b[4]), BIDS.map((b) => b[5]), APPLICANTS],
       );
-      const [{ n }] = await tx.query(
+      const [{ n }] = await tx.query<{ n: number }[]>(
         `WITH ins AS (
            INSERT INTO bid (npu_code, financial_year, applicant_name, applicant_type, contact_email, title, summary, theme,
                             amount_requested_pence, amount_awarded_pence, status, decided_by_id, decided_at, decision_reason, created_at, updated_at)
@@ -87,7 +87,7 @@ export class FundingDemoSeedService {
         [year, deciderId],
       );
       // Payments: two instalments (the second only when fully paid), between the decision and today.
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO bid_payment (bid_id, amount_pence, paid_on, recorded_by_id, created_at)
          SELECT b.id, i.amount, p.paid_on, $2::uuid, least(now(), p.paid_on + interval '12 hours')
            FROM bid b JOIN demo_bid d ON d.npu_code = b.npu_code AND d.title = b.title
@@ -99,18 +99,18 @@ export class FundingDemoSeedService {
           WHERE b.financial_year = $1 AND b.status IN ('approved', 'completed') AND i.amount > 0`,
         [year, deciderId],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `UPDATE bid b SET paid_pence = s.total FROM (SELECT bid_id, sum(amount_pence) AS total FROM bid_payment GROUP BY bid_id) s
           WHERE s.bid_id = b.id AND b.financial_year = $1`,
         [year],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `UPDATE fund f SET allocated_pence = f.allocated_pence + s.total, updated_at = now()
            FROM (SELECT npu_code, sum(amount_awarded_pence) AS total FROM bid WHERE financial_year = $1 AND status IN ('approved', 'completed') GROUP BY npu_code) s
           WHERE f.npu_code = s.npu_code AND f.financial_year = $1`,
         [year],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO bid_evaluation (bid_id, outcome, notes, evaluated_by_id, created_at)
          SELECT b.id, CASE WHEN b.title LIKE 'Friday%' THEN 'achieved' ELSE 'partly_achieved' END,
                 'Ran as planned; attendance and feedback forms kept by the applicant.', $2::uuid,

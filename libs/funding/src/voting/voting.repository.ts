@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { BidTheme } from '../funding.entities';
+import type { BidTheme } from '../funding.entity';
 import type { BidStatus } from '../bids/bid-status';
 import { penceColumn } from '../money';
 
@@ -55,7 +55,7 @@ export class VotingRepository {
 
   /** With `forUpdate`, holds the round until the transaction ends (settings changes queue up). */
   async findRound(npuCode: string, financialYear: string, opts: { manager?: EntityManager; forUpdate?: boolean } = {}): Promise<RoundView | null> {
-    const rows: RoundView[] = await (opts.manager ?? this.db.manager).query(
+    const rows = await (opts.manager ?? this.db.manager).query<RoundView[]>(
       `SELECT ${ROUND_COLUMNS} FROM voting_round WHERE npu_code = $1 AND financial_year = $2 ${opts.forUpdate ? 'FOR UPDATE' : ''}`,
       [npuCode, financialYear],
     );
@@ -66,7 +66,7 @@ export class VotingRepository {
     r: { npuCode: string; financialYear: string; opensAt: Date; closesAt: Date; maxVotesPerResident: number },
     manager: EntityManager,
   ): Promise<RoundView> {
-    const rows: RoundView[] = await manager.query(
+    const rows = await manager.query<RoundView[]>(
       `INSERT INTO voting_round (npu_code, financial_year, opens_at, closes_at, max_votes_per_resident) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT ON CONSTRAINT uq_voting_round_fund DO UPDATE SET opens_at = EXCLUDED.opens_at, closes_at = EXCLUDED.closes_at,
          max_votes_per_resident = EXCLUDED.max_votes_per_resident, updated_at = now()
@@ -77,16 +77,16 @@ export class VotingRepository {
   }
 
   async replaceBallotBids(roundId: string, bidIds: string[], manager: EntityManager): Promise<void> {
-    await manager.query('DELETE FROM voting_round_bid WHERE round_id = $1', [roundId]);
-    await manager.query('INSERT INTO voting_round_bid (round_id, bid_id) SELECT $1, unnest($2::uuid[])', [roundId, bidIds]);
+    await manager.query<unknown>('DELETE FROM voting_round_bid WHERE round_id = $1', [roundId]);
+    await manager.query<unknown>('INSERT INTO voting_round_bid (round_id, bid_id) SELECT $1, unnest($2::uuid[])', [roundId, bidIds]);
   }
 
   findBids(ids: string[], manager: EntityManager = this.db.manager): Promise<BallotBid[]> {
-    return manager.query(`SELECT ${BALLOT_BID_COLUMNS} FROM bid b WHERE b.id = ANY($1::uuid[])`, [ids]);
+    return manager.query<BallotBid[]>(`SELECT ${BALLOT_BID_COLUMNS} FROM bid b WHERE b.id = ANY($1::uuid[])`, [ids]);
   }
 
   listBallotBids(roundId: string): Promise<BallotBid[]> {
-    return this.db.query(
+    return this.db.query<BallotBid[]>(
       `SELECT ${BALLOT_BID_COLUMNS} FROM voting_round_bid rb JOIN bid b ON b.id = rb.bid_id WHERE rb.round_id = $1 ORDER BY b.created_at, b.id`,
       [roundId],
     );
@@ -94,7 +94,7 @@ export class VotingRepository {
 
   /** The resident's status and the NPU of their ward. */
   async findVoter(residentId: string): Promise<Voter | null> {
-    const rows: Voter[] = await this.db.query(
+    const rows = await this.db.query<Voter[]>(
       `SELECT r.status, w.npu_code AS "npuCode" FROM resident r JOIN ward w ON w.code = r.ward_code WHERE r.id = $1`,
       [residentId],
     );
@@ -103,23 +103,23 @@ export class VotingRepository {
 
   /** Casts the resident's one ballot of the round; false when they have already voted. */
   async insertBallot(roundId: string, residentId: string, bidIds: string[], manager: EntityManager): Promise<boolean> {
-    const ballot: unknown[] = await manager.query(
+    const ballot = await manager.query<unknown[]>(
       'INSERT INTO voting_ballot (round_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING round_id',
       [roundId, residentId],
     );
     if (!ballot.length) return false;
-    await manager.query('INSERT INTO bid_vote (bid_id, resident_id) SELECT unnest($1::uuid[]), $2', [bidIds, residentId]);
+    await manager.query<unknown>('INSERT INTO bid_vote (bid_id, resident_id) SELECT unnest($1::uuid[]), $2', [bidIds, residentId]);
     return true;
   }
 
   async countBallots(roundId: string): Promise<number> {
-    const [row]: { n: number }[] = await this.db.query('SELECT count(*)::int AS n FROM voting_ballot WHERE round_id = $1', [roundId]);
+    const [row] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM voting_ballot WHERE round_id = $1', [roundId]);
     return row.n;
   }
 
   /** The ballot's bids by votes (ties share a rank); among equal votes the earlier bid comes first. */
   rank(roundId: string): Promise<RankedBid[]> {
-    return this.db.query(
+    return this.db.query<RankedBid[]>(
       `SELECT (rank() OVER (ORDER BY count(v.resident_id) DESC))::int AS rank, b.id AS "bidId", b.title, b.applicant_name AS "applicantName",
               ${penceColumn('b.amount_requested_pence', 'amountRequestedPence')}, b.status, count(v.resident_id)::int AS votes
          FROM voting_round_bid rb

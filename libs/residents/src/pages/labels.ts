@@ -1,4 +1,4 @@
-import type { AgeBand, Channel, Ethnicity, Priority } from '../resident.entities';
+import type { AgeBand, Channel, Ethnicity, Priority } from '../resident.entity';
 
 // What residents read for each stored value.
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', sms: 'Text message (SMS)' };

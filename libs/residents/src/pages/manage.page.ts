@@ -1,4 +1,4 @@
-import { AGE_BANDS, ETHNICITIES, INTEREST_GROUPS, PRIORITIES, TOPICS, type Channel } from '../resident.entities';
+import { AGE_BANDS, ETHNICITIES, INTEREST_GROUPS, PRIORITIES, TOPICS, type Channel } from '../resident.entity';
 import { button, checkboxes, errorSummary, hidden, selectField, textField, type FieldErrors } from './form';
 import { attr, html } from '@beacon/core';
 import { AGE_BAND_LABELS, CHANNEL_LABELS, ETHNICITY_LABELS, INTEREST_LABELS, PRIORITY_LABELS, TOPIC_LABELS } from './labels';

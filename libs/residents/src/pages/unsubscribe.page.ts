@@ -1,4 +1,4 @@
-import type { Channel } from '../resident.entities';
+import type { Channel } from '../resident.entity';
 import { button } from './form';
 import { html } from '@beacon/core';
 import { CHANNEL_LABELS, CHANNEL_PLURALS } from './labels';

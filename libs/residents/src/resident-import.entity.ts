@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { ResidentEntity } from './resident.entities';
+import { ResidentEntity } from './resident.entity';
 
 /**
  * Where an imported resident came from: the import that created or first matched them, the

@@ -1,0 +1,91 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CadetReportDto } from '@beacon/cadets';
+import { NpuPositionDto, PositionFiguresDto } from '@beacon/funding';
+import { SchemeReportDto } from '@beacon/schemes';
+import { ConfidenceFigureDto } from '@beacon/surveys';
+import type { ShareImportCounts } from './population-share.service';
+import type { AttributionRow, MessageQualityRow, ReachRow, SignupRow } from './reports.repository';
+import type { RepresentationRow } from './reports.service';
+
+const nullableNumber = (description?: string) => ({ type: Number, nullable: true, description });
+
+export class SignupRowDto implements SignupRow {
+  @ApiProperty({ description: 'NPU or ward code (groupBy)' }) group: string;
+  @ApiProperty({ example: '2026-11' }) month: string;
+  @ApiProperty() newSignups: number;
+  @ApiProperty() leavers: number;
+  @ApiProperty() net: number;
+  @ApiProperty() cumulative: number;
+}
+
+export class ReachRowDto implements ReachRow {
+  @ApiProperty() wardCode: string;
+  @ApiProperty() wardName: string;
+  @ApiProperty() npuCode: string;
+  @ApiProperty() neighbourhood: string;
+  @ApiProperty() population: number;
+  @ApiProperty() subscribers: number;
+  @ApiProperty(nullableNumber('Subscribers per 1,000 residents; null with no population')) per1000: number | null;
+}
+
+export class RepresentationRowDto implements RepresentationRow {
+  @ApiProperty({ enum: ['age_band', 'ethnicity'] }) dimension: string;
+  @ApiProperty() category: string;
+  @ApiProperty() subscribers: number;
+  @ApiProperty(nullableNumber('Census share')) populationSharePercent: number | null;
+  @ApiProperty(nullableNumber('Share among subscribers who stated a value')) subscriberSharePercent: number | null;
+  @ApiProperty(nullableNumber('Subscriber share minus population share, in percentage points (negative: under-represented)')) gapPoints: number | null;
+}
+
+export class AttributionRowDto implements AttributionRow {
+  @ApiProperty() source: string;
+  @ApiProperty() campaignCode: string;
+  @ApiProperty() signups: number;
+}
+
+export class MessageQualityRowDto implements MessageQualityRow {
+  @ApiProperty({ description: 'NPU code or author id (groupBy)' }) group: string;
+  @ApiProperty() groupName: string;
+  @ApiProperty({ example: '2026-11' }) month: string;
+  @ApiProperty() sent: number;
+  @ApiProperty() recipients: number;
+  @ApiProperty(nullableNumber('null when nothing was rated')) averageRating: number | null;
+  @ApiProperty() ratings: number;
+  @ApiProperty() replies: number;
+}
+
+export class AcfReportDto {
+  @ApiProperty({ example: '2026-27' }) financialYear: string;
+  @ApiProperty({ type: [NpuPositionDto] }) items: NpuPositionDto[];
+  @ApiPropertyOptional({ type: PositionFiguresDto, description: 'Force-wide reports only' }) totals?: PositionFiguresDto;
+}
+
+export class SimSignupsDto {
+  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months' }) growth: SignupRowDto[];
+  @ApiProperty({ type: [SignupRowDto], description: 'The month, by ward' }) byWard: SignupRowDto[];
+}
+
+export class SimMessagesDto {
+  @ApiProperty({ type: [MessageQualityRowDto], description: 'The last 12 months' }) byMonth: MessageQualityRowDto[];
+  @ApiProperty({ type: [MessageQualityRowDto], description: 'The month, by author' }) byAuthor: MessageQualityRowDto[];
+}
+
+/** The monthly Service Improvement Meeting pack for one NPU (or FORCE). */
+export class SimPackDto {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
+  @ApiProperty({ example: '2026-11' }) month: string;
+  @ApiProperty({ type: SimSignupsDto }) signups: SimSignupsDto;
+  @ApiProperty({ type: [ReachRowDto] }) reach: ReachRowDto[];
+  @ApiProperty({ type: [RepresentationRowDto] }) representation: RepresentationRowDto[];
+  @ApiProperty({ type: [AttributionRowDto] }) attribution: AttributionRowDto[];
+  @ApiProperty({ type: SimMessagesDto }) messages: SimMessagesDto;
+  @ApiProperty({ type: AcfReportDto }) acf: AcfReportDto;
+  @ApiProperty({ type: SchemeReportDto }) schemes: SchemeReportDto;
+  @ApiProperty({ type: CadetReportDto }) cadets: CadetReportDto;
+  @ApiProperty({ type: ConfidenceFigureDto }) confidence: ConfidenceFigureDto;
+}
+
+export class ShareImportDto implements ShareImportCounts {
+  @ApiProperty({ description: '(area, dimension) sets replaced' }) sets: number;
+  @ApiProperty() rows: number;
+}
