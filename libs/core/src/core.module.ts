@@ -11,6 +11,8 @@ import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { HousekeepingService } from './housekeeping.service';
 import { createValidationPipe } from './http/validation';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { JobRunnerService } from './queue/job-runner.service';
 import { QueueService } from './queue/queue.service';
 import { RateLimitBucketEntity } from './rate-limit/rate-limit-bucket.entity';
@@ -34,7 +36,7 @@ export class CoreModule {
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url), autoLoadEntities: true }),
         TypeOrmModule.forFeature(CORE_ENTITIES),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -48,8 +50,9 @@ export class CoreModule {
         RateLimitCounter,
         RateLimiter,
         HousekeepingService,
+        MetricsService,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService],
     };
   }
 }

@@ -20,6 +20,7 @@ export * from './http/pagination';
 export * from './http/visible-text';
 export * from './http/params';
 export * from './logging/logger';
+export * from './metrics/metrics.service';
 export * from './principal';
 export * from './queue/job-handler.decorator';
 export * from './queue/jobs';

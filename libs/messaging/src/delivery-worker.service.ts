@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EmailTransport, ProviderError, SmsTransport } from '@beacon/channels';
-import { InjectConfig, isDatabaseUnavailable, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
+import { InjectConfig, isDatabaseUnavailable, JobHandler, JobName, MetricsService, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
 import { DeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './delivery.repository';
 import { renderEmail, renderSms } from './message-content';
@@ -51,6 +51,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     private readonly sms: SmsTransport,
     private readonly residentChannels: ResidentChannelsService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.limiters = { email: new RateLimiter(config.messaging.emailRatePerSecond), sms: new RateLimiter(config.messaging.smsRatePerSecond) };
     this.statuses = new MessageStatusWatch((id) => this.messages.findStatus(id), STATUS_CHECK_MS);
@@ -143,7 +144,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     let successes = 0;
     let pending: DeliveryOutcome[] = [];
     const persist = <T>(what: string, write: () => Promise<T>) => this.persist(what, write, () => (dbTrouble = true));
-    const writeOutcomes = (chunk: DeliveryOutcome[]) => persist('delivery outcomes', () => this.deliveries.record(chunk));
+    const writeOutcomes = (chunk: DeliveryOutcome[]) => persist('delivery outcomes', () => this.deliveries.record(chunk)).then(() => this.metrics.countDeliveries(channel, chunk));
     // Outcomes are written by one writer per batch as soon as the previous write is done (group
     // commit): under load each write takes what the lanes finished meanwhile, so a worker that
     // dies leaves only a few milliseconds of accepted sends unrecorded (each is sent again).
