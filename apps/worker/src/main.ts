@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { createPinoLogger, exitWithError, loadConfig, PinoNestLogger, surviveDatabaseOutages } from '@beacon/core';
+import { createPinoLogger, exitWithError, loadConfig, PinoNestLogger, startOpsServer, surviveDatabaseOutages } from '@beacon/core';
 import { migrate } from '@beacon/migrations';
 import { WorkerModule } from './worker.module';
 
@@ -14,7 +14,8 @@ async function bootstrap() {
   await migrate(config.db.url);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoNestLogger(logger) });
   app.enableShutdownHooks();
-  logger.info('Worker started');
+  if (config.metrics.workerPort) await startOpsServer(app, config, config.metrics.workerPort);
+  logger.info(config.metrics.workerPort ? `Worker started (metrics and health on port ${config.metrics.workerPort})` : 'Worker started');
 }
 
 bootstrap().catch(exitWithError);

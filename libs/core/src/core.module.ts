@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -35,6 +36,8 @@ export class CoreModule {
       imports: [
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url), autoLoadEntities: true }),
         TypeOrmModule.forFeature(CORE_ENTITIES),
+        // Failed checks are answered (503 with details), not logged as errors: probes poll during an outage.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -21,6 +21,7 @@ export * from './http/visible-text';
 export * from './http/params';
 export * from './logging/logger';
 export * from './metrics/metrics.service';
+export * from './metrics/ops-server';
 export * from './principal';
 export * from './queue/job-handler.decorator';
 export * from './queue/jobs';

@@ -66,6 +66,7 @@ export const ENV_DOCS: Record<string, string> = {
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
   METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
+  WORKER_HTTP_PORT: 'Port on which the separate worker answers GET /metrics, /health/live and /health/ready (default unset: no HTTP).',
   SHUTDOWN_TIMEOUT_SECONDS: 'On SIGTERM/SIGINT: how long in-flight sends and jobs may take to finish before the process stops anyway (default 25).',
   UNVERIFIED_RESIDENT_RETENTION_DAYS: 'Sign-ups that never verified an address are deleted this many days after signing up, with their dead SMS codes (default 30; at least 8, as verification links last 7 days).',
 };
@@ -113,7 +114,9 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(8) @Max(3650) UNVERIFIED_RESIDENT_RETENTION_DAYS?: number;
-  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  // Compose passes `${METRICS_TOKEN:-}`: empty means unset.
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HTTP_PORT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) SHUTDOWN_TIMEOUT_SECONDS?: number;
 }
 
@@ -134,7 +137,7 @@ export interface AppConfig {
   seedDemo: boolean;
   runWorker: boolean;
   /** GET /metrics: answered only with this bearer token; unset, the route is a 404. */
-  metrics: { token?: string };
+  metrics: { token?: string; workerPort?: number };
   /** Longest a graceful stop waits for in-flight work (HTTP requests, sends, jobs). */
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
@@ -218,7 +221,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: vars.SEED_DEMO ?? embedded,
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     runWorker: vars.RUN_WORKER ?? embedded,
-    metrics: { token: vars.METRICS_TOKEN },
+    metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
     mail: {
       smtpUrl: vars.SMTP_URL,
@@ -273,7 +276,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email },
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },
-    metrics: { token: mask(config.metrics.token) },
+    metrics: { ...config.metrics, token: mask(config.metrics.token) },
   };
 }
 
