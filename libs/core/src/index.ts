@@ -19,6 +19,7 @@ export * from './http/html';
 export * from './http/pagination';
 export * from './http/visible-text';
 export * from './http/params';
+export * from './lifecycle/graceful-shutdown';
 export * from './logging/logger';
 export * from './metrics/metrics.service';
 export * from './metrics/ops-server';

@@ -114,7 +114,7 @@ export class DeliveryWorkerService implements OnApplicationBootstrap {
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
     const npuName = await this.messages.npuName(message.npuCode);
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.queue.stopping) {
       const current = await this.messages.findById(messageId);
       if (!current || current.status !== 'sending') return;
       const batch = await this.deliveries.claim(messageId, channel, this.config.messaging.batchSize);

@@ -31,6 +31,7 @@ export const ENV_DOCS: Record<string, string> = {
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL (default 54320).',
   NODE_ENV: 'production | development | test.',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
+  LOG_FORMAT: 'json | pretty (default: pretty with NODE_ENV=development, the npm start default; json otherwise).',
   JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL. With NODE_ENV=production, known, repetitive or low-entropy values are refused (use openssl rand -hex 32).',
   LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL. Production: as JWT_SECRET, and different from it.',
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
@@ -79,6 +80,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsIn(['production', 'development', 'test']) NODE_ENV?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(32) LINK_SECRET?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
@@ -123,6 +125,7 @@ export class EnvVars {
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
   logLevel: string;
+  logFormat?: 'json' | 'pretty';
   http: { port: number; publicUrl: string; trustProxy?: string; rateLimitMultiplier: number };
   db: { url?: string; embedded: boolean; dataDir: string; embeddedPort: number };
   auth: {
@@ -203,6 +206,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     env: (vars.NODE_ENV as AppConfig['env']) ?? 'development',
     logLevel: vars.LOG_LEVEL ?? 'info',
+    logFormat: vars.LOG_FORMAT,
     http: {
       port,
       publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
