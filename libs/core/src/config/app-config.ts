@@ -20,6 +20,8 @@ import { productionSecretProblems } from './secret-strength';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean);
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable Beacon reads, with its description (README's table mirrors this). */
@@ -34,6 +36,8 @@ export const ENV_DOCS: Record<string, string> = {
   LOG_FORMAT: 'json | pretty (default: pretty with NODE_ENV=development, the npm start default; json otherwise).',
   JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL. With NODE_ENV=production, known, repetitive or low-entropy values are refused (use openssl rand -hex 32).',
   LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL. Production: as JWT_SECRET, and different from it.',
+  JWT_SECRETS_PREVIOUS: 'Comma-separated earlier JWT_SECRET values: tokens they signed still verify until they expire; only JWT_SECRET signs (rotation, docs/operations.md).',
+  LINK_SECRETS_PREVIOUS: 'Comma-separated earlier LINK_SECRET values: links already sent keep working; only LINK_SECRET signs. Drop one once its links have expired (RATING_LINK_TTL_DAYS).',
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
@@ -66,6 +70,8 @@ export const ENV_DOCS: Record<string, string> = {
   STALE_SENDING_SECONDS: 'A delivery whose worker stopped renewing its claim this long ago (it died) is re-queued; keep it above the database outages to ride out without duplicates (default 120).',
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
+  PG_DUMP: 'pg_dump used by npm run backup (default: pg_dump on PATH); its major version must be at least the server\'s.',
+  PG_RESTORE: 'pg_restore used by npm run restore (default: pg_restore on PATH).',
   METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
   WORKER_HTTP_PORT: 'Port on which the separate worker answers GET /metrics, /health/live and /health/ready (default unset: no HTTP).',
   SHUTDOWN_TIMEOUT_SECONDS: 'On SIGTERM/SIGINT: how long in-flight sends and jobs may take to finish before the process stops anyway (default 25).',
@@ -83,6 +89,8 @@ export class EnvVars {
   @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(32) LINK_SECRET?: string;
+  @IsOptional() @Transform(toList) @IsString({ each: true }) @MinLength(32, { each: true }) JWT_SECRETS_PREVIOUS?: string[];
+  @IsOptional() @Transform(toList) @IsString({ each: true }) @MinLength(32, { each: true }) LINK_SECRETS_PREVIOUS?: string[];
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
@@ -119,6 +127,8 @@ export class EnvVars {
   // Compose passes `${METRICS_TOKEN:-}`: empty means unset.
   @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HTTP_PORT?: number;
+  @IsOptional() @IsString() PG_DUMP?: string;
+  @IsOptional() @IsString() PG_RESTORE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) SHUTDOWN_TIMEOUT_SECONDS?: number;
 }
 
@@ -131,6 +141,9 @@ export interface AppConfig {
   auth: {
     jwtSecret: string;
     linkSecret: string;
+    /** Earlier secrets: they still verify what they signed; only the current one signs. */
+    jwtPreviousSecrets: string[];
+    linkPreviousSecrets: string[];
     staffTokenTtlSeconds: number;
     /** Console sessions: idle timeout and absolute lifetime. */
     sessionIdleSeconds: number;
@@ -141,6 +154,8 @@ export interface AppConfig {
   runWorker: boolean;
   /** GET /metrics: answered only with this bearer token; unset, the route is a 404. */
   metrics: { token?: string; workerPort?: number };
+  /** PostgreSQL's client tools for `npm run backup` / `restore` (default: on PATH). */
+  ops: { pgDump?: string; pgRestore?: string };
   /** Longest a graceful stop waits for in-flight work (HTTP requests, sends, jobs). */
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
@@ -217,6 +232,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     auth: {
       jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,
       linkSecret: vars.LINK_SECRET ?? devSecrets!.linkSecret,
+      jwtPreviousSecrets: vars.JWT_SECRETS_PREVIOUS ?? [],
+      linkPreviousSecrets: vars.LINK_SECRETS_PREVIOUS ?? [],
       staffTokenTtlSeconds: vars.STAFF_TOKEN_TTL_SECONDS ?? 8 * 3600,
       sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
@@ -227,6 +244,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     runWorker: vars.RUN_WORKER ?? embedded,
     metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
+    ops: { pgDump: vars.PG_DUMP, pgRestore: vars.PG_RESTORE },
     mail: {
       smtpUrl: vars.SMTP_URL,
       from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>',
@@ -277,7 +295,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
   return {
     ...config,
     db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
-    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email },
+    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', jwtPreviousSecrets: config.auth.jwtPreviousSecrets.map(() => '***'), linkPreviousSecrets: config.auth.linkPreviousSecrets.map(() => '***'), bootstrapAdmin: config.auth.bootstrapAdmin?.email },
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },
     metrics: { ...config.metrics, token: mask(config.metrics.token) },
