@@ -38,6 +38,7 @@ export class CoreModule {
         TypeOrmModule.forFeature(CORE_ENTITIES),
         // Failed checks are answered (503 with details), not logged as errors: probes poll during an outage.
         TerminusModule.forRoot({ logger: false }),
+        DiscoveryModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,3 +1,4 @@
+import { ReplyRetention } from './reply-retention';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
@@ -46,6 +47,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementStatsService,
     EngagementExporter,
     EngagementErasure,
+    ReplyRetention,
   ],
   exports: [EngagementStatsService, EngagementExporter, EngagementErasure, InboxService, RatingService],
 })

@@ -4,6 +4,7 @@ import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { ResidentsModule } from '@beacon/residents';
 import { DeliveryResidentData } from './delivery-resident-data';
+import { DeliveryRetention } from './delivery-retention';
 import { DeliveryWorkerService } from './delivery-worker.service';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageDraftService } from './message-drafts.service';
@@ -18,7 +19,7 @@ import { TwilioStatusController } from './twilio-status.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), AuthModule, ChannelsModule, ResidentsModule],
   controllers: [MessagesController, TwilioStatusController],
-  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry],
+  providers: [DeliveryResidentData, MessageRepository, DeliveryRepository, MessageService, MessageDraftService, MessageNotifications, MessageLinksService, DeliveryWorkerService, MessageInsightsRegistry, DeliveryRetention],
   exports: [MessageService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry],
 })
 export class MessagingModule {}

@@ -1,3 +1,4 @@
+import { InactiveResidentRetention } from './inactive-resident-retention';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -51,6 +52,7 @@ import { VerificationService } from './verification.service';
     ResidentReminderHandler,
     ResidentImportRepository,
     ResidentImportService,
+    InactiveResidentRetention,
   ],
   exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService],
 })

@@ -75,6 +75,11 @@ export const ENV_DOCS: Record<string, string> = {
   METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
   WORKER_HTTP_PORT: 'Port on which the separate worker answers GET /metrics, /health/live and /health/ready (default unset: no HTTP).',
   SHUTDOWN_TIMEOUT_SECONDS: 'On SIGTERM/SIGINT: how long in-flight sends and jobs may take to finish before the process stops anyway (default 25).',
+  DELIVERY_RETENTION_DAYS: 'Delivery rows (who was sent which message, outcome) are deleted this many days after their message finished (default 400; more than RATING_LINK_TTL_DAYS, as rating links name a delivery).',
+  AUDIT_RETENTION_DAYS: 'audit_event rows older than this are deleted (default 730 = 2 years; at least 90).',
+  REPLY_RETENTION_DAYS: 'Residents\' replies (and staff answers) that are answered or closed are deleted this many days after they were sent (default 365; at least 30).',
+  OUTBOX_RETENTION_DAYS: 'Dev outbox files (DATA_DIR/outbox, e-mail and SMS written instead of sent) are deleted after this many days (default 14).',
+  INACTIVE_RESIDENT_RETENTION_DAYS: 'Residents who unsubscribed from everything are erased (as a GDPR erasure) this many days after they left (default 365; at least 30).',
   UNVERIFIED_RESIDENT_RETENTION_DAYS: 'Sign-ups that never verified an address are deleted this many days after signing up, with their dead SMS codes (default 30; at least 8, as verification links last 7 days).',
 };
 
@@ -124,6 +129,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(8) @Max(3650) UNVERIFIED_RESIDENT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(31) @Max(3650) DELIVERY_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(90) @Max(3650) AUDIT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) REPLY_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) OUTBOX_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) INACTIVE_RESIDENT_RETENTION_DAYS?: number;
   // Compose passes `${METRICS_TOKEN:-}`: empty means unset.
   @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HTTP_PORT?: number;
@@ -159,6 +169,8 @@ export interface AppConfig {
   /** Longest a graceful stop waits for in-flight work (HTTP requests, sends, jobs). */
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
+  /** Days each kind of data is kept (docs/data-protection.md); purged by the housekeeping job. */
+  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number };
   mail: {
     smtpUrl?: string;
     from: string;
@@ -209,6 +221,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if ((vars.STAFF_SESSION_IDLE_SECONDS ?? 1800) > (vars.STAFF_SESSION_MAX_SECONDS ?? 43200)) {
     problems.push('STAFF_SESSION_IDLE_SECONDS: must not exceed STAFF_SESSION_MAX_SECONDS');
   }
+  if ((vars.DELIVERY_RETENTION_DAYS ?? 400) <= (vars.RATING_LINK_TTL_DAYS ?? 90)) problems.push('DELIVERY_RETENTION_DAYS: must exceed RATING_LINK_TTL_DAYS (rating links name a delivery)');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -241,6 +254,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     seedDemo: vars.SEED_DEMO ?? embedded,
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
+    retention: {
+      deliveryDays: vars.DELIVERY_RETENTION_DAYS ?? 400,
+      auditDays: vars.AUDIT_RETENTION_DAYS ?? 730,
+      replyDays: vars.REPLY_RETENTION_DAYS ?? 365,
+      outboxDays: vars.OUTBOX_RETENTION_DAYS ?? 14,
+      inactiveResidentDays: vars.INACTIVE_RESIDENT_RETENTION_DAYS ?? 365,
+    },
     runWorker: vars.RUN_WORKER ?? embedded,
     metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
