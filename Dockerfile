@@ -1,4 +1,5 @@
-FROM node:20-bookworm-slim AS build
+# The current LTS (Node 24); the code also runs on 20 and 22 (README).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Same clean install as CI (see .ci/run for why not `npm ci`).
@@ -6,7 +7,7 @@ RUN npm install --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules

@@ -46,9 +46,11 @@ export interface ChildApp {
 }
 
 /** Starts `node <main>` with only the given environment (plus PATH/HOME); resolves once `readyLine` appears. */
-export async function startChild(main: string, env: Record<string, string>, readyLine: RegExp, timeoutMs = 60_000): Promise<ChildApp> {
+export async function startChild(main: string, env: Record<string, string>, readyLine: RegExp, timeoutMs = 60_000, opts: { detached?: boolean } = {}): Promise<ChildApp> {
   const child = spawn(process.execPath, [main], {
     cwd: ROOT,
+    // Its own process group: a test can signal the group, as a terminal's Ctrl-C does.
+    detached: opts.detached ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { join } from 'node:path';
-import { configureApp, createPinoLogger, describeConfig, exitWithError, loadConfig, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
+import { configureApp, createPinoLogger, describeConfig, exitOnSignalDuringStart, exitWithError, installGracefulShutdown, loadConfig, loggerFormatFor, PinoNestLogger, startEmbeddedPostgres, surviveDatabaseOutages, type EmbeddedDatabase } from '@beacon/core';
 import { migrate } from '@beacon/migrations';
 import { AppModule } from './app.module';
 import { BootstrapService, DEMO_STAFF } from './seed/bootstrap.service';
@@ -9,8 +9,9 @@ import { BootstrapService, DEMO_STAFF } from './seed/bootstrap.service';
 async function bootstrap() {
   const started = Date.now();
   const config = loadConfig();
-  const logger = createPinoLogger(config.logLevel);
+  const logger = createPinoLogger(config.logLevel, undefined, loggerFormatFor(config));
   surviveDatabaseOutages(logger);
+  exitOnSignalDuringStart();
   let embedded: EmbeddedDatabase | undefined;
   if (config.db.embedded) {
     logger.info(`Starting embedded PostgreSQL in ${join(config.db.dataDir, 'postgres')}`);
@@ -41,17 +42,7 @@ async function bootstrap() {
   }
   process.stdout.write(lines.join('\n') + '\n\n');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal}: shutting down`);
-    await app.close().catch((err) => logger.error({ err }, 'Error while closing the app'));
-    await embedded?.stop().catch((err) => logger.error({ err }, 'Error while stopping PostgreSQL'));
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  installGracefulShutdown({ app, logger, timeoutMs: config.shutdownTimeoutMs, http: app.getHttpServer(), stopDatabase: embedded?.stop });
 }
 
 bootstrap().catch(exitWithError);

@@ -7,6 +7,7 @@ import { SmtpEmailTransport } from './email/smtp-email.transport';
 import { NotificationComposerRegistry } from './notification-composer';
 import { NotificationService } from './notification.service';
 import { OutboxController } from './outbox/outbox.controller';
+import { OutboxRetention } from './outbox/outbox-retention';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxSmsTransport } from './sms/outbox-sms.transport';
 import { SmsTransport } from './sms/sms.transport';
@@ -43,6 +44,7 @@ import { TwilioSmsTransport } from './sms/twilio-sms.transport';
     },
     NotificationComposerRegistry,
     NotificationService,
+    OutboxRetention,
   ],
   exports: [EmailTransport, SmsTransport, NotificationService, OutboxStore],
 })

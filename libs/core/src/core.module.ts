@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuditInterceptor } from './audit/audit.interceptor';
@@ -11,6 +12,8 @@ import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { HousekeepingService } from './housekeeping.service';
 import { createValidationPipe } from './http/validation';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { JobRunnerService } from './queue/job-runner.service';
 import { QueueService } from './queue/queue.service';
 import { RateLimitBucketEntity } from './rate-limit/rate-limit-bucket.entity';
@@ -33,8 +36,11 @@ export class CoreModule {
       imports: [
         TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url), autoLoadEntities: true }),
         TypeOrmModule.forFeature(CORE_ENTITIES),
+        // Failed checks are answered (503 with details), not logged as errors: probes poll during an outage.
+        TerminusModule.forRoot({ logger: false }),
+        DiscoveryModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -48,8 +54,9 @@ export class CoreModule {
         RateLimitCounter,
         RateLimiter,
         HousekeepingService,
+        MetricsService,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService],
     };
   }
 }

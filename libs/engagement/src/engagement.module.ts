@@ -1,3 +1,4 @@
+import { ReplyRetention } from './reply-retention';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
@@ -44,6 +45,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementExporter,
     EngagementErasure,
     EngagementDemoSeedService,
+    ReplyRetention,
   ],
   exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
 })

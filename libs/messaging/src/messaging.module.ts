@@ -10,6 +10,7 @@ import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryHistoryRepository } from './delivery-history.repository';
 import { DeliveryResidentData } from './delivery-resident-data';
+import { DeliveryRetention } from './delivery-retention';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageDemoSeedService } from './message-demo-seed.service';
 import { FanOutJob } from './fan-out/fan-out.job';
@@ -64,6 +65,7 @@ import { TwilioStatusController } from './twilio-status.controller';
     DeliveryHistoryRepository,
     DeliveryResidentData,
     MessageDemoSeedService,
+    DeliveryRetention,
   ],
   exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })

@@ -1,3 +1,4 @@
+import { InactiveResidentRetention } from './inactive-resident-retention';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -57,6 +58,7 @@ import { VerificationService } from './verification.service';
     ResidentImportService,
     ResidentWardMoveService,
     ResidentWardRecheckHandler,
+    InactiveResidentRetention,
   ],
   exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService],
 })

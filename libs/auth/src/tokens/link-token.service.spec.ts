@@ -43,3 +43,28 @@ describe('LinkTokenService', () => {
     expect(codeOf(() => new LinkTokenService(other).verifyCompact('rate', t))).toBe('VALIDATION');
   });
 });
+
+describe('LinkTokenService: rotating LINK_SECRET (LINK_SECRETS_PREVIOUS)', () => {
+  const before = new LinkTokenService({ auth: { linkSecret: 'old-'.repeat(8) } } as AppConfig);
+  const after = new LinkTokenService({ auth: { linkSecret: 'new-'.repeat(8), linkPreviousSecrets: ['old-'.repeat(8)] } } as AppConfig);
+  const newOnly = new LinkTokenService({ auth: { linkSecret: 'new-'.repeat(8) } } as AppConfig);
+
+  it('a link sent before the rotation still verifies, full and compact; links signed after use the new secret', () => {
+    const oldLink = before.sign('unsubscribe', { r: 'res-1', c: 'email' }, 3600);
+    const oldRating = before.signCompact('rate', '12345', 3600);
+    expect(after.verify('unsubscribe', oldLink)).toEqual({ r: 'res-1', c: 'email' });
+    expect(after.verifyCompact('rate', oldRating)).toBe('12345');
+    const newLink = after.sign('unsubscribe', { r: 'res-1', c: 'email' }, 3600);
+    expect(newOnly.verify('unsubscribe', newLink)).toEqual({ r: 'res-1', c: 'email' });
+    expect(newOnly.verifyCompact('rate', after.signCompact('rate', '12345', 3600))).toBe('12345');
+    expect(codeOf(() => before.verify('unsubscribe', newLink))).toBe('VALIDATION');
+  });
+
+  it('once the old secret is dropped, its links fail; expiry and purpose still hold for old links', () => {
+    const oldLink = before.sign('rate', { r: 'res-1' }, 60);
+    expect(codeOf(() => newOnly.verify('rate', oldLink))).toBe('VALIDATION');
+    expect(codeOf(() => newOnly.verifyCompact('rate', before.signCompact('rate', '1', 60)))).toBe('VALIDATION');
+    expect(codeOf(() => after.verify('unsubscribe', oldLink))).toBe('VALIDATION');
+    expect(codeOf(() => after.verify('rate', oldLink, Date.now() + 61_000))).toBe('GONE');
+  });
+});

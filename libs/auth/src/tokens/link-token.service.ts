@@ -16,10 +16,12 @@ export interface LinkClaims {
  */
 @Injectable()
 export class LinkTokenService {
-  // A KeyObject: the HMAC key is prepared once, not on every link opened.
-  private readonly secret: KeyObject;
+  // KeyObjects: HMAC keys are prepared once, not on every link opened. The first signs; all
+  // verify (LINK_SECRETS_PREVIOUS: links sent before a rotation keep working). Links carry no
+  // key id, to stay short enough for an SMS: an unknown MAC costs one HMAC per key.
+  private readonly keys: KeyObject[];
   constructor(@InjectConfig() config: AppConfig) {
-    this.secret = createSecretKey(Buffer.from(config.auth.linkSecret, 'utf8'));
+    this.keys = [config.auth.linkSecret, ...(config.auth.linkPreviousSecrets ?? [])].map((k) => createSecretKey(Buffer.from(k, 'utf8')));
   }
 
   sign(purpose: LinkPurpose, claims: LinkClaims, ttlSeconds: number, now = Date.now()): string {
@@ -33,9 +35,8 @@ export class LinkTokenService {
     if (typeof token !== 'string' || token.length > 2048) throw invalid();
     const [body, mac, extra] = token.split('.');
     if (!body || !mac || extra !== undefined) throw invalid();
-    const expected = Buffer.from(this.mac(body));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw invalid();
+    if (!this.keys.some((key) => this.matches(this.mac(body, key), given))) throw invalid();
     let payload: Record<string, unknown>;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
@@ -64,13 +65,18 @@ export class LinkTokenService {
     const m = typeof token === 'string' ? /^([A-Za-z0-9_-]{1,64})\.([0-9a-z]{1,10})\.([A-Za-z0-9_-]{16})$/.exec(token) : null;
     if (!m) throw invalid();
     const [, id, exp, mac] = m;
-    const expected = Buffer.from(this.mac(`${purpose}|${id}|${exp}`).slice(0, 16));
-    if (!timingSafeEqual(expected, Buffer.from(mac))) throw invalid();
+    const given = Buffer.from(mac);
+    if (!this.keys.some((key) => this.matches(this.mac(`${purpose}|${id}|${exp}`, key).slice(0, 16), given))) throw invalid();
     if (parseInt(exp, 36) * 1000 < now) throw new DomainException('GONE', 'This link has expired');
     return id;
   }
 
-  private mac(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url').slice(0, 32);
+  private mac(body: string, key = this.keys[0]): string {
+    return createHmac('sha256', key).update(body).digest('base64url').slice(0, 32);
+  }
+
+  private matches(expected: string, given: Buffer): boolean {
+    const e = Buffer.from(expected);
+    return e.length === given.length && timingSafeEqual(e, given);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InjectConfig, type AppConfig } from '@beacon/core';
 
@@ -43,5 +43,24 @@ export class OutboxStore {
       .reverse()
       .slice(0, limit)
       .map((n) => JSON.parse(readFileSync(join(this.dir, n), 'utf8')) as OutboxEntry);
+  }
+
+  /** Retention: files written before `before` (by modification time); returns how many went. */
+  deleteBefore(before: Date): number {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir).filter((n) => n.endsWith('.json'));
+    } catch {
+      return 0;
+    }
+    let deleted = 0;
+    for (const n of names) {
+      const path = join(this.dir, n);
+      if (statSync(path).mtimeMs < before.getTime()) {
+        rmSync(path, { force: true });
+        deleted++;
+      }
+    }
+    return deleted;
   }
 }

@@ -21,4 +21,17 @@ export class AuditRepository {
       JSON.stringify(entry.data ?? {}),
     ]);
   }
+
+  /** Retention: rows older than `before`, in batches (the audit log is large; each batch is short). */
+  async deleteBefore(before: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [{ n }] = await this.db.query<{ n: number }[]>(
+        'WITH gone AS (DELETE FROM audit_event WHERE id IN (SELECT id FROM audit_event WHERE at < $1 LIMIT 5000) RETURNING 1) SELECT count(*)::int AS n FROM gone',
+        [before],
+      );
+      total += n;
+      if (n < 5000) return total;
+    }
+  }
 }

@@ -33,6 +33,8 @@ const toDemoSize = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value; // refused by @IsIn, named in the boot error
 };
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean);
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable Beacon reads, with its description (README's table mirrors this). */
@@ -44,8 +46,11 @@ export const ENV_DOCS: Record<string, string> = {
   EMBEDDED_PG_PORT: 'Port of the embedded PostgreSQL (default 54320).',
   NODE_ENV: 'production | development | test.',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent (default info).',
+  LOG_FORMAT: 'json | pretty (default: pretty with NODE_ENV=development, the npm start default; json otherwise).',
   JWT_SECRET: 'Secret for staff and resident access tokens (>= 32 chars). Required with DATABASE_URL. With NODE_ENV=production, known, repetitive or low-entropy values are refused (use openssl rand -hex 32).',
   LINK_SECRET: 'Secret for signed links (verify, rating, unsubscribe) (>= 32 chars). Required with DATABASE_URL. Production: as JWT_SECRET, and different from it.',
+  JWT_SECRETS_PREVIOUS: 'Comma-separated earlier JWT_SECRET values: tokens they signed still verify until they expire; only JWT_SECRET signs (rotation, docs/operations.md).',
+  LINK_SECRETS_PREVIOUS: 'Comma-separated earlier LINK_SECRET values: links already sent keep working; only LINK_SECRET signs. Drop one once its links have expired (RATING_LINK_TTL_DAYS).',
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
@@ -86,6 +91,16 @@ export const ENV_DOCS: Record<string, string> = {
   STALE_SENDING_SECONDS: 'A delivery whose worker stopped renewing its claim this long ago (it died) is re-queued; keep it above the database outages to ride out without duplicates (default 120).',
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
+  PG_DUMP: 'pg_dump used by npm run backup (default: pg_dump on PATH); its major version must be at least the server\'s.',
+  PG_RESTORE: 'pg_restore used by npm run restore (default: pg_restore on PATH).',
+  METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
+  WORKER_HTTP_PORT: 'Port on which the separate worker answers GET /metrics, /health/live and /health/ready (default unset: no HTTP).',
+  SHUTDOWN_TIMEOUT_SECONDS: 'On SIGTERM/SIGINT: how long in-flight sends and jobs may take to finish before the process stops anyway (default 25).',
+  DELIVERY_RETENTION_DAYS: 'Delivery rows (who was sent which message, outcome) are deleted this many days after their message finished (default 400; more than RATING_LINK_TTL_DAYS, as rating links name a delivery).',
+  AUDIT_RETENTION_DAYS: 'audit_event rows older than this are deleted (default 730 = 2 years; at least 90).',
+  REPLY_RETENTION_DAYS: 'Residents\' replies (and staff answers) that are answered or closed are deleted this many days after they were sent (default 365; at least 30).',
+  OUTBOX_RETENTION_DAYS: 'Dev outbox files (DATA_DIR/outbox, e-mail and SMS written instead of sent) are deleted after this many days (default 14).',
+  INACTIVE_RESIDENT_RETENTION_DAYS: 'Residents who unsubscribed from everything are erased (as a GDPR erasure) this many days after they left (default 365; at least 30).',
   UNVERIFIED_RESIDENT_RETENTION_DAYS: 'Sign-ups that never verified an address are deleted this many days after signing up, with their dead SMS codes (default 30; at least 8, as verification links last 7 days).',
 };
 
@@ -97,8 +112,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) EMBEDDED_PG_PORT?: number;
   @IsOptional() @IsIn(['production', 'development', 'test']) NODE_ENV?: string;
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['json', 'pretty']) LOG_FORMAT?: 'json' | 'pretty';
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(32) LINK_SECRET?: string;
+  @IsOptional() @Transform(toList) @IsString({ each: true }) @MinLength(32, { each: true }) JWT_SECRETS_PREVIOUS?: string[];
+  @IsOptional() @Transform(toList) @IsString({ each: true }) @MinLength(32, { each: true }) LINK_SECRETS_PREVIOUS?: string[];
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
@@ -140,16 +158,31 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(8) @Max(3650) UNVERIFIED_RESIDENT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(31) @Max(3650) DELIVERY_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(90) @Max(3650) AUDIT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) REPLY_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) OUTBOX_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) INACTIVE_RESIDENT_RETENTION_DAYS?: number;
+  // Compose passes `${METRICS_TOKEN:-}`: empty means unset.
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HTTP_PORT?: number;
+  @IsOptional() @IsString() PG_DUMP?: string;
+  @IsOptional() @IsString() PG_RESTORE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) SHUTDOWN_TIMEOUT_SECONDS?: number;
 }
 
 export interface AppConfig {
   env: 'production' | 'development' | 'test';
   logLevel: string;
+  logFormat?: 'json' | 'pretty';
   http: { port: number; publicUrl: string; trustProxy?: string; rateLimitMultiplier: number };
   db: { url?: string; embedded: boolean; dataDir: string; embeddedPort: number };
   auth: {
     jwtSecret: string;
     linkSecret: string;
+    /** Earlier secrets: they still verify what they signed; only the current one signs. */
+    jwtPreviousSecrets: string[];
+    linkPreviousSecrets: string[];
     staffTokenTtlSeconds: number;
     /** Console sessions: idle timeout and absolute lifetime. */
     sessionIdleSeconds: number;
@@ -164,7 +197,15 @@ export interface AppConfig {
   };
   seedDemo: DemoSize | false;
   runWorker: boolean;
+  /** GET /metrics: answered only with this bearer token; unset, the route is a 404. */
+  metrics: { token?: string; workerPort?: number };
+  /** PostgreSQL's client tools for `npm run backup` / `restore` (default: on PATH). */
+  ops: { pgDump?: string; pgRestore?: string };
+  /** Longest a graceful stop waits for in-flight work (HTTP requests, sends, jobs). */
+  shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
+  /** Days each kind of data is kept (docs/data-protection.md); purged by the housekeeping job. */
+  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number };
   mail: {
     smtpUrl?: string;
     from: string;
@@ -263,6 +304,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const mfaSetting = vars.STAFF_MFA_REQUIRED_ROLES ?? 'admin,npu_lead';
   const mfaRoles: StaffRole[] = mfaSetting === 'all' ? [...STAFF_ROLES] : mfaSetting === 'none' ? [] : (mfaSetting.split(',') as StaffRole[]);
   for (const r of mfaRoles) if (!(STAFF_ROLES as readonly string[]).includes(r)) problems.push(`STAFF_MFA_REQUIRED_ROLES: "${r}" is not a Beacon role`);
+  if ((vars.DELIVERY_RETENTION_DAYS ?? 400) <= (vars.RATING_LINK_TTL_DAYS ?? 90)) problems.push('DELIVERY_RETENTION_DAYS: must exceed RATING_LINK_TTL_DAYS (rating links name a delivery)');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -275,6 +317,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     env: (vars.NODE_ENV as AppConfig['env']) ?? 'development',
     logLevel: vars.LOG_LEVEL ?? 'info',
+    logFormat: vars.LOG_FORMAT,
     http: {
       port,
       publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
@@ -285,6 +328,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     auth: {
       jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,
       linkSecret: vars.LINK_SECRET ?? devSecrets!.linkSecret,
+      jwtPreviousSecrets: vars.JWT_SECRETS_PREVIOUS ?? [],
+      linkPreviousSecrets: vars.LINK_SECRETS_PREVIOUS ?? [],
       staffTokenTtlSeconds: vars.STAFF_TOKEN_TTL_SECONDS ?? 8 * 3600,
       sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
@@ -304,7 +349,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     seedDemo: vars.SEED_DEMO ?? (embedded ? 'full' : false),
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
+    retention: {
+      deliveryDays: vars.DELIVERY_RETENTION_DAYS ?? 400,
+      auditDays: vars.AUDIT_RETENTION_DAYS ?? 730,
+      replyDays: vars.REPLY_RETENTION_DAYS ?? 365,
+      outboxDays: vars.OUTBOX_RETENTION_DAYS ?? 14,
+      inactiveResidentDays: vars.INACTIVE_RESIDENT_RETENTION_DAYS ?? 365,
+    },
     runWorker: vars.RUN_WORKER ?? embedded,
+    metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
+    shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
+    ops: { pgDump: vars.PG_DUMP, pgRestore: vars.PG_RESTORE },
     mail: {
       smtpUrl: vars.SMTP_URL,
       from: vars.MAIL_FROM ?? 'Beacon <no-reply@beacon.local>',
@@ -355,9 +410,10 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
   return {
     ...config,
     db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
-    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', bootstrapAdmin: config.auth.bootstrapAdmin?.email, oidc: config.auth.oidc && { ...config.auth.oidc, clientSecret: '***' } },
+    auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', jwtPreviousSecrets: config.auth.jwtPreviousSecrets.map(() => '***'), linkPreviousSecrets: config.auth.linkPreviousSecrets.map(() => '***'), bootstrapAdmin: config.auth.bootstrapAdmin?.email, oidc: config.auth.oidc && { ...config.auth.oidc, clientSecret: '***' } },
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },
+    metrics: { ...config.metrics, token: mask(config.metrics.token) },
   };
 }
 

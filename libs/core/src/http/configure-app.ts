@@ -8,6 +8,8 @@ import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { serializeRequest } from '../logging/logger';
+import { httpMetricsMiddleware } from '../metrics/http-metrics';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** Routes that read a text/csv body as a stream themselves. */
 const STREAMED_CSV = /^\/api\/v1\/(imports\/(residents|schemes)|geography\/postcodes)\/?$/;
@@ -22,12 +24,13 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
     res.setHeader('x-request-id', id);
     return id;
   };
+  http.use(httpMetricsMiddleware(app.get(MetricsService)));
   if (logger?.isLevelEnabled('info')) {
     http.use(
       pinoHttp({
         logger,
         genReqId,
-        autoLogging: { ignore: (req) => req.url === '/health' },
+        autoLogging: { ignore: (req) => req.url === '/metrics' || (req.url ?? '').startsWith('/health') },
         serializers: { req: serializeRequest },
       }),
     );

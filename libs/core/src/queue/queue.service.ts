@@ -32,6 +32,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly boss: PgBossType;
   private started = false;
   private consumer = false;
+  private stopRequested = false;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -51,10 +52,25 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.stop(10_000);
+  }
+
+  /**
+   * Graceful stop: no job is fetched any more, running handlers get up to `timeoutMs` to finish
+   * (send loops see `stopping` and end after their current batch), then pg-boss fails what is
+   * still running (it is retried) and closes its pool. Called by the entrypoints' shutdown before
+   * the database goes; Nest's shutdown hook then finds it stopped.
+   */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopRequested = true;
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+  }
 
+  /** True once a shutdown began: long-running handlers finish what they hold and take no more. */
+  get stopping(): boolean {
+    return this.stopRequested;
   }
 
   /** Set by the JobRunner before any bootstrap hook runs: this process consumes the queues. */

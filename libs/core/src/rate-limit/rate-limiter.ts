@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InjectConfig, type AppConfig } from '../config/app-config';
 import { DomainException } from '../errors/domain.exception';
+import { MetricsService } from '../metrics/metrics.service';
 import { RateLimitCounter } from './rate-limit.counter';
 
 export interface Limit {
@@ -27,6 +28,7 @@ export class RateLimiter {
 
   constructor(
     private readonly counter: RateLimitCounter,
+    private readonly metrics: MetricsService,
     @InjectConfig() config: AppConfig,
   ) {
     this.multiplier = config.http.rateLimitMultiplier;
@@ -37,6 +39,10 @@ export class RateLimiter {
       limits.map((l) => l.key),
       windowSeconds,
     );
-    if (limits.some((l, i) => counts[i] > l.limit * this.multiplier)) throw new DomainException('RATE_LIMITED', message);
+    const over = limits.find((l, i) => counts[i] > l.limit * this.multiplier);
+    if (over) {
+      this.metrics.countRateLimited(over.key.split(':')[0]);
+      throw new DomainException('RATE_LIMITED', message);
+    }
   }
 }

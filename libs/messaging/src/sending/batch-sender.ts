@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ProviderError } from '@beacon/channels';
-import { InjectConfig, type AppConfig } from '@beacon/core';
+import { InjectConfig, MetricsService, type AppConfig } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
 import type { MessageEntity } from '../message.entities';
 import { MessageRepository } from '../message.repository';
@@ -39,6 +39,7 @@ export class BatchSenderDeps {
     readonly sender: DeliverySender,
     readonly sendQueue: SendQueue,
     readonly residentChannels: ResidentChannelsService,
+    readonly metrics: MetricsService,
     @InjectConfig() readonly config: AppConfig,
   ) {
     this.limiters = { email: new SendRateLimiter(config.messaging.emailRatePerSecond), sms: new SendRateLimiter(config.messaging.smsRatePerSecond) };
@@ -69,7 +70,7 @@ export class BatchSender {
     private readonly channel: DeliveryChannel,
     private readonly batch: ClaimedDelivery[],
   ) {
-    this.writer = new OutcomeWriter(deps.outcomes, deps.logger, message.id);
+    this.writer = new OutcomeWriter(deps.outcomes, deps.logger, message.id, (chunk) => deps.metrics.countDeliveries(channel, chunk));
   }
 
   async run(): Promise<BatchStop> {

@@ -26,6 +26,8 @@ export class OutcomeWriter {
     private readonly outcomes: OutcomeRepository,
     private readonly logger: Logger,
     private readonly messageId: string,
+    /** Called with each chunk once its write has committed (the delivery metrics). */
+    private readonly onWritten: (chunk: DeliveryOutcome[]) => void = () => undefined,
   ) {}
 
   add(outcome: DeliveryOutcome): void {
@@ -91,6 +93,6 @@ export class OutcomeWriter {
   }
 
   private write(chunk: DeliveryOutcome[]): Promise<void> {
-    return this.persist('delivery outcomes', () => this.outcomes.record(chunk));
+    return this.persist('delivery outcomes', () => this.outcomes.record(chunk)).then(() => this.onWritten(chunk));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectConfig, JobHandler, JobName, type AppConfig, type MessageJob } from '@beacon/core';
+import { InjectConfig, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
 import { MessageRepository } from '../message.repository';
 import { MessageService } from '../message.service';
 import { BatchSender, BatchSenderDeps } from './batch-sender';
@@ -25,6 +25,7 @@ export class SendJob {
     private readonly progress: SendProgressRepository,
     private readonly sendQueue: SendQueue,
     private readonly batchDeps: BatchSenderDeps,
+    private readonly queue: QueueService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -43,7 +44,8 @@ export class SendJob {
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
     const npuName = await this.service.npuName(message.npuCode);
-    while (Date.now() < deadline) {
+    // On shutdown (queue.stopping) the loop ends after its current batch: the rest waits in the queue.
+    while (Date.now() < deadline && !this.queue.stopping) {
       const current = await this.messages.findById(messageId);
       if (!current || current.status !== 'sending') return;
       const batch = await this.claims.claim(messageId, channel, this.config.messaging.batchSize);

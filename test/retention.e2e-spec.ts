@@ -1,0 +1,105 @@
+// Retention (docs/data-protection.md): the housekeeping job deletes what is older than its period,
+// and nothing younger, nor what is still needed (an open reply, a message still sending).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HousekeepingService } from '@beacon/core';
+import { makeResident } from './utils/factories';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { draftMessage, insertSentDelivery, type Auth } from './utils/world';
+
+const DAY = 24 * 3600 * 1000;
+
+describe('retention purges, run by housekeeping', () => {
+  let t: TestApp;
+  let eco: Auth;
+  const dataDir = join(tmpdir(), `beacon-retention-${process.pid}`);
+  const run = () => t.app.get(HousekeepingService).run();
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      DATA_DIR: dataDir,
+      RUN_WORKER: 'false',
+      DELIVERY_RETENTION_DAYS: '400',
+      AUDIT_RETENTION_DAYS: '730',
+      REPLY_RETENTION_DAYS: '365',
+      OUTBOX_RETENTION_DAYS: '14',
+      INACTIVE_RESIDENT_RETENTION_DAYS: '365',
+    });
+    await seedGeography(t);
+    eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('audit events older than AUDIT_RETENTION_DAYS go; younger ones stay', async () => {
+    await t.sql(`INSERT INTO audit_event (actor, action, subject, at) VALUES ('retention-test', 'old', 'x', now() - interval '731 days'), ('retention-test', 'young', 'x', now() - interval '729 days')`);
+    const purged = await run();
+    expect(purged['audit events']).toBeGreaterThanOrEqual(1);
+    expect((await t.sql<{ action: string }>(`SELECT action FROM audit_event WHERE actor = 'retention-test'`)).map((r) => r.action)).toEqual(['young']);
+  });
+
+  it('deliveries go DELIVERY_RETENTION_DAYS after their message was sent; a recent or still-sending message keeps them', async () => {
+    const resident = await makeResident(t, { ward: 'BE01' });
+    const oldMessage = await draftMessage(t, eco, 'BE01', 'Old');
+    const recentMessage = await draftMessage(t, eco, 'BE01', 'Recent');
+    const sendingMessage = await draftMessage(t, eco, 'BE01', 'Still sending');
+    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '401 days' WHERE id = $1`, [oldMessage]);
+    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '399 days' WHERE id = $1`, [recentMessage]);
+    await t.sql(`UPDATE message SET status = 'sending', updated_at = now() - interval '401 days' WHERE id = $1`, [sendingMessage]);
+    for (const m of [oldMessage, recentMessage, sendingMessage]) await insertSentDelivery(t, m, resident.id);
+    const purged = await run();
+    expect(purged.deliveries).toBe(1);
+    const left = await t.sql<{ title: string }>(`SELECT m.title FROM delivery d JOIN message m ON m.id = d.message_id WHERE d.resident_id = $1 ORDER BY 1`, [resident.id]);
+    expect(left.map((r) => r.title)).toEqual(['Recent', 'Still sending']);
+    expect(await t.sql(`SELECT 1 FROM message WHERE id = $1`, [oldMessage])).toHaveLength(1); // the message itself stays
+  });
+
+  it('answered and closed replies go REPLY_RETENTION_DAYS after they were sent, with their answers; open ones stay', async () => {
+    const resident = await makeResident(t, { ward: 'BE01' });
+    const insert = (status: string, days: number) =>
+      t.sql<{ id: string }>(`INSERT INTO reply (resident_id, body, via, status, npu_code, created_at) VALUES ($1, $2, 'web', $3, 'BE', now() - $4 * interval '1 day') RETURNING id`, [resident.id, `${status} ${days}`, status, days]);
+    const [oldClosed] = await insert('closed', 366);
+    await insert('answered', 366);
+    await insert('open', 366);
+    await insert('closed', 364);
+    await t.sql(`INSERT INTO reply_response (reply_id, staff_id, body, channel) VALUES ($1, $2, 'Thanks', 'email')`, [oldClosed.id, (await t.sql<{ id: string }>(`SELECT id FROM staff LIMIT 1`))[0].id]);
+    const purged = await run();
+    expect(purged.replies).toBe(2);
+    expect((await t.sql<{ body: string }>(`SELECT body FROM reply WHERE resident_id = $1 ORDER BY body`, [resident.id])).map((r) => r.body)).toEqual(['closed 364', 'open 366']);
+    expect(await t.sql(`SELECT 1 FROM reply_response WHERE reply_id = $1`, [oldClosed.id])).toHaveLength(0);
+  });
+
+  it('outbox files older than OUTBOX_RETENTION_DAYS are deleted', async () => {
+    const dir = join(dataDir, 'outbox');
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, 'old-email.json');
+    writeFileSync(old, '{"to":"old@example.org"}');
+    const oldTime = new Date(Date.now() - 15 * DAY);
+    utimesSync(old, oldTime, oldTime);
+    writeFileSync(join(dir, 'new-email.json'), '{"to":"new@example.org"}');
+    const purged = await run();
+    expect(purged['outbox files']).toBe(1);
+    expect(readdirSync(dir)).toEqual(['new-email.json']);
+  });
+
+  it('residents who left more than INACTIVE_RESIDENT_RETENTION_DAYS ago are erased; recent leavers and active residents stay', async () => {
+    const gone = await makeResident(t, { ward: 'BE02', status: 'unsubscribed' });
+    const recent = await makeResident(t, { ward: 'BE02', status: 'unsubscribed' });
+    const active = await makeResident(t, { ward: 'BE02' });
+    await t.sql(`UPDATE resident SET left_at = now() - interval '366 days' WHERE id = $1`, [gone.id]);
+    await t.sql(`UPDATE resident SET left_at = now() - interval '364 days' WHERE id = $1`, [recent.id]);
+    await t.sql(`UPDATE resident SET left_at = now() - interval '900 days' WHERE id = $1`, [active.id]); // not unsubscribed: kept
+    const purged = await run();
+    expect(purged['inactive residents']).toBe(1);
+    const rows = await t.sql<{ id: string; status: string; email: string | null }>(`SELECT id, status, email FROM resident WHERE id = ANY($1::uuid[])`, [[gone.id, recent.id, active.id]]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(gone.id)).toMatchObject({ status: 'erased', email: null });
+    expect(byId.get(recent.id)).toMatchObject({ status: 'unsubscribed', email: recent.email });
+    expect(byId.get(active.id)).toMatchObject({ status: 'active', email: active.email });
+    expect(await t.sql(`SELECT 1 FROM audit_event WHERE action = 'resident.erased' AND subject = $1`, [`resident:${gone.id}`])).toHaveLength(1);
+  });
+});
