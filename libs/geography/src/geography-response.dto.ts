@@ -28,3 +28,26 @@ export class GeographyImportDto implements ImportCounts {
   @ApiProperty() wardsUpdated: number;
   @ApiProperty({ description: 'Wards moved to another NPU by this import (only with moveWards=true)' }) wardsMoved: number;
 }
+
+export class OnsLookupImportDto {
+  @ApiProperty({ description: 'Data lines read' }) rows: number;
+  @ApiProperty({ description: 'The lookup year, from the column prefix (WD24CD → 2024)' }) year: number;
+  @ApiProperty() created: number;
+  @ApiProperty() updated: number;
+  @ApiProperty({ description: 'Beacon wards whose name changed to the ONS name' }) wardsRenamed: number;
+}
+
+export class PopulationsImportDto {
+  @ApiProperty({ description: 'Data lines read' }) rows: number;
+  @ApiProperty() wardsUpdated: number;
+  @ApiProperty({ description: 'Wards of the ONS lookup outside the force' }) skipped: number;
+}
+
+export class PostcodeImportDto {
+  @ApiProperty({ description: 'Data lines read (every postcode of the file)' }) rows: number;
+  @ApiProperty({ description: "Postcodes of the force's wards kept" }) kept: number;
+  @ApiProperty() created: number;
+  @ApiProperty() updated: number;
+  @ApiProperty({ description: 'Postcodes no longer in the force, removed' }) removed: number;
+  @ApiProperty({ description: 'Terminated postcodes (kept, marked)' }) terminated: number;
+}

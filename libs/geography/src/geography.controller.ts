@@ -3,7 +3,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiPropertyOptional,
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { badRequest, DomainException, Public, Staff, type BeaconRequest } from '@beacon/core';
-import { GeographyImportDto, NeighbourhoodDto, NpuDto, WardDto } from './geography-response.dto';
+import { GeographyImportDto, NeighbourhoodDto, NpuDto, OnsLookupImportDto, PopulationsImportDto, PostcodeImportDto, WardDto } from './geography-response.dto';
 import { GeographyService } from './geography.service';
 import { OnsImportService } from './ons-import.service';
 import { PostcodeDirectoryService } from './postcode-directory.service';
@@ -70,7 +70,8 @@ export class GeographyController {
   @ApiOperation({ summary: 'Import the ONS ward → local authority lookup as published (WDyyCD,WDyyNM,LADyyCD,LADyyNM; force-wide admins)' })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE05011121,Acocks Green,E08000025,Birmingham\n' } })
-  onsLookup(@Body() body: unknown) {
+  @ApiOkResponse({ type: OnsLookupImportDto })
+  onsLookup(@Body() body: unknown): Promise<OnsLookupImportDto> {
     return this.ons.importLookup(body);
   }
 
@@ -80,7 +81,8 @@ export class GeographyController {
   @ApiOperation({ summary: 'Map ONS wards to neighbourhoods and NPUs (ward_code,neighbourhood,npu_code[,npu_name]); an unknown ward code is a 400; moving a ward to another NPU needs ?moveWards=true' })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'ward_code,neighbourhood,npu_code,npu_name\nE05011121,Yardley,BE,Birmingham East\n' } })
-  wardMapping(@Req() req: BeaconRequest, @Body() body: unknown, @Query() q: GeographyImportQueryDto) {
+  @ApiOkResponse({ type: GeographyImportDto })
+  wardMapping(@Req() req: BeaconRequest, @Body() body: unknown, @Query() q: GeographyImportQueryDto): Promise<GeographyImportDto> {
     const me = req.principal;
     if (me?.kind !== 'staff') throw new DomainException('UNAUTHENTICATED', 'Sign in required');
     return this.ons.importMapping(body, { actor: me, moveWards: q.moveWards === 'true' });
@@ -92,7 +94,8 @@ export class GeographyController {
   @ApiOperation({ summary: 'Ward populations from the ONS mid-year estimates (a ward code column and a total)' })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'WD24CD,WD24NM,Total\nE05011121,Acocks Green,28300\n' } })
-  populations(@Body() body: unknown) {
+  @ApiOkResponse({ type: PopulationsImportDto })
+  populations(@Body() body: unknown): Promise<PopulationsImportDto> {
     return this.ons.importPopulations(body);
   }
 
@@ -102,7 +105,8 @@ export class GeographyController {
   @ApiOperation({ summary: 'Import the ONS Postcode Directory / NSPL CSV as published (streamed; only the force’s wards kept; idempotent)' })
   @ApiConsumes('text/csv')
   @ApiBody({ schema: { type: 'string', example: 'pcd,pcd2,pcds,dointr,doterm,osward,lat,long\nB27 6QX,B27  6QX,B27 6QX,198001,,E05011121,52.44,-1.82\n' } })
-  postcodes(@Req() req: Request) {
+  @ApiOkResponse({ type: PostcodeImportDto })
+  postcodes(@Req() req: Request): Promise<PostcodeImportDto> {
     // Streamed: express leaves this route's text/csv body unread (see configureApp).
     if (!req.is(['text/csv', 'text/plain']) || req.body !== undefined) throw badRequest('Send the CSV as a text/csv body');
     return this.directory.importDirectory(req);
