@@ -3,46 +3,10 @@
 // own when the database is back. The app reaches its database through a TCP proxy on loopback
 // that the test closes (every connection cut, the port refusing) and opens again.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { MessageLinksService } from '@beacon/messaging';
+import { CuttableProxy } from './utils/cuttable-proxy';
 import { freePort } from './utils/free-port';
 import { createTestApp, createTestDatabase, loginAs, seedGeography, type TestApp } from './utils/test-app';
-
-/** A TCP forwarder to PostgreSQL that can be cut (connections reset, port closed) and restored. */
-class CuttableProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: { host: string; port: number },
-  ) {}
-
-  open(): Promise<void> {
-    if (this.server) return Promise.resolve();
-    const server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-}
 
 describe('database outage: 503 with Retry-After on API routes and pages, then recovery', () => {
   let t: TestApp;
