@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AreaRepository } from './area.repository';
+import { AreaService } from './area.service';
+import { AreasController } from './areas.controller';
 import { GeographyController } from './geography.controller';
 import { GEOGRAPHY_ENTITIES } from './geography.entity';
 import { GeographyRepository } from './geography.repository';
@@ -12,8 +15,8 @@ import { PostcodesController } from './postcodes.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(GEOGRAPHY_ENTITIES)],
-  controllers: [GeographyController, PostcodesController],
-  providers: [GeographyRepository, GeographyService, OnsRepository, OnsImportService, PostcodeRepository, PostcodeDirectoryService],
+  controllers: [GeographyController, PostcodesController, AreasController],
+  providers: [AreaRepository, AreaService, GeographyRepository, GeographyService, OnsRepository, OnsImportService, PostcodeRepository, PostcodeDirectoryService],
   exports: [GeographyService, PostcodeDirectoryService],
 })
 export class GeographyModule {}

@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { badRequest, conflict, CsvParseError, parseCsv, type StaffPrincipal } from '@beacon/core';
+import { AreaRepository, type AreaWards } from './area.repository';
 import { GeographyRepository, GeographyRow, ImportCounts, WardFilter, WardView } from './geography.repository';
 
 const COLUMNS = ['npu_code', 'npu_name', 'neighbourhood', 'ward_code', 'ward_name', 'population'];
 
 @Injectable()
 export class GeographyService {
-  constructor(private readonly repo: GeographyRepository) {}
+  constructor(
+    private readonly repo: GeographyRepository,
+    private readonly areas: AreaRepository,
+  ) {}
+
+  /** Each known area among `ids` with its NPU and wards (named, and those of its neighbourhoods); unknown ids are left out. */
+  wardsOfAreas(ids: string[]): Promise<AreaWards[]> {
+    return ids.length ? this.areas.wardsOfAreas(ids) : Promise.resolve([]);
+  }
 
   listNpus() {
     return this.repo.listNpus();

@@ -6,3 +6,4 @@ export * from './postcode-format';
 export * from './postcode-directory.service';
 export type { PostcodeView } from './postcode.repository';
 export * from './ons-import.service';
+export type { AreaView, AreaWards } from './area.repository';

@@ -9,6 +9,7 @@ export class AudienceSpecDto {
   @ApiPropertyOptional({ type: [String] }) npuCodes?: string[];
   @ApiPropertyOptional({ type: [String] }) neighbourhoodIds?: string[];
   @ApiPropertyOptional({ type: [String] }) wardCodes?: string[];
+  @ApiPropertyOptional({ type: [String] }) areaIds?: string[];
   @ApiPropertyOptional({ type: [String] }) topics?: string[];
   @ApiPropertyOptional({ type: [String] }) interestGroups?: string[];
   @ApiPropertyOptional({ type: [String] }) schemeIds?: string[];

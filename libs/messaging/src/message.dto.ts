@@ -47,6 +47,10 @@ export class AudienceDto {
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @Matches(/^[A-Za-z0-9_-]{2,16}$/, { each: true })
   wardCodes?: string[];
 
+  @ApiPropertyOptional({ description: 'Named areas (GET /api/v1/areas): their wards join the audience' })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true })
+  areaIds?: string[];
+
   @ApiPropertyOptional({ enum: TOPICS, isArray: true })
   @IsOptional() @IsArray() @ArrayMaxSize(TOPICS.length) @ArrayUnique() @IsIn(TOPICS, { each: true })
   topics?: string[];

@@ -5,6 +5,8 @@ export interface AudienceSpec {
   npuCodes?: string[];
   neighbourhoodIds?: string[];
   wardCodes?: string[];
+  /** Named areas (libs/geography): resolved to their wards at compose. */
+  areaIds?: string[];
   topics?: string[];
   interestGroups?: string[];
   schemeIds?: string[];
@@ -27,7 +29,7 @@ const nonEmpty = (a?: string[]) => (a && a.length ? a : null);
 
 /** The filters a message's audience means (pure: the targets were checked and stored at compose). */
 export function resolveAudience(m: AudienceSource): ResolvedAudience {
-  const geographic = !!(m.audience.npuCodes?.length || m.audience.neighbourhoodIds?.length || m.audience.wardCodes?.length);
+  const geographic = !!(m.audience.npuCodes?.length || m.audience.neighbourhoodIds?.length || m.audience.wardCodes?.length || m.audience.areaIds?.length);
   return {
     // Stored ward list is the geography; with only schemes named, membership alone decides.
     wardCodes: m.wardCodes.length && (geographic || !m.audience.schemeIds?.length) ? m.wardCodes : null,

@@ -15,7 +15,7 @@ const unknownOf = (wanted: string[], found: Set<string>) => wanted.filter((x) =>
 
 /**
  * The target checks of compose, draft edits and the unsaved audience preview: every NPU,
- * neighbourhood, ward and scheme named exists (400) and lies in the author's NPU (403).
+ * neighbourhood, ward, area and scheme named exists (400) and lies in the author's NPU (403).
  * Wards and NPUs are read through geography, schemes through schemes' own check.
  */
 @Injectable()
@@ -47,6 +47,17 @@ export class AudienceTargetsService {
       const unknown = unknownOf(audience.wardCodes, new Set(rows.map((r) => r.code)));
       if (unknown.length) throw badRequest(`audience.wardCodes: unknown ward ${unknown.join(', ')}`);
       addWards(rows);
+    }
+    if (audience.areaIds?.length) {
+      const areas = await this.geography.wardsOfAreas(audience.areaIds);
+      const unknown = unknownOf(audience.areaIds, new Set(areas.map((a) => a.id)));
+      if (unknown.length) throw badRequest(`audience.areaIds: unknown area ${unknown.join(', ')}`);
+      // The area's NPU and each of its wards' own NPU (a ward moved since) both meet the scope check.
+      areas.forEach((a) => npus.add(a.npuCode));
+      const codes = [...new Set(areas.flatMap((a) => a.wardCodes))];
+      // An empty area reaches nobody: never fall through to "no area named" (the whole NPU or force).
+      if (!codes.length) throw badRequest('audience.areaIds: the areas named have no wards');
+      addWards(await this.geography.findWards({ codes }));
     }
     wards.forEach((npu) => npus.add(npu));
     // Unknown schemes are a 400, a scheme outside the author's NPU a 403 (schemes' rule).
