@@ -67,6 +67,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/geography/postcodes': { roles: ['admin'], scope: 'force-wide' },
   'GET /api/v1/postcodes': { roles: ALL, scope: 'none' }, // public reference data, listed for staff
   'GET /api/v1/ward-moves': { roles: READERS, scope: 'none' }, // counts; NPU-bound staff get their NPU's wards
+  // Issue 17: named areas of an NPU.
+  'POST /api/v1/areas': { roles: MANAGERS, scope: 'body' },
+  'GET /api/v1/areas': { roles: ALL, scope: 'query' },
+  'GET /api/v1/areas/{id}': { roles: ALL, scope: 'resource' },
+  'PATCH /api/v1/areas/{id}': { roles: MANAGERS, scope: 'resource' },
+  'DELETE /api/v1/areas/{id}': { roles: MANAGERS, scope: 'resource' },
   'POST /api/v1/staff': { roles: ['admin'], scope: 'body' }, // NPU-bound admins: own NPU only
   'GET /api/v1/staff': { roles: ['admin', 'npu_lead', 'eco'], scope: 'query' },
   'GET /api/v1/staff/me': { roles: ALL, scope: 'none' },
@@ -222,6 +228,12 @@ async function dryRun({ t, npu, w }: Ctx): Promise<string> {
   return res.body.id;
 }
 
+/** A fresh area of the NPU (straight into the table: the route under test may be the one that creates them). */
+async function insertArea(t: TestApp, npu: string): Promise<string> {
+  const [row] = await t.sql<{ id: string }>(`INSERT INTO area (name, kind, npu_code) VALUES ($1, 'hotspot', $2) RETURNING id`, [`Matrix Area ${nextSeq()}`, npu]);
+  return row.id;
+}
+
 /**
  * How to call each route so that an allowed caller succeeds: real rows of the target NPU,
  * and a fresh row for each call that changes state (a draft to send, a bid to approve…).
@@ -237,6 +249,11 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/geography/postcodes': () => ({ body: 'pcds,osward,lat,long,doterm\nB33 8TH,BE01,52.47,-1.79,', contentType: 'text/csv' }),
   'GET /api/v1/postcodes': () => ({ query: 'ward=BE01' }),
   'GET /api/v1/ward-moves': () => ({}),
+  'POST /api/v1/areas': ({ npu, w }) => ({ body: { name: `Matrix Area ${nextSeq()}`, kind: 'hotspot', npuCode: npu, wardCodes: [w.ward] } }),
+  'GET /api/v1/areas': npuQuery,
+  'GET /api/v1/areas/{id}': async ({ t, npu }) => ({ path: { id: await insertArea(t, npu) } }),
+  'PATCH /api/v1/areas/{id}': async ({ t, npu }) => ({ path: { id: await insertArea(t, npu) }, body: { name: `Matrix Renamed ${nextSeq()}` } }),
+  'DELETE /api/v1/areas/{id}': async ({ t, npu }) => ({ path: { id: await insertArea(t, npu) } }),
   'POST /api/v1/staff': ({ npu }) => ({ body: { email: `matrix.${nextSeq()}@test.local`, name: 'New Officer', password: 'new-password-123', role: 'officer', npuCode: npu } }),
   'GET /api/v1/staff': npuQuery,
   'GET /api/v1/staff/me': () => ({}),

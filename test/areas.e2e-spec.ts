@@ -62,6 +62,7 @@ describe('areas: named areas of an NPU, CRUD and as a message audience', () => {
       await t.http().post('/api/v1/areas').set(...ecoBE).send({ name: 'Twice', kind: 'hotspot', npuCode: 'BE', wardCodes: ['BE01'] }).expect(201);
       await t.http().post('/api/v1/areas').set(...ecoBE).send({ name: 'Twice', kind: 'hotspot', npuCode: 'BE', wardCodes: ['BE02'] }).expect(409);
       const area = await t.http().post('/api/v1/areas').set(...ecoBE).send({ name: 'Patch me', kind: 'hotspot', npuCode: 'BE', wardCodes: ['BE01'] }).expect(201);
+      await t.http().patch(`/api/v1/areas/${area.body.id}`).set(...ecoBE).send({ name: 'Twice' }).expect(409);
       const badPatch = await t.http().patch(`/api/v1/areas/${area.body.id}`).set(...ecoBE).send({ wardCodes: ['SW02'] }).expect(400);
       expect(badPatch.body.message).toContain('SW02');
       expect((await t.http().get(`/api/v1/areas/${area.body.id}`).set(...ecoBE).expect(200)).body.wardCodes).toEqual(['BE01']);
@@ -114,6 +115,9 @@ describe('areas: named areas of an NPU, CRUD and as a message audience', () => {
       const unknown = await compose(t, ecoBE, { title: 'x', body: 'y', category: 'appeal', channels: ['email'], audience: { areaIds: ['00000000-0000-4000-8000-000000000000'] } }).expect(400);
       expect(unknown.body.message).toContain('00000000-0000-4000-8000-000000000000');
       await compose(t, ecoBE, { title: 'x', body: 'y', category: 'appeal', channels: ['email'], audience: { areaIds: ['not-a-uuid'] } }).expect(400);
+      // An area with no wards reaches nobody: a 400, not the author's whole NPU.
+      const empty = await t.http().post('/api/v1/areas').set(...ecoBE).send({ name: 'Empty', kind: 'hotspot', npuCode: 'BE' }).expect(201);
+      await compose(t, ecoBE, { title: 'x', body: 'y', category: 'appeal', channels: ['email'], audience: { areaIds: [empty.body.id] } }).expect(400);
       expect(await messages()).toBe(before);
       // A force-wide admin may name areas of both NPUs: the message spans them (no single NPU).
       const be = await t.http().post('/api/v1/areas').set(...ecoBE).send({ name: 'BE for admin', kind: 'hotspot', npuCode: 'BE', wardCodes: ['BE03'] }).expect(201);

@@ -87,6 +87,8 @@ const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /api/v1/geography/ward-mapping': () => 'ward_code,neighbourhood,npu_code\nE05099002,Fuzz,BE',
   'POST /api/v1/geography/populations': () => 'ward_code,population\nBE01,27000',
   'POST /api/v1/geography/postcodes': () => 'pcds,osward,lat,long,doterm\nB33 8TH,BE01,52.47,-1.79,',
+  'POST /api/v1/areas': (w) => ({ name: `Fuzz Area ${nextSeq()}`, kind: 'hotspot', npuCode: w.npu, wardCodes: [w.ward] }),
+  'PATCH /api/v1/areas/{id}': () => ({ name: `Fuzz Area Renamed ${nextSeq()}` }),
   'POST /api/v1/imports/residents': () =>
     `email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\nfuzz.import.${nextSeq()}@example.org,,Pat,Fuzz,B33 8TH,BE01,email,appeals,,2019-03-02,2019-03-02,true,false,wmnow`,
   'POST /api/v1/auth/staff/login': () => ({ email: 'nobody@test.local', password: 'not-the-password' }),
@@ -212,6 +214,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (/\/patrols\/\{id\}/.test(p)) v.id = w.patrolId; // staff and resident routes (cancel)
   else if (p.startsWith('/api/v1/cadet-units/')) Object.assign(v, { id: w.unitId, memberId: w.cadetMemberId });
   else if (p.startsWith('/api/v1/surveys/')) v.id = fuzzSurveyId;
+  else if (p.startsWith('/api/v1/areas/')) v.id = NIL_UUID; // well-formed unknown id (no area in the world)
   else if (p.startsWith('/api/v1/imports/')) v.id = NIL_UUID; // no import in the world: a well-formed unknown id
   return v;
 }

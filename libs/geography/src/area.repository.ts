@@ -64,26 +64,34 @@ export class AreaRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** false: the new name is taken in the NPU. */
+  /** false: the new name is taken in the NPU (checked in the UPDATE; the unique constraint catches two renames racing). */
   async update(m: EntityManager, id: string, patch: { name?: string; kind?: AreaKind }): Promise<boolean> {
-    const clash = await m.query<unknown[]>('SELECT 1 FROM area a JOIN area b ON b.npu_code = a.npu_code AND b.id <> a.id WHERE a.id = $1 AND b.name = $2', [id, patch.name ?? null]);
-    if (clash.length) return false;
-    await m.query(`UPDATE area SET name = COALESCE($2, name), kind = COALESCE($3, kind), updated_at = now() WHERE id = $1`, [id, patch.name ?? null, patch.kind ?? null]);
-    return true;
+    try {
+      const rows = await m.query<[{ id: string }[], number]>(
+        `UPDATE area SET name = COALESCE($2, name), kind = COALESCE($3, kind), updated_at = now()
+          WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM area b WHERE b.npu_code = area.npu_code AND b.name = $2 AND b.id <> $1)
+          RETURNING id`,
+        [id, patch.name ?? null, patch.kind ?? null],
+      );
+      return rows[1] > 0;
+    } catch (e) {
+      if ((e as { code?: string; constraint?: string }).constraint === 'uq_area_npu_name') return false;
+      throw e;
+    }
   }
 
   async setWards(m: EntityManager, id: string, codes: string[]): Promise<void> {
-    await m.query('DELETE FROM area_ward WHERE area_id = $1', [id]);
-    if (codes.length) await m.query('INSERT INTO area_ward (area_id, ward_code) SELECT $1, unnest($2::varchar[])', [id, codes]);
+    await m.query<unknown>('DELETE FROM area_ward WHERE area_id = $1', [id]);
+    if (codes.length) await m.query<unknown>('INSERT INTO area_ward (area_id, ward_code) SELECT $1, unnest($2::varchar[])', [id, codes]);
   }
 
   async setNeighbourhoods(m: EntityManager, id: string, ids: string[]): Promise<void> {
-    await m.query('DELETE FROM area_neighbourhood WHERE area_id = $1', [id]);
-    if (ids.length) await m.query('INSERT INTO area_neighbourhood (area_id, neighbourhood_id) SELECT $1, unnest($2::uuid[])', [id, ids]);
+    await m.query<unknown>('DELETE FROM area_neighbourhood WHERE area_id = $1', [id]);
+    if (ids.length) await m.query<unknown>('INSERT INTO area_neighbourhood (area_id, neighbourhood_id) SELECT $1, unnest($2::uuid[])', [id, ids]);
   }
 
   async remove(id: string): Promise<void> {
-    await this.db.query('DELETE FROM area WHERE id = $1', [id]);
+    await this.db.query<unknown>('DELETE FROM area WHERE id = $1', [id]);
   }
 
   /** Each area's wards: those named and those of its neighbourhoods (one set-based query). */
