@@ -111,7 +111,7 @@ describe('staff password reset by e-mail', () => {
     // Old password refused, new one works.
     expect((await signIn(s.email, PASSWORD)).res.status).toBe(401);
     expect((await signIn(s.email, NEW_PASSWORD)).res.status).toBe(303);
-    const audit = await t.sql<{ action: string; data: { sessionsEnded: number } | null }>(`SELECT action, data FROM audit_event WHERE subject = $1 AND action LIKE 'staff.password-reset%' ORDER BY id`, [`staff:${s.id}`]);
+    const audit = await t.sql<{ action: string; data: { sessionsEnded: number } | null }>(`SELECT action, data FROM audit_event WHERE subject = $1 AND action LIKE 'staff.password-reset%' ORDER BY at, action DESC`, [`staff:${s.id}`]);
     expect(audit.map((a) => a.action)).toEqual(['staff.password-reset-requested', 'staff.password-reset']);
     expect(audit[1].data?.sessionsEnded).toBe(1);
 
