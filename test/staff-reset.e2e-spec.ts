@@ -167,6 +167,29 @@ describe('staff password reset by e-mail', () => {
     expect(mailsTo(sso.email)).toHaveLength(0);
   });
 
+  it('a password change needs the current password, ends every other session and keeps this browser signed in', async () => {
+    const s = await makeStaff();
+    const other = await signIn(s.email, PASSWORD);
+    const mine = await signIn(s.email, PASSWORD);
+    const form = await mine.agent.get('/console/password').expect(200);
+    const csrf = csrfOf(form.text);
+    const wrong = await mine.agent.post('/console/password').type('form').send({ current: 'not-my-password-1', password: NEW_PASSWORD, confirm: NEW_PASSWORD, csrfToken: csrf });
+    expect(wrong.status).toBe(401);
+    expect((await signIn(s.email, PASSWORD)).res.status).toBe(303);
+    const res = await mine.agent.post('/console/password').type('form').send({ current: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD, csrfToken: csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/console/password?done=1');
+    await mine.agent.get('/console/password?done=1').expect(200);
+    const gone = await other.agent.get('/console');
+    expect(gone.status).toBe(303);
+    expect(gone.headers.location).toMatch(/^\/console\/sign-in/);
+    expect((await signIn(s.email, PASSWORD)).res.status).toBe(401);
+    expect((await signIn(s.email, NEW_PASSWORD)).res.status).toBe(303);
+    const [audit] = await t.sql<{ data: { sessionsEnded: number } }>(`SELECT data FROM audit_event WHERE subject = $1 AND action = 'staff.password-changed'`, [`staff:${s.id}`]);
+    // other, mine, and the check after the refused change.
+    expect(audit.data.sessionsEnded).toBe(3);
+  });
+
   it(`no timing oracle: a known address answers like an unknown one (${TRIES} interleaved tries)`, async () => {
     const s = await makeStaff();
     const { agent, csrf } = await anon();

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { MIN_PASSWORD_LENGTH, PasswordResetService } from '@beacon/auth';
+import { MIN_PASSWORD_LENGTH, PasswordResetService, StaffSessionService } from '@beacon/auth';
 import { DomainException, InjectConfig, Public, RateLimit, StaffPage, type AppConfig } from '@beacon/core';
 import { CsrfGuard, errorSummary } from '@beacon/web';
-import { ConsoleExceptionFilter, ConsolePages, field } from './console-pages';
+import { ConsoleExceptionFilter, ConsolePages, field, me } from './console-pages';
 
 /** "Forgot your password?" for local staff accounts: the e-mail form and the reset link's page. */
 @ApiExcludeController()
@@ -16,6 +16,7 @@ export class PasswordResetController {
   constructor(
     private readonly pages: ConsolePages,
     private readonly resets: PasswordResetService,
+    private readonly sessions: StaffSessionService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -87,6 +88,44 @@ export class PasswordResetController {
     }
     res.status(400);
     return this.pages.render(req, res, 'reset-password.njk', null, { ...view, errors: errorSummary(problems) });
+  }
+
+  /** A signed-in staff member's own password change. */
+  @Get('password')
+  changeForm(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('done') done?: string) {
+    this.passwordsOn();
+    return this.pages.render(req, res, 'change-password.njk', null, { minLength: MIN_PASSWORD_LENGTH, done: !!done });
+  }
+
+  /** Ends every session of the account, then gives this browser a new one. */
+  @RateLimit({ name: 'staff-password-change', windowSeconds: 300, perIp: 100 })
+  @Post('password')
+  @HttpCode(303)
+  async change(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: Record<string, unknown>) {
+    this.passwordsOn();
+    const who = me(req);
+    const str = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string) : '');
+    const [current, password, confirm] = [str('current'), str('password'), str('confirm')];
+    const problems = [];
+    if (!current) problems.push({ field: 'current', message: 'Enter your current password' });
+    if (password.length < MIN_PASSWORD_LENGTH) problems.push({ field: 'password', message: `Enter a password of at least ${MIN_PASSWORD_LENGTH} characters` });
+    else if (password.length > 200) problems.push({ field: 'password', message: 'Enter a password of at most 200 characters' });
+    else if (password !== confirm) problems.push({ field: 'confirm', message: 'Enter the same password twice' });
+    if (!problems.length) {
+      try {
+        await this.resets.change(who.id, current, password);
+        const id = await this.sessions.start(who.id, { ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+        res.cookie(this.sessions.cookieName, id, this.sessions.cookieOptions());
+        return res.redirect(303, '/console/password?done=1');
+      } catch (e) {
+        if (!(e instanceof DomainException) || !['VALIDATION', 'UNAUTHENTICATED', 'CONFLICT'].includes(e.code)) throw e;
+        problems.push({ field: e.code === 'UNAUTHENTICATED' ? 'current' : 'password', message: e.message });
+        res.status(e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'CONFLICT' ? 409 : 400);
+        return this.pages.render(req, res, 'change-password.njk', null, { minLength: MIN_PASSWORD_LENGTH, errors: errorSummary(problems) });
+      }
+    }
+    res.status(400);
+    return this.pages.render(req, res, 'change-password.njk', null, { minLength: MIN_PASSWORD_LENGTH, errors: errorSummary(problems) });
   }
 
   private async problemWith(token: string): Promise<{ status: number; message: string } | null> {

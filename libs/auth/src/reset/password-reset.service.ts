@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { NotificationService } from '@beacon/channels';
 import { AuditService, badRequest, DomainException, InjectConfig, JobName, QueueService, type AppConfig } from '@beacon/core';
 import { StaffSessionService } from '../sessions/staff-session.service';
-import { hashPassword } from '../staff/password';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../staff/password';
 import { StaffRepository } from '../staff/staff.repository';
 import { LinkTokenService } from '../tokens/link-token.service';
 
@@ -70,6 +70,22 @@ export class PasswordResetService {
   /** For the form: is this link still good? */
   async check(token: string): Promise<void> {
     await this.live(token);
+  }
+
+  /**
+   * A signed-in staff member's own change: the current password first. Ends every session of the
+   * account (the caller starts a new one for this browser) and is audited.
+   */
+  async change(staffId: string, current: string, password: string): Promise<void> {
+    const row = await this.staff.findById(staffId, { withPasswordHash: true });
+    const ok = await verifyPassword(current, row?.passwordHash ?? DUMMY_HASH);
+    if (!row?.active || !row.passwordHash) throw badRequest('Your account signs in with the force account and has no Beacon password');
+    if (!ok) throw new DomainException('UNAUTHENTICATED', 'Your current password is not right');
+    if (password.length < MIN_PASSWORD_LENGTH) throw badRequest(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length > MAX_PASSWORD_LENGTH) throw badRequest(`Choose a password of at most ${MAX_PASSWORD_LENGTH} characters`);
+    if (!(await this.staff.replacePasswordHash(row.id, row.passwordHash, await hashPassword(password)))) throw new DomainException('CONFLICT', 'Your password was changed meanwhile: try again');
+    const ended = await this.sessions.endAllFor(row.id);
+    await this.audit.record({ actor: `staff:${row.id}`, action: 'staff.password-changed', subject: `staff:${row.id}`, data: { sessionsEnded: ended } });
   }
 
   /** Sets the new password, ends every session of the account, and audits it. */
