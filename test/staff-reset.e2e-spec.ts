@@ -219,3 +219,25 @@ describe('staff password reset by e-mail', () => {
     expect(Math.abs(k - u)).toBeLessThanOrEqual(1.5 + 0.25 * Math.min(k, u));
   });
 });
+
+describe('staff password reset: rate limits', () => {
+  const { t } = useSuite({ smtp: true });
+
+  it('the form is limited per normalised e-mail (5 per 15 minutes), whatever its case or spaces', async () => {
+    const email = `limited.${Date.now()}@force.test`;
+    const ask = async (value: string) => {
+      const agent = request.agent(t.app.getHttpServer());
+      const form = await agent.get('/console/forgot-password').expect(200);
+      return agent.post('/console/forgot-password').type('form').send({ email: value, csrfToken: csrfOf(form.text) });
+    };
+    const variants = [email, email.toUpperCase(), ` ${email}`, email, `${email} `];
+    for (const v of variants) expect((await ask(v)).status).toBe(303);
+    const over = await ask(email.replace('limited', 'LIMITED'));
+    expect(over.status).toBe(429);
+    const [{ n }] = await t.sql<{ n: number }>(
+      `SELECT (SELECT count(*) FROM pgboss.job WHERE name = 'staff-password-reset' AND data->>'email' = $1)::int + (SELECT count(*) FROM pgboss.archive WHERE name = 'staff-password-reset' AND data->>'email' = $1)::int AS n`,
+      [email],
+    );
+    expect(n).toBe(5);
+  });
+});
