@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
+import { ChannelsModule } from '@beacon/channels';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
@@ -10,6 +11,9 @@ import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { StaffRecoveryCodeEntity } from './mfa/recovery-code.entity';
 import { OidcService } from './oidc/oidc.service';
+import { StaffPasswordResetHandler } from './reset/password-reset.job';
+import { PasswordResetService } from './reset/password-reset.service';
+import { StaffNotifications } from './reset/staff-notifications';
 import { StaffSessionEntity } from './sessions/staff-session.entity';
 import { StaffSessionRepository } from './sessions/staff-session.repository';
 import { StaffSessionService } from './sessions/staff-session.service';
@@ -27,6 +31,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCode
   imports: [
     TypeOrmModule.forFeature(AUTH_ENTITIES),
     GeographyModule,
+    ChannelsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       // A KeyObject rather than the string: given a string, jsonwebtoken first tries (and fails,
@@ -35,7 +40,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCode
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
+  providers: [PasswordResetService, StaffPasswordResetHandler, StaffNotifications, MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [PasswordResetService, MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}

@@ -10,3 +10,4 @@ export * from './tokens/link-token.service';
 export * from './oidc/claim-mapping';
 export * from './oidc/oidc.service';
 export * from './mfa/mfa.service';
+export * from './reset/password-reset.service';

@@ -13,13 +13,14 @@ import { ConsoleInboxController } from './inbox.controller';
 import { LegacyConsoleController } from './legacy-console.controller';
 import { ConsoleMessagesController } from './messages.controller';
 import { ConsoleReportsController } from './reports.controller';
+import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
 import { SignInController } from './sign-in.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
   imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule],
-  controllers: [SignInController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
+  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

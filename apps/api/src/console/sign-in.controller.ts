@@ -77,10 +77,10 @@ export class SignInController {
 
   @Public()
   @Get('sign-in')
-  async form(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('next') next?: string, @Query('signedOut') signedOut?: string) {
+  async form(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('next') next?: string, @Query('signedOut') signedOut?: string, @Query('reset') reset?: string) {
     const current = await this.sessions.resolve((req.cookies as Cookies)?.[this.sessions.cookieName]);
     if (current) return res.redirect(303, safeNext(next));
-    return this.pages.render(req, res, 'sign-in.njk', null, this.signInView(safeNext(next), { notice: signedOut ? 'You have signed out.' : null }));
+    return this.pages.render(req, res, 'sign-in.njk', null, this.signInView(safeNext(next), { notice: reset ? 'Your password has been changed and you have been signed out everywhere. Sign in with the new one.' : signedOut ? 'You have signed out.' : null }));
   }
 
   @Public()

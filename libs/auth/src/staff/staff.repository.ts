@@ -28,6 +28,27 @@ export class StaffRepository {
     return qb.getOne();
   }
 
+  /** The password hash is opt-in. */
+  findById(id: string, opts: { withPasswordHash?: boolean } = {}): Promise<StaffEntity | null> {
+    const qb = this.repo.createQueryBuilder('s').where('s.id = :id', { id });
+    if (opts.withPasswordHash) qb.addSelect('s.passwordHash');
+    return qb.getOne();
+  }
+
+  /**
+   * Sets a new password hash only while the old one is still in place (one statement): of two
+   * uses of the same reset link, one wins. Returns whether it did.
+   */
+  async replacePasswordHash(id: string, oldHash: string, newHash: string): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ passwordHash: newHash })
+      .where('id = :id AND password_hash = :oldHash AND active', { id, oldHash })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
   findByOidcSubject(subject: string): Promise<StaffEntity | null> {
     return this.repo.findOne({ where: { oidcSubject: subject } });
   }

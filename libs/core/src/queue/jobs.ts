@@ -16,6 +16,7 @@ export enum JobName {
   ImportCommit = 'import-commit',
   ImportHousekeeping = 'import-housekeeping',
   ResidentWardRecheck = 'resident-ward-recheck',
+  StaffPasswordReset = 'staff-password-reset',
 }
 
 export interface MessageJob {
@@ -49,6 +50,15 @@ export interface ResidentReminderJob {
   phone?: string;
 }
 
+/**
+ * A public "forgot my password" request (libs/auth), decided off the request path like
+ * ResidentReminderJob: the address is what the job looks up; the e-mail it queues carries the
+ * staff id only, and the link is signed when that e-mail is sent.
+ */
+export interface StaffPasswordResetJob {
+  email: string;
+}
+
 export interface ImportJob {
   importId: string;
 }
@@ -70,6 +80,7 @@ export interface JobPayloads {
   [JobName.ImportHousekeeping]: Record<string, never>;
   /** After a postcode directory or ward set import: moves residents whose postcode now lies in another ward (libs/residents). */
   [JobName.ResidentWardRecheck]: { reason: 'postcodes' | 'wards' };
+  [JobName.StaffPasswordReset]: StaffPasswordResetJob;
 }
 
 export interface QueuePolicy {
@@ -106,4 +117,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.ImportHousekeeping]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
   // Idempotent (moves only residents whose ward differs): one waiting job is enough.
   [JobName.ResidentWardRecheck]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 1800, concurrency: 1, policy: 'short' },
+  // A staff member waiting for a reset link: a few quick retries.
+  [JobName.StaffPasswordReset]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
 };
