@@ -59,7 +59,7 @@ describe('Ctrl-C on npm start', () => {
   it('SIGINT to the process group: HTTP, sends in flight, queue and PostgreSQL stop in order; exit 0, a few lines, no error', async () => {
     const port = await freePort();
     const pgPort = await freePort();
-    const env = { ...ADMIN, DATA_DIR: dir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), SEED_DEMO: 'false', LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, SHUTDOWN_TIMEOUT_SECONDS: '20', STAFF_MFA_REQUIRED_ROLES: 'none' }; // signs in by API with a password (MFA is tested in staff-identity)
+    const env = { ...ADMIN, DATA_DIR: dir, EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), SEED_DEMO: 'false', LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, SHUTDOWN_TIMEOUT_SECONDS: '20', STAFF_MFA_REQUIRED_ROLES: 'none', FANOUT_PARALLELISM: '1' }; // API sign-in by password (MFA is tested in staff-identity); one fan-out range, so the three e-mails are one batch in flight
     const app = await startChild(API_MAIN, env, /Beacon is running/, 120_000, { detached: true });
     children.push(app);
     const postmaster = Number(readFileSync(join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);

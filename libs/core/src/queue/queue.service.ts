@@ -33,6 +33,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private started = false;
   private consumer = false;
   private stopRequested = false;
+  /** Handlers running now: stop() returns only once they have all returned. */
+  private running = 0;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -65,7 +67,14 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.stopRequested = true;
     if (!this.started) return;
     this.started = false;
+    const deadline = Date.now() + timeoutMs;
     await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    // pg-boss's stop() can return while a handler still runs (past its timeout, or a worker
+    // between fetch and handler); its workers then keep polling after the caller has moved on
+    // (in tests, after the test file's module registry is gone). Wait for our handlers to return,
+    // then a moment for the workers' loops to see `stopping` and end.
+    while (this.running > 0 && Date.now() < deadline + 5_000) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 250));
   }
 
   /** True once a shutdown began: long-running handlers finish what they hold and take no more. */
@@ -123,7 +132,12 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     const policy = QUEUE_POLICIES[name];
     for (let i = 0; i < policy.concurrency; i++) {
       await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-        await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+        this.running++;
+        try {
+          await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
+        } finally {
+          this.running--;
+        }
       });
     }
     if (policy.cron) await this.boss.schedule(name, policy.cron, {}, { tz: 'Europe/London' });
