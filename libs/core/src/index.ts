@@ -35,3 +35,4 @@ export * from './rate-limit/rate-limiter';
 export * from './rate-limit/value-normalisers';
 export * from './retention/retention';
 export { AuditOmits, NotAWrite } from './audit/audit.interceptor';
+export * from './npu-scope';

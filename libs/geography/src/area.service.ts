@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, conflict, forbidden, notFound, type StaffPrincipal } from '@beacon/core';
+import { assertNpuAccess, badRequest, conflict, notFound, scopedNpu, type StaffPrincipal } from '@beacon/core';
 import type { CreateAreaDto, UpdateAreaDto } from './area.dto';
 import { AreaRepository, type AreaView } from './area.repository';
-
-// @beacon/auth depends on geography, so its NPU-scope helpers are not importable here: same rule.
-const canAccess = (staff: StaffPrincipal, npuCode: string) => staff.npuCode === null || staff.npuCode === npuCode;
-const assertAccess = (staff: StaffPrincipal, npuCode: string) => {
-  if (!canAccess(staff, npuCode)) throw forbidden(`Your role is limited to NPU ${staff.npuCode}`);
-};
 
 /** Named areas of an NPU (Impact Areas, hotspot lists): wards and neighbourhoods of that NPU only. */
 @Injectable()
@@ -15,19 +9,18 @@ export class AreaService {
   constructor(private readonly repo: AreaRepository) {}
 
   list(staff: StaffPrincipal, npu?: string): Promise<AreaView[]> {
-    if (staff.npuCode !== null && npu && npu !== staff.npuCode) throw forbidden(`Your role is limited to NPU ${staff.npuCode}`);
-    return this.repo.list(staff.npuCode ?? npu);
+    return this.repo.list(scopedNpu(staff, npu));
   }
 
   async get(staff: StaffPrincipal, id: string): Promise<AreaView> {
     const area = await this.repo.find(id);
     if (!area) throw notFound('Area');
-    assertAccess(staff, area.npuCode);
+    assertNpuAccess(staff, area.npuCode);
     return area;
   }
 
   async create(staff: StaffPrincipal, dto: CreateAreaDto): Promise<AreaView> {
-    assertAccess(staff, dto.npuCode);
+    assertNpuAccess(staff, dto.npuCode);
     await this.assertParts(dto.npuCode, dto.wardCodes ?? [], dto.neighbourhoodIds ?? []);
     return this.repo.transaction(async (m) => {
       const id = await this.repo.insert(m, { name: dto.name, kind: dto.kind, npuCode: dto.npuCode });
