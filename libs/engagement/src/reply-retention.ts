@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { daysBefore, InjectConfig, RetentionPurgeProvider, type AppConfig, type RetentionPurge } from '@beacon/core';
+import { daysBefore, deleteInBatches, InjectConfig, RetentionPurgeProvider, type AppConfig, type RetentionPurge } from '@beacon/core';
 
 /**
  * Replies (free text from residents) and the staff answers to them go REPLY_RETENTION_DAYS after
@@ -16,17 +16,16 @@ export class ReplyRetention implements RetentionPurge {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async purgeExpired(now: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      // reply_response rows go with their reply (ON DELETE CASCADE).
+  purgeExpired(now: Date): Promise<number> {
+    const before = daysBefore(now, this.config.retention.replyDays);
+    // reply_response rows go with their reply (ON DELETE CASCADE).
+    return deleteInBatches(2000, async (limit) => {
       const [{ n }] = await this.db.query<{ n: number }[]>(
-        `WITH gone AS (DELETE FROM reply WHERE id IN (SELECT id FROM reply WHERE created_at < $1 AND status <> 'open' LIMIT 2000) RETURNING 1)
+        `WITH gone AS (DELETE FROM reply WHERE id IN (SELECT id FROM reply WHERE created_at < $1 AND status <> 'open' LIMIT $2) RETURNING 1)
          SELECT count(*)::int AS n FROM gone`,
-        [daysBefore(now, this.config.retention.replyDays)],
+        [before, limit],
       );
-      total += n;
-      if (n < 2000) return total;
-    }
+      return n;
+    });
   }
 }

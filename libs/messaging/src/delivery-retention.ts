@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { daysBefore, InjectConfig, RetentionPurgeProvider, type AppConfig, type RetentionPurge } from '@beacon/core';
+import { daysBefore, deleteInBatches, InjectConfig, RetentionPurgeProvider, type AppConfig, type RetentionPurge } from '@beacon/core';
 
 /**
  * Delivery rows say which resident was sent which message: they go DELIVERY_RETENTION_DAYS after
@@ -17,22 +17,21 @@ export class DeliveryRetention implements RetentionPurge {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async purgeExpired(now: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const [{ n }]: { n: number }[] = await this.db.query(
+  purgeExpired(now: Date): Promise<number> {
+    const before = daysBefore(now, this.config.retention.deliveryDays);
+    return deleteInBatches(5000, async (limit) => {
+      const [{ n }] = await this.db.query<{ n: number }[]>(
         `WITH gone AS (
            DELETE FROM delivery WHERE id IN (
              SELECT d.id FROM delivery d JOIN message m ON m.id = d.message_id
               WHERE m.status IN ('sent', 'cancelled') AND coalesce(m.sent_at, m.updated_at) < $1
                 AND d.status NOT IN ('queued', 'sending')
-              LIMIT 5000)
+              LIMIT $2)
            RETURNING 1)
          SELECT count(*)::int AS n FROM gone`,
-        [daysBefore(now, this.config.retention.deliveryDays)],
+        [before, limit],
       );
-      total += n;
-      if (n < 5000) return total;
-    }
+      return n;
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { deleteInBatches } from '../retention/retention';
 
 export interface AuditEntry {
   actor: string;
@@ -23,15 +24,13 @@ export class AuditRepository {
   }
 
   /** Retention: rows older than `before`, in batches (the audit log is large; each batch is short). */
-  async deleteBefore(before: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
+  deleteBefore(before: Date): Promise<number> {
+    return deleteInBatches(5000, async (limit) => {
       const [{ n }] = await this.db.query<{ n: number }[]>(
-        'WITH gone AS (DELETE FROM audit_event WHERE id IN (SELECT id FROM audit_event WHERE at < $1 LIMIT 5000) RETURNING 1) SELECT count(*)::int AS n FROM gone',
-        [before],
+        'WITH gone AS (DELETE FROM audit_event WHERE id IN (SELECT id FROM audit_event WHERE at < $1 LIMIT $2) RETURNING 1) SELECT count(*)::int AS n FROM gone',
+        [before, limit],
       );
-      total += n;
-      if (n < 5000) return total;
-    }
+      return n;
+    });
   }
 }

@@ -16,3 +16,16 @@ export interface RetentionPurge {
 export const RetentionPurgeProvider = DiscoveryService.createDecorator<void>();
 
 export const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * 24 * 3600 * 1000);
+
+/**
+ * Deletes in short batches until one comes back smaller than `batchSize`: `deleteBatch` removes at
+ * most `batchSize` rows and returns how many it removed. Returns the total.
+ */
+export async function deleteInBatches(batchSize: number, deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await deleteBatch(batchSize);
+    total += n;
+    if (n < batchSize) return total;
+  }
+}
