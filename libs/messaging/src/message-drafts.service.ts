@@ -20,7 +20,7 @@ export class MessageDraftService {
   async update(staff: StaffPrincipal, id: string, dto: CreateMessageDto): Promise<MessageEntity> {
     const current = await this.messages.actionable(staff, id);
     if (current.status !== 'draft') throw new DomainException('INVALID_TRANSITION', 'Only a draft can be changed');
-    const updated = await this.repo.updateDraft(id, await this.messages.draftContent(staff, dto, { withinAYear: false }));
+    const updated = await this.repo.updateDraft(id, await this.messages.draftContent(staff, dto));
     if (!updated) throw new DomainException('INVALID_TRANSITION', 'Only a draft can be changed');
     return updated;
   }

@@ -33,20 +33,21 @@ export class MessageService {
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
   async compose(staff: StaffPrincipal, dto: CreateMessageDto, opts: { surveyId?: string } = {}): Promise<MessageEntity> {
-    const content = await this.draftContent(staff, dto, { withinAYear: true });
+    const content = await this.draftContent(staff, dto);
     return this.messages.insert({ authorId: staff.id, ...content, surveyId: opts.surveyId ?? null });
   }
 
   /**
    * A compose form as a draft's columns, with the target checks (400 unknown area, 403 outside
-   * the author's NPU) and a time in the future (compose also caps it at a year ahead).
+   * the author's NPU) and a time in the future, at most a year ahead: the same for compose and
+   * for a draft edited later.
    */
-  async draftContent(staff: StaffPrincipal, dto: CreateMessageDto, opts: { withinAYear: boolean }): Promise<DraftContent> {
+  async draftContent(staff: StaffPrincipal, dto: CreateMessageDto): Promise<DraftContent> {
     const audience: AudienceSpec = JSON.parse(JSON.stringify(dto.audience ?? {}));
     const scheduledAt = dto.scheduledAt ? new Date(dto.scheduledAt) : null;
     if (scheduledAt) {
       if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
-      if (opts.withinAYear && scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
+      if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
     }
     const { wardCodes, npuCode } = await this.targets.resolve(staff, audience);
     return {
