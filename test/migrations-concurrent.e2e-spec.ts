@@ -27,3 +27,59 @@ describe('migrations at boot', () => {
     }
   }, 120_000);
 });
+
+// The 22 migrations before the first release were squashed into Baseline1796300000000: a copy that
+// had run all of them keeps its schema (only the migration rows change); one stopped between them
+// is refused, saying what to do, and nothing is applied.
+describe('the squashed baseline on a database made before the squash', () => {
+  const base = process.env.BEACON_TEST_PG_URL!;
+  async function emptyDatabase(tag: string): Promise<string> {
+    const name = `beacon_squash_${tag}_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    return base.replace(/\/[^/]+$/, `/${name}`);
+  }
+  async function withDb<T>(url: string, work: (db: pg.Client) => Promise<T>): Promise<T> {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      return await work(db);
+    } finally {
+      await db.end();
+    }
+  }
+  const migrationsTable = `CREATE TABLE migrations (id serial PRIMARY KEY, "timestamp" bigint NOT NULL, name varchar NOT NULL)`;
+
+  it('all 22 ran: their rows become the baseline row and no table is created again', async () => {
+    const url = await emptyDatabase('full');
+    const { SQUASHED } = await import('../migrations/1796300000000-Baseline');
+    await withDb(url, async (db) => {
+      await db.query(migrationsTable);
+      for (const n of SQUASHED) await db.query(`INSERT INTO migrations ("timestamp", name) VALUES ($1, $2)`, [Number(n.slice(-13)), n]);
+      await db.query(`CREATE TABLE marker (id int)`); // stands for the schema they left
+    });
+    const ran = await migrate(url);
+    expect(ran[0]).toBe('Baseline1796300000000');
+    await withDb(url, async (db) => {
+      const names = (await db.query<{ name: string }>(`SELECT name FROM migrations ORDER BY id`)).rows.map((r) => r.name);
+      expect(names).toEqual(ran);
+      const tables = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'resident'`)).rows[0].n;
+      expect(tables).toBe(0); // the baseline's DDL did not run: this copy already had its schema
+    });
+  }, 120_000);
+
+  it('some of them ran: refused with what to do, nothing applied', async () => {
+    const url = await emptyDatabase('partial');
+    await withDb(url, async (db) => {
+      await db.query(migrationsTable);
+      await db.query(`INSERT INTO migrations ("timestamp", name) VALUES (1795399254187, 'Initial1795399254187')`);
+    });
+    await expect(migrate(url)).rejects.toThrow(/ran 1 of the 22 migrations squashed into Baseline1796300000000.*git checkout/s);
+    await withDb(url, async (db) => {
+      expect((await db.query(`SELECT name FROM migrations`)).rows).toEqual([{ name: 'Initial1795399254187' }]);
+      expect((await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'resident'`)).rowCount).toBe(0);
+    });
+  }, 120_000);
+});
