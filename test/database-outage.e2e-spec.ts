@@ -4,9 +4,8 @@
 // that the test closes (every connection cut, the port refusing) and opens again.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MessageLinksService } from '@beacon/messaging';
-import { CuttableProxy } from './utils/cuttable-proxy';
-import { freePort } from './utils/free-port';
-import { createTestApp, createTestDatabase, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { databaseBehindProxy, type CuttableProxy } from './utils/cuttable-proxy';
+import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 
 describe('database outage: 503 with Retry-After on API routes and pages, then recovery', () => {
   let t: TestApp;
@@ -15,13 +14,9 @@ describe('database outage: 503 with Retry-After on API routes and pages, then re
   let ratingPath: string;
 
   beforeAll(async () => {
-    const direct = new URL(await createTestDatabase());
-    proxy = new CuttableProxy(await freePort(), { host: direct.hostname === 'localhost' ? '127.0.0.1' : direct.hostname, port: Number(direct.port) });
-    await proxy.open();
-    const viaProxy = new URL(direct.href);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    t = await createTestApp({ DATABASE_URL: viaProxy.href, RUN_WORKER: 'false' });
+    const db = await databaseBehindProxy();
+    proxy = db.proxy;
+    t = await createTestApp({ DATABASE_URL: db.url, RUN_WORKER: 'false' });
     await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as [string, string];
     // A correctly signed rating link: it needs the database to say which message it is.

@@ -8,24 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@beacon/core';
-import { API_MAIN, ensureBuilt, startChild, type ChildApp } from './utils/built-app';
+import { API_MAIN, ensureBuilt, isAlive, startChild, type ChildApp } from './utils/built-app';
 import { freePort } from './utils/free-port';
 
 const EMBEDDED_MAIN = join(process.cwd(), 'dist/libs/core/src/database/embedded-postgres.js');
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // An exited orphan nobody has reaped yet is a zombie: it is gone for our purposes.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 const postmasterPid = (pgData: string) => Number(readFileSync(join(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 async function selectOne(url: string): Promise<number> {

@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
 import { startOpsServer } from '@beacon/core';
-import { CuttableProxy } from './utils/cuttable-proxy';
+import { databaseBehindProxy, type CuttableProxy } from './utils/cuttable-proxy';
 import { freePort } from './utils/free-port';
-import { createTestApp, createTestDatabase, type TestApp } from './utils/test-app';
+import { createTestApp, type TestApp } from './utils/test-app';
 import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
 
 describe('health: /health/live and /health/ready', () => {
@@ -17,15 +17,11 @@ describe('health: /health/live and /health/ready', () => {
   let opsUrl: string;
 
   beforeAll(async () => {
-    const direct = new URL(await createTestDatabase());
-    proxy = new CuttableProxy(await freePort(), { host: direct.hostname === 'localhost' ? '127.0.0.1' : direct.hostname, port: Number(direct.port) });
-    await proxy.open();
-    const viaProxy = new URL(direct.href);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
+    const db = await databaseBehindProxy();
+    proxy = db.proxy;
     stub = await startTwilioStub();
     // An SMTP relay nobody listens on: reported, not failing readiness.
-    t = await createTestApp({ DATABASE_URL: viaProxy.href, RUN_WORKER: 'false', SMTP_URL: `smtp://127.0.0.1:${await freePort()}`, METRICS_TOKEN: 'ops-token-0123456789abcdef', ...stub.env() });
+    t = await createTestApp({ DATABASE_URL: db.url, RUN_WORKER: 'false', SMTP_URL: `smtp://127.0.0.1:${await freePort()}`, METRICS_TOKEN: 'ops-token-0123456789abcdef', ...stub.env() });
     // What the separate worker serves on WORKER_HTTP_PORT.
     const port = await freePort();
     ops = await startOpsServer(t.app, t.config, port);

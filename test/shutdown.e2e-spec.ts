@@ -7,23 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '@beacon/core';
-import { API_MAIN, ensureBuilt, startChild, type ChildApp } from './utils/built-app';
+import { API_MAIN, ensureBuilt, isAlive, startChild, type ChildApp } from './utils/built-app';
 import { makeResidents } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Lines that are pino JSON at error level or above, or look like a stack or an error dump. */
 const errorLines = (output: string) =>

@@ -1,4 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { freePort } from './free-port';
+import { createTestDatabase } from './test-app';
 
 /** A TCP forwarder (to PostgreSQL) that can be cut (connections reset, port closed) and restored. */
 export class CuttableProxy {
@@ -34,4 +36,15 @@ export class CuttableProxy {
     for (const s of this.sockets) s.destroy();
     await closed;
   }
+}
+
+/** A new test database reached through an open CuttableProxy: `url` goes through it, so `cut()` is an outage. */
+export async function databaseBehindProxy(): Promise<{ proxy: CuttableProxy; url: string }> {
+  const direct = new URL(await createTestDatabase());
+  const proxy = new CuttableProxy(await freePort(), { host: direct.hostname === 'localhost' ? '127.0.0.1' : direct.hostname, port: Number(direct.port) });
+  await proxy.open();
+  const viaProxy = new URL(direct.href);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  return { proxy, url: viaProxy.href };
 }
