@@ -13,6 +13,7 @@ const TOKEN = 'metrics-token-0123456789abcdef';
 /** The value of one sample line (`name{labels} value`), 0 when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number {
   for (const line of text.split('\n')) {
+    if (line.startsWith(`${name} `) && Object.keys(labels).length === 0) return Number(line.slice(name.length + 1));
     if (!line.startsWith(`${name}{`)) continue;
     const body = line.slice(name.length + 1, line.lastIndexOf('}'));
     const got = Object.fromEntries([...body.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
@@ -59,6 +60,11 @@ describe('GET /metrics', () => {
     const after = await scrape();
     const sent = (text: string) => sample(text, 'beacon_deliveries_total', { channel: 'email', outcome: 'sent' });
     expect(sent(after) - sent(before)).toBe(emails.length);
+    // Provider latency per send, and the fan-out's duration, observed once per send / per message.
+    const providerSends = (text: string) => sample(text, 'beacon_provider_send_duration_seconds_count', { channel: 'email', result: 'sent' });
+    expect(providerSends(after) - providerSends(before)).toBe(emails.length);
+    expect(sample(after, 'beacon_provider_send_duration_seconds_sum', { channel: 'email', result: 'sent' })).toBeGreaterThan(0);
+    expect(sample(after, 'beacon_fan_out_duration_seconds_count', {}) - sample(before, 'beacon_fan_out_duration_seconds_count', {})).toBe(1);
     expect(sample(after, 'beacon_http_requests_total', { method: 'GET', route: '/api/v1/messages/:id', status: '200' })).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'beacon_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/messages/:id/send', status: '202' })).toBeGreaterThanOrEqual(1);
     // No raw URL (an id, a token) ever becomes a label.

@@ -31,6 +31,19 @@ export class MetricsService {
     registers: [this.registry],
   });
   private readonly deliveries = new Counter({ name: 'beacon_deliveries_total', help: 'Delivery outcomes written, by channel and outcome', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  private readonly providerSend = new Histogram({
+    name: 'beacon_provider_send_duration_seconds',
+    help: 'Time one send took at the provider (SMTP relay, Twilio), by channel and result (sent, or the provider error kind)',
+    labelNames: ['channel', 'result'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly fanOutDuration = new Histogram({
+    name: 'beacon_fan_out_duration_seconds',
+    help: 'Time a fan-out took to write the delivery rows of one message',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
   private readonly rateLimited = new Counter({ name: 'beacon_rate_limit_rejections_total', help: 'Requests refused by a rate limit, by bucket', labelNames: ['bucket'], registers: [this.registry] });
   private readonly queueDepth = new Gauge({ name: 'beacon_queue_depth', help: 'pg-boss jobs waiting (created or retry, due now) per job name', labelNames: ['name'], registers: [this.registry] });
   private readonly queueActive = new Gauge({ name: 'beacon_queue_active', help: 'pg-boss jobs being worked per job name', labelNames: ['name'], registers: [this.registry] });
@@ -51,6 +64,15 @@ export class MetricsService {
   /** Called by the writer of delivery outcomes, once they are committed. */
   countDeliveries(channel: string, outcomes: { status: string }[]): void {
     for (const o of outcomes) this.deliveries.inc({ channel, outcome: o.status });
+  }
+
+  /** One provider call: `result` is 'sent' or the ProviderError kind (permanent, transient, unknown, rate_limited, unavailable). */
+  observeProviderSend(channel: string, result: string, seconds: number): void {
+    this.providerSend.observe({ channel, result }, seconds);
+  }
+
+  observeFanOut(seconds: number): void {
+    this.fanOutDuration.observe(seconds);
   }
 
   countRateLimited(bucket: string): void {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectConfig, JobHandler, JobName, type AppConfig, type MessageJob } from '@beacon/core';
+import { InjectConfig, JobHandler, JobName, MetricsService, type AppConfig, type MessageJob } from '@beacon/core';
 import { resolveAudience } from '../audience/audience-spec';
 import { MessageRepository } from '../message.repository';
 import { SendQueue, type DeliveryChannel } from '../sending/send-queue';
@@ -20,6 +20,7 @@ export class FanOutJob {
     private readonly messages: MessageRepository,
     private readonly fanOuts: FanOutRepository,
     private readonly sendQueue: SendQueue,
+    private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -35,6 +36,7 @@ export class FanOutJob {
     const { inserted } = fanned;
     const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
+    this.metrics.observeFanOut((Date.now() - started) / 1000);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
     for (const channel of message.channels as DeliveryChannel[]) {
       const jobs = Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize)));

@@ -122,11 +122,15 @@ export class BatchSender {
       outcome = { id: d.id, status: 'cancelled', error: 'Resident unsubscribed or channel disabled before sending' };
     } else {
       await this.deps.limiters[this.channel].acquire();
+      const sendStarted = process.hrtime.bigint();
+      const took = () => Number(process.hrtime.bigint() - sendStarted) / 1e9;
       try {
         outcome = { id: d.id, status: 'sent', providerId: await this.deps.sender.send(this.message, this.npuName, d) };
+        this.deps.metrics.observeProviderSend(this.channel, 'sent', took());
         this.successes++;
       } catch (err) {
         const e = err instanceof ProviderError ? err : new ProviderError('transient', (err as Error).message);
+        this.deps.metrics.observeProviderSend(this.channel, e.kind, took());
         if (e.kind === 'rate_limited' || e.kind === 'unavailable') {
           this.channelStop ??= e.kind;
           this.unsent.push(d.id);
