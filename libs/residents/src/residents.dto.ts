@@ -272,11 +272,11 @@ export class UpdateMeDto {
   @IsObject() @ValidateNested() @Type(() => DemographicsDto)
   demographics?: DemographicsDto;
 
-  @ApiPropertyOptional({ example: '22:00', nullable: true, description: 'SMS quiet hours start (UK time); set both or neither' })
+  @ApiPropertyOptional({ type: String, example: '22:00', nullable: true, description: 'SMS quiet hours start (UK time); set both or neither' })
   @IsOptional() @IsString() @Matches(HH_MM, { message: 'quietStart must be a time HH:MM' })
   quietStart?: string | null;
 
-  @ApiPropertyOptional({ example: '07:00', nullable: true, description: 'SMS quiet hours end (UK time)' })
+  @ApiPropertyOptional({ type: String, example: '07:00', nullable: true, description: 'SMS quiet hours end (UK time)' })
   @IsOptional() @IsString() @Matches(HH_MM, { message: 'quietEnd must be a time HH:MM' })
   quietEnd?: string | null;
 }

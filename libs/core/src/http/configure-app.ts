@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { completeOpenApi } from './openapi';
 import { serializeRequest } from '../logging/logger';
 import { httpMetricsMiddleware } from '../metrics/http-metrics';
 import { MetricsService } from '../metrics/metrics.service';
@@ -74,5 +75,5 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'staff')
     .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'resident')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, () => completeOpenApi(SwaggerModule.createDocument(app, doc), config.http.publicUrl, 'MIT'), { jsonDocumentUrl: 'docs-json' });
 }
