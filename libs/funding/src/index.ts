@@ -4,3 +4,8 @@ export * from './funding.module';
 export * from './funds/funding.service';
 export { NpuPositionDto, PositionFiguresDto } from './funding-response.dto';
 export { FundingDemoSeedService, financialYearOf } from './funds/funding-demo-seed.service';
+export { BidService, type BidDetail } from './bids/bid.service';
+export { BidDecisionService } from './bids/bid-decision.service';
+export type { BidView, PaymentView, EvaluationView } from './bids/bid.repository';
+export { VotingService, type VotingResults } from './voting/voting.service';
+export { isFinancialYear, MAX_PENCE, parsePounds } from './money';
