@@ -9,3 +9,4 @@ export { BidDecisionService } from './bids/bid-decision.service';
 export type { BidView, PaymentView, EvaluationView } from './bids/bid.repository';
 export { VotingService, type VotingResults } from './voting/voting.service';
 export { isFinancialYear, MAX_PENCE, parsePounds } from './money';
+export * from './funding-roles';
