@@ -215,7 +215,7 @@ function memberProblems(problems: string[]): FormError[] {
     if (p.startsWith('dateOfBirth is in the future')) return { field: 'dateOfBirth-day', message: 'The date of birth must be in the past' };
     const age = /^dateOfBirth: a (\w+) must be (.*)$/.exec(p);
     if (age) return { field: 'dateOfBirth-day', message: age[1] === 'leader' ? 'A leader must be an adult' : `A ${labelFor('cadetRole', age[1]).toLowerCase()} must be ${age[2]}` };
-    if (p.startsWith('guardianPhone')) return { field: 'guardianPhone', message: 'Enter a UK phone number for their parent or guardian, like 07700 900 123' };
+    if (p.startsWith('guardianPhone')) return { field: 'guardianPhone', message: 'Enter a UK phone number for their parent or guardian, like 0121 496 0123' };
     if (p.startsWith('guardianName')) return { field: 'guardianName', message: 'Enter the name of their parent or guardian' };
     if (p.startsWith('role')) return { field: 'role', message: 'Choose a role this unit takes' };
     return { field: 'firstName', message: 'Check the member’s details' };
