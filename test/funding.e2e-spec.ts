@@ -487,6 +487,7 @@ describe('funding (Active Citizens Fund)', () => {
         [100, '30/11/2020'],
         [100, '2020-11-30T10:00:00Z'],
         [100, null],
+        [100, '2999-12-31'], // in the future
       ]) {
         const res = await pay(leadBE, id, amount, paidOn);
         expect([amount, paidOn, res.status]).toEqual([amount, paidOn, 400]);

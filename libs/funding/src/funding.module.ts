@@ -35,6 +35,7 @@ import { VotingService } from './voting/voting.service';
     VotingResidentData,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
-  exports: [FundingService, FundingDemoSeedService],
+  // The console's pages call the bid and voting services as the API's controllers do.
+  exports: [FundingService, FundingDemoSeedService, BidService, BidDecisionService, VotingService],
 })
 export class FundingModule {}

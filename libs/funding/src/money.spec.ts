@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatPounds, isFinancialYear, percentOf } from './money';
+import { formatPounds, isFinancialYear, MAX_PENCE, parsePounds, percentOf } from './money';
 
 describe('money and years', () => {
   it('rounds percentages of the exact ratio, 0 on a zero base', () => {
@@ -20,5 +20,15 @@ describe('money and years', () => {
     expect(['2019-21', '2019/20', '2019-2020', '19-20', '2019-20 ', 2019, null].map(isFinancialYear)).toEqual([
       false, false, false, false, false, false, false,
     ]);
+  });
+
+  it('reads pounds as typed by a person into integer pence, without floating point', () => {
+    const ok: [string, number][] = [
+      ['1,250.50', 125050], ['£1,250.50', 125050], [' 1250.5 ', 125050], ['0.01', 1], ['12', 1200], ['£0', 0],
+      ['1,000,000', 100000000], ['0.29', 29], ['4.35', 435], ['21,474,836.47', MAX_PENCE], ['1.10', 110],
+    ];
+    expect(ok.map(([text]) => parsePounds(text))).toEqual(ok.map(([, pence]) => pence));
+    const bad = ['', ' ', '£', '1.234', '1,25', '12,50.00', '-5', '+5', '1e3', '0x10', '1.', '.5', '1 000', 'ten', '21,474,836.48', '99999999999', '1,,000', ',100', '£-1', 'NaN', 'Infinity'];
+    expect(bad.map((text) => [text, parsePounds(text)])).toEqual(bad.map((text) => [text, null]));
   });
 });

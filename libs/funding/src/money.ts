@@ -26,6 +26,22 @@ export const IsPence = (min: 0 | 1) => applyDecorators(IsInt(), Min(min), Max(MA
 const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
 export const formatPounds = (pence: number): string => GBP.format(pence / 100);
 
+// "1250", "1,250" (commas only in groups of three), optionally "£" first and 1 or 2 decimals.
+const POUNDS = /^£?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * Pounds as a person types them ("£1,250.50", "1250.5") → integer pence, or null when it is not
+ * an amount of money in [0, MAX_PENCE]. Whole pounds and pence are read as integers: no float.
+ */
+export function parsePounds(text: string): number | null {
+  const m = POUNDS.exec(text.trim());
+  if (!m) return null;
+  const whole = m[1].replace(/,/g, '');
+  if (whole.length > 10) return null;
+  const pence = Number(whole) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return pence <= MAX_PENCE ? pence : null;
+}
+
 /** Whole-number percentage (Math.round of the exact ratio); 0 when the base is 0. */
 export function percentOf(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part * 100) / whole);

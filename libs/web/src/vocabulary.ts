@@ -147,6 +147,10 @@ export const VOCABULARY = {
   },
   applicantType: { group: 'Community group', individual: 'Individual' },
   evaluationOutcome: { achieved: 'Achieved', partly_achieved: 'Partly achieved', not_achieved: 'Not achieved' },
+  /** A voting round's state, by the database clock. */
+  roundState: { scheduled: 'Not open yet', open: 'Open for votes', closed: 'Closed' },
+  /** What the voting results say of each ranked bid (libs/funding fund-winners). */
+  votingFunding: { fund: 'Would be funded', already_awarded: 'Already awarded', does_not_fit: 'Does not fit what is left', not_eligible: 'Not eligible (withdrawn or rejected)' },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type VocabularyName = keyof typeof VOCABULARY;

@@ -15,7 +15,7 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'legacy';
 
 const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
@@ -23,7 +23,9 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] 
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
   { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
-  // Scheme patrols and targets, cadets, ACF, admin and the outbox are still in the old console (or the API).
+  { id: 'cadets', text: 'Cadets', href: '/console/cadets', roles: ALL },
+  { id: 'acf', text: 'Active Citizens Fund', href: '/console/acf', roles: ALL },
+  // Scheme patrols and targets, admin and the outbox are still in the old console (or the API).
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { CadetsModule } from '@beacon/cadets';
 import { EngagementModule } from '@beacon/engagement';
+import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
 import { WebModule } from '@beacon/web';
+import { ConsoleAcfVotingController } from './acf-voting.controller';
+import { ConsoleAcfController } from './acf.controller';
+import { ConsoleCadetsController } from './cadets.controller';
 import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
 import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
@@ -19,8 +24,8 @@ import { SignInController } from './sign-in.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
-  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule],
-  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule],
+  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, ConsoleAcfController, ConsoleAcfVotingController, ConsoleCadetsController, LegacyConsoleController],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}

@@ -10,6 +10,10 @@ import { assertTransition, AWARDED_BID_STATUSES, invalidTransition, statusesLead
 import { BidRepository, type BidView, type PaymentView } from './bid.repository';
 import { BidService } from './bid.service';
 
+/** Today's date in England, YYYY-MM-DD: a payment cannot be dated after it. */
+const londonToday = (now = new Date()) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+
 /** Decisions that move money: approval against the fund's budget, rejection, payments against the award. */
 @Injectable()
 export class BidDecisionService {
@@ -25,9 +29,10 @@ export class BidDecisionService {
   /**
    * One transaction: the bid moves under_review → approved, the award is added to the fund's
    * allocation only if it fits (else 409 BUDGET_EXCEEDED and nothing is written), the decision
-   * is audited with its amounts and the applicant's e-mail is enqueued.
+   * is audited with its amounts and the applicant's e-mail is enqueued. `reason` (why less than
+   * asked, say) is kept as the decision's reason.
    */
-  async approve(staff: StaffPrincipal, id: string, amountAwardedPence: number): Promise<BidView> {
+  async approve(staff: StaffPrincipal, id: string, amountAwardedPence: number, reason: string | null = null): Promise<BidView> {
     const bid = await this.bidService.findForStaff(staff, id);
     if (amountAwardedPence > bid.amountRequestedPence) {
       throw badRequest(`amountAwardedPence must not exceed the ${bid.amountRequestedPence} pence requested`);
@@ -37,7 +42,7 @@ export class BidDecisionService {
       // Bid row first, then fund row: the same lock order as every other writer.
       const approved = await this.bids.decide(
         id,
-        { from: statusesLeadingTo('approved'), to: 'approved', decidedById: staff.id, amountAwardedPence, reason: null },
+        { from: statusesLeadingTo('approved'), to: 'approved', decidedById: staff.id, amountAwardedPence, reason: reason || null },
         tx,
       );
       if (!approved) throw invalidTransition(bid.status, 'approved');
@@ -85,9 +90,10 @@ export class BidDecisionService {
     });
   }
 
-  /** A payment against an approved or completed bid; the total paid never exceeds the award (409). */
+  /** A payment against an approved or completed bid, made by today; the total paid never exceeds the award (409). */
   async recordPayment(staff: StaffPrincipal, id: string, amountPence: number, paidOn: string): Promise<PaymentView & { paidPence: number; amountAwardedPence: number }> {
     const bid = await this.bidService.findForStaff(staff, id);
+    if (paidOn > londonToday()) throw badRequest('paidOn is in the future: record a payment once it has been made');
     if (!AWARDED_BID_STATUSES.includes(bid.status)) throw conflict(`Payments are recorded only against approved or completed bids; this bid is ${bid.status}`);
     return this.db.transaction(async (tx) => {
       const paid = await this.bids.addPaid(id, AWARDED_BID_STATUSES, amountPence, tx);

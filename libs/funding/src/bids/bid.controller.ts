@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff, scopedNpu } from '@beacon/auth';
-import { Public, RateLimit, Staff, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { Public, RateLimit, Staff, type StaffPrincipal } from '@beacon/core';
+import { BID_ASSIGNERS, BID_CASEWORKERS, BID_DECIDERS } from '../funding-roles';
 import {
   ApproveBidDto,
   AssignBidDto,
@@ -15,11 +16,6 @@ import {
 import { BidDecisionService } from './bid-decision.service';
 import { BidService } from './bid.service';
 import { BidDetailDto, BidPageDto, BidSubmittedDto, BidViewDto, EvaluationRecordedDto, PaymentRecordedDto } from '../funding-response.dto';
-
-/** Work a bid through its review (not analysts: they only read). */
-const CASEWORKERS: StaffRole[] = ['admin', 'npu_lead', 'eco', 'officer'];
-/** Decide on money: approvals, rejections, payments. */
-const DECIDERS: StaffRole[] = ['admin', 'npu_lead'];
 
 @ApiTags('funding')
 @Controller('api/v1/bids')
@@ -54,7 +50,7 @@ export class BidController {
     return this.bids.get(me, p.id);
   }
 
-  @Staff({ roles: CASEWORKERS })
+  @Staff({ roles: BID_CASEWORKERS })
   @Post(':id/review')
   @HttpCode(200)
   @ApiOperation({ summary: 'submitted → under_review' })
@@ -63,7 +59,7 @@ export class BidController {
     return this.bids.review(me, p.id);
   }
 
-  @Staff({ roles: CASEWORKERS })
+  @Staff({ roles: BID_CASEWORKERS })
   @Post(':id/withdraw')
   @HttpCode(200)
   @ApiOperation({ summary: 'submitted | under_review → withdrawn' })
@@ -72,7 +68,7 @@ export class BidController {
     return this.bids.withdraw(me, p.id);
   }
 
-  @Staff({ roles: ['admin', 'npu_lead', 'eco', 'officer', 'cadet_leader'] })
+  @Staff({ roles: BID_ASSIGNERS })
   @Post(':id/assign')
   @HttpCode(200)
   @ApiOperation({ summary: 'Align the bid to an active staff member of its NPU' })
@@ -81,7 +77,7 @@ export class BidController {
     return this.bids.assign(me, p.id, dto.staffId);
   }
 
-  @Staff({ roles: DECIDERS })
+  @Staff({ roles: BID_DECIDERS })
   @Post(':id/approve')
   @HttpCode(200)
   @ApiOperation({ summary: 'under_review → approved; 409 BUDGET_EXCEEDED when the fund cannot cover the award' })
@@ -90,7 +86,7 @@ export class BidController {
     return this.decisions.approve(me, p.id, dto.amountAwardedPence);
   }
 
-  @Staff({ roles: DECIDERS })
+  @Staff({ roles: BID_DECIDERS })
   @Post(':id/reject')
   @HttpCode(200)
   @ApiOperation({ summary: 'under_review → rejected' })
@@ -99,7 +95,7 @@ export class BidController {
     return this.decisions.reject(me, p.id, dto.reason);
   }
 
-  @Staff({ roles: DECIDERS })
+  @Staff({ roles: BID_DECIDERS })
   @Post(':id/payments')
   @ApiOperation({ summary: 'Record a payment; the total paid never exceeds the award (409)' })
   @ApiCreatedResponse({ type: PaymentRecordedDto })
@@ -107,7 +103,7 @@ export class BidController {
     return this.decisions.recordPayment(me, p.id, dto.amountPence, dto.paidOn);
   }
 
-  @Staff({ roles: CASEWORKERS })
+  @Staff({ roles: BID_CASEWORKERS })
   @Post(':id/evaluation')
   @ApiOperation({ summary: 'Record the end-of-project evaluation: approved → completed' })
   @ApiCreatedResponse({ type: EvaluationRecordedDto })

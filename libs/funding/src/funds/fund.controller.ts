@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { ApiJsonOrCsvResponse, Staff, toCsv } from '@beacon/core';
 import { FundParamsDto, ReportFormatDto, SetBudgetDto, YearParamsDto } from './fund.dto';
 import { FundingService, POSITION_COLUMNS } from './funding.service';
+import { FUND_POSITION_READERS } from '../funding-roles';
 import { FundViewDto, PositionReportDto } from '../funding-response.dto';
 
 @ApiTags('funding')
@@ -12,7 +13,7 @@ export class FundController {
   constructor(private readonly funding: FundingService) {}
 
   // Force-wide management information: NPU-bound leads and ECOs see every NPU's position too.
-  @Staff({ roles: ['admin', 'analyst', 'npu_lead', 'eco'] })
+  @Staff({ roles: FUND_POSITION_READERS })
   @Get(':year/position')
   @ApiOperation({ summary: 'Budget, allocated, spent and outstanding per NPU for the year, with totals; ?format=csv' })
   @ApiJsonOrCsvResponse(PositionReportDto, { description: 'JSON, or CSV with ?format=csv (a TOTAL line last)' })

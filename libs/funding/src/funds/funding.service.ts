@@ -97,6 +97,11 @@ export class FundingService {
     );
   }
 
+  /** One NPU's fund for the year (budget and allocated), or null when it is not set up. */
+  findFund(npuCode: string, financialYear: string): Promise<FundView | null> {
+    return this.funds.find(npuCode, financialYear);
+  }
+
   /** Every NPU's fund for the year, plus totals; outstanding = budget − spent. */
   async position(financialYear: string): Promise<PositionReport> {
     const rows = await this.funds.position(financialYear);

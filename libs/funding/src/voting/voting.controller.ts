@@ -5,6 +5,7 @@ import { Public, ResidentOnly, Staff, type ResidentPrincipal } from '@beacon/cor
 import { FundParamsDto } from '../funds/fund.dto';
 import { CastVotesDto, SetVotingRoundDto } from './voting.dto';
 import { VotingService } from './voting.service';
+import { VOTING_ROUND_SETTERS } from '../funding-roles';
 import { BallotDto, RoundSetDto, VotesCastDto, VotingResultsDto } from '../funding-response.dto';
 
 @ApiTags('funding')
@@ -12,7 +13,7 @@ import { BallotDto, RoundSetDto, VotesCastDto, VotingResultsDto } from '../fundi
 export class VotingController {
   constructor(private readonly voting: VotingService) {}
 
-  @Staff({ roles: ['admin', 'npu_lead'], npuFrom: ['params.npuCode'] })
+  @Staff({ roles: VOTING_ROUND_SETTERS, npuFrom: ['params.npuCode'] })
   @Post('voting')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or replace the voting round; 409 once it has opened' })

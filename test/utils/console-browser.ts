@@ -1,0 +1,96 @@
+import { expect } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import playwright, { type Browser, type Page } from 'playwright-core';
+import request from 'supertest';
+import type { TestApp } from './test-app';
+
+// Shared by the console journey tests in Chromium: the browser, axe, the words check and sign-in.
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+const AXE_SOURCE = hasChromium ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
+export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+export const SNAKE = /\b[a-z]+_[a-z_]+\b/;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+export interface ConsoleBrowser {
+  browser: Browser;
+  page: Page;
+  /** Script errors and CSP violations seen on any page. */
+  problems: string[];
+  /** Paths checked, UUIDs as ':id'. */
+  visited: Set<string>;
+}
+
+export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await playwright.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { browser, page, problems, visited: new Set() };
+}
+
+/** axe at desktop and phone width, then the words on screen: no UUID and no snake_case code. */
+export async function checkPage(b: ConsoleBrowser, name: string, widths: number[] = [1280, 375]): Promise<void> {
+  const { page } = b;
+  b.visited.add(new URL(page.url()).pathname.replace(new RegExp(UUID.source, 'gi'), ':id'));
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 900 });
+    if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+    const { violations } = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
+    expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const text = (await page.evaluate('document.body.innerText')) as string;
+  expect({ page: name, uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null }).toEqual({ page: name, uuid: null, code: null });
+  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
+
+export async function signInPage(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${base}/console`);
+  await page.waitForURL(/\/console\/sign-in/);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('[data-action="sign-in"]');
+  await page.waitForURL(`${base}/console`);
+}
+
+export const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** A signed-in console session over HTTP (supertest agent) and a CSRF token of it. */
+export async function consoleAgent(t: TestApp, email: string, password: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
+  const agent = request.agent(t.app.getHttpServer());
+  const form = await agent.get('/console/sign-in').expect(200);
+  await agent.post('/console/sign-in').type('form').send({ email, password, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
+  const home = await agent.get('/console').expect(200);
+  return { agent, csrf: csrfOf(home.text) };
+}
+
+/** Waits until the element's text contains `expected`; fails with what it saw. */
+export async function expectContains(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (seen.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
+}
