@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
+import { ChannelsModule } from '@beacon/channels';
 import { EngagementModule } from '@beacon/engagement';
 import { GeographyModule } from '@beacon/geography';
 import { MessagingModule } from '@beacon/messaging';
@@ -12,6 +13,10 @@ import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
 import { LegacyConsoleController } from './legacy-console.controller';
 import { ConsoleMessagesController } from './messages.controller';
+import { ConsoleOutboxController } from './outbox.controller';
+import { ConsolePatrolsController } from './patrols.controller';
+import { ConsoleSchemeTargetsController } from './scheme-targets.controller';
+import { ConsoleResidentsController } from './residents.controller';
 import { ConsoleReportsController } from './reports.controller';
 import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
@@ -19,8 +24,8 @@ import { SignInController } from './sign-in.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
-  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule],
-  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, ChannelsModule],
+  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, ConsoleResidentsController, ConsolePatrolsController, ConsoleSchemeTargetsController, ConsoleOutboxController, LegacyConsoleController],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}
