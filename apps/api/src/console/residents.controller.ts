@@ -148,8 +148,10 @@ export class ConsoleResidentsController {
   @Post(':id/preferences')
   async preferences(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Body() body: unknown) {
     const on = new Set(fields(body, 'channels'));
+    // Only channels the resident has (listed on the form) or that are turned on: an untouched channel gets no row.
+    const held = new Set(fields(body, 'held'));
     const plain = {
-      channels: (['email', 'sms'] as const).map((c) => ({ channel: c, enabled: on.has(c), minPriority: field(body, `minPriority-${c}`) })),
+      channels: (['email', 'sms'] as const).filter((c) => on.has(c) || held.has(c)).map((c) => ({ channel: c, enabled: on.has(c), minPriority: field(body, `minPriority-${c}`) })),
       topics: fields(body, 'topics'),
       interestGroups: fields(body, 'interestGroups'),
     };

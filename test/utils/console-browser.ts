@@ -1,0 +1,100 @@
+import { expect } from '@jest/globals';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import playwright, { type Browser, type Page } from 'playwright-core';
+
+// Shared by console journey tests in Chromium: launch, sign in, axe at two widths, words on screen.
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
+export const UUID_TEXT = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+export const SNAKE_TEXT = /\b[a-z]+_[a-z_]+\b/;
+const AXE_SOURCE = hasChromium ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+export interface ConsoleBrowser {
+  browser: Browser;
+  page: Page;
+  /** Script errors and CSP violations seen so far. */
+  problems: string[];
+}
+
+export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await playwright.chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return { browser, page, problems };
+}
+
+export async function signInConsole(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${base}/console`);
+  await page.waitForURL(/\/console\/sign-in/);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('[data-action="sign-in"]');
+  await page.waitForURL(`${base}/console`);
+}
+
+/**
+ * What a person reads on the page, less what is shown verbatim as it was sent or typed
+ * (`[data-verbatim]`: a message's own text, with its links), which is content, not a label.
+ */
+export async function visibleText(page: Page): Promise<string> {
+  return (await page.evaluate(`(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll('[data-verbatim], script, style, [hidden]').forEach((n) => n.remove());
+    document.body.appendChild(copy);
+    copy.style.position = 'absolute';
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  })()`)) as string;
+}
+
+/** A raw code or id on the page: the first UUID-shaped or snake_case word, or null. */
+export async function rawCodeOn(page: Page): Promise<{ uuid: string | null; code: string | null }> {
+  const text = await visibleText(page);
+  return { uuid: UUID_TEXT.exec(text)?.[0] ?? null, code: SNAKE_TEXT.exec(text)?.[0] ?? null };
+}
+
+/** axe-core clean at 1280 px and 375 px, no raw code or id on screen, and a screenshot. */
+export async function checkConsolePage(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
+    const { violations } = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
+    expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect({ page: name, ...(await rawCodeOn(page)) }).toEqual({ page: name, uuid: null, code: null });
+  await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+}
+
+/** Waits until the element's text contains `expected`; fails with what it saw. */
+export async function expectContains(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  while (Date.now() < deadline) {
+    seen = ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (seen.includes(expected)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
+}
