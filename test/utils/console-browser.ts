@@ -37,7 +37,7 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -46,10 +46,32 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
   return { browser, page, problems, visited: new Set() };
 }
 
-/** axe at desktop and phone width, then the words on screen: no UUID and no snake_case code. */
-export async function checkPage(b: ConsoleBrowser, name: string, widths: number[] = [1280, 375]): Promise<void> {
-  const { page } = b;
-  b.visited.add(new URL(page.url()).pathname.replace(new RegExp(UUID.source, 'gi'), ':id'));
+/**
+ * What a person reads on the page, less what is shown verbatim as it was sent or typed
+ * (`[data-verbatim]`: a message's own text, with its links), which is content, not a label.
+ */
+export async function visibleText(page: Page): Promise<string> {
+  return (await page.evaluate(`(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll('[data-verbatim], script, style, [hidden]').forEach((n) => n.remove());
+    document.body.appendChild(copy);
+    copy.style.position = 'absolute';
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  })()`)) as string;
+}
+
+/** A raw code or id on the page: the first UUID-shaped or snake_case word, or null. */
+export async function rawCodeOn(page: Page): Promise<{ uuid: string | null; code: string | null }> {
+  const text = await visibleText(page);
+  return { uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null };
+}
+
+/** axe at desktop and phone width, then the words on screen: no UUID and no snake_case code; a screenshot. */
+export async function checkPage(b: ConsoleBrowser | Page, name: string, widths: number[] = [1280, 375]): Promise<void> {
+  const page = 'visited' in b ? b.page : b;
+  if ('visited' in b) b.visited.add(new URL(page.url()).pathname.replace(new RegExp(UUID.source, 'gi'), ':id'));
   for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
     if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
@@ -57,8 +79,7 @@ export async function checkPage(b: ConsoleBrowser, name: string, widths: number[
     expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
-  const text = (await page.evaluate('document.body.innerText')) as string;
-  expect({ page: name, uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null }).toEqual({ page: name, uuid: null, code: null });
+  expect({ page: name, ...(await rawCodeOn(page)) }).toEqual({ page: name, uuid: null, code: null });
   await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
 }
 

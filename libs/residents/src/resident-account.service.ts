@@ -215,8 +215,8 @@ export class ResidentAccountService {
     return out;
   }
 
-  /** GDPR erasure: personal data gone, aggregates kept (see ResidentRepository.erase). */
-  async erase(residentId: string): Promise<void> {
+  /** GDPR erasure: personal data gone, aggregates kept (see ResidentRepository.erase). `actor`: who did it (staff acting on a request). */
+  async erase(residentId: string, actor = `resident:${residentId}`): Promise<void> {
     await this.db.transaction(async (tx) => {
       const r = await this.residents.findByIdForUpdate(residentId, tx);
       if (!r || r.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
@@ -224,7 +224,7 @@ export class ResidentAccountService {
       await this.queue.deleteNotificationsFor(r.id, tx, [r.email, r.phoneE164].filter((a): a is string => !!a));
       await this.residents.erase(r.id, tx);
       for (const exporter of this.exporters.exporters()) await exporter.eraseFor?.(r.id, tx);
-      await this.audit.record({ actor: `resident:${r.id}`, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
+      await this.audit.record({ actor, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
     });
   }
 }

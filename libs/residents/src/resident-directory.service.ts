@@ -8,6 +8,11 @@ import type { ResidentListItem, ResidentListQueryDto } from './residents.dto';
 
 /** Roles that work with residents in aggregate, not by contacting them. */
 export const CONTACT_MASKED_ROLES: StaffRole[] = ['analyst', 'cadet_leader'];
+/** The one masking rule for staff: what `staff` sees of a resident's e-mail and phone. */
+export function contactSeenBy(staff: StaffPrincipal, contact: { email: string | null; phone: string | null }): { email: string | null; phone: string | null; masked: boolean } {
+  const masked = CONTACT_MASKED_ROLES.includes(staff.role);
+  return masked ? { email: maskEmail(contact.email), phone: maskPhone(contact.phone), masked } : { ...contact, masked };
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Staff view of residents, scoped to the caller's NPU; every look is audited. */
@@ -50,8 +55,7 @@ export class ResidentDirectoryService {
         id: r.id,
         firstName: r.firstName,
         lastName: r.lastName,
-        email: masked ? maskEmail(r.email) : r.email,
-        phone: masked ? maskPhone(r.phone) : r.phone,
+        ...(({ email, phone }) => ({ email, phone }))(contactSeenBy(staff, r)),
         wardCode: r.wardCode,
         npuCode: r.npuCode,
         status: r.status,

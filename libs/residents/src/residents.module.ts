@@ -29,6 +29,7 @@ import { ResidentWardMoveService, ResidentWardRecheckHandler } from './resident-
 import { WardMovesController } from './ward-moves.controller';
 import { ResidentsPagesController } from './residents-pages.controller';
 import { SignUpService } from './sign-up.service';
+import { StaffResidentsService } from './staff-residents.service';
 import { UnsubscribeService } from './unsubscribe.service';
 import { UnverifiedPurgeService } from './unverified-purge.service';
 import { VerificationService } from './verification.service';
@@ -59,7 +60,8 @@ import { VerificationService } from './verification.service';
     ResidentWardMoveService,
     ResidentWardRecheckHandler,
     InactiveResidentRetention,
+    StaffResidentsService,
   ],
-  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService],
+  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
 })
 export class ResidentsModule {}

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentStaff, scopedNpu } from '@beacon/auth';
 import { ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
 import { ReportQueryDto, SchemeTargetDto, SchemeTargetQueryDto } from './schemes.dto';
-import { SchemeReportService } from './scheme-report.service';
+import { SchemeReportService, TARGET_SETTER_ROLES } from './scheme-report.service';
 import { SchemeReportDto, SchemeTargetViewDto } from './schemes-response.dto';
 
 @ApiTags('schemes')
@@ -12,7 +12,7 @@ import { SchemeReportDto, SchemeTargetViewDto } from './schemes-response.dto';
 export class SchemeReportController {
   constructor(private readonly reports: SchemeReportService) {}
 
-  @Staff({ roles: ['admin', 'npu_lead'], npuFrom: ['body.npuCode'] })
+  @Staff({ roles: TARGET_SETTER_ROLES, npuFrom: ['body.npuCode'] })
   @Put('scheme-targets')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set (upsert) an NPU’s target for a scheme type' })

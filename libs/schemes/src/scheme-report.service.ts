@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { scopedNpu } from '@beacon/auth';
-import { badRequest, toCsv, type StaffPrincipal } from '@beacon/core';
+import { assertNpuAccess, scopedNpu } from '@beacon/auth';
+import { badRequest, toCsv, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { SchemeTargetDto } from './schemes.dto';
 import { SchemeReportRepository, type SchemeTarget } from './scheme-report.repository';
@@ -27,6 +27,9 @@ export interface SchemeReport {
   totals: { current: number; members: number; target: number; required: number };
 }
 
+/** Who sets an NPU's scheme targets (NPU-bound: their own NPU). */
+export const TARGET_SETTER_ROLES: StaffRole[] = ['admin', 'npu_lead'];
+
 const CSV_COLUMNS = ['npuCode', 'type', 'current', 'members', 'target', 'dueDate', 'required'];
 
 /** Schemes against targets, per NPU per type. Public: the reports lib builds the SIM pack from it. */
@@ -38,8 +41,9 @@ export class SchemeReportService {
     private readonly geography: GeographyService,
   ) {}
 
-  /** Upsert; the route allows npu_lead (own NPU) and admin. */
+  /** Upsert, by TARGET_SETTER_ROLES of that NPU (force-wide admins: any). */
   async setTarget(staff: StaffPrincipal, dto: SchemeTargetDto): Promise<SchemeTarget> {
+    assertNpuAccess(staff, dto.npuCode);
     if (!(await this.geography.npuExists(dto.npuCode))) throw badRequest(`npuCode ${dto.npuCode} does not exist`);
     if (!(await this.schemes.typeExists(dto.type))) throw badRequest(`type ${dto.type} is not a scheme type`);
     return this.repo.upsertTarget({ npuCode: dto.npuCode, type: dto.type, target: dto.target, dueDate: dto.dueDate }, `staff:${staff.id}`);

@@ -1,7 +1,7 @@
 import { Catch, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionPrincipal } from '@beacon/auth';
-import { STAFF_ROLES, type BeaconRequest, type StaffRole } from '@beacon/core';
+import { InjectConfig, STAFF_ROLES, type AppConfig, type BeaconRequest, type StaffRole } from '@beacon/core';
 import { CsrfService, labelFor, type ErrorSummaryView, PageExceptionFilter, setPageHeaders, ViewRenderer } from '@beacon/web';
 
 export const CONSOLE_VIEWS = new URL('./views/', import.meta.url);
@@ -15,17 +15,21 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'outbox' | 'legacy';
 
-const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
+/** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
+export const OUTBOX_ROLES: StaffRole[] = ['admin'];
+
+const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[]; devOnly?: boolean }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
+  { id: 'residents', text: 'Residents', href: '/console/residents', roles: ALL },
   { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
   { id: 'cadets', text: 'Cadets', href: '/console/cadets', roles: ALL },
   { id: 'acf', text: 'Active Citizens Fund', href: '/console/acf', roles: ALL },
-  // Scheme patrols and targets, admin and the outbox are still in the old console (or the API).
+  { id: 'outbox', text: 'Outbox', href: '/console/outbox', roles: OUTBOX_ROLES, devOnly: true },
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 
@@ -37,6 +41,7 @@ export class ConsolePages {
   constructor(
     private readonly views: ViewRenderer,
     private readonly csrf: CsrfService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   render(req: Request, res: Response, view: string, section: SectionId | null, context: Record<string, unknown> = {}): string {
@@ -48,7 +53,7 @@ export class ConsolePages {
       homeHref: '/console',
       sectionName: 'Staff console',
       sectionHref: '/console',
-      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role)).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
+      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role) && !(s.devOnly && this.config.env === 'production')).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
       account: staff ? { name: staff.name, roleText: `${labelFor('role', staff.role)}, ${staff.npuCode ? `NPU ${staff.npuCode}` : 'force-wide'}` } : null,
       signOut: staff ? { action: '/console/sign-out', csrfToken } : null,
       staff: staff ?? null,

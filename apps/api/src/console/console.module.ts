@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@beacon/auth';
 import { CadetsModule } from '@beacon/cadets';
+import { ChannelsModule } from '@beacon/channels';
 import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
@@ -17,6 +18,10 @@ import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
 import { LegacyConsoleController } from './legacy-console.controller';
 import { ConsoleMessagesController } from './messages.controller';
+import { ConsoleOutboxController } from './outbox.controller';
+import { ConsolePatrolsController } from './patrols.controller';
+import { ConsoleSchemeTargetsController } from './scheme-targets.controller';
+import { ConsoleResidentsController } from './residents.controller';
 import { ConsoleReportsController } from './reports.controller';
 import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
@@ -24,8 +29,24 @@ import { SignInController } from './sign-in.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
-  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule],
-  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, ConsoleAcfController, ConsoleAcfVotingController, ConsoleCadetsController, LegacyConsoleController],
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule],
+  controllers: [
+    SignInController,
+    PasswordResetController,
+    ConsoleMessagesController,
+    ConsoleInboxController,
+    ConsoleHomeController,
+    ConsoleReportsController,
+    ConsoleSchemesController,
+    ConsoleResidentsController,
+    ConsolePatrolsController,
+    ConsoleSchemeTargetsController,
+    ConsoleAcfController,
+    ConsoleAcfVotingController,
+    ConsoleCadetsController,
+    ConsoleOutboxController,
+    LegacyConsoleController,
+  ],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}
