@@ -218,6 +218,10 @@ export class ConsoleAcfController {
       outstanding: f.outstandingPence,
     });
     const admin = staff.role === 'admin' && staff.npuCode === null;
+    // A voting round belongs to a fund: link only the NPUs (of this member of staff) that have one this year.
+    const mine = npus.filter((n) => canAccessNpu(staff, n.code));
+    const funded = await Promise.all(mine.map((n) => this.funding.findFund(n.code, year)));
+    const votingNpus = mine.filter((_, i) => funded[i]);
     if (o.errors.length) res.status(o.httpStatus ?? 400);
     return this.pages.render(req, res, 'acf.njk', 'acf', {
       year,
@@ -230,7 +234,7 @@ export class ConsoleAcfController {
       },
       bids: page.items.map((b) => ({ ...b, npuName: npuName.get(b.npuCode) ?? 'Another NPU' })),
       moreBids: !!page.nextCursor,
-      votingLinks: npus.filter((n) => canAccessNpu(staff, n.code)).map((n) => ({ text: n.name, href: `/console/acf/voting/${n.code}/${year}` })),
+      votingLinks: votingNpus.map((n) => ({ text: n.name, href: `/console/acf/voting/${n.code}/${year}` })),
       budgetForm: admin
         ? {
             npuOptions: [{ value: '', text: 'Choose an NPU' }, ...npus.map((n) => ({ value: n.code, text: n.name, selected: n.code === o.values?.npuCode }))],
