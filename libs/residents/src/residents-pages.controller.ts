@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { DomainException, Public, RateLimit } from '@beacon/core';
+import type { Request, Response } from 'express';
+import { LinkTokenService } from '@beacon/auth';
+import { DomainException, InjectConfig, Public, RateLimit, type AppConfig } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { labelFor } from '@beacon/web';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
@@ -68,6 +69,10 @@ interface SignUpFormValues {
 const SIGNUP_ORDER = ['firstName', 'lastName', 'postcode', 'wardCode', 'channels', 'email', 'phone', 'topics', 'interestGroups', 'ageBand', 'ethnicity', 'language', 'consent'];
 const MANAGE_ORDER = ['firstName', 'lastName', 'email', 'phone', 'postcode', 'wardCode', 'channels', 'topics', 'interestGroups', 'quietStart', 'quietEnd', 'ageBand', 'ethnicity', 'language', 'confirm'];
 
+const FLASH_COOKIE = 'beacon-resident-flash';
+/** The sign-up confirmation and the code form may be reloaded for as long as a code works. */
+const FLASH_TTL = 15 * 60;
+
 const CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
 // What a resident reads for each field the API would reject (any constraint unless named).
@@ -107,7 +112,37 @@ export class ResidentsPagesController {
     private readonly links: ResidentLinksService,
     private readonly geography: GeographyService,
     private readonly pages: ResidentPageRenderer,
+    private readonly tokens: LinkTokenService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Post/redirect/get: what the page after a form needs to say, based only on what was typed
+   * (the channels chosen, the number to confirm), rides in a short-lived signed HttpOnly cookie
+   * rather than the URL, so a reload shows the same page and posts nothing again.
+   */
+  private setFlash(res: Response, flash: { e?: string; p?: string }): void {
+    // Claim names m/n: p and e are the token's own purpose and expiry.
+    const value = this.tokens.sign('resident-flash', { m: flash.e ?? '', n: flash.p ?? '' }, FLASH_TTL);
+    res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: this.config.env === 'production', path: '/', maxAge: FLASH_TTL * 1000 });
+  }
+
+  private flash(req: Request): { e: string; p: string } | null {
+    const raw = (req as Request & { cookies?: Record<string, string | undefined> }).cookies?.[FLASH_COOKIE];
+    if (!raw) return null;
+    try {
+      const c = this.tokens.verify('resident-flash', raw);
+      return { e: c.m ?? '', p: c.n ?? '' };
+    } catch {
+      return null;
+    }
+  }
+
+  private static seeOther(res: Response, location: string): string {
+    res.status(303).setHeader('Location', location);
+    res.setHeader('Cache-Control', 'no-store');
+    return '';
+  }
 
   @Get('signup')
   async signUpForm(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
@@ -171,13 +206,25 @@ export class ResidentsPagesController {
       }
     }
     if (!dto || Object.keys(failed).length) return this.signUpPage(res, 400, values, failed);
-    const sent = { email: dto.channels.includes('email') ? dto.email : undefined, phone: dto.channels.includes('sms') ? dto.phone : undefined };
-    return this.pages.render(res, 200, 'signup-sent.njk', { sent, phone: sent.phone ?? '', phoneIsKnown: !!sent.phone });
+    const phone = dto.channels.includes('sms') && dto.phone ? (normalisePhone(dto.phone) ?? dto.phone) : '';
+    this.setFlash(res, { e: dto.channels.includes('email') && dto.email ? '1' : '', p: phone });
+    return ResidentsPagesController.seeOther(res, '/signup/sent');
+  }
+
+  /** After a sign-up: what to do next. Without the cookie (opened later, elsewhere): the e-mail wording. */
+  @Get('signup/sent')
+  signUpSent(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const flash = this.flash(req) ?? { e: '1', p: '' };
+    const sent = { email: !!flash.e, phone: flash.p || null };
+    return this.pages.render(res, 200, 'signup-sent.njk', { sent, phone: flash.p, phoneIsKnown: !!flash.p });
   }
 
   @Get('verify')
-  async verify(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
-    if (typeof token !== 'string' || !token) return this.smsCodePage(res, 200, undefined);
+  async verify(@Query('token') token: unknown, @Query('sent') sent: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    if (typeof token !== 'string' || !token) {
+      const phone = this.flash(req)?.p || undefined;
+      return this.smsCodePage(res, 200, phone, {}, sent === '1' && phone ? 'If that number is waiting to be confirmed, we have sent it a new code.' : undefined);
+    }
     const v = await this.verification.verifyEmailToken(token);
     return this.pages.render(res, 200, 'verified.njk', { firstName: v.firstName, manageUrl: this.manageSessionUrl(v.residentId, 'full') });
   }
@@ -194,7 +241,7 @@ export class ResidentsPagesController {
     if (!phone || Object.keys(errors).length) return this.smsCodePage(res, 400, phone ?? typed, errors);
     try {
       const v = await this.verification.verifySmsCode(phone, code!);
-      return this.pages.render(res, 200, 'verified.njk', { firstName: v.firstName, manageUrl: this.manageSessionUrl(v.residentId, 'full') });
+      return ResidentsPagesController.seeOther(res, `/verify/done?token=${this.links.manageToken(v.residentId, 'full')}`);
     } catch (e) {
       if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
       return this.smsCodePage(res, 400, phone, { code: e.message });
@@ -208,11 +255,20 @@ export class ResidentsPagesController {
     const phone = typed ? normalisePhone(typed) : null;
     if (!phone) return this.smsCodePage(res, 400, typed, { phone: MESSAGES.phone['*'] });
     await this.verification.resend({ phone });
-    return this.smsCodePage(res, 200, phone, {}, 'If that number is waiting to be confirmed, we have sent it a new code.');
+    this.setFlash(res, { p: phone });
+    return ResidentsPagesController.seeOther(res, '/verify?sent=1');
+  }
+
+  /** After the SMS code: the page says so and links to the preferences (the token is that page's session). */
+  @Get('verify/done')
+  async verified(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
+    const { residentId, level } = this.accounts.residentFromManageToken(token);
+    const profile = await this.accounts.profile(residentId);
+    return this.pages.render(res, 200, 'verified.njk', { firstName: profile.firstName, manageUrl: this.manageSessionUrl(residentId, level) });
   }
 
   @Get('me')
-  async manage(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
+  async manage(@Query('token') token: unknown, @Query('saved') saved: unknown, @Res({ passthrough: true }) res: Response) {
     if (typeof token !== 'string' || !token) return this.signInPage(res, 200);
     let session: { residentId: string; level: AccessLevel };
     try {
@@ -222,7 +278,7 @@ export class ResidentsPagesController {
       throw e;
     }
     const profile = await this.accounts.profile(session.residentId);
-    return this.renderManage(res, 200, profile, session.level);
+    return this.renderManage(res, 200, profile, session.level, saved === '1' ? 'Your preferences have been saved.' : undefined);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -290,7 +346,7 @@ export class ResidentsPagesController {
       const token = this.links.manageToken(residentId, level);
       return this.managePage(res, 400, { level, token, values, unsubscribed: profile.status === 'unsubscribed' }, failed);
     }
-    return this.renderManage(res, 200, saved, level, 'Your preferences have been saved.');
+    return ResidentsPagesController.seeOther(res, `/me?token=${this.links.manageToken(saved.id, level)}&saved=1`);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -302,6 +358,11 @@ export class ResidentsPagesController {
       return this.renderManage(res, 400, profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' });
     }
     await this.accounts.erase(residentId);
+    return ResidentsPagesController.seeOther(res, '/me/deleted');
+  }
+
+  @Get('me/deleted')
+  deleted(@Res({ passthrough: true }) res: Response) {
     return this.pages.message(res, 200, 'Your details have been deleted', ['We have deleted your name, contact details and preferences, and you will not get any more messages.', 'We keep only an anonymous count of sign-ups by ward.']);
   }
 
@@ -324,7 +385,12 @@ export class ResidentsPagesController {
     const { dto, errors } = await validateForm(MagicLinkDto, { email: typed }, MESSAGES);
     if (!dto) return this.signInPage(res, 400, typed, errors);
     await this.accounts.requestSignInLink(dto.email);
-    // The same page whether or not the address is known.
+    // The same redirect and page whether or not the address is known.
+    return ResidentsPagesController.seeOther(res, '/me/link/sent');
+  }
+
+  @Get('me/link/sent')
+  signInSent(@Res({ passthrough: true }) res: Response) {
     return this.pages.message(res, 200, 'Check your email', ['If that address is signed up to Beacon, we have emailed it a link to sign in. The link works for 1 hour.']);
   }
 
@@ -337,8 +403,18 @@ export class ResidentsPagesController {
   /** RFC 8058 one-click (body List-Unsubscribe=One-Click: the token's channel) or the page's buttons (scope=…). */
   @Post('u/:token')
   async unsubscribe(@Param('token') token: string, @Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
-    const done = await this.unsubscribes.unsubscribe(token, text(body, 'scope'));
-    return this.unsubscribedPage(res, done.scope, done.stillOn);
+    const scope = text(body, 'scope');
+    const done = await this.unsubscribes.unsubscribe(token, scope);
+    // A mail provider's one-click POST gets its answer; the page's buttons redirect (a reload posts nothing).
+    if (scope === undefined) return this.unsubscribedPage(res, done.scope, done.stillOn);
+    return ResidentsPagesController.seeOther(res, `/u/${token}/done?scope=${done.scope}`);
+  }
+
+  @Get('u/:token/done')
+  async unsubscribed(@Param('token') token: string, @Query('scope') scope: unknown, @Res({ passthrough: true }) res: Response) {
+    const view = await this.unsubscribes.view(token);
+    const chosen: Channel | 'all' = scope === 'email' || scope === 'sms' ? scope : 'all';
+    return this.unsubscribedPage(res, chosen, view.channels.filter((c) => c.enabled).map((c) => c.channel));
   }
 
   private async wards(): Promise<WardGroup[]> {
