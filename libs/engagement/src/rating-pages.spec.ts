@@ -32,6 +32,12 @@ describe('rating pages', () => {
     expect(html.match(/class="rating-button(?: [^"]*)?"/g)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `class="rating-button${n === 3 ? ' rating-button--current' : ''} govuk-button govuk-button--secondary"`));
   });
 
+  it('renders a rating given without a comment (the comment box is empty)', () => {
+    const html = renderRatingPage({ ...model, current: { score: 6, comment: null } });
+    expect(html).toContain('You rated this message 6 – Very useful.');
+    expect(html).toMatch(/<textarea [^>]*id="comment"[^>]*><\/textarea>/);
+  });
+
   it('has six labelled score buttons in one form, then a reply form', () => {
     const html = renderRatingPage(model);
     expect(html.match(/<button type="submit" name="score" value="[1-6]"/g)).toHaveLength(6);
