@@ -6,6 +6,7 @@ import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { broadcast, compose, deliveryId, EMPTY_TWIML, INBOUND_URL, inboundSms, postInbound, signedInbound, waitStatus } from './utils/messages';
 import { waitUntil } from './utils/smtp-sink';
+import { GOVUK_STYLESHEET, LAYOUT_SCRIPTS, pageScripts } from './utils/html-page';
 import { useSuite } from './utils/suite';
 import { createTestApp, loginAs, seedGeography } from './utils/test-app';
 import { twilioSignature } from './utils/twilio-stub';
@@ -48,16 +49,17 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       const res = await t.http().get(`/r/${token}`).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html; charset=utf-8/);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.text).toContain('<h1>Summer fete</h1>');
+      expect(res.text).toContain('<h1 class="govuk-heading-l">Summer fete</h1>');
       expect(res.text).toContain('<p>Join us on Saturday<br>in the park</p>');
-      expect(res.text).toContain('<link rel="stylesheet" href="/assets/beacon.css">');
-      expect(res.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+      expect(res.text).toMatch(GOVUK_STYLESHEET);
+      expect(res.text).toContain('<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">');
+      expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
       expect(res.text).toContain(`<form method="post" action="/r/${token}" class="rating-form">`);
       for (let n = 1; n <= 6; n++) expect(res.text).toContain(`name="score" value="${n}"`);
       expect(res.text).toContain('Not useful');
       expect(res.text).toContain('Very useful');
       expect(res.text).toContain(`<form method="post" action="/r/${token}/reply" class="reply-form">`);
-      expect(res.text).not.toContain('<script');
+      expect(pageScripts(res.text)).toEqual(LAYOUT_SCRIPTS);
       expect(await ratingsOf(messageId)).toEqual([]);
     });
 
@@ -164,9 +166,9 @@ describe('engagement: ratings, replies and the staff inbox', () => {
         audience: { wardCodes: ['BE02'], topics: ['appeals'] },
       });
       const page = await t.http().get(`/r/${ratingToken(t, await deliveryId(t, id, r.id))}`).expect(200);
-      expect(page.text).toContain('<h1>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more</h1>');
+      expect(page.text).toContain('<h1 class="govuk-heading-l">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more</h1>');
       expect(page.text).toContain('Look &lt;img src=x onerror=alert(1)&gt; &quot;here&quot;');
-      expect(page.text).not.toContain('<script>');
+      expect(pageScripts(page.text)).toEqual(LAYOUT_SCRIPTS);
       expect(page.text).not.toContain('<img');
     });
 

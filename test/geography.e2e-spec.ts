@@ -174,7 +174,7 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
 
   it('the sign-up page places by postcode and falls back to the ward list with a message', async () => {
     const form = (fields: Record<string, string>) => t.http().post('/signup').type('form').send({ firstName: 'Sam', channels: 'email', consent: 'yes', ...fields });
-    await form({ email: 'page1@example.org', postcode: 'b34 7aa' }).expect(200);
+    await form({ email: 'page1@example.org', postcode: 'b34 7aa' }).expect(303); // post/redirect/get
     expect(await t.sql(`SELECT ward_code FROM resident WHERE email = 'page1@example.org'`)).toEqual([{ ward_code: 'E05011131' }]);
     const outside = await form({ email: 'page2@example.org', postcode: 'EC1A 1BB' }).expect(400);
     expect(outside.text).toContain('Choose your ward from the list (we could not place your postcode in our area)');

@@ -1,4 +1,7 @@
+import { WebModule } from '@beacon/web';
 import { ReplyRetention } from './reply-retention';
+import { RatingPages } from './rating-pages';
+import { RatingPageExceptionFilter, ReplyFormExceptionFilter } from './rating-page.filter';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
@@ -27,9 +30,12 @@ import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
+  imports: [WebModule, TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
   controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
   providers: [
+    RatingPages,
+    RatingPageExceptionFilter,
+    ReplyFormExceptionFilter,
     EngagementResidentData,
     RatingRepository,
     ReplyRepository,

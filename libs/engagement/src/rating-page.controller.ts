@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 import { ApiDocumentResponse, Public, RateLimit } from '@beacon/core';
 import { CreateReplyDto, RateByLinkDto } from './engagement.dto';
 import { RatingLinkService } from './rating-link.service';
-import { RatingPageExceptionFilter, ReplyFormExceptionFilter, setPageHeaders, wantsJson } from './rating-page.filter';
-import { renderConfirmPage, renderRatedPage, renderRatingPage, renderRepliedPage } from './rating-pages';
+import { setPageHeaders } from '@beacon/web';
+import { RatingPageExceptionFilter, ReplyFormExceptionFilter, wantsJson } from './rating-page.filter';
+import { RatingPages } from './rating-pages';
 import { RatingViewDto, ReplyViewDto } from './engagement-response.dto';
 
 const htmlPage = { 'text/html': { schema: { type: 'string' } } };
@@ -16,7 +17,10 @@ const htmlPage = { 'text/html': { schema: { type: 'string' } } };
 @Controller('r')
 @UseFilters(RatingPageExceptionFilter)
 export class RatingPageController {
-  constructor(private readonly links: RatingLinkService) {}
+  constructor(
+    private readonly links: RatingLinkService,
+    private readonly pages: RatingPages,
+  ) {}
 
   @Public()
   @Get(':token')
@@ -25,7 +29,7 @@ export class RatingPageController {
   async page(@Param('token') token: string, @Query('score') score: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     const model = await this.links.page(token, typeof score === 'string' ? score : undefined);
     setPageHeaders(res);
-    return model.preselected ? renderConfirmPage({ ...model, preselected: model.preselected }) : renderRatingPage(model);
+    return model.preselected ? this.pages.confirm({ ...model, preselected: model.preselected }) : this.pages.rating(model);
   }
 
   @Public()
@@ -39,7 +43,7 @@ export class RatingPageController {
     const { title, ...rating } = await this.links.rate(token, dto);
     if (wantsJson(req)) return rating;
     setPageHeaders(res);
-    return renderRatedPage(token, title, rating.score);
+    return this.pages.rated(token, title, rating.score);
   }
 
   @Public()
@@ -53,6 +57,6 @@ export class RatingPageController {
     const reply = await this.links.reply(token, dto);
     if (wantsJson(req)) return reply;
     setPageHeaders(res);
-    return renderRepliedPage(token);
+    return this.pages.replied(token);
   }
 }

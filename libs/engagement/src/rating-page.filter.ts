@@ -1,22 +1,22 @@
-import { ArgumentsHost, Catch } from '@nestjs/common';
+import { ArgumentsHost, Catch, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
-import { PAGE_CSP, renderErrorPage, renderReplyRefusedPage } from './rating-pages';
+import { setPageHeaders } from '@beacon/web';
+import { RatingPages } from './rating-pages';
 
 /** Browsers (forms, links) get an HTML page; JSON clients get the standard error body. */
 export function wantsJson(req: Request): boolean {
   return Boolean(req.is('json')) || req.accepts(['html', 'json']) === 'json';
 }
 
-export function setPageHeaders(res: Response): void {
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
-}
-
 /** The rating pages' errors (bad or expired link, invalid score, rate limit) as HTML pages. */
+@Injectable()
 @Catch()
 export class RatingPageExceptionFilter extends AllExceptionsFilter {
+  constructor(protected readonly pages: RatingPages) {
+    super();
+  }
+
   override catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
@@ -26,11 +26,12 @@ export class RatingPageExceptionFilter extends AllExceptionsFilter {
     if (res.headersSent) return;
     setPageHeaders(res);
     this.setRetryAfter(res, body);
-    res.status(body.statusCode).send(renderErrorPage(body.statusCode, body.message));
+    res.status(body.statusCode).send(this.pages.error(body.statusCode, body.message));
   }
 }
 
 /** The reply form's own: over a limit, the form comes back with an error summary and the text kept. */
+@Injectable()
 @Catch()
 export class ReplyFormExceptionFilter extends RatingPageExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
@@ -41,6 +42,6 @@ export class ReplyFormExceptionFilter extends RatingPageExceptionFilter {
     const typed = (req.body as { body?: unknown } | undefined)?.body;
     setPageHeaders(res);
     this.setRetryAfter(res, body);
-    res.status(429).send(renderReplyRefusedPage(String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : '', body.message));
+    res.status(429).send(this.pages.replyRefused(String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : '', body.message));
   }
 }

@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderConfirmPage, renderErrorPage, renderRatedPage, renderRatingPage } from './rating-pages';
+import type { AppConfig } from '@beacon/core';
+import { ViewRenderer } from '@beacon/web';
+import { RatingPages } from './rating-pages';
+
+const pages = new RatingPages(new ViewRenderer({ env: 'test' } as AppConfig));
+const renderRatingPage = pages.rating.bind(pages);
+const renderConfirmPage = pages.confirm.bind(pages);
+const renderRatedPage = pages.rated.bind(pages);
+const renderErrorPage = pages.error.bind(pages);
+/** Every <script> of a page: only the layout's (GOV.UK's hashed js-enabled line and the one module file). */
+const scripts = (html: string) => [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]);
+const LAYOUT_SCRIPTS = ['<script type="module" src="/assets/frontend/VERSION/beacon.js">', '<script>'];
+const layoutScripts = (html: string) => scripts(html).map((s) => s.replace(/\/assets\/frontend\/[0-9a-f]{12}\//, '/assets/frontend/VERSION/'));
 
 const model = {
   token: 'abc.def.0123456789abcdef',
@@ -13,11 +25,17 @@ describe('rating pages', () => {
   it('escapes the title, body and comment everywhere they appear', () => {
     const html = renderRatingPage({ ...model, current: { score: 3, comment: '</textarea><script>x</script>' } });
     expect(html).toContain('<title>A &lt;b&gt;bold&lt;/b&gt; &quot;title&quot; – Beacon</title>');
-    expect(html).toContain('<h1>A &lt;b&gt;bold&lt;/b&gt; &quot;title&quot;</h1>');
+    expect(html).toContain('<h1 class="govuk-heading-l">A &lt;b&gt;bold&lt;/b&gt; &quot;title&quot;</h1>');
     expect(html).toContain('<p>It&#39;s &lt;script&gt;alert(1)&lt;/script&gt;</p>');
     expect(html).toContain('>&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>');
-    expect(html).not.toMatch(/<script/i);
-    expect(html).toContain('class="rating-button rating-button--current"');
+    expect(layoutScripts(html)).toEqual(LAYOUT_SCRIPTS);
+    expect(html.match(/class="rating-button(?: [^"]*)?"/g)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `class="rating-button${n === 3 ? ' rating-button--current' : ''} govuk-button govuk-button--secondary"`));
+  });
+
+  it('renders a rating given without a comment (the comment box is empty)', () => {
+    const html = renderRatingPage({ ...model, current: { score: 6, comment: null } });
+    expect(html).toContain('You rated this message 6 – Very useful.');
+    expect(html).toMatch(/<textarea [^>]*id="comment"[^>]*><\/textarea>/);
   });
 
   it('has six labelled score buttons in one form, then a reply form', () => {
@@ -38,7 +56,7 @@ describe('rating pages', () => {
   it('thank-you and error pages escape too', () => {
     expect(renderRatedPage(model.token, '<i>x</i>', 6)).toContain('“&lt;i&gt;x&lt;/i&gt;”');
     const err = renderErrorPage(410, 'This link has <expired>');
-    expect(err).toContain('<h1>This link can no longer be used</h1>');
-    expect(err).toContain('<p>This link has &lt;expired&gt;</p>');
+    expect(err).toContain('<h1 class="govuk-heading-l">This link can no longer be used</h1>');
+    expect(err).toContain('<p class="govuk-body">This link has &lt;expired&gt;</p>');
   });
 });

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { DomainException, Public, RateLimit } from '@beacon/core';
+import type { Request, Response } from 'express';
+import { LinkTokenService } from '@beacon/auth';
+import { DomainException, InjectConfig, Public, RateLimit, type AppConfig } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { labelFor } from '@beacon/web';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
 import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entity';
 import { ResidentAccountService, type AccessLevel } from './resident-account.service';
@@ -12,16 +14,64 @@ import { MagicLinkDto, SignUpDto, UpdateMeDto, type ResidentProfile } from './re
 import { SignUpService } from './sign-up.service';
 import { UnsubscribeService } from './unsubscribe.service';
 import { VerificationService } from './verification.service';
-import type { FieldErrors } from './pages/form';
-import { errorsFromDetails, many, text, validateForm, type FieldMessages, type FormBody } from './pages/form-input';
-import { messagePage, PAGE_HEADERS } from './pages/layout';
-import { managePage, type ManageFormValues } from './pages/manage.page';
+import { errorsFromDetails, many, text, validateForm, type FieldErrors, type FieldMessages, type FormBody } from './pages/form-input';
 import { PageExceptionFilter } from './pages/page-exception.filter';
-import { signInPage, signInSentPage } from './pages/sign-in.page';
-import { signUpDonePage, signUpPage, type SignUpFormValues } from './pages/signup.page';
-import { unsubscribedPage, unsubscribePage } from './pages/unsubscribe.page';
-import { smsCodeForm, smsCodePage, verifiedPage } from './pages/verify.page';
+import { checkboxItems, ResidentPageRenderer, selectItems } from './pages/resident-page-renderer';
 import { groupWards, type WardGroup } from './pages/wards';
+
+type ManageLevel = AccessLevel;
+
+interface ManageChannelValues {
+  channel: Channel;
+  enabled: boolean;
+  minPriority: string;
+  /** What to show next to the channel (masked on the preferences-only page). */
+  address: string | null;
+  verified: boolean;
+}
+
+interface ManageFormValues {
+  wardCode: string;
+  channels: ManageChannelValues[];
+  topics: string[];
+  interestGroups: string[];
+  quietStart: string;
+  quietEnd: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  postcode?: string;
+  ageBand?: string;
+  ethnicity?: string;
+  language?: string;
+}
+
+interface SignUpFormValues {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  postcode?: string;
+  wardCode?: string;
+  channels: string[];
+  topics: string[];
+  interestGroups: string[];
+  ageBand?: string;
+  ethnicity?: string;
+  language?: string;
+  consent: boolean;
+  source: string;
+  campaignCode?: string;
+}
+
+// The error summary lists problems in the order the fields appear on each page.
+const SIGNUP_ORDER = ['firstName', 'lastName', 'postcode', 'wardCode', 'channels', 'email', 'phone', 'topics', 'interestGroups', 'ageBand', 'ethnicity', 'language', 'consent'];
+const MANAGE_ORDER = ['firstName', 'lastName', 'email', 'phone', 'postcode', 'wardCode', 'channels', 'topics', 'interestGroups', 'quietStart', 'quietEnd', 'ageBand', 'ethnicity', 'language', 'confirm'];
+
+const FLASH_COOKIE = 'beacon-resident-flash';
+/** The sign-up confirmation and the code form may be reloaded for as long as a code works. */
+const FLASH_TTL = 15 * 60;
 
 const CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
@@ -61,14 +111,45 @@ export class ResidentsPagesController {
     private readonly unsubscribes: UnsubscribeService,
     private readonly links: ResidentLinksService,
     private readonly geography: GeographyService,
+    private readonly pages: ResidentPageRenderer,
+    private readonly tokens: LinkTokenService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Post/redirect/get: what the page after a form needs to say, based only on what was typed
+   * (the channels chosen, the number to confirm), rides in a short-lived signed HttpOnly cookie
+   * rather than the URL, so a reload shows the same page and posts nothing again.
+   */
+  private setFlash(res: Response, flash: { e?: string; p?: string }): void {
+    // Claim names m/n: p and e are the token's own purpose and expiry.
+    const value = this.tokens.sign('resident-flash', { m: flash.e ?? '', n: flash.p ?? '' }, FLASH_TTL);
+    res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: this.config.env === 'production', path: '/', maxAge: FLASH_TTL * 1000 });
+  }
+
+  private flash(req: Request): { e: string; p: string } | null {
+    const raw = (req as Request & { cookies?: Record<string, string | undefined> }).cookies?.[FLASH_COOKIE];
+    if (!raw) return null;
+    try {
+      const c = this.tokens.verify('resident-flash', raw);
+      return { e: c.m ?? '', p: c.n ?? '' };
+    } catch {
+      return null;
+    }
+  }
+
+  private static seeOther(res: Response, location: string): string {
+    res.status(303).setHeader('Location', location);
+    res.setHeader('Cache-Control', 'no-store');
+    return '';
+  }
 
   @Get('signup')
   async signUpForm(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const source = typeof q.source === 'string' && (SIGNUP_SOURCES as readonly string[]).includes(q.source) ? q.source : 'online';
     const campaignCode = typeof q.campaign === 'string' && CAMPAIGN.test(q.campaign) ? q.campaign : undefined;
     const values: SignUpFormValues = { channels: ['email'], topics: [], interestGroups: [], consent: false, source, campaignCode };
-    return send(res, 200, signUpPage(values, await this.wards()));
+    return this.signUpPage(res, 200, values);
   }
 
   @RateLimit(SIGNUP_LIMIT)
@@ -124,16 +205,28 @@ export class ResidentsPagesController {
         failed = errorsFromDetails(e.details, MESSAGES);
       }
     }
-    if (!dto || Object.keys(failed).length) return send(res, 400, signUpPage(values, await this.wards(), failed));
-    const sent = { email: dto.channels.includes('email') ? dto.email : undefined, phone: dto.channels.includes('sms') ? dto.phone : undefined };
-    return send(res, 200, signUpDonePage(sent, sent.phone ? smsCodeForm(sent.phone) : undefined));
+    if (!dto || Object.keys(failed).length) return this.signUpPage(res, 400, values, failed);
+    const phone = dto.channels.includes('sms') && dto.phone ? (normalisePhone(dto.phone) ?? dto.phone) : '';
+    this.setFlash(res, { e: dto.channels.includes('email') && dto.email ? '1' : '', p: phone });
+    return ResidentsPagesController.seeOther(res, '/signup/sent');
+  }
+
+  /** After a sign-up: what to do next. Without the cookie (opened later, elsewhere): the e-mail wording. */
+  @Get('signup/sent')
+  signUpSent(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const flash = this.flash(req) ?? { e: '1', p: '' };
+    const sent = { email: !!flash.e, phone: flash.p || null };
+    return this.pages.render(res, 200, 'signup-sent.njk', { sent, phone: flash.p, phoneIsKnown: !!flash.p });
   }
 
   @Get('verify')
-  async verify(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
-    if (typeof token !== 'string' || !token) return send(res, 200, smsCodePage(undefined));
+  async verify(@Query('token') token: unknown, @Query('sent') sent: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    if (typeof token !== 'string' || !token) {
+      const phone = this.flash(req)?.p || undefined;
+      return this.smsCodePage(res, 200, phone, {}, sent === '1' && phone ? 'If that number is waiting to be confirmed, we have sent it a new code.' : undefined);
+    }
     const v = await this.verification.verifyEmailToken(token);
-    return send(res, 200, verifiedPage(v.firstName, this.manageSessionUrl(v.residentId, 'full')));
+    return this.pages.render(res, 200, 'verified.njk', { firstName: v.firstName, manageUrl: this.manageSessionUrl(v.residentId, 'full') });
   }
 
   @RateLimit(VERIFY_LIMIT)
@@ -145,13 +238,13 @@ export class ResidentsPagesController {
     const errors: FieldErrors = {};
     if (!phone) errors.phone = MESSAGES.phone['*'];
     if (!code || !/^\d{6}$/.test(code)) errors.code = 'Enter the 6-digit code from the text message';
-    if (!phone || Object.keys(errors).length) return send(res, 400, smsCodePage(phone ?? typed, errors));
+    if (!phone || Object.keys(errors).length) return this.smsCodePage(res, 400, phone ?? typed, errors);
     try {
       const v = await this.verification.verifySmsCode(phone, code!);
-      return send(res, 200, verifiedPage(v.firstName, this.manageSessionUrl(v.residentId, 'full')));
+      return ResidentsPagesController.seeOther(res, `/verify/done?token=${this.links.manageToken(v.residentId, 'full')}`);
     } catch (e) {
       if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
-      return send(res, 400, smsCodePage(phone, { code: e.message }));
+      return this.smsCodePage(res, 400, phone, { code: e.message });
     }
   }
 
@@ -160,23 +253,32 @@ export class ResidentsPagesController {
   async resendCode(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const typed = text(body, 'phone');
     const phone = typed ? normalisePhone(typed) : null;
-    if (!phone) return send(res, 400, smsCodePage(typed, { phone: MESSAGES.phone['*'] }));
+    if (!phone) return this.smsCodePage(res, 400, typed, { phone: MESSAGES.phone['*'] });
     await this.verification.resend({ phone });
-    return send(res, 200, smsCodePage(phone, {}, 'If that number is waiting to be confirmed, we have sent it a new code.'));
+    this.setFlash(res, { p: phone });
+    return ResidentsPagesController.seeOther(res, '/verify?sent=1');
+  }
+
+  /** After the SMS code: the page says so and links to the preferences (the token is that page's session). */
+  @Get('verify/done')
+  async verified(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
+    const { residentId, level } = this.accounts.residentFromManageToken(token);
+    const profile = await this.accounts.profile(residentId);
+    return this.pages.render(res, 200, 'verified.njk', { firstName: profile.firstName, manageUrl: this.manageSessionUrl(residentId, level) });
   }
 
   @Get('me')
-  async manage(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
-    if (typeof token !== 'string' || !token) return send(res, 200, signInPage());
+  async manage(@Query('token') token: unknown, @Query('saved') saved: unknown, @Res({ passthrough: true }) res: Response) {
+    if (typeof token !== 'string' || !token) return this.signInPage(res, 200);
     let session: { residentId: string; level: AccessLevel };
     try {
       session = await this.sessionFromLink(token);
     } catch (e) {
-      if (e instanceof DomainException && e.code === 'GONE') return send(res, 410, signInPage('', {}, 'That link has expired. Enter your email address to get a new one.'));
+      if (e instanceof DomainException && e.code === 'GONE') return this.signInPage(res, 410, '', {}, 'That link has expired. Enter your email address to get a new one.');
       throw e;
     }
     const profile = await this.accounts.profile(session.residentId);
-    return send(res, 200, await this.renderManage(profile, session.level));
+    return this.renderManage(res, 200, profile, session.level, saved === '1' ? 'Your preferences have been saved.' : undefined);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -242,9 +344,9 @@ export class ResidentsPagesController {
     }
     if (!saved) {
       const token = this.links.manageToken(residentId, level);
-      return send(res, 400, managePage({ level, token, values, wards: await this.wards(), unsubscribed: profile.status === 'unsubscribed', errors: failed }));
+      return this.managePage(res, 400, { level, token, values, unsubscribed: profile.status === 'unsubscribed' }, failed);
     }
-    return send(res, 200, await this.renderManage(saved, level, 'Your preferences have been saved.'));
+    return ResidentsPagesController.seeOther(res, `/me?token=${this.links.manageToken(saved.id, level)}&saved=1`);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -253,10 +355,15 @@ export class ResidentsPagesController {
     const { residentId } = this.fullSession(body?.token);
     if (text(body, 'confirm') !== 'yes') {
       const profile = await this.accounts.profile(residentId);
-      return send(res, 400, await this.renderManage(profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' }));
+      return this.renderManage(res, 400, profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' });
     }
     await this.accounts.erase(residentId);
-    return send(res, 200, messagePage('Your details have been deleted', ['We have deleted your name, contact details and preferences, and you will not get any more messages.', 'We keep only an anonymous count of sign-ups by ward.']));
+    return ResidentsPagesController.seeOther(res, '/me/deleted');
+  }
+
+  @Get('me/deleted')
+  deleted(@Res({ passthrough: true }) res: Response) {
+    return this.pages.message(res, 200, 'Your details have been deleted', ['We have deleted your name, contact details and preferences, and you will not get any more messages.', 'We keep only an anonymous count of sign-ups by ward.']);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -276,22 +383,38 @@ export class ResidentsPagesController {
   async signIn(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const typed = text(body, 'email');
     const { dto, errors } = await validateForm(MagicLinkDto, { email: typed }, MESSAGES);
-    if (!dto) return send(res, 400, signInPage(typed, errors));
+    if (!dto) return this.signInPage(res, 400, typed, errors);
     await this.accounts.requestSignInLink(dto.email);
-    return send(res, 200, signInSentPage());
+    // The same redirect and page whether or not the address is known.
+    return ResidentsPagesController.seeOther(res, '/me/link/sent');
+  }
+
+  @Get('me/link/sent')
+  signInSent(@Res({ passthrough: true }) res: Response) {
+    return this.pages.message(res, 200, 'Check your email', ['If that address is signed up to Beacon, we have emailed it a link to sign in. The link works for 1 hour.']);
   }
 
   @Get('u/:token')
   async unsubscribeForm(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const view = await this.unsubscribes.view(token);
-    return send(res, 200, unsubscribePage({ token, channels: view.channels }));
+    return this.unsubscribePage(res, token, view.channels);
   }
 
   /** RFC 8058 one-click (body List-Unsubscribe=One-Click: the token's channel) or the page's buttons (scope=…). */
   @Post('u/:token')
   async unsubscribe(@Param('token') token: string, @Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
-    const done = await this.unsubscribes.unsubscribe(token, text(body, 'scope'));
-    return send(res, 200, unsubscribedPage(done.scope, done.stillOn));
+    const scope = text(body, 'scope');
+    const done = await this.unsubscribes.unsubscribe(token, scope);
+    // A mail provider's one-click POST gets its answer; the page's buttons redirect (a reload posts nothing).
+    if (scope === undefined) return this.unsubscribedPage(res, done.scope, done.stillOn);
+    return ResidentsPagesController.seeOther(res, `/u/${token}/done?scope=${done.scope}`);
+  }
+
+  @Get('u/:token/done')
+  async unsubscribed(@Param('token') token: string, @Query('scope') scope: unknown, @Res({ passthrough: true }) res: Response) {
+    const view = await this.unsubscribes.view(token);
+    const chosen: Channel | 'all' = scope === 'email' || scope === 'sms' ? scope : 'all';
+    return this.unsubscribedPage(res, chosen, view.channels.filter((c) => c.enabled).map((c) => c.channel));
   }
 
   private async wards(): Promise<WardGroup[]> {
@@ -319,7 +442,7 @@ export class ResidentsPagesController {
     return session;
   }
 
-  private async renderManage(p: ResidentProfile, level: AccessLevel, notice?: string, errors?: FieldErrors): Promise<string> {
+  private async renderManage(res: Response, status: number, p: ResidentProfile, level: AccessLevel, notice?: string, errors?: FieldErrors): Promise<string> {
     const values: ManageFormValues = {
       wardCode: p.wardCode,
       channels: manageChannels(p, level),
@@ -337,8 +460,82 @@ export class ResidentsPagesController {
       language: p.demographics.language ?? undefined,
     };
     const token = this.links.manageToken(p.id, level);
-    return managePage({ level, token, values, wards: await this.wards(), unsubscribed: p.status === 'unsubscribed', notice, errors });
+    return this.managePage(res, status, { level, token, values, unsubscribed: p.status === 'unsubscribed', notice }, errors);
   }
+
+  private async managePage(
+    res: Response,
+    status: number,
+    p: { level: ManageLevel; token: string; values: ManageFormValues; unsubscribed: boolean; notice?: string },
+    errors: FieldErrors = {},
+  ): Promise<string> {
+    const v = p.values;
+    return this.pages.render(
+      res,
+      status,
+      'manage.njk',
+      {
+        level: p.level,
+        token: p.token,
+        unsubscribed: p.unsubscribed,
+        notice: p.notice ?? null,
+        values: { ...v, channels: v.channels.map((c) => ({ ...c, priorityItems: selectItems('minPriority', c.minPriority) })) },
+        wards: await this.wards(),
+        topicItems: checkboxItems('topic', v.topics, 'topics'),
+        interestItems: checkboxItems('interestSelf', v.interestGroups, 'interestGroups'),
+        ageBandItems: selectItems('ageBand', v.ageBand, 'Not given'),
+        ethnicityItems: selectItems('ethnicity', v.ethnicity, 'Not given'),
+      },
+      errors,
+      MANAGE_ORDER,
+    );
+  }
+
+  private async signUpPage(res: Response, status: number, values: SignUpFormValues, errors: FieldErrors = {}): Promise<string> {
+    return this.pages.render(
+      res,
+      status,
+      'signup.njk',
+      {
+        values,
+        wards: await this.wards(),
+        channelItems: checkboxItems('channel', values.channels, 'channels'),
+        topicItems: checkboxItems('topic', values.topics, 'topics'),
+        interestItems: checkboxItems('interestSelf', values.interestGroups, 'interestGroups'),
+        ageBandItems: selectItems('ageBand', values.ageBand, 'Not given'),
+        ethnicityItems: selectItems('ethnicity', values.ethnicity, 'Not given'),
+      },
+      errors,
+      SIGNUP_ORDER,
+    );
+  }
+
+  /** The SMS code form. With a known (already normalised) phone it is a hidden field. */
+  private smsCodePage(res: Response, status: number, phone: string | undefined, errors: FieldErrors = {}, notice?: string): string {
+    return this.pages.render(res, status, 'sms-code.njk', { phone: phone ?? '', phoneIsKnown: !!phone && !errors.phone, notice: notice ?? null }, errors);
+  }
+
+  private signInPage(res: Response, status: number, email = '', errors: FieldErrors = {}, notice?: string): string {
+    return this.pages.render(res, status, 'sign-in.njk', { email, notice: notice ?? null }, errors);
+  }
+
+  private unsubscribePage(res: Response, token: string, channels: { channel: Channel; enabled: boolean; address: string | null }[]): string {
+    const on = channels.filter((c) => c.enabled);
+    if (!on.length) return this.pages.message(res, 200, 'You are unsubscribed', ['You are not getting any Beacon messages.']);
+    return this.pages.render(res, 200, 'unsubscribe.njk', { token, channels: on });
+  }
+
+  private unsubscribedPage(res: Response, scope: Channel | 'all', stillOn: Channel[]): string {
+    const what = scope === 'all' ? 'all Beacon messages' : `Beacon ${labelFor('channelPlural', scope)}`;
+    return this.pages.message(
+      res,
+      200,
+      'You are unsubscribed',
+      [`You have been unsubscribed from ${what}.`, stillOn.length ? `You will still get Beacon ${stillOn.map((c) => labelFor('channelPlural', c)).join(' and ')}.` : 'You will not get any more messages.'],
+      { before: 'Changed your mind? ', text: 'Manage your preferences', href: '/me', after: '.' },
+    );
+  }
+
 }
 
 /** The channels the manage page offers: both when signed in; those with an address otherwise. */
@@ -354,8 +551,3 @@ function manageChannels(p: ResidentProfile, level: AccessLevel) {
     .filter((c) => level === 'full' || c.address);
 }
 
-function send(res: Response, status: number, body: string): string {
-  res.status(status);
-  for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
-  return body;
-}

@@ -1,3 +1,4 @@
+import { WebModule } from '@beacon/web';
 import { InactiveResidentRetention } from './inactive-resident-retention';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -28,6 +29,8 @@ import { ResidentsController } from './residents.controller';
 import { ResidentWardMoveService, ResidentWardRecheckHandler } from './resident-ward-moves';
 import { WardMovesController } from './ward-moves.controller';
 import { ResidentsPagesController } from './residents-pages.controller';
+import { PageExceptionFilter } from './pages/page-exception.filter';
+import { ResidentPageRenderer } from './pages/resident-page-renderer';
 import { SignUpService } from './sign-up.service';
 import { StaffResidentsService } from './staff-residents.service';
 import { UnsubscribeService } from './unsubscribe.service';
@@ -35,7 +38,7 @@ import { UnverifiedPurgeService } from './unverified-purge.service';
 import { VerificationService } from './verification.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
+  imports: [WebModule, TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
   controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController, WardMovesController],
   providers: [
     ResidentRepository,
@@ -43,6 +46,8 @@ import { VerificationService } from './verification.service';
     ResidentSeedRepository,
     ResidentFullSeedRepository,
     ResidentLinksService,
+    ResidentPageRenderer,
+    PageExceptionFilter,
     ResidentNotifications,
     VerificationService,
     SignUpService,

@@ -1,10 +1,11 @@
-import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ArgumentsHost, Body, Catch, Controller, Get, HttpCode, Injectable, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter, DomainException, Public, RateLimit } from '@beacon/core';
 import { SurveyResponseService } from './response.service';
 import type { SurveyPageModel } from './survey-page.model';
-import { SURVEY_PAGE_HEADERS, surveyErrorPage, surveyFormAction, surveyPage, thanksPage, type FieldErrors } from './survey-pages';
+import { setPageHeaders } from '@beacon/web';
+import { surveyFormAction, SurveyPages, type FieldErrors } from './survey-pages';
 
 type FormBody = Record<string, unknown>;
 
@@ -14,13 +15,18 @@ function wantsJson(req: Request): boolean {
 
 function page(res: Response, status: number, body: string): string {
   res.status(status);
-  for (const [k, v] of Object.entries(SURVEY_PAGE_HEADERS)) res.setHeader(k, v);
+  setPageHeaders(res);
   return body;
 }
 
 /** Browsers get an HTML page (same status codes); JSON clients the standard error body. */
+@Injectable()
 @Catch()
 export class SurveyPageExceptionFilter extends AllExceptionsFilter {
+  constructor(private readonly pages: SurveyPages) {
+    super();
+  }
+
   override catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
@@ -30,7 +36,7 @@ export class SurveyPageExceptionFilter extends AllExceptionsFilter {
     if (res.headersSent) return;
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
     else this.setRetryAfter(res, body); // 503: the database is unreachable for a moment
-    res.send(page(res, body.statusCode, surveyErrorPage(body.statusCode, body.message)));
+    res.send(page(res, body.statusCode, this.pages.error(body.statusCode, body.message)));
   }
 }
 
@@ -70,7 +76,10 @@ function fieldErrors(e: unknown): FieldErrors | null {
 @UseFilters(SurveyPageExceptionFilter)
 @Controller('s')
 export class SurveyPageController {
-  constructor(private readonly responses: SurveyResponseService) {}
+  constructor(
+    private readonly responses: SurveyResponseService,
+    private readonly pages: SurveyPages,
+  ) {}
 
   @Get('p/:token')
   async publicForm(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
@@ -87,7 +96,7 @@ export class SurveyPageController {
   @Get('p/:token/done')
   async publicDone(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const m = await this.responses.page(token, true);
-    return page(res, 200, thanksPage(m));
+    return page(res, 200, this.pages.thanks(m));
   }
 
   @Get(':token')
@@ -105,12 +114,12 @@ export class SurveyPageController {
   @Get(':token/done')
   async residentDone(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const m = await this.responses.page(token, false);
-    return page(res, 200, thanksPage(m));
+    return page(res, 200, this.pages.thanks(m));
   }
 
   private async form(token: string, isPublic: boolean, res: Response) {
     const m = await this.responses.page(token, isPublic);
-    return page(res, 200, surveyPage(m, m.current ?? {}));
+    return page(res, 200, this.pages.survey(m, m.current ?? {}));
   }
 
   private async submit(token: string, isPublic: boolean, body: FormBody | undefined, req: Request, res: Response) {
@@ -123,7 +132,7 @@ export class SurveyPageController {
       if (!errors) throw e;
       const m = await this.responses.page(token, isPublic);
       const typed = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string' || Array.isArray(v))) as Record<string, string | string[]>;
-      return page(res, 400, surveyPage(m, typed, errors));
+      return page(res, 400, this.pages.survey(m, typed, errors));
     }
     if (wantsJson(req)) return { saved: true, changed: saved.changed };
     // Post/redirect/get: reloading the thank-you page does not post the answers again.

@@ -1,3 +1,4 @@
+import { WebModule } from '@beacon/web';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
@@ -7,7 +8,8 @@ import { RespondentRepository, ResponseRepository } from './response.repository'
 import { SurveyResponseService } from './response.service';
 import { ResultsRepository } from './results.repository';
 import { SurveyConfidenceService, SurveyResultsService } from './results.service';
-import { SurveyPageController } from './survey-page.controller';
+import { SurveyPageController, SurveyPageExceptionFilter } from './survey-page.controller';
+import { SurveyPages } from './survey-pages';
 import { SurveyResidentData } from './survey-resident-data';
 import { SURVEY_ENTITIES } from './survey.entity';
 import { SurveyRepository } from './survey.repository';
@@ -15,9 +17,9 @@ import { SurveyService } from './survey.service';
 import { SurveysController } from './surveys.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
+  imports: [WebModule, TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
   controllers: [SurveysController, SurveyPageController],
-  providers: [SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData],
+  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData],
   exports: [SurveyConfidenceService],
 })
 export class SurveysModule {}

@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import type { FieldErrors } from './form';
+
+/** Field name → the message shown next to it (and in the summary at the top). */
+export type FieldErrors = Record<string, string>;
 
 /** An application/x-www-form-urlencoded body: repeated names arrive as arrays. */
 export type FormBody = Record<string, string | string[] | undefined>;

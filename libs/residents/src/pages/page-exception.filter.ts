@@ -1,7 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
-import { PAGE_HEADERS, messagePage } from './layout';
+import { ResidentPageRenderer } from './resident-page-renderer';
 
 const TITLES: Record<number, string> = {
   401: 'Please sign in again',
@@ -11,9 +11,12 @@ const TITLES: Record<number, string> = {
 };
 
 /** Errors on resident pages are pages too (same status codes as the API, HTML body). */
+@Injectable()
 @Catch()
 export class PageExceptionFilter implements ExceptionFilter {
   private readonly api = new AllExceptionsFilter();
+
+  constructor(private readonly pages: ResidentPageRenderer) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -31,10 +34,8 @@ export class PageExceptionFilter implements ExceptionFilter {
             : body.statusCode === 410
               ? 'Links stop working after a while, to keep your details safe.'
               : 'Check that you copied the whole link, or start again.';
-    res.status(body.statusCode);
-    for (const [k, v] of Object.entries(PAGE_HEADERS)) res.setHeader(k, v);
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
     else this.api.setRetryAfter(res, body); // 503: the database is unreachable for a moment
-    res.send(messagePage(title, [text], undefined));
+    res.send(this.pages.message(res, body.statusCode, title, [text]));
   }
 }

@@ -1,4 +1,7 @@
-import type { Option } from './form';
+export interface Option {
+  value: string;
+  label: string;
+}
 
 export interface WardGroup {
   label: string;

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { errorSummary, optionsOf, setPageHeaders, ViewRenderer, type VocabularyName } from '@beacon/web';
+import type { FieldErrors } from './form-input';
+
+/** libs/residents' own Nunjucks views (rendered through libs/web's layout and GOV.UK macros). */
+export const RESIDENT_VIEWS = new URL('../views/', import.meta.url);
+
+/** Checkbox items with the ids the pages have always had (`topics-crime_alerts`). */
+export function checkboxItems(vocabulary: VocabularyName, checked: readonly string[], idPrefix: string) {
+  return optionsOf(vocabulary, checked).map(({ value, text, checked: on }) => ({ value, text, checked: on, id: `${idPrefix}-${value}` }));
+}
+
+/** Select items with a "Not given" choice first. */
+export function selectItems(vocabulary: VocabularyName, selected: string | null | undefined, placeholder?: string) {
+  const items = optionsOf(vocabulary, selected ?? []).map(({ value, text, selected: on }) => ({ value, text, selected: on }));
+  return placeholder === undefined ? items : [{ value: '', text: placeholder, selected: !selected }, ...items];
+}
+
+/** A resident page: the strict CSP and no-store headers, the status, the view with its error summary. */
+@Injectable()
+export class ResidentPageRenderer {
+  constructor(private readonly views: ViewRenderer) {}
+
+  render(res: Response, status: number, view: string, context: Record<string, unknown> = {}, errors: FieldErrors = {}, order: readonly string[] = []): string {
+    setPageHeaders(res);
+    res.status(status);
+    const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+    const summary = errorSummary(
+      Object.entries(errors)
+        .sort(([a], [b]) => rank(a) - rank(b))
+        .map(([field, message]) => ({ field, message })),
+    );
+    return this.views.render(RESIDENT_VIEWS, view, { notice: null, ...context, errors: summary, fieldErrors: summary?.fields ?? {} });
+  }
+
+  /** A heading and a few paragraphs (confirmations and errors). */
+  message(res: Response, status: number, title: string, paragraphs: string[], link?: { text: string; href: string; before?: string; after?: string }): string {
+    return this.render(res, status, 'message.njk', { title, paragraphs, link: link ? { before: '', after: '', ...link } : null });
+  }
+}
