@@ -15,7 +15,10 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'legacy';
+/** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
+export const STAFF_ADMINS: StaffRole[] = ['admin'];
+
+export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'staff' | 'legacy';
 
 const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
@@ -23,6 +26,7 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] 
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
   { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
+  { id: 'staff', text: 'Staff accounts', href: '/console/staff', roles: STAFF_ADMINS },
   // Scheme patrols and targets, cadets, ACF, admin and the outbox are still in the old console (or the API).
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];

@@ -15,12 +15,14 @@ import { ConsoleMessagesController } from './messages.controller';
 import { ConsoleReportsController } from './reports.controller';
 import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
+import { ConsoleSessionsController } from './sessions.controller';
 import { SignInController } from './sign-in.controller';
+import { ConsoleStaffController } from './staff.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
   imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule],
-  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
+  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, ConsoleSessionsController, ConsoleStaffController, LegacyConsoleController],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}
