@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import * as OTPAuth from 'otpauth';
 import request from 'supertest';
 import { MfaService, StaffService } from '@beacon/auth';
+import { HousekeepingService } from '@beacon/core';
 import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 
@@ -172,6 +173,16 @@ describe('staff identity: lockout, sessions, staff accounts', () => {
       console.log(`[timing] held sign-in: known ${k.toFixed(2)} ms, unknown ${u.toFixed(2)} ms (median of 30)`);
       expect(Math.abs(k - u)).toBeLessThanOrEqual(1.5 + 0.25 * Math.min(k, u));
     });
+  });
+
+  it('housekeeping forgets failures a day old that hold nothing, and keeps the rest', async () => {
+    await t.sql(`DELETE FROM staff_sign_in_throttle`);
+    await t.sql(`INSERT INTO staff_sign_in_throttle (key, failures, last_failure_at, blocked_until) VALUES
+      ('account:old', 2, now() - interval '25 hours', NULL), ('account:recent', 2, now() - interval '23 hours', NULL), ('ip:held', 200, now() - interval '25 hours', now() + interval '1 minute')`);
+    const purged = await t.app.get(HousekeepingService).run();
+    expect(purged['sign-in failures']).toBe(1);
+    expect((await t.sql<{ key: string }>(`SELECT key FROM staff_sign_in_throttle ORDER BY key`)).map((r) => r.key)).toEqual(['account:recent', 'ip:held']);
+    await t.sql(`DELETE FROM staff_sign_in_throttle`);
   });
 
   describe('audit of sign-ins', () => {

@@ -9,6 +9,7 @@ import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
 import { StaffSignInThrottleEntity } from './lockout/sign-in-throttle.entity';
 import { SignInThrottleRepository } from './lockout/sign-in-throttle.repository';
+import { SignInThrottleRetention } from './lockout/sign-in-throttle-retention';
 import { SignInThrottleService } from './lockout/sign-in-throttle.service';
 import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
@@ -44,7 +45,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCode
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [SignInThrottleRepository, SignInThrottleService, PasswordResetService, StaffPasswordResetHandler, StaffNotifications, MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffAdminService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [SignInThrottleRepository, SignInThrottleService, SignInThrottleRetention, PasswordResetService, StaffPasswordResetHandler, StaffNotifications, MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffAdminService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [StaffAdminService, SignInThrottleService, PasswordResetService, MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}

@@ -86,8 +86,4 @@ export class SignInThrottleService {
   async succeeded(keys: ThrottleKeys): Promise<void> {
     await this.throttle.clear([keys.account]);
   }
-
-  purgeStale(): Promise<number> {
-    return this.throttle.deleteStale();
-  }
 }

@@ -54,7 +54,7 @@ export const ENV_DOCS: Record<string, string> = {
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
-  STAFF_LOCKOUT_AFTER: 'Failed sign-ins (password or second factor) of one account before it is held back: the wait is 30 s, doubling with each further failure, up to STAFF_LOCKOUT_MAX_SECONDS; one IP address is held after ten times as many (default 5). A browser that signed in to the account before is not held by the account\'s count, only by its own.',
+  STAFF_LOCKOUT_AFTER: 'Failed sign-ins (password or second factor) of one account before it is held back: the wait is 30 s, doubling with each further failure, up to STAFF_LOCKOUT_MAX_SECONDS; one IP address is held after ten times as many (default 10). A browser that signed in to the account before is not held by the account\'s count, only by its own.',
   STAFF_LOCKOUT_MAX_SECONDS: 'Longest wait of a held account or IP address (default 900 = 15 min): a backoff, never a permanent lock.',
   STAFF_PASSWORD_LOGIN: 'Staff may sign in with a Beacon password (default true). Set false once OIDC_ISSUER_URL is set, so staff sign in only through the force\'s identity provider.',
   STAFF_MFA_REQUIRED_ROLES: 'Roles whose local (password) accounts need a second factor (TOTP): comma-separated roles, all or none (default admin,npu_lead: those who approve force-wide messages and ACF payments).',
@@ -340,7 +340,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
-      lockout: { after: vars.STAFF_LOCKOUT_AFTER ?? 5, maxSeconds: vars.STAFF_LOCKOUT_MAX_SECONDS ?? 900 },
+      lockout: { after: vars.STAFF_LOCKOUT_AFTER ?? 10, maxSeconds: vars.STAFF_LOCKOUT_MAX_SECONDS ?? 900 },
       passwordLogin: vars.STAFF_PASSWORD_LOGIN ?? true,
       mfaRequiredRoles: mfaRoles,
       oidc: vars.OIDC_ISSUER_URL
