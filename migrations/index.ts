@@ -1,8 +1,10 @@
 import { Baseline1796300000000 } from './1796300000000-Baseline';
+import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThrottle';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const ALL_MIGRATIONS: Function[] = [
   Baseline1796300000000,
+  StaffSignInThrottle1796304000001,
 ];

@@ -383,6 +383,25 @@ describe('second factor (TOTP) for local accounts', () => {
     expect(page.headers.location).toBe('/console');
   });
 
+  it('wrong codes count towards the sign-in backoff: after STAFF_LOCKOUT_AFTER (10) the right code and the password are held back too', async () => {
+    const { id, email } = await localStaff('admin');
+    const { secret } = await enrol(email);
+    const { agent, res } = await passwordStep(email);
+    expect(res.headers.location).toBe('/console/mfa');
+    const page = await agent.get('/console/mfa').expect(200);
+    const right = totpFor(secret, 1);
+    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 10; i++) expect((await agent.post('/console/mfa').type('form').send({ code: wrong, csrfToken: csrfOf(page.text) })).status).toBe(401);
+    const held = await agent.post('/console/mfa').type('form').send({ code: right, csrfToken: csrfOf(page.text) });
+    expect(held.status).toBe(429);
+    expect(held.text).toContain('Too many failed sign-in attempts');
+    await agent.get('/console').expect(303);
+    // A new password step does not start the count again.
+    expect((await passwordStep(email)).res.status).toBe(429);
+    expect(await count('audit_event', `action = 'mfa.failed' AND subject = $1`, [`staff:${id}`])).toBe(10);
+    await t.sql(`DELETE FROM staff_sign_in_throttle`);
+  });
+
   it('a recovery code signs in once', async () => {
     const { id, email } = await localStaff('admin');
     const { recoveryCodes } = await enrol(email);

@@ -7,6 +7,10 @@ import { ChannelsModule } from '@beacon/channels';
 import { APP_CONFIG, type AppConfig } from '@beacon/core';
 import { GeographyModule } from '@beacon/geography';
 import { AuthGuard } from './guards/auth.guard';
+import { StaffSignInThrottleEntity } from './lockout/sign-in-throttle.entity';
+import { SignInThrottleRepository } from './lockout/sign-in-throttle.repository';
+import { SignInThrottleRetention } from './lockout/sign-in-throttle-retention';
+import { SignInThrottleService } from './lockout/sign-in-throttle.service';
 import { MfaRepository } from './mfa/mfa.repository';
 import { MfaService } from './mfa/mfa.service';
 import { StaffRecoveryCodeEntity } from './mfa/recovery-code.entity';
@@ -21,11 +25,12 @@ import { StaffAuthController } from './staff/auth.controller';
 import { StaffController } from './staff/staff.controller';
 import { StaffEntity } from './staff/staff.entity';
 import { StaffRepository } from './staff/staff.repository';
+import { StaffAdminService } from './staff/staff-admin.service';
 import { StaffService } from './staff/staff.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { LinkTokenService } from './tokens/link-token.service';
 
-export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCodeEntity];
+export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCodeEntity, StaffSignInThrottleEntity];
 
 @Module({
   imports: [
@@ -40,7 +45,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCode
     }),
   ],
   controllers: [StaffAuthController, StaffController],
-  providers: [PasswordResetService, StaffPasswordResetHandler, StaffNotifications, MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [PasswordResetService, MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
+  providers: [SignInThrottleRepository, SignInThrottleService, SignInThrottleRetention, PasswordResetService, StaffPasswordResetHandler, StaffNotifications, MfaRepository, MfaService, OidcService, StaffRepository, StaffService, StaffAdminService, StaffSessionRepository, StaffSessionService, AccessTokenService, LinkTokenService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [StaffAdminService, SignInThrottleService, PasswordResetService, MfaService, OidcService, StaffService, StaffSessionService, AccessTokenService, LinkTokenService],
 })
 export class AuthModule {}

@@ -15,7 +15,10 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'outbox' | 'legacy';
+/** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
+export const STAFF_ADMINS: StaffRole[] = ['admin'];
+
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'outbox' | 'legacy';
 
 /** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
 export const OUTBOX_ROLES: StaffRole[] = ['admin'];
@@ -30,6 +33,7 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[];
   { id: 'cadets', text: 'Cadets', href: '/console/cadets', roles: ALL },
   { id: 'acf', text: 'Active Citizens Fund', href: '/console/acf', roles: ALL },
   { id: 'outbox', text: 'Outbox', href: '/console/outbox', roles: OUTBOX_ROLES, devOnly: true },
+  { id: 'staff', text: 'Staff accounts', href: '/console/staff', roles: STAFF_ADMINS },
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 

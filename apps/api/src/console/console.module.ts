@@ -25,7 +25,9 @@ import { ConsoleResidentsController } from './residents.controller';
 import { ConsoleReportsController } from './reports.controller';
 import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
+import { ConsoleSessionsController } from './sessions.controller';
 import { SignInController } from './sign-in.controller';
+import { ConsoleStaffController } from './staff.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
@@ -45,6 +47,8 @@ import { SignInController } from './sign-in.controller';
     ConsoleAcfVotingController,
     ConsoleCadetsController,
     ConsoleOutboxController,
+    ConsoleSessionsController,
+    ConsoleStaffController,
     LegacyConsoleController,
   ],
   providers: [ConsolePages, ConsoleExceptionFilter],

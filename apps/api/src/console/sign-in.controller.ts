@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { MfaService, OidcService, StaffService, StaffSessionService } from '@beacon/auth';
+import { MfaService, OidcService, SignInThrottleService, StaffService, StaffSessionService, type SignInClient } from '@beacon/auth';
 import { DomainException, InjectConfig, Public, RateLimit, StaffPage, type AppConfig } from '@beacon/core';
 import { CsrfGuard, CsrfService, errorSummary } from '@beacon/web';
 import { ConsoleExceptionFilter, ConsolePages, field, safeNext } from './console-pages';
@@ -23,7 +23,12 @@ export class SignInController {
     private readonly csrf: CsrfService,
     private readonly oidc: OidcService,
     private readonly mfa: MfaService,
+    private readonly throttle: SignInThrottleService,
   ) {}
+
+  private client(req: Request): SignInClient {
+    return { ip: req.ip ?? null, device: (req.cookies as Cookies)?.[this.throttle.deviceCookieName], via: 'console' };
+  }
 
   private signInView(next: string, extra: Record<string, unknown> = {}) {
     return { next, values: {}, sso: this.oidc.enabled, passwordLogin: this.config.auth.passwordLogin, ...extra };
@@ -34,6 +39,15 @@ export class SignInController {
     res.cookie(this.sessions.cookieName, id, this.sessions.cookieOptions());
     // The pre-sign-in CSRF cookies belong to the anonymous visit, not to this session.
     res.clearCookie(this.csrf.preSessionCookie, { path: '/' });
+  }
+
+  /**
+   * After a complete sign-in (both factors where needed), this browser counts its failures on its
+   * own key, so someone else's guessing at the account does not hold it back. Not after the
+   * password alone: a fresh cookie would then reset the count of second-factor guesses.
+   */
+  private rememberDevice(res: Response, email: string): void {
+    res.cookie(this.throttle.deviceCookieName, this.throttle.deviceToken(email), this.throttle.deviceCookieOptions());
   }
 
   /** Sends the browser to the force's identity provider, with state, nonce and PKCE kept in a signed cookie. */
@@ -60,6 +74,7 @@ export class SignInController {
       const { identity, next } = await this.oidc.complete(callback, (req.cookies as Cookies)?.[this.oidc.cookieName]);
       const who = await this.staff.signInWithOidc(identity, this.oidc.settings);
       await this.startSession(req, res, who.id);
+      await this.staff.signedIn(who, null, this.client(req), 'oidc');
       res.redirect(303, safeNext(next));
     } catch (e) {
       if (!(e instanceof DomainException) || (e.code !== 'UNAUTHENTICATED' && e.code !== 'FORBIDDEN' && e.code !== 'CONFLICT')) throw e;
@@ -92,24 +107,29 @@ export class SignInController {
     const password = typeof body?.password === 'string' ? body.password : '';
     const next = safeNext(field(body, 'next'));
     const problems = [];
+    let held = false;
     if (!email) problems.push({ field: 'email', message: 'Enter your email address' });
     if (!password) problems.push({ field: 'password', message: 'Enter your password' });
     if (!problems.length) {
       try {
-        const who = await this.staff.checkPassword(email, password);
+        const client = this.client(req);
+        const { staff: who, keys } = await this.staff.checkPassword(email, password, client);
         // A password alone gets a session that reaches only the second-factor page.
         if (this.mfa.required(who.role)) {
           await this.startSession(req, res, who.id, { pendingMfa: true });
           return res.redirect(303, `/console/mfa${next === '/console' ? '' : `?next=${encodeURIComponent(next)}`}`);
         }
         await this.startSession(req, res, who.id);
+        await this.staff.signedIn(who, keys, client, 'password');
+        this.rememberDevice(res, who.email);
         return res.redirect(303, next);
       } catch (e) {
-        if (!(e instanceof DomainException) || e.code !== 'UNAUTHENTICATED') throw e;
-        problems.push({ field: 'email', message: 'The email address or password is not right' });
+        if (!(e instanceof DomainException) || (e.code !== 'UNAUTHENTICATED' && e.code !== 'RATE_LIMITED')) throw e;
+        problems.push({ field: 'email', message: e.code === 'RATE_LIMITED' ? e.message : 'The email address or password is not right' });
+        held = e.code === 'RATE_LIMITED';
       }
     }
-    res.status(problems.length && email && password ? 401 : 400);
+    res.status(held ? 429 : problems.length && email && password ? 401 : 400);
     return this.pages.render(req, res, 'sign-in.njk', null, this.signInView(next, { values: { email }, errors: errorSummary(problems) }));
   }
 
@@ -134,20 +154,24 @@ export class SignInController {
     const code = field(body, 'code');
     const next = safeNext(field(body, 'next'));
     const enrolled = await this.mfa.enrolled(pending.id);
+    const client = this.client(req);
+    const keys = this.staff.throttleKeys(pending.email, client);
     let recoveryCodes: string[] | null = null;
     try {
       if (!code) throw new DomainException('VALIDATION', 'Enter the code from your authenticator app');
-      if (enrolled) await this.mfa.verify(pending.id, pending.email, code);
+      if (enrolled) await this.staff.checkSecondFactor(pending, code, keys);
       else recoveryCodes = await this.mfa.confirmEnrolment(pending.id, pending.email, code);
     } catch (e) {
-      if (!(e instanceof DomainException) || !['VALIDATION', 'UNAUTHENTICATED', 'CONFLICT'].includes(e.code)) throw e;
-      res.status(e.code === 'UNAUTHENTICATED' ? 401 : 400);
+      if (!(e instanceof DomainException) || !['VALIDATION', 'UNAUTHENTICATED', 'CONFLICT', 'RATE_LIMITED'].includes(e.code)) throw e;
+      res.status(e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'RATE_LIMITED' ? 429 : 400);
       const enrol = enrolled ? null : await this.mfa.beginEnrolment(pending.id, pending.email);
       return res.send(this.pages.render(req, res, 'mfa.njk', null, { next, enrol, errors: errorSummary([{ field: 'code', message: e.message }]) }));
     }
     // A new session id once both factors are in (the pending one is spent).
     await this.sessions.end(sessionId);
     await this.startSession(req, res, pending.id);
+    await this.staff.signedIn(pending, keys, client, 'password+totp');
+    this.rememberDevice(res, pending.email);
     if (recoveryCodes) return res.status(200).send(this.pages.render(req, res, 'mfa-recovery-codes.njk', null, { next, recoveryCodes }));
     return res.redirect(303, next);
   }

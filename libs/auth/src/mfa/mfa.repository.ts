@@ -40,6 +40,14 @@ export class MfaRepository {
     });
   }
 
+  /** Forgets the second factor (an admin's reset): the next sign-in enrols again. */
+  async clear(staffId: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query<unknown>(`UPDATE staff SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`, [staffId]);
+      await m.query<unknown>(`DELETE FROM staff_recovery_code WHERE staff_id = $1`, [staffId]);
+    });
+  }
+
   /** Spends a recovery code; false when unknown or already used. */
   async useRecoveryCode(staffId: string, codeHash: string): Promise<boolean> {
     const r = await this.db.query<[unknown[], number]>(`UPDATE staff_recovery_code SET used_at = now() WHERE staff_id = $1 AND code_hash = $2 AND used_at IS NULL`, [staffId, codeHash]);

@@ -45,6 +45,11 @@ export class MfaService {
     return !!(await this.mfa.find(staffId))?.totpEnabledAt;
   }
 
+  /** An admin's reset: the secret and recovery codes are gone; the caller ends the sessions. */
+  async reset(staffId: string): Promise<void> {
+    await this.mfa.clear(staffId);
+  }
+
   /** A fresh secret for an account not yet enrolled (replacing any unconfirmed one). */
   async beginEnrolment(staffId: string, email: string): Promise<Enrolment> {
     if (await this.enrolled(staffId)) throw new DomainException('CONFLICT', 'A second factor is already set up for this account');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { NotificationService } from '@beacon/channels';
 import { AuditService, badRequest, DomainException, InjectConfig, JobName, QueueService, type AppConfig } from '@beacon/core';
 import { StaffSessionService } from '../sessions/staff-session.service';
@@ -86,6 +86,23 @@ export class PasswordResetService {
     if (!(await this.staff.replacePasswordHash(row.id, row.passwordHash, await hashPassword(password)))) throw new DomainException('CONFLICT', 'Your password was changed meanwhile: try again');
     const ended = await this.sessions.endAllFor(row.id);
     await this.audit.record({ actor: `staff:${row.id}`, action: 'staff.password-changed', subject: `staff:${row.id}`, data: { sessionsEnded: ended } });
+  }
+
+  /**
+   * An admin's reset: the current password stops working (replaced by a random one nobody
+   * knows), every session ends, and the reset e-mail goes out (its link signed for the new hash).
+   * Returns how many sessions ended.
+   */
+  async forceReset(staffId: string): Promise<number> {
+    if (!this.config.auth.passwordLogin) throw badRequest('Password sign-in is turned off: there is no password to reset');
+    const row = await this.staff.findById(staffId, { withPasswordHash: true });
+    if (!row?.active || !row.passwordHash) throw badRequest('This account has no Beacon password to reset (it signs in with the force account, or is deactivated)');
+    if (!(await this.staff.replacePasswordHash(row.id, row.passwordHash, await hashPassword(randomBytes(32).toString('base64url'))))) {
+      throw new DomainException('CONFLICT', 'The password was changed meanwhile: try again');
+    }
+    const ended = await this.sessions.endAllFor(row.id);
+    await this.notifications.enqueueEmail(STAFF_RESET_TEMPLATE, { staffId: row.id });
+    return ended;
   }
 
   /** Sets the new password, ends every session of the account, and audits it. */

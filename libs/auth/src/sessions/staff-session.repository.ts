@@ -13,6 +13,14 @@ export interface ActiveSessionRow {
   lastSeenAt: Date;
 }
 
+export interface SessionListRow {
+  idHash: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 @Injectable()
 export class StaffSessionRepository {
   constructor(@InjectRepository(StaffSessionEntity) private readonly repo: Repository<StaffSessionEntity>) {}
@@ -42,6 +50,30 @@ export class StaffSessionRepository {
       [idHash, idleSeconds, maxSeconds, pendingMfa],
     );
     return rows[0] ?? null;
+  }
+
+  /** The sessions of a staff member that could still be used (signed in, not revoked, not expired), newest first. */
+  listActiveFor(staffId: string, idleSeconds: number, maxSeconds: number): Promise<SessionListRow[]> {
+    return this.repo.query<SessionListRow[]>(
+      `SELECT id_hash AS "idHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", ip, user_agent AS "userAgent"
+         FROM staff_session
+        WHERE staff_id = $1 AND revoked_at IS NULL AND NOT pending_mfa
+          AND last_seen_at > now() - make_interval(secs => $2) AND created_at > now() - make_interval(secs => $3)
+        ORDER BY last_seen_at DESC, created_at DESC`,
+      [staffId, idleSeconds, maxSeconds],
+    );
+  }
+
+  /** Revokes one session of this staff member only; false when it is not theirs or already ended. */
+  async revokeOf(staffId: string, idHash: string): Promise<boolean> {
+    const r = await this.repo.query<[unknown[], number]>(`UPDATE staff_session SET revoked_at = now() WHERE staff_id = $1 AND id_hash = $2 AND revoked_at IS NULL`, [staffId, idHash]);
+    return (r[1] ?? 0) === 1;
+  }
+
+  /** Every other session of the staff member. */
+  async revokeAllExcept(staffId: string, keepIdHash: string): Promise<number> {
+    const r = await this.repo.query<[unknown[], number]>(`UPDATE staff_session SET revoked_at = now() WHERE staff_id = $1 AND id_hash <> $2 AND revoked_at IS NULL`, [staffId, keepIdHash]);
+    return r[1] ?? 0;
   }
 
   async revoke(idHash: string): Promise<void> {

@@ -1,12 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CookieOptions } from 'express';
-import { InjectConfig, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { AuditService, badRequest, DomainException, InjectConfig, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { deviceName } from './device-name';
 import { StaffSessionRepository } from './staff-session.repository';
 
 const hashOf = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
 // 32 random bytes, base64url: 43 characters.
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+const HANDLE = /^[0-9a-f]{64}$/;
+
+/** One signed-in browser, as its owner and admins see it. */
+export interface SessionView {
+  /** What a revoke form names (the stored hash: it opens nothing). */
+  handle: string;
+  device: string;
+  ip: string | null;
+  signedInAt: Date;
+  lastSeenAt: Date;
+  /** The browser asking. */
+  current: boolean;
+}
 
 export interface SessionPrincipal extends StaffPrincipal {
   /** The cookie's value (what CSRF tokens are bound to). */
@@ -24,6 +39,7 @@ export class StaffSessionService {
   constructor(
     private readonly sessions: StaffSessionRepository,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /** `__Host-` in production: the browser then insists on Secure, Path=/ and no Domain. */
@@ -70,6 +86,37 @@ export class StaffSessionService {
   /** Every browser of a staff member (deactivation, a changed password). */
   endAllFor(staffId: string): Promise<number> {
     return this.sessions.revokeAllFor(staffId);
+  }
+
+  /** The account's sessions still in use (device, IP, last seen), newest first; `current` marks the asking browser's. */
+  async listFor(staffId: string, currentSessionId?: string): Promise<SessionView[]> {
+    const { sessionIdleSeconds, sessionMaxSeconds } = this.config.auth;
+    const mine = currentSessionId ? hashOf(currentSessionId) : null;
+    return (await this.sessions.listActiveFor(staffId, sessionIdleSeconds, sessionMaxSeconds)).map((r) => ({
+      handle: r.idHash,
+      device: deviceName(r.userAgent),
+      ip: r.ip,
+      signedInAt: r.createdAt,
+      lastSeenAt: r.lastSeenAt,
+      current: r.idHash === mine,
+    }));
+  }
+
+  /**
+   * Ends one session of `staffId` (by the staff member or an admin who may manage them): the
+   * browser is refused from its next request, as `resolve` reads `revoked_at` each time. Audited.
+   */
+  async revoke(by: StaffPrincipal, staffId: string, handle: string): Promise<void> {
+    if (!HANDLE.test(handle)) throw badRequest('Choose a session to end');
+    if (!(await this.sessions.revokeOf(staffId, handle))) throw new DomainException('NOT_FOUND', 'That session has ended already');
+    await this.audit.recordStaff(by, 'staff.session-revoked', `staff:${staffId}`, { session: handle.slice(0, 8) });
+  }
+
+  /** "Sign out everywhere else": every session of the account but this one. Audited. */
+  async revokeOthers(me: SessionPrincipal): Promise<number> {
+    const ended = await this.sessions.revokeAllExcept(me.id, hashOf(me.sessionId));
+    await this.audit.recordStaff(me, 'staff.sessions-revoked', `staff:${me.id}`, { sessionsEnded: ended });
+    return ended;
   }
 
   purgeExpired(): Promise<number> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, RateLimit } from '@beacon/core';
 import { LoginDto, StaffLoginDto } from './staff.dto';
@@ -15,7 +15,7 @@ export class StaffAuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff sign-in; the same 401 for an unknown e-mail and a wrong password' })
   @ApiOkResponse({ type: StaffLoginDto })
-  login(@Body() dto: LoginDto): Promise<StaffLoginDto> {
-    return this.staff.login(dto.email, dto.password, dto.totp);
+  login(@Body() dto: LoginDto, @Ip() ip: string): Promise<StaffLoginDto> {
+    return this.staff.login(dto.email, dto.password, dto.totp, { ip: ip ?? null, via: 'api' });
   }
 }

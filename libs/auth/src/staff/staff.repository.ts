@@ -62,6 +62,15 @@ export class StaffRepository {
     await this.repo.update({ id }, { active: false });
   }
 
+  async setActive(id: string, active: boolean): Promise<void> {
+    await this.repo.update({ id }, { active });
+  }
+
+  /** An admin's change of a local account's role and NPU. */
+  async setRole(id: string, role: StaffRole, npuCode: string | null): Promise<void> {
+    await this.repo.update({ id }, { role, npuCode });
+  }
+
   /** Inserts unless the e-mail exists; returns null on a duplicate. */
   async insertIfAbsent(staff: NewStaff): Promise<StaffEntity | null> {
     const result = await this.repo

@@ -3,6 +3,7 @@ import { AuditService, conflict, InjectConfig, type AppConfig, DomainException, 
 import { GeographyService } from '@beacon/geography';
 import { assertNpuAccess } from '../guards/npu-scope';
 import { MfaService } from '../mfa/mfa.service';
+import { SignInThrottleService, type SignInClient, type ThrottleKeys } from '../lockout/sign-in-throttle.service';
 import { mapClaims } from '../oidc/claim-mapping';
 import type { OidcIdentity } from '../oidc/oidc.service';
 import { StaffSessionService } from '../sessions/staff-session.service';
@@ -14,7 +15,7 @@ import type { StaffView } from './staff.dto';
 
 // Roles that act for one NPU must name it. Admins, analysts and ECOs may be force-wide
 // (a force-level ECO composes force-wide messages, which an admin approves).
-const NPU_REQUIRED: StaffRole[] = ['officer', 'npu_lead', 'cadet_leader'];
+export const NPU_REQUIRED: StaffRole[] = ['officer', 'npu_lead', 'cadet_leader'];
 
 export const toStaffView = (s: StaffEntity): StaffView => ({ id: s.id, email: s.email, name: s.name, role: s.role, npuCode: s.npuCode });
 
@@ -30,6 +31,7 @@ export class StaffService {
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
     private readonly mfa: MfaService,
+    private readonly throttle: SignInThrottleService,
   ) {}
 
   /**
@@ -90,24 +92,57 @@ export class StaffService {
   }
 
   /** Same answer, same cost, for an unknown e-mail and a wrong password. */
-  async login(email: string, password: string, totp?: string): Promise<{ accessToken: string; staff: StaffView }> {
-    const staff = await this.checkPassword(email, password);
+  async login(email: string, password: string, totp: string | undefined, client: SignInClient): Promise<{ accessToken: string; staff: StaffView }> {
+    const { staff, keys } = await this.checkPassword(email, password, client);
     // Never a bearer token from a password alone for an account that needs a second factor.
     if (this.mfa.required(staff.role)) {
       if (!(await this.mfa.enrolled(staff.id))) throw forbidden('This account needs a second factor: set it up by signing in to the console first');
       if (!totp) throw new DomainException('UNAUTHENTICATED', 'Enter the code from your authenticator app (totp)');
-      await this.mfa.verify(staff.id, staff.email, totp);
+      await this.checkSecondFactor(staff, totp, keys);
     }
+    await this.signedIn(staff, keys, client, this.mfa.required(staff.role) ? 'password+totp' : 'password');
     return { accessToken: this.tokens.signStaff(staff.id), staff };
   }
 
-  /** The active staff member with this e-mail and password (the API's login and the console's sign-in). */
-  async checkPassword(email: string, password: string): Promise<StaffView> {
+  /**
+   * The active staff member with this e-mail and password (the API's login and the console's
+   * sign-in), unless the address, the browser or the IP is held back after failures. Every
+   * failure is counted and audited; the same work for an unknown address as for a known one.
+   */
+  async checkPassword(email: string, password: string, client: SignInClient): Promise<{ staff: StaffView; keys: ThrottleKeys }> {
     if (!this.config.auth.passwordLogin) throw forbidden('Password sign-in is turned off: sign in with your force account');
+    const keys = this.throttle.keysFor(email, client);
+    await this.throttle.assertNotHeld(keys);
     const row = await this.staff.findByEmail(email, { withPasswordHash: true });
     const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
-    if (!row || !ok || !row.active) throw new DomainException('UNAUTHENTICATED', 'Email or password is incorrect');
-    return toStaffView(row);
+    if (!row || !ok || !row.active) {
+      await this.throttle.failed(keys);
+      // No address in the row: an unknown one would otherwise be kept (and it is personal data).
+      await this.audit.record({ actor: 'public', action: 'staff.sign-in-failed', subject: row ? `staff:${row.id}` : 'staff:unknown', data: { via: client.via, ip: client.ip, reason: !row ? 'unknown account' : !row.active ? 'inactive' : 'password' } });
+      throw new DomainException('UNAUTHENTICATED', 'Email or password is incorrect');
+    }
+    return { staff: toStaffView(row), keys };
+  }
+
+  /** The second factor after the password; a failure counts towards the same backoff. */
+  async checkSecondFactor(staff: Pick<StaffView, 'id' | 'email'>, code: string, keys: ThrottleKeys): Promise<{ recoveryCodeUsed: boolean }> {
+    await this.throttle.assertNotHeld(keys);
+    try {
+      return await this.mfa.verify(staff.id, staff.email, code);
+    } catch (e) {
+      if (e instanceof DomainException && e.code === 'UNAUTHENTICATED') await this.throttle.failed(keys);
+      throw e;
+    }
+  }
+
+  /** A complete sign-in (both factors where needed): the account's failures are forgotten, and it is audited. */
+  async signedIn(staff: Pick<StaffView, 'id'>, keys: ThrottleKeys | null, client: SignInClient, method: 'password' | 'password+totp' | 'oidc'): Promise<void> {
+    if (keys) await this.throttle.succeeded(keys);
+    await this.audit.record({ actor: `staff:${staff.id}`, action: 'staff.signed-in', subject: `staff:${staff.id}`, data: { via: client.via, method, ip: client.ip } });
+  }
+
+  throttleKeys(email: string, client: SignInClient): ThrottleKeys {
+    return this.throttle.keysFor(email, client);
   }
 
   /**

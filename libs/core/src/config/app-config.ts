@@ -54,6 +54,8 @@ export const ENV_DOCS: Record<string, string> = {
   STAFF_TOKEN_TTL_SECONDS: 'Lifetime of a staff access token (default 28800 = 8 h).',
   STAFF_SESSION_IDLE_SECONDS: 'A console session ends after this long without a request (default 1800 = 30 min).',
   STAFF_SESSION_MAX_SECONDS: 'A console session ends this long after signing in, however active (default 43200 = 12 h).',
+  STAFF_LOCKOUT_AFTER: 'Failed sign-ins (password or second factor) of one account before it is held back: the wait is 30 s, doubling with each further failure, up to STAFF_LOCKOUT_MAX_SECONDS; one IP address is held after ten times as many (default 10). A browser that signed in to the account before is not held by the account\'s count, only by its own.',
+  STAFF_LOCKOUT_MAX_SECONDS: 'Longest wait of a held account or IP address (default 900 = 15 min): a backoff, never a permanent lock.',
   STAFF_PASSWORD_LOGIN: 'Staff may sign in with a Beacon password (default true). Set false once OIDC_ISSUER_URL is set, so staff sign in only through the force\'s identity provider.',
   STAFF_MFA_REQUIRED_ROLES: 'Roles whose local (password) accounts need a second factor (TOTP): comma-separated roles, all or none (default admin,npu_lead: those who approve force-wide messages and ACF payments).',
   OIDC_ISSUER_URL: 'OpenID Connect issuer of the force\'s identity provider (discovery from <issuer>/.well-known/openid-configuration), e.g. https://login.microsoftonline.com/<tenant>/v2.0. Unset: no single sign-on.',
@@ -120,6 +122,8 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) STAFF_TOKEN_TTL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400) STAFF_SESSION_IDLE_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(300) @Max(7 * 86400) STAFF_SESSION_MAX_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) STAFF_LOCKOUT_AFTER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(86400) STAFF_LOCKOUT_MAX_SECONDS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() STAFF_PASSWORD_LOGIN?: boolean;
   @IsOptional() @IsString() @Matches(/^(all|none|[a-z_]+(,[a-z_]+)*)$/) STAFF_MFA_REQUIRED_ROLES?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }) OIDC_ISSUER_URL?: string;
@@ -188,6 +192,8 @@ export interface AppConfig {
     sessionIdleSeconds: number;
     sessionMaxSeconds: number;
     bootstrapAdmin?: { email: string; password: string };
+    /** Failed sign-ins before an account (×10: an IP) is held back, and the longest wait. */
+    lockout: { after: number; maxSeconds: number };
     /** Local passwords accepted (console and API login). */
     passwordLogin: boolean;
     /** Roles whose local accounts need a second factor. */
@@ -334,6 +340,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionIdleSeconds: vars.STAFF_SESSION_IDLE_SECONDS ?? 30 * 60,
       sessionMaxSeconds: vars.STAFF_SESSION_MAX_SECONDS ?? 12 * 3600,
       bootstrapAdmin: vars.ADMIN_EMAIL ? { email: vars.ADMIN_EMAIL, password: vars.ADMIN_PASSWORD! } : undefined,
+      lockout: { after: vars.STAFF_LOCKOUT_AFTER ?? 10, maxSeconds: vars.STAFF_LOCKOUT_MAX_SECONDS ?? 900 },
       passwordLogin: vars.STAFF_PASSWORD_LOGIN ?? true,
       mfaRequiredRoles: mfaRoles,
       oidc: vars.OIDC_ISSUER_URL
