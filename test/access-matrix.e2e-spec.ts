@@ -497,7 +497,7 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
     }
     expect(problems).toEqual([]);
     expect(rows.length).toBeGreaterThan(100);
-  });
+  }, 240_000); // ~110 routes × 14 role cells; raised for a loaded machine (was the 60 s default)
 
   it('what each staff route answers (as a force-wide admin) has the shape /docs-json declares', async () => {
     /** Where `value` departs from `schema`: a missing required field, an undeclared one, a wrong type. */
