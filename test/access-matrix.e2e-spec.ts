@@ -151,6 +151,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/surveys/{id}/results': { roles: READERS, scope: 'resource' },
   'POST /api/v1/population-shares': { roles: ['admin'], scope: 'none' }, // census shares: force-wide reference data
   'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
+  'POST /api/v1/imports/schemes': { roles: ['admin'], scope: 'none' }, // the same for scheme lines
   'POST /api/v1/imports/{id}/commit': { roles: ['admin'], scope: 'resource' }, // the uploader's NPU
   'GET /api/v1/imports/{id}': { roles: ['admin'], scope: 'resource' },
   'GET /api/v1/imports/{id}/rejected.csv': { roles: ['admin'], scope: 'resource' },
@@ -343,6 +344,10 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/surveys/{id}/results': async (c) => ({ path: { id: await surveyOf(c, 'open') } }),
   'POST /api/v1/population-shares': () => ({ body: 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1', contentType: 'text/csv' }),
   'POST /api/v1/imports/residents': ({ w }) => ({ body: importCsv(w.ward), contentType: 'text/csv' }),
+  'POST /api/v1/imports/schemes': ({ w }) => ({
+    body: `scheme_type,scheme_name,ward_code,email,phone,role,joined_at,consent_at,source\nneighbourhood_watch,Matrix NW ${nextSeq()},${w.ward},matrix.nobody@example.org,,member,2019-03-02,,wmnow\n`,
+    contentType: 'text/csv',
+  }),
   'POST /api/v1/imports/{id}/commit': async (c) => ({ path: { id: await dryRun(c) } }),
   'GET /api/v1/imports/{id}': async (c) => ({ path: { id: await dryRun(c) } }),
   'GET /api/v1/imports/{id}/rejected.csv': async (c) => ({ path: { id: await dryRun(c) } }),
@@ -492,7 +497,7 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
     }
     expect(problems).toEqual([]);
     expect(rows.length).toBeGreaterThan(100);
-  });
+  }, 240_000); // ~110 routes × 14 role cells; raised for a loaded machine (was the 60 s default)
 
   it('what each staff route answers (as a force-wide admin) has the shape /docs-json declares', async () => {
     /** Where `value` departs from `schema`: a missing required field, an undeclared one, a wrong type. */

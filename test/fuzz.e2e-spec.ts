@@ -91,6 +91,9 @@ const VALID_BODIES: Record<string, BodyFactory> = {
   'PATCH /api/v1/areas/{id}': () => ({ name: `Fuzz Area Renamed ${nextSeq()}` }),
   'POST /api/v1/imports/residents': () =>
     `email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\nfuzz.import.${nextSeq()}@example.org,,Pat,Fuzz,B33 8TH,BE01,email,appeals,,2019-03-02,2019-03-02,true,false,wmnow`,
+  'POST /api/v1/imports/{id}/commit': () => ({ welcome: false }),
+  'POST /api/v1/imports/schemes': () =>
+    `scheme_type,scheme_name,ward_code,email,phone,role,joined_at,consent_at,source\nneighbourhood_watch,Fuzz NW ${nextSeq()},BE01,fuzz.nobody@example.org,,member,2019-03-02,,wmnow`,
   'POST /api/v1/auth/staff/login': () => ({ email: 'nobody@test.local', password: 'not-the-password' }),
   'POST /api/v1/staff': () => ({ email: `fuzz.staff.${nextSeq()}@test.local`, name: 'Fuzz Staff', password: 'fuzz-password-123', role: 'eco', npuCode: 'BE' }),
   'POST /api/v1/residents': () => ({

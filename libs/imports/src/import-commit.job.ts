@@ -3,14 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService, JobHandler, JobName, QUEUE_POLICIES, type ImportJob } from '@beacon/core';
 import { ResidentImportService } from '@beacon/residents';
+import { SchemeImportService } from '@beacon/schemes';
 import { ImportsRepository } from './imports.repository';
-import { RESIDENT_STAGING, StagingRepository } from './staging.repository';
+import { ImportsService } from './imports.service';
+import { STAGING_TABLES, StagingRepository, type ClassCounts } from './staging.repository';
 
 const LOST = 'The staged lines are gone (the database restarted since the dry run): upload the file again';
 
 /**
  * Applies a dry run in ONE transaction: classify again against Beacon as it is now, write the
- * residents (libs/residents), delete the staged lines, mark the import committed and audit it.
+ * residents (libs/residents) or the schemes and members (libs/schemes), delete the staged lines, mark the import committed and audit it.
  * A worker killed half-way leaves nothing (the transaction dies with it) and the job runs again;
  * run again after it committed, it does nothing.
  */
@@ -22,7 +24,9 @@ export class ImportCommitJob {
     @InjectDataSource() private readonly db: DataSource,
     private readonly imports: ImportsRepository,
     private readonly staging: StagingRepository,
+    private readonly service: ImportsService,
     private readonly residents: ResidentImportService,
+    private readonly schemes: SchemeImportService,
     private readonly audit: AuditService,
   ) {}
 
@@ -45,17 +49,24 @@ export class ImportCommitJob {
       // Waits for a commit of the same import running elsewhere, then finds it committed.
       const imp = await this.imports.lockForCommit(importId, tx);
       if (!imp || imp.status !== 'committing') return null;
-      if ((await this.staging.stagedRows(importId, tx)) !== imp.rows) {
+      const table = STAGING_TABLES[imp.kind];
+      if ((await this.staging.stagedRows(importId, tx, table)) !== imp.rows) {
         await this.imports.markFailed(importId, LOST, tx);
         return null;
       }
-      await this.staging.classify(importId, imp.npuCode, tx);
-      await this.staging.saveRejections(importId, tx);
-      const counts = await this.staging.counts(importId, tx);
-      const applied = await this.residents.apply({ table: RESIDENT_STAGING, importId }, tx);
-      const result = { ...applied };
+      let result: Record<string, number>;
+      let counts: ClassCounts;
+      if (imp.kind === 'residents') {
+        counts = await this.service.classify('residents', importId, imp.npuCode, tx);
+        result = { ...(await this.residents.apply({ table, importId }, tx, { welcome: imp.welcome })) };
+      } else {
+        // Staff changing these schemes' members wait for the commit; the classification sees what they did before.
+        await this.schemes.lockSchemes({ table, importId }, tx);
+        counts = await this.service.classify('schemes', importId, imp.npuCode, tx);
+        result = { ...(await this.schemes.apply({ table, importId }, tx)) };
+      }
       // The file's personal data goes with the commit; the rejected-rows report stays 7 days.
-      await this.staging.deleteStaged(importId, tx);
+      await this.staging.deleteStaged(importId, tx, table);
       await this.imports.markCommitted(importId, counts, result, tx);
       await this.audit.record(
         {

@@ -29,6 +29,8 @@ export class DataImportEntity {
   /** What the commit did: {created, updated, …}; null until committed. */
   @Column({ type: 'jsonb', nullable: true }) result: Record<string, number> | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) error: string | null;
+  /** Asked for at commit (residents only): a welcome message to each new resident with a verified address. */
+  @Column({ type: 'boolean', default: false }) welcome: boolean;
   @Column({ type: 'timestamptz', nullable: true }) committedAt: Date | null;
   /** When its rows (staging and rejected report, personal data) were purged. */
   @Column({ type: 'timestamptz', nullable: true }) purgedAt: Date | null;
@@ -73,6 +75,35 @@ export class ImportResidentRowEntity {
   @Column({ type: 'varchar', length: 40, nullable: true }) language: string | null;
 }
 
+/**
+ * A member line of a scheme import, normalised (UNLOGGED staging, as `import_resident_row`).
+ * The classification resolves the resident (by e-mail or phone) and the scheme (an existing one
+ * of that type, ward and name in any case, or one the commit creates with `scheme_id`).
+ */
+@Entity('import_scheme_row')
+export class ImportSchemeRowEntity {
+  @PrimaryColumn({ type: 'uuid' }) importId: string;
+  @PrimaryColumn({ type: 'int' }) line: number;
+  @Column({ type: 'varchar', length: 300, nullable: true }) invalidReason: string | null;
+  @Column({ type: 'jsonb', nullable: true }) raw: Record<string, string> | null;
+  /** rejected | duplicate | new | matched (matched: already a member in Beacon). */
+  @Column({ type: 'varchar', length: 12, nullable: true }) outcome: string | null;
+  @Column({ type: 'varchar', length: 300, nullable: true }) reason: string | null;
+  @Column({ type: 'uuid', nullable: true }) residentId: string | null;
+  @Column({ type: 'uuid', nullable: true }) schemeId: string | null;
+  /** True when the commit creates the scheme (none of that type, ward and name in Beacon). */
+  @Column({ type: 'boolean', nullable: true }) newScheme: boolean | null;
+  @Column({ type: 'varchar', length: 30, nullable: true }) schemeType: string | null;
+  @Column({ type: 'varchar', length: 120, nullable: true }) schemeName: string | null;
+  @Column({ type: 'varchar', length: 16, nullable: true }) wardCode: string | null;
+  @Column({ type: 'varchar', length: 254, nullable: true }) email: string | null;
+  @Column({ type: 'varchar', length: 16, nullable: true }) phone: string | null;
+  @Column({ type: 'varchar', length: 12, nullable: true }) role: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) joinedAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) consentAt: Date | null;
+  @Column({ type: 'varchar', length: 40, nullable: true }) sourceSystem: string | null;
+}
+
 /** The rejected-rows report of an import (line, reason, raw cells): downloadable for 7 days, then purged. */
 @Entity('import_rejection')
 export class ImportRejectionEntity {
@@ -82,4 +113,4 @@ export class ImportRejectionEntity {
   @Column({ type: 'jsonb', nullable: true }) raw: Record<string, string> | null;
 }
 
-export const IMPORT_ENTITIES = [DataImportEntity, ImportResidentRowEntity, ImportRejectionEntity];
+export const IMPORT_ENTITIES = [DataImportEntity, ImportResidentRowEntity, ImportSchemeRowEntity, ImportRejectionEntity];

@@ -1,14 +1,18 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
 import { ApiDocumentResponse, badRequest, Staff, type StaffPrincipal } from '@beacon/core';
-import { CommitAcceptedDto, ImportIdParams, ImportReportDto, ImportUploadQueryDto } from './imports.dto';
+import { CommitAcceptedDto, CommitImportDto, ImportIdParams, ImportReportDto, ImportUploadQueryDto } from './imports.dto';
 import { ImportsService } from './imports.service';
 
 const EXAMPLE =
   'email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\n' +
   'jo@example.org,07911 123456,Jo,Bloggs,B33 8TH,BE01,email;sms,appeals;events,dog_walker,2019-03-02,2019-03-02,true,false,wmnow\n';
+
+const SCHEME_EXAMPLE =
+  'scheme_type,scheme_name,ward_code,email,phone,role,joined_at,consent_at,source\n' +
+  'neighbourhood_watch,Hodge Hill Road NW,BE01,jo@example.org,,coordinator,2018-04-01,2018-04-01,wmnow\n';
 
 /** Streams the body: the CSV is not parsed into memory by express (see configureApp). */
 function csvBody(req: Request): Request {
@@ -33,12 +37,23 @@ export class ImportsController {
   }
 
   @Staff({ roles: ['admin'] })
+  @Post('schemes')
+  @HttpCode(201)
+  @ApiOperation({ summary: "Dry run of a schemes CSV (one line per member, matched to residents by e-mail or phone): nothing is written outside the import's own report" })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: SCHEME_EXAMPLE } })
+  @ApiResponse({ status: 201, type: ImportReportDto })
+  schemes(@CurrentStaff() me: StaffPrincipal, @Query() q: ImportUploadQueryDto, @Req() req: Request): Promise<ImportReportDto> {
+    return this.imports.dryRunSchemes(me, q.mapping, csvBody(req));
+  }
+
+  @Staff({ roles: ['admin'] })
   @Post(':id/commit')
   @HttpCode(202)
   @ApiOperation({ summary: 'Apply a dry run (a job, one transaction); GET the import for its progress and counts' })
   @ApiResponse({ status: 202, type: CommitAcceptedDto })
-  commit(@CurrentStaff() me: StaffPrincipal, @Param() p: ImportIdParams): Promise<CommitAcceptedDto> {
-    return this.imports.requestCommit(me, p.id);
+  commit(@CurrentStaff() me: StaffPrincipal, @Param() p: ImportIdParams, @Body() body: CommitImportDto): Promise<CommitAcceptedDto> {
+    return this.imports.requestCommit(me, p.id, { welcome: body.welcome });
   }
 
   @Staff({ roles: ['admin'] })

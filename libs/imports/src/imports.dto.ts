@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 export class ImportUploadQueryDto {
   @ApiPropertyOptional({ example: 'wmnow', description: 'Column mapping of the source system (a file in libs/imports/src/mappings); default beacon' })
@@ -11,6 +11,18 @@ export class ImportUploadQueryDto {
 
 export class ImportIdParams {
   @ApiProperty() @IsUUID() id: string;
+}
+
+export class CommitImportDto {
+  @ApiPropertyOptional({ default: false, description: 'Resident imports: a welcome message to each new resident with a verified address (explains the move, links to their preferences)' })
+  @IsOptional()
+  @IsBoolean()
+  welcome?: boolean;
+}
+
+export class SchemeCountsDto {
+  @ApiProperty({ description: 'Schemes the commit creates' }) new: number;
+  @ApiProperty({ description: 'Schemes already in Beacon the accepted lines add members to' }) existing: number;
 }
 
 export class RowErrorDto {
@@ -39,7 +51,8 @@ export class ImportReportDto {
   @ApiProperty() new: number;
   @ApiProperty({ type: [RowErrorDto], description: 'Rejected and duplicate lines (first 1000; all in rejected.csv)' }) errors: RowErrorDto[];
   @ApiPropertyOptional({ type: [RowMatchDto], description: 'Dry run: matched lines and which side wins (first 1000)' }) matches?: RowMatchDto[];
-  @ApiPropertyOptional({ type: Object, nullable: true, description: 'After the commit: {created, updated, verificationsSent}' }) result: Record<string, number> | null;
+  @ApiPropertyOptional({ type: SchemeCountsDto, description: 'Scheme dry run: schemes created and existing' }) schemes?: SchemeCountsDto;
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'After the commit: residents {created, updated, verificationsSent, welcomesSent}; schemes {schemesCreated, membersAdded, coordinatorsSet}' }) result: Record<string, number> | null;
   @ApiPropertyOptional({ type: String, nullable: true }) error: string | null;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ type: Date, nullable: true }) committedAt: Date | null;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
+import { SchemesModule } from '@beacon/schemes';
 import { IMPORT_ENTITIES } from './import.entity';
 import { ImportCommitJob } from './import-commit.job';
 import { ImportHousekeepingJob } from './import-housekeeping.job';
@@ -9,12 +10,13 @@ import { ImportResidentData } from './import-resident-data';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
+import { SchemeStagingRepository } from './scheme-staging.repository';
 import { StagingRepository } from './staging.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(IMPORT_ENTITIES), GeographyModule, ResidentsModule],
+  imports: [TypeOrmModule.forFeature(IMPORT_ENTITIES), GeographyModule, ResidentsModule, SchemesModule],
   controllers: [ImportsController],
-  providers: [ImportsRepository, StagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob, ImportResidentData],
+  providers: [ImportsRepository, StagingRepository, SchemeStagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob, ImportResidentData],
   exports: [ImportsService],
 })
 export class ImportsModule {}

@@ -12,6 +12,7 @@ export interface ImportRow extends ClassCounts {
   createdBy: string;
   committedBy: string | null;
   mapping: string;
+  welcome: boolean;
   fileSha256: string;
   fileBytes: number;
   result: Record<string, number> | null;
@@ -21,7 +22,7 @@ export interface ImportRow extends ClassCounts {
   purgedAt: Date | null;
 }
 
-const COLUMNS = `id, kind, status, npu_code AS "npuCode", created_by AS "createdBy", committed_by AS "committedBy", mapping,
+const COLUMNS = `id, kind, status, npu_code AS "npuCode", created_by AS "createdBy", committed_by AS "committedBy", mapping, welcome,
   file_sha256 AS "fileSha256", file_bytes::float8 AS "fileBytes", rows, accepted, rejected, duplicates, matched, result, error,
   created_at AS "createdAt", committed_at AS "committedAt", purged_at AS "purgedAt"`;
 
@@ -58,11 +59,11 @@ export class ImportsRepository {
   }
 
   /** dry_run → committing, once: false when it was not a dry run any more. */
-  async markCommitting(id: string, staffId: string, tx: EntityManager): Promise<boolean> {
+  async markCommitting(id: string, staffId: string, welcome: boolean, tx: EntityManager): Promise<boolean> {
     const rows = await tx.query<{ id: string }[]>(
-      `WITH u AS (UPDATE data_import SET status = 'committing', committed_by = $2, updated_at = now() WHERE id = $1 AND status = 'dry_run' RETURNING id)
+      `WITH u AS (UPDATE data_import SET status = 'committing', committed_by = $2, welcome = $3, updated_at = now() WHERE id = $1 AND status = 'dry_run' RETURNING id)
        SELECT id FROM u`,
-      [id, staffId],
+      [id, staffId, welcome],
     );
     return rows.length > 0;
   }
@@ -116,6 +117,7 @@ export class ImportsRepository {
       if (ids.length) {
         await tx.query<unknown>('DELETE FROM import_rejection WHERE import_id = ANY($1::uuid[])', [ids]);
         await tx.query<unknown>('DELETE FROM import_resident_row WHERE import_id = ANY($1::uuid[])', [ids]);
+        await tx.query<unknown>('DELETE FROM import_scheme_row WHERE import_id = ANY($1::uuid[])', [ids]);
       }
       return ids.length;
     });

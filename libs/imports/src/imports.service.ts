@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { assertNpuAccess } from '@beacon/auth';
 import { badRequest, conflict, DomainException, JobName, notFound, QueueService, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
@@ -15,7 +15,9 @@ import type { ImportKind } from './import.entity';
 import { ImportsRepository, type ImportRow } from './imports.repository';
 import { loadMappings, type ImportMapping } from './mapping';
 import { stageResidentRow, STAGING_COLUMNS, type RowContext } from './resident-row';
-import { RESIDENT_STAGING, StagingRepository, type RowError, type RowMatch } from './staging.repository';
+import { SCHEME_STAGING, SchemeStagingRepository, type SchemeCounts } from './scheme-staging.repository';
+import { stageSchemeRow, SCHEME_STAGING_COLUMNS } from './scheme-row';
+import { RESIDENT_STAGING, StagingRepository, type ClassCounts, type RowError, type RowMatch } from './staging.repository';
 
 /** Lines of errors and matches a report carries (the rejected-rows CSV has them all). */
 export const REPORT_LIMIT = 1000;
@@ -35,6 +37,8 @@ export interface ImportReport {
   new: number;
   errors: RowError[];
   matches?: RowMatch[];
+  /** A scheme dry run: schemes the commit creates, and existing ones it adds members to. */
+  schemes?: SchemeCounts;
   result: Record<string, number> | null;
   error: string | null;
   createdAt: Date;
@@ -50,6 +54,7 @@ export class ImportsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly imports: ImportsRepository,
     private readonly staging: StagingRepository,
+    private readonly schemeStaging: SchemeStagingRepository,
     private readonly geography: GeographyService,
     private readonly queue: QueueService,
   ) {}
@@ -70,32 +75,41 @@ export class ImportsService {
    * transaction: a broken file (400) or a dropped upload leaves nothing. Writes nothing outside
    * the import's own rows.
    */
-  async dryRunResidents(staff: StaffPrincipal, mappingName: string | undefined, body: Readable): Promise<ImportReport> {
-    const mapping = this.mapping('residents', mappingName);
+  dryRunResidents(staff: StaffPrincipal, mappingName: string | undefined, body: Readable): Promise<ImportReport> {
+    return this.dryRun('residents', staff, mappingName, body);
+  }
+
+  /** The same for schemes and their members (one line per member; see `stageSchemeRow`). */
+  dryRunSchemes(staff: StaffPrincipal, mappingName: string | undefined, body: Readable): Promise<ImportReport> {
+    return this.dryRun('schemes', staff, mappingName, body);
+  }
+
+  private async dryRun(kind: ImportKind, staff: StaffPrincipal, mappingName: string | undefined, body: Readable): Promise<ImportReport> {
+    const mapping = this.mapping(kind, mappingName);
     const wards = new Map((await this.geography.listWards()).map((w) => [w.code, w.npuCode]));
     const ctx: RowContext = { mapping, wards, npuCode: staff.npuCode };
+    const [table, columns, stageRow] =
+      kind === 'residents' ? [RESIDENT_STAGING, STAGING_COLUMNS, stageResidentRow] : [SCHEME_STAGING, SCHEME_STAGING_COLUMNS, stageSchemeRow];
     const id = randomUUID();
     const qr = this.db.createQueryRunner();
     const client = (await qr.connect()) as pg.PoolClient;
     const meter = new FileMeter();
     try {
       await qr.startTransaction();
-      await this.imports.insert({ id, kind: 'residents', npuCode: staff.npuCode, createdBy: staff.id, mapping: mapping.name }, qr.manager);
+      await this.imports.insert({ id, kind, npuCode: staff.npuCode, createdBy: staff.id, mapping: mapping.name }, qr.manager);
       let lines = 0;
       const stage = new Transform({
         objectMode: true,
         transform(rec: ParsedRecord, _enc, done) {
           lines++;
-          done(null, stageResidentRow(ctx, id, rec.info.lines, rec.record));
+          done(null, stageRow(ctx, id, rec.info.lines, rec.record));
         },
       });
       // eslint-disable-next-line no-restricted-syntax -- a COPY stream (pg-copy-streams), not a query with rows
-      const copy = client.query(copyFrom(`COPY ${RESIDENT_STAGING} (${STAGING_COLUMNS.join(', ')}) FROM STDIN (FORMAT csv)`));
+      const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT csv)`));
       await pipeline(body, meter, csvParser(mapping), stage, stringify(), copy);
       if (!lines) throw badRequest('CSV has no data rows');
-      await this.staging.classify(id, staff.npuCode, qr.manager);
-      await this.staging.saveRejections(id, qr.manager);
-      const counts = await this.staging.counts(id, qr.manager);
+      const counts = await this.classify(kind, id, staff.npuCode, qr.manager);
       await this.imports.saveDryRun(id, { sha256: meter.hash.digest('hex'), bytes: meter.bytes }, counts, qr.manager);
       await qr.commitTransaction();
     } catch (err) {
@@ -109,12 +123,25 @@ export class ImportsService {
     return this.report(staff, id, true);
   }
 
+  /** Classifies the staged lines and saves the rejected-rows report (the dry run, and the commit again). */
+  async classify(kind: ImportKind, id: string, npuCode: string | null, tx: EntityManager): Promise<ClassCounts> {
+    if (kind === 'residents') {
+      await this.staging.classify(id, npuCode, tx);
+      await this.staging.saveRejections(id, tx, RESIDENT_STAGING);
+      return this.staging.counts(id, tx);
+    }
+    await this.schemeStaging.classify(id, tx);
+    await this.staging.saveRejections(id, tx, SCHEME_STAGING);
+    return this.schemeStaging.counts(id, tx);
+  }
+
   /** Queues the commit (202): the job applies it in one transaction and retries after a crash. */
-  async requestCommit(staff: StaffPrincipal, id: string): Promise<{ id: string; status: 'committing' }> {
+  async requestCommit(staff: StaffPrincipal, id: string, opts: { welcome?: boolean } = {}): Promise<{ id: string; status: 'committing' }> {
     await this.db.transaction(async (tx) => {
       const imp = await this.findFor(staff, id);
       if (imp.purgedAt) throw new DomainException('GONE', 'This dry run is older than 7 days; upload the file again');
-      if (!(await this.imports.markCommitting(id, staff.id, tx))) throw conflict(`This import is ${imp.status}, not a dry run`);
+      if (opts.welcome && imp.kind !== 'residents') throw badRequest('welcome is for resident imports only');
+      if (!(await this.imports.markCommitting(id, staff.id, !!opts.welcome, tx))) throw conflict(`This import is ${imp.status}, not a dry run`);
       await this.queue.send(JobName.ImportCommit, { importId: id }, { manager: tx });
     });
     return { id, status: 'committing' };
@@ -123,7 +150,9 @@ export class ImportsService {
   async report(staff: StaffPrincipal, id: string, withMatches = false): Promise<ImportReport> {
     const imp = await this.findFor(staff, id);
     const errors = await this.imports.errors(id, REPORT_LIMIT);
-    const matches = withMatches && imp.status === 'dry_run' ? await this.staging.matches(id, REPORT_LIMIT, this.db.manager) : undefined;
+    const dry = withMatches && imp.status === 'dry_run';
+    const matches = dry && imp.kind === 'residents' ? await this.staging.matches(id, REPORT_LIMIT, this.db.manager) : undefined;
+    const schemes = dry && imp.kind === 'schemes' ? await this.schemeStaging.schemeCounts(id, this.db.manager) : undefined;
     return {
       id: imp.id,
       kind: imp.kind,
@@ -137,6 +166,7 @@ export class ImportsService {
       new: imp.accepted - imp.matched,
       errors,
       ...(matches ? { matches } : {}),
+      ...(schemes ? { schemes } : {}),
       result: imp.result,
       error: imp.error,
       createdAt: imp.createdAt,

@@ -7,7 +7,7 @@ export const RESIDENT_COLUMNS = [
   'email', 'phone', 'first_name', 'last_name', 'postcode', 'ward_code', 'channels', 'topics', 'interest_groups', 'consent_at',
   'signed_up_at', 'email_verified', 'phone_verified', 'source', 'age_band', 'ethnicity', 'language',
 ] as const;
-export const SCHEME_COLUMNS = ['scheme_type', 'scheme_name', 'ward_code', 'email', 'phone', 'role'] as const;
+export const SCHEME_COLUMNS = ['scheme_type', 'scheme_name', 'ward_code', 'email', 'phone', 'role', 'joined_at', 'consent_at', 'source'] as const;
 export const LIST_COLUMNS = new Set(['channels', 'topics', 'interest_groups']);
 
 /**

@@ -3,6 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { importDecisionSql } from '@beacon/residents';
 
 export const RESIDENT_STAGING = 'import_resident_row';
+/** The staging table of each kind of import. */
+export const STAGING_TABLES = { residents: RESIDENT_STAGING, schemes: 'import_scheme_row' } as const;
+export type StagingTable = (typeof STAGING_TABLES)[keyof typeof STAGING_TABLES];
 
 export interface ClassCounts {
   rows: number;
@@ -109,21 +112,21 @@ export class StagingRepository {
   }
 
   /** Rejected and duplicate lines into the rejected-rows report (replacing an earlier classification's). */
-  async saveRejections(importId: string, tx: EntityManager): Promise<void> {
+  async saveRejections(importId: string, tx: EntityManager, table: StagingTable = RESIDENT_STAGING): Promise<void> {
     await tx.query<unknown>('DELETE FROM import_rejection WHERE import_id = $1', [importId]);
     await tx.query<unknown>(
       `INSERT INTO import_rejection (import_id, line, reason, raw)
-       SELECT import_id, line, reason, raw FROM ${RESIDENT_STAGING} WHERE import_id = $1 AND outcome IN ('rejected', 'duplicate')`,
+       SELECT import_id, line, reason, raw FROM ${table} WHERE import_id = $1 AND outcome IN ('rejected', 'duplicate')`,
       [importId],
     );
   }
 
-  async stagedRows(importId: string, tx: EntityManager): Promise<number> {
-    const [{ n }] = await tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
+  async stagedRows(importId: string, tx: EntityManager, table: StagingTable = RESIDENT_STAGING): Promise<number> {
+    const [{ n }] = await tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table} WHERE import_id = $1`, [importId]);
     return n;
   }
 
-  async deleteStaged(importId: string, tx: EntityManager): Promise<void> {
-    await tx.query<unknown>(`DELETE FROM ${RESIDENT_STAGING} WHERE import_id = $1`, [importId]);
+  async deleteStaged(importId: string, tx: EntityManager, table: StagingTable = RESIDENT_STAGING): Promise<void> {
+    await tx.query<unknown>(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
   }
 }

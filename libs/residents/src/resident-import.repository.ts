@@ -148,6 +148,20 @@ export class ResidentImportRepository {
     );
   }
 
+  /** New residents of the import with a verified address on a chosen channel: e-mail first, else SMS. */
+  welcomeRecipients(src: StagedResidents, afterLine: number, limit: number, tx: EntityManager): Promise<{ line: number; id: string; channel: 'email' | 'sms' }[]> {
+    return tx.query<{ line: number; id: string; channel: 'email' | 'sms' }[]>(
+      `SELECT s.line, s.resident_id AS id,
+              CASE WHEN s.email IS NOT NULL AND s.email_verified AND 'email' = ANY(s.channels) THEN 'email' ELSE 'sms' END AS channel
+         FROM ${tableName(src.table)} s
+        WHERE s.import_id = $1 AND s.outcome = 'new' AND s.line > $2
+          AND ((s.email IS NOT NULL AND s.email_verified AND 'email' = ANY(s.channels))
+            OR (s.phone IS NOT NULL AND s.phone_verified AND 'sms' = ANY(s.channels)))
+        ORDER BY s.line LIMIT $3`,
+      [src.importId, afterLine, limit],
+    );
+  }
+
   exportFor(residentId: string, tx: EntityManager): Promise<unknown[]> {
     return tx.query<unknown[]>('SELECT * FROM resident_import WHERE resident_id = $1', [residentId]);
   }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { NotificationService } from '@beacon/channels';
 import { ResidentDataExporterProvider, type ResidentDataExporter } from './resident-data-exporter';
 import { ResidentImportRepository, type StagedResidents } from './resident-import.repository';
+import { residentNotice, ResidentNotice } from './resident-notifications';
 import { VerificationOutbox, VerificationService } from './verification.service';
 
 export type { StagedResidents } from './resident-import.repository';
@@ -13,6 +15,8 @@ export interface ResidentImportResult {
   updated: number;
   /** Verification messages queued for the new residents' unverified addresses. */
   verificationsSent: number;
+  /** The welcome option: one message to each new resident with a verified address on a chosen channel. */
+  welcomesSent: number;
 }
 
 const VERIFY_PAGE = 2000;
@@ -33,9 +37,10 @@ export class ResidentImportService implements ResidentDataExporter {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: ResidentImportRepository,
     private readonly verification: VerificationService,
+    private readonly notifications: NotificationService,
   ) {}
 
-  async apply(src: StagedResidents, tx: EntityManager): Promise<ResidentImportResult> {
+  async apply(src: StagedResidents, tx: EntityManager, opts: { welcome?: boolean } = {}): Promise<ResidentImportResult> {
     const updated = await this.repo.mergeMatched(src, tx);
     const created = await this.repo.insertNew(src, tx);
     await this.repo.recordOrigins(src, tx);
@@ -53,7 +58,29 @@ export class ResidentImportService implements ResidentDataExporter {
       verificationsSent += out.emails.length + out.sms.length;
       after = page[page.length - 1].line;
     }
-    return { created, updated, verificationsSent };
+    const welcomesSent = opts.welcome ? await this.queueWelcomes(src, tx) : 0;
+    return { created, updated, verificationsSent, welcomesSent };
+  }
+
+  /**
+   * The import's welcome (explains the move, links to their preferences): template and resident
+   * id only, rendered when the job runs; e-mail when their e-mail is verified and chosen, else
+   * SMS. Residents still to verify get the verification instead, and matched ones nothing.
+   */
+  private async queueWelcomes(src: StagedResidents, tx: EntityManager): Promise<number> {
+    let sent = 0;
+    for (let after = 0; ; ) {
+      const page = await this.repo.welcomeRecipients(src, after, VERIFY_PAGE, tx);
+      if (!page.length) break;
+      const jobs = page.map((r) => ({ channel: r.channel, job: residentNotice(ResidentNotice.importWelcome, r.id) }));
+      await this.notifications.enqueueAll(
+        { emails: jobs.filter((j) => j.channel === 'email').map((j) => j.job), sms: jobs.filter((j) => j.channel === 'sms').map((j) => j.job) },
+        { manager: tx },
+      );
+      sent += page.length;
+      after = page[page.length - 1].line;
+    }
+    return sent;
   }
 
   async exportFor(residentId: string): Promise<unknown> {

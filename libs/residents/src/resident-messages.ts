@@ -73,3 +73,30 @@ export function smsCodeMessage(to: string, code: string): SmsMessage {
 export function alreadySubscribedSms(to: string, url: string): SmsMessage {
   return { to, body: `This number is already signed up to Beacon. To manage your messages (link works for 1 hour): ${url}` };
 }
+
+/**
+ * After an import (issue 18, the welcome option): to a verified address the resident gave the
+ * system the force used before. Explains the move; links to their preferences and to stop.
+ */
+export function importWelcomeEmail(to: string, firstName: string | null, manageUrl: string, unsubscribeUrl: string): EmailMessage {
+  const heading = 'Your community messages have moved to Beacon';
+  return {
+    to,
+    subject: 'Your community messages now come from Beacon',
+    text:
+      `${greeting(firstName)}\n\nYour local policing team has moved its community messages to Beacon. You signed up on the system it used before, ` +
+      `so your subscription has come across as it was: you do not need to sign up again, and you will keep getting the messages you chose.\n\n` +
+      `To see or change what you get (the link works for 30 days):\n\n${manageUrl}\n\nTo stop all messages:\n\n${unsubscribeUrl}\n`,
+    html: emailHtml(
+      heading,
+      html`<p>${greeting(firstName)}</p><p>Your local policing team has moved its community messages to Beacon. You signed up on the system it used before,
+so your subscription has come across as it was: you do not need to sign up again, and you will keep getting the messages you chose.</p>
+${linkButton(manageUrl, 'See or change what I get')}
+<p>The link works for 30 days. <a href="${unsubscribeUrl}">Stop all messages</a>.</p>`,
+    ),
+  };
+}
+
+export function importWelcomeSms(to: string, manageUrl: string): SmsMessage {
+  return { to, body: `Your local police messages have moved to Beacon. Nothing to do: you stay signed up. To change or stop them: ${manageUrl}` };
+}

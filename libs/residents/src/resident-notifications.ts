@@ -3,7 +3,7 @@ import { NotificationComposerProvider, type Compose, type EmailMessage, type Not
 import type { NotificationJob } from '@beacon/core';
 import type { ResidentEntity } from './resident.entity';
 import { ResidentLinksService } from './resident-links.service';
-import { alreadySubscribedEmail, alreadySubscribedSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
+import { alreadySubscribedEmail, alreadySubscribedSms, importWelcomeEmail, importWelcomeSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
 import { ResidentRepository } from './resident.repository';
 
 /** The residents lib's one-off messages, queued as template + resident id (see NotificationJob). */
@@ -12,6 +12,8 @@ export const ResidentNotice = {
   signIn: 'resident.sign-in',
   alreadySubscribed: 'resident.already-subscribed',
   smsCode: 'resident.sms-code',
+  /** The welcome option of an import (libs/imports): to a new resident's verified address. */
+  importWelcome: 'resident.import-welcome',
 } as const;
 
 export const residentNotice = (template: string, residentId: string, extra: Record<string, string> = {}): NotificationJob => ({
@@ -37,7 +39,7 @@ export class ResidentNotifications implements NotificationComposer {
     return r && r.status !== 'erased' ? r : null;
   };
 
-  private byEmail = (render: (r: ResidentEntity, email: string) => EmailMessage): Compose<EmailMessage> => async (ref) => {
+  private byEmail = (render: (r: ResidentEntity, email: string) => EmailMessage | null): Compose<EmailMessage> => async (ref) => {
     const r = await this.live(ref.residentId);
     return r?.email ? render(r, r.email) : null;
   };
@@ -51,11 +53,16 @@ export class ResidentNotifications implements NotificationComposer {
     [ResidentNotice.verifyEmail]: this.byEmail((r, email) => verifyEmailMessage(email, this.links.verifyEmailUrl(r.id, email))),
     [ResidentNotice.signIn]: this.byEmail((r, email) => signInEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
     [ResidentNotice.alreadySubscribed]: this.byEmail((r, email) => alreadySubscribedEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
+    // Verified addresses only (a verified address is the resident's own, so the name may appear).
+    [ResidentNotice.importWelcome]: this.byEmail((r, email) =>
+      r.emailVerifiedAt && r.status === 'active' ? importWelcomeEmail(email, r.firstName, this.links.manageUrl(r.id), this.links.unsubscribeUrl(r.id, 'all')) : null,
+    ),
   };
 
   readonly sms = {
     // The code itself rides in the ref (only its HMAC is stored): a random number, not personal data.
     [ResidentNotice.smsCode]: this.byPhone((_r, phone, ref) => (/^\d{6}$/.test(ref.code ?? '') ? smsCodeMessage(phone, ref.code) : null)),
     [ResidentNotice.alreadySubscribed]: this.byPhone((r, phone) => alreadySubscribedSms(phone, this.links.signInUrl(r.id, phone))),
+    [ResidentNotice.importWelcome]: this.byPhone((r, phone) => (r.phoneVerifiedAt && r.status === 'active' ? importWelcomeSms(phone, this.links.manageUrl(r.id)) : null)),
   };
 }

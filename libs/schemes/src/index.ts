@@ -7,3 +7,4 @@ export { SchemeReportDto } from './schemes-response.dto';
 export { SchemeDemoSeedService } from './scheme-demo-seed.service';
 export { PatrolsService, MAX_PATROL_HOURS, type PatrolView } from './patrols.service';
 export type { SchemeTarget } from './scheme-report.repository';
+export { SchemeImportService, type SchemeImportResult, type StagedSchemeMembers } from './scheme-import.service';

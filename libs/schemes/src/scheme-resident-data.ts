@@ -18,9 +18,9 @@ export class SchemeResidentData implements ResidentDataExporter {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async exportFor(residentId: string): Promise<unknown> {
-    const memberships = await this.db.query<{ schemeId: string; name: string; type: string; wardCode: string; coordinator: boolean; joinedAt: Date; consent: string }[]>(
+    const memberships = await this.db.query<{ schemeId: string; name: string; type: string; wardCode: string; coordinator: boolean; joinedAt: Date; consent: string; consentSource: string | null; consentAt: Date | null }[]>(
       `SELECT s.id AS "schemeId", s.name, s.type, s.ward_code AS "wardCode", (s.coordinator_resident_id = sm.resident_id) AS coordinator,
-              sm.joined_at AS "joinedAt", sm.consent
+              sm.joined_at AS "joinedAt", sm.consent, sm.consent_source AS "consentSource", sm.consent_at AS "consentAt"
          FROM scheme_member sm JOIN scheme s ON s.id = sm.scheme_id WHERE sm.resident_id = $1 ORDER BY s.name`,
       [residentId],
     );

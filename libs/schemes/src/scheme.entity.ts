@@ -31,7 +31,8 @@ export const STREET_WATCH = 'street_watch';
  */
 export const STAFF_CONSENT_METHODS = ['in_person', 'phone', 'written', 'email'] as const;
 export type StaffConsentMethod = (typeof STAFF_CONSENT_METHODS)[number];
-export type ConsentMethod = StaffConsentMethod | 'invitation';
+/** `imported`: consent given on the platform the force left, carried by an import (source and date kept). */
+export type ConsentMethod = StaffConsentMethod | 'invitation' | 'imported';
 
 /** Reference table of scheme types (seeded by the SchemeTypes migration). */
 @Entity('scheme_type')
@@ -85,8 +86,11 @@ export class SchemeMemberEntity {
   @CreateDateColumn({ type: 'timestamptz' }) joinedAt: Date;
   /** How the resident agreed to join (null: joined before consent was recorded). */
   @Column({ type: 'varchar', length: 20, nullable: true }) consent: ConsentMethod | null;
-  /** `staff:<id>` who recorded it, or `resident:<id>` who accepted an invitation. */
+  /** `staff:<id>` who recorded it, `resident:<id>` who accepted an invitation, or `import:<id>`. */
   @Column({ type: 'varchar', length: 60, nullable: true }) consentRecordedBy: string | null;
+  /** Imported members: the system they consented on (e.g. `wmnow`) and when. */
+  @Column({ type: 'varchar', length: 40, nullable: true }) consentSource: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) consentAt: Date | null;
 }
 
 /**

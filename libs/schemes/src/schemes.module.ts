@@ -6,6 +6,8 @@ import { PatrolsRepository } from './patrols.repository';
 import { PatrolsService } from './patrols.service';
 import { ResidentSchemesController } from './resident-schemes.controller';
 import { SchemeDemoSeedService } from './scheme-demo-seed.service';
+import { SchemeImportRepository } from './scheme-import.repository';
+import { SchemeImportService } from './scheme-import.service';
 import { SchemeResidentData } from './scheme-resident-data';
 import { SCHEME_ENTITIES } from './scheme.entity';
 import { SchemeReportController } from './scheme-report.controller';
@@ -18,7 +20,7 @@ import { SchemesService } from './schemes.service';
 @Module({
   imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule],
   controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController],
-  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService],
-  exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService],
+  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
+  exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportService],
 })
 export class SchemesModule {}

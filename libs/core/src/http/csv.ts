@@ -1,3 +1,6 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
 // Spreadsheets skip leading whitespace (spaces, tabs, line breaks, no-break and ideographic
 // spaces, zero-width characters) and read compatibility forms (fullwidth ＝＋－＠, small ﹦﹢﹣﹫)
 // as the ASCII ones; the minus sign − too. So the test is on the NFKC form, after whitespace.
@@ -10,16 +13,24 @@ export function looksLikeFormula(s: string): boolean {
   return FORMULA_START.test(s.normalize('NFKC').replace(LEADING_SPACE, ''));
 }
 
-/** RFC 4180 CSV: the writer quotes when needed and neutralises spreadsheet formulas. */
+/** RFC 4180 CSV (csv-stringify): quoted when needed, CRLF, spreadsheet formulas neutralised. */
 export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? (rows[0] ? Object.keys(rows[0]) : []);
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    let s = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
-    if (typeof v === 'string' && looksLikeFormula(s)) s = `'${s}`; // CSV injection guard
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  if (!cols.length) return '\r\n';
+  return stringify(rows, {
+    header: true,
+    columns: cols,
+    record_delimiter: 'windows',
+    // csv-stringify quotes the whole CRLF only; a lone LF or CR would split the record.
+    quoted_match: /[\r\n]/,
+    cast: {
+      // CSV injection guard: only text can be a formula (numbers such as -5 stay as they are).
+      string: (s) => (looksLikeFormula(s) ? `'${s}` : s),
+      boolean: (b) => String(b),
+      date: (d) => d.toISOString(),
+      object: (o) => JSON.stringify(o),
+    },
+  });
 }
 
 export interface CsvRecord {
@@ -33,40 +44,49 @@ export class CsvParseError extends Error {
   }
 }
 
-/** Parses CSV text with a header row; each record keeps its 1-based line number. */
+interface ParsedLine {
+  record: string[];
+  info: { bytes: number };
+}
+
+/** Line breaks (CRLF, LF or CR) in src[from, to). */
+function breaks(src: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (src[i] === 0x0a || (src[i] === 0x0d && src[i + 1] !== 0x0a)) n++;
+  return n;
+}
+
+/**
+ * Parses CSV text with a header row (csv-parse): header names trimmed and lower-cased, cells
+ * trimmed, blank lines skipped; each record keeps the 1-based line it starts on. A structural
+ * problem (a short or long row, an unclosed quote) is a CsvParseError naming the line.
+ */
 export function parseCsv(text: string): { header: string[]; records: CsvRecord[] } {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') { cell += '"'; i++; } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') { cells.push(cell); cell = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.length > 1 || cells[0] !== '') rows.push({ line: rowLine, cells });
-      cells = []; cell = ''; line++; rowLine = line;
-    } else cell += ch;
+  let rows: ParsedLine[];
+  try {
+    rows = parse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, relax_column_count: true, relax_quotes: true, info: true }) as unknown as ParsedLine[];
+  } catch (err) {
+    const e = err as Error & { code?: string; lines?: number };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvParseError(e.lines ?? 1, 'unterminated quoted field');
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) throw new CsvParseError(e.lines ?? 1, e.message);
+    throw err;
   }
-  if (quoted) throw new CsvParseError(rowLine, 'unterminated quoted field');
-  if (cell !== '' || cells.length) { cells.push(cell); rows.push({ line: rowLine, cells }); }
   if (!rows.length) throw new CsvParseError(1, 'missing header row');
-  const header = rows[0].cells.map((h) => h.trim().toLowerCase());
-  const records = rows.slice(1).map(({ line: l, cells: c }) => {
-    if (c.length !== header.length) throw new CsvParseError(l, `expected ${header.length} fields, found ${c.length}`);
-    return { line: l, values: Object.fromEntries(header.map((h, i) => [h, c[i].trim()])) };
+  const header = rows[0].record.map((h) => h.trim().toLowerCase());
+  // The line a record starts on, from the byte offsets where csv-parse ends each record
+  // (its own line count is off when CRLF and LF are mixed).
+  const src = Buffer.from(text);
+  let end = rows[0].info.bytes;
+  let line = 1 + breaks(src, 0, end);
+  const records = rows.slice(1).map((r) => {
+    let start = end;
+    while (src[start] === 0x0a || src[start] === 0x0d) start++; // blank lines skipped
+    line += breaks(src, end, start);
+    const at = line;
+    line += breaks(src, start, r.info.bytes);
+    end = r.info.bytes;
+    if (r.record.length !== header.length) throw new CsvParseError(at, `expected ${header.length} fields, found ${r.record.length}`);
+    return { line: at, values: Object.fromEntries(header.map((h, i) => [h, r.record[i].trim()])) };
   });
   return { header, records };
 }
