@@ -25,10 +25,15 @@ import { ResponseNotifications } from './response-notifications';
 import { EngagementDemoSeedService } from './engagement-demo-seed.service';
 import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
+import { InboundEmailProcessor } from './inbound-email/inbound-email.job';
+import { InboundEmailRepository } from './inbound-email/inbound-email.repository';
+import { InboundEmailRetention } from './inbound-email/inbound-email-retention';
+import { InboundEmailService } from './inbound-email/inbound-email.service';
+import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
-  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
+  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController, InboundEmailWebhookController],
   providers: [
     EngagementResidentData,
     RatingRepository,
@@ -46,7 +51,11 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementErasure,
     EngagementDemoSeedService,
     ReplyRetention,
+    InboundEmailRepository,
+    InboundEmailService,
+    InboundEmailProcessor,
+    InboundEmailRetention,
   ],
-  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
+  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService, InboundEmailService],
 })
 export class EngagementModule {}

@@ -29,6 +29,39 @@ export class ResidentChannelsService {
   }
 
   /**
+   * A soft bounce (the mailbox full, the server down for days): counted, and the address is
+   * suspended once `limit` have come in a row (SOFT_BOUNCE_SUSPEND_AFTER). Returns the run.
+   */
+  async recordSoftBounce(residentId: string, limit: number, reason: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const run = await this.channels.addSoftBounce(residentId, tx);
+      if (run >= limit) {
+        await this.channels.suspend(residentId, 'email', `${run} soft bounces in a row, last: ${reason}`.slice(0, 200), tx);
+        await this.residents.syncStatusWithChannels(residentId, tx);
+      }
+      return run;
+    });
+  }
+
+  /** The address just worked (an e-mail came from it, through its reply address): the run of soft bounces ends. */
+  async clearSoftBounces(residentId: string): Promise<void> {
+    await this.db.transaction((tx) => this.channels.clearSoftBounces(residentId, tx));
+  }
+
+  /**
+   * A complaint (the resident marked a message as spam: a feedback-loop report) is an
+   * unsubscribe from e-mail: the channel goes off, as the unsubscribe link would turn it off, and
+   * an e-mail-only resident becomes 'unsubscribed'. Returns whether it was on.
+   */
+  async unsubscribeEmail(residentId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const off = await this.residents.disableChannels(residentId, ['email'], tx);
+      await this.residents.syncStatusWithChannels(residentId, tx);
+      return off.length > 0;
+    });
+  }
+
+  /**
    * STOP turns the resident's SMS channel off; START turns it back on and lifts a suspension
    * (they are texting from the number, so it works and they want messages again). Never creates
    * a channel the resident did not choose. Returns whether a channel row changed.
