@@ -14,7 +14,7 @@ import { freePort } from './utils/free-port';
 import { broadcast } from './utils/messages';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
-import type { Auth } from './utils/world';
+import { residentAuth, type Auth } from './utils/world';
 
 const REPLY_DOMAIN = 'reply.beacon.test';
 const BOUNCE_DOMAIN = 'bounce.beacon.test';
@@ -379,5 +379,25 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     expect(answer!.parsed.subject).toBe(`Re: ${got.mail.parsed.subject}`);
     expect(answer!.parsed.replyTo!.value[0].address).toMatch(new RegExp(`^reply\\+.+@${REPLY_DOMAIN.replace(/\./g, '\\.')}$`));
     expect(smtp.messages.slice(sentBefore).some((m) => m.to.includes('victim@elsewhere.example'))).toBe(false);
+  }, 60_000);
+
+  it('attachments are dropped and noted in the reply; erasure deletes the e-mails as received and the thread ids', async () => {
+    const r = await makeResident(t, { ward: 'BE01' });
+    const got = await messageTo(r.email!);
+    await smtpSend(
+      { from: r.email!, to: got.replyTo },
+      { from: r.email!, to: got.replyTo, subject: 'Re: van', text: 'Photo of the van attached.', attachments: [{ filename: 'van.jpg', content: Buffer.alloc(2048, 1), contentType: 'image/jpeg' }] },
+    );
+    expect(await lastInbound()).toMatchObject({ outcome: 'reply', residentId: r.id });
+    const [reply] = await t.sql<{ body: string; emailMessageId: string | null }>(`SELECT body, email_message_id AS "emailMessageId" FROM reply WHERE resident_id = $1`, [r.id]);
+    expect(reply.body).toBe('Photo of the van attached.\n\n[Attachments not kept: van.jpg]');
+    expect(reply.emailMessageId).toMatch(/^<.+>$/);
+    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM inbound_email WHERE resident_id = $1`, [r.id]);
+    expect(n).toBe(1);
+    await t.http().delete('/api/v1/me').set(...residentAuth(t, r.id)).expect(204);
+    expect(await t.sql(`SELECT 1 FROM inbound_email WHERE resident_id = $1`, [r.id])).toEqual([]);
+    expect(await t.sql<{ body: string; m: string | null; refs: string | null }>(`SELECT body, email_message_id AS m, email_references AS refs FROM reply WHERE resident_id = $1`, [r.id])).toEqual([
+      { body: '', m: null, refs: null },
+    ]);
   }, 60_000);
 });
