@@ -59,6 +59,25 @@ function webhook(raw: string, opts: { envelopeTo?: string; auth?: Record<string,
   return req.send(Buffer.from(raw));
 }
 
+/** A console session of the file's ECO (cookie agent). */
+async function consoleAgent() {
+  const agent = request.agent(t.app.getHttpServer());
+  const form = await agent.get('/console/sign-in').expect(200);
+  const csrf = /name="csrfToken" value="([^"]+)"/.exec(form.text)![1];
+  await agent.post('/console/sign-in').type('form').send({ email: ecoEmail, password: STAFF_PASSWORD, csrfToken: csrf, next: '/console' }).expect(303);
+  return agent;
+}
+
+/** The cells of the console's progress table row for e-mail. */
+async function consoleEmailProgress(messageId: string): Promise<Record<string, string>> {
+  const html = (await (await consoleAgent()).get(`/console/messages/${messageId}`).expect(200)).text;
+  const table = /<table[^>]*id="progress"[\s\S]*?<\/table>/.exec(html)![0];
+  const cells = (row: string) => [...row.matchAll(/<t[hd][^>]*>\s*([\s\S]*?)\s*<\/t[hd]>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+  const rows = [...table.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => cells(m[1]));
+  const email = rows.find((r) => r[0] === 'Email')!;
+  return Object.fromEntries(rows[0].map((h, i) => [h, email[i]]));
+}
+
 const inbound = () =>
   t.sql<{ outcome: string; detail: string | null; recipient: string | null; residentId: string | null }>(
     `SELECT outcome, detail, recipient, resident_id AS "residentId" FROM inbound_email ORDER BY received_at`,
@@ -218,11 +237,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     const [reply] = await t.sql<{ body: string }>(`SELECT body FROM reply WHERE resident_id = $1`, [r.id]);
     expect(reply.body).toBe('It has gone now <script>alert(1)</script> thank you');
     // The console's inbox renders it as text.
-    const agent = request.agent(t.app.getHttpServer());
-    const form = await agent.get('/console/sign-in').expect(200);
-    const csrf = /name="csrfToken" value="([^"]+)"/.exec(form.text)![1];
-    await agent.post('/console/sign-in').type('form').send({ email: ecoEmail, password: STAFF_PASSWORD, csrfToken: csrf, next: '/console' }).expect(303);
-    const page = await agent.get('/console/inbox').expect(200);
+    const page = await (await consoleAgent()).get('/console/inbox').expect(200);
     expect(page.text).toContain('It has gone now &lt;script&gt;alert(1)&lt;/script&gt; thank you');
     expect(page.text).not.toContain('<script>alert(1)');
   }, 60_000);
@@ -261,6 +276,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     const detail = await t.http().get(`/api/v1/messages/${got.id}`).set(...eco).expect(200);
     expect(detail.body.progress.byChannel.email).toMatchObject({ bounced: 1, complained: 0 });
     expect(detail.body.progress).toMatchObject({ bounced: 1 });
+    expect(await consoleEmailProgress(got.id)).toMatchObject({ 'Of which bounced': '1', 'Marked as spam': '0' });
     // The same report again changes nothing; and nothing was ever sent back (no backscatter).
     await smtpSend({ from: '', to: got.returnPath }, { raw: dsn(got.returnPath, '5.1.1') });
     expect(await lastInbound()).toMatchObject({ outcome: 'bounce', detail: 'DSN 5.1.1 (repeat)' });
@@ -317,6 +333,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     const detail = await t.http().get(`/api/v1/messages/${got.id}`).set(...eco).expect(200);
     expect(detail.body.progress.byChannel.email).toMatchObject({ complained: 1 });
     expect(detail.body.progress.complained).toBe(1);
+    expect(await consoleEmailProgress(got.id)).toMatchObject({ 'Marked as spam': '1' });
   }, 60_000);
 
   it('a forged or tampered token is dropped and logged, never delivered; over SMTP it is refused at RCPT', async () => {
