@@ -171,6 +171,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
       INBOUND_SMTP_PORT: String(port),
       INBOUND_WEBHOOK_SECRET: SECRET,
       SOFT_BOUNCE_SUSPEND_AFTER: '3',
+      INBOUND_MAX_BYTES: '200000',
     });
     await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
@@ -417,4 +418,35 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
       { body: '', m: null, refs: null },
     ]);
   }, 60_000);
+
+  it('over INBOUND_MAX_BYTES is refused (SMTP and webhook), storing nothing', async () => {
+    const r = await makeResident(t, { ward: 'BE01' });
+    const got = await messageTo(r.email!);
+    const before = (await inbound()).length;
+    const big = 'x'.repeat(210_000);
+    await expect(smtpSend({ from: r.email!, to: got.replyTo }, { from: r.email!, to: got.replyTo, subject: 'big', text: big })).rejects.toBeDefined();
+    const res = await webhook([`From: ${r.email}`, `To: ${got.replyTo}`, 'Subject: big', '', big, ''].join('\r\n')).expect(413);
+    expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect((await inbound()).length).toBe(before);
+  }, 60_000);
+
+  it('one sender may have 30 messages an hour stored; more are refused (429 / SMTP 452) before anything is stored', async () => {
+    const raw = ['From: Flood <flood@example.org>', `To: reply+nothing@${REPLY_DOMAIN}`, 'Subject: spam', '', 'buy now', ''].join('\r\n');
+    for (let i = 0; i < 30; i++) await webhook(raw).expect(202);
+    const before = (await inbound()).length;
+    const over = await webhook(raw).expect(429);
+    expect(over.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect((await inbound()).length).toBe(before);
+    // Over SMTP the envelope sender is counted: the 31st is a temporary refusal (452), the sender's server retries later.
+    const r = await makeResident(t, { ward: 'BE01' });
+    const got = await messageTo(r.email!);
+    const from = 'smtp-flood@example.org';
+    for (let i = 0; i < 30; i++) await smtpSend({ from, to: got.replyTo }, { from, to: got.replyTo, subject: 'spam', text: `buy now ${i}` });
+    const stored = (await inbound()).length;
+    await expect(smtpSend({ from, to: got.replyTo }, { from, to: got.replyTo, subject: 'spam', text: 'buy now again' })).rejects.toMatchObject({ responseCode: 452 });
+    expect((await inbound()).length).toBe(stored);
+    await settled();
+    // The per-resident reply limits (as for web replies) kept the inbox to 5 of them.
+    expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reply WHERE resident_id = $1`, [r.id]))[0].n).toBe(5);
+  }, 120_000);
 });

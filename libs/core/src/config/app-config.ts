@@ -224,7 +224,7 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
   /** Days each kind of data is kept (docs/data-protection.md); purged by the housekeeping job. */
-  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number };
+  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number; inboundEmailDays: number };
   mail: {
     smtpUrl?: string;
     from: string;
@@ -233,7 +233,8 @@ export interface AppConfig {
   };
   /**
    * Two-way e-mail (libs/engagement, "Inbound e-mail"): absent without REPLY_DOMAIN. Reply-To and
-   * return-path domains, the listener's port and TLS files, the webhook's secret, limits.
+   * return-path domains, the listener's port and TLS files, the webhook's secret, limits
+   * (the raw mail's retention is `retention.inboundEmailDays`, purged with or without it).
    */
   inboundEmail?: {
     replyDomain: string;
@@ -243,7 +244,6 @@ export interface AppConfig {
     webhookSecret?: string;
     maxBytes: number;
     softBounceLimit: number;
-    retentionDays: number;
   };
   sms: {
     accountSid?: string;
@@ -392,6 +392,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       replyDays: vars.REPLY_RETENTION_DAYS ?? 365,
       outboxDays: vars.OUTBOX_RETENTION_DAYS ?? 14,
       inactiveResidentDays: vars.INACTIVE_RESIDENT_RETENTION_DAYS ?? 365,
+      inboundEmailDays: vars.INBOUND_EMAIL_RETENTION_DAYS ?? 7,
     },
     runWorker: vars.RUN_WORKER ?? embedded,
     metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
@@ -415,7 +416,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           webhookSecret: vars.INBOUND_WEBHOOK_SECRET,
           maxBytes: vars.INBOUND_MAX_BYTES ?? 10 * 1024 * 1024,
           softBounceLimit: vars.SOFT_BOUNCE_SUSPEND_AFTER ?? 3,
-          retentionDays: vars.INBOUND_EMAIL_RETENTION_DAYS ?? 7,
         }
       : undefined,
     sms: {

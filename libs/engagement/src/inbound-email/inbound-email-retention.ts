@@ -16,7 +16,7 @@ export class InboundEmailRetention implements RetentionPurge {
   ) {}
 
   purgeExpired(now: Date): Promise<number> {
-    const before = daysBefore(now, this.config.inboundEmail?.retentionDays ?? 7);
+    const before = daysBefore(now, this.config.retention.inboundEmailDays);
     return deleteInBatches(500, (limit) => this.inbound.purgeBefore(before, limit));
   }
 }
