@@ -118,7 +118,7 @@ function dsn(to: string, status: string, action = 'failed', original = ''): stri
     'Final-Recipient: rfc822; someone@example.org',
     `Action: ${action}`,
     `Status: ${status}`,
-    `Diagnostic-Code: smtp; ${status.startsWith('5') ? '550' : '452'} ${status} mailbox problem`,
+    `Diagnostic-Code: smtp; ${status.startsWith('5') ? '550' : '452'} ${status} <someone@example.org>: mailbox problem`,
     '',
     '--dsn-b',
     'Content-Type: text/rfc822-headers',
@@ -270,7 +270,8 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
       [got.deliveryId],
     );
     expect(d).toMatchObject({ status: 'bounced', bounceStatus: '5.1.1' });
-    expect(d.lastError).toMatch(/^DSN 5\.1\.1: smtp; 550 5\.1\.1/);
+    // The relay's diagnostic, without the address it quotes.
+    expect(d.lastError).toBe('DSN 5.1.1: smtp; 550 5.1.1 <recipient>: mailbox problem');
     const ch = await channelOf(r.id);
     expect(ch.suspendedAt).not.toBeNull();
     expect(ch.reason).toMatch(/^Hard bounce: DSN 5\.1\.1/);

@@ -33,7 +33,7 @@ function classify(mail: ParsedMail, raw: Buffer): InboundReading {
       // Per-recipient fields follow the per-message block; we send one recipient per e-mail.
       const field = (name: string) => new RegExp(`^${name}:[ \\t]*(.+(?:\\r?\\n[ \\t]+.+)*)`, 'im').exec(part)?.[1].replace(/\s+/g, ' ').trim() ?? '';
       const status = /^([245])\.(\d{1,3})\.(\d{1,3})/.exec(field('Status'))?.[0] ?? '';
-      return { kind: 'dsn', action: field('Action').toLowerCase(), status, diagnostic: field('Diagnostic-Code').slice(0, 300), enclosedTokens: enclosedTokens(raw) };
+      return { kind: 'dsn', action: field('Action').toLowerCase(), status, diagnostic: withoutAddresses(field('Diagnostic-Code')).slice(0, 300), enclosedTokens: enclosedTokens(raw) };
     }
   }
   if (reportType === 'feedback-report' && boundary) {
@@ -88,6 +88,11 @@ function reportPart(raw: Buffer, boundary: string, type: RegExp): string | null 
 /** Reply and bounce addresses quoted in the report (the original message's Return-Path, Reply-To): verified by the caller. */
 function enclosedTokens(raw: Buffer): string[] {
   return [...new Set([...raw.toString('latin1').matchAll(OUR_ADDRESS)].map((m) => m[0]))].slice(0, 5);
+}
+
+/** Relays quote the recipient in their diagnostics: kept out of the delivery row and the suspension reason. */
+function withoutAddresses(text: string): string {
+  return text.replace(/<?[^\s<>"';:,()]+@[^\s<>"';:,()]+>?/g, '<recipient>');
 }
 
 function cleanId(id: string | undefined): string | null {
