@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ResidentChannelRepository } from './resident-channel.repository';
 import { ResidentRepository } from './resident.repository';
 
@@ -20,20 +20,27 @@ export class ResidentChannelsService {
     private readonly residents: ResidentRepository,
   ) {}
 
-  /** Stops using the address for everyone's messages (kept until the resident changes it or texts START). */
-  async suspend(residentId: string, channel: ResidentChannelName, reason: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * Stops using the address for everyone's messages (kept until the resident changes it or texts
+   * START). With `manager`, inside the caller's transaction (so it commits with their rows).
+   */
+  async suspend(residentId: string, channel: ResidentChannelName, reason: string, manager?: EntityManager): Promise<void> {
+    await this.inTransaction(manager, async (tx) => {
       await this.channels.suspend(residentId, channel, reason.slice(0, 200), tx);
       await this.residents.syncStatusWithChannels(residentId, tx);
     });
+  }
+
+  private inTransaction<T>(manager: EntityManager | undefined, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? work(manager) : this.db.transaction(work);
   }
 
   /**
    * A soft bounce (the mailbox full, the server down for days): counted, and the address is
    * suspended once `limit` have come in a row (SOFT_BOUNCE_SUSPEND_AFTER). Returns the run.
    */
-  async recordSoftBounce(residentId: string, limit: number, reason: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  async recordSoftBounce(residentId: string, limit: number, reason: string, manager?: EntityManager): Promise<number> {
+    return this.inTransaction(manager, async (tx) => {
       const run = await this.channels.addSoftBounce(residentId, tx);
       if (run >= limit) {
         await this.channels.suspend(residentId, 'email', `${run} soft bounces in a row, last: ${reason}`.slice(0, 200), tx);
@@ -53,8 +60,8 @@ export class ResidentChannelsService {
    * unsubscribe from e-mail: the channel goes off, as the unsubscribe link would turn it off, and
    * an e-mail-only resident becomes 'unsubscribed'. Returns whether it was on.
    */
-  async unsubscribeEmail(residentId: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
+  async unsubscribeEmail(residentId: string, manager?: EntityManager): Promise<boolean> {
+    return this.inTransaction(manager, async (tx) => {
       const off = await this.residents.disableChannels(residentId, ['email'], tx);
       await this.residents.syncStatusWithChannels(residentId, tx);
       return off.length > 0;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainException, InjectConfig, JobHandler, JobName, type AppConfig, type InboundEmailJob } from '@beacon/core';
 import { DeliveryFeedbackService, MessageLinksService, type InboundAddressPurpose } from '@beacon/messaging';
 import { ResidentChannelsService } from '@beacon/residents';
@@ -33,16 +34,23 @@ export class InboundEmailProcessor {
 
   @JobHandler(JobName.InboundEmail)
   async handle(job: InboundEmailJob): Promise<void> {
-    const row = await this.repo.findPending(job.inboundEmailId);
-    if (!row) return; // read already, or purged
-    const result = await this.read(row);
-    await this.repo.finish(row.id, result);
+    // One transaction: the row's outcome commits with the bounce or complaint and the suspension
+    // or unsubscribe it causes, so a retry after a crash does all of it or finds it done.
+    const done = await this.repo.transaction(async (tx) => {
+      const row = await this.repo.findPending(job.inboundEmailId, tx);
+      if (!row) return null; // read already, or purged
+      const result = await this.read(row, tx);
+      await this.repo.finish(row.id, result, tx);
+      return { row, result };
+    });
+    if (!done) return;
+    const { row, result } = done;
     const log = { inboundEmailId: row.id, via: row.via, outcome: result.outcome, detail: result.detail, deliveryId: result.deliveryId };
     if (result.outcome === 'dropped') this.logger.warn(log, 'Inbound e-mail dropped');
     else this.logger.log(log, 'Inbound e-mail read');
   }
 
-  private async read(row: PendingInboundEmail): Promise<InboundEmailResult> {
+  private async read(row: PendingInboundEmail, tx: EntityManager): Promise<InboundEmailResult> {
     let mail: Reading;
     try {
       mail = await readInboundMail(row.raw);
@@ -54,9 +62,9 @@ export class InboundEmailProcessor {
     if (named && !address) return { outcome: 'dropped', detail: `Address token ${'invalid' in named ? named.invalid : 'forged'} (${named.purpose})` };
     switch (mail.kind) {
       case 'dsn':
-        return this.bounce(mail, address ?? this.enclosed(mail.enclosedTokens));
+        return this.bounce(mail, address ?? this.enclosed(mail.enclosedTokens), tx);
       case 'complaint':
-        return this.complaint(mail, address ?? this.enclosed(mail.enclosedTokens));
+        return this.complaint(mail, address ?? this.enclosed(mail.enclosedTokens), tx);
       case 'auto_reply':
         return { outcome: 'auto_reply', detail: mail.reason, deliveryId: address?.deliveryId, residentId: address && (await this.feedback.findEmailDelivery(address.deliveryId))?.residentId };
       case 'reply':
@@ -73,7 +81,7 @@ export class InboundEmailProcessor {
     return null;
   }
 
-  private async bounce(dsn: Extract<InboundReading, { kind: 'dsn' }>, address: Address | null): Promise<InboundEmailResult> {
+  private async bounce(dsn: Extract<InboundReading, { kind: 'dsn' }>, address: Address | null, tx: EntityManager): Promise<InboundEmailResult> {
     if (!address) return { outcome: 'dropped', detail: 'Bounce report naming no delivery of ours' };
     const deliveryId = address.deliveryId;
     if (dsn.action !== 'failed' || !dsn.status) {
@@ -81,20 +89,20 @@ export class InboundEmailProcessor {
       return { outcome: dsn.action === 'delayed' ? 'delayed' : 'ignored', detail: `DSN ${dsn.action || '?'} ${dsn.status}`.trim(), deliveryId, residentId: known?.residentId };
     }
     const soft = dsn.status.startsWith('4.');
-    const recorded = await this.feedback.recordBounce(deliveryId, dsn.status, dsn.diagnostic || (soft ? 'soft bounce' : 'hard bounce'));
+    const recorded = await this.feedback.recordBounce(deliveryId, dsn.status, dsn.diagnostic || (soft ? 'soft bounce' : 'hard bounce'), tx);
     if (!recorded) return { outcome: 'dropped', detail: 'Bounce for a delivery that is gone or was never sent', deliveryId };
     if (recorded.changed) {
-      if (soft) await this.residentChannels.recordSoftBounce(recorded.residentId, this.config.inboundEmail!.softBounceLimit, `DSN ${dsn.status}`);
-      else await this.residentChannels.suspend(recorded.residentId, 'email', `Hard bounce: DSN ${dsn.status} ${dsn.diagnostic}`);
+      if (soft) await this.residentChannels.recordSoftBounce(recorded.residentId, this.config.inboundEmail!.softBounceLimit, `DSN ${dsn.status}`, tx);
+      else await this.residentChannels.suspend(recorded.residentId, 'email', `Hard bounce: DSN ${dsn.status} ${dsn.diagnostic}`, tx);
     }
     return { outcome: soft ? 'soft_bounce' : 'bounce', detail: `DSN ${dsn.status}${recorded.changed ? '' : ' (repeat)'}`, deliveryId, residentId: recorded.residentId };
   }
 
-  private async complaint(report: Extract<InboundReading, { kind: 'complaint' }>, address: Address | null): Promise<InboundEmailResult> {
+  private async complaint(report: Extract<InboundReading, { kind: 'complaint' }>, address: Address | null, tx: EntityManager): Promise<InboundEmailResult> {
     if (!address) return { outcome: 'dropped', detail: 'Complaint report naming no delivery of ours' };
-    const recorded = await this.feedback.recordComplaint(address.deliveryId);
+    const recorded = await this.feedback.recordComplaint(address.deliveryId, tx);
     if (!recorded) return { outcome: 'dropped', detail: 'Complaint for a delivery that is gone or was never sent', deliveryId: address.deliveryId };
-    if (recorded.changed) await this.residentChannels.unsubscribeEmail(recorded.residentId);
+    if (recorded.changed) await this.residentChannels.unsubscribeEmail(recorded.residentId, tx);
     return { outcome: 'complaint', detail: `Feedback-Type: ${report.feedbackType}`, deliveryId: address.deliveryId, residentId: recorded.residentId };
   }
 

@@ -36,13 +36,14 @@ export class InboundEmailRepository {
     return row.id;
   }
 
-  async findPending(id: string): Promise<PendingInboundEmail | null> {
-    const rows = await this.db.query<PendingInboundEmail[]>(`SELECT id, via, recipient, raw FROM inbound_email WHERE id = $1 AND outcome = 'pending'`, [id]);
+  /** Locked (FOR UPDATE) so two runs of one job serialise: the second finds it read. */
+  async findPending(id: string, tx: EntityManager): Promise<PendingInboundEmail | null> {
+    const rows = await tx.query<PendingInboundEmail[]>(`SELECT id, via, recipient, raw FROM inbound_email WHERE id = $1 AND outcome = 'pending' FOR UPDATE`, [id]);
     return rows[0] ?? null;
   }
 
-  async finish(id: string, r: InboundEmailResult): Promise<void> {
-    await this.db.query<unknown>(
+  async finish(id: string, r: InboundEmailResult, tx: EntityManager): Promise<void> {
+    await tx.query<unknown>(
       `UPDATE inbound_email SET outcome = $2, detail = $3, resident_id = $4, delivery_id = $5, reply_id = $6, processed_at = now()
         WHERE id = $1 AND outcome = 'pending'`,
       [id, r.outcome, r.detail?.slice(0, 200) ?? null, r.residentId ?? null, r.deliveryId ?? null, r.replyId ?? null],

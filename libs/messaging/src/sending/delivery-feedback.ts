@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@beacon/core';
 
 /** A delivery named by a reply or bounce address (the token was verified before). */
@@ -21,7 +21,8 @@ export interface FeedbackResult {
 /**
  * What comes back after an e-mail was accepted by the relay (libs/engagement reads the reports;
  * messaging owns the delivery rows): asynchronous bounces (RFC 3464 DSN) and complaints
- * (RFC 5965 ARF). Each is recorded once per delivery, so a report sent twice changes nothing.
+ * (RFC 5965 ARF). Each is recorded once per delivery, so a report sent twice changes nothing;
+ * `manager` puts the write in the caller's transaction (with the suspension it causes).
  */
 @Injectable()
 export class DeliveryFeedbackService {
@@ -41,9 +42,9 @@ export class DeliveryFeedbackService {
    * soft bounce) and the relay's diagnostic. Only an e-mail that went out can bounce, and only
    * its first report counts.
    */
-  async recordBounce(deliveryId: string, statusCode: string, diagnostic: string): Promise<FeedbackResult | null> {
+  async recordBounce(deliveryId: string, statusCode: string, diagnostic: string, manager: EntityManager = this.db.manager): Promise<FeedbackResult | null> {
     const rows = rowsOf<{ residentId: string }>(
-      await this.db.query<unknown>(
+      await manager.query<unknown>(
         `UPDATE delivery SET status = 'bounced', bounce_status = $2, last_error = $3, updated_at = now()
           WHERE id = $1 AND channel = 'email' AND status IN ('sent', 'delivered', 'unknown', 'bounced') AND bounce_status IS NULL
           RETURNING resident_id AS "residentId"`,
@@ -56,9 +57,9 @@ export class DeliveryFeedbackService {
   }
 
   /** The resident reported the e-mail as spam (a feedback-loop report): counted once per delivery. */
-  async recordComplaint(deliveryId: string): Promise<FeedbackResult | null> {
+  async recordComplaint(deliveryId: string, manager: EntityManager = this.db.manager): Promise<FeedbackResult | null> {
     const rows = rowsOf<{ residentId: string }>(
-      await this.db.query<unknown>(
+      await manager.query<unknown>(
         `UPDATE delivery SET complained_at = now(), updated_at = now()
           WHERE id = $1 AND channel = 'email' AND complained_at IS NULL AND status IN ('sent', 'delivered', 'unknown', 'bounced')
           RETURNING resident_id AS "residentId"`,
