@@ -5,7 +5,11 @@
 // marking the delivery bounced (and suspending the address), an ARF complaint unsubscribing the
 // resident; a forged token dropped, an address not ours refused at RCPT; the staff answer threaded.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
@@ -431,6 +435,13 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     expect((await inbound()).length).toBe(before);
   }, 60_000);
 
+  it('no key and certificate configured: no STARTTLS offered (a client that requires it gives up before MAIL)', async () => {
+    const to = `reply+abc@${REPLY_DOMAIN}`;
+    const plain = createTransport({ host: '127.0.0.1', port: t.config.inboundEmail!.smtpPort!, secure: false, requireTLS: true });
+    await expect(plain.sendMail({ envelope: { from: 'a@example.org', to }, from: 'a@example.org', to, subject: 's', text: 't' })).rejects.toMatchObject({ code: 'ETLS' });
+    plain.close();
+  }, 30_000);
+
   it('one sender may have 30 messages an hour stored; more are refused (429 / SMTP 452) before anything is stored', async () => {
     const raw = ['From: Flood <flood@example.org>', `To: reply+nothing@${REPLY_DOMAIN}`, 'Subject: spam', '', 'buy now', ''].join('\r\n');
     for (let i = 0; i < 30; i++) await webhook(raw).expect(202);
@@ -451,3 +462,29 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reply WHERE resident_id = $1`, [r.id]))[0].n).toBe(5);
   }, 120_000);
 });
+
+describe('the inbound SMTP listener with STARTTLS', () => {
+  let app: TestApp;
+  let port: number;
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-inbound-tls-'));
+
+  beforeAll(async () => {
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    port = await freePort();
+    app = await createTestApp({ REPLY_DOMAIN, INBOUND_SMTP_PORT: String(port), INBOUND_SMTP_TLS_KEY_FILE: key, INBOUND_SMTP_TLS_CERT_FILE: cert });
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('offers STARTTLS when a key and certificate are configured: the session goes on over TLS (RCPT answered after the handshake)', async () => {
+    const to = `reply+abc@${REPLY_DOMAIN}`; // refused at RCPT, after the TLS handshake
+    const tls = createTransport({ host: '127.0.0.1', port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false } });
+    await expect(tls.sendMail({ envelope: { from: 'a@example.org', to }, from: 'a@example.org', to, subject: 's', text: 't' })).rejects.toMatchObject({ responseCode: 550 });
+    tls.close();
+  }, 30_000);
+});
+
