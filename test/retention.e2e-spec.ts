@@ -26,6 +26,7 @@ describe('retention purges, run by housekeeping', () => {
       REPLY_RETENTION_DAYS: '365',
       OUTBOX_RETENTION_DAYS: '14',
       INACTIVE_RESIDENT_RETENTION_DAYS: '365',
+      INBOUND_EMAIL_RETENTION_DAYS: '7',
     });
     await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
@@ -33,6 +34,17 @@ describe('retention purges, run by housekeeping', () => {
   afterAll(async () => {
     await t?.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('inbound e-mails as received go INBOUND_EMAIL_RETENTION_DAYS after they arrived, read or not; younger ones stay', async () => {
+    const row = (days: number, outcome: string) =>
+      t.sql<{ id: string }>(`INSERT INTO inbound_email (via, raw, size, outcome, received_at) VALUES ('smtp', $1, 5, $2, now() - make_interval(days => $3)) RETURNING id`, [Buffer.from('hello'), outcome, days]);
+    const [old] = await row(8, 'reply');
+    const [oldPending] = await row(8, 'pending');
+    const [young] = await row(6, 'reply');
+    await run();
+    const left = (await t.sql<{ id: string }>(`SELECT id FROM inbound_email WHERE id = ANY($1::uuid[])`, [[old.id, oldPending.id, young.id]])).map((r) => r.id);
+    expect(left).toEqual([young.id]);
   });
 
   it('audit events older than AUDIT_RETENTION_DAYS go; younger ones stay', async () => {

@@ -4,6 +4,10 @@ export interface EmailMessage {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** Reply-To: where the resident's Reply goes (`reply+<token>@REPLY_DOMAIN`). */
+  replyTo?: string;
+  /** Envelope sender (MAIL FROM, which becomes Return-Path): the VERP `bounce+<token>@…`; default the From address. */
+  returnPath?: string;
 }
 
 export interface SmsMessage {

@@ -2,6 +2,7 @@ import { StaffEntity } from '@beacon/auth';
 import { NpuEntity } from '@beacon/geography';
 import { MessageEntity } from '@beacon/messaging';
 import { ResidentEntity } from '@beacon/residents';
+import { InboundEmailEntity } from './inbound-email/inbound-email.entity';
 import {
   Check,
   Column,
@@ -80,8 +81,13 @@ export class ReplyEntity {
   @ManyToOne(() => NpuEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'npu_code', referencedColumnName: 'code' })
   npu?: Relation<NpuEntity>;
-  /** Twilio MessageSid of an inbound SMS. */
+  /** Twilio MessageSid of an inbound SMS; `email:<digest>` of an e-mail reply's Message-ID. */
   @Column({ type: 'varchar', length: 64, nullable: true }) providerId: string | null;
+  /** E-mail replies: the delivery whose reply address it came to (the answer gets its Reply-To). */
+  @Column({ type: 'bigint', nullable: true }) deliveryId: string | null;
+  /** E-mail replies: their Message-ID and References, so the staff answer joins the thread. */
+  @Column({ type: 'varchar', length: 255, nullable: true }) emailMessageId: string | null;
+  @Column({ type: 'varchar', length: 1000, nullable: true }) emailReferences: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -105,4 +111,4 @@ export class ReplyResponseEntity {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-export const ENGAGEMENT_ENTITIES = [RatingEntity, ReplyEntity, ReplyResponseEntity];
+export const ENGAGEMENT_ENTITIES = [RatingEntity, ReplyEntity, ReplyResponseEntity, InboundEmailEntity];

@@ -28,10 +28,15 @@ import { ResponseNotifications } from './response-notifications';
 import { EngagementDemoSeedService } from './engagement-demo-seed.service';
 import { SmsInboundService } from './sms-inbound.service';
 import { TwilioInboundController } from './twilio-inbound.controller';
+import { InboundEmailProcessor } from './inbound-email/inbound-email.job';
+import { InboundEmailRepository } from './inbound-email/inbound-email.repository';
+import { InboundEmailRetention } from './inbound-email/inbound-email-retention';
+import { InboundEmailService } from './inbound-email/inbound-email.service';
+import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.controller';
 
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
-  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
+  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController, InboundEmailWebhookController],
   providers: [
     RatingPages,
     RatingPageExceptionFilter,
@@ -52,7 +57,11 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     EngagementErasure,
     EngagementDemoSeedService,
     ReplyRetention,
+    InboundEmailRepository,
+    InboundEmailService,
+    InboundEmailProcessor,
+    InboundEmailRetention,
   ],
-  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService],
+  exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService, InboundEmailService],
 })
 export class EngagementModule {}

@@ -5,3 +5,6 @@ export * from './engagement-export.service';
 export { InboxService, type InboxItem } from './inbox.service';
 export { RatingService, type RatingComment } from './rating.service';
 export { EngagementDemoSeedService } from './engagement-demo-seed.service';
+export { InboundEmailService } from './inbound-email/inbound-email.service';
+export { InboundSmtpModule } from './inbound-email/inbound-smtp.listener';
+export { INBOUND_EMAIL_OUTCOMES, InboundEmailEntity, type InboundEmailOutcome } from './inbound-email/inbound-email.entity';

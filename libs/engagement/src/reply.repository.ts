@@ -9,8 +9,12 @@ export interface NewReply {
   residentId: string;
   body: string;
   via: ReplyVia;
-  /** Twilio MessageSid of an inbound SMS (de-duplicates webhook retries). */
+  /** Twilio MessageSid of an inbound SMS, or `email:<digest>` of an e-mail (de-duplicates retries). */
   providerId?: string | null;
+  /** E-mail replies: the delivery whose reply address it came to, and the thread's ids. */
+  deliveryId?: string | null;
+  emailMessageId?: string | null;
+  emailReferences?: string | null;
 }
 
 export interface ReplyView {
@@ -64,6 +68,10 @@ export interface ResponseToSend {
   /** Null once the resident is erased. */
   email: string | null;
   phone: string | null;
+  /** E-mail replies: the delivery (for the answer's Reply-To) and the thread's ids. */
+  deliveryId: string | null;
+  emailMessageId: string | null;
+  emailReferences: string | null;
 }
 
 export interface ResponseView {
@@ -103,15 +111,15 @@ export class ReplyRepository {
    */
   async insert(r: NewReply): Promise<ReplyView | null> {
     const rows = await this.db.query<ReplyView[]>(
-      `INSERT INTO reply AS rp (message_id, resident_id, body, via, npu_code, provider_id)
-       SELECT m.id, r.id, $3, $4, COALESCE(m.npu_code, w.npu_code), $5
+      `INSERT INTO reply AS rp (message_id, resident_id, body, via, npu_code, provider_id, delivery_id, email_message_id, email_references)
+       SELECT m.id, r.id, $3, $4, COALESCE(m.npu_code, w.npu_code), $5, $6, $7, $8
          FROM resident r
          JOIN ward w ON w.code = r.ward_code
          LEFT JOIN message m ON m.id = $1::uuid
         WHERE r.id = $2
        ON CONFLICT (provider_id) WHERE provider_id IS NOT NULL DO NOTHING
        RETURNING ${REPLY_COLUMNS}`,
-      [r.messageId, r.residentId, r.body, r.via, r.providerId ?? null],
+      [r.messageId, r.residentId, r.body, r.via, r.providerId ?? null, r.deliveryId ?? null, r.emailMessageId ?? null, r.emailReferences ?? null],
     );
     return rows[0] ?? null;
   }
@@ -183,7 +191,8 @@ export class ReplyRepository {
   async findResponseToSend(responseId: string): Promise<ResponseToSend | null> {
     const rows = await this.db.query<ResponseToSend[]>(
       `SELECT x.body, x.channel, rp.body AS "replyBody", m.title AS "messageTitle", n.name AS "npuName",
-              CASE WHEN r.status <> 'erased' THEN r.email END AS email, CASE WHEN r.status <> 'erased' THEN r.phone_e164 END AS phone
+              CASE WHEN r.status <> 'erased' THEN r.email END AS email, CASE WHEN r.status <> 'erased' THEN r.phone_e164 END AS phone,
+              rp.delivery_id::text AS "deliveryId", rp.email_message_id AS "emailMessageId", rp.email_references AS "emailReferences"
          FROM reply_response x
          JOIN reply rp ON rp.id = x.reply_id
          JOIN resident r ON r.id = rp.resident_id
@@ -242,6 +251,9 @@ export class ReplyRepository {
       `UPDATE reply_response SET body = '' WHERE reply_id IN (SELECT id FROM reply WHERE resident_id = $1) AND body <> ''`,
       [residentId],
     );
-    await manager.query<unknown>(`UPDATE reply SET body = '', status = 'closed' WHERE resident_id = $1`, [residentId]);
+    await manager.query<unknown>(
+      `UPDATE reply SET body = '', status = 'closed', email_message_id = NULL, email_references = NULL WHERE resident_id = $1`,
+      [residentId],
+    );
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { RateLimiter, rateLimitKey } from '@beacon/core';
-import type { ReplyVia } from './engagement.entity';
-import { ReplyRepository, type ReplyView } from './reply.repository';
+import { ReplyRepository, type NewReply, type ReplyView } from './reply.repository';
 
 export const REPLY_MAX_LENGTH = 2000;
 
-/** Web replies (resident API and rating link alike) a resident may send in an hour: to one message, and in all. */
+/** Replies (resident API, rating link and e-mail alike) a resident may send in an hour: to one message, and in all. */
 export const REPLY_LIMITS = { windowSeconds: 3600, perMessage: 5, perResident: 20 };
 
 /** Creates replies from every way in (resident API, rating page, SMS). */
@@ -33,8 +32,25 @@ export class ReplyService {
     return this.create({ ...r, via: 'web' });
   }
 
+  /**
+   * A reply the resident sent by e-mail to their delivery's reply address: the same limits as
+   * a web reply (counted together, by resident), since an e-mail costs its sender nothing.
+   * RATE_LIMITED when over; null when this e-mail was already stored (a retried delivery).
+   */
+  async createFromEmail(r: Omit<NewReply, 'via'> & { messageId: string }): Promise<ReplyView | null> {
+    await this.limiter.consume(
+      [
+        { key: rateLimitKey('reply', 'resident', r.residentId), limit: REPLY_LIMITS.perResident },
+        { key: rateLimitKey('reply', 'resident-message', `${r.residentId}:${r.messageId}`), limit: REPLY_LIMITS.perMessage },
+      ],
+      REPLY_LIMITS.windowSeconds,
+      'Too many replies from this resident',
+    );
+    return this.create({ ...r, via: 'email' });
+  }
+
   /** Null when nothing was stored (an SMS webhook retry). */
-  create(r: { messageId: string | null; residentId: string; body: string; via: ReplyVia; providerId?: string }): Promise<ReplyView | null> {
+  create(r: NewReply): Promise<ReplyView | null> {
     return this.replies.insert({ ...r, body: r.body.trim().slice(0, REPLY_MAX_LENGTH) });
   }
 

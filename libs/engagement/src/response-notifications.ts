@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotificationComposerProvider, type Compose, type EmailMessage, type NotificationComposer, type SmsMessage } from '@beacon/channels';
 import { escapeHtml } from '@beacon/core';
-import { textToHtml } from '@beacon/messaging';
+import { MessageLinksService, textToHtml } from '@beacon/messaging';
 import { ReplyRepository, type ResponseToSend } from './reply.repository';
 
 /** A staff response to a reply; ref: `{ responseId, residentId }`. */
@@ -25,13 +25,28 @@ ${textToHtml(r.body)}
 }
 
 /**
+ * An answer to an e-mail reply joins its thread (RFC 5322 In-Reply-To / References) and carries
+ * the delivery's reply address again, so the resident can answer the answer. Always sent to the
+ * address Beacon holds for the resident, never to a header of the mail they sent.
+ */
+function threaded(message: EmailMessage, r: ResponseToSend, links: MessageLinksService): EmailMessage {
+  if (!r.emailMessageId) return message;
+  const headers = { 'In-Reply-To': r.emailMessageId, References: r.emailReferences ?? r.emailMessageId };
+  const replyTo = r.deliveryId ? links.emailAddresses(r.deliveryId)?.replyTo : undefined;
+  return { ...message, headers: { ...message.headers, ...headers }, ...(replyTo ? { replyTo } : {}) };
+}
+
+/**
  * Renders a response when its job runs, from the rows as they are then: once the resident is
  * erased (address gone, words emptied) nothing is sent, and the queue never held the text.
  */
 @NotificationComposerProvider()
 @Injectable()
 export class ResponseNotifications implements NotificationComposer {
-  constructor(private readonly replies: ReplyRepository) {}
+  constructor(
+    private readonly replies: ReplyRepository,
+    private readonly links: MessageLinksService,
+  ) {}
 
   private find = async (responseId: string | undefined) => {
     const r = responseId ? await this.replies.findResponseToSend(responseId) : null;
@@ -41,7 +56,7 @@ export class ResponseNotifications implements NotificationComposer {
   readonly email: Record<string, Compose<EmailMessage>> = {
     [RESPONSE_TEMPLATE]: async (ref) => {
       const r = await this.find(ref.responseId);
-      return r?.email ? responseEmail(r, r.email) : null;
+      return r?.email ? threaded(responseEmail(r, r.email), r, this.links) : null;
     },
   };
 

@@ -11,13 +11,19 @@ export class DeliveryRepository {
     await manager.query<unknown>(`UPDATE delivery SET status = 'cancelled', updated_at = now() WHERE message_id = $1 AND status = 'queued'`, [messageId]);
   }
 
+  /** Per channel, deliveries by status, and `complained` (ARF reports; any status). */
   async progress(messageId: string): Promise<Record<string, Record<string, number>>> {
-    const rows = await this.db.query<{ channel: string; status: string; n: number }[]>(
-      'SELECT channel, status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY channel, status',
+    const rows = await this.db.query<{ channel: string; status: string; n: number; complained: number }[]>(
+      `SELECT channel, status, count(*)::int AS n, count(*) FILTER (WHERE complained_at IS NOT NULL)::int AS complained
+         FROM delivery WHERE message_id = $1 GROUP BY channel, status`,
       [messageId],
     );
     const out: Record<string, Record<string, number>> = {};
-    for (const r of rows) (out[r.channel] ??= {})[r.status] = r.n;
+    for (const r of rows) {
+      const c = (out[r.channel] ??= {});
+      c[r.status] = r.n;
+      if (r.complained) c.complained = (c.complained ?? 0) + r.complained;
+    }
     return out;
   }
 }

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
-import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+import { badRequest, DomainException, InjectConfig, type AppConfig } from '@beacon/core';
 import { ResidentLinksService } from '@beacon/residents';
+
+/** A reply address (Reply-To) or a bounce address (the VERP return path). */
+export type InboundAddressPurpose = 'email-reply' | 'bounce';
+const ADDRESS_PREFIX: Record<InboundAddressPurpose, string> = { 'email-reply': 'reply+', bounce: 'bounce+' };
 
 /** Per-recipient signed links carried by every broadcast. */
 @Injectable()
@@ -35,6 +39,44 @@ export class MessageLinksService {
   /** `/s/<token>`: the recipient's own link to a survey (one response per resident). */
   surveyUrl(surveyId: string, residentId: string): string {
     return `${this.config.http.publicUrl}/s/${signSurveyToken(this.links, surveyId, residentId)}`;
+  }
+
+  /**
+   * The delivery's own reply and bounce addresses (REPLY_DOMAIN set): Reply-To
+   * `reply+<token>@REPLY_DOMAIN` and the VERP return path `bounce+<token>@RETURN_PATH_DOMAIN`, each
+   * token signed for its purpose and naming the delivery, so whatever comes back to them is tied to
+   * the message and the resident without trusting any header. Null without REPLY_DOMAIN.
+   */
+  emailAddresses(deliveryId: string): { replyTo: string; returnPath: string } | null {
+    const inbound = this.config.inboundEmail;
+    if (!inbound) return null;
+    const id36 = BigInt(deliveryId).toString(36);
+    const ttl = this.config.messaging.ratingLinkTtlDays * 24 * 3600;
+    return {
+      replyTo: `${ADDRESS_PREFIX['email-reply']}${this.links.signAddress('email-reply', id36, ttl)}@${inbound.replyDomain}`,
+      returnPath: `${ADDRESS_PREFIX.bounce}${this.links.signAddress('bounce', id36, ttl)}@${inbound.returnPathDomain}`,
+    };
+  }
+
+  /**
+   * What an address of ours names: `reply+…` at REPLY_DOMAIN or `bounce+…` at RETURN_PATH_DOMAIN
+   * with a valid token → its purpose and delivery; `form` alone when it has our shape but a token
+   * that does not verify (forged, tampered, another purpose or expired); null when it is no address
+   * of ours at all (refused at RCPT).
+   */
+  readEmailAddress(address: string): { purpose: InboundAddressPurpose; deliveryId: string } | { purpose: InboundAddressPurpose; invalid: 'forged' | 'expired' } | null {
+    const inbound = this.config.inboundEmail;
+    const m = /^(reply|bounce)\+([^@]{1,60})@([^@]+)$/i.exec(address.trim());
+    if (!inbound || !m) return null;
+    const purpose: InboundAddressPurpose = m[1].toLowerCase() === 'reply' ? 'email-reply' : 'bounce';
+    const domain = m[3].toLowerCase();
+    if (domain !== (purpose === 'bounce' ? inbound.returnPathDomain : inbound.replyDomain)) return null;
+    try {
+      const id36 = this.links.verifyAddress(purpose, m[2]);
+      return { purpose, deliveryId: [...id36].reduce((n, c) => n * 36n + BigInt(parseInt(c, 36)), 0n).toString() };
+    } catch (err) {
+      return { purpose, invalid: err instanceof DomainException && err.code === 'GONE' ? 'expired' : 'forged' };
+    }
   }
 
   unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {

@@ -53,6 +53,8 @@ export class ProgressCountsDto {
   @ApiProperty({ description: 'Failed or bounced' }) failed: number;
   @ApiProperty() cancelled: number;
   @ApiProperty({ description: 'Sent to the provider, no answer in time: may have gone out; never resent' }) unknown: number;
+  @ApiProperty({ description: 'Bounced (refused at send time, or a bounce report after): part of failed' }) bounced: number;
+  @ApiProperty({ description: 'Reported as spam by the resident (feedback-loop reports); they are unsubscribed from e-mail' }) complained: number;
 }
 
 export class MessageProgressDto extends ProgressCountsDto {

@@ -92,6 +92,10 @@ export class DeliveryEntity {
   @Column({ type: 'timestamptz', nullable: true }) notBefore: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) claimedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  /** DSN status code of a bounce reported after the e-mail left (5.x.x hard, 4.x.x soft). */
+  @Column({ type: 'varchar', length: 10, nullable: true }) bounceStatus: string | null;
+  /** When a feedback-loop (ARF) report said the resident marked the e-mail as spam. */
+  @Column({ type: 'timestamptz', nullable: true }) complainedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }

@@ -128,7 +128,7 @@ export class MessageService {
 
   async progress(id: string): Promise<MessageProgressDto> {
     const raw = await this.deliveries.progress(id);
-    const sum = (counts: Record<string, number>): ProgressCountsDto => ({
+    const sum = ({ complained = 0, ...counts }: Record<string, number>): ProgressCountsDto => ({
       total: Object.values(counts).reduce((a, b) => a + b, 0),
       queued: (counts.queued ?? 0) + (counts.sending ?? 0),
       sent: counts.sent ?? 0,
@@ -136,6 +136,8 @@ export class MessageService {
       failed: (counts.failed ?? 0) + (counts.bounced ?? 0),
       cancelled: counts.cancelled ?? 0,
       unknown: counts.unknown ?? 0,
+      bounced: counts.bounced ?? 0,
+      complained,
     });
     const all: Record<string, number> = {};
     for (const counts of Object.values(raw)) for (const [k, v] of Object.entries(counts)) all[k] = (all[k] ?? 0) + v;

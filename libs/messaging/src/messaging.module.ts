@@ -1,3 +1,4 @@
+import { DeliveryFeedbackService } from './sending/delivery-feedback';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -50,6 +51,7 @@ import { TwilioStatusController } from './twilio-status.controller';
     SendProgressRepository,
     SendQueue,
     DeliverySender,
+    DeliveryFeedbackService,
     BatchSenderDeps,
     SendJob,
     SweepJob,
@@ -67,6 +69,6 @@ import { TwilioStatusController } from './twilio-status.controller';
     MessageDemoSeedService,
     DeliveryRetention,
   ],
-  exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
+  exports: [DeliveryFeedbackService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}

@@ -12,6 +12,21 @@ export class ResidentChannelRepository {
     );
   }
 
+  /** One more soft bounce on the e-mail address; returns the run (0 when the resident has no e-mail channel). */
+  async addSoftBounce(residentId: string, tx: EntityManager): Promise<number> {
+    const rows = rowsOf<{ n: number }>(
+      await tx.query(
+        `UPDATE resident_channel SET soft_bounces = LEAST(soft_bounces + 1, 1000) WHERE resident_id = $1 AND channel = 'email' RETURNING soft_bounces AS n`,
+        [residentId],
+      ),
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async clearSoftBounces(residentId: string, tx: EntityManager): Promise<void> {
+    await tx.query<unknown>(`UPDATE resident_channel SET soft_bounces = 0 WHERE resident_id = $1 AND channel = 'email' AND soft_bounces > 0`, [residentId]);
+  }
+
   async setSmsEnabled(residentId: string, enabled: boolean, tx: EntityManager): Promise<boolean> {
     const sql = enabled
       ? `UPDATE resident_channel SET enabled = true, suspended_at = NULL, suspended_reason = NULL WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ResidentChannelRepository } from './resident-channel.repository';
 import { ResidentRepository } from './resident.repository';
 
@@ -20,11 +20,51 @@ export class ResidentChannelsService {
     private readonly residents: ResidentRepository,
   ) {}
 
-  /** Stops using the address for everyone's messages (kept until the resident changes it or texts START). */
-  async suspend(residentId: string, channel: ResidentChannelName, reason: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * Stops using the address for everyone's messages (kept until the resident changes it or texts
+   * START). With `manager`, inside the caller's transaction (so it commits with their rows).
+   */
+  async suspend(residentId: string, channel: ResidentChannelName, reason: string, manager?: EntityManager): Promise<void> {
+    await this.inTransaction(manager, async (tx) => {
       await this.channels.suspend(residentId, channel, reason.slice(0, 200), tx);
       await this.residents.syncStatusWithChannels(residentId, tx);
+    });
+  }
+
+  private inTransaction<T>(manager: EntityManager | undefined, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return manager ? work(manager) : this.db.transaction(work);
+  }
+
+  /**
+   * A soft bounce (the mailbox full, the server down for days): counted, and the address is
+   * suspended once `limit` have come in a row (SOFT_BOUNCE_SUSPEND_AFTER). Returns the run.
+   */
+  async recordSoftBounce(residentId: string, limit: number, reason: string, manager?: EntityManager): Promise<number> {
+    return this.inTransaction(manager, async (tx) => {
+      const run = await this.channels.addSoftBounce(residentId, tx);
+      if (run >= limit) {
+        await this.channels.suspend(residentId, 'email', `${run} soft bounces in a row, last: ${reason}`.slice(0, 200), tx);
+        await this.residents.syncStatusWithChannels(residentId, tx);
+      }
+      return run;
+    });
+  }
+
+  /** The address just worked (an e-mail came from it, through its reply address): the run of soft bounces ends. */
+  async clearSoftBounces(residentId: string): Promise<void> {
+    await this.db.transaction((tx) => this.channels.clearSoftBounces(residentId, tx));
+  }
+
+  /**
+   * A complaint (the resident marked a message as spam: a feedback-loop report) is an
+   * unsubscribe from e-mail: the channel goes off, as the unsubscribe link would turn it off, and
+   * an e-mail-only resident becomes 'unsubscribed'. Returns whether it was on.
+   */
+  async unsubscribeEmail(residentId: string, manager?: EntityManager): Promise<boolean> {
+    return this.inTransaction(manager, async (tx) => {
+      const off = await this.residents.disableChannels(residentId, ['email'], tx);
+      await this.residents.syncStatusWithChannels(residentId, tx);
+      return off.length > 0;
     });
   }
 

@@ -113,6 +113,8 @@ export class ResidentChannelEntity {
   /** Set by a hard bounce or an SMS STOP: nobody is sent to a dead address twice. */
   @Column({ type: 'timestamptz', nullable: true }) suspendedAt: Date | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) suspendedReason: string | null;
+  /** E-mail: soft bounces (DSN 4.x.x) since the address last showed it works (a reply from it); N in a row suspend it. */
+  @Column({ type: 'smallint', default: 0 }) softBounces: number;
 }
 
 @Entity('resident_topic')

@@ -67,4 +67,19 @@ describe('LinkTokenService: rotating LINK_SECRET (LINK_SECRETS_PREVIOUS)', () =>
     expect(codeOf(() => after.verify('unsubscribe', oldLink))).toBe('VALIDATION');
     expect(codeOf(() => after.verify('rate', oldLink, Date.now() + 61_000))).toBe('GONE');
   });
+
+  it('address tokens: lower-case, short enough for a local part, bound to purpose, id and secret', () => {
+    const links = new LinkTokenService(config);
+    const id = (2n ** 63n - 1n).toString(36); // the largest delivery id
+    const t = links.signAddress('email-reply', id, 90 * 24 * 3600);
+    expect(t).toMatch(/^[0-9a-z.]+$/);
+    expect(`bounce+${t}`.length).toBeLessThanOrEqual(64);
+    expect(links.verifyAddress('email-reply', t)).toBe(id);
+    expect(links.verifyAddress('email-reply', t.toUpperCase())).toBe(id); // a relay folded the case
+    expect(codeOf(() => links.verifyAddress('bounce', t))).toBe('VALIDATION');
+    expect(codeOf(() => links.verifyAddress('email-reply', t.replace(/^./, (c: string) => (c === '1' ? '2' : '1'))))).toBe('VALIDATION');
+    expect(codeOf(() => new LinkTokenService(other).verifyAddress('email-reply', t))).toBe('VALIDATION');
+    expect(codeOf(() => links.verifyAddress('email-reply', links.signCompact('email-reply', id, 60)))).toBe('VALIDATION');
+    expect(codeOf(() => links.verifyAddress('email-reply', t, Date.now() + 91 * 24 * 3600 * 1000))).toBe('GONE');
+  });
 });

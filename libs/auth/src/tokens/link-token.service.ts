@@ -3,7 +3,21 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'no
 import { DomainException, InjectConfig, type AppConfig } from '@beacon/core';
 
 /** What a signed link is for; a token for one purpose never works for another. */
-export type LinkPurpose = 'verify-email' | 'magic-link' | 'rate' | 'unsubscribe' | 'manage' | 'survey' | 'oidc-login' | 'staff-mfa' | 'staff-reset' | 'staff-device' | 'resident-flash';
+export type LinkPurpose =
+  | 'verify-email'
+  | 'magic-link'
+  | 'rate'
+  | 'unsubscribe'
+  | 'manage'
+  | 'survey'
+  | 'oidc-login'
+  | 'staff-mfa'
+  | 'staff-reset'
+  | 'staff-device'
+  | 'resident-flash'
+  // E-mail addresses (local parts) rather than links: Reply-To `reply+<token>` and the VERP return path `bounce+<token>`.
+  | 'email-reply'
+  | 'bounce';
 
 export interface LinkClaims {
   /** Subject fields, e.g. { r: residentId, m: messageId }. */
@@ -69,6 +83,34 @@ export class LinkTokenService {
     if (!this.keys.some((key) => this.matches(this.mac(`${purpose}|${id}|${exp}`, key).slice(0, 16), given))) throw invalid();
     if (parseInt(exp, 36) * 1000 < now) throw new DomainException('GONE', 'This link has expired');
     return id;
+  }
+
+  /**
+   * A token to put in the local part of an e-mail address (`reply+<token>@…`): `<id>.<expiry
+   * base36>.<mac>`, lower-case only (a relay or mailbox may fold the case of a local part), with a
+   * 96-bit MAC in 24 hex digits over purpose, id and expiry. A base36 id of up to 13 characters
+   * keeps it within 45 characters, so `bounce+` and it fit the 64 of a local part (RFC 5321).
+   */
+  signAddress(purpose: LinkPurpose, id: string, ttlSeconds: number, now = Date.now()): string {
+    if (!/^[0-9a-z]{1,13}$/.test(id)) throw new Error('An address token id is 1 to 13 base36 characters');
+    const exp = (Math.floor(now / 1000) + ttlSeconds).toString(36);
+    return `${id}.${exp}.${this.addressMac(purpose, id, exp)}`;
+  }
+
+  /** The id of an address token (any case), or throws 400 (not valid: tampered, another purpose, another secret) / 410 (expired). */
+  verifyAddress(purpose: LinkPurpose, token: string, now = Date.now()): string {
+    const invalid = () => new DomainException('VALIDATION', 'This address is not valid');
+    const m = typeof token === 'string' ? /^([0-9a-z]{1,13})\.([0-9a-z]{1,10})\.([0-9a-f]{24})$/.exec(token.toLowerCase()) : null;
+    if (!m) throw invalid();
+    const [, id, exp, mac] = m;
+    const given = Buffer.from(mac);
+    if (!this.keys.some((key) => this.matches(this.addressMac(purpose, id, exp, key), given))) throw invalid();
+    if (parseInt(exp, 36) * 1000 < now) throw new DomainException('GONE', 'This address has expired');
+    return id;
+  }
+
+  private addressMac(purpose: LinkPurpose, id: string, exp: string, key = this.keys[0]): string {
+    return createHmac('sha256', key).update(`addr|${purpose}|${id}|${exp}`).digest('hex').slice(0, 24);
   }
 
   private mac(body: string, key = this.keys[0]): string {

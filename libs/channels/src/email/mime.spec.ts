@@ -49,6 +49,14 @@ describe('buildMime', () => {
     expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 's', text: 'x', headers: { Bcc: 'x@y.example' } })).toThrow(/Not a header name/);
   });
 
+  it('Reply-To is a checked header and the return path the envelope sender (VERP)', () => {
+    const m = buildMime({ from: 'Beacon <no-reply@beacon.example>', to: 'r@res.example', subject: 's', text: 'x', replyTo: 'reply+abc.def.0123@reply.example', returnPath: 'bounce+abc.def.0123@bounce.example' });
+    expect(m.raw.toString()).toMatch(/\r\nReply-To: reply\+abc\.def\.0123@reply\.example\r\n/);
+    expect(m.envelope).toEqual({ from: 'bounce+abc.def.0123@bounce.example', to: ['r@res.example'] });
+    expect(buildMime({ from: 'no-reply@beacon.example', to: 'r@res.example', subject: 's', text: 'x' }).envelope.from).toBe('no-reply@beacon.example');
+    expect(() => buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 's', text: 'x', replyTo: 'x@y.example\r\nBcc: z@w.example' })).toThrow(/Not an e-mail address/);
+  });
+
   it('display names are quoted or encoded', () => {
     expect(parseMailbox('Beacon <no-reply@beacon.local>')).toEqual({ address: 'no-reply@beacon.local', header: '"Beacon" <no-reply@beacon.local>' });
     expect(parseMailbox('"West \\"Mids\\"" <x@y.example>').header).toBe('"West \\"Mids\\"" <x@y.example>');

@@ -14,6 +14,10 @@ export interface MimeInput {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** A Reply-To mailbox (checked like From). */
+  replyTo?: string;
+  /** The envelope sender (MAIL FROM); default the From address. */
+  returnPath?: string;
   date?: Date;
 }
 
@@ -97,10 +101,13 @@ function rfc5322Date(d: Date): string {
 export function buildMime(input: MimeInput): BuiltMime {
   const from = parseMailbox(input.from);
   const to = parseMailbox(input.to);
+  const replyTo = input.replyTo === undefined ? undefined : parseMailbox(input.replyTo);
+  const returnPath = input.returnPath === undefined ? from : parseMailbox(input.returnPath);
   const messageId = `<${randomUUID()}@${from.address.split('@')[1]}>`;
   const lines = [
     `From: ${from.header}`,
     `To: ${to.header}`,
+    ...(replyTo ? [`Reply-To: ${replyTo.header}`] : []),
     `Subject: ${encodeHeaderValue(input.subject)}`,
     `Date: ${rfc5322Date(input.date ?? new Date())}`,
     `Message-ID: ${messageId}`,
@@ -127,5 +134,5 @@ export function buildMime(input: MimeInput): BuiltMime {
     );
   }
   lines.push('');
-  return { raw: Buffer.from(lines.join('\r\n'), 'utf8'), messageId, envelope: { from: from.address, to: [to.address] } };
+  return { raw: Buffer.from(lines.join('\r\n'), 'utf8'), messageId, envelope: { from: returnPath.address, to: [to.address] } };
 }

@@ -3,6 +3,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
+  IsFQDN,
   IsIn,
   IsInt,
   IsOptional,
@@ -81,6 +82,15 @@ export const ENV_DOCS: Record<string, string> = {
   TWILIO_MESSAGING_SERVICE_SID: 'Messaging service SID (used instead of TWILIO_FROM when set).',
   TWILIO_API_BASE_URL: 'Override of https://api.twilio.com, for a local stub in tests and benchmarks.',
   TWILIO_TIMEOUT_SECONDS: 'Wait for Twilio\'s answer to one SMS request (default 30).',
+  REPLY_DOMAIN: 'Domain of the reply addresses: each message e-mail carries Reply-To: reply+<token>@REPLY_DOMAIN, and replies sent to it reach the staff inbox (README, "Two-way e-mail"). Unset: no Reply-To, no inbound e-mail.',
+  RETURN_PATH_DOMAIN: 'Domain of the VERP return path bounce+<token>@… on every message e-mail, where bounces and complaints come back (default REPLY_DOMAIN).',
+  INBOUND_SMTP_PORT: 'Port of the inbound SMTP listener in the worker (MX of REPLY_DOMAIN / RETURN_PATH_DOMAIN points at it). Needs REPLY_DOMAIN. Unset: no listener.',
+  INBOUND_SMTP_TLS_KEY_FILE: 'PEM private key for STARTTLS on the inbound SMTP listener (with INBOUND_SMTP_TLS_CERT_FILE). Unset: no STARTTLS.',
+  INBOUND_SMTP_TLS_CERT_FILE: 'PEM certificate chain for STARTTLS on the inbound SMTP listener.',
+  INBOUND_WEBHOOK_SECRET: 'Shared secret of POST /webhooks/email/inbound (raw MIME from a mail service that forwards inbound mail), >= 32 chars: sent as Authorization: Bearer <secret> or as X-Beacon-Signature: sha256=<hex HMAC of the body>. Unset: the webhook answers 404.',
+  INBOUND_MAX_BYTES: 'Largest inbound e-mail accepted, in bytes, by the listener and the webhook (default 10485760 = 10 MB).',
+  SOFT_BOUNCE_SUSPEND_AFTER: 'Soft bounces (DSN status 4.x.x) in a row after which a resident\'s e-mail address is suspended, as a hard bounce suspends it at once (default 3).',
+  INBOUND_EMAIL_RETENTION_DAYS: 'Raw inbound e-mails (replies, bounces, complaints as received) are deleted this many days after they arrived; what was taken from them stays (default 7).',
   OFFICER_MESSAGES_NEED_APPROVAL: 'Messages by officers wait for their NPU lead (or an admin) to approve (default false).',
   FANOUT_PARALLELISM: 'Connections a fan-out uses at once: the audience is split into this many resident-id ranges, each inserted by its own INSERT … SELECT (default 2).',
   SEND_BATCH_SIZE: 'Deliveries a send job claims at a time (default 500).',
@@ -149,6 +159,15 @@ export class EnvVars {
   @IsOptional() @IsString() TWILIO_MESSAGING_SERVICE_SID?: string;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) TWILIO_TIMEOUT_SECONDS?: number;
+  @IsOptional() @IsFQDN({ require_tld: false }) REPLY_DOMAIN?: string;
+  @IsOptional() @IsFQDN({ require_tld: false }) RETURN_PATH_DOMAIN?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) INBOUND_SMTP_PORT?: number;
+  @IsOptional() @IsString() INBOUND_SMTP_TLS_KEY_FILE?: string;
+  @IsOptional() @IsString() INBOUND_SMTP_TLS_CERT_FILE?: string;
+  @IsOptional() @IsString() @MinLength(32) INBOUND_WEBHOOK_SECRET?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(64 * 1024) @Max(50 * 1024 * 1024) INBOUND_MAX_BYTES?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SOFT_BOUNCE_SUSPEND_AFTER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365) INBOUND_EMAIL_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() OFFICER_MESSAGES_NEED_APPROVAL?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) FANOUT_PARALLELISM?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000) SEND_BATCH_SIZE?: number;
@@ -211,12 +230,26 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
   /** Days each kind of data is kept (docs/data-protection.md); purged by the housekeeping job. */
-  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number };
+  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number; inboundEmailDays: number };
   mail: {
     smtpUrl?: string;
     from: string;
     /** SMTP waits, in ms: connecting (DNS + TCP), the greeting, and any reply (the one after the message too). */
     timeouts: { connectMs: number; greetingMs: number; replyMs: number };
+  };
+  /**
+   * Two-way e-mail (libs/engagement, "Inbound e-mail"): absent without REPLY_DOMAIN. Reply-To and
+   * return-path domains, the listener's port and TLS files, the webhook's secret, limits
+   * (the raw mail's retention is `retention.inboundEmailDays`, purged with or without it).
+   */
+  inboundEmail?: {
+    replyDomain: string;
+    returnPathDomain: string;
+    smtpPort?: number;
+    tls?: { keyFile: string; certFile: string };
+    webhookSecret?: string;
+    maxBytes: number;
+    softBounceLimit: number;
   };
   sms: {
     accountSid?: string;
@@ -315,6 +348,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
   }
+  if (!vars.REPLY_DOMAIN) {
+    for (const k of ['RETURN_PATH_DOMAIN', 'INBOUND_SMTP_PORT', 'INBOUND_WEBHOOK_SECRET'] as const) if (vars[k] !== undefined) problems.push(`${k}: needs REPLY_DOMAIN`);
+  }
+  if (!!vars.INBOUND_SMTP_TLS_KEY_FILE !== !!vars.INBOUND_SMTP_TLS_CERT_FILE) problems.push('INBOUND_SMTP_TLS_KEY_FILE/INBOUND_SMTP_TLS_CERT_FILE: set both or neither');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
 
   const port = vars.PORT ?? 3000;
@@ -362,6 +399,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       replyDays: vars.REPLY_RETENTION_DAYS ?? 365,
       outboxDays: vars.OUTBOX_RETENTION_DAYS ?? 14,
       inactiveResidentDays: vars.INACTIVE_RESIDENT_RETENTION_DAYS ?? 365,
+      inboundEmailDays: vars.INBOUND_EMAIL_RETENTION_DAYS ?? 7,
     },
     runWorker: vars.RUN_WORKER ?? embedded,
     metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
@@ -376,6 +414,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         replyMs: (vars.SMTP_REPLY_TIMEOUT_SECONDS ?? 600) * 1000,
       },
     },
+    inboundEmail: vars.REPLY_DOMAIN
+      ? {
+          replyDomain: vars.REPLY_DOMAIN.toLowerCase(),
+          returnPathDomain: (vars.RETURN_PATH_DOMAIN ?? vars.REPLY_DOMAIN).toLowerCase(),
+          smtpPort: vars.INBOUND_SMTP_PORT,
+          tls: vars.INBOUND_SMTP_TLS_KEY_FILE ? { keyFile: vars.INBOUND_SMTP_TLS_KEY_FILE, certFile: vars.INBOUND_SMTP_TLS_CERT_FILE! } : undefined,
+          webhookSecret: vars.INBOUND_WEBHOOK_SECRET,
+          maxBytes: vars.INBOUND_MAX_BYTES ?? 10 * 1024 * 1024,
+          softBounceLimit: vars.SOFT_BOUNCE_SUSPEND_AFTER ?? 3,
+        }
+      : undefined,
     sms: {
       accountSid: vars.TWILIO_ACCOUNT_SID,
       authToken: vars.TWILIO_AUTH_TOKEN,
@@ -421,6 +470,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },
     metrics: { ...config.metrics, token: mask(config.metrics.token) },
+    inboundEmail: config.inboundEmail && { ...config.inboundEmail, webhookSecret: mask(config.inboundEmail.webhookSecret) },
   };
 }
 

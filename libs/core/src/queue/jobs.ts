@@ -17,6 +17,7 @@ export enum JobName {
   ImportHousekeeping = 'import-housekeeping',
   ResidentWardRecheck = 'resident-ward-recheck',
   StaffPasswordReset = 'staff-password-reset',
+  InboundEmail = 'inbound-email',
 }
 
 export interface MessageJob {
@@ -59,6 +60,14 @@ export interface StaffPasswordResetJob {
   email: string;
 }
 
+/**
+ * An e-mail received for a reply or bounce address (the worker's SMTP listener or the webhook):
+ * the id of its `inbound_email` row only, never the message, its sender or its text.
+ */
+export interface InboundEmailJob {
+  inboundEmailId: string;
+}
+
 export interface ImportJob {
   importId: string;
 }
@@ -81,6 +90,8 @@ export interface JobPayloads {
   /** After a postcode directory or ward set import: moves residents whose postcode now lies in another ward (libs/residents). */
   [JobName.ResidentWardRecheck]: { reason: 'postcodes' | 'wards' };
   [JobName.StaffPasswordReset]: StaffPasswordResetJob;
+  /** Parses one stored inbound e-mail: a reply into the inbox, a bounce or complaint onto its delivery (libs/engagement). */
+  [JobName.InboundEmail]: InboundEmailJob;
 }
 
 export interface QueuePolicy {
@@ -119,4 +130,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.ResidentWardRecheck]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 1800, concurrency: 1, policy: 'short' },
   // A staff member waiting for a reset link: a few quick retries.
   [JobName.StaffPasswordReset]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
+  // Idempotent (a processed row is skipped); the stored message waits for the database to come back.
+  [JobName.InboundEmail]: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2 },
 };

@@ -33,6 +33,7 @@ export class DeliverySender {
     const { providerId } = await this.email.send({
       to: d.email!,
       ...rendered,
+      ...this.links.emailAddresses(d.id),
       headers: {
         'List-Unsubscribe': `<${unsubscribeUrl}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
