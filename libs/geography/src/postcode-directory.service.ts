@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { badRequest, decodeCursor, DomainException, JobName, notFound, QueueService, toPage, type Page } from '@beacon/core';
 import { normalisePostcode } from './postcode-format';
-import { POSTCODE_STAGING, POSTCODE_STAGING_COLUMNS, PostcodeRepository, type PostcodeMergeCounts, type PostcodeView } from './postcode.repository';
+import { POSTCODE_STAGING, POSTCODE_STAGING_COLUMNS, PostcodeRepository, type PostcodeCentroid, type PostcodeMergeCounts, type PostcodeView } from './postcode.repository';
 
 export interface PostcodeImportCounts extends PostcodeMergeCounts {
   /** Data lines read (every postcode of the file, in or outside the force). */
@@ -154,6 +154,11 @@ export class PostcodeDirectoryService {
   /** The directory's entry for a normalised postcode, or null (sign-up's fallback to the ward list). */
   find(postcode: string): Promise<PostcodeView | null> {
     return this.postcodes.find(postcode);
+  }
+
+  /** A normalised postcode's centroid (radius targeting), or null when it is not in the directory. */
+  centroid(postcode: string): Promise<PostcodeCentroid | null> {
+    return this.postcodes.centroid(postcode);
   }
 
   async listByWard(wardCode: string, limit = 50, cursor?: string): Promise<Page<PostcodeView>> {

@@ -15,6 +15,11 @@ export interface PostcodeView {
   terminated: boolean;
 }
 
+export interface PostcodeCentroid {
+  lat: number | null;
+  long: number | null;
+}
+
 export interface PostcodeMergeCounts {
   kept: number;
   created: number;
@@ -74,6 +79,12 @@ export class PostcodeRepository {
          FROM postcode p JOIN ward w ON w.code = p.ward_code WHERE p.postcode = $1`,
       [postcode],
     );
+    return rows[0] ?? null;
+  }
+
+  /** A postcode's centroid (null lat/long: no grid reference), or null when it is not in the directory. Never in a staff view. */
+  async centroid(postcode: string): Promise<PostcodeCentroid | null> {
+    const rows = await this.db.query<PostcodeCentroid[]>('SELECT lat, long FROM postcode WHERE postcode = $1', [postcode]);
     return rows[0] ?? null;
   }
 
