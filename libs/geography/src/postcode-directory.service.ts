@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { parse } from 'csv-parse';
+import { createReadStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -140,6 +141,15 @@ export class PostcodeDirectoryService {
     } finally {
       await qr.release();
     }
+  }
+
+  /**
+   * The demo's synthetic postcode file (src/seed/demo-postcodes.csv: made-up ZZ postcodes, three
+   * per demo ward), imported like a real directory, once: skipped when any postcode is loaded.
+   */
+  async seedDemoPostcodes(): Promise<number> {
+    if (await this.postcodes.any()) return 0;
+    return (await this.importDirectory(createReadStream(new URL('./seed/demo-postcodes.csv', import.meta.url)))).kept;
   }
 
   /** A postcode as typed; 404 when it is not a postcode of the force. */

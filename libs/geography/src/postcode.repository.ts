@@ -73,6 +73,10 @@ export class PostcodeRepository {
     return { kept, created, updated: upserted.length - created, removed: removed.n, terminated };
   }
 
+  async any(): Promise<boolean> {
+    return (await this.db.query<unknown[]>('SELECT 1 FROM postcode LIMIT 1')).length > 0;
+  }
+
   async find(postcode: string): Promise<PostcodeView | null> {
     const rows = await this.db.query<PostcodeView[]>(
       `SELECT p.postcode, p.ward_code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", p.terminated_on IS NOT NULL AS terminated
