@@ -147,6 +147,12 @@ export const VOCABULARY = {
   },
   applicantType: { group: 'Community group', individual: 'Individual' },
   evaluationOutcome: { achieved: 'Achieved', partly_achieved: 'Partly achieved', not_achieved: 'Not achieved' },
+  geographyImport: {
+    ons_lookup: 'ONS ward to local authority lookup',
+    ward_mapping: 'Ward mapping (wards to neighbourhoods and NPUs)',
+    populations: 'Ward populations (mid-year estimates)',
+    postcodes: 'Postcode directory (ONSPD or NSPL)',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type VocabularyName = keyof typeof VOCABULARY;

@@ -15,14 +15,15 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'reports' | 'schemes' | 'geography' | 'legacy';
 
-const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[] }[] = [
+const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[]; forceWide?: true }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
   { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
+  { id: 'geography', text: 'Geography', href: '/console/geography', roles: ['admin'], forceWide: true },
   // Scheme patrols and targets, cadets, ACF, admin and the outbox are still in the old console (or the API).
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
@@ -46,7 +47,7 @@ export class ConsolePages {
       homeHref: '/console',
       sectionName: 'Staff console',
       sectionHref: '/console',
-      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role)).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
+      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role) && (!s.forceWide || !staff.npuCode)).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
       account: staff ? { name: staff.name, roleText: `${labelFor('role', staff.role)}, ${staff.npuCode ? `NPU ${staff.npuCode}` : 'force-wide'}` } : null,
       signOut: staff ? { action: '/console/sign-out', csrfToken } : null,
       staff: staff ?? null,

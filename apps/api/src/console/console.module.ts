@@ -8,6 +8,7 @@ import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
 import { WebModule } from '@beacon/web';
 import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
+import { ConsoleGeographyController } from './geography.controller';
 import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
 import { LegacyConsoleController } from './legacy-console.controller';
@@ -20,7 +21,7 @@ import { SignInController } from './sign-in.controller';
 /** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
 @Module({
   imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule],
-  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, LegacyConsoleController],
+  controllers: [SignInController, PasswordResetController, ConsoleMessagesController, ConsoleInboxController, ConsoleHomeController, ConsoleReportsController, ConsoleSchemesController, ConsoleGeographyController, LegacyConsoleController],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
 export class ConsoleModule {}
