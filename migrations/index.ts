@@ -1,5 +1,6 @@
 import { Baseline1796300000000 } from './1796300000000-Baseline';
 import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThrottle';
+import { RadiusTargeting1796305000001 } from './1796305000001-RadiusTargeting';
 import { SchemeImport1796306000001 } from './1796306000001-SchemeImport';
 import { InboundEmail1796307000001 } from './1796307000001-InboundEmail';
 
@@ -9,6 +10,7 @@ import { InboundEmail1796307000001 } from './1796307000001-InboundEmail';
 export const ALL_MIGRATIONS: Function[] = [
   Baseline1796300000000,
   StaffSignInThrottle1796304000001,
+  RadiusTargeting1796305000001,
   SchemeImport1796306000001,
   InboundEmail1796307000001,
 ];

@@ -83,6 +83,51 @@ describe('console reports: scope and input', () => {
   });
 });
 
+// Admin → Geography import (issue 17): the ONS and postcode uploads the API takes, as a form.
+const POSTCODE_FILE = ['pcd,pcds,osward,lat,long,doterm,ctry', 'B338TH ,B33 8TH,BE01,52.481,-1.781,,E92000001', 'B276QX ,B27 6QX,BE03,52.441,-1.818,202003,E92000001', 'B698AA ,B69 8AA,SW01,52.505,-2.016,,E92000001', 'CV1 1AA,CV1 1AA,E05001234,52.40,-1.51,,E92000001'].join('\n');
+
+describe('console geography import: roles, CSRF and bad files', () => {
+  beforeAll(async () => {
+    await t.app.get(StaffService).create({ email: 'adminbe2@journey.test', name: 'Bea Admin', password: PASSWORD, role: 'admin', npuCode: 'BE' });
+  });
+  const postcodeCount = async () => (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM postcode'))[0].n;
+  const upload = (a: Awaited<ReturnType<typeof agentFor>>, fields: Record<string, string>, file?: string) => {
+    let r = a.agent.post('/console/geography');
+    for (const [k, v] of Object.entries(fields)) r = r.field(k, v);
+    return file === undefined ? r : r.attach('file', Buffer.from(file), 'upload.csv');
+  };
+
+  it('is for force-wide admins only (the nav offers it to them only), and a form without its CSRF token is a 403 that imports nothing', async () => {
+    const eco = await agentFor('eco2@journey.test');
+    expect((await eco.agent.get('/console').expect(200)).text).not.toContain('href="/console/geography"');
+    await eco.agent.get('/console/geography').expect(403);
+    await upload(eco, { csrfToken: eco.csrf, kind: 'postcodes' }, POSTCODE_FILE).expect(403);
+    const npuAdmin = await agentFor('adminbe2@journey.test');
+    expect((await npuAdmin.agent.get('/console').expect(200)).text).not.toContain('href="/console/geography"');
+    await npuAdmin.agent.get('/console/geography').expect(403);
+    await upload(npuAdmin, { csrfToken: npuAdmin.csrf, kind: 'postcodes' }, POSTCODE_FILE).expect(403);
+    const admin = await agentFor('admin2@journey.test');
+    expect((await admin.agent.get('/console').expect(200)).text).toContain('href="/console/geography"');
+    await upload(admin, { kind: 'postcodes' }, POSTCODE_FILE).expect(403);
+    await upload(admin, { csrfToken: eco.csrf, kind: 'postcodes' }, POSTCODE_FILE).expect(403);
+    expect(await postcodeCount()).toBe(0);
+  });
+
+  it('a missing choice or file, or a broken line, comes back with the error summary (400) and nothing imported', async () => {
+    const admin = await agentFor('admin2@journey.test');
+    const empty = await upload(admin, { csrfToken: admin.csrf }).expect(400);
+    expect(empty.text).toContain('govuk-error-summary');
+    expect(empty.text).toContain('href="#kind"');
+    expect(empty.text).toContain('href="#file"');
+    const broken = await upload(admin, { csrfToken: admin.csrf, kind: 'postcodes' }, POSTCODE_FILE + '\nB330AA ,B33 0AA,BE01,north,-1.78,,E92000001').expect(400);
+    expect(broken.text).toContain('govuk-error-summary');
+    expect(broken.text).toContain('line 6');
+    const unknownWard = await upload(admin, { csrfToken: admin.csrf, kind: 'ward_mapping' }, 'ward_code,neighbourhood,npu_code\nE05999999,Nowhere,BE').expect(400);
+    expect(unknownWard.text).toContain('E05999999');
+    expect(await postcodeCount()).toBe(0);
+  });
+});
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -247,8 +292,31 @@ interface AxeViolation {
     await expectContains(page, 'h1', 'Shard End Street Watch (closed)');
   });
 
+  it('an admin imports the postcode directory from Admin → Geography: the error summary first, then the counts (post/redirect/get)', async () => {
+    await t.sql('DELETE FROM postcode');
+    await signIn('admin2@journey.test');
+    await page.click('.govuk-service-navigation a:has-text("Geography")');
+    await page.waitForURL(/\/console\/geography$/);
+    await check('geography');
+    await page.click('[data-action="import"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#kind"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#file"]');
+    await check('geography-errors');
+    await page.check('input[name="kind"][value="postcodes"]');
+    await page.setInputFiles('#file', { name: 'onspd.csv', mimeType: 'text/csv', buffer: Buffer.from(POSTCODE_FILE) });
+    await page.click('[data-action="import"]');
+    await page.waitForURL(/\/console\/geography\?done=postcodes&/);
+    await expectContains(page, '[data-notice="imported"]', '4 lines read, 3 postcodes of the force kept (1 terminated)');
+    await check('geography-imported');
+    expect(await t.sql('SELECT postcode, ward_code FROM postcode ORDER BY postcode')).toEqual([
+      { postcode: 'B27 6QX', ward_code: 'BE03' },
+      { postcode: 'B33 8TH', ward_code: 'BE01' },
+      { postcode: 'B69 8AA', ward_code: 'SW01' },
+    ]);
+  });
+
   it('every page was walked, and no page logged a script error or CSP violation', () => {
-    expect([...visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members'].sort());
+    expect([...visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members', '/console/geography'].sort());
     expect(problems).toEqual([]);
   });
 });

@@ -42,6 +42,21 @@ describe('small demo seed (schemes and cadets)', () => {
     await t.app.get(BootstrapService).run();
     expect(await snapshot()).toEqual(first);
   });
+
+  it('ships a synthetic postcode file for every demo ward, and each demo resident lives at a postcode of their ward', async () => {
+    await t.app.get(BootstrapService).run();
+    const [counts] = await t.sql<{ postcodes: number; wardsWithout: number; residents: number; misplaced: number }>(
+      `SELECT (SELECT count(*)::int FROM postcode) AS postcodes,
+              (SELECT count(*)::int FROM ward w WHERE NOT EXISTS (SELECT 1 FROM postcode p WHERE p.ward_code = w.code)) AS "wardsWithout",
+              (SELECT count(*)::int FROM resident WHERE email LIKE 'demo.%@example.org') AS residents,
+              (SELECT count(*)::int FROM resident r LEFT JOIN postcode p ON p.postcode = r.postcode
+                WHERE r.email LIKE 'demo.%@example.org'
+                  AND (p.ward_code IS DISTINCT FROM r.ward_code OR r.postcode_lat IS DISTINCT FROM p.lat OR r.postcode_long IS DISTINCT FROM p.long)) AS misplaced`,
+    );
+    expect(counts).toEqual({ postcodes: 489, wardsWithout: 0, residents: 600, misplaced: 0 });
+    const found = await t.http().get('/api/v1/postcodes/zz1%200aa').expect(200);
+    expect(found.body).toMatchObject({ postcode: 'ZZ1 0AA', wardCode: 'BE01', npuCode: 'BE' });
+  });
 });
 
 describe('full demo seed (a West Midlands-sized force)', () => {
@@ -184,6 +199,17 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     expect(bad.past_patrols).toBeGreaterThan(0);
     expect(bad.planned_patrols).toBeGreaterThan(0);
     expect(bad.attendance).toBeGreaterThan(1_000);
+  });
+
+  it('places every demo resident at a synthetic postcode of their own ward', async () => {
+    const r = await one<{ placed: number; misplaced: number }>(
+      `SELECT count(*) FILTER (WHERE p.ward_code = r.ward_code AND r.postcode_lat = p.lat AND r.postcode_long = p.long)::int AS placed,
+              count(*) FILTER (WHERE p.ward_code IS DISTINCT FROM r.ward_code OR r.postcode_lat IS DISTINCT FROM p.lat)::int AS misplaced
+         FROM resident r LEFT JOIN postcode p ON p.postcode = r.postcode
+        WHERE r.email LIKE 'resident.%@demo.example.org'`,
+    );
+    expect(r.misplaced).toBe(0);
+    expect(r.placed).toBeGreaterThan(80_000);
   });
 
   it('loads once and in seconds', async () => {

@@ -17,6 +17,6 @@ import { PostcodesController } from './postcodes.controller';
   imports: [TypeOrmModule.forFeature(GEOGRAPHY_ENTITIES)],
   controllers: [GeographyController, PostcodesController, AreasController],
   providers: [AreaRepository, AreaService, GeographyRepository, GeographyService, OnsRepository, OnsImportService, PostcodeRepository, PostcodeDirectoryService],
-  exports: [GeographyService, PostcodeDirectoryService],
+  exports: [GeographyService, PostcodeDirectoryService, OnsImportService],
 })
 export class GeographyModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { parse } from 'csv-parse';
+import { parse, type InfoRecord } from 'csv-parse';
+import { createReadStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -8,7 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { badRequest, decodeCursor, DomainException, JobName, notFound, QueueService, toPage, type Page } from '@beacon/core';
 import { normalisePostcode } from './postcode-format';
-import { POSTCODE_STAGING, POSTCODE_STAGING_COLUMNS, PostcodeRepository, type PostcodeMergeCounts, type PostcodeView } from './postcode.repository';
+import { POSTCODE_STAGING, POSTCODE_STAGING_COLUMNS, PostcodeRepository, type PostcodeCentroid, type PostcodeMergeCounts, type PostcodeView } from './postcode.repository';
 
 export interface PostcodeImportCounts extends PostcodeMergeCounts {
   /** Data lines read (every postcode of the file, in or outside the force). */
@@ -56,21 +57,26 @@ class DirectoryFilter extends Transform {
     super({ writableObjectMode: true, readableObjectMode: false, writableHighWaterMark: 512 });
   }
 
-  override _transform(rec: { record: string[]; info: { lines: number } }, _enc: BufferEncoding, done: TransformCallback): void {
-    const cells = rec.record;
+  /**
+   * csv-parse's on_record: reads the header, counts every data line, and passes on only the
+   * lines of the force's wards (returning null drops a line inside the parser, so the ~97 % of a
+   * national file outside the force never becomes a stream chunk).
+   */
+  readonly select = (record: string[], context: InfoRecord): string[] | null => {
     if (!this.layout) {
-      try {
-        this.layout = layoutOf(cells);
-      } catch (e) {
-        return done(e as Error);
-      }
-      return done();
+      this.layout = layoutOf(record);
+      return null;
     }
     this.rows++;
-    const l = this.layout;
+    if (!this.wards.has(record[this.layout.ward])) return null;
+    record.push(String(context.lines)); // the line number rides on as the last cell
+    return record;
+  };
+
+  override _transform(cells: string[], _enc: BufferEncoding, done: TransformCallback): void {
+    const l = this.layout!;
     const ward = cells[l.ward];
-    if (!this.wards.has(ward)) return done();
-    const line = rec.info.lines;
+    const line = Number(cells[cells.length - 1]);
     const postcode = normalisePostcode(cells[l.postcode]);
     if (!postcode) return done(lineError(line, `${JSON.stringify(cells[l.postcode])} is not a postcode`));
     const lat = cells[l.lat];
@@ -121,7 +127,7 @@ export class PostcodeDirectoryService {
       await qr.query(`SELECT pg_advisory_xact_lock(hashtext('postcode-directory'))`);
       await this.postcodes.createStaging(qr.manager);
       const filter = new DirectoryFilter(wards);
-      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: 64 * 1024 });
+      const parser = parse({ bom: true, skip_empty_lines: true, max_record_size: 64 * 1024, on_record: filter.select });
       // eslint-disable-next-line no-restricted-syntax -- a COPY stream (pg-copy-streams), not a query with rows
       const copy = client.query(copyFrom(`COPY ${POSTCODE_STAGING} (${POSTCODE_STAGING_COLUMNS.join(', ')}) FROM STDIN`));
       await pipeline(body, parser, filter, copy);
@@ -142,6 +148,15 @@ export class PostcodeDirectoryService {
     }
   }
 
+  /**
+   * The demo's synthetic postcode file (src/seed/demo-postcodes.csv: made-up ZZ postcodes, three
+   * per demo ward), imported like a real directory, once: skipped when any postcode is loaded.
+   */
+  async seedDemoPostcodes(): Promise<number> {
+    if (await this.postcodes.any()) return 0;
+    return (await this.importDirectory(createReadStream(new URL('./seed/demo-postcodes.csv', import.meta.url)))).kept;
+  }
+
   /** A postcode as typed; 404 when it is not a postcode of the force. */
   async lookup(typed: string): Promise<PostcodeView> {
     const postcode = normalisePostcode(typed);
@@ -154,6 +169,11 @@ export class PostcodeDirectoryService {
   /** The directory's entry for a normalised postcode, or null (sign-up's fallback to the ward list). */
   find(postcode: string): Promise<PostcodeView | null> {
     return this.postcodes.find(postcode);
+  }
+
+  /** A normalised postcode's centroid (radius targeting), or null when it is not in the directory. */
+  centroid(postcode: string): Promise<PostcodeCentroid | null> {
+    return this.postcodes.centroid(postcode);
   }
 
   async listByWard(wardCode: string, limit = 50, cursor?: string): Promise<Page<PostcodeView>> {

@@ -15,6 +15,11 @@ export interface PostcodeView {
   terminated: boolean;
 }
 
+export interface PostcodeCentroid {
+  lat: number | null;
+  long: number | null;
+}
+
 export interface PostcodeMergeCounts {
   kept: number;
   created: number;
@@ -68,12 +73,22 @@ export class PostcodeRepository {
     return { kept, created, updated: upserted.length - created, removed: removed.n, terminated };
   }
 
+  async any(): Promise<boolean> {
+    return (await this.db.query<unknown[]>('SELECT 1 FROM postcode LIMIT 1')).length > 0;
+  }
+
   async find(postcode: string): Promise<PostcodeView | null> {
     const rows = await this.db.query<PostcodeView[]>(
       `SELECT p.postcode, p.ward_code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", p.terminated_on IS NOT NULL AS terminated
          FROM postcode p JOIN ward w ON w.code = p.ward_code WHERE p.postcode = $1`,
       [postcode],
     );
+    return rows[0] ?? null;
+  }
+
+  /** A postcode's centroid (null lat/long: no grid reference), or null when it is not in the directory. Never in a staff view. */
+  async centroid(postcode: string): Promise<PostcodeCentroid | null> {
+    const rows = await this.db.query<PostcodeCentroid[]>('SELECT lat, long FROM postcode WHERE postcode = $1', [postcode]);
     return rows[0] ?? null;
   }
 

@@ -7,13 +7,18 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsIsoDateTime, PageQueryDto } from '@beacon/core';
@@ -33,6 +38,30 @@ export const MESSAGE_CATEGORIES = [
   'community_update',
   'other',
 ] as const;
+
+/** Radius bounds: a street at the smallest, a large NPU at the widest. */
+export const NEAR_METRES = { min: 50, max: 25_000 } as const;
+
+/** `audience.near`: a postcode of the directory or a point (lat/long), and a radius in metres. */
+export class NearDto {
+  @ApiPropertyOptional({ example: 'B33 8TH', description: 'A postcode of the force (its centroid); or give lat and long' })
+  @IsOptional() @IsString() @MaxLength(16)
+  postcode?: string;
+
+  @ApiPropertyOptional({ example: 52.45, minimum: -90, maximum: 90 })
+  @ValidateIf((o: NearDto) => o.postcode === undefined || o.lat !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-90) @Max(90)
+  lat?: number;
+
+  @ApiPropertyOptional({ example: -1.8, minimum: -180, maximum: 180 })
+  @ValidateIf((o: NearDto) => o.postcode === undefined || o.long !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-180) @Max(180)
+  long?: number;
+
+  @ApiProperty({ example: 500, minimum: NEAR_METRES.min, maximum: NEAR_METRES.max })
+  @IsInt() @Min(NEAR_METRES.min) @Max(NEAR_METRES.max)
+  metres: number;
+}
 
 export class AudienceDto {
   @ApiPropertyOptional({ example: ['BE'] })
@@ -62,6 +91,10 @@ export class AudienceDto {
   @ApiPropertyOptional()
   @IsOptional() @IsArray() @ArrayMaxSize(500) @ArrayUnique() @IsUUID('all', { each: true })
   schemeIds?: string[];
+
+  @ApiPropertyOptional({ type: NearDto, description: "Residents whose verified postcode lies within the radius (an NPU-bound author's is clipped to their NPU)" })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => NearDto)
+  near?: NearDto;
 }
 
 export class CreateMessageDto {

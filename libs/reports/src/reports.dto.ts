@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 
 export class ReportFormatDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
@@ -14,7 +14,15 @@ export class RangeReportQueryDto extends NpuReportQueryDto {
   @ApiPropertyOptional({ example: '2020-03' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/) to?: string;
 }
 
+const AREA_DOC = { description: 'A named area (GET /api/v1/areas): only its wards are counted' };
+
+/** Reach and representation: an NPU, or a named area of one. */
+export class AreaReportQueryDto extends NpuReportQueryDto {
+  @ApiPropertyOptional(AREA_DOC) @IsOptional() @IsUUID('all') area?: string;
+}
+
 export class SignupsQueryDto extends RangeReportQueryDto {
+  @ApiPropertyOptional(AREA_DOC) @IsOptional() @IsUUID('all') area?: string;
   @ApiPropertyOptional({ enum: ['npu', 'ward'], default: 'npu' }) @IsOptional() @IsIn(['npu', 'ward']) groupBy?: 'npu' | 'ward';
 }
 

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { CadetsModule } from '@beacon/cadets';
 import { FundingModule } from '@beacon/funding';
+import { GeographyModule } from '@beacon/geography';
 import { SchemesModule } from '@beacon/schemes';
 import { SurveysModule } from '@beacon/surveys';
 import { PopulationShareController } from './population-share.controller';
@@ -13,7 +14,7 @@ import { ReportsRepository } from './reports.repository';
 import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
+  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController],
   providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
   exports: [ReportsService, ReportsSeedService, ReportAggregatesService],

@@ -52,6 +52,9 @@ const RANGE_START = `($1::date)::timestamp AT TIME ZONE 'Europe/London'`;
 const RANGE_END = `(($2::date + interval '1 month')::timestamp) AT TIME ZONE 'Europe/London'`;
 
 /** Read-only, set-based SQL for the SIM reports; each query is backed by an index. */
+/** `ward w` is one of a named area's wards (the parameter: its ward codes; NULL: no area named). */
+const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
+
 @Injectable()
 export class ReportsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -60,20 +63,20 @@ export class ReportsRepository {
    * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
    * erased) per group and month, with net and the running total since the first sign-up.
    */
-  signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null): Promise<SignupRow[]> {
+  signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null, wardCodes: string[] | null = null): Promise<SignupRow[]> {
     const key = groupBy === 'ward' ? 'w.code' : 'w.npu_code';
     return this.db.query<SignupRow[]>(
-      `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3)),
+      `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
             joined AS (
               SELECT ${key} AS g, s.month AS m, sum(s.joined)::int AS n
                 FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
-               WHERE s.joined > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3)
+               WHERE s.joined > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}
                GROUP BY 1, 2),
             left_ AS (
               SELECT ${key} AS g, s.month AS m, sum(s.left)::int AS n
                 FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
-               WHERE s.left > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3)
+               WHERE s.left > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}
                GROUP BY 1, 2),
             base AS (
               SELECT g, sum(n)::int AS n FROM (
@@ -87,38 +90,39 @@ export class ReportsRepository {
          LEFT JOIN left_ l ON l.g = gr.g AND l.m = mo.m
          LEFT JOIN base b ON b.g = gr.g
         ORDER BY gr.g, mo.m`,
-      [range.from, range.to, npuCode],
+      [range.from, range.to, npuCode, wardCodes],
     );
   }
 
   /** Active subscribers per ward against population, lowest reach first. */
-  reach(npuCode: string | null): Promise<ReachRow[]> {
+  reach(npuCode: string | null, wardCodes: string[] | null = null): Promise<ReachRow[]> {
     return this.db.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
               CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
          FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
          LEFT JOIN (SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code) s ON s.ward_code = w.code
-        WHERE ($1::varchar IS NULL OR w.npu_code = $1)
+        WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
         ORDER BY "per1000" ASC NULLS LAST, w.name`,
-      [npuCode],
+      [npuCode, wardCodes],
     );
   }
 
   /** Active subscribers by ethnicity and age band, beside census shares where loaded. */
-  representation(npuCode: string | null): Promise<CategoryCount[]> {
+  representation(npuCode: string | null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
     return this.db.query<CategoryCount[]>(
       `WITH subs AS (
          SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
            FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
-          WHERE ($1::varchar IS NULL OR w.npu_code = $1)
+          WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
           GROUP BY 1, 2),
-       shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE'))
+       -- Population shares are held per NPU and force-wide: an area's subscribers have none beside them.
+       shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE') AND $2::varchar[] IS NULL)
        SELECT coalesce(s.dimension, p.dimension) AS dimension, coalesce(s.category, p.category) AS category,
               coalesce(s.n, 0) AS subscribers, p.p AS "populationSharePercent"
          FROM subs s FULL JOIN shares p ON p.dimension = s.dimension AND p.category = s.category
         ORDER BY 1, 2`,
-      [npuCode],
+      [npuCode, wardCodes],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { scopedNpu } from '@beacon/auth';
-import { InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { assertNpuAccess, badRequest, InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
 import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
 import { SchemeReportService } from '@beacon/schemes';
@@ -25,18 +26,28 @@ export class ReportsService {
     private readonly schemes: SchemeReportService,
     private readonly cadets: CadetReportService,
     private readonly confidence: SurveyConfidenceService,
+    private readonly geography: GeographyService,
   ) {}
 
-  signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
-    return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
+  async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
+    return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
   }
 
-  reach(staff: StaffPrincipal, q: { npu?: string }) {
-    return this.repo.reach(scopedNpu(staff, q.npu) ?? null);
+  async reach(staff: StaffPrincipal, q: { npu?: string; area?: string }) {
+    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
   }
 
-  async representation(staff: StaffPrincipal, q: { npu?: string }): Promise<RepresentationRow[]> {
-    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null);
+  /** An area's wards (null: no area named); unknown is a 400, another NPU's area a 403. */
+  private async areaWards(staff: StaffPrincipal, areaId?: string): Promise<string[] | null> {
+    if (!areaId) return null;
+    const [area] = await this.geography.wardsOfAreas([areaId]);
+    if (!area) throw badRequest(`area: unknown area ${areaId}`);
+    assertNpuAccess(staff, area.npuCode);
+    return area.wardCodes;
+  }
+
+  async representation(staff: StaffPrincipal, q: { npu?: string; area?: string }): Promise<RepresentationRow[]> {
+    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
     // Shares among residents who stated a value, so "not stated" does not dilute the comparison.
     const stated = new Map<string, number>();
     for (const r of rows) if (r.category !== 'not_stated') stated.set(r.dimension, (stated.get(r.dimension) ?? 0) + r.subscribers);

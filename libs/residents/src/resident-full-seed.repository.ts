@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { WARD_POSTCODES_SQL } from './resident-seed.repository';
 
 /** The full demo's e-mail addresses (example.org is reserved: nobody real is ever e-mailed). */
 export const FULL_DEMO_EMAIL_PATTERN = 'resident.%@demo.example.org';
@@ -103,9 +104,11 @@ export class ResidentFullSeedRepository {
           spec.leaverShare, spec.smsShare, FIRST_NAMES.length, LAST_NAMES.length],
       );
       const [{ n }] = await tx.query<{ n: number }[]>(
-        `WITH ins AS (
+        `WITH codes AS (${WARD_POSTCODES_SQL}),
+         ins AS (
            INSERT INTO resident (email, phone_e164, first_name, last_name, ward_code, status, email_verified_at, phone_verified_at,
-                                 activated_at, left_at, source, campaign_code, age_band, ethnicity, consent_at, created_at, updated_at)
+                                 activated_at, left_at, source, campaign_code, age_band, ethnicity, consent_at, created_at, updated_at,
+                                 postcode, postcode_lat, postcode_long)
            SELECT 'resident.' || lower(f.name) || '.' || lower(l.name) || '.' || p.n || '@demo.example.org',
                   CASE WHEN p.has_sms THEN $3 || lpad(p.n::text, 5, '0') END,
                   f.name, l.name, p.ward_code,
@@ -129,10 +132,14 @@ export class ResidentFullSeedRepository {
                               WHEN p.p_eth < 93 THEN 'other' WHEN p.p_eth < 96 THEN 'prefer_not_to_say' END
                   END,
                   p.activated_at - interval '20 minutes', p.activated_at - interval '20 minutes', coalesce(
-                    CASE WHEN p.has_left THEN p.activated_at + (now() - p.activated_at) * (0.05 + 0.9 * p.u_left) END, p.activated_at)
+                    CASE WHEN p.has_left THEN p.activated_at + (now() - p.activated_at) * (0.05 + 0.9 * p.u_left) END, p.activated_at),
+                  pc.postcode, pc.lat, pc.long
              FROM demo_person p
              JOIN unnest($1::text[]) WITH ORDINALITY AS f(name, i) ON f.i = p.i_first
              JOIN unnest($2::text[]) WITH ORDINALITY AS l(name, i) ON l.i = p.i_last
+             -- one of the ward's (synthetic demo) postcodes and its centroid, when any is loaded
+             LEFT JOIN codes c ON c.ward_code = p.ward_code
+             LEFT JOIN postcode pc ON pc.postcode = c.codes[1 + p.n % array_length(c.codes, 1)]
            RETURNING 1)
          SELECT count(*)::int AS n FROM ins`,
         [FIRST_NAMES, LAST_NAMES, DEMO_PHONE_PREFIX],

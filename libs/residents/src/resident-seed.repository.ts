@@ -17,10 +17,37 @@ const LAST_NAMES = [
   'Hall', 'Akhtar', 'Wood', 'Lewis', 'Edwards', 'Shah', 'Hughes', 'Murphy', 'Kowalski', 'Bennett',
 ];
 
+/** Each ward's live, located postcodes in order (a CTE body): demo residents are placed at one of them. */
+export const WARD_POSTCODES_SQL = `SELECT ward_code, array_agg(postcode ORDER BY postcode) AS codes FROM postcode
+          WHERE terminated_on IS NULL AND lat IS NOT NULL AND long IS NOT NULL GROUP BY ward_code`;
+
 /** Synthetic residents for the demo data set (deterministic: the same rows on every machine). */
 @Injectable()
 export class ResidentSeedRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * Gives each demo resident (`patterns`: their e-mail LIKE patterns) without a postcode one of
+   * their ward's live postcodes (stable per resident) and its centroid, in one statement.
+   * Wards with no postcode loaded are left as they are.
+   */
+  async placeAtWardPostcodes(patterns: string[]): Promise<number> {
+    const [{ n }] = await this.db.query<{ n: number }[]>(
+      `WITH codes AS (${WARD_POSTCODES_SQL}),
+       pick AS (
+         SELECT r.id, c.codes[1 + abs(hashtext(r.id::text)) % array_length(c.codes, 1)] AS postcode
+           FROM resident r JOIN codes c ON c.ward_code = r.ward_code
+          WHERE r.postcode IS NULL AND r.erased_at IS NULL AND r.email LIKE ANY($1::text[])),
+       placed AS (
+         UPDATE resident r SET postcode = p.postcode, postcode_lat = p.lat, postcode_long = p.long
+           FROM pick JOIN postcode p ON p.postcode = pick.postcode
+          WHERE r.id = pick.id
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM placed`,
+      [patterns],
+    );
+    return n;
+  }
 
   async countDemoResidents(): Promise<number> {
     const [{ n }] = await this.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM resident WHERE email LIKE $1', [DEMO_EMAIL_PATTERN]);

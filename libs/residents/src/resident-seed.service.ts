@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ResidentFullSeedRepository, type FullDemoResidentsSpec } from './resident-full-seed.repository';
-import { ResidentSeedRepository } from './resident-seed.repository';
+import { FULL_DEMO_EMAIL_PATTERN, ResidentFullSeedRepository, type FullDemoResidentsSpec } from './resident-full-seed.repository';
+import { DEMO_EMAIL_PATTERN, ResidentSeedRepository } from './resident-seed.repository';
 
 export const DEMO_RESIDENT_COUNT = 600;
 
@@ -31,6 +31,11 @@ export class ResidentSeedService {
   async seedDemo(count = DEMO_RESIDENT_COUNT): Promise<number> {
     if ((await this.seeds.countDemoResidents()) > 0) return 0;
     return this.seeds.insertDemoResidents(count);
+  }
+
+  /** Demo residents (small and full) without a postcode get one of their ward's (after the demo postcodes load). Returns rows placed. */
+  placeDemoResidents(): Promise<number> {
+    return this.seeds.placeAtWardPostcodes([DEMO_EMAIL_PATTERN, FULL_DEMO_EMAIL_PATTERN]);
   }
 
   /** The full demo's residents, once; `withPhones: false` gives nobody an SMS number. Returns rows inserted. */

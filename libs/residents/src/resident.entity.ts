@@ -54,6 +54,8 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 @Index('idx_resident_email', ['email'], { where: 'email IS NOT NULL' })
 @Index('idx_resident_phone', ['phoneE164'], { where: 'phone_e164 IS NOT NULL' })
 @Index('uq_resident_pending_claim', { synchronize: false })
+// The GiST index on point(postcode_long, postcode_lat) (radius targeting): migration RadiusTargeting.
+@Index('idx_resident_location', { synchronize: false })
 @Index('idx_resident_active_ward', ['wardCode'], { where: "status = 'active'" })
 @Index('idx_resident_ward_activated', ['wardCode', 'activatedAt'])
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })

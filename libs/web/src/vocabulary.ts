@@ -151,6 +151,12 @@ export const VOCABULARY = {
   roundState: { scheduled: 'Not open yet', open: 'Open for votes', closed: 'Closed' },
   /** What the voting results say of each ranked bid (libs/funding fund-winners). */
   votingFunding: { fund: 'Would be funded', already_awarded: 'Already awarded', does_not_fit: 'Does not fit what is left', not_eligible: 'Not eligible (withdrawn or rejected)' },
+  geographyImport: {
+    ons_lookup: 'ONS ward to local authority lookup',
+    ward_mapping: 'Ward mapping (wards to neighbourhoods and NPUs)',
+    populations: 'Ward populations (mid-year estimates)',
+    postcodes: 'Postcode directory (ONSPD or NSPL)',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type VocabularyName = keyof typeof VOCABULARY;

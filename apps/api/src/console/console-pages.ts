@@ -18,12 +18,12 @@ export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco
 /** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
 export const STAFF_ADMINS: StaffRole[] = ['admin'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'outbox' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox' | 'legacy';
 
 /** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
 export const OUTBOX_ROLES: StaffRole[] = ['admin'];
 
-const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[]; devOnly?: boolean }[] = [
+const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[]; devOnly?: boolean; forceWide?: true }[] = [
   { id: 'home', text: 'Home', href: '/console', roles: ALL },
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
@@ -34,6 +34,7 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[];
   { id: 'acf', text: 'Active Citizens Fund', href: '/console/acf', roles: ALL },
   { id: 'outbox', text: 'Outbox', href: '/console/outbox', roles: OUTBOX_ROLES, devOnly: true },
   { id: 'staff', text: 'Staff accounts', href: '/console/staff', roles: STAFF_ADMINS },
+  { id: 'geography', text: 'Geography', href: '/console/geography', roles: ['admin'], forceWide: true },
   { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 
@@ -57,7 +58,9 @@ export class ConsolePages {
       homeHref: '/console',
       sectionName: 'Staff console',
       sectionHref: '/console',
-      navigation: staff ? SECTIONS.filter((s) => s.roles.includes(staff.role) && !(s.devOnly && this.config.env === 'production')).map((s) => ({ text: s.text, href: s.href, active: s.id === section })) : [],
+      navigation: staff
+        ? SECTIONS.filter((s) => s.roles.includes(staff.role) && !(s.devOnly && this.config.env === 'production') && (!s.forceWide || !staff.npuCode)).map((s) => ({ text: s.text, href: s.href, active: s.id === section }))
+        : [],
       account: staff ? { name: staff.name, roleText: `${labelFor('role', staff.role)}, ${staff.npuCode ? `NPU ${staff.npuCode}` : 'force-wide'}` } : null,
       signOut: staff ? { action: '/console/sign-out', csrfToken } : null,
       staff: staff ?? null,

@@ -14,6 +14,7 @@ import { ConsoleAcfVotingController } from './acf-voting.controller';
 import { ConsoleAcfController } from './acf.controller';
 import { ConsoleCadetsController } from './cadets.controller';
 import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
+import { ConsoleGeographyController } from './geography.controller';
 import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
 import { LegacyConsoleController } from './legacy-console.controller';
@@ -46,6 +47,7 @@ import { ConsoleStaffController } from './staff.controller';
     ConsoleAcfController,
     ConsoleAcfVotingController,
     ConsoleCadetsController,
+    ConsoleGeographyController,
     ConsoleOutboxController,
     ConsoleSessionsController,
     ConsoleStaffController,

@@ -7,7 +7,7 @@ import { CadetDemoSeedService, CadetsService } from '@beacon/cadets';
 import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { EngagementDemoSeedService } from '@beacon/engagement';
 import { FundingDemoSeedService, FundingService } from '@beacon/funding';
-import { GeographyService } from '@beacon/geography';
+import { GeographyService, PostcodeDirectoryService } from '@beacon/geography';
 import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
 import { MessageDemoSeedService } from '@beacon/messaging';
@@ -32,6 +32,7 @@ export class BootstrapService {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly geography: GeographyService,
+    private readonly postcodes: PostcodeDirectoryService,
     private readonly staff: StaffService,
     private readonly funding: FundingService,
     private readonly residents: ResidentSeedService,
@@ -53,11 +54,14 @@ export class BootstrapService {
       const counts = await this.geography.seedWestMidlands();
       this.logger.log(`Demo geography loaded: ${counts.npusCreated} NPUs, ${counts.wardsCreated} wards`);
     }
+    const postcodes = await this.postcodes.seedDemoPostcodes(); // once: synthetic ZZ postcodes of the demo wards
+    if (postcodes) this.logger.log(`Demo postcodes loaded: ${postcodes} (synthetic)`);
     await this.reports.seedDemo(); // idempotent: census shares for representation
     if (this.config.seedDemo === 'small') {
       await this.funding.seedDemo(); // idempotent: ACF 2019/20 budgets and a few bids
       const residents = await this.residents.seedDemo();
       if (residents) this.logger.log(`Demo residents loaded: ${residents}`);
+      await this.residents.placeDemoResidents();
       // Each fills only NPUs that have none yet, so every boot may call them.
       await this.schemes.seedDemo();
       await this.cadets.seedDemo();
@@ -80,6 +84,7 @@ export class BootstrapService {
       return out;
     };
     const residents = await step('residents', () => this.residents.seedFullDemo({ withPhones }));
+    await step('resident postcodes', () => this.residents.placeDemoResidents()); // also residents of an earlier start without one
     if (!residents) return; // loaded on an earlier start
     await step('schemes', () => this.schemesDemo.seedFullDemo());
     await step('cadets', () => this.cadetsDemo.seedFullDemo());

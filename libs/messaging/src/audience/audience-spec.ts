@@ -10,6 +10,23 @@ export interface AudienceSpec {
   topics?: string[];
   interestGroups?: string[];
   schemeIds?: string[];
+  /** Residents whose verified postcode centroid lies within `metres` of a point (a postcode is resolved to its centroid at compose). */
+  near?: NearSpec;
+}
+
+/** A circle as composed: a postcode or lat/long, and a radius; stored with lat/long filled in. */
+export interface NearSpec {
+  postcode?: string;
+  lat?: number;
+  long?: number;
+  metres: number;
+}
+
+/** A circle on the earth (degrees, metres). */
+export interface NearCircle {
+  lat: number;
+  long: number;
+  metres: number;
 }
 
 /** An audience resolved to concrete filters; null = no restriction on that dimension. */
@@ -18,6 +35,8 @@ export interface ResolvedAudience {
   topics: string[] | null;
   interestGroups: string[] | null;
   schemeIds: string[] | null;
+  /** Optional so audiences built in code without a circle stay valid. */
+  near?: NearCircle | null;
   channels: string[];
   priority: string;
 }
@@ -36,7 +55,14 @@ export function resolveAudience(m: AudienceSource): ResolvedAudience {
     topics: nonEmpty(m.audience.topics),
     interestGroups: nonEmpty(m.audience.interestGroups),
     schemeIds: nonEmpty(m.audience.schemeIds),
+    near: nearCircle(m.audience.near),
     channels: m.channels,
     priority: m.priority,
   };
+}
+
+/** The stored circle (lat/long were filled in at compose); null when the audience sets none. */
+function nearCircle(near: NearSpec | undefined): NearCircle | null {
+  if (!near || typeof near.lat !== 'number' || typeof near.long !== 'number') return null;
+  return { lat: near.lat, long: near.long, metres: near.metres };
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { canAccessNpu } from '@beacon/auth';
 import { badRequest, forbidden, type StaffPrincipal } from '@beacon/core';
-import { GeographyService, type WardView } from '@beacon/geography';
+import { GeographyService, normalisePostcode, PostcodeDirectoryService, type WardView } from '@beacon/geography';
 import { SchemesService } from '@beacon/schemes';
-import type { AudienceSpec } from './audience-spec';
+import type { AudienceSpec, NearSpec } from './audience-spec';
 
 /** Where a composed audience lies: its wards, and the one NPU they share (null: several, or force-wide). */
 export interface AudienceTargets {
@@ -23,6 +23,7 @@ export class AudienceTargetsService {
   constructor(
     private readonly geography: GeographyService,
     private readonly schemes: SchemesService,
+    private readonly postcodes: PostcodeDirectoryService,
   ) {}
 
   async resolve(staff: StaffPrincipal, audience: AudienceSpec): Promise<AudienceTargets> {
@@ -59,6 +60,8 @@ export class AudienceTargetsService {
       if (!codes.length) throw badRequest('audience.areaIds: the areas named have no wards');
       addWards(await this.geography.findWards({ codes }));
     }
+    // A circle narrows the audience; it names no NPU, so an NPU-bound author's is clipped to their NPU below.
+    if (audience.near) audience.near = await this.circle(audience.near);
     wards.forEach((npu) => npus.add(npu));
     // Unknown schemes are a 400, a scheme outside the author's NPU a 403 (schemes' rule).
     if (audience.schemeIds?.length) (await this.schemes.assertStaffCanTarget(staff, audience.schemeIds)).forEach((s) => npus.add(s.npuCode));
@@ -72,5 +75,20 @@ export class AudienceTargetsService {
     }
     const force = !wards.size && !audience.schemeIds?.length;
     return { wardCodes: [...wards.keys()].sort(), npuCode: !force && npus.size === 1 ? [...npus][0] : null };
+  }
+
+  /**
+   * `audience.near` with its centre as lat/long: a postcode is resolved to its centroid now and
+   * kept with the message, so a later directory import does not move a message's circle.
+   */
+  private async circle(near: NearSpec): Promise<NearSpec> {
+    if (near.postcode === undefined) return { lat: near.lat, long: near.long, metres: near.metres };
+    if (near.lat !== undefined || near.long !== undefined) throw badRequest('audience.near: give a postcode or lat and long, not both');
+    const postcode = normalisePostcode(near.postcode);
+    if (!postcode) throw badRequest('audience.near.postcode must be a UK postcode, like B33 8TH');
+    const centroid = await this.postcodes.centroid(postcode);
+    if (!centroid) throw badRequest(`audience.near.postcode: ${postcode} is not a postcode of the force`);
+    if (centroid.lat === null || centroid.long === null) throw badRequest(`audience.near.postcode: ${postcode} has no grid reference; give lat and long`);
+    return { postcode, lat: centroid.lat, long: centroid.long, metres: near.metres };
   }
 }

@@ -1,5 +1,5 @@
 import { SENDABLE_SQL } from '@beacon/residents';
-import type { ResolvedAudience } from './audience-spec';
+import type { NearCircle, ResolvedAudience } from './audience-spec';
 
 const PRIORITIES = ['information', 'standard', 'urgent'];
 const URGENT = PRIORITIES.indexOf('urgent') + 1;
@@ -35,7 +35,39 @@ export function audienceWhere(a: ResolvedAudience, p: Param): string {
     where.push(`EXISTS (SELECT 1 FROM resident_interest i WHERE i.resident_id = r.id AND i.interest_group = ANY(${p(a.interestGroups)}::varchar[]))`);
   }
   if (a.schemeIds) where.push(`EXISTS (SELECT 1 FROM scheme_member sm WHERE sm.resident_id = r.id AND sm.scheme_id = ANY(${p(a.schemeIds)}::uuid[]))`);
+  if (a.near) where.push(nearCondition(a.near, p));
   return where.join('\n   AND ');
+}
+
+/** earthdistance's earth radius (its `earth()`), in metres. */
+const EARTH_RADIUS = 6378168;
+const degrees = (radians: number) => (radians * 180) / Math.PI;
+
+/**
+ * The lat/long box that holds the circle (a 1 % margin for rounding): its half-height is the
+ * radius as an angle; its half-width the widest longitude a circle at that latitude reaches
+ * (the whole width near a pole). The box ignores the 180° meridian (no force lies on it).
+ */
+export function boundingBox(near: NearCircle): { south: number; north: number; west: number; east: number } {
+  const angle = near.metres / EARTH_RADIUS;
+  const dLat = degrees(angle) * 1.01 + 1e-7;
+  const cos = Math.cos((near.lat * Math.PI) / 180);
+  const dLong = cos > Math.sin(angle) * 1.01 ? degrees(Math.asin(Math.sin(angle) / cos)) * 1.01 + 1e-7 : 180;
+  return { south: near.lat - dLat, north: near.lat + dLat, west: near.long - dLong, east: near.long + dLong };
+}
+
+/**
+ * Residents (`r`) whose verified postcode centroid lies within the circle: the point in the
+ * circle's bounding box is the GiST-indexed test (idx_resident_location, migration
+ * RadiusTargeting), then earthdistance's great-circle distance keeps the circle. Its IS NOT NULL
+ * tests match the index's predicate.
+ */
+export function nearCondition(near: NearCircle, p: Param): string {
+  const box = boundingBox(near);
+  const metres = `${p(near.metres)}::float8`;
+  return `(r.postcode_lat IS NOT NULL AND r.postcode_long IS NOT NULL
+       AND point(r.postcode_long, r.postcode_lat) <@ box(point(${p(box.west)}::float8, ${p(box.south)}::float8), point(${p(box.east)}::float8, ${p(box.north)}::float8))
+       AND earth_distance(ll_to_earth(${p(near.lat)}::float8, ${p(near.long)}::float8), ll_to_earth(r.postcode_lat, r.postcode_long)) <= ${metres})`;
 }
 
 /**
