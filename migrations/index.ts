@@ -20,6 +20,7 @@ import { ReportRefresh1796215150000 } from './1796215150000-ReportRefresh';
 import { OnsGeography1796217170001 } from './1796217170001-OnsGeography';
 import { StaffOidc1796219190001 } from './1796219190001-StaffOidc';
 import { StaffMfa1796219190002 } from './1796219190002-StaffMfa';
+import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -46,4 +47,5 @@ export const ALL_MIGRATIONS: Function[] = [
   OnsGeography1796217170001,
   StaffOidc1796219190001,
   StaffMfa1796219190002,
+  AsAtHistory1796308000001,
 ];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CadetReportDto } from '@beacon/cadets';
-import { NpuPositionDto, PositionFiguresDto } from '@beacon/funding';
+import { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from '@beacon/funding';
 import { SchemeReportDto } from '@beacon/schemes';
 import { ConfidenceFigureDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
@@ -56,8 +56,10 @@ export class MessageQualityRowDto implements MessageQualityRow {
 
 export class AcfReportDto {
   @ApiProperty({ example: '2026-27' }) financialYear: string;
+  @ApiProperty({ format: 'date', description: 'As at the end of this day: the month\'s last day, or today' }) asAt: string;
   @ApiProperty({ type: [NpuPositionDto] }) items: NpuPositionDto[];
   @ApiPropertyOptional({ type: PositionFiguresDto, description: 'Force-wide reports only' }) totals?: PositionFiguresDto;
+  @ApiProperty({ type: [ThemePositionDto] }) byTheme: ThemePositionDto[];
 }
 
 export class SimSignupsDto {
@@ -74,6 +76,8 @@ export class SimMessagesDto {
 export class SimPackDto {
   @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
   @ApiProperty({ example: '2026-11' }) month: string;
+  @ApiProperty({ format: 'date', description: 'Stocks (schemes, cadets, ACF, reach, representation) as at the end of this day: the month\'s last, or today' }) asAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sign-up and subscriber aggregates were last refreshed' }) lastRefreshedAt: Date | null;
   @ApiProperty({ type: SimSignupsDto }) signups: SimSignupsDto;
   @ApiProperty({ type: [ReachRowDto] }) reach: ReachRowDto[];
   @ApiProperty({ type: [RepresentationRowDto] }) representation: RepresentationRowDto[];

@@ -3,7 +3,7 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
-import { MessagesReportQueryDto, NpuReportQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { MessagesReportQueryDto, NpuMonthQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { ReportsService } from './reports.service';
 import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
@@ -51,14 +51,14 @@ export class ReportsController {
   @Reader()
   @Get('reach')
   @ApiJsonOrCsvResponse(ReachRowDto, { isArray: true })
-  async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'reach', await this.reports.reach(me, q));
   }
 
   @Reader()
   @Get('representation')
   @ApiJsonOrCsvResponse(RepresentationRowDto, { isArray: true })
-  async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'representation', await this.reports.representation(me, q));
   }
 
@@ -102,7 +102,7 @@ export class ReportsController {
   @Get('charts/reach.svg')
   @ApiProduces('image/svg+xml')
   @ApiDocumentResponse('image/svg+xml', 'Bar chart of the 20 wards with the lowest reach')
-  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res() res: Response) {
+  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
   }
 }

@@ -9,13 +9,19 @@ export class NpuReportQueryDto extends ReportFormatDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
 }
 
+export class NpuMonthQueryDto extends NpuReportQueryDto {
+  @ApiPropertyOptional({ example: '2019-09', description: 'As at the end of this month (default: today)' })
+  @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month like 2019-09' }) month?: string;
+}
+
 export class RangeReportQueryDto extends NpuReportQueryDto {
   @ApiPropertyOptional({ example: '2019-04' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/) from?: string;
   @ApiPropertyOptional({ example: '2020-03' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/) to?: string;
 }
 
 export class SignupsQueryDto extends RangeReportQueryDto {
-  @ApiPropertyOptional({ enum: ['npu', 'ward'], default: 'npu' }) @IsOptional() @IsIn(['npu', 'ward']) groupBy?: 'npu' | 'ward';
+  @ApiPropertyOptional({ enum: ['npu', 'ward', 'force'], default: 'npu', description: 'force: one series for the whole force (or the NPU in scope)' })
+  @IsOptional() @IsIn(['npu', 'ward', 'force']) groupBy?: 'npu' | 'ward' | 'force';
 }
 
 export class MessagesReportQueryDto extends RangeReportQueryDto {
@@ -23,5 +29,6 @@ export class MessagesReportQueryDto extends RangeReportQueryDto {
 }
 
 export class SimQueryDto extends NpuReportQueryDto {
-  @ApiPropertyOptional({ example: '2019-09' }) @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/) month?: string;
+  @ApiPropertyOptional({ example: '2019-09', description: 'Every section for this month (stocks as at its last day); not in the future' })
+  @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month like 2019-09' }) month?: string;
 }

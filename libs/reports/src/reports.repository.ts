@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { endOfLondonDay } from '@beacon/core';
 import type { MonthRange } from './report-period';
 
 export interface SignupRow {
@@ -60,8 +61,9 @@ export class ReportsRepository {
    * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
    * erased) per group and month, with net and the running total since the first sign-up.
    */
-  signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null): Promise<SignupRow[]> {
-    const key = groupBy === 'ward' ? 'w.code' : 'w.npu_code';
+  signups(range: MonthRange, groupBy: 'npu' | 'ward' | 'force', npuCode: string | null): Promise<SignupRow[]> {
+    // force: one series for every ward in scope (FORCE, or the NPU for NPU-bound staff).
+    const key = groupBy === 'ward' ? 'w.code' : groupBy === 'force' ? `coalesce($3::varchar, 'FORCE')` : 'w.npu_code';
     return this.db.query<SignupRow[]>(
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3)),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
@@ -91,34 +93,54 @@ export class ReportsRepository {
     );
   }
 
-  /** Active subscribers per ward against population, lowest reach first. */
-  reach(npuCode: string | null): Promise<ReachRow[]> {
+  /**
+   * Subscribers per ward against population, lowest reach first: today's active residents, or
+   * (with `month`) those subscribed at the end of that month, from the per-ward monthly joins
+   * and leavers (so a past month's figure does not move when people join or leave later).
+   */
+  reach(npuCode: string | null, month: string | null = null): Promise<ReachRow[]> {
+    const subscribers =
+      month === null
+        ? `SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code`
+        : `SELECT ward_code, sum(joined - "left") AS n FROM resident_month_stats WHERE month <= $2::date GROUP BY ward_code`;
     return this.db.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
               CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
          FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
-         LEFT JOIN (SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code) s ON s.ward_code = w.code
+         LEFT JOIN (${subscribers}) s ON s.ward_code = w.code
         WHERE ($1::varchar IS NULL OR w.npu_code = $1)
         ORDER BY "per1000" ASC NULLS LAST, w.name`,
-      [npuCode],
+      month === null ? [npuCode] : [npuCode, `${month}-01`],
     );
   }
 
-  /** Active subscribers by ethnicity and age band, beside census shares where loaded. */
-  representation(npuCode: string | null): Promise<CategoryCount[]> {
+  /**
+   * Subscribers by ethnicity and age band, beside census shares where loaded: today's (from the
+   * refreshed profile totals), or as at the end of a past London day (`asAt`: subscribed before
+   * it ended and not left by then; an erased resident's profile is gone, so they count as not stated).
+   */
+  representation(npuCode: string | null, asAt: string | null = null): Promise<CategoryCount[]> {
+    const subs =
+      asAt === null
+        ? `SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
+             FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
+            WHERE ($1::varchar IS NULL OR w.npu_code = $1)
+            GROUP BY 1, 2`
+        : `SELECT d.dimension, d.category, count(*)::int AS n
+             FROM resident r JOIN ward w ON w.code = r.ward_code
+            CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+            WHERE r.activated_at < ${endOfLondonDay('$2')} AND (r.left_at IS NULL OR r.left_at >= ${endOfLondonDay('$2')})
+              AND ($1::varchar IS NULL OR w.npu_code = $1)
+            GROUP BY 1, 2`;
     return this.db.query<CategoryCount[]>(
-      `WITH subs AS (
-         SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
-           FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
-          WHERE ($1::varchar IS NULL OR w.npu_code = $1)
-          GROUP BY 1, 2),
+      `WITH subs AS (${subs}),
        shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE'))
        SELECT coalesce(s.dimension, p.dimension) AS dimension, coalesce(s.category, p.category) AS category,
               coalesce(s.n, 0) AS subscribers, p.p AS "populationSharePercent"
          FROM subs s FULL JOIN shares p ON p.dimension = s.dimension AND p.category = s.category
         ORDER BY 1, 2`,
-      [npuCode],
+      asAt === null ? [npuCode] : [npuCode, asAt],
     );
   }
 

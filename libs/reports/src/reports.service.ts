@@ -6,7 +6,7 @@ import { FundingService } from '@beacon/funding';
 import { SchemeReportService } from '@beacon/schemes';
 import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
-import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
+import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange } from './report-period';
 import { ReportsRepository, type CategoryCount } from './reports.repository';
 
 export interface RepresentationRow extends CategoryCount {
@@ -27,16 +27,21 @@ export class ReportsService {
     private readonly confidence: SurveyConfidenceService,
   ) {}
 
-  signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
+  signups(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }) {
     return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
   }
 
-  reach(staff: StaffPrincipal, q: { npu?: string }) {
-    return this.repo.reach(scopedNpu(staff, q.npu) ?? null);
+  /** Today's reach, or (with a past `month`) subscribers at the end of that month. */
+  reach(staff: StaffPrincipal, q: { npu?: string; month?: string }) {
+    if (q.month !== undefined) monthEndDay(q.month); // 400 for a future month
+    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, q.month !== undefined && q.month < currentMonth() ? q.month : null);
   }
 
-  async representation(staff: StaffPrincipal, q: { npu?: string }): Promise<RepresentationRow[]> {
-    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null);
+  /** Today's profile, or (with a past `month`) subscribers at the end of that month. */
+  async representation(staff: StaffPrincipal, q: { npu?: string; month?: string }): Promise<RepresentationRow[]> {
+    const day = q.month === undefined ? null : monthEndDay(q.month);
+    const past = q.month !== undefined && q.month < currentMonth() ? day : null;
+    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null, past);
     // Shares among residents who stated a value, so "not stated" does not dilute the comparison.
     const stated = new Map<string, number>();
     for (const r of rows) if (r.category !== 'not_stated') stated.set(r.dimension, (stated.get(r.dimension) ?? 0) + r.subscribers);
@@ -55,11 +60,13 @@ export class ReportsService {
     return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
   }
 
+  /** The ACF position of the month's financial year as at the month's end (today for the current month). */
   async acf(staff: StaffPrincipal, q: { npu?: string; month?: string }) {
     const npu = scopedNpu(staff, q.npu);
-    const year = financialYearOf(q.month ?? currentMonth());
-    const position = await this.funding.position(year);
-    return { financialYear: year, items: npu ? position.items.filter((i) => i.npuCode === npu) : position.items, totals: npu ? undefined : position.totals };
+    const month = q.month ?? currentMonth();
+    const year = financialYearOf(month);
+    const position = await this.funding.position(year, monthEndDay(month), npu);
+    return { financialYear: year, asAt: position.asAt, items: position.items, totals: npu ? undefined : position.totals, byTheme: position.byTheme };
   }
 
   /** The monthly Service Improvement Meeting pack for one NPU. */
@@ -69,23 +76,40 @@ export class ReportsService {
     return this.simFor(staff, npu, q.month);
   }
 
+  /** Every section uses the month: flows over it (or the 12 months to it), stocks as at its last day. */
   private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
+    const asAt = monthEndDay(month);
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence] = await Promise.all([
-      this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
+    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence, lastRefreshedAt] = await Promise.all([
+      this.signups(staff, { npu: scope, from, to: month, groupBy: scope ? 'npu' : 'force' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
-      this.reach(staff, { npu: scope }),
-      this.representation(staff, { npu: scope }),
+      this.reach(staff, { npu: scope, month }),
+      this.representation(staff, { npu: scope, month }),
       this.attribution(staff, { npu: scope, from: month, to: month }),
       this.messages(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.messages(staff, { npu: scope, from: month, to: month, groupBy: 'author' }),
       this.acf(staff, { npu: scope, month }),
-      this.schemes.schemesReport(scope),
-      this.cadets.cadetsReport(scope),
+      this.schemes.schemesReport(scope, asAt),
+      this.cadets.cadetsReport(scope, asAt),
       this.confidence.forMonth(scope ?? null, month),
+      this.repo.lastRefreshedAt(),
     ]);
-    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets, confidence };
+    return {
+      npuCode: npu,
+      month,
+      asAt,
+      lastRefreshedAt,
+      signups: { growth, byWard: wards },
+      reach,
+      representation,
+      attribution,
+      messages: { byMonth: messages, byAuthor: authors },
+      acf,
+      schemes,
+      cadets,
+      confidence,
+    };
   }
 
   /** When the pre-aggregated sign-up and subscriber figures were last recomputed (null: never yet). */
@@ -93,14 +117,14 @@ export class ReportsService {
     return this.repo.lastRefreshedAt();
   }
 
-  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {
+  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }): Promise<string> {
     const rows = await this.signups(staff, q);
     const byGroup = new Map<string, { x: string; y: number }[]>();
     for (const r of rows) (byGroup.get(r.group) ?? byGroup.set(r.group, []).get(r.group)!).push({ x: r.month, y: r.cumulative });
     return lineChart('Subscribers (cumulative)', [...byGroup].map(([name, points]) => ({ name, points })));
   }
 
-  async reachChart(staff: StaffPrincipal, q: { npu?: string }): Promise<string> {
+  async reachChart(staff: StaffPrincipal, q: { npu?: string; month?: string }): Promise<string> {
     const rows = (await this.reach(staff, q)).filter((r) => r.per1000 !== null).slice(0, 20);
     return barChart('Lowest reach: subscribers per 1,000 residents', rows.map((r) => ({ label: `${r.wardName} (${r.npuCode})`, value: r.per1000! })));
   }
