@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { londonDay } from '@beacon/core';
+import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
@@ -259,6 +260,73 @@ describe('reports as at a past day (issue 22)', () => {
     it('refuses a bad asAt with a 400', async () => {
       await t.http().get(`/api/v1/funds/${YEAR}/position?asAt=2019-12-32`).set(...admin.auth).expect(400);
       await t.http().get(`/api/v1/funds/${YEAR}/position?asAt=${tomorrow()}`).set(...admin.auth).expect(400);
+    });
+  });
+
+  describe('the SIM pack for a past month, and the force-wide sign-up series', () => {
+    const people: Record<string, string> = {};
+    const subscriber = async (name: string, ward: string, activatedAt: string, leftAt?: string) => {
+      people[name] = (await makeResident(t, { ward })).id;
+      await t.sql(`UPDATE resident SET activated_at = $2, left_at = $3, status = CASE WHEN $3::timestamptz IS NULL THEN 'active' ELSE 'unsubscribed' END WHERE id = $1`, [
+        people[name],
+        activatedAt,
+        leftAt ?? null,
+      ]);
+    };
+    const refresh = () => t.app.get(ReportAggregatesService).refresh();
+    const withoutRefreshTime = (body: Record<string, unknown>) => ({ ...body, lastRefreshedAt: undefined });
+
+    beforeAll(async () => {
+      await subscriber('a', 'BE01', '2019-08-10T10:00:00Z');
+      await subscriber('b', 'BE01', '2019-08-20T10:00:00Z');
+      await subscriber('c', 'SW01', '2019-09-05T10:00:00Z');
+      await subscriber('d', 'BE02', '2019-09-10T10:00:00Z', '2019-09-25T10:00:00Z');
+      await refresh();
+    });
+
+    it('groupBy=force gives one series for the whole force: new, leavers, net and cumulative', async () => {
+      expect(await get('/api/v1/reports/signups?groupBy=force&from=2019-08&to=2019-10')).toEqual([
+        { group: 'FORCE', month: '2019-08', newSignups: 2, leavers: 0, net: 2, cumulative: 2 },
+        { group: 'FORCE', month: '2019-09', newSignups: 2, leavers: 1, net: 1, cumulative: 3 },
+        { group: 'FORCE', month: '2019-10', newSignups: 0, leavers: 0, net: 0, cumulative: 3 },
+      ]);
+      expect(await get('/api/v1/reports/signups?groupBy=force&npu=BE&from=2019-08&to=2019-09')).toEqual([
+        { group: 'BE', month: '2019-08', newSignups: 2, leavers: 0, net: 2, cumulative: 2 },
+        { group: 'BE', month: '2019-09', newSignups: 1, leavers: 1, net: 0, cumulative: 2 },
+      ]);
+    });
+
+    it('gives the same pack for September 2019 after sign-ups, leavers, scheme, cadet and ACF changes later', async () => {
+      const be = await get('/api/v1/reports/sim?npu=BE&month=2019-09');
+      const force = await get('/api/v1/reports/sim?month=2019-09');
+      expect(force).toMatchObject({ npuCode: 'FORCE', month: '2019-09', asAt: '2019-09-30', lastRefreshedAt: expect.any(String) });
+      expect((force.signups as { growth: unknown[] }).growth.at(-1)).toEqual({ group: 'FORCE', month: '2019-09', newSignups: 2, leavers: 1, net: 1, cumulative: 3 });
+      expect((be.reach as { wardCode: string; subscribers: number }[]).map((r) => [r.wardCode, r.subscribers])).toEqual(
+        expect.arrayContaining([['BE01', 2], ['BE02', 0]]),
+      );
+      expect(be.acf).toMatchObject({ asAt: '2019-09-30', items: [{ npuCode: 'BE', allocatedPence: 5_000_000, spentPence: 1_000_000 }] });
+
+      // Later: a September subscriber leaves, new ones join, the aggregates refresh; a scheme opens, a cadet leaves, money is paid.
+      await t.sql(`UPDATE resident SET status = 'unsubscribed', left_at = now() WHERE id = $1`, [people.a]);
+      await subscriber('e', 'BE02', new Date().toISOString());
+      await t.http().post('/api/v1/schemes').set(...admin.auth).send({ type: 'neighbourhood_watch', name: 'Late NW', wardCode: 'BE01' }).expect(201);
+      const [cadet] = await t.sql<{ id: string; unit_id: string }>(`SELECT id, unit_id FROM cadet_member WHERE left_at IS NULL AND role = 'junior_pcso' ORDER BY joined_at LIMIT 1`);
+      await t.http().delete(`/api/v1/cadet-units/${cadet.unit_id}/members/${cadet.id}`).set(...admin.auth).expect(204);
+      const [mentors] = await t.sql<{ id: string }>(`SELECT id FROM bid WHERE status = 'approved' AND paid_pence < amount_awarded_pence LIMIT 1`);
+      await t.http().post(`/api/v1/bids/${mentors.id}/payments`).set(...admin.auth).send({ amountPence: 100_000, paidOn: londonDay() }).expect(201);
+      await refresh();
+
+      expect(withoutRefreshTime(await get('/api/v1/reports/sim?npu=BE&month=2019-09'))).toEqual(withoutRefreshTime(be));
+      expect(withoutRefreshTime(await get('/api/v1/reports/sim?month=2019-09'))).toEqual(withoutRefreshTime(force));
+    });
+
+    it('refuses a bad or future month with a 400', async () => {
+      for (const q of ['month=2019-13', 'month=2019-9', `month=${Number(londonDay().slice(0, 4)) + 1}-01`]) {
+        const res = await t.http().get(`/api/v1/reports/sim?${q}`).set(...admin.auth).expect(400);
+        expect(res.body).toMatchObject({ statusCode: 400, message: expect.any(String) });
+      }
+      await t.http().get('/api/v1/reports/signups?groupBy=team').set(...admin.auth).expect(400);
+      await t.http().get(`/api/v1/reports/reach?month=${Number(londonDay().slice(0, 4)) + 1}-01`).set(...admin.auth).expect(400);
     });
   });
 });
