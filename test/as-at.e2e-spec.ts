@@ -329,4 +329,49 @@ describe('reports as at a past day (issue 22)', () => {
       await t.http().get(`/api/v1/reports/reach?month=${Number(londonDay().slice(0, 4)) + 1}-01`).set(...admin.auth).expect(400);
     });
   });
+
+  describe('force-wide and since-launch average rating, ratings by team', () => {
+    beforeAll(async () => {
+      const author = (await loginAs(t, 'eco', 'BE')).id;
+      const message = async (npu: string | null, wards: string[], sentAt: string, ratings: number, scoreSum: number) => {
+        const [m] = await t.sql<{ id: string }>(
+          `INSERT INTO message (author_id, npu_code, title, body, category, channels, audience, status, sent_at, recipient_count, ward_codes)
+           VALUES ($1, $2, 'T', 'B', 'other', '{email}', '{}', 'sent', $3, 10, $4) RETURNING id`,
+          [author, npu, sentAt, wards],
+        );
+        await t.sql('INSERT INTO message_engagement (message_id, ratings, score_sum, replies) VALUES ($1, $2, $3, 0)', [m.id, ratings, scoreSum]);
+      };
+      await message('BE', ['BE01'], '2019-09-05T10:00:00Z', 4, 20); // Hodge Hill
+      await message('BE', ['BE02'], '2019-09-06T10:00:00Z', 1, 6); // Hodge Hill
+      await message('BE', ['BE03'], '2019-09-07T10:00:00Z', 2, 8); // Yardley
+      await message('BE', ['BE01', 'BE03'], '2019-09-08T10:00:00Z', 1, 3); // two neighbourhoods: NPU-wide
+      await message(null, [], '2019-08-01T10:00:00Z', 2, 12); // force-wide, before the range
+      await message('SW', ['SW01'], '2019-09-09T10:00:00Z', 0, 0); // Oldbury, unrated
+    });
+
+    it('gives the range and since-launch averages force-wide and per NPU, and the teams', async () => {
+      const force = await get('/api/v1/reports/ratings?from=2019-09&to=2019-09');
+      expect({ ...force, byTeam: undefined }).toEqual({
+        npuCode: 'FORCE',
+        from: '2019-09',
+        to: '2019-09',
+        inRange: { messages: 5, ratings: 8, averageRating: 4.63 },
+        sinceLaunch: { messages: 6, ratings: 10, averageRating: 4.9 },
+        byTeam: undefined,
+      });
+      const teams = (force.byTeam as { groupName: string }[]).map(({ group: _g, ...r }: { group?: string; groupName: string }) => r).sort((a, b) => a.groupName.localeCompare(b.groupName));
+      expect(teams).toEqual([
+        { groupName: 'Birmingham East (NPU-wide)', month: '2019-09', sent: 1, recipients: 10, averageRating: 3, ratings: 1, replies: 0 },
+        { groupName: 'Hodge Hill', month: '2019-09', sent: 2, recipients: 20, averageRating: 5.2, ratings: 5, replies: 0 },
+        { groupName: 'Oldbury', month: '2019-09', sent: 1, recipients: 10, averageRating: null, ratings: 0, replies: 0 },
+        { groupName: 'Yardley', month: '2019-09', sent: 1, recipients: 10, averageRating: 4, ratings: 2, replies: 0 },
+      ]);
+      const be = await get('/api/v1/reports/ratings?npu=BE&from=2019-09&to=2019-09');
+      expect(be).toMatchObject({ npuCode: 'BE', inRange: { messages: 4, ratings: 8, averageRating: 4.63 }, sinceLaunch: { messages: 4, ratings: 8, averageRating: 4.63 } });
+      expect(await get('/api/v1/reports/messages?groupBy=force&from=2019-08&to=2019-09')).toEqual([
+        { group: 'FORCE', groupName: 'Force', month: '2019-08', sent: 1, recipients: 10, averageRating: 6, ratings: 2, replies: 0 },
+        { group: 'FORCE', groupName: 'Force', month: '2019-09', sent: 5, recipients: 50, averageRating: 4.63, ratings: 8, replies: 0 },
+      ]);
+    });
+  });
 });

@@ -4,7 +4,7 @@ import { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from '@beacon/fu
 import { SchemeReportDto } from '@beacon/schemes';
 import { ConfidenceFigureDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
-import type { AttributionRow, MessageQualityRow, ReachRow, SignupRow } from './reports.repository';
+import type { AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
 import type { RepresentationRow } from './reports.service';
 
 const nullableNumber = (description?: string) => ({ type: Number, nullable: true, description });
@@ -54,6 +54,26 @@ export class MessageQualityRowDto implements MessageQualityRow {
   @ApiProperty() replies: number;
 }
 
+export class RatingFiguresDto implements RatingFigures {
+  @ApiProperty() messages: number;
+  @ApiProperty() ratings: number;
+  @ApiProperty(nullableNumber('Mean score 1–6, 2 decimals; null when nothing was rated')) averageRating: number | null;
+}
+
+export class RatingsPairDto {
+  @ApiProperty({ type: RatingFiguresDto }) inRange: RatingFiguresDto;
+  @ApiProperty({ type: RatingFiguresDto }) sinceLaunch: RatingFiguresDto;
+}
+
+export class RatingSummaryDto {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
+  @ApiProperty({ example: '2019-04' }) from: string;
+  @ApiProperty({ example: '2020-03' }) to: string;
+  @ApiProperty({ type: RatingFiguresDto, description: 'Messages sent in the range' }) inRange: RatingFiguresDto;
+  @ApiProperty({ type: RatingFiguresDto, description: 'Every message sent up to the end of the range' }) sinceLaunch: RatingFiguresDto;
+  @ApiProperty({ type: [MessageQualityRowDto], description: 'Per team (neighbourhood) and month' }) byTeam: MessageQualityRowDto[];
+}
+
 export class AcfReportDto {
   @ApiProperty({ example: '2026-27' }) financialYear: string;
   @ApiProperty({ format: 'date', description: 'As at the end of this day: the month\'s last day, or today' }) asAt: string;
@@ -83,6 +103,7 @@ export class SimPackDto {
   @ApiProperty({ type: [RepresentationRowDto] }) representation: RepresentationRowDto[];
   @ApiProperty({ type: [AttributionRowDto] }) attribution: AttributionRowDto[];
   @ApiProperty({ type: SimMessagesDto }) messages: SimMessagesDto;
+  @ApiProperty({ type: RatingsPairDto, description: 'Average rating of the month\'s messages, and since launch' }) ratings: RatingsPairDto;
   @ApiProperty({ type: AcfReportDto }) acf: AcfReportDto;
   @ApiProperty({ type: SchemeReportDto }) schemes: SchemeReportDto;
   @ApiProperty({ type: CadetReportDto }) cadets: CadetReportDto;

@@ -5,7 +5,7 @@ import { CurrentStaff } from '@beacon/auth';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
 import { MessagesReportQueryDto, NpuMonthQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { ReportsService } from './reports.service';
-import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
+import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
@@ -74,6 +74,13 @@ export class ReportsController {
   @ApiJsonOrCsvResponse(MessageQualityRowDto, { isArray: true })
   async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'messages', await this.reports.messages(me, q));
+  }
+
+  @Reader()
+  @Get('ratings')
+  @ApiJsonOrCsvResponse(RatingSummaryDto)
+  async ratings(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'ratings', await this.reports.ratings(me, q));
   }
 
   @Reader()

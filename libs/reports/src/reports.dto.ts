@@ -25,7 +25,8 @@ export class SignupsQueryDto extends RangeReportQueryDto {
 }
 
 export class MessagesReportQueryDto extends RangeReportQueryDto {
-  @ApiPropertyOptional({ enum: ['author', 'npu'], default: 'npu' }) @IsOptional() @IsIn(['author', 'npu']) groupBy?: 'author' | 'npu';
+  @ApiPropertyOptional({ enum: ['author', 'npu', 'team', 'force'], default: 'npu', description: 'team: the neighbourhood a message was for; force: one series' })
+  @IsOptional() @IsIn(['author', 'npu', 'team', 'force']) groupBy?: 'author' | 'npu' | 'team' | 'force';
 }
 
 export class SimQueryDto extends NpuReportQueryDto {

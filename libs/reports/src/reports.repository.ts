@@ -47,6 +47,27 @@ export interface MessageQualityRow {
   replies: number;
 }
 
+export type MessageGrouping = 'author' | 'npu' | 'team' | 'force';
+
+export interface RatingFigures {
+  messages: number;
+  ratings: number;
+  /** Mean score (1–6), 2 decimals; null when nothing was rated. */
+  averageRating: number | null;
+}
+
+const MESSAGE_GROUPS: Record<MessageGrouping, { key: string; name: string }> = {
+  author: { key: 'm.author_id::text', name: 'max(s.name)' },
+  npu: { key: `coalesce(m.npu_code, 'FORCE')`, name: `coalesce(max(n.name), 'Force-wide')` },
+  team: { key: `coalesce(team.id, coalesce(m.npu_code, 'FORCE'))`, name: `coalesce(max(team.name), max(n.name) || ' (NPU-wide)', 'Force-wide')` },
+  force: { key: `coalesce($3::varchar, 'FORCE')`, name: `CASE WHEN $3::varchar IS NULL THEN 'Force' ELSE max(n.name) END` },
+};
+
+// The neighbourhood of a message whose wards all lie in one; null otherwise.
+const TEAM_JOIN = `LEFT JOIN LATERAL (
+           SELECT min(nb.id::text) AS id, min(nb.name) AS name FROM ward tw JOIN neighbourhood nb ON nb.id = tw.neighbourhood_id
+            WHERE tw.code = ANY(m.ward_codes) HAVING count(DISTINCT nb.id) = 1) team ON true`;
+
 // Months are Europe/London calendar months; a range [from, to] covers to's whole month.
 const LONDON_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'Europe/London')::date`;
 const RANGE_START = `($1::date)::timestamp AT TIME ZONE 'Europe/London'`;
@@ -155,10 +176,13 @@ export class ReportsRepository {
     );
   }
 
-  /** Sent messages per author or NPU and month, with recipients, ratings and replies. */
-  messages(range: MonthRange, groupBy: 'author' | 'npu', npuCode: string | null): Promise<MessageQualityRow[]> {
-    const key = groupBy === 'author' ? 'm.author_id::text' : `coalesce(m.npu_code, 'FORCE')`;
-    const name = groupBy === 'author' ? 'max(s.name)' : `coalesce(max(n.name), 'Force-wide')`;
+  /**
+   * Sent messages per author, NPU, team or the whole force and month, with recipients, ratings
+   * and replies. A team is the neighbourhood a message was for (all its wards in one
+   * neighbourhood); otherwise the NPU's message (NPU-wide) or the force's (Force-wide).
+   */
+  messages(range: MonthRange, groupBy: MessageGrouping, npuCode: string | null): Promise<MessageQualityRow[]> {
+    const { key, name } = MESSAGE_GROUPS[groupBy];
     return this.db.query<MessageQualityRow[]>(
       `SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
               count(*)::int AS sent, coalesce(sum(m.recipient_count), 0)::int AS recipients,
@@ -168,11 +192,32 @@ export class ReportsRepository {
          JOIN staff s ON s.id = m.author_id
          LEFT JOIN npu n ON n.code = m.npu_code
          LEFT JOIN message_engagement e ON e.message_id = m.id
+         ${groupBy === 'team' ? TEAM_JOIN : ''}
         WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
         GROUP BY ${key}, ${LONDON_MONTH('m.sent_at')}
         ORDER BY 3, 1`,
       [range.from, range.to, npuCode],
     );
+  }
+
+  /**
+   * Ratings of messages sent in the range, and since launch (every message sent before the
+   * range ends), from the refreshed per-message totals: count and average score.
+   */
+  async ratingSummary(range: MonthRange, npuCode: string | null): Promise<{ inRange: RatingFigures; sinceLaunch: RatingFigures }> {
+    const [row] = await this.db.query<{ inRange: RatingFigures; sinceLaunch: RatingFigures }[]>(
+      `WITH m AS (
+         SELECT m.sent_at >= ${RANGE_START} AS in_range, e.ratings, e.score_sum
+           FROM message m LEFT JOIN message_engagement e ON e.message_id = m.id
+          WHERE m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3))
+       SELECT json_build_object('messages', count(*) FILTER (WHERE in_range), 'ratings', coalesce(sum(ratings) FILTER (WHERE in_range), 0),
+                'averageRating', round(sum(score_sum) FILTER (WHERE in_range)::numeric / nullif(sum(ratings) FILTER (WHERE in_range), 0), 2)) AS "inRange",
+              json_build_object('messages', count(*), 'ratings', coalesce(sum(ratings), 0),
+                'averageRating', round(sum(score_sum)::numeric / nullif(sum(ratings), 0), 2)) AS "sinceLaunch"
+         FROM m`,
+      [range.from, range.to, npuCode],
+    );
+    return row;
   }
 
   /**

@@ -7,7 +7,7 @@ import { SchemeReportService } from '@beacon/schemes';
 import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
 import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange } from './report-period';
-import { ReportsRepository, type CategoryCount } from './reports.repository';
+import { ReportsRepository, type CategoryCount, type MessageGrouping } from './reports.repository';
 
 export interface RepresentationRow extends CategoryCount {
   subscriberSharePercent: number | null;
@@ -56,8 +56,16 @@ export class ReportsService {
     return this.repo.attribution(monthRange(q.from, q.to), scopedNpu(staff, q.npu) ?? null);
   }
 
-  messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'author' | 'npu' }) {
+  messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: MessageGrouping }) {
     return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
+  }
+
+  /** Ratings of the range's messages and since launch, force-wide or for one NPU. */
+  async ratings(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
+    const range = monthRange(q.from, q.to);
+    const npu = scopedNpu(staff, q.npu) ?? null;
+    const [summary, byTeam] = await Promise.all([this.repo.ratingSummary(range, npu), this.repo.messages(range, 'team', npu)]);
+    return { npuCode: npu ?? 'FORCE', from: range.from.slice(0, 7), to: range.to.slice(0, 7), ...summary, byTeam };
   }
 
   /** The ACF position of the month's financial year as at the month's end (today for the current month). */
@@ -95,6 +103,7 @@ export class ReportsService {
       this.confidence.forMonth(scope ?? null, month),
       this.repo.lastRefreshedAt(),
     ]);
+    const ratings = await this.repo.ratingSummary(monthRange(month, month), scope ?? null);
     return {
       npuCode: npu,
       month,
@@ -105,6 +114,7 @@ export class ReportsService {
       representation,
       attribution,
       messages: { byMonth: messages, byAuthor: authors },
+      ratings,
       acf,
       schemes,
       cadets,
