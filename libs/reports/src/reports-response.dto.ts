@@ -6,6 +6,8 @@ import { ConfidenceFigureDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
 import type { AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
 import type { RepresentationRow } from './reports.service';
+import { QPR_FIGURES, type QprFigure, type QprFigureName, type QprPack } from './qpr.service';
+import type { Quarter } from './quarter';
 
 const nullableNumber = (description?: string) => ({ type: Number, nullable: true, description });
 
@@ -113,4 +115,37 @@ export class SimPackDto {
 export class ShareImportDto implements ShareImportCounts {
   @ApiProperty({ description: '(area, dimension) sets replaced' }) sets: number;
   @ApiProperty() rows: number;
+}
+
+export class QuarterDto implements Quarter {
+  @ApiProperty({ example: '2026-Q3' }) quarter: string;
+  @ApiProperty({ example: '2026-07' }) from: string;
+  @ApiProperty({ example: '2026-09' }) to: string;
+  @ApiProperty({ format: 'date', description: 'Stocks as at the end of this day' }) asAt: string;
+}
+
+export class QprPeriodsDto {
+  @ApiProperty({ type: QuarterDto }) current: QuarterDto;
+  @ApiProperty({ type: QuarterDto }) previousQuarter: QuarterDto;
+  @ApiProperty({ type: QuarterDto }) sameQuarterLastYear: QuarterDto;
+}
+
+export class QprFigureDto implements QprFigure {
+  [key: string]: unknown;
+  @ApiProperty({ enum: QPR_FIGURES }) figure: QprFigureName;
+  @ApiProperty(nullableNumber()) current: number | null;
+  @ApiProperty(nullableNumber()) previousQuarter: number | null;
+  @ApiProperty(nullableNumber()) sameQuarterLastYear: number | null;
+  @ApiProperty(nullableNumber('The target in force at the end of the quarter (scheme/member targets, ACF budget); null when none')) target: number | null;
+  @ApiProperty(nullableNumber('current − target')) againstTarget: number | null;
+  @ApiProperty(nullableNumber('Whole percent of target')) percentOfTarget: number | null;
+}
+
+/** The quarterly performance review pack. */
+export class QprPackDto implements QprPack {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
+  @ApiProperty({ example: '2026-Q3' }) quarter: string;
+  @ApiProperty({ type: QprPeriodsDto }) periods: QprPeriodsDto;
+  @ApiProperty({ type: [QprFigureDto] }) figures: QprFigureDto[];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sign-up aggregates were last refreshed' }) lastRefreshedAt: Date | null;
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 
 export class ReportFormatDto {
@@ -32,4 +32,9 @@ export class MessagesReportQueryDto extends RangeReportQueryDto {
 export class SimQueryDto extends NpuReportQueryDto {
   @ApiPropertyOptional({ example: '2019-09', description: 'Every section for this month (stocks as at its last day); not in the future' })
   @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month like 2019-09' }) month?: string;
+}
+
+export class QprQueryDto extends NpuReportQueryDto {
+  @ApiProperty({ example: '2026-Q3', description: 'A calendar quarter (Q1 = January–March); not in the future' })
+  @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must be like 2026-Q3' }) quarter: string;
 }
