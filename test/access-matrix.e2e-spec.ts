@@ -496,7 +496,7 @@ describe('access matrix: every staff route × role × own / other NPU', () => {
     }
     expect(problems).toEqual([]);
     expect(rows.length).toBeGreaterThan(100);
-  });
+  }, 180_000); // ~40 s alone; the machine runs many suites at once
 
   it('what each staff route answers (as a force-wide admin) has the shape /docs-json declares', async () => {
     /** Where `value` departs from `schema`: a missing required field, an undeclared one, a wrong type. */
