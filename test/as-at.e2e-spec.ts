@@ -300,7 +300,7 @@ describe('reports as at a past day (issue 22)', () => {
       const be = await get('/api/v1/reports/sim?npu=BE&month=2019-09');
       const force = await get('/api/v1/reports/sim?month=2019-09');
       expect(force).toMatchObject({ npuCode: 'FORCE', month: '2019-09', asAt: '2019-09-30', lastRefreshedAt: expect.any(String) });
-      expect((force.signups as { growth: unknown[] }).growth.at(-1)).toEqual({ group: 'FORCE', month: '2019-09', newSignups: 2, leavers: 1, net: 1, cumulative: 3 });
+      expect((force.signups as { total: unknown[] }).total.at(-1)).toEqual({ group: 'FORCE', month: '2019-09', newSignups: 2, leavers: 1, net: 1, cumulative: 3 });
       expect((be.reach as { wardCode: string; subscribers: number }[]).map((r) => [r.wardCode, r.subscribers])).toEqual(
         expect.arrayContaining([['BE01', 2], ['BE02', 0]]),
       );

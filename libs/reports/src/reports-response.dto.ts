@@ -85,7 +85,8 @@ export class AcfReportDto {
 }
 
 export class SimSignupsDto {
-  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months' }) growth: SignupRowDto[];
+  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months, per NPU' }) growth: SignupRowDto[];
+  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months as one series: the whole force (FORCE) or the NPU' }) total: SignupRowDto[];
   @ApiProperty({ type: [SignupRowDto], description: 'The month, by ward' }) byWard: SignupRowDto[];
 }
 

@@ -89,8 +89,9 @@ export class ReportsService {
     const asAt = monthEndDay(month);
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence, lastRefreshedAt] = await Promise.all([
-      this.signups(staff, { npu: scope, from, to: month, groupBy: scope ? 'npu' : 'force' }),
+    const [growth, total, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence, lastRefreshedAt] = await Promise.all([
+      this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
+      this.signups(staff, { npu: scope, from, to: month, groupBy: 'force' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
       this.reach(staff, { npu: scope, month }),
       this.representation(staff, { npu: scope, month }),
@@ -109,7 +110,7 @@ export class ReportsService {
       month,
       asAt,
       lastRefreshedAt,
-      signups: { growth, byWard: wards },
+      signups: { growth, total, byWard: wards },
       reach,
       representation,
       attribution,
