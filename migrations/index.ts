@@ -3,6 +3,7 @@ import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThr
 import { RadiusTargeting1796305000001 } from './1796305000001-RadiusTargeting';
 import { SchemeImport1796306000001 } from './1796306000001-SchemeImport';
 import { InboundEmail1796307000001 } from './1796307000001-InboundEmail';
+import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS: Function[] = [
   RadiusTargeting1796305000001,
   SchemeImport1796306000001,
   InboundEmail1796307000001,
+  AsAtHistory1796308000001,
 ];

@@ -139,6 +139,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reports/messages': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/acf': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/sim': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/ratings': { roles: READERS, scope: 'query' },
+  'GET /api/v1/reports/qpr': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/growth.svg': { roles: READERS, scope: 'query' },
   'GET /api/v1/reports/charts/reach.svg': { roles: READERS, scope: 'query' },
   // Surveys (issue 21)
@@ -330,6 +332,8 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/reports/messages': npuQuery,
   'GET /api/v1/reports/acf': npuQuery,
   'GET /api/v1/reports/sim': npuQuery,
+  'GET /api/v1/reports/ratings': npuQuery,
+  'GET /api/v1/reports/qpr': ({ npu }) => ({ query: `npu=${npu}&quarter=2019-Q3` }),
   'GET /api/v1/reports/charts/growth.svg': npuQuery,
   'GET /api/v1/reports/charts/reach.svg': npuQuery,
   'POST /api/v1/surveys': ({ npu }) => ({ body: { title: `Matrix survey ${nextSeq()}`, npuCode: npu, templates: ['confidence'] } }),

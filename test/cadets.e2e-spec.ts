@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CadetsService } from '@beacon/cadets';
+import { londonDay } from '@beacon/core';
 import { useSuite } from './utils/suite';
 import { loginAs, type TestApp } from './utils/test-app';
 import type { Auth } from './utils/world';
@@ -282,6 +283,7 @@ describe('cadets', () => {
       await addMember(swUnit.id, leader('Sam'), cadetLeaderSW.auth).expect(201);
       const res = await t.http().get('/api/v1/reports/cadets').set(...analyst.auth).expect(200);
       expect(res.body).toEqual({
+        asAt: londonDay(),
         rows: [
           { npuCode: 'BE', juniorPcsos: 2, cadets: 2, total: 4 },
           { npuCode: 'SW', juniorPcsos: 0, cadets: 1, total: 1 },
@@ -289,7 +291,7 @@ describe('cadets', () => {
         totals: { juniorPcsos: 2, cadets: 3, total: 5 },
       });
       const be = await t.http().get('/api/v1/reports/cadets').set(...ecoBE.auth).expect(200);
-      expect(be.body).toEqual({ rows: [{ npuCode: 'BE', juniorPcsos: 2, cadets: 2, total: 4 }], totals: { juniorPcsos: 2, cadets: 2, total: 4 } });
+      expect(be.body).toEqual({ asAt: londonDay(), rows: [{ npuCode: 'BE', juniorPcsos: 2, cadets: 2, total: 4 }], totals: { juniorPcsos: 2, cadets: 2, total: 4 } });
       await t.http().get('/api/v1/reports/cadets?npu=SW').set(...ecoBE.auth).expect(403);
       const csv = await t.http().get('/api/v1/reports/cadets?format=csv').set(...admin.auth).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
-import { parseCsv } from '@beacon/core';
+import { londonDay, parseCsv } from '@beacon/core';
 import { FundingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 import { NotificationComposerRegistry, type EmailMessage } from '@beacon/channels';
@@ -767,13 +767,17 @@ describe('funding (Active Citizens Fund)', () => {
       await pay(leadBE, other, 3_000_000, '2023-09-01').expect(201);
     });
 
+    // Nothing awaits a decision here (issue 22 added the awaiting figures and themes; test/as-at.e2e-spec.ts covers them).
+    const none = { awaitingBids: 0, awaitingPence: 0 };
     const expected = {
+      asAt: londonDay(),
       items: [
-        { npuCode: 'BE', budgetPence: 10099600, allocatedPence: 8000000, spentPence: 7696200, outstandingPence: 2403400, percentSpent: 76, percentAllocated: 79 },
-        { npuCode: 'CV', budgetPence: 0, allocatedPence: 0, spentPence: 0, outstandingPence: 0, percentSpent: 0, percentAllocated: 0 },
-        { npuCode: 'SW', budgetPence: 6256200, allocatedPence: 0, spentPence: 0, outstandingPence: 6256200, percentSpent: 0, percentAllocated: 0 },
+        { npuCode: 'BE', budgetPence: 10099600, allocatedPence: 8000000, spentPence: 7696200, outstandingPence: 2403400, percentSpent: 76, percentAllocated: 79, ...none, percentAllocatedIfApproved: 79 },
+        { npuCode: 'CV', budgetPence: 0, allocatedPence: 0, spentPence: 0, outstandingPence: 0, percentSpent: 0, percentAllocated: 0, ...none, percentAllocatedIfApproved: 0 },
+        { npuCode: 'SW', budgetPence: 6256200, allocatedPence: 0, spentPence: 0, outstandingPence: 6256200, percentSpent: 0, percentAllocated: 0, ...none, percentAllocatedIfApproved: 0 },
       ],
-      totals: { budgetPence: 16355800, allocatedPence: 8000000, spentPence: 7696200, outstandingPence: 8659600, percentSpent: 47, percentAllocated: 49 },
+      totals: { budgetPence: 16355800, allocatedPence: 8000000, spentPence: 7696200, outstandingPence: 8659600, percentSpent: 47, percentAllocated: 49, ...none, percentAllocatedIfApproved: 49 },
+      byTheme: [{ theme: 'other', approvedBids: 2, allocatedPence: 8000000, ...none }],
     };
 
     it('gives budget, allocated, spent and outstanding per NPU with totals (£100,996 − £76,962 = £24,034, 76 %)', async () => {
@@ -785,7 +789,9 @@ describe('funding (Active Citizens Fund)', () => {
       const res = await t.http().get(`/api/v1/funds/${YEAR}/position?format=csv`).set(...admin.auth).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       const { header, records } = parseCsv(res.text);
-      expect(header).toEqual(['npucode', 'budgetpence', 'allocatedpence', 'spentpence', 'outstandingpence', 'percentspent', 'percentallocated']);
+      expect(header).toEqual([
+        'npucode', 'budgetpence', 'allocatedpence', 'spentpence', 'outstandingpence', 'percentspent', 'percentallocated', 'awaitingbids', 'awaitingpence', 'percentallocatedifapproved',
+      ]);
       const rows = records.map(({ values: v }) => ({
         npuCode: v.npucode,
         budgetPence: Number(v.budgetpence),
@@ -794,6 +800,9 @@ describe('funding (Active Citizens Fund)', () => {
         outstandingPence: Number(v.outstandingpence),
         percentSpent: Number(v.percentspent),
         percentAllocated: Number(v.percentallocated),
+        awaitingBids: Number(v.awaitingbids),
+        awaitingPence: Number(v.awaitingpence),
+        percentAllocatedIfApproved: Number(v.percentallocatedifapproved),
       }));
       expect(rows).toEqual([...expected.items, { npuCode: 'TOTAL', ...expected.totals }]);
     });
@@ -809,8 +818,10 @@ describe('funding (Active Citizens Fund)', () => {
     it('an empty year, and bad input', async () => {
       const empty = await t.http().get('/api/v1/funds/2040-41/position').set(...admin.auth).expect(200);
       expect(empty.body).toEqual({
+        asAt: londonDay(),
         items: [],
-        totals: { budgetPence: 0, allocatedPence: 0, spentPence: 0, outstandingPence: 0, percentSpent: 0, percentAllocated: 0 },
+        totals: { budgetPence: 0, allocatedPence: 0, spentPence: 0, outstandingPence: 0, percentSpent: 0, percentAllocated: 0, awaitingBids: 0, awaitingPence: 0, percentAllocatedIfApproved: 0 },
+        byTheme: [],
       });
       await t.http().get('/api/v1/funds/2023-25/position').set(...admin.auth).expect(400);
       await t.http().get(`/api/v1/funds/${YEAR}/position?format=xml`).set(...admin.auth).expect(400);

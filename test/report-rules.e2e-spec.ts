@@ -14,12 +14,16 @@ describe('report rules: the SIM pack of an NPU', () => {
   let authorBE: string;
   let authorSW: string;
 
-  /** An active scheme in `ward` with `members` new active residents (and `gone` who left). */
+  /**
+   * A scheme open since 1 September 2019 in `ward` with `members` residents who joined on the 2nd
+   * (and `gone` who unsubscribed from messages later: still members, issue 22). The pack for
+   * 2019-09 counts them as at 30 September.
+   */
   const scheme = async (type: string, ward: string, members: number, gone = 0) => {
-    const res = await t.http().post('/api/v1/schemes').set(...admin).send({ type, name: `${type} ${ward} ${Math.random()}`, wardCode: ward }).expect(201);
+    const res = await t.http().post('/api/v1/schemes').set(...admin).send({ type, name: `${type} ${ward} ${Math.random()}`, wardCode: ward, openedOn: '2019-09-01' }).expect(201);
     for (let i = 0; i < members + gone; i++) {
       const r = await makeResident(t, { ward });
-      await t.http().post(`/api/v1/schemes/${res.body.id}/members`).set(...admin).send({ residentId: r.id, consent: 'in_person' }).expect(201);
+      await t.http().post(`/api/v1/schemes/${res.body.id}/members`).set(...admin).send({ residentId: r.id, consent: 'in_person', joinedOn: '2019-09-02' }).expect(201);
       if (i >= members) await t.sql(`UPDATE resident SET status = 'unsubscribed', left_at = now() WHERE id = $1`, [r.id]); // left after joining
     }
     return res.body.id as string;
@@ -28,6 +32,7 @@ describe('report rules: the SIM pack of an NPU', () => {
     const res = await t.http().post('/api/v1/cadet-units').set(...admin).send({ npuCode: npu, name: `Unit ${npu} ${Math.random()}`, kind: 'cadets' }).expect(201);
     for (let i = 0; i < cadets + juniors; i++) {
       const id = await insertCadetMember(t, res.body.id);
+      await t.sql(`UPDATE cadet_member SET joined_at = '2019-09-03T10:00:00Z' WHERE id = $1`, [id]); // joined in the pack's month
       if (i >= cadets) await t.sql(`UPDATE cadet_member SET role = 'junior_pcso' WHERE id = $1`, [id]);
     }
   };
@@ -45,7 +50,7 @@ describe('report rules: the SIM pack of an NPU', () => {
     analyst = (await loginAs(t, 'analyst')).auth as Auth;
     authorBE = (await loginAs(t, 'eco', 'BE')).id;
     authorSW = (await loginAs(t, 'eco', 'SW')).id;
-    // BE: 2 street watches (2 + 1 active members, one who left), 1 neighbourhood watch (3 members).
+    // BE: 2 street watches (2 + 1 subscribed members and one who unsubscribed), 1 neighbourhood watch (3 members).
     await scheme('street_watch', 'BE01', 2, 1);
     await scheme('street_watch', 'BE03', 1);
     await scheme('neighbourhood_watch', 'BE02', 3);
@@ -67,16 +72,16 @@ describe('report rules: the SIM pack of an NPU', () => {
     const res = await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09').set(...analyst).expect(200);
     expect(res.body.npuCode).toBe('BE');
 
-    expect(res.body.schemes.totals).toEqual({ current: 3, members: 6, target: 0, required: 0 });
+    expect(res.body.schemes.totals).toEqual({ current: 3, members: 7, target: 0, required: 0, memberTarget: 0, membersRequired: 0 });
     const schemeRows = res.body.schemes.rows as { npuCode: string; type: string; current: number; members: number }[];
     expect(schemeRows.map((r) => [r.npuCode, r.type, r.current, r.members])).toEqual([
       ['BE', 'business_watch', 0, 0],
       ['BE', 'canal_watch', 0, 0],
       ['BE', 'neighbourhood_watch', 1, 3],
-      ['BE', 'street_watch', 2, 3],
+      ['BE', 'street_watch', 2, 4],
     ]);
 
-    expect(res.body.cadets).toEqual({ rows: [{ npuCode: 'BE', juniorPcsos: 1, cadets: 3, total: 4 }], totals: { juniorPcsos: 1, cadets: 3, total: 4 } });
+    expect(res.body.cadets).toEqual({ asAt: '2019-09-30', rows: [{ npuCode: 'BE', juniorPcsos: 1, cadets: 3, total: 4 }], totals: { juniorPcsos: 1, cadets: 3, total: 4 } });
 
     const september = (res.body.messages.byMonth as { month: string }[]).filter((r) => r.month === '2019-09');
     expect(september).toEqual([{ group: 'BE', groupName: 'Birmingham East', month: '2019-09', sent: 2, recipients: 30, averageRating: 5.4, ratings: 5, replies: 3 }]);
@@ -86,11 +91,11 @@ describe('report rules: the SIM pack of an NPU', () => {
 
   it('the SW pack holds SW\'s, and the force pack the sum of both', async () => {
     const sw = await t.http().get('/api/v1/reports/sim?npu=SW&month=2019-09').set(...analyst).expect(200);
-    expect(sw.body.schemes.totals).toEqual({ current: 3, members: 10, target: 0, required: 0 });
+    expect(sw.body.schemes.totals).toEqual({ current: 3, members: 10, target: 0, required: 0, memberTarget: 0, membersRequired: 0 });
     expect(sw.body.cadets.totals).toEqual({ juniorPcsos: 2, cadets: 6, total: 8 });
     expect(sw.body.messages.byAuthor).toEqual([{ group: authorSW, groupName: 'eco SW', month: '2019-09', sent: 2, recipients: 1000, averageRating: 3, ratings: 10, replies: 8 }]);
     const force = await t.http().get('/api/v1/reports/sim?month=2019-09').set(...analyst).expect(200);
-    expect(force.body.schemes.totals).toEqual({ current: 6, members: 16, target: 0, required: 0 });
+    expect(force.body.schemes.totals).toEqual({ current: 6, members: 17, target: 0, required: 0, memberTarget: 0, membersRequired: 0 });
     expect(force.body.cadets.totals).toEqual({ juniorPcsos: 3, cadets: 9, total: 12 });
   });
 });

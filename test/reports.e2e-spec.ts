@@ -142,13 +142,22 @@ describe('reports for Service Improvement Meetings', () => {
     expect(res.body.signups.growth).toHaveLength(12);
     expect(res.body.signups.growth.at(-1)).toEqual({ group: 'BE', month: '2019-09', newSignups: 2, leavers: 2, net: 0, cumulative: 2 });
     expect(res.body.reach.map((r: { wardCode: string }) => r.wardCode)).toEqual(['BE03', 'BE02', 'BE01']);
+    // Every section as at the month's last day (issue 22).
+    expect(res.body.asAt).toBe('2019-09-30');
     expect(res.body.acf).toEqual({
       financialYear: '2019-20',
-      items: [{ npuCode: 'BE', budgetPence: 10099600, allocatedPence: 0, spentPence: 0, outstandingPence: 10099600, percentSpent: 0, percentAllocated: 0 }],
+      asAt: '2019-09-30',
+      items: [
+        {
+          npuCode: 'BE', budgetPence: 10099600, allocatedPence: 0, spentPence: 0, outstandingPence: 10099600, percentSpent: 0, percentAllocated: 0,
+          awaitingBids: 0, awaitingPence: 0, percentAllocatedIfApproved: 0,
+        },
+      ],
+      byTheme: [],
     });
     // No schemes or cadets in this file's data (their exact NPU figures: report-rules.e2e-spec.ts).
-    expect(res.body.schemes.totals).toEqual({ current: 0, members: 0, target: 0, required: 0 });
-    expect(res.body.cadets).toEqual({ rows: [{ npuCode: 'BE', juniorPcsos: 0, cadets: 0, total: 0 }], totals: { juniorPcsos: 0, cadets: 0, total: 0 } });
+    expect(res.body.schemes.totals).toEqual({ current: 0, members: 0, target: 0, required: 0, memberTarget: 0, membersRequired: 0 });
+    expect(res.body.cadets).toEqual({ asAt: '2019-09-30', rows: [{ npuCode: 'BE', juniorPcsos: 0, cadets: 0, total: 0 }], totals: { juniorPcsos: 0, cadets: 0, total: 0 } });
     const own = await t.http().get('/api/v1/reports/sim?month=2019-09').set(...ecoBE).expect(200);
     expect(own.body.npuCode).toBe('BE');
     await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09').set(...ecoSW).expect(403);

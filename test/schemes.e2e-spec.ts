@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { AccessTokenService } from '@beacon/auth';
-import type { StaffPrincipal } from '@beacon/core';
+import { londonDay, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { SchemesService } from '@beacon/schemes';
 import { useSuite } from './utils/suite';
@@ -75,6 +75,8 @@ describe('schemes', () => {
         status: 'active',
         coordinator: { residentId: coordinator, firstName: 'Carol', lastName: 'Coord' },
         memberCount: 1,
+        openedOn: londonDay(),
+        closedOn: null,
         createdAt: expect.any(String),
       });
       expect(await t.sql(`SELECT resident_id FROM scheme_member WHERE scheme_id = $1`, [res.body.id])).toEqual([{ resident_id: coordinator }]);
@@ -652,7 +654,7 @@ describe('schemes', () => {
       await t.http().put('/api/v1/scheme-targets').set(...leadSW.auth).send(body).expect(403);
       expect(await count(t, 'scheme_target')).toBe(0);
       const res = await t.http().put('/api/v1/scheme-targets').set(...leadBE.auth).send(body).expect(200);
-      expect(res.body).toEqual({ npuCode: 'BE', type: 'street_watch', target: 4, dueDate: '2027-03-31', updatedAt: expect.any(String) });
+      expect(res.body).toEqual({ npuCode: 'BE', type: 'street_watch', target: 4, memberTarget: null, dueDate: '2027-03-31', setOn: londonDay(), updatedAt: expect.any(String) });
       await t.http().put('/api/v1/scheme-targets').set(...admin.auth).send({ ...body, target: 6 }).expect(200);
       expect(await t.sql(`SELECT target, due_date::text AS due FROM scheme_target`)).toEqual([{ target: 6, due: '2027-03-31' }]);
       await t.http().put('/api/v1/scheme-targets').set(...admin.auth).send({ ...body, type: 'horse_watch' }).expect(400);
@@ -760,7 +762,8 @@ describe('schemes report', () => {
     const scheme = async (type: string, name: string, wardCode: string, coordinatorResidentId?: string) =>
       (await t.http().post('/api/v1/schemes').set(...admin.auth).send({ type, name, wardCode, coordinatorResidentId, coordinatorConsent: coordinatorResidentId ? 'in_person' : undefined }).expect(201)).body.id as string;
     const add = (id: string, residentId: string) => t.http().post(`/api/v1/schemes/${id}/members`).set(...admin.auth).send({ residentId, consent: 'in_person' }).expect(201);
-    // BE neighbourhood watch: 3 active schemes; active members r0, r1, r2 (r1 in two schemes), r3 unsubscribed later
+    // BE neighbourhood watch: 3 active schemes; members r0, r1, r2 (r1 in two schemes), r3 unsubscribed later
+    // (still a member: issue 22, a volunteer who takes no messages counts as a member)
     const nw1 = await scheme('neighbourhood_watch', 'NW1', 'BE01', r[0]);
     await add(nw1, r[1]);
     const nw2 = await scheme('neighbourhood_watch', 'NW2', 'BE02');
@@ -792,32 +795,35 @@ describe('schemes report', () => {
     target,
     dueDate: target === null ? null : '2027-03-31',
     required,
+    memberTarget: null,
+    membersRequired: null,
   });
 
-  it('per NPU per type: current, distinct active members, target, required = max(target − current, 0), totals', async () => {
+  it('per NPU per type: current, distinct members, target, required = max(target − current, 0), totals', async () => {
     const res = await t.http().get('/api/v1/reports/schemes').set(...admin.auth).expect(200);
     expect(res.body).toEqual({
+      asAt: londonDay(),
       rows: [
         row('BE', 'business_watch', 0, 0, null, null),
         row('BE', 'canal_watch', 0, 0, null, null),
-        row('BE', 'neighbourhood_watch', 3, 3, 5, 2),
+        row('BE', 'neighbourhood_watch', 3, 4, 5, 2),
         row('BE', 'street_watch', 1, 1, 1, 0),
         row('SW', 'business_watch', 0, 0, 2, 2),
         row('SW', 'canal_watch', 0, 0, null, null),
         row('SW', 'neighbourhood_watch', 1, 0, null, null),
         row('SW', 'street_watch', 0, 0, null, null),
       ],
-      totals: { current: 5, members: 3, target: 8, required: 4 },
+      totals: { current: 5, members: 4, target: 8, required: 4, memberTarget: 0, membersRequired: 0 },
     });
   });
 
   it('NPU-bound staff see their NPU only', async () => {
     const res = await t.http().get('/api/v1/reports/schemes').set(...ecoBE.auth).expect(200);
     expect(res.body.rows.map((r: { npuCode: string }) => r.npuCode)).toEqual(['BE', 'BE', 'BE', 'BE']);
-    expect(res.body.totals).toEqual({ current: 4, members: 3, target: 6, required: 2 });
+    expect(res.body.totals).toEqual({ current: 4, members: 4, target: 6, required: 2, memberTarget: 0, membersRequired: 0 });
     await t.http().get('/api/v1/reports/schemes?npu=SW').set(...ecoBE.auth).expect(403);
     const sw = await t.http().get('/api/v1/reports/schemes?npu=SW').set(...admin.auth).expect(200);
-    expect(sw.body.totals).toEqual({ current: 1, members: 0, target: 2, required: 2 });
+    expect(sw.body.totals).toEqual({ current: 1, members: 0, target: 2, required: 2, memberTarget: 0, membersRequired: 0 });
   });
 
   it('comes as CSV with a totals line', async () => {
@@ -825,12 +831,12 @@ describe('schemes report', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.text).toBe(
       [
-        'npuCode,type,current,members,target,dueDate,required',
-        'BE,business_watch,0,0,,,',
-        'BE,canal_watch,0,0,,,',
-        'BE,neighbourhood_watch,3,3,5,2027-03-31,2',
-        'BE,street_watch,1,1,1,2027-03-31,0',
-        'TOTAL,,4,3,6,,2',
+        'npuCode,type,current,members,target,dueDate,required,memberTarget,membersRequired',
+        'BE,business_watch,0,0,,,,,',
+        'BE,canal_watch,0,0,,,,,',
+        'BE,neighbourhood_watch,3,4,5,2027-03-31,2,,',
+        'BE,street_watch,1,1,1,2027-03-31,0,,',
+        'TOTAL,,4,4,6,,2,0,0',
         '',
       ].join('\r\n'),
     );

@@ -73,6 +73,7 @@ export class CadetReportRowDto extends CadetReportTotalsDto implements CadetRepo
 }
 
 export class CadetReportDto implements CadetReport {
+  @ApiProperty({ format: 'date', description: 'Figures as at the end of this day (Europe/London)' }) asAt: string;
   @ApiProperty({ type: [CadetReportRowDto] }) rows: CadetReportRowDto[];
   @ApiProperty({ type: CadetReportTotalsDto }) totals: CadetReportTotalsDto;
 }

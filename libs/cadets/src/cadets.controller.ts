@@ -10,6 +10,7 @@ import {
   CadetUnitListQueryDto,
   CreateCadetUnitDto,
   RecordSessionDto,
+  CadetLeaveQueryDto,
   UnitIdParams,
   UnitMemberParams,
 } from './cadets.dto';
@@ -77,8 +78,8 @@ export class CadetsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'The member leaves: left_at is set, the row is kept' })
   @ApiNoContentResponse({ description: 'The member has left' })
-  async removeMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams): Promise<void> {
-    await this.cadets.removeMember(me, p.id, p.memberId);
+  async removeMember(@CurrentStaff() me: StaffPrincipal, @Param() p: UnitMemberParams, @Query() q: CadetLeaveQueryDto): Promise<void> {
+    await this.cadets.removeMember(me, p.id, p.memberId, q.leftOn);
   }
 
   @Staff({ roles: CADET_WRITERS })
@@ -98,10 +99,10 @@ export class CadetsController {
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('reports/cadets')
-  @ApiOperation({ summary: 'Active cadets and Junior PCSOs per NPU (+ totals); ?format=csv' })
+  @ApiOperation({ summary: 'Cadets and Junior PCSOs per NPU (+ totals) as at a day (?asAt=YYYY-MM-DD, by joined_at/left_at); ?format=csv' })
   @ApiJsonOrCsvResponse(CadetReportDto)
   async report(@CurrentStaff() me: StaffPrincipal, @Query() q: CadetReportQueryDto, @Res({ passthrough: true }) res: Response): Promise<CadetReportDto | string> {
-    const report = await this.reports.cadetsReport(scopedNpu(me, q.npu));
+    const report = await this.reports.cadetsReport(scopedNpu(me, q.npu), q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="cadets-report.csv"');
     return this.reports.toCsv(report);

@@ -15,7 +15,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, IsCalendarDay, PageQueryDto } from '@beacon/core';
 import { CADET_ROLES, CADET_UNIT_KINDS, type CadetRole, type CadetUnitKind } from './cadet.entity';
 
 const NPU = /^[A-Z]{2,8}$/;
@@ -58,6 +58,13 @@ export class AddCadetMemberDto {
   @IfPresent() @IsString() @MaxLength(30) guardianPhone?: string;
   @ApiProperty({ enum: CADET_ROLES, description: 'cadet in a cadets unit, junior_pcso in a Junior PCSO unit, leader in either' })
   @IsIn(CADET_ROLES) role: CadetRole;
+  @ApiPropertyOptional({ example: '2019-09-05', description: 'The day they joined (default now; not in the future): records a member who joined earlier' })
+  @IsOptional() @IsCalendarDay() joinedOn?: string;
+}
+
+export class CadetLeaveQueryDto {
+  @ApiPropertyOptional({ example: '2020-07-20', description: 'The day they left (default now; not in the future, not before they joined)' })
+  @IsOptional() @IsCalendarDay() leftOn?: string;
 }
 
 export class CadetMemberListQueryDto extends PageQueryDto {
@@ -74,5 +81,7 @@ export class RecordSessionDto {
 
 export class CadetReportQueryDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
+  @ApiPropertyOptional({ example: '2019-09-30', description: 'Members as at the end of this day (default today; not in the future)' })
+  @IsOptional() @IsCalendarDay() asAt?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

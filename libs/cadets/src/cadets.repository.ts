@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Keyset } from '@beacon/core';
+import { endOfLondonDay, type Keyset } from '@beacon/core';
 import type { CadetRole, CadetUnitKind } from './cadet.entity';
 
 export interface CadetUnitRecord {
@@ -43,6 +43,8 @@ export interface NewCadetMember {
   guardianName: string | null;
   guardianPhone: string | null;
   role: CadetRole;
+  /** A past day (Europe/London) for a member who joined earlier; null: now. */
+  joinedOn: string | null;
 }
 
 export interface CadetSessionRecord {
@@ -114,11 +116,11 @@ export class CadetsRepository {
   /** Null when the same person is already an active member of the unit. */
   async insertMember(m: NewCadetMember): Promise<CadetMemberDetail | null> {
     const rows = await this.db.query<CadetMemberDetail[]>(
-      `INSERT INTO cadet_member AS m (unit_id, first_name, last_name, date_of_birth, guardian_name, guardian_phone, role)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO cadet_member AS m (unit_id, first_name, last_name, date_of_birth, guardian_name, guardian_phone, role, joined_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE(($8::date)::timestamp AT TIME ZONE 'Europe/London', now()))
        ON CONFLICT (unit_id, first_name, last_name, date_of_birth) WHERE left_at IS NULL DO NOTHING
        RETURNING ${memberColumns({ withSensitive: true })}`,
-      [m.unitId, m.firstName, m.lastName, m.dateOfBirth, m.guardianName, m.guardianPhone, m.role],
+      [m.unitId, m.firstName, m.lastName, m.dateOfBirth, m.guardianName, m.guardianPhone, m.role, m.joinedOn],
     );
     return rows[0] ?? null;
   }
@@ -149,15 +151,21 @@ export class CadetsRepository {
     return rows[0] ?? null;
   }
 
-  /** Sets left_at once; says whether the member was there to leave. */
-  async markLeft(unitId: string, memberId: string): Promise<'left' | 'already-left' | 'missing'> {
+  /**
+   * Sets left_at once (the start of `leftOn`, a London day, or now); says whether the member was
+   * there to leave, and refuses a day before they joined.
+   */
+  async markLeft(unitId: string, memberId: string, leftOn: string | null = null): Promise<'left' | 'already-left' | 'missing' | 'before-joining'> {
+    const leftAt = `COALESCE(($3::date)::timestamp AT TIME ZONE 'Europe/London', now())`;
     // TypeORM answers an UPDATE with [rows, affected].
     const [, affected] = await this.db.query<[unknown[], number]>(
-      'UPDATE cadet_member SET left_at = now() WHERE unit_id = $1 AND id = $2 AND left_at IS NULL',
-      [unitId, memberId],
+      `UPDATE cadet_member SET left_at = ${leftAt} WHERE unit_id = $1 AND id = $2 AND left_at IS NULL AND joined_at <= ${leftAt}`,
+      [unitId, memberId, leftOn],
     );
     if (affected) return 'left';
-    return (await this.findMember(unitId, memberId)) ? 'already-left' : 'missing';
+    const member = await this.findMember(unitId, memberId);
+    if (!member) return 'missing';
+    return member.leftAt ? 'already-left' : 'before-joining';
   }
 
   /** Those of `memberIds` who are members of the unit and have not left. */
@@ -199,18 +207,19 @@ export class CadetsRepository {
   }
 
   /** Active cadets and Junior PCSOs per NPU (every NPU, or one); leaders are not counted. */
-  countsByNpu(npuCode?: string): Promise<{ npuCode: string; juniorPcsos: number; cadets: number }[]> {
+  /** Members at the end of London day $2: joined before then and not yet left. */
+  countsByNpu(npuCode: string | undefined, asAt: string): Promise<{ npuCode: string; juniorPcsos: number; cadets: number }[]> {
     return this.db.query<{ npuCode: string; juniorPcsos: number; cadets: number }[]>(
       `SELECT n.code AS "npuCode",
               count(m.id) FILTER (WHERE m.role = 'junior_pcso')::int AS "juniorPcsos",
               count(m.id) FILTER (WHERE m.role = 'cadet')::int AS cadets
          FROM npu n
          LEFT JOIN cadet_unit u ON u.npu_code = n.code
-         LEFT JOIN cadet_member m ON m.unit_id = u.id AND m.left_at IS NULL
+         LEFT JOIN cadet_member m ON m.unit_id = u.id AND m.joined_at < ${endOfLondonDay('$2')} AND (m.left_at IS NULL OR m.left_at >= ${endOfLondonDay('$2')})
         WHERE ($1::varchar IS NULL OR n.code = $1)
         GROUP BY n.code
         ORDER BY n.code`,
-      [npuCode ?? null],
+      [npuCode ?? null, asAt],
     );
   }
 }

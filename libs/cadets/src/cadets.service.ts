@@ -87,6 +87,7 @@ export class CadetsService {
     const age = ageOn(dto.dateOfBirth, today);
     const isChild = dto.role !== 'leader';
     if (dto.dateOfBirth > today) problems.push('dateOfBirth is in the future');
+    if (dto.joinedOn !== undefined && dto.joinedOn > today) problems.push('joinedOn is in the future');
     else if (isChild && (age < CHILD_AGE.min || age > CHILD_AGE.max)) {
       problems.push(`dateOfBirth: a ${dto.role} must be ${CHILD_AGE.min}–${CHILD_AGE.max} years old (is ${age})`);
     } else if (!isChild && (age < ADULT_AGE.min || age > ADULT_AGE.max)) {
@@ -110,6 +111,7 @@ export class CadetsService {
       guardianName: isChild ? dto.guardianName! : null,
       guardianPhone,
       role: dto.role,
+      joinedOn: dto.joinedOn ?? null,
     });
     if (!member) throw conflict('This person is already an active member of the unit');
     return member;
@@ -137,11 +139,13 @@ export class CadetsService {
   }
 
   /** Leaving keeps the row (attendance history) and sets left_at. */
-  async removeMember(staff: StaffPrincipal, unitId: string, memberId: string): Promise<void> {
+  async removeMember(staff: StaffPrincipal, unitId: string, memberId: string, leftOn?: string): Promise<void> {
     await this.getUnit(staff, unitId);
-    const outcome = await this.repo.markLeft(unitId, memberId);
+    if (leftOn !== undefined && leftOn > londonToday()) throw badRequest('leftOn must not be in the future');
+    const outcome = await this.repo.markLeft(unitId, memberId, leftOn ?? null);
     if (outcome === 'missing') throw notFound('Member');
     if (outcome === 'already-left') throw conflict('The member has already left');
+    if (outcome === 'before-joining') throw badRequest('leftOn must not be before the member joined');
   }
 
   /** One session a unit a day, not in the future; attendees are active members of the unit. */

@@ -14,6 +14,7 @@ export * from './errors/domain.exception';
 export * from './housekeeping.service';
 export * from './http/access.decorators';
 export * from './http/api-responses';
+export * from './http/as-at';
 export * from './http/configure-app';
 export * from './http/csv';
 export * from './http/dates';

@@ -29,6 +29,17 @@ export class PositionFiguresDto implements PositionFigures {
   @ApiProperty(pence('budget − spent')) outstandingPence: number;
   @ApiProperty({ description: 'Whole percent of the budget' }) percentSpent: number;
   @ApiProperty({ description: 'Whole percent of the budget' }) percentAllocated: number;
+  @ApiProperty({ description: 'Bids submitted by the as-at day and not yet decided or withdrawn' }) awaitingBids: number;
+  @ApiProperty(pence('What the awaiting bids ask for')) awaitingPence: number;
+  @ApiProperty({ description: 'Whole percent of the budget if every awaiting bid were approved in full' }) percentAllocatedIfApproved: number;
+}
+
+export class ThemePositionDto {
+  @ApiProperty({ enum: BID_THEMES }) theme: string;
+  @ApiProperty() approvedBids: number;
+  @ApiProperty(pence()) allocatedPence: number;
+  @ApiProperty() awaitingBids: number;
+  @ApiProperty(pence('Requested')) awaitingPence: number;
 }
 
 export class NpuPositionDto extends PositionFiguresDto {
@@ -36,8 +47,10 @@ export class NpuPositionDto extends PositionFiguresDto {
 }
 
 export class PositionReportDto implements PositionReport {
+  @ApiProperty({ format: 'date', description: 'Figures as at the end of this day (Europe/London); budgets are today\'s' }) asAt: string;
   @ApiProperty({ type: [NpuPositionDto] }) items: NpuPositionDto[];
   @ApiProperty({ type: PositionFiguresDto }) totals: PositionFiguresDto;
+  @ApiProperty({ type: [ThemePositionDto] }) byTheme: ThemePositionDto[];
 }
 
 export class BidSubmittedDto {

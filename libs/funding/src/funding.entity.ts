@@ -84,6 +84,8 @@ export class BidEntity {
   decidedBy?: Relation<StaffEntity>;
   @Column({ type: 'timestamptz', nullable: true }) decidedAt: Date | null;
   @Column({ type: 'varchar', length: 1000, nullable: true }) decisionReason: string | null;
+  /** When the applicant withdrew it (as-at reports: no longer awaiting a decision from then). */
+  @Column({ type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

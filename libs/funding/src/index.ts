@@ -2,7 +2,7 @@ export * from './bids/bid-status';
 export * from './funding.entity';
 export * from './funding.module';
 export * from './funds/funding.service';
-export { NpuPositionDto, PositionFiguresDto } from './funding-response.dto';
+export { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from './funding-response.dto';
 export { FundingDemoSeedService, financialYearOf } from './funds/funding-demo-seed.service';
 export { BidService, type BidDetail } from './bids/bid.service';
 export { BidDecisionService } from './bids/bid-decision.service';

@@ -1,4 +1,4 @@
-import { badRequest } from '@beacon/core';
+import { badRequest, londonDay } from '@beacon/core';
 
 export interface MonthRange {
   /** First day of the first month, YYYY-MM-01. */
@@ -36,4 +36,17 @@ export function financialYearOf(month: string): string {
   const [y, m] = month.split('-').map(Number);
   const start = m >= 4 ? y : y - 1;
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
+}
+
+/**
+ * The day a month's figures are as at: its last day, or today for the current month (a day not
+ * yet over would change). A future or malformed month is a 400.
+ */
+export function monthEndDay(month: string, now = new Date()): string {
+  if (!MONTH.test(month)) throw badRequest('month must be a month like 2019-09');
+  const current = currentMonth(now);
+  if (month > current) throw badRequest('month must not be in the future');
+  if (month === current) return londonDay(now);
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }

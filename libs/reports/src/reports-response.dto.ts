@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CadetReportDto } from '@beacon/cadets';
-import { NpuPositionDto, PositionFiguresDto } from '@beacon/funding';
+import { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from '@beacon/funding';
 import { SchemeReportDto } from '@beacon/schemes';
 import { ConfidenceFigureDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
-import type { AttributionRow, MessageQualityRow, ReachRow, SignupRow } from './reports.repository';
+import type { AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
 import type { RepresentationRow } from './reports.service';
+import { QPR_FIGURES, type QprFigure, type QprFigureName, type QprPack } from './qpr.service';
+import type { Quarter } from './quarter';
 
 const nullableNumber = (description?: string) => ({ type: Number, nullable: true, description });
 
@@ -54,14 +56,37 @@ export class MessageQualityRowDto implements MessageQualityRow {
   @ApiProperty() replies: number;
 }
 
+export class RatingFiguresDto implements RatingFigures {
+  @ApiProperty() messages: number;
+  @ApiProperty() ratings: number;
+  @ApiProperty(nullableNumber('Mean score 1–6, 2 decimals; null when nothing was rated')) averageRating: number | null;
+}
+
+export class RatingsPairDto {
+  @ApiProperty({ type: RatingFiguresDto }) inRange: RatingFiguresDto;
+  @ApiProperty({ type: RatingFiguresDto }) sinceLaunch: RatingFiguresDto;
+}
+
+export class RatingSummaryDto {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
+  @ApiProperty({ example: '2019-04' }) from: string;
+  @ApiProperty({ example: '2020-03' }) to: string;
+  @ApiProperty({ type: RatingFiguresDto, description: 'Messages sent in the range' }) inRange: RatingFiguresDto;
+  @ApiProperty({ type: RatingFiguresDto, description: 'Every message sent up to the end of the range' }) sinceLaunch: RatingFiguresDto;
+  @ApiProperty({ type: [MessageQualityRowDto], description: 'Per team (neighbourhood) and month' }) byTeam: MessageQualityRowDto[];
+}
+
 export class AcfReportDto {
   @ApiProperty({ example: '2026-27' }) financialYear: string;
+  @ApiProperty({ format: 'date', description: 'As at the end of this day: the month\'s last day, or today' }) asAt: string;
   @ApiProperty({ type: [NpuPositionDto] }) items: NpuPositionDto[];
   @ApiPropertyOptional({ type: PositionFiguresDto, description: 'Force-wide reports only' }) totals?: PositionFiguresDto;
+  @ApiProperty({ type: [ThemePositionDto] }) byTheme: ThemePositionDto[];
 }
 
 export class SimSignupsDto {
-  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months' }) growth: SignupRowDto[];
+  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months, per NPU' }) growth: SignupRowDto[];
+  @ApiProperty({ type: [SignupRowDto], description: 'The last 12 months as one series: the whole force (FORCE) or the NPU' }) total: SignupRowDto[];
   @ApiProperty({ type: [SignupRowDto], description: 'The month, by ward' }) byWard: SignupRowDto[];
 }
 
@@ -74,11 +99,14 @@ export class SimMessagesDto {
 export class SimPackDto {
   @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
   @ApiProperty({ example: '2026-11' }) month: string;
+  @ApiProperty({ format: 'date', description: 'Stocks (schemes, cadets, ACF, reach, representation) as at the end of this day: the month\'s last, or today' }) asAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sign-up and subscriber aggregates were last refreshed' }) lastRefreshedAt: Date | null;
   @ApiProperty({ type: SimSignupsDto }) signups: SimSignupsDto;
   @ApiProperty({ type: [ReachRowDto] }) reach: ReachRowDto[];
   @ApiProperty({ type: [RepresentationRowDto] }) representation: RepresentationRowDto[];
   @ApiProperty({ type: [AttributionRowDto] }) attribution: AttributionRowDto[];
   @ApiProperty({ type: SimMessagesDto }) messages: SimMessagesDto;
+  @ApiProperty({ type: RatingsPairDto, description: 'Average rating of the month\'s messages, and since launch' }) ratings: RatingsPairDto;
   @ApiProperty({ type: AcfReportDto }) acf: AcfReportDto;
   @ApiProperty({ type: SchemeReportDto }) schemes: SchemeReportDto;
   @ApiProperty({ type: CadetReportDto }) cadets: CadetReportDto;
@@ -88,4 +116,37 @@ export class SimPackDto {
 export class ShareImportDto implements ShareImportCounts {
   @ApiProperty({ description: '(area, dimension) sets replaced' }) sets: number;
   @ApiProperty() rows: number;
+}
+
+export class QuarterDto implements Quarter {
+  @ApiProperty({ example: '2026-Q3' }) quarter: string;
+  @ApiProperty({ example: '2026-07' }) from: string;
+  @ApiProperty({ example: '2026-09' }) to: string;
+  @ApiProperty({ format: 'date', description: 'Stocks as at the end of this day' }) asAt: string;
+}
+
+export class QprPeriodsDto {
+  @ApiProperty({ type: QuarterDto }) current: QuarterDto;
+  @ApiProperty({ type: QuarterDto }) previousQuarter: QuarterDto;
+  @ApiProperty({ type: QuarterDto }) sameQuarterLastYear: QuarterDto;
+}
+
+export class QprFigureDto implements QprFigure {
+  [key: string]: unknown;
+  @ApiProperty({ enum: QPR_FIGURES }) figure: QprFigureName;
+  @ApiProperty(nullableNumber()) current: number | null;
+  @ApiProperty(nullableNumber()) previousQuarter: number | null;
+  @ApiProperty(nullableNumber()) sameQuarterLastYear: number | null;
+  @ApiProperty(nullableNumber('The target in force at the end of the quarter (scheme/member targets, ACF budget); null when none')) target: number | null;
+  @ApiProperty(nullableNumber('current − target')) againstTarget: number | null;
+  @ApiProperty(nullableNumber('Whole percent of target')) percentOfTarget: number | null;
+}
+
+/** The quarterly performance review pack. */
+export class QprPackDto implements QprPack {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
+  @ApiProperty({ example: '2026-Q3' }) quarter: string;
+  @ApiProperty({ type: QprPeriodsDto }) periods: QprPeriodsDto;
+  @ApiProperty({ type: [QprFigureDto] }) figures: QprFigureDto[];
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sign-up aggregates were last refreshed' }) lastRefreshedAt: Date | null;
 }

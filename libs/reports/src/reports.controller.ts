@@ -3,9 +3,10 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
-import { AreaReportQueryDto, MessagesReportQueryDto, NpuReportQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { QprService } from './qpr.service';
 import { ReportsService } from './reports.service';
-import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
+import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
@@ -39,7 +40,10 @@ function send(res: Response, format: string | undefined, name: string, data: unk
 @ApiTags('reports')
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(private readonly reports: ReportsService) {}
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly qprs: QprService,
+  ) {}
 
   @Reader()
   @Get('signups')
@@ -51,14 +55,14 @@ export class ReportsController {
   @Reader()
   @Get('reach')
   @ApiJsonOrCsvResponse(ReachRowDto, { isArray: true })
-  async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'reach', await this.reports.reach(me, q));
   }
 
   @Reader()
   @Get('representation')
   @ApiJsonOrCsvResponse(RepresentationRowDto, { isArray: true })
-  async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaReportQueryDto, @Res({ passthrough: true }) res: Response) {
+  async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'representation', await this.reports.representation(me, q));
   }
 
@@ -74,6 +78,20 @@ export class ReportsController {
   @ApiJsonOrCsvResponse(MessageQualityRowDto, { isArray: true })
   async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q.format, 'messages', await this.reports.messages(me, q));
+  }
+
+  @Reader()
+  @Get('qpr')
+  @ApiJsonOrCsvResponse(QprPackDto, { description: 'JSON, or CSV with ?format=csv (one line per figure)' })
+  async qpr(@CurrentStaff() me: StaffPrincipal, @Query() q: QprQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, `qpr-${q.npu ?? me.npuCode ?? 'force'}-${q.quarter}`, await this.qprs.pack(me, q));
+  }
+
+  @Reader()
+  @Get('ratings')
+  @ApiJsonOrCsvResponse(RatingSummaryDto)
+  async ratings(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q.format, 'ratings', await this.reports.ratings(me, q));
   }
 
   @Reader()
@@ -102,7 +120,7 @@ export class ReportsController {
   @Get('charts/reach.svg')
   @ApiProduces('image/svg+xml')
   @ApiDocumentResponse('image/svg+xml', 'Bar chart of the 20 wards with the lowest reach')
-  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuReportQueryDto, @Res() res: Response) {
+  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
   }
 }

@@ -9,6 +9,7 @@ import { SurveysModule } from '@beacon/surveys';
 import { PopulationShareController } from './population-share.controller';
 import { PopulationShareService } from './population-share.service';
 import { REPORT_ENTITIES } from './population-share.entity';
+import { QprService } from './qpr.service';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
@@ -16,7 +17,7 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
 @Module({
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController],
-  providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
+  providers: [ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
   exports: [ReportsService, ReportsSeedService, ReportAggregatesService],
 })
 export class ReportsModule {}

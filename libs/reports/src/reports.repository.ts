@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { endOfLondonDay } from '@beacon/core';
 import type { MonthRange } from './report-period';
 
 export interface SignupRow {
@@ -46,6 +47,27 @@ export interface MessageQualityRow {
   replies: number;
 }
 
+export type MessageGrouping = 'author' | 'npu' | 'team' | 'force';
+
+export interface RatingFigures {
+  messages: number;
+  ratings: number;
+  /** Mean score (1–6), 2 decimals; null when nothing was rated. */
+  averageRating: number | null;
+}
+
+const MESSAGE_GROUPS: Record<MessageGrouping, { key: string; name: string }> = {
+  author: { key: 'm.author_id::text', name: 'max(s.name)' },
+  npu: { key: `coalesce(m.npu_code, 'FORCE')`, name: `coalesce(max(n.name), 'Force-wide')` },
+  team: { key: `coalesce(team.id, coalesce(m.npu_code, 'FORCE'))`, name: `coalesce(max(team.name), max(n.name) || ' (NPU-wide)', 'Force-wide')` },
+  force: { key: `coalesce($3::varchar, 'FORCE')`, name: `CASE WHEN $3::varchar IS NULL THEN 'Force' ELSE max(n.name) END` },
+};
+
+// The neighbourhood of a message whose wards all lie in one; null otherwise.
+const TEAM_JOIN = `LEFT JOIN LATERAL (
+           SELECT min(nb.id::text) AS id, min(nb.name) AS name FROM ward tw JOIN neighbourhood nb ON nb.id = tw.neighbourhood_id
+            WHERE tw.code = ANY(m.ward_codes) HAVING count(DISTINCT nb.id) = 1) team ON true`;
+
 // Months are Europe/London calendar months; a range [from, to] covers to's whole month.
 const LONDON_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE 'Europe/London')::date`;
 const RANGE_START = `($1::date)::timestamp AT TIME ZONE 'Europe/London'`;
@@ -63,8 +85,9 @@ export class ReportsRepository {
    * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
    * erased) per group and month, with net and the running total since the first sign-up.
    */
-  signups(range: MonthRange, groupBy: 'npu' | 'ward', npuCode: string | null, wardCodes: string[] | null = null): Promise<SignupRow[]> {
-    const key = groupBy === 'ward' ? 'w.code' : 'w.npu_code';
+  signups(range: MonthRange, groupBy: 'npu' | 'ward' | 'force', npuCode: string | null, wardCodes: string[] | null = null): Promise<SignupRow[]> {
+    // force: one series for every ward in scope (FORCE, or the NPU for NPU-bound staff).
+    const key = groupBy === 'ward' ? 'w.code' : groupBy === 'force' ? `coalesce($3::varchar, 'FORCE')` : 'w.npu_code';
     return this.db.query<SignupRow[]>(
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
@@ -94,35 +117,55 @@ export class ReportsRepository {
     );
   }
 
-  /** Active subscribers per ward against population, lowest reach first. */
-  reach(npuCode: string | null, wardCodes: string[] | null = null): Promise<ReachRow[]> {
+  /**
+   * Subscribers per ward against population, lowest reach first: today's active residents, or
+   * (with `month`) those subscribed at the end of that month, from the per-ward monthly joins
+   * and leavers (so a past month's figure does not move when people join or leave later).
+   */
+  reach(npuCode: string | null, month: string | null = null, wardCodes: string[] | null = null): Promise<ReachRow[]> {
+    const subscribers =
+      month === null
+        ? `SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code`
+        : `SELECT ward_code, sum(joined - "left") AS n FROM resident_month_stats WHERE month <= $3::date GROUP BY ward_code`;
     return this.db.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
               CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
          FROM ward w JOIN neighbourhood n ON n.id = w.neighbourhood_id
-         LEFT JOIN (SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code) s ON s.ward_code = w.code
+         LEFT JOIN (${subscribers}) s ON s.ward_code = w.code
         WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
         ORDER BY "per1000" ASC NULLS LAST, w.name`,
-      [npuCode, wardCodes],
+      month === null ? [npuCode, wardCodes] : [npuCode, wardCodes, `${month}-01`],
     );
   }
 
-  /** Active subscribers by ethnicity and age band, beside census shares where loaded. */
-  representation(npuCode: string | null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
+  /**
+   * Subscribers by ethnicity and age band, beside census shares where loaded: today's (from the
+   * refreshed profile totals), or as at the end of a past London day (`asAt`: subscribed before
+   * it ended and not left by then; an erased resident's profile is gone, so they count as not stated).
+   */
+  representation(npuCode: string | null, asAt: string | null = null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
+    const subs =
+      asAt === null
+        ? `SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
+             FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
+            WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
+            GROUP BY 1, 2`
+        : `SELECT d.dimension, d.category, count(*)::int AS n
+             FROM resident r JOIN ward w ON w.code = r.ward_code
+            CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+            WHERE r.activated_at < ${endOfLondonDay('$3')} AND (r.left_at IS NULL OR r.left_at >= ${endOfLondonDay('$3')})
+              AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
+            GROUP BY 1, 2`;
     return this.db.query<CategoryCount[]>(
-      `WITH subs AS (
-         SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
-           FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
-          WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
-          GROUP BY 1, 2),
+      `WITH subs AS (${subs}),
        -- Population shares are held per NPU and force-wide: an area's subscribers have none beside them.
        shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE') AND $2::varchar[] IS NULL)
        SELECT coalesce(s.dimension, p.dimension) AS dimension, coalesce(s.category, p.category) AS category,
               coalesce(s.n, 0) AS subscribers, p.p AS "populationSharePercent"
          FROM subs s FULL JOIN shares p ON p.dimension = s.dimension AND p.category = s.category
         ORDER BY 1, 2`,
-      [npuCode, wardCodes],
+      asAt === null ? [npuCode, wardCodes] : [npuCode, wardCodes, asAt],
     );
   }
 
@@ -137,10 +180,13 @@ export class ReportsRepository {
     );
   }
 
-  /** Sent messages per author or NPU and month, with recipients, ratings and replies. */
-  messages(range: MonthRange, groupBy: 'author' | 'npu', npuCode: string | null): Promise<MessageQualityRow[]> {
-    const key = groupBy === 'author' ? 'm.author_id::text' : `coalesce(m.npu_code, 'FORCE')`;
-    const name = groupBy === 'author' ? 'max(s.name)' : `coalesce(max(n.name), 'Force-wide')`;
+  /**
+   * Sent messages per author, NPU, team or the whole force and month, with recipients, ratings
+   * and replies. A team is the neighbourhood a message was for (all its wards in one
+   * neighbourhood); otherwise the NPU's message (NPU-wide) or the force's (Force-wide).
+   */
+  messages(range: MonthRange, groupBy: MessageGrouping, npuCode: string | null): Promise<MessageQualityRow[]> {
+    const { key, name } = MESSAGE_GROUPS[groupBy];
     return this.db.query<MessageQualityRow[]>(
       `SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
               count(*)::int AS sent, coalesce(sum(m.recipient_count), 0)::int AS recipients,
@@ -150,11 +196,32 @@ export class ReportsRepository {
          JOIN staff s ON s.id = m.author_id
          LEFT JOIN npu n ON n.code = m.npu_code
          LEFT JOIN message_engagement e ON e.message_id = m.id
+         ${groupBy === 'team' ? TEAM_JOIN : ''}
         WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
         GROUP BY ${key}, ${LONDON_MONTH('m.sent_at')}
         ORDER BY 3, 1`,
       [range.from, range.to, npuCode],
     );
+  }
+
+  /**
+   * Ratings of messages sent in the range, and since launch (every message sent before the
+   * range ends), from the refreshed per-message totals: count and average score.
+   */
+  async ratingSummary(range: MonthRange, npuCode: string | null): Promise<{ inRange: RatingFigures; sinceLaunch: RatingFigures }> {
+    const [row] = await this.db.query<{ inRange: RatingFigures; sinceLaunch: RatingFigures }[]>(
+      `WITH m AS (
+         SELECT m.sent_at >= ${RANGE_START} AS in_range, e.ratings, e.score_sum
+           FROM message m LEFT JOIN message_engagement e ON e.message_id = m.id
+          WHERE m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3))
+       SELECT json_build_object('messages', count(*) FILTER (WHERE in_range), 'ratings', coalesce(sum(ratings) FILTER (WHERE in_range), 0),
+                'averageRating', round(sum(score_sum) FILTER (WHERE in_range)::numeric / nullif(sum(ratings) FILTER (WHERE in_range), 0), 2)) AS "inRange",
+              json_build_object('messages', count(*), 'ratings', coalesce(sum(ratings), 0),
+                'averageRating', round(sum(score_sum)::numeric / nullif(sum(ratings), 0), 2)) AS "sinceLaunch"
+         FROM m`,
+      [range.from, range.to, npuCode],
+    );
+    return row;
   }
 
   /**

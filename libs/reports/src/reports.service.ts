@@ -7,8 +7,8 @@ import { FundingService } from '@beacon/funding';
 import { SchemeReportService } from '@beacon/schemes';
 import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
-import { addMonths, currentMonth, financialYearOf, monthRange } from './report-period';
-import { ReportsRepository, type CategoryCount } from './reports.repository';
+import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange } from './report-period';
+import { ReportsRepository, type CategoryCount, type MessageGrouping } from './reports.repository';
 
 export interface RepresentationRow extends CategoryCount {
   subscriberSharePercent: number | null;
@@ -29,12 +29,14 @@ export class ReportsService {
     private readonly geography: GeographyService,
   ) {}
 
-  async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }) {
+  async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }) {
     return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
   }
 
-  async reach(staff: StaffPrincipal, q: { npu?: string; area?: string }) {
-    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
+  /** Today's reach, or (with a past `month`) subscribers at the end of that month; `area` narrows it to an area's wards. */
+  async reach(staff: StaffPrincipal, q: { npu?: string; area?: string; month?: string }) {
+    if (q.month !== undefined) monthEndDay(q.month); // 400 for a future month
+    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, q.month !== undefined && q.month < currentMonth() ? q.month : null, await this.areaWards(staff, q.area));
   }
 
   /** An area's wards (null: no area named); unknown is a 400, another NPU's area a 403. */
@@ -46,8 +48,11 @@ export class ReportsService {
     return area.wardCodes;
   }
 
-  async representation(staff: StaffPrincipal, q: { npu?: string; area?: string }): Promise<RepresentationRow[]> {
-    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
+  /** Today's profile, or (with a past `month`) subscribers at the end of that month; `area` narrows it to an area's wards. */
+  async representation(staff: StaffPrincipal, q: { npu?: string; area?: string; month?: string }): Promise<RepresentationRow[]> {
+    const day = q.month === undefined ? null : monthEndDay(q.month);
+    const past = q.month !== undefined && q.month < currentMonth() ? day : null;
+    const rows = await this.repo.representation(scopedNpu(staff, q.npu) ?? null, past, await this.areaWards(staff, q.area));
     // Shares among residents who stated a value, so "not stated" does not dilute the comparison.
     const stated = new Map<string, number>();
     for (const r of rows) if (r.category !== 'not_stated') stated.set(r.dimension, (stated.get(r.dimension) ?? 0) + r.subscribers);
@@ -62,15 +67,25 @@ export class ReportsService {
     return this.repo.attribution(monthRange(q.from, q.to), scopedNpu(staff, q.npu) ?? null);
   }
 
-  messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'author' | 'npu' }) {
+  messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: MessageGrouping }) {
     return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
   }
 
+  /** Ratings of the range's messages and since launch, force-wide or for one NPU. */
+  async ratings(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
+    const range = monthRange(q.from, q.to);
+    const npu = scopedNpu(staff, q.npu) ?? null;
+    const [summary, byTeam] = await Promise.all([this.repo.ratingSummary(range, npu), this.repo.messages(range, 'team', npu)]);
+    return { npuCode: npu ?? 'FORCE', from: range.from.slice(0, 7), to: range.to.slice(0, 7), ...summary, byTeam };
+  }
+
+  /** The ACF position of the month's financial year as at the month's end (today for the current month). */
   async acf(staff: StaffPrincipal, q: { npu?: string; month?: string }) {
     const npu = scopedNpu(staff, q.npu);
-    const year = financialYearOf(q.month ?? currentMonth());
-    const position = await this.funding.position(year);
-    return { financialYear: year, items: npu ? position.items.filter((i) => i.npuCode === npu) : position.items, totals: npu ? undefined : position.totals };
+    const month = q.month ?? currentMonth();
+    const year = financialYearOf(month);
+    const position = await this.funding.position(year, monthEndDay(month), npu);
+    return { financialYear: year, asAt: position.asAt, items: position.items, totals: npu ? undefined : position.totals, byTheme: position.byTheme };
   }
 
   /** The monthly Service Improvement Meeting pack for one NPU. */
@@ -80,23 +95,43 @@ export class ReportsService {
     return this.simFor(staff, npu, q.month);
   }
 
+  /** Every section uses the month: flows over it (or the 12 months to it), stocks as at its last day. */
   private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
+    const asAt = monthEndDay(month);
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence] = await Promise.all([
+    const [growth, total, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence, lastRefreshedAt] = await Promise.all([
       this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
+      this.signups(staff, { npu: scope, from, to: month, groupBy: 'force' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
-      this.reach(staff, { npu: scope }),
-      this.representation(staff, { npu: scope }),
+      this.reach(staff, { npu: scope, month }),
+      this.representation(staff, { npu: scope, month }),
       this.attribution(staff, { npu: scope, from: month, to: month }),
       this.messages(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.messages(staff, { npu: scope, from: month, to: month, groupBy: 'author' }),
       this.acf(staff, { npu: scope, month }),
-      this.schemes.schemesReport(scope),
-      this.cadets.cadetsReport(scope),
+      this.schemes.schemesReport(scope, asAt),
+      this.cadets.cadetsReport(scope, asAt),
       this.confidence.forMonth(scope ?? null, month),
+      this.repo.lastRefreshedAt(),
     ]);
-    return { npuCode: npu, month, signups: { growth, byWard: wards }, reach, representation, attribution, messages: { byMonth: messages, byAuthor: authors }, acf, schemes, cadets, confidence };
+    const ratings = await this.repo.ratingSummary(monthRange(month, month), scope ?? null);
+    return {
+      npuCode: npu,
+      month,
+      asAt,
+      lastRefreshedAt,
+      signups: { growth, total, byWard: wards },
+      reach,
+      representation,
+      attribution,
+      messages: { byMonth: messages, byAuthor: authors },
+      ratings,
+      acf,
+      schemes,
+      cadets,
+      confidence,
+    };
   }
 
   /** When the pre-aggregated sign-up and subscriber figures were last recomputed (null: never yet). */
@@ -104,14 +139,14 @@ export class ReportsService {
     return this.repo.lastRefreshedAt();
   }
 
-  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' }): Promise<string> {
+  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }): Promise<string> {
     const rows = await this.signups(staff, q);
     const byGroup = new Map<string, { x: string; y: number }[]>();
     for (const r of rows) (byGroup.get(r.group) ?? byGroup.set(r.group, []).get(r.group)!).push({ x: r.month, y: r.cumulative });
     return lineChart('Subscribers (cumulative)', [...byGroup].map(([name, points]) => ({ name, points })));
   }
 
-  async reachChart(staff: StaffPrincipal, q: { npu?: string }): Promise<string> {
+  async reachChart(staff: StaffPrincipal, q: { npu?: string; month?: string }): Promise<string> {
     const rows = (await this.reach(staff, q)).filter((r) => r.per1000 !== null).slice(0, 20);
     return barChart('Lowest reach: subscribers per 1,000 residents', rows.map((r) => ({ label: `${r.wardName} (${r.npuCode})`, value: r.per1000! })));
   }

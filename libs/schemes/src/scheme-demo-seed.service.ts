@@ -42,10 +42,11 @@ export class SchemeDemoSeedService {
              CROSS JOIN LATERAL generate_series(0, s.cnt - 1) AS g(k)
          ),
          ins AS (
-           INSERT INTO scheme (type, name, ward_code, status, created_at, updated_at)
+           INSERT INTO scheme (type, name, ward_code, status, created_at, updated_at, opened_on)
            SELECT p.type, w.name || ' ' || p.type_name, w.code, 'active',
                   now() - make_interval(days => 200 + abs(hashtext(w.code || p.type || p.k)) % 700),
-                  now() - make_interval(days => 200 + abs(hashtext(w.code || p.type || p.k)) % 700)
+                  now() - make_interval(days => 200 + abs(hashtext(w.code || p.type || p.k)) % 700),
+                  ((now() - make_interval(days => 200 + abs(hashtext(w.code || p.type || p.k)) % 700)) AT TIME ZONE 'Europe/London')::date
              FROM planned p JOIN w ON w.npu_code = p.npu_code AND w.i = p.ward_i % w.nw
            ON CONFLICT DO NOTHING
            RETURNING 1)
@@ -80,7 +81,7 @@ export class SchemeDemoSeedService {
                 (current_date + make_interval(months => 3 + abs(hashtext(w.npu_code || s.type)) % 9))::date, 'seed'
            FROM scheme s JOIN ward w ON w.code = s.ward_code JOIN unnest($1::text[], $2::int[]) AS t(type, extra) ON t.type = s.type
           GROUP BY w.npu_code, s.type, t.extra
-         ON CONFLICT (npu_code, type) DO UPDATE SET target = EXCLUDED.target, due_date = EXCLUDED.due_date, updated_at = now()`,
+         ON CONFLICT (npu_code, type, due_date) DO UPDATE SET target = EXCLUDED.target, updated_at = now()`,
         [SCHEMES_PER_NPU.map(([t]) => t), SCHEMES_PER_NPU.map(([, , e]) => e)],
       );
       // Patrols: weekly, 19:00–21:00 UTC; eight past (one cancelled) and four planned per Street Watch.

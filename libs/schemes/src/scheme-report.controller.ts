@@ -15,7 +15,7 @@ export class SchemeReportController {
   @Staff({ roles: TARGET_SETTER_ROLES, npuFrom: ['body.npuCode'] })
   @Put('scheme-targets')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set (upsert) an NPU’s target for a scheme type' })
+  @ApiOperation({ summary: 'Set an NPU’s dated target for a scheme type (upsert per due date; setOn = when it took effect)' })
   @ApiOkResponse({ type: SchemeTargetViewDto })
   setTarget(@CurrentStaff() me: StaffPrincipal, @Body() dto: SchemeTargetDto): Promise<SchemeTargetViewDto> {
     return this.reports.setTarget(me, dto);
@@ -30,10 +30,10 @@ export class SchemeReportController {
 
   @Staff({ npuFrom: ['query.npu'] })
   @Get('reports/schemes')
-  @ApiOperation({ summary: 'Schemes vs targets per NPU per type (+ totals); ?format=csv' })
+  @ApiOperation({ summary: 'Schemes and members vs the targets in force, per NPU per type (+ totals), as at a day (?asAt=YYYY-MM-DD); ?format=csv' })
   @ApiJsonOrCsvResponse(SchemeReportDto)
   async report(@CurrentStaff() me: StaffPrincipal, @Query() q: ReportQueryDto, @Res({ passthrough: true }) res: Response): Promise<SchemeReportDto | string> {
-    const report = await this.reports.schemesReport(scopedNpu(me, q.npu));
+    const report = await this.reports.schemesReport(scopedNpu(me, q.npu), q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="schemes-report.csv"');
     return this.reports.toCsv(report);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
-import { badRequest, toCsv, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { asAtDay, badRequest, toCsv, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import type { SchemeTargetDto } from './schemes.dto';
 import { SchemeReportRepository, type SchemeTarget } from './scheme-report.repository';
@@ -10,29 +10,35 @@ import { SchemesRepository } from './schemes.repository';
 export type SchemeReportRow = {
   npuCode: string;
   type: string;
-  /** Active schemes. */
+  /** Schemes open at the end of the day. */
   current: number;
-  /** Distinct active residents in active schemes of this type. */
+  /** Distinct members of those schemes (subscribed to messages or not). */
   members: number;
-  /** null when no target is set. */
+  /** The scheme target in force that day; null when none was set. */
   target: number | null;
   dueDate: string | null;
   /** max(target − current, 0); null when no target is set. */
   required: number | null;
+  /** The member target in force; null when none was set. */
+  memberTarget: number | null;
+  /** max(memberTarget − members, 0); null when no member target is set. */
+  membersRequired: number | null;
 };
 
 export interface SchemeReport {
+  /** The day the figures are as at (end of that day, Europe/London). */
+  asAt: string;
   rows: SchemeReportRow[];
-  /** members: distinct across all rows (a resident in two schemes counts once); target/required: sums of the set targets. */
-  totals: { current: number; members: number; target: number; required: number };
+  /** members: distinct across all rows (a resident in two schemes counts once); targets and required: sums of the set targets. */
+  totals: { current: number; members: number; target: number; required: number; memberTarget: number; membersRequired: number };
 }
 
 /** Who sets an NPU's scheme targets (NPU-bound: their own NPU). */
 export const TARGET_SETTER_ROLES: StaffRole[] = ['admin', 'npu_lead'];
 
-const CSV_COLUMNS = ['npuCode', 'type', 'current', 'members', 'target', 'dueDate', 'required'];
+const CSV_COLUMNS = ['npuCode', 'type', 'current', 'members', 'target', 'dueDate', 'required', 'memberTarget', 'membersRequired'];
 
-/** Schemes against targets, per NPU per type. Public: the reports lib builds the SIM pack from it. */
+/** Schemes against targets, per NPU per type, as at any past day. Public: the reports lib builds the SIM pack and QPR from it. */
 @Injectable()
 export class SchemeReportService {
   constructor(
@@ -41,26 +47,50 @@ export class SchemeReportService {
     private readonly geography: GeographyService,
   ) {}
 
-  /** Upsert, by TARGET_SETTER_ROLES of that NPU (force-wide admins: any). */
+  /** Upsert per NPU × type × due date, by TARGET_SETTER_ROLES of that NPU (force-wide admins: any). */
   async setTarget(staff: StaffPrincipal, dto: SchemeTargetDto): Promise<SchemeTarget> {
     assertNpuAccess(staff, dto.npuCode);
+    const setOn = asAtDay(dto.setOn, new Date(), 'setOn');
     if (!(await this.geography.npuExists(dto.npuCode))) throw badRequest(`npuCode ${dto.npuCode} does not exist`);
     if (!(await this.schemes.typeExists(dto.type))) throw badRequest(`type ${dto.type} is not a scheme type`);
-    return this.repo.upsertTarget({ npuCode: dto.npuCode, type: dto.type, target: dto.target, dueDate: dto.dueDate }, `staff:${staff.id}`);
+    return this.repo.upsertTarget(
+      { npuCode: dto.npuCode, type: dto.type, target: dto.target, memberTarget: dto.memberTarget ?? null, dueDate: dto.dueDate, setOn },
+      `staff:${staff.id}`,
+    );
   }
 
   listTargets(staff: StaffPrincipal, npu?: string): Promise<SchemeTarget[]> {
     return this.repo.listTargets(scopedNpu(staff, npu));
   }
 
-  /** Every NPU (or one) × every scheme type. */
-  async schemesReport(npuCode?: string): Promise<SchemeReport> {
-    const [counts, members] = await Promise.all([this.repo.countsByNpuAndType(npuCode), this.repo.distinctActiveMembers(npuCode)]);
-    const rows = counts.map((r) => ({ ...r, required: r.target === null ? null : Math.max(r.target - r.current, 0) }));
+  /** Every NPU (or one) × every scheme type, as at the end of `asAt` (default today; 400 for a future day). */
+  async schemesReport(npuCode?: string, asAt?: string): Promise<SchemeReport> {
+    const day = asAtDay(asAt);
+    const [counts, members] = await Promise.all([this.repo.countsByNpuAndType(npuCode, day), this.repo.distinctMembers(npuCode, day)]);
+    const gap = (target: number | null, have: number) => (target === null ? null : Math.max(target - have, 0));
+    const rows: SchemeReportRow[] = counts.map((r) => ({
+      npuCode: r.npuCode,
+      type: r.type,
+      current: r.current,
+      members: r.members,
+      target: r.target,
+      dueDate: r.dueDate,
+      required: gap(r.target, r.current),
+      memberTarget: r.memberTarget,
+      membersRequired: gap(r.memberTarget, r.members),
+    }));
     const sum = (f: (r: SchemeReportRow) => number | null) => rows.reduce((acc, r) => acc + (f(r) ?? 0), 0);
     return {
+      asAt: day,
       rows,
-      totals: { current: sum((r) => r.current), members, target: sum((r) => r.target), required: sum((r) => r.required) },
+      totals: {
+        current: sum((r) => r.current),
+        members,
+        target: sum((r) => r.target),
+        required: sum((r) => r.required),
+        memberTarget: sum((r) => r.memberTarget),
+        membersRequired: sum((r) => r.membersRequired),
+      },
     };
   }
 

@@ -47,12 +47,20 @@ export class SchemeResidentData implements ResidentDataExporter {
          FROM scheme_invitation i JOIN scheme s ON s.id = i.scheme_id WHERE i.resident_id = $1 ORDER BY i.created_at`,
       [residentId],
     );
-    return { memberships, patrols, invitations, patrolReports: reports, patrolsPlanned: planned, patrolsCancelled: cancelled };
+    const membershipHistory = await this.db.query<{ schemeId: string; name: string; joinedAt: Date; leftAt: Date | null }[]>(
+      `SELECT s.id AS "schemeId", s.name, mp.joined_at AS "joinedAt", mp.left_at AS "leftAt"
+         FROM scheme_member_period mp JOIN scheme s ON s.id = mp.scheme_id WHERE mp.member_key = $1 ORDER BY mp.joined_at, mp.id`,
+      [residentId],
+    );
+    return { memberships, membershipHistory, patrols, invitations, patrolReports: reports, patrolsPlanned: planned, patrolsCancelled: cancelled };
   }
 
   async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
     await tx.query<unknown>('UPDATE scheme SET coordinator_resident_id = NULL WHERE coordinator_resident_id = $1', [residentId]);
     await tx.query<unknown>('DELETE FROM scheme_member WHERE resident_id = $1', [residentId]);
+    // The delete closed their membership periods (trigger); one random key replaces their id in all of
+    // them, so past counts (and "counts once across schemes") stay as they were with no link to the person.
+    await tx.query<unknown>('UPDATE scheme_member_period SET member_key = k.key FROM (SELECT gen_random_uuid() AS key) k WHERE member_key = $1', [residentId]);
     // Invitations to them, and those they sent as a coordinator (which name them).
     await tx.query<unknown>(`DELETE FROM scheme_invitation WHERE resident_id = $1 OR invited_by = 'resident:' || $1`, [residentId]);
     await tx.query<unknown>(`DELETE FROM patrol_volunteer v USING patrol p WHERE p.id = v.patrol_id AND v.resident_id = $1 AND p.starts_at > now()`, [residentId]);

@@ -47,6 +47,8 @@ export class SchemeTypeEntity {
 @Index('idx_scheme_type_status', ['type', 'status'])
 @Index('idx_scheme_coordinator', ['coordinatorResidentId'], { where: 'coordinator_resident_id IS NOT NULL' })
 @Check('ck_scheme_status', `"status" IN ('active', 'closed')`)
+// A closed scheme says when it closed; an active one does not.
+@Check('ck_scheme_closed_on', `("status" = 'closed') = ("closed_on" IS NOT NULL) AND ("closed_on" IS NULL OR "closed_on" >= "opened_on")`)
 export class SchemeEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 30 }) type: string;
@@ -64,8 +66,28 @@ export class SchemeEntity {
   @JoinColumn({ name: 'coordinator_resident_id' })
   coordinator?: Relation<ResidentEntity>;
   @Column({ type: 'varchar', length: 10, default: 'active' }) status: SchemeStatus;
+  /** The day the current open period began (Europe/London); reopening starts a new one. */
+  @Column({ type: 'date', default: () => 'CURRENT_DATE' }) openedOn: string;
+  /** The day it closed; null while active. */
+  @Column({ type: 'date', nullable: true }) closedOn: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/**
+ * Every period a scheme was open, [opened_on, closed_on). Kept by a trigger on scheme (migration
+ * AsAtHistory), so no write path can forget it; "as at" reports read it.
+ */
+@Entity('scheme_period')
+@Index('idx_scheme_period_scheme', ['schemeId', 'openedOn'])
+export class SchemePeriodEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column({ type: 'uuid' }) schemeId: string;
+  @ManyToOne(() => SchemeEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scheme_id' })
+  scheme?: Relation<SchemeEntity>;
+  @Column({ type: 'date' }) openedOn: string;
+  @Column({ type: 'date', nullable: true }) closedOn: string | null;
 }
 
 /**
@@ -91,6 +113,26 @@ export class SchemeMemberEntity {
   /** Imported members: the system they consented on (e.g. `wmnow`) and when. */
   @Column({ type: 'varchar', length: 40, nullable: true }) consentSource: string | null;
   @Column({ type: 'timestamptz', nullable: true }) consentAt: Date | null;
+}
+
+/**
+ * Every period someone was a member, [joined_at, left_at). Kept by triggers on scheme_member
+ * (insert opens a period, delete closes it), so removing a member keeps their history.
+ * `member_key` is the resident's id while they exist; erasure replaces it with a random key
+ * (the same for all their periods), so past counts stay as they were and nothing links back.
+ */
+@Entity('scheme_member_period')
+@Index('idx_scheme_member_period_scheme', ['schemeId', 'joinedAt'])
+@Index('idx_scheme_member_period_key', ['memberKey'])
+export class SchemeMemberPeriodEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column({ type: 'uuid' }) schemeId: string;
+  @ManyToOne(() => SchemeEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scheme_id' })
+  scheme?: Relation<SchemeEntity>;
+  @Column({ type: 'uuid' }) memberKey: string;
+  @Column({ type: 'timestamptz' }) joinedAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) leftAt: Date | null;
 }
 
 /**
@@ -177,9 +219,16 @@ export class PatrolReportEntity {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-/** How many schemes of a type an NPU aims to have by a date. */
+/**
+ * A dated target: how many schemes of a type (and optionally how many members) an NPU aims to
+ * have by `due_date`, set on `set_on`. Several per NPU × type over time (the 2017 "50 schemes
+ * with 500 members", then the April 2020 one); a report as at a date uses the one in force then
+ * (the latest set on or before it). Setting the same due date again corrects that target.
+ */
 @Entity('scheme_target')
 @Check('ck_scheme_target_non_negative', `"target" >= 0`)
+@Check('ck_scheme_target_members_non_negative', `"member_target" IS NULL OR "member_target" >= 0`)
+@Index('idx_scheme_target_set_on', ['npuCode', 'type', 'setOn'])
 export class SchemeTargetEntity {
   @PrimaryColumn({ type: 'varchar', length: 8 }) npuCode: string;
   @ManyToOne(() => NpuEntity, { onDelete: 'RESTRICT' })
@@ -190,7 +239,11 @@ export class SchemeTargetEntity {
   @JoinColumn({ name: 'type', referencedColumnName: 'code' })
   schemeType?: Relation<SchemeTypeEntity>;
   @Column({ type: 'integer' }) target: number;
-  @Column({ type: 'date' }) dueDate: string;
+  /** Members aimed for (distinct people in schemes of the type); null when none was set. */
+  @Column({ type: 'integer', nullable: true }) memberTarget: number | null;
+  @PrimaryColumn({ type: 'date' }) dueDate: string;
+  /** The day the target took effect. */
+  @Column({ type: 'date', default: () => 'CURRENT_DATE' }) setOn: string;
   /** 'staff:<id>' of whoever set it last. */
   @Column({ type: 'varchar', length: 60 }) setBy: string;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
@@ -199,7 +252,9 @@ export class SchemeTargetEntity {
 export const SCHEME_ENTITIES = [
   SchemeTypeEntity,
   SchemeEntity,
+  SchemePeriodEntity,
   SchemeMemberEntity,
+  SchemeMemberPeriodEntity,
   SchemeInvitationEntity,
   PatrolEntity,
   PatrolVolunteerEntity,

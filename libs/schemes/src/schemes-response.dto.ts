@@ -31,6 +31,8 @@ export class SchemeViewDto implements SchemeView {
   @ApiProperty({ enum: SCHEME_STATUSES }) status: string;
   @ApiProperty({ type: CoordinatorDto, nullable: true }) coordinator: CoordinatorDto | null;
   @ApiProperty() memberCount: number;
+  @ApiProperty({ format: 'date', description: 'The day it (last) opened' }) openedOn: string;
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'The day it closed; null while active' }) closedOn: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
@@ -132,7 +134,9 @@ export class SchemeTargetViewDto implements SchemeTarget {
   @ApiProperty() npuCode: string;
   @ApiProperty() type: string;
   @ApiProperty() target: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Members aimed for; null when none was set' }) memberTarget: number | null;
   @ApiProperty({ format: 'date' }) dueDate: string;
+  @ApiProperty({ format: 'date', description: 'The day it took effect' }) setOn: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: Date;
 }
 
@@ -140,11 +144,13 @@ export class SchemeReportRowDto implements SchemeReportRow {
   [key: string]: unknown;
   @ApiProperty() npuCode: string;
   @ApiProperty() type: string;
-  @ApiProperty({ description: 'Active schemes' }) current: number;
-  @ApiProperty({ description: 'Distinct active residents in active schemes of this type' }) members: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'null when no target is set' }) target: number | null;
+  @ApiProperty({ description: 'Schemes open at the end of the as-at day' }) current: number;
+  @ApiProperty({ description: 'Distinct members of those schemes (subscribed or not)' }) members: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'The target in force that day; null when none was set' }) target: number | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) dueDate: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'max(target − current, 0); null when no target is set' }) required: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The member target in force; null when none was set' }) memberTarget: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'max(memberTarget − members, 0)' }) membersRequired: number | null;
 }
 
 export class SchemeReportTotalsDto {
@@ -152,9 +158,12 @@ export class SchemeReportTotalsDto {
   @ApiProperty({ description: 'Distinct across all rows' }) members: number;
   @ApiProperty() target: number;
   @ApiProperty() required: number;
+  @ApiProperty() memberTarget: number;
+  @ApiProperty() membersRequired: number;
 }
 
 export class SchemeReportDto implements SchemeReport {
+  @ApiProperty({ format: 'date', description: 'Figures as at the end of this day (Europe/London)' }) asAt: string;
   @ApiProperty({ type: [SchemeReportRowDto] }) rows: SchemeReportRowDto[];
   @ApiProperty({ type: SchemeReportTotalsDto }) totals: SchemeReportTotalsDto;
 }

@@ -77,7 +77,7 @@ export class SchemesController {
   @ApiOperation({ summary: 'Enrol an active resident of the scheme’s NPU who has agreed to join (consent recorded); 409 if already a member' })
   @ApiCreatedResponse({ type: MemberAddedDto })
   addMember(@CurrentStaff() me: StaffPrincipal, @Param() p: SchemeIdParams, @Body() dto: EnrolMemberDto): Promise<MemberAddedDto> {
-    return this.schemes.enrol(me, p.id, dto.residentId, dto.consent);
+    return this.schemes.enrol(me, p.id, dto.residentId, dto.consent, dto.joinedOn);
   }
 
   @Staff({ roles: SCHEME_MANAGER_ROLES })

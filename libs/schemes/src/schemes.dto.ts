@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { HasVisibleCharacter, PageQueryDto } from '@beacon/core';
+import { HasVisibleCharacter, IsCalendarDay, PageQueryDto } from '@beacon/core';
 import { PATROL_STATUSES, SCHEME_STATUSES, STAFF_CONSENT_METHODS, type PatrolStatus, type SchemeStatus, type StaffConsentMethod } from './scheme.entity';
 
 const NPU = /^[A-Z]{2,8}$/;
@@ -51,12 +51,17 @@ export class CreateSchemeDto {
   @ValidateIf((o: CreateSchemeDto) => o.coordinatorResidentId !== undefined || o.coordinatorConsent !== undefined)
   @IsIn(STAFF_CONSENT_METHODS)
   coordinatorConsent?: StaffConsentMethod;
+  @ApiPropertyOptional({ example: '2020-01-15', description: 'The day it opened (default today; not in the future): records a scheme that began earlier' })
+  @IsOptional() @IsCalendarDay() openedOn?: string;
 }
 
 export class UpdateSchemeDto {
   @HasVisibleCharacter()
   @ApiPropertyOptional() @IfPresent() @Transform(trim) @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @ApiPropertyOptional({ enum: SCHEME_STATUSES }) @IfPresent() @IsIn(SCHEME_STATUSES) status?: SchemeStatus;
+  @ApiPropertyOptional({ enum: SCHEME_STATUSES, description: 'closed keeps the scheme (and its history); active reopens it from today' })
+  @IfPresent() @IsIn(SCHEME_STATUSES) status?: SchemeStatus;
+  @ApiPropertyOptional({ example: '2020-06-30', description: 'With status closed: the day it closed (default today; not before it opened)' })
+  @IfPresent() @IsCalendarDay() closedOn?: string;
   @ApiPropertyOptional({ nullable: true, description: 'A member of the scheme; null clears the coordinator' })
   @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null) @IsUUID() coordinatorResidentId?: string | null;
 }
@@ -88,6 +93,8 @@ export class EnrolMemberDto {
   @ApiProperty({ enum: STAFF_CONSENT_METHODS, description: 'How the resident told you they agree to join' })
   @IsIn(STAFF_CONSENT_METHODS)
   consent: StaffConsentMethod;
+  @ApiPropertyOptional({ example: '2020-02-01', description: 'The day they joined (default now; not in the future, not before the scheme opened)' })
+  @IsOptional() @IsCalendarDay() joinedOn?: string;
 }
 
 export class CreatePatrolDto {
@@ -134,6 +141,10 @@ export class SchemeTargetDto {
   @ApiProperty({ example: 'neighbourhood_watch' }) @IsString() @Matches(TYPE) type: string;
   @ApiProperty({ example: 12, minimum: 0, maximum: 100000 }) @IsInt() @Min(0) @Max(100000) target: number;
   @ApiProperty({ example: '2027-03-31' }) @IsString() @Matches(DATE) @IsISO8601({ strict: true }) dueDate: string;
+  @ApiPropertyOptional({ example: 500, minimum: 0, maximum: 1000000, description: 'Members aimed for (distinct people in schemes of the type)' })
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) memberTarget?: number;
+  @ApiPropertyOptional({ example: '2019-06-01', description: 'The day the target took effect (default today; not in the future)' })
+  @IsOptional() @IsCalendarDay() setOn?: string;
 }
 
 export class SchemeTargetQueryDto {
@@ -142,5 +153,7 @@ export class SchemeTargetQueryDto {
 
 export class ReportQueryDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
+  @ApiPropertyOptional({ example: '2020-04-30', description: 'Figures as they stood at the end of this day (default today; not in the future)' })
+  @IsOptional() @IsCalendarDay() asAt?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

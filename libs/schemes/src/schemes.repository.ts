@@ -30,6 +30,8 @@ export interface SchemeRecord {
   coordinatorFirstName: string | null;
   coordinatorLastName: string | null;
   memberCount: number;
+  openedOn: string;
+  closedOn: string | null;
   createdAt: Date;
 }
 
@@ -40,6 +42,7 @@ export interface SchemeCore {
   status: SchemeStatus;
   npuCode: string;
   coordinatorResidentId: string | null;
+  openedOn: string;
 }
 
 export interface ResidentFacts {
@@ -90,11 +93,14 @@ export interface NewScheme {
   type: string;
   name: string;
   wardCode: string;
+  /** YYYY-MM-DD (Europe/London). */
+  openedOn: string;
 }
 
 export interface SchemeChanges {
   name?: string;
-  status?: SchemeStatus;
+  /** Closing sets closed_on to `on`; reopening starts a new open period on `on`. */
+  status?: { to: SchemeStatus; on: string };
   coordinatorResidentId?: string | null;
 }
 
@@ -103,7 +109,7 @@ const SCHEME_VIEW = `
          s.coordinator_resident_id AS "coordinatorResidentId",
          c.first_name AS "coordinatorFirstName", c.last_name AS "coordinatorLastName",
          (SELECT count(*)::int FROM scheme_member m WHERE m.scheme_id = s.id) AS "memberCount",
-         s.created_at AS "createdAt"
+         s.opened_on::text AS "openedOn", s.closed_on::text AS "closedOn", s.created_at AS "createdAt"
     FROM scheme s
     JOIN ward w ON w.code = s.ward_code
     LEFT JOIN resident c ON c.id = s.coordinator_resident_id`;
@@ -156,7 +162,7 @@ export class SchemesRepository {
    */
   async lockScheme(tx: EntityManager, id: string, mode: 'update' | 'share'): Promise<SchemeCore | null> {
     const rows = await tx.query<SchemeCore[]>(
-      `SELECT s.id, s.type, s.status, w.npu_code AS "npuCode", s.coordinator_resident_id AS "coordinatorResidentId"
+      `SELECT s.id, s.type, s.status, w.npu_code AS "npuCode", s.coordinator_resident_id AS "coordinatorResidentId", s.opened_on::text AS "openedOn"
          FROM scheme s JOIN ward w ON w.code = s.ward_code
         WHERE s.id = $1
         FOR ${mode === 'update' ? 'UPDATE' : 'SHARE'} OF s`,
@@ -166,10 +172,11 @@ export class SchemesRepository {
   }
 
   async insertScheme(tx: EntityManager, s: NewScheme): Promise<string> {
-    const [row] = await tx.query<{ id: string }[]>('INSERT INTO scheme (type, name, ward_code) VALUES ($1, $2, $3) RETURNING id', [
+    const [row] = await tx.query<{ id: string }[]>('INSERT INTO scheme (type, name, ward_code, opened_on) VALUES ($1, $2, $3, $4) RETURNING id', [
       s.type,
       s.name,
       s.wardCode,
+      s.openedOn,
     ]);
     return row.id;
   }
@@ -179,10 +186,13 @@ export class SchemesRepository {
       `UPDATE scheme
           SET name = COALESCE($2, name),
               status = COALESCE($3, status),
+              -- only a change of status moves the dates (the trigger keeps scheme_period in step)
+              closed_on = CASE WHEN $3 = 'closed' AND status = 'active' THEN $6::date WHEN $3 = 'active' AND status = 'closed' THEN NULL ELSE closed_on END,
+              opened_on = CASE WHEN $3 = 'active' AND status = 'closed' THEN $6::date ELSE opened_on END,
               coordinator_resident_id = CASE WHEN $4::boolean THEN $5::uuid ELSE coordinator_resident_id END,
               updated_at = now()
         WHERE id = $1`,
-      [id, c.name ?? null, c.status ?? null, c.coordinatorResidentId !== undefined, c.coordinatorResidentId ?? null],
+      [id, c.name ?? null, c.status?.to ?? null, c.coordinatorResidentId !== undefined, c.coordinatorResidentId ?? null, c.status?.on ?? null],
     );
   }
 
@@ -206,11 +216,19 @@ export class SchemesRepository {
 
   /** The join time, or null when the resident is already a member. */
   /** A membership always carries how the resident agreed to it and who recorded that. */
-  async insertMember(tx: EntityManager, schemeId: string, residentId: string, consent: { method: ConsentMethod; recordedBy: string }): Promise<Date | null> {
+  /** `joinedOn` (a past day, Europe/London) records a membership that began earlier: it starts at that day's start. */
+  async insertMember(
+    tx: EntityManager,
+    schemeId: string,
+    residentId: string,
+    consent: { method: ConsentMethod; recordedBy: string },
+    joinedOn?: string,
+  ): Promise<Date | null> {
     const rows = await tx.query<{ joinedAt: Date }[]>(
-      `INSERT INTO scheme_member (scheme_id, resident_id, consent, consent_recorded_by) VALUES ($1, $2, $3, $4)
+      `INSERT INTO scheme_member (scheme_id, resident_id, consent, consent_recorded_by, joined_at)
+       VALUES ($1, $2, $3, $4, COALESCE(($5::date)::timestamp AT TIME ZONE 'Europe/London', now()))
        ON CONFLICT (scheme_id, resident_id) DO NOTHING RETURNING joined_at AS "joinedAt"`,
-      [schemeId, residentId, consent.method, consent.recordedBy],
+      [schemeId, residentId, consent.method, consent.recordedBy, joinedOn ?? null],
     );
     return rows[0]?.joinedAt ?? null;
   }

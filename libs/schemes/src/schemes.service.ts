@@ -5,6 +5,7 @@ import { assertNpuAccess, scopedNpu } from '@beacon/auth';
 import {
   badRequest,
   conflict,
+  londonDay,
   decodeCursor,
   DomainException,
   forbidden,
@@ -44,6 +45,10 @@ export interface SchemeView {
   status: string;
   coordinator: { residentId: string; firstName: string | null; lastName: string | null } | null;
   memberCount: number;
+  /** The day the scheme (last) opened, Europe/London. */
+  openedOn: string;
+  /** The day it closed; null while active. */
+  closedOn: string | null;
   createdAt: Date;
 }
 
@@ -98,6 +103,8 @@ const toSchemeView = (r: SchemeRecord): SchemeView => ({
     ? { residentId: r.coordinatorResidentId, firstName: r.coordinatorFirstName, lastName: r.coordinatorLastName }
     : null,
   memberCount: r.memberCount,
+  openedOn: r.openedOn,
+  closedOn: r.closedOn,
   createdAt: r.createdAt,
 });
 
@@ -131,13 +138,18 @@ export class SchemesService {
     const ward = await this.geography.findWard(dto.wardCode);
     if (!ward) throw badRequest(`wardCode ${dto.wardCode} does not exist`);
     assertNpuAccess(staff, ward.npuCode);
+    const today = londonDay();
+    const openedOn = dto.openedOn ?? today;
+    if (openedOn > today) throw badRequest('openedOn must not be in the future');
     const id = await this.db.transaction(async (tx) => {
       if (!(await this.repo.typeExists(dto.type, tx))) throw badRequest(`type ${dto.type} is not a scheme type (see GET /api/v1/scheme-types)`);
-      const schemeId = await this.repo.insertScheme(tx, { type: dto.type, name: dto.name, wardCode: dto.wardCode });
+      const schemeId = await this.repo.insertScheme(tx, { type: dto.type, name: dto.name, wardCode: dto.wardCode, openedOn });
       if (dto.coordinatorResidentId) {
         if (!dto.coordinatorConsent) throw badRequest('coordinatorConsent is required with coordinatorResidentId: record how the resident agreed');
         await this.assertEligible(tx, dto.coordinatorResidentId, ward.npuCode);
-        await this.repo.insertMember(tx, schemeId, dto.coordinatorResidentId, { method: dto.coordinatorConsent, recordedBy: `staff:${staff.id}` });
+        // A scheme recorded as opened earlier had its coordinator from the start.
+        const joinedOn = openedOn < today ? openedOn : undefined;
+        await this.repo.insertMember(tx, schemeId, dto.coordinatorResidentId, { method: dto.coordinatorConsent, recordedBy: `staff:${staff.id}` }, joinedOn);
         await this.repo.updateScheme(tx, schemeId, { coordinatorResidentId: dto.coordinatorResidentId });
       }
       return schemeId;
@@ -168,29 +180,39 @@ export class SchemesService {
     if (dto.name === undefined && dto.status === undefined && dto.coordinatorResidentId === undefined) {
       throw badRequest('Nothing to change: send name, status or coordinatorResidentId');
     }
+    const today = londonDay();
+    if (dto.closedOn !== undefined && dto.status !== 'closed') throw badRequest('closedOn goes with status closed');
+    if (dto.closedOn !== undefined && dto.closedOn > today) throw badRequest('closedOn must not be in the future');
     await this.db.transaction(async (tx) => {
       const scheme = await this.repo.lockScheme(tx, id, 'update');
       if (!scheme) throw notFound('Scheme');
       assertNpuAccess(staff, scheme.npuCode);
+      const closing = dto.status === 'closed' && scheme.status === 'active';
+      if (closing && dto.closedOn !== undefined && dto.closedOn < scheme.openedOn) throw badRequest(`closedOn must not be before the scheme opened (${scheme.openedOn})`);
+      if (dto.closedOn !== undefined && !closing) throw new DomainException('INVALID_TRANSITION', 'The scheme is already closed');
       if (dto.coordinatorResidentId) {
         const status = await this.repo.memberStatus(tx, id, dto.coordinatorResidentId);
         if (status === null) throw badRequest(`Resident ${dto.coordinatorResidentId} is not a member of this scheme: add them first`);
         if (status !== 'active') throw badRequest(`Resident ${dto.coordinatorResidentId} is not an active resident`);
       }
-      await this.repo.updateScheme(tx, id, { name: dto.name, status: dto.status, coordinatorResidentId: dto.coordinatorResidentId });
+      // Closing dates the close (default today); reopening starts a new open period today.
+      const on = closing ? (dto.closedOn ?? today) : today;
+      await this.repo.updateScheme(tx, id, { name: dto.name, status: dto.status && { to: dto.status, on }, coordinatorResidentId: dto.coordinatorResidentId });
     });
     return this.get(staff, id);
   }
 
   /** Staff enrol a resident who has agreed to join; how they agreed is stored with the membership. */
-  async enrol(staff: StaffPrincipal, schemeId: string, residentId: string, consent: StaffConsentMethod): Promise<MemberAdded> {
+  async enrol(staff: StaffPrincipal, schemeId: string, residentId: string, consent: StaffConsentMethod, joinedOn?: string): Promise<MemberAdded> {
+    if (joinedOn !== undefined && joinedOn > londonDay()) throw badRequest('joinedOn must not be in the future');
     return this.db.transaction(async (tx) => {
       const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
       if (!scheme) throw notFound('Scheme');
       await this.authorize(staff, scheme, tx);
       if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
+      if (joinedOn !== undefined && joinedOn < scheme.openedOn) throw badRequest(`joinedOn must not be before the scheme opened (${scheme.openedOn})`);
       const resident = await this.assertEligible(tx, residentId, scheme.npuCode);
-      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId, { method: consent, recordedBy: `staff:${staff.id}` });
+      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId, { method: consent, recordedBy: `staff:${staff.id}` }, joinedOn);
       if (!joinedAt) throw conflict('The resident is already a member of this scheme');
       await this.repo.deleteInvitation(tx, schemeId, residentId);
       return { schemeId, residentId, firstName: resident.firstName, lastName: resident.lastName, joinedAt };
@@ -332,8 +354,9 @@ export class SchemesService {
       if (!wards.length) continue;
       const [first, second = first] = wards;
       await this.db.transaction(async (tx) => {
-        await this.repo.insertScheme(tx, { type: 'neighbourhood_watch', name: `${first.name} Neighbourhood Watch`, wardCode: first.code });
-        await this.repo.insertScheme(tx, { type: 'street_watch', name: `${second.name} Street Watch`, wardCode: second.code });
+        const openedOn = londonDay();
+        await this.repo.insertScheme(tx, { type: 'neighbourhood_watch', name: `${first.name} Neighbourhood Watch`, wardCode: first.code, openedOn });
+        await this.repo.insertScheme(tx, { type: 'street_watch', name: `${second.name} Street Watch`, wardCode: second.code, openedOn });
       });
       created += 2;
       await this.targets.insertTargetIfAbsent({ npuCode, type: 'neighbourhood_watch', target: 10, dueDate }, 'seed');

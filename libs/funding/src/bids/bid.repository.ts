@@ -106,7 +106,8 @@ export class BidRepository {
   /** Moves the bid only if it is still in one of `from` (so concurrent requests cannot both move it). */
   async moveStatus(id: string, from: BidStatus[], to: BidStatus, manager: EntityManager = this.db.manager): Promise<BidView | null> {
     const [rows] = await manager.query<[BidView[], number]>(
-      `UPDATE bid AS b SET status = $3, updated_at = now() WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
+      `UPDATE bid AS b SET status = $3::varchar, updated_at = now(), withdrawn_at = CASE WHEN $3::varchar = 'withdrawn' THEN now() ELSE withdrawn_at END
+        WHERE b.id = $1 AND b.status = ANY($2::varchar[]) RETURNING ${BID_COLUMNS}`,
       [id, from, to],
     );
     return rows[0] ?? null;

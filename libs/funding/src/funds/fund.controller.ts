@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiJsonOrCsvResponse, Staff, toCsv } from '@beacon/core';
-import { FundParamsDto, ReportFormatDto, SetBudgetDto, YearParamsDto } from './fund.dto';
+import { FundParamsDto, PositionQueryDto, SetBudgetDto, YearParamsDto } from './fund.dto';
 import { FundingService, POSITION_COLUMNS } from './funding.service';
 import { FUND_POSITION_READERS } from '../funding-roles';
 import { FundViewDto, PositionReportDto } from '../funding-response.dto';
@@ -15,10 +15,10 @@ export class FundController {
   // Force-wide management information: NPU-bound leads and ECOs see every NPU's position too.
   @Staff({ roles: FUND_POSITION_READERS })
   @Get(':year/position')
-  @ApiOperation({ summary: 'Budget, allocated, spent and outstanding per NPU for the year, with totals; ?format=csv' })
+  @ApiOperation({ summary: 'Budget, allocated, spent, outstanding and awaiting a decision per NPU for the year, with totals and themes, as at a day (?asAt=); ?format=csv' })
   @ApiJsonOrCsvResponse(PositionReportDto, { description: 'JSON, or CSV with ?format=csv (a TOTAL line last)' })
-  async position(@Param() p: YearParamsDto, @Query() q: ReportFormatDto, @Res({ passthrough: true }) res: Response): Promise<PositionReportDto | string> {
-    const report = await this.funding.position(p.year);
+  async position(@Param() p: YearParamsDto, @Query() q: PositionQueryDto, @Res({ passthrough: true }) res: Response): Promise<PositionReportDto | string> {
+    const report = await this.funding.position(p.year, q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="acf-position-${p.year}.csv"`);
     return toCsv([...report.items, { npuCode: 'TOTAL', ...report.totals }], POSITION_COLUMNS);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { IsFinancialYear, IsPence, MAX_PENCE } from '../money';
+import { IsCalendarDay } from '@beacon/core';
 
 export class YearParamsDto {
   @ApiProperty({ example: '2019-20' }) @IsFinancialYear() year: string;
@@ -16,4 +17,9 @@ export class SetBudgetDto {
 
 export class ReportFormatDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}
+
+export class PositionQueryDto extends ReportFormatDto {
+  @ApiPropertyOptional({ example: '2020-03-31', description: 'Figures as at the end of this day (default today; not in the future)' })
+  @IsOptional() @IsCalendarDay() asAt?: string;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '@beacon/core';
+import { endOfLondonDay, rowsOf } from '@beacon/core';
 import { penceColumn } from '../money';
 
 export interface FundView {
@@ -13,7 +13,23 @@ export interface FundView {
 
 export interface FundPositionRow extends FundView {
   spentPence: number;
+  awaitingBids: number;
+  awaitingPence: number;
 }
+
+export interface ThemePositionRow {
+  theme: string;
+  approvedBids: number;
+  allocatedPence: number;
+  awaitingBids: number;
+  awaitingPence: number;
+}
+
+// As at the end of London day $2: awarded = approved (or since completed) by then; spent = paid on or
+// before the day; awaiting = submitted by then with no decision and not withdrawn by then.
+const END = endOfLondonDay('$2');
+const AWARDED_BY = `b.status IN ('approved', 'completed') AND b.decided_at < ${END}`;
+const AWAITING_AT = `b.created_at < ${END} AND NOT (b.decided_at IS NOT NULL AND b.decided_at < ${END}) AND NOT (b.withdrawn_at IS NOT NULL AND b.withdrawn_at < ${END})`;
 
 const FUND_COLUMNS = `npu_code AS "npuCode", financial_year AS "financialYear", ${penceColumn('budget_pence', 'budgetPence')}, ${penceColumn('allocated_pence', 'allocatedPence')}`;
 
@@ -58,17 +74,43 @@ export class FundRepository {
   }
 
   /** Every fund of the year with what its bids have been paid. */
-  position(financialYear: string): Promise<FundPositionRow[]> {
-    // Sums of bigint are numeric in PostgreSQL: no overflow; spent <= allocated <= budget per fund.
+  /**
+   * Per fund of the year as at the end of a day: budget (today's), allocated, spent and awaiting
+   * a decision. Sums of bigint are numeric in PostgreSQL: no overflow.
+   */
+  position(financialYear: string, asAt: string): Promise<FundPositionRow[]> {
     return this.db.query<FundPositionRow[]>(
       `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", ${penceColumn('f.budget_pence', 'budgetPence')},
-              ${penceColumn('f.allocated_pence', 'allocatedPence')}, ${penceColumn('COALESCE(sum(b.paid_pence), 0)', 'spentPence')}
+              ${penceColumn('COALESCE(a.allocated, 0)', 'allocatedPence')}, ${penceColumn('COALESCE(p.spent, 0)', 'spentPence')},
+              COALESCE(a.awaiting_bids, 0)::int AS "awaitingBids", ${penceColumn('COALESCE(a.awaiting, 0)', 'awaitingPence')}
          FROM fund f
-         LEFT JOIN bid b ON b.npu_code = f.npu_code AND b.financial_year = f.financial_year
+         LEFT JOIN LATERAL (
+           SELECT sum(b.amount_awarded_pence) FILTER (WHERE ${AWARDED_BY}) AS allocated,
+                  count(*) FILTER (WHERE ${AWAITING_AT}) AS awaiting_bids,
+                  sum(b.amount_requested_pence) FILTER (WHERE ${AWAITING_AT}) AS awaiting
+             FROM bid b WHERE b.npu_code = f.npu_code AND b.financial_year = f.financial_year) a ON true
+         LEFT JOIN LATERAL (
+           SELECT sum(bp.amount_pence) AS spent FROM bid b JOIN bid_payment bp ON bp.bid_id = b.id
+            WHERE b.npu_code = f.npu_code AND b.financial_year = f.financial_year AND bp.paid_on <= $2::date) p ON true
         WHERE f.financial_year = $1
-        GROUP BY f.npu_code, f.financial_year
         ORDER BY f.npu_code`,
-      [financialYear],
+      [financialYear, asAt],
+    );
+  }
+
+  /** The year's bids by theme as at the end of a day: awarded (count, amount) and awaiting a decision (count, amount requested). */
+  positionByTheme(financialYear: string, asAt: string, npuCode?: string): Promise<ThemePositionRow[]> {
+    return this.db.query<ThemePositionRow[]>(
+      `SELECT b.theme, count(*) FILTER (WHERE ${AWARDED_BY})::int AS "approvedBids",
+              ${penceColumn(`COALESCE(sum(b.amount_awarded_pence) FILTER (WHERE ${AWARDED_BY}), 0)`, 'allocatedPence')},
+              count(*) FILTER (WHERE ${AWAITING_AT})::int AS "awaitingBids",
+              ${penceColumn(`COALESCE(sum(b.amount_requested_pence) FILTER (WHERE ${AWAITING_AT}), 0)`, 'awaitingPence')}
+         FROM bid b
+        WHERE b.financial_year = $1 AND ($3::varchar IS NULL OR b.npu_code = $3) AND b.created_at < ${END}
+        GROUP BY b.theme
+       HAVING count(*) FILTER (WHERE ${AWARDED_BY} OR ${AWAITING_AT}) > 0
+        ORDER BY b.theme`,
+      [financialYear, asAt, npuCode ?? null],
     );
   }
 

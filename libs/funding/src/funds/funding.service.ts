@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainException, notFound } from '@beacon/core';
+import { asAtDay, DomainException, notFound } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { BidRepository, type NewBid } from '../bids/bid.repository';
 import { formatPounds, percentOf } from '../money';
@@ -16,23 +16,51 @@ export type PositionFigures = {
   outstandingPence: number;
   percentSpent: number;
   percentAllocated: number;
+  /** Bids submitted by then with no decision yet (not withdrawn). */
+  awaitingBids: number;
+  /** What those bids ask for. */
+  awaitingPence: number;
+  /** (allocated + awaiting) / budget: "80 % when all submitted bids are signed off". */
+  percentAllocatedIfApproved: number;
 };
 
+export type ThemePosition = { theme: string; approvedBids: number; allocatedPence: number; awaitingBids: number; awaitingPence: number };
+
 export interface PositionReport {
+  /** Figures as at the end of this day (Europe/London); budgets are today's. */
+  asAt: string;
   items: (PositionFigures & { npuCode: string })[];
   totals: PositionFigures;
+  /** The year's bids by theme: awarded, and awaiting a decision. */
+  byTheme: ThemePosition[];
 }
 
-export const POSITION_COLUMNS = ['npuCode', 'budgetPence', 'allocatedPence', 'spentPence', 'outstandingPence', 'percentSpent', 'percentAllocated'];
+export const POSITION_COLUMNS = [
+  'npuCode',
+  'budgetPence',
+  'allocatedPence',
+  'spentPence',
+  'outstandingPence',
+  'percentSpent',
+  'percentAllocated',
+  'awaitingBids',
+  'awaitingPence',
+  'percentAllocatedIfApproved',
+];
 
-function figures(budgetPence: number, allocatedPence: number, spentPence: number): PositionFigures {
+type FundSums = { budgetPence: number; allocatedPence: number; spentPence: number; awaitingBids: number; awaitingPence: number };
+
+function figures(s: FundSums): PositionFigures {
   return {
-    budgetPence,
-    allocatedPence,
-    spentPence,
-    outstandingPence: budgetPence - spentPence,
-    percentSpent: percentOf(spentPence, budgetPence),
-    percentAllocated: percentOf(allocatedPence, budgetPence),
+    budgetPence: s.budgetPence,
+    allocatedPence: s.allocatedPence,
+    spentPence: s.spentPence,
+    outstandingPence: s.budgetPence - s.spentPence,
+    percentSpent: percentOf(s.spentPence, s.budgetPence),
+    percentAllocated: percentOf(s.allocatedPence, s.budgetPence),
+    awaitingBids: s.awaitingBids,
+    awaitingPence: s.awaitingPence,
+    percentAllocatedIfApproved: percentOf(s.allocatedPence + s.awaitingPence, s.budgetPence),
   };
 }
 
@@ -102,13 +130,28 @@ export class FundingService {
     return this.funds.find(npuCode, financialYear);
   }
 
-  /** Every NPU's fund for the year, plus totals; outstanding = budget − spent. */
-  async position(financialYear: string): Promise<PositionReport> {
-    const rows = await this.funds.position(financialYear);
+  /**
+   * Every NPU's fund for the year, plus totals, as at the end of `asAt` (default today; 400 for a
+   * future day): allocated = awards decided by then, spent = payments paid on or before it,
+   * awaiting = bids submitted by then and not yet decided or withdrawn; outstanding = budget − spent.
+   * `npuCode` narrows the items and themes to one NPU (totals are then that NPU's).
+   */
+  async position(financialYear: string, asAt?: string, npuCode?: string): Promise<PositionReport> {
+    const day = asAtDay(asAt);
+    const [all, byTheme] = await Promise.all([this.funds.position(financialYear, day), this.funds.positionByTheme(financialYear, day, npuCode)]);
+    const rows = npuCode ? all.filter((r) => r.npuCode === npuCode) : all;
     const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
     return {
-      items: rows.map((r) => ({ npuCode: r.npuCode, ...figures(r.budgetPence, r.allocatedPence, r.spentPence) })),
-      totals: figures(sum((r) => r.budgetPence), sum((r) => r.allocatedPence), sum((r) => r.spentPence)),
+      asAt: day,
+      items: rows.map((r) => ({ npuCode: r.npuCode, ...figures(r) })),
+      totals: figures({
+        budgetPence: sum((r) => r.budgetPence),
+        allocatedPence: sum((r) => r.allocatedPence),
+        spentPence: sum((r) => r.spentPence),
+        awaitingBids: sum((r) => r.awaitingBids),
+        awaitingPence: sum((r) => r.awaitingPence),
+      }),
+      byTheme,
     };
   }
 
