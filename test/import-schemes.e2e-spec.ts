@@ -74,7 +74,7 @@ describe('imports: residents with a welcome message, then schemes and their memb
       coordinator.id,
       member0.id,
     ]);
-    await t.sql(`INSERT INTO scheme (type, name, ward_code, status) VALUES ('neighbourhood_watch', 'Old Closed NW', 'BE02', 'closed')`);
+    await t.sql(`INSERT INTO scheme (type, name, ward_code, status, opened_on, closed_on) VALUES ('neighbourhood_watch', 'Old Closed NW', 'BE02', 'closed', current_date - 30, current_date)`);
 
     // The scheme file (one row per member).
     alphaCoordinatorLine = add({ ...alpha, email: sm(1), role: 'coordinator' });
