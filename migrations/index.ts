@@ -1,5 +1,6 @@
 import { Baseline1796300000000 } from './1796300000000-Baseline';
 import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThrottle';
+import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -7,4 +8,5 @@ import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThr
 export const ALL_MIGRATIONS: Function[] = [
   Baseline1796300000000,
   StaffSignInThrottle1796304000001,
+  ReplyAssignment1796311000001,
 ];

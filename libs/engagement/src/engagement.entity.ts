@@ -33,6 +33,8 @@ export type ResponseChannel = (typeof RESPONSE_CHANNELS)[number];
 // Per-message figures read (message_id, score) only: an index-only scan.
 @Index('idx_rating_message_score', ['messageId', 'score'])
 @Index('idx_rating_resident', ['residentId'])
+// The inbox's comments tab: the few ratings with a comment, newest first.
+@Index('idx_rating_commented', ['updatedAt'], { where: 'comment IS NOT NULL' })
 export class RatingEntity {
   @PrimaryColumn({ type: 'uuid' }) messageId: string;
   @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
@@ -63,6 +65,8 @@ export class RatingEntity {
 @Index('idx_reply_resident', ['residentId', 'createdAt'])
 // Twilio retries a webhook it thinks failed: one reply per inbound MessageSid.
 @Index('uq_reply_provider', ['providerId'], { unique: true, where: 'provider_id IS NOT NULL' })
+// "Assigned to me".
+@Index('idx_reply_assigned', ['assignedToId', 'status', 'createdAt', 'id'], { where: 'assigned_to_id IS NOT NULL' })
 export class ReplyEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid', nullable: true }) messageId: string | null;
@@ -82,6 +86,13 @@ export class ReplyEntity {
   npu?: Relation<NpuEntity>;
   /** Twilio MessageSid of an inbound SMS. */
   @Column({ type: 'varchar', length: 64, nullable: true }) providerId: string | null;
+  /** The colleague it is given to (null: nobody yet); staff accounts are deactivated, not deleted. */
+  @Column({ type: 'uuid', nullable: true }) assignedToId: string | null;
+  @ManyToOne(() => StaffEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'assigned_to_id', foreignKeyConstraintName: 'FK_reply_assigned_to' })
+  assignedTo?: Relation<StaffEntity>;
+  /** When staff first saw it in the inbox (null: unread). */
+  @Column({ type: 'timestamptz', nullable: true }) readAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
