@@ -102,6 +102,16 @@ describe('console inbox: assigning a reply to a colleague', () => {
     expect(select).not.toContain('Ana Analyst');
   });
 
+  it('a bearer token is no credential for the form, and a console session none for the JSON API', async () => {
+    const { replyId } = await replyTo('BE03', 'BE', 'Speeding on Stechford Road');
+    const login = await t.http().post('/api/v1/auth/staff/login').send({ email: 'eco@home.test', password: PASSWORD }).expect(200);
+    const res = await t.http().post(`/console/inbox/${replyId}/assign`).set('Authorization', `Bearer ${login.body.accessToken}`).type('form').send({ staffId: ids.officer }).expect(303);
+    expect(res.headers.location).toContain('/console/sign-in');
+    expect(await assignee(replyId)).toBeNull();
+    const eco = await agent('eco');
+    await eco.agent.get('/api/v1/inbox').expect(401);
+  });
+
   it('“Assigned to me” lists only the replies given to the signed-in colleague', async () => {
     const mine = await replyTo('BE02', 'BE', 'Parking on the pavement near the school');
     const theirs = await replyTo('BE02', 'BE', 'Dog fouling in the park');
@@ -125,6 +135,25 @@ describe('console inbox: rating comments', () => {
     expect(comments.text).toContain('Clear and useful');
     expect(comments.text).toContain('Bike thefts');
     expect(comments.text).not.toContain('Sandwell comment');
+  });
+});
+
+describe('console navigation: each role its sections', () => {
+  const sections = async (key: string) => {
+    const home = (await (await agent(key)).agent.get('/console').expect(200)).text;
+    const nav = /<nav[^>]*govuk-service-navigation[\s\S]*?<\/nav>/.exec(home)?.[0] ?? '';
+    return [...nav.matchAll(/href="(\/console[^"]*)"/g)].map((m) => m[1]);
+  };
+
+  it('an analyst reads; an admin has every section; nobody is offered the old console', async () => {
+    const analyst = await sections('analyst');
+    expect(analyst).toEqual(expect.arrayContaining(['/console', '/console/messages', '/console/reports', '/console/schemes', '/console/acf']));
+    expect(analyst).not.toContain('/console/inbox');
+    expect(analyst).not.toContain('/console/staff');
+    const admin = await sections('admin');
+    expect(admin).toEqual(expect.arrayContaining(['/console', '/console/messages', '/console/inbox', '/console/residents', '/console/reports', '/console/staff', '/console/outbox']));
+    expect([...analyst, ...admin].some((href) => href.startsWith('/console/legacy'))).toBe(false);
+    await (await agent('admin')).agent.get('/console/legacy').expect(404);
   });
 });
 
