@@ -4,6 +4,7 @@ import { RadiusTargeting1796305000001 } from './1796305000001-RadiusTargeting';
 import { SchemeImport1796306000001 } from './1796306000001-SchemeImport';
 import { InboundEmail1796307000001 } from './1796307000001-InboundEmail';
 import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
+import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS: Function[] = [
   SchemeImport1796306000001,
   InboundEmail1796307000001,
   AsAtHistory1796308000001,
+  ReplyAssignment1796311000001,
 ];

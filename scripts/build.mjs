@@ -15,7 +15,7 @@ function copyAssets(dir) {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    // static/ folders (the console's browser modules) are copied whole: they are not compiled.
+    // static/ folders (libs/web's browser script, stylesheet and favicon) are copied whole: they are not compiled.
     if (statSync(path).isDirectory()) name === 'static' ? cpSync(path, join('dist', path), { recursive: true }) : copyAssets(path);
     else if (assets.has(extname(name))) cpSync(path, join('dist', path));
   }

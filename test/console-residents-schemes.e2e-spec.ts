@@ -333,7 +333,7 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
     const seen = new Set<string>();
     const queue = ['/console'];
     const found: { page: string; uuid: string | null; code: string | null }[] = [];
-    const skip = /^\/console\/(legacy|sign-out)|\/(csv|chart)(\?|$)|cursor=/;
+    const skip = /^\/console\/(sign-out)|\/(csv|chart)(\?|$)|cursor=/;
     while (queue.length && seen.size < 60) {
       const path = queue.shift()!;
       const shape = path.replace(new RegExp(UUID.source, 'gi'), ':id').replace(/\?.*$/, '');

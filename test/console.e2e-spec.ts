@@ -4,18 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OutboxStore } from '@beacon/channels';
 import type { AppConfig } from '@beacon/core';
-import { BID_STATUSES, BID_THEMES } from '@beacon/funding';
-import { MESSAGE_STATUSES, MessageLinksService, renderSms } from '@beacon/messaging';
-import { INTEREST_GROUPS, PRIORITIES, TOPICS } from '@beacon/residents';
+import { MessageLinksService, renderSms } from '@beacon/messaging';
 import { OutboxController } from '../libs/channels/src/outbox/outbox.controller';
-import { MESSAGE_CATEGORIES } from '../libs/messaging/src/message.dto';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
 import type { Auth } from './utils/world';
 
-describe('staff console: the shell, its modules, and the routes it added', () => {
+describe('staff console: the JSON routes added for it (audience preview, message preview, dev outbox)', () => {
   const { t } = useSuite({ geography: true, env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-')) } });
   let ecoBE: Auth;
   let ecoSW: Auth;
@@ -33,57 +30,6 @@ describe('staff console: the shell, its modules, and the routes it added', () =>
   });
 
   const count = async (table: string, where = 'true') => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;
-
-  describe('GET /console and its modules', () => {
-    it('serves the shell with a strict CSP, no inline script and no cookie', async () => {
-      const res = await t.http().get('/console/legacy').expect(200);
-      expect(res.headers['content-type']).toMatch(/^text\/html/);
-      const csp = res.headers['content-security-policy'];
-      expect(csp).toContain("default-src 'none'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toMatch(/script-src[^;]*unsafe/);
-      expect(csp).toContain("require-trusted-types-for 'script'");
-      expect(csp).toContain("frame-ancestors 'none'");
-      expect(res.headers['set-cookie']).toBeUndefined();
-      expect(res.text).toContain('<script type="module" src="/console/legacy/app.js"></script>');
-      // Every <script> has a src: nothing inline for the CSP to have to allow.
-      expect([...res.text.matchAll(/<script\b([^>]*)>/g)].every(([, attrs]) => /\bsrc="\/console\/legacy\/[a-z-]+\.js"/.test(attrs))).toBe(true);
-      expect(res.text).toContain('href="/assets/beacon.css"');
-    });
-
-    it('serves every module app.js imports, as JavaScript; nothing else', async () => {
-      const seen = new Set<string>();
-      const queue = ['app.js'];
-      while (queue.length) {
-        const name = queue.pop()!;
-        if (seen.has(name)) continue;
-        seen.add(name);
-        const res = await t.http().get(`/console/legacy/${name}`).expect(200);
-        expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
-        // The console renders with DOM APIs only: no HTML string sinks anywhere.
-        expect(res.text).not.toMatch(/\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
-        for (const [, dep] of res.text.matchAll(/from '\.\/([a-z-]+\.js)'/g)) queue.push(dep);
-      }
-      expect(seen.size).toBeGreaterThan(10);
-      await t.http().get('/console/legacy/nope.js').expect(404);
-      await t.http().get('/console/legacy/console.controller.ts').expect(404);
-      await t.http().get('/console/legacy/..%2Fconsole.controller.ts').expect(404);
-      await t.http().get('/console/legacy/index.html').expect(404);
-    });
-
-    it('labels every value the API accepts (the console lists stay in step with the enums)', async () => {
-      const labels = (await t.http().get('/console/legacy/labels.js').expect(200)).text;
-      const section = (name: string) => new RegExp(`export const ${name} = \\{([^}]*)\\}`).exec(labels)![1];
-      const keys = (name: string) => [...section(name).matchAll(/^\s*([a-z_]+):/gm)].map((m) => m[1]).sort();
-      expect(keys('CATEGORIES')).toEqual([...MESSAGE_CATEGORIES].sort());
-      expect(keys('TOPICS')).toEqual([...TOPICS].sort());
-      expect(keys('INTEREST_GROUPS')).toEqual([...INTEREST_GROUPS].sort());
-      expect(keys('PRIORITIES')).toEqual([...PRIORITIES].sort());
-      expect(keys('MESSAGE_STATUSES')).toEqual([...MESSAGE_STATUSES].sort());
-      expect(keys('BID_STATUSES')).toEqual([...BID_STATUSES].sort());
-      expect(keys('BID_THEMES')).toEqual([...BID_THEMES].sort());
-    });
-  });
 
   describe('POST /api/v1/messages/audience-preview', () => {
     const preview = (auth: Auth, body: Record<string, unknown>) => t.http().post('/api/v1/messages/audience-preview').set(...auth).send(body);

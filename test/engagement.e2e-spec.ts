@@ -395,6 +395,10 @@ describe('engagement: ratings, replies and the staff inbox', () => {
         createdAt: expect.any(String),
         message: { id: expect.any(String), title: 'CCTV in Shard End' },
         resident: { id: beResident.id, firstName: 'Jane', contact: 'j***@example.org' },
+        // Given to nobody, never listed in the console inbox, no rating of the message.
+        assignedTo: null,
+        unread: true,
+        rating: null,
       });
       await t.http().get('/api/v1/inbox?npu=SW').set(...ecoBE).expect(403);
       await t.http().get('/api/v1/inbox?npu=BE&status=open').set(...ecoBE).expect(200);

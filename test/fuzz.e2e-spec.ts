@@ -628,7 +628,7 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
       const res = await t.http().get(url);
       if (![400, 404].includes(res.status) || !/^text\/html/.test(res.headers['content-type'] ?? '') || (res.text ?? '').includes('<img src=x')) failures.push(`GET ${url.slice(0, 60)} → ${res.status} ${res.headers['content-type']}`);
     }
-    // The staff console serves a fixed list of modules: nothing else, wherever the path points.
+    // No file is served from the console's paths, wherever the path points (its old browser modules are gone).
     for (const file of ['..%2F..%2Fpackage.json', '..%2Fmain.js', 'index.html', `${encodeURIComponent(XSS_SCRIPT)}.js`, 'api.js%00.txt']) {
       const res = await t.http().get(`/console/${file}`);
       if (res.status !== 404 || (res.text ?? '').includes('"dependencies"')) failures.push(`GET /console/${file} → ${res.status}`);

@@ -61,12 +61,6 @@ describe('resident pages (server-rendered, no JavaScript)', () => {
     return Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v] as [string, string]]));
   };
 
-  it('serves the shared stylesheet', async () => {
-    const res = await t.http().get('/assets/beacon.css').expect(200);
-    expect(res.headers['content-type']).toMatch(/^text\/css/);
-    expect(res.text).toContain(':focus');
-  });
-
   describe('GET /signup', () => {
     it('is an accessible form: labels for every control, wards grouped by NPU, consent, no scripts', async () => {
       const res = await t.http().get('/signup?campaign=LEAFLET-7&source=door_knock').expect(200);

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, JobRunnerModule, type AppConfig } from '@beacon/core';
-import { AssetsController } from './assets/assets.controller';
 import { ConsoleModule } from './console/console.module';
 import { LandingController } from './console/landing.controller';
 import { DOMAIN_MODULES } from '@beacon/domains';
@@ -14,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CoreModule.forRoot(config), ...DOMAIN_MODULES, ...(config.runWorker ? [JobRunnerModule, InboundSmtpModule] : []), ConsoleModule],
-      controllers: [AssetsController, LandingController],
+      controllers: [LandingController],
       providers: [BootstrapService],
     };
   }

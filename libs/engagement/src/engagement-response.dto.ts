@@ -32,6 +32,16 @@ export class InboxResidentDto {
   @ApiProperty({ type: String, nullable: true, description: 'The e-mail or phone the reply came from, masked' }) contact: string | null;
 }
 
+export class InboxAssigneeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+}
+
+export class InboxRatingDto {
+  @ApiProperty({ minimum: 1, maximum: 6 }) score: number;
+  @ApiProperty({ type: String, nullable: true }) comment: string | null;
+}
+
 export class InboxItemDto implements InboxItem {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() body: string;
@@ -41,6 +51,9 @@ export class InboxItemDto implements InboxItem {
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
   @ApiProperty({ type: InboxMessageDto, nullable: true }) message: InboxMessageDto | null;
   @ApiProperty({ type: InboxResidentDto }) resident: InboxResidentDto;
+  @ApiProperty({ type: InboxAssigneeDto, nullable: true, description: 'The colleague it is given to (the console assigns)' }) assignedTo: InboxAssigneeDto | null;
+  @ApiProperty({ description: 'Nobody had seen it in the console inbox before' }) unread: boolean;
+  @ApiProperty({ type: InboxRatingDto, nullable: true, description: "The resident's rating of the message replied to" }) rating: InboxRatingDto | null;
 }
 
 export class InboxPageDto extends PageDto(InboxItemDto) {}

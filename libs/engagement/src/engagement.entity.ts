@@ -34,6 +34,8 @@ export type ResponseChannel = (typeof RESPONSE_CHANNELS)[number];
 // Per-message figures read (message_id, score) only: an index-only scan.
 @Index('idx_rating_message_score', ['messageId', 'score'])
 @Index('idx_rating_resident', ['residentId'])
+// The inbox's comments tab: the few ratings with a comment, newest first.
+@Index('idx_rating_commented', ['updatedAt'], { where: 'comment IS NOT NULL' })
 export class RatingEntity {
   @PrimaryColumn({ type: 'uuid' }) messageId: string;
   @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
@@ -64,6 +66,8 @@ export class RatingEntity {
 @Index('idx_reply_resident', ['residentId', 'createdAt'])
 // Twilio retries a webhook it thinks failed: one reply per inbound MessageSid.
 @Index('uq_reply_provider', ['providerId'], { unique: true, where: 'provider_id IS NOT NULL' })
+// "Assigned to me".
+@Index('idx_reply_assigned', ['assignedToId', 'status', 'createdAt', 'id'], { where: 'assigned_to_id IS NOT NULL' })
 export class ReplyEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid', nullable: true }) messageId: string | null;
@@ -88,6 +92,13 @@ export class ReplyEntity {
   /** E-mail replies: their Message-ID and References, so the staff answer joins the thread. */
   @Column({ type: 'varchar', length: 255, nullable: true }) emailMessageId: string | null;
   @Column({ type: 'varchar', length: 1000, nullable: true }) emailReferences: string | null;
+  /** The colleague it is given to (null: nobody yet); staff accounts are deactivated, not deleted. */
+  @Column({ type: 'uuid', nullable: true }) assignedToId: string | null;
+  @ManyToOne(() => StaffEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'assigned_to_id', foreignKeyConstraintName: 'FK_reply_assigned_to' })
+  assignedTo?: Relation<StaffEntity>;
+  /** When staff first saw it in the inbox (null: unread). */
+  @Column({ type: 'timestamptz', nullable: true }) readAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

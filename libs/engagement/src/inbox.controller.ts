@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentStaff } from '@beacon/auth';
-import { AuditOmits, Staff, UuidParam, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { AuditOmits, Staff, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { CreateResponseDto, InboxQueryDto } from './engagement.dto';
-import { InboxService } from './inbox.service';
+import { INBOX_ROLES, InboxService } from './inbox.service';
 import { InboxPageDto, ReplyClosedDto, ReplyDetailDto, ResponseViewDto } from './engagement-response.dto';
 
-const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 
 @ApiTags('inbox')
 @Controller('api/v1')

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
-import { badRequest, conflict, decodeCursor, DomainException, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
+import { badRequest, conflict, decodeCursor, DomainException, notFound, toPage, type Page, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { maskedContact } from './contact-mask';
 import { RESPONSE_TEMPLATE } from './response-notifications';
 import type { CreateResponseDto, InboxQueryDto } from './engagement.dto';
 import type { ReplyStatus, ResponseChannel } from './engagement.entity';
-import { ReplyRepository, type InboxRow, type ReplyToAnswer, type ResponseView } from './reply.repository';
+import { ReplyRepository, type InboxRow, type OpenCounts, type ReplyToAnswer, type ResponseView } from './reply.repository';
+
+/** Who works the inbox (answer, close, be given a reply). */
+export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 
 export interface InboxItem {
   id: string;
@@ -17,6 +20,11 @@ export interface InboxItem {
   createdAt: Date;
   message: { id: string; title: string | null } | null;
   resident: { id: string; firstName: string | null; contact: string | null };
+  assignedTo: { id: string; name: string } | null;
+  /** Nobody had seen it in the inbox before. */
+  unread: boolean;
+  /** The resident's rating of the message replied to. */
+  rating: { score: number; comment: string | null } | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,6 +39,9 @@ function toItem(r: InboxRow): InboxItem {
     createdAt: r.createdAt,
     message: r.messageId ? { id: r.messageId, title: r.messageTitle } : null,
     resident: { id: r.residentId, firstName: r.firstName, contact: maskedContact(r.via, r.email, r.phone) },
+    assignedTo: r.assignedToId ? { id: r.assignedToId, name: r.assignedToName ?? 'A colleague' } : null,
+    unread: r.readAt === null,
+    rating: r.ratingScore !== null ? { score: r.ratingScore, comment: r.ratingComment } : null,
   };
 }
 
@@ -51,12 +62,13 @@ export class InboxService {
     private readonly notifications: NotificationService,
   ) {}
 
-  async list(staff: StaffPrincipal, q: InboxQueryDto): Promise<Page<InboxItem>> {
+  /** `assignedToMe`: only the replies given to the caller (the console's "Assigned to me"). */
+  async list(staff: StaffPrincipal, q: InboxQueryDto, o: { assignedToMe?: boolean } = {}): Promise<Page<InboxItem>> {
     const npuCode = scopedNpu(staff, q.npu);
     const after = decodeCursor(q.cursor);
     if (after && (!UUID.test(after.id) || Number.isNaN(Date.parse(after.key)))) throw badRequest('cursor is not valid');
     const limit = q.limit ?? 50;
-    const rows = await this.replies.inbox({ status: (q.status as ReplyStatus | undefined) ?? 'open', npuCode, after, limit });
+    const rows = await this.replies.inbox({ status: (q.status as ReplyStatus | undefined) ?? 'open', npuCode, assignedToId: o.assignedToMe ? staff.id : undefined, after, limit });
     const page = toPage(rows, limit, (r) => ({ key: r.sortKey, id: r.id }));
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
@@ -88,6 +100,34 @@ export class InboxService {
       else await this.notifications.enqueueEmail(RESPONSE_TEMPLATE, ref, { manager: tx });
       return response;
     });
+  }
+
+  /**
+   * Gives the reply to a colleague who may answer it (active, an inbox role, its NPU or
+   * force-wide); null takes it off everyone. Anyone else is a VALIDATION error and changes nothing.
+   */
+  async assign(staff: StaffPrincipal, id: string, staffId: string | null): Promise<void> {
+    const npuCode = await this.replies.npuOf(id);
+    if (!npuCode) throw notFound('Reply');
+    assertNpuAccess(staff, npuCode);
+    if (staffId !== null && !UUID.test(staffId)) throw badRequest('staffId must be a colleague who can answer replies for this NPU');
+    if (!(await this.replies.assign(id, staffId, INBOX_ROLES))) throw badRequest('staffId must be a colleague who can answer replies for this NPU');
+  }
+
+  /** The colleagues a reply of this NPU may be given to. */
+  assignable(staff: StaffPrincipal, npuCode: string): Promise<{ id: string; name: string }[]> {
+    assertNpuAccess(staff, npuCode);
+    return this.replies.assignable(npuCode, INBOX_ROLES);
+  }
+
+  /** These replies have now been seen (the inbox list shows them in full). */
+  markRead(items: Pick<InboxItem, 'id' | 'unread'>[]): Promise<void> {
+    return this.replies.markRead(items.filter((i) => i.unread).map((i) => i.id));
+  }
+
+  /** Open replies of the caller's NPU (every NPU for force-wide staff), and how many are unread. */
+  openCounts(staff: StaffPrincipal): Promise<OpenCounts> {
+    return this.replies.openCounts(scopedNpu(staff, undefined));
   }
 
   async close(staff: StaffPrincipal, id: string): Promise<{ id: string; status: ReplyStatus }> {

@@ -35,6 +35,16 @@ export interface ExportedRating extends RatingView {
   updatedAt: Date;
 }
 
+/** A resident's comment with their rating, on a message of the NPU. */
+export interface RatingCommentRow {
+  messageId: string;
+  messageTitle: string;
+  score: number;
+  comment: string;
+  firstName: string | null;
+  at: Date;
+}
+
 @Injectable()
 export class RatingRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -125,6 +135,24 @@ export class RatingRepository {
         WHERE r.message_id = $1 AND r.comment IS NOT NULL
         ORDER BY r.updated_at DESC LIMIT $2`,
       [messageId, limit],
+    );
+  }
+  /**
+   * Rating comments, newest first, on messages of the NPU (a force-wide message counts for the
+   * NPU of the resident's ward, as its replies do); every NPU when `npuCode` is undefined.
+   */
+  ratingComments(npuCode: string | undefined, limit: number): Promise<RatingCommentRow[]> {
+    return this.db.query<RatingCommentRow[]>(
+      `SELECT rt.message_id AS "messageId", m.title AS "messageTitle", rt.score, rt.comment, r.first_name AS "firstName", rt.updated_at AS at
+         FROM rating rt
+         JOIN message m ON m.id = rt.message_id
+         JOIN resident r ON r.id = rt.resident_id
+         JOIN ward w ON w.code = r.ward_code
+        WHERE rt.comment IS NOT NULL AND rt.comment <> '' AND r.status <> 'erased'
+          AND ($1::varchar IS NULL OR COALESCE(m.npu_code, w.npu_code) = $1)
+        ORDER BY rt.updated_at DESC, rt.message_id, rt.resident_id
+        LIMIT $2`,
+      [npuCode ?? null, limit],
     );
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '@beacon/core';
-import { RatingRepository, type RatingByDelivery, type RatingByDeliveryResult, type RatingView } from './rating.repository';
+import { RatingRepository, type RatingByDelivery, type RatingByDeliveryResult, type RatingCommentRow, type RatingView } from './rating.repository';
 
 export type ScoreKey = '1' | '2' | '3' | '4' | '5' | '6';
 
@@ -64,5 +64,10 @@ export class RatingService {
    */
   recentComments(messageId: string, limit = 20): Promise<RatingComment[]> {
     return this.ratings.recentComments(messageId, limit);
+  }
+
+  /** Rating comments on the NPU's messages, newest first, for staff of that NPU (`scopedNpu` already applied). */
+  commentsForNpu(npuCode: string | undefined, limit = 50): Promise<RatingCommentRow[]> {
+    return this.ratings.ratingComments(npuCode, limit);
   }
 }

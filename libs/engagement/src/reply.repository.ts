@@ -31,6 +31,8 @@ export interface InboxFilter {
   status: ReplyStatus;
   /** undefined = every NPU (force-wide staff). */
   npuCode?: string;
+  /** Only the replies given to this colleague. */
+  assignedToId?: string;
   after?: Keyset;
   limit: number;
 }
@@ -43,6 +45,18 @@ export interface InboxRow extends ReplyView {
   firstName: string | null;
   email: string | null;
   phone: string | null;
+  assignedToId: string | null;
+  assignedToName: string | null;
+  readAt: Date | null;
+  /** The resident's rating of the message replied to (null: none). */
+  ratingScore: number | null;
+  ratingComment: string | null;
+}
+
+/** Open replies of an NPU (or all): how many, and how many nobody has seen yet. */
+export interface OpenCounts {
+  open: number;
+  unread: number;
 }
 
 /** A reply locked for answering, with what is needed to reach its resident. */
@@ -95,6 +109,16 @@ export interface ExportedReply {
 }
 
 const REPLY_COLUMNS = `rp.id, rp.message_id AS "messageId", rp.body, rp.via, rp.status, rp.npu_code AS "npuCode", rp.created_at AS "createdAt"`;
+// The inbox row: the reply, its message, its resident (masked later), who has it, and the resident's rating of that message.
+const INBOX_SELECT = `SELECT ${REPLY_COLUMNS}, rp.created_at::text AS "sortKey", m.title AS "messageTitle",
+              r.id AS "residentId", r.first_name AS "firstName", r.email, r.phone_e164 AS phone,
+              rp.assigned_to_id AS "assignedToId", a.name AS "assignedToName", rp.read_at AS "readAt",
+              rt.score AS "ratingScore", rt.comment AS "ratingComment"
+         FROM reply rp
+         JOIN resident r ON r.id = rp.resident_id
+         LEFT JOIN message m ON m.id = rp.message_id
+         LEFT JOIN staff a ON a.id = rp.assigned_to_id
+         LEFT JOIN rating rt ON rt.message_id = rp.message_id AND rt.resident_id = rp.resident_id`;
 
 @Injectable()
 export class ReplyRepository {
@@ -135,13 +159,10 @@ export class ReplyRepository {
     const p = (v: unknown) => `$${params.push(v)}`;
     const where = [`rp.status = ${p(f.status)}`];
     if (f.npuCode) where.push(`rp.npu_code = ${p(f.npuCode)}`);
+    if (f.assignedToId) where.push(`rp.assigned_to_id = ${p(f.assignedToId)}`);
     if (f.after) where.push(`(rp.created_at, rp.id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
     return this.db.query<InboxRow[]>(
-      `SELECT ${REPLY_COLUMNS}, rp.created_at::text AS "sortKey", m.title AS "messageTitle",
-              r.id AS "residentId", r.first_name AS "firstName", r.email, r.phone_e164 AS phone
-         FROM reply rp
-         JOIN resident r ON r.id = rp.resident_id
-         LEFT JOIN message m ON m.id = rp.message_id
+      `${INBOX_SELECT}
         WHERE ${where.join(' AND ')}
         ORDER BY rp.created_at DESC, rp.id DESC
         LIMIT ${p(f.limit + 1)}`,
@@ -151,11 +172,7 @@ export class ReplyRepository {
 
   async findById(id: string): Promise<(InboxRow & { responses: (ResponseView & { staffName: string })[] }) | null> {
     const rows = await this.db.query<InboxRow[]>(
-      `SELECT ${REPLY_COLUMNS}, rp.created_at::text AS "sortKey", m.title AS "messageTitle",
-              r.id AS "residentId", r.first_name AS "firstName", r.email, r.phone_e164 AS phone
-         FROM reply rp
-         JOIN resident r ON r.id = rp.resident_id
-         LEFT JOIN message m ON m.id = rp.message_id
+      `${INBOX_SELECT}
         WHERE rp.id = $1`,
       [id],
     );
@@ -219,6 +236,49 @@ export class ReplyRepository {
       await manager.query(`UPDATE reply rp SET status = $3 WHERE id = $1 AND status = ANY($2::varchar[]) RETURNING ${REPLY_COLUMNS}`, [id, from, to]),
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Gives the reply to a colleague in one statement: only an active one with a role in `roles`
+   * who works that reply's NPU (or force-wide); null takes it off everyone. False when the
+   * colleague does not qualify (nothing changes).
+   */
+  async assign(id: string, staffId: string | null, roles: readonly string[]): Promise<boolean> {
+    const rows = rowsOf<{ id: string }>(
+      await this.db.query(
+        `UPDATE reply rp SET assigned_to_id = $2::uuid
+          WHERE rp.id = $1
+            AND ($2::uuid IS NULL OR EXISTS (
+                  SELECT 1 FROM staff s WHERE s.id = $2::uuid AND s.active AND s.role = ANY($3::varchar[]) AND (s.npu_code = rp.npu_code OR s.npu_code IS NULL)))
+          RETURNING rp.id`,
+        [id, staffId, roles],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  /** The colleagues a reply of `npuCode` may be given to (active, with a role in `roles`, of that NPU or force-wide). */
+  assignable(npuCode: string, roles: readonly string[]): Promise<{ id: string; name: string }[]> {
+    return this.db.query<{ id: string; name: string }[]>(
+      `SELECT id, name FROM staff WHERE active AND role = ANY($2::varchar[]) AND (npu_code = $1 OR npu_code IS NULL) ORDER BY name, id`,
+      [npuCode, roles],
+    );
+  }
+
+  /** Marks these replies seen (the first time only); set-based. */
+  async markRead(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.db.query<unknown>('UPDATE reply SET read_at = now() WHERE id = ANY($1::uuid[]) AND read_at IS NULL', [ids]);
+  }
+
+  /** Served by idx_reply_inbox (one NPU) or idx_reply_status_created (all). */
+  async openCounts(npuCode: string | undefined): Promise<OpenCounts> {
+    const [row] = await this.db.query<OpenCounts[]>(
+      `SELECT count(*)::int AS open, (count(*) FILTER (WHERE read_at IS NULL))::int AS unread
+         FROM reply WHERE status = 'open' AND ($1::varchar IS NULL OR npu_code = $1)`,
+      [npuCode ?? null],
+    );
+    return row;
   }
 
   async npuOf(id: string): Promise<string | null> {

@@ -18,7 +18,7 @@ export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco
 /** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
 export const STAFF_ADMINS: StaffRole[] = ['admin'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox' | 'legacy';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox';
 
 /** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
 export const OUTBOX_ROLES: StaffRole[] = ['admin'];
@@ -35,7 +35,6 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[];
   { id: 'outbox', text: 'Outbox', href: '/console/outbox', roles: OUTBOX_ROLES, devOnly: true },
   { id: 'staff', text: 'Staff accounts', href: '/console/staff', roles: STAFF_ADMINS },
   { id: 'geography', text: 'Geography', href: '/console/geography', roles: ['admin'], forceWide: true },
-  { id: 'legacy', text: 'More (old console)', href: '/console/legacy', roles: ALL },
 ];
 
 export const me = (req: Request): SessionPrincipal => (req as BeaconRequest).principal as SessionPrincipal;

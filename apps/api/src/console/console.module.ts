@@ -17,7 +17,6 @@ import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
 import { ConsoleGeographyController } from './geography.controller';
 import { ConsoleHomeController } from './home.controller';
 import { ConsoleInboxController } from './inbox.controller';
-import { LegacyConsoleController } from './legacy-console.controller';
 import { ConsoleMessagesController } from './messages.controller';
 import { ConsoleOutboxController } from './outbox.controller';
 import { ConsolePatrolsController } from './patrols.controller';
@@ -30,7 +29,7 @@ import { ConsoleSessionsController } from './sessions.controller';
 import { SignInController } from './sign-in.controller';
 import { ConsoleStaffController } from './staff.controller';
 
-/** The staff console: server-rendered pages on the domain libs' services; the old one at /console/legacy. */
+/** The staff console: server-rendered pages on the domain libs' services; every workflow of staff, each a page. */
 @Module({
   imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule],
   controllers: [
@@ -51,7 +50,6 @@ import { ConsoleStaffController } from './staff.controller';
     ConsoleOutboxController,
     ConsoleSessionsController,
     ConsoleStaffController,
-    LegacyConsoleController,
   ],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })
