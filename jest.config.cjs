@@ -15,8 +15,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   // A mutation-testing sandbox left behind must not be run as a second copy of the tests.
-  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/.tools/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/', '<rootDir>/.tools/'],
   maxWorkers: 2,
   testTimeout: 60000,
 };
