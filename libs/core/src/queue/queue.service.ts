@@ -72,9 +72,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     // pg-boss's stop() can return while a handler still runs (past its timeout, or a worker
     // between fetch and handler); its workers then keep polling after the caller has moved on
     // (in tests, after the test file's module registry is gone). Wait for our handlers to return,
-    // then a moment for the workers' loops to see `stopping` and end.
+    // then for pg-boss's offWork monitors: each re-checks its workers once a second (a lazy
+    // require of node:timers each time), so after 1.1 s every one has seen them stopped and ended.
+    // (Cut short, a monitor outlived a test file's module registry and failed the file.)
     while (this.running > 0 && Date.now() < deadline + 5_000) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_100));
   }
 
   /** True once a shutdown began: long-running handlers finish what they hold and take no more. */
