@@ -11,6 +11,8 @@ export const LINK_TTL = {
   signIn: 3600,
   /** The manage link in every message: preferences only, and a message may be forwarded. */
   managePrefs: 30 * DAY,
+  /** The link texted back to MANAGE: preferences only. */
+  manageByText: DAY,
   /** The hidden-field session of the manage page. */
   manageSession: 2 * 3600,
   /** Unsubscribe links must keep working for as long as someone may keep an old message. */
@@ -45,8 +47,8 @@ export class ResidentLinksService {
   }
 
   /** Preferences page (ward, channels, topics, quiet hours); not contact details or erasure. */
-  manageUrl(residentId: string): string {
-    return `${this.base}/me?token=${this.manageToken(residentId, 'prefs', LINK_TTL.managePrefs)}`;
+  manageUrl(residentId: string, ttlSeconds: number = LINK_TTL.managePrefs): string {
+    return `${this.base}/me?token=${this.manageToken(residentId, 'prefs', ttlSeconds)}`;
   }
 
   verifyEmailUrl(residentId: string, email: string): string {
