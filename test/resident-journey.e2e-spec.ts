@@ -46,7 +46,7 @@ if (!hasChromium) console.warn('Skipping the resident journey in a browser: Chro
     await smtp?.close();
   });
 
-  it('signs up (errors first), verifies from the e-mail, saves preferences, rates on one row and replies; reloads post nothing', async () => {
+  it('signs up (errors first), verifies from the e-mail, saves preferences, rates on one row and replies (reloads post nothing), then finds the message in their archive', async () => {
     const { page } = b;
     await page.goto(`${base}/signup`);
     await checkPage(b, 'resident-signup');
@@ -116,6 +116,22 @@ if (!hasChromium) console.warn('Skipping the resident journey in a browser: Chro
     await page.reload();
     await page.waitForSelector('text=Your reply has been sent');
     expect(await t.sql('SELECT r.body FROM reply r JOIN resident p ON p.id = r.resident_id WHERE p.email = $1', [email])).toEqual([{ body: 'Can I bring two bikes?' }]);
+
+    // The message's own manage link, then the archive of what was sent to them.
+    const manageUrl = /href="([^"]+\/me\?token=[^"]+)">Manage what you receive/.exec((await mailTo(email, 2)).parsed.html || '')![1].replace(/&amp;/g, '&');
+    await page.goto(manageUrl);
+    await page.click('a:has-text("Messages sent to you")');
+    await page.waitForURL(/\/me\/messages\?token=/);
+    await page.waitForSelector('.archive-title:has-text("Bike marking on Saturday")');
+    await checkPage(b, 'resident-archive');
+    await page.click('.archive-item a:has-text("Read, rate or reply")');
+    // A fresh link to the same delivery (signed now, so not the e-mail's token).
+    await page.waitForURL(/\/r\/[^/?]+$/);
+    await page.waitForSelector('h1:has-text("Bike marking on Saturday")');
+    await page.waitForSelector('.rating-current:has-text("You rated this message 5")');
+    await page.goBack();
+    await page.click('a:has-text("Back to your preferences")');
+    await page.waitForSelector('h1:has-text("Manage your Beacon messages")');
     expect(b.problems).toEqual([]);
   }, 180_000);
 });

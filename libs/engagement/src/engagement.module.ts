@@ -22,6 +22,8 @@ import { RatingService } from './rating.service';
 import { RecipientRepository } from './recipient.repository';
 import { ReplyRepository } from './reply.repository';
 import { ReplyService } from './reply.service';
+import { ResidentArchiveController } from './resident-archive.controller';
+import { ResidentArchiveService } from './resident-archive.service';
 import { ResidentEngagementController } from './resident-engagement.controller';
 import { ResidentEngagementService } from './resident-engagement.service';
 import { ResponseNotifications } from './response-notifications';
@@ -31,7 +33,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
 
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
-  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController],
+  controllers: [RatingPageController, ResidentArchiveController, ResidentEngagementController, InboxController, TwilioInboundController],
   providers: [
     RatingPages,
     RatingPageExceptionFilter,
@@ -44,6 +46,7 @@ import { TwilioInboundController } from './twilio-inbound.controller';
     ReplyService,
     RatingLinkService,
     ResidentEngagementService,
+    ResidentArchiveService,
     SmsInboundService,
     InboxService,
     ResponseNotifications,

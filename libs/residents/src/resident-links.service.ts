@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
-import { InjectConfig, type AppConfig } from '@beacon/core';
+import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
 import type { Channel } from './resident.entity';
 
 const DAY = 24 * 3600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ManageLevel = 'full' | 'prefs';
 
 /** How long each kind of link works. */
 export const LINK_TTL = {
@@ -60,7 +63,19 @@ export class ResidentLinksService {
     return `${this.base}/me?token=${this.links.sign('magic-link', { r: residentId, a: address }, LINK_TTL.signIn)}`;
   }
 
-  manageToken(residentId: string, level: 'full' | 'prefs', ttlSeconds: number = LINK_TTL.manageSession): string {
+  manageToken(residentId: string, level: ManageLevel, ttlSeconds: number = LINK_TTL.manageSession): string {
     return this.links.sign('manage', { r: residentId, l: level }, ttlSeconds);
+  }
+
+  /**
+   * The resident and level a manage token names (the session of the manage page and the pages
+   * it links to): 400 tampered or another purpose, 410 expired. Whether the resident is still
+   * there is the caller's check.
+   */
+  manageSession(token: unknown): { residentId: string; level: ManageLevel } {
+    if (typeof token !== 'string' || !token) throw badRequest('This link is not valid');
+    const claims = this.links.verify('manage', token);
+    if (!UUID.test(claims.r ?? '') || (claims.l !== 'full' && claims.l !== 'prefs')) throw badRequest('This link is not valid');
+    return { residentId: claims.r, level: claims.l };
   }
 }
