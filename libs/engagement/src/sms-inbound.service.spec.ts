@@ -31,8 +31,23 @@ describe('SmsInboundService', () => {
       channels as unknown as ResidentChannelsService,
       limiter as unknown as RateLimiter,
     );
-    return { service, recipients, replies, channels };
+    return { service, recipients, replies, channels, limiter };
   };
+
+  it('MANAGE is counted on the number before any look-up, texts a verified holder only, and is never a reply', async () => {
+    const known = make({ id: 'res-1', phoneVerified: true });
+    await known.service.receive({ from: '+447700900801', body: ' manage ' });
+    expect(known.limiter.consume).toHaveBeenCalledTimes(1);
+    expect(known.channels.textManageLink).toHaveBeenCalledWith('res-1');
+    expect(known.replies.create).not.toHaveBeenCalled();
+    for (const resident of [null, { id: 'res-2', phoneVerified: false }]) {
+      const m = make(resident);
+      await m.service.receive({ from: '+447700900802', body: 'MANAGE' });
+      expect(m.limiter.consume).toHaveBeenCalledTimes(1);
+      expect(m.channels.textManageLink).not.toHaveBeenCalled();
+      expect(m.replies.create).not.toHaveBeenCalled();
+    }
+  });
 
   it('STOP and START switch the SMS channel and store no reply', async () => {
     const { service, channels, replies } = make({ id: 'res-1', phoneVerified: true });
