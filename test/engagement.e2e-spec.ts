@@ -76,13 +76,23 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     });
 
     it('POST stores a new rating, a second POST replaces it (one row, new score)', async () => {
-      const res = await t.http().post(`/r/${token}`).type('form').send({ score: '6', comment: '' }).expect(200);
-      expect(res.headers['content-type']).toMatch(/^text\/html/);
-      expect(res.text).toContain('Thank you');
+      // Post/redirect/get: 303 to a thank-you page that can be reloaded without posting again.
+      const res = await t.http().post(`/r/${token}`).type('form').send({ score: '6', comment: '' }).expect(303);
+      expect(res.headers.location).toBe(`/r/${token}/rated`);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(await ratingsOf(messageId)).toEqual([{ resident_id: resident.id, score: 6, comment: null }]);
+      const thanks = await t.http().get(res.headers.location).expect(200);
+      expect(thanks.headers['content-type']).toMatch(/^text\/html/);
+      expect(thanks.headers['cache-control']).toBe('no-store');
+      expect(thanks.text).toContain('Thank you');
+      expect(thanks.text).toContain('<strong>6 – Very useful</strong> for “Summer fete”');
+      // A reload reads the stored rating and writes nothing.
+      await t.http().get(res.headers.location).expect(200);
       expect(await ratingsOf(messageId)).toEqual([{ resident_id: resident.id, score: 6, comment: null }]);
 
-      const again = await t.http().post(`/r/${token}`).type('form').send({ score: '2', comment: 'Too late for me' }).expect(200);
-      expect(again.text).toContain('Thank you');
+      const again = await t.http().post(`/r/${token}`).type('form').send({ score: '2', comment: 'Too late for me' }).expect(303);
+      expect(again.headers.location).toBe(`/r/${token}/rated`);
+      expect((await t.http().get(again.headers.location).expect(200)).text).toContain('<strong>2 – ');
       expect(await ratingsOf(messageId)).toEqual([{ resident_id: resident.id, score: 2, comment: 'Too late for me' }]);
 
       // The page now shows the current rating and comment.
@@ -132,6 +142,11 @@ describe('engagement: ratings, replies and the staff inbox', () => {
       await t.http().post(`/r/${(parseInt(idPart, 36) + 1).toString(36)}.${rest.join('.')}`).send({ score: 3 }).expect(400);
       await t.http().get('/r/garbage').expect(400);
       await t.http().post(`/r/${tampered}/reply`).type('form').send({ body: 'Hello' }).expect(400);
+      // The pages after the forms check the link as the form does.
+      expect((await t.http().get(`/r/${tampered}/rated`).expect(400)).text).toContain('This link is not valid');
+      await t.http().get(`/r/${tampered}/replied`).expect(400);
+      await t.http().get(`/r/${expired}/rated`).expect(410);
+      await t.http().get(`/r/${expired}/replied`).expect(410);
       expect(await counts()).toEqual(before);
       expect((await ratingsOf(messageId)).find((r) => r.resident_id === resident.id)!.score).toBe(4);
     });
@@ -152,10 +167,18 @@ describe('engagement: ratings, replies and the staff inbox', () => {
     });
 
     it('a reply from the rating page reaches the inbox of the message NPU', async () => {
-      const res = await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Is there parking?' }).expect(201);
-      expect(res.text).toContain('Your reply has been sent');
+      const res = await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Is there parking?' }).expect(303);
+      expect(res.headers.location).toBe(`/r/${token}/replied`);
+      expect(res.headers['cache-control']).toBe('no-store');
       const rows = await t.sql('SELECT message_id, via, status, npu_code, body FROM reply WHERE resident_id = $1', [resident.id]);
       expect(rows).toEqual([{ message_id: messageId, via: 'web', status: 'open', npu_code: 'BE', body: 'Is there parking?' }]);
+      // The page after it reloads without sending the reply twice.
+      for (let i = 0; i < 2; i++) expect((await t.http().get(res.headers.location).expect(200)).text).toContain('Your reply has been sent');
+      expect(await t.sql('SELECT 1 FROM reply WHERE resident_id = $1', [resident.id])).toHaveLength(1);
+      // JSON clients still get the stored reply.
+      const json = await t.http().post(`/r/${token}/reply`).send({ body: 'And bikes?' }).expect(201);
+      expect(json.body).toMatchObject({ body: 'And bikes?', via: 'web', status: 'open' });
+      await t.sql("DELETE FROM reply WHERE resident_id = $1 AND body = 'And bikes?'", [resident.id]);
     });
 
     it('escapes the message on the page', async () => {

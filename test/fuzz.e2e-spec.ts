@@ -744,10 +744,14 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
       const rating = /\/r\/([^\s?"]+)/.exec(mail.parsed.text!)![1];
       expectPage(await t.http().get(`/r/${rating}`), 200);
       expectPage(await t.http().get(`/r/${rating}?score=3`), 200);
-      expectPage(await t.http().post(`/r/${rating}`).type('form').send({ score: '4', comment: LAST }), 200);
+      const rated = await t.http().post(`/r/${rating}`).type('form').send({ score: '4', comment: LAST });
+      expect([rated.status, rated.headers.location]).toEqual([303, `/r/${rating}/rated`]);
+      expectPage(await t.http().get(rated.headers.location), 200);
       const replied = await t.http().post(`/r/${rating}/reply`).type('form').send({ body: `${NAME} ${LAST}` });
-      expect(replied.status).toBe(201);
-      expect(raw(replied.text)).toBe(false);
+      expect([replied.status, replied.headers.location]).toEqual([303, `/r/${rating}/replied`]);
+      const repliedPage = await t.http().get(replied.headers.location).expect(200);
+      expect(repliedPage.headers['content-security-policy']).toMatch(/default-src 'none'/);
+      expect(raw(repliedPage.text)).toBe(false);
       const [reply] = await t.sql<{ id: string; body: string }>('SELECT id, body FROM reply WHERE resident_id = $1', [reader.id]);
       expect(reply.body).toBe(`${NAME} ${LAST}`);
 

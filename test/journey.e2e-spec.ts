@@ -26,7 +26,8 @@ describe('journey across messaging, engagement, reports and residents', () => {
     const scores = [6, 5, 6];
     for (const [i, d] of deliveries.entries()) {
       const token = links.ratingUrl(d.id).split('/r/')[1];
-      await t.http().post(`/r/${token}`).type('form').send({ score: String(scores[i]), comment: `comment from resident ${i}` }).expect(200);
+      const rated = await t.http().post(`/r/${token}`).type('form').send({ score: String(scores[i]), comment: `comment from resident ${i}` }).expect(303);
+      expect(rated.headers.location).toBe(`/r/${token}/rated`);
     }
     const target = residents[0];
     const residentToken = t.app.get(AccessTokenService).signResident(target.id);

@@ -353,7 +353,7 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       await t.http().post(`/api/v1/messages/${res.body.id}/send`).set(...ecoBE).expect(202);
       await waitUntil(() => stub.messages.some((m) => m.to === '+447700900777'), 20_000, 'SMS');
       const sms = stub.messages.find((m) => m.to === '+447700900777')!;
-      expect(sms.body).toMatch(/^Horse riders: Road closure on Sunday\nRate 1-6 or reply: http:\/\/beacon\.test\/r\/\S+\nReply STOP to opt out$/);
+      expect(sms.body).toMatch(/^Horse riders: Road closure on Sunday\nRate 1-6 or reply: http:\/\/beacon\.test\/r\/\S+\nReply MANAGE for settings or STOP to opt out$/);
       expect(sms.statusCallback).toBe('http://beacon.test/webhooks/twilio/status');
       await waitStatus(t, res.body.id, 'sent');
 

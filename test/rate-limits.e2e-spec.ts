@@ -130,12 +130,13 @@ describe('engagement: replies are rate-limited per resident and per message', ()
     await awayFromWindowEdge(3600);
     // Two through the API, three through the link: five to this message.
     for (let i = 0; i < 2; i++) await t.http().post(`/api/v1/messages/${messageId}/replies`).set(...residentAuth(r.id)).send({ body: 'Via the app' }).expect(201);
-    for (let i = 0; i < PER_MESSAGE - 2; i++) await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Via the link' }).expect(201);
+    for (let i = 0; i < PER_MESSAGE - 2; i++) await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Via the link' }).expect(303).expect('Location', `/r/${token}/replied`);
     const page = await t.http().post(`/r/${token}/reply`).type('form').send({ body: 'Kept <b>text</b>' }).expect(429);
     expect(page.headers['retry-after']).toBe('60');
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toContain('<div class="error-summary" role="alert"');
-    expect(page.text).toMatch(/<li><a href="#reply-body">[^<]*too many replies[^<]*<\/a><\/li>/i);
+    // The GOV.UK error summary (an alert) linking to the reply box.
+    expect(page.text).toMatch(/<div class="govuk-error-summary" data-module="govuk-error-summary">\s*<div role="alert">/);
+    expect(page.text).toMatch(/<li>\s*<a href="#reply-body">[^<]*too many replies[^<]*<\/a>\s*<\/li>/i);
     // The form again, with what they typed (escaped), so nothing is lost.
     expect(page.text).toContain(`<form method="post" action="/r/${token}/reply" class="reply-form">`);
     expect(page.text).toContain('>Kept &lt;b&gt;text&lt;/b&gt;</textarea>');

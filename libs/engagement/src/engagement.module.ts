@@ -22,6 +22,8 @@ import { RatingService } from './rating.service';
 import { RecipientRepository } from './recipient.repository';
 import { ReplyRepository } from './reply.repository';
 import { ReplyService } from './reply.service';
+import { ResidentArchiveController } from './resident-archive.controller';
+import { ResidentArchiveService } from './resident-archive.service';
 import { ResidentEngagementController } from './resident-engagement.controller';
 import { ResidentEngagementService } from './resident-engagement.service';
 import { ResponseNotifications } from './response-notifications';
@@ -36,7 +38,7 @@ import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.c
 
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
-  controllers: [RatingPageController, ResidentEngagementController, InboxController, TwilioInboundController, InboundEmailWebhookController],
+  controllers: [RatingPageController, ResidentArchiveController, ResidentEngagementController, InboxController, TwilioInboundController, InboundEmailWebhookController],
   providers: [
     RatingPages,
     RatingPageExceptionFilter,
@@ -49,6 +51,7 @@ import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.c
     ReplyService,
     RatingLinkService,
     ResidentEngagementService,
+    ResidentArchiveService,
     SmsInboundService,
     InboxService,
     ResponseNotifications,

@@ -9,3 +9,4 @@ export { EngagementDemoSeedService } from './engagement-demo-seed.service';
 export { InboundEmailService } from './inbound-email/inbound-email.service';
 export { InboundSmtpModule } from './inbound-email/inbound-smtp.listener';
 export { INBOUND_EMAIL_OUTCOMES, InboundEmailEntity, type InboundEmailOutcome } from './inbound-email/inbound-email.entity';
+export { MANAGE_TEXT_LIMIT } from './sms-inbound.service';

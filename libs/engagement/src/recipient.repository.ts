@@ -12,6 +12,24 @@ export interface LinkTarget {
   body: string;
 }
 
+/** One message in a resident's archive: their deliveries of it that went out. */
+export interface ArchiveRow {
+  messageId: string;
+  title: string;
+  /** The first of their deliveries of it (its rating link opens the message). */
+  deliveryId: string;
+  channels: string[];
+  sentAt: Date;
+  /** send_requested_at in microseconds since the epoch: the exact keyset position. */
+  sortKey: string;
+}
+
+/** Where a page of the archive starts: strictly older than this message. */
+export interface ArchiveCursor {
+  sortKey: string;
+  messageId: string;
+}
+
 /**
  * Engagement's reads on tables owned by messaging and residents (it writes none of them):
  * who was sent what, and who texted in.
@@ -56,6 +74,34 @@ export class RecipientRepository {
       [phoneE164],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * A page of the messages sent to the resident, newest first: messages walked by send time,
+   * each probing the (message, resident, channel) unique index of delivery (no resident index,
+   * see latestSmsMessage), only deliveries that went out. Erased: no rows (the caller says 410).
+   */
+  async archivePage(residentId: string, before: ArchiveCursor | null, limit: number): Promise<ArchiveRow[]> {
+    return this.db.query<ArchiveRow[]>(
+      `SELECT m.id AS "messageId", m.title, d."deliveryId", d.channels, d."sentAt",
+              ((extract(epoch FROM m.send_requested_at) * 1000000)::bigint)::text AS "sortKey"
+         FROM message m
+         JOIN LATERAL (
+           SELECT min(d.id)::text AS "deliveryId", array_agg(d.channel::text ORDER BY d.channel) AS channels, max(coalesce(d.sent_at, d.created_at)) AS "sentAt"
+             FROM delivery d
+            WHERE d.message_id = m.id AND d.resident_id = $1 AND d.status IN ('sent', 'delivered')) d ON d."deliveryId" IS NOT NULL
+        WHERE m.send_requested_at IS NOT NULL
+          AND ($2::bigint IS NULL OR (m.send_requested_at, m.id) < (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3::uuid))
+        ORDER BY m.send_requested_at DESC, m.id DESC
+        LIMIT $4`,
+      [residentId, before?.sortKey ?? null, before?.messageId ?? null, limit],
+    );
+  }
+
+  /** The resident is there and not erased (an archive session of an erased resident is gone). */
+  async isLive(residentId: string): Promise<boolean> {
+    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM resident WHERE id = $1 AND status <> 'erased'`, [residentId]);
+    return rows.length > 0;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
+import type { RateLimiter } from '@beacon/core';
 import type { ResidentChannelsService } from '@beacon/residents';
 import type { RecipientRepository } from './recipient.repository';
 import type { ReplyService } from './reply.service';
@@ -9,7 +10,8 @@ describe('smsKeyword', () => {
   it('knows the opt-out and opt-in words, trimmed and in any case', () => {
     for (const w of ['STOP', ' stop ', 'StopAll', 'unsubscribe', 'CANCEL', 'end', 'Quit\n']) expect(smsKeyword(w)).toBe('stop');
     for (const w of ['START', 'start', ' Unstop ']) expect(smsKeyword(w)).toBe('start');
-    for (const w of ['stop please', 'STOP!', 'the end', '', 'YES']) expect(smsKeyword(w)).toBeNull();
+    for (const w of ['MANAGE', ' manage ', 'Manage\n']) expect(smsKeyword(w)).toBe('manage');
+    for (const w of ['stop please', 'STOP!', 'the end', '', 'YES', 'manage my settings']) expect(smsKeyword(w)).toBeNull();
   });
 });
 
@@ -21,10 +23,31 @@ describe('SmsInboundService', () => {
       latestSmsMessage: jest.fn(async () => latest),
     };
     const replies = { create: jest.fn(async (_reply: unknown) => null) };
-    const channels = { setSmsOptIn: jest.fn(async (_id: string, _on: boolean) => true) };
-    const service = new SmsInboundService(recipients as unknown as RecipientRepository, replies as unknown as ReplyService, channels as unknown as ResidentChannelsService);
-    return { service, recipients, replies, channels };
+    const channels = { setSmsOptIn: jest.fn(async (_id: string, _on: boolean) => true), textManageLink: jest.fn(async (_id: string) => true) };
+    const limiter = { consume: jest.fn(async () => undefined) };
+    const service = new SmsInboundService(
+      recipients as unknown as RecipientRepository,
+      replies as unknown as ReplyService,
+      channels as unknown as ResidentChannelsService,
+      limiter as unknown as RateLimiter,
+    );
+    return { service, recipients, replies, channels, limiter };
   };
+
+  it('MANAGE is counted on the number before any look-up, texts a verified holder only, and is never a reply', async () => {
+    const known = make({ id: 'res-1', phoneVerified: true });
+    await known.service.receive({ from: '+447700900801', body: ' manage ' });
+    expect(known.limiter.consume).toHaveBeenCalledTimes(1);
+    expect(known.channels.textManageLink).toHaveBeenCalledWith('res-1');
+    expect(known.replies.create).not.toHaveBeenCalled();
+    for (const resident of [null, { id: 'res-2', phoneVerified: false }]) {
+      const m = make(resident);
+      await m.service.receive({ from: '+447700900802', body: 'MANAGE' });
+      expect(m.limiter.consume).toHaveBeenCalledTimes(1);
+      expect(m.channels.textManageLink).not.toHaveBeenCalled();
+      expect(m.replies.create).not.toHaveBeenCalled();
+    }
+  });
 
   it('STOP and START switch the SMS channel and store no reply', async () => {
     const { service, channels, replies } = make({ id: 'res-1', phoneVerified: true });

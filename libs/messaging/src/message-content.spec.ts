@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderEmail, renderSms, smsSegments, textToHtml } from './message-content';
+import { renderEmail, renderSms, smsSegments, smsUnits, textToHtml } from './message-content';
 
 describe('message content', () => {
   it('escapes HTML and links only http(s) URLs', () => {
@@ -32,8 +32,22 @@ describe('message content', () => {
   it('shortens long SMS to the segment budget, keeping the rating link whole', () => {
     const sms = renderSms({ title: 'Burglary alert', body: 'Lock your doors. '.repeat(100) }, 'https://b.test/r/abc.def.0123456789abcdef');
     expect(smsSegments(sms)).toBeLessThanOrEqual(3);
-    expect(sms).toContain('…\nRate 1-6 or reply: https://b.test/r/abc.def.0123456789abcdef\nReply STOP to opt out');
+    expect(sms).toContain('...\nRate 1-6 or reply: https://b.test/r/abc.def.0123456789abcdef\nReply MANAGE for settings or STOP to opt out');
     const short = renderSms({ title: 'Hi', body: 'Meeting tonight' }, 'https://b.test/r/x');
-    expect(short).toBe('Hi: Meeting tonight\nRate 1-6 or reply: https://b.test/r/x\nReply STOP to opt out');
+    expect(short).toBe('Hi: Meeting tonight\nRate 1-6 or reply: https://b.test/r/x\nReply MANAGE for settings or STOP to opt out');
+    // Every text says how to reach the preferences page (issue 16), within the budget: a message
+    // that fills one segment with the old line still fits in one.
+    for (const budget of [1, 2, 3]) {
+      const long = renderSms({ title: 'Road closure', body: 'Diversion via Coventry Road. '.repeat(40) }, 'https://b.test/r/abc.def.0123456789abcdef', budget);
+      expect(smsSegments(long)).toBe(budget);
+      expect(long.endsWith('\nReply MANAGE for settings or STOP to opt out')).toBe(true);
+      // Shortening keeps a GSM text GSM (an '…' would make it UCS-2: 70 characters a segment).
+      expect(smsUnits(long).ucs2).toBe(false);
+      expect(long.length).toBeGreaterThan(budget === 1 ? 140 : 153 * budget - 20);
+    }
+    // A text that is UCS-2 anyway keeps the one-character ellipsis.
+    const ucs = renderSms({ title: 'Zgłoszenie', body: 'Objazd przez ulicę. '.repeat(40) }, 'https://b.test/r/x', 2);
+    expect(smsSegments(ucs)).toBe(2);
+    expect(ucs).toContain('…\nRate 1-6');
   });
 });

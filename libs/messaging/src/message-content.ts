@@ -94,20 +94,30 @@ export function smsSegments(text: string): number {
 }
 
 /**
- * "Title: body" shortened to fit `maxSegments` with the rating link and opt-out line kept whole.
+ * The last line of every message text: MANAGE texts back a link to the resident's preferences
+ * (libs/engagement), so a resident reaches them from any SMS for 26 characters, not a 150-character
+ * signed link; STOP is the carriers' opt-out.
+ */
+export const SMS_FOOTER = 'Reply MANAGE for settings or STOP to opt out';
+
+/**
+ * "Title: body" shortened to fit `maxSegments` with the rating link and the footer kept whole.
  */
 export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3, surveyUrl?: string): string {
-  const tail = `${surveyUrl ? `\nSurvey: ${surveyUrl}` : ''}\nRate 1-6 or reply: ${ratingUrl}\nReply STOP to opt out`;
+  const tail = `${surveyUrl ? `\nSurvey: ${surveyUrl}` : ''}\nRate 1-6 or reply: ${ratingUrl}\n${SMS_FOOTER}`;
   const head = `${msg.title}: ${msg.body.replace(/\s+/g, ' ').trim()}`;
   const full = head + tail;
   if (smsSegments(full) <= maxSegments) return full;
+  // '…' is not in the GSM alphabet: it would turn a GSM text into UCS-2 (70 characters a
+  // segment instead of 160), so a GSM text is shortened with three dots.
+  const ellipsis = smsUnits(full).ucs2 ? '…' : '...';
   const chars = [...head];
   let lo = 0;
   let hi = chars.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + '…' + tail) <= maxSegments) lo = mid;
+    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + ellipsis + tail) <= maxSegments) lo = mid;
     else hi = mid - 1;
   }
-  return chars.slice(0, lo).join('').trimEnd() + '…' + tail;
+  return chars.slice(0, lo).join('').trimEnd() + ellipsis + tail;
 }

@@ -6,6 +6,7 @@ import { AuditService, badRequest, DomainException, forbidden, JobName, QueueSer
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entity';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
+import { ResidentLinksService } from './resident-links.service';
 import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';
 import type { ResidentProfile, UpdateMeDto } from './residents.dto';
@@ -33,6 +34,7 @@ export class ResidentAccountService {
     private readonly accessTokens: AccessTokenService,
     private readonly exporters: ResidentDataExporterRegistry,
     private readonly audit: AuditService,
+    private readonly residentLinks: ResidentLinksService,
   ) {}
 
   /**
@@ -76,10 +78,7 @@ export class ResidentAccountService {
 
   /** The 'manage' token of the preferences pages: resident and access level. */
   residentFromManageToken(token: unknown): { residentId: string; level: AccessLevel } {
-    if (typeof token !== 'string' || !token) throw badRequest('This link is not valid');
-    const claims = this.linkTokens.verify('manage', token);
-    if (!UUID.test(claims.r ?? '') || (claims.l !== 'full' && claims.l !== 'prefs')) throw badRequest('This link is not valid');
-    return { residentId: claims.r, level: claims.l };
+    return this.residentLinks.manageSession(token);
   }
 
   /** Every resident request goes through here: an erased resident's tokens stop working. */

@@ -27,6 +27,23 @@ export class ResidentChannelRepository {
     await tx.query<unknown>(`UPDATE resident_channel SET soft_bounces = 0 WHERE resident_id = $1 AND channel = 'email' AND soft_bounces > 0`, [residentId]);
   }
 
+  /**
+   * May we text the resident something they asked for (a manage link)? Their number held and
+   * verified, and SMS neither turned off (STOP: carriers refuse texts until START) nor suspended.
+   */
+  async smsTextable(residentId: string, tx: EntityManager): Promise<boolean> {
+    const rows = rowsOf(
+      await tx.query(
+        `SELECT 1 FROM resident r
+          WHERE r.id = $1 AND r.status <> 'erased' AND r.phone_e164 IS NOT NULL AND r.phone_verified_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM resident_channel rc
+                             WHERE rc.resident_id = r.id AND rc.channel = 'sms' AND (NOT rc.enabled OR rc.suspended_at IS NOT NULL))`,
+        [residentId],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   async setSmsEnabled(residentId: string, enabled: boolean, tx: EntityManager): Promise<boolean> {
     const sql = enabled
       ? `UPDATE resident_channel SET enabled = true, suspended_at = NULL, suspended_reason = NULL WHERE resident_id = $1 AND channel = 'sms' RETURNING 1`

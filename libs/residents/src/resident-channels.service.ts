@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { NotificationService } from '@beacon/channels';
+import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentChannelRepository } from './resident-channel.repository';
 import { ResidentRepository } from './resident.repository';
 
@@ -18,7 +20,22 @@ export class ResidentChannelsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly channels: ResidentChannelRepository,
     private readonly residents: ResidentRepository,
+    private readonly notifications: NotificationService,
   ) {}
+
+  /**
+   * MANAGE by text: queues a text with a link to their preferences (signed when the job runs,
+   * see ResidentNotifications) to the resident's verified number, unless SMS is off or
+   * suspended. Returns whether one was queued; callers must not tell the texter either way.
+   */
+  async textManageLink(residentId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.channels.smsTextable(residentId, tx))) return false;
+      const job = residentNotice(ResidentNotice.manageLink, residentId);
+      await this.notifications.enqueueSms(job.template, job.ref, { manager: tx });
+      return true;
+    });
+  }
 
   /**
    * Stops using the address for everyone's messages (kept until the resident changes it or texts

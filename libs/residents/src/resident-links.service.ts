@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
-import { InjectConfig, type AppConfig } from '@beacon/core';
+import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
 import type { Channel } from './resident.entity';
 
 const DAY = 24 * 3600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ManageLevel = 'full' | 'prefs';
 
 /** How long each kind of link works. */
 export const LINK_TTL = {
@@ -11,6 +14,8 @@ export const LINK_TTL = {
   signIn: 3600,
   /** The manage link in every message: preferences only, and a message may be forwarded. */
   managePrefs: 30 * DAY,
+  /** The link texted back to MANAGE: preferences only. */
+  manageByText: DAY,
   /** The hidden-field session of the manage page. */
   manageSession: 2 * 3600,
   /** Unsubscribe links must keep working for as long as someone may keep an old message. */
@@ -45,8 +50,8 @@ export class ResidentLinksService {
   }
 
   /** Preferences page (ward, channels, topics, quiet hours); not contact details or erasure. */
-  manageUrl(residentId: string): string {
-    return `${this.base}/me?token=${this.manageToken(residentId, 'prefs', LINK_TTL.managePrefs)}`;
+  manageUrl(residentId: string, ttlSeconds: number = LINK_TTL.managePrefs): string {
+    return `${this.base}/me?token=${this.manageToken(residentId, 'prefs', ttlSeconds)}`;
   }
 
   verifyEmailUrl(residentId: string, email: string): string {
@@ -58,7 +63,19 @@ export class ResidentLinksService {
     return `${this.base}/me?token=${this.links.sign('magic-link', { r: residentId, a: address }, LINK_TTL.signIn)}`;
   }
 
-  manageToken(residentId: string, level: 'full' | 'prefs', ttlSeconds: number = LINK_TTL.manageSession): string {
+  manageToken(residentId: string, level: ManageLevel, ttlSeconds: number = LINK_TTL.manageSession): string {
     return this.links.sign('manage', { r: residentId, l: level }, ttlSeconds);
+  }
+
+  /**
+   * The resident and level a manage token names (the session of the manage page and the pages
+   * it links to): 400 tampered or another purpose, 410 expired. Whether the resident is still
+   * there is the caller's check.
+   */
+  manageSession(token: unknown): { residentId: string; level: ManageLevel } {
+    if (typeof token !== 'string' || !token) throw badRequest('This link is not valid');
+    const claims = this.links.verify('manage', token);
+    if (!UUID.test(claims.r ?? '') || (claims.l !== 'full' && claims.l !== 'prefs')) throw badRequest('This link is not valid');
+    return { residentId: claims.r, level: claims.l };
   }
 }

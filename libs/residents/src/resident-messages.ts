@@ -70,6 +70,11 @@ export function smsCodeMessage(to: string, code: string): SmsMessage {
   return { to, body: `Your Beacon code is ${code}. It expires in 15 minutes. If you did not sign up, ignore this text.` };
 }
 
+/** The answer to MANAGE: preferences only (a phone may be shared), so the link may live a day. */
+export function manageLinkSms(to: string, url: string): SmsMessage {
+  return { to, body: `Beacon: change what messages you get, and how, with this link (it works for 24 hours): ${url}` };
+}
+
 export function alreadySubscribedSms(to: string, url: string): SmsMessage {
   return { to, body: `This number is already signed up to Beacon. To manage your messages (link works for 1 hour): ${url}` };
 }

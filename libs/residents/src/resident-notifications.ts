@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { NotificationComposerProvider, type Compose, type EmailMessage, type NotificationComposer, type SmsMessage } from '@beacon/channels';
 import type { NotificationJob } from '@beacon/core';
 import type { ResidentEntity } from './resident.entity';
-import { ResidentLinksService } from './resident-links.service';
-import { alreadySubscribedEmail, alreadySubscribedSms, importWelcomeEmail, importWelcomeSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
+import { LINK_TTL, ResidentLinksService } from './resident-links.service';
+import { alreadySubscribedEmail, alreadySubscribedSms, importWelcomeEmail, importWelcomeSms, manageLinkSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
 import { ResidentRepository } from './resident.repository';
 
 /** The residents lib's one-off messages, queued as template + resident id (see NotificationJob). */
@@ -14,6 +14,7 @@ export const ResidentNotice = {
   smsCode: 'resident.sms-code',
   /** The welcome option of an import (libs/imports): to a new resident's verified address. */
   importWelcome: 'resident.import-welcome',
+  manageLink: 'resident.manage-link',
 } as const;
 
 export const residentNotice = (template: string, residentId: string, extra: Record<string, string> = {}): NotificationJob => ({
@@ -64,5 +65,7 @@ export class ResidentNotifications implements NotificationComposer {
     [ResidentNotice.smsCode]: this.byPhone((_r, phone, ref) => (/^\d{6}$/.test(ref.code ?? '') ? smsCodeMessage(phone, ref.code) : null)),
     [ResidentNotice.alreadySubscribed]: this.byPhone((r, phone) => alreadySubscribedSms(phone, this.links.signInUrl(r.id, phone))),
     [ResidentNotice.importWelcome]: this.byPhone((r, phone) => (r.phoneVerifiedAt && r.status === 'active' ? importWelcomeSms(phone, this.links.manageUrl(r.id)) : null)),
+    // Only to a number still verified when the job runs (it may have changed since MANAGE).
+    [ResidentNotice.manageLink]: this.byPhone((r, phone) => (r.phoneVerifiedAt ? manageLinkSms(phone, this.links.manageUrl(r.id, LINK_TTL.manageByText)) : null)),
   };
 }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { LinkTokenService } from '@beacon/auth';
 import { DomainException, InjectConfig, Public, RateLimit, type AppConfig } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import { labelFor } from '@beacon/web';
+import { labelFor, seeOther } from '@beacon/web';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
 import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entity';
 import { ResidentAccountService, type AccessLevel } from './resident-account.service';
@@ -138,12 +138,6 @@ export class ResidentsPagesController {
     }
   }
 
-  private static seeOther(res: Response, location: string): string {
-    res.status(303).setHeader('Location', location);
-    res.setHeader('Cache-Control', 'no-store');
-    return '';
-  }
-
   @Get('signup')
   async signUpForm(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const source = typeof q.source === 'string' && (SIGNUP_SOURCES as readonly string[]).includes(q.source) ? q.source : 'online';
@@ -208,7 +202,7 @@ export class ResidentsPagesController {
     if (!dto || Object.keys(failed).length) return this.signUpPage(res, 400, values, failed);
     const phone = dto.channels.includes('sms') && dto.phone ? (normalisePhone(dto.phone) ?? dto.phone) : '';
     this.setFlash(res, { e: dto.channels.includes('email') && dto.email ? '1' : '', p: phone });
-    return ResidentsPagesController.seeOther(res, '/signup/sent');
+    return seeOther(res, '/signup/sent');
   }
 
   /** After a sign-up: what to do next. Without the cookie (opened later, elsewhere): the e-mail wording. */
@@ -241,7 +235,7 @@ export class ResidentsPagesController {
     if (!phone || Object.keys(errors).length) return this.smsCodePage(res, 400, phone ?? typed, errors);
     try {
       const v = await this.verification.verifySmsCode(phone, code!);
-      return ResidentsPagesController.seeOther(res, `/verify/done?token=${this.links.manageToken(v.residentId, 'full')}`);
+      return seeOther(res, `/verify/done?token=${this.links.manageToken(v.residentId, 'full')}`);
     } catch (e) {
       if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
       return this.smsCodePage(res, 400, phone, { code: e.message });
@@ -256,7 +250,7 @@ export class ResidentsPagesController {
     if (!phone) return this.smsCodePage(res, 400, typed, { phone: MESSAGES.phone['*'] });
     await this.verification.resend({ phone });
     this.setFlash(res, { p: phone });
-    return ResidentsPagesController.seeOther(res, '/verify?sent=1');
+    return seeOther(res, '/verify?sent=1');
   }
 
   /** After the SMS code: the page says so and links to the preferences (the token is that page's session). */
@@ -346,7 +340,7 @@ export class ResidentsPagesController {
       const token = this.links.manageToken(residentId, level);
       return this.managePage(res, 400, { level, token, values, unsubscribed: profile.status === 'unsubscribed' }, failed);
     }
-    return ResidentsPagesController.seeOther(res, `/me?token=${this.links.manageToken(saved.id, level)}&saved=1`);
+    return seeOther(res, `/me?token=${this.links.manageToken(saved.id, level)}&saved=1`);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -358,7 +352,7 @@ export class ResidentsPagesController {
       return this.renderManage(res, 400, profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' });
     }
     await this.accounts.erase(residentId);
-    return ResidentsPagesController.seeOther(res, '/me/deleted');
+    return seeOther(res, '/me/deleted');
   }
 
   @Get('me/deleted')
@@ -386,7 +380,7 @@ export class ResidentsPagesController {
     if (!dto) return this.signInPage(res, 400, typed, errors);
     await this.accounts.requestSignInLink(dto.email);
     // The same redirect and page whether or not the address is known.
-    return ResidentsPagesController.seeOther(res, '/me/link/sent');
+    return seeOther(res, '/me/link/sent');
   }
 
   @Get('me/link/sent')
@@ -407,7 +401,7 @@ export class ResidentsPagesController {
     const done = await this.unsubscribes.unsubscribe(token, scope);
     // A mail provider's one-click POST gets its answer; the page's buttons redirect (a reload posts nothing).
     if (scope === undefined) return this.unsubscribedPage(res, done.scope, done.stillOn);
-    return ResidentsPagesController.seeOther(res, `/u/${token}/done?scope=${done.scope}`);
+    return seeOther(res, `/u/${token}/done?scope=${done.scope}`);
   }
 
   @Get('u/:token/done')

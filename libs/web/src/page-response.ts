@@ -11,6 +11,16 @@ export function setPageHeaders(res: Response): void {
   res.setHeader('Content-Security-Policy', PAGE_CSP);
 }
 
+/**
+ * Post/redirect/get: a form's answer is a 303 to a page that can be reloaded (a refresh never
+ * submits twice). Used with `@Res({ passthrough: true })`; the empty string is the body.
+ */
+export function seeOther(res: Response, location: string): string {
+  res.status(303).setHeader('Location', location);
+  res.setHeader('Cache-Control', 'no-store');
+  return '';
+}
+
 const TITLES: Record<number, string> = {
   400: 'There is a problem with what you sent',
   401: 'Sign in to continue',

@@ -7,6 +7,8 @@
 export const VOCABULARY = {
   channel: { email: 'Email', sms: 'Text message (SMS)' },
   channelPlural: { email: 'emails', sms: 'text messages' },
+  // "Sent …, by email and text message" (a resident's archive).
+  channelVia: { email: 'email', sms: 'text message' },
   topic: {
     crime_alerts: 'Crime alerts',
     anti_social_behaviour: 'Anti-social behaviour',
