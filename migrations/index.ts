@@ -1,5 +1,6 @@
 import { Baseline1796300000000 } from './1796300000000-Baseline';
 import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThrottle';
+import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -7,4 +8,5 @@ import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThr
 export const ALL_MIGRATIONS: Function[] = [
   Baseline1796300000000,
   StaffSignInThrottle1796304000001,
+  MessageTemplates1796312000001,
 ];

@@ -35,6 +35,9 @@ export class MessageDto {
   @ApiProperty({ type: Date, nullable: true }) approvedAt: Date | null;
   @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) surveyId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The template it was composed from' }) templateId: string | null;
+  @ApiProperty({ type: Date, nullable: true, description: 'Withdrawn: its web version says so' }) withdrawnAt: Date | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) withdrawnBy: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

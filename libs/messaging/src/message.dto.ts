@@ -14,6 +14,7 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsIsoDateTime, PageQueryDto } from '@beacon/core';
@@ -64,10 +65,18 @@ export class AudienceDto {
   schemeIds?: string[];
 }
 
+// Title and body are required unless the message starts from a template (then they default to its text).
+const withoutTemplate = (o: { templateId?: unknown; title?: unknown; body?: unknown }, v: unknown) => o.templateId === undefined || v !== undefined;
+
 export class CreateMessageDto {
-  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) title: string;
-  @ApiProperty({ maxLength: 5000, description: 'Plain text; links are made clickable in e-mail' })
-  @IsString() @MinLength(1) @MaxLength(5000) body: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'Required unless templateId is given (then the template\'s title, fields filled)' })
+  @ValidateIf(withoutTemplate) @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @ApiPropertyOptional({ maxLength: 5000, description: 'Plain text; links are made clickable in e-mail. Required unless templateId is given' })
+  @ValidateIf(withoutTemplate) @IsString() @MinLength(1) @MaxLength(5000) body?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Start from this template (GET /api/v1/templates): its {{fields}} are filled from `fields`' })
+  @IsOptional() @IsUUID() templateId?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { location: 'Coleshill Road', date: '3 March' }, description: 'Values of the template\'s fields (plain text); an unknown or missing field is a 400' })
+  @IsOptional() @IsObject() fields?: Record<string, string>;
   @ApiProperty({ enum: MESSAGE_CATEGORIES }) @IsIn(MESSAGE_CATEGORIES) category: string;
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
   @ApiProperty({ example: ['email', 'sms'] })

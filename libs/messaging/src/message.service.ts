@@ -14,6 +14,7 @@ import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from '
 import type { MessageEntity } from './message.entities';
 import { invalidTransition } from './message-errors';
 import { MessageRepository, type NewMessage } from './message.repository';
+import { TemplateService } from './templates/template.service';
 
 /** A draft's columns as the compose form gives them (the author and survey are set apart). */
 export type DraftContent = Omit<NewMessage, 'authorId' | 'surveyId'>;
@@ -29,6 +30,7 @@ export class MessageService {
     private readonly links: MessageLinksService,
     private readonly geography: GeographyService,
     private readonly insights: MessageInsightsRegistry,
+    private readonly templates: TemplateService,
   ) {}
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
@@ -49,11 +51,13 @@ export class MessageService {
       if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
       if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
     }
+    const text = await this.templates.composeText(staff, dto);
     const { wardCodes, npuCode } = await this.targets.resolve(staff, audience);
     return {
       npuCode,
-      title: dto.title.trim(),
-      body: dto.body.trim(),
+      title: text.title,
+      body: text.body,
+      templateId: text.templateId,
       category: dto.category,
       priority: dto.priority ?? 'standard',
       channels: dto.channels,

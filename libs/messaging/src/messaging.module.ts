@@ -33,10 +33,13 @@ import { SendQueue } from './sending/send-queue';
 import { SendJob } from './sending/send.job';
 import { SweepJob } from './sending/sweep.job';
 import { TwilioStatusController } from './twilio-status.controller';
+import { TemplateRepository } from './templates/template.repository';
+import { TemplateService } from './templates/template.service';
+import { TemplatesController } from './templates/templates.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
-  controllers: [MessagesController, TwilioStatusController],
+  controllers: [MessagesController, TemplatesController, TwilioStatusController],
   providers: [
     // audience/
     AudienceRepository,
@@ -53,6 +56,9 @@ import { TwilioStatusController } from './twilio-status.controller';
     BatchSenderDeps,
     SendJob,
     SweepJob,
+    // templates/
+    TemplateRepository,
+    TemplateService,
     // messages
     MessageRepository,
     DeliveryRepository,
@@ -67,6 +73,6 @@ import { TwilioStatusController } from './twilio-status.controller';
     MessageDemoSeedService,
     DeliveryRetention,
   ],
-  exports: [MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
+  exports: [TemplateService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}
