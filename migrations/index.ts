@@ -1,6 +1,7 @@
 import { Baseline1796300000000 } from './1796300000000-Baseline';
 import { StaffSignInThrottle1796304000001 } from './1796304000001-StaffSignInThrottle';
 import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
+import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -9,4 +10,5 @@ export const ALL_MIGRATIONS: Function[] = [
   Baseline1796300000000,
   StaffSignInThrottle1796304000001,
   MessageTemplates1796312000001,
+  MessageTranslations1796312000002,
 ];

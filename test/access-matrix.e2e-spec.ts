@@ -88,6 +88,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/messages/{id}/approve': { roles: ['admin', 'npu_lead'], scope: 'resource' }, // never the author
   'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
   'POST /api/v1/messages/{id}/resume': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' },
+  'POST /api/v1/messages/{id}/withdraw': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // issue 23; officers: their own only
   // Issue 23: message templates (force-wide ones: force-wide admins only, see test/rich-messages.e2e-spec.ts).
   'GET /api/v1/templates': { roles: ALL, scope: 'query' },
   'POST /api/v1/templates': { roles: WRITERS, scope: 'body' },
@@ -283,6 +284,7 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/messages/{id}/approve': async (c) => ({ path: { id: await withStatus(c, 'pending_approval') } }),
   'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
   'POST /api/v1/messages/{id}/resume': async (c) => ({ path: { id: await withStatus(c, 'paused') } }),
+  'POST /api/v1/messages/{id}/withdraw': async (c) => ({ path: { id: await withStatus(c, 'sent') } }),
   'GET /api/v1/templates': npuQuery,
   'POST /api/v1/templates': ({ npu }) => ({ body: { name: `Matrix Template ${nextSeq()}`, category: 'event', title: 'Event at {{place}}', body: 'Come along on {{date}}', npuCode: npu } }),
   'PATCH /api/v1/templates/{id}': async (c) => ({ path: { id: await insertTemplate(c) }, body: { name: `Matrix Renamed ${nextSeq()}` } }),

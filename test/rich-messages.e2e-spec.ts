@@ -7,8 +7,9 @@ import type { Auth } from './utils/world';
 
 /** Issue 23: templates, the web version of a message, sender and branding, residents' languages. */
 describe('rich messages', () => {
-  const { t, smtp } = useSuite({
+  const { t, smtp, stub } = useSuite({
     smtp: true,
+    twilio: true,
     geography: true,
     env: { FORCE_NAME: 'West Midlands Police', FORCE_COLOUR: '#003a70', LANGUAGES: 'en,ur,pl' },
   });
@@ -21,6 +22,21 @@ describe('rich messages', () => {
     ecoBE = (await loginAs(t, 'eco', 'BE')).auth as Auth;
     ecoSW = (await loginAs(t, 'eco', 'SW')).auth as Auth;
   });
+
+  const smsTo = async (phone: string) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const m = stub.messages.find((x) => x.to === phone);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`no SMS to ${phone}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const webLinkIn = (text: string) => {
+    const m = /http:\/\/beacon\.test(\/m\/[A-Za-z0-9._-]+)(\?lang=[a-z]+)?/.exec(text);
+    if (!m) throw new Error(`no web version link in: ${text.slice(0, 400)}`);
+    return m[1] + (m[2] ?? '');
+  };
 
   const mailTo = async (address: string) => {
     await smtp.waitFor(1);
@@ -115,6 +131,147 @@ describe('rich messages', () => {
       const sw = await t.http().post('/api/v1/templates').set(...ecoSW).send(appeal).expect(201);
       await compose(t, ecoBE, { ...base, templateId: sw.body.id, fields: { location: 'X', date: 'Y', crime_ref: 'Z' } }).expect(403);
       await compose(t, ecoBE, { ...base, templateId: '00000000-0000-4000-8000-000000000000', fields: {} }).expect(404);
+      const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      expect(after).toBe(before);
+    });
+  });
+
+  describe('web version, withdrawal, sender and branding', () => {
+    let sentId: string;
+    let webPath: string;
+    let resident: { id: string; email: string | null; phone: string | null };
+
+    beforeAll(async () => {
+      const officer = await loginAs(t, 'officer', 'BE');
+      await t.sql(`UPDATE staff SET name = 'PC Jane Smith' WHERE id = $1`, [officer.id]);
+      resident = await makeResident(t, { ward: 'BE02', channels: ['email', 'sms'] });
+      const long = `A man was seen trying car doors on Shard End Crescent. ${'Please check your dashcam footage and doorbell cameras for anything unusual. '.repeat(8)}`;
+      const res = await compose(t, officer.auth, { title: 'Car crime in Shard End', body: long, channels: ['email', 'sms'], audience: { wardCodes: ['BE02'] } }).expect(201);
+      sentId = res.body.id;
+      await requestSend(t, officer.auth, sentId);
+      await waitStatus(t, sentId, 'sent');
+    });
+
+    it('every e-mail links to the web version, which shows the message, its sender and the force, with share metadata', async () => {
+      const mail = await mailTo(resident.email!);
+      webPath = webLinkIn(mail.parsed.text ?? '');
+      expect(mail.parsed.html).toContain(`http://beacon.test${webPath}`);
+      // Sender and branding in the e-mail.
+      expect(mail.parsed.text).toContain('PC Jane Smith');
+      expect(mail.parsed.text).toContain('Officer, Birmingham East neighbourhood team');
+      expect(mail.parsed.text).toContain('West Midlands Police');
+      expect(mail.parsed.html).toContain('#003a70');
+
+      const page = await t.http().get(webPath).expect(200);
+      expect(page.headers['content-type']).toMatch(/text\/html/);
+      expect(page.text).toContain('<h1 class="govuk-heading-l">Car crime in Shard End</h1>');
+      expect(page.text).toContain('A man was seen trying car doors on Shard End Crescent.');
+      expect(page.text).toContain('<meta property="og:title" content="Car crime in Shard End">');
+      expect(page.text).toMatch(/<meta property="og:description" content="A man was seen trying car doors[^"]{10,200}">/);
+      expect(page.text).toContain('PC Jane Smith');
+      expect(page.text).toContain('Officer, Birmingham East neighbourhood team');
+      expect(page.text).toContain('West Midlands Police');
+      const css = await t.http().get('/m/branding.css').expect(200);
+      expect(css.headers['content-type']).toMatch(/text\/css/);
+      expect(css.text).toContain('#003a70');
+    });
+
+    it('an SMS cut short links to the web version; one that fits does not', async () => {
+      const sms = await smsTo(resident.phone!);
+      expect(sms.body).toContain('…');
+      expect(webLinkIn(sms.body)).toBe(webPath.replace(/\?.*$/, ''));
+      const shortResident = await makeResident(t, { ward: 'BE03', channels: ['sms'] });
+      await compose(t, ecoBE, { title: 'Short', body: 'Meeting at 7pm.', channels: ['sms'], audience: { wardCodes: ['BE03'] } })
+        .expect(201)
+        .then(async (r) => {
+          await requestSend(t, ecoBE, r.body.id);
+          await waitStatus(t, r.body.id, 'sent');
+        });
+      expect((await smsTo(shortResident.phone!)).body).not.toContain('/m/');
+    });
+
+    it('a tampered or unknown link is a 400 page, not a message', async () => {
+      const tampered = webPath.replace(/\.([A-Za-z0-9_-]+)$/, '.AAAAAAAAAAAAAAAA');
+      const res = await t.http().get(tampered).expect(400);
+      expect(res.text).not.toContain('Car crime');
+    });
+
+    it('withdrawal is NPU-scoped and audited; the page then says the message was withdrawn (410)', async () => {
+      await t.http().post(`/api/v1/messages/${sentId}/withdraw`).set(...ecoSW).expect(403);
+      const draft = await compose(t, ecoBE, { audience: { wardCodes: ['BE01'] } }).expect(201);
+      await t.http().post(`/api/v1/messages/${draft.body.id}/withdraw`).set(...ecoBE).expect(409);
+      const res = await t.http().post(`/api/v1/messages/${sentId}/withdraw`).set(...ecoBE).expect(200);
+      expect(res.body).toMatchObject({ id: sentId, status: 'sent' });
+      expect(typeof res.body.withdrawnAt).toBe('string');
+      const audit = await t.sql<{ action: string }>(`SELECT action FROM audit_event WHERE subject = $1`, [`/api/v1/messages/${sentId}/withdraw`]);
+      expect(audit).toEqual([{ action: 'POST /api/v1/messages/:id/withdraw' }]);
+      await t.http().post(`/api/v1/messages/${sentId}/withdraw`).set(...ecoBE).expect(409); // once
+
+      const page = await t.http().get(webPath).expect(410);
+      expect(page.text).toContain('This message has been withdrawn');
+      expect(page.text).not.toContain('A man was seen trying car doors');
+    });
+  });
+
+  describe('languages', () => {
+    const urduTitle = 'شارڈ اینڈ میں گاڑیوں کے جرائم';
+    const urduBody = 'ہم نے {{location}} میں ایک آدمی کو گاڑیوں کے دروازے آزماتے دیکھا۔';
+
+    it('each resident gets their language where a translation exists, English otherwise', async () => {
+      const tpl = await t.http().post('/api/v1/templates').set(...admin).send({ name: 'Car crime', category: 'crime_alert', title: 'Car crime', body: 'A man was seen trying car doors in {{location}}.' }).expect(201);
+      const urdu = await makeResident(t, { ward: 'BE03', channels: ['email', 'sms'] });
+      const polish = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      const english = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      await t.sql(`UPDATE resident SET language = 'ur' WHERE id = $1`, [urdu.id]);
+      await t.sql(`UPDATE resident SET language = 'Polish' WHERE id = $1`, [polish.id]);
+      const res = await compose(t, ecoBE, {
+        title: undefined,
+        body: undefined,
+        templateId: tpl.body.id,
+        fields: { location: 'Acocks Green' },
+        channels: ['email', 'sms'],
+        translations: [{ language: 'ur', title: urduTitle, body: urduBody }],
+        audience: { wardCodes: ['BE03'] },
+      }).expect(201);
+      expect(res.body.translations).toEqual({ ur: { title: urduTitle, body: 'ہم نے Acocks Green میں ایک آدمی کو گاڑیوں کے دروازے آزماتے دیکھا۔' } });
+      await requestSend(t, ecoBE, res.body.id);
+      await waitStatus(t, res.body.id, 'sent');
+
+      const ur = await mailTo(urdu.email!);
+      expect(ur.parsed.subject).toBe(urduTitle);
+      expect(ur.parsed.text).toContain('ہم نے Acocks Green میں');
+      expect(ur.parsed.html).toContain('<html lang="ur" dir="rtl">');
+      const urWeb = webLinkIn(ur.parsed.text ?? '');
+      expect(urWeb).toMatch(/\?lang=ur$/);
+      const page = await t.http().get(urWeb).expect(200);
+      expect(page.text).toContain(`<h1 class="govuk-heading-l">${urduTitle}</h1>`);
+      expect(page.text).toContain('lang="ur" dir="rtl"');
+      const urSms = await smsTo(urdu.phone!);
+      expect(urSms.body.startsWith(`${urduTitle}: ہم نے Acocks Green`)).toBe(true);
+
+      for (const r of [polish, english]) {
+        const mail = await mailTo(r.email!);
+        expect(mail.parsed.subject).toBe('Car crime');
+        expect(mail.parsed.text).toContain('A man was seen trying car doors in Acocks Green.');
+        expect(mail.parsed.html).toContain('<html lang="en"');
+        expect(webLinkIn(mail.parsed.text ?? '')).not.toContain('?lang=');
+      }
+      // The English page, for a language without a translation.
+      const en = await t.http().get(`${urWeb.replace(/\?.*$/, '')}?lang=pl`).expect(200);
+      expect(en.text).toContain('<h1 class="govuk-heading-l">Car crime</h1>');
+    });
+
+    it('refuses a translation into a language not offered, twice the same, English, or with a field the template lacks', async () => {
+      const tpl = await t.http().post('/api/v1/templates').set(...admin).send({ name: 'Event', category: 'event', title: 'Event', body: 'At {{place}}' }).expect(201);
+      const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
+      const base = { title: undefined, body: undefined, templateId: tpl.body.id, fields: { place: 'Library' }, audience: { wardCodes: ['BE01'] } };
+      const one = (language: string, body = 'X {{place}}') => ({ language, title: 'T', body });
+      await compose(t, ecoBE, { ...base, translations: [one('so')] }).expect(400); // not in LANGUAGES
+      await compose(t, ecoBE, { ...base, translations: [one('en')] }).expect(400);
+      await compose(t, ecoBE, { ...base, translations: [one('ur'), one('ur')] }).expect(400);
+      const extra = await compose(t, ecoBE, { ...base, translations: [one('ur', 'X {{time}}')] }).expect(400);
+      expect(extra.body.message).toContain('time');
+      await compose(t, ecoBE, { translations: [one('ur', 'X {{place}}')], audience: { wardCodes: ['BE01'] } }).expect(400); // no template
       const [{ n: after }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');
       expect(after).toBe(before);
     });

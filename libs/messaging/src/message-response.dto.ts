@@ -36,6 +36,8 @@ export class MessageDto {
   @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) surveyId: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The template it was composed from' }) templateId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'object', properties: { title: { type: 'string' }, body: { type: 'string' } } }, example: { ur: { title: '…', body: '…' } }, description: 'Translations by language code' })
+  translations: Record<string, { title: string; body: string }>;
   @ApiProperty({ type: Date, nullable: true, description: 'Withdrawn: its web version says so' }) withdrawnAt: Date | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) withdrawnBy: string | null;
   @ApiProperty() createdAt: Date;

@@ -16,6 +16,9 @@ import {
 import type { AudienceSpec } from './audience/audience-spec';
 import { MessageTemplateEntity } from './templates/message-template.entity';
 
+/** A message's translations by language code (never 'en': title and body are the English). */
+export type MessageTranslations = Record<string, { title: string; body: string }>;
+
 export const MESSAGE_STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** `unknown`: the provider got the whole message but did not answer in time; recorded, never resent. */
@@ -60,6 +63,8 @@ export class MessageEntity {
   @ManyToOne(() => MessageTemplateEntity, { onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'template_id' })
   template?: Relation<MessageTemplateEntity>;
+  /** Staff-entered translations by language code (`{ ur: { title, body } }`, fields already filled); residents of another language get English. */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) translations: MessageTranslations;
   /** Withdrawn after sending: its web version says so (410); e-mails already delivered cannot be recalled. */
   @Column({ type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
   @Column({ type: 'uuid', nullable: true }) withdrawnBy: string | null;

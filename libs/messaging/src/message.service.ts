@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess } from '@beacon/auth';
-import { badRequest, decodeCursor, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
+import { badRequest, InjectConfig, decodeCursor, type AppConfig, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
 import { AudienceRepository } from './audience/audience.repository';
@@ -9,9 +9,10 @@ import { DeliveryRepository } from './delivery.repository';
 import { renderEmail, renderSms, smsSegments } from './message-content';
 import type { AudienceCountsDto, MessageDetailDto, MessagePreviewDto, MessageProgressDto, ProgressCountsDto } from './message-response.dto';
 import { MessageInsightsRegistry } from './message-insights';
+import { MessageContextService } from './message-context';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { MessageEntity } from './message.entities';
+import type { MessageEntity, MessageTranslations } from './message.entities';
 import { invalidTransition } from './message-errors';
 import { MessageRepository, type NewMessage } from './message.repository';
 import { TemplateService } from './templates/template.service';
@@ -31,6 +32,8 @@ export class MessageService {
     private readonly geography: GeographyService,
     private readonly insights: MessageInsightsRegistry,
     private readonly templates: TemplateService,
+    private readonly contexts: MessageContextService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
@@ -58,6 +61,7 @@ export class MessageService {
       title: text.title,
       body: text.body,
       templateId: text.templateId,
+      translations: this.translations(dto, text.render),
       category: dto.category,
       priority: dto.priority ?? 'standard',
       channels: dto.channels,
@@ -65,6 +69,26 @@ export class MessageService {
       wardCodes,
       scheduledAt,
     };
+  }
+
+  /**
+   * Staff-entered translations, each in a language the force offers (LANGUAGES; not English),
+   * once per language, with the template's fields filled as in the English (a field the template
+   * lacks is a 400).
+   */
+  private translations(dto: CreateMessageDto, render: (text: string, what: string) => string): MessageTranslations {
+    const out: MessageTranslations = {};
+    for (const [i, tr] of (dto.translations ?? []).entries()) {
+      const at = `translations.${i}`;
+      if (tr.language === 'en') throw badRequest(`${at}.language: English is the message's own title and body`);
+      if (!this.config.languages.includes(tr.language)) throw badRequest(`${at}.language: ${tr.language} is not offered (LANGUAGES: ${this.config.languages.join(', ')})`);
+      if (out[tr.language]) throw badRequest(`${at}.language: ${tr.language} is translated twice`);
+      const title = render(tr.title, `${at}.title`);
+      const body = render(tr.body, `${at}.body`);
+      if (!title || title.length > 200 || !body || body.length > 5000) throw badRequest(`${at}: title must be 1 to 200 and body 1 to 5000 characters once the fields are filled`);
+      out[tr.language] = { title, body };
+    }
+    return out;
   }
 
   /** Links a draft the caller may act on to a survey (checked by libs/surveys). */
@@ -116,11 +140,11 @@ export class MessageService {
   async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreviewDto> {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
-    const npuName = await this.npuName(m.npuCode);
+    const context = await this.contexts.forMessage(m);
     const surveyUrl = m.surveyId ? links.surveyUrl : undefined;
-    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl) : null;
+    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl, links.webUrl) : null;
     return {
-      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, { ...links, surveyUrl }) : null,
+      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, ...context }, { ...links, surveyUrl }) : null,
       sms: sms === null ? null : { body: sms, segments: smsSegments(sms), characters: [...sms].length },
     };
   }

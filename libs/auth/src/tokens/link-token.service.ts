@@ -3,7 +3,7 @@ import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'no
 import { DomainException, InjectConfig, type AppConfig } from '@beacon/core';
 
 /** What a signed link is for; a token for one purpose never works for another. */
-export type LinkPurpose = 'verify-email' | 'magic-link' | 'rate' | 'unsubscribe' | 'manage' | 'survey' | 'oidc-login' | 'staff-mfa' | 'staff-reset' | 'staff-device' | 'resident-flash';
+export type LinkPurpose = 'verify-email' | 'magic-link' | 'rate' | 'unsubscribe' | 'manage' | 'survey' | 'web-version' | 'oidc-login' | 'staff-mfa' | 'staff-reset' | 'staff-device' | 'resident-flash';
 
 export interface LinkClaims {
   /** Subject fields, e.g. { r: residentId, m: messageId }. */
