@@ -20,4 +20,14 @@ export class DeliveryRepository {
     for (const r of rows) (out[r.channel] ??= {})[r.status] = r.n;
     return out;
   }
+
+  /** Recipients of a message by the language they gave (as written), one row per distinct value. */
+  async recipientLanguages(messageId: string): Promise<{ language: string | null; n: number }[]> {
+    return this.db.query<{ language: string | null; n: number }[]>(
+      `SELECT r.language, count(DISTINCT d.resident_id)::int AS n
+         FROM delivery d JOIN resident r ON r.id = d.resident_id
+        WHERE d.message_id = $1 GROUP BY r.language`,
+      [messageId],
+    );
+  }
 }

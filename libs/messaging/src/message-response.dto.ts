@@ -68,6 +68,8 @@ export class MessageProgressDto extends ProgressCountsDto {
 
 export class MessageDetailDto extends MessageDto {
   @ApiProperty({ type: MessageProgressDto }) progress: MessageProgressDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { en: 950, ur: 40 }, description: 'Recipients by the language they received (a translation, else en)' })
+  recipientsByLanguage: Record<string, number>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Ratings summary (libs/engagement, a message insight)' }) rating?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Replies to the message (libs/engagement, a message insight)' }) replyCount?: number;
 }

@@ -6,7 +6,7 @@ import { resolveAudience, type AudienceSource, type AudienceSpec } from './audie
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
-import { renderEmail, renderSms, smsSegments } from './message-content';
+import { localised, renderEmail, renderSms, smsSegments } from './message-content';
 import type { AudienceCountsDto, MessageDetailDto, MessagePreviewDto, MessageProgressDto, ProgressCountsDto } from './message-response.dto';
 import { MessageInsightsRegistry } from './message-insights';
 import { MessageContextService } from './message-context';
@@ -174,7 +174,17 @@ export class MessageService {
   async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
     const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
-    return { ...m, progress: await this.progress(id), ...extra };
+    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), ...extra };
+  }
+
+  /** Recipients by the language they received (a translation, or English: `localised`'s choice). */
+  private async recipientsByLanguage(m: MessageEntity): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const row of await this.deliveries.recipientLanguages(m.id)) {
+      const { language } = localised(m, row.language, this.config.languages);
+      out[language] = (out[language] ?? 0) + row.n;
+    }
+    return out;
   }
 
   async list(staff: StaffPrincipal, q: MessageListQueryDto): Promise<Page<MessageEntity>> {
