@@ -5,6 +5,8 @@ import { SchemeImport1796306000001 } from './1796306000001-SchemeImport';
 import { InboundEmail1796307000001 } from './1796307000001-InboundEmail';
 import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
 import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
+import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
+import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -17,4 +19,6 @@ export const ALL_MIGRATIONS: Function[] = [
   InboundEmail1796307000001,
   AsAtHistory1796308000001,
   ReplyAssignment1796311000001,
+  MessageTemplates1796312000001,
+  MessageTranslations1796312000002,
 ];

@@ -88,6 +88,12 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/messages/{id}/approve': { roles: ['admin', 'npu_lead'], scope: 'resource' }, // never the author
   'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
   'POST /api/v1/messages/{id}/resume': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' },
+  'POST /api/v1/messages/{id}/withdraw': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // issue 23; officers: their own only
+  // Issue 23: message templates (force-wide ones: force-wide admins only, see test/rich-messages.e2e-spec.ts).
+  'GET /api/v1/templates': { roles: ALL, scope: 'query' },
+  'POST /api/v1/templates': { roles: WRITERS, scope: 'body' },
+  'PATCH /api/v1/templates/{id}': { roles: WRITERS, scope: 'resource' },
+  'DELETE /api/v1/templates/{id}': { roles: WRITERS, scope: 'resource' },
   'GET /api/v1/inbox': { roles: INBOX, scope: 'query' },
   'GET /api/v1/replies/{id}': { roles: INBOX, scope: 'resource' },
   'POST /api/v1/replies/{id}/responses': { roles: INBOX, scope: 'resource' },
@@ -237,6 +243,15 @@ async function insertArea(t: TestApp, npu: string): Promise<string> {
   return row.id;
 }
 
+/** A fresh template of the NPU (straight into the table), by the NPU world's author. */
+async function insertTemplate({ t, npu, w }: Ctx): Promise<string> {
+  const [row] = await t.sql<{ id: string }>(
+    `INSERT INTO message_template (npu_code, name, category, title, body, fields, created_by) VALUES ($1, $2, 'appeal', 'Appeal', 'At {{location}}', '{location}', $3) RETURNING id`,
+    [npu, `Matrix Template ${nextSeq()}`, w.authorId],
+  );
+  return row.id;
+}
+
 /**
  * How to call each route so that an allowed caller succeeds: real rows of the target NPU,
  * and a fresh row for each call that changes state (a draft to send, a bid to approve…).
@@ -272,6 +287,11 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/messages/{id}/approve': async (c) => ({ path: { id: await withStatus(c, 'pending_approval') } }),
   'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
   'POST /api/v1/messages/{id}/resume': async (c) => ({ path: { id: await withStatus(c, 'paused') } }),
+  'POST /api/v1/messages/{id}/withdraw': async (c) => ({ path: { id: await withStatus(c, 'sent') } }),
+  'GET /api/v1/templates': npuQuery,
+  'POST /api/v1/templates': ({ npu }) => ({ body: { name: `Matrix Template ${nextSeq()}`, category: 'event', title: 'Event at {{place}}', body: 'Come along on {{date}}', npuCode: npu } }),
+  'PATCH /api/v1/templates/{id}': async (c) => ({ path: { id: await insertTemplate(c) }, body: { name: `Matrix Renamed ${nextSeq()}` } }),
+  'DELETE /api/v1/templates/{id}': async (c) => ({ path: { id: await insertTemplate(c) } }),
   'GET /api/v1/inbox': npuQuery,
   'GET /api/v1/replies/{id}': id((w) => w.replyId),
   'POST /api/v1/replies/{id}/responses': ({ w }) => ({ path: { id: w.replyId }, body: { body: 'Thank you for telling us' } }),

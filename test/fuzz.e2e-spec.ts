@@ -136,6 +136,8 @@ const VALID_BODIES: Record<string, BodyFactory> = {
     audience: { wardCodes: [w.ward], topics: ['road_safety'] },
     scheduledAt: new Date(Date.now() + 30 * DAY).toISOString(),
   }),
+  'POST /api/v1/templates': () => ({ name: `Fuzz Template ${nextSeq()}`, category: 'appeal', title: 'Appeal in {{location}}', body: 'On {{date}} at {{location}}', npuCode: 'BE' }),
+  'PATCH /api/v1/templates/{id}': () => ({ name: `Fuzz Template Renamed ${nextSeq()}` }),
   'POST /r/{token}': () => ({ score: 5, comment: 'Useful' }),
   'POST /r/{token}/reply': () => ({ body: 'A reply' }),
   'POST /api/v1/messages/{id}/rating': () => ({ score: 5, comment: 'Useful' }),
@@ -219,6 +221,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (p.startsWith('/api/v1/surveys/')) v.id = fuzzSurveyId;
   else if (p.startsWith('/api/v1/areas/')) v.id = NIL_UUID; // well-formed unknown id (no area in the world)
   else if (p.startsWith('/api/v1/imports/')) v.id = NIL_UUID; // no import in the world: a well-formed unknown id
+  else if (p.startsWith('/api/v1/templates/')) v.id = NIL_UUID; // no template in the world: a well-formed unknown id
   return v;
 }
 

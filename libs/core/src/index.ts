@@ -1,6 +1,7 @@
 export * from './audit/audit-event.entity';
 export * from './audit/audit.service';
 export * from './config/app-config';
+export * from './config/languages';
 export * from './core.module';
 export * from './database/connection-errors';
 export * from './database/database-options';

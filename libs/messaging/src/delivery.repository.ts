@@ -26,4 +26,14 @@ export class DeliveryRepository {
     }
     return out;
   }
+
+  /** Recipients of a message by the language they gave (as written), one row per distinct value. */
+  async recipientLanguages(messageId: string): Promise<{ language: string | null; n: number }[]> {
+    return this.db.query<{ language: string | null; n: number }[]>(
+      `SELECT r.language, count(DISTINCT d.resident_id)::int AS n
+         FROM delivery d JOIN resident r ON r.id = d.resident_id
+        WHERE d.message_id = $1 GROUP BY r.language`,
+      [messageId],
+    );
+  }
 }

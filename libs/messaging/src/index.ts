@@ -2,6 +2,8 @@
 export { renderSms, textToHtml } from './message-content';
 export { MessageDraftService } from './message-drafts.service';
 export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES } from './message.dto';
+export { MessageDto } from './message-response.dto';
+export { TemplateService } from './templates/template.service';
 export { MessageInsightsProvider, type MessageInsights } from './message-insights';
 export { MessageLifecycleService } from './message-lifecycle.service';
 export { DeliveryFeedbackService, type FeedbackDelivery, type FeedbackResult } from './sending/delivery-feedback';

@@ -50,4 +50,23 @@ describe('message content', () => {
     expect(smsSegments(ucs)).toBe(2);
     expect(ucs).toContain('…\nRate 1-6');
   });
+
+  it('an SMS cut short links to the web version, kept whole within the budget; one that fits has no link', () => {
+    const web = 'https://b.test/m/AAAAAAAAAAAAAAAAAAAAAA.abcdef.0123456789abcdef';
+    const cut = renderSms({ title: 'Appeal', body: 'Have you seen this man? '.repeat(40) }, 'https://b.test/r/abc.def.0123456789abcdef', 3, undefined, web);
+    expect(smsSegments(cut)).toBeLessThanOrEqual(3);
+    expect(cut).toContain(`…\nRead more: ${web}\nRate 1-6`);
+    expect(renderSms({ title: 'Hi', body: 'Meeting tonight' }, 'https://b.test/r/x', 3, undefined, web)).not.toContain('Read more');
+  });
+
+  it('names the sender and the force in the e-mail', () => {
+    const mail = renderEmail(
+      { title: 'T', body: 'B', npuName: 'Birmingham East', sender: { name: 'PC <Jane>', roleText: 'Officer', team: 'Birmingham East neighbourhood team' }, branding: { forceName: 'West Midlands Police', colour: '#003a70' } },
+      { ratingUrl: 'https://b.test/r/1', manageUrl: 'https://b.test/me', unsubscribeUrl: 'https://b.test/u/1', webUrl: 'https://b.test/m/x' },
+    );
+    expect(mail.text).toContain('PC <Jane>, Officer, Birmingham East neighbourhood team\nWest Midlands Police\nSent by Birmingham East neighbourhood team through Beacon.');
+    expect(mail.text).toContain('Read this message online: https://b.test/m/x');
+    expect(mail.html).toContain('PC &lt;Jane&gt;');
+    expect(mail.html).toContain('border-top:8px solid #003a70');
+  });
 });

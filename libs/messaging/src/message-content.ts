@@ -1,6 +1,24 @@
 /** Rendering of a broadcast for each channel. Bodies are plain text; HTML is generated and escaped. */
 
-import { escapeHtml } from '@beacon/core';
+import { escapeHtml, languageCode, LANGUAGES_KNOWN, type LanguageCode } from '@beacon/core';
+
+/**
+ * The title and body a resident gets: the translation into their language when the message has
+ * one and the force offers it, else the English. Chosen per recipient from what the claim
+ * already read (resident.language), with no query of its own.
+ */
+export function localised(
+  m: { title: string; body: string; translations?: Record<string, { title: string; body: string }> | null },
+  residentLanguage: string | null | undefined,
+  offered: readonly string[],
+): { title: string; body: string; language: string } {
+  const code = languageCode(residentLanguage);
+  const tr = code && code !== 'en' && offered.includes(code) ? m.translations?.[code] : undefined;
+  return tr ? { ...tr, language: code! } : { title: m.title, body: m.body, language: 'en' };
+}
+
+/** `dir` of a language's text. */
+export const textDirection = (language: string): 'rtl' | 'ltr' => (LANGUAGES_KNOWN[language as LanguageCode]?.rtl ? 'rtl' : 'ltr');
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
@@ -30,6 +48,8 @@ export interface EmailLinks {
   manageUrl: string;
   /** The recipient's own survey link, when the message carries a survey. */
   surveyUrl?: string;
+  /** The message's web version (`/m/<token>`). */
+  webUrl?: string;
 }
 
 export interface RenderedEmail {
@@ -38,13 +58,41 @@ export interface RenderedEmail {
   html: string;
 }
 
-export function renderEmail(msg: { title: string; body: string; npuName?: string | null }, links: EmailLinks): RenderedEmail {
+/** Who sent a message: the author's name, role (as words) and team. */
+export interface MessageSender {
+  name: string;
+  roleText: string;
+  team: string;
+}
+
+/** The force's name, colour (#rrggbb, checked at boot) and logo URL, from configuration. */
+export interface Branding {
+  forceName: string;
+  colour: string;
+  logoUrl?: string;
+}
+
+/** The "who is this from" lines of an e-mail or web version. */
+export function senderLine(sender: MessageSender | null | undefined): string | null {
+  return sender ? `${sender.name}, ${sender.roleText}, ${sender.team}` : null;
+}
+
+export function renderEmail(
+  msg: { title: string; body: string; npuName?: string | null; sender?: MessageSender | null; branding?: Branding; language?: string },
+  links: EmailLinks,
+): RenderedEmail {
   const from = msg.npuName ? `${msg.npuName} neighbourhood team` : 'your neighbourhood policing team';
+  const who = senderLine(msg.sender);
+  const force = msg.branding?.forceName;
   const text = [
+    ...(force ? [force, ''] : []),
     msg.body,
     '',
     ...(links.surveyUrl ? [`Take the survey: ${links.surveyUrl}`, ''] : []),
+    ...(links.webUrl ? [`Read this message online: ${links.webUrl}`, ''] : []),
     '—',
+    ...(who ? [who] : []),
+    ...(force ? [force] : []),
     `Sent by ${from} through Beacon.`,
     `How useful was this message? Rate it from 1 to 6, or reply: ${links.ratingUrl}`,
     `Manage what you receive: ${links.manageUrl}`,
@@ -56,11 +104,16 @@ export function renderEmail(msg: { title: string; body: string; npuName?: string
         `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="Rate ${n} out of 6">${n}</a>`,
     )
     .join('');
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
+  const b = msg.branding;
+  const header = b
+    ? `<div style="border-top:8px solid ${escapeHtml(b.colour)};padding:12px 0 0">${b.logoUrl ? `<img src="${escapeHtml(b.logoUrl)}" alt="${escapeHtml(b.forceName)}" height="40" style="display:block;margin-bottom:8px">` : ''}<p style="margin:0;font-weight:bold;color:${escapeHtml(b.colour)}">${escapeHtml(b.forceName)}</p></div>\n`
+    : '';
+  const lang = msg.language ?? 'en';
+  const html = `<!doctype html><html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
 <body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
-<h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
+${header}<h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
 ${textToHtml(msg.body)}
-${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}<hr>
+${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">Read this message online</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
 <p>How useful was this message? (1 = not useful, 6 = very useful)</p>
 <p>${buttons}</p>
 <p><a href="${escapeHtml(links.ratingUrl)}">Reply to the team</a></p>
@@ -101,13 +154,15 @@ export function smsSegments(text: string): number {
 export const SMS_FOOTER = 'Reply MANAGE for settings or STOP to opt out';
 
 /**
- * "Title: body" shortened to fit `maxSegments` with the rating link and the footer kept whole.
+ * "Title: body" shortened to fit `maxSegments` with the rating link and the footer kept whole;
+ * when the text is cut, a link to the web version (`webUrl`) is kept whole too.
  */
-export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3, surveyUrl?: string): string {
+export function renderSms(msg: { title: string; body: string }, ratingUrl: string, maxSegments = 3, surveyUrl?: string, webUrl?: string): string {
   const tail = `${surveyUrl ? `\nSurvey: ${surveyUrl}` : ''}\nRate 1-6 or reply: ${ratingUrl}\n${SMS_FOOTER}`;
   const head = `${msg.title}: ${msg.body.replace(/\s+/g, ' ').trim()}`;
   const full = head + tail;
   if (smsSegments(full) <= maxSegments) return full;
+  const cutTail = (webUrl ? `\nRead more: ${webUrl}` : '') + tail;
   // '…' is not in the GSM alphabet: it would turn a GSM text into UCS-2 (70 characters a
   // segment instead of 160), so a GSM text is shortened with three dots.
   const ellipsis = smsUnits(full).ucs2 ? '…' : '...';
@@ -116,8 +171,8 @@ export function renderSms(msg: { title: string; body: string }, ratingUrl: strin
   let hi = chars.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + ellipsis + tail) <= maxSegments) lo = mid;
+    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + ellipsis + cutTail) <= maxSegments) lo = mid;
     else hi = mid - 1;
   }
-  return chars.slice(0, lo).join('').trimEnd() + ellipsis + tail;
+  return chars.slice(0, lo).join('').trimEnd() + ellipsis + cutTail;
 }

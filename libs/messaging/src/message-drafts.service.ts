@@ -37,6 +37,7 @@ export class MessageDraftService {
       channels: m.channels,
       audience: m.audience,
       scheduledAt: future,
+      translations: Object.entries(m.translations ?? {}).map(([language, tr]) => ({ language, ...tr })),
     });
   }
 

@@ -77,6 +77,20 @@ export class MessageLifecycleService {
     });
   }
 
+  /**
+   * Withdraws a sent message: its web version then says so (410). Who may cancel may withdraw
+   * (NPU-scoped; officers their own only). Delivered e-mails and texts cannot be recalled.
+   */
+  async withdraw(staff: StaffPrincipal, id: string): Promise<MessageEntity> {
+    const m = await this.service.actionable(staff, id);
+    if (!['eco', 'npu_lead', 'admin'].includes(staff.role) && staff.id !== m.authorId) throw forbidden('Only the author, an ECO, the NPU lead or an admin can withdraw');
+    if (m.withdrawnAt) throw invalidTransition('withdrawn', 'withdrawn again');
+    if (m.status !== 'sent') throw invalidTransition(m.status, 'withdrawn (only a sent message is; cancel one still sending)');
+    const withdrawn = await this.messages.withdraw(id, staff.id);
+    if (!withdrawn) throw invalidTransition('withdrawn', 'withdrawn again');
+    return withdrawn;
+  }
+
   async resume(staff: StaffPrincipal, id: string): Promise<{ status: MessageStatus }> {
     const m = await this.service.actionable(staff, id);
     return this.messages.transaction(async (tx) => {

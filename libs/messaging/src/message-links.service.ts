@@ -26,9 +26,10 @@ export class MessageLinksService {
    * Links for a preview: not valid tokens, but as long as real ones (id, expiry, 16-character
    * MAC), so the SMS segment count of a preview is the count residents will get.
    */
-  previewLinks(): { ratingUrl: string; unsubscribeUrl: string; manageUrl: string; surveyUrl: string } {
+  previewLinks(): { ratingUrl: string; unsubscribeUrl: string; manageUrl: string; surveyUrl: string; webUrl: string } {
     const base = this.config.http.publicUrl;
     return {
+      webUrl: `${base}/m/${'0'.repeat(22)}.000000.preview-link-000`,
       ratingUrl: `${base}/r/000000.000000.preview-link-000`,
       unsubscribeUrl: `${base}/u/preview-link`,
       manageUrl: `${base}/me`,
@@ -79,6 +80,15 @@ export class MessageLinksService {
     }
   }
 
+  /**
+   * `/m/<token>`: the message's web version, the same link for every recipient (it names the
+   * message only); `?lang=` the translation the recipient got.
+   */
+  webVersionUrl(messageId: string, language?: string | null): string {
+    const token = this.links.signCompact('web-version', uuidToB64(messageId), WEB_VERSION_TTL_SECONDS);
+    return `${this.config.http.publicUrl}/m/${token}${language && language !== 'en' ? `?lang=${language}` : ''}`;
+  }
+
   unsubscribeUrl(residentId: string, channel: 'email' | 'sms' | 'all'): string {
     return this.residentLinks.unsubscribeUrl(residentId, channel);
   }
@@ -93,6 +103,16 @@ export function deliveryIdFromRatingToken(links: LinkTokenService, token: string
   const id36 = links.verifyCompact('rate', token);
   if (!/^[0-9a-z]{1,13}$/.test(id36)) throw badRequest('This link is not valid');
   return [...id36].reduce((n, c) => n * 36n + BigInt(parseInt(c, 36)), 0n).toString();
+}
+
+/** Web versions stay readable for this long (unless withdrawn, then 410). */
+const WEB_VERSION_TTL_SECONDS = 400 * 24 * 3600;
+
+/** The message a web-version token names; 400 tampered, 410 expired. */
+export function readWebVersionToken(links: LinkTokenService, token: string): string {
+  const id = links.verifyCompact('web-version', token);
+  if (id.length !== 22) throw badRequest('This link is not valid');
+  return b64ToUuid(id);
 }
 
 /** Survey links stay valid for this long; a closed survey answers 410 whatever the token says. */

@@ -35,6 +35,11 @@ export class MessageDto {
   @ApiProperty({ type: Date, nullable: true }) approvedAt: Date | null;
   @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) surveyId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The template it was composed from' }) templateId: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'object', properties: { title: { type: 'string' }, body: { type: 'string' } } }, example: { ur: { title: '…', body: '…' } }, description: 'Translations by language code' })
+  translations: Record<string, { title: string; body: string }>;
+  @ApiProperty({ type: Date, nullable: true, description: 'Withdrawn: its web version says so' }) withdrawnAt: Date | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) withdrawnBy: string | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }
@@ -65,6 +70,8 @@ export class MessageProgressDto extends ProgressCountsDto {
 
 export class MessageDetailDto extends MessageDto {
   @ApiProperty({ type: MessageProgressDto }) progress: MessageProgressDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { en: 950, ur: 40 }, description: 'Recipients by the language they received (a translation, else en)' })
+  recipientsByLanguage: Record<string, number>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Ratings summary (libs/engagement, a message insight)' }) rating?: Record<string, unknown>;
   @ApiPropertyOptional({ description: 'Replies to the message (libs/engagement, a message insight)' }) replyCount?: number;
 }

@@ -97,10 +97,26 @@ export class AudienceDto {
   near?: NearDto;
 }
 
+export class TranslationDto {
+  @ApiProperty({ example: 'ur', description: 'A language of LANGUAGES (not en: title and body are the English)' }) @Matches(/^[a-z]{2}$/) language: string;
+  @ApiProperty({ maxLength: 200, description: 'May use the template\'s {{fields}}' }) @IsString() @MinLength(1) @MaxLength(200) title: string;
+  @ApiProperty({ maxLength: 5000 }) @IsString() @MinLength(1) @MaxLength(5000) body: string;
+}
+
+// Title and body are required unless the message starts from a template (then they default to its text).
+const withoutTemplate = (o: { templateId?: unknown; title?: unknown; body?: unknown }, v: unknown) => o.templateId === undefined || v !== undefined;
+
 export class CreateMessageDto {
-  @ApiProperty({ maxLength: 200 }) @IsString() @MinLength(1) @MaxLength(200) title: string;
-  @ApiProperty({ maxLength: 5000, description: 'Plain text; links are made clickable in e-mail' })
-  @IsString() @MinLength(1) @MaxLength(5000) body: string;
+  @ApiPropertyOptional({ maxLength: 200, description: 'Required unless templateId is given (then the template\'s title, fields filled)' })
+  @ValidateIf(withoutTemplate) @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @ApiPropertyOptional({ maxLength: 5000, description: 'Plain text; links are made clickable in e-mail. Required unless templateId is given' })
+  @ValidateIf(withoutTemplate) @IsString() @MinLength(1) @MaxLength(5000) body?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Start from this template (GET /api/v1/templates): its {{fields}} are filled from `fields`' })
+  @IsOptional() @IsUUID() templateId?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { location: 'Coleshill Road', date: '3 March' }, description: 'Values of the template\'s fields (plain text); an unknown or missing field is a 400' })
+  @IsOptional() @IsObject() fields?: Record<string, string>;
+  @ApiPropertyOptional({ type: [TranslationDto], description: 'Title and body in other languages (entered by staff); each resident gets theirs, English otherwise' })
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => TranslationDto) translations?: TranslationDto[];
   @ApiProperty({ enum: MESSAGE_CATEGORIES }) @IsIn(MESSAGE_CATEGORIES) category: string;
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'standard' }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
   @ApiProperty({ example: ['email', 'sms'] })

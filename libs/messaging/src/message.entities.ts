@@ -14,6 +14,10 @@ import {
   type Relation,
 } from 'typeorm';
 import type { AudienceSpec } from './audience/audience-spec';
+import { MessageTemplateEntity } from './templates/message-template.entity';
+
+/** A message's translations by language code (never 'en': title and body are the English). */
+export type MessageTranslations = Record<string, { title: string; body: string }>;
 
 export const MESSAGE_STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'paused', 'sent', 'cancelled'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -54,6 +58,16 @@ export class MessageEntity {
   @Column({ type: 'varchar', length: 300, nullable: true }) pausedReason: string | null;
   /** A survey (libs/surveys) the message links to: each recipient gets their own signed survey link. */
   @Column({ type: 'uuid', nullable: true }) surveyId: string | null;
+  /** The template it was composed from; its text is rendered into title and body (no link back needed to read it). */
+  @Column({ type: 'uuid', nullable: true }) templateId: string | null;
+  @ManyToOne(() => MessageTemplateEntity, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'template_id' })
+  template?: Relation<MessageTemplateEntity>;
+  /** Staff-entered translations by language code (`{ ur: { title, body } }`, fields already filled); residents of another language get English. */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) translations: MessageTranslations;
+  /** Withdrawn after sending: its web version says so (410); e-mails already delivered cannot be recalled. */
+  @Column({ type: 'timestamptz', nullable: true }) withdrawnAt: Date | null;
+  @Column({ type: 'uuid', nullable: true }) withdrawnBy: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
@@ -137,4 +151,4 @@ export class MessageChannelHealthEntity {
   @Column({ type: 'integer', default: 0 }) consecutiveErrors: number;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity];

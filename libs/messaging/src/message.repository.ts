@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
 import type { AudienceSpec } from './audience/audience-spec';
-import type { MessageEntity, MessageStatus } from './message.entities';
+import type { MessageEntity, MessageStatus, MessageTranslations } from './message.entities';
 
 export interface NewMessage {
   authorId: string;
@@ -17,6 +17,9 @@ export interface NewMessage {
   wardCodes: string[];
   scheduledAt: Date | null;
   surveyId?: string | null;
+  /** The template it was composed from (its text is already rendered into title and body). */
+  templateId?: string | null;
+  translations?: MessageTranslations;
 }
 
 export interface MessageListFilter {
@@ -34,7 +37,7 @@ export interface MessageListFilter {
 const COLUMNS = `id, author_id AS "authorId", npu_code AS "npuCode", title, body, category, priority, channels, audience,
   ward_codes AS "wardCodes", status, scheduled_at AS "scheduledAt", send_requested_at AS "sendRequestedAt", sent_at AS "sentAt",
   recipient_count AS "recipientCount", approved_by AS "approvedBy", approved_at AS "approvedAt", paused_reason AS "pausedReason",
-  survey_id AS "surveyId", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  survey_id AS "surveyId", template_id AS "templateId", translations, withdrawn_at AS "withdrawnAt", withdrawn_by AS "withdrawnBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 @Injectable()
 export class MessageRepository {
@@ -46,9 +49,9 @@ export class MessageRepository {
 
   async insert(m: NewMessage): Promise<MessageEntity> {
     const [row] = await this.db.query<MessageEntity[]>(
-      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at, survey_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
-      [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt, m.surveyId ?? null],
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, scheduled_at, survey_id, template_id, translations)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+      [m.authorId, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt, m.surveyId ?? null, m.templateId ?? null, JSON.stringify(m.translations ?? {})],
     );
     return row;
   }
@@ -98,6 +101,17 @@ export class MessageRepository {
     return rows[0] ?? null;
   }
 
+  /** Marks a sent message withdrawn; null when it is not sent or already withdrawn (a lost race). */
+  async withdraw(id: string, by: string): Promise<MessageEntity | null> {
+    const rows = rowsOf<MessageEntity>(
+      await this.db.query<unknown>(
+        `UPDATE message SET withdrawn_at = now(), withdrawn_by = $2, updated_at = now() WHERE id = $1 AND status = 'sent' AND withdrawn_at IS NULL RETURNING ${COLUMNS}`,
+        [id, by],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
   async setRecipientCount(id: string, n: number, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.query<unknown>('UPDATE message SET recipient_count = $2, updated_at = now() WHERE id = $1', [id, n]);
   }
@@ -124,9 +138,9 @@ export class MessageRepository {
     const rows = rowsOf<MessageEntity>(
       await this.db.query<unknown>(
         `UPDATE message SET npu_code = $2, title = $3, body = $4, category = $5, priority = $6, channels = $7, audience = $8,
-                ward_codes = $9, scheduled_at = $10, updated_at = now()
+                ward_codes = $9, scheduled_at = $10, template_id = $11, translations = $12, updated_at = now()
           WHERE id = $1 AND status = 'draft' RETURNING ${COLUMNS}`,
-        [id, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt],
+        [id, m.npuCode, m.title, m.body, m.category, m.priority, m.channels, JSON.stringify(m.audience), m.wardCodes, m.scheduledAt, m.templateId ?? null, JSON.stringify(m.translations ?? {})],
       ),
     );
     return rows[0] ?? null;

@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess } from '@beacon/auth';
-import { badRequest, decodeCursor, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
+import { badRequest, InjectConfig, decodeCursor, type AppConfig, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
-import { renderEmail, renderSms, smsSegments } from './message-content';
+import { localised, renderEmail, renderSms, smsSegments } from './message-content';
 import type { AudienceCountsDto, MessageDetailDto, MessagePreviewDto, MessageProgressDto, ProgressCountsDto } from './message-response.dto';
 import { MessageInsightsRegistry } from './message-insights';
+import { MessageContextService } from './message-context';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { MessageEntity } from './message.entities';
+import type { MessageEntity, MessageTranslations } from './message.entities';
 import { invalidTransition } from './message-errors';
 import { MessageRepository, type NewMessage } from './message.repository';
+import { TemplateService } from './templates/template.service';
 
 /** A draft's columns as the compose form gives them (the author and survey are set apart). */
 export type DraftContent = Omit<NewMessage, 'authorId' | 'surveyId'>;
@@ -29,6 +31,9 @@ export class MessageService {
     private readonly links: MessageLinksService,
     private readonly geography: GeographyService,
     private readonly insights: MessageInsightsRegistry,
+    private readonly templates: TemplateService,
+    private readonly contexts: MessageContextService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** `opts.surveyId`: a survey the caller (libs/surveys) has checked the author may send. */
@@ -49,11 +54,14 @@ export class MessageService {
       if (scheduledAt.getTime() < Date.now() - 60_000) throw badRequest('scheduledAt must be in the future');
       if (scheduledAt.getTime() > Date.now() + 366 * 24 * 3600 * 1000) throw badRequest('scheduledAt must be within a year');
     }
+    const text = await this.templates.composeText(staff, dto);
     const { wardCodes, npuCode } = await this.targets.resolve(staff, audience);
     return {
       npuCode,
-      title: dto.title.trim(),
-      body: dto.body.trim(),
+      title: text.title,
+      body: text.body,
+      templateId: text.templateId,
+      translations: this.translations(dto, text.render),
       category: dto.category,
       priority: dto.priority ?? 'standard',
       channels: dto.channels,
@@ -61,6 +69,26 @@ export class MessageService {
       wardCodes,
       scheduledAt,
     };
+  }
+
+  /**
+   * Staff-entered translations, each in a language the force offers (LANGUAGES; not English),
+   * once per language, with the template's fields filled as in the English (a field the template
+   * lacks is a 400).
+   */
+  private translations(dto: CreateMessageDto, render: (text: string, what: string) => string): MessageTranslations {
+    const out: MessageTranslations = {};
+    for (const [i, tr] of (dto.translations ?? []).entries()) {
+      const at = `translations.${i}`;
+      if (tr.language === 'en') throw badRequest(`${at}.language: English is the message's own title and body`);
+      if (!this.config.languages.includes(tr.language)) throw badRequest(`${at}.language: ${tr.language} is not offered (LANGUAGES: ${this.config.languages.join(', ')})`);
+      if (out[tr.language]) throw badRequest(`${at}.language: ${tr.language} is translated twice`);
+      const title = render(tr.title, `${at}.title`);
+      const body = render(tr.body, `${at}.body`);
+      if (!title || title.length > 200 || !body || body.length > 5000) throw badRequest(`${at}: title must be 1 to 200 and body 1 to 5000 characters once the fields are filled`);
+      out[tr.language] = { title, body };
+    }
+    return out;
   }
 
   /** Links a draft the caller may act on to a survey (checked by libs/surveys). */
@@ -112,11 +140,11 @@ export class MessageService {
   async previewContent(staff: StaffPrincipal, id: string): Promise<MessagePreviewDto> {
     const m = await this.readable(staff, id);
     const links = this.links.previewLinks();
-    const npuName = await this.npuName(m.npuCode);
+    const context = await this.contexts.forMessage(m);
     const surveyUrl = m.surveyId ? links.surveyUrl : undefined;
-    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl) : null;
+    const sms = m.channels.includes('sms') ? renderSms(m, links.ratingUrl, 3, surveyUrl, links.webUrl) : null;
     return {
-      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, npuName }, { ...links, surveyUrl }) : null,
+      email: m.channels.includes('email') ? renderEmail({ title: m.title, body: m.body, ...context }, { ...links, surveyUrl }) : null,
       sms: sms === null ? null : { body: sms, segments: smsSegments(sms), characters: [...sms].length },
     };
   }
@@ -148,7 +176,17 @@ export class MessageService {
   async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
     const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
-    return { ...m, progress: await this.progress(id), ...extra };
+    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), ...extra };
+  }
+
+  /** Recipients by the language they received (a translation, or English: `localised`'s choice). */
+  private async recipientsByLanguage(m: MessageEntity): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const row of await this.deliveries.recipientLanguages(m.id)) {
+      const { language } = localised(m, row.language, this.config.languages);
+      out[language] = (out[language] ?? 0) + row.n;
+    }
+    return out;
   }
 
   async list(staff: StaffPrincipal, q: MessageListQueryDto): Promise<Page<MessageEntity>> {

@@ -96,6 +96,15 @@ export class MessagesController {
     return this.lifecycle.cancel(me, id);
   }
 
+  @Staff({ roles: [...WRITERS] })
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: MessageDto, description: 'The message, withdrawn: its web version now says so (410)' })
+  @ApiOperation({ summary: 'Withdraw a sent message (officers: their own only)' })
+  withdraw(@CurrentStaff() me: StaffPrincipal, @Param('id', UuidParam) id: string): Promise<MessageDto> {
+    return this.lifecycle.withdraw(me, id);
+  }
+
   @Staff({ roles: ['admin', 'eco', 'npu_lead'] })
   @Post(':id/resume')
   @HttpCode(202)

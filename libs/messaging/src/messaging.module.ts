@@ -7,6 +7,7 @@ import { ChannelsModule } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
+import { WebModule } from '@beacon/web';
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryHistoryRepository } from './delivery-history.repository';
@@ -22,6 +23,7 @@ import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageLinksService } from './message-links.service';
 import { MESSAGING_ENTITIES } from './message.entities';
 import { MessageNotifications } from './message-notifications';
+import { MessageContextService } from './message-context';
 import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessagesController } from './messages.controller';
@@ -34,10 +36,15 @@ import { SendQueue } from './sending/send-queue';
 import { SendJob } from './sending/send.job';
 import { SweepJob } from './sending/sweep.job';
 import { TwilioStatusController } from './twilio-status.controller';
+import { TemplateRepository } from './templates/template.repository';
+import { TemplateService } from './templates/template.service';
+import { TemplatesController } from './templates/templates.controller';
+import { WebVersionController } from './web-version/web-version.controller';
+import { WebVersionService } from './web-version/web-version.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
-  controllers: [MessagesController, TwilioStatusController],
+  imports: [WebModule, TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
+  controllers: [MessagesController, TemplatesController, WebVersionController, TwilioStatusController],
   providers: [
     // audience/
     AudienceRepository,
@@ -55,7 +62,13 @@ import { TwilioStatusController } from './twilio-status.controller';
     BatchSenderDeps,
     SendJob,
     SweepJob,
+    // templates/
+    TemplateRepository,
+    TemplateService,
+    // web-version/
+    WebVersionService,
     // messages
+    MessageContextService,
     MessageRepository,
     DeliveryRepository,
     MessageService,
@@ -69,6 +82,6 @@ import { TwilioStatusController } from './twilio-status.controller';
     MessageDemoSeedService,
     DeliveryRetention,
   ],
-  exports: [DeliveryFeedbackService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
+  exports: [DeliveryFeedbackService, TemplateService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MessageDto } from '@beacon/messaging';
 import type { ConfidenceFigure, GroupResult, OptionCount, QuestionResult, SurveyResults, WeightingInfo } from './results.service';
 import { SURVEY_STATUSES, type SurveyStatus } from './survey.entity';
 const nullableInt = (description?: string) => ({ type: Number, nullable: true, description });
@@ -7,30 +8,8 @@ export class SurveyStatusDto {
   @ApiProperty({ enum: SURVEY_STATUSES }) status: SurveyStatus;
 }
 
-/** The draft message that carries the survey (send it through /api/v1/messages/{id}/send). */
-export class SurveyMessageDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) authorId: string;
-  @ApiProperty({ type: String, nullable: true }) npuCode: string | null;
-  @ApiProperty() title: string;
-  @ApiProperty() body: string;
-  @ApiProperty() category: string;
-  @ApiProperty() priority: string;
-  @ApiProperty({ type: [String] }) channels: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The audience as composed' }) audience: object;
-  @ApiProperty({ type: [String] }) wardCodes: string[];
-  @ApiProperty({ example: 'draft' }) status: string;
-  @ApiProperty({ type: Date, nullable: true }) scheduledAt: Date | null;
-  @ApiProperty({ type: Date, nullable: true }) sendRequestedAt: Date | null;
-  @ApiProperty({ type: Date, nullable: true }) sentAt: Date | null;
-  @ApiProperty({ type: Number, nullable: true }) recipientCount: number | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) approvedBy: string | null;
-  @ApiProperty({ type: Date, nullable: true }) approvedAt: Date | null;
-  @ApiProperty({ type: String, nullable: true }) pausedReason: string | null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) surveyId: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: Date;
-  @ApiProperty({ format: 'date-time' }) updatedAt: Date;
-}
+/** The draft message that carries the survey (send it through /api/v1/messages/{id}/send): messaging's own message shape. */
+export class SurveyMessageDto extends MessageDto {}
 
 export class OptionCountDto implements OptionCount {
   @ApiProperty() value: string;

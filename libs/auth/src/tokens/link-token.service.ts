@@ -10,6 +10,7 @@ export type LinkPurpose =
   | 'unsubscribe'
   | 'manage'
   | 'survey'
+  | 'web-version'
   | 'oidc-login'
   | 'staff-mfa'
   | 'staff-reset'

@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { productionSecretProblems } from './secret-strength';
 import { STAFF_ROLES, type StaffRole } from '../principal';
+import { LANGUAGE_CODES } from './languages';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -103,6 +104,10 @@ export const ENV_DOCS: Record<string, string> = {
   STALE_SENDING_SECONDS: 'A delivery whose worker stopped renewing its claim this long ago (it died) is re-queued; keep it above the database outages to ride out without duplicates (default 120).',
   MESSAGE_PAUSE_AFTER_ERRORS: 'Consecutive provider errors that pause a message (default 100).',
   RATING_LINK_TTL_DAYS: 'Lifetime of rating links in messages (default 90).',
+  FORCE_NAME: "The force's name, shown on every e-mail and web version of a message (default Beacon).",
+  FORCE_LOGO_PATH: "PNG, JPEG, SVG or WebP file of the force's logo, served at /m/logo and shown on e-mails and web versions (default unset: no logo).",
+  FORCE_COLOUR: "The force's colour as #rrggbb, for the bar of e-mails and web versions (default #1d70b8).",
+  LANGUAGES: "Languages messages may be translated into, as comma-separated ISO 639-1 codes from Beacon's list (en, ar, bn, cy, fa, fr, gu, hi, ks, ku, pa, pl, ps, pt, ro, so, ta, ti, tr, ur, zh); English is always offered (default en).",
   PG_DUMP: 'pg_dump used by npm run backup (default: pg_dump on PATH); its major version must be at least the server\'s.',
   PG_RESTORE: 'pg_restore used by npm run restore (default: pg_restore on PATH).',
   METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
@@ -189,6 +194,10 @@ export class EnvVars {
   // Compose passes `${METRICS_TOKEN:-}`: empty means unset.
   @IsOptional() @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value)) @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) WORKER_HTTP_PORT?: number;
+  @IsOptional() @IsString() @MinLength(1) FORCE_NAME?: string;
+  @IsOptional() @IsString() @Matches(/\.(png|jpe?g|svg|webp)$/i, { message: 'FORCE_LOGO_PATH must name a .png, .jpg, .svg or .webp file' }) FORCE_LOGO_PATH?: string;
+  @IsOptional() @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'FORCE_COLOUR must be #rrggbb' }) FORCE_COLOUR?: string;
+  @IsOptional() @Transform(toList) @IsIn(LANGUAGE_CODES, { each: true }) LANGUAGES?: string[];
   @IsOptional() @IsString() PG_DUMP?: string;
   @IsOptional() @IsString() PG_RESTORE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(600) SHUTDOWN_TIMEOUT_SECONDS?: number;
@@ -259,6 +268,10 @@ export interface AppConfig {
     apiBaseUrl?: string;
     timeoutMs: number;
   };
+  /** The force's name, logo (a file) and colour on e-mails and web versions of messages. */
+  branding: { forceName: string; logoPath?: string; colour: string };
+  /** Languages offered for translations of messages: 'en' first, always. */
+  languages: string[];
   messaging: {
     officerMessagesNeedApproval: boolean;
     fanOutParallelism: number;
@@ -352,6 +365,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     for (const k of ['RETURN_PATH_DOMAIN', 'INBOUND_SMTP_PORT', 'INBOUND_WEBHOOK_SECRET'] as const) if (vars[k] !== undefined) problems.push(`${k}: needs REPLY_DOMAIN`);
   }
   if (!!vars.INBOUND_SMTP_TLS_KEY_FILE !== !!vars.INBOUND_SMTP_TLS_CERT_FILE) problems.push('INBOUND_SMTP_TLS_KEY_FILE/INBOUND_SMTP_TLS_CERT_FILE: set both or neither');
+  if (vars.FORCE_LOGO_PATH && !existsSync(resolve(vars.FORCE_LOGO_PATH))) problems.push(`FORCE_LOGO_PATH: no file at ${vars.FORCE_LOGO_PATH}`);
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
 
   const port = vars.PORT ?? 3000;
@@ -433,6 +447,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiBaseUrl: vars.TWILIO_API_BASE_URL,
       timeoutMs: (vars.TWILIO_TIMEOUT_SECONDS ?? 30) * 1000,
     },
+    branding: { forceName: vars.FORCE_NAME?.trim() || 'Beacon', logoPath: vars.FORCE_LOGO_PATH ? resolve(vars.FORCE_LOGO_PATH) : undefined, colour: (vars.FORCE_COLOUR ?? '#1d70b8').toLowerCase() },
+    languages: ['en', ...new Set((vars.LANGUAGES ?? []).filter((l) => l !== 'en'))],
     messaging: {
       officerMessagesNeedApproval: vars.OFFICER_MESSAGES_NEED_APPROVAL ?? false,
       fanOutParallelism: vars.FANOUT_PARALLELISM ?? 2,

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ProviderError } from '@beacon/channels';
 import { InjectConfig, MetricsService, type AppConfig } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
+import type { MessageContext } from '../message-context';
 import type { MessageEntity } from '../message.entities';
 import { MessageRepository } from '../message.repository';
 import { ClaimRepository, type ClaimedDelivery } from './claim.repository';
@@ -66,7 +67,7 @@ export class BatchSender {
   constructor(
     private readonly deps: BatchSenderDeps,
     private readonly message: MessageEntity,
-    private readonly npuName: string | null,
+    private readonly context: MessageContext,
     private readonly channel: DeliveryChannel,
     private readonly batch: ClaimedDelivery[],
   ) {
@@ -125,7 +126,7 @@ export class BatchSender {
       const sendStarted = process.hrtime.bigint();
       const took = () => Number(process.hrtime.bigint() - sendStarted) / 1e9;
       try {
-        outcome = { id: d.id, status: 'sent', providerId: await this.deps.sender.send(this.message, this.npuName, d) };
+        outcome = { id: d.id, status: 'sent', providerId: await this.deps.sender.send(this.message, this.context, d) };
         this.deps.metrics.observeProviderSend(this.channel, 'sent', took());
         this.successes++;
       } catch (err) {

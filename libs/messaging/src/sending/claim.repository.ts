@@ -11,6 +11,8 @@ export interface ClaimedDelivery {
   attempts: number;
   email: string | null;
   phone: string | null;
+  /** The resident's language as they gave it (free text): which translation they get. */
+  language: string | null;
   eligible: boolean;
 }
 
@@ -21,7 +23,7 @@ const CLAIM_UPDATE = `
     FROM picked, resident r
    WHERE d.id = picked.id AND r.id = d.resident_id AND d.status = 'queued'
   RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
-            r.email, r.phone_e164 AS phone,
+            r.email, r.phone_e164 AS phone, r.language,
             EXISTS (SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
 
 /**

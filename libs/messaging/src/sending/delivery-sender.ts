@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EmailTransport, SmsTransport } from '@beacon/channels';
 import { InjectConfig, type AppConfig } from '@beacon/core';
-import { renderEmail, renderSms } from '../message-content';
+import { localised, renderEmail, renderSms } from '../message-content';
 import { MessageLinksService } from '../message-links.service';
+import type { MessageContext } from '../message-context';
 import type { MessageEntity } from '../message.entities';
 import type { ClaimedDelivery } from './claim.repository';
 
@@ -16,19 +17,20 @@ export class DeliverySender {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  send(message: MessageEntity, npuName: string | null, d: ClaimedDelivery): Promise<string> {
-    return d.channel === 'email' ? this.sendEmail(message, npuName, d) : this.sendSms(message, d);
+  send(message: MessageEntity, context: MessageContext, d: ClaimedDelivery): Promise<string> {
+    return d.channel === 'email' ? this.sendEmail(message, context, d) : this.sendSms(message, d);
   }
 
   private surveyUrl(message: MessageEntity, d: ClaimedDelivery): string | undefined {
     return message.surveyId ? this.links.surveyUrl(message.surveyId, d.residentId) : undefined;
   }
 
-  private async sendEmail(message: MessageEntity, npuName: string | null, d: ClaimedDelivery): Promise<string> {
+  private async sendEmail(message: MessageEntity, context: MessageContext, d: ClaimedDelivery): Promise<string> {
     const unsubscribeUrl = this.links.unsubscribeUrl(d.residentId, 'email');
+    const content = localised(message, d.language, this.config.languages);
     const rendered = renderEmail(
-      { title: message.title, body: message.body, npuName },
-      { ratingUrl: this.links.ratingUrl(d.id), unsubscribeUrl, manageUrl: this.links.manageUrl(d.residentId), surveyUrl: this.surveyUrl(message, d) },
+      { ...content, ...context },
+      { ratingUrl: this.links.ratingUrl(d.id), unsubscribeUrl, manageUrl: this.links.manageUrl(d.residentId), surveyUrl: this.surveyUrl(message, d), webUrl: this.links.webVersionUrl(message.id, content.language) },
     );
     const { providerId } = await this.email.send({
       to: d.email!,
@@ -46,9 +48,14 @@ export class DeliverySender {
   private async sendSms(message: MessageEntity, d: ClaimedDelivery): Promise<string> {
     const { providerId } = await this.sms.send({
       to: d.phone!,
-      body: renderSms(message, this.links.ratingUrl(d.id), 3, this.surveyUrl(message, d)),
+      body: this.smsBody(message, d),
       statusCallback: `${this.config.http.publicUrl}/webhooks/twilio/status`,
     });
     return providerId;
+  }
+
+  private smsBody(message: MessageEntity, d: ClaimedDelivery): string {
+    const content = localised(message, d.language, this.config.languages);
+    return renderSms(content, this.links.ratingUrl(d.id), 3, this.surveyUrl(message, d), this.links.webVersionUrl(message.id, content.language));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
 import { MessageRepository } from '../message.repository';
-import { MessageService } from '../message.service';
+import { MessageContextService } from '../message-context';
 import { BatchSender, BatchSenderDeps } from './batch-sender';
 import { ClaimRepository } from './claim.repository';
 import { SendProgressRepository } from './send-progress.repository';
@@ -20,7 +20,7 @@ export class SendJob {
 
   constructor(
     private readonly messages: MessageRepository,
-    private readonly service: MessageService,
+    private readonly contexts: MessageContextService,
     private readonly claims: ClaimRepository,
     private readonly progress: SendProgressRepository,
     private readonly sendQueue: SendQueue,
@@ -43,7 +43,7 @@ export class SendJob {
     const deadline = Date.now() + JOB_BUDGET_MS;
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
-    const npuName = await this.service.npuName(message.npuCode);
+    const context = await this.contexts.forMessage(message);
     // On shutdown (queue.stopping) the loop ends after its current batch: the rest waits in the queue.
     while (Date.now() < deadline && !this.queue.stopping) {
       const current = await this.messages.findById(messageId);
@@ -53,7 +53,7 @@ export class SendJob {
         await this.finishIfDone(messageId, message.channels as DeliveryChannel[]);
         return;
       }
-      const stop = await new BatchSender(this.batchDeps, message, npuName, channel, batch).run();
+      const stop = await new BatchSender(this.batchDeps, message, context, channel, batch).run();
       if (stop?.kind === 'rate_limited' || stop?.kind === 'unavailable') {
         // Pause this channel only: continue after a backoff; other channels and messages carry on.
         this.logger.warn({ messageId, channel, until: stop.resumeAt }, stop.kind === 'rate_limited' ? 'Provider rate limit: channel waits' : 'Provider unreachable: channel waits');
