@@ -87,4 +87,13 @@ export class SurveyRepository {
     );
     return rowsOf<SurveyRow>(rows)[0] ?? null;
   }
+
+  /** Open surveys whose closing date has passed → closed, dated at that closing date; returns how many moved. */
+  async closeDue(): Promise<number> {
+    const rows = await this.db.query<unknown>(
+      `UPDATE survey SET status = 'closed', closed_at = closes_at, updated_at = now()
+        WHERE status = 'open' AND closes_at <= now() RETURNING id`,
+    );
+    return rowsOf<{ id: string }>(rows).length;
+  }
 }

@@ -10,6 +10,7 @@ import { ResultsRepository } from './results.repository';
 import { SurveyConfidenceService, SurveyResultsService } from './results.service';
 import { SurveyPageController, SurveyPageExceptionFilter } from './survey-page.controller';
 import { SurveyPages } from './survey-pages';
+import { SurveyAutoCloseJob } from './survey-auto-close.job';
 import { SurveyResidentData } from './survey-resident-data';
 import { SURVEY_ENTITIES } from './survey.entity';
 import { SurveyRepository } from './survey.repository';
@@ -19,7 +20,7 @@ import { SurveysController } from './surveys.controller';
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
   controllers: [SurveysController, SurveyPageController],
-  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData],
+  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData, SurveyAutoCloseJob],
   exports: [SurveyConfidenceService],
 })
 export class SurveysModule {}

@@ -17,6 +17,7 @@ export enum JobName {
   ImportHousekeeping = 'import-housekeeping',
   ResidentWardRecheck = 'resident-ward-recheck',
   StaffPasswordReset = 'staff-password-reset',
+  SurveyAutoClose = 'survey-auto-close',
 }
 
 export interface MessageJob {
@@ -81,6 +82,8 @@ export interface JobPayloads {
   /** After a postcode directory or ward set import: moves residents whose postcode now lies in another ward (libs/residents). */
   [JobName.ResidentWardRecheck]: { reason: 'postcodes' | 'wards' };
   [JobName.StaffPasswordReset]: StaffPasswordResetJob;
+  /** Closes open surveys past their closing date (libs/surveys). */
+  [JobName.SurveyAutoClose]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -119,4 +122,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.ResidentWardRecheck]: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 1800, concurrency: 1, policy: 'short' },
   // A staff member waiting for a reset link: a few quick retries.
   [JobName.StaffPasswordReset]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
+  // Idempotent (one UPDATE of the surveys still open past closes_at); answers are refused from closes_at anyway.
+  [JobName.SurveyAutoClose]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
 };
