@@ -16,6 +16,6 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController],
   providers: [ReportsRepository, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
-  exports: [ReportsService, ReportsSeedService, ReportAggregatesService],
+  exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}

@@ -21,6 +21,6 @@ import { SurveysController } from './surveys.controller';
   imports: [WebModule, TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
   controllers: [SurveysController, SurveyPageController],
   providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData, SurveyAutoCloseJob],
-  exports: [SurveyConfidenceService],
+  exports: [SurveyConfidenceService, SurveyService, SurveyResultsService],
 })
 export class SurveysModule {}
