@@ -6,3 +6,4 @@ export { SurveyConfidenceService, SurveyResultsService, MIN_CELL, type SurveyRes
 export { resultsCsv } from './surveys.controller';
 export type { CreateSurveyDto, SurveyView } from './survey.dto';
 export { CONFIDENCE_TEMPLATE, FREE_TEXT_MAX } from './survey-questions';
+export { SurveyDemoSeedService } from './survey-demo-seed.service';

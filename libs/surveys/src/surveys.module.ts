@@ -11,6 +11,7 @@ import { SurveyConfidenceService, SurveyResultsService } from './results.service
 import { SurveyPageController, SurveyPageExceptionFilter } from './survey-page.controller';
 import { SurveyPages } from './survey-pages';
 import { SurveyAutoCloseJob } from './survey-auto-close.job';
+import { SurveyDemoSeedService } from './survey-demo-seed.service';
 import { SurveyResidentData } from './survey-resident-data';
 import { SURVEY_ENTITIES } from './survey.entity';
 import { SurveyRepository } from './survey.repository';
@@ -20,7 +21,7 @@ import { SurveysController } from './surveys.controller';
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
   controllers: [SurveysController, SurveyPageController],
-  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData, SurveyAutoCloseJob],
-  exports: [SurveyConfidenceService, SurveyService, SurveyResultsService],
+  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData, SurveyAutoCloseJob, SurveyDemoSeedService],
+  exports: [SurveyConfidenceService, SurveyService, SurveyResultsService, SurveyDemoSeedService],
 })
 export class SurveysModule {}
