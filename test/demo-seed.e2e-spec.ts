@@ -212,6 +212,82 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     expect(r.placed).toBeGreaterThan(80_000);
   });
 
+  it('has surveys with responses in every NPU, counters that add up to the responses, and answers dated while each survey was open', async () => {
+    const perNpu = await t.sql<{ code: string; closed: number; open: number; responses: number; min_per_survey: number }>(
+      `SELECT n.code,
+              (SELECT count(*)::int FROM survey s WHERE s.npu_code = n.code AND s.status = 'closed') AS closed,
+              (SELECT count(*)::int FROM survey s WHERE s.npu_code = n.code AND s.status = 'open') AS open,
+              (SELECT count(*)::int FROM survey_response r JOIN survey s ON s.id = r.survey_id WHERE s.npu_code = n.code) AS responses,
+              (SELECT coalesce(min(c), 0)::int FROM (SELECT count(r.id) AS c FROM survey s LEFT JOIN survey_response r ON r.survey_id = s.id WHERE s.npu_code = n.code GROUP BY s.id) x) AS min_per_survey
+         FROM npu n ORDER BY n.code`,
+    );
+    expect(perNpu).toHaveLength(8);
+    for (const n of perNpu) expect(n).toMatchObject({ closed: 1, open: 1 });
+    for (const n of perNpu) expect(n.min_per_survey).toBeGreaterThan(50);
+    const bad = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM survey WHERE npu_code IS NULL AND status = 'draft') AS force_drafts,
+              (SELECT count(*)::int FROM survey_response r JOIN survey s ON s.id = r.survey_id JOIN resident p ON p.id = r.resident_id JOIN ward w ON w.code = p.ward_code
+                WHERE r.created_at < s.opened_at OR r.created_at > least(s.closes_at, now()) OR p.activated_at > r.created_at OR p.left_at IS NOT NULL
+                   OR w.npu_code <> s.npu_code OR r.ward_code <> p.ward_code) AS bad_responses,
+              (SELECT count(*)::int FROM survey WHERE (status = 'closed' AND (closed_at IS NULL OR closed_at > now() OR closes_at > now())) OR (status = 'open' AND closes_at <= now())
+                  OR opened_at < created_at) AS bad_surveys,
+              -- every question's base counter equals the responses that answered it, and each option's counter its choosers
+              (SELECT count(*)::int FROM (
+                 SELECT q.id, o.option, coalesce((SELECT sum(respondents) FROM survey_tally t WHERE t.question_id = q.id AND t.option = o.option), 0) AS counted,
+                        (SELECT count(*) FROM survey_response r WHERE r.survey_id = q.survey_id AND (o.option = '*' AND r.answers ? q.id::text OR r.answers ->> q.id::text = o.option)) AS answered
+                   FROM survey_question q CROSS JOIN LATERAL (SELECT '*' AS option UNION ALL SELECT x->>'value' FROM jsonb_array_elements(q.options) x) o) c
+                WHERE counted <> answered) AS tally_mismatch`,
+    );
+    expect(bad).toEqual({ force_drafts: 1, bad_responses: 0, bad_surveys: 0, tally_mismatch: 0 });
+    const confident = await one<{ share: number }>(
+      `SELECT avg((r.answers ->> q.id::text) IN ('very_confident', 'fairly_confident')::int)::float8 AS share
+         FROM survey_response r JOIN survey_question q ON q.survey_id = r.survey_id AND q.template_key = 'confidence' WHERE r.answers ? q.id::text`,
+    );
+    expect(confident.share).toBeGreaterThan(0.6);
+    expect(confident.share).toBeLessThan(0.9);
+  });
+
+  it('has an ACF voting round per NPU for this year, closed, open and not open yet, with ballots cast while open by residents of the NPU', async () => {
+    const rounds = await t.sql<{ npu_code: string; state: string; bids: number; ballots: number }>(
+      `SELECT v.npu_code, CASE WHEN now() < v.opens_at THEN 'scheduled' WHEN now() < v.closes_at THEN 'open' ELSE 'closed' END AS state,
+              (SELECT count(*)::int FROM voting_round_bid b WHERE b.round_id = v.id) AS bids,
+              (SELECT count(*)::int FROM voting_ballot b WHERE b.round_id = v.id) AS ballots
+         FROM voting_round v WHERE v.financial_year = $1 ORDER BY v.npu_code`,
+      [financialYearOf()],
+    );
+    expect(rounds).toHaveLength(8);
+    expect(new Set(rounds.map((r) => r.state))).toEqual(new Set(['scheduled', 'open', 'closed']));
+    for (const r of rounds) {
+      expect(r.bids).toBeGreaterThanOrEqual(2);
+      if (r.state === 'scheduled') expect(r.ballots).toBe(0);
+      else expect(r.ballots).toBeGreaterThan(20);
+    }
+    const bad = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM voting_round_bid rb JOIN voting_round v ON v.id = rb.round_id JOIN bid b ON b.id = rb.bid_id
+                WHERE b.status NOT IN ('submitted', 'under_review') OR b.npu_code <> v.npu_code OR b.created_at >= v.opens_at) AS bad_ballot_bids,
+              (SELECT count(*)::int FROM voting_ballot x JOIN voting_round v ON v.id = x.round_id JOIN resident r ON r.id = x.resident_id JOIN ward w ON w.code = r.ward_code
+                WHERE x.cast_at < v.opens_at OR x.cast_at > least(v.closes_at, now()) OR r.activated_at > x.cast_at OR r.status <> 'active' OR w.npu_code <> v.npu_code) AS bad_ballots,
+              (SELECT count(*)::int FROM (SELECT x.round_id, x.resident_id, count(bv.bid_id) AS votes FROM voting_ballot x JOIN voting_round v ON v.id = x.round_id
+                  JOIN voting_round_bid rb ON rb.round_id = x.round_id JOIN bid_vote bv ON bv.bid_id = rb.bid_id AND bv.resident_id = x.resident_id
+                 GROUP BY 1, 2) c JOIN voting_round v ON v.id = c.round_id WHERE c.votes < 1 OR c.votes > v.max_votes_per_resident) AS bad_votes,
+              (SELECT count(*)::int FROM bid_vote bv WHERE NOT EXISTS (SELECT 1 FROM voting_round_bid rb JOIN voting_ballot x ON x.round_id = rb.round_id AND x.resident_id = bv.resident_id WHERE rb.bid_id = bv.bid_id)) AS stray_votes`,
+    );
+    expect(bad).toEqual({ bad_ballot_bids: 0, bad_ballots: 0, bad_votes: 0, stray_votes: 0 });
+  });
+
+  it('has a draft and a scheduled message per NPU, each scheduled one with its fan-out job queued for its time', async () => {
+    const perNpu = await t.sql<{ code: string; drafts: number; scheduled: number; queued: number }>(
+      `SELECT n.code,
+              (SELECT count(*)::int FROM message m WHERE m.npu_code = n.code AND m.status = 'draft') AS drafts,
+              (SELECT count(*)::int FROM message m WHERE m.npu_code = n.code AND m.status = 'scheduled' AND m.scheduled_at > now() + interval '7 days') AS scheduled,
+              (SELECT count(*)::int FROM message m JOIN pgboss.job j ON j.name = 'fan-out' AND j.data ->> 'messageId' = m.id::text AND j.state = 'created' AND j.start_after = m.scheduled_at
+                WHERE m.npu_code = n.code AND m.status = 'scheduled') AS queued
+         FROM npu n ORDER BY n.code`,
+    );
+    expect(perNpu).toHaveLength(8);
+    for (const n of perNpu) expect(n).toMatchObject({ drafts: 1, scheduled: 1, queued: 1 });
+  });
+
   it('loads once and in seconds', async () => {
     const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`);
     await t.app.get(BootstrapService).run();

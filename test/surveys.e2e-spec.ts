@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { JobName, QUEUE_POLICIES } from '@beacon/core';
 import { MessageLinksService } from '@beacon/messaging';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
@@ -399,6 +400,23 @@ describe('surveys', () => {
     const bad = await t.http().post(url).type('form').send(new URLSearchParams([[`q-${survey.questions[0].id}`, XSS], [`q-${survey.questions[1].id}`, `${XSS}${XSS}`]]).toString()).expect(400);
     expect(raw(bad.text)).toBe(false);
     expect(bad.text).toContain('There is a problem');
+  });
+
+  it('auto-close: a scheduled job closes open surveys past their closing date, once, and leaves the others', async () => {
+    const { SurveyAutoCloseJob } = await import('../libs/surveys/src/survey-auto-close.job');
+    expect(QUEUE_POLICIES[JobName.SurveyAutoClose].cron).toBeTruthy();
+    const closesAt = new Date(Date.now() + 3_600_000).toISOString();
+    const due = await createOpen(ecoBE, { title: 'Due', questions: [{ kind: 'scale_5', text: 'How?' }], closesAt });
+    const later = await createOpen(ecoBE, { title: 'Later', questions: [{ kind: 'scale_5', text: 'How?' }], closesAt });
+    const draft = (await t.http().post('/api/v1/surveys').set(...ecoBE).send({ title: 'Draft', questions: [{ kind: 'scale_5', text: 'How?' }], closesAt }).expect(201)).body as Survey;
+    await t.sql(`UPDATE survey SET closes_at = now() - interval '1 minute' WHERE id = ANY($1)`, [[due.id, draft.id]]);
+    const job = t.app.get(SurveyAutoCloseJob);
+    expect(await job.run()).toBe(1);
+    const state = async () => Object.fromEntries((await t.sql<{ id: string; status: string; closed: boolean }>(`SELECT id, status, closed_at = closes_at AS closed FROM survey WHERE id = ANY($1)`, [[due.id, later.id, draft.id]])).map((r) => [r.id, [r.status, r.closed]]));
+    const after = await state();
+    expect(after).toEqual({ [due.id]: ['closed', true], [later.id]: ['open', null], [draft.id]: ['draft', null] });
+    expect(await job.run()).toBe(0);
+    expect(await state()).toEqual(after);
   });
 
   it('NPU scoping: staff of another NPU get 403 on the survey, its results and its links to messages', async () => {

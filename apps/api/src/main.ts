@@ -29,6 +29,8 @@ async function bootstrap() {
 
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: new PinoNestLogger(logger), bodyParser: false });
   configureApp(app, config, logger);
+  // Modules first (the queue's schema and queues exist), as in the tests: demo seeds queue jobs.
+  await app.init();
   const { demoPassword } = await app.get(BootstrapService).run();
   await app.listen(config.http.port);
 

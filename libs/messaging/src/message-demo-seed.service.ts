@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { JobName, QueueService } from '@beacon/core';
 
 const CATEGORIES: [category: string, title: string, body: string][] = [
   ['crime_alert', 'Burglaries reported overnight', 'We have had reports of break-ins through rear doors. Please lock doors and windows and report anything suspicious on 101.'],
@@ -25,7 +26,10 @@ const CATEGORIES: [category: string, title: string, body: string][] = [
 export class MessageDemoSeedService {
   private readonly logger = new Logger('Messaging');
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: QueueService,
+  ) {}
 
   async seedFullDemo(count = 320): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -92,6 +96,29 @@ export class MessageDemoSeedService {
            CROSS JOIN LATERAL (SELECT abs(hashtext(m.id::text || r.id::text)) AS h) hh
           WHERE h % 5 = 0 AND (ch.channel = 'email' OR r.has_phone)`,
       );
+      // Work in progress per NPU: a draft, and a message scheduled for a few weeks ahead with its
+      // fan-out job queued for then (as MessageLifecycleService does), so it sends when it is due.
+      const upcoming = await tx.query<{ id: string; scheduledAt: Date }[]>(
+        `WITH authors AS (
+           SELECT n.code, n.name, coalesce(
+                    (SELECT s.id FROM staff s WHERE s.npu_code = n.code AND s.role IN ('eco', 'officer', 'npu_lead') AND s.active ORDER BY s.role, s.created_at LIMIT 1),
+                    (SELECT s.id FROM staff s WHERE s.role = 'admin' AND s.active ORDER BY s.created_at LIMIT 1)) AS author_id
+             FROM npu n),
+         ins AS (
+           INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status, scheduled_at, send_requested_at, created_at, updated_at)
+           SELECT a.author_id, a.code, v.title || a.name, v.body, v.category, 'standard', ARRAY['email']::varchar[],
+                  jsonb_build_object('npuCodes', jsonb_build_array(a.code)), (SELECT array_agg(code ORDER BY code) FROM ward WHERE npu_code = a.code),
+                  v.status, CASE WHEN v.status = 'scheduled' THEN date_trunc('day', now()) + make_interval(days => 21 + abs(hashtext(a.code)) % 14, hours => 10) END,
+                  CASE WHEN v.status = 'scheduled' THEN now() - interval '1 day' END, now() - interval '2 days', now() - interval '1 day'
+             FROM authors a CROSS JOIN (VALUES
+               ('draft', 'Dark nights advice for ', 'Lighter evenings are ending. Simple steps keep your home and car safe: lights on timers, keys away from the door.', 'crime_prevention'),
+               ('scheduled', 'Your neighbourhood this month: ', 'Arrests, updates on last month’s priorities and what we are working on next.', 'community_update')
+             ) AS v(status, title, body, category)
+            WHERE a.author_id IS NOT NULL
+           RETURNING id, status, scheduled_at)
+         SELECT id, scheduled_at AS "scheduledAt" FROM ins WHERE status = 'scheduled'`,
+      );
+      for (const m of upcoming) await this.queue.send(JobName.FanOut, { messageId: m.id }, { manager: tx, startAfter: m.scheduledAt });
       this.logger.log(`Demo messages loaded: ${n}`);
       return n;
     });

@@ -3,3 +3,4 @@ export * from './population-share.entity';
 export * from './report-period';
 export * from './reports.module';
 export * from './reports.service';
+export { PopulationShareService } from './population-share.service';

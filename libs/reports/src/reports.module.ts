@@ -18,6 +18,6 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController],
   providers: [ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
-  exports: [ReportsService, ReportsSeedService, ReportAggregatesService],
+  exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}

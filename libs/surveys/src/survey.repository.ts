@@ -87,4 +87,29 @@ export class SurveyRepository {
     );
     return rowsOf<SurveyRow>(rows)[0] ?? null;
   }
+
+  /** Open surveys whose closing date has passed → closed, dated at that closing date; returns how many moved. */
+  async closeDue(): Promise<number> {
+    const rows = await this.db.query<unknown>(
+      `UPDATE survey SET status = 'closed', closed_at = closes_at, updated_at = now()
+        WHERE status = 'open' AND closes_at <= now() RETURNING id`,
+    );
+    return rowsOf<{ id: string }>(rows).length;
+  }
+
+  /**
+   * The latest surveys an NPU's staff may read (its own and force-wide ones; all for force-wide
+   * staff), with the residents' and public link's responses so far.
+   */
+  async list(npuCode: string | null, limit: number): Promise<(SurveyRow & { responses: number })[]> {
+    return rowsOf<SurveyRow & { responses: number }>(
+      await this.db.query(
+        `SELECT s.*, (SELECT count(*)::int FROM survey_response r WHERE r.survey_id = s.id) AS responses
+           FROM (SELECT ${COLUMNS} FROM survey WHERE $1::varchar IS NULL OR npu_code = $1 OR npu_code IS NULL
+                  ORDER BY created_at DESC, id LIMIT $2) s
+          ORDER BY s."createdAt" DESC, s.id`,
+        [npuCode, limit],
+      ),
+    );
+  }
 }

@@ -78,6 +78,11 @@ export class SurveyService {
     return s;
   }
 
+  /** The latest surveys the staff member may read (their NPU's and force-wide ones). */
+  async list(staff: StaffPrincipal, limit = 100): Promise<(SurveyRow & { responses: number })[]> {
+    return this.surveys.list(staff.npuCode, limit);
+  }
+
   async detail(staff: StaffPrincipal, id: string): Promise<SurveyView> {
     return this.view(await this.readable(staff, id));
   }

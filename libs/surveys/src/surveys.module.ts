@@ -10,6 +10,8 @@ import { ResultsRepository } from './results.repository';
 import { SurveyConfidenceService, SurveyResultsService } from './results.service';
 import { SurveyPageController, SurveyPageExceptionFilter } from './survey-page.controller';
 import { SurveyPages } from './survey-pages';
+import { SurveyAutoCloseJob } from './survey-auto-close.job';
+import { SurveyDemoSeedService } from './survey-demo-seed.service';
 import { SurveyResidentData } from './survey-resident-data';
 import { SURVEY_ENTITIES } from './survey.entity';
 import { SurveyRepository } from './survey.repository';
@@ -19,7 +21,7 @@ import { SurveysController } from './surveys.controller';
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(SURVEY_ENTITIES), AuthModule, ResidentsModule, MessagingModule],
   controllers: [SurveysController, SurveyPageController],
-  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData],
-  exports: [SurveyConfidenceService],
+  providers: [SurveyPages, SurveyPageExceptionFilter, SurveyRepository, ResponseRepository, RespondentRepository, ResultsRepository, SurveyService, SurveyResponseService, SurveyResultsService, SurveyConfidenceService, SurveyResidentData, SurveyAutoCloseJob, SurveyDemoSeedService],
+  exports: [SurveyConfidenceService, SurveyService, SurveyResultsService, SurveyDemoSeedService],
 })
 export class SurveysModule {}

@@ -152,6 +152,17 @@ export const VOCABULARY = {
   /** A voting round's state, by the database clock. */
   roundState: { scheduled: 'Not open yet', open: 'Open for votes', closed: 'Closed' },
   /** What the voting results say of each ranked bid (libs/funding fund-winners). */
+  /** A survey's state (libs/surveys). */
+  surveyStatus: { draft: 'Draft', pending_approval: 'Waiting for an admin to approve', open: 'Open', closed: 'Closed' },
+  /** The kinds of question staff can add to a survey. */
+  questionKind: {
+    single_choice: 'Choose one answer',
+    multiple_choice: 'Choose one or more answers',
+    scale_5: 'A scale from 1 to 5',
+    scale_10: 'A scale from 1 to 10',
+    likert: 'Agree or disagree (5 points)',
+    free_text: 'Their own words',
+  },
   votingFunding: { fund: 'Would be funded', already_awarded: 'Already awarded', does_not_fit: 'Does not fit what is left', not_eligible: 'Not eligible (withdrawn or rejected)' },
   geographyImport: {
     ons_lookup: 'ONS ward to local authority lookup',

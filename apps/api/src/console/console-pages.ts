@@ -15,10 +15,14 @@ export const INBOX_ROLES: StaffRole[] = ['admin', 'eco', 'officer', 'npu_lead'];
 /** libs/reports' READERS. */
 export const REPORT_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
 
+/** libs/surveys: who reads a survey and its results (readers) and who creates, opens and closes one (writers). */
+export const SURVEY_READERS: StaffRole[] = ['admin', 'analyst', 'npu_lead', 'eco', 'officer'];
+export const SURVEY_WRITERS: StaffRole[] = MESSAGE_WRITERS;
+
 /** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
 export const STAFF_ADMINS: StaffRole[] = ['admin'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'surveys' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox';
 
 /** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
 export const OUTBOX_ROLES: StaffRole[] = ['admin'];
@@ -28,6 +32,7 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[];
   { id: 'messages', text: 'Messages', href: '/console/messages', roles: ALL },
   { id: 'inbox', text: 'Inbox', href: '/console/inbox', roles: INBOX_ROLES },
   { id: 'residents', text: 'Residents', href: '/console/residents', roles: ALL },
+  { id: 'surveys', text: 'Surveys', href: '/console/surveys', roles: SURVEY_READERS },
   { id: 'schemes', text: 'Schemes', href: '/console/schemes', roles: ALL },
   { id: 'reports', text: 'Reports', href: '/console/reports', roles: REPORT_READERS },
   { id: 'cadets', text: 'Cadets', href: '/console/cadets', roles: ALL },

@@ -9,6 +9,7 @@ import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
+import { SurveysModule } from '@beacon/surveys';
 import { WebModule } from '@beacon/web';
 import { ConsoleAcfVotingController } from './acf-voting.controller';
 import { ConsoleAcfController } from './acf.controller';
@@ -28,10 +29,12 @@ import { ConsoleSchemesController } from './schemes.controller';
 import { ConsoleSessionsController } from './sessions.controller';
 import { SignInController } from './sign-in.controller';
 import { ConsoleStaffController } from './staff.controller';
+import { ConsolePopulationSharesController } from './population-shares.controller';
+import { ConsoleSurveysController } from './surveys.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; every workflow of staff, each a page. */
 @Module({
-  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule],
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule, SurveysModule],
   controllers: [
     SignInController,
     PasswordResetController,
@@ -50,6 +53,8 @@ import { ConsoleStaffController } from './staff.controller';
     ConsoleOutboxController,
     ConsoleSessionsController,
     ConsoleStaffController,
+    ConsoleSurveysController,
+    ConsolePopulationSharesController,
   ],
   providers: [ConsolePages, ConsoleExceptionFilter],
 })

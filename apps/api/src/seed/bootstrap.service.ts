@@ -12,6 +12,7 @@ import { ReportsSeedService } from '@beacon/reports';
 import { ResidentSeedService } from '@beacon/residents';
 import { MessageDemoSeedService } from '@beacon/messaging';
 import { SchemeDemoSeedService, SchemesService } from '@beacon/schemes';
+import { SurveyDemoSeedService } from '@beacon/surveys';
 
 export const DEMO_STAFF: { email: string; name: string; role: StaffRole; npuCode: string | null }[] = [
   { email: 'admin@beacon.local', name: 'Alex Admin', role: 'admin', npuCode: null },
@@ -44,6 +45,7 @@ export class BootstrapService {
     private readonly fundingDemo: FundingDemoSeedService,
     private readonly messagesDemo: MessageDemoSeedService,
     private readonly engagementDemo: EngagementDemoSeedService,
+    private readonly surveysDemo: SurveyDemoSeedService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -91,6 +93,7 @@ export class BootstrapService {
     await step('funding', () => this.fundingDemo.seedFullDemo());
     await step('messages', () => this.messagesDemo.seedFullDemo());
     await step('engagement', () => this.engagementDemo.seedFullDemo());
+    await step('surveys', () => this.surveysDemo.seedFullDemo());
     await step('report aggregates', () => this.reports.refreshAfterDemo());
     this.logger.log(`Demo data loaded in ${Date.now() - started} ms: ${residents} residents`);
   }

@@ -18,6 +18,7 @@ export enum JobName {
   ResidentWardRecheck = 'resident-ward-recheck',
   StaffPasswordReset = 'staff-password-reset',
   InboundEmail = 'inbound-email',
+  SurveyAutoClose = 'survey-auto-close',
 }
 
 export interface MessageJob {
@@ -92,6 +93,8 @@ export interface JobPayloads {
   [JobName.StaffPasswordReset]: StaffPasswordResetJob;
   /** Parses one stored inbound e-mail: a reply into the inbox, a bounce or complaint onto its delivery (libs/engagement). */
   [JobName.InboundEmail]: InboundEmailJob;
+  /** Closes open surveys past their closing date (libs/surveys). */
+  [JobName.SurveyAutoClose]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -132,4 +135,6 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.StaffPasswordReset]: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, concurrency: 1 },
   // Idempotent (a processed row is skipped); the stored message waits for the database to come back.
   [JobName.InboundEmail]: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2 },
+  // Idempotent (one UPDATE of the surveys still open past closes_at); answers are refused from closes_at anyway.
+  [JobName.SurveyAutoClose]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
 };

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DEMO_BUDGETS_2019_20 } from './funding.service';
 
 /** The financial year (April–March, Europe/London) holding `now`, as it appears in URLs: '2026-27'. */
@@ -118,8 +118,60 @@ export class FundingDemoSeedService {
            FROM bid b WHERE b.financial_year = $1 AND b.status = 'completed'`,
         [year, deciderId],
       );
+      await this.seedVoting(tx, year);
       this.logger.log(`Demo funding loaded: ${n} bids for ${year}`);
       return n;
     });
+  }
+
+  /**
+   * A participatory-budgeting round per NPU over its submitted and under-review bids (K = 2),
+   * in turn closed, open and not open yet, so the console shows each state. Open and closed
+   * rounds have ballots from about 3 % of the NPU's residents (signed up before it opened, each
+   * cast while it was open); some bids draw more votes than others.
+   */
+  private async seedVoting(tx: EntityManager, year: string): Promise<void> {
+    await tx.query<unknown>(
+      `CREATE TEMP TABLE demo_round ON COMMIT DROP AS
+       WITH ballot AS (
+         SELECT npu_code, max(created_at) AS latest FROM bid WHERE financial_year = $1 AND status IN ('submitted', 'under_review') GROUP BY npu_code),
+       npus AS (SELECT b.*, row_number() OVER (ORDER BY npu_code) AS k FROM ballot b)
+       SELECT gen_random_uuid() AS id, npu_code,
+              CASE k % 3 WHEN 1 THEN latest + (now() - latest) * 0.3 WHEN 2 THEN latest + (now() - latest) * 0.5 ELSE now() + interval '7 days' END AS opens_at,
+              CASE k % 3 WHEN 1 THEN latest + (now() - latest) * 0.7 WHEN 2 THEN now() + interval '14 days' ELSE now() + interval '28 days' END AS closes_at
+         FROM npus`,
+      [year],
+    );
+    await tx.query<unknown>(
+      `INSERT INTO voting_round (id, npu_code, financial_year, opens_at, closes_at, max_votes_per_resident, created_at, updated_at)
+       SELECT id, npu_code, $1, date_trunc('minute', opens_at), date_trunc('minute', closes_at), 2, least(now(), opens_at) - interval '3 days', least(now(), opens_at) - interval '3 days'
+         FROM demo_round`,
+      [year],
+    );
+    await tx.query<unknown>(
+      `INSERT INTO voting_round_bid (round_id, bid_id)
+       SELECT r.id, b.id FROM demo_round r JOIN bid b ON b.npu_code = r.npu_code AND b.financial_year = $1 AND b.status IN ('submitted', 'under_review')`,
+      [year],
+    );
+    await tx.query<unknown>(
+      `CREATE TEMP TABLE demo_voter ON COMMIT DROP AS
+       SELECT v.id AS round_id, r.id AS resident_id,
+              v.opens_at + (least(v.closes_at, now()) - v.opens_at) * ((abs(hashtext(r.id::text || ':vote')) % 1000) / 1000.0) AS cast_at
+         FROM voting_round v JOIN ward w ON w.npu_code = v.npu_code JOIN resident r ON r.ward_code = w.code
+        WHERE v.financial_year = $1 AND v.opens_at < now() AND r.status = 'active' AND r.left_at IS NULL AND r.activated_at < v.opens_at
+          AND abs(hashtext(r.id::text || v.id::text)) % 100 < 3`,
+      [year],
+    );
+    await tx.query<unknown>(`INSERT INTO voting_ballot (round_id, resident_id, cast_at) SELECT round_id, resident_id, cast_at FROM demo_voter`);
+    // Each voter's two picks: the ballot's bids ordered by a per-voter draw, weighted towards the earlier bids.
+    await tx.query<unknown>(
+      `INSERT INTO bid_vote (bid_id, resident_id, created_at)
+       SELECT p.bid_id, p.resident_id, p.cast_at FROM (
+         SELECT rb.bid_id, d.resident_id, d.cast_at,
+                row_number() OVER (PARTITION BY d.round_id, d.resident_id
+                                   ORDER BY abs(hashtext(d.resident_id::text || rb.bid_id::text)) % 100 + 25 * (abs(hashtext(rb.bid_id::text)) % 4)) AS pick
+           FROM demo_voter d JOIN voting_round_bid rb ON rb.round_id = d.round_id) p
+        WHERE p.pick <= 2`,
+    );
   }
 }
