@@ -8,7 +8,7 @@ export { MessageInsightsProvider, type MessageInsights } from './message-insight
 export { MessageLifecycleService } from './message-lifecycle.service';
 export { DeliveryFeedbackService, type FeedbackDelivery, type FeedbackResult } from './sending/delivery-feedback';
 export { deliveryIdFromRatingToken, MessageLinksService, type InboundAddressPurpose, readSurveyToken, signSurveyToken } from './message-links.service';
-export { DELIVERY_STATUSES, MESSAGE_STATUSES, MESSAGING_ENTITIES, MessageEntity, type MessageStatus } from './message.entities';
+export { DELIVERY_STATUSES, MESSAGE_STATUSES, MESSAGING_ENTITIES, MessageEntity, type MessageStatus } from './message.entity';
 export { MessageService } from './message.service';
 export { MessagingModule } from './messaging.module';
 export { MessageDemoSeedService } from './message-demo-seed.service';

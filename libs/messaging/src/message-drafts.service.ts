@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotificationService } from '@beacon/channels';
 import { DomainException, type StaffPrincipal } from '@beacon/core';
 import type { CreateMessageDto } from './message.dto';
-import type { MessageEntity } from './message.entities';
+import type { MessageEntity } from './message.entity';
 import { MessageRepository } from './message.repository';
 import { TEST_TO_SELF_TEMPLATE } from './message-notifications';
 import { MessageService } from './message.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { forbidden, InjectConfig, JobName, QueueService, type AppConfig, type StaffPrincipal } from '@beacon/core';
 import { DeliveryRepository } from './delivery.repository';
-import type { MessageEntity, MessageStatus } from './message.entities';
+import type { MessageEntity, MessageStatus } from './message.entity';
 import { invalidTransition } from './message-errors';
 import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';

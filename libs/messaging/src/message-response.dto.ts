@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { PRIORITIES } from '@beacon/residents';
 import { MESSAGE_CATEGORIES } from './message.dto';
-import { MESSAGE_STATUSES, type MessageStatus } from './message.entities';
+import { MESSAGE_STATUSES, type MessageStatus } from './message.entity';
 
 // What the messaging routes answer, for /docs-json. Services return objects of these shapes.
 

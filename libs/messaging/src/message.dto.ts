@@ -23,7 +23,7 @@ import {
 } from 'class-validator';
 import { IsIsoDateTime, PageQueryDto } from '@beacon/core';
 import { INTEREST_GROUPS, PRIORITIES, TOPICS } from '@beacon/residents';
-import { MESSAGE_STATUSES } from './message.entities';
+import { MESSAGE_STATUSES } from './message.entity';
 
 export const MESSAGE_CATEGORIES = [
   'crime_alert',

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { rowsOf, type Keyset } from '@beacon/core';
 import type { AudienceSpec } from './audience/audience-spec';
-import type { MessageEntity, MessageStatus, MessageTranslations } from './message.entities';
+import type { MessageEntity, MessageStatus, MessageTranslations } from './message.entity';
 
 export interface NewMessage {
   authorId: string;

@@ -12,7 +12,7 @@ import { MessageInsightsRegistry } from './message-insights';
 import { MessageContextService } from './message-context';
 import { MessageLinksService } from './message-links.service';
 import type { AudiencePreviewDto, CreateMessageDto, MessageListQueryDto } from './message.dto';
-import type { MessageEntity, MessageTranslations } from './message.entities';
+import type { MessageEntity, MessageTranslations } from './message.entity';
 import { invalidTransition } from './message-errors';
 import { MessageRepository, type NewMessage } from './message.repository';
 import { TemplateService } from './templates/template.service';

@@ -21,7 +21,7 @@ import { MessageDraftService } from './message-drafts.service';
 import { MessageInsightsRegistry } from './message-insights';
 import { MessageLifecycleService } from './message-lifecycle.service';
 import { MessageLinksService } from './message-links.service';
-import { MESSAGING_ENTITIES } from './message.entities';
+import { MESSAGING_ENTITIES } from './message.entity';
 import { MessageNotifications } from './message-notifications';
 import { MessageContextService } from './message-context';
 import { MessageRepository } from './message.repository';

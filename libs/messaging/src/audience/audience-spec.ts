@@ -1,4 +1,4 @@
-import type { MessageEntity } from '../message.entities';
+import type { MessageEntity } from '../message.entity';
 
 /** An audience as composed (`message.audience`): each list narrows it; none = the author's whole area. */
 export interface AudienceSpec {

@@ -3,7 +3,7 @@ import { ProviderError } from '@beacon/channels';
 import { InjectConfig, MetricsService, type AppConfig } from '@beacon/core';
 import { ResidentChannelsService } from '@beacon/residents';
 import type { MessageContext } from '../message-context';
-import type { MessageEntity } from '../message.entities';
+import type { MessageEntity } from '../message.entity';
 import { MessageRepository } from '../message.repository';
 import { ClaimRepository, type ClaimedDelivery } from './claim.repository';
 import { DeliverySender } from './delivery-sender';

@@ -4,7 +4,7 @@ import { InjectConfig, type AppConfig } from '@beacon/core';
 import { localised, renderEmail, renderSms } from '../message-content';
 import { MessageLinksService } from '../message-links.service';
 import type { MessageContext } from '../message-context';
-import type { MessageEntity } from '../message.entities';
+import type { MessageEntity } from '../message.entity';
 import type { ClaimedDelivery } from './claim.repository';
 
 /** Renders one claimed delivery for its resident and hands it to the channel's provider; returns the provider's id. */

@@ -1,4 +1,4 @@
-import type { MessageStatus } from '../message.entities';
+import type { MessageStatus } from '../message.entity';
 
 /** A batch's view of its message's status: read before every send, for free. */
 export interface StatusView {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rowsOf } from '@beacon/core';
-import type { DeliveryStatus } from '../message.entities';
+import type { DeliveryStatus } from '../message.entity';
 
 export interface DeliveryOutcome {
   id: string;
