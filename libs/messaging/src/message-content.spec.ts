@@ -55,8 +55,14 @@ describe('message content', () => {
     const web = 'https://b.test/m/AAAAAAAAAAAAAAAAAAAAAA.abcdef.0123456789abcdef';
     const cut = renderSms({ title: 'Appeal', body: 'Have you seen this man? '.repeat(40) }, 'https://b.test/r/abc.def.0123456789abcdef', 3, undefined, web);
     expect(smsSegments(cut)).toBeLessThanOrEqual(3);
-    expect(cut).toContain(`…\nRead more: ${web}\nRate 1-6`);
+    expect(cut).toContain(`...\nRead more: ${web}\nRate 1-6`); // a GSM text: three dots (see above)
     expect(renderSms({ title: 'Hi', body: 'Meeting tonight' }, 'https://b.test/r/x', 3, undefined, web)).not.toContain('Read more');
+    // UCS-2 (67 characters a segment): the links would leave almost nothing of the message, so
+    // the web link gives way and the text keeps its first line.
+    const urdu = renderSms({ title: 'گاڑیوں کی چوری', body: 'ہم نے Acocks Green میں گاڑیوں کے دروازے آزماتے ہوئے ایک شخص کو دیکھا۔ '.repeat(6) }, 'https://b.test/r/abc.def.0123456789abcdef', 3, undefined, web);
+    expect(smsSegments(urdu)).toBeLessThanOrEqual(3);
+    expect(urdu).not.toContain('Read more');
+    expect(urdu.startsWith('گاڑیوں کی چوری: ہم نے Acocks Green')).toBe(true);
   });
 
   it('names the sender and the force in the e-mail', () => {

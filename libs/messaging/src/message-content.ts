@@ -162,17 +162,29 @@ export function renderSms(msg: { title: string; body: string }, ratingUrl: strin
   const head = `${msg.title}: ${msg.body.replace(/\s+/g, ' ').trim()}`;
   const full = head + tail;
   if (smsSegments(full) <= maxSegments) return full;
-  const cutTail = (webUrl ? `\nRead more: ${webUrl}` : '') + tail;
   // '…' is not in the GSM alphabet: it would turn a GSM text into UCS-2 (70 characters a
   // segment instead of 160), so a GSM text is shortened with three dots.
   const ellipsis = smsUnits(full).ucs2 ? '…' : '...';
   const chars = [...head];
-  let lo = 0;
-  let hi = chars.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (smsSegments(chars.slice(0, mid).join('').trimEnd() + ellipsis + cutTail) <= maxSegments) lo = mid;
-    else hi = mid - 1;
+  const cut = (cutTail: string): string => {
+    let lo = 0;
+    let hi = chars.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (smsSegments(chars.slice(0, mid).join('').trimEnd() + ellipsis + cutTail) <= maxSegments) lo = mid;
+      else hi = mid - 1;
+    }
+    return chars.slice(0, lo).join('').trimEnd();
+  };
+  // The web version's link when the text is cut, unless it would leave less than a line of the
+  // message itself (a UCS-2 text has 67 characters a segment: the links could take them all).
+  if (webUrl) {
+    const withLink = `\nRead more: ${webUrl}${tail}`;
+    const kept = cut(withLink);
+    if ([...kept].length >= MIN_CUT_HEAD) return kept + ellipsis + withLink;
   }
-  return chars.slice(0, lo).join('').trimEnd() + ellipsis + cutTail;
+  return cut(tail) + ellipsis + tail;
 }
+
+/** The least of "Title: body" a cut SMS keeps before it gives up the web version's link for it. */
+const MIN_CUT_HEAD = 60;
