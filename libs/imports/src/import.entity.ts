@@ -39,22 +39,29 @@ export class DataImportEntity {
 }
 
 /**
- * A resident line of an uploaded file, normalised (UNLOGGED staging: COPY-fast, emptied at
- * commit; a database crash empties it, and the commit then asks for the file again).
- * Columns are `STAGED_RESIDENT_COLUMNS` (libs/residents) plus the classification.
+ * What every staged line has, in both staging tables: its place in the file, what validation
+ * found, the classification's outcome (rejected | duplicate | new | matched) and the resident it
+ * reached. (Matched, for a scheme line: already a member in Beacon.)
  */
-@Entity('import_resident_row')
-export class ImportResidentRowEntity {
+abstract class StagedLine {
   @PrimaryColumn({ type: 'uuid' }) importId: string;
   @PrimaryColumn({ type: 'int' }) line: number;
   /** Why the line cannot be imported as it stands (validation, in TypeScript). */
   @Column({ type: 'varchar', length: 300, nullable: true }) invalidReason: string | null;
   /** The raw cells of an invalid line, for the rejected-rows report. */
   @Column({ type: 'jsonb', nullable: true }) raw: Record<string, string> | null;
-  /** rejected | duplicate | new | matched (set by the classification). */
   @Column({ type: 'varchar', length: 12, nullable: true }) outcome: string | null;
   @Column({ type: 'varchar', length: 300, nullable: true }) reason: string | null;
   @Column({ type: 'uuid', nullable: true }) residentId: string | null;
+}
+
+/**
+ * A resident line of an uploaded file, normalised (UNLOGGED staging: COPY-fast, emptied at
+ * commit; a database crash empties it, and the commit then asks for the file again).
+ * Columns are `STAGED_RESIDENT_COLUMNS` (libs/residents) plus the classification.
+ */
+@Entity('import_resident_row')
+export class ImportResidentRowEntity extends StagedLine {
   @Column({ type: 'varchar', length: 8, nullable: true }) matchBy: string | null;
   @Column({ type: 'varchar', length: 254, nullable: true }) email: string | null;
   @Column({ type: 'varchar', length: 16, nullable: true }) phone: string | null;
@@ -81,15 +88,7 @@ export class ImportResidentRowEntity {
  * of that type, ward and name in any case, or one the commit creates with `scheme_id`).
  */
 @Entity('import_scheme_row')
-export class ImportSchemeRowEntity {
-  @PrimaryColumn({ type: 'uuid' }) importId: string;
-  @PrimaryColumn({ type: 'int' }) line: number;
-  @Column({ type: 'varchar', length: 300, nullable: true }) invalidReason: string | null;
-  @Column({ type: 'jsonb', nullable: true }) raw: Record<string, string> | null;
-  /** rejected | duplicate | new | matched (matched: already a member in Beacon). */
-  @Column({ type: 'varchar', length: 12, nullable: true }) outcome: string | null;
-  @Column({ type: 'varchar', length: 300, nullable: true }) reason: string | null;
-  @Column({ type: 'uuid', nullable: true }) residentId: string | null;
+export class ImportSchemeRowEntity extends StagedLine {
   @Column({ type: 'uuid', nullable: true }) schemeId: string | null;
   /** True when the commit creates the scheme (none of that type, ward and name in Beacon). */
   @Column({ type: 'boolean', nullable: true }) newScheme: boolean | null;

@@ -136,7 +136,7 @@ export class ImportsService {
     }
     await this.schemeStaging.classify(id, tx);
     await this.staging.saveRejections(id, tx, SCHEME_STAGING);
-    return this.schemeStaging.counts(id, tx);
+    return this.staging.counts(id, tx, SCHEME_STAGING);
   }
 
   /** Queues the commit (202): the job applies it in one transaction and retries after a crash. */

@@ -35,18 +35,14 @@ function list(ctx: RowContext, cells: Record<string, string>, column: string, al
   return items.filter((x) => allowed.includes(x));
 }
 
-function one(ctx: RowContext, cells: Record<string, string>, column: string): string {
+/** A cell through the mapping's value rules ('' when the column is absent). */
+export function one(ctx: RowContext, cells: Record<string, string>, column: string): string {
   const raw = cells[column];
   return raw === undefined ? '' : (mapValue(ctx.mapping, column, raw) as string);
 }
 
-/**
- * Normalises and checks one line (e-mail lower-cased, phone to E.164 UK mobile, postcode
- * formatted, ward known and in the uploader's NPU, consent given). Returns the COPY row: a
- * valid line's normalised values, or an invalid line's reason and raw cells.
- */
-export function stageResidentRow(ctx: RowContext, importId: string, line: number, cells: Record<string, string>): (string | null)[] {
-  const problems: string[] = [];
+/** The line's e-mail and phone, normalised as libs/residents does; what is wrong goes to `problems`. */
+export function contactCells(ctx: RowContext, cells: Record<string, string>, problems: string[]): { email: string | null; phone: string | null; rawEmail: string; rawPhone: string } {
   const rawEmail = one(ctx, cells, 'email');
   const rawPhone = one(ctx, cells, 'phone');
   let email: string | null = null;
@@ -60,6 +56,17 @@ export function stageResidentRow(ctx: RowContext, importId: string, line: number
     if (!phone) problems.push('not a UK mobile number');
   }
   if (!rawEmail && !rawPhone) problems.push('no e-mail or phone');
+  return { email, phone, rawEmail, rawPhone };
+}
+
+/**
+ * Normalises and checks one line (e-mail lower-cased, phone to E.164 UK mobile, postcode
+ * formatted, ward known and in the uploader's NPU, consent given). Returns the COPY row: a
+ * valid line's normalised values, or an invalid line's reason and raw cells.
+ */
+export function stageResidentRow(ctx: RowContext, importId: string, line: number, cells: Record<string, string>): (string | null)[] {
+  const problems: string[] = [];
+  const { email, phone, rawEmail, rawPhone } = contactCells(ctx, cells, problems);
 
   const ward = one(ctx, cells, 'ward_code');
   const wardNpu = ctx.wards.get(ward);

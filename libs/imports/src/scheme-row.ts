@@ -1,8 +1,5 @@
-import { isEmail } from 'class-validator';
-import { normaliseEmail, normalisePhone } from '@beacon/residents';
 import { parseImportDate } from './dates';
-import { mapValue } from './mapping';
-import type { RowContext } from './resident-row';
+import { contactCells, one, type RowContext } from './resident-row';
 
 /** A member line as the scheme staging table's COPY takes it (column order = `SCHEME_STAGING_COLUMNS`). */
 export const SCHEME_STAGING_COLUMNS = [
@@ -16,10 +13,6 @@ const TYPE = /^[a-z0-9_]{1,30}$/;
 const ROLES = ['member', 'coordinator'];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function one(ctx: RowContext, cells: Record<string, string>, column: string): string {
-  const raw = cells[column];
-  return raw === undefined ? '' : (mapValue(ctx.mapping, column, raw) as string);
-}
 
 /**
  * Normalises and checks one member line (what can be checked without the database: e-mail,
@@ -41,19 +34,7 @@ export function stageSchemeRow(ctx: RowContext, importId: string, line: number, 
   else if (!wardNpu) problems.push(`unknown ward ${ward.slice(0, 20)}`);
   else if (ctx.npuCode && wardNpu !== ctx.npuCode) problems.push(`ward ${ward} is outside your NPU (${ctx.npuCode})`);
 
-  const rawEmail = one(ctx, cells, 'email');
-  const rawPhone = one(ctx, cells, 'phone');
-  let email: string | null = null;
-  let phone: string | null = null;
-  if (rawEmail) {
-    email = normaliseEmail(rawEmail);
-    if (email.length > 254 || !isEmail(email)) problems.push('bad e-mail address');
-  }
-  if (rawPhone) {
-    phone = normalisePhone(rawPhone);
-    if (!phone) problems.push('not a UK mobile number');
-  }
-  if (!rawEmail && !rawPhone) problems.push('no e-mail or phone');
+  const { email, phone } = contactCells(ctx, cells, problems);
 
   const role = one(ctx, cells, 'role').toLowerCase() || 'member';
   if (!ROLES.includes(role)) problems.push('role must be member or coordinator');

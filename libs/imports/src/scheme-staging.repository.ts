@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { STAGING_TABLES, type ClassCounts } from './staging.repository';
+import { STAGING_TABLES } from './staging.repository';
 
 export const SCHEME_STAGING = STAGING_TABLES.schemes;
 
@@ -88,19 +88,6 @@ export class SchemeStagingRepository {
                                         THEN 'matched' ELSE 'new' END
         WHERE s.import_id = $1 AND s.outcome IS NULL`,
     );
-  }
-
-  async counts(importId: string, tx: EntityManager): Promise<ClassCounts> {
-    const [c] = await tx.query<ClassCounts[]>(
-      `SELECT count(*)::int AS rows,
-              count(*) FILTER (WHERE outcome IN ('new', 'matched'))::int AS accepted,
-              count(*) FILTER (WHERE outcome = 'rejected')::int AS rejected,
-              count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicates,
-              count(*) FILTER (WHERE outcome = 'matched')::int AS matched
-         FROM ${SCHEME_STAGING} WHERE import_id = $1`,
-      [importId],
-    );
-    return c;
   }
 
   async schemeCounts(importId: string, tx: EntityManager): Promise<SchemeCounts> {

@@ -87,14 +87,15 @@ export class StagingRepository {
     await tx.query<unknown>(`UPDATE ${t} SET outcome = 'new', resident_id = gen_random_uuid() WHERE import_id = $1 AND outcome IS NULL`, [importId]);
   }
 
-  async counts(importId: string, tx: EntityManager): Promise<ClassCounts> {
+  /** Lines of an import by outcome, in either staging table. */
+  async counts(importId: string, tx: EntityManager, table: StagingTable = RESIDENT_STAGING): Promise<ClassCounts> {
     const [c] = await tx.query<ClassCounts[]>(
       `SELECT count(*)::int AS rows,
               count(*) FILTER (WHERE outcome IN ('new', 'matched'))::int AS accepted,
               count(*) FILTER (WHERE outcome = 'rejected')::int AS rejected,
               count(*) FILTER (WHERE outcome = 'duplicate')::int AS duplicates,
               count(*) FILTER (WHERE outcome = 'matched')::int AS matched
-         FROM ${RESIDENT_STAGING} WHERE import_id = $1`,
+         FROM ${table} WHERE import_id = $1`,
       [importId],
     );
     return c;
