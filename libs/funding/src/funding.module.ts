@@ -17,6 +17,7 @@ import { ApplicantNotifications } from './notifications/applicant-notifications'
 import { VotingController } from './voting/voting.controller';
 import { VotingRepository } from './voting/voting.repository';
 import { VotingResidentData } from './voting/voting-resident-data';
+import { VotingResidentDataRepository } from './voting/voting-resident-data.repository';
 import { VotingService } from './voting/voting.service';
 
 @Module({
@@ -33,6 +34,7 @@ import { VotingService } from './voting/voting.service';
     VotingService,
     ApplicantNotifications,
     VotingResidentData,
+    VotingResidentDataRepository,
     { provide: ApplicantNotifier, useExisting: NotificationService },
   ],
   // The console's pages call the bid and voting services as the API's controllers do.

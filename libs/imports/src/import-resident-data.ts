@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '@beacon/core';
+import type { EntityManager } from 'typeorm';
 import { ResidentDataExporterProvider, type ResidentDataExporter } from '@beacon/residents';
+import { ImportResidentDataRepository } from './import-resident-data.repository';
 
 /**
  * Staged lines of an import not yet committed that matched the resident (resident lines and
@@ -14,28 +13,13 @@ import { ResidentDataExporterProvider, type ResidentDataExporter } from '@beacon
 @Injectable()
 export class ImportResidentData implements ResidentDataExporter {
   readonly section = 'pendingImports';
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly data: ImportResidentDataRepository) {}
 
-  async exportFor(residentId: string): Promise<unknown[]> {
-    const residents = rowsOf(
-      await this.db.query(
-        `SELECT s.import_id AS "importId", s.line, s.email, s.phone, s.first_name AS "firstName", s.last_name AS "lastName", s.ward_code AS "wardCode"
-           FROM import_resident_row s WHERE s.resident_id = $1 ORDER BY s.import_id, s.line`,
-        [residentId],
-      ),
-    );
-    const memberships = rowsOf(
-      await this.db.query(
-        `SELECT s.import_id AS "importId", s.line, s.email, s.phone, s.scheme_type AS "schemeType", s.scheme_name AS "schemeName", s.ward_code AS "wardCode", s.role
-           FROM import_scheme_row s WHERE s.resident_id = $1 ORDER BY s.import_id, s.line`,
-        [residentId],
-      ),
-    );
-    return [...residents, ...memberships];
+  exportFor(residentId: string) {
+    return this.data.exportFor(residentId);
   }
 
-  async eraseFor(residentId: string, tx: EntityManager): Promise<void> {
-    await tx.query<unknown>(`DELETE FROM import_resident_row WHERE resident_id = $1`, [residentId]);
-    await tx.query<unknown>(`DELETE FROM import_scheme_row WHERE resident_id = $1`, [residentId]);
+  eraseFor(residentId: string, tx: EntityManager): Promise<void> {
+    return this.data.eraseFor(residentId, tx);
   }
 }

@@ -7,6 +7,7 @@ import { IMPORT_ENTITIES } from './import.entity';
 import { ImportCommitJob } from './import-commit.job';
 import { ImportHousekeepingJob } from './import-housekeeping.job';
 import { ImportResidentData } from './import-resident-data';
+import { ImportResidentDataRepository } from './import-resident-data.repository';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
 import { ImportsService } from './imports.service';
@@ -16,7 +17,7 @@ import { StagingRepository } from './staging.repository';
 @Module({
   imports: [TypeOrmModule.forFeature(IMPORT_ENTITIES), GeographyModule, ResidentsModule, SchemesModule],
   controllers: [ImportsController],
-  providers: [ImportsRepository, StagingRepository, SchemeStagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob, ImportResidentData],
+  providers: [ImportsRepository, StagingRepository, SchemeStagingRepository, ImportsService, ImportCommitJob, ImportHousekeepingJob, ImportResidentData, ImportResidentDataRepository],
   exports: [ImportsService],
 })
 export class ImportsModule {}

@@ -9,6 +9,7 @@ import { SchemeDemoSeedService } from './scheme-demo-seed.service';
 import { SchemeImportRepository } from './scheme-import.repository';
 import { SchemeImportService } from './scheme-import.service';
 import { SchemeResidentData } from './scheme-resident-data';
+import { SchemeResidentDataRepository } from './scheme-resident-data.repository';
 import { SCHEME_ENTITIES } from './scheme.entity';
 import { SchemeReportController } from './scheme-report.controller';
 import { SchemeReportRepository } from './scheme-report.repository';
@@ -20,7 +21,7 @@ import { SchemesService } from './schemes.service';
 @Module({
   imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule],
   controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController],
-  providers: [SchemeResidentData, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
+  providers: [SchemeResidentData, SchemeResidentDataRepository, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
   exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportService],
 })
 export class SchemesModule {}
