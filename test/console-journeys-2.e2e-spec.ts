@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import playwright, { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
 import { ReportAggregatesService, currentMonth } from '@beacon/reports';
 import { monthName } from '@beacon/web';
+import { ARTIFACTS, CHROMIUM, checkPage, expectContains, hasChromium, launchConsoleBrowser, signInPage, visibleText, type ConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 
 // The server-rendered staff console, second part (issue 16): reports and schemes, each in Chromium.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
-const AXE_SOURCE = hasChromium ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
 const PASSWORD = 'console-journey-password-2';
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const SNAKE = /\b[a-z]+_[a-z_]+\b/;
 const MONTH_CODE = /\b\d{4}-(0[1-9]|1[0-2])\b/;
 
 let t: TestApp;
@@ -128,59 +122,25 @@ describe('console geography import: roles, CSRF and bad files', () => {
   });
 });
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
 (hasChromium ? describe : describe.skip)('console journeys in Chromium (reports, schemes)', () => {
-  let browser: Browser;
+  let b: ConsoleBrowser;
   let page: Page;
-  const problems: string[] = [];
-  const visited = new Set<string>();
 
   beforeAll(async () => {
-    browser = await playwright.chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    b = await launchConsoleBrowser();
+    page = b.page;
   });
   afterAll(async () => {
-    await browser?.close();
+    await b?.browser.close();
   });
 
-  /** axe at desktop and phone width, then the words on screen: no UUID, no snake_case code, no month code. */
+  /** The shared page checks, and no month code (`2026-11`) on screen either. */
   async function check(name: string): Promise<void> {
-    visited.add(new URL(page.url()).pathname.replace(UUID, ':id'));
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-      const { violations } = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
-      expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const text = (await page.evaluate('document.body.innerText')) as string;
-    expect({ page: name, uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null, month: MONTH_CODE.exec(text)?.[0] ?? null }).toEqual({ page: name, uuid: null, code: null, month: null });
-    await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
+    await checkPage(b, name);
+    expect({ page: name, month: MONTH_CODE.exec(await visibleText(page))?.[0] ?? null }).toEqual({ page: name, month: null });
   }
 
-  async function signIn(email: string): Promise<void> {
-    await page.context().clearCookies();
-    await page.goto(`${base}/console`);
-    await page.waitForURL(/\/console\/sign-in/);
-    await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await page.click('[data-action="sign-in"]');
-    await page.waitForURL(`${base}/console`);
-  }
+  const signIn = (email: string) => signInPage(page, base, email, PASSWORD);
 
   it('an analyst reads the SIM pack for the whole force (not Birmingham East), with month and ward names, CSV and SVG per section', async () => {
     await makeResident(t, { ward: 'BE01', channels: ['email'] });
@@ -316,19 +276,7 @@ interface AxeViolation {
   });
 
   it('every page was walked, and no page logged a script error or CSP violation', () => {
-    expect([...visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members', '/console/geography'].sort());
-    expect(problems).toEqual([]);
+    expect([...b.visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members', '/console/geography'].sort());
+    expect(b.problems).toEqual([]);
   });
 });
-
-/** Waits until the element's text contains `expected`; fails with what it saw. */
-async function expectContains(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
-    if (seen.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
-}

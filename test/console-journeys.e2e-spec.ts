@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import playwright, { type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
+import { ARTIFACTS, CHROMIUM, checkPage, expectContains, hasChromium, launchConsoleBrowser, type ConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
 
 // The server-rendered staff console (issue 16): sessions, CSRF, and each workflow in Chromium.
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
-const AXE_SOURCE = hasChromium ? readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
 const PASSWORD = 'console-journey-password-1';
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const SNAKE = /\b[a-z]+_[a-z_]+\b/;
 
 let t: TestApp;
 let smtp: SmtpSink;
@@ -174,50 +168,20 @@ describe('console: sessions, CSRF and the HTML stack', () => {
   });
 });
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
 (hasChromium ? describe : describe.skip)('console journeys in Chromium', () => {
-  let browser: Browser;
+  let b: ConsoleBrowser;
   let page: Page;
-  const problems: string[] = [];
-  const visited = new Set<string>();
 
   beforeAll(async () => {
-    browser = await playwright.chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    b = await launchConsoleBrowser();
+    page = b.page;
   });
   afterAll(async () => {
-    await browser?.close();
+    await b?.browser.close();
   });
 
   /** axe at desktop and phone width, then the words on screen: no UUID, no snake_case code. */
-  async function check(name: string): Promise<void> {
-    visited.add(new URL(page.url()).pathname.replace(UUID, ':id'));
-    for (const width of [1280, 375]) {
-      await page.setViewportSize({ width, height: 900 });
-      // Evaluated, not injected as a <script>: the page's CSP stays on, so a violation still shows.
-      if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-      const { violations } = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { violations: AxeViolation[] };
-      expect(violations.map((v) => `${name} at ${width}px: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
-    const text = (await page.evaluate('document.body.innerText')) as string;
-    expect({ page: name, uuid: UUID.exec(text)?.[0] ?? null, code: SNAKE.exec(text)?.[0] ?? null }).toEqual({ page: name, uuid: null, code: null });
-    await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true });
-  }
+  const check = (name: string) => checkPage(b, name);
 
   async function signIn(email: string): Promise<void> {
     await page.goto(`${base}/console`);
@@ -306,7 +270,7 @@ interface AxeViolation {
 
     // The resident rates it 5 with a comment and replies.
     const rate5 = /href="([^"]+\/r\/[^"?]+\?score=5)"/.exec(mail.parsed.html || '')![1];
-    const res = await (await browser.newContext()).newPage();
+    const res = await (await b.browser.newContext()).newPage();
     await res.goto(rate5);
     await res.click('button.rating-confirm');
     await res.waitForSelector('h1:has-text("Thank you")');
@@ -382,21 +346,9 @@ interface AxeViolation {
   });
 
   it('every console page was walked, and no page logged a script error or CSP violation', () => {
-    expect([...visited].sort()).toEqual(
+    expect([...b.visited].sort()).toEqual(
       ['/', '/console', '/console/inbox', '/console/messages', '/console/messages/:id', '/console/messages/:id/confirm', '/console/messages/:id/edit', '/console/messages/new', '/console/sign-in'].sort(),
     );
-    expect(problems).toEqual([]);
+    expect(b.problems).toEqual([]);
   });
 });
-
-/** Waits until the element's text contains `expected`; fails with what it saw. */
-async function expectContains(page: Page, selector: string, expected: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let seen = '';
-  while (Date.now() < deadline) {
-    seen = ((await page.locator(selector).first().textContent({ timeout: 1000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
-    if (seen.includes(expected)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
-}
