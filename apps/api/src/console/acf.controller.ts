@@ -219,9 +219,8 @@ export class ConsoleAcfController {
     });
     const admin = staff.role === 'admin' && staff.npuCode === null;
     // A voting round belongs to a fund: link only the NPUs (of this member of staff) that have one this year.
-    const mine = npus.filter((n) => canAccessNpu(staff, n.code));
-    const funded = await Promise.all(mine.map((n) => this.funding.findFund(n.code, year)));
-    const votingNpus = mine.filter((_, i) => funded[i]);
+    const funded = new Set(await this.funding.npusWithFund(year));
+    const votingNpus = npus.filter((n) => funded.has(n.code) && canAccessNpu(staff, n.code));
     if (o.errors.length) res.status(o.httpStatus ?? 400);
     return this.pages.render(req, res, 'acf.njk', 'acf', {
       year,

@@ -45,6 +45,12 @@ export class FundRepository {
     return rows[0] ?? null;
   }
 
+  /** The NPUs with a fund for the year. */
+  async npusWithFund(financialYear: string): Promise<string[]> {
+    const rows = await this.db.query<{ npuCode: string }[]>(`SELECT npu_code AS "npuCode" FROM fund WHERE financial_year = $1 ORDER BY npu_code`, [financialYear]);
+    return rows.map((r) => r.npuCode);
+  }
+
   /** Creates the fund or sets its budget; null (nothing written) when the budget is below what is already allocated. */
   async upsertBudget(npuCode: string, financialYear: string, budgetPence: number): Promise<FundView | null> {
     const rows = await this.db.query<FundView[]>(

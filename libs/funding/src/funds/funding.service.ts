@@ -130,6 +130,11 @@ export class FundingService {
     return this.funds.find(npuCode, financialYear);
   }
 
+  /** The NPUs that have a fund set up for the year (a voting round needs one). */
+  npusWithFund(financialYear: string): Promise<string[]> {
+    return this.funds.npusWithFund(financialYear);
+  }
+
   /**
    * Every NPU's fund for the year, plus totals, as at the end of `asAt` (default today; 400 for a
    * future day): allocated = awards decided by then, spent = payments paid on or before it,
