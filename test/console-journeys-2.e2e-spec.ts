@@ -3,11 +3,10 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import request from 'supertest';
 import { StaffService } from '@beacon/auth';
 import { ReportAggregatesService, currentMonth } from '@beacon/reports';
 import { monthName } from '@beacon/web';
-import { ARTIFACTS, CHROMIUM, checkPage, expectContains, hasChromium, launchConsoleBrowser, signInPage, visibleText, type ConsoleBrowser } from './utils/console-browser';
+import { ARTIFACTS, checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, visibleText, type ConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
@@ -36,15 +35,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
-async function agentFor(email: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
-  const agent = request.agent(t.app.getHttpServer());
-  const form = await agent.get('/console/sign-in').expect(200);
-  await agent.post('/console/sign-in').type('form').send({ email, password: PASSWORD, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
-  const home = await agent.get('/console').expect(200);
-  return { agent, csrf: csrfOf(home.text) };
-}
+const agentFor = (email: string) => consoleAgent(t, email, PASSWORD);
 
 describe('console schemes: roles as the API', () => {
   it('an analyst reads schemes but cannot create one or add members', async () => {

@@ -3,12 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import request from 'supertest';
 import { StaffService } from '@beacon/auth';
 import { OutboxStore } from '@beacon/channels';
 import { SchemesService } from '@beacon/schemes';
 import { dateToUkLocal } from '../apps/api/src/console/message-form';
-import { checkPage, expectContains, hasChromium, launchConsoleBrowser, rawCodeOn, signInPage, UUID } from './utils/console-browser';
+import { checkPage, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, rawCodeOn, signInPage, UUID } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { waitUntil } from './utils/smtp-sink';
@@ -44,14 +43,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
-async function agentFor(email: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
-  const agent = request.agent(t.app.getHttpServer());
-  const form = await agent.get('/console/sign-in').expect(200);
-  await agent.post('/console/sign-in').type('form').send({ email, password: PASSWORD, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
-  const home = await agent.get('/console').expect(200);
-  return { agent, csrf: csrfOf(home.text) };
-}
+const agentFor = (email: string) => consoleAgent(t, email, PASSWORD);
 const count = async (sqlText: string, values?: unknown[]) => (await t.sql<{ n: number }>(sqlText, values))[0].n;
 
 describe('console residents: the rules over HTTP', () => {
