@@ -35,6 +35,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private stopRequested = false;
   /** Handlers running now: stop() returns only once they have all returned. */
   private running = 0;
+  /** When a handler last started or returned (ms); stop() waits until this is 1.1 s old. */
+  private lastHandlerActivity = 0;
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -68,15 +70,20 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!this.started) return;
     this.started = false;
     const deadline = Date.now() + timeoutMs;
+    this.lastHandlerActivity = Date.now();
     await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
-    // pg-boss's stop() can return while a handler still runs (past its timeout, or a worker
-    // between fetch and handler); its workers then keep polling after the caller has moved on
-    // (in tests, after the test file's module registry is gone). Wait for our handlers to return,
-    // then for pg-boss's offWork monitors: each re-checks its workers once a second (a lazy
-    // require of node:timers each time), so after 1.1 s every one has seen them stopped and ended.
-    // (Cut short, a monitor outlived a test file's module registry and failed the file.)
-    while (this.running > 0 && Date.now() < deadline + 5_000) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 1_100));
+    // pg-boss's stop() can return while a handler still runs (past its timeout, or one a worker
+    // fetched just before the pool closed); its workers then keep polling after the caller has
+    // moved on (in tests, after the test file's module registry is gone). Each worker's offWork
+    // monitor re-checks it once a second, with a lazy require of node:timers each time, and ends
+    // only once the worker has stopped. So wait until no handler has run for 1.1 s: by then every
+    // monitor has seen its worker stopped and ended. (A fixed 1.1 s after stop() was not enough:
+    // a handler that started late outlived it and failed a test file.)
+    const quiet = 1_100;
+    const hardStop = deadline + 5_000;
+    while (Date.now() < hardStop && (this.running > 0 || Date.now() - this.lastHandlerActivity < quiet)) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** True once a shutdown began: long-running handlers finish what they hold and take no more. */
@@ -134,11 +141,17 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     const policy = QUEUE_POLICIES[name];
     for (let i = 0; i < policy.concurrency; i++) {
       await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        // Fetched as the shutdown began: hand it back at once (failed, so retried after its
+        // backoff, or expired and retried if the pool is already closed) rather than start work
+        // the process is about to abandon.
+        if (this.stopRequested) throw new Error('worker shutting down: job handed back for retry');
         this.running++;
+        this.lastHandlerActivity = Date.now();
         try {
           await handler(job.data, { id: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0 });
         } finally {
           this.running--;
+          this.lastHandlerActivity = Date.now();
         }
       });
     }
