@@ -288,10 +288,11 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     for (const n of perNpu) expect(n).toMatchObject({ drafts: 1, scheduled: 1, queued: 1 });
   });
 
-  it('loads once and in seconds', async () => {
+  // How long the seed took is a speed figure, not a rule: it is printed above, not asserted
+  // (a timed assertion fails on a loaded machine and proves nothing about the seed).
+  it('loads once: a second run adds nothing', async () => {
     const before = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`);
     await t.app.get(BootstrapService).run();
     expect(await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident`)).toEqual(before);
-    expect(seedMs).toBeLessThan(60_000); // ~15 s on an idle 2-core machine; 50 s seen with load average 19
   });
 });

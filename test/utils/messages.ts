@@ -18,7 +18,7 @@ export async function requestSend(t: TestApp, auth: Auth, messageId: string): Pr
 }
 
 /** Waits until the message's status is `status` (or one of them). */
-export function waitStatus(t: TestApp, messageId: string, status: string | string[], ms = 20_000): Promise<void> {
+export function waitStatus(t: TestApp, messageId: string, status: string | string[], ms = 45_000): Promise<void> {
   const wanted = ([] as string[]).concat(status);
   return waitUntil(
     async () => wanted.includes((await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [messageId]))[0]?.status),

@@ -100,7 +100,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     },
     failNext: (codes) => failures.push(...codes),
     rejectAddress: (address, code) => rejected.set(address.toLowerCase(), code),
-    waitFor: (count, timeoutMs = 20_000) => waitUntil(() => messages.length >= count, timeoutMs, `${count} e-mails (have ${messages.length})`).then(() => messages),
+    waitFor: (count, timeoutMs = 45_000) => waitUntil(() => messages.length >= count, timeoutMs, `${count} e-mails (have ${messages.length})`).then(() => messages),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

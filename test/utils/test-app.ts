@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { StaffService } from '@beacon/auth';
-import { configureApp, createPinoLogger, loadConfig, PinoNestLogger, type AppConfig, type StaffRole } from '@beacon/core';
+import { configureApp, createPinoLogger, loadConfig, PinoNestLogger, QueueService, type AppConfig, type StaffRole } from '@beacon/core';
 import type { DestinationStream } from 'pino';
 import { AppModule } from '../../apps/api/src/app.module';
 
@@ -120,8 +120,12 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { lo
     db,
     sql: async (text, values) => (await db.query(text, values)).rows,
     close: async () => {
+      const queue = app.get(QueueService);
       try {
         await app.close();
+        // app.close() bounds the wait for running jobs (as production's shutdown must); a test
+        // file must not end while one still runs, or pg-boss's monitors outlive its modules.
+        await queue.settled();
       } finally {
         await db.end();
       }

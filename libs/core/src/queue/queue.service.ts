@@ -79,9 +79,17 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     // only once the worker has stopped. So wait until no handler has run for 1.1 s: by then every
     // monitor has seen its worker stopped and ended. (A fixed 1.1 s after stop() was not enough:
     // a handler that started late outlived it and failed a test file.)
+    await this.settled(deadline + 5_000);
+  }
+
+  /**
+   * Resolves once no handler runs and none has started or returned for 1.1 s (so every pg-boss
+   * offWork monitor has ended), or at `until` (ms since the epoch). Tests wait on it with no
+   * bound after closing an app, so a slow handler on a loaded machine cannot outlive the file.
+   */
+  async settled(until = Number.POSITIVE_INFINITY): Promise<void> {
     const quiet = 1_100;
-    const hardStop = deadline + 5_000;
-    while (Date.now() < hardStop && (this.running > 0 || Date.now() - this.lastHandlerActivity < quiet)) {
+    while (Date.now() < until && (this.running > 0 || Date.now() - this.lastHandlerActivity < quiet)) {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
