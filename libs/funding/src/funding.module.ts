@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@beacon/auth';
 import { ChannelsModule, NotificationService } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
+import { ResidentsModule } from '@beacon/residents';
+import { WebModule } from '@beacon/web';
+import { AcfPagesController } from './pages/acf-pages.controller';
 import { BidDecisionService } from './bids/bid-decision.service';
 import { BidController } from './bids/bid.controller';
 import { BidRepository } from './bids/bid.repository';
@@ -21,8 +24,8 @@ import { VotingResidentDataRepository } from './voting/voting-resident-data.repo
 import { VotingService } from './voting/voting.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(FUNDING_ENTITIES), AuthModule, GeographyModule, ChannelsModule],
-  controllers: [FundController, BidController, VotingController],
+  imports: [TypeOrmModule.forFeature(FUNDING_ENTITIES), AuthModule, GeographyModule, ChannelsModule, ResidentsModule, WebModule],
+  controllers: [FundController, BidController, VotingController, AcfPagesController],
   providers: [
     FundRepository,
     BidRepository,

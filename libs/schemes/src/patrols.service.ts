@@ -18,7 +18,7 @@ import {
 import { STREET_WATCH } from './scheme.entity';
 import type { CreatePatrolDto, PatrolListQueryDto } from './schemes.dto';
 import { PatrolsRepository, type PatrolCore, type PatrolRecord, type PatrolReportRecord } from './patrols.repository';
-import { SchemesRepository } from './schemes.repository';
+import { SchemesRepository, type SchemeCore } from './schemes.repository';
 import { actorKey, SchemesService } from './schemes.service';
 
 export const MAX_PATROL_HOURS = 12;
@@ -49,12 +49,30 @@ export class PatrolsService {
    * 12 hours. A volunteer on an overlapping patrol is a 409 (enforced by the database).
    */
   async plan(actor: Principal, schemeId: string, dto: CreatePatrolDto): Promise<PatrolView> {
+    return this.planChecked(actor, schemeId, dto, (tx, scheme) => this.access.authorize(actor, scheme, tx));
+  }
+
+  /**
+   * A volunteer registers a patrol for themselves and one partner, in advance: both must be
+   * active members of the Street Watch scheme (the partner one other than them); then every
+   * rule of `plan` applies (future, at most 12 hours, nobody on an overlapping patrol).
+   */
+  async registerPair(volunteer: ResidentPrincipal, schemeId: string, p: { startsAt: string; endsAt: string; route: string; partnerResidentId: string }): Promise<PatrolView> {
+    if (p.partnerResidentId === volunteer.id) throw badRequest('partnerResidentId: choose another member of the scheme as your partner');
+    const dto: CreatePatrolDto = { startsAt: p.startsAt, endsAt: p.endsAt, route: p.route, volunteerResidentIds: [volunteer.id, p.partnerResidentId] };
+    return this.planChecked(volunteer, schemeId, dto, async (tx) => {
+      await this.access.assertResidentCurrent(volunteer.id, tx);
+      if (!(await this.patrols.activeMembersAmong(tx, schemeId, [volunteer.id])).length) throw forbidden('Only active members of the scheme can register a patrol');
+    });
+  }
+
+  private async planChecked(actor: Principal, schemeId: string, dto: CreatePatrolDto, authorize: (tx: EntityManager, scheme: SchemeCore) => Promise<void>): Promise<PatrolView> {
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
     const id = await this.db.transaction(async (tx) => {
       const scheme = await this.schemes.lockScheme(tx, schemeId, 'share');
       if (!scheme) throw notFound('Scheme');
-      await this.access.authorize(actor, scheme, tx);
+      await authorize(tx, scheme);
       if (scheme.type !== STREET_WATCH) throw conflict('Only Street Watch schemes plan patrols');
       if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed');
       if (startsAt >= endsAt) throw badRequest('endsAt must be after startsAt');

@@ -31,8 +31,11 @@ export const STREET_WATCH = 'street_watch';
  */
 export const STAFF_CONSENT_METHODS = ['in_person', 'phone', 'written', 'email'] as const;
 export type StaffConsentMethod = (typeof STAFF_CONSENT_METHODS)[number];
-/** `imported`: consent given on the platform the force left, carried by an import (source and date kept). */
-export type ConsentMethod = StaffConsentMethod | 'invitation' | 'imported';
+/**
+ * `imported`: consent given on the platform the force left, carried by an import (source and date kept).
+ * `self`: the resident joined from their own scheme page (their act is the consent).
+ */
+export type ConsentMethod = StaffConsentMethod | 'invitation' | 'imported' | 'self';
 
 /** Reference table of scheme types (seeded by the SchemeTypes migration). */
 @Entity('scheme_type')

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GeographyModule } from '@beacon/geography';
+import { ResidentsModule } from '@beacon/residents';
+import { WebModule } from '@beacon/web';
+import { ResidentSchemePagesController } from './pages/resident-scheme-pages.controller';
+import { ResidentSchemePagesRepository } from './pages/resident-scheme-pages.repository';
 import { PatrolsController } from './patrols.controller';
 import { PatrolsRepository } from './patrols.repository';
 import { PatrolsService } from './patrols.service';
@@ -19,9 +23,9 @@ import { SchemesRepository } from './schemes.repository';
 import { SchemesService } from './schemes.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule],
-  controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController],
-  providers: [SchemeResidentData, SchemeResidentDataRepository, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
+  imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule, ResidentsModule, WebModule],
+  controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController, ResidentSchemePagesController],
+  providers: [ResidentSchemePagesRepository, SchemeResidentData, SchemeResidentDataRepository, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
   exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportService],
 })
 export class SchemesModule {}

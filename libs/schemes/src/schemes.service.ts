@@ -259,6 +259,25 @@ export class SchemesService {
     });
   }
 
+  /**
+   * A resident joins a scheme of their own NPU from their own page: their act is the consent
+   * (`consent = 'self'`). The member rules are enrol's (active, same NPU, scheme open); an
+   * open invitation to the scheme is used up.
+   */
+  async join(residentId: string, schemeId: string): Promise<MemberAdded> {
+    return this.db.transaction(async (tx) => {
+      await this.assertResidentCurrent(residentId, tx);
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme) throw notFound('Scheme');
+      if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed');
+      const resident = await this.assertEligible(tx, residentId, scheme.npuCode);
+      const joinedAt = await this.repo.insertMember(tx, schemeId, residentId, { method: 'self', recordedBy: `resident:${residentId}` });
+      if (!joinedAt) throw conflict('You are already a member of this scheme');
+      await this.repo.deleteInvitation(tx, schemeId, residentId);
+      return { schemeId, residentId, firstName: resident.firstName, joinedAt };
+    });
+  }
+
   async declineInvitation(residentId: string, schemeId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.assertResidentCurrent(residentId, tx);

@@ -124,7 +124,7 @@ export const VOCABULARY = {
   },
   schemeStatus: { active: 'Active', closed: 'Closed' },
   patrolStatus: { planned: 'Planned', cancelled: 'Cancelled' },
-  consentMethod: { in_person: 'In person', phone: 'By phone', written: 'In writing (a signed form)', email: 'By email', invitation: 'Accepted an invitation' },
+  consentMethod: { in_person: 'In person', phone: 'By phone', written: 'In writing (a signed form)', email: 'By email', invitation: 'Accepted an invitation', imported: 'Brought across from the previous system', self: 'Joined from their own page' },
   schemeType: {
     neighbourhood_watch: 'Neighbourhood Watch',
     street_watch: 'Street Watch',

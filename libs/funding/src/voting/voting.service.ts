@@ -63,6 +63,12 @@ export class VotingService {
     };
   }
 
+  /** The NPU whose rounds a resident votes in (null: not a verified, active resident). */
+  async voterNpu(residentId: string): Promise<string | null> {
+    const voter = await this.voting.findVoter(residentId);
+    return voter?.status === 'active' ? voter.npuCode : null;
+  }
+
   /** One ballot per resident: active residents of the NPU, while the round is open, up to K bids of the ballot. */
   async vote(residentId: string, npuCode: string, financialYear: string, bidIds: string[]): Promise<{ bidIds: string[] }> {
     const round = await this.findRound(npuCode, financialYear);

@@ -1,0 +1,198 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { DomainException, forbidden, Public, RateLimit } from '@beacon/core';
+import { GeographyService } from '@beacon/geography';
+import { ResidentLinksService } from '@beacon/residents';
+import { CsrfGuard, CsrfService, errorSummary, optionsOf, PageExceptionFilter, seeOther, setPageHeaders, ViewRenderer, type FormError } from '@beacon/web';
+import { SubmitBidDto } from '../bids/bid.dto';
+import { BidService } from '../bids/bid.service';
+import { financialYearOf } from '../funds/funding-demo-seed.service';
+import { FundingService } from '../funds/funding.service';
+import { parsePounds } from '../money';
+import { VotingService } from '../voting/voting.service';
+
+const VIEWS = new URL('../views/', import.meta.url);
+type FormBody = Record<string, string | string[] | undefined>;
+const text = (body: FormBody | undefined, name: string): string => {
+  const v = body?.[name];
+  return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
+};
+const many = (body: FormBody | undefined, name: string): string[] => {
+  const v = body?.[name];
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((s) => s.trim()).filter(Boolean).slice(0, 60);
+};
+
+const BID_FIELDS = ['npuCode', 'applicantType', 'applicantName', 'contactEmail', 'title', 'summary', 'theme', 'amount'] as const;
+type BidForm = Record<(typeof BID_FIELDS)[number], string>;
+const BID_MESSAGES: Record<string, string> = {
+  npuCode: 'Choose the neighbourhood the bid is for',
+  applicantType: 'Choose whether you are a community group or an individual',
+  applicantName: 'Enter the name of your group, or your name (120 characters or fewer)',
+  contactEmail: 'Enter an email address in the correct format, like name@example.com',
+  title: 'Enter a title for your project (200 characters or fewer)',
+  summary: 'Describe your project (5000 characters or fewer)',
+  theme: 'Choose what your project is about',
+  amountRequestedPence: 'Enter the amount you are asking for in pounds, like 1,250 or 1250.50',
+};
+
+/**
+ * The public Active Citizens Fund pages: the bid form (anyone; CSRF-protected with libs/web's
+ * pre-session double-submit cookie, rate limited as the API's `POST /api/v1/bids`, sharing its
+ * bucket) and the resident's ballot (the manage page's signed session token, full level, in the
+ * link and a hidden field). The rules are BidService's and VotingService's.
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(CsrfGuard)
+@UseFilters(PageExceptionFilter)
+@Controller()
+export class AcfPagesController {
+  constructor(
+    private readonly bids: BidService,
+    private readonly funds: FundingService,
+    private readonly voting: VotingService,
+    private readonly geography: GeographyService,
+    private readonly links: ResidentLinksService,
+    private readonly csrf: CsrfService,
+    private readonly views: ViewRenderer,
+  ) {}
+
+  @Get('acf/bid')
+  bidForm(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    return this.bidPage(req, res, 200, { npuCode: '', applicantType: '', applicantName: '', contactEmail: '', title: '', summary: '', theme: '', amount: '' }, []);
+  }
+
+  @RateLimit({ name: 'bid-submit', windowSeconds: 3600, perIp: 50, perValue: { fields: { contactEmail: 'email' }, limit: 10 } })
+  @Post('acf/bid')
+  async submitBid(@Req() req: Request, @Body() body: FormBody, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const v = Object.fromEntries(BID_FIELDS.map((f) => [f, text(body, f)])) as BidForm;
+    const pence = parsePounds(v.amount);
+    const dto = plainToInstance(SubmitBidDto, {
+      npuCode: v.npuCode,
+      financialYear: financialYearOf(),
+      applicantName: v.applicantName,
+      applicantType: v.applicantType,
+      contactEmail: v.contactEmail,
+      title: v.title,
+      summary: v.summary,
+      theme: v.theme,
+      amountRequestedPence: pence ?? -1,
+    });
+    const problems = new Set((await validate(dto, { whitelist: true, forbidNonWhitelisted: true })).map((e) => e.property));
+    const errors: FormError[] = BID_FIELDS.map((f) => (f === 'amount' ? 'amountRequestedPence' : f))
+      .filter((p) => problems.has(p))
+      .map((p) => ({ field: p === 'amountRequestedPence' ? 'amount' : p, message: BID_MESSAGES[p] }));
+    if (!errors.length && !(await this.funds.findFund(dto.npuCode, dto.financialYear))) errors.push({ field: 'npuCode', message: 'This neighbourhood has no Active Citizens Fund this year' });
+    if (errors.length) return this.bidPage(req, res, 400, v, errors);
+    await this.bids.submit(dto);
+    return seeOther(res, '/acf/bid/sent');
+  }
+
+  @Get('acf/bid/sent')
+  bidSent(@Res({ passthrough: true }) res: Response): string {
+    return this.render(res, 200, 'acf-message.njk', {
+      title: 'Your bid has been sent',
+      paragraphs: ['We have emailed you to say we have it. The neighbourhood team will look at your bid and tell you their decision by email.'],
+    });
+  }
+
+  @Get('me/vote')
+  async ballot(@Req() req: Request, @Query('token') token: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const me = await this.voter(token);
+    return this.ballotPage(req, res, 200, me, [], []);
+  }
+
+  @Post('me/vote')
+  async vote(@Req() req: Request, @Body() body: FormBody, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const me = await this.voter(body?.token);
+    const chosen = many(body, 'bidIds');
+    const round = await this.voting.ballot(me.npuCode, me.year);
+    const errors: FormError[] = [];
+    if (!chosen.length) errors.push({ field: 'bidIds', message: 'Choose at least one project to vote for' });
+    else if (chosen.length > round.maxVotesPerResident) errors.push({ field: 'bidIds', message: `Choose at most ${round.maxVotesPerResident} ${round.maxVotesPerResident === 1 ? 'project' : 'projects'}` });
+    else if (chosen.some((id) => !round.bids.some((b) => b.id === id))) errors.push({ field: 'bidIds', message: 'Choose projects from the list' });
+    if (errors.length) return this.ballotPage(req, res, 400, me, chosen, errors);
+    await this.voting.vote(me.residentId, me.npuCode, me.year, chosen);
+    return seeOther(res, `/me/vote/done?token=${encodeURIComponent(me.token)}`);
+  }
+
+  @Get('me/vote/done')
+  async voted(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const me = await this.voter(token);
+    return this.render(res, 200, 'acf-message.njk', {
+      title: 'Thank you for voting',
+      paragraphs: ['Your vote has been counted. The results are announced when voting closes.'],
+      link: { href: `/me?token=${encodeURIComponent(me.token)}`, text: 'Back to your preferences' },
+    });
+  }
+
+  /** The resident a full manage session names, and the round they vote in (their NPU, this financial year). */
+  private async voter(token: unknown) {
+    const { residentId, level } = this.links.manageSession(token);
+    if (level !== 'full') throw forbidden('Sign in with an email link to vote');
+    const npuCode = await this.voting.voterNpu(residentId);
+    if (!npuCode) throw forbidden('Only verified residents can vote');
+    return { residentId, npuCode, year: financialYearOf(), token: this.links.manageToken(residentId, 'full') };
+  }
+
+  private async ballotPage(req: Request, res: Response, status: number, me: { npuCode: string; year: string; token: string }, chosen: string[], errors: FormError[]): Promise<string> {
+    let round;
+    try {
+      round = await this.voting.ballot(me.npuCode, me.year);
+    } catch (e) {
+      if (!(e instanceof DomainException) || e.code !== 'NOT_FOUND') throw e;
+      return this.render(res, 200, 'acf-message.njk', { title: 'There is no vote at the moment', paragraphs: ['There is no Active Citizens Fund vote in your neighbourhood this year yet.'] });
+    }
+    const npu = (await this.geography.listNpus()).find((n) => n.code === me.npuCode);
+    return this.render(
+      res,
+      status,
+      'ballot.njk',
+      {
+        round,
+        npuName: npu?.name ?? '',
+        token: me.token,
+        csrfToken: this.csrf.token(req, res),
+        items: round.bids.map((b) => ({
+          value: b.id,
+          checked: chosen.includes(b.id),
+          text: b.title,
+          hint: { text: `${formatPence(b.amountRequestedPence)} for ${labelTheme(b.theme)}. ${b.summary}` },
+        })),
+      },
+      errors,
+    );
+  }
+
+  private async bidPage(req: Request, res: Response, status: number, v: BidForm, errors: FormError[]): Promise<string> {
+    const npus = await this.geography.listNpus();
+    return this.render(
+      res,
+      status,
+      'bid-form.njk',
+      {
+        values: v,
+        csrfToken: this.csrf.token(req, res),
+        year: financialYearOf(),
+        npuItems: [{ value: '', text: 'Choose a neighbourhood', selected: !v.npuCode }, ...npus.map((n) => ({ value: n.code, text: n.name, selected: n.code === v.npuCode }))],
+        typeItems: optionsOf('applicantType', v.applicantType ? [v.applicantType] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.applicantType })),
+        themeItems: optionsOf('bidTheme', v.theme ? [v.theme] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.theme })),
+      },
+      errors,
+    );
+  }
+
+  private render(res: Response, status: number, view: string, context: Record<string, unknown>, errors: FormError[] = []): string {
+    setPageHeaders(res);
+    res.status(status);
+    const summary = errorSummary(errors);
+    return this.views.render(VIEWS, view, { link: null, ...context, errors: summary, fieldErrors: summary?.fields ?? {} });
+  }
+}
+
+const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+const formatPence = (pence: number) => GBP.format(pence / 100);
+const labelTheme = (theme: string) => (optionsOf('bidTheme').find((o) => o.value === theme)?.text ?? '').toLowerCase();
