@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { StaffService } from '@beacon/auth';
 import { MessageLinksService } from '@beacon/messaging';
+import { monthName } from '@beacon/web';
 import { ResultsRepository } from '../libs/surveys/src/results.repository';
+import { consoleAgent } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
@@ -40,6 +43,12 @@ interface Figure {
 }
 
 const CONFIDENT = 'very_confident';
+/** YYYY-MM plus n months. */
+const addMonths = (m: string, n: number) => {
+  const [y, mo] = m.split('-').map(Number);
+  const i = y * 12 + mo - 1 + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+};
 const NOT = 'not_very_confident';
 
 describe('surveys: results in SQL, the SIM confidence trend', () => {
@@ -125,46 +134,63 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
     expect(swRows.filter((r) => !r.byCell && r.option === '*').map((r) => [r.npuCode, r.respondents])).toEqual([['SW', 13]]);
   });
 
-  it('the SIM pack: the confidence figure per month for the NPU and the force over the 12 months to the month, weighted', async () => {
+  it('the SIM pack: the confidence figure per month for the NPU and the force over the 12 months to the month, weighted; the console shows it', async () => {
     await loadShares(['SW,age_band,16-24,40', 'SW,age_band,65-74,60']);
-    // January 2026: an SW survey. March 2026: a force-wide one answered in SW and BE. February: none.
-    const january = await t.http().post('/api/v1/surveys').set(...ecoSW).send({ title: 'SW January', templates: ['confidence'] }).expect(201);
+    // Months relative to today (London), so the fixture is always in the console's list and the window: the pack's month
+    // is three months ago; an SW survey two months before it, none in the month between, a force-wide one in it.
+    const month = addMonths(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7), -3);
+    const [first, between] = [addMonths(month, -2), addMonths(month, -1)];
+    const january = await t.http().post('/api/v1/surveys').set(...ecoSW).send({ title: 'SW early', templates: ['confidence'] }).expect(201);
     await t.http().post(`/api/v1/surveys/${january.body.id}/open`).set(...ecoSW).expect(200);
     const jan = { id: january.body.id as string, confidence: (january.body.questions as { id: string }[])[0].id };
     for (let i = 0; i < 6; i++) await respond(jan, 'SW01', '16-24', 'white', i < 5);
     for (let i = 0; i < 4; i++) await respond(jan, 'SW01', '65-74', 'white', i < 1);
-    const mar = await forceSurvey('Force March');
+    const mar = await forceSurvey('Force later');
     for (let i = 0; i < 5; i++) await respond(mar, 'SW01', '16-24', 'white', true);
     for (let i = 0; i < 5; i++) await respond(mar, 'SW01', '65-74', 'white', false);
     for (let i = 0; i < 10; i++) await respond(mar, 'BE01', '16-24', 'white', i < 7);
     for (const id of [jan.id, mar.id]) await t.http().post(`/api/v1/surveys/${id}/close`).set(...admin).expect(200);
-    // The dates they were open (the fixture's, so the figures do not depend on today's date).
-    await t.sql(`UPDATE survey SET opened_at = '2026-01-05T09:00:00Z', closed_at = '2026-01-25T17:00:00Z', closes_at = NULL WHERE id = $1`, [jan.id]);
-    await t.sql(`UPDATE survey SET opened_at = '2026-03-01T09:00:00Z', closed_at = '2026-03-31T12:00:00Z', closes_at = NULL WHERE id = $1`, [mar.id]);
-    // The first test's survey: open from 2030, outside the 12 months shown (a fixed date, not today's).
-    await t.sql(`UPDATE survey SET opened_at = '2030-01-01T00:00:00Z' WHERE id <> ALL($1::uuid[]) AND opened_at IS NOT NULL`, [[jan.id, mar.id]]);
+    // The dates they were open (UTC times well inside the London month either side of the clock change).
+    await t.sql(`UPDATE survey SET opened_at = $2, closed_at = $3, closes_at = NULL WHERE id = $1`, [jan.id, `${first}-05T09:00:00Z`, `${first}-25T17:00:00Z`]);
+    await t.sql(`UPDATE survey SET opened_at = $2, closed_at = $3, closes_at = NULL WHERE id = $1`, [mar.id, `${month}-01T09:00:00Z`, `${month}-28T12:00:00Z`]);
+    // The first test's survey opened today, after the pack's month.
 
-    const sim = await t.http().get('/api/v1/reports/sim?npu=SW&month=2026-03').set(...ecoSW).expect(200);
+    const sim = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}`).set(...ecoSW).expect(200);
     // The month's figure: SW's 10 respondents of the force-wide survey, 5 confident; weighted .4×5/5 + .6×0/5 = 40 %.
-    expect(sim.body.confidence).toEqual(expect.objectContaining({ month: '2026-03', areaCode: 'SW', base: 10, suppressed: false, confidentPercent: 50, weightedConfidentPercent: 40 }));
+    expect(sim.body.confidence).toEqual(expect.objectContaining({ month, areaCode: 'SW', base: 10, suppressed: false, confidentPercent: 50, weightedConfidentPercent: 40 }));
     const trend = sim.body.confidenceTrend as { areaCode: string; months: Figure[] }[];
-    expect(trend.map((s) => [s.areaCode, s.months.length, s.months[0].month, s.months[11].month])).toEqual([['SW', 12, '2025-04', '2026-03'], ['FORCE', 12, '2025-04', '2026-03']]);
+    expect(trend.map((s) => [s.areaCode, s.months.length, s.months[0].month, s.months[11].month])).toEqual([['SW', 12, addMonths(month, -11), month], ['FORCE', 12, addMonths(month, -11), month]]);
     const figures = (s: { months: Figure[] }) => s.months.map((m) => [m.month, m.base, m.confidentPercent, m.weightedConfidentPercent]);
-    const none = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => [`2025-${String(from + k).padStart(2, '0')}`, null, null, null]);
-    // SW, weighted to SW's shares (16-24 40 %, 65-74 60 %): January .4×5/6 + .6×1/4 = 48.3 %.
-    expect(figures(trend[0])).toEqual([...none(4, 12), ['2026-01', 10, 60, 48.3], ['2026-02', null, null, null], ['2026-03', 10, 50, 40]]);
+    const none = Array.from({ length: 9 }, (_, k) => [addMonths(month, k - 11), null, null, null]);
+    // SW, weighted to SW's shares (16-24 40 %, 65-74 60 %): the first month .4×5/6 + .6×1/4 = 48.3 %.
+    expect(figures(trend[0])).toEqual([...none, [first, 10, 60, 48.3], [between, null, null, null], [month, 10, 50, 40]]);
     // The force: the ethnicity margin is FORCE's from the first test (40 % asian), but every respondent here is white, so
     // the target renormalises to white = 100 % and only the FORCE age margin (25 / 75) moves the figure:
-    // January .25×5/6 + .75×1/4 = 39.6 %; March 16-24: 12 of 15, 65-74: 0 of 5 → .25×.8 = 20 %.
-    expect(figures(trend[1])).toEqual([...none(4, 12), ['2026-01', 10, 60, 39.6], ['2026-02', null, null, null], ['2026-03', 20, 60, 20]]);
+    // the first month .25×5/6 + .75×1/4 = 39.6 %; the pack's month 16-24: 12 of 15, 65-74: 0 of 5 → .25×.8 = 20 %.
+    expect(figures(trend[1])).toEqual([...none, [first, 10, 60, 39.6], [between, null, null, null], [month, 20, 60, 20]]);
     expect(trend[1].months.every((m) => m.areaCode === 'FORCE')).toBe(true);
     expect(trend[1].months.filter((m) => m.suppressed).length).toBe(10);
 
-    // The force's own pack has one series; CSV carries the trend rows.
-    const force = await t.http().get('/api/v1/reports/sim?month=2026-03').set(...admin).expect(200);
+    // The force's own pack has one series; the API's CSV carries the trend rows.
+    const force = await t.http().get(`/api/v1/reports/sim?month=${month}`).set(...admin).expect(200);
     expect((force.body.confidenceTrend as { areaCode: string }[]).map((s) => s.areaCode)).toEqual(['FORCE']);
     expect(force.body.confidence).toEqual(expect.objectContaining({ areaCode: 'FORCE', base: 20, confidentPercent: 60, weightedConfidentPercent: 20 }));
-    const csv = await t.http().get('/api/v1/reports/sim?npu=SW&month=2026-03&format=csv').set(...ecoSW).expect(200);
-    expect(csv.text).toMatch(/confidenceTrend.*SW.*2026-01.*10.*60.*48\.3/);
+    const csv = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}&format=csv`).set(...ecoSW).expect(200);
+    expect(csv.text.split('\n').filter((l) => l.startsWith('confidenceTrend') && l.includes(first))).toHaveLength(2);
+
+    // The console's SIM page: the trend table (labels, not codes) and its CSV.
+    await t.app.get(StaffService).create({ email: 'eco.sw@trend.test', name: 'Sam Eco', password: 'trend-password-123', role: 'eco', npuCode: 'SW' });
+    const { agent } = await consoleAgent(t, 'eco.sw@trend.test', 'trend-password-123');
+    const page = await agent.get(`/console/reports?area=SW&month=${month}`).expect(200);
+    expect(page.text).toContain('Confidence in the police over 12 months');
+    const trendCsv = await agent.get(`/console/reports/confidence-trend/csv?area=SW&month=${month}`).expect(200);
+    const lines = trendCsv.text.trim().split(/\r?\n/);
+    expect(lines).toHaveLength(25);
+    expect(lines.filter((l) => l.includes(monthName(first)) || l.includes(monthName(month)))).toEqual([
+      `${monthName(first)},Sandwell,10,60,48.3`,
+      `${monthName(first)},Whole force,10,60,39.6`,
+      `${monthName(month)},Sandwell,10,50,40`,
+      `${monthName(month)},Whole force,20,60,20`,
+    ]);
   });
 });

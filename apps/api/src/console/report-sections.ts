@@ -215,7 +215,10 @@ export function simSections(pack: SimPack, names: Names): ReportSection[] {
         { key: 'confident', text: 'Confident (%)', kind: 'percent' },
         { key: 'weighted', text: 'Weighted to the population (%)', kind: 'percent' },
       ],
-      rows: pack.confidenceTrend.flatMap((s) => s.months.map((m) => ({ month: monthName(m.month), area: names.npu(s.areaCode), base: m.base, confident: m.confidentPercent, weighted: m.weightedConfidentPercent }))),
+      // Month by month, the NPU beside the force.
+      rows: pack.confidenceTrend[0].months.flatMap((_, i) =>
+        pack.confidenceTrend.map((s) => ({ month: monthName(s.months[i].month), area: names.npu(s.areaCode), base: s.months[i].base, confident: s.months[i].confidentPercent, weighted: s.months[i].weightedConfidentPercent })),
+      ),
       note: 'Months with fewer than 10 answers show no figure.',
       chart: () =>
         lineChart(
