@@ -158,39 +158,38 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
     const sim = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}`).set(...ecoSW).expect(200);
     // The month's figure: SW's 10 respondents of the force-wide survey, 5 confident; weighted .4×5/5 + .6×0/5 = 40 %.
     expect(sim.body.confidence).toEqual(expect.objectContaining({ month, areaCode: 'SW', base: 10, suppressed: false, confidentPercent: 50, weightedConfidentPercent: 40 }));
-    const trend = sim.body.confidenceTrend as { areaCode: string; months: Figure[] }[];
-    expect(trend.map((s) => [s.areaCode, s.months.length, s.months[0].month, s.months[11].month])).toEqual([['SW', 12, addMonths(month, -11), month], ['FORCE', 12, addMonths(month, -11), month]]);
+    const trend = sim.body.confidenceTrend as { areaCode: string; months: Figure[] };
+    expect([trend.areaCode, trend.months.length, trend.months[0].month, trend.months[11].month]).toEqual(['SW', 12, addMonths(month, -11), month]);
     const figures = (s: { months: Figure[] }) => s.months.map((m) => [m.month, m.base, m.confidentPercent, m.weightedConfidentPercent]);
     const none = Array.from({ length: 9 }, (_, k) => [addMonths(month, k - 11), null, null, null]);
     // SW, weighted to SW's shares (16-24 40 %, 65-74 60 %): the first month .4×5/6 + .6×1/4 = 48.3 %.
-    expect(figures(trend[0])).toEqual([...none, [first, 10, 60, 48.3], [between, null, null, null], [month, 10, 50, 40]]);
-    // The force: the ethnicity margin is FORCE's from the first test (40 % asian), but every respondent here is white, so
-    // the target renormalises to white = 100 % and only the FORCE age margin (25 / 75) moves the figure:
-    // the first month .25×5/6 + .75×1/4 = 39.6 %; the pack's month 16-24: 12 of 15, 65-74: 0 of 5 → .25×.8 = 20 %.
-    expect(figures(trend[1])).toEqual([...none, [first, 10, 60, 39.6], [between, null, null, null], [month, 20, 60, 20]]);
-    expect(trend[1].months.every((m) => m.areaCode === 'FORCE')).toBe(true);
-    expect(trend[1].months.filter((m) => m.suppressed).length).toBe(10);
+    expect(figures(trend)).toEqual([...none, [first, 10, 60, 48.3], [between, null, null, null], [month, 10, 50, 40]]);
+    expect(trend.months.filter((m) => m.suppressed).length).toBe(10);
 
-    // The force's own pack has one series; the API's CSV carries the trend rows.
+    // The force's pack: every survey, every respondent. The ethnicity margin is FORCE's from the first test (40 % asian), but
+    // every respondent here is white, so the target renormalises to white = 100 % and only the FORCE age margin (25 / 75)
+    // moves the figure: the first month .25×5/6 + .75×1/4 = 39.6 %; the pack's month 16-24: 12 of 15, 65-74: 0 of 5 → .25×.8 = 20 %.
     const force = await t.http().get(`/api/v1/reports/sim?month=${month}`).set(...admin).expect(200);
-    expect((force.body.confidenceTrend as { areaCode: string }[]).map((s) => s.areaCode)).toEqual(['FORCE']);
     expect(force.body.confidence).toEqual(expect.objectContaining({ areaCode: 'FORCE', base: 20, confidentPercent: 60, weightedConfidentPercent: 20 }));
+    const forceTrend = force.body.confidenceTrend as { areaCode: string; months: Figure[] };
+    expect(forceTrend.areaCode).toBe('FORCE');
+    expect(figures(forceTrend)).toEqual([...none, [first, 10, 60, 39.6], [between, null, null, null], [month, 20, 60, 20]]);
+    expect(forceTrend.months.every((m) => m.areaCode === 'FORCE')).toBe(true);
+    // The API's CSV carries the trend rows.
     const csv = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}&format=csv`).set(...ecoSW).expect(200);
-    expect(csv.text.split('\n').filter((l) => l.startsWith('confidenceTrend') && l.includes(first))).toHaveLength(2);
+    expect(csv.text.split('\n').filter((l) => l.startsWith('confidenceTrend') && l.includes(first))).toHaveLength(1);
 
-    // The console's SIM page: the trend table (labels, not codes) and its CSV.
-    await t.app.get(StaffService).create({ email: 'eco.sw@trend.test', name: 'Sam Eco', password: 'trend-password-123', role: 'eco', npuCode: 'SW' });
-    const { agent } = await consoleAgent(t, 'eco.sw@trend.test', 'trend-password-123');
-    const page = await agent.get(`/console/reports?area=SW&month=${month}`).expect(200);
-    expect(page.text).toContain('Confidence in the police over 12 months');
-    const trendCsv = await agent.get(`/console/reports/confidence-trend/csv?area=SW&month=${month}`).expect(200);
-    const lines = trendCsv.text.trim().split(/\r?\n/);
-    expect(lines).toHaveLength(25);
-    expect(lines.filter((l) => l.includes(monthName(first)) || l.includes(monthName(month)))).toEqual([
-      `${monthName(first)},Sandwell,10,60,48.3`,
-      `${monthName(first)},Whole force,10,60,39.6`,
-      `${monthName(month)},Sandwell,10,50,40`,
-      `${monthName(month)},Whole force,20,60,20`,
-    ]);
+    // The console's SIM page: the trend table (labels, not codes) and its CSV, for the NPU and for the force.
+    const trendLines = async (key: string, role: 'eco' | 'analyst', npuCode: string | null, query: string) => {
+      await t.app.get(StaffService).create({ email: `${key}@trend.test`, name: key, password: 'trend-password-123', role, npuCode });
+      const { agent } = await consoleAgent(t, `${key}@trend.test`, 'trend-password-123');
+      const page = await agent.get(`/console/reports?${query}`).expect(200);
+      expect(page.text).toContain('Confidence in the police over 12 months');
+      const lines = (await agent.get(`/console/reports/confidence-trend/csv?${query}`).expect(200)).text.trim().split(/\r?\n/);
+      expect(lines).toHaveLength(13);
+      return lines.filter((l) => l.includes(monthName(first)) || l.includes(monthName(month)));
+    };
+    expect(await trendLines('eco.sw', 'eco', 'SW', `area=SW&month=${month}`)).toEqual([`${monthName(first)},Sandwell,10,60,48.3`, `${monthName(month)},Sandwell,10,50,40`]);
+    expect(await trendLines('analyst', 'analyst', null, `area=FORCE&month=${month}`)).toEqual([`${monthName(first)},Whole force,10,60,39.6`, `${monthName(month)},Whole force,20,60,20`]);
   });
 });

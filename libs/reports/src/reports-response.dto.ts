@@ -111,8 +111,8 @@ export class SimPackDto {
   @ApiProperty({ type: SchemeReportDto }) schemes: SchemeReportDto;
   @ApiProperty({ type: CadetReportDto }) cadets: CadetReportDto;
   @ApiProperty({ type: ConfidenceFigureDto }) confidence: ConfidenceFigureDto;
-  @ApiProperty({ type: [ConfidenceTrendDto], description: 'The confidence figure per month over the 12 months to the month: the NPU, then the force (the force\'s pack: the force only)' })
-  confidenceTrend: ConfidenceTrendDto[];
+  @ApiProperty({ type: ConfidenceTrendDto, description: 'The confidence figure per month over the 12 months to the month, for the pack\'s area (the NPU, or the force)' })
+  confidenceTrend: ConfidenceTrendDto;
 }
 
 export class ShareImportDto implements ShareImportCounts {

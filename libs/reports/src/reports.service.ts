@@ -112,7 +112,7 @@ export class ReportsService {
       this.acf(staff, { npu: scope, month }),
       this.schemes.schemesReport(scope, asAt),
       this.cadets.cadetsReport(scope, asAt),
-      Promise.all([...(scope ? [this.confidence.trend(scope, from, month)] : []), this.confidence.trend(null, from, month)]),
+      this.confidence.trend(scope ?? null, from, month),
       this.repo.lastRefreshedAt(),
     ]);
     const ratings = await this.repo.ratingSummary(monthRange(month, month), scope ?? null);
@@ -131,7 +131,7 @@ export class ReportsService {
       schemes,
       cadets,
       // The month's figure is the last of the area's trend.
-      confidence: confidenceTrend[0].months[confidenceTrend[0].months.length - 1],
+      confidence: confidenceTrend.months[confidenceTrend.months.length - 1],
       confidenceTrend,
     };
   }

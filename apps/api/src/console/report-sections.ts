@@ -215,15 +215,12 @@ export function simSections(pack: SimPack, names: Names): ReportSection[] {
         { key: 'confident', text: 'Confident (%)', kind: 'percent' },
         { key: 'weighted', text: 'Weighted to the population (%)', kind: 'percent' },
       ],
-      // Month by month, the NPU beside the force.
-      rows: pack.confidenceTrend[0].months.flatMap((_, i) =>
-        pack.confidenceTrend.map((s) => ({ month: monthName(s.months[i].month), area: names.npu(s.areaCode), base: s.months[i].base, confident: s.months[i].confidentPercent, weighted: s.months[i].weightedConfidentPercent })),
-      ),
+      rows: pack.confidenceTrend.months.map((m) => ({ month: monthName(m.month), area: names.npu(pack.confidenceTrend.areaCode), base: m.base, confident: m.confidentPercent, weighted: m.weightedConfidentPercent })),
       note: 'Months with fewer than 10 answers show no figure.',
       chart: () =>
         lineChart(
           'Confident in the police (weighted, %)',
-          pack.confidenceTrend.map((s) => ({ name: names.npu(s.areaCode), points: s.months.filter((m) => m.weightedConfidentPercent !== null).map((m) => ({ x: m.month, y: m.weightedConfidentPercent! })) })),
+          [{ name: names.npu(pack.confidenceTrend.areaCode), points: pack.confidenceTrend.months.filter((m) => m.weightedConfidentPercent !== null).map((m) => ({ x: m.month, y: m.weightedConfidentPercent! })) }],
           { xLabel: shortMonth },
         ),
     },
