@@ -2,8 +2,9 @@
 // Survey results over maintained counters (issue 21: < 300 ms at 200,000 responses). Loads the
 // responses set-based (strata spread over every ward, age band and ethnic group), sums the
 // counters from them as the answer path maintains them, then times SurveyResultsService.results
-// (plain, weighted, by ward, CSV) beside what the stack costs anyway on the same rows: a plain
-// count(*) of the responses, and the per-request scan the counters replace. Runs on its own
+// (plain, weighted, by ward, CSV) beside what the stack costs anyway on the same rows: the
+// aggregate query alone, one pass over the counters, a plain count(*) of the responses, and the
+// per-request scan the counters replace. Runs on its own
 // throwaway embedded PostgreSQL (fsync on). Prints figures; asserts nothing.
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -19,6 +20,7 @@ import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/
 import { GeographyService } from '@beacon/geography';
 import { ReportsSeedService } from '@beacon/reports';
 import { resultsCsv, SurveyResultsService, SurveyService } from '@beacon/surveys';
+import { ResultsRepository } from '../libs/surveys/src/results.repository';
 import { AppModule } from '../apps/api/src/app.module';
 import { migrate } from '../migrations/data-source';
 
@@ -117,6 +119,9 @@ async function main() {
     report(`results, ward=${ward}, weighted=true`, await time(RUNS, () => results.results(staff, surveyId, { ward, weighted: 'true' })));
     report('results as CSV (weighted)', await time(RUNS, async () => resultsCsv(await results.results(staff, surveyId, { weighted: 'true' }))));
     console.log('  the stack on the same rows, for comparison:');
+    const questionIds = (await db.query<{ id: string }[]>('SELECT id FROM survey_question WHERE survey_id = $1', [surveyId])).map((r) => r.id);
+    report('  the GROUPING SETS query alone (ResultsRepository)', await time(RUNS, () => app.get(ResultsRepository).aggregate(questionIds, {})));
+    report('  SELECT sum(respondents) of the counters (one pass)', await time(RUNS, () => db.query('SELECT sum(respondents) FROM survey_tally WHERE survey_id = $1', [surveyId])));
     report('  SELECT count(*) of the survey’s responses', await time(RUNS, () => db.query('SELECT count(*) FROM survey_response WHERE survey_id = $1', [surveyId])));
     report('  the scan the counters replace (GROUP BY over answers)', await time(Math.min(RUNS, 5), () =>
       db.query(

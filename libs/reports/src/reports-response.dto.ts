@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CadetReportDto } from '@beacon/cadets';
 import { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from '@beacon/funding';
 import { SchemeReportDto } from '@beacon/schemes';
-import { ConfidenceFigureDto } from '@beacon/surveys';
+import { ConfidenceFigureDto, ConfidenceTrendDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
 import type { AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
 import type { RepresentationRow } from './reports.service';
@@ -111,6 +111,8 @@ export class SimPackDto {
   @ApiProperty({ type: SchemeReportDto }) schemes: SchemeReportDto;
   @ApiProperty({ type: CadetReportDto }) cadets: CadetReportDto;
   @ApiProperty({ type: ConfidenceFigureDto }) confidence: ConfidenceFigureDto;
+  @ApiProperty({ type: ConfidenceTrendDto, description: 'The confidence figure per month over the 12 months to the month, for the pack\'s area (the NPU, or the force)' })
+  confidenceTrend: ConfidenceTrendDto;
 }
 
 export class ShareImportDto implements ShareImportCounts {

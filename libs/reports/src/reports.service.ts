@@ -100,7 +100,7 @@ export class ReportsService {
     const asAt = monthEndDay(month);
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
-    const [growth, total, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidence, lastRefreshedAt] = await Promise.all([
+    const [growth, total, wards, reach, representation, attribution, messages, authors, acf, schemes, cadets, confidenceTrend, lastRefreshedAt] = await Promise.all([
       this.signups(staff, { npu: scope, from, to: month, groupBy: 'npu' }),
       this.signups(staff, { npu: scope, from, to: month, groupBy: 'force' }),
       this.signups(staff, { npu: scope, from: month, to: month, groupBy: 'ward' }),
@@ -112,7 +112,7 @@ export class ReportsService {
       this.acf(staff, { npu: scope, month }),
       this.schemes.schemesReport(scope, asAt),
       this.cadets.cadetsReport(scope, asAt),
-      this.confidence.forMonth(scope ?? null, month),
+      this.confidence.trend(scope ?? null, from, month),
       this.repo.lastRefreshedAt(),
     ]);
     const ratings = await this.repo.ratingSummary(monthRange(month, month), scope ?? null);
@@ -130,7 +130,9 @@ export class ReportsService {
       acf,
       schemes,
       cadets,
-      confidence,
+      // The month's figure is the last of the area's trend.
+      confidence: confidenceTrend.months[confidenceTrend.months.length - 1],
+      confidenceTrend,
     };
   }
 

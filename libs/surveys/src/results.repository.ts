@@ -3,15 +3,31 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rowsOf } from '@beacon/core';
 
-export interface TallyRow {
+/**
+ * One grouped row of the counters. `byCell` false: summed per (NPU, ward), `ageBand` and
+ * `ethnicity` null; true: summed per (age band, ethnicity) cell, `npuCode` and `wardCode` null.
+ * Totals, NPU, ward, age band and ethnicity breakdowns and the weighting cells all follow from
+ * these two sets by plain addition.
+ */
+export interface AggregateRow {
   questionId: string;
   option: string;
   source: string;
-  npuCode: string;
-  wardCode: string;
+  byCell: boolean;
+  npuCode: string | null;
+  wardCode: string | null;
+  ageBand: string | null;
+  ethnicity: string | null;
+  respondents: number;
+}
+
+/** One (month, age band, ethnicity) cell of the pooled confidence questions: base and confident. */
+export interface ConfidenceCellRow {
+  month: string;
   ageBand: string;
   ethnicity: string;
-  respondents: number;
+  base: number;
+  confident: number;
 }
 
 export interface ShareRow {
@@ -31,16 +47,51 @@ export interface TallyFilter {
 export class ResultsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Non-zero counters of the given questions (one survey, or several for the SIM pack), within the filter. */
-  async tallies(questionIds: string[], f: TallyFilter): Promise<TallyRow[]> {
-    return rowsOf<TallyRow>(
+  /**
+   * The counters of the given questions (one survey, or several for the SIM pack) within the
+   * filter, summed in one pass by GROUPING SETS: the row count is bounded by questions × options ×
+   * (wards + age × ethnicity cells), whatever the number of responses or counter rows.
+   */
+  async aggregate(questionIds: string[], f: TallyFilter): Promise<AggregateRow[]> {
+    return rowsOf<AggregateRow>(
       await this.db.query(
-        `SELECT question_id AS "questionId", option, source, npu_code AS "npuCode", ward_code AS "wardCode", age_band AS "ageBand", ethnicity, respondents
+        `SELECT question_id AS "questionId", option, source, GROUPING(npu_code) = 1 AS "byCell",
+                npu_code AS "npuCode", ward_code AS "wardCode", age_band AS "ageBand", ethnicity, sum(respondents)::int AS respondents
            FROM survey_tally
           WHERE survey_id IN (SELECT survey_id FROM survey_question WHERE id = ANY($1::uuid[])) AND question_id = ANY($1::uuid[]) AND respondents > 0
             AND ($2::varchar IS NULL OR (source = 'resident' AND npu_code = $2))
-            AND ($3::varchar IS NULL OR (source = 'resident' AND ward_code = $3))`,
+            AND ($3::varchar IS NULL OR (source = 'resident' AND ward_code = $3))
+          GROUP BY question_id, option, source, GROUPING SETS ((npu_code, ward_code), (age_band, ethnicity))`,
         [questionIds, f.npuCode ?? null, f.wardCode ?? null],
+      ),
+    );
+  }
+
+  /**
+   * The SIM pack's confidence cells per month from `from` to `to` (YYYY-MM, Europe/London): for
+   * each month, the confidence questions of the surveys open during it (the NPU's own and
+   * force-wide ones; force: all), their residents' counters (the NPU's respondents) summed per
+   * age band × ethnicity, base and very/fairly confident apart. One query for the whole trend.
+   */
+  async confidenceCells(npuCode: string | null, from: string, to: string, templateKey: string, confidentOptions: string[]): Promise<ConfidenceCellRow[]> {
+    return rowsOf<ConfidenceCellRow>(
+      await this.db.query(
+        `WITH m AS (
+           SELECT to_char(d, 'YYYY-MM') AS month, d AT TIME ZONE 'Europe/London' AS starts, (d + interval '1 month') AT TIME ZONE 'Europe/London' AS ends
+             FROM generate_series($2::timestamp, $3::timestamp, interval '1 month') d
+         ), q AS (
+           SELECT m.month, q.id, q.survey_id FROM m
+             JOIN survey s ON s.opened_at IS NOT NULL AND s.opened_at < m.ends AND COALESCE(s.closed_at, s.closes_at, 'infinity') >= m.starts
+                          AND ($1::varchar IS NULL OR s.npu_code IS NULL OR s.npu_code = $1)
+             JOIN survey_question q ON q.survey_id = s.id AND q.template_key = $4
+         )
+         SELECT q.month, t.age_band AS "ageBand", t.ethnicity,
+                COALESCE(sum(t.respondents) FILTER (WHERE t.option = '*'), 0)::int AS base,
+                COALESCE(sum(t.respondents) FILTER (WHERE t.option = ANY($5::varchar[])), 0)::int AS confident
+           FROM q JOIN survey_tally t ON t.survey_id = q.survey_id AND t.question_id = q.id
+          WHERE t.source = 'resident' AND t.respondents > 0 AND ($1::varchar IS NULL OR t.npu_code = $1)
+          GROUP BY q.month, t.age_band, t.ethnicity`,
+        [npuCode, `${from}-01`, `${to}-01`, templateKey, confidentOptions],
       ),
     );
   }
@@ -76,23 +127,5 @@ export class ResultsRepository {
       ),
     );
     return rows.map((r) => r.text);
-  }
-
-  /**
-   * Confidence questions of surveys in scope that were open during the month (Europe/London):
-   * the NPU's own surveys and force-wide ones (force: all).
-   */
-  async confidenceQuestions(npuCode: string | null, month: string, templateKey: string): Promise<string[]> {
-    const rows = rowsOf<{ id: string }>(
-      await this.db.query(
-        `SELECT q.id FROM survey_question q JOIN survey s ON s.id = q.survey_id
-          WHERE q.template_key = $3 AND s.opened_at IS NOT NULL
-            AND s.opened_at < (($2::date + interval '1 month')::timestamp AT TIME ZONE 'Europe/London')
-            AND COALESCE(s.closed_at, s.closes_at, 'infinity') >= (($2::date)::timestamp AT TIME ZONE 'Europe/London')
-            AND ($1::varchar IS NULL OR s.npu_code IS NULL OR s.npu_code = $1)`,
-        [npuCode, `${month}-01`, templateKey],
-      ),
-    );
-    return rows.map((r) => r.id);
   }
 }

@@ -1,15 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, canAccessNpu } from '@beacon/auth';
 import { badRequest, forbidden, notFound, type StaffPrincipal } from '@beacon/core';
-import { ResultsRepository, type TallyFilter, type TallyRow } from './results.repository';
+import { ResultsRepository, type AggregateRow, type ConfidenceCellRow, type TallyFilter } from './results.repository';
 import { BASE_OPTION, CONFIDENCE_KEY, CONFIDENT_OPTIONS, type SurveyQuestion } from './survey-questions';
 import { SurveyRepository, type SurveyRow } from './survey.repository';
 import { rake, type Margins } from './weighting';
 
 /** Groups (and totals) with fewer respondents than this are not shown. */
 export const MIN_CELL = 10;
-const DIMENSIONS = { npu: 'npuCode', ward: 'wardCode', ageBand: 'ageBand', ethnicity: 'ethnicity' } as const;
-type Dimension = keyof typeof DIMENSIONS;
+const DIMENSIONS = ['npu', 'ward', 'ageBand', 'ethnicity'] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+
+/** Respondents per option of one question (or group, or cell); BASE_OPTION holds those who answered it. */
+type Totals = Map<string, number>;
+interface WeightingCell {
+  key: { age_band: string; ethnicity: string };
+  respondents: number;
+  options: Totals;
+}
+/** One question's counters, grouped once from the aggregate query's rows. */
+interface QuestionCounts {
+  total: Totals;
+  publicTotal: Totals;
+  groups: Record<Dimension, Map<string, Totals>>;
+  cells: Map<string, WeightingCell>;
+}
+type Weighting = { margins: Margins; areas: Record<string, string> };
 
 export interface OptionCount {
   value: string;
@@ -67,7 +83,36 @@ export interface SurveyResults {
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const pct = (n: number, base: number) => (base ? round1((n * 100) / base) : null);
-const sum = (rows: TallyRow[]) => rows.reduce((n, r) => n + r.respondents, 0);
+const add = (t: Totals, option: string, n: number) => t.set(option, (t.get(option) ?? 0) + n);
+const totalsIn = <K>(m: Map<K, Totals>, key: K): Totals => m.get(key) ?? m.set(key, new Map()).get(key)!;
+
+/** Groups the aggregate rows per question in one pass: (NPU, ward) rows give the totals and the area breakdowns, cell rows the rest. */
+export function groupCounts(rows: AggregateRow[]): Map<string, QuestionCounts> {
+  const out = new Map<string, QuestionCounts>();
+  for (const r of rows) {
+    const q =
+      out.get(r.questionId) ??
+      out.set(r.questionId, { total: new Map(), publicTotal: new Map(), groups: { npu: new Map(), ward: new Map(), ageBand: new Map(), ethnicity: new Map() }, cells: new Map() }).get(r.questionId)!;
+    if (r.source === 'public') {
+      if (!r.byCell) add(q.publicTotal, r.option, r.respondents);
+    } else if (r.source !== 'resident') {
+      continue;
+    } else if (!r.byCell) {
+      add(q.total, r.option, r.respondents);
+      add(totalsIn(q.groups.npu, r.npuCode!), r.option, r.respondents);
+      add(totalsIn(q.groups.ward, r.wardCode!), r.option, r.respondents);
+    } else {
+      add(totalsIn(q.groups.ageBand, r.ageBand!), r.option, r.respondents);
+      add(totalsIn(q.groups.ethnicity, r.ethnicity!), r.option, r.respondents);
+      const k = `${r.ageBand}|${r.ethnicity}`;
+      const cell = q.cells.get(k) ?? q.cells.set(k, { key: { age_band: r.ageBand!, ethnicity: r.ethnicity! }, respondents: 0, options: new Map() }).get(k)!;
+      if (r.option === BASE_OPTION) cell.respondents += r.respondents;
+      else add(cell.options, r.option, r.respondents);
+    }
+  }
+  return out;
+}
+const EMPTY: QuestionCounts = { total: new Map(), publicTotal: new Map(), groups: { npu: new Map(), ward: new Map(), ageBand: new Map(), ethnicity: new Map() }, cells: new Map() };
 
 /** E-mail addresses and phone numbers in free text, masked before staff see it. */
 export function maskContacts(text: string): string {
@@ -105,14 +150,14 @@ export class SurveyResultsService {
     if (survey.npuCode !== null) assertNpuAccess(staff, survey.npuCode);
     const filter = await this.filterFor(staff, survey, q);
     const questions = await this.surveys.questions(id);
-    const rows = await this.repo.tallies(questions.map((x) => x.id), filter);
+    const counts = groupCounts(await this.repo.aggregate(questions.map((x) => x.id), filter));
     const margins = q.weighted === 'true' ? await this.margins(filter.wardCode, filter.npuCode ?? survey.npuCode) : null;
     const unfiltered = !filter.npuCode && !filter.wardCode;
     const out: QuestionResult[] = [];
     for (const question of questions) {
-      const mine = rows.filter((r) => r.questionId === question.id);
-      const result = this.question(question, mine.filter((r) => r.source === 'resident'), margins);
-      if (unfiltered) result.public = { ...this.counts(question, mine.filter((r) => r.source === 'public')), unweighted: true };
+      const mine = counts.get(question.id) ?? EMPTY;
+      const result = this.question(question, mine, margins);
+      if (unfiltered) result.public = { ...this.counts(question, mine.publicTotal), unweighted: true };
       if (question.kind === 'free_text' && !result.suppressed) result.freeText = (await this.repo.freeText(id, question.id, filter)).map(maskContacts);
       out.push(result);
     }
@@ -152,18 +197,18 @@ export class SurveyResultsService {
     return { margins, areas };
   }
 
-  private counts(question: SurveyQuestion, rows: TallyRow[]): { base: number | null; suppressed: boolean; options: OptionCount[] } {
-    const base = sum(rows.filter((r) => r.option === BASE_OPTION));
+  private counts(question: SurveyQuestion, totals: Totals): { base: number | null; suppressed: boolean; options: OptionCount[] } {
+    const base = totals.get(BASE_OPTION) ?? 0;
     const suppressed = base < MIN_CELL;
     const options = question.options.map((o) => {
-      const n = sum(rows.filter((r) => r.option === o.value));
+      const n = totals.get(o.value) ?? 0;
       return { value: o.value, label: o.label, count: suppressed ? null : n, percent: suppressed ? null : pct(n, base) };
     });
     return { base: suppressed ? null : base, suppressed, options };
   }
 
-  private question(question: SurveyQuestion, rows: TallyRow[], weighting: { margins: Margins; areas: Record<string, string> } | null): QuestionResult {
-    const overall = this.counts(question, rows);
+  private question(question: SurveyQuestion, counts: QuestionCounts, weighting: Weighting | null): QuestionResult {
+    const overall = this.counts(question, counts.total);
     const result: QuestionResult = {
       id: question.id,
       position: question.position,
@@ -173,47 +218,44 @@ export class SurveyResultsService {
       breakdowns: { npu: [], ward: [], ageBand: [], ethnicity: [] },
     };
     if (question.kind === 'scale_5' || question.kind === 'scale_10') {
-      const answered = rows.filter((r) => r.option !== BASE_OPTION);
-      const n = sum(answered);
-      result.mean = overall.suppressed || !n ? null : Math.round((answered.reduce((s, r) => s + Number(r.option) * r.respondents, 0) / n) * 100) / 100;
+      const answered = [...counts.total].filter(([option]) => option !== BASE_OPTION);
+      const n = answered.reduce((t, [, c]) => t + c, 0);
+      result.mean = overall.suppressed || !n ? null : Math.round((answered.reduce((t, [option, c]) => t + Number(option) * c, 0) / n) * 100) / 100;
     }
-    for (const [dim, field] of Object.entries(DIMENSIONS) as [Dimension, (typeof DIMENSIONS)[Dimension]][]) {
-      const groups = [...new Set(rows.map((r) => r[field]))].sort();
-      const bases = groups.map((g) => ({ group: g, base: sum(rows.filter((r) => r[field] === g && r.option === BASE_OPTION)) }));
+    for (const dim of DIMENSIONS) {
+      const groups = [...counts.groups[dim].keys()].sort();
+      const bases = groups.map((g) => ({ group: g, base: counts.groups[dim].get(g)!.get(BASE_OPTION) ?? 0 }));
       const hidden = suppressedGroups(bases);
       result.breakdowns[dim] = bases.map(({ group, base }) => {
-        const c = this.counts(question, rows.filter((r) => r[field] === group));
+        const c = this.counts(question, counts.groups[dim].get(group)!);
         return hidden.has(group)
           ? { group, base: null, suppressed: true, options: c.options.map((o) => ({ ...o, count: null, percent: null })) }
           : { group, base, suppressed: false, options: c.options };
       });
     }
-    if (weighting && question.kind !== 'free_text') weigh(result, rows, weighting);
+    if (weighting && question.kind !== 'free_text') {
+      const w = weightedPercents([...counts.cells.values()], weighting);
+      result.weighting = w.info;
+      for (const o of result.options) o.weightedPercent = w.percents && !result.suppressed ? (w.percents(o.value) ?? null) : null;
+    }
     return result;
   }
-
 }
 
-/** Post-stratified (raked) shares per option; the unweighted base beside them. */
-export function weigh(result: QuestionResult, rows: TallyRow[], { margins, areas }: { margins: Margins; areas: Record<string, string> }): void {
-  const dims = Object.keys(margins);
-  const cellKey = (r: TallyRow) => `${r.ageBand}|${r.ethnicity}`;
-  const cells = new Map<string, { key: Record<string, string>; respondents: number; options: Map<string, number> }>();
-  for (const r of rows) {
-    const k = cellKey(r);
-    const cell = cells.get(k) ?? cells.set(k, { key: { age_band: r.ageBand, ethnicity: r.ethnicity }, respondents: 0, options: new Map() }).get(k)!;
-    if (r.option === BASE_OPTION) cell.respondents += r.respondents;
-    else cell.options.set(r.option, (cell.options.get(r.option) ?? 0) + r.respondents);
-  }
-  const list = [...cells.values()];
-  const weights = dims.length ? rake(list, margins) : null;
-  const unweightedBase = weights ? list.reduce((n, c, i) => n + (weights[i] > 0 ? c.respondents : 0), 0) : 0;
-  result.weighting = weights ? { method: dims.length > 1 ? 'raking' : 'post-stratification', areas, unweightedBase } : null;
-  const usable = !!weights && unweightedBase >= MIN_CELL && !result.suppressed;
-  const total = weights ? weights.reduce((a, b) => a + b, 0) : 0;
-  for (const o of result.options) {
-    o.weightedPercent = usable && total > 0 ? round1((list.reduce((s, c, i) => s + (c.respondents ? (weights![i] * (c.options.get(o.value) ?? 0)) / c.respondents : 0), 0) * 100) / total) : null;
-  }
+/**
+ * Post-stratified (raked) shares per option over the age band × ethnicity cells (at most a few
+ * dozen, summed in SQL); the unweighted base they rest on beside them. `percents` is null when
+ * nothing can be weighted or fewer than MIN_CELL respondents carry the figure.
+ */
+export function weightedPercents(cells: WeightingCell[], { margins, areas }: Weighting): { info: WeightingInfo | null; percents: ((option: string) => number | null) | null } {
+  const list = [...cells].sort((a, b) => (a.key.age_band + '|' + a.key.ethnicity).localeCompare(b.key.age_band + '|' + b.key.ethnicity));
+  const weights = Object.keys(margins).length ? rake(list, margins) : null;
+  if (!weights) return { info: null, percents: null };
+  const unweightedBase = list.reduce((n, c, i) => n + (weights[i] > 0 ? c.respondents : 0), 0);
+  const info: WeightingInfo = { method: Object.keys(margins).length > 1 ? 'raking' : 'post-stratification', areas, unweightedBase };
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (unweightedBase < MIN_CELL || !(total > 0)) return { info, percents: null };
+  return { info, percents: (option) => round1((list.reduce((t, c, i) => t + (c.respondents ? (weights[i] * (c.options.get(option) ?? 0)) / c.respondents : 0), 0) * 100) / total) };
 }
 
 export interface ConfidenceFigure {
@@ -228,7 +270,28 @@ export interface ConfidenceFigure {
   weightedConfidentPercent: number | null;
 }
 
-/** The month's public-confidence figure for the SIM pack (libs/reports calls this). */
+export interface ConfidenceTrend {
+  /** NPU code, or FORCE */
+  areaCode: string;
+  /** One figure per month, oldest first. */
+  months: ConfidenceFigure[];
+}
+
+const CONFIDENCE_QUESTION = 'Taking everything into account, how confident are you in the police in this area? (very or fairly confident)';
+
+/** The months from `from` to `to` inclusive (YYYY-MM). */
+function monthsFrom(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number);
+  for (let month = from; month <= to; month = `${y}-${String(m).padStart(2, '0')}`) {
+    out.push(month);
+    y += m === 12 ? 1 : 0;
+    m = m === 12 ? 1 : m + 1;
+  }
+  return out;
+}
+
+/** The public-confidence figure per month for the SIM pack (libs/reports calls this). */
 @Injectable()
 export class SurveyConfidenceService {
   constructor(
@@ -237,28 +300,36 @@ export class SurveyConfidenceService {
   ) {}
 
   async forMonth(npuCode: string | null, month: string): Promise<ConfidenceFigure> {
-    const ids = await this.repo.confidenceQuestions(npuCode, month, CONFIDENCE_KEY);
-    const rows = ids.length ? (await this.repo.tallies(ids, { npuCode: npuCode ?? undefined })).filter((r) => r.source === 'resident') : [];
-    const base = sum(rows.filter((r) => r.option === BASE_OPTION));
-    const confident = sum(rows.filter((r) => CONFIDENT_OPTIONS.includes(r.option)));
-    const suppressed = base < MIN_CELL;
-    let weighted: number | null = null;
-    if (!suppressed) {
-      const w = await this.results.margins(undefined, npuCode);
-      const pooled = rows.map((r) => ({ ...r, questionId: 'pooled', option: CONFIDENT_OPTIONS.includes(r.option) ? 'confident' : r.option }));
-      const result: QuestionResult = { id: 'pooled', position: 1, kind: 'single_choice', text: '', base, suppressed, options: [{ value: 'confident', label: 'confident', count: confident, percent: null }], breakdowns: { npu: [], ward: [], ageBand: [], ethnicity: [] } };
-      weigh(result, pooled, w);
-      weighted = result.options[0].weightedPercent ?? null;
-    }
-    return {
-      month,
-      areaCode: npuCode ?? 'FORCE',
-      question: 'Taking everything into account, how confident are you in the police in this area? (very or fairly confident)',
-      base: suppressed ? null : base,
-      suppressed,
-      confidentPercent: suppressed ? null : pct(confident, base),
-      weightedConfidentPercent: weighted,
-    };
+    return (await this.trend(npuCode, month, month)).months[0];
   }
 
+  /** Every month from `from` to `to`: one query for the cells of all months, raking per month on the area's census shares. */
+  async trend(npuCode: string | null, from: string, to: string): Promise<ConfidenceTrend> {
+    const byMonth = new Map<string, ConfidenceCellRow[]>();
+    for (const r of await this.repo.confidenceCells(npuCode, from, to, CONFIDENCE_KEY, CONFIDENT_OPTIONS)) (byMonth.get(r.month) ?? byMonth.set(r.month, []).get(r.month)!).push(r);
+    let weighting: Weighting | undefined;
+    const months: ConfidenceFigure[] = [];
+    for (const month of monthsFrom(from, to)) {
+      const rows = byMonth.get(month) ?? [];
+      const base = rows.reduce((n, r) => n + r.base, 0);
+      const confident = rows.reduce((n, r) => n + r.confident, 0);
+      const suppressed = base < MIN_CELL;
+      let weighted: number | null = null;
+      if (!suppressed) {
+        weighting ??= await this.results.margins(undefined, npuCode);
+        const cells = rows.map((r) => ({ key: { age_band: r.ageBand, ethnicity: r.ethnicity }, respondents: r.base, options: new Map([['confident', r.confident]]) }));
+        weighted = weightedPercents(cells, weighting).percents?.('confident') ?? null;
+      }
+      months.push({
+        month,
+        areaCode: npuCode ?? 'FORCE',
+        question: CONFIDENCE_QUESTION,
+        base: suppressed ? null : base,
+        suppressed,
+        confidentPercent: suppressed ? null : pct(confident, base),
+        weightedConfidentPercent: weighted,
+      });
+    }
+    return { areaCode: npuCode ?? 'FORCE', months };
+  }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MessageDto } from '@beacon/messaging';
-import type { ConfidenceFigure, GroupResult, OptionCount, QuestionResult, SurveyResults, WeightingInfo } from './results.service';
+import type { ConfidenceFigure, ConfidenceTrend, GroupResult, OptionCount, QuestionResult, SurveyResults, WeightingInfo } from './results.service';
 import { SURVEY_STATUSES, type SurveyStatus } from './survey.entity';
 const nullableInt = (description?: string) => ({ type: Number, nullable: true, description });
 
@@ -84,4 +84,9 @@ export class ConfidenceFigureDto implements ConfidenceFigure {
   @ApiProperty() suppressed: boolean;
   @ApiProperty(nullableInt('"Very" or "fairly" confident, unweighted')) confidentPercent: number | null;
   @ApiProperty(nullableInt('The same, weighted to the population')) weightedConfidentPercent: number | null;
+}
+
+export class ConfidenceTrendDto implements ConfidenceTrend {
+  @ApiProperty({ description: 'NPU code, or FORCE' }) areaCode: string;
+  @ApiProperty({ type: [ConfidenceFigureDto], description: 'One figure per month, oldest first' }) months: ConfidenceFigureDto[];
 }

@@ -205,6 +205,25 @@ export function simSections(pack: SimPack, names: Names): ReportSection[] {
       rows: [{ question: pack.confidence.question, base: pack.confidence.base, confident: pack.confidence.confidentPercent, weighted: pack.confidence.weightedConfidentPercent }],
       note: pack.confidence.suppressed ? 'Too few answers this month to show a figure.' : undefined,
     },
+    {
+      id: 'confidence-trend',
+      title: 'Confidence in the police over 12 months',
+      columns: [
+        { key: 'month', text: 'Month' },
+        { key: 'area', text: 'Area' },
+        { key: 'base', text: 'Answers', kind: 'number' },
+        { key: 'confident', text: 'Confident (%)', kind: 'percent' },
+        { key: 'weighted', text: 'Weighted to the population (%)', kind: 'percent' },
+      ],
+      rows: pack.confidenceTrend.months.map((m) => ({ month: monthName(m.month), area: names.npu(pack.confidenceTrend.areaCode), base: m.base, confident: m.confidentPercent, weighted: m.weightedConfidentPercent })),
+      note: 'Months with fewer than 10 answers show no figure.',
+      chart: () =>
+        lineChart(
+          'Confident in the police (weighted, %)',
+          [{ name: names.npu(pack.confidenceTrend.areaCode), points: pack.confidenceTrend.months.filter((m) => m.weightedConfidentPercent !== null).map((m) => ({ x: m.month, y: m.weightedConfidentPercent! })) }],
+          { xLabel: shortMonth },
+        ),
+    },
   ];
   return sections;
 }
