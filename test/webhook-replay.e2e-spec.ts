@@ -45,6 +45,12 @@ describe('inbound webhooks refuse a replayed signed request', () => {
     expect(await smsChannel(r.id)).toEqual({ enabled: false, suspended: false });
     await inbound(start); // the captured START, replayed
     expect(await smsChannel(r.id)).toEqual({ enabled: false, suspended: false });
+    // A request whose signature does not verify is refused before any receipt is written.
+    const receipts = await t.sql('SELECT route, digest FROM webhook_receipt ORDER BY digest');
+    expect(receipts).toHaveLength(3);
+    await postInbound(t, { ...start.params, Body: 'START again' }, start.signature).expect(403);
+    await t.http().post('/webhooks/email/inbound').set('Content-Type', 'message/rfc822').set('X-Beacon-Signature', 'sha256=00').send(Buffer.from('From: a@b.org\r\n\r\nx')).expect(403);
+    expect(await t.sql('SELECT route, digest FROM webhook_receipt ORDER BY digest')).toEqual(receipts);
   });
 
   it('Twilio status: a replayed "failed 30003" does not suspend the number again after the resident lifted it', async () => {
