@@ -36,6 +36,25 @@ const HEADER = 'email,phone,first_name,last_name,postcode,ward_code,channels,top
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 const peakRssMb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+/** Peak RSS, V8 heap in use and memory outside the heap (buffers) while a phase runs, sampled every 50 ms. */
+class MemorySampler {
+  private peak = { rss: 0, heapUsed: 0, external: 0 };
+  private readonly timer = setInterval(() => this.sample(), 50);
+  constructor() {
+    this.timer.unref();
+    this.sample();
+  }
+  private sample(): void {
+    const m = process.memoryUsage();
+    this.peak = { rss: Math.max(this.peak.rss, m.rss), heapUsed: Math.max(this.peak.heapUsed, m.heapUsed), external: Math.max(this.peak.external, m.external) };
+  }
+  stop(): string {
+    clearInterval(this.timer);
+    this.sample();
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+    return `RSS ${mb(this.peak.rss)} MB, heap ${mb(this.peak.heapUsed)} MB, buffers ${mb(this.peak.external)} MB`;
+  }
+}
 const report = (name: string, value: string) => console.log(`  ${name.padEnd(44)} ${value}`);
 
 function freePort(): Promise<number> {
@@ -88,22 +107,29 @@ async function main() {
       // Each size its own addresses (no matches with the last one): every line is a new resident.
       const prefix = `bench${k}`;
       console.log(`\n${fmt(rows)} rows`);
+      const rawMemory = new MemorySampler();
       const raw = await rawCopy(db, Readable.from(csv(rows, wards, prefix, `07${9 - k}`)));
       report('limit: PostgreSQL COPY of the same file', `${(raw / 1000).toFixed(1)} s, ${fmt((rows * 1000) / raw)} rows/s`);
+      report('  peak during the COPY', `${rawMemory.stop()}; process peak so far ${peakRssMb().toFixed(0)} MB`);
 
+      const dryMemory = new MemorySampler();
       const t0 = performance.now();
       const dry = await app.get(ImportsService).dryRunResidents(staff, 'beacon', Readable.from(csv(rows, wards, prefix, `07${9 - k}`)));
       const dryMs = performance.now() - t0;
       report('dry run (stream, normalise, COPY, classify)', `${(dryMs / 1000).toFixed(1)} s, ${fmt((rows * 1000) / dryMs)} rows/s (${(dryMs / raw).toFixed(1)}× COPY)`);
       report('  accepted / rejected / duplicates', `${fmt(dry.accepted)} / ${fmt(dry.rejected)} / ${fmt(dry.duplicates)}`);
       const rssDry = peakRssMb();
+      report('  peak during the dry run', `${dryMemory.stop()}; process peak so far ${peakRssMb().toFixed(0)} MB`);
 
+      const commitMemory = new MemorySampler();
       const t1 = performance.now();
       await app.get(ImportsService).requestCommit(staff, dry.id);
       await app.get(ImportCommitJob).commit(dry.id);
       const commitMs = performance.now() - t1;
+      const commitPeak = commitMemory.stop();
       const done = await app.get(ImportsService).report(staff, dry.id);
       report('commit (one transaction)', `${(commitMs / 1000).toFixed(1)} s, ${fmt((rows * 1000) / commitMs)} rows/s`);
+      report('  peak during the commit', commitPeak);
       report('  status / created / verifications queued', `${done.status} / ${fmt(done.result?.created ?? 0)} / ${fmt(done.result?.verificationsSent ?? 0)}`);
       report('total', `${((dryMs + commitMs) / 1000).toFixed(1)} s, ${fmt((rows * 1000) / (dryMs + commitMs))} rows/s (${((dryMs + commitMs) / raw).toFixed(1)}× COPY)`);
       report('peak RSS so far: after dry run / after commit', `${rssDry.toFixed(0)} / ${peakRssMb().toFixed(0)} MB`);

@@ -39,8 +39,9 @@ const NUL = 'a\u0000b';
 const COMBINED = `${SQLI[0]} ${SQLI[1]} ${XSS_SCRIPT}`;
 const INJECTIONS = [...SQLI, XSS_SCRIPT, XSS_ATTR, COMBINED];
 const MAX_CASES_PER_OPERATION = 30;
-// Tables that legitimately record attempts (audit trail, rate-limit windows).
-const RECORDS_ATTEMPTS = new Set(['audit_event', 'rate_limit_bucket']);
+// Tables that legitimately record attempts (audit trail, rate-limit windows, receipts of signed webhooks:
+// test/webhook-replay checks that an unsigned one leaves none).
+const RECORDS_ATTEMPTS = new Set(['audit_event', 'rate_limit_bucket', 'webhook_receipt']);
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const DAY = 24 * 3600 * 1000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);

@@ -21,8 +21,10 @@ import { RateLimitCounter } from './rate-limit/rate-limit.counter';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { WebhookReceiptEntity } from './webhooks/webhook-receipt.entity';
+import { WebhookReceipts } from './webhooks/webhook-receipts';
 
-export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity];
+export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity, WebhookReceiptEntity];
 
 /** Config, database, queue, errors, validation, audit and rate limits: what every process shares. */
 @Global()
@@ -55,8 +57,9 @@ export class CoreModule {
         RateLimiter,
         HousekeepingService,
         MetricsService,
+        WebhookReceipts,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts],
     };
   }
 }

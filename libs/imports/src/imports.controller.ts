@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, Streamab
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
-import { ApiDocumentResponse, badRequest, Staff, type StaffPrincipal } from '@beacon/core';
+import { ApiDocumentResponse, badRequest, Staff, type StaffPrincipal, type StaffRole } from '@beacon/core';
 import { CommitAcceptedDto, CommitImportDto, ImportIdParams, ImportReportDto, ImportUploadQueryDto } from './imports.dto';
 import { ImportsService } from './imports.service';
 
@@ -13,6 +13,9 @@ const EXAMPLE =
 const SCHEME_EXAMPLE =
   'scheme_type,scheme_name,ward_code,email,phone,role,joined_at,consent_at,source\n' +
   'neighbourhood_watch,Hodge Hill Road NW,BE01,jo@example.org,,coordinator,2018-04-01,2018-04-01,wmnow\n';
+
+/** Who may import (the API and the console page): admins; an NPU-bound admin into their NPU's wards only (the service). */
+export const IMPORT_ROLES: StaffRole[] = ['admin'];
 
 /** Streams the body: the CSV is not parsed into memory by express (see configureApp). */
 function csvBody(req: Request): Request {
@@ -25,7 +28,7 @@ function csvBody(req: Request): Request {
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: IMPORT_ROLES })
   @Post('residents')
   @HttpCode(201)
   @ApiOperation({ summary: "Dry run of a residents CSV: nothing is written outside the import's own report; rows outside your NPU are rejected" })
@@ -36,7 +39,7 @@ export class ImportsController {
     return this.imports.dryRunResidents(me, q.mapping, csvBody(req));
   }
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: IMPORT_ROLES })
   @Post('schemes')
   @HttpCode(201)
   @ApiOperation({ summary: "Dry run of a schemes CSV (one line per member, matched to residents by e-mail or phone): nothing is written outside the import's own report" })
@@ -47,7 +50,7 @@ export class ImportsController {
     return this.imports.dryRunSchemes(me, q.mapping, csvBody(req));
   }
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: IMPORT_ROLES })
   @Post(':id/commit')
   @HttpCode(202)
   @ApiOperation({ summary: 'Apply a dry run (a job, one transaction); GET the import for its progress and counts' })
@@ -56,14 +59,14 @@ export class ImportsController {
     return this.imports.requestCommit(me, p.id, { welcome: body.welcome });
   }
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: IMPORT_ROLES })
   @Get(':id')
   @ApiOkResponse({ type: ImportReportDto })
   get(@CurrentStaff() me: StaffPrincipal, @Param() p: ImportIdParams): Promise<ImportReportDto> {
     return this.imports.report(me, p.id, true);
   }
 
-  @Staff({ roles: ['admin'] })
+  @Staff({ roles: IMPORT_ROLES })
   @Get(':id/rejected.csv')
   @ApiOperation({ summary: 'The rejected and duplicate lines with reasons and raw cells (kept 7 days)' })
   @ApiDocumentResponse('text/csv', 'One line per rejected or duplicate row: line number, reasons, raw cells')

@@ -1,4 +1,5 @@
 export * from './import.entity';
 export * from './imports.module';
-export { ImportsService } from './imports.service';
 export { ImportCommitJob } from './import-commit.job';
+export { IMPORT_ROLES } from './imports.controller';
+export { ImportsService, REPORT_LIMIT, type ImportReport } from './imports.service';

@@ -170,6 +170,14 @@ export const VOCABULARY = {
     populations: 'Ward populations (mid-year estimates)',
     postcodes: 'Postcode directory (ONSPD or NSPL)',
   },
+  /** libs/imports mappings (src/mappings/<name>.json): what the uploaded file is. */
+  importMapping: {
+    beacon: 'Residents in the Beacon CSV format',
+    wmnow: 'Residents: a WMNow member export',
+    'vc-relay': 'Residents: a VC Relay member export',
+    'beacon-schemes': 'Schemes and their members in the Beacon CSV format',
+  },
+  importStatus: { dry_run: 'Checked, not imported yet', committing: 'Importing', committed: 'Imported', failed: 'Failed' },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type VocabularyName = keyof typeof VOCABULARY;

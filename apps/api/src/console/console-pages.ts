@@ -2,6 +2,7 @@ import { Catch, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { SessionPrincipal } from '@beacon/auth';
 import { InjectConfig, STAFF_ROLES, type AppConfig, type BeaconRequest, type StaffRole } from '@beacon/core';
+import { IMPORT_ROLES } from '@beacon/imports';
 import { CsrfService, labelFor, type ErrorSummaryView, PageExceptionFilter, setPageHeaders, ViewRenderer } from '@beacon/web';
 
 export const CONSOLE_VIEWS = new URL('./views/', import.meta.url);
@@ -22,7 +23,7 @@ export const SURVEY_WRITERS: StaffRole[] = MESSAGE_WRITERS;
 /** Who manages staff accounts (NPU-scoped: an NPU's admin, that NPU's staff). */
 export const STAFF_ADMINS: StaffRole[] = ['admin'];
 
-export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'surveys' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'outbox';
+export type SectionId = 'home' | 'messages' | 'inbox' | 'residents' | 'reports' | 'surveys' | 'schemes' | 'cadets' | 'acf' | 'staff' | 'geography' | 'imports' | 'outbox';
 
 /** The dev outbox (what the outbox transports wrote): admins only, and only where it exists (not production). */
 export const OUTBOX_ROLES: StaffRole[] = ['admin'];
@@ -40,6 +41,7 @@ const SECTIONS: { id: SectionId; text: string; href: string; roles: StaffRole[];
   { id: 'outbox', text: 'Outbox', href: '/console/outbox', roles: OUTBOX_ROLES, devOnly: true },
   { id: 'staff', text: 'Staff accounts', href: '/console/staff', roles: STAFF_ADMINS },
   { id: 'geography', text: 'Geography', href: '/console/geography', roles: ['admin'], forceWide: true },
+  { id: 'imports', text: 'Import', href: '/console/imports', roles: IMPORT_ROLES },
 ];
 
 export const me = (req: Request): SessionPrincipal => (req as BeaconRequest).principal as SessionPrincipal;

@@ -5,6 +5,7 @@ import { ChannelsModule } from '@beacon/channels';
 import { EngagementModule } from '@beacon/engagement';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
+import { ImportsModule } from '@beacon/imports';
 import { MessagingModule } from '@beacon/messaging';
 import { ReportsModule } from '@beacon/reports';
 import { ResidentsModule } from '@beacon/residents';
@@ -17,6 +18,7 @@ import { ConsoleCadetsController } from './cadets.controller';
 import { ConsoleExceptionFilter, ConsolePages } from './console-pages';
 import { ConsoleGeographyController } from './geography.controller';
 import { ConsoleHomeController } from './home.controller';
+import { ConsoleImportsController } from './imports.controller';
 import { ConsoleInboxController } from './inbox.controller';
 import { ConsoleMessagesController } from './messages.controller';
 import { ConsoleOutboxController } from './outbox.controller';
@@ -34,7 +36,7 @@ import { ConsoleSurveysController } from './surveys.controller';
 
 /** The staff console: server-rendered pages on the domain libs' services; every workflow of staff, each a page. */
 @Module({
-  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule, SurveysModule],
+  imports: [WebModule, AuthModule, GeographyModule, MessagingModule, EngagementModule, ReportsModule, SchemesModule, ResidentsModule, FundingModule, CadetsModule, ChannelsModule, SurveysModule, ImportsModule],
   controllers: [
     SignInController,
     PasswordResetController,
@@ -50,6 +52,7 @@ import { ConsoleSurveysController } from './surveys.controller';
     ConsoleAcfVotingController,
     ConsoleCadetsController,
     ConsoleGeographyController,
+    ConsoleImportsController,
     ConsoleOutboxController,
     ConsoleSessionsController,
     ConsoleStaffController,

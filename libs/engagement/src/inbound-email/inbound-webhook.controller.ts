@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Req } f
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { forbidden, InjectConfig, notFound, Public, type AppConfig } from '@beacon/core';
+import { forbidden, InjectConfig, notFound, Public, WebhookReceipts, type AppConfig } from '@beacon/core';
 import { InboundEmailService } from './inbound-email.service';
 
 const RAW_TYPES = ['message/rfc822', 'application/octet-stream'];
@@ -50,12 +50,15 @@ function headerRecipients(raw: Buffer): string[] {
  * as the body (`message/rfc822`), authenticated by INBOUND_WEBHOOK_SECRET as a bearer token or
  * as `X-Beacon-Signature: sha256=<hex HMAC-SHA256 of the body>`; the envelope recipient in
  * `X-Envelope-To` (else our addresses in its To, Cc, Delivered-To or X-Original-To).
- * 202 once stored; the same job as the SMTP listener's reads it.
+ * 202 once stored; the same job as the SMTP listener's reads it. The same raw mail again (a
+ * forwarder's retry, or a captured request replayed) is stored once: the copy gets 202
+ * `{accepted: true, duplicate: true}` (forwarders retry on anything else) and changes nothing.
  */
 @Controller('webhooks/email')
 export class InboundEmailWebhookController {
   constructor(
     private readonly inbound: InboundEmailService,
+    private readonly receipts: WebhookReceipts,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -68,7 +71,7 @@ export class InboundEmailWebhookController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('x-beacon-signature') signature: string | undefined,
     @Headers('x-envelope-to') envelopeTo: string | undefined,
-  ): Promise<{ accepted: true }> {
+  ): Promise<{ accepted: true; duplicate?: true }> {
     const secret = this.config.inboundEmail?.webhookSecret;
     if (!secret) throw notFound('Route');
     const bearer = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
@@ -82,7 +85,9 @@ export class InboundEmailWebhookController {
     if (!raw.length) throw new HttpException('The body is empty: send the raw message', HttpStatus.BAD_REQUEST);
     const named = (envelopeTo ?? '').split(',').map((r) => r.trim().replace(/^<|>$/g, '')).filter(Boolean).slice(0, 10);
     const recipients = named.length ? named : headerRecipients(raw);
-    await this.inbound.accept({ raw, recipients, via: 'webhook', sender: headerSender(raw) });
-    return { accepted: true };
+    // Keyed by the body (what the HMAC signs; the bearer signs nothing): byte-identical mail is one mail.
+    const once = await this.receipts.once('email-inbound', raw, () => this.inbound.accept({ raw, recipients, via: 'webhook', sender: headerSender(raw) }));
+    if (once.outcome === 'in_flight') throw new HttpException('The same message is being stored; try again shortly', HttpStatus.SERVICE_UNAVAILABLE);
+    return once.outcome === 'duplicate' ? { accepted: true, duplicate: true } : { accepted: true };
   }
 }
