@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
 import { checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
+import { broadcast } from './utils/messages';
 import { freePort } from './utils/free-port';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 
@@ -190,4 +191,30 @@ describe('console compose in Chromium: template, fields, Urdu translation, sent,
     },
     180_000,
   );
+});
+
+describe('reports: recipients by the language they got the message in', () => {
+  it('the SIM pack counts a month\'s recipients per language (a translation where one was there, English otherwise), in the API and on the console page', async () => {
+    const ecoSW = (await loginAs(t, 'eco', 'SW')).auth;
+    const urdu = await makeResident(t, { ward: 'SW01', channels: ['email', 'sms'] });
+    const polish = await makeResident(t, { ward: 'SW01', channels: ['email'] });
+    await makeResident(t, { ward: 'SW01', channels: ['email'] });
+    await t.sql(`UPDATE resident SET language = CASE id WHEN $1 THEN 'اردو' ELSE ' polish ' END WHERE id IN ($1, $2)`, [urdu.id, polish.id]);
+    const translated = await broadcast(t, ecoSW, { title: 'Road closed', body: 'The high street is closed today.', category: 'road_safety', channels: ['email', 'sms'], audience: { wardCodes: ['SW01'] }, translations: [{ language: 'ur', title: 'سڑک بند', body: 'آج ہائی اسٹریٹ بند ہے۔' }] });
+    // A second message with no translation: all three get English.
+    await broadcast(t, ecoSW, { title: 'Meeting', body: 'Community meeting on Friday.', category: 'meeting', channels: ['email'], audience: { wardCodes: ['SW01'] } });
+    expect(translated).toBeTruthy();
+    const month = (await t.sql<{ m: string }>(`SELECT to_char(now() AT TIME ZONE 'Europe/London', 'YYYY-MM') AS m`))[0].m;
+    const pack = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}`).set(...ecoSW).expect(200);
+    // Recipients are residents per message (the Urdu reader by e-mail and SMS counts once).
+    expect(pack.body.messages.byLanguage).toEqual([
+      { language: 'en', recipients: 5 },
+      { language: 'ur', recipients: 1 },
+    ]);
+    await t.app.get(StaffService).create({ email: 'eco-rich-sw@journey.test', name: 'Sam Eco', password: PASSWORD, role: 'eco', npuCode: 'SW' });
+    const eco = await consoleAgent(t, 'eco-rich-sw@journey.test', PASSWORD);
+    const page = await eco.agent.get(`/console/reports?month=${month}`).expect(200);
+    expect(page.text).toContain('Recipients by language');
+    expect(page.text).toMatch(/Urdu<\/td>\s*<td[^>]*>1<\/td>/);
+  }, 120_000);
 });
