@@ -53,6 +53,18 @@ describe('resident pages in the resident’s language', () => {
     expect(pl.text).toContain('Wolę nie podawać');
   });
 
+  it('the preferred language is chosen from the force\'s list, each in its own name', async () => {
+    const page = await t.http().get('/signup').expect(200);
+    const options = [...(/<select[^>]*id="language"[^>]*>([\s\S]*?)<\/select>/.exec(page.text)?.[1] ?? '').matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => [m[1], m[2].trim()]);
+    expect(options).toEqual([
+      ['', 'Not given'],
+      ['en', 'English'],
+      ['ur', 'اردو (Urdu)'],
+      ['pl', 'Polski (Polish)'],
+      ['fr', 'Français (French)'],
+    ]);
+  });
+
   it('a language not offered, without a catalogue or malformed is English and sets nothing', async () => {
     for (const lang of ['fr', 'de', 'ur"><script>', '']) {
       const res = await t.http().get(`/signup?lang=${encodeURIComponent(lang)}`).expect(200);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Request } from 'express';
+import { languageCode, LANGUAGES_KNOWN, type LanguageCode } from '@beacon/core';
 import { errorSummary, optionsOf, PageI18n, setPageHeaders, ViewRenderer, type VocabularyName } from '@beacon/web';
 import type { FieldErrors } from './form-input';
 
@@ -24,6 +25,21 @@ export function selectItems(vocabulary: VocabularyName, selected: string | null 
  * until they are translated; add a view here once its texts are all `t(…)`.
  */
 const TRANSLATED_VIEWS = new Set(['signup.njk', 'unsubscribe.njk']);
+
+/**
+ * The language choice: the force's languages (`LANGUAGES`, English first), each in its own name and
+ * in English. A stored language outside the list (free text from an import or an older sign-up) is
+ * kept as a choice of its own, so saving the form never changes it unasked.
+ */
+export function languageItems(offered: readonly string[], selected: string | null | undefined) {
+  const code = languageCode(selected);
+  const items = offered.map((c) => {
+    const known = LANGUAGES_KNOWN[c as LanguageCode];
+    return { value: c, text: known.native === known.name ? known.name : `${known.native} (${known.name})`, selected: code === c };
+  });
+  const kept = selected && !(code && offered.includes(code)) ? [{ value: selected, text: selected, selected: true }] : [];
+  return [{ value: '', text: 'Not given', selected: !selected }, ...items, ...kept];
+}
 
 /** A resident page: the strict CSP and no-store headers, the status, the view with its error summary. */
 @Injectable()

@@ -40,6 +40,7 @@ export const EN = {
     ethnicity: 'Ethnic group',
     ethnicityHint: 'The groups used by the 2021 census.',
     language: 'Preferred language (optional)',
+    languageHint: 'Messages come in this language when the team has translated them, and in English otherwise.',
     agreement: 'Your agreement',
     consent: 'I agree that my local police can send me messages and keep these details until I unsubscribe or ask for them to be deleted.',
     submit: 'Sign up',

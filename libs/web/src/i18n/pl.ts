@@ -39,6 +39,7 @@ export const PL: Catalogue = {
     ethnicity: 'Grupa etniczna',
     ethnicityHint: 'Grupy stosowane w spisie powszechnym z 2021 roku.',
     language: 'Preferowany język (opcjonalnie)',
+    languageHint: 'Wiadomości przychodzą w tym języku, gdy zespół je przetłumaczy, a w przeciwnym razie po angielsku.',
     agreement: 'Twoja zgoda',
     consent: 'Zgadzam się, aby lokalna policja wysyłała mi wiadomości i przechowywała te dane do czasu rezygnacji z subskrypcji lub prośby o ich usunięcie.',
     submit: 'Zapisz się',
