@@ -1,5 +1,5 @@
 // The public face of libs/messaging: what other libs, apps, tests and scripts use.
-export { renderSms, textToHtml } from './message-content';
+export { receivedLanguage, renderSms, textToHtml } from './message-content';
 export { MessageDraftService } from './message-drafts.service';
 export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES } from './message.dto';
 export { MessageDto } from './message-response.dto';

@@ -12,9 +12,19 @@ export function localised(
   residentLanguage: string | null | undefined,
   offered: readonly string[],
 ): { title: string; body: string; language: string } {
+  const language = receivedLanguage(residentLanguage, Object.keys(m.translations ?? {}), offered);
+  const tr = language !== 'en' ? m.translations?.[language] : undefined;
+  return tr ? { ...tr, language } : { title: m.title, body: m.body, language: 'en' };
+}
+
+/**
+ * The language a resident gets a message in: theirs (free text read by `languageCode`) when the
+ * force offers it and the message has a translation into it, English otherwise. One rule for the
+ * sender, the message detail and the reports (libs/reports).
+ */
+export function receivedLanguage(residentLanguage: string | null | undefined, translated: readonly string[], offered: readonly string[]): string {
   const code = languageCode(residentLanguage);
-  const tr = code && code !== 'en' && offered.includes(code) ? m.translations?.[code] : undefined;
-  return tr ? { ...tr, language: code! } : { title: m.title, body: m.body, language: 'en' };
+  return code && code !== 'en' && offered.includes(code) && translated.includes(code) ? code : 'en';
 }
 
 /** `dir` of a language's text. */

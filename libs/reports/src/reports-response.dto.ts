@@ -90,9 +90,15 @@ export class SimSignupsDto {
   @ApiProperty({ type: [SignupRowDto], description: 'The month, by ward' }) byWard: SignupRowDto[];
 }
 
+export class LanguageRecipientsDto {
+  @ApiProperty({ example: 'ur', description: 'ISO 639-1 code of the language the message was received in (en: English, the message itself)' }) language: string;
+  @ApiProperty({ description: 'Residents sent the month\'s messages in this language, once per message' }) recipients: number;
+}
+
 export class SimMessagesDto {
   @ApiProperty({ type: [MessageQualityRowDto], description: 'The last 12 months' }) byMonth: MessageQualityRowDto[];
   @ApiProperty({ type: [MessageQualityRowDto], description: 'The month, by author' }) byAuthor: MessageQualityRowDto[];
+  @ApiProperty({ type: [LanguageRecipientsDto], description: 'The month\'s recipients by the language they got the message in (a translation into theirs, English otherwise), most first' }) byLanguage: LanguageRecipientsDto[];
 }
 
 /** The monthly Service Improvement Meeting pack for one NPU (or FORCE). */

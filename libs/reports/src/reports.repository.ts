@@ -47,6 +47,13 @@ export interface MessageQualityRow {
   replies: number;
 }
 
+/** Recipients of a range's messages by their stated language (free text, lower-cased) and the message's translations. */
+export interface LanguageRecipientsRow {
+  language: string | null;
+  translated: string[];
+  recipients: number;
+}
+
 export type MessageGrouping = 'author' | 'npu' | 'team' | 'force';
 
 export interface RatingFigures {
@@ -200,6 +207,25 @@ export class ReportsRepository {
         WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
         GROUP BY ${key}, ${LONDON_MONTH('m.sent_at')}
         ORDER BY 3, 1`,
+      [range.from, range.to, npuCode],
+    );
+  }
+
+  /**
+   * Residents who were sent the range's messages (once per message, whatever the channels), by
+   * their stated language and the message's translation codes: the caller decides which
+   * language each group got (messaging's `receivedLanguage`). Deliveries are reached per message
+   * through the unique (message, resident, channel) index.
+   */
+  recipientsByLanguage(range: MonthRange, npuCode: string | null): Promise<LanguageRecipientsRow[]> {
+    return this.db.query<LanguageRecipientsRow[]>(
+      `SELECT lower(btrim(r.language)) AS language, t.codes AS translated, count(DISTINCT (d.message_id, d.resident_id))::int AS recipients
+         FROM message m
+         CROSS JOIN LATERAL (SELECT coalesce(array_agg(k ORDER BY k), '{}') AS codes FROM jsonb_object_keys(m.translations) k) t
+         JOIN delivery d ON d.message_id = m.id
+         JOIN resident r ON r.id = d.resident_id
+        WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
+        GROUP BY 1, 2`,
       [range.from, range.to, npuCode],
     );
   }

@@ -5,6 +5,7 @@ import { GeographyService } from '@beacon/geography';
 import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
 import { SchemeReportService } from '@beacon/schemes';
+import { receivedLanguage } from '@beacon/messaging';
 import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
 import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange } from './report-period';
@@ -27,6 +28,7 @@ export class ReportsService {
     private readonly cadets: CadetReportService,
     private readonly confidence: SurveyConfidenceService,
     private readonly geography: GeographyService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }) {
@@ -69,6 +71,16 @@ export class ReportsService {
 
   messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: MessageGrouping }) {
     return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
+  }
+
+  /** Recipients of the range's messages by the language they got them in (a translation, or English), most first. */
+  async recipientsByLanguage(range: { from: string; to: string }, npuCode: string | null): Promise<{ language: string; recipients: number }[]> {
+    const totals = new Map<string, number>();
+    for (const row of await this.repo.recipientsByLanguage(range, npuCode)) {
+      const language = receivedLanguage(row.language, row.translated, this.config.languages);
+      totals.set(language, (totals.get(language) ?? 0) + row.recipients);
+    }
+    return [...totals].map(([language, recipients]) => ({ language, recipients })).sort((a, b) => b.recipients - a.recipients || a.language.localeCompare(b.language));
   }
 
   /** Ratings of the range's messages and since launch, force-wide or for one NPU. */
@@ -115,7 +127,7 @@ export class ReportsService {
       this.confidence.trend(scope ?? null, from, month),
       this.repo.lastRefreshedAt(),
     ]);
-    const ratings = await this.repo.ratingSummary(monthRange(month, month), scope ?? null);
+    const [ratings, byLanguage] = await Promise.all([this.repo.ratingSummary(monthRange(month, month), scope ?? null), this.recipientsByLanguage(monthRange(month, month), scope ?? null)]);
     return {
       npuCode: npu,
       month,
@@ -125,7 +137,7 @@ export class ReportsService {
       reach,
       representation,
       attribution,
-      messages: { byMonth: messages, byAuthor: authors },
+      messages: { byMonth: messages, byAuthor: authors, byLanguage },
       ratings,
       acf,
       schemes,

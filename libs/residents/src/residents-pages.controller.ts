@@ -16,7 +16,7 @@ import { UnsubscribeService } from './unsubscribe.service';
 import { VerificationService } from './verification.service';
 import { errorsFromDetails, many, text, validateForm, type FieldErrors, type FieldMessages, type FormBody } from './pages/form-input';
 import { PageExceptionFilter } from './pages/page-exception.filter';
-import { checkboxItems, ResidentPageRenderer, selectItems } from './pages/resident-page-renderer';
+import { checkboxItems, languageItems, ResidentPageRenderer, selectItems } from './pages/resident-page-renderer';
 import { groupWards, type WardGroup } from './pages/wards';
 
 type ManageLevel = AccessLevel;
@@ -478,6 +478,7 @@ export class ResidentsPagesController {
         topicItems: checkboxItems('topic', v.topics, 'topics'),
         interestItems: checkboxItems('interestSelf', v.interestGroups, 'interestGroups'),
         ageBandItems: selectItems('ageBand', v.ageBand, 'Not given'),
+        languageItems: languageItems(this.config.languages, v.language),
         ethnicityItems: selectItems('ethnicity', v.ethnicity, 'Not given'),
       },
       errors,
@@ -497,6 +498,7 @@ export class ResidentsPagesController {
         topicItems: checkboxItems('topic', values.topics, 'topics'),
         interestItems: checkboxItems('interestSelf', values.interestGroups, 'interestGroups'),
         ageBandItems: selectItems('ageBand', values.ageBand, 'Not given'),
+        languageItems: languageItems(this.config.languages, values.language),
         ethnicityItems: selectItems('ethnicity', values.ethnicity, 'Not given'),
       },
       errors,

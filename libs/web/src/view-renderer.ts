@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { InjectConfig, type AppConfig } from '@beacon/core';
+import { englishT } from './i18n/page-i18n';
 import { labelFor, STATUS_TAG_COLOURS } from './vocabulary';
 import { GOVUK_DIST, MOJ_ROOT, WebAssets } from './web-assets';
 
@@ -59,6 +60,12 @@ export function createViewEnvironment(o: ViewEnvironmentOptions): nunjucks.Envir
   env.addFilter('pounds', (pence: unknown) => (pence === null || pence === undefined ? '–' : poundsFormat.format(Number(pence) / 100)));
   env.addFilter('plural', (n: unknown, one: string, many: string) => (Number(n) === 1 ? one : many));
   env.addGlobal('assetPath', o.assetPath);
+  // Pages not yet translated are English: `t` reads the English catalogue; a translated page's context overrides these.
+  env.addGlobal('t', englishT);
+  env.addGlobal('tItems', <T>(items: T[]) => items);
+  env.addGlobal('pageLang', 'en');
+  env.addGlobal('pageDir', 'ltr');
+  env.addGlobal('languageLinks', []);
   return env;
 }
 

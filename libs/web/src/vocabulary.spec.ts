@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { STAFF_ROLES } from '@beacon/core';
+import { LANGUAGE_CODES, LANGUAGES_KNOWN, STAFF_ROLES } from '@beacon/core';
 import { CADET_ROLES, CADET_UNIT_KINDS } from '@beacon/cadets';
 import { REPLY_STATUSES, REPLY_VIA } from '@beacon/engagement';
 import { APPLICANT_TYPES, BID_STATUSES, BID_THEMES, EVALUATION_OUTCOMES } from '@beacon/funding';
@@ -11,6 +11,7 @@ import { humanise, labelFor, VOCABULARY, type VocabularyName } from './vocabular
 // Every code a domain lib can store has a label: a new enum value without one fails here.
 const ENUMS: [VocabularyName, readonly string[]][] = [
   ['role', STAFF_ROLES],
+  ['language', LANGUAGE_CODES],
   ['channel', CHANNELS],
   ['topic', TOPICS],
   ['interestGroup', INTEREST_GROUPS],
@@ -47,5 +48,11 @@ describe('vocabulary', () => {
     expect(() => labelFor('messageStatus', 'on_hold', true)).toThrow('No label for on_hold in messageStatus');
     expect(labelFor('messageStatus', 'on_hold')).toBe('On hold');
     expect(humanise('door_knock')).toBe('Door knock');
+  });
+});
+
+describe('language labels', () => {
+  it('are the English names of core\'s LANGUAGES_KNOWN, for every code', () => {
+    expect(VOCABULARY.language).toEqual(Object.fromEntries(LANGUAGE_CODES.map((c) => [c, LANGUAGES_KNOWN[c].name])));
   });
 });

@@ -178,6 +178,11 @@ export const VOCABULARY = {
     'beacon-schemes': 'Schemes and their members in the Beacon CSV format',
   },
   importStatus: { dry_run: 'Checked, not imported yet', committing: 'Importing', committed: 'Imported', failed: 'Failed' },
+  /** Languages of messages and resident pages, in English (core's LANGUAGES_KNOWN; vocabulary.spec checks they agree). */
+  language: {
+    en: 'English', ar: 'Arabic', bn: 'Bengali', cy: 'Welsh', fa: 'Persian', fr: 'French', gu: 'Gujarati', hi: 'Hindi', ks: 'Kashmiri', ku: 'Kurdish', pa: 'Punjabi',
+    pl: 'Polish', ps: 'Pashto', pt: 'Portuguese', ro: 'Romanian', so: 'Somali', ta: 'Tamil', ti: 'Tigrinya', tr: 'Turkish', ur: 'Urdu', zh: 'Chinese',
+  },
 } as const satisfies Record<string, Record<string, string>>;
 
 export type VocabularyName = keyof typeof VOCABULARY;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CsrfGuard, CsrfService } from './csrf';
+import { PageI18n } from './i18n/page-i18n';
 import { PageExceptionFilter } from './page-response';
 import { ViewRenderer } from './view-renderer';
 import { WebAssetsController } from './web-assets.controller';
@@ -8,7 +9,7 @@ import { WebAssetsController } from './web-assets.controller';
 @Global()
 @Module({
   controllers: [WebAssetsController],
-  providers: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter],
-  exports: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter],
+  providers: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter, PageI18n],
+  exports: [ViewRenderer, CsrfService, CsrfGuard, PageExceptionFilter, PageI18n],
 })
 export class WebModule {}

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { CreateMessageDto } from '@beacon/messaging';
-import type { FormError } from '@beacon/web';
+import { labelFor, type FormError } from '@beacon/web';
 import { field, fields } from './console-pages';
 
 export interface MessageFormValues {
@@ -16,6 +16,17 @@ export interface MessageFormValues {
   interestGroups: string[];
   when: 'now' | 'later';
   scheduledAt: string;
+  /** The template the message starts from ('' for none), and its fields' values by name. */
+  templateId: string;
+  fields: Record<string, string>;
+  /** Title and body per offered language (not English); both empty = no translation. */
+  translations: Record<string, { title: string; body: string }>;
+}
+
+/** A template field's name as a person reads it: `crime_ref` → "Crime ref". */
+export function fieldLabel(name: string): string {
+  const words = name.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** "2026-03-29T09:30" read as UK time (GMT or BST, whichever applies on that day) → a Date. */
@@ -40,7 +51,11 @@ export function dateToUkLocal(d: Date | string | null | undefined): string {
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
 }
 
-export function readMessageForm(body: unknown): MessageFormValues {
+/**
+ * `templateFields`: the fields of the chosen template (`field_<name>` inputs); `languages`: the
+ * offered languages but English (`title_<code>`, `body_<code>`). Other inputs are ignored.
+ */
+export function readMessageForm(body: unknown, templateFields: readonly string[] = [], languages: readonly string[] = []): MessageFormValues {
   return {
     title: field(body, 'title'),
     body: field(body, 'body'),
@@ -53,6 +68,9 @@ export function readMessageForm(body: unknown): MessageFormValues {
     interestGroups: fields(body, 'interestGroups'),
     when: field(body, 'when') === 'later' ? 'later' : 'now',
     scheduledAt: field(body, 'scheduledAt'),
+    templateId: field(body, 'templateId'),
+    fields: Object.fromEntries(templateFields.map((f) => [f, field(body, `field_${f}`)])),
+    translations: Object.fromEntries(languages.map((l) => [l, { title: field(body, `title_${l}`), body: field(body, `body_${l}`) }])),
   };
 }
 
@@ -76,16 +94,40 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
   }
   const audience: Record<string, string[]> = {};
   for (const k of ['npuCodes', 'wardCodes', 'topics', 'interestGroups'] as const) if (v[k].length) audience[k] = v[k];
-  const plain = { title: v.title, body: v.body, category: v.category, priority: v.priority, channels: v.channels, audience, ...(scheduledAt ? { scheduledAt } : {}) };
+  const translations: { language: string; title: string; body: string }[] = [];
+  for (const [language, tr] of Object.entries(v.translations)) {
+    if (!tr.title && !tr.body) continue;
+    if (!tr.title) errors.push({ field: `title_${language}`, message: `Enter the title in ${languageName(language)}, or leave both its title and message empty` });
+    else if (!tr.body) errors.push({ field: `body_${language}`, message: `Enter the message in ${languageName(language)}, or leave both its title and message empty` });
+    else translations.push({ language, title: tr.title, body: tr.body });
+  }
+  // A field left empty is sent as missing, so the template's check names it.
+  const fieldValues = Object.fromEntries(Object.entries(v.fields).filter(([, value]) => value !== ''));
+  const template = v.templateId ? { templateId: v.templateId, fields: fieldValues } : {};
+  const plain = { title: v.title, body: v.body, category: v.category, priority: v.priority, channels: v.channels, audience, ...template, ...(translations.length ? { translations } : {}), ...(scheduledAt ? { scheduledAt } : {}) };
   const dto = plainToInstance(CreateMessageDto, plain);
   for (const e of await validate(dto, { whitelist: true, forbidNonWhitelisted: true })) {
+    if (e.property === 'translations') {
+      errors.push({ message: 'Check the translations: each title is 200 characters or fewer and each message 5,000 or fewer' });
+      continue;
+    }
+    if (e.property === 'templateId') {
+      errors.push({ field: 'template', message: 'Choose a template from the list' });
+      continue;
+    }
     const id = e.property === 'channels' ? 'channels' : e.property;
     errors.push({ field: id === 'audience' ? 'wardCodes' : id, message: MESSAGES[e.property] ?? 'Check the areas and groups you chose' });
   }
   return { dto, errors };
 }
 
-export function formValuesOf(m: { title: string; body: string; category: string; priority: string; channels: string[]; audience: object; scheduledAt: Date | string | null }): MessageFormValues {
+export const languageName = (code: string): string => labelFor('language', code);
+
+/** A saved draft as the form (its text is already rendered: no fields left to fill). */
+export function formValuesOf(
+  m: { title: string; body: string; category: string; priority: string; channels: string[]; audience: object; scheduledAt: Date | string | null; templateId: string | null; translations: Record<string, { title: string; body: string }> },
+  languages: readonly string[] = [],
+): MessageFormValues {
   const a = m.audience as Record<string, unknown>;
   const list = (k: string) => (Array.isArray(a?.[k]) ? (a[k] as string[]) : []);
   return {
@@ -100,5 +142,38 @@ export function formValuesOf(m: { title: string; body: string; category: string;
     interestGroups: list('interestGroups'),
     when: m.scheduledAt ? 'later' : 'now',
     scheduledAt: dateToUkLocal(m.scheduledAt),
+    templateId: m.templateId ?? '',
+    fields: {},
+    translations: Object.fromEntries(languages.map((l) => [l, { title: m.translations?.[l]?.title ?? '', body: m.translations?.[l]?.body ?? '' }])),
   };
+}
+
+/**
+ * A template or field problem of compose (libs/messaging's 400 messages name the text:
+ * `title`, `body`, `fields`, `fields.<name>`, `translations.<i>.title`) as form errors on the
+ * inputs of this form, in words; null when the message is not one of these.
+ */
+export function templateProblems(message: string, dto: { translations?: { language: string }[] }, templateFields: readonly string[]): FormError[] | null {
+  const allowed = templateFields.length ? templateFields.map(fieldLabel).join(', ') : 'none';
+  const missing = /^fields: missing (.+)$/.exec(message);
+  if (missing) return missing[1].split(', ').map((f) => ({ field: `field_${f}`, message: `Enter the ${fieldLabel(f).toLowerCase()}` }));
+  const value = /^fields\.([a-z][a-z0-9_]*): (.+)$/.exec(message);
+  if (value) return [{ field: `field_${value[1]}`, message: `${fieldLabel(value[1])}: ${value[2].replace(/^must/, 'it must')}` }];
+  const text = /^(title|body|translations\.(\d+)\.(title|body)|translations\.(\d+)): (.+)$/.exec(message);
+  if (!text) return null;
+  const language = text[2] ?? text[4];
+  const part = text[3] ?? (text[4] !== undefined ? 'body' : text[1]);
+  const input = language !== undefined ? `${part}_${dto.translations?.[Number(language)]?.language ?? ''}` : part;
+  const what = part === 'title' ? 'title' : 'message';
+  const detail = text[5];
+  if (/unknown field/.test(detail)) return [{ field: input, message: `Use only the template’s fields in the ${what} (${allowed})` }];
+  if (/need a templateId/.test(detail)) return [{ field: input, message: `Remove the double braces from the ${what}: fields can be used only when you start from a template` }];
+  if (/braces/.test(detail)) return [{ field: input, message: `Write each field as its name in double braces, like {{location}}, and use braces for nothing else` }];
+  if (/characters/.test(detail)) return [{ field: input, message: part === 'title' ? 'The title must be 1 to 200 characters once the fields are filled in' : 'The message must be 1 to 5,000 characters once the fields are filled in' }];
+  return null;
+}
+
+/** The names of `allowed` that a text uses as `{{name}}`: the inputs the form asks for. */
+export function fieldsUsed(allowed: readonly string[], texts: readonly string[]): string[] {
+  return allowed.filter((f) => texts.some((t) => new RegExp(`\\{\\{\\s*${f}\\s*\\}\\}`).test(t)));
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainException, StaffPage, UuidParam, type StaffPrincipal } from '@beacon/core';
+import { badRequest, DomainException, InjectConfig, LANGUAGES_KNOWN, StaffPage, UuidParam, type AppConfig, type StaffPrincipal } from '@beacon/core';
 import { RatingService } from '@beacon/engagement';
 import { GeographyService } from '@beacon/geography';
-import { MessageDraftService, MessageLifecycleService, MessageService, type CreateMessageDto } from '@beacon/messaging';
-import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, optionsOf, type FormError } from '@beacon/web';
+import { MessageDraftService, MessageLifecycleService, MessageService, TemplateService, type CreateMessageDto } from '@beacon/messaging';
+import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, labelFor, optionsOf, type FormError } from '@beacon/web';
 import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
-import { formValuesOf, readMessageForm, toMessageDto, type MessageFormValues } from './message-form';
+import { fieldLabel, fieldsUsed, formValuesOf, readMessageForm, templateProblems, toMessageDto, type MessageFormValues } from './message-form';
 
 // Fixed texts for the banner after a post/redirect/get: the URL names one, never carries text.
 const NOTICES: Record<string, string> = {
@@ -37,7 +37,27 @@ export class ConsoleMessagesController {
     private readonly drafts: MessageDraftService,
     private readonly ratings: RatingService,
     private readonly geography: GeographyService,
+    private readonly templates: TemplateService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
+
+  /** The offered languages a message may be translated into (English is the message itself). */
+  private get otherLanguages(): string[] {
+    return this.config.languages.filter((l) => l !== 'en');
+  }
+
+  /** The fields of the template a form names (none without one); 400 for a malformed id, 404/403 as the API. */
+  private async templateFields(staff: StaffPrincipal, templateId: string): Promise<string[]> {
+    if (!templateId) return [];
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(templateId)) throw badRequest('Choose a template from the list');
+    return (await this.templates.usable(staff, templateId)).fields;
+  }
+
+  /** The form's values, with the fields of its template and the offered languages. */
+  private async readForm(staff: StaffPrincipal, body: unknown): Promise<{ values: MessageFormValues; templateFields: string[] }> {
+    const templateFields = await this.templateFields(staff, readMessageForm(body).templateId);
+    return { values: readMessageForm(body, templateFields, this.otherLanguages), templateFields };
+  }
 
   @Get()
   async list(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('status') status?: string, @Query('cursor') cursor?: string) {
@@ -55,22 +75,31 @@ export class ConsoleMessagesController {
 
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Get('new')
-  async newForm(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const values: MessageFormValues = { title: '', body: '', category: 'community_update', priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '' };
+  async newForm(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query('template') template?: string) {
+    const staff = me(req);
+    const translations = Object.fromEntries(this.otherLanguages.map((l) => [l, { title: '', body: '' }]));
+    const blank = { title: '', body: '', category: 'community_update', templateId: '', fields: {} };
+    let start: Pick<MessageFormValues, 'title' | 'body' | 'category' | 'templateId' | 'fields'> = blank;
+    if (template) {
+      await this.templateFields(staff, template); // 400 malformed, 404 unknown, 403 another NPU's
+      const t = await this.templates.usable(staff, template);
+      start = { title: t.title, body: t.body, category: t.category, templateId: t.id, fields: Object.fromEntries(t.fields.map((f) => [f, ''])) };
+    }
+    const values: MessageFormValues = { ...start, priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '', translations };
     return this.form(req, res, values, null, []);
   }
 
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Post()
   async create(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown) {
-    const values = readMessageForm(body);
+    const { values, templateFields } = await this.readForm(me(req), body);
     const { dto, errors } = await toMessageDto(values);
     if (errors.length) return this.form(req, res, values, null, errors);
     try {
       const m = await this.messages.compose(me(req), dto);
       return res.redirect(303, `/console/messages/${m.id}?done=saved`);
     } catch (e) {
-      return this.form(req, res, values, null, this.problems(e));
+      return this.form(req, res, values, null, this.problems(e, dto, templateFields));
     }
   }
 
@@ -90,6 +119,9 @@ export class ConsoleMessagesController {
       audience,
       comments,
       wards,
+      translations: Object.entries(m.translations ?? {}).map(([code, tr]) => ({ code, language: labelFor('language', code), dir: LANGUAGES_KNOWN[code as keyof typeof LANGUAGES_KNOWN]?.rtl ? 'rtl' : 'ltr', ...tr })),
+      // Most recipients first; English (no translation, or none wanted) is one row like the others.
+      byLanguage: Object.entries(m.recipientsByLanguage ?? {}).sort(([, a], [, b]) => b - a).map(([code, n]) => ({ language: labelFor('language', code), n })),
       actions: this.actions(staff, m),
       notice: NOTICES[done ?? ''] ?? null,
       backLink: { href: '/console/messages', text: 'All messages' },
@@ -112,13 +144,13 @@ export class ConsoleMessagesController {
   async editForm(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string) {
     const m = await this.messages.readable(me(req), id);
     if (m.status !== 'draft') return res.redirect(303, `/console/messages/${id}`);
-    return this.form(req, res, formValuesOf(m), id, []);
+    return this.form(req, res, formValuesOf(m, this.otherLanguages), id, []);
   }
 
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Post(':id')
   async update(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('id', UuidParam) id: string, @Body() body: unknown) {
-    const values = readMessageForm(body);
+    const { values, templateFields } = await this.readForm(me(req), body);
     const { dto, errors } = await toMessageDto(values);
     if (errors.length) return this.form(req, res, values, id, errors);
     try {
@@ -129,7 +161,7 @@ export class ConsoleMessagesController {
       await this.drafts.update(me(req), id, withKept);
       return res.redirect(303, `/console/messages/${id}?done=updated`);
     } catch (e) {
-      return this.form(req, res, values, id, this.problems(e));
+      return this.form(req, res, values, id, this.problems(e, dto, templateFields));
     }
   }
 
@@ -200,8 +232,10 @@ export class ConsoleMessagesController {
     };
   }
 
-  private problems(e: unknown): FormError[] {
+  private problems(e: unknown, dto: CreateMessageDto, templateFields: string[]): FormError[] {
     if (!(e instanceof DomainException) || !['VALIDATION', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT'].includes(e.code)) throw e;
+    const template = e.code === 'VALIDATION' ? templateProblems(e.message, dto, templateFields) : null;
+    if (template) return template;
     const field = /audience|ward|npu/i.test(e.message) ? 'wardCodes' : /scheduledAt/.test(e.message) ? 'scheduledAt' : undefined;
     const message = e.code === 'FORBIDDEN' ? 'You can only send messages to your own NPU' : /scheduledAt/.test(e.message) ? 'The time to send it must be in the future and within a year' : field ? 'Choose areas that exist' : e.message;
     return [{ field, message }];
@@ -222,9 +256,25 @@ export class ConsoleMessagesController {
       items: wards.filter((w) => w.npuCode === n.code).map((w) => ({ value: w.code, text: w.name, hint: { text: `${w.neighbourhood} neighbourhood` }, checked: values.wardCodes.includes(w.code) })),
     }));
     if (errors.length) res.status(400);
+    const templateFields = values.templateId ? fieldsUsed(await this.templateFields(staff, values.templateId), [values.title, values.body, ...Object.values(values.translations).flatMap((tr) => [tr.title, tr.body])]) : [];
+    const templates = id ? [] : (await this.templates.list(staff, { limit: 100 })).items;
     return this.pages.render(req, res, 'compose.njk', 'messages', {
       id,
       values,
+      templateOptions: templates.length ? [{ value: '', text: 'Choose a template' }, ...templates.map((t) => ({ value: t.id, text: `${t.name} (${labelFor('messageCategory', t.category)})`, selected: t.id === values.templateId }))] : [],
+      fieldInputs: templateFields.map((f) => ({ id: `field_${f}`, name: `field_${f}`, label: { text: fieldLabel(f), classes: 'govuk-label--s' }, value: values.fields[f] ?? '', errorMessage: errorSummary(errors)?.fields[`field_${f}`] ?? false })),
+      translationInputs: this.otherLanguages.map((l) => {
+        const known = LANGUAGES_KNOWN[l as keyof typeof LANGUAGES_KNOWN];
+        const attributes = { lang: l, dir: known?.rtl ? 'rtl' : 'ltr' };
+        const name = `${labelFor('language', l)}${known && known.native !== labelFor('language', l) ? ` (${known.native})` : ''}`;
+        const fieldErrors = errorSummary(errors)?.fields ?? {};
+        return {
+          name,
+          open: !!(values.translations[l]?.title || values.translations[l]?.body || fieldErrors[`title_${l}`] || fieldErrors[`body_${l}`]),
+          title: { id: `title_${l}`, name: `title_${l}`, label: { text: `Title in ${labelFor('language', l)}`, classes: 'govuk-label--s' }, value: values.translations[l]?.title ?? '', attributes, errorMessage: fieldErrors[`title_${l}`] ?? false },
+          body: { id: `body_${l}`, name: `body_${l}`, rows: 6, label: { text: `Message in ${labelFor('language', l)}`, classes: 'govuk-label--s' }, value: values.translations[l]?.body ?? '', attributes, errorMessage: fieldErrors[`body_${l}`] ?? false },
+        };
+      }),
       errors: errorSummary(errors),
       categoryOptions: optionsOf('messageCategory', values.category),
       priorityOptions: optionsOf('priority', values.priority).map((o) => ({ ...o, hint: { text: optionsOf('priorityHint').find((h) => h.value === o.value)?.text ?? '' } })),

@@ -148,6 +148,17 @@ export function simSections(pack: SimPack, names: Names): ReportSection[] {
       chart: () => barChart('Messages sent by author', pack.messages.byAuthor.map((r) => ({ label: r.groupName, value: r.sent }))),
     },
     {
+      id: 'languages',
+      title: `Recipients by language in ${monthName(pack.month)}`,
+      columns: [
+        { key: 'language', text: 'Language' },
+        { key: 'recipients', text: 'Recipients', kind: 'number' },
+      ],
+      rows: pack.messages.byLanguage.map((r) => ({ language: label('language', r.language), recipients: r.recipients })),
+      chart: () => barChart('Recipients by language', pack.messages.byLanguage.map((r) => ({ label: label('language', r.language), value: r.recipients }))),
+      note: 'Residents get a translation into their language where the message has one, and English otherwise.',
+    },
+    {
       id: 'acf',
       title: `Active Citizens Fund, ${pack.acf.financialYear.replace('-', ' to 20')}`,
       columns: [
