@@ -134,6 +134,25 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     expect(await postcodes()).toEqual(before);
   });
 
+  it('parses the directory as ONS publishes it (every cell quoted, CRLF) and refuses a broken line outside the force too', async () => {
+    const before = await postcodes();
+    const quote = (line: string) => line.split(',').map((c) => `"${c}"`).join(',');
+    const quoted = [ONSPD_HEADER, ...BASE].map(quote).join('\r\n') + '\r\n';
+    const same = await post('/api/v1/geography/postcodes', admin, quoted).expect(200);
+    expect(same.body).toEqual({ rows: 5, kept: 4, created: 0, updated: 0, removed: 0, terminated: 1 });
+    // A line far from the force's wards with a cell missing fails the whole file, naming its line and column.
+    const outside = onspdLine('EC1A 1AA', 'E05000001', '51.5', '-0.09', '', 'E09000001').split(',').slice(0, 50).join(',');
+    const short = await post('/api/v1/geography/postcodes', admin, directory([...BASE, outside])).expect(400);
+    expect(short.body.message).toBe('CSV rejected, nothing imported: line 7: missing data for column "lsoa21"');
+    // COPY's end-of-data marker on a line of its own must not end the file early (the lines after it would be removed).
+    const marker = await post('/api/v1/geography/postcodes', admin, directory([BASE[0], '\\.', ...BASE.slice(1)])).expect(400);
+    expect(marker.body.message).toMatch(/^CSV rejected, nothing imported: line 3: /);
+    const open = await post('/api/v1/geography/postcodes', admin, directory([...BASE, '"B27 6QY,E05011121'])).expect(400);
+    // PostgreSQL names the line where the file ended inside the quote.
+    expect(open.body.message).toBe('CSV rejected, nothing imported: line 8: unterminated CSV quoted field');
+    expect(await postcodes()).toEqual(before);
+  });
+
   it('looks a postcode up in any spelling (public), 404 outside the force; staff list a ward’s postcodes paged', async () => {
     for (const typed of ['b27 6qx', 'B276QX', 'b27 6 qx']) {
       const res = await t.http().get(`/api/v1/postcodes/${encodeURIComponent(typed)}`).expect(200);
