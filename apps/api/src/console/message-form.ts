@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { CreateMessageDto } from '@beacon/messaging';
+import { CreateMessageDto, NEAR_METRES } from '@beacon/messaging';
+import { normalisePostcode } from '@beacon/geography';
 import type { FormError } from '@beacon/web';
 import { field, fields } from './console-pages';
 
@@ -16,6 +17,9 @@ export interface MessageFormValues {
   interestGroups: string[];
   when: 'now' | 'later';
   scheduledAt: string;
+  /** "Near a postcode, within N metres" (audience.near): both empty, or both given. */
+  nearPostcode: string;
+  nearMetres: string;
 }
 
 /** "2026-03-29T09:30" read as UK time (GMT or BST, whichever applies on that day) → a Date. */
@@ -53,7 +57,23 @@ export function readMessageForm(body: unknown): MessageFormValues {
     interestGroups: fields(body, 'interestGroups'),
     when: field(body, 'when') === 'later' ? 'later' : 'now',
     scheduledAt: field(body, 'scheduledAt'),
+    nearPostcode: field(body, 'nearPostcode').trim(),
+    nearMetres: field(body, 'nearMetres').trim(),
   };
+}
+
+const METRES_RANGE = `${NEAR_METRES.min.toLocaleString('en-GB')} to ${NEAR_METRES.max.toLocaleString('en-GB')}`;
+
+/** The radius fields → audience.near, or the problems with them (a postcode's place is checked on save). */
+function nearOf(v: MessageFormValues, errors: FormError[]): { postcode: string; metres: number } | undefined {
+  if (!v.nearPostcode && !v.nearMetres) return undefined;
+  const postcode = v.nearPostcode ? normalisePostcode(v.nearPostcode) : null;
+  if (!v.nearPostcode) errors.push({ field: 'nearPostcode', message: 'Enter the postcode to measure the distance from, like B33 8TH' });
+  else if (!postcode) errors.push({ field: 'nearPostcode', message: 'Enter a real postcode, like B33 8TH' });
+  const metres = /^\d{1,6}$/.test(v.nearMetres) ? Number(v.nearMetres) : NaN;
+  if (!v.nearMetres) errors.push({ field: 'nearMetres', message: 'Enter the distance from the postcode in metres' });
+  else if (!(metres >= NEAR_METRES.min && metres <= NEAR_METRES.max)) errors.push({ field: 'nearMetres', message: `Enter a whole number of metres from ${METRES_RANGE}` });
+  return postcode && metres >= NEAR_METRES.min && metres <= NEAR_METRES.max ? { postcode, metres } : undefined;
 }
 
 const MESSAGES: Record<string, string> = {
@@ -74,12 +94,18 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
     else if (at.getTime() < Date.now()) errors.push({ field: 'scheduledAt', message: 'The time to send it must be in the future' });
     else scheduledAt = at.toISOString();
   }
-  const audience: Record<string, string[]> = {};
+  const audience: Record<string, unknown> = {};
   for (const k of ['npuCodes', 'wardCodes', 'topics', 'interestGroups'] as const) if (v[k].length) audience[k] = v[k];
+  const near = nearOf(v, errors);
+  if (near) audience.near = near;
   const plain = { title: v.title, body: v.body, category: v.category, priority: v.priority, channels: v.channels, audience, ...(scheduledAt ? { scheduledAt } : {}) };
   const dto = plainToInstance(CreateMessageDto, plain);
   for (const e of await validate(dto, { whitelist: true, forbidNonWhitelisted: true })) {
     const id = e.property === 'channels' ? 'channels' : e.property;
+    if (id === 'audience' && near && e.children?.some((c) => c.property === 'near')) {
+      errors.push({ field: 'nearMetres', message: `Enter a postcode and a whole number of metres from ${METRES_RANGE}` });
+      continue;
+    }
     errors.push({ field: id === 'audience' ? 'wardCodes' : id, message: MESSAGES[e.property] ?? 'Check the areas and groups you chose' });
   }
   return { dto, errors };
@@ -88,6 +114,7 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
 export function formValuesOf(m: { title: string; body: string; category: string; priority: string; channels: string[]; audience: object; scheduledAt: Date | string | null }): MessageFormValues {
   const a = m.audience as Record<string, unknown>;
   const list = (k: string) => (Array.isArray(a?.[k]) ? (a[k] as string[]) : []);
+  const near = (a?.near ?? null) as { postcode?: string; metres?: number } | null;
   return {
     title: m.title,
     body: m.body,
@@ -100,5 +127,7 @@ export function formValuesOf(m: { title: string; body: string; category: string;
     interestGroups: list('interestGroups'),
     when: m.scheduledAt ? 'later' : 'now',
     scheduledAt: dateToUkLocal(m.scheduledAt),
+    nearPostcode: near?.postcode ?? '',
+    nearMetres: near?.metres !== undefined ? String(near.metres) : '',
   };
 }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainException, StaffPage, UuidParam, type StaffPrincipal } from '@beacon/core';
 import { RatingService } from '@beacon/engagement';
 import { GeographyService } from '@beacon/geography';
-import { MessageDraftService, MessageLifecycleService, MessageService, type CreateMessageDto } from '@beacon/messaging';
+import { MessageDraftService, MessageLifecycleService, MessageService, NEAR_METRES, type CreateMessageDto } from '@beacon/messaging';
 import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, optionsOf, type FormError } from '@beacon/web';
 import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
 import { formValuesOf, readMessageForm, toMessageDto, type MessageFormValues } from './message-form';
@@ -56,7 +56,7 @@ export class ConsoleMessagesController {
   @StaffPage({ roles: MESSAGE_WRITERS })
   @Get('new')
   async newForm(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const values: MessageFormValues = { title: '', body: '', category: 'community_update', priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '' };
+    const values: MessageFormValues = { title: '', body: '', category: 'community_update', priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '', nearPostcode: '', nearMetres: '' };
     return this.form(req, res, values, null, []);
   }
 
@@ -202,6 +202,8 @@ export class ConsoleMessagesController {
 
   private problems(e: unknown): FormError[] {
     if (!(e instanceof DomainException) || !['VALIDATION', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT'].includes(e.code)) throw e;
+    // A radius postcode the directory does not hold (or one with no grid reference): named at its field.
+    if (/audience\.near/.test(e.message)) return [{ field: 'nearPostcode', message: /grid reference/.test(e.message) ? 'That postcode has no map position: choose a postcode nearby' : 'Enter a postcode in the force’s area' }];
     const field = /audience|ward|npu/i.test(e.message) ? 'wardCodes' : /scheduledAt/.test(e.message) ? 'scheduledAt' : undefined;
     const message = e.code === 'FORBIDDEN' ? 'You can only send messages to your own NPU' : /scheduledAt/.test(e.message) ? 'The time to send it must be in the future and within a year' : field ? 'Choose areas that exist' : e.message;
     return [{ field, message }];
@@ -233,6 +235,7 @@ export class ConsoleMessagesController {
       interestOptions: optionsOf('interestGroup', values.interestGroups),
       npuOptions: staff.npuCode ? [] : npus.map((n) => ({ value: n.code, text: n.name, checked: values.npuCodes.includes(n.code) })),
       wardGroups,
+      nearMetres: { min: NEAR_METRES.min.toLocaleString('en-GB'), max: NEAR_METRES.max.toLocaleString('en-GB') },
       backLink: { href: id ? `/console/messages/${id}` : '/console/messages', text: id ? 'Back to the message' : 'All messages' },
     });
   }
