@@ -98,6 +98,20 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     expect({ wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') }).toEqual(before);
   });
 
+  it('a ward code shaped like an ONS code must be a whole ONS ward code (E05, W05, S13 or N08 and six digits), in every import', async () => {
+    const before = { wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') };
+    // The Beacon-coded CSV import: short codes (BE01) still pass; an ONS-looking one must be whole.
+    const header = 'npu_code,npu_name,neighbourhood,ward_code,ward_name,population';
+    const cut = await post('/api/v1/geography/import', admin, `${header}\nBE,Birmingham East,Hodge Hill,BE01,Hodge Hill,1\nBE,Birmingham East,Hodge Hill,E0501113,Hodge Hill,1\n`).expect(400);
+    expect(cut.body.message).toContain('line 3: ward_code must be an ONS ward code like E05011121');
+    const lad = await post('/api/v1/geography/import', admin, `${header}\nBE,Birmingham East,Hodge Hill,E08000025,Birmingham,1\n`).expect(400);
+    expect(lad.body.message).toContain('line 2: ward_code must be an ONS ward code like E05011121');
+    // A local authority code in the lookup's ward column is not a ward.
+    const notWard = await post('/api/v1/geography/ons-lookup', admin, 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE08000025,Birmingham,E08000025,Birmingham\n').expect(400);
+    expect(notWard.body.message).toContain('line 2');
+    expect({ wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') }).toEqual(before);
+  });
+
   it('imports ward populations (mid-year estimates by ward code), skipping wards outside the force', async () => {
     const csv = 'Ward 2023 Code,Ward 2023 Name,LAD 2023 Code,LAD 2023 Name,Total\nE05011121,Acocks Green,E08000025,Birmingham,"28,301"\nE05000001,Aldersgate,E09000001,City of London,1500\n';
     expect((await post('/api/v1/geography/populations', admin, csv).expect(200)).body).toEqual({ rows: 2, wardsUpdated: 1, skipped: 1 });
