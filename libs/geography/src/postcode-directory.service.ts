@@ -113,8 +113,9 @@ function uploadError(err: unknown): Error | null {
 
 /**
  * The ONS Postcode Directory (ONSPD) or National Statistics Postcode Lookup (NSPL), as published:
- * streamed through csv-parse, only the force's wards COPYed into a staging table, swapped in at
- * the end in one transaction (a broken line anywhere: a 400 with its line, nothing changed).
+ * streamed into PostgreSQL's COPY, which parses every line and keeps the force's wards; those lines
+ * are checked here in batches into a staging table, swapped in at the end in one transaction (a
+ * broken line anywhere: a 400 with its line, nothing changed).
  */
 @Injectable()
 export class PostcodeDirectoryService {
