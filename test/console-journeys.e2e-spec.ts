@@ -345,6 +345,45 @@ describe('console: sessions, CSRF and the HTML stack', () => {
     await expectContains(page, '#message-status', 'Sending');
   });
 
+  it('the compose form targets residents near a postcode: bad distance or postcode in the error summary, the audience count honours the radius', async () => {
+    // B33 8TH at a made-up centre; one resident ≈ 100 m from it, one ≈ 2.2 km (0.001° of latitude ≈ 111 m).
+    await t.sql(`INSERT INTO postcode (postcode, ward_code, lat, long) VALUES ('B33 8TH', 'BE01', 52.45, -1.8) ON CONFLICT DO NOTHING`);
+    const near = await makeResident(t, { ward: 'BE01', channels: ['email'] });
+    const far = await makeResident(t, { ward: 'BE02', channels: ['email'] });
+    await t.sql('UPDATE resident SET postcode_lat = $2, postcode_long = -1.8 WHERE id = $1', [near.id, 52.4509]);
+    await t.sql('UPDATE resident SET postcode_lat = $2, postcode_long = -1.8 WHERE id = $1', [far.id, 52.47]);
+    await page.goto(`${base}/console/messages/new`);
+    await page.fill('#title', 'Door-knocking this week');
+    await page.fill('#body', 'Officers will call on homes near the park.');
+    await page.fill('#nearPostcode', 'b33 8th');
+    await page.fill('#nearMetres', '10');
+    await page.click('[data-action="save-draft"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#nearMetres"]');
+    await expectContains(page, '.govuk-error-summary', 'Enter a whole number of metres from 50 to 25,000');
+    expect(await page.inputValue('#nearPostcode')).toBe('b33 8th');
+    await check('compose-near-errors');
+    // A real postcode shape the force's directory does not hold: named at the postcode field.
+    await page.fill('#nearPostcode', 'EC1A 1BB');
+    await page.fill('#nearMetres', '500');
+    await page.click('[data-action="save-draft"]');
+    await page.waitForSelector('.govuk-error-summary a[href="#nearPostcode"]');
+    await expectContains(page, '.govuk-error-summary', 'Enter a postcode in the force’s area');
+    await page.fill('#nearPostcode', 'b33 8th');
+    await page.click('[data-action="save-draft"]');
+    await page.waitForURL(/\/console\/messages\/[0-9a-f-]{36}\?done=saved$/);
+    // Only the resident within 500 m: every other BE resident has no centroid or is 2.2 km away.
+    await expectContains(page, '#draft-audience', '1 resident');
+    await expectContains(page, '#summary', 'Within 500 metres of B33 8TH');
+    await page.click('[data-action="edit"]');
+    await page.waitForURL(/\/edit$/);
+    expect(await page.inputValue('#nearPostcode')).toBe('B33 8TH');
+    expect(await page.inputValue('#nearMetres')).toBe('500');
+    await page.fill('#nearMetres', '2500');
+    await page.click('[data-action="save-draft"]');
+    await page.waitForURL(/\?done=updated$/);
+    await expectContains(page, '#draft-audience', '2 residents');
+  }, 120_000);
+
   it('every console page was walked, and no page logged a script error or CSP violation', () => {
     expect([...b.visited].sort()).toEqual(
       ['/', '/console', '/console/inbox', '/console/messages', '/console/messages/:id', '/console/messages/:id/confirm', '/console/messages/:id/edit', '/console/messages/new', '/console/sign-in'].sort(),

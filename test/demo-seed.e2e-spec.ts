@@ -55,7 +55,7 @@ describe('small demo seed (schemes and cadets)', () => {
     );
     expect(counts).toEqual({ postcodes: 489, wardsWithout: 0, residents: 600, misplaced: 0 });
     const found = await t.http().get('/api/v1/postcodes/zz1%200aa').expect(200);
-    expect(found.body).toMatchObject({ postcode: 'ZZ1 0AA', wardCode: 'BE01', npuCode: 'BE' });
+    expect(found.body).toMatchObject({ postcode: 'ZZ1 0AA', wardCode: 'E05990001', npuCode: 'BE' });
   });
 });
 
@@ -112,7 +112,7 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     for (const n of npus) within5(n.share, n.expected);
     // The door-knocking bump: the campaign wards' best month is well above their usual month
     const bump = await one<{ peak: number; median: number }>(
-      `WITH m AS (SELECT date_trunc('month', activated_at) AS month, count(*) AS n FROM resident WHERE ward_code IN ('BE01', 'BE02', 'BE03', 'BE04') GROUP BY 1)
+      `WITH m AS (SELECT date_trunc('month', activated_at) AS month, count(*) AS n FROM resident WHERE ward_code IN ('E05990001', 'E05990002', 'E05990003', 'E05990004') GROUP BY 1)
        SELECT max(n)::int AS peak, percentile_cont(0.5) WITHIN GROUP (ORDER BY n)::int AS median FROM m`,
     );
     expect(bump.peak).toBeGreaterThan(bump.median * 4);

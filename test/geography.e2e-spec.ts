@@ -98,6 +98,20 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     expect({ wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') }).toEqual(before);
   });
 
+  it('a ward code shaped like an ONS code must be a whole ONS ward code (E05, W05, S13 or N08 and six digits), in every import', async () => {
+    const before = { wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') };
+    // The Beacon-coded CSV import: short codes (BE01) still pass; an ONS-looking one must be whole.
+    const header = 'npu_code,npu_name,neighbourhood,ward_code,ward_name,population';
+    const cut = await post('/api/v1/geography/import', admin, `${header}\nBE,Birmingham East,Hodge Hill,BE01,Hodge Hill,1\nBE,Birmingham East,Hodge Hill,E0501113,Hodge Hill,1\n`).expect(400);
+    expect(cut.body.message).toContain('line 3: ward_code must be an ONS ward code like E05011121');
+    const lad = await post('/api/v1/geography/import', admin, `${header}\nBE,Birmingham East,Hodge Hill,E08000025,Birmingham,1\n`).expect(400);
+    expect(lad.body.message).toContain('line 2: ward_code must be an ONS ward code like E05011121');
+    // A local authority code in the lookup's ward column is not a ward.
+    const notWard = await post('/api/v1/geography/ons-lookup', admin, 'WD24CD,WD24NM,LAD24CD,LAD24NM\nE08000025,Birmingham,E08000025,Birmingham\n').expect(400);
+    expect(notWard.body.message).toContain('line 2');
+    expect({ wards: await wards(), ons: await t.sql('SELECT * FROM ons_ward ORDER BY code') }).toEqual(before);
+  });
+
   it('imports ward populations (mid-year estimates by ward code), skipping wards outside the force', async () => {
     const csv = 'Ward 2023 Code,Ward 2023 Name,LAD 2023 Code,LAD 2023 Name,Total\nE05011121,Acocks Green,E08000025,Birmingham,"28,301"\nE05000001,Aldersgate,E09000001,City of London,1500\n';
     expect((await post('/api/v1/geography/populations', admin, csv).expect(200)).body).toEqual({ rows: 2, wardsUpdated: 1, skipped: 1 });
@@ -131,6 +145,25 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     expect(repeat.body.message).toContain('line 4: postcode B27 6QX repeats line 2');
     const noWard = await post('/api/v1/geography/postcodes', admin, 'pcds,lat,long\nB27 6QX,52,-1\n').expect(400);
     expect(noWard.body.message).toContain('osward');
+    expect(await postcodes()).toEqual(before);
+  });
+
+  it('parses the directory as ONS publishes it (every cell quoted, CRLF) and refuses a broken line outside the force too', async () => {
+    const before = await postcodes();
+    const quote = (line: string) => line.split(',').map((c) => `"${c}"`).join(',');
+    const quoted = [ONSPD_HEADER, ...BASE].map(quote).join('\r\n') + '\r\n';
+    const same = await post('/api/v1/geography/postcodes', admin, quoted).expect(200);
+    expect(same.body).toEqual({ rows: 5, kept: 4, created: 0, updated: 0, removed: 0, terminated: 1 });
+    // A line far from the force's wards with a cell missing fails the whole file, naming its line and column.
+    const outside = onspdLine('EC1A 1AA', 'E05000001', '51.5', '-0.09', '', 'E09000001').split(',').slice(0, 50).join(',');
+    const short = await post('/api/v1/geography/postcodes', admin, directory([...BASE, outside])).expect(400);
+    expect(short.body.message).toBe('CSV rejected, nothing imported: line 7: missing data for column "lsoa21"');
+    // COPY's end-of-data marker on a line of its own must not end the file early (the lines after it would be removed).
+    const marker = await post('/api/v1/geography/postcodes', admin, directory([BASE[0], '\\.', ...BASE.slice(1)])).expect(400);
+    expect(marker.body.message).toMatch(/^CSV rejected, nothing imported: line 3: /);
+    const open = await post('/api/v1/geography/postcodes', admin, directory([...BASE, '"B27 6QY,E05011121'])).expect(400);
+    // PostgreSQL names the line where the file ended inside the quote.
+    expect(open.body.message).toBe('CSV rejected, nothing imported: line 8: unterminated CSV quoted field');
     expect(await postcodes()).toEqual(before);
   });
 

@@ -28,3 +28,15 @@ export function column(header: string[], pattern: RegExp, what: string): string 
 
 /** An ONS GSS code (E05… ward, E08… local authority …): a letter and eight digits. */
 export const GSS_CODE = /^[EWSN]\d{8}$/;
+/** An ONS ward: E05 (England), W05 (Wales), S13 (Scotland) or N08 (Northern Ireland) and six digits. */
+export const ONS_WARD_CODE = /^(E05|W05|S13|N08)\d{6}$/;
+
+/**
+ * A ward code Beacon accepts: an ONS ward code, or a short code of Beacon's own (BE01). A code that
+ * starts like an ONS code (a letter, then a digit) must be a whole ONS ward code, so a cut or a
+ * local authority code (E08…) is refused rather than becoming a ward.
+ */
+export function wardCodeProblem(code: string): string | null {
+  if (/^[A-Za-z]\d/.test(code)) return ONS_WARD_CODE.test(code) ? null : 'ward_code must be an ONS ward code like E05011121';
+  return /^[A-Za-z0-9_-]{2,16}$/.test(code) ? null : 'ward_code must be 2-16 letters, digits, - or _';
+}

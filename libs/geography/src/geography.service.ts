@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { badRequest, conflict, CsvParseError, parseCsv, type StaffPrincipal } from '@beacon/core';
 import { AreaRepository, type AreaWards } from './area.repository';
 import { GeographyRepository, GeographyRow, ImportCounts, WardFilter, WardView } from './geography.repository';
+import { wardCodeProblem } from './geography-csv';
 
 const COLUMNS = ['npu_code', 'npu_name', 'neighbourhood', 'ward_code', 'ward_name', 'population'];
 
@@ -67,7 +68,8 @@ export class GeographyService {
       if (!/^[A-Z]{2,8}$/.test(v.npu_code)) problems.push('npu_code must be 2-8 capital letters');
       if (!v.npu_name || v.npu_name.length > 120) problems.push('npu_name must be 1-120 characters');
       if (!v.neighbourhood || v.neighbourhood.length > 120) problems.push('neighbourhood must be 1-120 characters');
-      if (!/^[A-Za-z0-9_-]{2,16}$/.test(v.ward_code)) problems.push('ward_code must be 2-16 letters, digits, - or _');
+      const badCode = wardCodeProblem(v.ward_code);
+      if (badCode) problems.push(badCode);
       if (!v.ward_name || v.ward_name.length > 120) problems.push('ward_name must be 1-120 characters');
       if (!/^\d{1,9}$/.test(v.population)) problems.push('population must be a whole number');
       if (seen.has(v.ward_code)) problems.push(`ward_code ${v.ward_code} repeats line ${seen.get(v.ward_code)}`);

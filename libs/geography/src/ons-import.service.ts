@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest, conflict, JobName, QueueService, type StaffPrincipal } from '@beacon/core';
-import { column, GSS_CODE, readCsv, rejectIfErrors } from './geography-csv';
+import { column, GSS_CODE, ONS_WARD_CODE, readCsv, rejectIfErrors } from './geography-csv';
 import { GeographyRepository, type GeographyRow, type ImportCounts } from './geography.repository';
 import { OnsRepository, type OnsWardRow } from './ons.repository';
 
@@ -32,7 +32,7 @@ export class OnsImportService {
     for (const { line, values: v } of records) {
       const problems: string[] = [];
       const code = v[cols.code];
-      if (!GSS_CODE.test(code)) problems.push(`${cols.code.toUpperCase()} must be an ONS code like E05011121`);
+      if (!ONS_WARD_CODE.test(code)) problems.push(`${cols.code.toUpperCase()} must be an ONS ward code like E05011121`);
       if (!v[cols.name] || v[cols.name].length > 120) problems.push(`${cols.name.toUpperCase()} must be 1-120 characters`);
       if (!GSS_CODE.test(v[cols.ladCode])) problems.push(`${cols.ladCode.toUpperCase()} must be an ONS code like E08000025`);
       if (!v[cols.ladName] || v[cols.ladName].length > 120) problems.push(`${cols.ladName.toUpperCase()} must be 1-120 characters`);
@@ -59,7 +59,7 @@ export class OnsImportService {
     const seen = new Map<string, number>();
     for (const { line, values: v } of records) {
       const problems: string[] = [];
-      if (!GSS_CODE.test(v.ward_code)) problems.push('ward_code must be an ONS ward code like E05011121');
+      if (!ONS_WARD_CODE.test(v.ward_code)) problems.push('ward_code must be an ONS ward code like E05011121');
       if (!v.neighbourhood || v.neighbourhood.length > 120) problems.push('neighbourhood must be 1-120 characters');
       if (!/^[A-Z]{2,8}$/.test(v.npu_code)) problems.push('npu_code must be 2-8 capital letters');
       if (v.npu_name !== undefined && v.npu_name.length > 120) problems.push('npu_name must be at most 120 characters');

@@ -1,7 +1,7 @@
 // The public face of libs/messaging: what other libs, apps, tests and scripts use.
 export { receivedLanguage, renderSms, textToHtml } from './message-content';
 export { MessageDraftService } from './message-drafts.service';
-export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES } from './message.dto';
+export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES, NEAR_METRES } from './message.dto';
 export { MessageDto } from './message-response.dto';
 export { TemplateService } from './templates/template.service';
 export { MessageInsightsProvider, type MessageInsights } from './message-insights';

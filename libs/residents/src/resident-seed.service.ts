@@ -15,8 +15,8 @@ export const FULL_DEMO_RESIDENTS: FullDemoResidentsSpec = {
   years: 3,
   smsShare: 1 / 3,
   campaigns: [
-    { code: 'IMPACT-HODGE-HILL', wardCodes: ['BE01', 'BE02', 'BE03', 'BE04'], startMonthsAgo: 15, months: 2, signups: 2_800 },
-    { code: 'IMPACT-WEST-BROMWICH', wardCodes: ['SW01', 'SW02', 'SW03', 'SW04', 'SW05'], startMonthsAgo: 8, months: 2, signups: 2_200 },
+    { code: 'IMPACT-HODGE-HILL', wardCodes: ['E05990001', 'E05990002', 'E05990003', 'E05990004'], startMonthsAgo: 15, months: 2, signups: 2_800 },
+    { code: 'IMPACT-WEST-BROMWICH', wardCodes: ['E05990100', 'E05990101', 'E05990102', 'E05990103', 'E05990104'], startMonthsAgo: 8, months: 2, signups: 2_200 },
   ],
 };
 

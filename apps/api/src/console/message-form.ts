@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { CreateMessageDto } from '@beacon/messaging';
+import { CreateMessageDto, NEAR_METRES } from '@beacon/messaging';
+import { normalisePostcode } from '@beacon/geography';
 import { labelFor, type FormError } from '@beacon/web';
 import { field, fields } from './console-pages';
 
@@ -21,6 +22,9 @@ export interface MessageFormValues {
   fields: Record<string, string>;
   /** Title and body per offered language (not English); both empty = no translation. */
   translations: Record<string, { title: string; body: string }>;
+  /** "Near a postcode, within N metres" (audience.near): both empty, or both given. */
+  nearPostcode: string;
+  nearMetres: string;
 }
 
 /** A template field's name as a person reads it: `crime_ref` → "Crime ref". */
@@ -71,7 +75,23 @@ export function readMessageForm(body: unknown, templateFields: readonly string[]
     templateId: field(body, 'templateId'),
     fields: Object.fromEntries(templateFields.map((f) => [f, field(body, `field_${f}`)])),
     translations: Object.fromEntries(languages.map((l) => [l, { title: field(body, `title_${l}`), body: field(body, `body_${l}`) }])),
+    nearPostcode: field(body, 'nearPostcode').trim(),
+    nearMetres: field(body, 'nearMetres').trim(),
   };
+}
+
+const METRES_RANGE = `${NEAR_METRES.min.toLocaleString('en-GB')} to ${NEAR_METRES.max.toLocaleString('en-GB')}`;
+
+/** The radius fields → audience.near, or the problems with them (a postcode's place is checked on save). */
+function nearOf(v: MessageFormValues, errors: FormError[]): { postcode: string; metres: number } | undefined {
+  if (!v.nearPostcode && !v.nearMetres) return undefined;
+  const postcode = v.nearPostcode ? normalisePostcode(v.nearPostcode) : null;
+  if (!v.nearPostcode) errors.push({ field: 'nearPostcode', message: 'Enter the postcode to measure the distance from, like B33 8TH' });
+  else if (!postcode) errors.push({ field: 'nearPostcode', message: 'Enter a real postcode, like B33 8TH' });
+  const metres = /^\d{1,6}$/.test(v.nearMetres) ? Number(v.nearMetres) : NaN;
+  if (!v.nearMetres) errors.push({ field: 'nearMetres', message: 'Enter the distance from the postcode in metres' });
+  else if (!(metres >= NEAR_METRES.min && metres <= NEAR_METRES.max)) errors.push({ field: 'nearMetres', message: `Enter a whole number of metres from ${METRES_RANGE}` });
+  return postcode && metres >= NEAR_METRES.min && metres <= NEAR_METRES.max ? { postcode, metres } : undefined;
 }
 
 const MESSAGES: Record<string, string> = {
@@ -92,7 +112,7 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
     else if (at.getTime() < Date.now()) errors.push({ field: 'scheduledAt', message: 'The time to send it must be in the future' });
     else scheduledAt = at.toISOString();
   }
-  const audience: Record<string, string[]> = {};
+  const audience: Record<string, unknown> = {};
   for (const k of ['npuCodes', 'wardCodes', 'topics', 'interestGroups'] as const) if (v[k].length) audience[k] = v[k];
   const translations: { language: string; title: string; body: string }[] = [];
   for (const [language, tr] of Object.entries(v.translations)) {
@@ -104,6 +124,8 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
   // A field left empty is sent as missing, so the template's check names it.
   const fieldValues = Object.fromEntries(Object.entries(v.fields).filter(([, value]) => value !== ''));
   const template = v.templateId ? { templateId: v.templateId, fields: fieldValues } : {};
+  const near = nearOf(v, errors);
+  if (near) audience.near = near;
   const plain = { title: v.title, body: v.body, category: v.category, priority: v.priority, channels: v.channels, audience, ...template, ...(translations.length ? { translations } : {}), ...(scheduledAt ? { scheduledAt } : {}) };
   const dto = plainToInstance(CreateMessageDto, plain);
   for (const e of await validate(dto, { whitelist: true, forbidNonWhitelisted: true })) {
@@ -116,6 +138,10 @@ export async function toMessageDto(v: MessageFormValues): Promise<{ dto: CreateM
       continue;
     }
     const id = e.property === 'channels' ? 'channels' : e.property;
+    if (id === 'audience' && near && e.children?.some((c) => c.property === 'near')) {
+      errors.push({ field: 'nearMetres', message: `Enter a postcode and a whole number of metres from ${METRES_RANGE}` });
+      continue;
+    }
     errors.push({ field: id === 'audience' ? 'wardCodes' : id, message: MESSAGES[e.property] ?? 'Check the areas and groups you chose' });
   }
   return { dto, errors };
@@ -130,6 +156,7 @@ export function formValuesOf(
 ): MessageFormValues {
   const a = m.audience as Record<string, unknown>;
   const list = (k: string) => (Array.isArray(a?.[k]) ? (a[k] as string[]) : []);
+  const near = (a?.near ?? null) as { postcode?: string; metres?: number } | null;
   return {
     title: m.title,
     body: m.body,
@@ -145,6 +172,8 @@ export function formValuesOf(
     templateId: m.templateId ?? '',
     fields: {},
     translations: Object.fromEntries(languages.map((l) => [l, { title: m.translations?.[l]?.title ?? '', body: m.translations?.[l]?.body ?? '' }])),
+    nearPostcode: near?.postcode ?? '',
+    nearMetres: near?.metres !== undefined ? String(near.metres) : '',
   };
 }
 

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { badRequest, DomainException, InjectConfig, LANGUAGES_KNOWN, StaffPage, UuidParam, type AppConfig, type StaffPrincipal } from '@beacon/core';
 import { RatingService } from '@beacon/engagement';
 import { GeographyService } from '@beacon/geography';
-import { MessageDraftService, MessageLifecycleService, MessageService, TemplateService, type CreateMessageDto } from '@beacon/messaging';
+import { MessageDraftService, MessageLifecycleService, MessageService, NEAR_METRES, TemplateService, type CreateMessageDto } from '@beacon/messaging';
 import { CsrfGuard, EMAIL_PREVIEW_CSP, errorSummary, labelFor, optionsOf, type FormError } from '@beacon/web';
 import { APPROVERS, ConsoleExceptionFilter, ConsolePages, me, MESSAGE_WRITERS, RESUMERS } from './console-pages';
 import { fieldLabel, fieldsUsed, formValuesOf, readMessageForm, templateProblems, toMessageDto, type MessageFormValues } from './message-form';
@@ -85,7 +85,7 @@ export class ConsoleMessagesController {
       const t = await this.templates.usable(staff, template);
       start = { title: t.title, body: t.body, category: t.category, templateId: t.id, fields: Object.fromEntries(t.fields.map((f) => [f, ''])) };
     }
-    const values: MessageFormValues = { ...start, priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '', translations };
+    const values: MessageFormValues = { ...start, priority: 'standard', channels: ['email'], npuCodes: [], wardCodes: [], topics: [], interestGroups: [], when: 'now', scheduledAt: '', nearPostcode: '', nearMetres: '', translations };
     return this.form(req, res, values, null, []);
   }
 
@@ -234,6 +234,8 @@ export class ConsoleMessagesController {
 
   private problems(e: unknown, dto: CreateMessageDto, templateFields: string[]): FormError[] {
     if (!(e instanceof DomainException) || !['VALIDATION', 'FORBIDDEN', 'INVALID_TRANSITION', 'CONFLICT'].includes(e.code)) throw e;
+    // A radius postcode the directory does not hold (or one with no grid reference): named at its field.
+    if (/audience\.near/.test(e.message)) return [{ field: 'nearPostcode', message: /grid reference/.test(e.message) ? 'That postcode has no map position: choose a postcode nearby' : 'Enter a postcode in the force’s area' }];
     const template = e.code === 'VALIDATION' ? templateProblems(e.message, dto, templateFields) : null;
     if (template) return template;
     const field = /audience|ward|npu/i.test(e.message) ? 'wardCodes' : /scheduledAt/.test(e.message) ? 'scheduledAt' : undefined;
@@ -283,6 +285,7 @@ export class ConsoleMessagesController {
       interestOptions: optionsOf('interestGroup', values.interestGroups),
       npuOptions: staff.npuCode ? [] : npus.map((n) => ({ value: n.code, text: n.name, checked: values.npuCodes.includes(n.code) })),
       wardGroups,
+      nearMetres: { min: NEAR_METRES.min.toLocaleString('en-GB'), max: NEAR_METRES.max.toLocaleString('en-GB') },
       backLink: { href: id ? `/console/messages/${id}` : '/console/messages', text: id ? 'Back to the message' : 'All messages' },
     });
   }
