@@ -7,6 +7,7 @@ import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
 import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
 import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
 import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
+import { Campaigns1796405000001 } from './1796405000001-Campaigns';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ReplyAssignment1796311000001,
   MessageTemplates1796312000001,
   MessageTranslations1796312000002,
+  Campaigns1796405000001,
 ];

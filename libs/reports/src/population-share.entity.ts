@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CampaignAreaEntity, CampaignEntity } from './campaigns/campaign.entity';
 
 /**
  * Population shares (census) for representation reports, per area: an NPU code, a ward code,
@@ -52,4 +53,4 @@ export class ResidentProfileStatsEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
   @Column({ type: 'integer', default: 0 }) subscribers: number;
 }
-export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity];
+export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity];
