@@ -8,6 +8,7 @@ import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
 import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
 import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
 import { Campaigns1796405000001 } from './1796405000001-Campaigns';
+import { MessageNpuEngagement1796405000002 } from './1796405000002-MessageNpuEngagement';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MessageTemplates1796312000001,
   MessageTranslations1796312000002,
   Campaigns1796405000001,
+  MessageNpuEngagement1796405000002,
 ];

@@ -532,7 +532,7 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     // Every operation with a path parameter, query or body was exercised.
     expect(ops.filter((op) => (op.pathParams.length || op.queryParams.length || op.bodyTypes.length) && !counts[op.key]).map((op) => op.key)).toEqual([]);
     expect(total).toBeGreaterThan(500);
-  });
+  }, 240_000);
 
   it('without a token, every staff and resident route answers 401 (and bad tokens too), writing nothing', async () => {
     const before = await snapshot();
@@ -594,7 +594,8 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
       expect({ column: `${tn}.${cn}`, escaped: row.escaped }).toEqual({ column: `${tn}.${cn}`, escaped: 0 });
     }
     expect(verbatim).toBeGreaterThan(20);
-  });
+    // Every operation × every field: about a minute on a loaded machine.
+  }, 240_000);
 
   it('the resident pages (outside /docs-json) answer junk, NUL bytes and markup with a 4xx page, writing nothing', async () => {
     const links = t.app.get(ResidentLinksService);
