@@ -9,6 +9,7 @@ import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates'
 import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
 import { Campaigns1796405000001 } from './1796405000001-Campaigns';
 import { MessageNpuEngagement1796405000002 } from './1796405000002-MessageNpuEngagement';
+import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistory';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MessageTranslations1796312000002,
   Campaigns1796405000001,
   MessageNpuEngagement1796405000002,
+  FundBudgetHistory1796405000003,
 ];
