@@ -7,6 +7,9 @@ import { AsAtHistory1796308000001 } from './1796308000001-AsAtHistory';
 import { ReplyAssignment1796311000001 } from './1796311000001-ReplyAssignment';
 import { MessageTemplates1796312000001 } from './1796312000001-MessageTemplates';
 import { MessageTranslations1796312000002 } from './1796312000002-MessageTranslations';
+import { Campaigns1796405000001 } from './1796405000001-Campaigns';
+import { MessageNpuEngagement1796405000002 } from './1796405000002-MessageNpuEngagement';
+import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistory';
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -22,5 +25,8 @@ export const ALL_MIGRATIONS: Function[] = [
   ReplyAssignment1796311000001,
   MessageTemplates1796312000001,
   MessageTranslations1796312000002,
+  Campaigns1796405000001,
+  MessageNpuEngagement1796405000002,
+  FundBudgetHistory1796405000003,
   WebhookReceipts1796407000001,
 ];

@@ -158,6 +158,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/surveys/{id}/link': { roles: WRITERS, scope: 'resource' },
   'GET /api/v1/surveys/{id}/results': { roles: READERS, scope: 'resource' },
   'POST /api/v1/population-shares': { roles: ['admin'], scope: 'none' }, // census shares: force-wide reference data
+  // Campaign attribution (issue 22)
+  'POST /api/v1/campaigns': { roles: ['admin', 'npu_lead', 'eco'], scope: 'body' }, // npuCode, wards of it
+  'GET /api/v1/reports/campaigns/{code}': { roles: READERS, scope: 'resource' },
   'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
   'POST /api/v1/imports/schemes': { roles: ['admin'], scope: 'none' }, // the same for scheme lines
   'POST /api/v1/imports/{id}/commit': { roles: ['admin'], scope: 'resource' }, // the uploader's NPU
@@ -351,6 +354,18 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/surveys/{id}/link': async (c) => ({ path: { id: await surveyOf(c, 'open') }, body: { messageId: await draftMessage(c.t, author(c), c.w.ward) } }),
   'GET /api/v1/surveys/{id}/results': async (c) => ({ path: { id: await surveyOf(c, 'open') } }),
   'POST /api/v1/population-shares': () => ({ body: 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1', contentType: 'text/csv' }),
+  'POST /api/v1/campaigns': ({ npu, w }) => ({
+    body: { code: `MX-${npu}-${nextSeq()}`, name: 'Matrix operation', npuCode: npu, tactic: 'door_knock', startsOn: '2019-10-01', endsOn: '2019-10-31', targetWards: [{ wardCode: w.ward }] },
+  }),
+  'GET /api/v1/reports/campaigns/{code}': async ({ t, npu, w }) => {
+    const code = `MX-${npu}-${nextSeq()}`;
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO campaign (code, name, npu_code, tactic, starts_on, ends_on, created_by) VALUES ($1, 'Matrix operation', $2, 'street', '2019-10-01', '2019-10-31', gen_random_uuid()) RETURNING id`,
+      [code, npu],
+    );
+    await t.sql(`INSERT INTO campaign_area (campaign_id, ward_code, role) VALUES ($1, $2, 'target')`, [id, w.ward]);
+    return { path: { code } };
+  },
   'POST /api/v1/imports/residents': ({ w }) => ({ body: importCsv(w.ward), contentType: 'text/csv' }),
   'POST /api/v1/imports/schemes': ({ w }) => ({
     body: `scheme_type,scheme_name,ward_code,email,phone,role,joined_at,consent_at,source\nneighbourhood_watch,Matrix NW ${nextSeq()},${w.ward},matrix.nobody@example.org,,member,2019-03-02,,wmnow\n`,

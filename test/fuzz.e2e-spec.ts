@@ -203,6 +203,10 @@ const VALID_BODIES: Record<string, BodyFactory> = {
   'POST /api/v1/surveys/{id}/messages': (w) => ({ title: 'Fuzz survey message', body: 'Tell us', category: 'community_update', channels: ['email'], audience: { wardCodes: [w.ward] } }),
   'POST /api/v1/surveys/{id}/link': (w) => ({ messageId: w.draftMessageId }),
   'POST /api/v1/population-shares': () => 'area_code,dimension,category,share_percent\nFORCE,ethnicity,white,70.1',
+  'POST /api/v1/campaigns': (w) => ({
+    code: `FUZZ-${nextSeq()}`, name: 'Fuzz operation', npuCode: w.npu, tactic: 'door_knock', startsOn: '2019-10-01', endsOn: '2019-10-31',
+    targetWards: [{ wardCode: w.ward, households: 100 }], controlWards: [],
+  }),
 };
 
 /** The survey the survey routes are fuzzed against (BE, open). */
@@ -223,6 +227,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (p.startsWith('/api/v1/areas/')) v.id = NIL_UUID; // well-formed unknown id (no area in the world)
   else if (p.startsWith('/api/v1/imports/')) v.id = NIL_UUID; // no import in the world: a well-formed unknown id
   else if (p.startsWith('/api/v1/templates/')) v.id = NIL_UUID; // no template in the world: a well-formed unknown id
+  else if (p.startsWith('/api/v1/reports/campaigns/')) v.code = 'FUZZ-NONE'; // no campaign in the world: a well-formed unknown code
   return v;
 }
 
@@ -232,6 +237,8 @@ function badPathValues(name: string, security: Operation['security']): [string, 
   if (name === 'npuCode') return [['be', [400]], [SQLI[1], [400]], ['X'.repeat(300), [400]]];
   if (name === 'token') return [['garbage', [400]], [SQLI[0], [400]], [`${'a'.repeat(3000)}.b.c`, [400]]];
   // Not a postcode → 400; a well-formed postcode outside the force → 404.
+  // A campaign code: letters, digits, - and _, up to 40.
+  if (name === 'code') return [['not a code', [400]], [SQLI[0], [400]], ['A'.repeat(2000), [400]], ['FUZZ-NONE', [404]]];
   if (name === 'postcode') return [['not-a-postcode', [400]], [SQLI[0], [400]], ['A'.repeat(2000), [400]], ['ZZ99 9ZZ', [404]]];
   return [
     ['not-a-uuid', [400]],
@@ -526,7 +533,7 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     // Every operation with a path parameter, query or body was exercised.
     expect(ops.filter((op) => (op.pathParams.length || op.queryParams.length || op.bodyTypes.length) && !counts[op.key]).map((op) => op.key)).toEqual([]);
     expect(total).toBeGreaterThan(500);
-  });
+  }, 240_000);
 
   it('without a token, every staff and resident route answers 401 (and bad tokens too), writing nothing', async () => {
     const before = await snapshot();
@@ -588,7 +595,8 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
       expect({ column: `${tn}.${cn}`, escaped: row.escaped }).toEqual({ column: `${tn}.${cn}`, escaped: 0 });
     }
     expect(verbatim).toBeGreaterThan(20);
-  });
+    // Every operation × every field: about a minute on a loaded machine.
+  }, 240_000);
 
   it('the resident pages (outside /docs-json) answer junk, NUL bytes and markup with a 4xx page, writing nothing', async () => {
     const links = t.app.get(ResidentLinksService);

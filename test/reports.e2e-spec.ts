@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCsv } from '@beacon/core';
+import { VOCABULARY } from '@beacon/web';
 import { GeographyService } from '@beacon/geography';
 import { ReportAggregatesService } from '@beacon/reports';
 import { useSuite } from './utils/suite';
@@ -125,13 +126,18 @@ describe('reports for Service Improvement Meetings', () => {
 
   it('gives the same numbers as CSV', async () => {
     const json = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10').set(...analyst).expect(200);
-    const csv = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10&format=csv').set(...analyst).expect(200);
+    const csv = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10&format=csv&columns=keys').set(...analyst).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const parsed = parseCsv(csv.text);
     expect(parsed.header).toEqual(['group', 'month', 'newsignups', 'leavers', 'net', 'cumulative']);
     expect(parsed.records.map((r) => [r.values.group, r.values.month, Number(r.values.newsignups), Number(r.values.leavers), Number(r.values.net), Number(r.values.cumulative)])).toEqual(
       json.body.map((r: Record<string, unknown>) => [r.group, r.month, r.newSignups, r.leavers, r.net, r.cumulative]),
     );
+    // For people (the default): the shared vocabulary's headings, the same cells.
+    const human = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10&format=csv').set(...analyst).expect(200);
+    expect(human.text.split('\r\n')[0]).toBe('Group,Month,New sign-ups,Leavers,Net change,Subscribers (running total)');
+    expect(human.text.split('\r\n').slice(1)).toEqual(csv.text.split('\r\n').slice(1));
+    await t.http().get('/api/v1/reports/signups?format=csv&columns=codes').set(...analyst).expect(400);
   });
 
   it('assembles the monthly SIM pack for one NPU, and as CSV', async () => {
@@ -163,6 +169,9 @@ describe('reports for Service Improvement Meetings', () => {
     await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09').set(...ecoSW).expect(403);
     const csv = await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09&format=csv').set(...analyst).expect(200);
     const sections = new Set(parseCsv(csv.text).records.map((r) => r.values.section));
+    // Every heading of every section is a heading of the shared vocabulary, never a field name.
+    const headings = new Set<string>(Object.values(VOCABULARY.reportColumn).map((h) => h.toLowerCase()));
+    expect(parseCsv(csv.text).header.filter((h) => !headings.has(h))).toEqual([]);
     expect([...sections]).toEqual(expect.arrayContaining(['signups.growth', 'signups.byWard', 'reach', 'representation', 'attribution', 'acf.items']));
   });
 

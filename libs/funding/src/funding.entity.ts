@@ -189,8 +189,23 @@ export class BidVoteEntity {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
+/**
+ * Every budget a fund has had and when it was set (a trigger on `fund` writes it, whatever the
+ * write path), so the position as at a past day shows the budget that applied then.
+ */
+@Entity('fund_budget_change')
+@Index('idx_fund_budget_change_fund', ['npuCode', 'financialYear', 'changedAt'])
+export class FundBudgetChangeEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id: string;
+  @Column({ type: 'varchar', length: 8 }) npuCode: string;
+  @Column({ type: 'varchar', length: 7 }) financialYear: string;
+  @Column({ type: 'bigint', transformer: PENCE }) budgetPence: number;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) changedAt: Date;
+}
+
 export const FUNDING_ENTITIES = [
   FundEntity,
+  FundBudgetChangeEntity,
   BidEntity,
   BidPaymentEntity,
   BidEvaluationEntity,

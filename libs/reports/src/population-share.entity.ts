@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CampaignAreaEntity, CampaignEntity } from './campaigns/campaign.entity';
 
 /**
  * Population shares (census) for representation reports, per area: an NPU code, a ward code,
@@ -27,6 +28,21 @@ export class MessageEngagementEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' }) refreshedAt: Date;
 }
 
+/**
+ * A force-wide message's figures per NPU, for the residents it reached there (its deliveries,
+ * and their ratings; replies by the reply's NPU), so each NPU's reports count it for them.
+ * Refreshed with `message_engagement`; recipients are counted once, after the fan-out.
+ */
+@Entity('message_npu_engagement')
+export class MessageNpuEngagementEntity {
+  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) npuCode: string;
+  @Column({ type: 'integer', default: 0 }) recipients: number;
+  @Column({ type: 'integer', default: 0 }) ratings: number;
+  @Column({ type: 'bigint', default: 0 }) scoreSum: string;
+  @Column({ type: 'integer', default: 0 }) replies: number;
+  @Column({ type: 'timestamptz', default: () => 'now()' }) refreshedAt: Date;
+}
 
 /** Sign-ups and leavers per ward and Europe/London month (refreshed by `refresh-report-aggregates`). */
 @Entity('resident_month_stats')
@@ -52,4 +68,4 @@ export class ResidentProfileStatsEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
   @Column({ type: 'integer', default: 0 }) subscribers: number;
 }
-export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity];
+export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity, MessageNpuEngagementEntity];

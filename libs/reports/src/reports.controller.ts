@@ -2,6 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
+import { labelFor } from '@beacon/web';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
 import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
@@ -28,9 +29,12 @@ export function flattenForCsv(value: unknown, section = ''): Record<string, unkn
 const isFlat = (o: Record<string, unknown>) => Object.values(o).every((v) => v === null || typeof v !== 'object');
 const flattenRow = (o: Record<string, unknown>, section: string) => [section ? { section, ...o } : o];
 
-function send(res: Response, format: string | undefined, name: string, data: unknown) {
-  if (format !== 'csv') return data;
-  const rows = flattenForCsv(data);
+/** A CSV heading: the shared vocabulary's words, or the field name itself with `columns=keys` (for machines). */
+const heading = (key: string, columns: 'labels' | 'keys' | undefined) => (columns === 'keys' ? key : labelFor('reportColumn', key));
+
+function send(res: Response, q: { format?: string; columns?: 'labels' | 'keys' }, name: string, data: unknown) {
+  if (q.format !== 'csv') return data;
+  const rows = flattenForCsv(data).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [heading(k, q.columns), v])));
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
@@ -49,63 +53,63 @@ export class ReportsController {
   @Get('signups')
   @ApiJsonOrCsvResponse(SignupRowDto, { isArray: true })
   async signups(@CurrentStaff() me: StaffPrincipal, @Query() q: SignupsQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'signups', await this.reports.signups(me, q));
+    return send(res, q, 'signups', await this.reports.signups(me, q));
   }
 
   @Reader()
   @Get('reach')
   @ApiJsonOrCsvResponse(ReachRowDto, { isArray: true })
   async reach(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'reach', await this.reports.reach(me, q));
+    return send(res, q, 'reach', await this.reports.reach(me, q));
   }
 
   @Reader()
   @Get('representation')
   @ApiJsonOrCsvResponse(RepresentationRowDto, { isArray: true })
   async representation(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'representation', await this.reports.representation(me, q));
+    return send(res, q, 'representation', await this.reports.representation(me, q));
   }
 
   @Reader()
   @Get('attribution')
   @ApiJsonOrCsvResponse(AttributionRowDto, { isArray: true })
   async attribution(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'attribution', await this.reports.attribution(me, q));
+    return send(res, q, 'attribution', await this.reports.attribution(me, q));
   }
 
   @Reader()
   @Get('messages')
   @ApiJsonOrCsvResponse(MessageQualityRowDto, { isArray: true })
   async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'messages', await this.reports.messages(me, q));
+    return send(res, q, 'messages', await this.reports.messages(me, q));
   }
 
   @Reader()
   @Get('qpr')
   @ApiJsonOrCsvResponse(QprPackDto, { description: 'JSON, or CSV with ?format=csv (one line per figure)' })
   async qpr(@CurrentStaff() me: StaffPrincipal, @Query() q: QprQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, `qpr-${q.npu ?? me.npuCode ?? 'force'}-${q.quarter}`, await this.qprs.pack(me, q));
+    return send(res, q, `qpr-${q.npu ?? me.npuCode ?? 'force'}-${q.quarter}`, await this.qprs.pack(me, q));
   }
 
   @Reader()
   @Get('ratings')
   @ApiJsonOrCsvResponse(RatingSummaryDto)
   async ratings(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'ratings', await this.reports.ratings(me, q));
+    return send(res, q, 'ratings', await this.reports.ratings(me, q));
   }
 
   @Reader()
   @Get('acf')
   @ApiJsonOrCsvResponse(AcfReportDto)
   async acf(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, 'acf', await this.reports.acf(me, q));
+    return send(res, q, 'acf', await this.reports.acf(me, q));
   }
 
   @Reader()
   @Get('sim')
   @ApiJsonOrCsvResponse(SimPackDto, { description: 'JSON, or CSV with ?format=csv (each section flattened, named in a section column)' })
   async sim(@CurrentStaff() me: StaffPrincipal, @Query() q: SimQueryDto, @Res({ passthrough: true }) res: Response) {
-    return send(res, q.format, `sim-${q.npu ?? me.npuCode ?? 'force'}-${q.month ?? 'current'}`, await this.reports.sim(me, q));
+    return send(res, q, `sim-${q.npu ?? me.npuCode ?? 'force'}-${q.month ?? 'current'}`, await this.reports.sim(me, q));
   }
 
   @Reader()

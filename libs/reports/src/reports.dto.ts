@@ -3,6 +3,8 @@ import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 
 export class ReportFormatDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  @ApiPropertyOptional({ enum: ['labels', 'keys'], default: 'labels', description: 'CSV headings: words for people (default) or the JSON field names, for machines' })
+  @IsOptional() @IsIn(['labels', 'keys']) columns?: 'labels' | 'keys';
 }
 
 export class NpuReportQueryDto extends ReportFormatDto {

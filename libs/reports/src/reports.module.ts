@@ -6,6 +6,9 @@ import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
 import { SchemesModule } from '@beacon/schemes';
 import { SurveysModule } from '@beacon/surveys';
+import { CampaignController } from './campaigns/campaign.controller';
+import { CampaignRepository } from './campaigns/campaign.repository';
+import { CampaignService } from './campaigns/campaign.service';
 import { PopulationShareController } from './population-share.controller';
 import { PopulationShareService } from './population-share.service';
 import { REPORT_ENTITIES } from './population-share.entity';
@@ -16,8 +19,8 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
 
 @Module({
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
-  controllers: [ReportsController, PopulationShareController],
-  providers: [ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
+  controllers: [ReportsController, PopulationShareController, CampaignController],
+  providers: [ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService, CampaignRepository, CampaignService],
   exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}

@@ -80,6 +80,20 @@ const LONDON_MONTH = (col: string) => `date_trunc('month', ${col} AT TIME ZONE '
 const RANGE_START = `($1::date)::timestamp AT TIME ZONE 'Europe/London'`;
 const RANGE_END = `(($2::date + interval '1 month')::timestamp) AT TIME ZONE 'Europe/London'`;
 
+/**
+ * The sent messages a report counts, with their figures (`$3`: the NPU, or NULL for the force):
+ * the force counts every message once; an NPU its own messages and every force-wide message for
+ * the residents it reached there (message_npu_engagement), so a broadcast is in each NPU's figures.
+ */
+const MESSAGES_IN_SCOPE = (when: string) => `
+  SELECT m0.id, m0.author_id, m0.npu_code, m0.ward_codes, m0.sent_at, m0.recipient_count AS recipients, e.ratings, e.score_sum, e.replies
+    FROM message m0 LEFT JOIN message_engagement e ON e.message_id = m0.id
+   WHERE ${when} AND ($3::varchar IS NULL OR m0.npu_code = $3)
+  UNION ALL
+  SELECT m0.id, m0.author_id, x.npu_code, m0.ward_codes, m0.sent_at, x.recipients, x.ratings, x.score_sum, x.replies
+    FROM message m0 JOIN message_npu_engagement x ON x.message_id = m0.id AND x.npu_code = $3
+   WHERE ${when} AND $3::varchar IS NOT NULL AND m0.npu_code IS NULL`;
+
 /** Read-only, set-based SQL for the SIM reports; each query is backed by an index. */
 /** `ward w` is one of a named area's wards (the parameter: its ward codes; NULL: no area named). */
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
@@ -195,16 +209,15 @@ export class ReportsRepository {
   messages(range: MonthRange, groupBy: MessageGrouping, npuCode: string | null): Promise<MessageQualityRow[]> {
     const { key, name } = MESSAGE_GROUPS[groupBy];
     return this.db.query<MessageQualityRow[]>(
-      `SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
-              count(*)::int AS sent, coalesce(sum(m.recipient_count), 0)::int AS recipients,
-              CASE WHEN sum(e.ratings) > 0 THEN round(sum(e.score_sum)::numeric / sum(e.ratings), 2)::float8 END AS "averageRating",
-              coalesce(sum(e.ratings), 0)::int AS ratings, coalesce(sum(e.replies), 0)::int AS replies
-         FROM message m
+      `WITH m AS (${MESSAGES_IN_SCOPE('m0.sent_at >= ' + RANGE_START + ' AND m0.sent_at < ' + RANGE_END)})
+       SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
+              count(*)::int AS sent, coalesce(sum(m.recipients), 0)::int AS recipients,
+              CASE WHEN sum(m.ratings) > 0 THEN round(sum(m.score_sum)::numeric / sum(m.ratings), 2)::float8 END AS "averageRating",
+              coalesce(sum(m.ratings), 0)::int AS ratings, coalesce(sum(m.replies), 0)::int AS replies
+         FROM m
          JOIN staff s ON s.id = m.author_id
          LEFT JOIN npu n ON n.code = m.npu_code
-         LEFT JOIN message_engagement e ON e.message_id = m.id
          ${groupBy === 'team' ? TEAM_JOIN : ''}
-        WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
         GROUP BY ${key}, ${LONDON_MONTH('m.sent_at')}
         ORDER BY 3, 1`,
       [range.from, range.to, npuCode],
@@ -236,10 +249,8 @@ export class ReportsRepository {
    */
   async ratingSummary(range: MonthRange, npuCode: string | null): Promise<{ inRange: RatingFigures; sinceLaunch: RatingFigures }> {
     const [row] = await this.db.query<{ inRange: RatingFigures; sinceLaunch: RatingFigures }[]>(
-      `WITH m AS (
-         SELECT m.sent_at >= ${RANGE_START} AS in_range, e.ratings, e.score_sum
-           FROM message m LEFT JOIN message_engagement e ON e.message_id = m.id
-          WHERE m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3))
+      `WITH scoped AS (${MESSAGES_IN_SCOPE('m0.sent_at < ' + RANGE_END)}),
+       m AS (SELECT sent_at >= ${RANGE_START} AS in_range, ratings, score_sum FROM scoped)
        SELECT json_build_object('messages', count(*) FILTER (WHERE in_range), 'ratings', coalesce(sum(ratings) FILTER (WHERE in_range), 0),
                 'averageRating', round(sum(score_sum) FILTER (WHERE in_range)::numeric / nullif(sum(ratings) FILTER (WHERE in_range), 0), 2)) AS "inRange",
               json_build_object('messages', count(*), 'ratings', coalesce(sum(ratings), 0),
@@ -269,7 +280,43 @@ export class ReportsRepository {
        RETURNING message_id`,
       [days],
     );
-    return rows.length;
+    return rows.length + (await this.refreshForceWideByNpu(days));
+  }
+
+  /**
+   * Force-wide messages' figures per NPU: recipients (distinct residents delivered to, by their
+   * ward's NPU) counted once, when the fan-out has finished; ratings and replies re-totalled.
+   */
+  private async refreshForceWideByNpu(days: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query<unknown>(
+        `INSERT INTO message_npu_engagement (message_id, npu_code, recipients)
+         SELECT d.message_id, w.npu_code, count(DISTINCT d.resident_id)::int
+           FROM message m JOIN delivery d ON d.message_id = m.id JOIN resident r ON r.id = d.resident_id JOIN ward w ON w.code = r.ward_code
+          WHERE m.npu_code IS NULL AND m.recipient_count IS NOT NULL AND m.sent_at > now() - make_interval(days => $1)
+            AND NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m.id)
+          GROUP BY 1, 2`,
+        [days],
+      );
+      const rows = await tx.query<{ message_id: string }[]>(
+        `WITH fw AS (SELECT id FROM message WHERE npu_code IS NULL AND sent_at > now() - make_interval(days => $1)),
+              rated AS (SELECT ra.message_id, w.npu_code, count(*)::int AS n, sum(ra.score)::bigint AS s
+                          FROM rating ra JOIN fw ON fw.id = ra.message_id JOIN resident r ON r.id = ra.resident_id JOIN ward w ON w.code = r.ward_code GROUP BY 1, 2),
+              replied AS (SELECT rp.message_id, rp.npu_code, count(*)::int AS n FROM reply rp JOIN fw ON fw.id = rp.message_id GROUP BY 1, 2),
+              totals AS (SELECT coalesce(a.message_id, b.message_id) AS message_id, coalesce(a.npu_code, b.npu_code) AS npu_code,
+                                coalesce(a.n, 0) AS ratings, coalesce(a.s, 0) AS score_sum, coalesce(b.n, 0) AS replies
+                           FROM rated a FULL JOIN replied b ON b.message_id = a.message_id AND b.npu_code = a.npu_code)
+         INSERT INTO message_npu_engagement (message_id, npu_code, ratings, score_sum, replies, refreshed_at)
+         SELECT message_id, npu_code, ratings, score_sum, replies, now() FROM totals
+         ON CONFLICT (message_id, npu_code) DO UPDATE
+           SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
+           WHERE (message_npu_engagement.ratings, message_npu_engagement.score_sum, message_npu_engagement.replies)
+                 IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
+         RETURNING message_id`,
+        [days],
+      );
+      return rows.length;
+    });
   }
 
   /** Recomputes the per-ward monthly sign-up/leaver counts and subscriber profiles (one transaction). */

@@ -81,15 +81,21 @@ export class FundRepository {
 
   /** Every fund of the year with what its bids have been paid. */
   /**
-   * Per fund of the year as at the end of a day: budget (today's), allocated, spent and awaiting
+   * Per fund of the year as at the end of a day: budget (then in force), allocated, spent and awaiting
    * a decision. Sums of bigint are numeric in PostgreSQL: no overflow.
    */
   position(financialYear: string, asAt: string): Promise<FundPositionRow[]> {
     return this.db.query<FundPositionRow[]>(
-      `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", ${penceColumn('f.budget_pence', 'budgetPence')},
+      `SELECT f.npu_code AS "npuCode", f.financial_year AS "financialYear", ${penceColumn('COALESCE(bud.budget, f.budget_pence)', 'budgetPence')},
               ${penceColumn('COALESCE(a.allocated, 0)', 'allocatedPence')}, ${penceColumn('COALESCE(p.spent, 0)', 'spentPence')},
               COALESCE(a.awaiting_bids, 0)::int AS "awaitingBids", ${penceColumn('COALESCE(a.awaiting, 0)', 'awaitingPence')}
          FROM fund f
+         -- The budget in force at the end of the day: the last set by then, or (for a fund set up
+         -- after the day, e.g. entered later for a past year) the first it was given.
+         LEFT JOIN LATERAL (
+           SELECT c.budget_pence AS budget FROM fund_budget_change c
+            WHERE c.npu_code = f.npu_code AND c.financial_year = f.financial_year
+            ORDER BY c.changed_at < ${END} DESC, CASE WHEN c.changed_at < ${END} THEN c.changed_at END DESC, c.changed_at, c.id DESC LIMIT 1) bud ON true
          LEFT JOIN LATERAL (
            SELECT sum(b.amount_awarded_pence) FILTER (WHERE ${AWARDED_BY}) AS allocated,
                   count(*) FILTER (WHERE ${AWAITING_AT}) AS awaiting_bids,
