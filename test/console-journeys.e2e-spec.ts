@@ -282,7 +282,7 @@ describe('console: sessions, CSRF and the HTML stack', () => {
     await page.click('.govuk-service-navigation a:has-text("Messages")');
     await page.waitForSelector('#message-list');
     await check('messages');
-  });
+  }, 180_000);
 
   it('a scheduled message is cancelled, a paused one resumed by the NPU lead', async () => {
     await page.click('[data-action="sign-out"]');

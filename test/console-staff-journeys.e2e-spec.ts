@@ -74,7 +74,7 @@ if (!hasChromium) console.warn('Skipping the staff accounts journeys in a browse
     await page.click('.govuk-service-navigation a:has-text("Staff accounts")');
     const row = page.locator('#staff-list tr', { hasText: 'PC Olu Officer' });
     expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('Deactivated');
-  });
+  }, 180_000);
 
   it('"Your sessions" shows this browser and another, and ends the other', async () => {
     const { page } = b;
