@@ -5,23 +5,15 @@
 // PostgreSQL's COPY of the same file into a table of text columns (no parsing or checks in Node).
 // Runs on its own throwaway embedded PostgreSQL (fsync on). Prints figures; asserts nothing.
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { StaffService } from '@beacon/auth';
-import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { ImportCommitJob, ImportsService } from '@beacon/imports';
-import { AppModule } from '../apps/api/src/app.module';
-import { migrate } from '../migrations/data-source';
+import { benchAdmin, bootBenchApp, cores, fmt, loadAverage, MemorySampler, peakRssMb, reporter, startBenchPostgres, timed } from './bench/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,41 +23,9 @@ const { values: args } = parseArgs({
 });
 const SIZES = args.rows.split(',').map(Number);
 const VERIFIED = Number(args.verified);
-const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
 const HEADER = 'email,phone,first_name,last_name,postcode,ward_code,channels,topics,interest_groups,consent_at,signed_up_at,email_verified,phone_verified,source\n';
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-const peakRssMb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-/** Peak RSS, V8 heap in use and memory outside the heap (buffers) while a phase runs, sampled every 50 ms. */
-class MemorySampler {
-  private peak = { rss: 0, heapUsed: 0, external: 0 };
-  private readonly timer = setInterval(() => this.sample(), 50);
-  constructor() {
-    this.timer.unref();
-    this.sample();
-  }
-  private sample(): void {
-    const m = process.memoryUsage();
-    this.peak = { rss: Math.max(this.peak.rss, m.rss), heapUsed: Math.max(this.peak.heapUsed, m.heapUsed), external: Math.max(this.peak.external, m.external) };
-  }
-  stop(): string {
-    clearInterval(this.timer);
-    this.sample();
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
-    return `RSS ${mb(this.peak.rss)} MB, heap ${mb(this.peak.heapUsed)} MB, buffers ${mb(this.peak.external)} MB`;
-  }
-}
-const report = (name: string, value: string) => console.log(`  ${name.padEnd(44)} ${value}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const report = reporter(44);
 
 /** The file, generated a chunk at a time: 1 in 200 lines bad, 1 in 500 a duplicate of an earlier line. */
 function* csv(rows: number, wards: string[], prefix: string, mobile: string): Generator<string> {
@@ -87,18 +47,14 @@ function* csv(rows: number, wards: string[], prefix: string, mobile: string): Ge
 }
 
 async function main() {
-  console.log(`Beacon import bench: ${SIZES.map(fmt).join(' then ')} rows (${Math.round(VERIFIED * 100)}% verified); node ${process.version}, ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-import-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  console.log(`Beacon import bench: ${SIZES.map(fmt).join(' then ')} rows (${Math.round(VERIFIED * 100)}% verified); node ${process.version}, ${cores()} cores, load average ${loadAverage()}`);
+  const server = await startBenchPostgres('bench-import');
   try {
-    await migrate(server.url);
-    const config = loadConfig({ DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    const app = await bootBenchApp(server.url);
     const geography = app.get(GeographyService);
     await geography.seedWestMidlands();
     const wards = (await geography.listWards()).map((w) => w.code);
-    const admin = await app.get(StaffService).create({ email: 'bench@beacon.local', name: 'Bench', password: 'bench-password-1', role: 'admin', npuCode: null });
-    const staff: StaffPrincipal = { kind: 'staff', ...admin, npuCode: null };
+    const staff = await benchAdmin(app);
     const db = app.get(DataSource);
     await db.query(`CREATE UNLOGGED TABLE bench_raw_copy (${HEADER.trim().split(',').map((c) => `${c} text`).join(', ')})`);
     console.log(`  peak RSS booted: ${peakRssMb().toFixed(0)} MB`);
@@ -113,19 +69,17 @@ async function main() {
       report('  peak during the COPY', `${rawMemory.stop()}; process peak so far ${peakRssMb().toFixed(0)} MB`);
 
       const dryMemory = new MemorySampler();
-      const t0 = performance.now();
-      const dry = await app.get(ImportsService).dryRunResidents(staff, 'beacon', Readable.from(csv(rows, wards, prefix, `07${9 - k}`)));
-      const dryMs = performance.now() - t0;
+      const [dry, dryMs] = await timed(() => app.get(ImportsService).dryRunResidents(staff, 'beacon', Readable.from(csv(rows, wards, prefix, `07${9 - k}`))));
       report('dry run (stream, normalise, COPY, classify)', `${(dryMs / 1000).toFixed(1)} s, ${fmt((rows * 1000) / dryMs)} rows/s (${(dryMs / raw).toFixed(1)}× COPY)`);
       report('  accepted / rejected / duplicates', `${fmt(dry.accepted)} / ${fmt(dry.rejected)} / ${fmt(dry.duplicates)}`);
       const rssDry = peakRssMb();
       report('  peak during the dry run', `${dryMemory.stop()}; process peak so far ${peakRssMb().toFixed(0)} MB`);
 
       const commitMemory = new MemorySampler();
-      const t1 = performance.now();
-      await app.get(ImportsService).requestCommit(staff, dry.id);
-      await app.get(ImportCommitJob).commit(dry.id);
-      const commitMs = performance.now() - t1;
+      const [, commitMs] = await timed(async () => {
+        await app.get(ImportsService).requestCommit(staff, dry.id);
+        await app.get(ImportCommitJob).commit(dry.id);
+      });
       const commitPeak = commitMemory.stop();
       const done = await app.get(ImportsService).report(staff, dry.id);
       report('commit (one transaction)', `${(commitMs / 1000).toFixed(1)} s, ${fmt((rows * 1000) / commitMs)} rows/s`);
@@ -137,7 +91,6 @@ async function main() {
     await app.close();
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -147,9 +100,7 @@ async function rawCopy(db: DataSource, body: Readable): Promise<number> {
   const client = (await qr.connect()) as pg.PoolClient;
   try {
     await qr.query('TRUNCATE bench_raw_copy');
-    const t0 = performance.now();
-    await pipeline(body, client.query(copyFrom('COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)')));
-    const ms = performance.now() - t0;
+    const [, ms] = await timed(() => pipeline(body, client.query(copyFrom('COPY bench_raw_copy FROM STDIN (FORMAT csv, HEADER true)'))));
     await qr.query('TRUNCATE bench_raw_copy');
     return ms;
   } finally {

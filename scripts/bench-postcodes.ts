@@ -6,21 +6,17 @@
 // columns. --national: 2,700,000 rows (a full ONSPD). Runs on its own throwaway embedded
 // PostgreSQL (fsync on). Prints figures; asserts nothing.
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { parse } from 'csv-parse';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { loadConfig, startEmbeddedPostgres } from '@beacon/core';
 import { GeographyService, PostcodeDirectoryService } from '@beacon/geography';
-import { AppModule } from '../apps/api/src/app.module';
-import { migrate } from '../migrations/data-source';
+import { bootBenchApp, cores, fmt, loadAverage, peakRssMb, reporter, resetPeakRss, startBenchPostgres, timed } from './bench/harness';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,7 +27,6 @@ const { values: args } = parseArgs({
 });
 const ROWS = args.national ? 2_700_000 : Number(args.rows);
 const IN_FORCE = Number(args['in-force']);
-const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
 // The ONSPD header (February 2024 edition's columns, in order).
 const COLUMNS = (
   'pcd,pcd2,pcds,dointr,doterm,oscty,ced,oslaua,osward,parish,usertype,oseast1m,osnrth1m,osgrdind,oshlthau,nhser,ctry,rgn,streg,' +
@@ -41,28 +36,8 @@ const COLUMNS = (
 const LETTERS = 'ABDEFGHJLNPQRSTUWXYZ'; // letters a postcode's unit may use
 const AREA = 'ABDEFGHLNPRSTW'; // letters valid in either place of a postcode area
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-const peakRssMb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-/** Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to the current RSS). */
-const resetPeak = () => {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // not Linux, or not allowed: the peak then covers the whole run
-  }
-};
-const report = (name: string, value: string) => console.log(`  ${name.padEnd(48)} ${value}`);
+const report = reporter(48);
 const rate = (ms: number) => `${(ms / 1000).toFixed(1)} s, ${fmt((ROWS * 1000) / ms)} rows/s`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Postcode n: a unique, well-formed postcode (area letters, district, sector, unit). */
 function postcodeOf(n: number): string {
@@ -113,15 +88,12 @@ async function writeDirectory(path: string, wards: string[]): Promise<void> {
 const sink = () => new Writable({ objectMode: true, write: (_c, _e, cb) => cb() });
 
 async function main() {
-  console.log(`Beacon postcode directory bench: ${fmt(ROWS)} rows (${(IN_FORCE * 100).toFixed(1)}% in the force); node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-postcodes-'));
+  console.log(`Beacon postcode directory bench: ${fmt(ROWS)} rows (${(IN_FORCE * 100).toFixed(1)}% in the force); node ${process.version}, ${cores()} cores, load average ${loadAverage()}`);
   const fileDir = mkdtempSync(join(tmpdir(), 'beacon-bench-onspd-'));
   const file = join(fileDir, 'onspd.csv');
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  const server = await startBenchPostgres('bench-postcodes');
   try {
-    await migrate(server.url);
-    const config = loadConfig({ DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    const app = await bootBenchApp(server.url);
     const geography = app.get(GeographyService);
     await geography.seedWestMidlands();
     const wards = (await geography.listWards()).map((w) => w.code);
@@ -130,40 +102,32 @@ async function main() {
     const rssBooted = peakRssMb();
 
     // The limits: reading the file, csv-parse alone, PostgreSQL's own COPY of the whole file.
-    let t = performance.now();
-    await pipeline(createReadStream(file), sink());
-    report('limit: read the file', rate(performance.now() - t));
-    t = performance.now();
-    await pipeline(createReadStream(file), parse({ bom: true, skip_empty_lines: true }), sink());
-    report('limit: csv-parse alone (every line, every column)', rate(performance.now() - t));
+    report('limit: read the file', rate((await timed(() => pipeline(createReadStream(file), sink())))[1]));
+    report('limit: csv-parse alone (every line, every column)', rate((await timed(() => pipeline(createReadStream(file), parse({ bom: true, skip_empty_lines: true }), sink())))[1]));
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
     await client.query(`CREATE UNLOGGED TABLE bench_onspd_raw (${COLUMNS.map((c) => `"${c}" text`).join(', ')})`);
-    t = performance.now();
-    await pipeline(createReadStream(file), client.query(copyFrom('COPY bench_onspd_raw FROM STDIN (FORMAT csv, HEADER true)')));
-    report('limit: plain COPY of the file (unlogged, text)', rate(performance.now() - t));
+    const [, copyMs] = await timed(() => pipeline(createReadStream(file), client.query(copyFrom('COPY bench_onspd_raw FROM STDIN (FORMAT csv, HEADER true)'))));
+    report('limit: plain COPY of the file (unlogged, text)', rate(copyMs));
     await client.query('DROP TABLE bench_onspd_raw');
     await client.end();
 
     const postcodes = app.get(PostcodeDirectoryService);
     const rssLimits = peakRssMb();
-    resetPeak();
-    t = performance.now();
-    const first = await postcodes.importDirectory(createReadStream(file));
-    report('Beacon import (parse, filter, COPY, merge)', rate(performance.now() - t));
+    resetPeakRss();
+    const [first, firstMs] = await timed(() => postcodes.importDirectory(createReadStream(file)));
+    report('Beacon import (parse, filter, COPY, merge)', rate(firstMs));
     report('  kept / terminated / created', `${fmt(first.kept)} / ${fmt(first.terminated)} / ${fmt(first.created)}`);
     const rssFirst = peakRssMb();
-    resetPeak();
-    t = performance.now();
-    const again = await postcodes.importDirectory(createReadStream(file));
-    report('Beacon re-import of the same file (idempotent)', rate(performance.now() - t));
+    resetPeakRss();
+    const [again, againMs] = await timed(() => postcodes.importDirectory(createReadStream(file)));
+    report('Beacon re-import of the same file (idempotent)', rate(againMs));
     report('  created / updated / removed', `${fmt(again.created)} / ${fmt(again.updated)} / ${fmt(again.removed)}`);
     report('peak RSS: booted / the limits / the import / the re-import', `${rssBooted.toFixed(0)} / ${rssLimits.toFixed(0)} / ${rssFirst.toFixed(0)} / ${peakRssMb().toFixed(0)} MB`);
-    report('load average at the end', loadavg().map((l) => l.toFixed(1)).join(' '));
+    report('load average at the end', loadAverage());
     await app.close();
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
     rmSync(fileDir, { recursive: true, force: true });
   }
 }

@@ -7,70 +7,38 @@
 // per-request scan the counters replace. Runs on its own
 // throwaway embedded PostgreSQL (fsync on). Prints figures; asserts nothing.
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { StaffService } from '@beacon/auth';
-import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { ReportsSeedService } from '@beacon/reports';
 import { resultsCsv, SurveyResultsService, SurveyService } from '@beacon/surveys';
 import { ResultsRepository } from '../libs/surveys/src/results.repository';
-import { AppModule } from '../apps/api/src/app.module';
-import { migrate } from '../migrations/data-source';
+import { benchAdmin, bootBenchApp, cores, fmt, loadAverage as load, median, p95, reporter, sampleMs, startBenchPostgres } from './bench/harness';
 
 const { values: args } = parseArgs({ options: { responses: { type: 'string', default: '200000' }, runs: { type: 'string', default: '20' } } });
 const RESPONSES = Number(args.responses);
 const RUNS = Number(args.runs);
-const SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
 const AGE_BANDS = ['16-24', '25-34', '35-44', '45-54', '55-64', '65-74', '75+', 'not_stated'];
 const ETHNICITIES = ['asian', 'black', 'mixed', 'white', 'other', 'not_stated'];
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-const report = (name: string, value: string) => console.log(`  ${name.padEnd(52)} ${value}`);
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+const report = reporter(52);
 
 /** Median and 95th percentile of `runs` timed calls, after one warm-up call. */
 async function time(runs: number, work: () => Promise<unknown>): Promise<string> {
-  await work();
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await work();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
-  return `median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms, p95 ${ms[Math.min(ms.length - 1, Math.ceil(ms.length * 0.95) - 1)].toFixed(1)} ms`;
+  const ms = await sampleMs(runs, work);
+  return `median ${median(ms).toFixed(1)} ms, p95 ${p95(ms).toFixed(1)} ms`;
 }
 
 async function main() {
-  console.log(`Beacon survey results bench: ${fmt(RESPONSES)} responses, ${RUNS} runs each; node ${process.version}, ${cpus().length} cores; load average ${load()}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-surveys-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  console.log(`Beacon survey results bench: ${fmt(RESPONSES)} responses, ${RUNS} runs each; node ${process.version}, ${cores()} cores; load average ${load()}`);
+  const server = await startBenchPostgres('bench-surveys');
   try {
-    await migrate(server.url);
-    const config = loadConfig({ DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    const app = await bootBenchApp(server.url);
     const db = app.get<DataSource>(getDataSourceToken());
     await app.get(GeographyService).seedWestMidlands();
     await app.get(ReportsSeedService).seedDemo(); // census shares (FORCE and per NPU) for the weighting
-    const admin = await app.get(StaffService).create({ email: 'bench@beacon.local', name: 'Bench', password: 'bench-password-1', role: 'admin', npuCode: null });
-    const staff: StaffPrincipal = { kind: 'staff', ...admin, npuCode: null };
+    const staff = await benchAdmin(app);
     const survey = await app.get(SurveyService).create(staff, {
       title: 'Bench: confidence across the force',
       templates: ['confidence'],
@@ -81,8 +49,8 @@ async function main() {
     });
     const surveyId = survey.id;
     // Force-wide surveys open with a second admin.
-    const second = await app.get(StaffService).create({ email: 'bench2@beacon.local', name: 'Bench Two', password: 'bench-password-2', role: 'admin', npuCode: null });
-    await app.get(SurveyService).open({ kind: 'staff', ...second, npuCode: null }, surveyId);
+    const second = await benchAdmin(app, { email: 'bench2@beacon.local', password: 'bench-password-2' }, 'Bench Two');
+    await app.get(SurveyService).open(second, surveyId);
 
     const t0 = performance.now();
     // Responses not tied to a resident row (as after erasure): the results read only the counters.
@@ -135,7 +103,6 @@ async function main() {
     await app.close();
   } finally {
     await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

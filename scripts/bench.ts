@@ -5,22 +5,14 @@
 // Sections: seeding; fan-out; reports; delivery throughput (separate worker process); HTTP load
 // (production API build as its own process, autocannon as another). --only-http: seeding + HTTP.
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { StaffService } from '@beacon/auth';
-import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { MessageLifecycleService, MessageService } from '@beacon/messaging';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
-import { AppModule } from '../apps/api/src/app.module';
-import { migrate } from '../migrations/data-source';
+import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, fmt, freePort, peakRssMb, reporter, startBenchPostgres, timed as time } from './bench/harness';
 import { runHttpBench } from './bench/http';
 import { benchReports } from './bench/reports';
 import { smtpCounter, twilioCounter } from './bench/sinks';
@@ -48,31 +40,7 @@ const RECIPIENTS = Math.min(Number(args.recipients), RESIDENTS);
 const SECRETS = { JWT_SECRET: randomBytes(32).toString('hex'), LINK_SECRET: randomBytes(32).toString('hex') };
 
 const figures: [string, string][] = [];
-const report = (name: string, value: string) => {
-  figures.push([name, value]);
-  console.log(`  ${name.padEnd(48)} ${value}`);
-};
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
-const time = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-  const t0 = performance.now();
-  const r = await fn();
-  return [r, performance.now() - t0];
-};
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
+const report = reporter(48, figures);
 
 async function seedResidents(db: pg.Pool, n: number, recipients: number): Promise<void> {
   // Everyone has e-mail; every third resident also SMS. The first `recipients` are students
@@ -119,20 +87,16 @@ async function waitDone(db: pg.Pool, messageId: string, total: number): Promise<
 }
 
 async function main() {
-  console.log(`Beacon bench: ${fmt(RESIDENTS)} residents, ${fmt(RECIPIENTS)} recipients per channel; node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-bench-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  console.log(`Beacon bench: ${fmt(RESIDENTS)} residents, ${fmt(RECIPIENTS)} recipients per channel; node ${process.version}, ${cores()} cores`);
+  const server = await startBenchPostgres('bench');
   const db = new pg.Pool({ connectionString: server.url, max: 4 });
   let worker: ChildProcess | undefined;
   const smtp = await smtpCounter();
   const sms = await twilioCounter();
   try {
-    await migrate(server.url);
-    const config = loadConfig({ DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+    const app = await bootBenchApp(server.url, SECRETS);
     await app.get(GeographyService).seedWestMidlands();
-    const admin = await app.get(StaffService).create({ email: 'bench@beacon.local', name: 'Bench', password: 'bench-password-1', role: 'admin', npuCode: null });
-    const staff: StaffPrincipal = { kind: 'staff', ...admin, npuCode: null };
+    const staff = await benchAdmin(app);
     const messages = app.get(MessageService);
     const lifecycle = app.get(MessageLifecycleService);
 
@@ -168,11 +132,11 @@ async function main() {
       console.log('\nHTTP load (production API build as its own process; autocannon as another)');
       await runHttpBench({
         databaseUrl: server.url,
-        pgDataDir: dataDir,
+        pgDataDir: server.dataDir,
         secrets: SECRETS,
         app,
         staff,
-        login: { email: 'bench@beacon.local', password: 'bench-password-1' },
+        login: BENCH_LOGIN,
         db,
         port: await freePort(),
         connections: Number(args['http-connections']),
@@ -216,8 +180,7 @@ async function main() {
     await db.end();
     await smtp.close();
     await sms.close();
-    await server.stop();
-    if (!args['keep-data']) rmSync(dataDir, { recursive: true, force: true });
+    await server.stop({ keepData: args['keep-data'] });
   }
   console.log('\nSummary (JSON):', JSON.stringify(Object.fromEntries(figures)));
 }

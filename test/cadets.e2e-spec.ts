@@ -2,10 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { CadetsService } from '@beacon/cadets';
 import { londonDay } from '@beacon/core';
 import { useSuite } from './utils/suite';
-import { loginAs, type TestApp } from './utils/test-app';
+import { loginAll, type Login, type TestApp } from './utils/test-app';
 import type { Auth } from './utils/world';
-
-type Login = { auth: Auth; id: string };
 
 /** A date of birth `years` years and a month ago: the person is exactly `years` old today. */
 function yearsAgo(years: number): string {
@@ -40,15 +38,15 @@ describe('cadets', () => {
   let jpUnit: string; // BE junior PCSOs
 
   beforeAll(async () => {
-    [admin, leadBE, cadetLeaderBE, cadetLeaderSW, ecoBE, officerBE, analyst] = await Promise.all([
-      loginAs(t, 'admin'),
-      loginAs(t, 'npu_lead', 'BE'),
-      loginAs(t, 'cadet_leader', 'BE'),
-      loginAs(t, 'cadet_leader', 'SW'),
-      loginAs(t, 'eco', 'BE'),
-      loginAs(t, 'officer', 'BE'),
-      loginAs(t, 'analyst'),
-    ]);
+    ({ admin, leadBE, cadetLeaderBE, cadetLeaderSW, ecoBE, officerBE, analyst } = await loginAll(t, {
+      admin: ['admin'],
+      leadBE: ['npu_lead', 'BE'],
+      cadetLeaderBE: ['cadet_leader', 'BE'],
+      cadetLeaderSW: ['cadet_leader', 'SW'],
+      ecoBE: ['eco', 'BE'],
+      officerBE: ['officer', 'BE'],
+      analyst: ['analyst'],
+    }));
   });
 
   const addMember = (unitId: string, body: Record<string, unknown>, auth: Auth = cadetLeaderBE.auth) =>

@@ -1,39 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { StaffService } from '@beacon/auth';
 import { CadetsService } from '@beacon/cadets';
 import type { StaffPrincipal } from '@beacon/core';
 import { BidService, FundingService, financialYearOf } from '@beacon/funding';
-import { checkPage, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
-import { freePort } from './utils/free-port';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import { checkPage, consoleAgent, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
+import type { TestApp } from './utils/test-app';
 
 // The console's Active Citizens Fund and Cadets pages (issue 16): the rules over HTTP, each workflow in Chromium.
 const PASSWORD = 'console-acf-cadets-password';
 const YEAR = financialYearOf();
 let t: TestApp;
 let base: string;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-acf-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  for (const [key, role, npuCode, name] of [
-    ['admin', 'admin', null, 'Adam Admin'],
-    ['leadBE', 'npu_lead', 'BE', 'Lara Lead'],
-    ['leadSW', 'npu_lead', 'SW', 'Sam Lead'],
-    ['ecoBE', 'eco', 'BE', 'Erin Eco'],
-    ['cadetBE', 'cadet_leader', 'BE', 'Cara Leader'],
-    ['cadetSW', 'cadet_leader', 'SW', 'Colm Leader'],
-  ] as const) {
-    ids[key] = (await staff.create({ email: `${key}@acf.test`, name, password: PASSWORD, role, npuCode })).id;
-  }
+  ({ t, base, ids } = await startConsoleApp({
+    name: 'console-acf',
+    domain: 'acf.test',
+    password: PASSWORD,
+    staff: [
+      ['admin', 'Adam Admin', 'admin', null],
+      ['leadBE', 'Lara Lead', 'npu_lead', 'BE'],
+      ['leadSW', 'Sam Lead', 'npu_lead', 'SW'],
+      ['ecoBE', 'Erin Eco', 'eco', 'BE'],
+      ['cadetBE', 'Cara Leader', 'cadet_leader', 'BE'],
+      ['cadetSW', 'Colm Leader', 'cadet_leader', 'SW'],
+    ],
+  }));
 });
 afterAll(async () => {
   await t?.close();
@@ -152,13 +144,7 @@ describe('console cadets: children’s details as the API decides', () => {
 });
 
 (hasChromium ? describe : describe.skip)('console ACF and cadets in Chromium', () => {
-  let b: ConsoleBrowser;
-  beforeAll(async () => {
-    b = await launchConsoleBrowser();
-  });
-  afterAll(async () => {
-    await b?.browser.close();
-  });
+  const b = useConsoleBrowser();
 
   it('an admin sets a budget (pounds with a comma) and reads the position with what is left to allocate', async () => {
     const { page } = b;

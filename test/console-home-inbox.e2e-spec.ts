@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
 import { FundingService } from '@beacon/funding';
 import { ReportAggregatesService } from '@beacon/reports';
-import { checkPage, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, consoleAgent, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import type { TestApp } from './utils/test-app';
 
 // The console's home dashboard and inbox (issue 16): what waits for the role, assigning a reply
 // to a colleague, unread replies, rating comments; rules over HTTP, then the journey in Chromium.
@@ -16,25 +12,23 @@ const PASSWORD = 'console-home-inbox-password-1';
 
 let t: TestApp;
 let base: string;
-const ids: Record<string, string> = {};
+let ids: Record<string, string>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-home-inbox-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  const people: [string, string, 'eco' | 'officer' | 'npu_lead' | 'analyst' | 'admin', string | null][] = [
-    ['eco', 'Erin Eco', 'eco', 'BE'],
-    ['officer', 'Olly Officer', 'officer', 'BE'],
-    ['lead', 'Lara Lead', 'npu_lead', 'BE'],
-    ['ecoSW', 'Sam Sandwell', 'eco', 'SW'],
-    ['gone', 'Dee Departed', 'eco', 'BE'],
-    ['analyst', 'Ana Analyst', 'analyst', null],
-    ['admin', 'Adam Admin', 'admin', null],
-  ];
-  for (const [key, name, role, npuCode] of people) ids[key] = (await staff.create({ email: `${key}@home.test`, name, password: PASSWORD, role, npuCode })).id;
+  ({ t, base, ids } = await startConsoleApp({
+    name: 'home-inbox',
+    domain: 'home.test',
+    password: PASSWORD,
+    staff: [
+      ['eco', 'Erin Eco', 'eco', 'BE'],
+      ['officer', 'Olly Officer', 'officer', 'BE'],
+      ['lead', 'Lara Lead', 'npu_lead', 'BE'],
+      ['ecoSW', 'Sam Sandwell', 'eco', 'SW'],
+      ['gone', 'Dee Departed', 'eco', 'BE'],
+      ['analyst', 'Ana Analyst', 'analyst', null],
+      ['admin', 'Adam Admin', 'admin', null],
+    ],
+  }));
   await t.sql(`UPDATE staff SET active = false WHERE id = $1`, [ids.gone]);
 });
 afterAll(async () => {
@@ -209,13 +203,7 @@ describe('console home: what waits for the signed-in role', () => {
 });
 
 (hasChromium ? describe : describe.skip)('console home and inbox in Chromium', () => {
-  let b: ConsoleBrowser;
-  beforeAll(async () => {
-    b = await launchConsoleBrowser();
-  });
-  afterAll(async () => {
-    await b?.browser.close();
-  });
+  const b = useConsoleBrowser();
 
   it('an ECO sees the dashboard, gives a reply to a colleague, reads the rating comments and closes a reply', async () => {
     await replyTo('BE01', 'BE', 'Graffiti on the underpass', { score: 6, comment: 'Very quick response' });

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { StaffService } from '@beacon/auth';
+import type { Page } from 'playwright-core';
 import { ReportAggregatesService, currentMonth } from '@beacon/reports';
 import { monthName } from '@beacon/web';
-import { ARTIFACTS, checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, visibleText, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser, visibleText } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import type { TestApp } from './utils/test-app';
 
 // The server-rendered staff console, second part (issue 16): reports and schemes, each in Chromium.
 if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
@@ -20,16 +16,16 @@ let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console2-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  await staff.create({ email: 'eco2@journey.test', name: 'Erin Eco', password: PASSWORD, role: 'eco', npuCode: 'BE' });
-  await staff.create({ email: 'analyst2@journey.test', name: 'Ana Analyst', password: PASSWORD, role: 'analyst', npuCode: null });
-  await staff.create({ email: 'admin2@journey.test', name: 'Adam Admin', password: PASSWORD, role: 'admin', npuCode: null });
+  ({ t, base } = await startConsoleApp({
+    name: 'console2',
+    domain: 'journey.test',
+    password: PASSWORD,
+    staff: [
+      ['eco2', 'Erin Eco', 'eco', 'BE'],
+      ['analyst2', 'Ana Analyst', 'analyst', null],
+      ['admin2', 'Adam Admin', 'admin', null],
+    ],
+  }));
 });
 afterAll(async () => {
   await t?.close();
@@ -115,15 +111,10 @@ describe('console geography import: roles, CSRF and bad files', () => {
 });
 
 (hasChromium ? describe : describe.skip)('console journeys in Chromium (reports, schemes)', () => {
-  let b: ConsoleBrowser;
+  const b = useConsoleBrowser();
   let page: Page;
-
-  beforeAll(async () => {
-    b = await launchConsoleBrowser();
+  beforeAll(() => {
     page = b.page;
-  });
-  afterAll(async () => {
-    await b?.browser.close();
   });
 
   /** The shared page checks, and no month code (`2026-11`) on screen either. */

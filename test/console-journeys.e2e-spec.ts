@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { StaffService } from '@beacon/auth';
-import { ARTIFACTS, CHROMIUM, checkPage, expectContains, hasChromium, launchConsoleBrowser, type ConsoleBrowser } from './utils/console-browser';
+import { CHROMIUM, checkPage, consoleAgent, cookieOf, csrfOf, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import type { TestApp } from './utils/test-app';
 
 // The server-rendered staff console (issue 16): sessions, CSRF, and each workflow in Chromium.
 if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
@@ -20,17 +15,18 @@ let smtp: SmtpSink;
 let base: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   smtp = await startSmtpSink();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  await staff.create({ email: 'eco@journey.test', name: 'Erin Eco', password: PASSWORD, role: 'eco', npuCode: 'BE' });
-  await staff.create({ email: 'lead@journey.test', name: 'Lara Lead', password: PASSWORD, role: 'npu_lead', npuCode: 'BE' });
-  await staff.create({ email: 'analyst@journey.test', name: 'Ana Analyst', password: PASSWORD, role: 'analyst', npuCode: null });
+  ({ t, base } = await startConsoleApp({
+    name: 'console',
+    domain: 'journey.test',
+    password: PASSWORD,
+    env: { SMTP_URL: smtp.url },
+    staff: [
+      ['eco', 'Erin Eco', 'eco', 'BE'],
+      ['lead', 'Lara Lead', 'npu_lead', 'BE'],
+      ['analyst', 'Ana Analyst', 'analyst', null],
+    ],
+  }));
 });
 afterAll(async () => {
   await t?.close();
@@ -41,19 +37,8 @@ const mailTo = async (address: string, n = 1): Promise<CapturedMail> => {
   await waitUntil(() => smtp.messages.filter((m) => m.to.includes(address)).length >= n, 20_000, `${n} e-mail(s) to ${address}`);
   return smtp.messages.filter((m) => m.to.includes(address))[n - 1];
 };
-const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const cookieOf = (res: request.Response, name: string) =>
-  ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
-
-/** Signs in through the form with a cookie-keeping agent; returns it and a CSRF token of a signed-in page. */
-async function agentFor(email: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string; cookie: string }> {
-  const agent = request.agent(t.app.getHttpServer());
-  const form = await agent.get('/console/sign-in').expect(200);
-  const res = await agent.post('/console/sign-in').type('form').send({ email, password: PASSWORD, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
-  const cookie = cookieOf(res, 'beacon-session')!;
-  const home = await agent.get('/console').expect(200);
-  return { agent, csrf: csrfOf(home.text), cookie };
-}
+/** Signs in through the form with a cookie-keeping agent; returns it, a CSRF token of a signed-in page and the session cookie. */
+const agentFor = (email: string) => consoleAgent(t, email, PASSWORD);
 
 describe('console: sessions, CSRF and the HTML stack', () => {
   it('/ is a landing page linking to sign-up and the console, under the strict CSP', async () => {
@@ -169,28 +154,16 @@ describe('console: sessions, CSRF and the HTML stack', () => {
 });
 
 (hasChromium ? describe : describe.skip)('console journeys in Chromium', () => {
-  let b: ConsoleBrowser;
+  const b = useConsoleBrowser();
   let page: Page;
-
-  beforeAll(async () => {
-    b = await launchConsoleBrowser();
+  beforeAll(() => {
     page = b.page;
-  });
-  afterAll(async () => {
-    await b?.browser.close();
   });
 
   /** axe at desktop and phone width, then the words on screen: no UUID, no snake_case code. */
   const check = (name: string) => checkPage(b, name);
 
-  async function signIn(email: string): Promise<void> {
-    await page.goto(`${base}/console`);
-    await page.waitForURL(/\/console\/sign-in/);
-    await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await page.click('[data-action="sign-in"]');
-    await page.waitForURL(`${base}/console`);
-  }
+  const signIn = (email: string) => signInPage(page, base, email, PASSWORD);
 
   it('landing page and sign-in page pass axe', async () => {
     await page.goto(base);
@@ -309,7 +282,7 @@ describe('console: sessions, CSRF and the HTML stack', () => {
     await page.click('.govuk-service-navigation a:has-text("Messages")');
     await page.waitForSelector('#message-list');
     await check('messages');
-  });
+  }, 180_000);
 
   it('a scheduled message is cancelled, a paused one resumed by the NPU lead', async () => {
     await page.click('[data-action="sign-out"]');

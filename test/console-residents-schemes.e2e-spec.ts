@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { StaffService } from '@beacon/auth';
+import type { Page } from 'playwright-core';
 import { OutboxStore } from '@beacon/channels';
 import { SchemesService } from '@beacon/schemes';
 import { dateToUkLocal } from '../apps/api/src/console/message-form';
-import { checkPage, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, rawCodeOn, signInPage, UUID } from './utils/console-browser';
+import { checkPage, consoleAgent, expectContains, hasChromium, rawCodeOn, signInPage, startConsoleApp, useConsoleBrowser, UUID } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
 import { waitUntil } from './utils/smtp-sink';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import type { TestApp } from './utils/test-app';
 
 // The staff console's residents, patrols, targets and dev outbox (issue 16), and a walk of every page.
 if (!hasChromium) console.warn('Skipping the console journeys in a browser: /usr/bin/chromium not found');
@@ -23,21 +18,17 @@ let base: string;
 let staffIds: Record<string, string>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console3-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  staffIds = {};
-  for (const [email, name, role, npuCode] of [
-    ['eco3@journey.test', 'Erin Eco', 'eco', 'BE'],
-    ['lead3@journey.test', 'Lara Lead', 'npu_lead', 'BE'],
-    ['analyst3@journey.test', 'Ana Analyst', 'analyst', null],
-    ['admin3@journey.test', 'Adam Admin', 'admin', null],
-  ] as const) {
-    staffIds[role] = (await staff.create({ email, name, password: PASSWORD, role, npuCode })).id;
-  }
+  ({ t, base, ids: staffIds } = await startConsoleApp({
+    name: 'console3',
+    domain: 'journey.test',
+    password: PASSWORD,
+    staff: [
+      ['eco3', 'Erin Eco', 'eco', 'BE'],
+      ['lead3', 'Lara Lead', 'npu_lead', 'BE'],
+      ['analyst3', 'Ana Analyst', 'analyst', null],
+      ['admin3', 'Adam Admin', 'admin', null],
+    ],
+  }));
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -114,7 +105,7 @@ describe('console residents: the rules over HTTP', () => {
     await t.sql('DELETE FROM scheme_target');
 
     // A patrol of another NPU: neither seen nor cancelled.
-    const swScheme = await t.app.get(SchemesService).create({ kind: 'staff', id: staffIds.admin, role: 'admin', npuCode: null, name: 'A', sessionId: undefined } as never, { type: 'street_watch', name: 'Oldbury Street Watch', wardCode: 'SW01' });
+    const swScheme = await t.app.get(SchemesService).create({ kind: 'staff', id: staffIds.admin3, role: 'admin', npuCode: null, name: 'A', sessionId: undefined } as never, { type: 'street_watch', name: 'Oldbury Street Watch', wardCode: 'SW01' });
     const swPatrol = await insertPatrol(swScheme.id, Date.now() + 3 * DAY_MS, [sw.id]);
     await eco.agent.get(`/console/patrols/${swPatrol}`).expect(403);
     await eco.agent.post(`/console/patrols/${swPatrol}/cancel`).type('form').send({ csrfToken: eco.csrf }).expect(403);
@@ -144,15 +135,11 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
 }
 
 (hasChromium ? describe : describe.skip)('console journeys in Chromium (residents, patrols, targets, outbox)', () => {
-  let browser: Browser;
+  const b = useConsoleBrowser();
   let page: Page;
   let problems: string[];
-
-  beforeAll(async () => {
-    ({ browser, page, problems } = await launchConsoleBrowser());
-  });
-  afterAll(async () => {
-    await browser?.close();
+  beforeAll(() => {
+    ({ page, problems } = b);
   });
 
   it('an ECO adds a resident from a paper form (source and campaign kept, verification sent to them), changes a resident’s preferences, exports and erases on request', async () => {
@@ -214,7 +201,7 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
     expect(download.suggestedFilename()).toBe('beacon-resident-data.json');
     const exported = JSON.parse(await streamText(await download.createReadStream())) as { resident: { id: string } };
     expect(exported.resident.id).toBe(known.id);
-    expect(await count("SELECT count(*)::int AS n FROM audit_event WHERE action = 'residents.exported-on-request' AND actor = $1", [`staff:${staffIds.eco}`])).toBe(1);
+    expect(await count("SELECT count(*)::int AS n FROM audit_event WHERE action = 'residents.exported-on-request' AND actor = $1", [`staff:${staffIds.eco3}`])).toBe(1);
 
     // Erasure needs the box ticked; then it is done and recorded as the staff member's.
     await page.click('[data-action="erase-resident"]');
@@ -224,14 +211,14 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
     await page.click('[data-action="erase-resident"]');
     await page.waitForURL(/\/console\/residents\?done=erased$/);
     expect(await t.sql('SELECT status, first_name, email FROM resident WHERE id = $1', [known.id])).toEqual([{ status: 'erased', first_name: null, email: null }]);
-    expect(await t.sql("SELECT actor FROM audit_event WHERE action = 'resident.erased' AND subject = $1", [`resident:${known.id}`])).toEqual([{ actor: `staff:${staffIds.eco}` }]);
+    expect(await t.sql("SELECT actor FROM audit_event WHERE action = 'resident.erased' AND subject = $1", [`resident:${known.id}`])).toEqual([{ actor: `staff:${staffIds.eco3}` }]);
   });
 
   it('an ECO plans a patrol on the calendar, cancels it with a reason, and reports on one that has ended', async () => {
     const a = await makeResident(t, { ward: 'BE01', firstName: 'Alma', channels: ['email'] });
     const b = await makeResident(t, { ward: 'BE03', firstName: 'Bertie', channels: ['email'] });
     const schemes = t.app.get(SchemesService);
-    const admin = { kind: 'staff', id: staffIds.admin, role: 'admin', npuCode: null, name: 'Adam Admin' } as never;
+    const admin = { kind: 'staff', id: staffIds.admin3, role: 'admin', npuCode: null, name: 'Adam Admin' } as never;
     const scheme = await schemes.create(admin, { type: 'street_watch', name: 'Hodge Hill Street Watch', wardCode: 'BE01' });
     await schemes.enrol(admin, scheme.id, a.id, 'in_person');
     await schemes.enrol(admin, scheme.id, b.id, 'written');
@@ -272,7 +259,7 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
     await page.click('[data-action="cancel-patrol"]');
     await page.waitForURL(/\?done=cancelled$/);
     await expectContains(page, '#patrol-status', 'Cancelled');
-    expect(await t.sql('SELECT status, cancel_reason, cancelled_by FROM patrol WHERE id = $1', [patrolId])).toEqual([{ status: 'cancelled', cancel_reason: 'Heavy rain forecast', cancelled_by: `staff:${staffIds.eco}` }]);
+    expect(await t.sql('SELECT status, cancel_reason, cancelled_by FROM patrol WHERE id = $1', [patrolId])).toEqual([{ status: 'cancelled', cancel_reason: 'Heavy rain forecast', cancelled_by: `staff:${staffIds.eco3}` }]);
     await page.click('.govuk-back-link');
     await expectContains(page, `[data-day="${day}"]`, 'Called off: Heavy rain forecast');
 
@@ -285,7 +272,7 @@ async function insertPatrol(schemeId: string, startsAt: number, volunteers: stri
     await page.click('[data-action="report-patrol"]');
     await page.waitForURL(/\?done=reported$/);
     await expectContains(page, '#patrol-summary', 'insecure shed');
-    expect(await t.sql('SELECT observations, reported_by FROM patrol_report WHERE patrol_id = $1', [past])).toEqual([{ observations: 'Quiet night; one insecure shed reported to the owner.', reported_by: `staff:${staffIds.eco}` }]);
+    expect(await t.sql('SELECT observations, reported_by FROM patrol_report WHERE patrol_id = $1', [past])).toEqual([{ observations: 'Quiet night; one insecure shed reported to the owner.', reported_by: `staff:${staffIds.eco3}` }]);
   });
 
   it('an NPU lead sets a target per type for their NPU and reads it against the schemes', async () => {

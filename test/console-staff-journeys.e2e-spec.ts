@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { StaffService } from '@beacon/auth';
-import { checkPage, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
-import { freePort } from './utils/free-port';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import { checkPage, hasChromium, signInPage, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
+import type { TestApp } from './utils/test-app';
 
 // Issue 19: the admin's staff accounts pages and "Your sessions", in Chromium, axe-clean.
 const PASSWORD = 'staff-journey-password-3';
@@ -14,19 +9,12 @@ if (!hasChromium) console.warn('Skipping the staff accounts journeys in a browse
 (hasChromium ? describe : describe.skip)('staff accounts and sessions in Chromium', () => {
   let t: TestApp;
   let base: string;
-  let b: ConsoleBrowser;
+  const b = useConsoleBrowser();
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-staff-journey-')) });
-    await t.app.listen(port, '127.0.0.1');
-    await seedGeography(t);
-    await t.app.get(StaffService).create({ email: 'admin3@journey.test', name: 'Alex Admin', password: PASSWORD, role: 'admin', npuCode: null });
-    b = await launchConsoleBrowser();
+    ({ t, base } = await startConsoleApp({ name: 'staff-journey', domain: 'journey.test', password: PASSWORD, staff: [['admin3', 'Alex Admin', 'admin', null]] }));
   });
   afterAll(async () => {
-    await b?.browser.close();
     await t?.close();
   });
 
@@ -86,7 +74,7 @@ if (!hasChromium) console.warn('Skipping the staff accounts journeys in a browse
     await page.click('.govuk-service-navigation a:has-text("Staff accounts")');
     const row = page.locator('#staff-list tr', { hasText: 'PC Olu Officer' });
     expect(((await row.textContent()) ?? '').replace(/\s+/g, ' ')).toContain('Deactivated');
-  });
+  }, 180_000);
 
   it('"Your sessions" shows this browser and another, and ends the other', async () => {
     const { page } = b;

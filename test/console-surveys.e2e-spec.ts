@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { StaffService } from '@beacon/auth';
 import { MessageLinksService } from '@beacon/messaging';
-import { checkPage, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, consoleAgent, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
-import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
+import type { TestApp } from './utils/test-app';
 
 // The console's survey pages and the census shares upload (issue 21): the rules over HTTP, a resident answering in Chromium at 375 px.
 const PASSWORD = 'console-surveys-password';
@@ -15,20 +10,17 @@ let t: TestApp;
 let base: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-console-surveys-')) });
-  await t.app.listen(port, '127.0.0.1');
-  await seedGeography(t);
-  const staff = t.app.get(StaffService);
-  for (const [key, role, npuCode, name] of [
-    ['admin', 'admin', null, 'Adam Admin'],
-    ['ecoBE', 'eco', 'BE', 'Erin Eco'],
-    ['ecoSW', 'eco', 'SW', 'Sam Eco'],
-    ['analystBE', 'analyst', 'BE', 'Ana Analyst'],
-  ] as const) {
-    await staff.create({ email: `${key}@surveys.test`, name, password: PASSWORD, role, npuCode });
-  }
+  ({ t, base } = await startConsoleApp({
+    name: 'console-surveys',
+    domain: 'surveys.test',
+    password: PASSWORD,
+    staff: [
+      ['admin', 'Adam Admin', 'admin', null],
+      ['ecoBE', 'Erin Eco', 'eco', 'BE'],
+      ['ecoSW', 'Sam Eco', 'eco', 'SW'],
+      ['analystBE', 'Ana Analyst', 'analyst', 'BE'],
+    ],
+  }));
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -164,13 +156,7 @@ describe('console surveys: the rules over HTTP', () => {
 });
 
 describe('console surveys in Chromium', () => {
-  let b: ConsoleBrowser;
-  beforeAll(async () => {
-    if (hasChromium) b = await launchConsoleBrowser();
-  });
-  afterAll(async () => {
-    await b?.browser.close();
-  });
+  const b = useConsoleBrowser();
 
   it('a resident answers a survey on a 375 px screen (nothing wider than the screen, then saved); the staff pages pass axe with no raw code', async () => {
     if (!hasChromium) return;

@@ -6,9 +6,7 @@ import { GeographyService } from '@beacon/geography';
 import { NotificationComposerRegistry, type EmailMessage } from '@beacon/channels';
 import type { NotificationJob } from '@beacon/core';
 import { useSuite } from './utils/suite';
-import { loginAs } from './utils/test-app';
-
-type Login = Awaited<ReturnType<typeof loginAs>>;
+import { loginAll, type Login } from './utils/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -30,17 +28,17 @@ describe('funding (Active Citizens Fund)', () => {
     render = async (job: NotificationJob) => (await t.app.get(NotificationComposerRegistry).composer('email', job.template)!(job.ref))!;
     // A third NPU, for a fund with a zero budget.
     await t.app.get(GeographyService).importCsv('npu_code,npu_name,neighbourhood,ward_code,ward_name,population\nCV,Coventry,Coventry South,CV01,Earlsdon,16400\n');
-    [admin, leadBE, leadSW, ecoBE, ecoSW, officerBE, officerSW, analyst, cadetsBE] = await Promise.all([
-      loginAs(t, 'admin'),
-      loginAs(t, 'npu_lead', 'BE'),
-      loginAs(t, 'npu_lead', 'SW'),
-      loginAs(t, 'eco', 'BE'),
-      loginAs(t, 'eco', 'SW'),
-      loginAs(t, 'officer', 'BE'),
-      loginAs(t, 'officer', 'SW'),
-      loginAs(t, 'analyst'),
-      loginAs(t, 'cadet_leader', 'BE'),
-    ]);
+    ({ admin, leadBE, leadSW, ecoBE, ecoSW, officerBE, officerSW, analyst, cadetsBE } = await loginAll(t, {
+      admin: ['admin'],
+      leadBE: ['npu_lead', 'BE'],
+      leadSW: ['npu_lead', 'SW'],
+      ecoBE: ['eco', 'BE'],
+      ecoSW: ['eco', 'SW'],
+      officerBE: ['officer', 'BE'],
+      officerSW: ['officer', 'SW'],
+      analyst: ['analyst'],
+      cadetsBE: ['cadet_leader', 'BE'],
+    }));
   });
 
   const count = async (table: string, where = 'true', values: unknown[] = []) =>

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll } from '@jest/globals';
 import { JobName } from '@beacon/core';
 import { ImportCommitJob } from '@beacon/imports';
 import { makeResident } from './utils/factories';
-import { goodRow, toBeaconCsv } from './utils/import-fixture';
+import { goodRow, importSettled as settled, toBeaconCsv } from './utils/import-fixture';
 import { useSuite } from './utils/suite';
 import { loginAs, type TestApp } from './utils/test-app';
 
@@ -10,16 +10,6 @@ type Auth = [string, string];
 const SCHEME_HEADER = ['scheme_type', 'scheme_name', 'ward_code', 'email', 'phone', 'role', 'joined_at', 'consent_at', 'source'] as const;
 type SchemeCells = Partial<Record<(typeof SCHEME_HEADER)[number], string>>;
 const schemeCsv = (rows: SchemeCells[]) => [SCHEME_HEADER.join(','), ...rows.map((r) => SCHEME_HEADER.map((h) => r[h] ?? '').join(','))].join('\n') + '\n';
-
-async function settled(t: TestApp, auth: Auth, id: string, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await t.http().get(`/api/v1/imports/${id}`).set(...auth).expect(200);
-    if (res.body.status !== 'committing') return res.body;
-    if (Date.now() > until) throw new Error(`import ${id} still committing`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const notifyJobs = async (t: TestApp) =>
   t.sql<{ name: string; data: { template: string; ref: Record<string, string> } }>(`SELECT name, data FROM pgboss.job WHERE name IN ('notify-email', 'notify-sms') ORDER BY created_on, id`);

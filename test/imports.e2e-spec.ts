@@ -6,24 +6,13 @@ import { JobName } from '@beacon/core';
 import { ensureBuilt, startChild, WORKER_MAIN, type ChildApp } from './utils/built-app';
 import { ReportAggregatesService } from '@beacon/reports';
 import { makeResident } from './utils/factories';
-import { goodRow, toBeaconCsv, type FixtureRow } from './utils/import-fixture';
+import { goodRow, importSettled as settled, toBeaconCsv, type FixtureRow } from './utils/import-fixture';
 import { useSuite } from './utils/suite';
 import { createTestApp, loginAs, seedGeography, TEST_SECRETS, type TestApp } from './utils/test-app';
 
 type Auth = [string, string];
 type Cells = FixtureRow['cells'];
 const GOOD = 300;
-
-/** Waits until the import is no longer committing. */
-async function settled(t: TestApp, auth: Auth, id: string, timeoutMs = 30_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await t.http().get(`/api/v1/imports/${id}`).set(...auth).expect(200);
-    if (res.body.status !== 'committing') return res.body;
-    if (Date.now() > until) throw new Error(`import ${id} still committing`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const upload = (t: TestApp, auth: Auth, csv: string, query = '') =>
   t.http().post(`/api/v1/imports/residents${query}`).set(...auth).set('Content-Type', 'text/csv').send(csv);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
 import { MessageLinksService, MessageService } from '@beacon/messaging';
+import { fmt } from './harness';
 import type { LoadPlan } from './load-client';
 
 export interface HttpBenchOptions {
@@ -147,7 +148,6 @@ async function startApi(env: Record<string, string>, cpuProfDir?: string): Promi
 
 export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
   const { db, report } = o;
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
   const messages = o.app.get(MessageService);
 
   // Data: an NPU-wide draft to preview, and a sent message with one delivery (and rating link) per resident.

@@ -4,22 +4,15 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
 import { ReportAggregatesService, ReportsService } from '@beacon/reports';
+import { fmt, median, sampleMs } from './harness';
 
 export interface ReportBenchOptions {
   messages: number;
   ratings: number;
 }
 
-async function timeIt(fn: () => Promise<unknown>, runs = 3): Promise<number> {
-  await fn(); // warm
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
+/** The median of `runs` timed calls after a warm-up call, in ms. */
+const timeIt = async (fn: () => Promise<unknown>, runs = 3): Promise<number> => median(await sampleMs(runs, fn));
 
 export async function benchReports(
   app: INestApplicationContext,
@@ -28,7 +21,6 @@ export async function benchReports(
   opts: ReportBenchOptions,
   report: (name: string, value: string) => void,
 ): Promise<void> {
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
   // Messages spread over 24 months and the 8 NPUs; ratings spread over them.
   let t0 = performance.now();
   await db.query(

@@ -1,10 +1,14 @@
-import { expect } from '@jest/globals';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import playwright, { type Browser, type Page } from 'playwright-core';
 import request from 'supertest';
-import type { TestApp } from './test-app';
+import { StaffService } from '@beacon/auth';
+import type { StaffRole } from '@beacon/core';
+import { freePort } from './free-port';
+import { createTestApp, seedGeography, type TestApp } from './test-app';
 
 // Shared by the console journey tests in Chromium: the browser, axe, the words check and sign-in.
 export const CHROMIUM = '/usr/bin/chromium';
@@ -95,13 +99,17 @@ export async function signInPage(page: Page, base: string, email: string, passwo
 
 export const csrfOf = (html: string) => /name="csrfToken" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
-/** A signed-in console session over HTTP (supertest agent) and a CSRF token of it. */
-export async function consoleAgent(t: TestApp, email: string, password: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string }> {
+/** The `Set-Cookie` header of the cookie `name` in a response, or undefined. */
+export const cookieOf = (res: request.Response, name: string) => ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith(`${name}=`));
+
+/** A signed-in console session over HTTP (supertest agent), a CSRF token of it and its session cookie as set. */
+export async function consoleAgent(t: TestApp, email: string, password: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string; cookie: string }> {
   const agent = request.agent(t.app.getHttpServer());
   const form = await agent.get('/console/sign-in').expect(200);
-  await agent.post('/console/sign-in').type('form').send({ email, password, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
+  const res = await agent.post('/console/sign-in').type('form').send({ email, password, csrfToken: csrfOf(form.text), next: '/console' }).expect(303);
+  const cookie = cookieOf(res, 'beacon-session') ?? '';
   const home = await agent.get('/console').expect(200);
-  return { agent, csrf: csrfOf(home.text) };
+  return { agent, csrf: csrfOf(home.text), cookie };
 }
 
 /** Waits until the element's text contains `expected`; fails with what it saw. */
@@ -114,4 +122,48 @@ export async function expectContains(page: Page, selector: string, expected: str
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Expected ${selector} to contain "${expected}", saw "${seen}"`);
+}
+
+/** One staff member of a console test file: signs in as `${key}@${domain}` with the file's password. */
+export type ConsoleStaff = readonly [key: string, name: string, role: StaffRole, npuCode: string | null];
+
+export interface ConsoleApp {
+  t: TestApp;
+  /** Where the app listens, also its PUBLIC_URL: `http://127.0.0.1:<port>`. */
+  base: string;
+  /** Staff ids by key. */
+  ids: Record<string, string>;
+}
+
+/**
+ * The app of a console test file: listening on a free port (links in mail and pages point at it), a
+ * data dir of its own, the small geography, and the file's staff (`key@domain`, all with `password`).
+ */
+export async function startConsoleApp(opts: { name: string; domain: string; password: string; staff: readonly ConsoleStaff[]; env?: Record<string, string> }): Promise<ConsoleApp> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ ...opts.env, PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), `beacon-${opts.name}-`)) });
+  await t.app.listen(port, '127.0.0.1');
+  await seedGeography(t);
+  const staff = t.app.get(StaffService);
+  const ids: Record<string, string> = {};
+  for (const [key, name, role, npuCode] of opts.staff) {
+    ids[key] = (await staff.create({ email: `${key}@${opts.domain}`, name, password: opts.password, role, npuCode })).id;
+  }
+  return { t, base, ids };
+}
+
+/**
+ * Chromium for the tests of one `describe`: launched in its `beforeAll` (where Chromium exists),
+ * closed in its `afterAll`. The object is filled in place, so its fields are live once `beforeAll` has run.
+ */
+export function useConsoleBrowser(): ConsoleBrowser {
+  const b = { problems: [], visited: new Set() } as unknown as ConsoleBrowser;
+  beforeAll(async () => {
+    if (hasChromium) Object.assign(b, await launchConsoleBrowser());
+  });
+  afterAll(async () => {
+    await (b.browser as Browser | undefined)?.close();
+  });
+  return b;
 }

@@ -1,3 +1,5 @@
+import type { TestApp } from './test-app';
+
 /** Generated import files for the import tests and the benchmark (Beacon CSV format). */
 export const BEACON_HEADER = [
   'email', 'phone', 'first_name', 'last_name', 'postcode', 'ward_code', 'channels', 'topics', 'interest_groups', 'consent_at',
@@ -34,4 +36,15 @@ export function goodRow(i: number, prefix = 'imp', wards = ['BE01', 'BE02', 'BE0
     phone_verified: hasPhone && i % 3 !== 0 ? 'yes' : 'no',
     source: 'wmnow',
   };
+}
+
+/** Waits until the import is no longer committing; its report as the API gives it. */
+export async function importSettled(t: TestApp, auth: [string, string], id: string, timeoutMs = 30_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.http().get(`/api/v1/imports/${id}`).set(...auth).expect(200);
+    if (res.body.status !== 'committing') return res.body;
+    if (Date.now() > until) throw new Error(`import ${id} still committing`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -144,6 +144,15 @@ export async function loginAs(t: TestApp, role: StaffRole, npuCode: string | nul
   return { token: res.body.accessToken, id: staff.id, auth: ['Authorization', `Bearer ${res.body.accessToken}`] };
 }
 
+export type Login = Awaited<ReturnType<typeof loginAs>>;
+
+/** `loginAs` for each key's role and NPU, all at once: `loginAll(t, { admin: ['admin'], ecoBE: ['eco', 'BE'] })`. */
+export async function loginAll<K extends string>(t: TestApp, who: Record<K, readonly [StaffRole, string?]>): Promise<Record<K, Login>> {
+  const keys = Object.keys(who) as K[];
+  const logins = await Promise.all(keys.map((k) => loginAs(t, who[k][0], who[k][1] ?? null)));
+  return Object.fromEntries(keys.map((k, i) => [k, logins[i]])) as Record<K, Login>;
+}
+
 export const SMALL_GEOGRAPHY = [
   'npu_code,npu_name,neighbourhood,ward_code,ward_name,population',
   'BE,Birmingham East,Hodge Hill,BE01,Hodge Hill,27000',

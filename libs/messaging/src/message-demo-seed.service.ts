@@ -33,10 +33,10 @@ export class MessageDemoSeedService {
 
   async seedFullDemo(count = 320): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const [{ any }] = await tx.query('SELECT EXISTS (SELECT 1 FROM message) AS any');
+      const [{ any }] = await tx.query<{ any: boolean }[]>('SELECT EXISTS (SELECT 1 FROM message) AS any');
       if (any) return 0;
       // Audience sizes from daily net sign-ups per NPU (one pass over residents, not one per message).
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_npu_day ON COMMIT DROP AS
          SELECT w.npu_code, e.day, sum(e.net)::int AS net
            FROM resident r JOIN ward w ON w.code = r.ward_code
@@ -45,13 +45,13 @@ export class MessageDemoSeedService {
           GROUP BY 1, 2`,
       );
       // Deliveries go to a fixed 2 % panel of residents, each getting about one in five of their NPU's messages.
-      await tx.query(
+      await tx.query<unknown>(
         `CREATE TEMP TABLE demo_panel ON COMMIT DROP AS
          SELECT r.id, w.npu_code, r.activated_at, r.left_at, r.phone_e164 IS NOT NULL AS has_phone
            FROM resident r JOIN ward w ON w.code = r.ward_code
           WHERE r.activated_at IS NOT NULL AND abs(hashtext(r.id::text || ':panel')) % 50 = 0`,
       );
-      const [{ n }] = await tx.query(
+      const [{ n }] = await tx.query<{ n: number }[]>(
         `WITH npus AS (SELECT array_agg(code ORDER BY code) AS codes FROM npu),
          plan AS (
            SELECT k, npus.codes[1 + k % array_length(npus.codes, 1)] AS npu_code,
@@ -83,7 +83,7 @@ export class MessageDemoSeedService {
          SELECT count(*)::int AS n FROM ins`,
         [count, CATEGORIES.length, CATEGORIES.map((c) => c[0]), CATEGORIES.map((c) => c[1]), CATEGORIES.map((c) => c[2])],
       );
-      await tx.query(
+      await tx.query<unknown>(
         `INSERT INTO delivery (message_id, resident_id, channel, status, provider_id, attempts, last_error, sent_at, created_at, updated_at)
          SELECT m.id, r.id, ch.channel,
                 CASE WHEN h % 100 < 2 THEN 'bounced' WHEN ch.channel = 'sms' THEN 'delivered' ELSE 'sent' END,

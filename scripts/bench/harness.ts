@@ -1,0 +1,123 @@
+// What every bench script stands on: a throwaway embedded PostgreSQL (fsync on), the app booted
+// on it as an application context, an admin to act as, and the timing, RSS and print helpers.
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StaffService } from '@beacon/auth';
+import { loadConfig, startEmbeddedPostgres, type StaffPrincipal } from '@beacon/core';
+import { AppModule } from '../../apps/api/src/app.module';
+import { migrate } from '../../migrations/data-source';
+
+/** Fixed secrets for benches whose app never runs with NODE_ENV=production. */
+export const BENCH_SECRETS = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789', LINK_SECRET: 'bench-link-secret-0123456789abcdef012345678' };
+export const BENCH_LOGIN = { email: 'bench@beacon.local', password: 'bench-password-1' };
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+export const cores = () => cpus().length;
+export const loadAverage = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** Prints `  name  value` with the name padded to `width`; each figure is also kept in `figures` when given. */
+export function reporter(width: number, figures?: [string, string][]): (name: string, value: string) => void {
+  return (name, value) => {
+    figures?.push([name, value]);
+    console.log(`  ${name.padEnd(width)} ${value}`);
+  };
+}
+
+/** The result of `fn` and how long it took, in ms. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t0];
+}
+
+/** `runs` timed calls of `work` after one warm-up call, in ms, sorted ascending. */
+export async function sampleMs(runs: number, work: () => Promise<unknown>): Promise<number[]> {
+  await work();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) ms.push((await timed(work))[1]);
+  return ms.sort((a, b) => a - b);
+}
+export const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
+export const p95 = (sorted: number[]) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)];
+
+/** Peak resident set size (VmHWM) of a process, this one by default, in MB (Linux). */
+export function peakRssMb(pid: number | 'self' = 'self'): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/** Peak RSS, V8 heap in use and memory outside the heap (buffers) while a phase runs, sampled every 50 ms. */
+export class MemorySampler {
+  private peak = { rss: 0, heapUsed: 0, external: 0 };
+  private readonly timer = setInterval(() => this.sample(), 50);
+  constructor() {
+    this.timer.unref();
+    this.sample();
+  }
+  private sample(): void {
+    const m = process.memoryUsage();
+    this.peak = { rss: Math.max(this.peak.rss, m.rss), heapUsed: Math.max(this.peak.heapUsed, m.heapUsed), external: Math.max(this.peak.external, m.external) };
+  }
+  stop(): string {
+    clearInterval(this.timer);
+    this.sample();
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+    return `RSS ${mb(this.peak.rss)} MB, heap ${mb(this.peak.heapUsed)} MB, buffers ${mb(this.peak.external)} MB`;
+  }
+}
+
+/** Starts a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM to the current RSS). */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // not Linux, or not allowed: the peak then covers the whole run
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchPostgres {
+  url: string;
+  dataDir: string;
+  /** Stops the server and deletes its data directory (unless `keepData`). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+}
+
+/** A throwaway embedded PostgreSQL with fsync on, its data under a new `beacon-<name>-` temp directory. */
+export async function startBenchPostgres(name: string): Promise<BenchPostgres> {
+  const dataDir = mkdtempSync(join(tmpdir(), `beacon-${name}-`));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  return {
+    url: server.url,
+    dataDir,
+    stop: async (opts = {}) => {
+      await server.stop();
+      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Migrates the database and boots the app on it as an application context (no HTTP, no worker). */
+export async function bootBenchApp(databaseUrl: string, secrets: Record<string, string> = BENCH_SECRETS): Promise<INestApplicationContext> {
+  await migrate(databaseUrl);
+  const config = loadConfig({ DATABASE_URL: databaseUrl, ...secrets, LOG_LEVEL: 'warn', RUN_WORKER: 'false', SEED_DEMO: 'false' });
+  return NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+}
+
+/** A force-wide admin to act as (`BENCH_LOGIN` unless another login is given). */
+export async function benchAdmin(app: INestApplicationContext, login = BENCH_LOGIN, name = 'Bench'): Promise<StaffPrincipal> {
+  const admin = await app.get(StaffService).create({ ...login, name, role: 'admin', npuCode: null });
+  return { kind: 'staff', ...admin, npuCode: null };
+}

@@ -1,0 +1,52 @@
+import { expect } from '@jest/globals';
+
+/** The median of the values (the mean of the middle two for an even count). */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+};
+
+export interface InterleavedTimings {
+  /** Each distinct answer, in the order first seen (warm-up calls included). */
+  answers: string[];
+  /** Median ms of the known and of the unknown calls (warm-up calls not counted). */
+  known: number;
+  unknown: number;
+}
+
+/**
+ * For a timing-oracle check: `tries` calls for a known value and `tries` for an unknown one,
+ * interleaved (alternating which goes first, so drift and background work fall on both), after
+ * `warmUp` known calls that are not timed. `answer` turns a response into what must be alike.
+ */
+export async function interleavedTimings<R>(opts: { tries: number; warmUp?: number; known: () => PromiseLike<R>; unknown: (i: number) => PromiseLike<R>; answer: (res: R) => string }): Promise<InterleavedTimings> {
+  const times = { known: [] as number[], unknown: [] as number[] };
+  const answers = new Set<string>();
+  const one = async (kind: 'known' | 'unknown', call: () => PromiseLike<R>) => {
+    const start = process.hrtime.bigint();
+    const res = await call();
+    times[kind].push(Number(process.hrtime.bigint() - start) / 1e6);
+    answers.add(opts.answer(res));
+  };
+  for (let i = 0; i < (opts.warmUp ?? 0); i++) await one('known', opts.known);
+  times.known.length = 0;
+  for (let i = 0; i < opts.tries; i++) {
+    if (i % 2) {
+      await one('known', opts.known);
+      await one('unknown', () => opts.unknown(i));
+    } else {
+      await one('unknown', () => opts.unknown(i));
+      await one('known', opts.known);
+    }
+  }
+  return { answers: [...answers], known: median(times.known), unknown: median(times.unknown) };
+}
+
+/**
+ * Logs the medians as `[timing] <label>: …` and asserts they differ by at most 1.5 ms plus 25 % of
+ * the faster: robust on a loaded 2-core machine, while the gaps of a real oracle are far outside it.
+ */
+export function expectAlikeInTime(label: string, r: InterleavedTimings, what: string): void {
+  console.log(`[timing] ${label}: known ${r.known.toFixed(2)} ms, unknown ${r.unknown.toFixed(2)} ms (${what})`);
+  expect(Math.abs(r.known - r.unknown)).toBeLessThanOrEqual(1.5 + 0.25 * Math.min(r.known, r.unknown));
+}
