@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
-import { checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, launchConsoleBrowser, signInPage, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, signInPage, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { broadcast } from './utils/messages';
 import { freePort } from './utils/free-port';
@@ -139,13 +139,7 @@ describe('console compose: templates and translations', () => {
 });
 
 describe('console compose in Chromium: template, fields, Urdu translation, sent, recipients by language', () => {
-  let b: ConsoleBrowser;
-  beforeAll(async () => {
-    if (hasChromium) b = await launchConsoleBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await b?.browser.close();
-  });
+  const b = useConsoleBrowser();
 
   (hasChromium ? it : it.skip)(
     'an ECO starts from the template, fills its fields and an Urdu translation, sends it, and reads the recipients by language',

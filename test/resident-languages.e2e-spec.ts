@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ResidentLinksService } from '@beacon/residents';
-import { checkPage, CHROMIUM, hasChromium, launchConsoleBrowser, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, CHROMIUM, hasChromium, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { createTestApp, seedGeography, type TestApp } from './utils/test-app';
@@ -92,13 +92,7 @@ describe('resident pages in the resident’s language', () => {
 });
 
 describe('right to left in Chromium', () => {
-  let b: ConsoleBrowser;
-  beforeAll(async () => {
-    if (hasChromium) b = await launchConsoleBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await b?.browser.close();
-  });
+  const b = useConsoleBrowser();
 
   (hasChromium ? it : it.skip)(
     'the Urdu sign-up page is laid out right to left (headings and fields start at the right), accessible at desktop and phone widths',

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ResidentLinksService } from '@beacon/residents';
-import { checkPage, hasChromium, launchConsoleBrowser, type ConsoleBrowser } from './utils/console-browser';
+import { checkPage, hasChromium, startConsoleApp, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import { freePort } from './utils/free-port';
-import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
+import { loginAs, type TestApp } from './utils/test-app';
 import type { Auth } from './utils/world';
 
 // Issue 16, residents' own pages: a coordinator and two volunteers in Chromium. A resident joins
@@ -19,23 +15,17 @@ if (!hasChromium && process.env.CI === 'true') throw new Error('/usr/bin/chromiu
 (hasChromium ? describe : describe.skip)('scheme volunteers and coordinators in Chromium', () => {
   let t: TestApp;
   let base: string;
-  let b: ConsoleBrowser;
   let eco: Auth;
 
   const session = (residentId: string) => t.app.get(ResidentLinksService).manageToken(residentId, 'full');
   const weekAhead = new Date(Date.now() + 8 * 24 * 3600 * 1000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
 
+  const b = useConsoleBrowser();
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base, DATA_DIR: mkdtempSync(join(tmpdir(), 'beacon-scheme-journey-')) });
-    await t.app.listen(port, '127.0.0.1');
-    await seedGeography(t);
+    ({ t, base } = await startConsoleApp({ name: 'scheme-journey', domain: 'scheme-journey.test', password: 'unused-password-1', staff: [] }));
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
-    b = await launchConsoleBrowser();
   }, 120_000);
   afterAll(async () => {
-    await b?.browser.close();
     await t?.close();
   });
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { StaffService } from '@beacon/auth';
 import { MessageLinksService } from '@beacon/messaging';
+import type { GroupResult, QuestionResult } from '@beacon/surveys';
 import { monthName } from '@beacon/web';
 import { ResultsRepository } from '../libs/surveys/src/results.repository';
 import { consoleAgent } from './utils/console-browser';
@@ -15,24 +16,6 @@ import type { Auth } from './utils/world';
  * confidence figure and its trend for the NPU and the force.
  */
 
-interface OptionCount {
-  value: string;
-  count: number | null;
-  percent: number | null;
-  weightedPercent?: number | null;
-}
-interface Group {
-  group: string;
-  base: number | null;
-  suppressed: boolean;
-  options: OptionCount[];
-}
-interface QResult {
-  base: number | null;
-  options: OptionCount[];
-  weighting?: { method: string; areas: Record<string, string>; unweightedBase: number } | null;
-  breakdowns: Record<'npu' | 'ward' | 'ageBand' | 'ethnicity', Group[]>;
-}
 interface Figure {
   month: string;
   areaCode: string;
@@ -109,7 +92,7 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
     expect(rows.filter((r) => r.source !== 'resident')).toEqual([]);
 
     const res = await t.http().get(`/api/v1/surveys/${survey.id}/results?weighted=true`).set(...admin).expect(200);
-    const c = (res.body.questions as QResult[])[0];
+    const c = (res.body.questions as QuestionResult[])[0];
     expect(c.base).toBe(27);
     expect(c.options.map((o) => [o.value, o.count, o.percent, o.weightedPercent])).toEqual([
       // By hand: the sample's cells are 16-24 / 65-74 = 15 / 10 and asian / white 10 / 15 in proportion, so raking gives
@@ -120,7 +103,7 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
       ['not_at_all_confident', 0, 0, 0],
     ]);
     expect(c.weighting).toEqual({ method: 'raking', areas: { age_band: 'FORCE', ethnicity: 'FORCE' }, unweightedBase: 25 });
-    const groups = (g: Group[]) => g.map((x) => [x.group, x.base, ...x.options.map((o) => o.count)]);
+    const groups = (g: GroupResult[]) => g.map((x) => [x.group, x.base, ...x.options.map((o) => o.count)]);
     expect(groups(c.breakdowns.npu)).toEqual([['BE', 14, 9, 0, 5, 0], ['SW', 13, 6, 0, 7, 0]]);
     expect(groups(c.breakdowns.ward)).toEqual([['BE01', 14, 9, 0, 5, 0], ['SW01', 13, 6, 0, 7, 0]]);
     // not_stated (2) is under 10, so the next smallest (65-74, 10) is hidden too.
@@ -128,7 +111,7 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
     expect(groups(c.breakdowns.ethnicity)).toEqual([['asian', 10, 4, 0, 6, 0], ['white', 17, 11, 0, 6, 0]]);
 
     // NPU staff see their NPU's respondents of the force-wide survey, weighted likewise.
-    const sw = (await t.http().get(`/api/v1/surveys/${survey.id}/results?weighted=true`).set(...ecoSW).expect(200)).body.questions[0] as QResult;
+    const sw = (await t.http().get(`/api/v1/surveys/${survey.id}/results?weighted=true`).set(...ecoSW).expect(200)).body.questions[0] as QuestionResult;
     expect([sw.base, sw.options[0].count, sw.options[0].percent]).toEqual([13, 6, 46.2]);
     const swRows = await t.app.get(ResultsRepository).aggregate([survey.confidence], { npuCode: 'SW' });
     expect(swRows.filter((r) => !r.byCell && r.option === '*').map((r) => [r.npuCode, r.respondents])).toEqual([['SW', 13]]);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { JobName, QUEUE_POLICIES } from '@beacon/core';
 import { MessageLinksService } from '@beacon/messaging';
+import type { QuestionResult } from '@beacon/surveys';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
@@ -21,32 +22,9 @@ interface Survey {
   publicUrl: string | null;
   questions: Question[];
 }
-interface OptionCount {
-  value: string;
-  count: number | null;
-  percent: number | null;
-  weightedPercent?: number | null;
-}
-interface Group {
-  group: string;
-  base: number | null;
-  suppressed: boolean;
-  options: OptionCount[];
-}
-interface QResult {
-  id: string;
-  base: number | null;
-  suppressed: boolean;
-  options: OptionCount[];
-  mean?: number | null;
-  weighting?: { method: string; areas: Record<string, string>; unweightedBase: number } | null;
-  breakdowns: Record<'npu' | 'ward' | 'ageBand' | 'ethnicity', Group[]>;
-  public?: { base: number | null; suppressed: boolean; options: OptionCount[] };
-  freeText?: string[];
-}
 
-const counts = (q: QResult) => Object.fromEntries(q.options.map((o) => [o.value, o.count]));
-const percents = (q: QResult) => Object.fromEntries(q.options.map((o) => [o.value, o.percent]));
+const counts = (q: QuestionResult) => Object.fromEntries(q.options.map((o) => [o.value, o.count]));
+const percents = (q: QuestionResult) => Object.fromEntries(q.options.map((o) => [o.value, o.percent]));
 
 describe('surveys', () => {
   const { t, smtp, stub } = useSuite({ smtp: true, twilio: true, geography: true });
@@ -78,9 +56,9 @@ describe('surveys', () => {
     expect({ status: res.status, body: res.body }).toEqual(expect.objectContaining({ status }));
     return res;
   }
-  async function results(id: string, query = '', auth: Auth = ecoBE): Promise<QResult[]> {
+  async function results(id: string, query = '', auth: Auth = ecoBE): Promise<QuestionResult[]> {
     const res = await t.http().get(`/api/v1/surveys/${id}/results${query}`).set(...auth).expect(200);
-    return res.body.questions as QResult[];
+    return res.body.questions as QuestionResult[];
   }
 
   describe('create → send as a message → answer by e-mail and SMS link → change → close → results', () => {
