@@ -17,14 +17,25 @@ export async function requestSend(t: TestApp, auth: Auth, messageId: string): Pr
   await t.http().post(`/api/v1/messages/${messageId}/send`).set(...auth).expect(202, { status: 'sending' });
 }
 
-/** Waits until the message's status is `status` (or one of them). */
-export function waitStatus(t: TestApp, messageId: string, status: string | string[], ms = 45_000): Promise<void> {
+/**
+ * Waits until the message's status is `status` (or one of them). On a timeout the error says
+ * where the message stands (its row, its deliveries by status, its jobs), so a failure in CI
+ * can be told apart from a slow machine.
+ */
+export async function waitStatus(t: TestApp, messageId: string, status: string | string[], ms = 45_000): Promise<void> {
   const wanted = ([] as string[]).concat(status);
-  return waitUntil(
-    async () => wanted.includes((await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [messageId]))[0]?.status),
-    ms,
-    `message ${wanted.join(' or ')}`,
-  );
+  try {
+    await waitUntil(
+      async () => wanted.includes((await t.sql<{ status: string }>('SELECT status FROM message WHERE id = $1', [messageId]))[0]?.status),
+      ms,
+      `message ${wanted.join(' or ')}`,
+    );
+  } catch (err) {
+    const [message] = await t.sql(`SELECT status, recipient_count, scheduled_at, paused_reason FROM message WHERE id = $1`, [messageId]).catch(() => [undefined]);
+    const deliveries = await t.sql(`SELECT channel, status, count(*)::int AS n, count(not_before)::int AS waiting FROM delivery WHERE message_id = $1 GROUP BY 1, 2`, [messageId]).catch(() => []);
+    const jobs = await t.sql(`SELECT name, state::text, retry_count, start_after, output::text FROM pgboss.job WHERE data->>'messageId' = $1 ORDER BY created_on`, [messageId]).catch(() => []);
+    throw new Error(`${(err as Error).message}: ${JSON.stringify({ message, deliveries, jobs })}`, { cause: err });
+  }
 }
 
 /** Composes (201), sends and waits until the message is sent; returns its id. */
