@@ -13,6 +13,8 @@ module.exports = {
   moduleNameMapper,
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  // Before any test module loads: pg-boss's delay without a require per call (see the file).
+  setupFiles: ['<rootDir>/test/setup/pg-boss-timers.cjs'],
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   // A mutation-testing sandbox left behind must not be run as a second copy of the tests.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/', '<rootDir>/.tools/'],
