@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { STAFF_ROLES, type StaffRole } from '@beacon/core';
+import { FileStore, STAFF_ROLES, type StaffRole } from '@beacon/core';
 import { OnsImportService } from '@beacon/geography';
 import { makeResident } from './utils/factories';
 import { createTestApp, loginAs, seedGeography, SMALL_GEOGRAPHY, type TestApp } from './utils/test-app';
@@ -98,6 +98,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/replies/{id}': { roles: INBOX, scope: 'resource' },
   'POST /api/v1/replies/{id}/responses': { roles: INBOX, scope: 'resource' },
   'POST /api/v1/replies/{id}/close': { roles: INBOX, scope: 'resource' },
+  'GET /api/v1/replies/{id}/attachments/{attachmentId}': { roles: INBOX, scope: 'resource' },
   'GET /api/v1/funds/{year}/position': { roles: ['admin', 'analyst', 'npu_lead', 'eco'], scope: 'none' }, // force-wide MI
   'PUT /api/v1/funds/{npuCode}/{year}': { roles: ['admin'], scope: 'force-wide' }, // the force shares the fund out
   'GET /api/v1/bids': { roles: ALL, scope: 'query' },
@@ -281,6 +282,11 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'DELETE /api/v1/templates/{id}': async (c) => ({ path: { id: await insertTemplate(c) } }),
   'GET /api/v1/inbox': npuQuery,
   'GET /api/v1/replies/{id}': id((w) => w.replyId),
+  'GET /api/v1/replies/{id}/attachments/{attachmentId}': async ({ t, w }) => {
+    const file = await t.app.get(FileStore).put({ bytes: Buffer.from('%PDF-1.4 matrix'), contentType: 'application/pdf' });
+    const [a] = await t.sql<{ id: string }>(`INSERT INTO reply_attachment (reply_id, file_id, filename, content_type, size) VALUES ($1, $2, 'a.pdf', 'application/pdf', $3) RETURNING id`, [w.replyId, file.key, file.size]);
+    return { path: { id: w.replyId, attachmentId: a.id } };
+  },
   'POST /api/v1/replies/{id}/responses': ({ w }) => ({ path: { id: w.replyId }, body: { body: 'Thank you for telling us' } }),
   'POST /api/v1/replies/{id}/close': async ({ t, npu, w }) => ({ path: { id: await insertReply(t, npu, w.sentMessageId, w.coordinatorId) } }),
   'GET /api/v1/funds/{year}/position': () => ({}),

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
       INBOUND_WEBHOOK_SECRET: SECRET,
       SOFT_BOUNCE_SUSPEND_AFTER: '3',
       INBOUND_MAX_BYTES: '200000',
+      INBOUND_ATTACHMENT_MAX_BYTES: '20000',
     });
     await seedGeography(t);
     eco = (await loginAs(t, 'eco', 'BE')).auth as Auth;
@@ -424,6 +426,66 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     ]);
   }, 60_000);
 
+  it('a small PNG attachment is kept (checked by its bytes): listed on the reply, downloadable by staff of its NPU only; an oversized or disguised file is dropped and noted; erasure removes the stored file', async () => {
+    const r = await makeResident(t, { ward: 'BE01' });
+    const got = await messageTo(r.email!);
+    const png = tinyPng();
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), Buffer.alloc(400, 0)]);
+    const big = Buffer.concat([png, Buffer.alloc(30_000, 7)]); // a real PNG head, over INBOUND_ATTACHMENT_MAX_BYTES
+    await smtpSend(
+      { from: r.email!, to: got.replyTo },
+      {
+        from: r.email!,
+        to: got.replyTo,
+        subject: 'Re: van',
+        text: 'Here are photos.',
+        attachments: [
+          { filename: 'van.png', content: png, contentType: 'image/png' },
+          { filename: 'photo.png', content: exe, contentType: 'image/png' },
+          { filename: 'huge.png', content: big, contentType: 'image/png' },
+        ],
+      },
+    );
+    expect(await lastInbound()).toMatchObject({ outcome: 'reply', residentId: r.id });
+    const [reply] = await t.sql<{ id: string; body: string }>(`SELECT id, body FROM reply WHERE resident_id = $1`, [r.id]);
+    expect(reply.body).toBe('Here are photos.\n\n[Attachments not kept: photo.png, huge.png]');
+    const detail = (await t.http().get(`/api/v1/replies/${reply.id}`).set(...eco).expect(200)).body as { attachments: { id: string; filename: string; contentType: string; size: number }[] };
+    expect(detail.attachments).toEqual([{ id: expect.any(String), filename: 'van.png', contentType: 'image/png', size: png.length }]);
+    const url = `/api/v1/replies/${reply.id}/attachments/${detail.attachments[0].id}`;
+    const file = await t.http().get(url).set(...eco).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(Buffer.compare(file.body as Buffer, png)).toBe(0);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-disposition']).toBe('attachment; filename="van.png"');
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
+    // Staff of another NPU: as for the reply itself.
+    const sw = (await loginAs(t, 'eco', 'SW')).auth as Auth;
+    await t.http().get(`/api/v1/replies/${reply.id}`).set(...sw).expect(403);
+    await t.http().get(url).set(...sw).expect(403);
+    // An attachment id under another reply's id is not found; so is an unknown one.
+    const other = await makeResident(t, { ward: 'BE01' });
+    const otherGot = await messageTo(other.email!);
+    await smtpSend({ from: other.email!, to: otherGot.replyTo }, { from: other.email!, to: otherGot.replyTo, subject: 'Re: van', text: 'No photo.' });
+    await settled();
+    const [otherReply] = await t.sql<{ id: string }>(`SELECT id FROM reply WHERE resident_id = $1`, [other.id]);
+    await t.http().get(`/api/v1/replies/${otherReply.id}/attachments/${detail.attachments[0].id}`).set(...eco).expect(404);
+    await t.http().get(`/api/v1/replies/${reply.id}/attachments/00000000-0000-4000-8000-000000000000`).set(...eco).expect(404);
+    // A resident's token is not a staff session, here as for the reply itself; nor is no token.
+    await t.http().get(`/api/v1/replies/${reply.id}`).set(...residentAuth(t, r.id)).expect(401);
+    await t.http().get(url).set(...residentAuth(t, r.id)).expect(401);
+    await t.http().get(url).expect(401);
+    // Erasure: the stored bytes go, and the listing with them.
+    const files = await t.sql<{ id: string }>(`SELECT f.id FROM stored_file f JOIN reply_attachment a ON a.file_id = f.id WHERE a.reply_id = $1`, [reply.id]);
+    expect(files).toHaveLength(1);
+    await t.http().delete('/api/v1/me').set(...residentAuth(t, r.id)).expect(204);
+    expect(await t.sql(`SELECT 1 FROM stored_file WHERE id = $1`, [files[0].id])).toEqual([]);
+    expect(await t.sql(`SELECT 1 FROM reply_attachment WHERE reply_id = $1`, [reply.id])).toEqual([]);
+    await t.http().get(url).set(...eco).expect(404);
+  }, 90_000);
+
   it('over INBOUND_MAX_BYTES is refused (SMTP and webhook), storing nothing', async () => {
     const r = await makeResident(t, { ward: 'BE01' });
     const got = await messageTo(r.email!);
@@ -489,3 +551,32 @@ describe('the inbound SMTP listener with STARTTLS', () => {
   }, 30_000);
 });
 
+
+/** A valid 1×1 red PNG. */
+function tinyPng(): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

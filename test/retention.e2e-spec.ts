@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HousekeepingService } from '@beacon/core';
+import { FileStore, HousekeepingService } from '@beacon/core';
 import { makeResident } from './utils/factories';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 import { draftMessage, insertSentDelivery, type Auth } from './utils/world';
@@ -83,6 +83,26 @@ describe('retention purges, run by housekeeping', () => {
     expect(purged.replies).toBe(2);
     expect((await t.sql<{ body: string }>(`SELECT body FROM reply WHERE resident_id = $1 ORDER BY body`, [resident.id])).map((r) => r.body)).toEqual(['closed 364', 'open 366']);
     expect(await t.sql(`SELECT 1 FROM reply_response WHERE reply_id = $1`, [oldClosed.id])).toHaveLength(0);
+  });
+
+  it('a purged reply takes its kept attachments with it: the row and the stored file; a kept reply keeps its file', async () => {
+    const resident = await makeResident(t, { ward: 'BE01' });
+    const insert = (status: string, days: number) =>
+      t.sql<{ id: string }>(`INSERT INTO reply (resident_id, body, via, status, npu_code, created_at) VALUES ($1, $2, 'email', $3, 'BE', now() - $4 * interval '1 day') RETURNING id`, [resident.id, `${status} ${days}`, status, days]);
+    const [gone] = await insert('closed', 366);
+    const [kept] = await insert('open', 366);
+    const files = t.app.get(FileStore);
+    const attach = async (replyId: string) => {
+      const file = await files.put({ bytes: Buffer.from('%PDF-1.4 test'), contentType: 'application/pdf' });
+      await t.sql(`INSERT INTO reply_attachment (reply_id, file_id, filename, content_type, size) VALUES ($1, $2, 'a.pdf', 'application/pdf', $3)`, [replyId, file.key, file.size]);
+      return file.key;
+    };
+    const goneFile = await attach(gone.id);
+    const keptFile = await attach(kept.id);
+    await run();
+    expect(await files.read(goneFile)).toBeNull();
+    expect(await t.sql(`SELECT 1 FROM reply_attachment WHERE reply_id = $1`, [gone.id])).toEqual([]);
+    expect((await files.read(keptFile))?.bytes.toString()).toBe('%PDF-1.4 test');
   });
 
   it('outbox files older than OUTBOX_RETENTION_DAYS are deleted', async () => {

@@ -23,8 +23,11 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { WebhookReceiptEntity } from './webhooks/webhook-receipt.entity';
 import { WebhookReceipts } from './webhooks/webhook-receipts';
+import { FileStore } from './files/file-store';
+import { PgFileStore } from './files/pg-file-store';
+import { StoredFileEntity } from './files/stored-file.entity';
 
-export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity, WebhookReceiptEntity];
+export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity, WebhookReceiptEntity, StoredFileEntity];
 
 /** Config, database, queue, errors, validation, audit and rate limits: what every process shares. */
 @Global()
@@ -58,8 +61,9 @@ export class CoreModule {
         HousekeepingService,
         MetricsService,
         WebhookReceipts,
+        { provide: FileStore, useClass: PgFileStore },
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts, FileStore],
     };
   }
 }

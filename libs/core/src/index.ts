@@ -38,5 +38,7 @@ export * from './rate-limit/value-normalisers';
 export * from './retention/retention';
 export * from './webhooks/webhook-receipt.entity';
 export * from './webhooks/webhook-receipts';
+export * from './files/file-store';
+export * from './files/stored-file.entity';
 export { AuditOmits, NotAWrite } from './audit/audit.interceptor';
 export * from './npu-scope';

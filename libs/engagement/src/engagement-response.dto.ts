@@ -76,7 +76,16 @@ export class ReplyResponseDto implements Omit<ResponseView, 'replyId'> {
   @ApiProperty({ format: 'date-time' }) createdAt: Date;
 }
 
+export class ReplyAttachmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'Made safe for a header; the extension matches the type' }) filename: string;
+  @ApiProperty({ description: 'Detected from the bytes', example: 'image/png' }) contentType: string;
+  @ApiProperty({ description: 'Bytes' }) size: number;
+}
+
 export class ReplyDetailDto extends InboxItemDto {
+  @ApiProperty({ type: [ReplyAttachmentDto], description: 'Attachments of an e-mail reply that were kept; download at /api/v1/replies/{id}/attachments/{attachmentId}' })
+  attachments: ReplyAttachmentDto[];
   @ApiProperty({ type: [ReplyResponseDto] }) responses: ReplyResponseDto[];
 }
 

@@ -122,4 +122,28 @@ export class ReplyResponseEntity {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-export const ENGAGEMENT_ENTITIES = [RatingEntity, ReplyEntity, ReplyResponseEntity, InboundEmailEntity];
+// Beside ReplyEntity (not in reply-attachments/): the two files would import each other.
+/**
+ * A file a resident attached to an e-mail reply and that was kept (allowed type by content,
+ * within INBOUND_ATTACHMENT_MAX_BYTES). The bytes are in core's FileStore under `file_id`; this
+ * row is their one owner: erasure and reply retention delete the file through it.
+ */
+@Entity('reply_attachment')
+@Index('idx_reply_attachment_reply', ['replyId'])
+export class ReplyAttachmentEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid' }) replyId: string;
+  @ManyToOne(() => ReplyEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reply_id' })
+  reply?: ReplyEntity;
+  /** The FileStore key (no FK: the store may live outside this database). */
+  @Column({ type: 'uuid' }) fileId: string;
+  /** Made safe for a Content-Disposition header; its extension matches `content_type`. */
+  @Column({ type: 'varchar', length: 100 }) filename: string;
+  /** Detected from the bytes, never the sender's declared type. */
+  @Column({ type: 'varchar', length: 100 }) contentType: string;
+  @Column({ type: 'integer' }) size: number;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+export const ENGAGEMENT_ENTITIES = [RatingEntity, ReplyEntity, ReplyResponseEntity, InboundEmailEntity, ReplyAttachmentEntity];

@@ -35,6 +35,8 @@ import { InboundEmailRepository } from './inbound-email/inbound-email.repository
 import { InboundEmailRetention } from './inbound-email/inbound-email-retention';
 import { InboundEmailService } from './inbound-email/inbound-email.service';
 import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.controller';
+import { ReplyAttachmentRepository } from './reply-attachments/reply-attachment.repository';
+import { ReplyAttachmentService } from './reply-attachments/reply-attachment.service';
 
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(ENGAGEMENT_ENTITIES), AuthModule, ChannelsModule, MessagingModule, ResidentsModule],
@@ -64,6 +66,8 @@ import { InboundEmailWebhookController } from './inbound-email/inbound-webhook.c
     InboundEmailService,
     InboundEmailProcessor,
     InboundEmailRetention,
+    ReplyAttachmentRepository,
+    ReplyAttachmentService,
   ],
   exports: [EngagementExporter, EngagementErasure, InboxService, RatingService, EngagementDemoSeedService, InboundEmailService],
 })

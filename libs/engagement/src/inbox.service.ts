@@ -6,6 +6,7 @@ import { maskedContact } from './contact-mask';
 import { RESPONSE_TEMPLATE } from './response-notifications';
 import type { CreateResponseDto, InboxQueryDto } from './engagement.dto';
 import type { ReplyStatus, ResponseChannel } from './engagement.entity';
+import { ReplyAttachmentService } from './reply-attachments/reply-attachment.service';
 import { ReplyRepository, type InboxRow, type OpenCounts, type ReplyToAnswer, type ResponseView } from './reply.repository';
 
 /** Who works the inbox (answer, close, be given a reply). */
@@ -60,6 +61,7 @@ export class InboxService {
   constructor(
     private readonly replies: ReplyRepository,
     private readonly notifications: NotificationService,
+    private readonly attachments: ReplyAttachmentService,
   ) {}
 
   /** `assignedToMe`: only the replies given to the caller (the console's "Assigned to me"). */
@@ -77,7 +79,8 @@ export class InboxService {
     const reply = await this.replies.findById(id);
     if (!reply) throw notFound('Reply');
     assertNpuAccess(staff, reply.npuCode);
-    return { ...toItem(reply), responses: reply.responses.map(({ replyId: _r, ...r }) => r) };
+    const attachments = (await this.attachments.listFor([id])).get(id) ?? [];
+    return { ...toItem(reply), attachments, responses: reply.responses.map(({ replyId: _r, ...r }) => r) };
   }
 
   /**

@@ -133,8 +133,8 @@ export class ReplyRepository {
    * replies with no message) to the NPU of the resident's ward. Null when the provider id was
    * already stored (a webhook retry).
    */
-  async insert(r: NewReply): Promise<ReplyView | null> {
-    const rows = await this.db.query<ReplyView[]>(
+  async insert(r: NewReply, manager: EntityManager = this.db.manager): Promise<ReplyView | null> {
+    const rows = await manager.query<ReplyView[]>(
       `INSERT INTO reply AS rp (message_id, resident_id, body, via, npu_code, provider_id, delivery_id, email_message_id, email_references)
        SELECT m.id, r.id, $3, $4, COALESCE(m.npu_code, w.npu_code), $5, $6, $7, $8
          FROM resident r

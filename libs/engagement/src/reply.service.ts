@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { RateLimiter, rateLimitKey } from '@beacon/core';
 import { ReplyRepository, type NewReply, type ReplyView } from './reply.repository';
 
@@ -37,7 +38,8 @@ export class ReplyService {
    * a web reply (counted together, by resident), since an e-mail costs its sender nothing.
    * RATE_LIMITED when over; null when this e-mail was already stored (a retried delivery).
    */
-  async createFromEmail(r: Omit<NewReply, 'via'> & { messageId: string }): Promise<ReplyView | null> {
+  /** `manager`: the inbound job's transaction, so the reply commits with the mail's outcome and attachments. */
+  async createFromEmail(r: Omit<NewReply, 'via'> & { messageId: string }, manager?: EntityManager): Promise<ReplyView | null> {
     await this.limiter.consume(
       [
         { key: rateLimitKey('reply', 'resident', r.residentId), limit: REPLY_LIMITS.perResident },
@@ -46,7 +48,7 @@ export class ReplyService {
       REPLY_LIMITS.windowSeconds,
       'Too many replies from this resident',
     );
-    return this.create({ ...r, via: 'email' });
+    return this.replies.insert({ ...r, via: 'email', body: r.body.trim().slice(0, REPLY_MAX_LENGTH) }, manager);
   }
 
   /** Null when nothing was stored (an SMS webhook retry). */

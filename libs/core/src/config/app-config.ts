@@ -35,6 +35,8 @@ const toDemoSize = ({ value }: { value: unknown }) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value; // refused by @IsIn, named in the boot error
 };
+/** Types a reply attachment may be kept as (detected from its bytes): pictures and PDF, nothing executable or scriptable in a browser. */
+export const KEEPABLE_ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'application/pdf'];
 const toList = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : String(value).split(',').map((v) => v.trim()).filter(Boolean);
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -91,6 +93,8 @@ export const ENV_DOCS: Record<string, string> = {
   INBOUND_WEBHOOK_SECRET: 'Shared secret of POST /webhooks/email/inbound (raw MIME from a mail service that forwards inbound mail), >= 32 chars: sent as Authorization: Bearer <secret> or as X-Beacon-Signature: sha256=<hex HMAC of the body>. Unset: the webhook answers 404.',
   INBOUND_MAX_BYTES: 'Largest inbound e-mail accepted, in bytes, by the listener and the webhook (default 10485760 = 10 MB).',
   SOFT_BOUNCE_SUSPEND_AFTER: 'Soft bounces (DSN status 4.x.x) in a row after which a resident\'s e-mail address is suspended, as a hard bounce suspends it at once (default 3).',
+  INBOUND_ATTACHMENT_MAX_BYTES: 'Largest attachment of an e-mail reply that is kept (listed on the reply, downloadable by staff); larger ones are dropped and named in the reply (default 2097152 = 2 MB).',
+  INBOUND_ATTACHMENT_TYPES: 'Comma-separated types of reply attachments kept, judged by the file\'s content (magic bytes), never its name or declared type: any of image/jpeg, image/png, image/gif, image/webp, image/heic, application/pdf (default all but image/heic).',
   INBOUND_EMAIL_RETENTION_DAYS: 'Raw inbound e-mails (replies, bounces, complaints as received) are deleted this many days after they arrived; what was taken from them stays (default 7).',
   OFFICER_MESSAGES_NEED_APPROVAL: 'Messages by officers wait for their NPU lead (or an admin) to approve (default false).',
   FANOUT_PARALLELISM: 'Connections a fan-out uses at once: the audience is split into this many resident-id ranges, each inserted by its own INSERT … SELECT (default 2).',
@@ -172,6 +176,8 @@ export class EnvVars {
   @IsOptional() @IsString() @MinLength(32) INBOUND_WEBHOOK_SECRET?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(64 * 1024) @Max(50 * 1024 * 1024) INBOUND_MAX_BYTES?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) SOFT_BOUNCE_SUSPEND_AFTER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 * 1024) INBOUND_ATTACHMENT_MAX_BYTES?: number;
+  @IsOptional() @Transform(toList) @IsIn(KEEPABLE_ATTACHMENT_TYPES, { each: true }) INBOUND_ATTACHMENT_TYPES?: string[];
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(365) INBOUND_EMAIL_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() OFFICER_MESSAGES_NEED_APPROVAL?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) FANOUT_PARALLELISM?: number;
@@ -259,6 +265,8 @@ export interface AppConfig {
     webhookSecret?: string;
     maxBytes: number;
     softBounceLimit: number;
+    /** Reply attachments kept: at most this size, of these content-detected types. */
+    attachments: { maxBytes: number; types: string[] };
   };
   sms: {
     accountSid?: string;
@@ -437,6 +445,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           webhookSecret: vars.INBOUND_WEBHOOK_SECRET,
           maxBytes: vars.INBOUND_MAX_BYTES ?? 10 * 1024 * 1024,
           softBounceLimit: vars.SOFT_BOUNCE_SUSPEND_AFTER ?? 3,
+          attachments: {
+            maxBytes: vars.INBOUND_ATTACHMENT_MAX_BYTES ?? 2 * 1024 * 1024,
+            types: vars.INBOUND_ATTACHMENT_TYPES ?? KEEPABLE_ATTACHMENT_TYPES.filter((t) => t !== 'image/heic'),
+          },
         }
       : undefined,
     sms: {

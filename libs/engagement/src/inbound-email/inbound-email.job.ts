@@ -5,6 +5,7 @@ import { DomainException, InjectConfig, JobHandler, JobName, type AppConfig, typ
 import { DeliveryFeedbackService, MessageLinksService, type InboundAddressPurpose } from '@beacon/messaging';
 import { ResidentChannelsService } from '@beacon/residents';
 import { ReplyService } from '../reply.service';
+import { ReplyAttachmentService } from '../reply-attachments/reply-attachment.service';
 import { InboundEmailRepository, type InboundEmailResult, type PendingInboundEmail } from './inbound-email.repository';
 import { readInboundMail, type InboundReading } from './inbound-mail-reader';
 
@@ -29,6 +30,7 @@ export class InboundEmailProcessor {
     private readonly feedback: DeliveryFeedbackService,
     private readonly residentChannels: ResidentChannelsService,
     private readonly replies: ReplyService,
+    private readonly attachments: ReplyAttachmentService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -68,7 +70,7 @@ export class InboundEmailProcessor {
       case 'auto_reply':
         return { outcome: 'auto_reply', detail: mail.reason, deliveryId: address?.deliveryId, residentId: address && (await this.feedback.findEmailDelivery(address.deliveryId))?.residentId };
       case 'reply':
-        return this.reply(mail, address);
+        return this.reply(mail, address, tx);
     }
   }
 
@@ -106,13 +108,14 @@ export class InboundEmailProcessor {
     return { outcome: 'complaint', detail: `Feedback-Type: ${report.feedbackType}`, deliveryId: address.deliveryId, residentId: recorded.residentId };
   }
 
-  private async reply(mail: Extract<InboundReading, { kind: 'reply' }>, address: Address | null): Promise<InboundEmailResult> {
+  private async reply(mail: Extract<InboundReading, { kind: 'reply' }>, address: Address | null, tx: EntityManager): Promise<InboundEmailResult> {
     if (!address) return { outcome: 'dropped', detail: 'Reply naming no delivery of ours' };
     if (address.purpose !== 'email-reply') return { outcome: 'ignored', detail: 'Mail to a bounce address that is not a report', deliveryId: address.deliveryId };
     const delivery = await this.feedback.findEmailDelivery(address.deliveryId);
     if (!delivery) return { outcome: 'dropped', detail: 'Reply to a delivery that is gone', deliveryId: address.deliveryId };
-    const noted = mail.attachmentsDropped.length ? `\n\n[Attachments not kept: ${mail.attachmentsDropped.join(', ')}]` : '';
-    const body = (mail.text + noted).trim();
+    const { keep, dropped } = await this.attachments.sort(mail.attachments);
+    const noted = dropped.length ? `\n\n[Attachments not kept: ${dropped.join(', ')}]` : '';
+    const body = (mail.text + noted).trim() || (keep.length ? '[Attachments only]' : '');
     const base = { deliveryId: delivery.id, residentId: delivery.residentId };
     if (!body) return { ...base, outcome: 'ignored', detail: 'Empty reply' };
     // The address works: it just sent us mail through its own reply address.
@@ -129,7 +132,9 @@ export class InboundEmailProcessor {
         deliveryId: delivery.id,
         emailMessageId: mail.messageId,
         emailReferences: joinReferences(delivery.providerId, references),
-      });
+      }, tx);
+      // With the reply, in the job's transaction: a retry finds both stored or neither.
+      if (stored && keep.length) await this.attachments.store(stored.id, keep, tx);
     } catch (err) {
       if (err instanceof DomainException && err.code === 'RATE_LIMITED') return { ...base, outcome: 'rate_limited', detail: 'Over the reply limits' };
       throw err;

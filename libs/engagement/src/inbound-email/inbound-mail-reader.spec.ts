@@ -75,6 +75,6 @@ describe('readInboundMail', () => {
         '',
       ]),
     );
-    expect(got).toMatchObject({ kind: 'reply', text: 'It was a blue car.', attachmentsDropped: ['report.pdf'], messageId: '<m1@b.example>', references: ['<orig@beacon.example>', '<x@b.example>'] });
+    expect(got).toMatchObject({ kind: 'reply', text: 'It was a blue car.', attachments: [{ filename: 'report.pdf', content: expect.any(Buffer) }], messageId: '<m1@b.example>', references: ['<orig@beacon.example>', '<x@b.example>'] });
   });
 });

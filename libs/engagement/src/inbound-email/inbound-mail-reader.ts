@@ -10,7 +10,7 @@ export type InboundReading =
   /** RFC 3834 auto-reply, out-of-office or bulk mail: recorded, never put in the inbox. */
   | { kind: 'auto_reply'; reason: string }
   /** A person's reply: the new text only. */
-  | { kind: 'reply'; text: string; attachmentsDropped: string[]; messageId: string | null; references: string[] };
+  | { kind: 'reply'; text: string; attachments: { filename: string | null; content: Buffer }[]; messageId: string | null; references: string[] };
 
 // Beyond this a reply is cut anyway (REPLY_MAX_LENGTH); HTML beyond it is not worth converting.
 const MAX_HTML_TO_PARSE = 2 * 1024 * 1024;
@@ -49,7 +49,8 @@ function classify(mail: ParsedMail, raw: Buffer): InboundReading {
   return {
     kind: 'reply',
     text: new EmailReplyParser().parseReply(text).trim(),
-    attachmentsDropped: mail.attachments.filter((a) => !a.related).map((a) => (a.filename ?? a.contentType).slice(0, 80)),
+    // The caller decides what is kept, by content (the declared type is the sender's word).
+    attachments: mail.attachments.filter((a) => !a.related).map((a) => ({ filename: a.filename ?? a.contentType, content: a.content })),
     messageId: cleanId(mail.messageId),
     references: (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []).map(cleanId).filter((x): x is string => !!x),
   };
