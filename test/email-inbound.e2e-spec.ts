@@ -477,6 +477,9 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     await t.http().get(`/api/v1/replies/${reply.id}`).set(...residentAuth(t, r.id)).expect(401);
     await t.http().get(url).set(...residentAuth(t, r.id)).expect(401);
     await t.http().get(url).expect(401);
+    // The resident's GDPR export lists what they sent (name, type, size; not the bytes).
+    const exported = (await t.http().get('/api/v1/me/export').set(...residentAuth(t, r.id)).expect(200)).body;
+    expect(exported.engagement.replyAttachments).toEqual([{ id: detail.attachments[0].id, replyId: reply.id, filename: detail.attachments[0].filename, contentType: 'image/png', size: detail.attachments[0].size }]);
     // Erasure: the stored bytes go, and the listing with them.
     const files = await t.sql<{ id: string }>(`SELECT f.id FROM stored_file f JOIN reply_attachment a ON a.file_id = f.id WHERE a.reply_id = $1`, [reply.id]);
     expect(files).toHaveLength(1);
