@@ -172,7 +172,13 @@ describe('reports for Service Improvement Meetings', () => {
     // Every heading of every section is a heading of the shared vocabulary, never a field name.
     const headings = new Set<string>(Object.values(VOCABULARY.reportColumn).map((h) => h.toLowerCase()));
     expect(parseCsv(csv.text).header.filter((h) => !headings.has(h))).toEqual([]);
-    expect([...sections]).toEqual(expect.arrayContaining(['signups.growth', 'signups.byWard', 'reach', 'representation', 'attribution', 'acf.items']));
+    // Sections are named in words too (each one the vocabulary's, none a humanised field path).
+    expect([...sections]).toEqual(expect.arrayContaining(['Sign-ups by NPU', 'Sign-ups by ward', 'Reach', 'Representation', 'Sign-ups by source', 'ACF by NPU']));
+    const sectionNames = new Set<string>(Object.values(VOCABULARY.reportSection));
+    expect([...sections].filter((s) => !sectionNames.has(s))).toEqual([]);
+    const forMachines = await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09&format=csv&columns=keys').set(...analyst).expect(200);
+    const keySections = new Set(parseCsv(forMachines.text).records.map((r) => r.values.section));
+    expect([...keySections]).toEqual(expect.arrayContaining(['signups.growth', 'signups.byWard', 'reach', 'representation', 'attribution', 'acf.items']));
   });
 
   it('draws the growth and reach charts as SVG', async () => {
