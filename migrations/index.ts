@@ -11,6 +11,7 @@ import { Campaigns1796405000001 } from './1796405000001-Campaigns';
 import { MessageNpuEngagement1796405000002 } from './1796405000002-MessageNpuEngagement';
 import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistory';
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
+import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MessageNpuEngagement1796405000002,
   FundBudgetHistory1796405000003,
   WebhookReceipts1796407000001,
+  ResidentCampaignCodeIndex1796411000001,
 ];
