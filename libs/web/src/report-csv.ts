@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { toCsv } from '@beacon/core';
+import { monthName } from './view-renderer';
 import { labelFor, type VocabularyName } from './vocabulary';
 
 /** `labels`: a CSV for people; `keys`: the same table for machines. */
@@ -23,7 +24,7 @@ export interface ReportCsvOptions {
 
 /**
  * A report table as CSV. For people (default): headed by `reportColumn` ("New sign-ups",
- * "Budget (pence)") and coded values in words; with `headings: 'keys'`: the JSON field names
+ * "Budget (pence)"), coded values and months ("August 2019") in words; with `headings: 'keys'`: the JSON field names
  * and codes, so a machine reads the same columns as the JSON.
  */
 export function reportCsv(rows: readonly Record<string, unknown>[], options: ReportCsvOptions = {}): string {
@@ -34,11 +35,15 @@ export function reportCsv(rows: readonly Record<string, unknown>[], options: Rep
   const word = (r: Record<string, unknown>, k: string) => {
     const code = r[k];
     const vocabulary = typeof codes[k] === 'function' ? codes[k](r) : codes[k];
-    return vocabulary && typeof code === 'string' ? labelFor(vocabulary, code) : code;
+    if (vocabulary && typeof code === 'string') return labelFor(vocabulary, code);
+    // Months in words ("August 2019"), as people read them; machines keep YYYY-MM.
+    return MONTH_FIELDS.has(k) && typeof code === 'string' && /^\d{4}-\d{2}$/.test(code) ? monthName(code) : code;
   };
   const worded = rows.map((r) => Object.fromEntries(keys.map((k) => [heading(k), word(r, k)])));
   return toCsv(worded, keys.map(heading));
 }
+
+const MONTH_FIELDS = new Set(['month', 'from', 'to']);
 
 /** The codes in report tables and the vocabulary naming each (schemes, cadets, ACF, the SIM pack, the QPR). */
 export const REPORT_CODES: NonNullable<ReportCsvOptions['codes']> = {
