@@ -12,6 +12,7 @@ import { MessageNpuEngagement1796405000002 } from './1796405000002-MessageNpuEng
 import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistory';
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
+import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS: Function[] = [
   FundBudgetHistory1796405000003,
   WebhookReceipts1796407000001,
   StoredFilesAndReplyAttachments1796408000001,
+  ResidentCampaignCodeIndex1796411000001,
 ];

@@ -291,9 +291,12 @@ describe('cadets', () => {
       const be = await t.http().get('/api/v1/reports/cadets').set(...ecoBE.auth).expect(200);
       expect(be.body).toEqual({ asAt: londonDay(), rows: [{ npuCode: 'BE', juniorPcsos: 2, cadets: 2, total: 4 }], totals: { juniorPcsos: 2, cadets: 2, total: 4 } });
       await t.http().get('/api/v1/reports/cadets?npu=SW').set(...ecoBE.auth).expect(403);
-      const csv = await t.http().get('/api/v1/reports/cadets?format=csv').set(...admin.auth).expect(200);
+      const csv = await t.http().get('/api/v1/reports/cadets?format=csv&columns=keys').set(...admin.auth).expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       expect(csv.text).toBe(['npuCode,juniorPcsos,cadets,total', 'BE,2,2,4', 'SW,0,1,1', 'TOTAL,2,3,5', ''].join('\r\n'));
+      // For people (the default): the shared report vocabulary's headings.
+      const forPeople = await t.http().get('/api/v1/reports/cadets?format=csv').set(...admin.auth).expect(200);
+      expect(forPeople.text).toBe(['NPU,Junior PCSOs,Cadets,Total', 'BE,2,2,4', 'SW,0,1,1', 'TOTAL,2,3,5', ''].join('\r\n'));
     });
   });
 

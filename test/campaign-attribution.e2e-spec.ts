@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { makeResident } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
@@ -138,5 +139,30 @@ describe('campaign attribution (POST /api/v1/campaigns, GET /api/v1/reports/camp
     await campaign(admin, { ...WHOLESTONE, code: 'OP-FORCE', npuCode: undefined, controlWards: [{ wardCode: 'SW01', households: 1000 }] }).expect(201);
     await t.http().get('/api/v1/reports/campaigns/OP-FORCE').set(...beEco.auth).expect(403);
     expect(await report('OP-FORCE')).toMatchObject({ npuCode: null, control: { signups: 0 }, ratio: null });
+  });
+
+  it('counts sign-ups with the code through an index on resident.campaign_code, not a scan of every resident', async () => {
+    // A few thousand residents, a handful with codes; the planner's choice is checked on the
+    // repository's own SQL (a pass-through spy records it; nothing is replaced).
+    await t.sql(
+      `INSERT INTO resident (email, email_verified_at, first_name, last_name, ward_code, status, consent_at, activated_at, source, campaign_code)
+       SELECT 'bulk' || g || '@campaign.test', now(), 'Bulk', 'Tester', 'BE03', 'active', now(), '2019-06-01'::timestamptz + g * interval '1 minute', 'online',
+              CASE WHEN g % 500 = 0 THEN 'OP-OTHER-' || (g / 500) END
+         FROM generate_series(1, 4000) g`,
+    );
+    await t.sql('ANALYZE resident');
+    const db = t.app.get(DataSource);
+    const spy = jest.spyOn(db, 'query');
+    try {
+      await report('OP-WHOLESTONE');
+      const call = spy.mock.calls.find(([sql]) => /r\.campaign_code = win\.code AND r\.activated_at >= win\.s`?\s*$/.test(String(sql).trim()));
+      expect(call).toBeDefined();
+      const [{ 'QUERY PLAN': plan }] = await t.sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${String(call![0])}`, call![1] as unknown[]);
+      const text = JSON.stringify(plan);
+      expect(text).toContain('"Index Name":"idx_resident_campaign_activated"');
+      expect(text).not.toMatch(/"Node Type":"Seq Scan","Parent Relationship":"[^"]*","Parallel Aware":(true|false),"Async Capable":(true|false),"Relation Name":"resident"/);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -67,9 +67,36 @@ describe('force-wide messages in each NPU’s message and rating figures', () =>
     expect(sim.messages.byMonth.at(-1)).toMatchObject({ sent: 2, recipients: 5 });
   });
 
+  it('splits it by NPU in the report of every NPU (no npu filter): no "Force-wide" row', async () => {
+    expect(await get(`/api/v1/reports/messages?groupBy=npu&from=${month}&to=${month}`)).toEqual([
+      { group: 'BE', groupName: 'Birmingham East', month, sent: 2, recipients: 5, averageRating: 4, ratings: 3, replies: 1 },
+      { group: 'SW', groupName: 'Sandwell', month, sent: 1, recipients: 2, averageRating: 1, ratings: 1, replies: 1 },
+    ]);
+  });
+
   it('still counts it once, whole, for the force', async () => {
     expect(await get(`/api/v1/reports/messages?groupBy=force&from=${month}&to=${month}`)).toEqual([
       { group: 'FORCE', groupName: 'Force', month, sent: 2, recipients: 7, averageRating: 3.25, ratings: 4, replies: 2 },
+    ]);
+  });
+
+  it('counts the recipients of a broadcast rated while its fan-out was still running', async () => {
+    const author = (await loginAs(t, 'eco', 'SW')).id;
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, npu_code, title, body, category, channels, audience, status, sent_at, recipient_count, ward_codes)
+       VALUES ($1, NULL, 'Still sending', 'B', 'other', '{email}', '{}', 'sending', now(), NULL, '{}') RETURNING id`,
+      [author],
+    );
+    const early = await makeResident(t, { ward: 'SW02', channels: ['email'] });
+    await t.sql(`INSERT INTO delivery (message_id, resident_id, channel, status) VALUES ($1, $2, 'email', 'sent')`, [id, early.id]);
+    await t.sql(`INSERT INTO rating (message_id, resident_id, score) VALUES ($1, $2, 5)`, [id, early.id]);
+    await t.app.get(ReportAggregatesService).refresh(); // rated before the fan-out finished
+    const late = await makeResident(t, { ward: 'SW02', channels: ['email'] });
+    await t.sql(`INSERT INTO delivery (message_id, resident_id, channel, status) VALUES ($1, $2, 'email', 'sent')`, [id, late.id]);
+    await t.sql(`UPDATE message SET status = 'sent', recipient_count = 2 WHERE id = $1`, [id]);
+    await t.app.get(ReportAggregatesService).refresh();
+    expect(await t.sql(`SELECT npu_code, recipients, ratings FROM message_npu_engagement WHERE message_id = $1`, [id])).toEqual([
+      { npu_code: 'SW', recipients: 2, ratings: 1 },
     ]);
   });
 });

@@ -784,8 +784,14 @@ describe('funding (Active Citizens Fund)', () => {
     });
 
     it('as CSV with the same numbers and a TOTAL row', async () => {
-      const res = await t.http().get(`/api/v1/funds/${YEAR}/position?format=csv`).set(...admin.auth).expect(200);
+      const res = await t.http().get(`/api/v1/funds/${YEAR}/position?format=csv&columns=keys`).set(...admin.auth).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      // For people (the default): the shared report vocabulary's headings, the same figures.
+      const forPeople = await t.http().get(`/api/v1/funds/${YEAR}/position?format=csv`).set(...admin.auth).expect(200);
+      expect(forPeople.text.split('\r\n')[0]).toBe(
+        'NPU,Budget (pence),Allocated (pence),Spent (pence),Outstanding (pence),Spent (% of budget),Allocated (% of budget),Bids awaiting a decision,Awaiting a decision (pence),Allocated if all awaiting bids are approved (% of budget)',
+      );
+      expect(forPeople.text.split('\r\n').slice(1)).toEqual(res.text.split('\r\n').slice(1));
       const { header, records } = parseCsv(res.text);
       expect(header).toEqual([
         'npucode', 'budgetpence', 'allocatedpence', 'spentpence', 'outstandingpence', 'percentspent', 'percentallocated', 'awaitingbids', 'awaitingpence', 'percentallocatedifapproved',

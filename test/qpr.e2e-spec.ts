@@ -154,7 +154,12 @@ describe('quarterly performance review pack (GET /api/v1/reports/qpr)', () => {
     expect(res.body).toEqual(expected);
     const csv = await t.http().get('/api/v1/reports/qpr?quarter=2020-Q2&format=csv').set(...admin.auth).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-    expect(csv.text).toMatch(/\nfigures,+schemes,3,2,1,6,-3,50\r/);
+    // For people: the figure's name in words (JSON and columns=keys keep the code).
+    expect(csv.text).toMatch(/\nFigures,+Schemes,3,2,1,6,-3,50\r/);
+    expect(csv.text).toMatch(/\nFigures,+ACF spent \(pence\),/);
+    expect(csv.text).not.toMatch(/acfSpentPence|schemeMembers/);
+    const keys = await t.http().get('/api/v1/reports/qpr?quarter=2020-Q2&format=csv&columns=keys').set(...admin.auth).expect(200);
+    expect(keys.text).toMatch(/\nfigures,+schemes,3,2,1,6,-3,50\r/);
   });
 
   it('refuses a bad or future quarter with a 400, and is for report readers', async () => {

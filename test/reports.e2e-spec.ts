@@ -133,10 +133,12 @@ describe('reports for Service Improvement Meetings', () => {
     expect(parsed.records.map((r) => [r.values.group, r.values.month, Number(r.values.newsignups), Number(r.values.leavers), Number(r.values.net), Number(r.values.cumulative)])).toEqual(
       json.body.map((r: Record<string, unknown>) => [r.group, r.month, r.newSignups, r.leavers, r.net, r.cumulative]),
     );
-    // For people (the default): the shared vocabulary's headings, the same cells.
+    // For people (the default): the shared vocabulary's headings, the same cells, months in words.
     const human = await t.http().get('/api/v1/reports/signups?groupBy=npu&from=2019-08&to=2019-10&format=csv').set(...analyst).expect(200);
     expect(human.text.split('\r\n')[0]).toBe('Group,Month,New sign-ups,Leavers,Net change,Subscribers (running total)');
-    expect(human.text.split('\r\n').slice(1)).toEqual(csv.text.split('\r\n').slice(1));
+    const inWords: Record<string, string> = { '2019-08': 'August 2019', '2019-09': 'September 2019', '2019-10': 'October 2019' };
+    expect(human.text.split('\r\n').slice(1)).toEqual(csv.text.split('\r\n').slice(1).map((l) => l.replace(/^([^,]*),(\d{4}-\d{2}),/, (_, g: string, m: string) => `${g},${inWords[m]},`)));
+    expect(human.text).toContain(',August 2019,');
     await t.http().get('/api/v1/reports/signups?format=csv&columns=codes').set(...analyst).expect(400);
   });
 
@@ -172,7 +174,13 @@ describe('reports for Service Improvement Meetings', () => {
     // Every heading of every section is a heading of the shared vocabulary, never a field name.
     const headings = new Set<string>(Object.values(VOCABULARY.reportColumn).map((h) => h.toLowerCase()));
     expect(parseCsv(csv.text).header.filter((h) => !headings.has(h))).toEqual([]);
-    expect([...sections]).toEqual(expect.arrayContaining(['signups.growth', 'signups.byWard', 'reach', 'representation', 'attribution', 'acf.items']));
+    // Sections are named in words too (each one the vocabulary's, none a humanised field path).
+    expect([...sections]).toEqual(expect.arrayContaining(['Sign-ups by NPU', 'Sign-ups by ward', 'Reach', 'Representation', 'Sign-ups by source', 'ACF by NPU']));
+    const sectionNames = new Set<string>(Object.values(VOCABULARY.reportSection));
+    expect([...sections].filter((s) => !sectionNames.has(s))).toEqual([]);
+    const forMachines = await t.http().get('/api/v1/reports/sim?npu=BE&month=2019-09&format=csv&columns=keys').set(...analyst).expect(200);
+    const keySections = new Set(parseCsv(forMachines.text).records.map((r) => r.values.section));
+    expect([...keySections]).toEqual(expect.arrayContaining(['signups.growth', 'signups.byWard', 'reach', 'representation', 'attribution', 'acf.items']));
   });
 
   it('draws the growth and reach charts as SVG', async () => {

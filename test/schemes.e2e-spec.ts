@@ -826,8 +826,25 @@ describe('schemes report', () => {
     expect(sw.body.totals).toEqual({ current: 1, members: 0, target: 2, required: 2, memberTarget: 0, membersRequired: 0 });
   });
 
-  it('comes as CSV with a totals line', async () => {
+  it('comes as CSV for people: headings and scheme types in words (the shared report vocabulary)', async () => {
     const res = await t.http().get('/api/v1/reports/schemes?format=csv&npu=BE').set(...admin.auth).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.text).toBe(
+      [
+        'NPU,Scheme type,Current,Members,Target,Due date,Still needed,Member target,Members still needed',
+        'BE,Business Watch,0,0,,,,,',
+        'BE,Canal Watch,0,0,,,,,',
+        'BE,Neighbourhood Watch,3,4,5,2027-03-31,2,,',
+        'BE,Street Watch,1,1,1,2027-03-31,0,,',
+        'TOTAL,,4,4,6,,2,0,0',
+        '',
+      ].join('\r\n'),
+    );
+    await t.http().get('/api/v1/reports/schemes?format=csv&columns=names').set(...admin.auth).expect(400);
+  });
+
+  it('comes as CSV for machines (columns=keys: field names and codes) with a totals line', async () => {
+    const res = await t.http().get('/api/v1/reports/schemes?format=csv&columns=keys&npu=BE').set(...admin.auth).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.text).toBe(
       [

@@ -158,8 +158,8 @@ describe('surveys: results in SQL, the SIM confidence trend', () => {
     expect(forceTrend.areaCode).toBe('FORCE');
     expect(figures(forceTrend)).toEqual([...none, [first, 10, 60, 39.6], [between, null, null, null], [month, 20, 60, 20]]);
     expect(forceTrend.months.every((m) => m.areaCode === 'FORCE')).toBe(true);
-    // The API's CSV carries the trend rows.
-    const csv = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}&format=csv`).set(...ecoSW).expect(200);
+    // The API's CSV carries the trend rows (section codes with columns=keys; in words: "Public confidence by month").
+    const csv = await t.http().get(`/api/v1/reports/sim?npu=SW&month=${month}&format=csv&columns=keys`).set(...ecoSW).expect(200);
     expect(csv.text.split('\n').filter((l) => l.startsWith('confidenceTrend') && l.includes(first))).toHaveLength(1);
 
     // The console's SIM page: the trend table (labels, not codes) and its CSV, for the NPU and for the force.

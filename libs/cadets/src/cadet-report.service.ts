@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { asAtDay, toCsv } from '@beacon/core';
+import { asAtDay } from '@beacon/core';
+import { reportCsv, type CsvHeadings } from '@beacon/web';
 import { CadetsRepository } from './cadets.repository';
 
 // Type aliases (not interfaces) so rows are plain records for toCsv.
@@ -23,7 +24,8 @@ export class CadetReportService {
   }
 
   /** The report as CSV, its totals as a last line with npuCode TOTAL. */
-  toCsv(report: CadetReport): string {
-    return toCsv([...report.rows, { npuCode: 'TOTAL', ...report.totals }], ['npuCode', 'juniorPcsos', 'cadets', 'total']);
+  /** The report as CSV: for people (headings in words) or, with `keys`, for machines. */
+  toCsv(report: CadetReport, headings?: CsvHeadings): string {
+    return reportCsv([...report.rows, { npuCode: 'TOTAL', ...report.totals }], { columns: ['npuCode', 'juniorPcsos', 'cadets', 'total'], headings });
   }
 }

@@ -105,6 +105,6 @@ export class CadetsController {
     const report = await this.reports.cadetsReport(scopedNpu(me, q.npu), q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="cadets-report.csv"');
-    return this.reports.toCsv(report);
+    return this.reports.toCsv(report, q.columns);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { ReportFormatDto } from '@beacon/web';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -79,9 +80,8 @@ export class RecordSessionDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200) @ArrayUnique() @IsUUID('all', { each: true }) attendeeIds: string[];
 }
 
-export class CadetReportQueryDto {
+export class CadetReportQueryDto extends ReportFormatDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
   @ApiPropertyOptional({ example: '2019-09-30', description: 'Members as at the end of this day (default today; not in the future)' })
   @IsOptional() @IsCalendarDay() asAt?: string;
-  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

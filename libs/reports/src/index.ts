@@ -4,3 +4,4 @@ export * from './report-period';
 export * from './reports.module';
 export * from './reports.service';
 export { PopulationShareService } from './population-share.service';
+export { QPR_FIGURES, type QprFigureName } from './qpr.service';

@@ -2,8 +2,8 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
-import { labelFor } from '@beacon/web';
-import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal, toCsv } from '@beacon/core';
+import { reportCsv, type ReportFormatDto } from '@beacon/web';
+import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
 import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
 import { ReportsService } from './reports.service';
@@ -12,16 +12,18 @@ import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, Rati
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
 
-/** Flattens nested report objects into one CSV table with a `section` column. */
+/** Flattens nested report objects into one CSV table with a `section` column (a report's own scalars, such as `lastRefreshedAt`, are not tables). */
 export function flattenForCsv(value: unknown, section = ''): Record<string, unknown>[] {
   if (Array.isArray(value)) return value.flatMap((v) => (v && typeof v === 'object' && !Array.isArray(v) ? flattenRow(v as Record<string, unknown>, section) : []));
   if (value && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-      Array.isArray(v) || (v && typeof v === 'object' && !isFlat(v as Record<string, unknown>))
-        ? flattenForCsv(v, section ? `${section}.${k}` : k)
-        : v && typeof v === 'object'
-          ? flattenRow(v as Record<string, unknown>, section ? `${section}.${k}` : k)
-          : [],
+      v instanceof Date
+        ? []
+        : Array.isArray(v) || (v && typeof v === 'object' && !isFlat(v as Record<string, unknown>))
+          ? flattenForCsv(v, section ? `${section}.${k}` : k)
+          : v && typeof v === 'object'
+            ? flattenRow(v as Record<string, unknown>, section ? `${section}.${k}` : k)
+            : [],
     );
   }
   return [];
@@ -29,16 +31,11 @@ export function flattenForCsv(value: unknown, section = ''): Record<string, unkn
 const isFlat = (o: Record<string, unknown>) => Object.values(o).every((v) => v === null || typeof v !== 'object');
 const flattenRow = (o: Record<string, unknown>, section: string) => [section ? { section, ...o } : o];
 
-/** A CSV heading: the shared vocabulary's words, or the field name itself with `columns=keys` (for machines). */
-const heading = (key: string, columns: 'labels' | 'keys' | undefined) => (columns === 'keys' ? key : labelFor('reportColumn', key));
-
-function send(res: Response, q: { format?: string; columns?: 'labels' | 'keys' }, name: string, data: unknown) {
+function send(res: Response, q: ReportFormatDto, name: string, data: unknown) {
   if (q.format !== 'csv') return data;
-  const rows = flattenForCsv(data).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [heading(k, q.columns), v])));
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-  return toCsv(rows, columns);
+  return reportCsv(flattenForCsv(data), { headings: q.columns });
 }
 
 @ApiTags('reports')

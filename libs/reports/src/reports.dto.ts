@@ -1,11 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-
-export class ReportFormatDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
-  @ApiPropertyOptional({ enum: ['labels', 'keys'], default: 'labels', description: 'CSV headings: words for people (default) or the JSON field names, for machines' })
-  @IsOptional() @IsIn(['labels', 'keys']) columns?: 'labels' | 'keys';
-}
+import { ReportFormatDto } from '@beacon/web';
 
 export class NpuReportQueryDto extends ReportFormatDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;

@@ -84,15 +84,19 @@ const RANGE_END = `(($2::date + interval '1 month')::timestamp) AT TIME ZONE 'Eu
  * The sent messages a report counts, with their figures (`$3`: the NPU, or NULL for the force):
  * the force counts every message once; an NPU its own messages and every force-wide message for
  * the residents it reached there (message_npu_engagement), so a broadcast is in each NPU's figures.
+ * `byNpu` (grouping by NPU across the force): a force-wide message is split into its NPUs' parts
+ * too, so it shows in each NPU's row rather than as one "Force-wide" row; one not yet split (its
+ * fan-out unfinished) stays whole.
  */
-const MESSAGES_IN_SCOPE = (when: string) => `
+const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
   SELECT m0.id, m0.author_id, m0.npu_code, m0.ward_codes, m0.sent_at, m0.recipient_count AS recipients, e.ratings, e.score_sum, e.replies
     FROM message m0 LEFT JOIN message_engagement e ON e.message_id = m0.id
    WHERE ${when} AND ($3::varchar IS NULL OR m0.npu_code = $3)
+     ${byNpu ? 'AND (m0.npu_code IS NOT NULL OR NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m0.id))' : ''}
   UNION ALL
   SELECT m0.id, m0.author_id, x.npu_code, m0.ward_codes, m0.sent_at, x.recipients, x.ratings, x.score_sum, x.replies
-    FROM message m0 JOIN message_npu_engagement x ON x.message_id = m0.id AND x.npu_code = $3
-   WHERE ${when} AND $3::varchar IS NOT NULL AND m0.npu_code IS NULL`;
+    FROM message m0 JOIN message_npu_engagement x ON x.message_id = m0.id AND ${byNpu ? '($3::varchar IS NULL OR x.npu_code = $3)' : 'x.npu_code = $3'}
+   WHERE ${when} AND ${byNpu ? '' : '$3::varchar IS NOT NULL AND'} m0.npu_code IS NULL`;
 
 /** Read-only, set-based SQL for the SIM reports; each query is backed by an index. */
 /** `ward w` is one of a named area's wards (the parameter: its ward codes; NULL: no area named). */
@@ -209,7 +213,7 @@ export class ReportsRepository {
   messages(range: MonthRange, groupBy: MessageGrouping, npuCode: string | null): Promise<MessageQualityRow[]> {
     const { key, name } = MESSAGE_GROUPS[groupBy];
     return this.db.query<MessageQualityRow[]>(
-      `WITH m AS (${MESSAGES_IN_SCOPE('m0.sent_at >= ' + RANGE_START + ' AND m0.sent_at < ' + RANGE_END)})
+      `WITH m AS (${MESSAGES_IN_SCOPE('m0.sent_at >= ' + RANGE_START + ' AND m0.sent_at < ' + RANGE_END, groupBy === 'npu')})
        SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
               count(*)::int AS sent, coalesce(sum(m.recipients), 0)::int AS recipients,
               CASE WHEN sum(m.ratings) > 0 THEN round(sum(m.score_sum)::numeric / sum(m.ratings), 2)::float8 END AS "averageRating",
@@ -285,7 +289,8 @@ export class ReportsRepository {
 
   /**
    * Force-wide messages' figures per NPU: recipients (distinct residents delivered to, by their
-   * ward's NPU) counted once, when the fan-out has finished; ratings and replies re-totalled.
+   * ward's NPU) counted once, when the fan-out has finished (also for a message rated before
+   * then); ratings and replies re-totalled.
    */
   private async refreshForceWideByNpu(days: number): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -294,8 +299,11 @@ export class ReportsRepository {
          SELECT d.message_id, w.npu_code, count(DISTINCT d.resident_id)::int
            FROM message m JOIN delivery d ON d.message_id = m.id JOIN resident r ON r.id = d.resident_id JOIN ward w ON w.code = r.ward_code
           WHERE m.npu_code IS NULL AND m.recipient_count IS NOT NULL AND m.sent_at > now() - make_interval(days => $1)
-            AND NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m.id)
-          GROUP BY 1, 2`,
+            -- counted once: a row with recipients is only written here (a rating's row, written
+            -- while the fan-out was still running, has none yet and is filled in)
+            AND NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m.id AND x.recipients > 0)
+          GROUP BY 1, 2
+         ON CONFLICT (message_id, npu_code) DO UPDATE SET recipients = EXCLUDED.recipients`,
         [days],
       );
       const rows = await tx.query<{ message_id: string }[]>(

@@ -59,6 +59,8 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 @Index('idx_resident_active_ward', ['wardCode'], { where: "status = 'active'" })
 @Index('idx_resident_ward_activated', ['wardCode', 'activatedAt'])
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })
+// Sign-ups with a campaign's code (libs/reports campaign report).
+@Index('idx_resident_campaign_activated', ['campaignCode', 'activatedAt'], { where: 'campaign_code IS NOT NULL' })
 @Index('idx_resident_created', ['createdAt', 'id'])
 // Staff prefix search (lower(name) LIKE 'x%', email LIKE 'x%') needs expression indexes with
 // pattern operator classes, which TypeORM cannot describe: created by the migration, left alone here.

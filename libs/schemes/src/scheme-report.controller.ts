@@ -36,6 +36,6 @@ export class SchemeReportController {
     const report = await this.reports.schemesReport(scopedNpu(me, q.npu), q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', 'attachment; filename="schemes-report.csv"');
-    return this.reports.toCsv(report);
+    return this.reports.toCsv(report, q.columns);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, scopedNpu } from '@beacon/auth';
-import { asAtDay, badRequest, toCsv, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { asAtDay, badRequest, type StaffPrincipal, type StaffRole } from '@beacon/core';
+import { reportCsv, type CsvHeadings } from '@beacon/web';
 import { GeographyService } from '@beacon/geography';
 import type { SchemeTargetDto } from './schemes.dto';
 import { SchemeReportRepository, type SchemeTarget } from './scheme-report.repository';
@@ -95,7 +96,8 @@ export class SchemeReportService {
   }
 
   /** The report as CSV, its totals as a last line with npuCode TOTAL. */
-  toCsv(report: SchemeReport): string {
-    return toCsv([...report.rows, { npuCode: 'TOTAL', type: null, dueDate: null, ...report.totals }], CSV_COLUMNS);
+  /** The report as CSV: for people (headings and scheme types in words) or, with `keys`, for machines. */
+  toCsv(report: SchemeReport, headings?: CsvHeadings): string {
+    return reportCsv([...report.rows, { npuCode: 'TOTAL', type: null, dueDate: null, ...report.totals }], { columns: CSV_COLUMNS, headings });
   }
 }

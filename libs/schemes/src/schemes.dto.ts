@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { ReportFormatDto } from '@beacon/web';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -151,9 +152,8 @@ export class SchemeTargetQueryDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
 }
 
-export class ReportQueryDto {
+export class ReportQueryDto extends ReportFormatDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(NPU) npu?: string;
   @ApiPropertyOptional({ example: '2020-04-30', description: 'Figures as they stood at the end of this day (default today; not in the future)' })
   @IsOptional() @IsCalendarDay() asAt?: string;
-  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }

@@ -4,6 +4,7 @@ import { CADET_ROLES, CADET_UNIT_KINDS } from '@beacon/cadets';
 import { REPLY_STATUSES, REPLY_VIA } from '@beacon/engagement';
 import { APPLICANT_TYPES, BID_STATUSES, BID_THEMES, EVALUATION_OUTCOMES } from '@beacon/funding';
 import { DELIVERY_STATUSES, MESSAGE_CATEGORIES, MESSAGE_STATUSES } from '@beacon/messaging';
+import { QPR_FIGURES } from '@beacon/reports';
 import { AGE_BANDS, CHANNELS, ETHNICITIES, INTEREST_GROUPS, PRIORITIES, RESIDENT_STATUSES, SIGNUP_SOURCES, TOPICS } from '@beacon/residents';
 import { BUILT_IN_SCHEME_TYPES, PATROL_STATUSES, SCHEME_STATUSES } from '@beacon/schemes';
 import { humanise, labelFor, VOCABULARY, type VocabularyName } from './vocabulary';
@@ -36,6 +37,7 @@ const ENUMS: [VocabularyName, readonly string[]][] = [
   ['bidTheme', BID_THEMES],
   ['applicantType', APPLICANT_TYPES],
   ['evaluationOutcome', EVALUATION_OUTCOMES],
+  ['qprFigure', QPR_FIGURES],
 ];
 
 describe('vocabulary', () => {

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiJsonOrCsvResponse, Staff, toCsv } from '@beacon/core';
+import { ApiJsonOrCsvResponse, Staff } from '@beacon/core';
+import { reportCsv } from '@beacon/web';
 import { FundParamsDto, PositionQueryDto, SetBudgetDto, YearParamsDto } from './fund.dto';
 import { FundingService, POSITION_COLUMNS } from './funding.service';
 import { FUND_POSITION_READERS } from '../funding-roles';
@@ -21,7 +22,7 @@ export class FundController {
     const report = await this.funding.position(p.year, q.asAt);
     if (q.format !== 'csv') return report;
     res.type('text/csv').setHeader('Content-Disposition', `attachment; filename="acf-position-${p.year}.csv"`);
-    return toCsv([...report.items, { npuCode: 'TOTAL', ...report.totals }], POSITION_COLUMNS);
+    return reportCsv([...report.items, { npuCode: 'TOTAL', ...report.totals }], { columns: POSITION_COLUMNS, headings: q.columns });
   }
 
   // The force shares the fund out between NPUs: an NPU-bound admin may not set its own budget.

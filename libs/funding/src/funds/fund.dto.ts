@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { IsFinancialYear, IsPence, MAX_PENCE } from '../money';
 import { IsCalendarDay } from '@beacon/core';
+import { ReportFormatDto } from '@beacon/web';
 
 export class YearParamsDto {
   @ApiProperty({ example: '2019-20' }) @IsFinancialYear() year: string;
@@ -13,10 +14,6 @@ export class FundParamsDto extends YearParamsDto {
 
 export class SetBudgetDto {
   @ApiProperty({ minimum: 0, maximum: MAX_PENCE, description: 'Integer pence' }) @IsPence(0) budgetPence: number;
-}
-
-export class ReportFormatDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }
 
 export class PositionQueryDto extends ReportFormatDto {
