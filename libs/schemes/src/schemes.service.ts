@@ -20,6 +20,7 @@ import {
 import { GeographyService } from '@beacon/geography';
 import type { CreateSchemeDto, SchemeListQueryDto, SchemeTypeDto, UpdateSchemeDto } from './schemes.dto';
 import type { StaffConsentMethod } from './scheme.entity';
+import { SchemeNotice, SchemeNotifier } from './notifications/scheme-invitation-notifications';
 import { SchemeReportRepository } from './scheme-report.repository';
 import {
   SchemesRepository,
@@ -123,6 +124,7 @@ export class SchemesService {
     private readonly repo: SchemesRepository,
     private readonly targets: SchemeReportRepository,
     private readonly geography: GeographyService,
+    private readonly notifier: SchemeNotifier,
   ) {}
 
   listTypes(): Promise<SchemeType[]> {
@@ -234,7 +236,11 @@ export class SchemesService {
       if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
       if (await this.repo.isMember(tx, schemeId, residentId)) throw conflict('The resident is already a member of this scheme');
       const resident = await this.repo.findResident(tx, residentId);
-      if (resident?.status === 'active' && resident.npuCode === scheme.npuCode) await this.repo.insertInvitation(tx, schemeId, residentId, `resident:${coordinator.id}`);
+      // A new invitation e-mails the invitee a link to their schemes page (in this transaction; ids only);
+      // a repeated one sends nothing more, so a coordinator cannot flood someone's inbox.
+      if (resident?.status === 'active' && resident.npuCode === scheme.npuCode && (await this.repo.insertInvitation(tx, schemeId, residentId, `resident:${coordinator.id}`))) {
+        await this.notifier.enqueueEmail(SchemeNotice.invitation, { schemeId, residentId }, { manager: tx });
+      }
       return { schemeId, residentId, status: 'invited' };
     });
   }
