@@ -93,6 +93,35 @@ describe("residents' scheme pages", () => {
     });
   });
 
+  describe('leaving a scheme', () => {
+    it('a member leaves from their own page (post/redirect/get); the membership period is kept for as-at reports; a coordinator may not leave', async () => {
+      const coordinator = await makeResident(t, { ward: 'BE01', firstName: 'Cora' });
+      const me = await makeResident(t, { ward: 'BE02', firstName: 'Leah' });
+      const id = await scheme(eco, { type: 'neighbourhood_watch', name: 'Leavers Lane Watch', wardCode: 'BE01', coordinatorResidentId: coordinator.id });
+      await enrol(id, me.id);
+      const page = await t.http().get(`/me/schemes?token=${encodeURIComponent(session(me.id))}`).expect(200);
+      expect(page.text).toContain(`action="/me/schemes/${id}/leave"`);
+      // A forwarded preferences link and another resident's link leave nobody.
+      await post(`/me/schemes/${id}/leave`, { token: session(me.id, 'prefs') }).expect(403);
+      const stranger = await makeResident(t, { ward: 'BE01' });
+      await post(`/me/schemes/${id}/leave`, { token: session(stranger.id) }).expect(404);
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id, me.id]);
+      const res = await post(`/me/schemes/${id}/leave`, { token: session(me.id) }).expect(303);
+      expect(res.headers.location).toMatch(/^\/me\/schemes\?token=[^&]+&done=left$/);
+      const after = await t.http().get(res.headers.location as string).expect(200);
+      expect(textOf(after.text)).toContain('You have left the scheme.');
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id]);
+      // The period stays, closed, so a report as at an earlier day still counts them.
+      expect(await t.sql(`SELECT left_at IS NOT NULL AS closed FROM scheme_member_period WHERE scheme_id = $1 AND member_key = $2`, [id, me.id])).toEqual([{ closed: true }]);
+      await post(`/me/schemes/${id}/leave`, { token: session(me.id) }).expect(404);
+      // The coordinator has no leave button and a post is a 409 that changes nothing.
+      const theirs = await t.http().get(`/me/schemes?token=${encodeURIComponent(session(coordinator.id))}`).expect(200);
+      expect(theirs.text).not.toContain(`action="/me/schemes/${id}/leave"`);
+      await post(`/me/schemes/${id}/leave`, { token: session(coordinator.id) }).expect(409);
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id]);
+    });
+  });
+
   describe('a coordinator manages members', () => {
     let coordinator: { id: string };
     let other: { id: string };

@@ -291,6 +291,23 @@ export class SchemesService {
     });
   }
 
+  /**
+   * A resident leaves a scheme from their own page. Only their own membership (404 when they are
+   * not a member, so another scheme's membership is not revealed); the coordinator cannot leave
+   * (409) until staff set another or clear the role. The membership period is closed by the
+   * trigger on scheme_member, so as-at reports keep counting them for the days they were in;
+   * patrols already planned stay, as on a removal (they cancel them as a volunteer may).
+   */
+  async leave(residentId: string, schemeId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.assertResidentCurrent(residentId, tx);
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme || (await this.repo.memberStatus(tx, schemeId, residentId)) === null) throw notFound('Membership');
+      if (scheme.coordinatorResidentId === residentId) throw conflict('You coordinate this scheme: ask the neighbourhood team to choose another coordinator before you leave');
+      await this.repo.deleteMember(tx, schemeId, residentId);
+    });
+  }
+
   /** The coordinator stays a member: removing them is a 409 until another coordinator is set (or cleared). */
   async removeMember(actor: Principal, schemeId: string, residentId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
