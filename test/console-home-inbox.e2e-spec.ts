@@ -184,6 +184,34 @@ describe('console messages: the two-person rule in the console', () => {
   });
 });
 
+describe('the landing page’s favicon', () => {
+  it('every page links an SVG favicon that is served, and /favicon.ico answers with it', async () => {
+    const landing = (await agent('eco').then((a) => a.agent.get('/').expect(200))).text;
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(landing)?.[1];
+    expect(href).toMatch(/favicon\.svg$/);
+    const icon = await t.http().get(href!).expect(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    const ico = await t.http().get('/favicon.ico').expect(200);
+    expect(ico.headers['content-type']).toContain('image/svg+xml');
+  });
+});
+
+describe('console messages: the SMS preview', () => {
+  it('a draft for e-mail and SMS shows both previews, the text with its length in characters and segments', async () => {
+    const [m] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status)
+       VALUES ($1, 'BE', 'Bins day moved', 'Bins go out on Tuesday this week.', 'other', 'standard', '{email,sms}', '{}', '{BE01}', 'draft') RETURNING id`,
+      [ids.eco],
+    );
+    const eco = await agent('eco');
+    const page = (await eco.agent.get(`/console/messages/${m.id}`).expect(200)).text;
+    expect(page).toContain('class="beacon-email-frame"');
+    const sms = /id="sms-preview">([^<]*)</.exec(page)?.[1] ?? '';
+    expect(sms).toContain('Bins go out on Tuesday this week.');
+    expect(page).toMatch(/\d+ characters, \d+ SMS segments? per resident/);
+  });
+});
+
 describe('console home: what waits for the signed-in role', () => {
   it('counts open and unread replies (seeing them in the inbox reads them), today’s patrols, bids awaiting decision and sign-ups this month against last', async () => {
     // Replies of SW (the tests above add one more).
