@@ -6,10 +6,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { OutboxStore } from '@beacon/channels';
 import { financialYearOf } from '@beacon/funding';
 import { ResidentLinksService } from '@beacon/residents';
 import { checkPage, csrfOf, hasChromium, launchConsoleBrowser, type ConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
+import { waitUntil } from './utils/smtp-sink';
 import { freePort } from './utils/free-port';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 import type { Auth } from './utils/world';
@@ -109,6 +111,31 @@ describe('Active Citizens Fund pages', () => {
       await agent.post('/me/vote').type('form').send({ token, csrfToken: csrf, bidIds: [bidIds[1]] }).expect(409);
       expect((await votes(voter.id)).map((v) => v.bid_id)).toEqual([bidIds[0], bidIds[2]].sort());
     });
+
+    it('a plain /me/vote link (the one a message announcing the round carries) signs the resident in and lands on their ballot', async () => {
+      const r = await makeResident(t, { ward: 'BE01', firstName: 'Sid' });
+      const plain = await request(t.app.getHttpServer()).get('/me/vote').expect(303);
+      expect(plain.headers.location).toBe('/me?next=vote');
+      const signIn = await request(t.app.getHttpServer()).get('/me?next=vote').expect(200);
+      expect(signIn.text).toContain('Sign in to vote');
+      expect(signIn.text).toContain('name="next" value="vote"');
+      await request(t.app.getHttpServer()).post('/me/link').type('form').send({ email: r.email, next: 'vote' }).expect(303);
+      const outbox = t.app.get(OutboxStore);
+      await waitUntil(() => outbox.list(200).some((e) => e.to === r.email), 30_000, 'the sign-in e-mail');
+      const mail = outbox.list(200).find((e) => e.to === r.email)!;
+      const link = /\/me\?token=[A-Za-z0-9_.-]+&next=vote/.exec(mail.text)?.[0];
+      expect(link).toBeDefined();
+      const landed = await request(t.app.getHttpServer()).get(link!).expect(303);
+      expect(landed.headers.location).toMatch(/^\/me\/vote\?token=/);
+      const page = await request(t.app.getHttpServer()).get(landed.headers.location as string).expect(200);
+      expect(page.text).toContain('Cast your vote');
+      // Only listed pages: any other `next` is the ordinary sign-in, and never a redirect elsewhere.
+      const odd = await request(t.app.getHttpServer()).get('/me?next=https://evil.example').expect(200);
+      expect(odd.text).not.toContain('name="next"');
+      // A message's preferences-only link does not become a ballot session by adding next.
+      const prefs = await request(t.app.getHttpServer()).get(`/me?token=${encodeURIComponent(session(r.id, 'prefs'))}&next=vote`).expect(200);
+      expect(prefs.text).not.toContain('Cast your vote');
+    }, 60_000);
 
     (hasChromium ? it : it.skip)('in Chromium: the bid form with its errors, the ballot, a vote (axe-clean, no codes)', async () => {
       const b: ConsoleBrowser = await launchConsoleBrowser();

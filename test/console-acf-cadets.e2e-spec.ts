@@ -244,6 +244,8 @@ describe('console cadets: children’s details as the API decides', () => {
     await expectContains(page, '#round-summary', 'Not open yet');
     await expectContains(page, '#results', 'Canal clean-up');
     await expectContains(page, '#results-summary', '0 residents have voted');
+    // The link staff put in the message announcing the round: the residents' ballot (sign-in first).
+    await expectContains(page, '#ballot-link', '/me/vote');
     expect(await count('voting_round_bid')).toBe(2);
     await checkPage(b, 'acf-voting');
   });

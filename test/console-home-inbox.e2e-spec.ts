@@ -151,6 +151,61 @@ describe('console navigation: each role its sections', () => {
   });
 });
 
+describe('console messages: the two-person rule in the console', () => {
+  it('a force-wide message waits on the home page for a second approver, who approves it from its page; its author gets no button and a 403', async () => {
+    const second = (await t.app.get(StaffService).create({ email: 'admin2@home.test', name: 'Ada Approver', password: PASSWORD, role: 'admin', npuCode: null })).id;
+    const [m] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status, send_requested_at)
+       VALUES ($1, NULL, 'Force-wide appeal', 'Body', 'other', 'standard', '{email}', '{}', '{BE01}', 'pending_approval', now()) RETURNING id`,
+      [ids.admin],
+    );
+    const status = async () => (await t.sql<{ status: string; approved_by: string | null }>('SELECT status, approved_by FROM message WHERE id = $1', [m.id]))[0];
+    const author = await agent('admin');
+    expect((await author.agent.get(`/console/messages/${m.id}`).expect(200)).text).not.toContain('data-action="approve"');
+    await author.agent.post(`/console/messages/${m.id}/approve`).type('form').send({ csrfToken: author.csrf }).expect(403);
+    const approver = await agent('admin2');
+    const home = (await approver.agent.get('/console').expect(200)).text;
+    expect(/data-tile="pending"[\s\S]*?<\/div>/.exec(home)?.[0].replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ')).toMatch(/\b[1-9]\d* messages? waiting for approval/);
+    const page = (await approver.agent.get(`/console/messages/${m.id}`).expect(200)).text;
+    expect(page).toContain('data-action="approve"');
+    await approver.agent.post(`/console/messages/${m.id}/approve`).type('form').send({}).expect(403);
+    expect(await status()).toEqual({ status: 'pending_approval', approved_by: null });
+    const res = await approver.agent.post(`/console/messages/${m.id}/approve`).type('form').send({ csrfToken: approver.csrf }).expect(303);
+    expect(res.headers.location).toMatch(new RegExp(`^/console/messages/${m.id}\\?done=`));
+    const after = await status();
+    expect(after.approved_by).toBe(second);
+    expect(after.status).not.toBe('pending_approval');
+  });
+});
+
+describe('the landing page’s favicon', () => {
+  it('every page links an SVG favicon that is served, and /favicon.ico answers with it', async () => {
+    const landing = (await agent('eco').then((a) => a.agent.get('/').expect(200))).text;
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml">/.exec(landing)?.[1];
+    expect(href).toMatch(/favicon\.svg$/);
+    const icon = await t.http().get(href!).expect(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    const ico = await t.http().get('/favicon.ico').expect(200);
+    expect(ico.headers['content-type']).toContain('image/svg+xml');
+  });
+});
+
+describe('console messages: the SMS preview', () => {
+  it('a draft for e-mail and SMS shows both previews, the text with its length in characters and segments', async () => {
+    const [m] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status)
+       VALUES ($1, 'BE', 'Bins day moved', 'Bins go out on Tuesday this week.', 'other', 'standard', '{email,sms}', '{}', '{BE01}', 'draft') RETURNING id`,
+      [ids.eco],
+    );
+    const eco = await agent('eco');
+    const page = (await eco.agent.get(`/console/messages/${m.id}`).expect(200)).text;
+    expect(page).toContain('class="beacon-email-frame"');
+    const sms = /id="sms-preview">([^<]*)</.exec(page)?.[1] ?? '';
+    expect(sms).toContain('Bins go out on Tuesday this week.');
+    expect(page).toMatch(/\d+ characters, \d+ SMS segments? per resident/);
+  });
+});
+
 describe('console home: what waits for the signed-in role', () => {
   it('counts open and unread replies (seeing them in the inbox reads them), today’s patrols, bids awaiting decision and sign-ups this month against last', async () => {
     // Replies of SW (the tests above add one more).

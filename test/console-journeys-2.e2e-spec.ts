@@ -5,7 +5,8 @@ import { ReportAggregatesService, currentMonth } from '@beacon/reports';
 import { monthName } from '@beacon/web';
 import { checkPage, CHROMIUM, consoleAgent, expectContains, hasChromium, signInPage, startConsoleApp, useConsoleBrowser, visibleText } from './utils/console-browser';
 import { makeResident } from './utils/factories';
-import type { TestApp } from './utils/test-app';
+import { loginAs, type TestApp } from './utils/test-app';
+import type { Auth } from './utils/world';
 
 // The server-rendered staff console, second part (issue 16): reports and schemes, each in Chromium.
 if (!hasChromium) console.warn(`Skipping the console journeys in a browser: ${CHROMIUM} not found`);
@@ -261,5 +262,29 @@ describe('console geography import: roles, CSRF and bad files', () => {
   it('every page was walked, and no page logged a script error or CSP violation', () => {
     expect([...b.visited].sort()).toEqual(['/console/reports', '/console/schemes', '/console/schemes/new', '/console/schemes/:id', '/console/schemes/:id/members', '/console/geography'].sort());
     expect(b.problems).toEqual([]);
+  });
+});
+
+// Last in the file: the journeys above count every scheme member.
+describe('console schemes: removing a member', () => {
+  it('a manager removes a member (post/redirect/get); the coordinator only after another is chosen (error summary); no CSRF token, no change', async () => {
+    const coordinator = await makeResident(t, { ward: 'BE01', firstName: 'Cyril' });
+    const member = await makeResident(t, { ward: 'BE01', firstName: 'Mona' });
+    const api = (await loginAs(t, 'eco', 'BE')).auth as Auth;
+    const created = await t.http().post('/api/v1/schemes').set(...api).send({ type: 'neighbourhood_watch', name: 'Removal Road Watch', wardCode: 'BE01', coordinatorResidentId: coordinator.id, coordinatorConsent: 'in_person' }).expect(201);
+    const id = (created.body as { id: string }).id;
+    await t.http().post(`/api/v1/schemes/${id}/members`).set(...api).send({ residentId: member.id, consent: 'phone' }).expect(201);
+    const members = async () => (await t.sql<{ resident_id: string }>('SELECT resident_id FROM scheme_member WHERE scheme_id = $1 ORDER BY joined_at', [id])).map((r) => r.resident_id);
+    const eco = await agentFor('eco2@journey.test');
+    await eco.agent.post(`/console/schemes/${id}/members/${member.id}/remove`).type('form').send({}).expect(403);
+    const refused = await eco.agent.post(`/console/schemes/${id}/members/${coordinator.id}/remove`).type('form').send({ csrfToken: eco.csrf });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.text).toContain('govuk-error-summary');
+    expect(refused.text).toContain('choose another coordinator first');
+    expect(await members()).toEqual([coordinator.id, member.id]);
+    const ok = await eco.agent.post(`/console/schemes/${id}/members/${member.id}/remove`).type('form').send({ csrfToken: eco.csrf }).expect(303);
+    expect(ok.headers.location).toBe(`/console/schemes/${id}?done=removed`);
+    expect(await members()).toEqual([coordinator.id]);
+    expect(await t.sql('SELECT left_at IS NOT NULL AS closed FROM scheme_member_period WHERE scheme_id = $1 AND member_key = $2', [id, member.id])).toEqual([{ closed: true }]);
   });
 });

@@ -89,5 +89,14 @@ if (!hasChromium && process.env.CI === 'true') throw new Error('/usr/bin/chromiu
     expect(b.problems).toEqual([]);
     await page.reload();
     expect(await t.sql('SELECT 1 FROM patrol WHERE scheme_id = $1', [watch])).toHaveLength(1);
+
+    // Ivy leaves the Neighbourhood Watch she joined; the page says so and a reload posts nothing.
+    await page.click('button[aria-label="Leave this scheme, Bucklands End Watch"]');
+    await page.waitForURL(/done=left$/);
+    await checkPage(b, 'resident-scheme-left');
+    await page.reload();
+    expect(await page.locator('.my-scheme:has-text("Bucklands End Watch")').count()).toBe(0);
+    expect(await t.sql('SELECT left_at IS NOT NULL AS closed FROM scheme_member_period p JOIN scheme s ON s.id = p.scheme_id WHERE s.name = $1 AND p.member_key = $2', ['Bucklands End Watch', ivy.id])).toEqual([{ closed: true }]);
+    expect(b.problems).toEqual([]);
   }, 240_000);
 });

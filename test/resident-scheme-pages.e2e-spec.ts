@@ -2,8 +2,10 @@
 // pages over HTTP: the link token names the only resident a request can act for, a coordinator
 // manages only their own scheme, and nobody becomes a member without their own act.
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { OutboxStore } from '@beacon/channels';
 import { ResidentLinksService } from '@beacon/residents';
 import { makeResident } from './utils/factories';
+import { waitUntil } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
 import type { Auth } from './utils/world';
@@ -91,6 +93,35 @@ describe("residents' scheme pages", () => {
     });
   });
 
+  describe('leaving a scheme', () => {
+    it('a member leaves from their own page (post/redirect/get); the membership period is kept for as-at reports; a coordinator may not leave', async () => {
+      const coordinator = await makeResident(t, { ward: 'BE01', firstName: 'Cora' });
+      const me = await makeResident(t, { ward: 'BE02', firstName: 'Leah' });
+      const id = await scheme(eco, { type: 'neighbourhood_watch', name: 'Leavers Lane Watch', wardCode: 'BE01', coordinatorResidentId: coordinator.id });
+      await enrol(id, me.id);
+      const page = await t.http().get(`/me/schemes?token=${encodeURIComponent(session(me.id))}`).expect(200);
+      expect(page.text).toContain(`action="/me/schemes/${id}/leave"`);
+      // A forwarded preferences link and another resident's link leave nobody.
+      await post(`/me/schemes/${id}/leave`, { token: session(me.id, 'prefs') }).expect(403);
+      const stranger = await makeResident(t, { ward: 'BE01' });
+      await post(`/me/schemes/${id}/leave`, { token: session(stranger.id) }).expect(404);
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id, me.id]);
+      const res = await post(`/me/schemes/${id}/leave`, { token: session(me.id) }).expect(303);
+      expect(res.headers.location).toMatch(/^\/me\/schemes\?token=[^&]+&done=left$/);
+      const after = await t.http().get(res.headers.location as string).expect(200);
+      expect(textOf(after.text)).toContain('You have left the scheme.');
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id]);
+      // The period stays, closed, so a report as at an earlier day still counts them.
+      expect(await t.sql(`SELECT left_at IS NOT NULL AS closed FROM scheme_member_period WHERE scheme_id = $1 AND member_key = $2`, [id, me.id])).toEqual([{ closed: true }]);
+      await post(`/me/schemes/${id}/leave`, { token: session(me.id) }).expect(404);
+      // The coordinator has no leave button and a post is a 409 that changes nothing.
+      const theirs = await t.http().get(`/me/schemes?token=${encodeURIComponent(session(coordinator.id))}`).expect(200);
+      expect(theirs.text).not.toContain(`action="/me/schemes/${id}/leave"`);
+      await post(`/me/schemes/${id}/leave`, { token: session(coordinator.id) }).expect(409);
+      expect((await members(id)).map((m) => m.resident_id)).toEqual([coordinator.id]);
+    });
+  });
+
   describe('a coordinator manages members', () => {
     let coordinator: { id: string };
     let other: { id: string };
@@ -124,6 +155,30 @@ describe("residents' scheme pages", () => {
       ]);
       expect(await invitations(mine)).toEqual([]);
     });
+
+    it('a new invitation e-mails the invitee (ids only in the job) a sign-in link that lands on their schemes page; a repeat sends no second one', async () => {
+      const invitee = await makeResident(t, { ward: 'BE02', firstName: 'Ines' });
+      const outbox = t.app.get(OutboxStore);
+      const mails = () => outbox.list(500).filter((e) => e.to === invitee.email);
+      await post(`/me/schemes/${mine}/members/invite`, { token: session(coordinator.id), email: invitee.email! }).expect(303);
+      await waitUntil(() => mails().length > 0, 30_000, 'the invitation e-mail');
+      const [job] = await t.sql<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data ->> 'template' = 'scheme.invitation' AND data -> 'ref' ->> 'residentId' = $1`, [invitee.id]);
+      expect(job.data).toEqual({ template: 'scheme.invitation', ref: { schemeId: mine, residentId: invitee.id } });
+      const mail = mails()[0];
+      expect(mail.subject).toBe('You are invited to join a watch scheme');
+      expect(mail.text).toContain('Coco Road Watch');
+      const link = /\/me\?token=[A-Za-z0-9_.-]+&next=schemes/.exec(mail.text)?.[0];
+      expect(link).toBeDefined();
+      const landed = await t.http().get(link!).expect(303);
+      expect(landed.headers.location).toMatch(/^\/me\/schemes\?token=/);
+      const page = await t.http().get(landed.headers.location as string).expect(200);
+      expect(page.text).toContain(`action="/me/schemes/${mine}/invitation/accept"`);
+      // Inviting again while the invitation is open queues nothing more.
+      await post(`/me/schemes/${mine}/members/invite`, { token: session(coordinator.id), email: invitee.email! }).expect(303);
+      const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notify-email' AND data ->> 'template' = 'scheme.invitation' AND data -> 'ref' ->> 'residentId' = $1`, [invitee.id]);
+      expect(n).toBe(1);
+      await post(`/me/schemes/${mine}/invitation/decline`, { token: session(invitee.id) }).expect(303);
+    }, 60_000);
 
     it('unknown, unverified and out-of-NPU addresses get the same answer and store nothing; a bad address is a 400', async () => {
       const elsewhere = await makeResident(t, { ward: 'SW01' });

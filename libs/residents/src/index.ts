@@ -1,6 +1,6 @@
 export * from './resident.entity';
 export * from './residents.module';
-export { ResidentLinksService, type ManageLevel, type UnsubscribeScope } from './resident-links.service';
+export { ResidentLinksService, SIGN_IN_DESTINATIONS, type ManageLevel, type SignInDestination, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
 export { SENDABLE_SQL } from './sendable';
 export { ResidentSeedService, DEMO_RESIDENT_COUNT, FULL_DEMO_RESIDENTS } from './resident-seed.service';

@@ -6,7 +6,7 @@ import { AuditService, badRequest, DomainException, forbidden, JobName, QueueSer
 import { GeographyService } from '@beacon/geography';
 import type { Channel, ResidentEntity } from './resident.entity';
 import { ResidentDataExporterRegistry } from './resident-data-exporter';
-import { ResidentLinksService } from './resident-links.service';
+import { ResidentLinksService, type SignInDestination } from './resident-links.service';
 import { ResidentNotice, residentNotice } from './resident-notifications';
 import { ResidentRepository, type ResidentChanges } from './resident.repository';
 import type { ResidentProfile, UpdateMeDto } from './residents.dto';
@@ -41,8 +41,8 @@ export class ResidentAccountService {
    * Always answers the same, after the same work (one job queued) whether or not the address is
    * known: the job (`ResidentReminderHandler`) decides what to send.
    */
-  async requestSignInLink(email: string): Promise<{ status: 'accepted' }> {
-    await this.queue.send(JobName.ResidentReminder, { purpose: 'sign-in', email });
+  async requestSignInLink(email: string, next?: SignInDestination): Promise<{ status: 'accepted' }> {
+    await this.queue.send(JobName.ResidentReminder, { purpose: 'sign-in', email, ...(next ? { next } : {}) });
     return { status: 'accepted' };
   }
 
@@ -51,12 +51,12 @@ export class ResidentAccountService {
    * confirmation link again (which also signs in), a claim inside someone's record gets nothing
    * (see reminderTarget).
    */
-  async sendSignInLink(email: string): Promise<void> {
+  async sendSignInLink(email: string, next?: SignInDestination): Promise<void> {
     await this.db.transaction(async (tx) => {
       const r = reminderTarget(await this.residents.findByAddresses([email], [], tx), 'email', email);
       const out = new VerificationOutbox();
       if (r?.status === 'pending') this.verification.addEmailLink(out, r, email);
-      else if (r) out.emails.push(residentNotice(ResidentNotice.signIn, r.id));
+      else if (r) out.emails.push(residentNotice(ResidentNotice.signIn, r.id, next ? { next } : {}));
       await this.verification.send(out, tx);
     });
   }

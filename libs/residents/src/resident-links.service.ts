@@ -22,6 +22,16 @@ export const LINK_TTL = {
   unsubscribe: 400 * DAY,
 } as const;
 
+/**
+ * Where a sign-in link may land instead of the preferences page (the e-mail's link carries the
+ * key, outside the signature: only these pages, so it is no open redirect). The page gets a full
+ * manage session, as the preferences page would.
+ */
+export const SIGN_IN_DESTINATIONS = { vote: '/me/vote', schemes: '/me/schemes' } as const;
+export type SignInDestination = keyof typeof SIGN_IN_DESTINATIONS;
+export const signInDestination = (v: unknown): SignInDestination | undefined =>
+  typeof v === 'string' && Object.prototype.hasOwnProperty.call(SIGN_IN_DESTINATIONS, v) ? (v as SignInDestination) : undefined;
+
 export type UnsubscribeScope = Channel | 'all';
 
 /**
@@ -59,8 +69,8 @@ export class ResidentLinksService {
   }
 
   /** Magic link, bound to the address it was sent to: it dies when that address changes. */
-  signInUrl(residentId: string, address: string): string {
-    return `${this.base}/me?token=${this.links.sign('magic-link', { r: residentId, a: address }, LINK_TTL.signIn)}`;
+  signInUrl(residentId: string, address: string, next?: SignInDestination): string {
+    return `${this.base}/me?token=${this.links.sign('magic-link', { r: residentId, a: address }, LINK_TTL.signIn)}${next ? `&next=${next}` : ''}`;
   }
 
   manageToken(residentId: string, level: ManageLevel, ttlSeconds: number = LINK_TTL.manageSession): string {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotificationComposerProvider, type Compose, type EmailMessage, type NotificationComposer, type SmsMessage } from '@beacon/channels';
 import type { NotificationJob } from '@beacon/core';
 import type { ResidentEntity } from './resident.entity';
-import { LINK_TTL, ResidentLinksService } from './resident-links.service';
+import { LINK_TTL, ResidentLinksService, signInDestination } from './resident-links.service';
 import { alreadySubscribedEmail, alreadySubscribedSms, importWelcomeEmail, importWelcomeSms, manageLinkSms, signInEmail, smsCodeMessage, verifyEmailMessage } from './resident-messages';
 import { ResidentRepository } from './resident.repository';
 
@@ -40,9 +40,9 @@ export class ResidentNotifications implements NotificationComposer {
     return r && r.status !== 'erased' ? r : null;
   };
 
-  private byEmail = (render: (r: ResidentEntity, email: string) => EmailMessage | null): Compose<EmailMessage> => async (ref) => {
+  private byEmail = (render: (r: ResidentEntity, email: string, ref: Record<string, string>) => EmailMessage | null): Compose<EmailMessage> => async (ref) => {
     const r = await this.live(ref.residentId);
-    return r?.email ? render(r, r.email) : null;
+    return r?.email ? render(r, r.email, ref) : null;
   };
 
   private byPhone = (render: (r: ResidentEntity, phone: string, ref: Record<string, string>) => SmsMessage | null): Compose<SmsMessage> => async (ref) => {
@@ -52,7 +52,8 @@ export class ResidentNotifications implements NotificationComposer {
 
   readonly email = {
     [ResidentNotice.verifyEmail]: this.byEmail((r, email) => verifyEmailMessage(email, this.links.verifyEmailUrl(r.id, email))),
-    [ResidentNotice.signIn]: this.byEmail((r, email) => signInEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
+    // `next`: the page the link lands on (a destination key, e.g. the ballot), checked again here.
+    [ResidentNotice.signIn]: this.byEmail((r, email, ref) => signInEmail(email, r.firstName, this.links.signInUrl(r.id, email, signInDestination(ref.next)))),
     [ResidentNotice.alreadySubscribed]: this.byEmail((r, email) => alreadySubscribedEmail(email, r.firstName, this.links.signInUrl(r.id, email))),
     // Verified addresses only (a verified address is the resident's own, so the name may appear).
     [ResidentNotice.importWelcome]: this.byEmail((r, email) =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobHandler, JobName, type ResidentReminderJob } from '@beacon/core';
 import { ResidentAccountService } from './resident-account.service';
+import { signInDestination } from './resident-links.service';
 import { VerificationService } from './verification.service';
 
 /**
@@ -18,7 +19,7 @@ export class ResidentReminderHandler {
   @JobHandler(JobName.ResidentReminder)
   async handle(job: ResidentReminderJob): Promise<void> {
     if (job.purpose === 'sign-in') {
-      if (job.email) await this.accounts.sendSignInLink(job.email);
+      if (job.email) await this.accounts.sendSignInLink(job.email, signInDestination(job.next));
       return;
     }
     await this.verification.sendReminders({ email: job.email, phone: job.phone });

@@ -8,7 +8,7 @@ import { labelFor, seeOther } from '@beacon/web';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
 import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entity';
 import { ResidentAccountService, type AccessLevel } from './resident-account.service';
-import { ResidentLinksService } from './resident-links.service';
+import { ResidentLinksService, SIGN_IN_DESTINATIONS, signInDestination, type SignInDestination } from './resident-links.service';
 import { MAGIC_LINK_LIMIT, RESEND_LIMIT, SIGNUP_LIMIT, UPDATE_LIMIT, VERIFY_LIMIT } from './resident-rate-limits';
 import { MagicLinkDto, SignUpDto, UpdateMeDto, type ResidentProfile } from './residents.dto';
 import { SignUpService } from './sign-up.service';
@@ -261,16 +261,20 @@ export class ResidentsPagesController {
     return this.pages.render(res, 200, 'verified.njk', { firstName: profile.firstName, manageUrl: this.manageSessionUrl(residentId, level) });
   }
 
+  /** `next` (a SIGN_IN_DESTINATIONS key): the page a sign-in lands on, e.g. the ACF ballot. */
   @Get('me')
-  async manage(@Query('token') token: unknown, @Query('saved') saved: unknown, @Res({ passthrough: true }) res: Response) {
-    if (typeof token !== 'string' || !token) return this.signInPage(res, 200);
+  async manage(@Query('token') token: unknown, @Query('saved') saved: unknown, @Query('next') nextKey: unknown, @Res({ passthrough: true }) res: Response) {
+    const next = signInDestination(nextKey);
+    if (typeof token !== 'string' || !token) return this.signInPage(res, 200, '', {}, undefined, next);
     let session: { residentId: string; level: AccessLevel };
     try {
       session = await this.sessionFromLink(token);
     } catch (e) {
-      if (e instanceof DomainException && e.code === 'GONE') return this.signInPage(res, 410, '', {}, 'That link has expired. Enter your email address to get a new one.');
+      if (e instanceof DomainException && e.code === 'GONE') return this.signInPage(res, 410, '', {}, 'That link has expired. Enter your email address to get a new one.', next);
       throw e;
     }
+    // Only a full session goes on (the destination pages refuse a message's preferences link).
+    if (next && session.level === 'full') return seeOther(res, `${SIGN_IN_DESTINATIONS[next]}?token=${this.links.manageToken(session.residentId, 'full')}`);
     const profile = await this.accounts.profile(session.residentId);
     return this.renderManage(res, 200, profile, session.level, saved === '1' ? 'Your preferences have been saved.' : undefined);
   }
@@ -376,9 +380,10 @@ export class ResidentsPagesController {
   @Post('me/link')
   async signIn(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const typed = text(body, 'email');
+    const next = signInDestination(text(body, 'next'));
     const { dto, errors } = await validateForm(MagicLinkDto, { email: typed }, MESSAGES);
-    if (!dto) return this.signInPage(res, 400, typed, errors);
-    await this.accounts.requestSignInLink(dto.email);
+    if (!dto) return this.signInPage(res, 400, typed, errors, undefined, next);
+    await this.accounts.requestSignInLink(dto.email, next);
     // The same redirect and page whether or not the address is known.
     return seeOther(res, '/me/link/sent');
   }
@@ -511,8 +516,8 @@ export class ResidentsPagesController {
     return this.pages.render(res, status, 'sms-code.njk', { phone: phone ?? '', phoneIsKnown: !!phone && !errors.phone, notice: notice ?? null }, errors);
   }
 
-  private signInPage(res: Response, status: number, email = '', errors: FieldErrors = {}, notice?: string): string {
-    return this.pages.render(res, status, 'sign-in.njk', { email, notice: notice ?? null }, errors);
+  private signInPage(res: Response, status: number, email = '', errors: FieldErrors = {}, notice?: string, next?: SignInDestination): string {
+    return this.pages.render(res, status, 'sign-in.njk', { email, notice: notice ?? null, next: next ?? null }, errors);
   }
 
   private unsubscribePage(res: Response, token: string, channels: { channel: Channel; enabled: boolean; address: string | null }[]): string {

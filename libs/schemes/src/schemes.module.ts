@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ChannelsModule, NotificationService } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
 import { WebModule } from '@beacon/web';
+import { SchemeInvitationNotifications, SchemeNotifier } from './notifications/scheme-invitation-notifications';
 import { ResidentSchemePagesController } from './pages/resident-scheme-pages.controller';
 import { ResidentSchemePagesRepository } from './pages/resident-scheme-pages.repository';
 import { PatrolsController } from './patrols.controller';
@@ -23,9 +25,9 @@ import { SchemesRepository } from './schemes.repository';
 import { SchemesService } from './schemes.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), GeographyModule, ResidentsModule, WebModule],
+  imports: [TypeOrmModule.forFeature(SCHEME_ENTITIES), ChannelsModule, GeographyModule, ResidentsModule, WebModule],
   controllers: [SchemesController, PatrolsController, ResidentSchemesController, SchemeReportController, ResidentSchemePagesController],
-  providers: [ResidentSchemePagesRepository, SchemeResidentData, SchemeResidentDataRepository, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
+  providers: [{ provide: SchemeNotifier, useExisting: NotificationService }, SchemeInvitationNotifications, ResidentSchemePagesRepository, SchemeResidentData, SchemeResidentDataRepository, SchemesRepository, PatrolsRepository, SchemeReportRepository, SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportRepository, SchemeImportService],
   exports: [SchemesService, PatrolsService, SchemeReportService, SchemeDemoSeedService, SchemeImportService],
 })
 export class SchemesModule {}

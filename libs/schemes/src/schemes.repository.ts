@@ -4,6 +4,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Keyset } from '@beacon/core';
 import type { ConsentMethod, SchemeStatus } from './scheme.entity';
 
+export interface InvitationToSend {
+  schemeName: string;
+  typeName: string;
+  email: string;
+  firstName: string | null;
+}
+
 export interface InvitationView {
   schemeId: string;
   name: string;
@@ -238,11 +245,27 @@ export class SchemesRepository {
   }
 
   /** Idempotent: a second invitation of the same resident keeps the first. */
-  async insertInvitation(tx: EntityManager, schemeId: string, residentId: string, invitedBy: string): Promise<void> {
-    await tx.query<unknown>(
-      `INSERT INTO scheme_invitation (scheme_id, resident_id, invited_by) VALUES ($1, $2, $3) ON CONFLICT (scheme_id, resident_id) DO NOTHING`,
+  /** True when a new invitation was stored (false: one was already open). */
+  async insertInvitation(tx: EntityManager, schemeId: string, residentId: string, invitedBy: string): Promise<boolean> {
+    const rows = await tx.query<{ resident_id: string }[]>(
+      `INSERT INTO scheme_invitation (scheme_id, resident_id, invited_by) VALUES ($1, $2, $3) ON CONFLICT (scheme_id, resident_id) DO NOTHING RETURNING resident_id`,
       [schemeId, residentId, invitedBy],
     );
+    return rows.length > 0;
+  }
+
+  /** An open invitation to an active scheme, with what its e-mail needs: only for an active invitee with a verified address. */
+  async findInvitationToSend(schemeId: string, residentId: string): Promise<InvitationToSend | null> {
+    const rows = await this.db.query<InvitationToSend[]>(
+      `SELECT s.name AS "schemeName", t.name AS "typeName", r.email, r.first_name AS "firstName"
+         FROM scheme_invitation i
+         JOIN scheme s ON s.id = i.scheme_id AND s.status = 'active'
+         JOIN scheme_type t ON t.code = s.type
+         JOIN resident r ON r.id = i.resident_id AND r.status = 'active' AND r.email IS NOT NULL AND r.email_verified_at IS NOT NULL
+        WHERE i.scheme_id = $1 AND i.resident_id = $2`,
+      [schemeId, residentId],
+    );
+    return rows[0] ?? null;
   }
 
   /** Removes the invitation; false when there was none. */

@@ -20,6 +20,7 @@ import {
 import { GeographyService } from '@beacon/geography';
 import type { CreateSchemeDto, SchemeListQueryDto, SchemeTypeDto, UpdateSchemeDto } from './schemes.dto';
 import type { StaffConsentMethod } from './scheme.entity';
+import { SchemeNotice, SchemeNotifier } from './notifications/scheme-invitation-notifications';
 import { SchemeReportRepository } from './scheme-report.repository';
 import {
   SchemesRepository,
@@ -123,6 +124,7 @@ export class SchemesService {
     private readonly repo: SchemesRepository,
     private readonly targets: SchemeReportRepository,
     private readonly geography: GeographyService,
+    private readonly notifier: SchemeNotifier,
   ) {}
 
   listTypes(): Promise<SchemeType[]> {
@@ -234,7 +236,11 @@ export class SchemesService {
       if (scheme.status !== 'active') throw new DomainException('INVALID_TRANSITION', 'The scheme is closed: reopen it to add members');
       if (await this.repo.isMember(tx, schemeId, residentId)) throw conflict('The resident is already a member of this scheme');
       const resident = await this.repo.findResident(tx, residentId);
-      if (resident?.status === 'active' && resident.npuCode === scheme.npuCode) await this.repo.insertInvitation(tx, schemeId, residentId, `resident:${coordinator.id}`);
+      // A new invitation e-mails the invitee a link to their schemes page (in this transaction; ids only);
+      // a repeated one sends nothing more, so a coordinator cannot flood someone's inbox.
+      if (resident?.status === 'active' && resident.npuCode === scheme.npuCode && (await this.repo.insertInvitation(tx, schemeId, residentId, `resident:${coordinator.id}`))) {
+        await this.notifier.enqueueEmail(SchemeNotice.invitation, { schemeId, residentId }, { manager: tx });
+      }
       return { schemeId, residentId, status: 'invited' };
     });
   }
@@ -282,6 +288,23 @@ export class SchemesService {
     await this.db.transaction(async (tx) => {
       await this.assertResidentCurrent(residentId, tx);
       if (!(await this.repo.deleteInvitation(tx, schemeId, residentId))) throw notFound('Invitation');
+    });
+  }
+
+  /**
+   * A resident leaves a scheme from their own page. Only their own membership (404 when they are
+   * not a member, so another scheme's membership is not revealed); the coordinator cannot leave
+   * (409) until staff set another or clear the role. The membership period is closed by the
+   * trigger on scheme_member, so as-at reports keep counting them for the days they were in;
+   * patrols already planned stay, as on a removal (they cancel them as a volunteer may).
+   */
+  async leave(residentId: string, schemeId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.assertResidentCurrent(residentId, tx);
+      const scheme = await this.repo.lockScheme(tx, schemeId, 'update');
+      if (!scheme || (await this.repo.memberStatus(tx, schemeId, residentId)) === null) throw notFound('Membership');
+      if (scheme.coordinatorResidentId === residentId) throw conflict('You coordinate this scheme: ask the neighbourhood team to choose another coordinator before you leave');
+      await this.repo.deleteMember(tx, schemeId, residentId);
     });
   }
 

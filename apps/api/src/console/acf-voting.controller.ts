@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainException, notFound, StaffPage } from '@beacon/core';
+import { DomainException, InjectConfig, notFound, StaffPage, type AppConfig } from '@beacon/core';
 import { BidService, FundingService, isFinancialYear, OPEN_BID_STATUSES, VOTING_ROUND_SETTERS, VotingService } from '@beacon/funding';
 import { GeographyService } from '@beacon/geography';
 import { CsrfGuard, errorSummary, type FormError } from '@beacon/web';
@@ -29,6 +29,7 @@ export class ConsoleAcfVotingController {
     private readonly bids: BidService,
     private readonly funding: FundingService,
     private readonly geography: GeographyService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -88,6 +89,8 @@ export class ConsoleAcfVotingController {
       editable,
       values,
       bidOptions: open.map((b) => ({ value: b.id, text: b.title, hint: { text: `${b.applicantName}, asking for ${new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' }).format(b.amountRequestedPence / 100)}` }, checked: values.bidIds.includes(b.id) })),
+      // The link for the message announcing the round: a resident signs in with their e-mail address and lands on their ballot.
+      ballotUrl: `${this.config.http.publicUrl}/me/vote`,
       notice: o.notice ?? null,
       errors: errorSummary(o.errors),
       backLink: { href: `/console/acf?year=${year}`, text: `Active Citizens Fund, ${yearText(year)}` },

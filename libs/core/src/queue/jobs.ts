@@ -50,6 +50,8 @@ export interface ResidentReminderJob {
   purpose: 'sign-in' | 'resend';
   email?: string;
   phone?: string;
+  /** A sign-in's landing page (a key of libs/residents SIGN_IN_DESTINATIONS, never a URL). */
+  next?: string;
 }
 
 /**

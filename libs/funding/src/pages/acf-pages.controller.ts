@@ -99,8 +99,14 @@ export class AcfPagesController {
     });
   }
 
+  /**
+   * The ballot. Without a session (the link in a message announcing the round is plain
+   * `/me/vote`) or with an expired session: the sign-in page, whose e-mailed link lands back here
+   * with a full session. A message's preferences-only link is still refused (403).
+   */
   @Get('me/vote')
   async ballot(@Req() req: Request, @Query('token') token: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
+    if (this.needsSignIn(token)) return seeOther(res, '/me?next=vote');
     const me = await this.voter(token);
     return this.ballotPage(req, res, 200, me, [], []);
   }
@@ -127,6 +133,17 @@ export class AcfPagesController {
       paragraphs: ['Your vote has been counted. The results are announced when voting closes.'],
       link: { href: `/me?token=${encodeURIComponent(me.token)}`, text: 'Back to your preferences' },
     });
+  }
+
+  /** Whether there is a session to check: none (a plain link) or an expired one goes to sign in; a wrong one is refused by voter(). */
+  private needsSignIn(token: unknown): boolean {
+    if (typeof token !== 'string' || !token) return true;
+    try {
+      this.links.manageSession(token);
+      return false;
+    } catch (e) {
+      return e instanceof DomainException && e.code === 'GONE';
+    }
   }
 
   /** The resident a full manage session names, and the round they vote in (their NPU, this financial year). */

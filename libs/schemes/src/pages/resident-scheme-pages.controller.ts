@@ -26,6 +26,7 @@ const NOTICES: Record<string, string> = {
   joined: 'You have joined the scheme.',
   accepted: 'You have joined the scheme.',
   declined: 'You have declined the invitation.',
+  left: 'You have left the scheme.',
   patrol: 'Your patrol is registered.',
   invited: 'If they can join this scheme, we have invited them. They join only when they accept from their own Beacon page.',
   removed: 'The member has been removed from the scheme.',
@@ -100,6 +101,14 @@ export class ResidentSchemePagesController {
     const me = await this.session(body?.token);
     await this.schemes.declineInvitation(me.id, id);
     return seeOther(res, this.overviewHref(me, 'declined'));
+  }
+
+  @RateLimit(PAGE_WRITES)
+  @Post(':id/leave')
+  async leave(@Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const me = await this.session(body?.token);
+    await this.schemes.leave(me.id, id);
+    return seeOther(res, this.overviewHref(me, 'left'));
   }
 
   @Get(':id/patrols/new')
