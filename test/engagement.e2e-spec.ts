@@ -541,6 +541,8 @@ describe('engagement: ratings, replies and the staff inbox', () => {
             responses: [{ body: 'Thanks Ann', channel: 'email', createdAt: expect.any(Date) }],
           },
         ],
+        // A web reply carries no files (kept e-mail attachments are in test/email-inbound.e2e-spec.ts).
+        replyAttachments: [],
       });
 
       const ds = t.app.get(DataSource);

@@ -217,7 +217,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   const p = op.path;
   const v: Record<string, string> = { npuCode: w.npu, year: FINANCIAL_YEAR, token: ratingToken(t, w.deliveryId), postcode: 'B33 8TH' };
   if (p.startsWith('/api/v1/messages/')) v.id = w.sentMessageId;
-  else if (p.startsWith('/api/v1/replies/')) v.id = w.replyId;
+  else if (p.startsWith('/api/v1/replies/')) Object.assign(v, { id: w.replyId, attachmentId: NIL_UUID }); // the world's reply has no attachment: a well-formed unknown id
   else if (p.startsWith('/api/v1/bids/')) v.id = w.bidId;
   else if (/\/schemes\/\{id\}/.test(p)) Object.assign(v, { id: w.schemeId, residentId: w.memberIds[1] });
   else if (/\/patrols\/\{id\}\/report$/.test(p)) v.id = w.pastPatrolId;
