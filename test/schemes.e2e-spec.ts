@@ -627,7 +627,7 @@ describe('schemes', () => {
         expect(await count(t, 'patrol_report', 'patrol_id = $1', [id])).toBe(0);
       });
 
-      it('bad input is a 4xx that writes nothing', async () => {
+      it('bad input is a 400 that writes nothing', async () => {
         const id = await plan(430, [vols[1], vols[2]], 'Bad input');
         const bad: Record<string, unknown>[] = [{ reason: 42 }, { reason: '' }, { reason: '   ' }, { reason: 'r'.repeat(501) }, { reason: null }, { reason: ['x'] }, { why: 'rain' }, { reason: 'Rain', extra: 1 }];
         for (const body of bad) {
