@@ -28,6 +28,14 @@ const rowsOf = (t: TestApp, id: string) =>
   );
 const unfinished = async (t: TestApp, id: string) =>
   (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1 AND status IN ('queued', 'sending')`, [id]))[0].n;
+// No job of the message (fan-out, send) still waiting or running: with every row final, nothing can send it again.
+const messageJobsSettled = (t: TestApp, id: string) =>
+  waitUntil(
+    async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'messageId' = $1 AND state IN ('created', 'retry', 'active')`, [id]))[0].n === 0,
+    20_000,
+    'the message\'s jobs to settle',
+  );
 
 describe('unknown outcome: the provider took the message but answered after our wait', () => {
   // The relay answers the end of each message after 2.5 s; we wait 1 s for any reply.
@@ -48,7 +56,10 @@ describe('unknown outcome: the provider took the message but answered after our 
     const id = await sendTo(t, eco, ['email'], ['student']);
     // Bounded window: 20 s is 20 retry periods of DELIVERY_RETRY_BASE_SECONDS, in which a resend would show.
     await waitUntil(async () => (await unfinished(t, id)) === 0 && (await rowsOf(t, id)).length === emails.length, 20_000, 'every delivery final').catch(() => undefined);
-    await sleep(3000); // longer than the relay's delay: an e-mail sent last has arrived by now
+    await messageJobsSettled(t, id);
+    // The relay counts an e-mail when it answers (2.5 s after its end): wait for each one's first arrival.
+    await waitUntil(() => emails.every((e) => smtp.counts.has(e)), 20_000, 'every e-mail counted by the relay').catch(() => undefined);
+    expect(emails.length).toBe(4);
     for (const e of emails) expect([e, smtp.counts.get(e) ?? 0]).toEqual([e, 1]);
     const rows = await rowsOf(t, id);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(emails.map(() => ['unknown', 1]));
@@ -64,9 +75,10 @@ describe('unknown outcome: the provider took the message but answered after our 
     const before = stub.log.length;
     const id = await sendTo(t, eco, ['sms'], ['farmer']);
     await waitUntil(async () => (await unfinished(t, id)) === 0 && (await rowsOf(t, id)).length === phones.length, 20_000, 'every delivery final').catch(() => undefined);
-    await sleep(1000);
+    await messageJobsSettled(t, id);
     stub.holdReplies(0);
     const requests = stub.log.slice(before);
+    expect(phones.length).toBe(3);
     for (const p of phones) expect([p, requests.filter((r) => r.to === p).length]).toEqual([p, 1]);
     const rows = await rowsOf(t, id);
     expect(rows.map((r) => [r.status, r.attempts])).toEqual(phones.map(() => ['unknown', 1]));

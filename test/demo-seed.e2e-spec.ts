@@ -38,6 +38,7 @@ describe('small demo seed (schemes and cadets)', () => {
     const perNpu = await t.sql(
       `SELECT w.npu_code, array_agg(s.type ORDER BY s.type) AS types FROM scheme s JOIN ward w ON w.code = s.ward_code GROUP BY w.npu_code ORDER BY w.npu_code`,
     );
+    expect(perNpu).toHaveLength(8);
     expect(perNpu.every((r) => JSON.stringify(r.types) === JSON.stringify(['neighbourhood_watch', 'street_watch']))).toBe(true);
     await t.app.get(BootstrapService).run();
     expect(await snapshot()).toEqual(first);

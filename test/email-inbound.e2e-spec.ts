@@ -16,6 +16,7 @@ import request from 'supertest';
 import { StaffService } from '@beacon/auth';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
+import { awayFromWindowEdge } from './utils/rate-limit-window';
 import { broadcast } from './utils/messages';
 import { startSmtpSink, waitUntil, type CapturedMail, type SmtpSink } from './utils/smtp-sink';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
@@ -510,6 +511,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
   it('one sender may have 30 messages an hour stored; more are refused (429 / SMTP 452) before anything is stored', async () => {
     // Each a different mail: the same raw mail again is a duplicate (stored once, test/webhook-replay), not counted.
     const raw = (i: number) => ['From: Flood <flood@example.org>', `To: reply+nothing@${REPLY_DOMAIN}`, 'Subject: spam', '', `buy now ${i}`, ''].join('\r\n');
+    await awayFromWindowEdge(3600, 30_000);
     for (let i = 0; i < 30; i++) await webhook(raw(i)).expect(202);
     const before = (await inbound()).length;
     const over = await webhook(raw(30)).expect(429);
@@ -519,6 +521,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     const r = await makeResident(t, { ward: 'BE01' });
     const got = await messageTo(r.email!);
     const from = 'smtp-flood@example.org';
+    await awayFromWindowEdge(3600, 30_000);
     for (let i = 0; i < 30; i++) await smtpSend({ from, to: got.replyTo }, { from, to: got.replyTo, subject: 'spam', text: `buy now ${i}` });
     const stored = (await inbound()).length;
     await expect(smtpSend({ from, to: got.replyTo }, { from, to: got.replyTo, subject: 'spam', text: 'buy now again' })).rejects.toMatchObject({ responseCode: 452 });
@@ -526,7 +529,7 @@ describe('two-way e-mail: replies, bounces and complaints', () => {
     await settled();
     // The per-resident reply limits (as for web replies) kept the inbox to 5 of them.
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reply WHERE resident_id = $1`, [r.id]))[0].n).toBe(5);
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('the inbound SMTP listener with STARTTLS', () => {

@@ -162,7 +162,18 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
 
     // Erase.
     await t.http().delete('/api/v1/me').set(...bearer).expect(ok(204));
-    await new Promise((r) => setTimeout(r, 3000)); // let any job that was running finish
+    // Let any notification job that was running finish (read from the queue, not a fixed sleep).
+    await waitUntil(
+      async () =>
+        (
+          await t.sql<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pgboss.job WHERE state = 'active' AND (data->'ref'->>'residentId' = $1 OR name IN ('notify-email', 'notify-sms', 'resident-reminder'))`,
+            [residentId],
+          )
+        )[0].n === 0,
+      30_000,
+      'running notification jobs to finish',
+    );
     await t.sql(`INSERT INTO pgboss.archive SELECT *, now() FROM pgboss.job WHERE state IN ('completed', 'failed') ON CONFLICT DO NOTHING`);
 
     // Their queued notifications are gone (live table and archive), and one that was already

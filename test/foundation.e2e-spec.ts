@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { pendingSchemaChanges } from '../migrations/data-source';
 import { BootstrapService } from '../apps/api/src/seed/bootstrap.service';
+import { awayFromWindowEdge } from './utils/rate-limit-window';
 import { useSuite } from './utils/suite';
 import { loginAs, SMALL_GEOGRAPHY } from './utils/test-app';
 
@@ -56,13 +57,13 @@ describe('foundation', () => {
 
     it('rate limits repeated attempts on one address', async () => {
       const statuses: number[] = [];
+      await awayFromWindowEdge(300, 20_000);
       for (let i = 0; i < 12; i++) {
         const res = await t.http().post('/api/v1/auth/staff/login').send({ email: 'target@force.example', password: `guess-${i}` });
         statuses.push(res.status);
       }
-      expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-      expect(statuses.slice(10)).toEqual([429, 429]);
-    });
+      expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
+    }, 120_000);
 
     it('stores only a scrypt hash', async () => {
       const [row] = await t.sql<{ password_hash: string }>(`SELECT password_hash FROM staff WHERE email = 'root@force.example'`);

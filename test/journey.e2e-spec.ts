@@ -24,6 +24,7 @@ describe('journey across messaging, engagement, reports and residents', () => {
     const deliveries = await t.sql<{ id: string; resident_id: string }>('SELECT id::text, resident_id FROM delivery WHERE message_id = $1', [msg.body.id]);
     const links = t.app.get(MessageLinksService);
     const scores = [6, 5, 6];
+    expect(deliveries).toHaveLength(3);
     for (const [i, d] of deliveries.entries()) {
       const token = links.ratingUrl(d.id).split('/r/')[1];
       const rated = await t.http().post(`/r/${token}`).type('form').send({ score: String(scores[i]), comment: `comment from resident ${i}` }).expect(303);

@@ -7,6 +7,7 @@ import { SmsInboundService } from '../libs/engagement/src/sms-inbound.service';
 import { SignUpService } from '../libs/residents/src/sign-up.service';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
+import { awayFromWindowEdge } from './utils/rate-limit-window';
 import { waitUntil, type CapturedMail } from './utils/smtp-sink';
 import { useSuite } from './utils/suite';
 import { loginAs, TEST_SECRETS } from './utils/test-app';
@@ -42,6 +43,19 @@ describe('residents API', () => {
     await waitUntil(() => mailsTo(address).length >= n, 20_000, `${n} e-mail(s) to ${address}`);
     return mailsTo(address)[n - 1];
   };
+  // "Nothing more was sent" is read from the queue: no reminder (it decides what to send) and no
+  // notification job still waiting or running, so every e-mail queued has reached the sink.
+  const notificationsSettled = () =>
+    waitUntil(
+      async () =>
+        (
+          await t.sql<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pgboss.job WHERE name IN ('resident-reminder', 'notify-email', 'notify-sms') AND state IN ('created', 'retry', 'active')`,
+          )
+        )[0].n === 0,
+      20_000,
+      'reminder and notification jobs to settle',
+    );
   const smsTo = (phone: string) => stub.messages.filter((m) => m.to === phone);
   const waitSms = async (phone: string, n = 1): Promise<StubSms> => {
     await waitUntil(() => smsTo(phone).length >= n, 20_000, `${n} SMS to ${phone}`);
@@ -373,9 +387,10 @@ describe('residents API', () => {
     it('is rate limited per address', async () => {
       const email = uniqueEmail('limited');
       const statuses: number[] = [];
+      await awayFromWindowEdge(3600, 20_000);
       for (let i = 0; i < 7; i++) statuses.push((await t.http().post('/api/v1/auth/resident/magic-link').send({ email })).status);
       expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
-    });
+    }, 120_000);
   });
 
   // Issue 14, finding 2: an attacker signed up with their own e-mail and the victim's phone and
@@ -428,7 +443,7 @@ describe('residents API', () => {
       await remindersDone();
       await signUp(validBody({ email: victimEmail, firstName: 'Victim' })).expect(202);
       const mail = await waitMail(victimEmail, 2);
-      await new Promise((r) => setTimeout(r, 1000));
+      await notificationsSettled();
       expect(mailsTo(victimEmail)).toHaveLength(2);
       const res = await t.http().post('/api/v1/residents/verify').send({ token: tokenIn(mail, '/verify') }).expect(200);
       const victim = await meOf(res.body.accessToken);
@@ -547,7 +562,7 @@ describe('residents API', () => {
       expect((await waitMail(verified.email, 2)).parsed.subject).toBe('You are already signed up to Beacon');
       expect((await waitMail(String(pending.email), 2)).parsed.subject).toBe('Confirm your email address for Beacon');
       expect(codeIn(await waitSms(e164(phone)))).toMatch(/^\d{6}$/);
-      await new Promise((r) => setTimeout(r, 500));
+      await notificationsSettled();
       expect(mailsTo(String(badWard.email))).toEqual([]);
       expect(mailsTo(verified.email)).toHaveLength(2);
       expect(mailsTo(String(twice.email))).toHaveLength(2);
@@ -593,16 +608,17 @@ describe('residents API', () => {
     it('limits sign-ups naming one address', async () => {
       const body = validBody();
       const statuses: number[] = [];
+      await awayFromWindowEdge(3600, 20_000);
       for (let i = 0; i < 6; i++) statuses.push((await signUp(body)).status);
       expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
-    });
+    }, 120_000);
 
     it('limits sign-ups from one IP', async () => {
       const statuses: number[] = [];
+      await awayFromWindowEdge(3600, 30_000);
       for (let i = 0; i < 61; i++) statuses.push((await signUp(validBody({ wardCode: 'NOPE' }))).status);
-      expect(statuses.slice(0, 60).every((s) => s === 400)).toBe(true);
-      expect(statuses[60]).toBe(429);
-    });
+      expect(statuses).toEqual([...Array<number>(60).fill(400), 429]);
+    }, 120_000);
   });
 
   describe('self-service: /me', () => {
@@ -846,7 +862,7 @@ describe('residents API', () => {
       // The address is free again, and a magic link for it goes nowhere.
       const sent = mailsTo(email).length;
       await t.http().post('/api/v1/auth/resident/magic-link').send({ email }).expect(202);
-      await new Promise((r2) => setTimeout(r2, 1500));
+      await notificationsSettled();
       expect(mailsTo(email)).toHaveLength(sent);
       await signUp(validBody({ email })).expect(202);
       expect(await t.sql('SELECT status FROM resident WHERE email = $1', [email])).toEqual([{ status: 'pending' }]);

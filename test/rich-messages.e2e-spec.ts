@@ -74,6 +74,7 @@ describe('rich messages', () => {
       expect(ids).toEqual(expect.arrayContaining([force.body.id, be.body.id]));
       expect(ids).not.toContain(implied.body.id);
       const appeals = await t.http().get('/api/v1/templates?category=appeal&npu=BE').set(...ecoBE).expect(200);
+      expect(appeals.body.items.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining([force.body.id, be.body.id]));
       expect(appeals.body.items.every((x: { category: string }) => x.category === 'appeal')).toBe(true);
       await t.http().get('/api/v1/templates?npu=SW').set(...ecoBE).expect(403);
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { createSecretKey } from 'node:crypto';
@@ -34,6 +34,7 @@ export const AUTH_ENTITIES = [StaffEntity, StaffSessionEntity, StaffRecoveryCode
 
 @Module({
   imports: [
+    DiscoveryModule,
     TypeOrmModule.forFeature(AUTH_ENTITIES),
     GeographyModule,
     ChannelsModule,

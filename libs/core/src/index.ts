@@ -36,6 +36,7 @@ export * from './rate-limit/rate-limit.guard';
 export * from './rate-limit/rate-limiter';
 export * from './rate-limit/value-normalisers';
 export * from './retention/retention';
+export * from './resident-standing';
 export * from './webhooks/webhook-receipt.entity';
 export * from './webhooks/webhook-receipts';
 export * from './files/file-store';

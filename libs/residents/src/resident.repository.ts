@@ -90,6 +90,12 @@ export class ResidentRepository {
     return manager.getRepository(ResidentEntity).findOneBy({ id });
   }
 
+  /** Whether the row exists and is not erased (a token naming it may still act). */
+  async existsNotErased(id: string): Promise<boolean> {
+    const rows = await this.db.query<{ ok: number }[]>(`SELECT 1 AS ok FROM resident WHERE id = $1 AND status <> 'erased'`, [id]);
+    return rows.length > 0;
+  }
+
   /** Locks the row for the rest of the transaction (concurrent edits queue behind it). */
   findByIdForUpdate(id: string, tx: EntityManager): Promise<ResidentEntity | null> {
     return tx.getRepository(ResidentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });

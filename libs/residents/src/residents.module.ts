@@ -20,6 +20,7 @@ import { ResidentDataExporterRegistry } from './resident-data-exporter';
 import { ResidentDirectoryRepository } from './resident-directory.repository';
 import { ResidentDirectoryService } from './resident-directory.service';
 import { ResidentReminderHandler } from './resident-reminder.job';
+import { ResidentStandingService } from './resident-standing';
 import { ResidentLinksService } from './resident-links.service';
 import { ResidentNotifications } from './resident-notifications';
 import { ResidentFullSeedRepository } from './resident-full-seed.repository';
@@ -42,6 +43,7 @@ import { VerificationService } from './verification.service';
   controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController, WardMovesController],
   providers: [
     ResidentRepository,
+    ResidentStandingService,
     ResidentDirectoryRepository,
     ResidentSeedRepository,
     ResidentFullSeedRepository,

@@ -1,11 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { DiscoveryService, Reflector } from '@nestjs/core';
 import {
   ACCESS,
   AccessRule,
   BeaconRequest,
   DomainException,
   forbidden,
+  ResidentStandingProvider,
+  type ResidentStanding,
   type StaffPrincipal,
 } from '@beacon/core';
 import { StaffSessionService } from '../sessions/staff-session.service';
@@ -33,7 +35,10 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: AccessTokenService,
     private readonly staff: StaffRepository,
     private readonly sessions: StaffSessionService,
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  private standing?: ResidentStanding[];
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -59,6 +64,10 @@ export class AuthGuard implements CanActivate {
     // for a signed-in caller outside their role or NPU).
     if (rule.kind === 'resident') {
       if (claims.typ !== 'resident') throw new DomainException('UNAUTHENTICATED', 'Sign in as a resident');
+      // A token outlives an erasure: the resident must still be there, on every route alike.
+      for (const s of this.residentStanding()) {
+        if (!(await s.mayAct(claims.sub))) throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
+      }
       req.principal = { kind: 'resident', id: claims.sub };
       return true;
     }
@@ -69,6 +78,14 @@ export class AuthGuard implements CanActivate {
     req.principal = principal;
     this.checkScope(req, principal, rule);
     return true;
+  }
+
+  private residentStanding(): ResidentStanding[] {
+    this.standing ??= this.discovery
+      .getProviders({ metadataKey: ResidentStandingProvider.KEY })
+      .map((w) => w.instance as ResidentStanding | undefined)
+      .filter((p): p is ResidentStanding => !!p && typeof p.mayAct === 'function');
+    return this.standing;
   }
 
   /** Role and NPU checks, identical for API routes and console pages. */
