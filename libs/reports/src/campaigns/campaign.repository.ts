@@ -4,17 +4,6 @@ import { DataSource } from 'typeorm';
 import { endOfLondonDay } from '@beacon/core';
 import type { CampaignTactic } from './campaign.entity';
 
-export interface NewCampaign {
-  code: string;
-  name: string;
-  npuCode: string | null;
-  tactic: CampaignTactic;
-  startsOn: string;
-  endsOn: string;
-  createdBy: string;
-  areas: { wardCode: string; role: 'target' | 'control'; households: number | null }[];
-}
-
 export interface CampaignRow {
   id: string;
   code: string;
@@ -23,6 +12,12 @@ export interface CampaignRow {
   tactic: CampaignTactic;
   startsOn: string;
   endsOn: string;
+}
+
+/** A campaign to store: its row without the id, who made it, and its target and control wards. */
+export interface NewCampaign extends Omit<CampaignRow, 'id'> {
+  createdBy: string;
+  areas: { wardCode: string; role: 'target' | 'control'; households: number | null }[];
 }
 
 export interface CampaignWardRow {
