@@ -97,6 +97,20 @@ export class PatrolsRepository {
   }
 
   /** Volunteers already on a live patrol overlapping [startsAt, endsAt): the common case, answered without an error. */
+  /**
+   * Serialises plans that share a volunteer: a transaction-scoped advisory lock per volunteer,
+   * taken in id order (so two plans cannot each hold one and wait for the other). Without it, two
+   * concurrent inserts that conflict on the exclusion constraint can wait on each other, and
+   * PostgreSQL aborts one as a deadlock (a 500) instead of the second seeing the first (a 409).
+   */
+  async lockVolunteers(tx: EntityManager, residentIds: string[]): Promise<void> {
+    await tx.query<unknown>(
+      `SELECT pg_advisory_xact_lock(hashtextextended('patrol_volunteer:' || r::text, 0))
+         FROM (SELECT DISTINCT r FROM unnest($1::uuid[]) AS r ORDER BY r) v`,
+      [residentIds],
+    );
+  }
+
   async busyVolunteers(tx: EntityManager, residentIds: string[], startsAt: Date, endsAt: Date): Promise<string[]> {
     const rows = await tx.query<{ id: string }[]>(
       `SELECT DISTINCT resident_id AS id FROM patrol_volunteer

@@ -83,6 +83,7 @@ export class PatrolsService {
       const members = new Set(await this.patrols.activeMembersAmong(tx, schemeId, dto.volunteerResidentIds));
       const outsiders = dto.volunteerResidentIds.filter((r) => !members.has(r));
       if (outsiders.length) throw badRequest(`Volunteers must be active members of the scheme: ${outsiders.join(', ')}`, outsiders);
+      await this.patrols.lockVolunteers(tx, dto.volunteerResidentIds);
       const busy = await this.patrols.busyVolunteers(tx, dto.volunteerResidentIds, startsAt, endsAt);
       if (busy.length) throw new DomainException('CONFLICT', `A volunteer is already on an overlapping patrol: ${busy.join(', ')}`, busy);
       const patrolId = await this.patrols.insertPatrol(tx, { schemeId, startsAt, endsAt, route: dto.route, createdBy: actorKey(actor) });
