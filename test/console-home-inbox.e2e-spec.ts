@@ -285,4 +285,26 @@ describe('console home: what waits for the signed-in role', () => {
     expect(await b.page.locator('[data-reply]', { hasText: 'Graffiti on the underpass' }).count()).toBe(0);
     expect(b.problems).toEqual([]);
   });
+
+  it('a second admin finds a force-wide message waiting on the home page, reads its e-mail and SMS previews and approves it', async () => {
+    const approverId = (await t.app.get(StaffService).create({ email: 'approver@home.test', name: 'Aled Approver', password: PASSWORD, role: 'admin', npuCode: null })).id;
+    const [m] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, npu_code, title, body, category, priority, channels, audience, ward_codes, status, send_requested_at)
+       VALUES ($1, NULL, 'Scam calls', 'Police will never ask for your bank details on the phone.', 'other', 'standard', '{email,sms}', '{}', '{BE01}', 'pending_approval', now()) RETURNING id`,
+      [ids.admin],
+    );
+    await signInPage(b.page, base, 'approver@home.test', PASSWORD);
+    await expectContains(b.page, '[data-tile="pending"]', 'waiting for approval');
+    await b.page.goto(`${base}/console/messages/${m.id}`);
+    await expectContains(b.page, '#sms-preview', 'Police will never ask for your bank details on the phone.');
+    expect(await b.page.locator('text=/\\d+ characters, \\d+ SMS segments? per resident/').count()).toBe(1);
+    expect(await b.page.locator('.beacon-email-frame').count()).toBe(1);
+    await checkPage(b, 'message-pending-approval');
+    await b.page.click('[data-action="approve"]');
+    await b.page.waitForURL(new RegExp(`/console/messages/${m.id}\\?done=`));
+    const [after] = await t.sql<{ status: string; approved_by: string | null }>('SELECT status, approved_by FROM message WHERE id = $1', [m.id]);
+    expect(after.approved_by).toBe(approverId);
+    expect(after.status).not.toBe('pending_approval');
+    expect(b.problems).toEqual([]);
+  }, 120_000);
 });
