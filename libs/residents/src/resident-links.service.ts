@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
-import { badRequest, InjectConfig, type AppConfig } from '@beacon/core';
+import { badRequest, forbidden, InjectConfig, type AppConfig } from '@beacon/core';
 import type { Channel } from './resident.entity';
 
 const DAY = 24 * 3600;
@@ -87,5 +87,16 @@ export class ResidentLinksService {
     const claims = this.links.verify('manage', token);
     if (!UUID.test(claims.r ?? '') || (claims.l !== 'full' && claims.l !== 'prefs')) throw badRequest('This link is not valid');
     return { residentId: claims.r, level: claims.l };
+  }
+
+  /**
+   * A full (signed-in) manage session, as the scheme and ballot pages need: a preferences-only
+   * link (one a message carries, which can be forwarded) is a 403 saying `refusal`. Returns the
+   * resident and a fresh full token for the next form.
+   */
+  fullSession(token: unknown, refusal: string): { residentId: string; token: string } {
+    const { residentId, level } = this.manageSession(token);
+    if (level !== 'full') throw forbidden(refusal);
+    return { residentId, token: this.manageToken(residentId, 'full') };
   }
 }

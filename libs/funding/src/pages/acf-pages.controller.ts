@@ -148,11 +148,10 @@ export class AcfPagesController {
 
   /** The resident a full manage session names, and the round they vote in (their NPU, this financial year). */
   private async voter(token: unknown) {
-    const { residentId, level } = this.links.manageSession(token);
-    if (level !== 'full') throw forbidden('Sign in with an email link to vote');
+    const { residentId, token: fresh } = this.links.fullSession(token, 'Sign in with an email link to vote');
     const npuCode = await this.voting.voterNpu(residentId);
     if (!npuCode) throw forbidden('Only verified residents can vote');
-    return { residentId, npuCode, year: financialYearOf(), token: this.links.manageToken(residentId, 'full') };
+    return { residentId, npuCode, year: financialYearOf(), token: fresh };
   }
 
   private async ballotPage(req: Request, res: Response, status: number, me: { npuCode: string; year: string; token: string }, chosen: string[], errors: FormError[]): Promise<string> {

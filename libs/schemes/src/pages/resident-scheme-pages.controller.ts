@@ -186,10 +186,9 @@ export class ResidentSchemePagesController {
 
   /** A full (signed-in) manage session of a resident who is still there. */
   private async session(token: unknown): Promise<ResidentPrincipal & { token: string }> {
-    const { residentId, level } = this.links.manageSession(token);
-    if (level !== 'full') throw forbidden('Sign in with an email link to use your scheme pages');
-    await this.schemes.assertResidentCurrent(residentId);
-    return { kind: 'resident', id: residentId, token: this.links.manageToken(residentId, 'full') };
+    const session = this.links.fullSession(token, 'Sign in with an email link to use your scheme pages');
+    await this.schemes.assertResidentCurrent(session.residentId);
+    return { kind: 'resident', id: session.residentId, token: session.token };
   }
 
   private overviewHref(me: { token: string }, done: string): string {
