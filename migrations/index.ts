@@ -13,6 +13,8 @@ import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistor
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
+import { AudienceCells1796504000001 } from './1796504000001-AudienceCells';
+import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliveryCounts';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -33,4 +35,6 @@ export const ALL_MIGRATIONS: Function[] = [
   WebhookReceipts1796407000001,
   StoredFilesAndReplyAttachments1796408000001,
   ResidentCampaignCodeIndex1796411000001,
+  AudienceCells1796504000001,
+  MessageDeliveryCounts1796504000002,
 ];

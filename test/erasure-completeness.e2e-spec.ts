@@ -230,6 +230,8 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
       // Issue 20: e-mails as received at a reply or bounce address, kept INBOUND_EMAIL_RETENTION_DAYS (7) to read them;
       // what was taken from them is exported (a reply under engagement.replies). Deleted on erasure (test/email-inbound).
       inbound_email: 'raw copies of inbound e-mails, kept days; their replies are exported; deleted on erasure',
+      // Issue 24: which audience-count cell a sendable resident is counted in; an erased resident is sendable on no channel, so the trigger removes it.
+      resident_audience_cell: 'a count bucket id only (no personal data); removed by the audience trigger when the resident is erased',
     };
     const tables = await residentIdTables(t);
     const undeclared = tables.filter((r) => !(r.table_name in EXPORTED) && !(r.table_name in NOT_EXPORTED));

@@ -151,4 +151,26 @@ export class MessageChannelHealthEntity {
   @Column({ type: 'integer', default: 0 }) consecutiveErrors: number;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity];
+/**
+ * A message's deliveries counted per channel and state (issue 24: progress without a scan of
+ * `delivery`). `state` is the delivery status, except a queued row waiting for a time
+ * (`not_before` set: retry, pause, quiet hours), which is `waiting`. Written only by the statement
+ * trigger `trg_delivery_count` (migration `MessageDeliveryCounts`) in the transaction of every
+ * insert, update and delete of `delivery`; `slot` spreads concurrent writers over a few rows (the
+ * backend's pid), so a slot may go negative and readers sum the slots.
+ */
+@Entity('message_delivery_count')
+export class MessageDeliveryCountEntity {
+  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<MessageEntity>;
+  @PrimaryColumn({ type: 'varchar', length: 8 }) channel: string;
+  @PrimaryColumn({ type: 'varchar', length: 16 }) state: string;
+  @PrimaryColumn({ type: 'smallint' }) slot: number;
+  @Column({ type: 'bigint', default: 0 }) deliveries: string;
+  /** Of those, the ones with a spam complaint (`complained_at`). */
+  @Column({ type: 'bigint', default: 0 }) complained: string;
+}
+
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity, MessageDeliveryCountEntity];

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { assertNpuAccess } from '@beacon/auth';
 import { badRequest, InjectConfig, decodeCursor, type AppConfig, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { AudienceCountsService } from '@beacon/residents';
 import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
 import { AudienceRepository } from './audience/audience.repository';
+import { priorityRank } from './audience/audience.sql';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
 import { localised, renderEmail, renderSms, smsSegments } from './message-content';
@@ -27,6 +29,7 @@ export class MessageService {
     private readonly messages: MessageRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly audiences: AudienceRepository,
+    private readonly audienceCounts: AudienceCountsService,
     private readonly targets: AudienceTargetsService,
     private readonly links: MessageLinksService,
     private readonly geography: GeographyService,
@@ -131,8 +134,17 @@ export class MessageService {
     return this.countFor({ wardCodes, audience, channels: dto.channels, priority: dto.priority ?? 'standard' });
   }
 
+  /**
+   * Wards, topics, interests, channels and priority are answered from residents' maintained
+   * counts (no scan); schemes and circles narrow by rows the counts do not hold, so those
+   * audiences are counted live (the same query is the counts' reference in the tests).
+   */
   private async countFor(m: AudienceSource): Promise<AudienceCountsDto> {
-    const counts = await this.audiences.countAudience(resolveAudience(m));
+    const a = resolveAudience(m);
+    const counts =
+      a.schemeIds || a.near
+        ? await this.audiences.countAudience(a)
+        : await this.audienceCounts.count({ wardCodes: a.wardCodes, topics: a.topics, interestGroups: a.interestGroups, channels: a.channels, maxRank: priorityRank(a.priority) });
     return { total: counts.total, byChannel: { email: m.channels.includes('email') ? counts.email : 0, sms: m.channels.includes('sms') ? counts.sms : 0 } };
   }
 

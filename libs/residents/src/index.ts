@@ -3,6 +3,7 @@ export * from './residents.module';
 export { ResidentLinksService, SIGN_IN_DESTINATIONS, type ManageLevel, type SignInDestination, type UnsubscribeScope } from './resident-links.service';
 export { ResidentChannelsService, type ResidentChannelName } from './resident-channels.service';
 export { SENDABLE_SQL } from './sendable';
+export { AudienceCountsService, type AudienceCount, type AudienceCountQuery } from './audience-counts.service';
 export { ResidentSeedService, DEMO_RESIDENT_COUNT, FULL_DEMO_RESIDENTS } from './resident-seed.service';
 export { FULL_DEMO_EMAIL_PATTERN, DEMO_PHONE_PREFIX } from './resident-full-seed.repository';
 export { ResidentDataExporterProvider, type ResidentDataExporter } from './resident-data-exporter';

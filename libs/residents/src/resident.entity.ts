@@ -11,6 +11,7 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
+import { AUDIENCE_CELL_ENTITIES } from './audience-cell.entity';
 
 export const RESIDENT_STATUSES = ['pending', 'active', 'unsubscribed', 'erased'] as const;
 export type ResidentStatus = (typeof RESIDENT_STATUSES)[number];
@@ -171,4 +172,6 @@ export class ResidentWardMoveEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' }) movedAt: Date;
 }
 
-export const RESIDENT_ENTITIES = [ResidentEntity, ResidentChannelEntity, ResidentTopicEntity, ResidentInterestEntity, ResidentSmsCodeEntity, ResidentWardMoveEntity];
+export const RESIDENT_ENTITIES = [
+  ResidentEntity, ResidentChannelEntity, ResidentTopicEntity, ResidentInterestEntity, ResidentSmsCodeEntity, ResidentWardMoveEntity, ...AUDIENCE_CELL_ENTITIES,
+];

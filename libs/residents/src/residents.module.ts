@@ -7,6 +7,7 @@ import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { MeController } from './me.controller';
+import { AudienceCountsService } from './audience-counts.service';
 import { RESIDENT_ENTITIES } from './resident.entity';
 import { RESIDENT_IMPORT_ENTITIES } from './resident-import.entity';
 import { ResidentImportRepository } from './resident-import.repository';
@@ -42,6 +43,7 @@ import { VerificationService } from './verification.service';
   imports: [WebModule, TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
   controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController, WardMovesController],
   providers: [
+    AudienceCountsService,
     ResidentRepository,
     ResidentStandingService,
     ResidentDirectoryRepository,
@@ -69,6 +71,6 @@ import { VerificationService } from './verification.service';
     InactiveResidentRetention,
     StaffResidentsService,
   ],
-  exports: [ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
+  exports: [AudienceCountsService, ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
 })
 export class ResidentsModule {}

@@ -22,14 +22,15 @@ export class SendProgressRepository {
 
   /**
    * Whether anything of the message may still be sent: the fan-out has not finished (no
-   * recipient count yet), a cursor range is open, rows wait for a time, or rows are claimed.
+   * recipient count yet), a cursor range is open, rows wait for a time, or rows are claimed
+   * (the last two from the delivery counters, `message_delivery_count`: no scan of `delivery`).
    */
   async hasUnfinished(messageId: string): Promise<boolean> {
     const [row] = await this.db.query<{ unfinished: boolean }[]>(
       `SELECT (SELECT recipient_count IS NULL FROM message WHERE id = $1)
            OR EXISTS (SELECT 1 FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted)
-           OR EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'queued' AND not_before IS NOT NULL)
-           OR EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND status = 'sending') AS unfinished`,
+           OR EXISTS (SELECT 1 FROM message_delivery_count WHERE message_id = $1 AND state IN ('waiting', 'sending')
+                       GROUP BY state HAVING sum(deliveries) > 0) AS unfinished`,
       [messageId],
     );
     return row.unfinished === true;

@@ -1,0 +1,201 @@
+// Issue 24, maintained counts: the audience preview's counts (audience_cell, kept by triggers on
+// the resident tables) and a message's progress (message_delivery_count, kept by a trigger on
+// delivery) always equal a live count of the rows, after writes of every kind.
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { AudienceCountsService, ResidentChannelsService, TOPICS, INTEREST_GROUPS } from '@beacon/residents';
+import type { ResolvedAudience } from '../libs/messaging/src/audience/audience-spec';
+import { AudienceRepository } from '../libs/messaging/src/audience/audience.repository';
+import { priorityRank } from '../libs/messaging/src/audience/audience.sql';
+import { DeliveryRepository } from '../libs/messaging/src/delivery.repository';
+import { SendProgressRepository } from '../libs/messaging/src/sending/send-progress.repository';
+import { makeResident, makeResidents } from './utils/factories';
+import { goodRow, importSettled, toBeaconCsv } from './utils/import-fixture';
+import { useSuite } from './utils/suite';
+import { loginAs } from './utils/test-app';
+import { residentAuth } from './utils/world';
+
+const WARDS = ['BE01', 'BE02', 'BE03', 'SW01', 'SW02'];
+const PRIORITIES = ['information', 'standard', 'urgent'];
+
+// A deterministic generator (mulberry32), so a failure names an audience that can be replayed.
+function rng(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(r: () => number, xs: readonly T[]): T[] => xs.filter(() => r() < 0.4);
+
+describe('maintained counts', () => {
+  const { t, smtp } = useSuite({ smtp: true, twilio: true, geography: true });
+  let admin: [string, string];
+
+  beforeAll(async () => {
+    admin = (await loginAs(t, 'admin', 'BE')).auth;
+  });
+  beforeEach(async () => {
+    await t.sql('DELETE FROM rate_limit_bucket');
+  });
+
+  /** Every audience shape the maintained counts answer, random but seeded, against the live query. */
+  async function expectCountsExact(seed: number, n = 150): Promise<void> {
+    const r = rng(seed);
+    const counts = t.app.get(AudienceCountsService);
+    const live = t.app.get(AudienceRepository);
+    const wrong: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const wards = r() < 0.2 ? null : pick(r, WARDS);
+      const topics = r() < 0.4 ? null : pick(r, TOPICS);
+      const interests = r() < 0.5 ? null : pick(r, INTEREST_GROUPS);
+      const channels = r() < 0.6 ? ['email', 'sms'] : r() < 0.5 ? ['email'] : ['sms'];
+      const priority = PRIORITIES[Math.floor(r() * 3)];
+      const a: ResolvedAudience = { wardCodes: wards, topics, interestGroups: interests, schemeIds: null, near: null, channels, priority };
+      const expected = await live.countAudience(a);
+      const got = await counts.count({ wardCodes: wards, topics, interestGroups: interests, channels, maxRank: priorityRank(priority) });
+      if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`${JSON.stringify(a)}: maintained ${JSON.stringify(got)}, live ${JSON.stringify(expected)}`);
+    }
+    expect(wrong).toEqual([]);
+    // And the bookkeeping behind them: every sendable resident in exactly the cell they belong in.
+    const drift = await t.sql(
+      `SELECT coalesce(k.resident_id, a.resident_id) AS resident_id FROM resident_audience_keys(ARRAY(SELECT id FROM resident)) k
+         JOIN audience_cell c ON (c.ward_code, c.email_rank, c.sms_rank, c.topics, c.interests) = (k.ward_code, k.email_rank, k.sms_rank, k.topics, k.interests)
+         FULL JOIN resident_audience_cell a ON a.resident_id = k.resident_id
+        WHERE a.cell_id IS DISTINCT FROM c.id`,
+    );
+    expect(drift).toEqual([]);
+    const sums = await t.sql<{ cells: number; residents: number }>(
+      `SELECT (SELECT coalesce(sum(residents), 0)::int FROM audience_cell) AS cells, (SELECT count(*)::int FROM resident_audience_cell) AS residents`,
+    );
+    expect(sums[0].cells).toBe(sums[0].residents);
+  }
+
+  it('audience preview from maintained counts equals the live query after sign-up, verify, preferences, unsubscribe, suspension, import, ward move, erasure and purge', async () => {
+    const r = rng(24);
+    // Residents written directly, one at a time and in bulk (multi-row statements).
+    for (let i = 0; i < 60; i++) {
+      const channels = r() < 0.5 ? (['email', 'sms'] as const) : r() < 0.5 ? (['email'] as const) : (['sms'] as const);
+      await makeResident(t, {
+        ward: WARDS[i % WARDS.length],
+        channels: [...channels],
+        topics: pick(r, TOPICS),
+        interests: pick(r, INTEREST_GROUPS),
+        status: r() < 0.85 ? 'active' : r() < 0.5 ? 'pending' : 'unsubscribed',
+        emailVerified: r() < 0.9,
+        phoneVerified: r() < 0.9,
+        minPriority: { email: PRIORITIES[Math.floor(r() * 3)], sms: PRIORITIES[Math.floor(r() * 3)] },
+      });
+    }
+    await makeResidents(t, { count: 200, ward: 'BE02', prefix: 'bulk.a.', channels: ['email', 'sms'], interest: 'parent' });
+    await makeResidents(t, { count: 150, ward: 'SW01', prefix: 'bulk.b.', channels: ['email'] });
+    await expectCountsExact(1);
+
+    // Sign-up (pending: not counted) then verification through the e-mailed link.
+    const email = 'counted.signup@example.org';
+    await t.http().post('/api/v1/residents').send({ email, firstName: 'Jo', lastName: 'Bloggs', wardCode: 'BE03', channels: ['email'], topics: ['appeals', 'events'], consent: true }).expect(202);
+    await expectCountsExact(2, 40);
+    const deadline = Date.now() + 20_000;
+    while (!smtp.messages.some((m) => m.to.includes(email)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    const mail = smtp.messages.find((m) => m.to.includes(email))!;
+    const token = /\/verify\?token=([A-Za-z0-9_.-]+)/.exec(mail.parsed.text ?? '')![1];
+    const verified = await t.http().post('/api/v1/residents/verify').send({ token }).expect(200);
+    const signedUp = (await t.sql<{ id: string }>('SELECT id FROM resident WHERE email = $1', [email]))[0].id;
+    expect(verified.body.status).toBe('active');
+    await expectCountsExact(3, 40);
+
+    // Preferences: topics, interests, channel priority, quiet hours.
+    const someone = (await t.sql<{ id: string }>(`SELECT r.id FROM resident r WHERE r.email LIKE 'bulk.a.%' ORDER BY r.id LIMIT 5`)).map((x) => x.id);
+    await t.http().patch('/api/v1/me').set(...residentAuth(t, signedUp)).send({ topics: ['crime_alerts'], interestGroups: ['dog_walker', 'farmer'], channels: [{ channel: 'email', minPriority: 'urgent' }] }).expect(200);
+    await t.http().patch('/api/v1/me').set(...residentAuth(t, someone[0])).send({ topics: ['road_safety'], channels: [{ channel: 'sms', enabled: false }] }).expect(200);
+    await t.http().patch('/api/v1/me').set(...residentAuth(t, someone[1])).send({ interestGroups: [], quietStart: '22:00', quietEnd: '07:00' }).expect(200);
+    // Concurrent changes to one resident and to many: each queues on the resident, none is lost.
+    await Promise.all([
+      ...PRIORITIES.map((p) => t.http().patch('/api/v1/me').set(...residentAuth(t, someone[2])).send({ channels: [{ channel: 'email', minPriority: p }] })),
+      t.http().patch('/api/v1/me').set(...residentAuth(t, someone[2])).send({ topics: ['appeals'] }),
+      t.http().patch('/api/v1/me').set(...residentAuth(t, someone[2])).send({ interestGroups: ['student'] }),
+      ...someone.slice(3).map((id) => t.http().patch('/api/v1/me').set(...residentAuth(t, id)).send({ topics: ['meetings', 'events'] })),
+    ]);
+    await expectCountsExact(4);
+
+    // Unsubscribe, suspension (bounce), SMS STOP and START.
+    const channels = t.app.get(ResidentChannelsService);
+    await channels.unsubscribeEmail(someone[3]);
+    await channels.suspend(someone[4], 'email', 'hard bounce');
+    await channels.setSmsOptIn(someone[4], false);
+    await channels.setSmsOptIn(someone[4], true);
+    await expectCountsExact(5, 60);
+
+    // An import: new residents and matches, in the import's own set-based statements.
+    const rows = [...Array(120).keys()].map((i) => goodRow(i, 'counted.imp'));
+    const up = await t.http().post('/api/v1/imports/residents').set(...admin).set('Content-Type', 'text/csv').send(toBeaconCsv(rows)).expect(201);
+    await t.http().post(`/api/v1/imports/${up.body.id}/commit`).set(...admin).expect(202);
+    expect((await importSettled(t, admin, up.body.id)).status).toBe('committed');
+    await expectCountsExact(6);
+
+    // A ward move, an erasure, and the purge of pending sign-ups (deleted rows).
+    await t.sql(`UPDATE resident SET ward_code = 'SW02' WHERE id = ANY($1::uuid[])`, [someone.slice(0, 2)]);
+    await t.http().delete('/api/v1/me').set(...residentAuth(t, signedUp)).expect(204);
+    await t.sql(`DELETE FROM resident WHERE status = 'pending'`);
+    await t.sql(`DELETE FROM resident_topic WHERE topic = 'events' AND resident_id IN (SELECT id FROM resident WHERE email LIKE 'counted.imp%')`);
+    await expectCountsExact(7);
+  }, 180_000);
+
+  describe('message progress from counters', () => {
+    /** The counters as progress reads them, and the same figures counted from delivery. */
+    async function expectProgressExact(messageId: string): Promise<void> {
+      const deliveries = t.app.get(DeliveryRepository);
+      expect(await deliveries.progress(messageId)).toEqual(await deliveries.progressLive(messageId));
+      const [waiting] = await t.sql<{ counted: boolean; live: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM message_delivery_count WHERE message_id = $1 AND state IN ('waiting', 'sending') GROUP BY state HAVING sum(deliveries) > 0) AS counted,
+                EXISTS (SELECT 1 FROM delivery WHERE message_id = $1 AND (status = 'sending' OR (status = 'queued' AND not_before IS NOT NULL))) AS live`,
+        [messageId],
+      );
+      expect(waiting.counted).toBe(waiting.live);
+    }
+
+    it('counters equal a live count of delivery through fan-out, claims, outcomes, retries, cancel, complaint, revival and retention', async () => {
+      await makeResidents(t, { count: 120, ward: 'BE01', prefix: 'progress.', channels: ['email', 'sms'] });
+      const res = await t.http().post('/api/v1/messages').set(...admin).send({ title: 'Counted', body: 'Progress from counters', category: 'appeal', channels: ['email', 'sms'], audience: { wardCodes: ['BE01'] } });
+      expect(res.status).toBe(201);
+      const id = res.body.id as string;
+      // Deliveries written as the fan-out, the claims and the outcome writers do, statement by statement.
+      await t.sql(`UPDATE message SET status = 'sending', recipient_count = 0 WHERE id = $1`, [id]);
+      await t.sql(
+        `INSERT INTO delivery (message_id, resident_id, channel, status, not_before)
+         SELECT $1, rc.resident_id, rc.channel, 'queued', CASE WHEN rc.channel = 'sms' AND random() < 0.3 THEN now() + interval '1 hour' END
+           FROM resident_channel rc JOIN resident r ON r.id = rc.resident_id WHERE r.ward_code = 'BE01'`,
+        [id],
+      );
+      await expectProgressExact(id);
+      const step = async (sql: string) => {
+        await t.sql(sql, [id]);
+        await expectProgressExact(id);
+      };
+      await step(`UPDATE delivery SET status = 'sending', claimed_at = now(), attempts = attempts + 1 WHERE id IN (SELECT id FROM delivery WHERE message_id = $1 AND status = 'queued' AND not_before IS NULL ORDER BY id LIMIT 90)`);
+      await step(`UPDATE delivery SET status = CASE WHEN id % 7 = 0 THEN 'failed' WHEN id % 11 = 0 THEN 'unknown' ELSE 'sent' END, sent_at = now(), claimed_at = NULL WHERE message_id = $1 AND status = 'sending' AND id % 3 <> 0`);
+      // A retry: back to queued with a time (waiting), then due.
+      await step(`UPDATE delivery SET status = 'queued', not_before = now() - interval '1 second', claimed_at = NULL WHERE message_id = $1 AND status = 'sending' AND id % 2 = 0`);
+      await step(`UPDATE delivery SET status = 'delivered' WHERE message_id = $1 AND channel = 'sms' AND status = 'sent'`);
+      await step(`UPDATE delivery SET status = 'bounced', bounce_status = '5.1.1' WHERE message_id = $1 AND channel = 'email' AND status = 'sent' AND id % 5 = 0`);
+      await step(`UPDATE delivery SET complained_at = now() WHERE message_id = $1 AND channel = 'email' AND status = 'sent' AND id % 4 = 0`);
+      // A stranded row (queued, no time, no open cursor): revived by the send path's own repository.
+      await t.sql(`DELETE FROM delivery_cursor WHERE message_id = $1`, [id]);
+      expect(await t.app.get(SendProgressRepository).reviveStranded(id)).toBeGreaterThan(0);
+      await expectProgressExact(id);
+      expect(await t.app.get(SendProgressRepository).hasUnfinished(id)).toBe(true);
+      // Cancel mid-send, through the message's own cancel.
+      await t.http().post(`/api/v1/messages/${id}/cancel`).set(...admin);
+      await step(`UPDATE delivery SET status = 'cancelled' WHERE message_id = $1 AND status = 'queued'`);
+      await step(`UPDATE delivery SET status = 'sent', claimed_at = NULL WHERE message_id = $1 AND status = 'sending'`);
+      expect(await t.app.get(SendProgressRepository).hasUnfinished(id)).toBe(false);
+      // Retention deletes rows: the counters follow.
+      await step(`DELETE FROM delivery WHERE message_id = $1 AND status = 'failed'`);
+      // What the API shows is the counters' figure.
+      const detail = await t.http().get(`/api/v1/messages/${id}`).set(...admin).expect(200);
+      const [live] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1`, [id]);
+      expect(detail.body.progress.total).toBe(live.n);
+    }, 120_000);
+  });
+});
