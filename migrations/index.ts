@@ -15,6 +15,7 @@ import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-Sto
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 import { AudienceCells1796504000001 } from './1796504000001-AudienceCells';
 import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliveryCounts';
+import { ReplicaHeartbeat1796506000001 } from './1796506000001-ReplicaHeartbeat';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS: Function[] = [
   ResidentCampaignCodeIndex1796411000001,
   AudienceCells1796504000001,
   MessageDeliveryCounts1796504000002,
+  ReplicaHeartbeat1796506000001,
 ];

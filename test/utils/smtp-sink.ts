@@ -19,6 +19,8 @@ export interface SmtpSinkOptions {
   parse?: boolean;
   /** Count into these maps instead of fresh ones: a sink closed and re-opened keeps one tally. */
   counts?: Map<string, number>;
+  /** Answer no message before this settles (a relay that holds its first replies; see `received`). */
+  holdUntil?: Promise<unknown>;
 }
 
 export interface SmtpSink {
@@ -29,6 +31,8 @@ export interface SmtpSink {
   counts: Map<string, number>;
   /** Messages accepted so far (also with `parse: false`). */
   readonly accepted: number;
+  /** Messages whose data has arrived, answered or not yet (held by `holdUntil`). */
+  readonly received: number;
   /** Reject the next messages with these SMTP reply codes (e.g. [451, 451] then accept). */
   failNext(codes: number[]): void;
   /** Reject every message to this address with this code. */
@@ -45,6 +49,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const failures: number[] = [];
   const rejected = new Map<string, number>();
   let accepted = 0;
+  let received = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -63,6 +68,11 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        received++;
+        if (opts.holdUntil) return void opts.holdUntil.then(() => finish());
+        finish();
+      });
+      const finish = () => {
         const code = failures.shift();
         if (code) return cb(Object.assign(new Error(`Rejected by test (${code})`), { responseCode: code }));
         const to = (session.envelope.rcptTo || []).map((r) => r.address);
@@ -79,7 +89,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           if (opts.parse === false) return accept();
           simpleParser(raw).then(accept, (err) => cb(err));
         });
-      });
+      };
     },
   });
   // A client that dies mid-conversation (a worker killed by a test) resets its socket; smtp-server
@@ -97,6 +107,9 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     counts,
     get accepted() {
       return accepted;
+    },
+    get received() {
+      return received;
     },
     failNext: (codes) => failures.push(...codes),
     rejectAddress: (address, code) => rejected.set(address.toLowerCase(), code),

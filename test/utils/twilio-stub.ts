@@ -35,6 +35,8 @@ export interface TwilioStub {
   rejectNumber(to: string, reply: ScriptedReply): void;
   /** Keep each answer back this long (0 = answer at once): the SMS is taken, the client may time out first. */
   holdReplies(ms: number): void;
+  /** Answer nothing until this settles (requests are still counted in `requests` as they arrive). */
+  holdUntil(gate: Promise<unknown>): void;
   waitFor(count: number, timeoutMs?: number): Promise<StubSms[]>;
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
   const rejected = new Map<string, ScriptedReply>();
   let requests = 0;
   let holdMs = 0;
+  let gate: Promise<unknown> | undefined;
   const log: { to: string; status: number; at: number }[] = [];
   const server: Server = createServer(async (req, res) => {
     requests++;
@@ -71,8 +74,9 @@ export async function startTwilioStub(): Promise<TwilioStub> {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(json));
       };
-      if (hold) setTimeout(answer, hold);
-      else answer();
+      const later = () => (hold ? setTimeout(answer, hold) : answer());
+      if (gate) void gate.then(later);
+      else later();
     };
     if (!match || req.method !== 'POST') return send(404, { code: 20404, message: 'Not found', status: 404 });
     if (auth !== `${accountSid}:${authToken}`) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
@@ -127,6 +131,9 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     rejectNumber: (to, reply) => rejected.set(to, reply),
     holdReplies: (ms) => {
       holdMs = ms;
+    },
+    holdUntil: (g) => {
+      gate = g;
     },
     waitFor: (count, timeoutMs = 20_000) => waitUntil(() => messages.length >= count, timeoutMs, `${count} SMS (have ${messages.length})`).then(() => messages),
     env: () => ({ TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: '+447700900001', TWILIO_API_BASE_URL: baseUrl }),

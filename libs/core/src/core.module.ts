@@ -8,6 +8,8 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { buildDataSourceOptions } from './database/database-options';
+import { ReplicaHeartbeatEntity } from './database/replica-heartbeat.entity';
+import { ReplicaHeartbeat, ReportsReader } from './database/reports-reader';
 import { AllExceptionsFilter } from './errors/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { HousekeepingService } from './housekeeping.service';
@@ -27,7 +29,7 @@ import { FileStore } from './files/file-store';
 import { PgFileStore } from './files/pg-file-store';
 import { StoredFileEntity } from './files/stored-file.entity';
 
-export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity, WebhookReceiptEntity, StoredFileEntity];
+export const CORE_ENTITIES = [AuditEventEntity, RateLimitBucketEntity, WebhookReceiptEntity, StoredFileEntity, ReplicaHeartbeatEntity];
 
 /** Config, database, queue, errors, validation, audit and rate limits: what every process shares. */
 @Global()
@@ -39,7 +41,7 @@ export class CoreModule {
       module: CoreModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({ ...buildDataSourceOptions(config.db.url, [], [], config.db.reportsUrl), autoLoadEntities: true }),
         TypeOrmModule.forFeature(CORE_ENTITIES),
         // Failed checks are answered (503 with details), not logged as errors: probes poll during an outage.
         TerminusModule.forRoot({ logger: false }),
@@ -62,8 +64,10 @@ export class CoreModule {
         MetricsService,
         WebhookReceipts,
         { provide: FileStore, useClass: PgFileStore },
+        ReportsReader,
+        ReplicaHeartbeat,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts, FileStore],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts, FileStore, ReportsReader],
     };
   }
 }

@@ -8,6 +8,7 @@ export * from './database/database-options';
 export * from './database/embedded-postgres';
 export * from './database/group-commit';
 export * from './database/naming-strategy';
+export * from './database/reports-reader';
 export * from './database/rows';
 export * from './errors/all-exceptions.filter';
 export * from './errors/describe-error';

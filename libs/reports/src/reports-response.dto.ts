@@ -102,11 +102,17 @@ export class SimMessagesDto {
 }
 
 /** The monthly Service Improvement Meeting pack for one NPU (or FORCE). */
+export class ReplicaStalenessDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Primary time of the newest heartbeat the read replica holds: figures include everything committed before it (null: none has arrived yet)' }) asOf: Date | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Whole seconds since asOf: at most the replica lag plus REPLICA_HEARTBEAT_SECONDS' }) seconds: number | null;
+}
+
 export class SimPackDto {
   @ApiProperty({ description: 'NPU code, or FORCE' }) npuCode: string;
   @ApiProperty({ example: '2026-11' }) month: string;
   @ApiProperty({ format: 'date', description: 'Stocks (schemes, cadets, ACF, reach, representation) as at the end of this day: the month\'s last, or today' }) asAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the sign-up and subscriber aggregates were last refreshed' }) lastRefreshedAt: Date | null;
+  @ApiProperty({ type: ReplicaStalenessDto, nullable: true, description: 'How stale the figures may be, when they are read from the read replica (REPORTS_DATABASE_URL); null: read from the primary, live' }) staleness: ReplicaStalenessDto | null;
   @ApiProperty({ type: SimSignupsDto }) signups: SimSignupsDto;
   @ApiProperty({ type: [ReachRowDto] }) reach: ReachRowDto[];
   @ApiProperty({ type: [RepresentationRowDto] }) representation: RepresentationRowDto[];

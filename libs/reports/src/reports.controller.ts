@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
@@ -6,6 +6,7 @@ import { reportCsv, type ReportFormatDto } from '@beacon/web';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
 import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
+import { ReportStalenessInterceptor } from './report-staleness.interceptor';
 import { ReportsService } from './reports.service';
 import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
@@ -39,6 +40,7 @@ function send(res: Response, q: ReportFormatDto, name: string, data: unknown) {
 }
 
 @ApiTags('reports')
+@UseInterceptors(ReportStalenessInterceptor)
 @Controller('api/v1/reports')
 export class ReportsController {
   constructor(

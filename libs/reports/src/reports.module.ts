@@ -13,6 +13,7 @@ import { PopulationShareController } from './population-share.controller';
 import { PopulationShareService } from './population-share.service';
 import { REPORT_ENTITIES } from './population-share.entity';
 import { QprService } from './qpr.service';
+import { ReportStalenessInterceptor } from './report-staleness.interceptor';
 import { ReportsController } from './reports.controller';
 import { ReportsRepository } from './reports.repository';
 import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
@@ -20,7 +21,7 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
 @Module({
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController, CampaignController],
-  providers: [ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService, CampaignRepository, CampaignService],
+  providers: [ReportStalenessInterceptor, ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService, CampaignRepository, CampaignService],
   exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { endOfLondonDay } from '@beacon/core';
+import { endOfLondonDay, ReportsReader, type ReplicaStaleness } from '@beacon/core';
 import type { MonthRange } from './report-period';
 
 export interface SignupRow {
@@ -98,13 +98,25 @@ const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
     FROM message m0 JOIN message_npu_engagement x ON x.message_id = m0.id AND ${byNpu ? '($3::varchar IS NULL OR x.npu_code = $3)' : 'x.npu_code = $3'}
    WHERE ${when} AND ${byNpu ? '' : '$3::varchar IS NOT NULL AND'} m0.npu_code IS NULL`;
 
-/** Read-only, set-based SQL for the SIM reports; each query is backed by an index. */
 /** `ward w` is one of a named area's wards (the parameter: its ward codes; NULL: no area named). */
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
 
+/**
+ * Set-based SQL for the SIM reports; each query is backed by an index. The report reads go to
+ * `reader` (the read replica when there is one: they may be seconds stale, see `staleness()`);
+ * the refreshes write, so they stay on the primary (`db`).
+ */
 @Injectable()
 export class ReportsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly reader: ReportsReader,
+  ) {}
+
+  /** How stale the report reads may be (null: they read the primary). */
+  staleness(): Promise<ReplicaStaleness | null> {
+    return this.reader.staleness();
+  }
 
   /**
    * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
@@ -113,7 +125,7 @@ export class ReportsRepository {
   signups(range: MonthRange, groupBy: 'npu' | 'ward' | 'force', npuCode: string | null, wardCodes: string[] | null = null): Promise<SignupRow[]> {
     // force: one series for every ward in scope (FORCE, or the NPU for NPU-bound staff).
     const key = groupBy === 'ward' ? 'w.code' : groupBy === 'force' ? `coalesce($3::varchar, 'FORCE')` : 'w.npu_code';
-    return this.db.query<SignupRow[]>(
+    return this.reader.query<SignupRow[]>(
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
             joined AS (
@@ -152,7 +164,7 @@ export class ReportsRepository {
       month === null
         ? `SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code`
         : `SELECT ward_code, sum(joined - "left") AS n FROM resident_month_stats WHERE month <= $3::date GROUP BY ward_code`;
-    return this.db.query<ReachRow[]>(
+    return this.reader.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
               CASE WHEN w.population > 0 THEN round(coalesce(s.n, 0) * 1000.0 / w.population, 1)::float8 END AS "per1000"
@@ -182,7 +194,7 @@ export class ReportsRepository {
             WHERE r.activated_at < ${endOfLondonDay('$3')} AND (r.left_at IS NULL OR r.left_at >= ${endOfLondonDay('$3')})
               AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
             GROUP BY 1, 2`;
-    return this.db.query<CategoryCount[]>(
+    return this.reader.query<CategoryCount[]>(
       `WITH subs AS (${subs}),
        -- Population shares are held per NPU and force-wide: an area's subscribers have none beside them.
        shares AS (SELECT dimension, category, share_percent::float8 AS p FROM population_share WHERE area_code = coalesce($1::varchar, 'FORCE') AND $2::varchar[] IS NULL)
@@ -196,7 +208,7 @@ export class ReportsRepository {
 
   /** Sign-ups in the range by source and campaign code. */
   attribution(range: MonthRange, npuCode: string | null): Promise<AttributionRow[]> {
-    return this.db.query<AttributionRow[]>(
+    return this.reader.query<AttributionRow[]>(
       `SELECT coalesce(r.source, 'unknown') AS source, coalesce(r.campaign_code, '') AS "campaignCode", count(*)::int AS signups
          FROM resident r JOIN ward w ON w.code = r.ward_code
         WHERE r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
@@ -212,7 +224,7 @@ export class ReportsRepository {
    */
   messages(range: MonthRange, groupBy: MessageGrouping, npuCode: string | null): Promise<MessageQualityRow[]> {
     const { key, name } = MESSAGE_GROUPS[groupBy];
-    return this.db.query<MessageQualityRow[]>(
+    return this.reader.query<MessageQualityRow[]>(
       `WITH m AS (${MESSAGES_IN_SCOPE('m0.sent_at >= ' + RANGE_START + ' AND m0.sent_at < ' + RANGE_END, groupBy === 'npu')})
        SELECT ${key} AS "group", ${name} AS "groupName", to_char(${LONDON_MONTH('m.sent_at')}, 'YYYY-MM') AS month,
               count(*)::int AS sent, coalesce(sum(m.recipients), 0)::int AS recipients,
@@ -235,7 +247,7 @@ export class ReportsRepository {
    * through the unique (message, resident, channel) index.
    */
   recipientsByLanguage(range: MonthRange, npuCode: string | null): Promise<LanguageRecipientsRow[]> {
-    return this.db.query<LanguageRecipientsRow[]>(
+    return this.reader.query<LanguageRecipientsRow[]>(
       `SELECT lower(btrim(r.language)) AS language, t.codes AS translated, count(DISTINCT (d.message_id, d.resident_id))::int AS recipients
          FROM message m
          CROSS JOIN LATERAL (SELECT coalesce(array_agg(k ORDER BY k), '{}') AS codes FROM jsonb_object_keys(m.translations) k) t
@@ -252,7 +264,7 @@ export class ReportsRepository {
    * range ends), from the refreshed per-message totals: count and average score.
    */
   async ratingSummary(range: MonthRange, npuCode: string | null): Promise<{ inRange: RatingFigures; sinceLaunch: RatingFigures }> {
-    const [row] = await this.db.query<{ inRange: RatingFigures; sinceLaunch: RatingFigures }[]>(
+    const [row] = await this.reader.query<{ inRange: RatingFigures; sinceLaunch: RatingFigures }[]>(
       `WITH scoped AS (${MESSAGES_IN_SCOPE('m0.sent_at < ' + RANGE_END)}),
        m AS (SELECT sent_at >= ${RANGE_START} AS in_range, ratings, score_sum FROM scoped)
        SELECT json_build_object('messages', count(*) FILTER (WHERE in_range), 'ratings', coalesce(sum(ratings) FILTER (WHERE in_range), 0),
@@ -357,7 +369,7 @@ export class ReportsRepository {
 
   /** When the sign-up and subscriber figures were last recomputed (null: never yet). */
   async lastRefreshedAt(): Promise<Date | null> {
-    const rows = await this.db.query<{ at: Date }[]>(`SELECT refreshed_at AS at FROM report_refresh WHERE name = 'resident_stats'`);
+    const rows = await this.reader.query<{ at: Date }[]>(`SELECT refreshed_at AS at FROM report_refresh WHERE name = 'resident_stats'`);
     return rows[0]?.at ?? null;
   }
 

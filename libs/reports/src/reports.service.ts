@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { scopedNpu } from '@beacon/auth';
-import { assertNpuAccess, badRequest, InjectConfig, JobHandler, JobName, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { assertNpuAccess, badRequest, InjectConfig, JobHandler, JobName, type AppConfig, type ReplicaStaleness, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
@@ -109,6 +109,8 @@ export class ReportsService {
 
   /** Every section uses the month: flows over it (or the 12 months to it), stocks as at its last day. */
   private async simFor(staff: StaffPrincipal, npu: string, month = currentMonth()) {
+    // Read before the figures: they are at least as fresh as the heartbeat seen here.
+    const staleness = await this.repo.staleness();
     const asAt = monthEndDay(month);
     const scope = npu === 'FORCE' ? undefined : npu;
     const from = addMonths(month, -11);
@@ -133,6 +135,7 @@ export class ReportsService {
       month,
       asAt,
       lastRefreshedAt,
+      staleness,
       signups: { growth, total, byWard: wards },
       reach,
       representation,
@@ -146,6 +149,11 @@ export class ReportsService {
       confidence: confidenceTrend.months[confidenceTrend.months.length - 1],
       confidenceTrend,
     };
+  }
+
+  /** How stale the report figures may be: null when they are read from the primary (live). */
+  staleness(): Promise<ReplicaStaleness | null> {
+    return this.repo.staleness();
   }
 
   /** When the pre-aggregated sign-up and subscriber figures were last recomputed (null: never yet). */

@@ -13,6 +13,13 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FORCE = 'FORCE';
 const MONTHS_OFFERED = 36;
 
+/** "Figures as of 12 seconds ago": the read replica's staleness in words (null: no heartbeat has reached it yet). */
+export function figuresAge(seconds: number | null): string {
+  if (seconds === null) return 'Figures are read from the reporting copy of the database; how far behind it is is not known yet.';
+  const [n, unit] = seconds < 90 ? [seconds, 'second'] : seconds < 90 * 60 ? [Math.round(seconds / 60), 'minute'] : [Math.round(seconds / 3600), 'hour'];
+  return `Figures as of ${n} ${unit}${n === 1 ? '' : 's'} ago (read from the reporting copy of the database).`;
+}
+
 interface Choice {
   area: string;
   month: string;
@@ -44,8 +51,10 @@ export class ConsoleReportsController {
     const monthOptions = Array.from({ length: MONTHS_OFFERED }, (_, i) => addMonths(latest, -i)).map((m) => ({ value: m, text: monthName(m), selected: m === choice.month }));
     if (errors.length) {
       res.status(400);
-      return this.pages.render(req, res, 'reports.njk', 'reports', { errors: errorSummary(errors), areaOptions, monthOptions, areaName: null, sections: [], refreshedAt: null, query: '' });
+      return this.pages.render(req, res, 'reports.njk', 'reports', { errors: errorSummary(errors), areaOptions, monthOptions, areaName: null, sections: [], refreshedAt: null, staleness: null, query: '' });
     }
+    // Read before the figures (they are at least this fresh); null: read from the primary, live.
+    const staleness = await this.reports.staleness();
     const [sections, refreshedAt] = await Promise.all([this.sections(staff, choice), this.reports.lastRefreshedAt()]);
     const query = new URLSearchParams({ area: choice.area, month: choice.month }).toString();
     return this.pages.render(req, res, 'reports.njk', 'reports', {
@@ -54,6 +63,7 @@ export class ConsoleReportsController {
       areaName: choice.area === FORCE ? 'Whole force' : (npus.find((n) => n.code === choice.area)?.name ?? ''),
       monthText: monthName(choice.month),
       refreshedAt,
+      staleness: staleness ? { text: figuresAge(staleness.seconds) } : null,
       query,
       sections: sections.map((s) => ({
         id: s.id,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError, ENV_DOCS, loadConfig } from './app-config';
+import { ConfigError, describeConfig, ENV_DOCS, loadConfig } from './app-config';
 
 describe('config', () => {
   it('lists every bad variable in one error', () => {
@@ -14,6 +14,16 @@ describe('config', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     for (const name of ['PORT', 'SMTP_URL', 'JWT_SECRET', 'LINK_SECRET']) expect(message).toContain(name);
+  });
+
+  it('a read replica: needs DATABASE_URL; its password is masked like the primary\'s', () => {
+    expect(() => loadConfig({ REPORTS_DATABASE_URL: 'postgres://reader:pw@replica/beacon' })).toThrow(/REPORTS_DATABASE_URL: needs DATABASE_URL/);
+    const secrets = { JWT_SECRET: 'j'.repeat(16) + 'k'.repeat(16), LINK_SECRET: 'l'.repeat(16) + 'm'.repeat(16) };
+    const config = loadConfig({ DATABASE_URL: 'postgres://beacon:pw@db/beacon', REPORTS_DATABASE_URL: 'postgres://reader:secret@replica/beacon', ...secrets });
+    expect(config.db).toEqual(expect.objectContaining({ reportsUrl: 'postgres://reader:secret@replica/beacon', heartbeatSeconds: 5 }));
+    expect(JSON.stringify(describeConfig(config))).toContain('postgres://reader:***@replica/beacon');
+    expect(JSON.stringify(describeConfig(config))).not.toContain('secret@');
+    expect(loadConfig({ DATABASE_URL: 'postgres://beacon:pw@db/beacon', ...secrets }).db.reportsUrl).toBeUndefined();
   });
 
   it('documents every variable in the README table', () => {

@@ -44,6 +44,8 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 /** Every environment variable Beacon reads, with its description (README's table mirrors this). */
 export const ENV_DOCS: Record<string, string> = {
   DATABASE_URL: 'PostgreSQL URL. Unset: an embedded PostgreSQL is started in DATA_DIR/postgres.',
+  REPORTS_DATABASE_URL: 'PostgreSQL URL of a read replica (streaming or logical) for reports, audience previews and exports; writes stay on DATABASE_URL. Unset: everything reads the primary (docs/replica.md).',
+  REPLICA_HEARTBEAT_SECONDS: 'With REPORTS_DATABASE_URL: how often each process writes the heartbeat row the replica\'s staleness is read from (default 5).',
   PORT: 'HTTP port of the API (default 3000).',
   PUBLIC_URL: 'Public base URL used in links sent to residents (default http://localhost:PORT).',
   DATA_DIR: 'Folder for embedded PostgreSQL, dev secrets and the dev outbox (default ./.data).',
@@ -127,6 +129,8 @@ export const ENV_DOCS: Record<string, string> = {
 
 export class EnvVars {
   @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @IsString() REPORTS_DATABASE_URL?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300) REPLICA_HEARTBEAT_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_URL?: string;
   @IsOptional() @IsString() DATA_DIR?: string;
@@ -214,7 +218,8 @@ export interface AppConfig {
   logLevel: string;
   logFormat?: 'json' | 'pretty';
   http: { port: number; publicUrl: string; trustProxy?: string; rateLimitMultiplier: number };
-  db: { url?: string; embedded: boolean; dataDir: string; embeddedPort: number };
+  /** `reportsUrl`: the read replica of reports, previews and exports (unset: the primary). */
+  db: { url?: string; reportsUrl?: string; heartbeatSeconds: number; embedded: boolean; dataDir: string; embeddedPort: number };
   auth: {
     jwtSecret: string;
     linkSecret: string;
@@ -365,6 +370,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const mfaRoles: StaffRole[] = mfaSetting === 'all' ? [...STAFF_ROLES] : mfaSetting === 'none' ? [] : (mfaSetting.split(',') as StaffRole[]);
   for (const r of mfaRoles) if (!(STAFF_ROLES as readonly string[]).includes(r)) problems.push(`STAFF_MFA_REQUIRED_ROLES: "${r}" is not a Beacon role`);
   if ((vars.DELIVERY_RETENTION_DAYS ?? 400) <= (vars.RATING_LINK_TTL_DAYS ?? 90)) problems.push('DELIVERY_RETENTION_DAYS: must exceed RATING_LINK_TTL_DAYS (rating links name a delivery)');
+  if (vars.REPORTS_DATABASE_URL && embedded) problems.push('REPORTS_DATABASE_URL: needs DATABASE_URL (the embedded database has no replica)');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
     problems.push('TWILIO_FROM: TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required with TWILIO_ACCOUNT_SID');
@@ -389,7 +395,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: vars.TRUST_PROXY,
       rateLimitMultiplier: vars.RATE_LIMIT_MULTIPLIER ?? 1,
     },
-    db: { url: vars.DATABASE_URL, embedded, dataDir, embeddedPort: vars.EMBEDDED_PG_PORT ?? 54320 },
+    db: {
+      url: vars.DATABASE_URL,
+      reportsUrl: vars.REPORTS_DATABASE_URL || undefined,
+      heartbeatSeconds: vars.REPLICA_HEARTBEAT_SECONDS ?? 5,
+      embedded,
+      dataDir,
+      embeddedPort: vars.EMBEDDED_PG_PORT ?? 54320,
+    },
     auth: {
       jwtSecret: vars.JWT_SECRET ?? devSecrets!.jwtSecret,
       linkSecret: vars.LINK_SECRET ?? devSecrets!.linkSecret,
@@ -493,7 +506,7 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
   const mask = (v?: string) => (v ? '***' : undefined);
   return {
     ...config,
-    db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
+    db: { ...config.db, url: config.db.url?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@'), reportsUrl: config.db.reportsUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     auth: { ...config.auth, jwtSecret: '***', linkSecret: '***', jwtPreviousSecrets: config.auth.jwtPreviousSecrets.map(() => '***'), linkPreviousSecrets: config.auth.linkPreviousSecrets.map(() => '***'), bootstrapAdmin: config.auth.bootstrapAdmin?.email, oidc: config.auth.oidc && { ...config.auth.oidc, clientSecret: '***' } },
     mail: { ...config.mail, smtpUrl: config.mail.smtpUrl?.replace(/:\/\/([^:@/]+):[^@]+@/, '://$1:***@') },
     sms: { ...config.sms, authToken: mask(config.sms.authToken) },

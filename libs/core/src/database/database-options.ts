@@ -5,11 +5,16 @@ import { SnakeNamingStrategy } from './naming-strategy';
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassList = MixedList<Function | string>;
 
-/** One definition of the connection, shared by the app, the migration script and the tests. */
-export function buildDataSourceOptions(url: string, entities: ClassList = [], migrations: ClassList = []): DataSourceOptions {
+/**
+ * One definition of the connection, shared by the app, the migration script and the tests.
+ * With `reportsUrl`, TypeORM keeps a second pool on that read replica; every query still goes to
+ * the primary (`defaultMode: 'master'`, finds included) unless it asks for the replica by name
+ * (`ReportsReader`), so only reads that may be stale ever are.
+ */
+export function buildDataSourceOptions(url: string, entities: ClassList = [], migrations: ClassList = [], reportsUrl?: string): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    ...(reportsUrl ? { replication: { master: { url }, slaves: [{ url: reportsUrl }], defaultMode: 'master' as const } } : { url }),
     entities,
     migrations,
     synchronize: false,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { ReportsReader } from '@beacon/core';
 import type { ResolvedAudience } from './audience-spec';
 import { AUDIENCE_JOIN, audienceWhere, sqlParams } from './audience.sql';
 
@@ -10,10 +9,14 @@ export interface AudienceCount {
   sms: number;
 }
 
-/** Counts an audience without writing it (the previews; the fan-out writes it). */
+/**
+ * Counts an audience without writing it (the previews; the fan-out writes it). A preview is an
+ * estimate shown while composing, so it reads the read replica when there is one; the fan-out
+ * always reads the primary.
+ */
 @Injectable()
 export class AudienceRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: ReportsReader) {}
 
   async countAudience(a: ResolvedAudience): Promise<{ total: number; email: number; sms: number }> {
     const { params, p } = sqlParams();
