@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { ReportsReader } from '@beacon/core';
 
 /** An audience as the maintained counts can answer it: each list null = no restriction on it. */
 export interface AudienceCountQuery {
@@ -27,7 +26,8 @@ export interface AudienceCount {
  */
 @Injectable()
 export class AudienceCountsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Read through `ReportsReader`: a preview may be as stale as the read replica (the cells replicate like any table). */
+  constructor(private readonly db: ReportsReader) {}
 
   async count(q: AudienceCountQuery): Promise<AudienceCount> {
     const params: unknown[] = [q.channels, q.maxRank];
