@@ -15,6 +15,8 @@ import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-Sto
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 import { AudienceCells1796504000001 } from './1796504000001-AudienceCells';
 import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliveryCounts';
+import { MonthlyPartitions1796505000001 } from './1796505000001-MonthlyPartitions';
+import { DeliveryCountTriggersOnPartitions1796505000002 } from './1796505000002-DeliveryCountTriggersOnPartitions';
 import { ReplicaHeartbeat1796506000001 } from './1796506000001-ReplicaHeartbeat';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
@@ -38,5 +40,7 @@ export const ALL_MIGRATIONS: Function[] = [
   ResidentCampaignCodeIndex1796411000001,
   AudienceCells1796504000001,
   MessageDeliveryCounts1796504000002,
+  MonthlyPartitions1796505000001,
+  DeliveryCountTriggersOnPartitions1796505000002,
   ReplicaHeartbeat1796506000001,
 ];

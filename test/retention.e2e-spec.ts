@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore, HousekeepingService } from '@beacon/core';
+import { DeliveryRetention } from '../libs/messaging/src/delivery-retention';
 import { makeResident } from './utils/factories';
 import { createTestApp, loginAs, seedGeography, type TestApp } from './utils/test-app';
 import { draftMessage, insertSentDelivery, type Auth } from './utils/world';
@@ -21,8 +22,8 @@ describe('retention purges, run by housekeeping', () => {
     t = await createTestApp({
       DATA_DIR: dataDir,
       RUN_WORKER: 'false',
-      DELIVERY_RETENTION_DAYS: '400',
-      AUDIT_RETENTION_DAYS: '730',
+      DELIVERY_RETENTION_MONTHS: '13',
+      AUDIT_RETENTION_MONTHS: '24',
       REPLY_RETENTION_DAYS: '365',
       OUTBOX_RETENTION_DAYS: '14',
       INACTIVE_RESIDENT_RETENTION_DAYS: '365',
@@ -47,22 +48,28 @@ describe('retention purges, run by housekeeping', () => {
     expect(left).toEqual([young.id]);
   });
 
-  it('audit events older than AUDIT_RETENTION_DAYS go; younger ones stay', async () => {
-    await t.sql(`INSERT INTO audit_event (actor, action, subject, at) VALUES ('retention-test', 'old', 'x', now() - interval '731 days'), ('retention-test', 'young', 'x', now() - interval '729 days')`);
+  // Issue 24: by whole monthly partitions (test/partitioning.e2e-spec.ts has the partition details).
+  it('audit events in a month that ended more than AUDIT_RETENTION_MONTHS whole months ago go; younger ones stay', async () => {
+    await t.sql(`INSERT INTO audit_event (actor, action, subject, at) VALUES ('retention-test', 'old', 'x', now() - interval '25 months'), ('retention-test', 'young', 'x', now() - interval '23 months')`);
+    await t.app.get(HousekeepingService).ensureAuditPartitions();
     const purged = await run();
     expect(purged['audit events']).toBe(1);
     expect((await t.sql<{ action: string }>(`SELECT action FROM audit_event WHERE actor = 'retention-test'`)).map((r) => r.action)).toEqual(['young']);
   });
 
-  it('deliveries go DELIVERY_RETENTION_DAYS after their message was sent; a recent or still-sending message keeps them', async () => {
+  it('deliveries go DELIVERY_RETENTION_MONTHS whole months after the month their message was released; a recent or still-sending message keeps them', async () => {
     const resident = await makeResident(t, { ward: 'BE01' });
     const oldMessage = await draftMessage(t, eco, 'BE01', 'Old');
     const recentMessage = await draftMessage(t, eco, 'BE01', 'Recent');
     const sendingMessage = await draftMessage(t, eco, 'BE01', 'Still sending');
-    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '401 days' WHERE id = $1`, [oldMessage]);
-    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '399 days' WHERE id = $1`, [recentMessage]);
-    await t.sql(`UPDATE message SET status = 'sending', updated_at = now() - interval '401 days' WHERE id = $1`, [sendingMessage]);
+    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '15 months', send_requested_at = now() - interval '15 months' WHERE id = $1`, [oldMessage]);
+    await t.sql(`UPDATE message SET status = 'sent', sent_at = now() - interval '12 months', send_requested_at = now() - interval '12 months' WHERE id = $1`, [recentMessage]);
+    await t.sql(`UPDATE message SET status = 'sending', updated_at = now() - interval '16 months', send_requested_at = now() - interval '16 months' WHERE id = $1`, [sendingMessage]);
     for (const m of [oldMessage, recentMessage, sendingMessage]) await insertSentDelivery(t, m, resident.id);
+    // created_at is the partition key: the message's release time, as the fan-out writes it; the
+    // still-sending message's row is still being sent.
+    await t.sql(`UPDATE delivery d SET created_at = m.send_requested_at, status = CASE WHEN m.status = 'sending' THEN 'sending' ELSE d.status END FROM message m WHERE m.id = d.message_id AND d.resident_id = $1`, [resident.id]);
+    await t.app.get(DeliveryRetention).ensurePartitions();
     const purged = await run();
     expect(purged.deliveries).toBe(1);
     const left = await t.sql<{ title: string }>(`SELECT m.title FROM delivery d JOIN message m ON m.id = d.message_id WHERE d.resident_id = $1 ORDER BY 1`, [resident.id]);

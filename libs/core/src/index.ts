@@ -7,6 +7,7 @@ export * from './database/connection-errors';
 export * from './database/database-options';
 export * from './database/embedded-postgres';
 export * from './database/group-commit';
+export * from './database/monthly-partitions';
 export * from './database/naming-strategy';
 export * from './database/reports-reader';
 export * from './database/rows';

@@ -86,7 +86,10 @@ export class MessageEntity {
  *   (delivery_cursor); only rows that wait for a later time are indexed (idx_delivery_retry).
  */
 @Entity('delivery')
-@Unique('uq_delivery_message_resident_channel', ['messageId', 'residentId', 'channel'])
+// Partitioned by month of created_at (migration MonthlyPartitions): unique keys hold the partition
+// key, and created_at is one value per message (the fan-out sets it), so this is still one row per
+// (message, resident, channel).
+@Unique('uq_delivery_message_resident_channel', ['messageId', 'residentId', 'channel', 'createdAt'])
 // Rows waiting for a later time (retry backoff, rate-limit pause, re-queued claims, SMS quiet hours):
 // a small set. Fresh rows from the fan-out are found through delivery_cursor instead, so the
 // fan-out writes no index entry for the work list.
@@ -110,7 +113,8 @@ export class DeliveryEntity {
   @Column({ type: 'varchar', length: 10, nullable: true }) bounceStatus: string | null;
   /** When a feedback-loop (ARF) report said the resident marked the e-mail as spam. */
   @Column({ type: 'timestamptz', nullable: true }) complainedAt: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  /** The partition key: the message's send_requested_at when the fan-out wrote the row (else now()). */
+  @CreateDateColumn({ type: 'timestamptz', primary: true }) createdAt: Date;
   @Column({ type: 'timestamptz', default: () => 'now()' }) updatedAt: Date;
 }
 

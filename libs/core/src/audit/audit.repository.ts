@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { deleteInBatches } from '../retention/retention';
 
 export interface AuditEntry {
   actor: string;
@@ -21,16 +20,5 @@ export class AuditRepository {
       entry.subject,
       JSON.stringify(entry.data ?? {}),
     ]);
-  }
-
-  /** Retention: rows older than `before`, in batches (the audit log is large; each batch is short). */
-  deleteBefore(before: Date): Promise<number> {
-    return deleteInBatches(5000, async (limit) => {
-      const [{ n }] = await this.db.query<{ n: number }[]>(
-        'WITH gone AS (DELETE FROM audit_event WHERE id IN (SELECT id FROM audit_event WHERE at < $1 LIMIT $2) RETURNING 1) SELECT count(*)::int AS n FROM gone',
-        [before, limit],
-      );
-      return n;
-    });
   }
 }

@@ -119,8 +119,8 @@ export const ENV_DOCS: Record<string, string> = {
   METRICS_TOKEN: 'Bearer token Prometheus sends to GET /metrics (>= 16 chars). Unset: /metrics answers 404.',
   WORKER_HTTP_PORT: 'Port on which the separate worker answers GET /metrics, /health/live and /health/ready (default unset: no HTTP).',
   SHUTDOWN_TIMEOUT_SECONDS: 'On SIGTERM/SIGINT: how long in-flight sends and jobs may take to finish before the process stops anyway (default 25).',
-  DELIVERY_RETENTION_DAYS: 'Delivery rows (who was sent which message, outcome) are deleted this many days after their message finished (default 400; more than RATING_LINK_TTL_DAYS, as rating links name a delivery).',
-  AUDIT_RETENTION_DAYS: 'audit_event rows older than this are deleted (default 730 = 2 years; at least 90).',
+  DELIVERY_RETENTION_MONTHS: 'Delivery rows (who was sent which message, outcome) are kept this many whole calendar months after the month their message was released, then their monthly partition is dropped (default 13; at least 2, and longer than RATING_LINK_TTL_DAYS, as rating links name a delivery). A partition still holding a queued or sending row is kept.',
+  AUDIT_RETENTION_MONTHS: 'audit_event rows are kept this many whole calendar months after their month, then its monthly partition is dropped (default 24 = 2 years; at least 3).',
   REPLY_RETENTION_DAYS: 'Residents\' replies (and staff answers) that are answered or closed are deleted this many days after they were sent (default 365; at least 30).',
   OUTBOX_RETENTION_DAYS: 'Dev outbox files (DATA_DIR/outbox, e-mail and SMS written instead of sent) are deleted after this many days (default 14).',
   INACTIVE_RESIDENT_RETENTION_DAYS: 'Residents who unsubscribed from everything are erased (as a GDPR erasure) this many days after they left (default 365; at least 30).',
@@ -196,8 +196,8 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) MESSAGE_PAUSE_AFTER_ERRORS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) RATING_LINK_TTL_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(8) @Max(3650) UNVERIFIED_RESIDENT_RETENTION_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(31) @Max(3650) DELIVERY_RETENTION_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(90) @Max(3650) AUDIT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(120) DELIVERY_RETENTION_MONTHS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(3) @Max(120) AUDIT_RETENTION_MONTHS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) REPLY_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3650) OUTBOX_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(30) @Max(3650) INACTIVE_RESIDENT_RETENTION_DAYS?: number;
@@ -250,7 +250,7 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   residents: { unverifiedRetentionDays: number };
   /** Days each kind of data is kept (docs/data-protection.md); purged by the housekeeping job. */
-  retention: { deliveryDays: number; auditDays: number; replyDays: number; outboxDays: number; inactiveResidentDays: number; inboundEmailDays: number };
+  retention: { deliveryMonths: number; auditMonths: number; replyDays: number; outboxDays: number; inactiveResidentDays: number; inboundEmailDays: number };
   mail: {
     smtpUrl?: string;
     from: string;
@@ -369,7 +369,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const mfaSetting = vars.STAFF_MFA_REQUIRED_ROLES ?? 'admin,npu_lead';
   const mfaRoles: StaffRole[] = mfaSetting === 'all' ? [...STAFF_ROLES] : mfaSetting === 'none' ? [] : (mfaSetting.split(',') as StaffRole[]);
   for (const r of mfaRoles) if (!(STAFF_ROLES as readonly string[]).includes(r)) problems.push(`STAFF_MFA_REQUIRED_ROLES: "${r}" is not a Beacon role`);
-  if ((vars.DELIVERY_RETENTION_DAYS ?? 400) <= (vars.RATING_LINK_TTL_DAYS ?? 90)) problems.push('DELIVERY_RETENTION_DAYS: must exceed RATING_LINK_TTL_DAYS (rating links name a delivery)');
+  // A row lives at least N whole months (N × 28 days) before its partition goes.
+  if ((vars.DELIVERY_RETENTION_MONTHS ?? 13) * 28 <= (vars.RATING_LINK_TTL_DAYS ?? 90)) problems.push('DELIVERY_RETENTION_MONTHS: must exceed RATING_LINK_TTL_DAYS (rating links name a delivery)');
+  // Retention moved from days (row deletes) to months (partition drops): an old setting is refused, not silently replaced by the default.
+  for (const old of ['DELIVERY_RETENTION_DAYS', 'AUDIT_RETENTION_DAYS'] as const) {
+    if (source[old] !== undefined) problems.push(`${old}: replaced by ${old.replace('_DAYS', '_MONTHS')} (whole months: old months' partitions are dropped)`);
+  }
   if (vars.REPORTS_DATABASE_URL && embedded) problems.push('REPORTS_DATABASE_URL: needs DATABASE_URL (the embedded database has no replica)');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (vars.TWILIO_ACCOUNT_SID && !vars.TWILIO_FROM && !vars.TWILIO_MESSAGING_SERVICE_SID) {
@@ -429,8 +434,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: vars.SEED_DEMO ?? (embedded ? 'full' : false),
     residents: { unverifiedRetentionDays: vars.UNVERIFIED_RESIDENT_RETENTION_DAYS ?? 30 },
     retention: {
-      deliveryDays: vars.DELIVERY_RETENTION_DAYS ?? 400,
-      auditDays: vars.AUDIT_RETENTION_DAYS ?? 730,
+      deliveryMonths: vars.DELIVERY_RETENTION_MONTHS ?? 13,
+      auditMonths: vars.AUDIT_RETENTION_MONTHS ?? 24,
       replyDays: vars.REPLY_RETENTION_DAYS ?? 365,
       outboxDays: vars.OUTBOX_RETENTION_DAYS ?? 14,
       inactiveResidentDays: vars.INACTIVE_RESIDENT_RETENTION_DAYS ?? 365,

@@ -19,6 +19,8 @@ export enum JobName {
   StaffPasswordReset = 'staff-password-reset',
   InboundEmail = 'inbound-email',
   SurveyAutoClose = 'survey-auto-close',
+  DeliveryPartitions = 'delivery-partitions',
+  AuditPartitions = 'audit-partitions',
 }
 
 export interface MessageJob {
@@ -97,6 +99,10 @@ export interface JobPayloads {
   [JobName.InboundEmail]: InboundEmailJob;
   /** Closes open surveys past their closing date (libs/surveys). */
   [JobName.SurveyAutoClose]: Record<string, never>;
+  /** Creates next months' `delivery` partitions ahead of time (libs/messaging). */
+  [JobName.DeliveryPartitions]: Record<string, never>;
+  /** Creates next months' `audit_event` partitions ahead of time (libs/core). */
+  [JobName.AuditPartitions]: Record<string, never>;
 }
 
 export interface QueuePolicy {
@@ -139,4 +145,7 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.InboundEmail]: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2 },
   // Idempotent (one UPDATE of the surveys still open past closes_at); answers are refused from closes_at anyway.
   [JobName.SurveyAutoClose]: { retryLimit: 0, retryDelay: 60, retryBackoff: false, expireInSeconds: 300, concurrency: 1, cron: '* * * * *' },
+  // Daily; three months ahead, so a worker down over a month end still finds next month's partition.
+  [JobName.DeliveryPartitions]: { retryLimit: 3, retryDelay: 300, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '17 3 * * *' },
+  [JobName.AuditPartitions]: { retryLimit: 3, retryDelay: 300, retryBackoff: false, expireInSeconds: 600, concurrency: 1, cron: '19 3 * * *' },
 };
