@@ -14,6 +14,7 @@ import {
   type Relation,
 } from 'typeorm';
 import type { AudienceSpec } from './audience/audience-spec';
+import { MessageAttachmentEntity } from './attachments/message-attachment.entity';
 import { MessageTemplateEntity } from './templates/message-template.entity';
 
 /** A message's translations by language code (never 'en': title and body are the English). */
@@ -151,4 +152,4 @@ export class MessageChannelHealthEntity {
   @Column({ type: 'integer', default: 0 }) consecutiveErrors: number;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity, MessageAttachmentEntity];

@@ -3,6 +3,7 @@ import { assertNpuAccess } from '@beacon/auth';
 import { badRequest, InjectConfig, decodeCursor, type AppConfig, notFound, toPage, type Page, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
+import { MessageAttachmentRepository, view } from './attachments/message-attachment.repository';
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryRepository } from './delivery.repository';
@@ -33,6 +34,7 @@ export class MessageService {
     private readonly insights: MessageInsightsRegistry,
     private readonly templates: TemplateService,
     private readonly contexts: MessageContextService,
+    private readonly attachments: MessageAttachmentRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -176,7 +178,8 @@ export class MessageService {
   async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
     const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
-    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), ...extra };
+    const attachments = (await this.attachments.forMessage(id)).map(view);
+    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), attachments, ...extra };
   }
 
   /** Recipients by the language they received (a translation, or English: `localised`'s choice). */
