@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
+import { StaffService } from '@beacon/auth';
+import { consoleAgent, csrfOf } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { compose, requestSend, waitStatus } from './utils/messages';
 import { useSuite } from './utils/suite';
@@ -207,4 +209,28 @@ describe('message attachments', () => {
     await t.http().post(`/api/v1/messages/${id}/attachments`).set(...ecoBE).field('alt', 'no file').expect(400);
     await t.http().post(`/api/v1/messages/${id}/attachments`).set(...ecoBE).attach('other', small, 'x.webp').expect(400);
   });
+
+  it('console: a draft\'s pictures page adds a picture with its description (post/redirect/get), shows the error summary for a refused file, and needs the CSRF token', async () => {
+    await t.app.get(StaffService).create({ email: 'eco@attachments.test', name: 'Erin Eco', password: 'console-attachments-password-1', role: 'eco', npuCode: 'BE' });
+    const { agent } = await consoleAgent(t, 'eco@attachments.test', 'console-attachments-password-1');
+    const id = await draft();
+    const page = await agent.get(`/console/messages/${id}/attachments`).expect(200);
+    const csrf = csrfOf(page.text);
+    expect(page.text).toContain('This message has no pictures or files.');
+    const photo = await photoWithGps();
+    const before = await counts();
+    // No description: 400, the error summary names the field, nothing stored.
+    const noAlt = await agent.post(`/console/messages/${id}/attachments`).field('csrfToken', csrf).attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(400);
+    expect(noAlt.text).toContain('govuk-error-summary');
+    expect(noAlt.text).toContain('href="#alt"');
+    const text = await agent.post(`/console/messages/${id}/attachments`).field('csrfToken', csrf).field('alt', 'x').attach('file', Buffer.from('not an image'), { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(400);
+    expect(text.text).toContain('href="#file"');
+    await agent.post(`/console/messages/${id}/attachments`).field('alt', 'No token').attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(403);
+    expect(await counts()).toEqual(before);
+    const added = await agent.post(`/console/messages/${id}/attachments`).field('csrfToken', csrf).field('alt', 'A blue bicycle').attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(303);
+    expect(added.headers.location).toBe(`/console/messages/${id}/attachments?done=added`);
+    const after = await agent.get(added.headers.location).expect(200);
+    expect(after.text).toContain('alt="A blue bicycle"');
+    expect((await agent.get(`/console/messages/${id}`).expect(200)).text).toContain('Picture: A blue bicycle');
+  }, 60_000);
 });
