@@ -109,6 +109,7 @@ describe('message attachments', () => {
     const src = `${webPath}/files/${img.body.id}`;
     expect(page.text).toContain(`<img class="beacon-message-image" src="${src}" alt="A man in a red coat by a bus stop" width="1200" height="750" data-image>`);
     expect(page.text).toContain(`href="${webPath}/files/${poster.body.id}"`);
+    expect(page.text).toContain(`<meta property="og:image" content="http://beacon.test${src}">`);
     const served = await t.http().get(src).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

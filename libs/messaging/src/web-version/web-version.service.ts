@@ -44,6 +44,7 @@ export class WebVersionService {
     // `?lang=`: the translation the recipient got (English when there is none).
     const content = localised(m, typeof lang === 'string' ? lang : null, this.config.languages);
     const files = (await this.attachments.list(m.id)).map((a) => ({ ...a, url: `/m/${encodeURIComponent(token)}/files/${a.id}`, sizeText: `${Math.max(1, Math.round(a.size / 1024))} KB` }));
+    const images = files.filter((f) => f.kind === 'image');
     const html = this.views.render(VIEWS, 'web-version.njk', {
       serviceName,
       title: content.title,
@@ -56,7 +57,9 @@ export class WebVersionService {
       sentAt: m.sentAt,
       sender: context.sender,
       branding: context.branding,
-      images: files.filter((f) => f.kind === 'image'),
+      images,
+      // Link previews show the message's first picture (an appeal's photograph) rather than the logo.
+      ogImage: images[0] ? `${this.config.http.publicUrl}${images[0].url}` : null,
       pdfs: files.filter((f) => f.kind === 'pdf'),
     });
     return { status: 200, html };
