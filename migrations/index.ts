@@ -13,6 +13,7 @@ import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistor
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
+import { MessageAttachments1796501000001 } from './1796501000001-MessageAttachments';
 import { AudienceCells1796504000001 } from './1796504000001-AudienceCells';
 import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliveryCounts';
 import { MonthlyPartitions1796505000001 } from './1796505000001-MonthlyPartitions';
@@ -38,6 +39,7 @@ export const ALL_MIGRATIONS: Function[] = [
   WebhookReceipts1796407000001,
   StoredFilesAndReplyAttachments1796408000001,
   ResidentCampaignCodeIndex1796411000001,
+  MessageAttachments1796501000001,
   AudienceCells1796504000001,
   MessageDeliveryCounts1796504000002,
   MonthlyPartitions1796505000001,

@@ -14,6 +14,7 @@ import { MessageLifecycleService, MessageService } from '@beacon/messaging';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
 import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, fmt, freePort, peakRssMb, reporter, startBenchPostgres, timed as time } from './bench/harness';
 import { runHttpBench } from './bench/http';
+import { benchInlineImage } from './bench/inline-image';
 import { benchReports } from './bench/reports';
 import { smtpCounter, twilioCounter } from './bench/sinks';
 
@@ -171,6 +172,7 @@ async function main() {
         report(`${channel}: messages`, `${fmt(sink.count() - before)} accepted by the sink (${fmt(total)} deliveries)`);
         report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(total / (ms / 1000))} messages/s (${(ms / 1000).toFixed(1)} s)`);
       }
+      await benchInlineImage({ app, db, staff, sink: smtp, report });
       report('worker peak RSS (VmHWM)', `${peakRssMb(worker.pid!).toFixed(0)} MB`);
       return worker;
     }

@@ -89,6 +89,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/messages/{id}/cancel': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // officers: their own only
   'POST /api/v1/messages/{id}/resume': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' },
   'POST /api/v1/messages/{id}/withdraw': { roles: ['admin', 'eco', 'npu_lead'], scope: 'resource' }, // issue 23; officers: their own only
+  // Issue 23: images and PDFs of a draft (as editing the draft).
+  'POST /api/v1/messages/{id}/attachments': { roles: WRITERS, scope: 'resource' },
+  'DELETE /api/v1/messages/{id}/attachments/{attachmentId}': { roles: WRITERS, scope: 'resource' },
   // Issue 23: message templates (force-wide ones: force-wide admins only, see test/rich-messages.e2e-spec.ts).
   'GET /api/v1/templates': { roles: ALL, scope: 'query' },
   'POST /api/v1/templates': { roles: WRITERS, scope: 'body' },
@@ -231,6 +234,20 @@ async function insertArea(t: TestApp, npu: string): Promise<string> {
   return row.id;
 }
 
+/** A one-file multipart form holding a plain ASCII PDF, so the body travels as a string. */
+const pdfForm = (): Call => ({
+  body: `--matrix\r\nContent-Disposition: form-data; name="file"; filename="matrix.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n\r\n--matrix--\r\n`,
+  contentType: 'multipart/form-data; boundary=matrix',
+});
+/** A fresh draft of the NPU carrying one PDF (uploaded by the force-wide admin). */
+async function draftWithAttachment(c: Ctx): Promise<{ id: string; attachmentId: string }> {
+  const id = await draftMessage(c.t, author(c), c.w.ward);
+  const form = pdfForm();
+  const res = await c.t.http().post(`/api/v1/messages/${id}/attachments`).set(...c.root).set('Content-Type', form.contentType!).send(form.body as string);
+  if (res.status !== 201) throw new Error(`attachment: ${res.status} ${res.text}`);
+  return { id, attachmentId: res.body.id };
+}
+
 /** A fresh template of the NPU (straight into the table), by the NPU world's author. */
 async function insertTemplate({ t, npu, w }: Ctx): Promise<string> {
   const [row] = await t.sql<{ id: string }>(
@@ -276,6 +293,8 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'POST /api/v1/messages/{id}/cancel': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) } }),
   'POST /api/v1/messages/{id}/resume': async (c) => ({ path: { id: await withStatus(c, 'paused') } }),
   'POST /api/v1/messages/{id}/withdraw': async (c) => ({ path: { id: await withStatus(c, 'sent') } }),
+  'POST /api/v1/messages/{id}/attachments': async (c) => ({ path: { id: await draftMessage(c.t, author(c), c.w.ward) }, ...pdfForm() }),
+  'DELETE /api/v1/messages/{id}/attachments/{attachmentId}': async (c) => ({ path: await draftWithAttachment(c) }),
   'GET /api/v1/templates': npuQuery,
   'POST /api/v1/templates': ({ npu }) => ({ body: { name: `Matrix Template ${nextSeq()}`, category: 'event', title: 'Event at {{place}}', body: 'Come along on {{date}}', npuCode: npu } }),
   'PATCH /api/v1/templates/{id}': async (c) => ({ path: { id: await insertTemplate(c) }, body: { name: `Matrix Renamed ${nextSeq()}` } }),

@@ -8,6 +8,20 @@ export interface EmailMessage {
   replyTo?: string;
   /** Envelope sender (MAIL FROM, which becomes Return-Path): the VERP `bounce+<token>@…`; default the From address. */
   returnPath?: string;
+  /** Inline parts (images the HTML names by `cid:`), prepared once per message with `prepareMimePart`. */
+  inline?: readonly MimePart[];
+  /** Attached files (PDFs), prepared once per message. */
+  attachments?: readonly MimePart[];
+}
+
+/**
+ * One body part already written out (its headers and base64 body, CRLF lines), so a message sent
+ * to many recipients encodes its images and files once and each e-mail only concatenates bytes.
+ */
+export interface MimePart {
+  readonly bytes: Buffer;
+  /** The `Content-ID` (without angle brackets) an inline part is named by in the HTML (`cid:…`). */
+  readonly contentId?: string;
 }
 
 export interface SmsMessage {

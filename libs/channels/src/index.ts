@@ -1,6 +1,7 @@
 export * from './channel.types';
 export * from './channels.module';
 export * from './email/email.transport';
+export { prepareMimePart } from './email/mime';
 export * from './notification-composer';
 export * from './notification.service';
 export * from './outbox/outbox.store';

@@ -1,6 +1,9 @@
 // The public face of libs/messaging: what other libs, apps, tests and scripts use.
 export { receivedLanguage, renderSms, textToHtml } from './message-content';
 export { MessageDraftService } from './message-drafts.service';
+export { MAX_IMAGES, MAX_PDFS, MAX_UPLOAD_BYTES } from './attachments/attachment-content';
+export { ATTACHMENT_UPLOAD, altOf } from './attachments/message-attachments.controller';
+export { MessageAttachmentService, type UploadedAttachment } from './attachments/message-attachment.service';
 export { AudienceDto, CreateMessageDto, MESSAGE_CATEGORIES, NEAR_METRES } from './message.dto';
 export { MessageDto } from './message-response.dto';
 export { TemplateService } from './templates/template.service';

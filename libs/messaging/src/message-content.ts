@@ -87,10 +87,34 @@ export function senderLine(sender: MessageSender | null | undefined): string | n
   return sender ? `${sender.name}, ${sender.roleText}, ${sender.team}` : null;
 }
 
+/** What the e-mail shows of a message's attachments: images by `cid:` (with their alt text) and attached files by name. */
+export interface EmailAttachmentRefs {
+  images: { cid: string; alt: string; width: number | null; height: number | null }[];
+  files: { name: string; size: number }[];
+}
+
+/** The width an image is shown at in a 600 px e-mail (its own if smaller). */
+const EMAIL_IMAGE_WIDTH = 568;
+
+function imagesHtml(refs: EmailAttachmentRefs | null | undefined, webUrl: string | undefined): string {
+  if (!refs?.images.length) return '';
+  const imgs = refs.images
+    .map((i) => {
+      const w = i.width ? Math.min(i.width, EMAIL_IMAGE_WIDTH) : EMAIL_IMAGE_WIDTH;
+      return `<p><img src="cid:${escapeHtml(i.cid)}" alt="${escapeHtml(i.alt)}" width="${w}" style="display:block;max-width:100%;height:auto;border:0"></p>\n`;
+    })
+    .join('');
+  // For mail clients that block images: the web version shows them too.
+  return imgs + (webUrl ? `<p style="font-size:14px"><a href="${escapeHtml(webUrl)}">Pictures not showing? See them online</a></p>\n` : '');
+}
+
+const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
 export function renderEmail(
-  msg: { title: string; body: string; npuName?: string | null; sender?: MessageSender | null; branding?: Branding; language?: string },
+  msg: { title: string; body: string; npuName?: string | null; sender?: MessageSender | null; branding?: Branding; language?: string; attachments?: EmailAttachmentRefs | null },
   links: EmailLinks,
 ): RenderedEmail {
+  const refs = msg.attachments;
   const from = msg.npuName ? `${msg.npuName} neighbourhood team` : 'your neighbourhood policing team';
   const who = senderLine(msg.sender);
   const force = msg.branding?.forceName;
@@ -98,6 +122,8 @@ export function renderEmail(
     ...(force ? [force, ''] : []),
     msg.body,
     '',
+    ...(refs?.images.length ? [...refs.images.map((i) => `[Image: ${i.alt}]`), ''] : []),
+    ...(refs?.files.length ? [...refs.files.map((f) => `Attached: ${f.name} (PDF, ${kb(f.size)})`), ''] : []),
     ...(links.surveyUrl ? [`Take the survey: ${links.surveyUrl}`, ''] : []),
     ...(links.webUrl ? [`Read this message online: ${links.webUrl}`, ''] : []),
     '—',
@@ -123,7 +149,7 @@ export function renderEmail(
 <body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
 ${header}<h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
 ${textToHtml(msg.body)}
-${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">Read this message online</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
+${imagesHtml(refs, links.webUrl)}${refs?.files.length ? `<p>${refs.files.map((f) => `Attached: ${escapeHtml(f.name)} (PDF, ${kb(f.size)})`).join('<br>')}</p>\n` : ''}${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">Read this message online</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
 <p>How useful was this message? (1 = not useful, 6 = very useful)</p>
 <p>${buttons}</p>
 <p><a href="${escapeHtml(links.ratingUrl)}">Reply to the team</a></p>

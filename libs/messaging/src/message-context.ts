@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InjectConfig, type AppConfig } from '@beacon/core';
 import { labelFor } from '@beacon/web';
+import type { EmailAttachments } from './attachments/message-attachment.service';
 import type { Branding, MessageSender } from './message-content';
 
 /** What every rendering of one message shares: the NPU's name, the sender, the force's branding (read once per message, not per recipient). */
@@ -10,6 +11,8 @@ export interface MessageContext {
   npuName: string | null;
   sender: MessageSender | null;
   branding: Branding;
+  /** The e-mail's images and files, encoded once per send job (SendJob, e-mail only); absent elsewhere. */
+  attachments?: EmailAttachments | null;
 }
 
 /** Reads a message's context for rendering (e-mails, previews, the web version). */

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { PRIORITIES } from '@beacon/residents';
 import { MESSAGE_CATEGORIES } from './message.dto';
 import { MESSAGE_STATUSES, type MessageStatus } from './message.entity';
+import { MessageAttachmentDto } from './attachments/message-attachment.dto';
 
 // What the messaging routes answer, for /docs-json. Services return objects of these shapes.
 
@@ -70,6 +71,7 @@ export class MessageProgressDto extends ProgressCountsDto {
 
 export class MessageDetailDto extends MessageDto {
   @ApiProperty({ type: MessageProgressDto }) progress: MessageProgressDto;
+  @ApiProperty({ type: [MessageAttachmentDto], description: 'Images and PDFs, in the order they were added (POST /messages/{id}/attachments)' }) attachments: MessageAttachmentDto[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { en: 950, ur: 40 }, description: 'Recipients by the language they received (a translation, else en)' })
   recipientsByLanguage: Record<string, number>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Ratings summary (libs/engagement, a message insight)' }) rating?: Record<string, unknown>;

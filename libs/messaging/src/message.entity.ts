@@ -14,6 +14,7 @@ import {
   type Relation,
 } from 'typeorm';
 import type { AudienceSpec } from './audience/audience-spec';
+import { MessageAttachmentEntity } from './attachments/message-attachment.entity';
 import { MessageTemplateEntity } from './templates/message-template.entity';
 
 /** A message's translations by language code (never 'en': title and body are the English). */
@@ -177,4 +178,4 @@ export class MessageDeliveryCountEntity {
   @Column({ type: 'bigint', default: 0 }) complained: string;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity, MessageDeliveryCountEntity];
+export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity, MessageDeliveryCountEntity, MessageAttachmentEntity];

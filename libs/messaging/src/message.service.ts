@@ -4,6 +4,7 @@ import { badRequest, InjectConfig, decodeCursor, type AppConfig, notFound, toPag
 import { GeographyService } from '@beacon/geography';
 import { AudienceCountsService } from '@beacon/residents';
 import { resolveAudience, type AudienceSource, type AudienceSpec } from './audience/audience-spec';
+import { MessageAttachmentRepository, view } from './attachments/message-attachment.repository';
 import { AudienceRepository } from './audience/audience.repository';
 import { priorityRank } from './audience/audience.sql';
 import { AudienceTargetsService } from './audience/audience-targets.service';
@@ -36,6 +37,7 @@ export class MessageService {
     private readonly insights: MessageInsightsRegistry,
     private readonly templates: TemplateService,
     private readonly contexts: MessageContextService,
+    private readonly attachments: MessageAttachmentRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -188,7 +190,8 @@ export class MessageService {
   async detail(staff: StaffPrincipal, id: string): Promise<MessageDetailDto> {
     const m = await this.readable(staff, id);
     const extra = Object.assign({}, ...(await Promise.all(this.insights.all().map((i) => i.forMessage(id)))));
-    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), ...extra };
+    const attachments = (await this.attachments.forMessage(id)).map(view);
+    return { ...m, progress: await this.progress(id), recipientsByLanguage: await this.recipientsByLanguage(m), attachments, ...extra };
   }
 
   /** Recipients by the language they received (a translation, or English: `localised`'s choice). */

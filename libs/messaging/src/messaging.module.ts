@@ -8,6 +8,9 @@ import { GeographyModule } from '@beacon/geography';
 import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
 import { WebModule } from '@beacon/web';
+import { MessageAttachmentRepository } from './attachments/message-attachment.repository';
+import { MessageAttachmentService } from './attachments/message-attachment.service';
+import { MessageAttachmentsController } from './attachments/message-attachments.controller';
 import { AudienceRepository } from './audience/audience.repository';
 import { AudienceTargetsService } from './audience/audience-targets.service';
 import { DeliveryHistoryRepository } from './delivery-history.repository';
@@ -44,8 +47,11 @@ import { WebVersionService } from './web-version/web-version.service';
 
 @Module({
   imports: [WebModule, TypeOrmModule.forFeature(MESSAGING_ENTITIES), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule, ResidentsModule, SchemesModule],
-  controllers: [MessagesController, TemplatesController, WebVersionController, TwilioStatusController],
+  controllers: [MessagesController, MessageAttachmentsController, TemplatesController, WebVersionController, TwilioStatusController],
   providers: [
+    // attachments/
+    MessageAttachmentRepository,
+    MessageAttachmentService,
     // audience/
     AudienceRepository,
     AudienceTargetsService,
@@ -82,6 +88,6 @@ import { WebVersionService } from './web-version/web-version.service';
     MessageDemoSeedService,
     DeliveryRetention,
   ],
-  exports: [DeliveryFeedbackService, TemplateService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
+  exports: [MessageAttachmentService, DeliveryFeedbackService, TemplateService, MessageService, MessageLifecycleService, MessageDraftService, MessageNotifications, MessageLinksService, MessageInsightsRegistry, MessageDemoSeedService],
 })
 export class MessagingModule {}

@@ -20,6 +20,7 @@ import { ConsoleGeographyController } from './geography.controller';
 import { ConsoleHomeController } from './home.controller';
 import { ConsoleImportsController } from './imports.controller';
 import { ConsoleInboxController } from './inbox.controller';
+import { ConsoleMessageAttachmentsController } from './message-attachments.controller';
 import { ConsoleMessagesController } from './messages.controller';
 import { ConsoleOutboxController } from './outbox.controller';
 import { ConsolePatrolsController } from './patrols.controller';
@@ -40,6 +41,7 @@ import { ConsoleSurveysController } from './surveys.controller';
   controllers: [
     SignInController,
     PasswordResetController,
+    ConsoleMessageAttachmentsController,
     ConsoleMessagesController,
     ConsoleInboxController,
     ConsoleHomeController,

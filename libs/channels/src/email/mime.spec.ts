@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { simpleParser } from 'mailparser';
-import { buildMime, encodeHeaderValue, parseMailbox } from './mime';
+import { buildMime, encodeHeaderValue, MimeError, parseMailbox, prepareMimePart } from './mime';
 
 describe('buildMime', () => {
   it('builds a multipart/alternative message that a mail parser reads back exactly', async () => {
@@ -29,6 +29,35 @@ describe('buildMime', () => {
     expect(list['unsubscribe-post'].name).toBe('List-Unsubscribe=One-Click');
     expect(parsed.headers.get('x-beacon-delivery')).toBe('42');
     expect(parsed.date?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('inline images go with the HTML in multipart/related, files in multipart/mixed; parts prepared once are reused byte for byte', async () => {
+    const image = Buffer.alloc(3000, 7);
+    const pdf = Buffer.from('%PDF-1.4\n%fake\n');
+    const inline = [prepareMimePart({ contentType: 'image/jpeg', bytes: image, filename: 'photo-1.jpg', contentId: 'img1.abc@beacon.example' })];
+    const attachments = [prepareMimePart({ contentType: 'application/pdf', bytes: pdf, filename: 'poster.pdf' })];
+    const html = '<p>Have you seen him?</p><img src="cid:img1.abc@beacon.example" alt="A man in a red coat">';
+    const one = buildMime({ from: 'a@b.example', to: 'c@d.example', subject: 'Appeal', text: 'Have you seen him?', html, inline, attachments });
+    const two = buildMime({ from: 'a@b.example', to: 'e@f.example', subject: 'Appeal', text: 'Have you seen him?', html, inline, attachments });
+    for (const line of one.raw.toString('utf8').split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
+    expect(one.raw.includes(inline[0].bytes)).toBe(true);
+    expect(two.raw.includes(inline[0].bytes)).toBe(true);
+    const raw = one.raw.toString('utf8');
+    expect(raw).toMatch(/Content-Type: multipart\/mixed;/);
+    expect(raw).toMatch(/Content-Type: multipart\/related; type="multipart\/alternative";/);
+    const parsed = await simpleParser(one.raw);
+    expect(parsed.html).toContain('alt="A man in a red coat"');
+    expect(parsed.text).toBe('Have you seen him?');
+    const [img, file] = parsed.attachments;
+    expect({ type: img.contentType, cid: img.cid, related: img.related, same: img.content.equals(image) }).toEqual({ type: 'image/jpeg', cid: 'img1.abc@beacon.example', related: true, same: true });
+    expect({ type: file.contentType, name: file.filename, disposition: file.contentDisposition, same: file.content.equals(pdf) }).toEqual({ type: 'application/pdf', name: 'poster.pdf', disposition: 'attachment', same: true });
+  });
+
+  it('a prepared part cannot carry a header: unsafe names and types are refused', () => {
+    const bytes = Buffer.from('x');
+    expect(() => prepareMimePart({ contentType: 'image/jpeg', bytes, filename: 'a"\r\nBcc: x@y.example' })).toThrow(MimeError);
+    expect(() => prepareMimePart({ contentType: 'image/jpeg\r\nX: y', bytes, filename: 'a.jpg' })).toThrow(MimeError);
+    expect(() => prepareMimePart({ contentType: 'image/jpeg', bytes, filename: 'a.jpg', contentId: 'a>\r\nX: y' })).toThrow(MimeError);
   });
 
   it('a text-only message is a single text/plain part', async () => {

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+import type { MimePart } from '../channel.types';
 
 /**
  * The MIME message for one e-mail, built directly: multipart/alternative (text + HTML), UTF-8,
  * base64 bodies, RFC 2047 headers. nodemailer then only carries the bytes over its pooled SMTP
  * connections (`raw`). Compiling the same message with nodemailer's MIME builder cost 0.67 ms of
  * CPU per e-mail against 0.25 ms for this, which is most of a core at 1,000 e-mails a second.
+ * Images and files are written out once per message (`prepareMimePart`) and only concatenated
+ * here: multipart/related (the alternative + inline images) inside multipart/mixed (+ files).
  */
 export interface MimeInput {
   from: string;
@@ -19,6 +22,10 @@ export interface MimeInput {
   /** The envelope sender (MAIL FROM); default the From address. */
   returnPath?: string;
   date?: Date;
+  /** Inline parts (`cid:` images of the HTML): the HTML and its images go in multipart/related. */
+  inline?: readonly MimePart[];
+  /** Attached files: the whole goes in multipart/mixed. */
+  attachments?: readonly MimePart[];
 }
 
 export interface BuiltMime {
@@ -98,6 +105,39 @@ function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
+const CONTENT_TYPE = /^[a-z]+\/[a-z0-9.+-]+$/;
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * One body part written out once: headers and its base64 body (76-character lines). `contentId`
+ * makes it an inline part (`Content-ID`, named `cid:<contentId>` in the HTML); `filename` must be
+ * a plain ASCII name (letters, digits, `.`, `-`, `_`: the caller makes it safe), so nothing a
+ * user typed can add a header.
+ */
+export function prepareMimePart(p: { contentType: string; bytes: Buffer; filename: string; contentId?: string }): MimePart {
+  if (!CONTENT_TYPE.test(p.contentType)) throw new MimeError(`Not a content type: ${JSON.stringify(p.contentType)}`);
+  if (!SAFE_NAME.test(p.filename)) throw new MimeError(`Not a safe file name: ${JSON.stringify(p.filename)}`);
+  if (p.contentId !== undefined && !/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$/.test(p.contentId)) throw new MimeError(`Not a Content-ID: ${JSON.stringify(p.contentId)}`);
+  const head = [
+    `Content-Type: ${p.contentType}; name="${p.filename}"`,
+    'Content-Transfer-Encoding: base64',
+    ...(p.contentId ? [`Content-ID: <${p.contentId}>`, `Content-Disposition: inline; filename="${p.filename}"`] : [`Content-Disposition: attachment; filename="${p.filename}"`]),
+    '',
+    '',
+  ].join('\r\n');
+  const body = p.bytes.toString('base64').replace(/.{76}(?=.)/g, '$&\r\n');
+  return { bytes: Buffer.from(`${head}${body}\r\n`, 'latin1'), contentId: p.contentId };
+}
+
+/** A multipart body (its Content-Type header lines, then the parts): strings and prepared bytes, joined once at the end. */
+function multipart(subtype: string, parts: (string | Buffer)[][], param = ''): (string | Buffer)[] {
+  const boundary = `beacon-${randomUUID()}`;
+  const out: (string | Buffer)[] = [`Content-Type: multipart/${subtype};${param}\r\n boundary="${boundary}"\r\n\r\n`];
+  for (const part of parts) out.push(`--${boundary}\r\n`, ...part);
+  out.push(`--${boundary}--\r\n`);
+  return out;
+}
+
 export function buildMime(input: MimeInput): BuiltMime {
   const from = parseMailbox(input.from);
   const to = parseMailbox(input.to);
@@ -118,21 +158,34 @@ export function buildMime(input: MimeInput): BuiltMime {
     lines.push(`${name}: ${encodeHeaderValue(value)}`);
   }
   const part = (type: string, body: string) => [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Body(body)];
-  if (input.html === undefined) {
-    lines.push(...part('text/plain', input.text));
-  } else {
-    const boundary = `beacon-${randomUUID()}`;
-    lines.push(
-      'Content-Type: multipart/alternative;',
-      ` boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      ...part('text/plain', input.text),
-      `--${boundary}`,
-      ...part('text/html', input.html),
-      `--${boundary}--`,
-    );
+  const inline = input.inline ?? [];
+  const attachments = input.attachments ?? [];
+  const envelope = { from: returnPath.address, to: [to.address] };
+  if (!inline.length && !attachments.length) {
+    if (input.html === undefined) {
+      lines.push(...part('text/plain', input.text));
+    } else {
+      const boundary = `beacon-${randomUUID()}`;
+      lines.push(
+        'Content-Type: multipart/alternative;',
+        ` boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        ...part('text/plain', input.text),
+        `--${boundary}`,
+        ...part('text/html', input.html),
+        `--${boundary}--`,
+      );
+    }
+    lines.push('');
+    return { raw: Buffer.from(lines.join('\r\n'), 'utf8'), messageId, envelope };
   }
-  lines.push('');
-  return { raw: Buffer.from(lines.join('\r\n'), 'utf8'), messageId, envelope: { from: returnPath.address, to: [to.address] } };
+  // With parts: the text (or alternative) → related with the inline images → mixed with the files.
+  const text = (type: string, body: string) => `${part(type, body).join('\r\n')}\r\n`;
+  let content: (string | Buffer)[] =
+    input.html === undefined ? [text('text/plain', input.text)] : multipart('alternative', [[text('text/plain', input.text)], [text('text/html', input.html)]]);
+  if (inline.length && input.html !== undefined) content = multipart('related', [content, ...inline.map((p) => [p.bytes])], ' type="multipart/alternative";');
+  if (attachments.length) content = multipart('mixed', [content, ...attachments.map((p) => [p.bytes])]);
+  const chunks = [`${lines.join('\r\n')}\r\n`, ...content];
+  return { raw: Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))), messageId, envelope };
 }

@@ -14,6 +14,8 @@ import { MetricsService } from '../metrics/metrics.service';
 
 /** Routes that read a text/csv body as a stream themselves. */
 const STREAMED_CSV = /^\/api\/v1\/(imports\/(residents|schemes)|geography\/postcodes)\/?$/;
+/** Routes that read a multipart/form-data upload themselves (multer, with their own size caps). */
+const MULTIPART_UPLOADS = /^\/api\/v1\/messages\/[^/]+\/attachments\/?$/;
 
 /** HTTP concerns shared by main.ts and the e2e harness, so tests run what production runs. */
 export function configureApp(app: INestApplication, config: AppConfig, logger?: PinoLogger): void {
@@ -62,7 +64,8 @@ export function configureApp(app: INestApplication, config: AppConfig, logger?: 
   // otherwise reach the route as an empty object, and an all-optional update would "succeed".
   http.use('/api', (req: express.Request, _res: express.Response, next: express.NextFunction) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && req.body === undefined && !streamed(req)) {
+    const upload = MULTIPART_UPLOADS.test(req.originalUrl.split('?')[0]) && !!req.is('multipart/form-data');
+    if (hasBody && req.body === undefined && !streamed(req) && !upload) {
       return next(Object.assign(new Error('Unsupported content type: send application/json (text/csv for imports)'), { status: 415 }));
     }
     next();

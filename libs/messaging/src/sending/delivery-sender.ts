@@ -36,6 +36,9 @@ export class DeliverySender {
       to: d.email!,
       ...rendered,
       ...this.links.emailAddresses(d.id),
+      // Encoded once per message (SendJob): each e-mail only concatenates the bytes.
+      inline: context.attachments?.inline,
+      attachments: context.attachments?.attachments,
       headers: {
         'List-Unsubscribe': `<${unsubscribeUrl}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

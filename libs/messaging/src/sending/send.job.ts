@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, JobHandler, JobName, QueueService, type AppConfig, type MessageJob } from '@beacon/core';
+import { MessageAttachmentService } from '../attachments/message-attachment.service';
 import { MessageRepository } from '../message.repository';
 import { MessageContextService } from '../message-context';
 import { BatchSender, BatchSenderDeps } from './batch-sender';
@@ -21,6 +22,7 @@ export class SendJob {
   constructor(
     private readonly messages: MessageRepository,
     private readonly contexts: MessageContextService,
+    private readonly attachments: MessageAttachmentService,
     private readonly claims: ClaimRepository,
     private readonly progress: SendProgressRepository,
     private readonly sendQueue: SendQueue,
@@ -43,7 +45,8 @@ export class SendJob {
     const deadline = Date.now() + JOB_BUDGET_MS;
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
-    const context = await this.contexts.forMessage(message);
+    // Images and files are read and MIME-encoded here, once per job, and reused for every recipient.
+    const context = { ...(await this.contexts.forMessage(message)), attachments: channel === 'email' ? await this.attachments.forEmail(messageId) : null };
     // On shutdown (queue.stopping) the loop ends after its current batch: the rest waits in the queue.
     while (Date.now() < deadline && !this.queue.stopping) {
       const current = await this.messages.findById(messageId);

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { InjectConfig, notFound, Public, type AppConfig } from '@beacon/core';
+import { InjectConfig, notFound, Public, UuidParam, type AppConfig } from '@beacon/core';
 import { PageExceptionFilter, setPageHeaders } from '@beacon/web';
 import { WebVersionService } from './web-version.service';
 
@@ -45,6 +45,21 @@ export class WebVersionController {
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.send(this.logo.bytes);
+  }
+
+  /**
+   * An image or PDF of the message, under its public token: the stored type (detected at upload)
+   * with nosniff, a CSP that lets nothing run, images inline and PDFs as downloads.
+   */
+  @Get(':token/files/:id')
+  async file(@Param('token') token: string, @Param('id', UuidParam) id: string, @Res() res: Response): Promise<void> {
+    const f = await this.pages.file(token, id);
+    res.setHeader('Content-Type', f.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Content-Disposition', `${f.inline ? 'inline' : 'attachment'}; filename="${f.filename}"`);
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.send(f.bytes);
   }
 
   @Get(':token')

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
-import { InjectConfig, notFound, type AppConfig } from '@beacon/core';
+import { DomainException, InjectConfig, notFound, type AppConfig } from '@beacon/core';
 import { ViewRenderer } from '@beacon/web';
+import { MessageAttachmentService } from '../attachments/message-attachment.service';
 import { localised, textDirection, textToHtml } from '../message-content';
 import { MessageContextService } from '../message-context';
 import { readWebVersionToken } from '../message-links.service';
+import type { MessageEntity } from '../message.entity';
 import { MessageRepository } from '../message.repository';
 
 const VIEWS = new URL('./views/', import.meta.url);
@@ -27,14 +29,13 @@ export class WebVersionService {
     private readonly messages: MessageRepository,
     private readonly contexts: MessageContextService,
     private readonly views: ViewRenderer,
+    private readonly attachments: MessageAttachmentService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** 400 tampered token, 410 expired, 404 not a sent message; a withdrawn one is a 410 page saying so. */
   async page(token: string, lang?: string): Promise<{ status: number; html: string }> {
-    const id = readWebVersionToken(this.links, token);
-    const m = await this.messages.findById(id);
-    if (!m || !PUBLISHED.has(m.status)) throw notFound('Message');
+    const m = await this.published(token);
     const context = await this.contexts.forMessage(m);
     const serviceName = context.branding.forceName;
     if (m.withdrawnAt) {
@@ -42,6 +43,8 @@ export class WebVersionService {
     }
     // `?lang=`: the translation the recipient got (English when there is none).
     const content = localised(m, typeof lang === 'string' ? lang : null, this.config.languages);
+    const files = (await this.attachments.list(m.id)).map((a) => ({ ...a, url: `/m/${encodeURIComponent(token)}/files/${a.id}`, sizeText: `${Math.max(1, Math.round(a.size / 1024))} KB` }));
+    const images = files.filter((f) => f.kind === 'image');
     const html = this.views.render(VIEWS, 'web-version.njk', {
       serviceName,
       title: content.title,
@@ -54,13 +57,32 @@ export class WebVersionService {
       sentAt: m.sentAt,
       sender: context.sender,
       branding: context.branding,
+      images,
+      // Link previews show the message's first picture (an appeal's photograph) rather than the logo.
+      ogImage: images[0] ? `${this.config.http.publicUrl}${images[0].url}` : null,
+      pdfs: files.filter((f) => f.kind === 'pdf'),
     });
     return { status: 200, html };
+  }
+
+  /** An image or PDF of a message that may be shown (sent, not withdrawn: 410 then, as its page). */
+  async file(token: string, id: string): Promise<{ contentType: string; filename: string; bytes: Buffer; inline: boolean }> {
+    const m = await this.published(token);
+    if (m.withdrawnAt) throw new DomainException('GONE', 'This message has been withdrawn');
+    const { row, bytes } = await this.attachments.file(m.id, id);
+    return { contentType: row.contentType, filename: row.filename, bytes, inline: row.kind === 'image' };
+  }
+
+  /** 400 tampered token, 410 expired, 404 not a message that went out. */
+  private async published(token: string): Promise<MessageEntity> {
+    const m = await this.messages.findById(readWebVersionToken(this.links, token));
+    if (!m || !PUBLISHED.has(m.status)) throw notFound('Message');
+    return m;
   }
 
   /** The force's colour as a tiny stylesheet (pages allow no inline style). */
   brandingCss(): string {
     const c = this.config.branding.colour;
-    return `.beacon-force-bar{border-top:10px solid ${c};padding-top:10px;margin-bottom:20px}\n.beacon-force-name{color:${c}}\n.beacon-force-logo{display:block;max-height:60px;margin-bottom:10px}\n`;
+    return `.beacon-force-bar{border-top:10px solid ${c};padding-top:10px;margin-bottom:20px}\n.beacon-force-name{color:${c}}\n.beacon-force-logo{display:block;max-height:60px;margin-bottom:10px}\n.beacon-message-image{display:block;max-width:100%;height:auto;margin-bottom:20px}\n`;
   }
 }
