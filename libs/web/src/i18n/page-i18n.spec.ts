@@ -11,7 +11,7 @@ describe('page catalogues', () => {
   it.each(Object.keys(PAGE_CATALOGUES).filter((c) => c !== 'en'))('%s has every English text and the vocabularies the translated pages use, and nothing else', (code) => {
     const { vocab, ...texts } = PAGE_CATALOGUES[code];
     expect(keys(texts).sort()).toEqual(keys(EN).sort());
-    for (const name of ['channel', 'topic', 'interestSelf', 'ageBand', 'ethnicity'] as const) {
+    for (const name of ['channel', 'channelVia', 'channelPlural', 'topic', 'interestSelf', 'ageBand', 'ethnicity', 'minPriority', 'score', 'messageCategory'] as const) {
       expect({ [name]: Object.keys(vocab?.[name] ?? {}).sort() }).toEqual({ [name]: Object.keys(VOCABULARY[name]).sort() });
     }
   });
