@@ -11,6 +11,7 @@ export const EN = {
     licence: 'Beacon is open-source software under the MIT licence.',
     languages: 'Read this page in',
     errorTitle: 'There is a problem',
+    supportLinks: 'Support links',
     errorPrefix: 'Error',
     skipLink: 'Skip to main content',
     home: 'Beacon home',

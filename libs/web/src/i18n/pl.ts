@@ -9,6 +9,7 @@ export const PL: Catalogue = {
     licence: 'Beacon to oprogramowanie open source na licencji MIT.',
     languages: 'Przeczytaj tę stronę w języku',
     errorTitle: 'Wystąpił problem',
+    supportLinks: 'Linki pomocnicze',
     errorPrefix: 'Błąd',
     skipLink: 'Przejdź do treści głównej',
     home: 'Strona główna Beacon',

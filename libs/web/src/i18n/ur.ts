@@ -9,6 +9,7 @@ export const UR: Catalogue = {
     licence: 'Beacon ایم آئی ٹی لائسنس کے تحت اوپن سورس سافٹ ویئر ہے۔',
     languages: 'یہ صفحہ اس زبان میں پڑھیں',
     errorTitle: 'ایک مسئلہ ہے',
+    supportLinks: 'معاون لنکس',
     errorPrefix: 'خرابی',
     skipLink: 'مرکزی مواد پر جائیں',
     home: 'Beacon کا ہوم پیج',
