@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { financialYearOf } from '@beacon/funding';
 import { MessageLinksService } from '@beacon/messaging';
 import { ResidentLinksService } from '@beacon/residents';
 import { clearMissingPageTexts, missingPageTexts, PageI18n } from '@beacon/web';
-import { checkPage, CHROMIUM, hasChromium, useConsoleBrowser } from './utils/console-browser';
+import { checkPage, CHROMIUM, csrfOf, hasChromium, useConsoleBrowser } from './utils/console-browser';
 import { makeResident } from './utils/factories';
 import { freePort } from './utils/free-port';
 import { broadcast, deliveryId } from './utils/messages';
@@ -161,7 +163,20 @@ describe('every resident page in Urdu', () => {
     const created = await t.http().post('/api/v1/surveys').set(...eco).send({ title: 'سروے', questions: [{ kind: 'scale_5', text: 'کیسا رہا؟' }, { kind: 'free_text', text: 'کچھ اور؟', required: false }, { kind: 'multiple_choice', text: 'کون سا؟', options: [{ value: 'one', label: 'ایک' }, { value: 'two', label: 'دو' }], required: false }] }).expect(201);
     await t.http().post(`/api/v1/surveys/${created.body.id}/open`).set(...eco).expect(200);
     survey = t.app.get(MessageLinksService).surveyUrl(created.body.id, resident.id).split('/s/')[1];
+    // An open Active Citizens Fund vote in the resident's NPU (BE); none in SW.
+    const admin = (await loginAs(t, 'admin')).auth;
+    const year = financialYearOf();
+    await t.http().put(`/api/v1/funds/BE/${year}`).set(...admin).send({ budgetPence: 1_000_000 }).expect(200);
+    const bidIds: string[] = [];
+    for (const title of ['باکسنگ کلب', 'نہر کی صفائی']) {
+      const res = await t.http().post('/api/v1/bids').send({ npuCode: 'BE', financialYear: year, applicantName: 'گروپ', applicantType: 'group', contactEmail: 'g@example.org', title, summary: `${title} کے بارے میں`, theme: 'community_cohesion', amountRequestedPence: 50_000 }).expect(201);
+      bidIds.push((res.body as { id: string }).id);
+    }
+    await t.http().post(`/api/v1/funds/BE/${year}/voting`).set(...admin).send({ opensAt: new Date(Date.now() + 3600_000).toISOString(), closesAt: new Date(Date.now() + 7 * 24 * 3600_000).toISOString(), maxVotesPerResident: 1, bidIds }).expect(200);
+    await t.sql(`UPDATE voting_round SET opens_at = now() - interval '1 minute' WHERE npu_code = 'BE'`);
+    ballotBids = bidIds;
   }, 120_000);
+  let ballotBids: string[];
 
   /** The words a resident reads: text, button and link names, titles; not the language links (each in its own language), lists of places (ward names) or what residents typed. */
   const wordsOf = (html: string) =>
@@ -181,6 +196,12 @@ describe('every resident page in Urdu', () => {
     const prefs = links.manageToken(resident.id, 'prefs');
     const unsubscribe = links.unsubscribeUrl(resident.id, 'email').split('/u/')[1];
     const form = (path: string, body: Record<string, string>) => t.http().post(path).type('form').send(body);
+    // The ballot's form needs its CSRF cookie and token.
+    const vote = async (bidIds: string[]) => {
+      const agent = request.agent(t.app.getHttpServer());
+      const csrfToken = csrfOf((await agent.get(`/me/vote?token=${full}`)).text);
+      return agent.post('/me/vote').type('form').send({ token: full, csrfToken, bidIds });
+    };
     // Reached from a resident's token: the stored language, nothing else asked.
     type Page = () => PromiseLike<{ status: number; text: string; headers: Record<string, string> }>;
     const fromToken: [string, number, Page][] = [
@@ -201,6 +222,10 @@ describe('every resident page in Urdu', () => {
       ['survey', 200, () => t.http().get(`/s/${survey}`)],
       ['survey errors', 400, () => form(`/s/${survey}`, { 'q-x': '1' })],
       ['survey thanks', 200, () => t.http().get(`/s/${survey}/done`)],
+      ['ballot', 200, () => t.http().get(`/me/vote?token=${full}`)],
+      ['ballot errors', 400, () => vote([ballotBids[0], ballotBids[1]])],
+      ['voted', 200, async () => (await vote([ballotBids[0]]), t.http().get(`/me/vote/done?token=${full}`))],
+      ['no vote here', 200, async () => t.http().get(`/me/vote?token=${links.manageToken((await makeResident(t, { ward: 'SW01', firstName: 'زینب' })).id, 'full')}&lang=ur`)],
     ];
     // Without a token: ?lang= (or the browser's Accept-Language), within the force's languages.
     const asked: [string, number, Page][] = [
@@ -231,6 +256,8 @@ describe('every resident page in Urdu', () => {
       const words = wordsOf(res.text)
         // The web version's sender: a staff name, and (left, see libs/web/README.md) the role and team messaging's shared sender writes in English.
         .replace(/eco BE|Engagement and communications officer|\w+(?: \w+)* neighbourhood team/g, ' ')
+        // Place names (the ballot's NPU) are names, not English.
+        .replace(/Birmingham East/g, ' ')
         .match(ENGLISH);
       if (words) english[name] = words;
     }

@@ -204,7 +204,24 @@ export const EN = {
     withdrawnTitle: 'This message has been withdrawn',
     withdrawn: '{{force}} withdrew this message on {{date}}. It is no longer shown here.',
   },
+  ballot: {
+    title: 'Vote for community projects',
+    caption: 'Active Citizens Fund, {{npu}}',
+    closes: 'Voting closes {{date}}. You can vote once.',
+    opens: 'Voting opens {{date}}.',
+    closed: 'Voting closed {{date}}.',
+    which: 'Which projects should be funded?',
+    upTo: 'Choose up to {{count}}.',
+    cast: 'Cast your vote',
+    bid: '{{amount}} for {{theme}}. {{summary}}',
+    votedTitle: 'Thank you for voting',
+    voted: 'Your vote has been counted. The results are announced when voting closes.',
+    noneTitle: 'There is no vote at the moment',
+    none: 'There is no Active Citizens Fund vote in your neighbourhood this year yet.',
+    bidLink: 'Bid to the Active Citizens Fund',
+  },
   errors: {
+    votes: { none: 'Choose at least one project to vote for', tooMany_one: 'Choose at most {{count}} project', tooMany_other: 'Choose at most {{count}} projects', list: 'Choose projects from the list' },
     firstName: { required: 'Enter your first name', maxLength: 'First name must be 80 characters or fewer', matches: 'First name must not contain special characters' },
     lastName: { maxLength: 'Last name must be 80 characters or fewer', matches: 'Last name must not contain special characters', blank: 'Enter your last name, or leave it empty' },
     email: { format: 'Enter an email address in the correct format, like name@example.com', needed: 'Enter your email address to get messages by email' },
@@ -259,4 +276,5 @@ export const EN = {
 
 /** A catalogue: the English one's shape, any entry may be left out (English is used), plus vocabulary labels. */
 export type Catalogue = DeepPartial<typeof EN> & { vocab?: Record<string, Record<string, string>> };
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends string ? string : DeepPartial<T[K]> };
+// A language's own plural forms (i18next: Polish has `_few` and `_many` beside English's `_one`/`_other`).
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends string ? string : DeepPartial<T[K]> } & { [plural: `${string}_${'zero' | 'two' | 'few' | 'many'}`]: string };

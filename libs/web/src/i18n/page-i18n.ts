@@ -54,7 +54,8 @@ export function translatorFor(lang: string): PageLanguage['t'] {
   const fixed = instance.getFixedT(lang) as unknown as PageLanguage['t'];
   if (lang === 'en') return fixed;
   return (key, opts) => {
-    if (instance.getResource(lang, 'translation', key) === undefined) missing.add(`${lang}:${key}`);
+    // In this language alone (plural forms included): English standing in for it is recorded.
+    if (!instance.exists(key, { ...opts, lng: lang, fallbackLng: false })) missing.add(`${lang}:${key}`);
     return fixed(key, opts);
   };
 }
