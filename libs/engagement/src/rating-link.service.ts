@@ -11,6 +11,8 @@ import { ReplyService } from './reply.service';
 
 export interface RatingPageModel {
   token: string;
+  /** The resident the link names (the page is in their language). */
+  residentId: string;
   title: string;
   body: string;
   /** The resident's rating so far. */
@@ -48,7 +50,7 @@ export class RatingLinkService {
     const target = await this.resolve(token);
     const current = await this.ratings.current(target.messageId, target.residentId);
     const preselected = score !== undefined && /^[1-6]$/.test(score) ? Number(score) : null;
-    return { token, title: target.title, body: target.body, current, preselected };
+    return { token, residentId: target.residentId, title: target.title, body: target.body, current, preselected };
   }
 
   /** Same answers as resolve() (400 / 410), in one statement with the write. */

@@ -8,6 +8,7 @@ import { seeOther, setPageHeaders } from '@beacon/web';
 import { RatingPageExceptionFilter, ReplyFormExceptionFilter, wantsJson } from './rating-page.filter';
 import { RatingPages } from './rating-pages';
 import { RatingViewDto, ReplyViewDto } from './engagement-response.dto';
+import { ResidentPageLanguage } from '@beacon/residents';
 
 const seeOtherTo = (page: string) => ({ status: 303, description: `A form post: see the ${page} (post/redirect/get)`, headers: { Location: { description: 'The page to show', schema: { type: 'string' } } } });
 
@@ -20,6 +21,7 @@ export class RatingPageController {
   constructor(
     private readonly links: RatingLinkService,
     private readonly pages: RatingPages,
+    private readonly language: ResidentPageLanguage,
   ) {}
 
   @Public()
@@ -29,7 +31,8 @@ export class RatingPageController {
   async page(@Param('token') token: string, @Query('score') score: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     const model = await this.links.page(token, typeof score === 'string' ? score : undefined);
     setPageHeaders(res);
-    return model.preselected ? this.pages.confirm({ ...model, preselected: model.preselected }) : this.pages.rating(model);
+    await this.language.use(res, model.residentId);
+    return model.preselected ? this.pages.confirm(res, { ...model, preselected: model.preselected }) : this.pages.rating(res, model);
   }
 
   @Public()
@@ -55,7 +58,8 @@ export class RatingPageController {
     const model = await this.links.page(token);
     if (!model.current) return seeOther(res, `/r/${token}`);
     setPageHeaders(res);
-    return this.pages.rated(token, model.title, model.current.score);
+    await this.language.use(res, model.residentId);
+    return this.pages.rated(res, token, model.title, model.current.score);
   }
 
   @Public()
@@ -78,8 +82,9 @@ export class RatingPageController {
   @ApiProduces('text/html')
   @ApiDocumentResponse('text/html', 'The confirmation page after a reply')
   async replied(@Param('token') token: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    await this.links.resolve(token);
+    const target = await this.links.resolve(token);
     setPageHeaders(res);
-    return this.pages.replied(token);
+    await this.language.use(res, target.residentId);
+    return this.pages.replied(res, token);
   }
 }

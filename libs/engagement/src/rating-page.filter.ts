@@ -26,7 +26,7 @@ export class RatingPageExceptionFilter extends AllExceptionsFilter {
     if (res.headersSent) return;
     setPageHeaders(res);
     this.setRetryAfter(res, body);
-    res.status(body.statusCode).send(this.pages.error(body.statusCode, body.message));
+    res.status(body.statusCode).send(this.pages.error(res, body.statusCode, body.message));
   }
 }
 
@@ -42,6 +42,6 @@ export class ReplyFormExceptionFilter extends RatingPageExceptionFilter {
     const typed = (req.body as { body?: unknown } | undefined)?.body;
     setPageHeaders(res);
     this.setRetryAfter(res, body);
-    res.status(429).send(this.pages.replyRefused(String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : '', body.message));
+    res.status(429).send(this.pages.replyRefused(res, String(req.params.token), typeof typed === 'string' ? typed.slice(0, 2000) : ''));
   }
 }

@@ -1,13 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '@beacon/core';
-import { ViewRenderer } from '@beacon/web';
+import type { Response } from 'express';
+import { PageI18n, ViewRenderer } from '@beacon/web';
+import type { RatingPageModel } from './rating-link.service';
 import { RatingPages } from './rating-pages';
 
-const pages = new RatingPages(new ViewRenderer({ env: 'test' } as AppConfig));
-const renderRatingPage = pages.rating.bind(pages);
-const renderConfirmPage = pages.confirm.bind(pages);
-const renderRatedPage = pages.rated.bind(pages);
-const renderErrorPage = pages.error.bind(pages);
+const config = { env: 'test', languages: ['en'] } as unknown as AppConfig;
+const pages = new RatingPages(new ViewRenderer(config, new PageI18n(config)));
+// An English request: no ?lang=, cookie or Accept-Language.
+const res = { req: { query: {}, cookies: {}, headers: {}, path: '/r/x' }, locals: {} } as unknown as Response;
+const renderRatingPage = (m: RatingPageModel) => pages.rating(res, m);
+const renderConfirmPage = (m: RatingPageModel & { preselected: number }) => pages.confirm(res, m);
+const renderRatedPage = (token: string, title: string, score: number) => pages.rated(res, token, title, score);
+const renderErrorPage = (status: number, message: string) => pages.error(res, status, message);
 /** Every <script> of a page: only the layout's (GOV.UK's hashed js-enabled line and the one module file). */
 const scripts = (html: string) => [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]);
 const LAYOUT_SCRIPTS = ['<script type="module" src="/assets/frontend/VERSION/beacon.js">', '<script>'];
@@ -15,6 +20,7 @@ const layoutScripts = (html: string) => scripts(html).map((s) => s.replace(/\/as
 
 const model = {
   token: 'abc.def.0123456789abcdef',
+  residentId: '00000000-0000-4000-8000-000000000000',
   title: 'A <b>bold</b> "title"',
   body: "It's <script>alert(1)</script>",
   current: null,

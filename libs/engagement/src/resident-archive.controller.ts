@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@beacon/core';
 import { PageExceptionFilter, setPageHeaders, ViewRenderer } from '@beacon/web';
+import { ResidentPageLanguage } from '@beacon/residents';
 import { RATING_VIEWS } from './rating-pages';
 import { ResidentArchiveService } from './resident-archive.service';
 
@@ -18,6 +19,7 @@ export class ResidentArchiveController {
   constructor(
     private readonly archive: ResidentArchiveService,
     private readonly views: ViewRenderer,
+    private readonly language: ResidentPageLanguage,
   ) {}
 
   @Get('messages')
@@ -25,7 +27,8 @@ export class ResidentArchiveController {
     const page = await this.archive.page(token, before);
     const session = encodeURIComponent(page.token);
     setPageHeaders(res);
-    return this.views.render(RATING_VIEWS, 'archive.njk', {
+    await this.language.use(res, page.residentId);
+    return this.views.renderPage(res, RATING_VIEWS, 'archive.njk', {
       items: page.items,
       first: before === undefined || before === '',
       olderHref: page.older ? `/me/messages?token=${session}&before=${page.older}` : null,

@@ -17,6 +17,7 @@ export interface ArchiveItem {
 }
 
 export interface ArchivePage {
+  residentId: string;
   level: ManageLevel;
   /** A fresh session token of the same level (the manage page and the next page use it). */
   token: string;
@@ -45,6 +46,7 @@ export class ResidentArchiveService {
     const shown = rows.slice(0, ARCHIVE_PAGE_SIZE);
     const last = shown.at(-1);
     return {
+      residentId,
       level,
       token: this.residentLinks.manageToken(residentId, level),
       items: shown.map((r) => ({ title: r.title, sentAt: r.sentAt, channels: r.channels, readUrl: relative(this.messageLinks.ratingUrl(r.deliveryId)) })),

@@ -16,3 +16,4 @@ export * from './resident-import.entity';
 export { ResidentImportService, type ResidentImportResult, type StagedResidents } from './resident-import.service';
 export { IMPORT_FIELDS, STAGED_RESIDENT_COLUMNS, importDecisionSql, type ImportField, type ImportFieldRule } from './resident-import-fields';
 export { normaliseEmail } from './contact';
+export { ResidentPageLanguage } from './pages/resident-page-language';

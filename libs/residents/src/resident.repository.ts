@@ -90,6 +90,12 @@ export class ResidentRepository {
     return manager.getRepository(ResidentEntity).findOneBy({ id });
   }
 
+  /** The stored language (free text or a code) of a resident not erased; null otherwise. */
+  async languageOf(id: string): Promise<string | null> {
+    const rows = await this.db.query<{ language: string | null }[]>(`SELECT language FROM resident WHERE id = $1 AND status <> 'erased'`, [id]);
+    return rows[0]?.language ?? null;
+  }
+
   /** Whether the row exists and is not erased (a token naming it may still act). */
   async existsNotErased(id: string): Promise<boolean> {
     const rows = await this.db.query<{ ok: number }[]>(`SELECT 1 AS ok FROM resident WHERE id = $1 AND status <> 'erased'`, [id]);

@@ -13,10 +13,11 @@ import { MAGIC_LINK_LIMIT, RESEND_LIMIT, SIGNUP_LIMIT, UPDATE_LIMIT, VERIFY_LIMI
 import { MagicLinkDto, SignUpDto, UpdateMeDto, type ResidentProfile } from './residents.dto';
 import { SignUpService } from './sign-up.service';
 import { UnsubscribeService } from './unsubscribe.service';
-import { VerificationService } from './verification.service';
+import { DEAD_CODE, VerificationService, WRONG_CODE } from './verification.service';
 import { errorsFromDetails, many, text, validateForm, type FieldErrors, type FieldMessages, type FormBody } from './pages/form-input';
 import { PageExceptionFilter } from './pages/page-exception.filter';
-import { checkboxItems, languageItems, ResidentPageRenderer, selectItems } from './pages/resident-page-renderer';
+import { checkboxItems, k, languageItems, ResidentPageRenderer, selectItems } from './pages/resident-page-renderer';
+import { ResidentPageLanguage } from './pages/resident-page-language';
 import { groupWards, type WardGroup } from './pages/wards';
 
 type ManageLevel = AccessLevel;
@@ -75,24 +76,27 @@ const FLASH_TTL = 15 * 60;
 
 const CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
-// What a resident reads for each field the API would reject (any constraint unless named).
+// What a resident reads for each field the API would reject (any constraint unless named): page catalogue keys.
 const MESSAGES: FieldMessages = {
-  firstName: { '*': 'Enter your first name', maxLength: 'First name must be 80 characters or fewer', matches: 'First name must not contain special characters' },
-  lastName: { '*': 'Last name must be 80 characters or fewer', matches: 'Last name must not contain special characters', hasVisibleCharacter: 'Enter your last name, or leave it empty' },
-  email: { '*': 'Enter an email address in the correct format, like name@example.com', isDefined: 'Enter your email address to get messages by email', service: 'Enter your email address to get messages by email' },
-  phone: { '*': 'Enter a UK mobile number, like 07911 123456', isDefined: 'Enter your mobile number to get text messages', service: 'Enter your mobile number to get text messages' },
-  postcode: { '*': 'Enter a full UK postcode, like B33 8TH' },
-  wardCode: { '*': 'Choose your ward from the list (we could not place your postcode in our area)' },
-  channels: { '*': 'Choose email, text message or both' },
-  topics: { '*': 'Choose topics from the list' },
-  interestGroups: { '*': 'Choose from the list' },
-  ageBand: { '*': 'Choose an age from the list' },
-  ethnicity: { '*': 'Choose an ethnic group from the list' },
-  language: { '*': 'Preferred language must be 40 characters or fewer', hasVisibleCharacter: 'Enter a language, or leave it empty' },
-  consent: { '*': 'Tick the box to agree to get messages' },
-  quietStart: { '*': 'Enter a time, like 22:00, or leave both times empty' },
-  quietEnd: { '*': 'Enter a time, like 07:00, or leave both times empty' },
+  firstName: { '*': 'errors.firstName.required', maxLength: 'errors.firstName.maxLength', matches: 'errors.firstName.matches' },
+  lastName: { '*': 'errors.lastName.maxLength', matches: 'errors.lastName.matches', hasVisibleCharacter: 'errors.lastName.blank' },
+  email: { '*': 'errors.email.format', isDefined: 'errors.email.needed', service: 'errors.email.needed' },
+  phone: { '*': 'errors.phone.format', isDefined: 'errors.phone.needed', service: 'errors.phone.needed' },
+  postcode: { '*': 'errors.postcode' },
+  wardCode: { '*': 'errors.wardCode' },
+  channels: { '*': 'errors.channels' },
+  topics: { '*': 'errors.topics' },
+  interestGroups: { '*': 'errors.interestGroups' },
+  ageBand: { '*': 'errors.ageBand' },
+  ethnicity: { '*': 'errors.ethnicity' },
+  language: { '*': 'errors.language.maxLength', hasVisibleCharacter: 'errors.language.blank' },
+  consent: { '*': 'errors.consent' },
+  quietStart: { '*': 'errors.quietStart' },
+  quietEnd: { '*': 'errors.quietEnd' },
 };
+
+/** The SMS code's refusals (the verification service's messages) as page catalogue keys. */
+const CODE_MESSAGES: Record<string, string> = { [WRONG_CODE]: 'errors.codeWrong', [DEAD_CODE]: 'errors.codeDead' };
 
 /**
  * The resident web pages: plain HTML forms that work without JavaScript. The manage page
@@ -113,6 +117,7 @@ export class ResidentsPagesController {
     private readonly geography: GeographyService,
     private readonly pages: ResidentPageRenderer,
     private readonly tokens: LinkTokenService,
+    private readonly language: ResidentPageLanguage,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -217,9 +222,10 @@ export class ResidentsPagesController {
   async verify(@Query('token') token: unknown, @Query('sent') sent: unknown, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     if (typeof token !== 'string' || !token) {
       const phone = this.flash(req)?.p || undefined;
-      return this.smsCodePage(res, 200, phone, {}, sent === '1' && phone ? 'If that number is waiting to be confirmed, we have sent it a new code.' : undefined);
+      return this.smsCodePage(res, 200, phone, {}, sent === '1' && phone ? 'smsCode.resent' : undefined);
     }
     const v = await this.verification.verifyEmailToken(token);
+    await this.language.use(res, v.residentId);
     return this.pages.render(res, 200, 'verified.njk', { firstName: v.firstName, manageUrl: this.manageSessionUrl(v.residentId, 'full') });
   }
 
@@ -231,14 +237,14 @@ export class ResidentsPagesController {
     const code = text(body, 'code')?.replace(/\s/g, '');
     const errors: FieldErrors = {};
     if (!phone) errors.phone = MESSAGES.phone['*'];
-    if (!code || !/^\d{6}$/.test(code)) errors.code = 'Enter the 6-digit code from the text message';
+    if (!code || !/^\d{6}$/.test(code)) errors.code = 'errors.code';
     if (!phone || Object.keys(errors).length) return this.smsCodePage(res, 400, phone ?? typed, errors);
     try {
       const v = await this.verification.verifySmsCode(phone, code!);
       return seeOther(res, `/verify/done?token=${this.links.manageToken(v.residentId, 'full')}`);
     } catch (e) {
       if (!(e instanceof DomainException) || e.code !== 'VALIDATION') throw e;
-      return this.smsCodePage(res, 400, phone, { code: e.message });
+      return this.smsCodePage(res, 400, phone, { code: CODE_MESSAGES[e.message] ?? 'errors.code' });
     }
   }
 
@@ -258,6 +264,7 @@ export class ResidentsPagesController {
   async verified(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response) {
     const { residentId, level } = this.accounts.residentFromManageToken(token);
     const profile = await this.accounts.profile(residentId);
+    this.language.useStored(res, profile.demographics.language);
     return this.pages.render(res, 200, 'verified.njk', { firstName: profile.firstName, manageUrl: this.manageSessionUrl(residentId, level) });
   }
 
@@ -270,13 +277,13 @@ export class ResidentsPagesController {
     try {
       session = await this.sessionFromLink(token);
     } catch (e) {
-      if (e instanceof DomainException && e.code === 'GONE') return this.signInPage(res, 410, '', {}, 'That link has expired. Enter your email address to get a new one.', next);
+      if (e instanceof DomainException && e.code === 'GONE') return this.signInPage(res, 410, '', {}, 'signIn.expired', next);
       throw e;
     }
     // Only a full session goes on (the destination pages refuse a message's preferences link).
     if (next && session.level === 'full') return seeOther(res, `${SIGN_IN_DESTINATIONS[next]}?token=${this.links.manageToken(session.residentId, 'full')}`);
     const profile = await this.accounts.profile(session.residentId);
-    return this.renderManage(res, 200, profile, session.level, saved === '1' ? 'Your preferences have been saved.' : undefined);
+    return this.renderManage(res, 200, profile, session.level, saved === '1' ? 'manage.saved' : undefined);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -284,6 +291,7 @@ export class ResidentsPagesController {
   async manageSubmit(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const { residentId, level } = this.accounts.residentFromManageToken(body?.token);
     const profile = await this.accounts.profile(residentId);
+    this.language.useStored(res, profile.demographics.language);
     const full = level === 'full';
     const shown = manageChannels(profile, level);
     const checked = many(body, 'channels');
@@ -353,7 +361,7 @@ export class ResidentsPagesController {
     const { residentId } = this.fullSession(body?.token);
     if (text(body, 'confirm') !== 'yes') {
       const profile = await this.accounts.profile(residentId);
-      return this.renderManage(res, 400, profile, 'full', undefined, { confirm: 'Tick the box to confirm that you want your details deleted' });
+      return this.renderManage(res, 400, profile, 'full', undefined, { confirm: 'errors.confirmDelete' });
     }
     await this.accounts.erase(residentId);
     return seeOther(res, '/me/deleted');
@@ -361,7 +369,7 @@ export class ResidentsPagesController {
 
   @Get('me/deleted')
   deleted(@Res({ passthrough: true }) res: Response) {
-    return this.pages.message(res, 200, 'Your details have been deleted', ['We have deleted your name, contact details and preferences, and you will not get any more messages.', 'We keep only an anonymous count of sign-ups by ward.']);
+    return this.pages.message(res, 200, k('manage.deletedTitle'), [k('manage.deleted'), k('manage.deletedCount')]);
   }
 
   @RateLimit(UPDATE_LIMIT)
@@ -390,12 +398,13 @@ export class ResidentsPagesController {
 
   @Get('me/link/sent')
   signInSent(@Res({ passthrough: true }) res: Response) {
-    return this.pages.message(res, 200, 'Check your email', ['If that address is signed up to Beacon, we have emailed it a link to sign in. The link works for 1 hour.']);
+    return this.pages.message(res, 200, k('signIn.sentTitle'), [k('signIn.sent')]);
   }
 
   @Get('u/:token')
   async unsubscribeForm(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const view = await this.unsubscribes.view(token);
+    this.language.useStored(res, view.language);
     return this.unsubscribePage(res, token, view.channels);
   }
 
@@ -404,6 +413,7 @@ export class ResidentsPagesController {
   async unsubscribe(@Param('token') token: string, @Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const scope = text(body, 'scope');
     const done = await this.unsubscribes.unsubscribe(token, scope);
+    await this.language.use(res, this.unsubscribes.parse(token).residentId);
     // A mail provider's one-click POST gets its answer; the page's buttons redirect (a reload posts nothing).
     if (scope === undefined) return this.unsubscribedPage(res, done.scope, done.stillOn);
     return seeOther(res, `/u/${token}/done?scope=${done.scope}`);
@@ -412,6 +422,7 @@ export class ResidentsPagesController {
   @Get('u/:token/done')
   async unsubscribed(@Param('token') token: string, @Query('scope') scope: unknown, @Res({ passthrough: true }) res: Response) {
     const view = await this.unsubscribes.view(token);
+    this.language.useStored(res, view.language);
     const chosen: Channel | 'all' = scope === 'email' || scope === 'sms' ? scope : 'all';
     return this.unsubscribedPage(res, chosen, view.channels.filter((c) => c.enabled).map((c) => c.channel));
   }
@@ -459,6 +470,7 @@ export class ResidentsPagesController {
       language: p.demographics.language ?? undefined,
     };
     const token = this.links.manageToken(p.id, level);
+    this.language.useStored(res, p.demographics.language);
     return this.managePage(res, status, { level, token, values, unsubscribed: p.status === 'unsubscribed', notice }, errors);
   }
 
@@ -522,19 +534,22 @@ export class ResidentsPagesController {
 
   private unsubscribePage(res: Response, token: string, channels: { channel: Channel; enabled: boolean; address: string | null }[]): string {
     const on = channels.filter((c) => c.enabled);
-    if (!on.length) return this.pages.message(res, 200, 'You are unsubscribed', ['You are not getting any Beacon messages.']);
+    if (!on.length) return this.pages.message(res, 200, k('unsubscribe.doneTitle'), [k('unsubscribe.none')]);
     return this.pages.render(res, 200, 'unsubscribe.njk', { token, channels: on });
   }
 
   private unsubscribedPage(res: Response, scope: Channel | 'all', stillOn: Channel[]): string {
-    const what = scope === 'all' ? 'all Beacon messages' : `Beacon ${labelFor('channelPlural', scope)}`;
-    return this.pages.message(
-      res,
-      200,
-      'You are unsubscribed',
-      [`You have been unsubscribed from ${what}.`, stillOn.length ? `You will still get Beacon ${stillOn.map((c) => labelFor('channelPlural', c)).join(' and ')}.` : 'You will not get any more messages.'],
-      { before: 'Changed your mind? ', text: 'Manage your preferences', href: '/me', after: '.' },
-    );
+    return this.pages.render(res, 200, 'message.njk', ({ t, pageLang }) => {
+      const plural = (c: Channel) => (pageLang === 'en' ? labelFor('channelPlural', c) : t(`vocab.channelPlural.${c}`));
+      return {
+        title: t('unsubscribe.doneTitle'),
+        paragraphs: [
+          scope === 'all' ? t('unsubscribe.fromAll') : t('unsubscribe.fromChannel', { channels: plural(scope) }),
+          stillOn.length ? t('unsubscribe.stillGet', { channels: stillOn.map(plural).join(t('unsubscribe.and')) }) : t('unsubscribe.noMore'),
+        ],
+        link: { before: `${t('unsubscribe.changedMind')} `, text: t('layout.manage'), href: '/me', after: '.' },
+      };
+    });
   }
 
 }

@@ -32,6 +32,7 @@ import { ResidentWardMoveService, ResidentWardRecheckHandler } from './resident-
 import { WardMovesController } from './ward-moves.controller';
 import { ResidentsPagesController } from './residents-pages.controller';
 import { PageExceptionFilter } from './pages/page-exception.filter';
+import { ResidentPageLanguage } from './pages/resident-page-language';
 import { ResidentPageRenderer } from './pages/resident-page-renderer';
 import { SignUpService } from './sign-up.service';
 import { StaffResidentsService } from './staff-residents.service';
@@ -51,6 +52,7 @@ import { VerificationService } from './verification.service';
     ResidentFullSeedRepository,
     ResidentLinksService,
     ResidentPageRenderer,
+    ResidentPageLanguage,
     PageExceptionFilter,
     ResidentNotifications,
     VerificationService,
@@ -71,6 +73,6 @@ import { VerificationService } from './verification.service';
     InactiveResidentRetention,
     StaffResidentsService,
   ],
-  exports: [AudienceCountsService, ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
+  exports: [AudienceCountsService, ResidentPageLanguage, ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
 })
 export class ResidentsModule {}

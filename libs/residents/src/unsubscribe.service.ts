@@ -13,6 +13,8 @@ export const UNSUBSCRIBE_SCOPES: readonly UnsubscribeScope[] = [...CHANNELS, 'al
 
 export interface SubscriptionView {
   channels: { channel: Channel; enabled: boolean; address: string | null }[];
+  /** The resident's stored language (their pages are in it). */
+  language: string | null;
 }
 
 /**
@@ -37,10 +39,11 @@ export class UnsubscribeService {
   async view(token: string): Promise<SubscriptionView> {
     const { residentId } = this.parse(token);
     const r = await this.residents.findById(residentId);
-    if (!r || r.status === 'erased') return { channels: [] };
+    if (!r || r.status === 'erased') return { channels: [], language: null };
     const channels = await this.residents.listChannels(r.id);
     return {
       channels: channels.map((c) => ({ channel: c.channel, enabled: c.enabled, address: c.channel === 'email' ? maskEmail(r.email) : maskPhone(r.phoneE164) })),
+      language: r.language,
     };
   }
 

@@ -14,8 +14,8 @@ export const SMS_CODE_MAX_ATTEMPTS = 5;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One answer for an unknown number, no code and a wrong code: no hint of who signed up.
-const WRONG_CODE = 'That code is not right. Check it and try again, or ask for a new code.';
-const DEAD_CODE = 'That code can no longer be used. Ask for a new code.';
+export const WRONG_CODE = 'That code is not right. Check it and try again, or ask for a new code.';
+export const DEAD_CODE = 'That code can no longer be used. Ask for a new code.';
 
 /** Messages (and SMS codes to store) decided for one or many requests, written together by `send`. */
 export class VerificationOutbox {

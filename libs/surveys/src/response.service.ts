@@ -45,7 +45,7 @@ export class SurveyResponseService {
       if (!who || who.status === 'erased') throw gone('This link is no longer active');
     }
     const [questions, current] = await Promise.all([this.surveys.questions(survey.id), residentId ? this.responses.findForResident(survey.id, residentId) : null]);
-    return { token, survey, questions, current: current?.answers ?? null, isPublic: residentId === null };
+    return { token, survey, questions, current: current?.answers ?? null, isPublic: residentId === null, residentId };
   }
 
   /**
@@ -85,7 +85,7 @@ export class SurveyResponseService {
       await this.responses.applyTally(tx, survey.id, counted, deltas(questions, created ? {} : row.answers, answers));
       return !created;
     });
-    return { changed, model: { token, survey, questions, current: residentId ? answers : null, isPublic: !residentId } };
+    return { changed, model: { token, survey, questions, current: residentId ? answers : null, isPublic: !residentId, residentId } };
   }
 }
 

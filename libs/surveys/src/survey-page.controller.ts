@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AllExceptionsFilter, DomainException, Public, RateLimit } from '@beacon/core';
 import { SurveyResponseService } from './response.service';
 import type { SurveyPageModel } from './survey-page.model';
+import { ResidentPageLanguage } from '@beacon/residents';
 import { setPageHeaders } from '@beacon/web';
 import { surveyFormAction, SurveyPages, type FieldErrors } from './survey-pages';
 
@@ -36,7 +37,7 @@ export class SurveyPageExceptionFilter extends AllExceptionsFilter {
     if (res.headersSent) return;
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
     else this.setRetryAfter(res, body); // 503: the database is unreachable for a moment
-    res.send(page(res, body.statusCode, this.pages.error(body.statusCode, body.message)));
+    res.send(page(res, body.statusCode, this.pages.error(res, body.statusCode, body.message)));
   }
 }
 
@@ -79,7 +80,13 @@ export class SurveyPageController {
   constructor(
     private readonly responses: SurveyResponseService,
     private readonly pages: SurveyPages,
+    private readonly language: ResidentPageLanguage,
   ) {}
+
+  /** A resident's own link: the page is in their stored language. */
+  private async inLanguageOf(res: Response, m: Pick<SurveyPageModel, 'residentId'>): Promise<void> {
+    if (m.residentId) await this.language.use(res, m.residentId);
+  }
 
   @Get('p/:token')
   async publicForm(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
@@ -96,7 +103,7 @@ export class SurveyPageController {
   @Get('p/:token/done')
   async publicDone(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const m = await this.responses.page(token, true);
-    return page(res, 200, this.pages.thanks(m));
+    return page(res, 200, this.pages.thanks(res, m));
   }
 
   @Get(':token')
@@ -114,12 +121,14 @@ export class SurveyPageController {
   @Get(':token/done')
   async residentDone(@Param('token') token: string, @Res({ passthrough: true }) res: Response) {
     const m = await this.responses.page(token, false);
-    return page(res, 200, this.pages.thanks(m));
+    await this.inLanguageOf(res, m);
+    return page(res, 200, this.pages.thanks(res, m));
   }
 
   private async form(token: string, isPublic: boolean, res: Response) {
     const m = await this.responses.page(token, isPublic);
-    return page(res, 200, this.pages.survey(m, m.current ?? {}));
+    await this.inLanguageOf(res, m);
+    return page(res, 200, this.pages.survey(res, m, m.current ?? {}));
   }
 
   private async submit(token: string, isPublic: boolean, body: FormBody | undefined, req: Request, res: Response) {
@@ -132,7 +141,8 @@ export class SurveyPageController {
       if (!errors) throw e;
       const m = await this.responses.page(token, isPublic);
       const typed = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'string' || Array.isArray(v))) as Record<string, string | string[]>;
-      return page(res, 400, this.pages.survey(m, typed, errors));
+      await this.inLanguageOf(res, m);
+      return page(res, 400, this.pages.survey(res, m, typed, errors));
     }
     if (wantsJson(req)) return { saved: true, changed: saved.changed };
     // Post/redirect/get: reloading the thank-you page does not post the answers again.

@@ -10,4 +10,6 @@ export interface SurveyPageModel {
   /** The resident's answers so far (null: not answered yet, or the public link). */
   current: Answers | null;
   isPublic: boolean;
+  /** The resident the link names (their pages are in their language); null on the public link. */
+  residentId: string | null;
 }

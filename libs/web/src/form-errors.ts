@@ -1,14 +1,25 @@
 /** One problem with a form: the field it is about (its id) and what to do about it. */
 export interface FormError {
   field?: string;
+  /** What to do, or (resident pages) a page catalogue key `errors.…`, translated when the page is rendered. */
   message: string;
+  /** Values for the catalogue text's `{{name}}` fields. */
+  values?: Record<string, unknown>;
+}
+
+/** One shown problem; `visuallyHiddenText` is GOV.UK's "Error" prefix in the page's language. */
+export interface ErrorText {
+  text: string;
+  href?: string;
+  values?: Record<string, unknown>;
+  visuallyHiddenText?: string;
 }
 
 export interface ErrorSummaryView {
   /** For govukErrorSummary({ titleText, errorList }). */
-  errorList: { text: string; href?: string }[];
+  errorList: ErrorText[];
   /** For each field macro's `errorMessage`: `errors.fields.title` → `{ text }`. */
-  fields: Record<string, { text: string }>;
+  fields: Record<string, ErrorText>;
 }
 
 /**
@@ -17,9 +28,17 @@ export interface ErrorSummaryView {
  */
 export function errorSummary(errors: readonly FormError[] | null | undefined): ErrorSummaryView | null {
   if (!errors?.length) return null;
-  const fields: Record<string, { text: string }> = {};
-  for (const e of errors) if (e.field && !fields[e.field]) fields[e.field] = { text: e.message };
-  return { errorList: errors.map((e) => ({ text: e.message, href: e.field ? `#${e.field}` : undefined })), fields };
+  const fields: Record<string, ErrorText> = {};
+  const values = (e: FormError) => (e.values ? { values: e.values } : {});
+  for (const e of errors) if (e.field && !fields[e.field]) fields[e.field] = { text: e.message, ...values(e) };
+  return { errorList: errors.map((e) => ({ text: e.message, href: e.field ? `#${e.field}` : undefined, ...values(e) })), fields };
+}
+
+/** The summary in a page's language: catalogue keys (`errors.…`) become their text; GOV.UK's "Error" prefix too. */
+export function translateErrorSummary(summary: ErrorSummaryView | null | undefined, t: (key: string, opts?: Record<string, unknown>) => string): ErrorSummaryView | null {
+  if (!summary) return null;
+  const tr = ({ values, ...e }: ErrorText): ErrorText => ({ ...e, text: e.text.startsWith('errors.') ? t(e.text, values) : e.text, visuallyHiddenText: t('layout.errorPrefix') });
+  return { errorList: summary.errorList.map(tr), fields: Object.fromEntries(Object.entries(summary.fields).map(([k, v]) => [k, tr(v)])) };
 }
 
 /**

@@ -1,7 +1,7 @@
 export * from './csp';
 export * from './csrf';
 export * from './form-errors';
-export { englishT, PAGE_CATALOGUES, PAGE_LANGUAGE_COOKIE, PageI18n, type PageLanguage } from './i18n/page-i18n';
+export { clearMissingPageTexts, englishT, missingPageTexts, PAGE_CATALOGUES, PAGE_LANGUAGE_COOKIE, PageI18n, translatorFor, type PageLanguage } from './i18n/page-i18n';
 export * from './page-response';
 export * from './report-csv';
 export * from './view-renderer';

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
 import { PAGE_CSP } from './csp';
-import { ViewRenderer } from './view-renderer';
+import { localisedError, ViewRenderer } from './view-renderer';
 
 /** Headers of every HTML page: the strict CSP, and never cached (pages carry personal data). */
 export function setPageHeaders(res: Response): void {
@@ -56,8 +56,18 @@ export class PageExceptionFilter extends AllExceptionsFilter {
     else this.setRetryAfter(res, body); // 503: the database is unreachable for a moment
     const title = TITLES[body.statusCode] ?? 'Sorry, there is a problem with the service';
     const message = body.statusCode >= 500 ? 'Try again later.' : body.message;
-    res.status(body.statusCode).send(this.views.render(new URL('./views/', import.meta.url), 'error.njk', { title, message, statusCode: body.statusCode, ...this.context(req) }));
+    const views = new URL('./views/', import.meta.url);
+    res.status(body.statusCode);
+    // Resident pages' errors are in the page's language; staff pages' stay English.
+    res.send(
+      this.residentFacing
+        ? this.views.renderPage(res, views, 'error.njk', (language) => ({ ...localisedError(language, body.statusCode, title, message), statusCode: body.statusCode, ...this.context(req) }))
+        : this.views.render(views, 'error.njk', { title, message, statusCode: body.statusCode, ...this.context(req) }),
+    );
   }
+
+  /** Whether the pages this filter serves are residents' (translated); the console's are not. */
+  protected readonly residentFacing: boolean = true;
 
   /** A subclass may answer some statuses with a redirect (the console: 401 → sign-in). */
   protected redirect(_status: number, _req: Request, _res: Response): boolean {

@@ -3,7 +3,9 @@ import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { InjectConfig, type AppConfig } from '@beacon/core';
-import { englishT } from './i18n/page-i18n';
+import type { Response } from 'express';
+import { englishT, englishTHtml, PageI18n, translateLabel, type PageLanguage } from './i18n/page-i18n';
+import { translateErrorSummary, type ErrorSummaryView } from './form-errors';
 import { labelFor, STATUS_TAG_COLOURS } from './vocabulary';
 import { GOVUK_DIST, MOJ_ROOT, WebAssets } from './web-assets';
 
@@ -12,6 +14,31 @@ const LONDON = 'Europe/London';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true });
+// Dates on a translated page are written in its language (month names, order), still in UK time.
+const localFormats = new Map<string, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat }>();
+function formatsFor(lang: unknown): { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat } | null {
+  if (typeof lang !== 'string' || lang === 'en') return null;
+  let f = localFormats.get(lang);
+  if (!f) {
+    f = { date: new Intl.DateTimeFormat(lang, { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric' }), dateTime: new Intl.DateTimeFormat(lang, { timeZone: LONDON, day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit' }) };
+    localFormats.set(lang, f);
+  }
+  return f;
+}
+/** What a filter sees as `this` (Nunjucks calls filters with the render context). */
+interface FilterContext {
+  lookup(name: string): unknown;
+}
+const pageLangOf = (ctx: FilterContext | undefined): string => {
+  const l = ctx?.lookup?.('pageLang');
+  return typeof l === 'string' ? l : 'en';
+};
+const labelIn = (ctx: FilterContext | undefined, vocabulary: string, code: unknown, strict: boolean): string => {
+  const english = labelFor(vocabulary, code, strict);
+  const lang = pageLangOf(ctx);
+  if (lang === 'en' || code === null || code === undefined || code === '') return english;
+  return translateLabel(ctx!.lookup('t') as PageLanguage['t'], lang, vocabulary, String(code), english);
+};
 const monthFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
 const numberFormat = new Intl.NumberFormat('en-GB');
 const poundsFormat = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
@@ -44,16 +71,23 @@ export interface ViewEnvironmentOptions {
 export function createViewEnvironment(o: ViewEnvironmentOptions): nunjucks.Environment {
   const loader = new nunjucks.FileSystemLoader([...(o.viewDirs ?? []), WEB_VIEWS, GOVUK_DIST, MOJ_ROOT], { noCache: false });
   const env = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: !!o.strict, trimBlocks: true, lstripBlocks: true });
-  env.addFilter('label', (code: unknown, vocabulary: string) => labelFor(vocabulary, code, !!o.strict));
-  env.addFilter('labels', (codes: unknown, vocabulary: string) => (Array.isArray(codes) ? codes.map((c) => labelFor(vocabulary, c, !!o.strict)).join(', ') : ''));
-  env.addFilter('tagColour', (code: unknown) => `govuk-tag--${STATUS_TAG_COLOURS[String(code)] ?? 'grey'}`);
-  env.addFilter('date', (v: unknown) => {
-    const d = toDate(v);
-    return d ? dateFormat.format(d) : '';
+  // On a translated page a label is the catalogue's `vocab.<vocabulary>.<code>` (English otherwise).
+  env.addFilter('label', function (this: FilterContext, code: unknown, vocabulary: string) {
+    return labelIn(this, vocabulary, code, !!o.strict);
   });
-  env.addFilter('dateTime', (v: unknown) => {
+  env.addFilter('labels', function (this: FilterContext, codes: unknown, vocabulary: string) {
+    return Array.isArray(codes) ? codes.map((c) => labelIn(this, vocabulary, c, !!o.strict)).join(', ') : '';
+  });
+  env.addFilter('tagColour', (code: unknown) => `govuk-tag--${STATUS_TAG_COLOURS[String(code)] ?? 'grey'}`);
+  env.addFilter('date', function (this: FilterContext, v: unknown) {
     const d = toDate(v);
-    return d ? dateTimeFormat.format(d).replace(' am', 'am').replace(' pm', 'pm') : '';
+    return d ? (formatsFor(pageLangOf(this))?.date ?? dateFormat).format(d) : '';
+  });
+  env.addFilter('dateTime', function (this: FilterContext, v: unknown) {
+    const d = toDate(v);
+    if (!d) return '';
+    const local = formatsFor(pageLangOf(this));
+    return local ? local.dateTime.format(d) : dateTimeFormat.format(d).replace(' am', 'am').replace(' pm', 'pm');
   });
   env.addFilter('month', monthName);
   env.addFilter('number', (v: unknown) => (v === null || v === undefined || v === '' ? '–' : numberFormat.format(Number(v))));
@@ -62,6 +96,7 @@ export function createViewEnvironment(o: ViewEnvironmentOptions): nunjucks.Envir
   env.addGlobal('assetPath', o.assetPath);
   // Pages not yet translated are English: `t` reads the English catalogue; a translated page's context overrides these.
   env.addGlobal('t', englishT);
+  env.addGlobal('tHtml', englishTHtml);
   env.addGlobal('tItems', <T>(items: T[]) => items);
   env.addGlobal('pageLang', 'en');
   env.addGlobal('pageDir', 'ltr');
@@ -75,7 +110,21 @@ export class ViewRenderer {
   readonly assets = new WebAssets();
   private readonly envs = new Map<string, nunjucks.Environment>();
 
-  constructor(@InjectConfig() private readonly config: AppConfig) {}
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly i18n: PageI18n,
+  ) {}
+
+  /**
+   * A resident page: the view in the language `PageI18n` chooses for this request (`t`, `lang`,
+   * `dir`, the language links). Every resident-facing view is rendered through here.
+   */
+  renderPage(res: Response, dir: string | URL, view: string, context: Record<string, unknown> | ((language: PageLanguage) => Record<string, unknown>) = {}): string {
+    const language = this.i18n.forRequest(res.req, res);
+    const values = typeof context === 'function' ? context(language) : context;
+    const errors = translateErrorSummary(values.errors as ErrorSummaryView | null | undefined, language.t);
+    return this.render(dir, view, { ...language, ...values, errors, fieldErrors: errors?.fields ?? {} });
+  }
 
   /** `dir` is the folder of the calling feature's views (e.g. `new URL('./views/', import.meta.url)`). */
   render(dir: string | URL, view: string, context: Record<string, unknown> = {}): string {
@@ -87,6 +136,16 @@ export class ViewRenderer {
     }
     return env.render(view, { serviceName: 'Beacon', ...context });
   }
+}
+
+/**
+ * An error page's heading and text: on an English page the caller's own (the domain message says
+ * what went wrong); in another language the catalogue's for the status (domain messages are English).
+ */
+export function localisedError(language: PageLanguage, status: number, title: string, message: string): { title: string; message: string } {
+  if (language.pageLang === 'en') return { title, message };
+  const key = ['400', '401', '403', '404', '409', '410', '413', '429', '503'].includes(String(status)) ? String(status) : '500';
+  return { title: language.t(`errorPage.title.${key}`), message: language.t(`errorPage.text.${key}`) };
 }
 
 export const viewsDir = (moduleUrl: string, sub = 'views') => join(fileURLToPath(new URL('.', moduleUrl)), sub);

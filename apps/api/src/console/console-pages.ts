@@ -83,6 +83,7 @@ export class ConsolePages {
 @Injectable()
 @Catch()
 export class ConsoleExceptionFilter extends PageExceptionFilter {
+  protected override readonly residentFacing = false;
   protected override redirect(status: number, req: Request, res: Response): boolean {
     if (status !== 401) return false;
     const next = req.method === 'GET' && req.originalUrl.startsWith('/console') ? `?next=${encodeURIComponent(req.originalUrl)}` : '';

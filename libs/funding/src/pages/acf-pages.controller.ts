@@ -5,8 +5,8 @@ import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { DomainException, forbidden, Public, RateLimit } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import { ResidentLinksService } from '@beacon/residents';
-import { CsrfGuard, CsrfService, errorSummary, optionsOf, PageExceptionFilter, seeOther, setPageHeaders, ViewRenderer, type FormError } from '@beacon/web';
+import { ResidentLinksService, ResidentPageLanguage } from '@beacon/residents';
+import { CsrfGuard, CsrfService, errorSummary, optionsOf, PageExceptionFilter, seeOther, setPageHeaders, ViewRenderer, type FormError, type PageLanguage } from '@beacon/web';
 import { SubmitBidDto } from '../bids/bid.dto';
 import { BidService } from '../bids/bid.service';
 import { financialYearOf } from '../funds/funding-demo-seed.service';
@@ -58,6 +58,7 @@ export class AcfPagesController {
     private readonly links: ResidentLinksService,
     private readonly csrf: CsrfService,
     private readonly views: ViewRenderer,
+    private readonly language: ResidentPageLanguage,
   ) {}
 
   @Get('acf/bid')
@@ -108,18 +109,20 @@ export class AcfPagesController {
   async ballot(@Req() req: Request, @Query('token') token: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     if (this.needsSignIn(token)) return seeOther(res, '/me?next=vote');
     const me = await this.voter(token);
+    await this.language.use(res, me.residentId);
     return this.ballotPage(req, res, 200, me, [], []);
   }
 
   @Post('me/vote')
   async vote(@Req() req: Request, @Body() body: FormBody, @Res({ passthrough: true }) res: Response): Promise<string> {
     const me = await this.voter(body?.token);
+    await this.language.use(res, me.residentId);
     const chosen = many(body, 'bidIds');
     const round = await this.voting.ballot(me.npuCode, me.year);
     const errors: FormError[] = [];
-    if (!chosen.length) errors.push({ field: 'bidIds', message: 'Choose at least one project to vote for' });
-    else if (chosen.length > round.maxVotesPerResident) errors.push({ field: 'bidIds', message: `Choose at most ${round.maxVotesPerResident} ${round.maxVotesPerResident === 1 ? 'project' : 'projects'}` });
-    else if (chosen.some((id) => !round.bids.some((b) => b.id === id))) errors.push({ field: 'bidIds', message: 'Choose projects from the list' });
+    if (!chosen.length) errors.push({ field: 'bidIds', message: 'errors.votes.none' });
+    else if (chosen.length > round.maxVotesPerResident) errors.push({ field: 'bidIds', message: 'errors.votes.tooMany', values: { count: round.maxVotesPerResident } });
+    else if (chosen.some((id) => !round.bids.some((b) => b.id === id))) errors.push({ field: 'bidIds', message: 'errors.votes.list' });
     if (errors.length) return this.ballotPage(req, res, 400, me, chosen, errors);
     await this.voting.vote(me.residentId, me.npuCode, me.year, chosen);
     return seeOther(res, `/me/vote/done?token=${encodeURIComponent(me.token)}`);
@@ -128,11 +131,12 @@ export class AcfPagesController {
   @Get('me/vote/done')
   async voted(@Query('token') token: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     const me = await this.voter(token);
-    return this.render(res, 200, 'acf-message.njk', {
-      title: 'Thank you for voting',
-      paragraphs: ['Your vote has been counted. The results are announced when voting closes.'],
-      link: { href: `/me?token=${encodeURIComponent(me.token)}`, text: 'Back to your preferences' },
-    });
+    await this.language.use(res, me.residentId);
+    return this.renderTranslated(res, 200, 'acf-message.njk', ({ t }) => ({
+      title: t('ballot.votedTitle'),
+      paragraphs: [t('ballot.voted')],
+      link: { href: `/me?token=${encodeURIComponent(me.token)}`, text: t('layout.backToPreferences') },
+    }));
   }
 
   /** Whether there is a session to check: none (a plain link) or an expired one goes to sign in; a wrong one is refused by voter(). */
@@ -160,25 +164,26 @@ export class AcfPagesController {
       round = await this.voting.ballot(me.npuCode, me.year);
     } catch (e) {
       if (!(e instanceof DomainException) || e.code !== 'NOT_FOUND') throw e;
-      return this.render(res, 200, 'acf-message.njk', { title: 'There is no vote at the moment', paragraphs: ['There is no Active Citizens Fund vote in your neighbourhood this year yet.'] });
+      return this.renderTranslated(res, 200, 'acf-message.njk', ({ t }) => ({ title: t('ballot.noneTitle'), paragraphs: [t('ballot.none')] }));
     }
     const npu = (await this.geography.listNpus()).find((n) => n.code === me.npuCode);
-    return this.render(
+    const csrfToken = this.csrf.token(req, res);
+    return this.renderTranslated(
       res,
       status,
       'ballot.njk',
-      {
+      ({ t, pageLang }) => ({
         round,
         npuName: npu?.name ?? '',
         token: me.token,
-        csrfToken: this.csrf.token(req, res),
+        csrfToken,
         items: round.bids.map((b) => ({
           value: b.id,
           checked: chosen.includes(b.id),
           text: b.title,
-          hint: { text: `${formatPence(b.amountRequestedPence)} for ${labelTheme(b.theme)}. ${b.summary}` },
+          hint: { text: t('ballot.bid', { amount: formatPence(b.amountRequestedPence), theme: pageLang === 'en' ? labelTheme(b.theme) : t(`vocab.bidTheme.${b.theme}`), summary: b.summary }) },
         })),
-      },
+      }),
       errors,
     );
   }
@@ -201,6 +206,14 @@ export class AcfPagesController {
     );
   }
 
+  /** The ballot's pages: in the voter's language (libs/web renderPage; error keys translated there). */
+  private renderTranslated(res: Response, status: number, view: string, context: (language: PageLanguage) => Record<string, unknown>, errors: FormError[] = []): string {
+    setPageHeaders(res);
+    res.status(status);
+    return this.views.renderPage(res, VIEWS, view, (language) => ({ link: null, ...context(language), errors: errorSummary(errors) }));
+  }
+
+  /** The bid form's pages (English: not translated yet). */
   private render(res: Response, status: number, view: string, context: Record<string, unknown>, errors: FormError[] = []): string {
     setPageHeaders(res);
     res.status(status);

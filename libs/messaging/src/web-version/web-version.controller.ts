@@ -64,7 +64,7 @@ export class WebVersionController {
 
   @Get(':token')
   async page(@Param('token') token: string, @Query('lang') lang: unknown, @Res() res: Response): Promise<void> {
-    const { status, html } = await this.pages.page(token, typeof lang === 'string' ? lang : undefined);
+    const { status, html } = await this.pages.page(res, token, typeof lang === 'string' ? lang : undefined);
     setPageHeaders(res);
     res.status(status).send(html);
   }

@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { Injectable } from '@nestjs/common';
 import { LinkTokenService } from '@beacon/auth';
 import { DomainException, InjectConfig, notFound, type AppConfig } from '@beacon/core';
@@ -34,18 +35,19 @@ export class WebVersionService {
   ) {}
 
   /** 400 tampered token, 410 expired, 404 not a sent message; a withdrawn one is a 410 page saying so. */
-  async page(token: string, lang?: string): Promise<{ status: number; html: string }> {
+  /** The page's furniture is in the page's language (libs/web `renderPage`: `?lang=` first), the message in its translation. */
+  async page(res: Response, token: string, lang?: string): Promise<{ status: number; html: string }> {
     const m = await this.published(token);
     const context = await this.contexts.forMessage(m);
     const serviceName = context.branding.forceName;
     if (m.withdrawnAt) {
-      return { status: 410, html: this.views.render(VIEWS, 'web-version-withdrawn.njk', { serviceName, forceName: serviceName, withdrawnAt: m.withdrawnAt }) };
+      return { status: 410, html: this.views.renderPage(res, VIEWS, 'web-version-withdrawn.njk', { serviceName, forceName: serviceName, withdrawnAt: m.withdrawnAt }) };
     }
     // `?lang=`: the translation the recipient got (English when there is none).
     const content = localised(m, typeof lang === 'string' ? lang : null, this.config.languages);
     const files = (await this.attachments.list(m.id)).map((a) => ({ ...a, url: `/m/${encodeURIComponent(token)}/files/${a.id}`, sizeText: `${Math.max(1, Math.round(a.size / 1024))} KB` }));
     const images = files.filter((f) => f.kind === 'image');
-    const html = this.views.render(VIEWS, 'web-version.njk', {
+    const html = this.views.renderPage(res, VIEWS, 'web-version.njk', {
       serviceName,
       title: content.title,
       description: summary(content.body),

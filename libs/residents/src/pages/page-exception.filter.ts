@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { AllExceptionsFilter } from '@beacon/core';
+import { localisedError } from '@beacon/web';
 import { ResidentPageRenderer } from './resident-page-renderer';
 
 const TITLES: Record<number, string> = {
@@ -36,6 +37,11 @@ export class PageExceptionFilter implements ExceptionFilter {
               : 'Check that you copied the whole link, or start again.';
     if (body.statusCode === 429) res.setHeader('Retry-After', '3600');
     else this.api.setRetryAfter(res, body); // 503: the database is unreachable for a moment
-    res.send(this.pages.message(res, body.statusCode, title, [text]));
+    res.send(
+      this.pages.render(res, body.statusCode, 'message.njk', (language) => {
+        const shown = localisedError(language, body.statusCode, title, text);
+        return { title: shown.title, paragraphs: [shown.message], link: null };
+      }),
+    );
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Request } from 'express';
 import { languageCode, LANGUAGES_KNOWN, type LanguageCode } from '@beacon/core';
-import { errorSummary, optionsOf, PageI18n, setPageHeaders, ViewRenderer, type VocabularyName } from '@beacon/web';
+import { errorSummary, optionsOf, setPageHeaders, ViewRenderer, type PageLanguage, type VocabularyName } from '@beacon/web';
 import type { FieldErrors } from './form-input';
 
 /** libs/residents' own Nunjucks views (rendered through libs/web's layout and GOV.UK macros). */
@@ -20,13 +19,6 @@ export function selectItems(vocabulary: VocabularyName, selected: string | null 
 }
 
 /**
- * Views whose every text comes from the page catalogues (libs/web `PageI18n`): they are shown in
- * the resident's language, with `lang`/`dir`. The others stay English (and say so with lang="en")
- * until they are translated; add a view here once its texts are all `t(…)`.
- */
-const TRANSLATED_VIEWS = new Set(['signup.njk', 'unsubscribe.njk']);
-
-/**
  * The language choice: the force's languages (`LANGUAGES`, English first), each in its own name and
  * in English. A stored language outside the list (free text from an import or an older sign-up) is
  * kept as a choice of its own, so saving the form never changes it unasked.
@@ -41,15 +33,20 @@ export function languageItems(offered: readonly string[], selected: string | nul
   return [{ value: '', text: 'Not given', selected: !selected }, ...items, ...kept];
 }
 
-/** A resident page: the strict CSP and no-store headers, the status, the view with its error summary. */
+/** A text of a resident page: a page catalogue key (with its values), or text already in the page's language. */
+export type PageText = { key: string; values?: Record<string, unknown> } | { text: string };
+export const k = (key: string, values?: Record<string, unknown>): PageText => ({ key, values });
+const say = (t: PageLanguage['t'], p: PageText) => ('key' in p ? t(p.key, p.values) : p.text);
+
+/**
+ * A resident page: the strict CSP and no-store headers, the status, the view in the page's
+ * language (libs/web `renderPage`) with its error summary. `errors` are page catalogue keys.
+ */
 @Injectable()
 export class ResidentPageRenderer {
-  constructor(
-    private readonly views: ViewRenderer,
-    private readonly i18n: PageI18n,
-  ) {}
+  constructor(private readonly views: ViewRenderer) {}
 
-  render(res: Response, status: number, view: string, context: Record<string, unknown> = {}, errors: FieldErrors = {}, order: readonly string[] = []): string {
+  render(res: Response, status: number, view: string, context: Record<string, unknown> | ((language: PageLanguage) => Record<string, unknown>) = {}, errors: FieldErrors = {}, order: readonly string[] = []): string {
     setPageHeaders(res);
     res.status(status);
     const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
@@ -58,12 +55,15 @@ export class ResidentPageRenderer {
         .sort(([a], [b]) => rank(a) - rank(b))
         .map(([field, message]) => ({ field, message })),
     );
-    const language = TRANSLATED_VIEWS.has(view) ? this.i18n.forRequest(res.req as Request, res) : {};
-    return this.views.render(RESIDENT_VIEWS, view, { notice: null, ...language, ...context, errors: summary, fieldErrors: summary?.fields ?? {} });
+    return this.views.renderPage(res, RESIDENT_VIEWS, view, (language) => ({ notice: null, ...(typeof context === 'function' ? context(language) : context), errors: summary }));
   }
 
-  /** A heading and a few paragraphs (confirmations and errors). */
-  message(res: Response, status: number, title: string, paragraphs: string[], link?: { text: string; href: string; before?: string; after?: string }): string {
-    return this.render(res, status, 'message.njk', { title, paragraphs, link: link ? { before: '', after: '', ...link } : null });
+  /** A heading and a few paragraphs (confirmations and errors); `link.before` is a sentence the link follows. */
+  message(res: Response, status: number, title: PageText, paragraphs: PageText[], link?: { text: PageText; href: string; before?: PageText }): string {
+    return this.render(res, status, 'message.njk', ({ t }) => ({
+      title: say(t, title),
+      paragraphs: paragraphs.map((p) => say(t, p)),
+      link: link ? { href: link.href, text: say(t, link.text), before: link.before ? `${say(t, link.before)} ` : '', after: link.before ? '.' : '' } : null,
+    }));
   }
 }
