@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
 import { reportCsv, type ReportFormatDto } from '@beacon/web';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
-import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { AreaMonthQueryDto, MessagesReportQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
 import { ReportsService } from './reports.service';
 import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
@@ -121,7 +121,7 @@ export class ReportsController {
   @Get('charts/reach.svg')
   @ApiProduces('image/svg+xml')
   @ApiDocumentResponse('image/svg+xml', 'Bar chart of the 20 wards with the lowest reach')
-  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res() res: Response) {
+  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
   }
 }

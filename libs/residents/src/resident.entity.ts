@@ -61,6 +61,8 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })
 // Sign-ups with a campaign's code (libs/reports campaign report).
 @Index('idx_resident_campaign_activated', ['campaignCode', 'activatedAt'], { where: 'campaign_code IS NOT NULL' })
+// A day's or month's sign-ups across the force (libs/reports as-at reach and sign-ups).
+@Index('idx_resident_activated', ['activatedAt'], { where: 'activated_at IS NOT NULL' })
 @Index('idx_resident_created', ['createdAt', 'id'])
 // Staff prefix search (lower(name) LIKE 'x%', email LIKE 'x%') needs expression indexes with
 // pattern operator classes, which TypeORM cannot describe: created by the migration, left alone here.
