@@ -132,6 +132,18 @@ describe('incremental refresh of the report aggregates', () => {
     const signups = await t.http().get('/api/v1/reports/signups?groupBy=force&from=2019-08&to=2019-08').set(...analyst).expect(200);
     expect(signups.body).toEqual([{ group: 'FORCE', month: '2019-08', newSignups: 2, leavers: 1, net: 1, cumulative: 4 }]);
   });
+  it('CSV for people: no id column (the author\'s name instead), totals read "Total"; machines keep both', async () => {
+    const [staff] = await t.sql<{ name: string }>(`SELECT name FROM staff WHERE id = $1`, [author]);
+    const people = await t.http().get('/api/v1/reports/messages?groupBy=author&from=2019-07&to=2019-08&format=csv').set(...analyst).expect(200);
+    expect(people.text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(people.text.split('\r\n')[0]).not.toContain('Group,');
+    expect(people.text).toContain(`${staff.name}`);
+    const machines = await t.http().get('/api/v1/reports/messages?groupBy=author&from=2019-07&to=2019-08&format=csv&columns=keys').set(...analyst).expect(200);
+    expect(machines.text.split('\r\n')[0]).toBe('group,groupName,month,sent,recipients,averageRating,ratings,replies');
+    expect(machines.text).toContain(author);
+    const cadets = await t.http().get('/api/v1/reports/cadets?format=csv').set(...analyst).expect(200);
+    expect(cadets.text.split('\r\n').slice(-2)).toEqual(['Total,0,0,0', '']);
+  });
 });
 
 describe('charts as at a period', () => {
