@@ -14,6 +14,7 @@ import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 import { IncrementalReportAggregates1796503000001 } from './1796503000001-IncrementalReportAggregates';
+import { ResidentAssistedBy1796503000002 } from './1796503000002-ResidentAssistedBy';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS: Function[] = [
   StoredFilesAndReplyAttachments1796408000001,
   ResidentCampaignCodeIndex1796411000001,
   IncrementalReportAggregates1796503000001,
+  ResidentAssistedBy1796503000002,
 ];

@@ -7,7 +7,7 @@ import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal }
 import { AreaMonthQueryDto, MessagesReportQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
 import { ReportsService } from './reports.service';
-import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
+import { AcfReportDto, AssistedReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
@@ -72,6 +72,13 @@ export class ReportsController {
   @ApiJsonOrCsvResponse(AttributionRowDto, { isArray: true })
   async attribution(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
     return send(res, q, 'attribution', await this.reports.attribution(me, q));
+  }
+
+  @Reader()
+  @Get('attribution/officers')
+  @ApiJsonOrCsvResponse(AssistedReportDto, { description: 'JSON, or CSV with ?format=csv (byOfficer and byTeam, named in a section column)' })
+  async assisted(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q, 'attribution-officers', await this.reports.assisted(me, q));
   }
 
   @Reader()

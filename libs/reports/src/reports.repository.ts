@@ -36,6 +36,26 @@ export interface AttributionRow {
   signups: number;
 }
 
+/** Verified sign-ups one staff member took, by the tactic (the sign-up's source). */
+export interface AssistedOfficerRow {
+  staffId: string;
+  officerName: string;
+  signups: number;
+  doorKnock: number;
+  street: number;
+  event: number;
+  other: number;
+}
+
+/** Assisted sign-ups in one neighbourhood team's wards. */
+export interface AssistedTeamRow {
+  team: string;
+  teamName: string;
+  npuCode: string;
+  signups: number;
+  officers: number;
+}
+
 export interface MessageQualityRow {
   group: string;
   groupName: string;
@@ -222,6 +242,33 @@ export class ReportsRepository {
         GROUP BY 1, 2 ORDER BY signups DESC, 1, 2`,
       [range.from, range.to, npuCode],
     );
+  }
+
+  /**
+   * Verified sign-ups in the range that a staff member took (door knock, street, event: staff
+   * "add on behalf"), per officer and per team (the neighbourhood of the resident's ward), scoped
+   * by the resident's NPU; through the (assisted_by, activated_at) index.
+   */
+  async assisted(range: MonthRange, npuCode: string | null): Promise<{ byOfficer: AssistedOfficerRow[]; byTeam: AssistedTeamRow[] }> {
+    const rows = await this.db.query<{ byOfficer: AssistedOfficerRow[] | null; byTeam: AssistedTeamRow[] | null }[]>(
+      `WITH a AS (
+         SELECT r.assisted_by, r.source, w.neighbourhood_id, w.npu_code
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+          WHERE r.assisted_by IS NOT NULL AND r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END}
+            AND ($3::varchar IS NULL OR w.npu_code = $3)),
+       officers AS (
+         SELECT a.assisted_by AS "staffId", coalesce(max(s.name), 'Former staff member') AS "officerName", count(*)::int AS signups,
+                count(*) FILTER (WHERE a.source = 'door_knock')::int AS "doorKnock", count(*) FILTER (WHERE a.source = 'street')::int AS street,
+                count(*) FILTER (WHERE a.source = 'event')::int AS event, count(*) FILTER (WHERE a.source NOT IN ('door_knock', 'street', 'event') OR a.source IS NULL)::int AS other
+           FROM a LEFT JOIN staff s ON s.id = a.assisted_by GROUP BY a.assisted_by),
+       teams AS (
+         SELECT a.neighbourhood_id AS team, max(nb.name) AS "teamName", max(a.npu_code) AS "npuCode", count(*)::int AS signups, count(DISTINCT a.assisted_by)::int AS officers
+           FROM a JOIN neighbourhood nb ON nb.id = a.neighbourhood_id GROUP BY a.neighbourhood_id)
+       SELECT (SELECT json_agg(o ORDER BY o.signups DESC, o."officerName") FROM officers o) AS "byOfficer",
+              (SELECT json_agg(t ORDER BY t.signups DESC, t."teamName") FROM teams t) AS "byTeam"`,
+      [range.from, range.to, npuCode],
+    );
+    return { byOfficer: rows[0]?.byOfficer ?? [], byTeam: rows[0]?.byTeam ?? [] };
   }
 
   /**

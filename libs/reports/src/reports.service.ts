@@ -80,6 +80,13 @@ export class ReportsService {
     return this.repo.attribution(monthRange(q.from, q.to), scopedNpu(staff, q.npu) ?? null);
   }
 
+  /** Sign-ups staff took (door knock, street, event) per officer and per team over the range. */
+  async assisted(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
+    const range = monthRange(q.from, q.to);
+    const npu = scopedNpu(staff, q.npu) ?? null;
+    return { npuCode: npu ?? 'FORCE', from: range.from.slice(0, 7), to: range.to.slice(0, 7), ...(await this.repo.assisted(range, npu)) };
+  }
+
   messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: MessageGrouping }) {
     return this.repo.messages(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null);
   }
