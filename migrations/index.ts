@@ -14,6 +14,8 @@ import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
 import { MessageAttachments1796501000001 } from './1796501000001-MessageAttachments';
+import { IncrementalReportAggregates1796503000001 } from './1796503000001-IncrementalReportAggregates';
+import { ResidentAssistedBy1796503000002 } from './1796503000002-ResidentAssistedBy';
 import { AudienceCells1796504000001 } from './1796504000001-AudienceCells';
 import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliveryCounts';
 import { MonthlyPartitions1796505000001 } from './1796505000001-MonthlyPartitions';
@@ -40,6 +42,8 @@ export const ALL_MIGRATIONS: Function[] = [
   StoredFilesAndReplyAttachments1796408000001,
   ResidentCampaignCodeIndex1796411000001,
   MessageAttachments1796501000001,
+  IncrementalReportAggregates1796503000001,
+  ResidentAssistedBy1796503000002,
   AudienceCells1796504000001,
   MessageDeliveryCounts1796504000002,
   MonthlyPartitions1796505000001,

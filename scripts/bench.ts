@@ -1,4 +1,4 @@
-// npm run bench [-- --residents 1000000 --recipients 50000 --messages 10000 --ratings 2000000]
+// npm run bench [-- --residents 1000000 --recipients 50000 --messages 10000 --ratings 2000000 --deliveries 20000000]
 //                [--skip-delivery] [--skip-http | --only-http]
 //                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     recipients: { type: 'string', default: '50000' },
     messages: { type: 'string', default: '10000' },
     ratings: { type: 'string', default: '2000000' },
+    deliveries: { type: 'string', default: '20000000' },
     'skip-delivery': { type: 'boolean', default: false },
     'keep-data': { type: 'boolean', default: false },
     'skip-http': { type: 'boolean', default: false },
@@ -119,8 +120,8 @@ async function main() {
       await db.query('DELETE FROM delivery WHERE message_id = $1', [all.id]);
       await db.query('VACUUM ANALYZE delivery');
 
-      console.log(`\nReports (${fmt(RESIDENTS)} residents, ${args.messages} messages, ${args.ratings} ratings)`);
-      await benchReports(app, db, staff, { messages: Number(args.messages), ratings: Number(args.ratings) }, report);
+      console.log(`\nReports (${fmt(RESIDENTS)} residents, ${args.messages} messages, ${args.ratings} ratings, ${args.deliveries} deliveries)`);
+      await benchReports(app, db, staff, { messages: Number(args.messages), ratings: Number(args.ratings), deliveries: Number(args.deliveries) }, report);
 
       if (!args['skip-delivery']) {
         worker = await benchDelivery();

@@ -165,6 +165,7 @@ const ACCESS: Record<string, Rule> = {
   // Campaign attribution (issue 22)
   'POST /api/v1/campaigns': { roles: ['admin', 'npu_lead', 'eco'], scope: 'body' }, // npuCode, wards of it
   'GET /api/v1/reports/campaigns/{code}': { roles: READERS, scope: 'resource' },
+  'GET /api/v1/reports/attribution/officers': { roles: READERS, scope: 'query' }, // sign-ups per officer and team
   'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
   'POST /api/v1/imports/schemes': { roles: ['admin'], scope: 'none' }, // the same for scheme lines
   'POST /api/v1/imports/{id}/commit': { roles: ['admin'], scope: 'resource' }, // the uploader's NPU
@@ -368,6 +369,7 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
   'GET /api/v1/reports/qpr': ({ npu }) => ({ query: `npu=${npu}&quarter=2019-Q3` }),
   'GET /api/v1/reports/charts/growth.svg': npuQuery,
   'GET /api/v1/reports/charts/reach.svg': npuQuery,
+  'GET /api/v1/reports/attribution/officers': npuQuery,
   'POST /api/v1/surveys': ({ npu }) => ({ body: { title: `Matrix survey ${nextSeq()}`, npuCode: npu, templates: ['confidence'] } }),
   'GET /api/v1/surveys/{id}': async (c) => ({ path: { id: await surveyOf(c) } }),
   'POST /api/v1/surveys/{id}/open': async (c) => ({ path: { id: await surveyOf(c) } }),

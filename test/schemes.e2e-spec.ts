@@ -839,7 +839,7 @@ describe('schemes report', () => {
         'BE,Canal Watch,0,0,,,,,',
         'BE,Neighbourhood Watch,3,4,5,2027-03-31,2,,',
         'BE,Street Watch,1,1,1,2027-03-31,0,,',
-        'TOTAL,,4,4,6,,2,0,0',
+        'Total,,4,4,6,,2,0,0',
         '',
       ].join('\r\n'),
     );

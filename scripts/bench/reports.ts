@@ -1,14 +1,17 @@
-// Report latencies at scale: seeds messages (with pre-aggregated engagement) and ratings, then
-// times each SIM report as an analyst would call it. Prints figures; asserts nothing.
+// Report latencies at scale: seeds messages, ratings and deliveries (set-based), times the
+// aggregate refresh (full, and incremental after a small change), then each SIM report as an
+// analyst would call it, as-at variants included. Prints figures; asserts nothing.
 import type { INestApplicationContext } from '@nestjs/common';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
-import { ReportAggregatesService, ReportsService } from '@beacon/reports';
+import { addMonths, ReportAggregatesService, ReportsService } from '@beacon/reports';
 import { fmt, median, sampleMs } from './harness';
 
 export interface ReportBenchOptions {
   messages: number;
   ratings: number;
+  /** Delivery rows to seed (sent e-mails of the bench messages to residents); 0: none. */
+  deliveries?: number;
 }
 
 /** The median of `runs` timed calls after a warm-up call, in ms. */
@@ -45,13 +48,51 @@ export async function benchReports(
     );
     report('report data: ratings seeded', `${fmt(opts.ratings)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  // The 5-minute job that pre-aggregates what the reports read (resident stats, engagement totals).
+  if (opts.deliveries) {
+    t0 = performance.now();
+    // Distinct (message, resident) pairs, set-based: delivery g goes to message g mod M and
+    // resident g div M (mod R), so there are up to M × R of them without a duplicate.
+    await db.query(
+      `WITH m AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::bigint AS n FROM message WHERE title LIKE 'Bench message %'),
+            r AS (SELECT array_agg(id ORDER BY id) AS ids, count(*)::bigint AS n FROM resident)
+       INSERT INTO delivery (message_id, resident_id, channel, status, sent_at, created_at, updated_at)
+       SELECT m.ids[1 + g % m.n], r.ids[1 + (g / m.n) % r.n], 'email', 'sent', now(), now(), now()
+         FROM m, r, generate_series(0, least($1::bigint, m.n * r.n) - 1) g`,
+      [opts.deliveries],
+    );
+    report('report data: deliveries seeded', `${fmt(opts.deliveries)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  // The 5-minute job that pre-aggregates what the reports read (resident stats, engagement
+  // totals): the first run after seeding recomputes everything.
+  const aggregates = app.get(ReportAggregatesService);
   t0 = performance.now();
-  await app.get(ReportAggregatesService).refresh();
-  report('refresh-report-aggregates job', `${fmt(performance.now() - t0)} ms`);
+  await aggregates.refreshCounted({ full: true });
+  report('refresh-report-aggregates job (full)', `${fmt(performance.now() - t0)} ms`);
   await db.query('VACUUM ANALYZE');
+  // Incremental: after a small change (100 residents leave this month, 100 join, 100 new ratings) only the touched keys.
+  await db.query(`UPDATE resident SET status = 'unsubscribed', left_at = now() WHERE id IN (SELECT id FROM resident WHERE status = 'active' AND left_at IS NULL ORDER BY id LIMIT 100)`);
+  await db.query(
+    `INSERT INTO resident (email, first_name, ward_code, status, email_verified_at, activated_at, consent_at, source)
+     SELECT 'bench-new' || g || '@example.org', 'Bench', (SELECT code FROM ward ORDER BY code LIMIT 1 OFFSET g % 10), 'active', now(), now(), now(), 'online' FROM generate_series(1, 100) g`,
+  );
+  await db.query(
+    `INSERT INTO rating (message_id, resident_id, score)
+     SELECT m.id, r.id, 5 FROM (SELECT id FROM message WHERE title LIKE 'Bench message %' ORDER BY sent_at DESC LIMIT 1) m,
+            (SELECT id FROM resident WHERE email LIKE 'bench-new%' LIMIT 100) r ON CONFLICT DO NOTHING`,
+  );
+  t0 = performance.now();
+  const counted = await aggregates.refreshCounted();
+  const incrementalMs = performance.now() - t0;
+  report('refresh-report-aggregates job (incremental)', `${fmt(incrementalMs)} ms (${counted.monthKeys} ward-months, ${counted.wards} wards, ${counted.messages} messages)`);
+  // The same change as a full recompute: every key and every message re-totalled.
+  await db.query(`INSERT INTO message_engagement_dirty (message_id) SELECT id FROM message`);
+  t0 = performance.now();
+  await aggregates.refreshCounted({ full: true });
+  report('refresh-report-aggregates job (full, for comparison)', `${fmt(performance.now() - t0)} ms`);
   const reports = app.get(ReportsService);
   const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+  const lastMonth = addMonths(month, -1);
+  const pastDay = `${lastMonth}-15`;
   const cases: [string, () => Promise<unknown>][] = [
     ['signups by NPU, 12 months (force)', () => reports.signups(staff, { groupBy: 'npu' })],
     ['signups by ward, 12 months (force)', () => reports.signups(staff, { groupBy: 'ward' })],
@@ -61,6 +102,18 @@ export async function benchReports(
     ['messages by NPU, 12 months', () => reports.messages(staff, { groupBy: 'npu' })],
     ['messages by author, 12 months', () => reports.messages(staff, { groupBy: 'author' })],
     [`SIM pack (BE, ${month})`, () => reports.sim(staff, { npu: 'BE', month })],
+    // As-at variants: a past month, and a day within last month.
+    [`signups by NPU, 12 months to ${lastMonth}`, () => reports.signups(staff, { groupBy: 'npu', month: lastMonth })],
+    [`signups by NPU as at ${pastDay}`, () => reports.signups(staff, { groupBy: 'npu', asAt: pastDay })],
+    [`reach per ward at the end of ${lastMonth}`, () => reports.reach(staff, { month: lastMonth })],
+    [`reach per ward as at ${pastDay}`, () => reports.reach(staff, { asAt: pastDay })],
+    [`representation at the end of ${lastMonth}`, () => reports.representation(staff, { month: lastMonth })],
+    [`ratings, 12 months to ${lastMonth}`, () => reports.ratings(staff, { from: addMonths(lastMonth, -11), to: lastMonth })],
+    ['attribution per officer and team, 12 months', () => reports.assisted(staff, {})],
+    [`SIM pack (BE, ${lastMonth})`, () => reports.sim(staff, { npu: 'BE', month: lastMonth })],
+    [`SIM pack (force, ${lastMonth})`, () => reports.sim(staff, { month: lastMonth })],
+    [`growth chart as at ${pastDay}`, () => reports.growthChart(staff, { asAt: pastDay })],
+    [`reach chart as at ${pastDay}`, () => reports.reachChart(staff, { asAt: pastDay })],
   ];
   for (const [name, fn] of cases) report(`report latency: ${name}`, `${fmt(await timeIt(fn))} ms (median of 3)`);
 }

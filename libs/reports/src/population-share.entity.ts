@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { CampaignAreaEntity, CampaignEntity } from './campaigns/campaign.entity';
 
 /**
@@ -68,4 +68,23 @@ export class ResidentProfileStatsEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
   @Column({ type: 'integer', default: 0 }) subscribers: number;
 }
-export const REPORT_ENTITIES = [PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity, MessageNpuEngagementEntity];
+/**
+ * The (ward, month) sign-up/leaver keys and (month NULL) ward profiles that residents' writes
+ * touched since the last refresh, logged by triggers on `resident` (migration
+ * 1796503000001): the refresh recomputes only these and deletes the rows it saw.
+ */
+@Entity('resident_stats_dirty')
+export class ResidentStatsDirtyEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column({ type: 'varchar', length: 16 }) wardCode: string;
+  @Column({ type: 'date', nullable: true }) month: string | null;
+}
+
+/** The messages whose ratings or replies changed since the last refresh (triggers on `rating` and `reply`). */
+@Entity('message_engagement_dirty')
+export class MessageEngagementDirtyEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' }) id: string;
+  @Column({ type: 'uuid' }) messageId: string;
+}
+
+export const REPORT_ENTITIES = [ResidentStatsDirtyEntity, MessageEngagementDirtyEntity, PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity, MessageNpuEngagementEntity];

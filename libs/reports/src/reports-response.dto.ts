@@ -4,7 +4,7 @@ import { NpuPositionDto, PositionFiguresDto, ThemePositionDto } from '@beacon/fu
 import { SchemeReportDto } from '@beacon/schemes';
 import { ConfidenceFigureDto, ConfidenceTrendDto } from '@beacon/surveys';
 import type { ShareImportCounts } from './population-share.service';
-import type { AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
+import type { AssistedOfficerRow, AssistedTeamRow, AttributionRow, MessageQualityRow, RatingFigures, ReachRow, SignupRow } from './reports.repository';
 import type { RepresentationRow } from './reports.service';
 import { QPR_FIGURES, type QprFigure, type QprFigureName, type QprPack } from './qpr.service';
 import type { Quarter } from './quarter';
@@ -43,6 +43,32 @@ export class AttributionRowDto implements AttributionRow {
   @ApiProperty() source: string;
   @ApiProperty() campaignCode: string;
   @ApiProperty() signups: number;
+}
+
+export class AssistedOfficerRowDto implements AssistedOfficerRow {
+  @ApiProperty({ format: 'uuid' }) staffId: string;
+  @ApiProperty() officerName: string;
+  @ApiProperty({ description: 'Verified sign-ups the officer took in the range' }) signups: number;
+  @ApiProperty() doorKnock: number;
+  @ApiProperty() street: number;
+  @ApiProperty() event: number;
+  @ApiProperty() other: number;
+}
+
+export class AssistedTeamRowDto implements AssistedTeamRow {
+  @ApiProperty({ format: 'uuid', description: "The neighbourhood of the residents' wards" }) team: string;
+  @ApiProperty() teamName: string;
+  @ApiProperty() npuCode: string;
+  @ApiProperty() signups: number;
+  @ApiProperty({ description: 'Staff members who took them' }) officers: number;
+}
+
+export class AssistedReportDto {
+  @ApiProperty({ example: 'BE' }) npuCode: string;
+  @ApiProperty({ example: '2019-09' }) from: string;
+  @ApiProperty({ example: '2019-09' }) to: string;
+  @ApiProperty({ type: [AssistedOfficerRowDto] }) byOfficer: AssistedOfficerRowDto[];
+  @ApiProperty({ type: [AssistedTeamRowDto] }) byTeam: AssistedTeamRowDto[];
 }
 
 export class MessageQualityRowDto implements MessageQualityRow {

@@ -4,11 +4,11 @@ import type { Response } from 'express';
 import { CurrentStaff } from '@beacon/auth';
 import { reportCsv, type ReportFormatDto } from '@beacon/web';
 import { ApiDocumentResponse, ApiJsonOrCsvResponse, Staff, type StaffPrincipal } from '@beacon/core';
-import { AreaMonthQueryDto, MessagesReportQueryDto, NpuMonthQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
+import { AreaMonthQueryDto, MessagesReportQueryDto, QprQueryDto, RangeReportQueryDto, SignupsQueryDto, SimQueryDto } from './reports.dto';
 import { QprService } from './qpr.service';
 import { ReportStalenessInterceptor } from './report-staleness.interceptor';
 import { ReportsService } from './reports.service';
-import { AcfReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
+import { AcfReportDto, AssistedReportDto, AttributionRowDto, MessageQualityRowDto, QprPackDto, RatingSummaryDto, ReachRowDto, RepresentationRowDto, SignupRowDto, SimPackDto } from './reports-response.dto';
 
 const READERS = { roles: ['admin', 'analyst', 'npu_lead', 'eco', 'officer'] as const, npuFrom: ['query.npu'] as const };
 const Reader = () => Staff({ roles: [...READERS.roles], npuFrom: [...READERS.npuFrom] });
@@ -77,6 +77,13 @@ export class ReportsController {
   }
 
   @Reader()
+  @Get('attribution/officers')
+  @ApiJsonOrCsvResponse(AssistedReportDto, { description: 'JSON, or CSV with ?format=csv (byOfficer and byTeam, named in a section column)' })
+  async assisted(@CurrentStaff() me: StaffPrincipal, @Query() q: RangeReportQueryDto, @Res({ passthrough: true }) res: Response) {
+    return send(res, q, 'attribution-officers', await this.reports.assisted(me, q));
+  }
+
+  @Reader()
   @Get('messages')
   @ApiJsonOrCsvResponse(MessageQualityRowDto, { isArray: true })
   async messages(@CurrentStaff() me: StaffPrincipal, @Query() q: MessagesReportQueryDto, @Res({ passthrough: true }) res: Response) {
@@ -123,7 +130,7 @@ export class ReportsController {
   @Get('charts/reach.svg')
   @ApiProduces('image/svg+xml')
   @ApiDocumentResponse('image/svg+xml', 'Bar chart of the 20 wards with the lowest reach')
-  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: NpuMonthQueryDto, @Res() res: Response) {
+  async reachChart(@CurrentStaff() me: StaffPrincipal, @Query() q: AreaMonthQueryDto, @Res() res: Response) {
     res.type('image/svg+xml').send(await this.reports.reachChart(me, q));
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { ReportFormatDto } from '@beacon/web';
+import { IsCalendarDay } from '@beacon/core';
 
 export class NpuReportQueryDto extends ReportFormatDto {
   @ApiPropertyOptional({ example: 'BE' }) @IsOptional() @Matches(/^[A-Z]{2,8}$/) npu?: string;
@@ -21,12 +22,18 @@ const AREA_DOC = { description: 'A named area (GET /api/v1/areas): only its ward
 /** Reach and representation: an NPU, or a named area of one, today or as at the end of a past month. */
 export class AreaMonthQueryDto extends NpuMonthQueryDto {
   @ApiPropertyOptional(AREA_DOC) @IsOptional() @IsUUID('all') area?: string;
+  @ApiPropertyOptional({ example: '2019-09-15', description: 'As at the end of this day (Europe/London); instead of month' })
+  @IsOptional() @IsCalendarDay() asAt?: string;
 }
 
 export class SignupsQueryDto extends RangeReportQueryDto {
   @ApiPropertyOptional(AREA_DOC) @IsOptional() @IsUUID('all') area?: string;
   @ApiPropertyOptional({ enum: ['npu', 'ward', 'force'], default: 'npu', description: 'force: one series for the whole force (or the NPU in scope)' })
   @IsOptional() @IsIn(['npu', 'ward', 'force']) groupBy?: 'npu' | 'ward' | 'force';
+  @ApiPropertyOptional({ example: '2019-09', description: 'The 12 months up to this one (the SIM pack\'s growth); instead of from/to' })
+  @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month like 2019-09' }) month?: string;
+  @ApiPropertyOptional({ example: '2019-09-15', description: 'Up to the end of this day (Europe/London): its month is the last, counted to that day' })
+  @IsOptional() @IsCalendarDay() asAt?: string;
 }
 
 export class MessagesReportQueryDto extends RangeReportQueryDto {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { endOfLondonDay, ReportsReader, type ReplicaStaleness } from '@beacon/core';
 import type { MonthRange } from './report-period';
 
@@ -34,6 +34,26 @@ export interface AttributionRow {
   source: string;
   campaignCode: string;
   signups: number;
+}
+
+/** Verified sign-ups one staff member took, by the tactic (the sign-up's source). */
+export interface AssistedOfficerRow {
+  staffId: string;
+  officerName: string;
+  signups: number;
+  doorKnock: number;
+  street: number;
+  event: number;
+  other: number;
+}
+
+/** Assisted sign-ups in one neighbourhood team's wards. */
+export interface AssistedTeamRow {
+  team: string;
+  teamName: string;
+  npuCode: string;
+  signups: number;
+  officers: number;
 }
 
 export interface MessageQualityRow {
@@ -101,6 +121,27 @@ const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
 /** `ward w` is one of a named area's wards (the parameter: its ward codes; NULL: no area named). */
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
 
+const MONTH_START = (param: string) => `(${param}::date::timestamp AT TIME ZONE 'Europe/London')`;
+
+/**
+ * Sign-ups (`activated_at`, `joined`) or leavers (`left_at`, `left`) per group and month up to
+ * `$2` from the aggregates; with an as-at day (`$5`), its own month is counted from resident up
+ * to the end of that day instead (through the activated_at / left_at indexes), so a chart or
+ * report as at a day does not move with what happens later that month.
+ */
+const monthlyFlow = (col: 'activated_at' | 'left_at', stat: 'joined' | 'left', key: string) => `
+  SELECT g, m, sum(n)::int AS n FROM (
+    SELECT ${key} AS g, s.month AS m, s."${stat}" AS n
+      FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
+     WHERE s."${stat}" > 0 AND s.month <= $2::date AND ($5::date IS NULL OR s.month < date_trunc('month', $5::date)::date)
+       AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}
+    UNION ALL
+    SELECT ${key}, date_trunc('month', $5::date)::date, 1
+      FROM resident r JOIN ward w ON w.code = r.ward_code
+     WHERE $5::date IS NOT NULL AND r.${col} >= ${MONTH_START("date_trunc('month', $5::date)")} AND r.${col} < ${endOfLondonDay('$5')}
+       AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}) x
+  GROUP BY 1, 2`;
+
 /**
  * Set-based SQL for the SIM reports; each query is backed by an index. The report reads go to
  * `reader` (the read replica when there is one: they may be seconds stale, see `staleness()`);
@@ -122,22 +163,14 @@ export class ReportsRepository {
    * New verified sign-ups (by first verification) and leavers (unsubscribed from everything or
    * erased) per group and month, with net and the running total since the first sign-up.
    */
-  signups(range: MonthRange, groupBy: 'npu' | 'ward' | 'force', npuCode: string | null, wardCodes: string[] | null = null): Promise<SignupRow[]> {
+  signups(range: MonthRange, groupBy: 'npu' | 'ward' | 'force', npuCode: string | null, wardCodes: string[] | null = null, asAt: string | null = null): Promise<SignupRow[]> {
     // force: one series for every ward in scope (FORCE, or the NPU for NPU-bound staff).
     const key = groupBy === 'ward' ? 'w.code' : groupBy === 'force' ? `coalesce($3::varchar, 'FORCE')` : 'w.npu_code';
     return this.reader.query<SignupRow[]>(
       `WITH groups AS (SELECT DISTINCT ${key} AS g FROM ward w WHERE ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}),
             months AS (SELECT generate_series($1::date, $2::date, interval '1 month')::date AS m),
-            joined AS (
-              SELECT ${key} AS g, s.month AS m, sum(s.joined)::int AS n
-                FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
-               WHERE s.joined > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}
-               GROUP BY 1, 2),
-            left_ AS (
-              SELECT ${key} AS g, s.month AS m, sum(s.left)::int AS n
-                FROM resident_month_stats s JOIN ward w ON w.code = s.ward_code
-               WHERE s.left > 0 AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3) AND ${IN_WARDS('$4')}
-               GROUP BY 1, 2),
+            joined AS (${monthlyFlow('activated_at', 'joined', key)}),
+            left_ AS (${monthlyFlow('left_at', 'left', key)}),
             base AS (
               SELECT g, sum(n)::int AS n FROM (
                 SELECT g, n FROM joined WHERE m < $1::date
@@ -150,7 +183,7 @@ export class ReportsRepository {
          LEFT JOIN left_ l ON l.g = gr.g AND l.m = mo.m
          LEFT JOIN base b ON b.g = gr.g
         ORDER BY gr.g, mo.m`,
-      [range.from, range.to, npuCode, wardCodes],
+      [range.from, range.to, npuCode, wardCodes, asAt],
     );
   }
 
@@ -159,11 +192,16 @@ export class ReportsRepository {
    * (with `month`) those subscribed at the end of that month, from the per-ward monthly joins
    * and leavers (so a past month's figure does not move when people join or leave later).
    */
-  reach(npuCode: string | null, month: string | null = null, wardCodes: string[] | null = null): Promise<ReachRow[]> {
+  reach(npuCode: string | null, month: string | null = null, wardCodes: string[] | null = null, asAt: string | null = null): Promise<ReachRow[]> {
+    // asAt: the months before its month from the aggregates, its own month's joins and leavers up to the end of the day from resident.
     const subscribers =
       month === null
         ? `SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code`
-        : `SELECT ward_code, sum(joined - "left") AS n FROM resident_month_stats WHERE month <= $3::date GROUP BY ward_code`;
+        : `SELECT ward_code, sum(n) AS n FROM (
+             SELECT ward_code, joined - "left" AS n FROM resident_month_stats WHERE month <= $3::date AND ($4::date IS NULL OR month < $3::date)
+             UNION ALL SELECT ward_code, 1 FROM resident WHERE $4::date IS NOT NULL AND activated_at >= ${MONTH_START('$3')} AND activated_at < ${endOfLondonDay('$4')}
+             UNION ALL SELECT ward_code, -1 FROM resident WHERE $4::date IS NOT NULL AND left_at >= ${MONTH_START('$3')} AND left_at < ${endOfLondonDay('$4')}) x
+           GROUP BY ward_code`;
     return this.reader.query<ReachRow[]>(
       `SELECT w.code AS "wardCode", w.name AS "wardName", w.npu_code AS "npuCode", n.name AS neighbourhood, w.population,
               coalesce(s.n, 0)::int AS subscribers,
@@ -172,7 +210,7 @@ export class ReportsRepository {
          LEFT JOIN (${subscribers}) s ON s.ward_code = w.code
         WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
         ORDER BY "per1000" ASC NULLS LAST, w.name`,
-      month === null ? [npuCode, wardCodes] : [npuCode, wardCodes, `${month}-01`],
+      month === null ? [npuCode, wardCodes] : [npuCode, wardCodes, `${month}-01`, asAt],
     );
   }
 
@@ -215,6 +253,33 @@ export class ReportsRepository {
         GROUP BY 1, 2 ORDER BY signups DESC, 1, 2`,
       [range.from, range.to, npuCode],
     );
+  }
+
+  /**
+   * Verified sign-ups in the range that a staff member took (door knock, street, event: staff
+   * "add on behalf"), per officer and per team (the neighbourhood of the resident's ward), scoped
+   * by the resident's NPU; through the (assisted_by, activated_at) index.
+   */
+  async assisted(range: MonthRange, npuCode: string | null): Promise<{ byOfficer: AssistedOfficerRow[]; byTeam: AssistedTeamRow[] }> {
+    const rows = await this.reader.query<{ byOfficer: AssistedOfficerRow[] | null; byTeam: AssistedTeamRow[] | null }[]>(
+      `WITH a AS (
+         SELECT r.assisted_by, r.source, w.neighbourhood_id, w.npu_code
+           FROM resident r JOIN ward w ON w.code = r.ward_code
+          WHERE r.assisted_by IS NOT NULL AND r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END}
+            AND ($3::varchar IS NULL OR w.npu_code = $3)),
+       officers AS (
+         SELECT a.assisted_by AS "staffId", coalesce(max(s.name), 'Former staff member') AS "officerName", count(*)::int AS signups,
+                count(*) FILTER (WHERE a.source = 'door_knock')::int AS "doorKnock", count(*) FILTER (WHERE a.source = 'street')::int AS street,
+                count(*) FILTER (WHERE a.source = 'event')::int AS event, count(*) FILTER (WHERE a.source NOT IN ('door_knock', 'street', 'event') OR a.source IS NULL)::int AS other
+           FROM a LEFT JOIN staff s ON s.id = a.assisted_by GROUP BY a.assisted_by),
+       teams AS (
+         SELECT a.neighbourhood_id AS team, max(nb.name) AS "teamName", max(a.npu_code) AS "npuCode", count(*)::int AS signups, count(DISTINCT a.assisted_by)::int AS officers
+           FROM a JOIN neighbourhood nb ON nb.id = a.neighbourhood_id GROUP BY a.neighbourhood_id)
+       SELECT (SELECT json_agg(o ORDER BY o.signups DESC, o."officerName") FROM officers o) AS "byOfficer",
+              (SELECT json_agg(t ORDER BY t.signups DESC, t."teamName") FROM teams t) AS "byTeam"`,
+      [range.from, range.to, npuCode],
+    );
+    return { byOfficer: rows[0]?.byOfficer ?? [], byTeam: rows[0]?.byTeam ?? [] };
   }
 
   /**
@@ -278,93 +343,183 @@ export class ReportsRepository {
   }
 
   /**
-   * Re-totals ratings and replies per message for messages sent within `days` (older rating
-   * links have expired, so older totals are settled). Rows change only when totals do.
+   * Re-totals ratings and replies of the messages whose ratings or replies changed since the last
+   * refresh (logged in `message_engagement_dirty` by triggers on `rating` and `reply`), and fills
+   * in force-wide messages' recipients per NPU once their fan-out has finished (messages sent
+   * within `days`). Rows change only when totals do; returns how many did, and how many messages
+   * were re-totalled (`messages`: the work done, which grows with the change, not with history).
    */
-  async refreshMessageEngagement(days: number): Promise<number> {
-    const rows = await this.db.query<{ message_id: string }[]>(
-      `INSERT INTO message_engagement (message_id, ratings, score_sum, replies, refreshed_at)
-       SELECT m.id, coalesce(r.n, 0), coalesce(r.s, 0), coalesce(p.n, 0), now()
-         FROM message m
-         LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(score)::bigint AS s FROM rating WHERE message_id = m.id) r ON true
-         LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM reply WHERE message_id = m.id) p ON true
-        WHERE m.sent_at > now() - make_interval(days => $1)
-       ON CONFLICT (message_id) DO UPDATE
-         SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
-         WHERE (message_engagement.ratings, message_engagement.score_sum, message_engagement.replies)
-               IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
-       RETURNING message_id`,
-      [days],
-    );
-    return rows.length + (await this.refreshForceWideByNpu(days));
+  async refreshMessageEngagement(days: number): Promise<{ changed: number; messages: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query<unknown>(`SELECT pg_advisory_xact_lock(hashtext('refresh-message-engagement'))`);
+      // The log rows this refresh saw; a rating committed meanwhile stays logged for the next one.
+      const taken = await tx.query<{ ids: string[] | null }[]>(
+        `WITH taken AS (DELETE FROM message_engagement_dirty RETURNING message_id)
+         SELECT array_agg(DISTINCT t.message_id) AS ids FROM taken t JOIN message m ON m.id = t.message_id`,
+      );
+      const ids = taken[0]?.ids ?? [];
+      const changed = ids.length
+        ? await tx.query<{ message_id: string }[]>(
+            `INSERT INTO message_engagement (message_id, ratings, score_sum, replies, refreshed_at)
+             SELECT k.id, coalesce(r.n, 0), coalesce(r.s, 0), coalesce(p.n, 0), now()
+               FROM unnest($1::uuid[]) k(id)
+               LEFT JOIN LATERAL (SELECT count(*)::int AS n, sum(score)::bigint AS s FROM rating WHERE message_id = k.id) r ON true
+               LEFT JOIN LATERAL (SELECT count(*)::int AS n FROM reply WHERE message_id = k.id) p ON true
+             ON CONFLICT (message_id) DO UPDATE
+               SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
+               WHERE (message_engagement.ratings, message_engagement.score_sum, message_engagement.replies)
+                     IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
+             RETURNING message_id`,
+            [ids],
+          )
+        : [];
+      return { changed: changed.length + (await this.refreshForceWideByNpu(tx, days, ids)), messages: ids.length };
+    });
   }
 
   /**
    * Force-wide messages' figures per NPU: recipients (distinct residents delivered to, by their
    * ward's NPU) counted once, when the fan-out has finished (also for a message rated before
-   * then); ratings and replies re-totalled.
+   * then); ratings and replies re-totalled for the changed messages (`ids`).
    */
-  private async refreshForceWideByNpu(days: number): Promise<number> {
-    return this.db.transaction(async (tx) => {
-      await tx.query<unknown>(
-        `INSERT INTO message_npu_engagement (message_id, npu_code, recipients)
-         SELECT d.message_id, w.npu_code, count(DISTINCT d.resident_id)::int
-           FROM message m JOIN delivery d ON d.message_id = m.id JOIN resident r ON r.id = d.resident_id JOIN ward w ON w.code = r.ward_code
-          WHERE m.npu_code IS NULL AND m.recipient_count IS NOT NULL AND m.sent_at > now() - make_interval(days => $1)
-            -- counted once: a row with recipients is only written here (a rating's row, written
-            -- while the fan-out was still running, has none yet and is filled in)
-            AND NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m.id AND x.recipients > 0)
-          GROUP BY 1, 2
-         ON CONFLICT (message_id, npu_code) DO UPDATE SET recipients = EXCLUDED.recipients`,
-        [days],
-      );
-      const rows = await tx.query<{ message_id: string }[]>(
-        `WITH fw AS (SELECT id FROM message WHERE npu_code IS NULL AND sent_at > now() - make_interval(days => $1)),
-              rated AS (SELECT ra.message_id, w.npu_code, count(*)::int AS n, sum(ra.score)::bigint AS s
-                          FROM rating ra JOIN fw ON fw.id = ra.message_id JOIN resident r ON r.id = ra.resident_id JOIN ward w ON w.code = r.ward_code GROUP BY 1, 2),
-              replied AS (SELECT rp.message_id, rp.npu_code, count(*)::int AS n FROM reply rp JOIN fw ON fw.id = rp.message_id GROUP BY 1, 2),
-              totals AS (SELECT coalesce(a.message_id, b.message_id) AS message_id, coalesce(a.npu_code, b.npu_code) AS npu_code,
-                                coalesce(a.n, 0) AS ratings, coalesce(a.s, 0) AS score_sum, coalesce(b.n, 0) AS replies
-                           FROM rated a FULL JOIN replied b ON b.message_id = a.message_id AND b.npu_code = a.npu_code)
-         INSERT INTO message_npu_engagement (message_id, npu_code, ratings, score_sum, replies, refreshed_at)
-         SELECT message_id, npu_code, ratings, score_sum, replies, now() FROM totals
-         ON CONFLICT (message_id, npu_code) DO UPDATE
-           SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
-           WHERE (message_npu_engagement.ratings, message_npu_engagement.score_sum, message_npu_engagement.replies)
-                 IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
-         RETURNING message_id`,
-        [days],
-      );
-      return rows.length;
-    });
+  private async refreshForceWideByNpu(tx: EntityManager, days: number, ids: string[]): Promise<number> {
+    await tx.query<unknown>(
+      `INSERT INTO message_npu_engagement (message_id, npu_code, recipients)
+       SELECT d.message_id, w.npu_code, count(DISTINCT d.resident_id)::int
+         FROM message m JOIN delivery d ON d.message_id = m.id JOIN resident r ON r.id = d.resident_id JOIN ward w ON w.code = r.ward_code
+        WHERE m.npu_code IS NULL AND m.recipient_count IS NOT NULL AND m.sent_at > now() - make_interval(days => $1)
+          -- counted once: a row with recipients is only written here (a rating's row, written
+          -- while the fan-out was still running, has none yet and is filled in)
+          AND NOT EXISTS (SELECT 1 FROM message_npu_engagement x WHERE x.message_id = m.id AND x.recipients > 0)
+        GROUP BY 1, 2
+       ON CONFLICT (message_id, npu_code) DO UPDATE SET recipients = EXCLUDED.recipients`,
+      [days],
+    );
+    if (!ids.length) return 0;
+    const rows = await tx.query<{ message_id: string }[]>(
+      `WITH fw AS (SELECT id FROM message WHERE npu_code IS NULL AND id = ANY($1::uuid[])),
+            rated AS (SELECT ra.message_id, w.npu_code, count(*)::int AS n, sum(ra.score)::bigint AS s
+                        FROM rating ra JOIN fw ON fw.id = ra.message_id JOIN resident r ON r.id = ra.resident_id JOIN ward w ON w.code = r.ward_code GROUP BY 1, 2),
+            replied AS (SELECT rp.message_id, rp.npu_code, count(*)::int AS n FROM reply rp JOIN fw ON fw.id = rp.message_id GROUP BY 1, 2),
+            totals AS (SELECT coalesce(a.message_id, b.message_id) AS message_id, coalesce(a.npu_code, b.npu_code) AS npu_code,
+                              coalesce(a.n, 0) AS ratings, coalesce(a.s, 0) AS score_sum, coalesce(b.n, 0) AS replies
+                         FROM rated a FULL JOIN replied b ON b.message_id = a.message_id AND b.npu_code = a.npu_code),
+            -- an NPU whose ratings and replies are all gone (erased) keeps its recipients, with zero engagement
+            emptied AS (SELECT x.message_id, x.npu_code, 0, 0::bigint, 0 FROM message_npu_engagement x JOIN fw ON fw.id = x.message_id
+                         WHERE NOT EXISTS (SELECT 1 FROM totals t WHERE t.message_id = x.message_id AND t.npu_code = x.npu_code))
+       INSERT INTO message_npu_engagement (message_id, npu_code, ratings, score_sum, replies, refreshed_at)
+       SELECT message_id, npu_code, ratings, score_sum, replies, now() FROM (SELECT * FROM totals UNION ALL SELECT * FROM emptied) u
+       ON CONFLICT (message_id, npu_code) DO UPDATE
+         SET ratings = EXCLUDED.ratings, score_sum = EXCLUDED.score_sum, replies = EXCLUDED.replies, refreshed_at = now()
+         WHERE (message_npu_engagement.ratings, message_npu_engagement.score_sum, message_npu_engagement.replies)
+               IS DISTINCT FROM (EXCLUDED.ratings, EXCLUDED.score_sum, EXCLUDED.replies)
+       RETURNING message_id`,
+      [ids],
+    );
+    return rows.length;
   }
 
-  /** Recomputes the per-ward monthly sign-up/leaver counts and subscriber profiles (one transaction). */
-  async refreshResidentStats(): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.query<unknown>('DELETE FROM resident_month_stats');
-      await tx.query<unknown>(
-        `INSERT INTO resident_month_stats (ward_code, month, joined, "left")
-         SELECT ward_code, m, sum(j)::int, sum(l)::int FROM (
-           SELECT ward_code, ${LONDON_MONTH('activated_at')} AS m, 1 AS j, 0 AS l FROM resident WHERE activated_at IS NOT NULL
-           UNION ALL
-           SELECT ward_code, ${LONDON_MONTH('left_at')}, 0, 1 FROM resident WHERE left_at IS NOT NULL) e
-         GROUP BY ward_code, m`,
-      );
-      await tx.query<unknown>('DELETE FROM resident_profile_stats');
-      await tx.query<unknown>(
-        `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
-         SELECT r.ward_code, d.dimension, d.category, count(*)::int
-           FROM resident r
-           CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
-          WHERE r.status = 'active'
-          GROUP BY 1, 2, 3`,
-      );
+  /**
+   * Brings the per-ward monthly sign-up/leaver counts and subscriber profiles up to date (one
+   * transaction): only the (ward, month) keys and wards that residents' writes touched since the
+   * last refresh (logged in `resident_stats_dirty` by triggers on `resident`), or everything with
+   * `full` (and when the figures were never computed). Returns how many keys were recomputed.
+   */
+  async refreshResidentStats(opts: { full?: boolean } = {}): Promise<{ full: boolean; monthKeys: number; wards: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query<unknown>(`SELECT pg_advisory_xact_lock(hashtext('refresh-resident-stats'))`);
+      const never = !(await tx.query<unknown[]>(`SELECT 1 FROM report_refresh WHERE name = 'resident_stats'`)).length;
+      const result = opts.full || never ? await this.recomputeResidentStats(tx) : await this.recomputeDirtyResidentStats(tx);
       await tx.query<unknown>(
         `INSERT INTO report_refresh (name, refreshed_at) VALUES ('resident_stats', now())
          ON CONFLICT (name) DO UPDATE SET refreshed_at = EXCLUDED.refreshed_at`,
       );
+      return result;
     });
+  }
+
+  /** Every key from scratch; the log is emptied first, so what is logged while this runs is redone next time. */
+  private async recomputeResidentStats(tx: EntityManager): Promise<{ full: boolean; monthKeys: number; wards: number }> {
+    await tx.query<unknown>('DELETE FROM resident_stats_dirty');
+    await tx.query<unknown>('DELETE FROM resident_month_stats');
+    const months = await tx.query<unknown[]>(
+      `INSERT INTO resident_month_stats (ward_code, month, joined, "left")
+       SELECT ward_code, m, sum(j)::int, sum(l)::int FROM (
+         SELECT ward_code, ${LONDON_MONTH('activated_at')} AS m, 1 AS j, 0 AS l FROM resident WHERE activated_at IS NOT NULL
+         UNION ALL
+         SELECT ward_code, ${LONDON_MONTH('left_at')}, 0, 1 FROM resident WHERE left_at IS NOT NULL) e
+       GROUP BY ward_code, m
+       RETURNING 1`,
+    );
+    await tx.query<unknown>('DELETE FROM resident_profile_stats');
+    await tx.query<unknown>(
+      `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
+       SELECT r.ward_code, d.dimension, d.category, count(*)::int
+         FROM resident r
+         CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+        WHERE r.status = 'active'
+        GROUP BY 1, 2, 3`,
+    );
+    const [wards] = await tx.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ward`);
+    return { full: true, monthKeys: months.length, wards: wards.n };
+  }
+
+  /**
+   * The logged keys only: a (ward, month)'s joins and leavers are counted again from `resident`
+   * through its (ward_code, activated_at) and left_at indexes; a ward's profile from its active
+   * residents. A key left with nothing is deleted.
+   */
+  private async recomputeDirtyResidentStats(tx: EntityManager): Promise<{ full: boolean; monthKeys: number; wards: number }> {
+    const [keys] = await tx.query<{ months: string[] | null; wardsOfMonths: string[] | null; wards: string[] | null }[]>(
+      `WITH taken AS (DELETE FROM resident_stats_dirty RETURNING ward_code, month),
+            k AS (SELECT DISTINCT ward_code, month FROM taken)
+       SELECT array_agg(month::text ORDER BY ward_code, month) FILTER (WHERE month IS NOT NULL) AS months,
+              array_agg(ward_code ORDER BY ward_code, month) FILTER (WHERE month IS NOT NULL) AS "wardsOfMonths",
+              array_agg(ward_code ORDER BY ward_code) FILTER (WHERE month IS NULL) AS wards
+         FROM k`,
+    );
+    const months = keys?.months ?? [];
+    const wards = keys?.wards ?? [];
+    if (months.length) {
+      await tx.query<unknown>(
+        `WITH k AS (SELECT * FROM unnest($1::varchar[], $2::date[]) k(ward_code, month)),
+              fresh AS (
+                SELECT k.ward_code, k.month,
+                       (SELECT count(*) FROM resident r WHERE r.ward_code = k.ward_code
+                           AND r.activated_at >= (k.month::timestamp AT TIME ZONE 'Europe/London')
+                           AND r.activated_at < ((k.month + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'))::int AS joined,
+                       (SELECT count(*) FROM resident r WHERE r.left_at IS NOT NULL AND r.ward_code = k.ward_code
+                           AND r.left_at >= (k.month::timestamp AT TIME ZONE 'Europe/London')
+                           AND r.left_at < ((k.month + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'))::int AS gone
+                  FROM k),
+              upserted AS (
+                INSERT INTO resident_month_stats (ward_code, month, joined, "left")
+                SELECT ward_code, month, joined, gone FROM fresh WHERE joined > 0 OR gone > 0
+                ON CONFLICT (ward_code, month) DO UPDATE SET joined = EXCLUDED.joined, "left" = EXCLUDED."left"
+                RETURNING 1)
+         DELETE FROM resident_month_stats s USING fresh f WHERE s.ward_code = f.ward_code AND s.month = f.month AND f.joined = 0 AND f.gone = 0`,
+        [keys!.wardsOfMonths, months],
+      );
+    }
+    if (wards.length) {
+      await tx.query<unknown>(
+        `WITH fresh AS (
+                SELECT r.ward_code, d.dimension, d.category, count(*)::int AS n
+                  FROM resident r
+                  CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+                 WHERE r.status = 'active' AND r.ward_code = ANY($1::varchar[])
+                 GROUP BY 1, 2, 3),
+              upserted AS (
+                INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers) SELECT * FROM fresh
+                ON CONFLICT (ward_code, dimension, category) DO UPDATE SET subscribers = EXCLUDED.subscribers
+                RETURNING 1)
+         DELETE FROM resident_profile_stats p
+          WHERE p.ward_code = ANY($1::varchar[])
+            AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.ward_code = p.ward_code AND f.dimension = p.dimension AND f.category = p.category)`,
+        [wards],
+      );
+    }
+    return { full: false, monthKeys: months.length, wards: wards.length };
   }
 
   /** When the sign-up and subscriber figures were last recomputed (null: never yet). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { scopedNpu } from '@beacon/auth';
-import { assertNpuAccess, badRequest, InjectConfig, JobHandler, JobName, type AppConfig, type ReplicaStaleness, type StaffPrincipal } from '@beacon/core';
+import { asAtDay, assertNpuAccess, badRequest, InjectConfig, londonDay, JobHandler, JobName, type AppConfig, type ReplicaStaleness, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { CadetReportService } from '@beacon/cadets';
 import { FundingService } from '@beacon/funding';
@@ -8,7 +8,7 @@ import { SchemeReportService } from '@beacon/schemes';
 import { receivedLanguage } from '@beacon/messaging';
 import { SurveyConfidenceService } from '@beacon/surveys';
 import { barChart, lineChart } from './charts';
-import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange } from './report-period';
+import { addMonths, currentMonth, financialYearOf, monthEndDay, monthRange, type MonthRange } from './report-period';
 import { ReportsRepository, type CategoryCount, type MessageGrouping } from './reports.repository';
 
 export interface RepresentationRow extends CategoryCount {
@@ -31,14 +31,25 @@ export class ReportsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }) {
-    return this.repo.signups(monthRange(q.from, q.to), q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area));
+  /**
+   * Sign-ups per group and month over `from`/`to`, the 12 months up to `month`, or up to `asAt`
+   * (its month the last, counted to the end of that day; a past day's figures never move).
+   */
+  async signups(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; month?: string; asAt?: string; groupBy?: 'npu' | 'ward' | 'force' }) {
+    const { range, asAt } = signupPeriod(q);
+    return this.repo.signups(range, q.groupBy ?? 'npu', scopedNpu(staff, q.npu) ?? null, await this.areaWards(staff, q.area), asAt);
   }
 
-  /** Today's reach, or (with a past `month`) subscribers at the end of that month; `area` narrows it to an area's wards. */
-  async reach(staff: StaffPrincipal, q: { npu?: string; area?: string; month?: string }) {
-    if (q.month !== undefined) monthEndDay(q.month); // 400 for a future month
-    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, q.month !== undefined && q.month < currentMonth() ? q.month : null, await this.areaWards(staff, q.area));
+  /**
+   * Today's reach, or subscribers at the end of a past `month`, or of the day `asAt`; `area`
+   * narrows it to an area's wards.
+   */
+  async reach(staff: StaffPrincipal, q: { npu?: string; area?: string; month?: string; asAt?: string }) {
+    const day = stockDay(q);
+    const wards = await this.areaWards(staff, q.area);
+    if (day === null) return this.repo.reach(scopedNpu(staff, q.npu) ?? null, null, wards);
+    // a month's end from the monthly aggregates alone; a day within a month counts its month to that day
+    return this.repo.reach(scopedNpu(staff, q.npu) ?? null, day.slice(0, 7), wards, q.asAt !== undefined ? day : null);
   }
 
   /** An area's wards (null: no area named); unknown is a 400, another NPU's area a 403. */
@@ -67,6 +78,13 @@ export class ReportsService {
 
   attribution(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
     return this.repo.attribution(monthRange(q.from, q.to), scopedNpu(staff, q.npu) ?? null);
+  }
+
+  /** Sign-ups staff took (door knock, street, event) per officer and per team over the range. */
+  async assisted(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string }) {
+    const range = monthRange(q.from, q.to);
+    const npu = scopedNpu(staff, q.npu) ?? null;
+    return { npuCode: npu ?? 'FORCE', from: range.from.slice(0, 7), to: range.to.slice(0, 7), ...(await this.repo.assisted(range, npu)) };
   }
 
   messages(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: MessageGrouping }) {
@@ -161,14 +179,16 @@ export class ReportsService {
     return this.repo.lastRefreshedAt();
   }
 
-  async growthChart(staff: StaffPrincipal, q: { npu?: string; from?: string; to?: string; groupBy?: 'npu' | 'ward' | 'force' }): Promise<string> {
+  /** The sign-ups report's cumulative figures for the same period parameters, as lines. */
+  async growthChart(staff: StaffPrincipal, q: { npu?: string; area?: string; from?: string; to?: string; month?: string; asAt?: string; groupBy?: 'npu' | 'ward' | 'force' }): Promise<string> {
     const rows = await this.signups(staff, q);
     const byGroup = new Map<string, { x: string; y: number }[]>();
     for (const r of rows) (byGroup.get(r.group) ?? byGroup.set(r.group, []).get(r.group)!).push({ x: r.month, y: r.cumulative });
     return lineChart('Subscribers (cumulative)', [...byGroup].map(([name, points]) => ({ name, points })));
   }
 
-  async reachChart(staff: StaffPrincipal, q: { npu?: string; month?: string }): Promise<string> {
+  /** The reach report's 20 lowest wards for the same period parameters (`month`, `asAt`), as bars. */
+  async reachChart(staff: StaffPrincipal, q: { npu?: string; area?: string; month?: string; asAt?: string }): Promise<string> {
     const rows = (await this.reach(staff, q)).filter((r) => r.per1000 !== null).slice(0, 20);
     return barChart('Lowest reach: subscribers per 1,000 residents', rows.map((r) => ({ label: `${r.wardName} (${r.npuCode})`, value: r.per1000! })));
   }
@@ -190,7 +210,24 @@ export const DEMO_POPULATION_SHARES: { areaCode: string; dimension: string; cate
   })),
 ];
 
-/** Keeps `message_engagement` current (every 5 minutes; also callable on demand). */
+/** What one refresh recomputed: the keys and messages the writes since the last one touched. */
+export interface AggregateRefresh {
+  /** The sign-up/leaver figures were recomputed from scratch (first run, or asked for). */
+  full: boolean;
+  /** (ward, month) sign-up/leaver keys recomputed. */
+  monthKeys: number;
+  /** Wards whose subscriber profile was recomputed. */
+  wards: number;
+  /** Messages whose ratings and replies were re-totalled. */
+  messages: number;
+  /** Messages whose engagement totals changed. */
+  changedMessages: number;
+}
+
+/**
+ * Keeps the report aggregates current (every 5 minutes; also callable on demand), incrementally:
+ * only what was written since the last refresh is recomputed.
+ */
 @Injectable()
 export class ReportAggregatesService {
   constructor(
@@ -201,8 +238,14 @@ export class ReportAggregatesService {
   /** Returns how many messages' engagement totals changed. */
   @JobHandler(JobName.RefreshReportAggregates)
   async refresh(): Promise<number> {
-    await this.repo.refreshResidentStats();
-    return this.repo.refreshMessageEngagement(this.config.messaging.ratingLinkTtlDays + 7);
+    return (await this.refreshCounted()).changedMessages;
+  }
+
+  /** The refresh, with what it recomputed (`full`: the sign-up figures from scratch). */
+  async refreshCounted(opts: { full?: boolean } = {}): Promise<AggregateRefresh> {
+    const residents = await this.repo.refreshResidentStats(opts);
+    const messages = await this.repo.refreshMessageEngagement(this.config.messaging.ratingLinkTtlDays + 7);
+    return { ...residents, messages: messages.messages, changedMessages: messages.changed };
   }
 }
 
@@ -215,7 +258,36 @@ export class ReportsSeedService {
 
   /** After the demo is loaded: every aggregate recomputed at once (all messages, however old), so reports show it straight away. */
   async refreshAfterDemo(): Promise<void> {
-    await this.repo.refreshResidentStats();
+    await this.repo.refreshResidentStats({ full: true });
     await this.repo.refreshMessageEngagement(4 * 366);
   }
+}
+
+/** The sign-ups report's months: `from`/`to`, the 12 months up to `month`, or up to `asAt`'s month (that month counted to the end of the day). */
+export function signupPeriod(q: { from?: string; to?: string; month?: string; asAt?: string }, now = new Date()): { range: MonthRange; asAt: string | null } {
+  if (q.month !== undefined && (q.from !== undefined || q.to !== undefined)) throw badRequest('give either month or from/to');
+  if (q.asAt !== undefined && (q.month !== undefined || q.to !== undefined)) throw badRequest('asAt ends the period: give it instead of month or to');
+  if (q.asAt !== undefined) {
+    const day = asAtDay(q.asAt, now);
+    const to = day.slice(0, 7);
+    // the current day has not ended: today's figures are today's (the aggregates), not as at a day
+    return { range: monthRange(q.from ?? addMonths(to, -11), to, now), asAt: day < londonDay(now) ? day : null };
+  }
+  if (q.month !== undefined) {
+    monthEndDay(q.month, now); // 400 for a future month
+    return { range: monthRange(addMonths(q.month, -11), q.month, now), asAt: null };
+  }
+  return { range: monthRange(q.from, q.to, now), asAt: null };
+}
+
+/** The day a stock (reach) is as at: `asAt`, a past `month`'s last day, or null for today. */
+function stockDay(q: { month?: string; asAt?: string }, now = new Date()): string | null {
+  if (q.asAt !== undefined && q.month !== undefined) throw badRequest('give either month or asAt');
+  if (q.asAt !== undefined) {
+    const day = asAtDay(q.asAt, now);
+    return day < londonDay(now) ? day : null;
+  }
+  if (q.month === undefined) return null;
+  monthEndDay(q.month, now); // 400 for a future month
+  return q.month < currentMonth(now) ? monthEndDay(q.month, now) : null;
 }

@@ -62,6 +62,10 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 @Index('idx_resident_left', ['leftAt'], { where: 'left_at IS NOT NULL' })
 // Sign-ups with a campaign's code (libs/reports campaign report).
 @Index('idx_resident_campaign_activated', ['campaignCode', 'activatedAt'], { where: 'campaign_code IS NOT NULL' })
+// A day's or month's sign-ups across the force (libs/reports as-at reach and sign-ups).
+@Index('idx_resident_activated', ['activatedAt'], { where: 'activated_at IS NOT NULL' })
+// Sign-ups per assisting officer (libs/reports attribution).
+@Index('idx_resident_assisted', ['assistedBy', 'activatedAt'], { where: 'assisted_by IS NOT NULL' })
 @Index('idx_resident_created', ['createdAt', 'id'])
 // Staff prefix search (lower(name) LIKE 'x%', email LIKE 'x%') needs expression indexes with
 // pattern operator classes, which TypeORM cannot describe: created by the migration, left alone here.
@@ -91,6 +95,8 @@ export class ResidentEntity {
   @Column({ type: 'timestamptz', nullable: true }) leftAt: Date | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) source: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true }) campaignCode: string | null;
+  /** The staff member who took the sign-up for the resident (door knock, street, event); null: the resident's own. Kept on erasure. */
+  @Column({ type: 'uuid', nullable: true }) assistedBy: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) ageBand: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true }) ethnicity: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true }) language: string | null;

@@ -13,6 +13,8 @@ export interface NewResident {
   wardCode: string | null;
   source: string | null;
   campaignCode: string | null;
+  /** The staff member who took the sign-up (staff "add on behalf"); null: the resident's own. */
+  assistedBy: string | null;
   ageBand: string | null;
   ethnicity: string | null;
   language: string | null;
@@ -138,16 +140,16 @@ export class ResidentRepository {
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            n int, id uuid, email text, phone text, first_name text, last_name text, postcode text, ward_code text, source text,
-           campaign_code text, age_band text, ethnicity text, language text, channels jsonb, topics jsonb, interests jsonb)),
+           campaign_code text, assisted_by uuid, age_band text, ethnicity text, language text, channels jsonb, topics jsonb, interests jsonb)),
        -- A postcode of the force places the resident (ward and centroid); else the ward they chose.
        known AS (
          SELECT i.n, coalesce(p.ward_code, w.code) AS ward_code, p.lat, p.long, coalesce(p.ward_code, w.code) IS NOT NULL AS ward_known
            FROM input i LEFT JOIN postcode p ON p.postcode = i.postcode LEFT JOIN ward w ON w.code = i.ward_code),
        ins AS (
          INSERT INTO resident (id, email, phone_e164, first_name, last_name, postcode, ward_code, postcode_lat, postcode_long, source, campaign_code,
-                               age_band, ethnicity, language, status, consent_at)
+                               assisted_by, age_band, ethnicity, language, status, consent_at)
          SELECT i.id, i.email, i.phone, i.first_name, i.last_name, i.postcode, k.ward_code, k.lat, k.long, i.source, i.campaign_code,
-                i.age_band, i.ethnicity, i.language, 'pending', now()
+                i.assisted_by, i.age_band, i.ethnicity, i.language, 'pending', now()
            FROM input i JOIN known k USING (n)
           WHERE k.ward_known
             -- A verified address is held; an unverified one is a claim and blocks nobody.
@@ -176,6 +178,7 @@ export class ResidentRepository {
             ward_code: r.wardCode,
             source: r.source,
             campaign_code: r.campaignCode,
+            assisted_by: r.assistedBy,
             age_band: r.ageBand,
             ethnicity: r.ethnicity,
             language: r.language,

@@ -43,7 +43,7 @@ export class SignUpService {
    * of the force places the resident in its ward (and keeps its centroid); otherwise the ward
    * chosen from the list is used. An unknown ward is a 400 whoever holds the address.
    */
-  async signUp(dto: SignUpDto): Promise<SignUpAccepted> {
+  async signUp(dto: SignUpDto, opts: { assistedBy?: string } = {}): Promise<SignUpAccepted> {
     const email = dto.email ?? null;
     const phone = dto.phone ?? null;
     const problems: string[] = [];
@@ -64,6 +64,7 @@ export class SignUpService {
       wardCode: dto.wardCode ?? null,
       source: dto.source ?? null,
       campaignCode: dto.campaignCode ?? null,
+      assistedBy: opts.assistedBy ?? null,
       ageBand: dto.demographics?.ageBand ?? null,
       ethnicity: dto.demographics?.ethnicity ?? null,
       language: dto.demographics?.language ?? null,

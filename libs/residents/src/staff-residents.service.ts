@@ -48,7 +48,8 @@ export class StaffResidentsService {
     const ward = dto.wardCode ? await this.geography.findWard(dto.wardCode) : null;
     if (!ward) throw badRequest(`wardCode ${dto.wardCode ?? ''} is not a known ward`);
     assertNpuAccess(staff, ward.npuCode);
-    const accepted = await this.signUps.signUp({ ...dto, postcode: undefined });
+    // The staff member is recorded with the sign-up, for sign-ups per officer and team (libs/reports).
+    const accepted = await this.signUps.signUp({ ...dto, postcode: undefined }, { assistedBy: staff.id });
     await this.audit.recordStaff(staff, 'residents.added-on-behalf', `ward:${ward.code}`, { source: dto.source, campaign: dto.campaignCode ?? null });
     return accepted;
   }

@@ -25,17 +25,23 @@ export interface ReportCsvOptions {
 /**
  * A report table as CSV. For people (default): headed by `reportColumn` ("New sign-ups",
  * "Budget (pence)"), coded values and months ("August 2019") in words; with `headings: 'keys'`: the JSON field names
- * and codes, so a machine reads the same columns as the JSON.
+ * and codes, so a machine reads the same columns as the JSON. For people, a totals line reads
+ * "Total", and a column holding ids (UUIDs: an author, a team) is left out (its name column is
+ * beside it); machines keep both.
  */
 export function reportCsv(rows: readonly Record<string, unknown>[], options: ReportCsvOptions = {}): string {
-  const keys = options.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  if (options.headings === 'keys') return toCsv([...rows], [...keys]);
+  const all = options.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (options.headings === 'keys') return toCsv([...rows], [...all]);
+  // An id (an author's or a team's UUID) is for machines: people read the name column beside it.
+  const keys = all.filter((k) => !rows.some((r) => typeof r[k] === 'string' && UUID.test(r[k])));
   const codes = options.codes ?? REPORT_CODES;
   const heading = (key: string) => labelFor('reportColumn', key);
   const word = (r: Record<string, unknown>, k: string) => {
     const code = r[k];
     const vocabulary = typeof codes[k] === 'function' ? codes[k](r) : codes[k];
     if (vocabulary && typeof code === 'string') return labelFor(vocabulary, code);
+    // A totals line is "Total" for people (TOTAL for machines).
+    if (code === TOTAL) return 'Total';
     // Months in words ("August 2019"), as people read them; machines keep YYYY-MM.
     return MONTH_FIELDS.has(k) && typeof code === 'string' && /^\d{4}-\d{2}$/.test(code) ? monthName(code) : code;
   };
@@ -44,6 +50,9 @@ export function reportCsv(rows: readonly Record<string, unknown>[], options: Rep
 }
 
 const MONTH_FIELDS = new Set(['month', 'from', 'to']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The code a report's totals line carries in its first column (schemes, cadets, ACF). */
+export const TOTAL = 'TOTAL';
 
 /** The codes in report tables and the vocabulary naming each (schemes, cadets, ACF, the SIM pack, the QPR). */
 export const REPORT_CODES: NonNullable<ReportCsvOptions['codes']> = {
