@@ -13,6 +13,7 @@ import { FundBudgetHistory1796405000003 } from './1796405000003-FundBudgetHistor
 import { WebhookReceipts1796407000001 } from './1796407000001-WebhookReceipts';
 import { StoredFilesAndReplyAttachments1796408000001 } from './1796408000001-StoredFilesAndReplyAttachments';
 import { ResidentCampaignCodeIndex1796411000001 } from './1796411000001-ResidentCampaignCodeIndex';
+import { FanOutSlices1796507000001 } from './1796507000001-FanOutSlices';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS: Function[] = [
   WebhookReceipts1796407000001,
   StoredFilesAndReplyAttachments1796408000001,
   ResidentCampaignCodeIndex1796411000001,
+  FanOutSlices1796507000001,
 ];
