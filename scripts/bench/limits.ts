@@ -137,3 +137,12 @@ export async function mimeCpu(n: number): Promise<{ nodemailer: number; beacon: 
   });
   return { nodemailer, beacon };
 }
+
+// As a child process of the bench (so the client does not share an event loop with the sinks):
+// node dist/scripts/bench/limits.js smtp <url> <n> <connections> | twilio <env JSON> <n> <in flight>
+// prints the rate as JSON.
+if (process.argv[1]?.endsWith('limits.js')) {
+  const [kind, target, n, c] = process.argv.slice(2);
+  const rate = kind === 'smtp' ? await rawSmtp(target, Number(n), Number(c)) : await rawTwilio(JSON.parse(target) as Record<string, string>, Number(n), Number(c));
+  process.stdout.write(JSON.stringify({ rate }));
+}

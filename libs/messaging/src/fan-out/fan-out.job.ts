@@ -34,11 +34,14 @@ export class FanOutJob {
     const started = Date.now();
     const cfg = this.config.messaging;
     const channels = message.channels as DeliveryChannel[];
-    // Senders start as soon as a slice has committed, and are started again by each later slice
-    // (one that caught up with the fan-out has ended: nothing was claimable yet).
+    // Senders start as soon as a slice has committed, more of them as the rows grow, and one is
+    // started again by each later slice (a sender that caught up with the fan-out has ended).
+    const slots: Record<string, number> = {};
     const startSenders = async (inserted: Record<string, number>) => {
       for (const channel of channels) {
-        await this.sendQueue.start(messageId, channel, Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize))));
+        const jobs = Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize)));
+        await this.sendQueue.start(messageId, channel, jobs > (slots[channel] ?? 0) ? jobs : 1);
+        slots[channel] = Math.max(jobs, slots[channel] ?? 0);
       }
     };
     const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism, startSenders);
@@ -47,8 +50,9 @@ export class FanOutJob {
     await this.messages.setRecipientCount(messageId, recipients);
     this.metrics.observeFanOut((Date.now() - started) / 1000);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
-    // Once more with the count set: a sender that finished every row before it was could not
-    // mark the message sent.
+    // Once more with the count set (every slot): a sender that finished every row before it was
+    // could not mark the message sent.
+    for (const channel of channels) delete slots[channel];
     await startSenders(inserted);
   }
 }
