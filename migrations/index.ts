@@ -21,6 +21,7 @@ import { MessageDeliveryCounts1796504000002 } from './1796504000002-MessageDeliv
 import { MonthlyPartitions1796505000001 } from './1796505000001-MonthlyPartitions';
 import { DeliveryCountTriggersOnPartitions1796505000002 } from './1796505000002-DeliveryCountTriggersOnPartitions';
 import { ReplicaHeartbeat1796506000001 } from './1796506000001-ReplicaHeartbeat';
+import { FanOutSlices1796507000001 } from './1796507000001-FanOutSlices';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -49,4 +50,5 @@ export const ALL_MIGRATIONS: Function[] = [
   MonthlyPartitions1796505000001,
   DeliveryCountTriggersOnPartitions1796505000002,
   ReplicaHeartbeat1796506000001,
+  FanOutSlices1796507000001,
 ];

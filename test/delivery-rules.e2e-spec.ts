@@ -139,6 +139,8 @@ describe('delivery rules', () => {
 
       const standard = await send(['sms'], group);
       await waitUntil(() => sentTo(awake.phone) === 1, 20_000, 'SMS to the resident without quiet hours');
+      // Senders start on the fan-out's first committed slice: the sleeper's row may come in a later one.
+      await waitUntil(async () => (await t.sql<{ done: boolean }>('SELECT recipient_count IS NOT NULL AS done FROM message WHERE id = $1', [standard]))[0].done, 20_000, 'fan-out finished');
       // The sleeper's row waits, due when the window ends (the next `end` on the London clock).
       const [row] = await t.sql<{ status: string; attempts: number; due: string }>(
         `SELECT status, attempts, to_char(not_before AT TIME ZONE 'Europe/London', 'HH24:MI:SS') AS due FROM delivery WHERE message_id = $1 AND resident_id = $2`,

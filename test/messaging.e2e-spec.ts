@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
 import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
-import { residentRanges } from '../libs/messaging/src/fan-out/resident-ranges';
+import { residentRanges, SLICE_STEPS, sliceEnds } from '../libs/messaging/src/fan-out/resident-ranges';
 import { ClaimRepository } from '../libs/messaging/src/sending/claim.repository';
 import { SendProgressRepository } from '../libs/messaging/src/sending/send-progress.repository';
 import { SweepJob } from '../libs/messaging/src/sending/sweep.job';
@@ -125,6 +125,70 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const rows = await deliveriesOf(res.body.id);
       expect(rows).toHaveLength(24);
       expect(new Set(rows.map((r) => `${r.resident_id}:${r.channel}`)).size).toBe(24);
+    });
+
+    it('senders start on the first committed slice: rows are claimable while the fan-out is still writing, and only those', async () => {
+      const repo = t.app.get(FanOutRepository);
+      const claims = t.app.get(ClaimRepository);
+      await makeResidents(t, { count: 400, ward: 'BE02', prefix: 'slices', interest: 'student' });
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE02'], interestGroups: ['student'] } }).expect(201); // a draft: no sender touches it
+      const audience = { wardCodes: ['BE02'], topics: null, interestGroups: ['student'], schemeIds: null, channels: ['email'], priority: 'standard' };
+      const claimed: string[] = [];
+      const seenMidway: { written: number; claimable: number; open: number }[] = [];
+      const onSlice = async (soFar: Record<string, number>) => {
+        const written = soFar.email ?? 0;
+        if (written === 0 || written === 400) return;
+        // Another connection, while the fan-out has more slices to write: what is committed is claimable, and no more.
+        for (let batch = await claims.claim(res.body.id, 'email', 500); batch.length; batch = await claims.claim(res.body.id, 'email', 500)) claimed.push(...batch.map((d) => d.id));
+        const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted', [res.body.id]);
+        seenMidway.push({ written, claimable: claimed.length, open: n });
+      };
+      const done = await repo.insertForAudience(res.body.id, audience, new Date(), 1, onSlice);
+      expect(done).toEqual({ inserted: { email: 400 }, recipients: 400 });
+      expect(seenMidway.length).toBeGreaterThan(0);
+      for (const s of seenMidway) expect(s).toEqual({ written: s.written, claimable: s.written, open: 1 }); // the range stays open while it is written
+      for (let batch = await claims.claim(res.body.id, 'email', 500); batch.length; batch = await claims.claim(res.body.id, 'email', 500)) claimed.push(...batch.map((d) => d.id));
+      expect(claimed).toHaveLength(400);
+      expect(new Set(claimed).size).toBe(400);
+      expect(await t.sql('SELECT part FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted', [res.body.id])).toEqual([]);
+      await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE email LIKE 'slices%'`); // out of later tests' audiences
+    });
+
+    it('a fan-out that died between slices resumes from its cursor: the rest is written once, claims never pass what was committed', async () => {
+      const repo = t.app.get(FanOutRepository);
+      const claims = t.app.get(ClaimRepository);
+      await makeResidents(t, { count: 400, ward: 'BE03', prefix: 'resume', interest: 'farmer' });
+      const res = await compose(t, ecoBE, { audience: { wardCodes: ['BE03'], interestGroups: ['farmer'] } }).expect(201);
+      const audience = { wardCodes: ['BE03'], topics: null, interestGroups: ['farmer'], schemeIds: null, channels: ['email'], priority: 'standard' };
+      expect(await repo.insertForAudience(res.body.id, audience, new Date(), 2)).toEqual({ inserted: { email: 400 }, recipients: 400 });
+      // As if the worker had died after range 1's slice ending at a quarter of it had committed.
+      const range = residentRanges(2)[1];
+      const upto = sliceEnds(range)[SLICE_STEPS - 1];
+      const [{ n: lost }] = await t.sql<{ n: number }>(
+        `WITH gone AS (DELETE FROM delivery WHERE message_id = $1 AND resident_id > $2 RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+        [res.body.id, upto],
+      );
+      expect(lost).toBeGreaterThan(0);
+      await t.sql('UPDATE delivery_cursor SET written_upto = $2, inserted = inserted - $3 WHERE message_id = $1 AND part = 1', [res.body.id, upto, lost]);
+      const before: string[] = [];
+      for (let batch = await claims.claim(res.body.id, 'email', 300); batch.length; batch = await claims.claim(res.body.id, 'email', 300)) before.push(...batch.map((d) => d.id));
+      expect(before).toHaveLength(400 - lost);
+      expect(await t.sql('SELECT part FROM delivery_cursor WHERE message_id = $1 AND NOT exhausted', [res.body.id])).toEqual([{ part: 1 }]);
+
+      const again = await repo.insertForAudience(res.body.id, audience, new Date(), 2);
+      expect(again).toEqual({ inserted: { email: lost }, recipients: null }); // part of the range was written before: the caller counts
+      const rows = await deliveriesOf(res.body.id);
+      expect(rows).toHaveLength(400);
+      expect(new Set(rows.map((r) => r.resident_id)).size).toBe(400);
+      const after: string[] = [];
+      for (let batch = await claims.claim(res.body.id, 'email', 300); batch.length; batch = await claims.claim(res.body.id, 'email', 300)) after.push(...batch.map((d) => d.id));
+      expect(after).toHaveLength(lost);
+      expect(after.filter((id) => before.includes(id))).toEqual([]);
+      expect(await t.sql<{ written_upto: string | null; exhausted: boolean }>('SELECT written_upto, exhausted FROM delivery_cursor WHERE message_id = $1 ORDER BY part', [res.body.id])).toEqual([
+        { written_upto: null, exhausted: true },
+        { written_upto: null, exhausted: true },
+      ]);
+      await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE email LIKE 'resume%'`); // out of later tests' audiences
     });
 
     it('concurrent claims: every due row is claimed exactly once, across ranges and the retry index; rows not yet due are left', async () => {

@@ -120,10 +120,10 @@ async function drain(db: pg.Pool): Promise<void> {
   }
 }
 
-/** Starts `node dist/apps/api/src/main.js` and resolves once it listens. */
-async function startApi(env: Record<string, string>, cpuProfDir?: string): Promise<{ pid: number; stop: () => Promise<void> }> {
+/** Starts `node dist/apps/api/src/main.js` (or another server script) and resolves once it listens. */
+async function startApi(env: Record<string, string>, cpuProfDir?: string, script: string[] = ['dist/apps/api/src/main.js']): Promise<{ pid: number; stop: () => Promise<void> }> {
   const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/apps/api/src/main.js'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, ...script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -175,6 +175,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     // Every request comes from 127.0.0.1: without this the public limits (60 sign-ups an hour per
     // address) would turn the sign-up and rating load into a test of the 429 path. Still counted.
     RATE_LIMIT_MULTIPLIER: '1000000',
+    // The bench signs in by password; production asks admins for a second factor (TOTP).
+    STAFF_MFA_REQUIRED_ROLES: 'none',
   }, o.cpuProfDir);
   const base = `http://127.0.0.1:${o.port}`;
   const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-http-'));
@@ -202,21 +204,45 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     const endpoints = all.filter(([key]) => !only || only.includes(key)).map(([, name, args]) => [name, args] as const);
     const { total: previewTotal } = await messages.previewAudience(o.staff, preview.id);
     console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
-    for (const [name, args] of endpoints) {
+    const measure = async (name: string, args: string[], pid = api.pid) => {
       const load = loadavg()[0].toFixed(1);
-      const [api0, pg0] = [cpuSeconds(withChildren(api.pid)), cpuSeconds(postgresPids(o.pgDataDir))];
+      const [api0, pg0] = [cpuSeconds(withChildren(pid)), cpuSeconds(postgresPids(o.pgDataDir))];
       const r = await runJson(args);
       // Requests autocannon gave up on (10 s timeout) may still be running in PostgreSQL: let them
       // finish (they count in the CPU figures), so the next endpoint does not pay for this one.
       await drain(db);
-      const [apiCpu, pgCpu] = [cpuUsed(api0, cpuSeconds(withChildren(api.pid))), cpuUsed(pg0, cpuSeconds(postgresPids(o.pgDataDir)))];
+      const [apiCpu, pgCpu] = [cpuUsed(api0, cpuSeconds(withChildren(pid))), cpuUsed(pg0, cpuSeconds(postgresPids(o.pgDataDir)))];
       const bad = r.non2xx + r.errors;
       const perReq = (cpu: number) => ((cpu * 1000) / Math.max(1, r['2xx'] + bad)).toFixed(2);
       report(
         name,
         `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${fmt(r['2xx'])} ok, ${fmt(bad)} not); ` +
-          `CPU per request: API ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}`,
+          `CPU per request: ${pid === api.pid ? 'API' : 'server'} ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}`,
       );
+      return { reqPerSec: r.requests.average, p99: r.latency.p99 };
+    };
+    const results = new Map<string, { reqPerSec: number; p99: number }>();
+    for (const [name, args] of endpoints) results.set(name, await measure(name, args));
+
+    // The HTTP stack's own limit (issue 24): the same rating load against a bare Nest route on the
+    // same adapter and process model (and a bare node:http server), beside the rating link.
+    const rating = [...results].find(([name]) => name.startsWith('POST /r/'))?.[1];
+    if (!only || only.includes('bare')) {
+      for (const [label, extra] of [['bare Nest + Express POST /r/:token (limit)', []], ['bare node:http POST (limit)', ['--node-http']]] as const) {
+        const port = o.port + 1;
+        const bare = await startApi({ PORT: String(port), NODE_ENV: 'production' }, undefined, [join(import.meta.dirname, 'bare-nest.js'), ...extra]);
+        try {
+          const file = join(dir, `bare.json`);
+          const warm = join(dir, `bare-warm.json`);
+          writeFileSync(warm, JSON.stringify({ url: `http://127.0.0.1:${port}`, connections: o.connections, durationSeconds: 2, kind: 'rate', paths: ratingPaths }));
+          await runJson([LOAD_CLIENT, warm]); // a freshly started server: JIT warm-up (the API has served the other endpoints)
+          writeFileSync(file, JSON.stringify({ url: `http://127.0.0.1:${port}`, connections: o.connections, durationSeconds: o.durationSeconds, kind: 'rate', paths: ratingPaths }));
+          const r = await measure(label, [LOAD_CLIENT, file], bare.pid);
+          if (rating) report(`ratio: rating link / ${label.split(' POST')[0]}`, `${((100 * rating.reqPerSec) / r.reqPerSec).toFixed(0)} % of its req/s (target: rating ≥ 3,000 req/s, p99 < 50 ms: ${rating.reqPerSec >= 3000 && rating.p99 < 50 ? 'met' : 'not met'})`);
+        } finally {
+          await bare.stop();
+        }
+      }
     }
     // Correctness under load: each accepted sign-up is one pending resident; ratings are one row per link.
     const signUps = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n) - signUpsBefore;

@@ -4,13 +4,25 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-export async function smtpCounter(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+export interface SmtpCounter {
+  url: string;
+  count: () => number;
+  /** Resolves with the time (performance.now()) the next DATA arrives after this call. */
+  nextData: (timeoutMs: number) => Promise<number>;
+  close: () => Promise<void>;
+}
+
+export async function smtpCounter(): Promise<SmtpCounter> {
   let n = 0;
+  let waiting: ((at: number) => void) | null = null;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     onData(stream, _s, cb) {
+      const at = performance.now();
+      waiting?.(at);
+      waiting = null;
       stream.on('data', () => undefined);
       stream.on('end', () => {
         n++;
@@ -21,7 +33,15 @@ export async function smtpCounter(): Promise<{ url: string; count: () => number;
   (server as unknown as { options: Record<string, unknown> }).options.maxAllowedUnauthenticatedCommands = 1_000_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}?ignoreTLS=true`, count: () => n, close: () => new Promise((r) => server.close(() => r())) };
+  const nextData = (timeoutMs: number) =>
+    new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no e-mail reached the SMTP sink within ${timeoutMs} ms`)), timeoutMs);
+      waiting = (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      };
+    });
+  return { url: `smtp://127.0.0.1:${port}?ignoreTLS=true`, count: () => n, nextData, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export async function twilioCounter(): Promise<{ env: Record<string, string>; count: () => number; close: () => Promise<void> }> {

@@ -121,9 +121,9 @@ export class DeliveryEntity {
 
 /**
  * The fan-out's partitions and the senders' place in each. A fan-out splits the resident-id space
- * into ranges (after_resident, last_resident] and inserts each range's deliveries in its own
- * transaction, together with one row here per channel: the row is the "range done" marker that
- * makes a re-run insert nothing, and the cursor senders advance through the range, claiming
+ * into ranges (after_resident, last_resident] and inserts each range's deliveries in committed
+ * slices, with one row here per channel: its `written_upto` is the "written so far" marker that
+ * makes a re-run resume (and insert nothing once the range is done), and the cursor senders advance through the range, claiming
  * batches from the unique (message, resident, channel) index. `exhausted` once a claim finds the
  * range's end.
  */
@@ -143,6 +143,12 @@ export class DeliveryCursorEntity {
   @Column({ type: 'uuid' }) lastResident: string;
   @Column({ type: 'integer', default: 0 }) inserted: number;
   @Column({ type: 'boolean', default: false }) exhausted: boolean;
+  /**
+   * How far the fan-out has committed this range's rows (it writes a range in slices, the first
+   * small, so senders start while the rest is written); NULL once the whole range is written.
+   * Claims never pass it, and a re-run after a crash resumes the range from it.
+   */
+  @Column({ type: 'uuid', nullable: true }) writtenUpto: string | null;
 }
 
 /** Per-message per-channel counts of consecutive provider errors, for auto-pause. */

@@ -37,6 +37,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private running = 0;
   /** When a handler last started or returned (ms); stop() waits until this is 1.1 s old. */
   private lastHandlerActivity = 0;
+  /** This process's pg-boss workers by queue (for `wake`). */
+  private readonly workerIds = new Map<JobName, string[]>();
 
   constructor(@InjectConfig() config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
@@ -148,7 +150,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
     for (let i = 0; i < policy.concurrency; i++) {
-      await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const workerId = await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         // Fetched as the shutdown began: hand it back at once (failed, so retried after its
         // backoff, or expired and retried if the pool is already closed) rather than start work
         // the process is about to abandon.
@@ -162,8 +164,17 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           this.lastHandlerActivity = Date.now();
         }
       });
+      this.workerIds.set(name, [...(this.workerIds.get(name) ?? []), workerId]);
     }
     if (policy.cron) await this.boss.schedule(name, policy.cron, {}, { tz: 'Europe/London' });
+  }
+
+  /**
+   * Asks this process's workers of a queue to fetch now instead of at their next poll (a job
+   * just enqueued here that should start at once). Workers in other processes still poll.
+   */
+  wake(name: JobName): void {
+    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
   }
 
   async isHealthy(): Promise<boolean> {

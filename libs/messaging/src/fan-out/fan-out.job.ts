@@ -9,8 +9,9 @@ const PARALLEL_SEND_JOBS = 4;
 
 /**
  * `fan-out {messageId}`: writes every delivery row of a message that is due (set-based, range by
- * range), records its recipient count (which marks the fan-out finished), then starts up to
- * PARALLEL_SEND_JOBS send jobs per channel. A re-run writes nothing new.
+ * range in committed slices), starting up to PARALLEL_SEND_JOBS send jobs per channel as soon as
+ * the first slice commits, then records its recipient count (which marks the fan-out finished).
+ * A re-run resumes where the last one stopped and writes nothing twice.
  */
 @Injectable()
 export class FanOutJob {
@@ -32,15 +33,26 @@ export class FanOutJob {
     if (!message || message.status !== 'sending') return; // cancelled or paused meanwhile
     const started = Date.now();
     const cfg = this.config.messaging;
-    const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism);
+    const channels = message.channels as DeliveryChannel[];
+    // Senders start as soon as a slice has committed, more of them as the rows grow, and one is
+    // started again by each later slice (a sender that caught up with the fan-out has ended).
+    const slots: Record<string, number> = {};
+    const startSenders = async (inserted: Record<string, number>) => {
+      for (const channel of channels) {
+        const jobs = Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize)));
+        await this.sendQueue.start(messageId, channel, jobs > (slots[channel] ?? 0) ? jobs : 1);
+        slots[channel] = Math.max(jobs, slots[channel] ?? 0);
+      }
+    };
+    const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism, startSenders);
     const { inserted } = fanned;
     const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
     this.metrics.observeFanOut((Date.now() - started) / 1000);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
-    for (const channel of message.channels as DeliveryChannel[]) {
-      const jobs = Math.max(1, Math.min(PARALLEL_SEND_JOBS, Math.ceil((inserted[channel] ?? 0) / cfg.batchSize)));
-      for (let slot = 0; slot < jobs; slot++) await this.sendQueue.enqueue(messageId, channel, slot);
-    }
+    // Once more with the count set (every slot): a sender that finished every row before it was
+    // could not mark the message sent.
+    for (const channel of channels) delete slots[channel];
+    await startSenders(inserted);
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from '@beacon/core';
 import type { ResolvedAudience } from '../audience/audience-spec';
 import { AUDIENCE_JOIN, audienceWhere, quietHoursNotBefore, sqlParams } from '../audience/audience.sql';
-import { residentRanges } from './resident-ranges';
+import { nextSliceEnd, residentRanges } from './resident-ranges';
 
 /** What a fan-out wrote: rows per channel, and recipients (null: a range was written by an earlier run). */
 export interface FanOutResult {
@@ -18,60 +17,89 @@ export class FanOutRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * The fan-out. The resident-id space is split into `parts` ranges and each range's deliveries
-   * are written by one set-based INSERT … SELECT in its own transaction, the ranges in parallel
-   * on their own connections (PostgreSQL runs an INSERT … SELECT on one core). Overlapping targets
-   * are one row per resident and channel (the audience is a WHERE over resident ⨝ channel, and
-   * unique (message, resident, channel) guards it). Each range's transaction first claims its
-   * delivery_cursor rows with ON CONFLICT DO NOTHING: a range already written (a re-run after a
-   * crash, or two workers at once: the second waits for the first's commit, then skips) inserts
-   * nothing. The delivery insert itself is a plain INSERT: ON CONFLICT on the delivery rows would
-   * make every row a speculative insertion (measured 12.3 s instead of 9.5 s for 1.33M rows), and
-   * the range marker already gives the same idempotence. Rows go in resident order, so the unique
-   * index grows at its right edge. created_at is the message's send_requested_at (one value per
+   * The fan-out. The resident-id space is split into `parts` ranges, written in parallel on their
+   * own connections (PostgreSQL runs an INSERT … SELECT on one core). Each range is written in
+   * committed slices (`sliceEnds`: the first ~1/4096 of the range, each next one ending 4× further
+   * in), each slice one set-based INSERT … SELECT in its own transaction, so senders start on the
+   * first slice while the rest is written (`onSlice` is told after each commit). Overlapping
+   * targets are one row per resident and channel (the audience is a WHERE over resident ⨝
+   * channel, and unique (message, resident, channel) guards it).
+   *
+   * A range's delivery_cursor rows (one per channel) are created with its first slice and carry
+   * `written_upto`, how far its rows are committed (NULL once the range is written): claims never
+   * pass it, and a re-run (after a crash, or a second worker at once) resumes each range from it,
+   * so nothing is written twice and nothing is lost. A slice's transaction first takes an
+   * advisory lock on (message, range), so two runs at once take turns slice by slice. The
+   * delivery insert itself is a plain INSERT: ON CONFLICT on the delivery rows would make every
+   * row a speculative insertion (measured 12.3 s instead of 9.5 s for 1.33M rows), and the range
+   * marker already gives the same idempotence. Rows go in resident order, so the unique index
+   * grows at its right edge. created_at is the message's send_requested_at (one value per
    * message): it is the partition key, so a message's rows share one monthly partition and the
    * unique (message, resident, channel, created_at) still means one row per resident and channel.
    *
    * The split is fixed by the message's first fan-out: a re-run uses the number of ranges stored
    * in its cursor rows, whatever FANOUT_PARALLELISM says now, so ranges never overlap or leave
-   * gaps between runs.
+   * gaps between runs (and the slice boundaries follow from the range alone).
    *
-   * Returns rows inserted per channel, and recipients (null when a range had been written by an
-   * earlier run, so the caller counts them from the table).
+   * Returns rows inserted per channel, and recipients (null when part of a range had been written
+   * by an earlier run, so the caller counts them from the table).
    */
-  async insertForAudience(messageId: string, a: ResolvedAudience, now: Date, parallelism = 1): Promise<{ inserted: Record<string, number>; recipients: number | null }> {
+  async insertForAudience(
+    messageId: string,
+    a: ResolvedAudience,
+    now: Date,
+    parallelism = 1,
+    onSlice?: (insertedSoFar: Record<string, number>) => Promise<void>,
+  ): Promise<FanOutResult> {
     const [earlier] = await this.db.query<{ parts: number }[]>('SELECT parts FROM delivery_cursor WHERE message_id = $1 LIMIT 1', [messageId]);
     const parts = earlier?.parts ?? parallelism;
-    const results = await Promise.all(residentRanges(parts).map((range, part) => this.insertRange(messageId, a, now, part, parts, range)));
     const inserted: Record<string, number> = {};
-    let recipients: number | null = 0;
-    for (const r of results) {
-      if (!r) {
-        recipients = null;
-        continue;
-      }
-      for (const [channel, n] of Object.entries(r.inserted)) inserted[channel] = (inserted[channel] ?? 0) + n;
-      if (recipients !== null) recipients += r.recipients;
-    }
+    const add = (into: Record<string, number>, from: Record<string, number>) => {
+      for (const [channel, n] of Object.entries(from)) into[channel] = (into[channel] ?? 0) + n;
+    };
+    const results = await Promise.all(
+      residentRanges(parts).map(async (range, part) => {
+        let recipients: number | null = 0;
+        for (let first = true; ; first = false) {
+          const slice = await this.insertSlice(messageId, a, now, part, parts, range);
+          if (!slice) return first ? null : recipients;
+          if (first && !slice.fresh) recipients = null; // resumed: earlier slices were counted by an earlier run
+          if (recipients !== null) recipients += slice.recipients;
+          add(inserted, slice.inserted);
+          await onSlice?.({ ...inserted });
+        }
+      }),
+    );
+    const recipients = results.some((r) => r === null) ? null : results.reduce<number>((n, r) => n + (r ?? 0), 0);
     return { inserted, recipients };
   }
 
-  private insertRange(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, [after, last]: [string, string]) {
+  /**
+   * Writes the next slice of one range and advances its `written_upto`, in one transaction.
+   * Null when the range is already written. `fresh`: this slice starts the range.
+   */
+  private insertSlice(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, range: [string, string]) {
+    const [after, last] = range;
     return this.db.transaction(async (tx) => {
-      const claimed = rowsOf<{ channel: string }>(
-        await tx.query<{ channel: string }[]>(
-          `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident)
-           SELECT $1, c, $3, $6, $4, $5 FROM unnest($2::varchar[]) AS c
-           ON CONFLICT DO NOTHING RETURNING channel`,
-          [messageId, a.channels, part, after, last, parts],
-        ),
+      await tx.query<unknown>(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':fan-out:' || $2::text, 0))`, [messageId, part]);
+      await tx.query<unknown>(
+        `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident, written_upto)
+         SELECT $1, c, $3, $6, $4, $5, $4 FROM unnest($2::varchar[]) AS c
+         ON CONFLICT DO NOTHING`,
+        [messageId, a.channels, part, after, last, parts],
       );
-      if (claimed.length < a.channels.length) return null; // written by an earlier (or concurrent) run
+      const [state] = await tx.query<{ from: string | null }[]>(
+        `SELECT min(written_upto::text) AS from FROM delivery_cursor WHERE message_id = $1 AND part = $2 AND channel = ANY($3::varchar[])`,
+        [messageId, part, a.channels],
+      );
+      if (!state.from) return null; // written by an earlier (or concurrent) run
+      const from = state.from;
+      const upto = nextSliceEnd(range, from);
       await tx.query<unknown>(`SET LOCAL work_mem = '256MB'`);
       // The audience is materialised once, in (resident, channel) order: the insert reads it, and
       // the counts come from it (first_channel marks one row per recipient) without RETURNING.
       const { params, p } = sqlParams();
-      const [clock, lo, hi, message] = [p(now), p(after), p(last), p(messageId)];
+      const [clock, lo, hi, message] = [p(now), p(from), p(upto), p(messageId)];
       const [row] = await tx.query<{ recipients: number; per_channel: Record<string, number> | null }[]>(
         `WITH clock AS (SELECT (${clock}::timestamptz AT TIME ZONE 'Europe/London')::time AS t, (${clock}::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
          aud AS MATERIALIZED (
@@ -92,11 +120,11 @@ export class FanOutRepository {
       );
       const inserted = row.per_channel ?? {};
       await tx.query<unknown>(
-        `UPDATE delivery_cursor k SET inserted = COALESCE(($4::jsonb ->> k.channel)::int, 0)
+        `UPDATE delivery_cursor k SET inserted = k.inserted + COALESCE(($4::jsonb ->> k.channel)::int, 0), written_upto = $5::uuid
           WHERE k.message_id = $1 AND k.part = $2 AND k.channel = ANY($3::varchar[])`,
-        [messageId, part, a.channels, JSON.stringify(inserted)],
+        [messageId, part, a.channels, JSON.stringify(inserted), upto === last ? null : upto],
       );
-      return { inserted, recipients: row.recipients };
+      return { inserted, recipients: row.recipients, fresh: from === after };
     });
   }
 

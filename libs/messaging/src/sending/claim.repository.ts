@@ -61,9 +61,10 @@ export class ClaimRepository {
       // A free range first; if every open range is being claimed right now, wait for one (briefly:
       // a claim is one statement) rather than report "nothing to do" while rows remain.
       const pick = (skipLocked: boolean) =>
-        tx.query<{ part: number; after: string; last: string }[]>(
-          `SELECT part, after_resident AS after, last_resident AS last FROM delivery_cursor
-            WHERE message_id = $1 AND channel = $2 AND NOT exhausted
+        tx.query<{ part: number; after: string; last: string; written: boolean }[]>(
+          // A range the fan-out is still writing is claimed up to what it has committed (written_upto).
+          `SELECT part, after_resident AS after, COALESCE(written_upto, last_resident) AS last, written_upto IS NULL AS written FROM delivery_cursor
+            WHERE message_id = $1 AND channel = $2 AND NOT exhausted AND (written_upto IS NULL OR after_resident < written_upto)
             ORDER BY part LIMIT 1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
           [messageId, channel],
         );
@@ -79,10 +80,12 @@ export class ClaimRepository {
            SELECT count(*)::int AS n, (SELECT resident_id FROM slice ORDER BY resident_id DESC LIMIT 1) AS upto FROM slice`,
           [messageId, channel, cursor.after, cursor.last, limit],
         );
+        // Short of `limit`: everything up to `last` is taken (the range is exhausted once the
+        // fan-out has written all of it; until then the cursor waits at what is written).
         await tx.query<unknown>(
-          `UPDATE delivery_cursor SET after_resident = COALESCE($4::uuid, after_resident), exhausted = $5
+          `UPDATE delivery_cursor SET after_resident = $4::uuid, exhausted = $5
             WHERE message_id = $1 AND channel = $2 AND part = $3`,
-          [messageId, channel, cursor.part, slice.upto, slice.n < limit],
+          [messageId, channel, cursor.part, slice.n < limit ? cursor.last : slice.upto, slice.n < limit && cursor.written],
         );
         if (!slice.n) continue; // that range was done: try the next
         // Rows of the slice still fresh (queued, no wait time); anything else has its own path.

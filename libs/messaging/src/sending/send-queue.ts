@@ -4,6 +4,8 @@ import { JobName, QueueService } from '@beacon/core';
 
 export type DeliveryChannel = 'email' | 'sms';
 
+const queueOf = (channel: DeliveryChannel) => (channel === 'sms' ? JobName.SendSms : JobName.SendEmail);
+
 /**
  * Enqueues a channel's send job. `slot` names one of a message's parallel send jobs (or the
  * `retry` wake-up); the queue policy `short` keeps at most one waiting job per key, so enqueueing
@@ -14,6 +16,12 @@ export class SendQueue {
   constructor(private readonly queue: QueueService) {}
 
   enqueue(messageId: string, channel: DeliveryChannel, slot: number | 'retry', opts: { startAfter?: Date; manager?: EntityManager } = {}): Promise<unknown> {
-    return this.queue.send(channel === 'sms' ? JobName.SendSms : JobName.SendEmail, { messageId }, { singletonKey: `${messageId}:${slot}`, ...opts });
+    return this.queue.send(queueOf(channel), { messageId }, { singletonKey: `${messageId}:${slot}`, ...opts });
+  }
+
+  /** Enqueues `slots` parallel send jobs of a channel and wakes this process's senders (the fan-out, as each slice commits). */
+  async start(messageId: string, channel: DeliveryChannel, slots: number): Promise<void> {
+    for (let slot = 0; slot < slots; slot++) await this.enqueue(messageId, channel, slot);
+    this.queue.wake(queueOf(channel));
   }
 }
