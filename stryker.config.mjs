@@ -33,7 +33,7 @@ export default {
     '!**/*.spec.ts',
   ],
   // Not copied into the sandbox (node_modules is symlinked, so the embedded PostgreSQL binary is the real one).
-  ignorePatterns: ['dist', '.data', '.tools', 'coverage', 'reports', 'test/artifacts', '.stryker-tmp'],
+  ignorePatterns: ['/dist', '/.data', '/.tools', '/coverage', '/reports', '/test/artifacts', '/.stryker-tmp'],
   coverageAnalysis: 'perTest',
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',

@@ -101,9 +101,14 @@ describe('LinkTokenService: malformed input and boundaries', () => {
     const long = links.sign('rate', { r: 'x'.repeat(1500) }, 60);
     expect(long.length).toBeGreaterThan(2048);
     expect(codeOf(() => links.verify('rate', long))).toBe('VALIDATION');
-    const justFits = links.sign('rate', { r: 'x'.repeat(1470) }, 60);
-    expect(justFits.length).toBeLessThanOrEqual(2048);
-    expect(links.verify('rate', justFits)).toEqual({ r: 'x'.repeat(1470) });
+    // 2048 characters is the most a link may be: accepted; one more is refused.
+    const now = 1_800_000_000_000;
+    const justFits = links.sign('rate', { r: 'x'.repeat(1477) }, 60, now);
+    expect(justFits.length).toBe(2048);
+    expect(links.verify('rate', justFits, now)).toEqual({ r: 'x'.repeat(1477) });
+    const oneOver = links.sign('rate', { r: 'x'.repeat(1478) }, 60, now);
+    expect(oneOver.length).toBe(2049);
+    expect(codeOf(() => links.verify('rate', oneOver, now))).toBe('VALIDATION');
   });
 
   it('a correctly MACd body that is not JSON is not valid; one whose expiry is not a number has expired', () => {
