@@ -1,6 +1,7 @@
 // Resident rules that a review's mutants got past: the unverified-purge guards (age, and kept
 // data), and a magic link dying with the address it was sent to.
 import { describe, expect, it } from '@jest/globals';
+import { Writable } from 'node:stream';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
@@ -9,7 +10,11 @@ import { loginAs } from './utils/test-app';
 import { draftMessage, residentAuth } from './utils/world';
 
 describe('resident rules', () => {
-  const { t, smtp } = useSuite({ smtp: true, geography: true });
+  const logLines: string[] = [];
+  const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+  const { t, smtp } = useSuite({ smtp: true, geography: true, logTo });
+  /** The purge's own log lines: context Residents, with the count deleted. */
+  const purgeLines = () => logLines.map((l) => JSON.parse(l) as { context?: string; deleted?: number }).filter((l) => l.deleted !== undefined);
 
   it('the unverified purge (30 days) deletes a plain 31-day-old sign-up and keeps a 29-day-old one and 31-day-old ones with a rating or a reply', async () => {
     const pending = async (days: number) => {
@@ -28,10 +33,12 @@ describe('resident rules', () => {
     await t.sql(`INSERT INTO reply (message_id, resident_id, body, via, npu_code) VALUES ($1, $2, 'Seen it', 'web', 'BE')`, [messageId, replied]);
 
     expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(1);
+    expect(purgeLines()).toEqual([expect.objectContaining({ context: 'Residents', deleted: 1 })]);
     const left = await t.sql<{ id: string }>('SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id', [[plain, young, rated, replied]]);
     expect(left.map((r) => r.id)).toEqual([young, rated, replied].sort());
     expect(await t.sql('SELECT 1 FROM resident_channel WHERE resident_id = $1', [plain])).toEqual([]);
     expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(0);
+    expect(purgeLines()).toHaveLength(1); // nothing deleted, nothing logged
   });
 
   it('a magic link issued for an old address is refused once the address has changed; one for the new address works', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatPounds, isFinancialYear, MAX_PENCE, parsePounds, percentOf } from './money';
+import { validate } from 'class-validator';
+import { formatPounds, IsFinancialYear, isFinancialYear, IsPence, MAX_PENCE, parsePounds, PENCE, penceColumn, percentOf } from './money';
 
 describe('money and years', () => {
   it('rounds percentages of the exact ratio, 0 on a zero base', () => {
@@ -30,5 +31,40 @@ describe('money and years', () => {
     expect(ok.map(([text]) => parsePounds(text))).toEqual(ok.map(([, pence]) => pence));
     const bad = ['', ' ', '£', '1.234', '1,25', '12,50.00', '-5', '+5', '1e3', '0x10', '1.', '.5', '1 000', 'ten', '21,474,836.48', '99999999999', '1,,000', ',100', '£-1', 'NaN', 'Infinity'];
     expect(bad.map((text) => [text, parsePounds(text)])).toEqual(bad.map((text) => [text, null]));
+  });
+});
+
+describe('money columns and validators', () => {
+  it('selects a bigint money column as float8 under its alias', () => {
+    expect(penceColumn('sum(b.amount_pence)', 'totalPence')).toBe('(sum(b.amount_pence))::float8 AS "totalPence"');
+  });
+
+  it('PENCE reads int8 strings as numbers and keeps null; writes numbers unchanged', () => {
+    expect(PENCE.from('2147483647')).toBe(MAX_PENCE);
+    expect(PENCE.from(null)).toBeNull();
+    expect(PENCE.to(125050)).toBe(125050);
+    expect(PENCE.to(null)).toBeNull();
+  });
+
+  it('refuses more than ten digits of whole pounds even when they are leading zeros', () => {
+    expect(parsePounds('0000000001')).toBe(100);
+    expect(parsePounds('00000000001')).toBeNull();
+  });
+
+  class Amounts {
+    @IsPence(1) positive!: unknown;
+    @IsPence(0) any!: unknown;
+    @IsFinancialYear() year!: unknown;
+  }
+  const errors = async (values: Record<string, unknown>) =>
+    Object.fromEntries((await validate(Object.assign(new Amounts(), values))).map((e) => [e.property, Object.keys(e.constraints ?? {}).sort()]));
+
+  it('IsPence: an integer in [min, MAX_PENCE]; IsFinancialYear names the rule', async () => {
+    expect(await errors({ positive: 1, any: 0, year: '2019-20' })).toEqual({});
+    expect(await errors({ positive: MAX_PENCE, any: MAX_PENCE, year: '1999-00' })).toEqual({});
+    expect(await errors({ positive: 0, any: -1, year: '2019-21' })).toEqual({ positive: ['min'], any: ['min'], year: ['isFinancialYear'] });
+    expect(await errors({ positive: MAX_PENCE + 1, any: 1.5, year: 2019 })).toEqual({ positive: ['max'], any: ['isInt'], year: ['isFinancialYear'] });
+    const [year] = await validate(Object.assign(new Amounts(), { positive: 1, any: 0, year: '2019/20' }));
+    expect(year.constraints).toEqual({ isFinancialYear: 'year must be a financial year like 2019-20' });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { DomainException, type AppConfig } from '@beacon/core';
 import { LinkTokenService } from './link-token.service';
 
@@ -81,5 +82,93 @@ describe('LinkTokenService: rotating LINK_SECRET (LINK_SECRETS_PREVIOUS)', () =>
     expect(codeOf(() => new LinkTokenService(other).verifyAddress('email-reply', t))).toBe('VALIDATION');
     expect(codeOf(() => links.verifyAddress('email-reply', links.signCompact('email-reply', id, 60)))).toBe('VALIDATION');
     expect(codeOf(() => links.verifyAddress('email-reply', t, Date.now() + 91 * 24 * 3600 * 1000))).toBe('GONE');
+  });
+});
+
+describe('LinkTokenService: malformed input and boundaries', () => {
+  const links = new LinkTokenService(config);
+  /** A body MAC'd with the test secret, as only a holder of LINK_SECRET could. */
+  const signedBody = (payload: unknown) => {
+    const body = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url');
+    return `${body}.${createHmac('sha256', config.auth.linkSecret).update(body).digest('base64url').slice(0, 32)}`;
+  };
+  const notString = 42 as unknown as string;
+
+  it('refuses a non-string, an empty part, a third part and an over-long token as not valid', () => {
+    const t = links.sign('rate', { r: 'res-1' }, 60);
+    const [body, mac] = t.split('.');
+    for (const bad of [notString, `.${mac}`, `${body}.`, `${t}.x`, '', `${body}.${mac.slice(1)}`]) expect(codeOf(() => links.verify('rate', bad))).toBe('VALIDATION');
+    const long = links.sign('rate', { r: 'x'.repeat(1500) }, 60);
+    expect(long.length).toBeGreaterThan(2048);
+    expect(codeOf(() => links.verify('rate', long))).toBe('VALIDATION');
+    // 2048 characters is the most a link may be: accepted; one more is refused.
+    const now = 1_800_000_000_000;
+    const justFits = links.sign('rate', { r: 'x'.repeat(1477) }, 60, now);
+    expect(justFits.length).toBe(2048);
+    expect(links.verify('rate', justFits, now)).toEqual({ r: 'x'.repeat(1477) });
+    const oneOver = links.sign('rate', { r: 'x'.repeat(1478) }, 60, now);
+    expect(oneOver.length).toBe(2049);
+    expect(codeOf(() => links.verify('rate', oneOver, now))).toBe('VALIDATION');
+  });
+
+  it('a correctly MACd body that is not JSON is not valid; one whose expiry is not a number has expired', () => {
+    expect(codeOf(() => links.verify('rate', signedBody('not json')))).toBe('VALIDATION');
+    expect(links.verify('rate', signedBody({ p: 'rate', e: 4102444800, r: 'res-1' }))).toEqual({ r: 'res-1' });
+    expect(codeOf(() => links.verify('rate', signedBody({ p: 'rate', e: '4102444800', r: 'res-1' })))).toBe('GONE');
+    expect(codeOf(() => links.verify('rate', signedBody({ e: 4102444800, r: 'res-1' })))).toBe('VALIDATION');
+  });
+
+  it('every form is still valid at its expiry second and gone one millisecond after', () => {
+    const now = 1_800_000_000_123;
+    const end = (Math.floor(now / 1000) + 60) * 1000;
+    const full = links.sign('rate', { r: 'res-1' }, 60, now);
+    expect(links.verify('rate', full, end)).toEqual({ r: 'res-1' });
+    expect(codeOf(() => links.verify('rate', full, end + 1))).toBe('GONE');
+    const compact = links.signCompact('rate', 'abc', 60, now);
+    expect(links.verifyCompact('rate', compact, end)).toBe('abc');
+    expect(codeOf(() => links.verifyCompact('rate', compact, end + 1))).toBe('GONE');
+    const address = links.signAddress('bounce', 'abc', 60, now);
+    expect(links.verifyAddress('bounce', address, end)).toBe('abc');
+    expect(codeOf(() => links.verifyAddress('bounce', address, end + 1))).toBe('GONE');
+  });
+
+  it('compact and address tokens: exact shapes, anchored patterns, non-strings refused', () => {
+    const compact = links.signCompact('rate', 'A_b-9', 60);
+    expect(compact).toMatch(/^A_b-9\.[0-9a-z]{1,10}\.[A-Za-z0-9_-]{16}$/);
+    for (const bad of [notString, [compact] as unknown as string, `x${compact}!`, `${compact}x`, `!${compact}`, compact.replace('A_b-9', 'a'.repeat(65))]) {
+      expect(codeOf(() => links.verifyCompact('rate', bad))).toBe('VALIDATION');
+    }
+    const address = links.signAddress('email-reply', 'z9', 60);
+    expect(address).toMatch(/^z9\.[0-9a-z]{1,10}\.[0-9a-f]{24}$/);
+    for (const bad of [notString, `${address}0`, `.${address}`, `${address.slice(0, -1)}g`]) {
+      expect(codeOf(() => links.verifyAddress('email-reply', bad))).toBe('VALIDATION');
+    }
+    for (const id of ['', 'A', 'a'.repeat(14), 'a-b']) expect(() => links.signAddress('bounce', id, 60)).toThrow('An address token id is 1 to 13 base36 characters');
+    expect(links.signAddress('bounce', 'a'.repeat(13), 60)).toMatch(/^a{13}\./);
+  });
+
+  it('address tokens signed before a rotation still verify', () => {
+    const before = new LinkTokenService({ auth: { linkSecret: 'old-'.repeat(8) } } as AppConfig);
+    const after = new LinkTokenService({ auth: { linkSecret: 'new-'.repeat(8), linkPreviousSecrets: ['old-'.repeat(8)] } } as AppConfig);
+    expect(after.verifyAddress('bounce', before.signAddress('bounce', 'abc', 60))).toBe('abc');
+    expect(codeOf(() => before.verifyAddress('bounce', after.signAddress('bounce', 'abc', 60)))).toBe('VALIDATION');
+  });
+
+  it('says which: not valid (400) or expired (410), for links and addresses', () => {
+    const messageOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return `${(e as DomainException).code}: ${(e as Error).message}`;
+      }
+      return undefined;
+    };
+    const past = Date.now() + 120_000;
+    expect(messageOf(() => links.verify('rate', 'x.y'))).toBe('VALIDATION: This link is not valid');
+    expect(messageOf(() => links.verify('rate', links.sign('rate', {}, 60), past))).toBe('GONE: This link has expired');
+    expect(messageOf(() => links.verifyCompact('rate', 'x.y'))).toBe('VALIDATION: This link is not valid');
+    expect(messageOf(() => links.verifyCompact('rate', links.signCompact('rate', 'a', 60), past))).toBe('GONE: This link has expired');
+    expect(messageOf(() => links.verifyAddress('bounce', 'x.y'))).toBe('VALIDATION: This address is not valid');
+    expect(messageOf(() => links.verifyAddress('bounce', links.signAddress('bounce', 'a', 60), past))).toBe('GONE: This address has expired');
   });
 });
