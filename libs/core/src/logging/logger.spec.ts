@@ -94,6 +94,19 @@ describe('a log run keeps no address, number or token, and errors as message, co
     expect(text().length).toBeLessThan(4000);
   });
 
+  it("Nest's logger with fields and a message (`log({ deleted }, 'text')`) keeps both, and the context", () => {
+    const { logger, text } = run();
+    const nest = new PinoNestLogger(logger);
+    nest.log({ deleted: 3 }, 'Deleted sign-ups never verified', 'Residents');
+    nest.log('Plain text', 'Bootstrap2');
+    const lines = text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // As Nest's ConsoleLogger reads it: the last string is the context, the strings before it the message.
+    expect(lines.map(({ msg, context, deleted, n }) => ({ msg, context, deleted, n }))).toEqual([
+      { msg: 'Deleted sign-ups never verified', context: 'Residents', deleted: 3, n: undefined },
+      { msg: 'Plain text', context: 'Bootstrap2', deleted: undefined, n: undefined },
+    ]);
+  });
+
   it('development: readable lines (pino-pretty), with the redaction and the error message and stack', () => {
     const { logger, text } = run({ pretty: true });
     logger.info({ context: 'Bootstrap', email: ADDRESS }, 'Beacon started');

@@ -128,7 +128,12 @@ export class PinoNestLogger implements LoggerService {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
     if (level === 'info' && context && NEST_BOOT_CONTEXTS.has(context)) level = 'debug';
     if (message instanceof Error) this.pino[level]({ context, err: message }, message.message);
-    else if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...(message as object) });
+    else if (typeof message === 'object' && message !== null) {
+      // `logger.log({ deleted }, 'text')`: Nest appends the context, so the strings before it are the message.
+      const text = rest.slice(0, context === undefined ? rest.length : -1).filter((x): x is string => typeof x === 'string').join(' ');
+      if (text) this.pino[level]({ context, ...(message as object) }, text);
+      else this.pino[level]({ context, ...(message as object) });
+    }
     else this.pino[level]({ context }, String(message));
   }
   log(message: unknown, ...rest: unknown[]) { this.write('info', message, rest); }
