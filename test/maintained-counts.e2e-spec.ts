@@ -184,6 +184,12 @@ describe('maintained counts', () => {
       await t.sql(`DELETE FROM delivery_cursor WHERE message_id = $1`, [id]);
       expect(await t.app.get(SendProgressRepository).reviveStranded(id)).toBeGreaterThan(0);
       await expectProgressExact(id);
+      // Folding the append-only rows (the sweep's pass over messages still sending) changes no figure.
+      const rowsOf = async () => (await t.sql<{ n: number; groups: number }>(`SELECT count(*)::int AS n, count(DISTINCT (channel, state))::int AS groups FROM message_delivery_count WHERE message_id = $1`, [id]))[0];
+      expect((await rowsOf()).n).toBeGreaterThan((await rowsOf()).groups);
+      expect(await t.app.get(SendProgressRepository).compactCounts(null, 0)).toBeGreaterThanOrEqual(1);
+      await expectProgressExact(id);
+      expect(await rowsOf()).toEqual({ n: (await rowsOf()).groups, groups: (await rowsOf()).groups });
       expect(await t.app.get(SendProgressRepository).hasUnfinished(id)).toBe(true);
       // Cancel mid-send, through the message's own cancel.
       await t.http().post(`/api/v1/messages/${id}/cancel`).set(...admin);
@@ -192,6 +198,11 @@ describe('maintained counts', () => {
       expect(await t.app.get(SendProgressRepository).hasUnfinished(id)).toBe(false);
       // Retention deletes rows: the counters follow.
       await step(`DELETE FROM delivery WHERE message_id = $1 AND status = 'failed'`);
+      // Folded once the message is done (as the send job does): one row per channel and state left.
+      expect(await t.app.get(SendProgressRepository).compactCounts(id)).toBe(1);
+      await expectProgressExact(id);
+      const folded = await rowsOf();
+      expect(folded.n).toBe(folded.groups);
       // What the API shows is the counters' figure.
       const detail = await t.http().get(`/api/v1/messages/${id}`).set(...admin).expect(200);
       const [live] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1`, [id]);

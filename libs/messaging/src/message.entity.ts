@@ -165,20 +165,21 @@ export class MessageChannelHealthEntity {
 /**
  * A message's deliveries counted per channel and state (issue 24: progress without a scan of
  * `delivery`). `state` is the delivery status, except a queued row waiting for a time
- * (`not_before` set: retry, pause, quiet hours), which is `waiting`. Written only by the statement
- * trigger `trg_delivery_count` (migration `MessageDeliveryCounts`) in the transaction of every
- * insert, update and delete of `delivery`; `slot` spreads concurrent writers over a few rows (the
- * backend's pid), so a slot may go negative and readers sum the slots.
+ * (`not_before` set: retry, pause, quiet hours), which is `waiting`. Append-only: the statement
+ * trigger `trg_delivery_count_*` on `delivery` adds each statement's change as new rows (counts
+ * may be negative), so no writer waits on another's counter row; readers sum a message's rows,
+ * and `SendProgressRepository.compactCounts` folds them into one per channel and state.
  */
 @Entity('message_delivery_count')
+@Index('idx_message_delivery_count_message', ['messageId', 'channel', 'state'])
 export class MessageDeliveryCountEntity {
-  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'PK_message_delivery_count' }) id: string;
+  @Column({ type: 'uuid' }) messageId: string;
   @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'message_id' })
   message?: Relation<MessageEntity>;
-  @PrimaryColumn({ type: 'varchar', length: 8 }) channel: string;
-  @PrimaryColumn({ type: 'varchar', length: 16 }) state: string;
-  @PrimaryColumn({ type: 'smallint' }) slot: number;
+  @Column({ type: 'varchar', length: 8 }) channel: string;
+  @Column({ type: 'varchar', length: 16 }) state: string;
   @Column({ type: 'bigint', default: 0 }) deliveries: string;
   /** Of those, the ones with a spam complaint (`complained_at`). */
   @Column({ type: 'bigint', default: 0 }) complained: string;

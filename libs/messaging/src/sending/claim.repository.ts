@@ -68,10 +68,15 @@ export class ClaimRepository {
             ORDER BY part LIMIT 1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
           [messageId, channel],
         );
+      // Waiting is only allowed while this transaction holds no cursor row: a claim that found its
+      // range empty keeps that row locked, and two claims each holding one and waiting for the
+      // other's deadlocked (seen once ranges stayed open while the fan-out writes in slices).
+      let holding = false;
       for (;;) {
         let [cursor] = await pick(true);
-        if (!cursor) [cursor] = await pick(false);
+        if (!cursor && !holding) [cursor] = await pick(false);
         if (!cursor) return [];
+        holding = true;
         const [slice] = await tx.query<{ n: number; upto: string | null }[]>(
           `WITH slice AS (
              SELECT resident_id FROM delivery

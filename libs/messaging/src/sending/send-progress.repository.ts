@@ -21,6 +21,37 @@ export class SendProgressRepository {
   }
 
   /**
+   * Folds the append-only delivery counters (`message_delivery_count`) of a finished message, or
+   * of every sending or paused message with more than `threshold` rows, into one row per channel
+   * and state, in one statement. Rows added meanwhile are outside the statement's snapshot and
+   * stay as they are, so nothing is counted twice or lost; one compaction at a time (advisory
+   * lock, skipped when another worker holds it). Returns the messages folded.
+   */
+  async compactCounts(messageId: string | null = null, threshold = 64): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [lock] = await tx.query<{ ok: boolean }[]>(`SELECT pg_try_advisory_xact_lock(hashtextextended('message_delivery_count:compact', 0)) AS ok`);
+      if (!lock.ok) return 0;
+      const [row] = await tx.query<{ n: number }[]>(
+        `WITH heavy AS (
+           SELECT c.message_id FROM message_delivery_count c
+            WHERE ($1::uuid IS NULL AND c.message_id IN (SELECT id FROM message WHERE status IN ('sending', 'paused'))) OR c.message_id = $1::uuid
+            GROUP BY c.message_id HAVING count(*) > (CASE WHEN $1::uuid IS NULL THEN $2::int ELSE 0 END)),
+         gone AS (
+           DELETE FROM message_delivery_count c USING heavy h WHERE c.message_id = h.message_id
+           RETURNING c.message_id, c.channel, c.state, c.deliveries, c.complained),
+         folded AS (
+           INSERT INTO message_delivery_count (message_id, channel, state, deliveries, complained)
+           SELECT message_id, channel, state, sum(deliveries), sum(complained) FROM gone
+            GROUP BY 1, 2, 3 HAVING sum(deliveries) <> 0 OR sum(complained) <> 0
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM heavy`,
+        [messageId, threshold],
+      );
+      return row.n;
+    });
+  }
+
+  /**
    * Whether anything of the message may still be sent: the fan-out has not finished (no
    * recipient count yet), a cursor range is open, rows wait for a time, or rows are claimed
    * (the last two from the delivery counters, `message_delivery_count`: no scan of `delivery`).

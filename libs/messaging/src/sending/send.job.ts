@@ -75,6 +75,9 @@ export class SendJob {
       return;
     }
     const done = await this.messages.transition(messageId, ['sending'], 'sent', { sentAt: new Date() });
-    if (done) this.logger.log({ messageId }, 'Message sent');
+    if (done) {
+      this.logger.log({ messageId }, 'Message sent');
+      await this.progress.compactCounts(messageId);
+    }
   }
 }

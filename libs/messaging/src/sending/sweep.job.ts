@@ -6,7 +6,8 @@ import { SendQueue, type DeliveryChannel } from './send-queue';
 
 /**
  * `delivery-sweep` (every minute, and twice when a consumer starts): rows claimed by a worker that
- * died go back to the queue, and messages with due rows (quiet hours ended, retries due) get a send job.
+ * died go back to the queue, messages with due rows (quiet hours ended, retries due) get a send job,
+ * and the delivery counters of messages still sending are folded (`compactCounts`).
  */
 @Injectable()
 export class SweepJob implements OnApplicationBootstrap {
@@ -36,5 +37,6 @@ export class SweepJob implements OnApplicationBootstrap {
     const revived = await this.claims.requeueStale(this.config.messaging.staleSendingSeconds);
     if (revived.length) this.logger.warn({ messages: revived }, 'Re-queued deliveries claimed by a worker that stopped');
     for (const { messageId, channel } of await this.progress.findDueWork()) await this.sendQueue.enqueue(messageId, channel as DeliveryChannel, 0);
+    await this.progress.compactCounts(); // messages still sending: their counters, folded
   }
 }
