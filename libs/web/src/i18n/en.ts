@@ -272,6 +272,25 @@ export const EN = {
     },
     start: 'Go to the start',
   },
+  // E-mail furniture around a message's text (libs/messaging renderEmail); SMS footers stay English (keywords, GSM).
+  email: {
+    senderLine: '{{name}}, {{role}}, {{team}}',
+    team: '{{npu}} neighbourhood team',
+    forceTeam: '{{force}} force-wide team',
+    anyTeam: 'your neighbourhood policing team',
+    sentBy: 'Sent by {{team}} through Beacon.',
+    image: '[Image: {{alt}}]',
+    attached: 'Attached: {{name}} (PDF, {{size}})',
+    picturesOnline: 'Pictures not showing? See them online',
+    readOnline: 'Read this message online',
+    takeSurvey: 'Take the survey',
+    rateOrReply: 'How useful was this message? Rate it from 1 to 6, or reply',
+    howUseful: 'How useful was this message? (1 = not useful, 6 = very useful)',
+    rateScore: 'Rate {{score}} out of 6',
+    reply: 'Reply to the team',
+    manage: 'Manage what you receive',
+    unsubscribe: 'Unsubscribe',
+  },
 };
 
 /** A catalogue: the English one's shape, any entry may be left out (English is used), plus vocabulary labels. */
