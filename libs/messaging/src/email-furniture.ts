@@ -29,6 +29,8 @@ export interface EmailFurniture {
   image(alt: string): string;
   attached(name: string, size: string): string;
   senderLine(name: string, role: string, team: string): string;
+  /** "<role>, <team>" (the web version's second sender line). */
+  roleTeam(role: string, team: string): string;
   /** A role code in words (`vocab.role.<code>`; the English label elsewhere). */
   role(code: string, english: string): string;
 }
@@ -73,6 +75,7 @@ function build(lang: string, t: PageLanguage['t']): EmailFurniture {
     image: (alt) => t('email.image', { alt }),
     attached: (name, size) => t('email.attached', { name, size }),
     senderLine: (name, role, team) => t('email.senderLine', { name, role, team }),
+    roleTeam: (role, team) => t('email.roleTeam', { role, team }),
     role: (code, english) => (lang === 'en' ? english : t(`vocab.role.${code}`, { defaultValue: english })),
   };
 }

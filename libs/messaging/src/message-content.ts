@@ -87,11 +87,17 @@ export interface Branding {
   logoUrl?: string;
 }
 
-/** The "who is this from" line of an e-mail or web version, in the furniture's language (English by default). */
-export function senderLine(sender: MessageSender | null | undefined, f: EmailFurniture = emailFurniture('en'), forceName?: string): string | null {
-  if (!sender) return null;
+/** The sender's role and team in the furniture's language (the English words when the codes are absent). */
+export function senderWords(sender: MessageSender, f: EmailFurniture, forceName?: string): { role: string; team: string } {
   const role = sender.role ? f.role(sender.role, sender.roleText) : sender.roleText;
   const team = sender.teamNpu ? f.team(sender.teamNpu) : sender.teamNpu === null && forceName ? f.forceTeam(forceName) : sender.team;
+  return { role, team };
+}
+
+/** The "who is this from" line of an e-mail, in the furniture's language (English by default). */
+export function senderLine(sender: MessageSender | null | undefined, f: EmailFurniture = emailFurniture('en'), forceName?: string): string | null {
+  if (!sender) return null;
+  const { role, team } = senderWords(sender, f, forceName);
   return f.senderLine(sender.name, role, team);
 }
 

@@ -275,6 +275,7 @@ export const EN = {
   // E-mail furniture around a message's text (libs/messaging renderEmail); SMS footers stay English (keywords, GSM).
   email: {
     senderLine: '{{name}}, {{role}}, {{team}}',
+    roleTeam: '{{role}}, {{team}}',
     team: '{{npu}} neighbourhood team',
     forceTeam: '{{force}} force-wide team',
     anyTeam: 'your neighbourhood policing team',

@@ -283,6 +283,7 @@ export const PL: Catalogue = {
   },
   email: {
     senderLine: '{{name}}, {{role}}, {{team}}',
+    roleTeam: '{{role}}, {{team}}',
     team: 'zespół dzielnicowy {{npu}}',
     forceTeam: 'zespół całej jednostki {{force}}',
     anyTeam: 'Twój dzielnicowy zespół policji',

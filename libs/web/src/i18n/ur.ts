@@ -283,6 +283,7 @@ export const UR: Catalogue = {
   },
   email: {
     senderLine: '{{name}}، {{role}}، {{team}}',
+    roleTeam: '{{role}}، {{team}}',
     team: '{{npu}} کی محلے کی پولیس ٹیم',
     forceTeam: '{{force}} کی پوری فورس کی ٹیم',
     anyTeam: 'آپ کے محلے کی پولیس ٹیم',
