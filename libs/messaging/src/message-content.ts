@@ -119,7 +119,7 @@ function imagesHtml(refs: EmailAttachmentRefs | null | undefined, webUrl: string
     })
     .join('');
   // For mail clients that block images: the web version shows them too.
-  return imgs + (webUrl ? `<p style="font-size:14px"><a href="${escapeHtml(webUrl)}">${escapeHtml(f.picturesOnline)}</a></p>\n` : '');
+  return imgs + (webUrl ? `<p style="font-size:14px"><a href="${escapeHtml(webUrl)}">${f.html.picturesOnline}</a></p>\n` : '');
 }
 
 const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -159,7 +159,7 @@ export function renderEmail(
   const buttons = [1, 2, 3, 4, 5, 6]
     .map(
       (n) =>
-        `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="${escapeHtml(f.rateScore[n])}">${n}</a>`,
+        `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="${f.html.rateScore[n]}">${n}</a>`,
     )
     .join('');
   const b = msg.branding;
@@ -169,11 +169,11 @@ export function renderEmail(
   const langAttrs = `lang="${escapeHtml(lang)}" dir="${textDirection(lang)}"`;
   // A text in a language without a catalogue: the furniture is English, and says so.
   const furnitureAttrs = f.lang === lang ? '' : ` lang="${f.lang}" dir="${textDirection(f.lang)}"`;
-  const furniture = `${imagesHtml(refs, links.webUrl, f)}${refs?.files.length ? `<p>${refs.files.map((x) => escapeHtml(f.attached(x.name, kb(x.size)))).join('<br>')}</p>\n` : ''}${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">${escapeHtml(f.takeSurvey)}</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">${escapeHtml(f.readOnline)}</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
-<p>${escapeHtml(f.howUseful)}</p>
+  const furniture = `${imagesHtml(refs, links.webUrl, f)}${refs?.files.length ? `<p>${refs.files.map((x) => escapeHtml(f.attached(x.name, kb(x.size)))).join('<br>')}</p>\n` : ''}${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">${f.html.takeSurvey}</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">${f.html.readOnline}</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
+<p>${f.html.howUseful}</p>
 <p>${buttons}</p>
-<p><a href="${escapeHtml(links.ratingUrl)}">${escapeHtml(f.reply)}</a></p>
-<p style="font-size:14px">${escapeHtml(f.sentBy(from))} <a href="${escapeHtml(links.manageUrl)}">${escapeHtml(f.manage)}</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">${escapeHtml(f.unsubscribe)}</a></p>
+<p><a href="${escapeHtml(links.ratingUrl)}">${f.html.reply}</a></p>
+<p style="font-size:14px">${escapeHtml(f.sentBy(from))} <a href="${escapeHtml(links.manageUrl)}">${f.html.manage}</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">${f.html.unsubscribe}</a></p>
 `;
   const html = `<!doctype html><html ${langAttrs}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
 <body ${langAttrs} style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
