@@ -94,4 +94,11 @@ describe('message content', () => {
     expect(fr.html).toContain('>Pictures not showing? See them online</a>');
     expect(fr.text).toContain('Unsubscribe: https://b.test/u/1');
   });
+
+  it('a value put into a catalogue text is never read as i18next syntax (nesting or interpolation)', () => {
+    const alt = '$t(email.unsubscribe) {{alt}} <b>';
+    const mail = renderEmail({ title: 'T', body: 'B', language: 'ur', npuName: '$t(email.reply)', attachments: { images: [{ cid: 'c@b.test', alt, width: null, height: null }], files: [] } }, { ratingUrl: 'https://b.test/r/1', manageUrl: 'https://b.test/me', unsubscribeUrl: 'https://b.test/u/1' });
+    expect(mail.text).toContain('[تصویر: $t(email.unsubscribe) {{alt}} <b>]');
+    expect(mail.text).toContain('$t(email.reply) کی محلے کی پولیس ٹیم نے Beacon کے ذریعے بھیجا۔');
+  });
 });
