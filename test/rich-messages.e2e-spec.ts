@@ -268,6 +268,69 @@ describe('rich messages', () => {
       expect(en.text).toContain('<h1 class="govuk-heading-l">Car crime</h1>');
     });
 
+    it('the e-mail around the text is in the same language: Urdu (right to left), Polish, English', async () => {
+      const urdu = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      const polish = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      const english = await makeResident(t, { ward: 'BE03', channels: ['email'] });
+      await t.sql(`UPDATE resident SET language = 'Urdu' WHERE id = $1`, [urdu.id]);
+      await t.sql(`UPDATE resident SET language = 'pl' WHERE id = $1`, [polish.id]);
+      const res = await compose(t, ecoBE, {
+        title: 'Bike marking',
+        body: 'Bring your bike to the library on Saturday.',
+        category: 'event',
+        channels: ['email'],
+        translations: [
+          { language: 'ur', title: 'سائیکل پر نشان', body: 'ہفتے کو اپنی سائیکل لائبریری لائیں۔' },
+          { language: 'pl', title: 'Znakowanie rowerów', body: 'Przynieś rower do biblioteki w sobotę.' },
+        ],
+        audience: { wardCodes: ['BE03'] },
+      }).expect(201);
+      await requestSend(t, ecoBE, res.body.id);
+      await waitStatus(t, res.body.id, 'sent');
+      const bodyTag = (html: string) => /<body[^>]*>/.exec(html)?.[0] ?? '';
+      // Two or more Latin words in a row, once links and names (the force, the NPU, the author, Beacon) are taken out.
+      const englishIn = (text: string) =>
+        text
+          .replace(/https?:\/\/\S+/g, ' ')
+          .replace(/West Midlands Police|Birmingham East|eco BE|Beacon/g, ' ')
+          .match(/[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,})+/g);
+
+      const ur = await mailTo(urdu.email!);
+      expect(ur.parsed.subject).toBe('سائیکل پر نشان');
+      expect(bodyTag(ur.parsed.html || '')).toContain('dir="rtl"');
+      expect(bodyTag(ur.parsed.html || '')).toContain('lang="ur"');
+      const urText = ur.parsed.text ?? '';
+      expect(urText).toContain('یہ پیغام آن لائن پڑھیں: http://beacon.test/m/');
+      expect(urText).toContain('یہ پیغام کتنا مفید تھا؟ اسے 1 سے 6 تک درجہ دیں، یا جواب دیں: http://beacon.test/r/');
+      expect(urText).toContain('آپ کو کیا ملتا ہے، اس کا انتظام کریں: http://beacon.test/');
+      expect(urText).toContain('ان سبسکرائب کریں: http://beacon.test/u/');
+      expect(urText).toContain('eco BE، رابطہ اور مواصلات افسر، Birmingham East کی محلے کی پولیس ٹیم');
+      expect(urText).toContain('Birmingham East کی محلے کی پولیس ٹیم نے Beacon کے ذریعے بھیجا۔');
+      expect(ur.parsed.html).toContain('>ٹیم کو جواب دیں</a>');
+      expect(ur.parsed.html).toContain('aria-label="6 میں سے 4 درجہ دیں"');
+      expect({ text: englishIn(urText), html: englishIn((ur.parsed.html || '').replace(/<[^>]+>/g, ' ')) }).toEqual({ text: null, html: null });
+
+      const pl = await mailTo(polish.email!);
+      expect(pl.parsed.subject).toBe('Znakowanie rowerów');
+      expect(bodyTag(pl.parsed.html || '')).toContain('dir="ltr"');
+      expect(pl.parsed.text).toContain('Przeczytaj tę wiadomość online: http://beacon.test/m/');
+      expect(pl.parsed.text).toContain('Zarządzaj tym, co otrzymujesz: http://beacon.test/');
+      expect(pl.parsed.text).toContain('Wypisz się: http://beacon.test/u/');
+      expect(pl.parsed.text).toContain('Wysłane przez: zespół dzielnicowy Birmingham East, za pośrednictwem Beacon.');
+      expect(pl.parsed.html).toContain('>Odpowiedz zespołowi</a>');
+      expect(pl.parsed.text).not.toMatch(/Unsubscribe|Manage what you receive|Read this message online|How useful/);
+
+      const en = await mailTo(english.email!);
+      expect(en.parsed.subject).toBe('Bike marking');
+      expect(bodyTag(en.parsed.html || '')).toContain('dir="ltr"');
+      expect(en.parsed.text).toContain('Read this message online: http://beacon.test/m/');
+      expect(en.parsed.text).toContain('Manage what you receive: http://beacon.test/');
+      expect(en.parsed.text).toContain('Unsubscribe: http://beacon.test/u/');
+      expect(en.parsed.text).toContain('eco BE, Engagement and communications officer, Birmingham East neighbourhood team');
+      expect(en.parsed.text).toContain('Sent by Birmingham East neighbourhood team through Beacon.');
+      expect(en.parsed.html).toContain('>Reply to the team</a>');
+    });
+
     it('refuses a translation into a language not offered, twice the same, English, or with a field the template lacks', async () => {
       const tpl = await t.http().post('/api/v1/templates').set(...admin).send({ name: 'Event', category: 'event', title: 'Event', body: 'At {{place}}' }).expect(201);
       const [{ n: before }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM message');

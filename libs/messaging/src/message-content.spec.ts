@@ -75,4 +75,30 @@ describe('message content', () => {
     expect(mail.html).toContain('PC &lt;Jane&gt;');
     expect(mail.html).toContain('border-top:8px solid #003a70');
   });
+
+  it('words the pictures, files, survey and footer in the text\'s language; a language without a catalogue gets English, marked so', () => {
+    const links = { ratingUrl: 'https://b.test/r/1', manageUrl: 'https://b.test/me', unsubscribeUrl: 'https://b.test/u/1', webUrl: 'https://b.test/m/x', surveyUrl: 'https://b.test/s/1' };
+    const attachments = { images: [{ cid: 'img-1@b.test', alt: 'مشتبہ شخص <تصویر>', width: 800, height: 600 }], files: [{ name: 'poster.pdf', size: 40_960 }] };
+    const ur = renderEmail({ title: 'T', body: 'B', language: 'ur', attachments, sender: { name: 'PC Jane', roleText: 'Officer', team: 'Force-wide', role: 'officer', teamNpu: null }, branding: { forceName: 'West Midlands Police', colour: '#003a70' } }, links);
+    expect(ur.text).toContain('[تصویر: مشتبہ شخص <تصویر>]\n\nمنسلک: poster.pdf (PDF، 40 KB)\n\nسروے میں حصہ لیں: https://b.test/s/1');
+    expect(ur.text).toContain('PC Jane، افسر، West Midlands Police کی پوری فورس کی ٹیم');
+    expect(ur.text).toContain('آپ کے محلے کی پولیس ٹیم نے Beacon کے ذریعے بھیجا۔');
+    expect(ur.html).toContain('<a href="https://b.test/m/x">تصویریں نظر نہیں آ رہیں؟ انہیں آن لائن دیکھیں</a>');
+    expect(ur.html).toContain('alt="مشتبہ شخص &lt;تصویر&gt;"');
+    expect(ur.html).toMatch(/<body lang="ur" dir="rtl"/);
+    expect(ur.html).not.toMatch(/Pictures not showing|Take the survey|Attached:|Unsubscribe|lang="en"/);
+    // French has no catalogue: the text is French, the furniture English in an element that says so.
+    const fr = renderEmail({ title: 'T', body: 'Bonjour', language: 'fr', attachments }, links);
+    expect(fr.html).toMatch(/<body lang="fr" dir="ltr"/);
+    expect(fr.html).toContain('<div lang="en" dir="ltr">\n<p><img src="cid:img-1@b.test"');
+    expect(fr.html).toContain('>Pictures not showing? See them online</a>');
+    expect(fr.text).toContain('Unsubscribe: https://b.test/u/1');
+  });
+
+  it('a value put into a catalogue text is never read as i18next syntax (nesting or interpolation)', () => {
+    const alt = '$t(email.unsubscribe) {{alt}} <b>';
+    const mail = renderEmail({ title: 'T', body: 'B', language: 'ur', npuName: '$t(email.reply)', attachments: { images: [{ cid: 'c@b.test', alt, width: null, height: null }], files: [] } }, { ratingUrl: 'https://b.test/r/1', manageUrl: 'https://b.test/me', unsubscribeUrl: 'https://b.test/u/1' });
+    expect(mail.text).toContain('[تصویر: $t(email.unsubscribe) {{alt}} <b>]');
+    expect(mail.text).toContain('$t(email.reply) کی محلے کی پولیس ٹیم نے Beacon کے ذریعے بھیجا۔');
+  });
 });

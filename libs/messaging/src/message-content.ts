@@ -1,6 +1,7 @@
 /** Rendering of a broadcast for each channel. Bodies are plain text; HTML is generated and escaped. */
 
 import { escapeHtml, languageCode, LANGUAGES_KNOWN, type LanguageCode } from '@beacon/core';
+import { emailFurniture, type EmailFurniture } from './email-furniture';
 
 /**
  * The title and body a resident gets: the translation into their language when the message has
@@ -68,11 +69,15 @@ export interface RenderedEmail {
   html: string;
 }
 
-/** Who sent a message: the author's name, role (as words) and team. */
+/** Who sent a message: the author's name, role (as words) and team (in English); the codes behind them for other languages. */
 export interface MessageSender {
   name: string;
   roleText: string;
   team: string;
+  /** The role's code (`vocab.role.<code>` in a catalogue). */
+  role?: string;
+  /** The team's NPU name; null: the force-wide team. Absent: `team` is shown as it is. */
+  teamNpu?: string | null;
 }
 
 /** The force's name, colour (#rrggbb, checked at boot) and logo URL, from configuration. */
@@ -82,9 +87,18 @@ export interface Branding {
   logoUrl?: string;
 }
 
-/** The "who is this from" lines of an e-mail or web version. */
-export function senderLine(sender: MessageSender | null | undefined): string | null {
-  return sender ? `${sender.name}, ${sender.roleText}, ${sender.team}` : null;
+/** The sender's role and team in the furniture's language (the English words when the codes are absent). */
+export function senderWords(sender: MessageSender, f: EmailFurniture, forceName?: string): { role: string; team: string } {
+  const role = sender.role ? f.role(sender.role, sender.roleText) : sender.roleText;
+  const team = sender.teamNpu ? f.team(sender.teamNpu) : sender.teamNpu === null && forceName ? f.forceTeam(forceName) : sender.team;
+  return { role, team };
+}
+
+/** The "who is this from" line of an e-mail, in the furniture's language (English by default). */
+export function senderLine(sender: MessageSender | null | undefined, f: EmailFurniture = emailFurniture('en'), forceName?: string): string | null {
+  if (!sender) return null;
+  const { role, team } = senderWords(sender, f, forceName);
+  return f.senderLine(sender.name, role, team);
 }
 
 /** What the e-mail shows of a message's attachments: images by `cid:` (with their alt text) and attached files by name. */
@@ -96,7 +110,7 @@ export interface EmailAttachmentRefs {
 /** The width an image is shown at in a 600 px e-mail (its own if smaller). */
 const EMAIL_IMAGE_WIDTH = 568;
 
-function imagesHtml(refs: EmailAttachmentRefs | null | undefined, webUrl: string | undefined): string {
+function imagesHtml(refs: EmailAttachmentRefs | null | undefined, webUrl: string | undefined, f: EmailFurniture): string {
   if (!refs?.images.length) return '';
   const imgs = refs.images
     .map((i) => {
@@ -105,56 +119,67 @@ function imagesHtml(refs: EmailAttachmentRefs | null | undefined, webUrl: string
     })
     .join('');
   // For mail clients that block images: the web version shows them too.
-  return imgs + (webUrl ? `<p style="font-size:14px"><a href="${escapeHtml(webUrl)}">Pictures not showing? See them online</a></p>\n` : '');
+  return imgs + (webUrl ? `<p style="font-size:14px"><a href="${escapeHtml(webUrl)}">${f.html.picturesOnline}</a></p>\n` : '');
 }
 
 const kb = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
+/**
+ * The e-mail of one recipient. The texts around the message (links, rating, sender, footer) are in
+ * the language of its text (`msg.language`, from `localised`) when libs/web has a catalogue for it,
+ * else in English, marked `lang="en"` then; `lang`/`dir` are on the body too (mail clients drop the
+ * `<html>` element).
+ */
 export function renderEmail(
   msg: { title: string; body: string; npuName?: string | null; sender?: MessageSender | null; branding?: Branding; language?: string; attachments?: EmailAttachmentRefs | null },
   links: EmailLinks,
 ): RenderedEmail {
   const refs = msg.attachments;
-  const from = msg.npuName ? `${msg.npuName} neighbourhood team` : 'your neighbourhood policing team';
-  const who = senderLine(msg.sender);
+  const lang = msg.language ?? 'en';
+  const f = emailFurniture(lang);
   const force = msg.branding?.forceName;
+  const from = msg.npuName ? f.team(msg.npuName) : f.anyTeam;
+  const who = senderLine(msg.sender, f, force);
   const text = [
     ...(force ? [force, ''] : []),
     msg.body,
     '',
-    ...(refs?.images.length ? [...refs.images.map((i) => `[Image: ${i.alt}]`), ''] : []),
-    ...(refs?.files.length ? [...refs.files.map((f) => `Attached: ${f.name} (PDF, ${kb(f.size)})`), ''] : []),
-    ...(links.surveyUrl ? [`Take the survey: ${links.surveyUrl}`, ''] : []),
-    ...(links.webUrl ? [`Read this message online: ${links.webUrl}`, ''] : []),
+    ...(refs?.images.length ? [...refs.images.map((i) => f.image(i.alt)), ''] : []),
+    ...(refs?.files.length ? [...refs.files.map((x) => f.attached(x.name, kb(x.size))), ''] : []),
+    ...(links.surveyUrl ? [`${f.takeSurvey}: ${links.surveyUrl}`, ''] : []),
+    ...(links.webUrl ? [`${f.readOnline}: ${links.webUrl}`, ''] : []),
     '—',
     ...(who ? [who] : []),
     ...(force ? [force] : []),
-    `Sent by ${from} through Beacon.`,
-    `How useful was this message? Rate it from 1 to 6, or reply: ${links.ratingUrl}`,
-    `Manage what you receive: ${links.manageUrl}`,
-    `Unsubscribe: ${links.unsubscribeUrl}`,
+    f.sentBy(from),
+    `${f.rateOrReply}: ${links.ratingUrl}`,
+    `${f.manage}: ${links.manageUrl}`,
+    `${f.unsubscribe}: ${links.unsubscribeUrl}`,
   ].join('\n');
   const buttons = [1, 2, 3, 4, 5, 6]
     .map(
       (n) =>
-        `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="Rate ${n} out of 6">${n}</a>`,
+        `<a href="${escapeHtml(`${links.ratingUrl}?score=${n}`)}" style="display:inline-block;min-width:36px;padding:10px 0;margin:0 4px 4px 0;text-align:center;border:2px solid #0b0c0c;color:#0b0c0c;text-decoration:none;font-weight:bold" aria-label="${f.html.rateScore[n]}">${n}</a>`,
     )
     .join('');
   const b = msg.branding;
   const header = b
     ? `<div style="border-top:8px solid ${escapeHtml(b.colour)};padding:12px 0 0">${b.logoUrl ? `<img src="${escapeHtml(b.logoUrl)}" alt="${escapeHtml(b.forceName)}" height="40" style="display:block;margin-bottom:8px">` : ''}<p style="margin:0;font-weight:bold;color:${escapeHtml(b.colour)}">${escapeHtml(b.forceName)}</p></div>\n`
     : '';
-  const lang = msg.language ?? 'en';
-  const html = `<!doctype html><html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
-<body style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
+  const langAttrs = `lang="${escapeHtml(lang)}" dir="${textDirection(lang)}"`;
+  // A text in a language without a catalogue: the furniture is English, and says so.
+  const furnitureAttrs = f.lang === lang ? '' : ` lang="${f.lang}" dir="${textDirection(f.lang)}"`;
+  const furniture = `${imagesHtml(refs, links.webUrl, f)}${refs?.files.length ? `<p>${refs.files.map((x) => escapeHtml(f.attached(x.name, kb(x.size)))).join('<br>')}</p>\n` : ''}${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">${f.html.takeSurvey}</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">${f.html.readOnline}</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
+<p>${f.html.howUseful}</p>
+<p>${buttons}</p>
+<p><a href="${escapeHtml(links.ratingUrl)}">${f.html.reply}</a></p>
+<p style="font-size:14px">${escapeHtml(f.sentBy(from))} <a href="${escapeHtml(links.manageUrl)}">${f.html.manage}</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">${f.html.unsubscribe}</a></p>
+`;
+  const html = `<!doctype html><html ${langAttrs}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(msg.title)}</title></head>
+<body ${langAttrs} style="font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:600px;margin:0 auto;padding:16px">
 ${header}<h1 style="font-size:22px">${escapeHtml(msg.title)}</h1>
 ${textToHtml(msg.body)}
-${imagesHtml(refs, links.webUrl)}${refs?.files.length ? `<p>${refs.files.map((f) => `Attached: ${escapeHtml(f.name)} (PDF, ${kb(f.size)})`).join('<br>')}</p>\n` : ''}${links.surveyUrl ? `<p><a href="${escapeHtml(links.surveyUrl)}" style="font-weight:bold">Take the survey</a></p>\n` : ''}${links.webUrl ? `<p><a href="${escapeHtml(links.webUrl)}">Read this message online</a></p>\n` : ''}${who ? `<p style="font-size:14px">${escapeHtml(who)}${force ? `<br>${escapeHtml(force)}` : ''}</p>\n` : ''}<hr>
-<p>How useful was this message? (1 = not useful, 6 = very useful)</p>
-<p>${buttons}</p>
-<p><a href="${escapeHtml(links.ratingUrl)}">Reply to the team</a></p>
-<p style="font-size:14px">Sent by ${escapeHtml(from)} through Beacon. <a href="${escapeHtml(links.manageUrl)}">Manage what you receive</a> · <a href="${escapeHtml(links.unsubscribeUrl)}">Unsubscribe</a></p>
-</body></html>`;
+${furnitureAttrs ? `<div${furnitureAttrs}>\n${furniture}</div>\n` : furniture}</body></html>`;
   return { subject: msg.title, text, html };
 }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { InjectConfig, type AppConfig } from '@beacon/core';
 import { labelFor } from '@beacon/web';
+import { emailFurniture } from './email-furniture';
 import type { EmailAttachments } from './attachments/message-attachment.service';
 import type { Branding, MessageSender } from './message-content';
 
@@ -39,9 +40,11 @@ export class MessageContextService {
       [m.id],
     );
     const team = row?.npuName ?? row?.authorNpu;
+    const english = emailFurniture('en');
     return {
       npuName: row?.npuName ?? null,
-      sender: row ? { name: row.name, roleText: labelFor('role', row.role), team: team ? `${team} neighbourhood team` : `${this.config.branding.forceName} force-wide team` } : null,
+      // English here (the web version's words, the catalogue's `email.team`); an e-mail in another language words it from the codes.
+      sender: row ? { name: row.name, role: row.role, roleText: labelFor('role', row.role), teamNpu: team ?? null, team: team ? english.team(team) : english.forceTeam(this.config.branding.forceName) } : null,
       branding: this.branding(),
     };
   }

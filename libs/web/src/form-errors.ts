@@ -1,7 +1,7 @@
 /** One problem with a form: the field it is about (its id) and what to do about it. */
 export interface FormError {
   field?: string;
-  /** What to do, or (resident pages) a page catalogue key `errors.…`, translated when the page is rendered. */
+  /** What to do, or (resident pages) a page catalogue key `errors.…` / `<section>.errors.…`, translated when the page is rendered. */
   message: string;
   /** Values for the catalogue text's `{{name}}` fields. */
   values?: Record<string, unknown>;
@@ -34,10 +34,13 @@ export function errorSummary(errors: readonly FormError[] | null | undefined): E
   return { errorList: errors.map((e) => ({ text: e.message, href: e.field ? `#${e.field}` : undefined, ...values(e) })), fields };
 }
 
-/** The summary in a page's language: catalogue keys (`errors.…`) become their text; GOV.UK's "Error" prefix too. */
+// A catalogue key: `errors.…`, or a page section's own `<section>.errors.…` (e.g. `schemes.errors.route`).
+const ERROR_KEY = /^(?:[a-z][A-Za-z]*\.)?errors\.[\w.]+$/;
+
+/** The summary in a page's language: catalogue keys (`errors.…`, `<section>.errors.…`) become their text; GOV.UK's "Error" prefix too. */
 export function translateErrorSummary(summary: ErrorSummaryView | null | undefined, t: (key: string, opts?: Record<string, unknown>) => string): ErrorSummaryView | null {
   if (!summary) return null;
-  const tr = ({ values, ...e }: ErrorText): ErrorText => ({ ...e, text: e.text.startsWith('errors.') ? t(e.text, values) : e.text, visuallyHiddenText: t('layout.errorPrefix') });
+  const tr = ({ values, ...e }: ErrorText): ErrorText => ({ ...e, text: ERROR_KEY.test(e.text) ? t(e.text, values) : e.text, visuallyHiddenText: t('layout.errorPrefix') });
   return { errorList: summary.errorList.map(tr), fields: Object.fromEntries(Object.entries(summary.fields).map(([k, v]) => [k, tr(v)])) };
 }
 

@@ -27,16 +27,8 @@ const many = (body: FormBody | undefined, name: string): string[] => {
 
 const BID_FIELDS = ['npuCode', 'applicantType', 'applicantName', 'contactEmail', 'title', 'summary', 'theme', 'amount'] as const;
 type BidForm = Record<(typeof BID_FIELDS)[number], string>;
-const BID_MESSAGES: Record<string, string> = {
-  npuCode: 'Choose the neighbourhood the bid is for',
-  applicantType: 'Choose whether you are a community group or an individual',
-  applicantName: 'Enter the name of your group, or your name (120 characters or fewer)',
-  contactEmail: 'Enter an email address in the correct format, like name@example.com',
-  title: 'Enter a title for your project (200 characters or fewer)',
-  summary: 'Describe your project (5000 characters or fewer)',
-  theme: 'Choose what your project is about',
-  amountRequestedPence: 'Enter the amount you are asking for in pounds, like 1,250 or 1250.50',
-};
+/** A field's problem: its catalogue key (`bidForm.errors.<property>`), translated when the page is rendered. */
+const bidProblem = (property: string): string => `bidForm.errors.${property}`;
 
 /**
  * The public Active Citizens Fund pages: the bid form (anyone; CSRF-protected with libs/web's
@@ -85,8 +77,8 @@ export class AcfPagesController {
     const problems = new Set((await validate(dto, { whitelist: true, forbidNonWhitelisted: true })).map((e) => e.property));
     const errors: FormError[] = BID_FIELDS.map((f) => (f === 'amount' ? 'amountRequestedPence' : f))
       .filter((p) => problems.has(p))
-      .map((p) => ({ field: p === 'amountRequestedPence' ? 'amount' : p, message: BID_MESSAGES[p] }));
-    if (!errors.length && !(await this.funds.findFund(dto.npuCode, dto.financialYear))) errors.push({ field: 'npuCode', message: 'This neighbourhood has no Active Citizens Fund this year' });
+      .map((p) => ({ field: p === 'amountRequestedPence' ? 'amount' : p, message: bidProblem(p) }));
+    if (!errors.length && !(await this.funds.findFund(dto.npuCode, dto.financialYear))) errors.push({ field: 'npuCode', message: 'bidForm.errors.noFund' });
     if (errors.length) return this.bidPage(req, res, 400, v, errors);
     await this.bids.submit(dto);
     return seeOther(res, '/acf/bid/sent');
@@ -94,10 +86,7 @@ export class AcfPagesController {
 
   @Get('acf/bid/sent')
   bidSent(@Res({ passthrough: true }) res: Response): string {
-    return this.render(res, 200, 'acf-message.njk', {
-      title: 'Your bid has been sent',
-      paragraphs: ['We have emailed you to say we have it. The neighbourhood team will look at your bid and tell you their decision by email.'],
-    });
+    return this.renderTranslated(res, 200, 'acf-message.njk', ({ t }) => ({ title: t('bidForm.sentTitle'), paragraphs: [t('bidForm.sent')] }));
   }
 
   /**
@@ -190,35 +179,30 @@ export class AcfPagesController {
 
   private async bidPage(req: Request, res: Response, status: number, v: BidForm, errors: FormError[]): Promise<string> {
     const npus = await this.geography.listNpus();
-    return this.render(
+    const csrfToken = this.csrf.token(req, res);
+    // "2026-27" → 2026 to 2027.
+    const [from, to] = financialYearOf().split('-');
+    return this.renderTranslated(
       res,
       status,
       'bid-form.njk',
-      {
+      ({ t, tItems }) => ({
         values: v,
-        csrfToken: this.csrf.token(req, res),
-        year: financialYearOf(),
-        npuItems: [{ value: '', text: 'Choose a neighbourhood', selected: !v.npuCode }, ...npus.map((n) => ({ value: n.code, text: n.name, selected: n.code === v.npuCode }))],
-        typeItems: optionsOf('applicantType', v.applicantType ? [v.applicantType] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.applicantType })),
-        themeItems: optionsOf('bidTheme', v.theme ? [v.theme] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.theme })),
-      },
+        csrfToken,
+        year: { from, to: `${from.slice(0, 2)}${to}` },
+        npuItems: [{ value: '', text: t('bidForm.chooseNpu'), selected: !v.npuCode }, ...npus.map((n) => ({ value: n.code, text: n.name, selected: n.code === v.npuCode }))],
+        typeItems: tItems(optionsOf('applicantType', v.applicantType ? [v.applicantType] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.applicantType })), 'applicantType'),
+        themeItems: tItems(optionsOf('bidTheme', v.theme ? [v.theme] : []).map((o) => ({ value: o.value, text: o.text, checked: o.value === v.theme })), 'bidTheme'),
+      }),
       errors,
     );
   }
 
-  /** The ballot's pages: in the voter's language (libs/web renderPage; error keys translated there). */
+  /** The bid form's and the ballot's pages: in the page's language (libs/web renderPage; error keys translated there). */
   private renderTranslated(res: Response, status: number, view: string, context: (language: PageLanguage) => Record<string, unknown>, errors: FormError[] = []): string {
     setPageHeaders(res);
     res.status(status);
     return this.views.renderPage(res, VIEWS, view, (language) => ({ link: null, ...context(language), errors: errorSummary(errors) }));
-  }
-
-  /** The bid form's pages (English: not translated yet). */
-  private render(res: Response, status: number, view: string, context: Record<string, unknown>, errors: FormError[] = []): string {
-    setPageHeaders(res);
-    res.status(status);
-    const summary = errorSummary(errors);
-    return this.views.render(VIEWS, view, { link: null, ...context, errors: summary, fieldErrors: summary?.fields ?? {} });
   }
 }
 

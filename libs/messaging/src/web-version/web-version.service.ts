@@ -4,13 +4,21 @@ import { LinkTokenService } from '@beacon/auth';
 import { DomainException, InjectConfig, notFound, type AppConfig } from '@beacon/core';
 import { ViewRenderer } from '@beacon/web';
 import { MessageAttachmentService } from '../attachments/message-attachment.service';
-import { localised, textDirection, textToHtml } from '../message-content';
+import { emailFurniture } from '../email-furniture';
+import { localised, senderWords, textDirection, textToHtml, type MessageSender } from '../message-content';
 import { MessageContextService } from '../message-context';
 import { readWebVersionToken } from '../message-links.service';
 import type { MessageEntity } from '../message.entity';
 import { MessageRepository } from '../message.repository';
 
 const VIEWS = new URL('./views/', import.meta.url);
+
+/** "<role>, <team>" in a page's language (English where it has no catalogue). */
+function roleTeamIn(lang: string, sender: MessageSender, forceName: string): string {
+  const f = emailFurniture(lang);
+  const { role, team } = senderWords(sender, f, forceName);
+  return f.roleTeam(role, team);
+}
 /** Only messages that went out have a web version; a draft's token never exists, but the check is here too. */
 const PUBLISHED = new Set(['sending', 'paused', 'sent']);
 
@@ -47,7 +55,8 @@ export class WebVersionService {
     const content = localised(m, typeof lang === 'string' ? lang : null, this.config.languages);
     const files = (await this.attachments.list(m.id)).map((a) => ({ ...a, url: `/m/${encodeURIComponent(token)}/files/${a.id}`, sizeText: `${Math.max(1, Math.round(a.size / 1024))} KB` }));
     const images = files.filter((f) => f.kind === 'image');
-    const html = this.views.renderPage(res, VIEWS, 'web-version.njk', {
+    const sender = context.sender;
+    const html = this.views.renderPage(res, VIEWS, 'web-version.njk', ({ pageLang }) => ({
       serviceName,
       title: content.title,
       description: summary(content.body),
@@ -57,13 +66,15 @@ export class WebVersionService {
       dir: textDirection(content.language),
       url: `${this.config.http.publicUrl}/m/${token}`,
       sentAt: m.sentAt,
-      sender: context.sender,
+      sender,
+      // The sender's role and team in the page's language (libs/web's `email.*` texts, as the e-mail has them).
+      senderRoleTeam: sender ? roleTeamIn(pageLang, sender, serviceName) : null,
       branding: context.branding,
       images,
       // Link previews show the message's first picture (an appeal's photograph) rather than the logo.
       ogImage: images[0] ? `${this.config.http.publicUrl}${images[0].url}` : null,
       pdfs: files.filter((f) => f.kind === 'pdf'),
-    });
+    }));
     return { status: 200, html };
   }
 

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilte
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DomainException, forbidden, normaliseEmail, Public, RateLimit, type ResidentPrincipal } from '@beacon/core';
-import { ResidentLinksService } from '@beacon/residents';
-import { errorSummary, PageExceptionFilter, seeOther, setPageHeaders, ViewRenderer, type FormError } from '@beacon/web';
+import { ResidentLinksService, ResidentPageLanguage } from '@beacon/residents';
+import { errorSummary, PageExceptionFilter, seeOther, setPageHeaders, ViewRenderer, type FormError, type PageLanguage } from '@beacon/web';
 import { PatrolsService } from '../patrols.service';
 import { SchemesService, type CoordinatorMemberView } from '../schemes.service';
 import { STREET_WATCH } from '../scheme.entity';
@@ -21,16 +21,17 @@ const text = (body: FormBody | undefined, name: string): string => {
   return ((Array.isArray(v) ? v[0] : v) ?? '').trim();
 };
 
-/** What the page after a form says (post/redirect/get: the redirect names the outcome, never the data). */
+/** What the page after a form says (post/redirect/get: the redirect names the outcome, never the data): its catalogue key. */
 const NOTICES: Record<string, string> = {
-  joined: 'You have joined the scheme.',
-  accepted: 'You have joined the scheme.',
-  declined: 'You have declined the invitation.',
-  left: 'You have left the scheme.',
-  patrol: 'Your patrol is registered.',
-  invited: 'If they can join this scheme, we have invited them. They join only when they accept from their own Beacon page.',
-  removed: 'The member has been removed from the scheme.',
+  joined: 'schemes.notice.joined',
+  accepted: 'schemes.notice.joined',
+  declined: 'schemes.notice.declined',
+  left: 'schemes.notice.left',
+  patrol: 'schemes.notice.patrol',
+  invited: 'schemes.notice.invited',
+  removed: 'schemes.notice.removed',
 };
+const noticeOf = (done: unknown): string | null => (typeof done === 'string' && Object.hasOwn(NOTICES, done) ? NOTICES[done] : null);
 
 interface PatrolForm {
   partner: string;
@@ -59,6 +60,7 @@ export class ResidentSchemePagesController {
     private readonly reads: ResidentSchemePagesRepository,
     private readonly links: ResidentLinksService,
     private readonly views: ViewRenderer,
+    private readonly language: ResidentPageLanguage,
   ) {}
 
   @Get()
@@ -70,13 +72,13 @@ export class ResidentSchemePagesController {
       this.reads.listJoinable(me.id),
       this.reads.listUpcomingPatrols(me.id),
     ]);
-    return this.render(res, 200, 'schemes.njk', me, {
-      notice: typeof done === 'string' ? (NOTICES[done] ?? null) : null,
+    return this.render(res, 200, 'schemes.njk', me, () => ({
+      notice: noticeOf(done),
       mine: mine.map((s) => ({ ...s, canPatrol: s.type === STREET_WATCH && s.status === 'active' })),
       invitations,
       joinable,
       patrols,
-    });
+    }));
   }
 
   @RateLimit(PAGE_WRITES)
@@ -124,16 +126,16 @@ export class ResidentSchemePagesController {
     const v: PatrolForm = { partner: text(body, 'partner'), day: text(body, 'day'), startTime: text(body, 'startTime'), endTime: text(body, 'endTime'), route: text(body, 'route') };
     const errors: FormError[] = [];
     const partners = await this.partnersOf(me, id);
-    if (!partners.some((p) => p.residentId === v.partner)) errors.push({ field: 'partner', message: 'Choose who you will patrol with' });
+    if (!partners.some((p) => p.residentId === v.partner)) errors.push({ field: 'partner', message: 'schemes.errors.partner' });
     const startsAt = londonInstant(v.day, v.startTime);
     let endsAt = londonInstant(v.day, v.endTime);
-    if (!londonInstant(v.day, '00:00')) errors.push({ field: 'day', message: 'Enter the date of the patrol' });
-    else if (!startsAt) errors.push({ field: 'startTime', message: 'Enter the time the patrol starts, like 19:00' });
-    if (!endsAt && !errors.some((e) => e.field === 'day')) errors.push({ field: 'endTime', message: 'Enter the time the patrol ends, like 22:00' });
+    if (!londonInstant(v.day, '00:00')) errors.push({ field: 'day', message: 'schemes.errors.day' });
+    else if (!startsAt) errors.push({ field: 'startTime', message: 'schemes.errors.startTime' });
+    if (!endsAt && !errors.some((e) => e.field === 'day')) errors.push({ field: 'endTime', message: 'schemes.errors.endTime' });
     // A patrol ending at or before its start time ends the next day (an evening into the night).
     if (startsAt && endsAt && endsAt <= startsAt) endsAt = new Date(endsAt.getTime() + 24 * 3600 * 1000);
-    if (!v.route) errors.push({ field: 'route', message: 'Describe the route you will walk' });
-    else if (v.route.length > 2000) errors.push({ field: 'route', message: 'The route must be 2000 characters or fewer' });
+    if (!v.route) errors.push({ field: 'route', message: 'schemes.errors.route' });
+    else if (v.route.length > 2000) errors.push({ field: 'route', message: 'schemes.errors.routeLength' });
     if (!errors.length) {
       try {
         await this.patrols.registerPair(me, id, { startsAt: startsAt!.toISOString(), endsAt: endsAt!.toISOString(), route: v.route, partnerResidentId: v.partner });
@@ -150,7 +152,7 @@ export class ResidentSchemePagesController {
   @Get(':id/members')
   async members(@Param('id', ParseUUIDPipe) id: string, @Query('token') token: unknown, @Query('done') done: unknown, @Res({ passthrough: true }) res: Response): Promise<string> {
     const me = await this.session(token);
-    return this.membersPage(res, 200, me, id, '', [], typeof done === 'string' ? (NOTICES[done] ?? null) : null);
+    return this.membersPage(res, 200, me, id, '', [], noticeOf(done));
   }
 
   @RateLimit(PAGE_WRITES)
@@ -159,7 +161,7 @@ export class ResidentSchemePagesController {
     const me = await this.session(body?.token);
     const typed = text(body, 'email');
     if (!EMAIL.test(typed) || typed.length > 254) {
-      return this.membersPage(res, 400, me, id, typed, [{ field: 'email', message: 'Enter an email address in the correct format, like name@example.com' }]);
+      return this.membersPage(res, 400, me, id, typed, [{ field: 'email', message: 'schemes.errors.email' }]);
     }
     // Someone not signed up (or not verified) gets the invitation of an id no one holds: the
     // service runs the same checks, stores nothing, and the page says the same either way.
@@ -169,7 +171,7 @@ export class ResidentSchemePagesController {
     } catch (e) {
       // "Already a member" only names someone the coordinator sees in the list anyway.
       if (!(e instanceof DomainException) || e.code !== 'CONFLICT' || !/already a member/.test(e.message)) throw e;
-      return this.membersPage(res, 409, me, id, typed, [{ field: 'email', message: 'They are already a member of this scheme' }]);
+      return this.membersPage(res, 409, me, id, typed, [{ field: 'email', message: 'schemes.errors.alreadyMember' }]);
     }
     return seeOther(res, this.membersHref(me, id, 'invited'));
   }
@@ -210,42 +212,42 @@ export class ResidentSchemePagesController {
   private async patrolPage(res: Response, status: number, me: ResidentPrincipal & { token: string }, schemeId: string, v: PatrolForm, errors: FormError[], known?: { residentId: string; firstName: string | null }[]): Promise<string> {
     const partners = known ?? (await this.partnersOf(me, schemeId));
     const scheme = (await this.schemes.listMine(me.id)).find((s) => s.id === schemeId)!;
-    return this.render(res, status, 'patrol-form.njk', me, {
+    return this.render(res, status, 'patrol-form.njk', me, ({ t }) => ({
       scheme,
       values: v,
-      partnerItems: partners.map((p, i) => ({ value: p.residentId, text: p.firstName ?? `Member ${i + 1}`, checked: p.residentId === v.partner })),
-      backLink: { href: `/me/schemes?token=${encodeURIComponent(me.token)}`, text: 'Back to your schemes' },
-    }, errors);
+      partnerItems: partners.map((p, i) => ({ value: p.residentId, text: p.firstName ?? t('schemes.member', { n: i + 1 }), checked: p.residentId === v.partner })),
+      backLink: { href: `/me/schemes?token=${encodeURIComponent(me.token)}`, text: t('schemes.back') },
+    }), errors);
   }
 
   private async membersPage(res: Response, status: number, me: ResidentPrincipal & { token: string }, schemeId: string, email: string, errors: FormError[], notice: string | null = null): Promise<string> {
     // listMembers is the coordinator check (403 for anyone else, 404 for no such scheme).
     const page = await this.schemes.listMembers(me, schemeId, { limit: 200 });
     const scheme = (await this.schemes.listMine(me.id)).find((s) => s.id === schemeId)!;
-    const members = (page.items as CoordinatorMemberView[]).map((m, i) => ({ ...m, name: m.firstName ?? `Member ${i + 1}`, isMe: m.residentId === me.id }));
-    return this.render(res, status, 'members.njk', me, {
+    return this.render(res, status, 'members.njk', me, ({ t }) => ({
       scheme,
-      members,
+      members: (page.items as CoordinatorMemberView[]).map((m, i) => ({ ...m, name: m.firstName ?? t('schemes.member', { n: i + 1 }), isMe: m.residentId === me.id })),
       email,
       notice,
-      backLink: { href: `/me/schemes?token=${encodeURIComponent(me.token)}`, text: 'Back to your schemes' },
-    }, errors);
+      backLink: { href: `/me/schemes?token=${encodeURIComponent(me.token)}`, text: t('schemes.back') },
+    }), errors);
   }
 
-  private render(res: Response, status: number, view: string, me: { token: string }, context: Record<string, unknown>, errors: FormError[] = []): string {
+  /** A page in the resident's language (their stored one unless they chose another; libs/web renderPage; error and notice keys translated there). */
+  private async render(res: Response, status: number, view: string, me: { id: string; token: string }, context: (language: PageLanguage) => Record<string, unknown>, errors: FormError[] = []): Promise<string> {
+    await this.language.use(res, me.id);
     setPageHeaders(res);
     res.status(status);
-    const summary = errorSummary(errors);
-    return this.views.render(VIEWS, view, { notice: null, backLink: null, ...context, token: me.token, errors: summary, fieldErrors: summary?.fields ?? {} });
+    return this.views.renderPage(res, VIEWS, view, (language) => ({ notice: null, backLink: null, ...context(language), token: me.token, errors: errorSummary(errors) }));
   }
 }
 
 /** The service's answer to a patrol that breaks a rule, as a field problem a resident can act on. */
 function patrolProblem(e: DomainException): FormError {
-  if (e.code === 'CONFLICT' && /overlapping/.test(e.message)) return { field: 'startTime', message: 'You or your partner are already on a patrol at that time' };
-  if (e.code === 'CONFLICT') return { message: 'This scheme cannot plan patrols' };
-  if (/future/.test(e.message)) return { field: 'day', message: 'The patrol must start in the future' };
-  if (/at most/.test(e.message)) return { field: 'endTime', message: 'A patrol lasts at most 12 hours' };
-  if (/active members/.test(e.message)) return { field: 'partner', message: 'Choose a member of the scheme who can patrol' };
-  return { message: 'Check the patrol details and try again' };
+  if (e.code === 'CONFLICT' && /overlapping/.test(e.message)) return { field: 'startTime', message: 'schemes.errors.overlap' };
+  if (e.code === 'CONFLICT') return { message: 'schemes.errors.noPatrols' };
+  if (/future/.test(e.message)) return { field: 'day', message: 'schemes.errors.future' };
+  if (/at most/.test(e.message)) return { field: 'endTime', message: 'schemes.errors.tooLong' };
+  if (/active members/.test(e.message)) return { field: 'partner', message: 'schemes.errors.partnerActive' };
+  return { message: 'schemes.errors.check' };
 }

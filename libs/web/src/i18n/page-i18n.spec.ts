@@ -13,7 +13,7 @@ describe('page catalogues', () => {
   it.each(Object.keys(PAGE_CATALOGUES).filter((c) => c !== 'en'))('%s has every English text and the vocabularies the translated pages use, and nothing else', (code) => {
     const { vocab, ...rest } = PAGE_CATALOGUES[code];
     expect(texts(rest).sort()).toEqual(texts(EN).sort());
-    for (const name of ['channel', 'channelVia', 'channelPlural', 'topic', 'interestSelf', 'ageBand', 'ethnicity', 'minPriority', 'score', 'messageCategory', 'bidTheme'] as const) {
+    for (const name of ['channel', 'channelVia', 'channelPlural', 'topic', 'interestSelf', 'ageBand', 'ethnicity', 'minPriority', 'score', 'messageCategory', 'bidTheme', 'role', 'schemeType', 'schemeStatus', 'patrolStatus', 'applicantType'] as const) {
       expect({ [name]: Object.keys(vocab?.[name] ?? {}).sort() }).toEqual({ [name]: Object.keys(VOCABULARY[name]).sort() });
     }
   });
