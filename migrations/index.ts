@@ -24,6 +24,7 @@ import { ReplicaHeartbeat1796506000001 } from './1796506000001-ReplicaHeartbeat'
 import { FanOutSlices1796507000001 } from './1796507000001-FanOutSlices';
 import { AppendOnlyDeliveryCounts1796512000001 } from './1796512000001-AppendOnlyDeliveryCounts';
 import { AudienceSyncChangedOnly1796512000002 } from './1796512000002-AudienceSyncChangedOnly';
+import { AudienceRefreshSetBased1796512000003 } from './1796512000003-AudienceRefreshSetBased';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -55,4 +56,5 @@ export const ALL_MIGRATIONS: Function[] = [
   FanOutSlices1796507000001,
   AppendOnlyDeliveryCounts1796512000001,
   AudienceSyncChangedOnly1796512000002,
+  AudienceRefreshSetBased1796512000003,
 ];
