@@ -23,6 +23,6 @@ import { ReportAggregatesService, ReportsSeedService, ReportsService } from './r
   imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, ResidentsModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController, CampaignController],
   providers: [ReportStalenessInterceptor, ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService, CampaignRepository, CampaignService],
-  exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
+  exports: [CampaignService, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}
