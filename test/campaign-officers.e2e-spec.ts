@@ -2,7 +2,8 @@
 // to the campaign and the officer) records them as the one who assisted a resident who signs up
 // through it, at once or later on the plain page; the campaign report counts sign-ups per officer
 // and per team beside its tactics, within the campaign's NPU.
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { makeResident } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs, type Login } from './utils/test-app';
@@ -135,6 +136,27 @@ describe('campaign links per officer and the per-officer campaign report', () =>
       const forAdmin = (await t.http().get('/api/v1/reports/campaigns/OP-WHOLESTONE').set(...admin.auth).expect(200)).body;
       expect(forAdmin.byOfficer).toEqual(r.byOfficer);
       await t.http().get('/api/v1/reports/campaigns/OP-WHOLESTONE').set(...pc.sam.auth).expect(403);
+    });
+
+    it('reads the assisted sign-ups through the (assisted_by, activated_at) index, not a scan of every resident', async () => {
+      await t.sql(
+        `INSERT INTO resident (email, email_verified_at, first_name, ward_code, status, consent_at, activated_at, source)
+         SELECT 'bulk' || g || '@officers.test', now(), 'Bulk', 'BE01', 'active', now(), '2018-06-01'::timestamptz + g * interval '1 minute', 'online' FROM generate_series(1, 4000) g`,
+      );
+      await t.sql('ANALYZE resident');
+      const db = t.app.get(DataSource);
+      const spy = jest.spyOn(db, 'query');
+      try {
+        await t.http().get('/api/v1/reports/campaigns/OP-WHOLESTONE').set(...beEco.auth).expect(200);
+        const call = spy.mock.calls.find(([sql]) => /JOIN resident r ON r\.assisted_by IS NOT NULL/.test(String(sql)));
+        expect(call).toBeDefined();
+        const [{ 'QUERY PLAN': plan }] = await t.sql<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${String(call![0])}`, call![1] as unknown[]);
+        const text = JSON.stringify(plan);
+        expect(text).toContain('"Index Name":"idx_resident_assisted"');
+        expect(text).not.toMatch(/"Node Type":"Seq Scan","Parent Relationship":"[^"]*","Parallel Aware":(true|false),"Async Capable":(true|false),"Relation Name":"resident"/);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('answers CSV for people with names and no ids, and with ids for machines', async () => {
