@@ -38,6 +38,16 @@ const signIn = (key: string) => consoleAgent(t, `${key}@campaign.test`, PASSWORD
 const words = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/g, ' ').replace(/\s+/g, ' ');
 
 describe('console campaign page over HTTP', () => {
+  it('lists the campaigns of the staff member’s NPU, linked from the reports page', async () => {
+    const { agent } = await signIn('annBE');
+    expect((await agent.get('/console/reports').expect(200)).text).toContain('href="/console/campaigns"');
+    const list = await agent.get('/console/campaigns').expect(200);
+    expect(list.text).toContain('<a class="govuk-link" href="/console/campaigns/OP-WHOLESTONE">Op Wholestone</a>');
+    expect(words(list.text)).toContain('Door knock');
+    const other = await (await signIn('samSW')).agent.get('/console/campaigns').expect(200);
+    expect(other.text).not.toContain('Op Wholestone');
+  });
+
   it('shows the officer their own link and QR code, the tactics and the sign-ups per officer and team', async () => {
     const { agent } = await signIn('annBE');
     const page = await agent.get('/console/campaigns/OP-WHOLESTONE').expect(200);
@@ -74,7 +84,10 @@ describe('console campaign page in Chromium', () => {
     'is accessible at desktop and phone width, with no raw codes or ids on screen',
     async () => {
       await signInPage(b.page, base, 'annBE@campaign.test', PASSWORD);
-      await b.page.goto(`${base}/console/campaigns/OP-WHOLESTONE`);
+      await b.page.goto(`${base}/console/campaigns`);
+      await checkPage(b, 'campaigns');
+      await b.page.click('a[href="/console/campaigns/OP-WHOLESTONE"]');
+      await b.page.waitForURL(`${base}/console/campaigns/OP-WHOLESTONE`);
       await checkPage(b, 'campaign');
       expect(b.problems).toEqual([]);
     },

@@ -27,6 +27,14 @@ export class ConsoleCampaignsController {
     private readonly campaigns: CampaignService,
   ) {}
 
+  @Get()
+  async list(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const rows = await this.campaigns.list(me(req));
+    return this.pages.render(req, res, 'campaigns.njk', 'reports', {
+      campaigns: rows.map((c) => ({ code: c.code, name: c.name, tacticText: labelFor('signupSource', c.tactic), startsOn: c.startsOn, endsOn: c.endsOn })),
+    });
+  }
+
   @Get(':code')
   async show(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Param('code') code: string) {
     if (!CODE.test(code)) throw notFound('Campaign');

@@ -88,6 +88,15 @@ export class CampaignRepository {
     return rows[0] ?? null;
   }
 
+  /** An NPU's campaigns (null: every campaign, force-wide ones included), latest first. */
+  listFor(npuCode: string | null): Promise<CampaignRow[]> {
+    return this.db.query<CampaignRow[]>(
+      `SELECT id, code, name, npu_code AS "npuCode", tactic, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"
+         FROM campaign WHERE $1::varchar IS NULL OR npu_code = $1 ORDER BY starts_on DESC, name LIMIT 500`,
+      [npuCode],
+    );
+  }
+
   /** Verified sign-ups per target and control ward during the campaign (resident(ward_code, activated_at)). */
   wardFigures(campaignId: string): Promise<CampaignWardRow[]> {
     return this.db.query<CampaignWardRow[]>(

@@ -3,7 +3,7 @@ import { assertNpuAccess, badRequest, conflict, notFound, type StaffPrincipal } 
 import { GeographyService } from '@beacon/geography';
 import { CampaignOfficerLinkService } from '@beacon/residents';
 import type { CampaignCreatedDto, CampaignGroupFiguresDto, CampaignOfficerLinkDto, CampaignReportDto, CreateCampaignDto } from './campaign.dto';
-import { CampaignRepository, type CampaignWardRow } from './campaign.repository';
+import { CampaignRepository, type CampaignRow, type CampaignWardRow } from './campaign.repository';
 
 const per1000 = (n: number, base: number | null) => (base ? Math.round((n * 10_000) / base) / 10 : null);
 
@@ -29,6 +29,11 @@ export class CampaignService {
     private readonly geography: GeographyService,
     private readonly officerLinks: CampaignOfficerLinkService,
   ) {}
+
+  /** The campaigns the staff member may read: their NPU's, or every one for force-wide staff. */
+  list(staff: StaffPrincipal): Promise<CampaignRow[]> {
+    return this.repo.listFor(staff.npuCode);
+  }
 
   /**
    * The signed-in staff member's own sign-up link for a campaign of their NPU (a force-wide one:
