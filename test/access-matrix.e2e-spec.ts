@@ -165,6 +165,7 @@ const ACCESS: Record<string, Rule> = {
   // Campaign attribution (issue 22)
   'POST /api/v1/campaigns': { roles: ['admin', 'npu_lead', 'eco'], scope: 'body' }, // npuCode, wards of it
   'GET /api/v1/reports/campaigns/{code}': { roles: READERS, scope: 'resource' },
+  'GET /api/v1/campaigns/{code}/officer-link': { roles: ['admin', 'npu_lead', 'eco', 'officer'], scope: 'resource' },
   'GET /api/v1/reports/attribution/officers': { roles: READERS, scope: 'query' }, // sign-ups per officer and team
   'POST /api/v1/imports/residents': { roles: ['admin'], scope: 'none' }, // NPU admins: rows of other NPUs' wards are rejected
   'POST /api/v1/imports/schemes': { roles: ['admin'], scope: 'none' }, // the same for scheme lines
@@ -391,6 +392,11 @@ const CALLS: Record<string, (c: Ctx) => Call | Promise<Call>> = {
       [code, npu],
     );
     await t.sql(`INSERT INTO campaign_area (campaign_id, ward_code, role) VALUES ($1, $2, 'target')`, [id, w.ward]);
+    return { path: { code } };
+  },
+  'GET /api/v1/campaigns/{code}/officer-link': async ({ t, npu }) => {
+    const code = `MX-${npu}-${nextSeq()}`;
+    await t.sql(`INSERT INTO campaign (code, name, npu_code, tactic, starts_on, ends_on, created_by) VALUES ($1, 'Matrix operation', $2, 'door_knock', '2019-10-01', '2019-10-31', gen_random_uuid())`, [code, npu]);
     return { path: { code } };
   },
   'POST /api/v1/imports/residents': ({ w }) => ({ body: importCsv(w.ward), contentType: 'text/csv' }),

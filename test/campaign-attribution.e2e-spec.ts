@@ -90,6 +90,9 @@ describe('campaign attribution (POST /api/v1/campaigns, GET /api/v1/reports/camp
         { tactic: 'online', target: 1, control: 1 },
         { tactic: 'street', target: 1, control: 0 },
       ],
+      // Nobody assisted these sign-ups (per officer: campaign-officers.e2e-spec.ts).
+      byOfficer: [],
+      byTeam: [],
       codeSignupsDuring: 1,
       codeSignupsAfter: 1,
     });

@@ -231,6 +231,7 @@ function pathValues(t: TestApp, op: Operation, w: NpuWorld): Record<string, stri
   else if (p.startsWith('/api/v1/imports/')) v.id = NIL_UUID; // no import in the world: a well-formed unknown id
   else if (p.startsWith('/api/v1/templates/')) v.id = NIL_UUID; // no template in the world: a well-formed unknown id
   else if (p.startsWith('/api/v1/reports/campaigns/')) v.code = 'FUZZ-NONE'; // no campaign in the world: a well-formed unknown code
+  else if (p.startsWith('/api/v1/campaigns/')) v.code = 'FUZZ-NONE'; // an officer's link for a campaign not in the world
   return v;
 }
 

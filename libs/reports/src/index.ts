@@ -5,3 +5,5 @@ export * from './reports.module';
 export * from './reports.service';
 export { PopulationShareService } from './population-share.service';
 export { QPR_FIGURES, type QprFigureName } from './qpr.service';
+export { CampaignService } from './campaigns/campaign.service';
+export type { CampaignOfficerLinkDto, CampaignReportDto } from './campaigns/campaign.dto';

@@ -4,6 +4,7 @@ import { AuthModule } from '@beacon/auth';
 import { CadetsModule } from '@beacon/cadets';
 import { FundingModule } from '@beacon/funding';
 import { GeographyModule } from '@beacon/geography';
+import { ResidentsModule } from '@beacon/residents';
 import { SchemesModule } from '@beacon/schemes';
 import { SurveysModule } from '@beacon/surveys';
 import { CampaignController } from './campaigns/campaign.controller';
@@ -19,9 +20,9 @@ import { ReportsRepository } from './reports.repository';
 import { ReportAggregatesService, ReportsSeedService, ReportsService } from './reports.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
+  imports: [TypeOrmModule.forFeature(REPORT_ENTITIES), AuthModule, GeographyModule, ResidentsModule, FundingModule, SchemesModule, CadetsModule, SurveysModule],
   controllers: [ReportsController, PopulationShareController, CampaignController],
   providers: [ReportStalenessInterceptor, ReportsRepository, ReportsService, QprService, ReportsSeedService, ReportAggregatesService, PopulationShareService, CampaignRepository, CampaignService],
-  exports: [ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
+  exports: [CampaignService, ReportsService, ReportsSeedService, ReportAggregatesService, PopulationShareService],
 })
 export class ReportsModule {}

@@ -17,3 +17,4 @@ export { ResidentImportService, type ResidentImportResult, type StagedResidents 
 export { IMPORT_FIELDS, STAGED_RESIDENT_COLUMNS, importDecisionSql, type ImportField, type ImportFieldRule } from './resident-import-fields';
 export { normaliseEmail } from './contact';
 export { ResidentPageLanguage } from './pages/resident-page-language';
+export { CampaignOfficerLinkService, CAMPAIGN_OFFICER_LINK_TTL } from './campaign-officer-link.service';

@@ -5,6 +5,7 @@ import { LinkTokenService } from '@beacon/auth';
 import { DomainException, InjectConfig, Public, RateLimit, type AppConfig } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { labelFor, seeOther } from '@beacon/web';
+import { OFFICER_PARAMETER } from './campaign-officer-link.service';
 import { maskEmail, maskPhone, normalisePhone } from './contact';
 import { CHANNELS, SIGNUP_SOURCES, TOPICS, type Channel } from './resident.entity';
 import { ResidentAccountService, type AccessLevel } from './resident-account.service';
@@ -64,6 +65,8 @@ interface SignUpFormValues {
   consent: boolean;
   source: string;
   campaignCode?: string;
+  /** An officer's own campaign link parameter (checked at sign-up; a bad one records nobody). */
+  officer?: string;
 }
 
 // The error summary lists problems in the order the fields appear on each page.
@@ -147,7 +150,8 @@ export class ResidentsPagesController {
   async signUpForm(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const source = typeof q.source === 'string' && (SIGNUP_SOURCES as readonly string[]).includes(q.source) ? q.source : 'online';
     const campaignCode = typeof q.campaign === 'string' && CAMPAIGN.test(q.campaign) ? q.campaign : undefined;
-    const values: SignUpFormValues = { channels: ['email'], topics: [], interestGroups: [], consent: false, source, campaignCode };
+    const officer = campaignCode && typeof q.officer === 'string' && OFFICER_PARAMETER.test(q.officer) ? q.officer : undefined;
+    const values: SignUpFormValues = { channels: ['email'], topics: [], interestGroups: [], consent: false, source, campaignCode, officer };
     return this.signUpPage(res, 200, values);
   }
 
@@ -156,6 +160,7 @@ export class ResidentsPagesController {
   async signUpSubmit(@Body() body: FormBody, @Res({ passthrough: true }) res: Response) {
     const source = text(body, 'source');
     const campaignCode = text(body, 'campaignCode');
+    const officer = text(body, 'officer');
     const values: SignUpFormValues = {
       firstName: text(body, 'firstName'),
       lastName: text(body, 'lastName'),
@@ -173,6 +178,7 @@ export class ResidentsPagesController {
       // Hidden attribution fields: a tampered value is dropped, not shown as an error.
       source: source && (SIGNUP_SOURCES as readonly string[]).includes(source) ? source : 'online',
       campaignCode: campaignCode && CAMPAIGN.test(campaignCode) ? campaignCode : undefined,
+      officer: officer && OFFICER_PARAMETER.test(officer) ? officer : undefined,
     };
     const demographics = { ageBand: values.ageBand, ethnicity: values.ethnicity, language: values.language };
     const { dto, errors } = await validateForm(
@@ -190,6 +196,7 @@ export class ResidentsPagesController {
         interestGroups: values.interestGroups,
         source: values.source,
         campaignCode: values.campaignCode,
+        officer: values.officer,
         demographics: Object.values(demographics).some(Boolean) ? demographics : undefined,
         consent: values.consent || undefined,
       },

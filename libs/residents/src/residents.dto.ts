@@ -153,6 +153,10 @@ export class SignUpDto {
   @IsOptional() @IsString() @Matches(CAMPAIGN_CODE, { message: 'campaignCode must be 1-40 letters, digits, - or _' })
   campaignCode?: string;
 
+  @ApiPropertyOptional({ maxLength: 1100, description: "The `officer` parameter of an officer's own campaign link: records that officer as having assisted the sign-up when it is valid for `campaignCode`; ignored otherwise (the answer is the same)" })
+  @IsOptional() @IsString() @MaxLength(1100)
+  officer?: string;
+
   @ApiPropertyOptional({ type: DemographicsDto })
   @IsOptional() @IsObject() @ValidateNested() @Type(() => DemographicsDto)
   demographics?: DemographicsDto;

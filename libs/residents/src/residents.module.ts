@@ -7,6 +7,7 @@ import { AuthModule } from '@beacon/auth';
 import { ChannelsModule } from '@beacon/channels';
 import { GeographyModule } from '@beacon/geography';
 import { MeController } from './me.controller';
+import { CampaignOfficerLinkService } from './campaign-officer-link.service';
 import { AudienceCountsService } from './audience-counts.service';
 import { RESIDENT_ENTITIES } from './resident.entity';
 import { RESIDENT_IMPORT_ENTITIES } from './resident-import.entity';
@@ -44,6 +45,7 @@ import { VerificationService } from './verification.service';
   imports: [WebModule, TypeOrmModule.forFeature([...RESIDENT_ENTITIES, ...RESIDENT_IMPORT_ENTITIES]), DiscoveryModule, AuthModule, ChannelsModule, GeographyModule],
   controllers: [ResidentsController, ResidentAuthController, MeController, ResidentsPagesController, WardMovesController],
   providers: [
+    CampaignOfficerLinkService,
     AudienceCountsService,
     ResidentRepository,
     ResidentStandingService,
@@ -73,6 +75,6 @@ import { VerificationService } from './verification.service';
     InactiveResidentRetention,
     StaffResidentsService,
   ],
-  exports: [AudienceCountsService, ResidentPageLanguage, ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
+  exports: [CampaignOfficerLinkService, AudienceCountsService, ResidentPageLanguage, ResidentLinksService, ResidentSeedService, ResidentChannelsService, ResidentImportService, ResidentDirectoryService, StaffResidentsService],
 })
 export class ResidentsModule {}

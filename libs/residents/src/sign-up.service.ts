@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { badRequest, GroupCommit } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
+import { CampaignOfficerLinkService } from './campaign-officer-link.service';
 import { TOPICS, type ResidentEntity } from './resident.entity';
 import { ResidentRepository, type NewSignUp, type SignUpInsert } from './resident.repository';
 import type { SignUpDto } from './residents.dto';
@@ -30,6 +31,7 @@ export class SignUpService {
     private readonly residents: ResidentRepository,
     private readonly geography: GeographyService,
     private readonly verification: VerificationService,
+    private readonly officerLinks: CampaignOfficerLinkService,
   ) {
     this.batches = new GroupCommit((signUps) => this.signUpAll(signUps), { maxBatch: 100, maxInFlight: 2 });
   }
@@ -41,7 +43,8 @@ export class SignUpService {
    * resident claims one of its addresses unverified (its code or link verifies into this new
    * resident only). A stored resident is never changed by an unauthenticated request. A postcode
    * of the force places the resident in its ward (and keeps its centroid); otherwise the ward
-   * chosen from the list is used. An unknown ward is a 400 whoever holds the address.
+   * chosen from the list is used. An unknown ward is a 400 whoever holds the address. An
+   * officer's campaign link (`officer`, valid for `campaignCode`) records them as assisting.
    */
   async signUp(dto: SignUpDto, opts: { assistedBy?: string } = {}): Promise<SignUpAccepted> {
     const email = dto.email ?? null;
@@ -64,7 +67,9 @@ export class SignUpService {
       wardCode: dto.wardCode ?? null,
       source: dto.source ?? null,
       campaignCode: dto.campaignCode ?? null,
-      assistedBy: opts.assistedBy ?? null,
+      // Staff adding a resident on their behalf are the ones assisting; else the officer whose own
+      // campaign link was used (a forged or another campaign's link counts as none).
+      assistedBy: opts.assistedBy ?? this.officerLinks.officerFor(dto.campaignCode, dto.officer),
       ageBand: dto.demographics?.ageBand ?? null,
       ethnicity: dto.demographics?.ethnicity ?? null,
       language: dto.demographics?.language ?? null,

@@ -239,6 +239,12 @@ export const VOCABULARY = {
     suppressed: 'Withheld (too few responses)',
     confidentPercent: 'Confident (%)',
     weightedConfidentPercent: 'Confident, weighted to the population (%)',
+    households: 'Households',
+    tactic: 'Tactic',
+    control: 'Control',
+    withCode: 'With the campaign code',
+    per1000Households: 'Sign-ups per 1,000 households',
+    per1000Residents: 'Sign-ups per 1,000 residents',
   },
   /** QPR figure names (libs/reports QPR_FIGURES), as a review reads them. */
   qprFigure: {
@@ -288,6 +294,9 @@ export const VOCABULARY = {
     items: 'By NPU',
     totals: 'Total',
     byTheme: 'By theme',
+    'target.wards': 'Target wards',
+    'control.wards': 'Control wards',
+    byTactic: 'By tactic',
   },
   /** The representation report's measures. */
   reportDimension: { age_band: 'Age band', ethnicity: 'Ethnicity' },

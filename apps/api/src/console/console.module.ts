@@ -27,6 +27,7 @@ import { ConsolePatrolsController } from './patrols.controller';
 import { ConsoleSchemeTargetsController } from './scheme-targets.controller';
 import { ConsoleResidentsController } from './residents.controller';
 import { ConsoleReportsController } from './reports.controller';
+import { ConsoleCampaignsController } from './campaigns.controller';
 import { PasswordResetController } from './password-reset.controller';
 import { ConsoleSchemesController } from './schemes.controller';
 import { ConsoleSessionsController } from './sessions.controller';
@@ -46,6 +47,7 @@ import { ConsoleSurveysController } from './surveys.controller';
     ConsoleInboxController,
     ConsoleHomeController,
     ConsoleReportsController,
+    ConsoleCampaignsController,
     ConsoleSchemesController,
     ConsoleResidentsController,
     ConsolePatrolsController,

@@ -16,6 +16,8 @@ export type LinkPurpose =
   | 'staff-reset'
   | 'staff-device'
   | 'resident-flash'
+  // An officer's own campaign sign-up link (libs/residents CampaignOfficerLinkService).
+  | 'campaign-officer'
   // E-mail addresses (local parts) rather than links: Reply-To `reply+<token>` and the VERP return path `bounce+<token>`.
   | 'email-reply'
   | 'bounce';

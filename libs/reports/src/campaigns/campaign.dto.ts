@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { HasVisibleCharacter, IsCalendarDay } from '@beacon/core';
+import { ReportFormatDto } from '@beacon/web';
 import { CAMPAIGN_TACTICS, type CampaignTactic } from './campaign.entity';
 
 export class CampaignAreaDto {
@@ -57,6 +58,33 @@ export class CampaignTacticRowDto {
   @ApiProperty() control: number;
 }
 
+export class CampaignOfficerFiguresDto {
+  @ApiProperty({ description: 'The staff member who assisted (for machines; the CSV for people leaves it out)' }) staffId: string;
+  @ApiProperty() officerName: string;
+  @ApiProperty({ description: 'Verified sign-ups they assisted that belong to the campaign (in its wards during it, or with its code)' }) signups: number;
+  @ApiProperty({ description: 'Of them, in the target wards during the campaign' }) target: number;
+  @ApiProperty({ description: 'Of them, in the control wards during the campaign' }) control: number;
+  @ApiProperty({ description: "Of them, with the campaign's code (their own link), during it or after" }) withCode: number;
+}
+
+export class CampaignTeamFiguresDto {
+  @ApiProperty({ description: "The neighbourhood (team) of the resident's ward" }) team: string;
+  @ApiProperty() teamName: string;
+  @ApiProperty() signups: number;
+  @ApiProperty() target: number;
+  @ApiProperty() control: number;
+  @ApiProperty() withCode: number;
+  @ApiProperty({ description: 'Staff members who assisted them' }) officers: number;
+}
+
+export class CampaignOfficerLinkDto {
+  @ApiProperty() code: string;
+  @ApiProperty({ description: "The signed `officer` parameter: the signed-in officer's own, bound to this campaign" }) officer: string;
+  @ApiProperty({ description: 'The sign-up link to hand out (and put in a QR code)' }) url: string;
+}
+
+export class CampaignReportQueryDto extends ReportFormatDto {}
+
 export class CampaignReportDto {
   @ApiProperty() code: string;
   @ApiProperty() name: string;
@@ -69,6 +97,8 @@ export class CampaignReportDto {
   @ApiProperty({ type: String, nullable: true, enum: ['households', 'residents'], description: 'What the ratio divides by' }) ratioBasis: 'households' | 'residents' | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Target rate ÷ control rate, 1 decimal (the "nine-fold increase")' }) ratio: number | null;
   @ApiProperty({ type: [CampaignTacticRowDto] }) byTactic: CampaignTacticRowDto[];
+  @ApiProperty({ type: [CampaignOfficerFiguresDto], description: 'Sign-ups staff assisted, per officer (wards of the campaign’s NPU)' }) byOfficer: CampaignOfficerFiguresDto[];
+  @ApiProperty({ type: [CampaignTeamFiguresDto], description: 'The same per team' }) byTeam: CampaignTeamFiguresDto[];
   @ApiProperty({ description: 'Sign-ups anywhere with the campaign code during it' }) codeSignupsDuring: number;
   @ApiProperty({ description: 'Sign-ups anywhere with the campaign code after it ended' }) codeSignupsAfter: number;
 }

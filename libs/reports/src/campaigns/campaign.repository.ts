@@ -35,8 +35,27 @@ export interface CampaignTacticCount {
   signups: number;
 }
 
+export interface CampaignOfficerRow {
+  staffId: string;
+  officerName: string;
+  signups: number;
+  target: number;
+  control: number;
+  withCode: number;
+}
+
+export interface CampaignTeamRow {
+  team: string;
+  teamName: string;
+  signups: number;
+  target: number;
+  control: number;
+  withCode: number;
+  officers: number;
+}
+
 // The campaign's window: from the start of its first London day to the end of its last.
-const WINDOW = `SELECT c.code, c.tactic, (c.starts_on::timestamp AT TIME ZONE 'Europe/London') AS s, ${endOfLondonDay('c.ends_on')} AS e FROM campaign c WHERE c.id = $1`;
+const WINDOW = `SELECT c.code, c.tactic, c.npu_code, (c.starts_on::timestamp AT TIME ZONE 'Europe/London') AS s, ${endOfLondonDay('c.ends_on')} AS e FROM campaign c WHERE c.id = $1`;
 
 @Injectable()
 export class CampaignRepository {
@@ -67,6 +86,15 @@ export class CampaignRepository {
       [code],
     );
     return rows[0] ?? null;
+  }
+
+  /** An NPU's campaigns (null: every campaign, force-wide ones included), latest first. */
+  listFor(npuCode: string | null): Promise<CampaignRow[]> {
+    return this.db.query<CampaignRow[]>(
+      `SELECT id, code, name, npu_code AS "npuCode", tactic, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(ends_on, 'YYYY-MM-DD') AS "endsOn"
+         FROM campaign WHERE $1::varchar IS NULL OR npu_code = $1 ORDER BY starts_on DESC, name LIMIT 500`,
+      [npuCode],
+    );
   }
 
   /** Verified sign-ups per target and control ward during the campaign (resident(ward_code, activated_at)). */
@@ -100,6 +128,43 @@ export class CampaignRepository {
         GROUP BY 1, 2 ORDER BY 2`,
       [campaignId],
     );
+  }
+
+  /**
+   * Sign-ups a staff member assisted (added on the resident's behalf, or through the officer's own
+   * campaign link) that belong to the campaign: in its target or control wards during it, or with
+   * its code from its start (also after it ended), per officer and per team (the neighbourhood of
+   * the resident's ward). Only wards of the campaign's NPU (a force-wide campaign: all), so the
+   * report shows no other NPU's officers or teams. Through the (assisted_by, activated_at) index.
+   */
+  async assisted(campaignId: string): Promise<{ byOfficer: CampaignOfficerRow[]; byTeam: CampaignTeamRow[] }> {
+    const rows = await this.db.query<{ byOfficer: CampaignOfficerRow[] | null; byTeam: CampaignTeamRow[] | null }[]>(
+      `WITH win AS (${WINDOW}),
+       a AS (
+         SELECT r.assisted_by, w.neighbourhood_id,
+                (ca.role = 'target' AND r.activated_at < win.e) AS in_target,
+                (ca.role = 'control' AND r.activated_at < win.e) AS in_control,
+                coalesce(r.campaign_code = win.code, false) AS with_code
+           FROM win
+           JOIN resident r ON r.assisted_by IS NOT NULL AND r.activated_at >= win.s
+           JOIN ward w ON w.code = r.ward_code AND (win.npu_code IS NULL OR w.npu_code = win.npu_code)
+           LEFT JOIN campaign_area ca ON ca.campaign_id = $1 AND ca.ward_code = r.ward_code
+          WHERE r.campaign_code = win.code OR (ca.ward_code IS NOT NULL AND r.activated_at < win.e)),
+       officers AS (
+         SELECT a.assisted_by AS "staffId", coalesce(max(s.name), 'Former staff member') AS "officerName", count(*)::int AS signups,
+                count(*) FILTER (WHERE a.in_target)::int AS target, count(*) FILTER (WHERE a.in_control)::int AS control,
+                count(*) FILTER (WHERE a.with_code)::int AS "withCode"
+           FROM a LEFT JOIN staff s ON s.id = a.assisted_by GROUP BY a.assisted_by),
+       teams AS (
+         SELECT a.neighbourhood_id AS team, max(nb.name) AS "teamName", count(*)::int AS signups,
+                count(*) FILTER (WHERE a.in_target)::int AS target, count(*) FILTER (WHERE a.in_control)::int AS control,
+                count(*) FILTER (WHERE a.with_code)::int AS "withCode", count(DISTINCT a.assisted_by)::int AS officers
+           FROM a JOIN neighbourhood nb ON nb.id = a.neighbourhood_id GROUP BY a.neighbourhood_id)
+       SELECT (SELECT json_agg(o ORDER BY o.signups DESC, o."officerName", o."staffId") FROM officers o) AS "byOfficer",
+              (SELECT json_agg(t ORDER BY t.signups DESC, t."teamName", t.team) FROM teams t) AS "byTeam"`,
+      [campaignId],
+    );
+    return { byOfficer: rows[0]?.byOfficer ?? [], byTeam: rows[0]?.byTeam ?? [] };
   }
 
   /** Sign-ups anywhere with the campaign's code, during it and after it ended. */

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { assertNpuAccess, badRequest, conflict, notFound, type StaffPrincipal } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
-import type { CampaignCreatedDto, CampaignGroupFiguresDto, CampaignReportDto, CreateCampaignDto } from './campaign.dto';
-import { CampaignRepository, type CampaignWardRow } from './campaign.repository';
+import { CampaignOfficerLinkService } from '@beacon/residents';
+import type { CampaignCreatedDto, CampaignGroupFiguresDto, CampaignOfficerLinkDto, CampaignReportDto, CreateCampaignDto } from './campaign.dto';
+import { CampaignRepository, type CampaignRow, type CampaignWardRow } from './campaign.repository';
 
 const per1000 = (n: number, base: number | null) => (base ? Math.round((n * 10_000) / base) / 10 : null);
 
@@ -26,7 +27,24 @@ export class CampaignService {
   constructor(
     private readonly repo: CampaignRepository,
     private readonly geography: GeographyService,
+    private readonly officerLinks: CampaignOfficerLinkService,
   ) {}
+
+  /** The campaigns the staff member may read: their NPU's, or every one for force-wide staff. */
+  list(staff: StaffPrincipal): Promise<CampaignRow[]> {
+    return this.repo.listFor(staff.npuCode);
+  }
+
+  /**
+   * The signed-in staff member's own sign-up link for a campaign of their NPU (a force-wide one:
+   * force-wide staff): residents who sign up through it record them as having assisted.
+   */
+  async officerLink(staff: StaffPrincipal, code: string): Promise<CampaignOfficerLinkDto> {
+    const c = await this.repo.findByCode(code);
+    if (!c) throw notFound('Campaign');
+    assertNpuAccess(staff, c.npuCode);
+    return { code: c.code, ...this.officerLinks.linkFor(c.code, staff.id) };
+  }
 
   /** An NPU's campaign by its staff (its wards in the NPU); a force-wide one by force-wide staff. */
   async create(staff: StaffPrincipal, dto: CreateCampaignDto): Promise<CampaignCreatedDto> {
@@ -63,7 +81,7 @@ export class CampaignService {
     const c = await this.repo.findByCode(code);
     if (!c) throw notFound('Campaign');
     assertNpuAccess(staff, c.npuCode);
-    const [wards, tactics, withCode] = await Promise.all([this.repo.wardFigures(c.id), this.repo.tactics(c.id), this.repo.codeSignups(c.id)]);
+    const [wards, tactics, withCode, assisted] = await Promise.all([this.repo.wardFigures(c.id), this.repo.tactics(c.id), this.repo.codeSignups(c.id), this.repo.assisted(c.id)]);
     const target = group(wards.filter((w) => w.role === 'target'));
     const controlRows = wards.filter((w) => w.role === 'control');
     const control = controlRows.length ? group(controlRows) : null;
@@ -87,6 +105,8 @@ export class CampaignService {
       ratioBasis,
       ratio: t !== null && k ? Math.round((t / k) * 10) / 10 : null,
       byTactic: [...byTactic.values()],
+      byOfficer: assisted.byOfficer,
+      byTeam: assisted.byTeam,
       codeSignupsDuring: withCode.during,
       codeSignupsAfter: withCode.after,
     };
