@@ -25,6 +25,8 @@ import { FanOutSlices1796507000001 } from './1796507000001-FanOutSlices';
 import { AppendOnlyDeliveryCounts1796512000001 } from './1796512000001-AppendOnlyDeliveryCounts';
 import { AudienceSyncChangedOnly1796512000002 } from './1796512000002-AudienceSyncChangedOnly';
 import { AudienceRefreshSetBased1796512000003 } from './1796512000003-AudienceRefreshSetBased';
+import { AudienceRefreshNoNestedLoops1796512000004 } from './1796512000004-AudienceRefreshNoNestedLoops';
+import { AudienceRefreshAnalyseBulk1796512000005 } from './1796512000005-AudienceRefreshAnalyseBulk';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -57,4 +59,6 @@ export const ALL_MIGRATIONS: Function[] = [
   AppendOnlyDeliveryCounts1796512000001,
   AudienceSyncChangedOnly1796512000002,
   AudienceRefreshSetBased1796512000003,
+  AudienceRefreshNoNestedLoops1796512000004,
+  AudienceRefreshAnalyseBulk1796512000005,
 ];
