@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { makeResident } from './utils/factories';
+import { makeResident, WHOLESTONE } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
 
@@ -24,16 +24,6 @@ describe('campaign attribution (POST /api/v1/campaigns, GET /api/v1/reports/camp
   const campaign = (who: Login, body: Record<string, unknown>) => t.http().post('/api/v1/campaigns').set(...who.auth).send(body);
   const report = async (code: string, who: Login = admin) => (await t.http().get(`/api/v1/reports/campaigns/${code}`).set(...who.auth).expect(200)).body as Record<string, unknown>;
 
-  const WHOLESTONE = {
-    code: 'OP-WHOLESTONE',
-    name: 'Op Wholestone',
-    npuCode: 'BE',
-    tactic: 'door_knock',
-    startsOn: '2019-10-01',
-    endsOn: '2019-10-31',
-    targetWards: [{ wardCode: 'BE01', households: 2000 }],
-    controlWards: [{ wardCode: 'BE02', households: 4000 }],
-  };
 
   beforeAll(async () => {
     admin = await loginAs(t, 'admin');

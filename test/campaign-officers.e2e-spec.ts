@@ -4,7 +4,7 @@
 // and per team beside its tactics, within the campaign's NPU.
 import { beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { makeResident } from './utils/factories';
+import { makeResident, WHOLESTONE } from './utils/factories';
 import { useSuite } from './utils/suite';
 import { loginAs, type Login } from './utils/test-app';
 
@@ -15,16 +15,6 @@ describe('campaign links per officer and the per-officer campaign report', () =>
   const pc: Record<'ann' | 'bob' | 'sam', Login> = {} as Record<'ann' | 'bob' | 'sam', Login>;
   let n = 0;
 
-  const WHOLESTONE = {
-    code: 'OP-WHOLESTONE',
-    name: 'Op Wholestone',
-    npuCode: 'BE',
-    tactic: 'door_knock',
-    startsOn: '2019-10-01',
-    endsOn: '2019-10-31',
-    targetWards: [{ wardCode: 'BE01', households: 2000 }],
-    controlWards: [{ wardCode: 'BE02', households: 4000 }],
-  };
   const linkOf = async (who: Login, code = 'OP-WHOLESTONE') =>
     (await t.http().get(`/api/v1/campaigns/${code}/officer-link`).set(...who.auth).expect(200)).body as { code: string; officer: string; url: string };
   const assistedBy = async (email: string) => (await t.sql<{ assisted_by: string | null; campaign_code: string | null }>(`SELECT assisted_by, campaign_code FROM resident WHERE email = $1`, [email]))[0];

@@ -79,3 +79,15 @@ export async function makeResidents(t: Pick<TestApp, 'sql'>, spec: BulkResidentS
   if (spec.interest) await t.sql(`INSERT INTO resident_interest (resident_id, interest_group) SELECT unnest($1::uuid[]), $2`, [ids, spec.interest]);
   return { emails: rows.flatMap((r) => (r.email ? [r.email] : [])), phones: rows.flatMap((r) => (r.phone ? [r.phone] : [])) };
 }
+
+/** Op Wholestone as the campaign tests enter it: a BE door-knock operation in October 2019, BE01 its target ward and BE02 its control. */
+export const WHOLESTONE = {
+  code: 'OP-WHOLESTONE',
+  name: 'Op Wholestone',
+  npuCode: 'BE',
+  tactic: 'door_knock',
+  startsOn: '2019-10-01',
+  endsOn: '2019-10-31',
+  targetWards: [{ wardCode: 'BE01', households: 2000 }],
+  controlWards: [{ wardCode: 'BE02', households: 4000 }],
+};
