@@ -64,13 +64,16 @@ interface SignUpFormValues {
   language?: string;
   consent: boolean;
   source: string;
+  /** From the campaign link (a hidden field); the page then shows no code field. */
   campaignCode?: string;
+  /** A campaign code typed by the resident (from a card or leaflet), when they came by the plain page. */
+  code?: string;
   /** An officer's own campaign link parameter (checked at sign-up; a bad one records nobody). */
   officer?: string;
 }
 
 // The error summary lists problems in the order the fields appear on each page.
-const SIGNUP_ORDER = ['firstName', 'lastName', 'postcode', 'wardCode', 'channels', 'email', 'phone', 'topics', 'interestGroups', 'ageBand', 'ethnicity', 'language', 'consent'];
+const SIGNUP_ORDER = ['firstName', 'lastName', 'postcode', 'wardCode', 'channels', 'email', 'phone', 'topics', 'interestGroups', 'ageBand', 'ethnicity', 'language', 'code', 'consent'];
 const MANAGE_ORDER = ['firstName', 'lastName', 'email', 'phone', 'postcode', 'wardCode', 'channels', 'topics', 'interestGroups', 'quietStart', 'quietEnd', 'ageBand', 'ethnicity', 'language', 'confirm'];
 
 const FLASH_COOKIE = 'beacon-resident-flash';
@@ -179,7 +182,12 @@ export class ResidentsPagesController {
       source: source && (SIGNUP_SOURCES as readonly string[]).includes(source) ? source : 'online',
       campaignCode: campaignCode && CAMPAIGN.test(campaignCode) ? campaignCode : undefined,
       officer: officer && OFFICER_PARAMETER.test(officer) ? officer : undefined,
+      code: text(body, 'code'),
     };
+    // A typed code: spaces dropped, matched without regard to case against the campaigns; one that
+    // names no campaign is a field error (a typo would otherwise lose the attribution silently).
+    const typed = values.campaignCode ? undefined : values.code?.replace(/\s+/g, '');
+    const typedCampaign = typed ? await this.signUps.campaignCodeFor(typed) : undefined;
     const demographics = { ageBand: values.ageBand, ethnicity: values.ethnicity, language: values.language };
     const { dto, errors } = await validateForm(
       SignUpDto,
@@ -195,15 +203,15 @@ export class ResidentsPagesController {
         topics: values.topics,
         interestGroups: values.interestGroups,
         source: values.source,
-        campaignCode: values.campaignCode,
+        campaignCode: values.campaignCode ?? typedCampaign ?? undefined,
         officer: values.officer,
         demographics: Object.values(demographics).some(Boolean) ? demographics : undefined,
         consent: values.consent || undefined,
       },
       MESSAGES,
     );
-    let failed = errors;
-    if (dto) {
+    let failed: FieldErrors = typed && !typedCampaign ? { ...errors, code: 'errors.campaignCode' } : errors;
+    if (dto && !Object.keys(failed).length) {
       try {
         await this.signUps.signUp(dto);
       } catch (e) {

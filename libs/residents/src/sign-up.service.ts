@@ -19,6 +19,9 @@ const unknownWard = (code: string) => `wardCode ${code} is not a known ward`;
 const unplaced = (postcode: string) => `wardCode is required: postcode ${postcode} is not in our area or not known to us, so choose your ward from the list`;
 const wardProblem = (dto: SignUpDto) => (dto.wardCode ? unknownWard(dto.wardCode) : unplaced(dto.postcode ?? ''));
 
+/** What a campaign code may look like (libs/reports' rule), before it is looked up. */
+const TYPED_CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
 /** Public sign-up: one transaction for the resident, their preferences and the verification jobs. */
 @Injectable()
 export class SignUpService {
@@ -80,6 +83,18 @@ export class SignUpService {
     });
     if (outcome === 'unknown-ward') throw badRequest(`Validation failed: ${wardProblem(dto)}`, [wardProblem(dto)]);
     return { status: 'pending_verification' };
+  }
+
+  /**
+   * The campaign a code typed on the plain sign-up page names (from an officer's card or a
+   * leaflet), as the campaign spells it, whatever the case typed; null when it names none. Reads
+   * libs/reports' `campaign` table (its code only): the campaign link carries the code exactly, a
+   * resident typing it may not.
+   */
+  async campaignCodeFor(typed: string): Promise<string | null> {
+    if (!TYPED_CAMPAIGN.test(typed)) return null;
+    const rows = await this.db.query<{ code: string }[]>(`SELECT code FROM campaign WHERE upper(code) = upper($1) ORDER BY code LIMIT 1`, [typed]);
+    return rows[0]?.code ?? null;
   }
 
   /**
