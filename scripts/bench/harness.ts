@@ -98,7 +98,9 @@ export interface BenchPostgres {
 /** A throwaway embedded PostgreSQL with fsync on, its data under a new `beacon-<name>-` temp directory. */
 export async function startBenchPostgres(name: string): Promise<BenchPostgres> {
   const dataDir = mkdtempSync(join(tmpdir(), `beacon-${name}-`));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true });
+  // BENCH_PG_SETTINGS: extra server settings as JSON, e.g. '{"temp_file_limit":"5GB"}' (auto_explain while profiling).
+  const settings = process.env.BENCH_PG_SETTINGS ? (JSON.parse(process.env.BENCH_PG_SETTINGS) as Record<string, string>) : undefined;
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true, settings });
   return {
     url: server.url,
     dataDir,

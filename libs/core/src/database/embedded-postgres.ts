@@ -101,7 +101,7 @@ async function stopPostmaster(child: ChildProcess): Promise<void> {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 });
   const password = 'beacon';
-  const flags = ['-c', 'max_connections=300', '-c', `fsync=${(opts.fsync ?? opts.persistent) ? 'on' : 'off'}`, '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const flags = ['-c', 'max_connections=300', '-c', `fsync=${(opts.fsync ?? opts.persistent) ? 'on' : 'off'}`, '-c', 'shared_buffers=512MB', '-c', 'max_wal_size=4GB', '-c', 'temp_file_limit=20GB', ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   // The package creates the cluster (initdb, as `postgres` when root); the postmaster is ours.
   const server = new EmbeddedPostgres({
