@@ -24,6 +24,9 @@ export const TESTS = {
   'libs/funding/src/money.ts': ['libs/funding/src/money.spec.ts'],
   'libs/residents/src/unverified-purge.service.ts': ['test/resident-rules.e2e-spec.ts'],
   'libs/residents/src/unsubscribe.service.ts': ['test/residents.e2e-spec.ts'],
+  'libs/messaging/src/sending/failure-outcome.ts': ['libs/messaging/src/sending/failure-outcome.spec.ts'],
+  'libs/messaging/src/sending/outcome-writer.ts': ['test/outcome-writer.e2e-spec.ts'],
+  'libs/messaging/src/sending/delivery-feedback.ts': ['test/delivery-feedback.e2e-spec.ts'],
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/sms-rules.e2e-spec.ts', 'test/sms-manage.e2e-spec.ts'],
 };
 
