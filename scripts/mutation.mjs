@@ -3,6 +3,7 @@
 //
 //   npm run test:mutation                       every file in TESTS, in order
 //   npm run test:mutation -- libs/funding/src/money.ts [more files]
+//   npm run test:mutation -- libs/residents/src/verification.service.ts:143-162   (lines only, Stryker's range syntax)
 //
 // Stryker's findRelatedTests cannot see through Nest's DI (every e2e file imports AppModule), and
 // the whole suite per mutant is hours on two cores. So each file is mutated in its own Stryker run
@@ -23,10 +24,11 @@ export const TESTS = {
   'libs/auth/src/tokens/access-token.service.ts': ['libs/auth/src/tokens/access-token.service.spec.ts'],
   'libs/funding/src/money.ts': ['libs/funding/src/money.spec.ts'],
   'libs/residents/src/unverified-purge.service.ts': ['test/resident-rules.e2e-spec.ts'],
-  'libs/residents/src/unsubscribe.service.ts': ['test/residents.e2e-spec.ts'],
   'libs/messaging/src/sending/failure-outcome.ts': ['libs/messaging/src/sending/failure-outcome.spec.ts'],
   'libs/messaging/src/sending/outcome-writer.ts': ['test/outcome-writer.e2e-spec.ts'],
   'libs/messaging/src/sending/delivery-feedback.ts': ['test/delivery-feedback.e2e-spec.ts'],
+  'libs/residents/src/unsubscribe.service.ts': ['test/mutation-unsubscribe.e2e-spec.ts'],
+  'libs/residents/src/verification.service.ts': ['test/mutation-verification.e2e-spec.ts'],
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/sms-rules.e2e-spec.ts', 'test/sms-manage.e2e-spec.ts'],
 };
 
@@ -58,8 +60,11 @@ async function startPostgres() {
 }
 
 const slug = (file) => file.replace(/^libs\//, '').replace(/\.ts$/, '').replace(/[/.]/g, '-');
+/** `file.ts:10-20` (a line range, as Stryker's --mutate takes it) → `file.ts`. */
+const pathOf = (spec) => spec.replace(/\.ts:[\d:-]+$/, '.ts');
 const files = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(TESTS);
-for (const file of files) {
+for (const spec of files) {
+  const file = pathOf(spec);
   if (!TESTS[file]) {
     console.error(`[mutation] ${file}: no test list in scripts/mutation.mjs TESTS`);
     process.exit(2);
@@ -69,15 +74,16 @@ for (const file of files) {
 const pg = await startPostgres();
 process.once('SIGINT', () => void pg.stop().finally(() => process.exit(130)));
 let failed = 0;
-for (const file of files) {
+for (const spec of files) {
+  const file = pathOf(spec);
   const tests = TESTS[file];
   // The checker type-checks this file alone (with what it imports): with the whole project, each
   // mutant re-checked every dependant of the file (~10 s a mutant for link tokens).
   writeFileSync('tsconfig.mutation.json', `${JSON.stringify({ extends: './tsconfig.json', files: [file], include: [] }, null, 2)}\n`);
-  console.log(`[mutation] ${file} ← ${tests.join(', ')}`);
+  console.log(`[mutation] ${spec} ← ${tests.join(', ')}`);
   const run = spawnSync(
     'nice',
-    ['-n', '15', 'node', 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run', '--mutate', file, '--concurrency', '1',
+    ['-n', '15', 'node', 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run', '--mutate', spec, '--concurrency', '1',
       '--incrementalFile', `reports/stryker-incremental/${slug(file)}.json`],
     { stdio: 'inherit', env: { ...process.env, BEACON_MUTATION_PG_URL: pg.url, BEACON_MUTATION_TSCONFIG: 'tsconfig.mutation.json', BEACON_MUTATION_TESTS: tests.join(','), BEACON_MUTATION_REPORT: slug(file) } },
   );

@@ -2,6 +2,8 @@
 // data), and a magic link dying with the address it was sent to.
 import { describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
+import { APP_CONFIG, type AppConfig } from '../libs/core/src/config/app-config';
+import { ResidentRepository } from '../libs/residents/src/resident.repository';
 import { UnverifiedPurgeService } from '../libs/residents/src/unverified-purge.service';
 import { makeResident } from './utils/factories';
 import { waitUntil } from './utils/smtp-sink';
@@ -14,7 +16,7 @@ describe('resident rules', () => {
   const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
   const { t, smtp } = useSuite({ smtp: true, geography: true, logTo });
   /** The purge's own log lines: context Residents, with the count deleted. */
-  const purgeLines = () => logLines.map((l) => JSON.parse(l) as { context?: string; deleted?: number }).filter((l) => l.deleted !== undefined);
+  const purgeLines = () => logLines.map((l) => JSON.parse(l) as { context?: string; deleted?: number; msg?: string }).filter((l) => l.deleted !== undefined);
 
   it('the unverified purge (30 days) deletes a plain 31-day-old sign-up and keeps a 29-day-old one and 31-day-old ones with a rating or a reply', async () => {
     const pending = async (days: number) => {
@@ -33,7 +35,7 @@ describe('resident rules', () => {
     await t.sql(`INSERT INTO reply (message_id, resident_id, body, via, npu_code) VALUES ($1, $2, 'Seen it', 'web', 'BE')`, [messageId, replied]);
 
     expect(await t.app.get(UnverifiedPurgeService).purge()).toBe(1);
-    expect(purgeLines()).toEqual([expect.objectContaining({ context: 'Residents', deleted: 1 })]);
+    expect(purgeLines()).toEqual([expect.objectContaining({ context: 'Residents', deleted: 1, msg: 'Deleted sign-ups never verified' })]);
     const left = await t.sql<{ id: string }>('SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id', [[plain, young, rated, replied]]);
     expect(left.map((r) => r.id)).toEqual([young, rated, replied].sort());
     expect(await t.sql('SELECT 1 FROM resident_channel WHERE resident_id = $1', [plain])).toEqual([]);
@@ -67,5 +69,18 @@ describe('resident rules', () => {
     const fresh = await tokenFrom(changed);
     const ok = await t.http().post('/api/v1/auth/resident/exchange').send({ token: fresh }).expect(200);
     expect(ok.body).toEqual({ accessToken: expect.any(String) });
+  });
+
+  describe('the purge log line (a service built inside the test)', () => {
+    // The app's instance builds its logger while the app boots, outside any test; this one builds
+    // it inside one, and checks the line without the first test's leftovers (issue 27 mutants).
+    it('names its context Residents and says what it deleted', async () => {
+      const r = await makeResident(t, { ward: 'BE01', channels: ['email'], status: 'pending', emailVerified: false });
+      await t.sql(`UPDATE resident SET created_at = now() - make_interval(days => 40) WHERE id = $1`, [r.id]);
+      const seen = purgeLines().length;
+      const purge = new UnverifiedPurgeService(t.app.get(ResidentRepository), t.app.get<symbol, AppConfig>(APP_CONFIG));
+      expect(await purge.purge()).toBe(1);
+      expect(purgeLines().slice(seen)).toEqual([expect.objectContaining({ context: 'Residents', deleted: 1, msg: 'Deleted sign-ups never verified' })]);
+    });
   });
 });
