@@ -24,6 +24,9 @@ export const TESTS = {
   'libs/funding/src/money.ts': ['libs/funding/src/money.spec.ts'],
   'libs/residents/src/unverified-purge.service.ts': ['test/resident-rules.e2e-spec.ts'],
   'libs/residents/src/unsubscribe.service.ts': ['test/residents.e2e-spec.ts'],
+  'libs/funding/src/bids/bid-decision.service.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
+  // The payment (and award) rules' SQL: addPaid's conditional UPDATE, the payment rows, the bid listing.
+  'libs/funding/src/bids/bid.repository.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/sms-rules.e2e-spec.ts', 'test/sms-manage.e2e-spec.ts'],
 };
 
