@@ -24,6 +24,7 @@ export default {
     'libs/engagement/src/sms-inbound.service.ts',
     'libs/engagement/src/inbox.service.ts',
     'libs/funding/src/bids/bid-decision.service.ts',
+    'libs/funding/src/bids/bid.repository.ts',
     'libs/funding/src/money.ts',
     'libs/auth/src/tokens/*.ts',
     'libs/auth/src/guards/*.ts',

@@ -29,6 +29,9 @@ export const TESTS = {
   'libs/messaging/src/sending/delivery-feedback.ts': ['test/delivery-feedback.e2e-spec.ts'],
   'libs/residents/src/unsubscribe.service.ts': ['test/mutation-unsubscribe.e2e-spec.ts'],
   'libs/residents/src/verification.service.ts': ['test/mutation-verification.e2e-spec.ts'],
+  'libs/funding/src/bids/bid-decision.service.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
+  // The payment (and award) rules' SQL: addPaid's conditional UPDATE, the payment rows, the bid listing.
+  'libs/funding/src/bids/bid.repository.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/sms-rules.e2e-spec.ts', 'test/sms-manage.e2e-spec.ts'],
 };
 
