@@ -23,6 +23,8 @@ export const TESTS = {
   'libs/auth/src/tokens/link-token.service.ts': ['libs/auth/src/tokens/link-token.service.spec.ts'],
   'libs/auth/src/tokens/access-token.service.ts': ['libs/auth/src/tokens/access-token.service.spec.ts'],
   'libs/funding/src/money.ts': ['libs/funding/src/money.spec.ts'],
+  // Real routes over HTTP and the guard on handlers declared there (one app boot per mutant).
+  'libs/auth/src/guards/auth.guard.ts': ['test/mutation-auth-guard.e2e-spec.ts'],
   'libs/residents/src/unverified-purge.service.ts': ['test/resident-rules.e2e-spec.ts'],
   'libs/messaging/src/sending/failure-outcome.ts': ['libs/messaging/src/sending/failure-outcome.spec.ts'],
   'libs/messaging/src/sending/outcome-writer.ts': ['test/outcome-writer.e2e-spec.ts'],

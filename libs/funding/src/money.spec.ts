@@ -46,6 +46,10 @@ describe('money columns and validators', () => {
     expect(PENCE.to(null)).toBeNull();
   });
 
+  it('a financial year is the whole value, not a year pair at its end', () => {
+    expect(['12019-20', 'FY2019-20', ' 2019-20'].map(isFinancialYear)).toEqual([false, false, false]);
+  });
+
   it('refuses more than ten digits of whole pounds even when they are leading zeros', () => {
     expect(parsePounds('0000000001')).toBe(100);
     expect(parsePounds('00000000001')).toBeNull();

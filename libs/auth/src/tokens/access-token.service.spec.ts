@@ -80,4 +80,31 @@ describe('AccessTokenService: claims, lifetimes and key ids', () => {
     expect(codeOf(() => s.verify(misnamed))).toBe('UNAUTHENTICATED');
     expect(codeOf(() => service(NEW, [OLD]).verify(jwtOf(OLD).sign({ sub: 'a', typ: 'staff' }, { algorithm: 'HS512' })))).toBe('UNAUTHENTICATED');
   });
+
+  it('with one key as with several, only HS256 is accepted (no other HMAC strength of the same secret)', () => {
+    for (const s of [service(NEW), service(NEW, [OLD])]) {
+      expect(codeOf(() => s.verify(jwtOf(NEW).sign({ sub: 'a', typ: 'staff' }, { algorithm: 'HS512' })))).toBe('UNAUTHENTICATED');
+      expect(codeOf(() => s.verify(jwtOf(NEW).sign({ sub: 'a', typ: 'staff' }, { algorithm: 'HS384' })))).toBe('UNAUTHENTICATED');
+      expect(s.verify(jwtOf(NEW).sign({ sub: 'a', typ: 'staff' }, { algorithm: 'HS256' }))).toEqual({ sub: 'a', typ: 'staff' });
+    }
+  });
+
+  it('every refusal says the same thing, whatever the reason', () => {
+    const messageOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return [(e as DomainException).code, (e as DomainException).message];
+      }
+      return undefined;
+    };
+    const s = service(NEW, [OLD]);
+    const refused = [
+      'not.a.jwt',
+      jwtOf(NEW).sign({ sub: 'a', typ: 'admin' }),
+      jwtOf(NEW).sign({ sub: 'a', typ: 'staff' }, { expiresIn: -10 }),
+      jwtOf('stranger-secret-'.repeat(3)).sign({ sub: 'a', typ: 'staff' }),
+    ];
+    expect(refused.map((token) => messageOf(() => s.verify(token)))).toEqual(refused.map(() => ['UNAUTHENTICATED', 'Invalid or expired access token']));
+  });
 });
