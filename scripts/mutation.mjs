@@ -34,7 +34,6 @@ export const TESTS = {
   'libs/funding/src/bids/bid-decision.service.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
   // The payment (and award) rules' SQL: addPaid's conditional UPDATE, the payment rows, the bid listing.
   'libs/funding/src/bids/bid.repository.ts': ['test/funding.e2e-spec.ts', 'test/mutation-funding.e2e-spec.ts'],
-  'libs/residents/src/unsubscribe.service.ts': ['test/residents.e2e-spec.ts'],
   // sms-rules and sms-manage e2e files dropped (they boot the app for every mutant); the spec and
   // mutation-sms-inbound reach every branch they did here (limit, E.164, logs, limiter failure).
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/mutation-sms-inbound.e2e-spec.ts'],
