@@ -24,6 +24,8 @@ export const TESTS = {
   'libs/funding/src/money.ts': ['libs/funding/src/money.spec.ts'],
   'libs/residents/src/unverified-purge.service.ts': ['test/resident-rules.e2e-spec.ts'],
   'libs/residents/src/unsubscribe.service.ts': ['test/residents.e2e-spec.ts'],
+  'libs/messaging/src/sending/claim.repository.ts': ['test/mutation-claims.e2e-spec.ts'],
+  'libs/messaging/src/sending/batch-sender.ts': ['test/mutation-batch-sender.e2e-spec.ts'],
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/sms-rules.e2e-spec.ts', 'test/sms-manage.e2e-spec.ts'],
 };
 
