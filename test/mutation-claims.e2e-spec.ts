@@ -275,4 +275,18 @@ describe('delivery claims (claim.repository)', () => {
     expect(idsOf(await claims.claim(one.id, 'email', 10))).toEqual(sorted([one.ids[0], one.ids[1]]));
     expect(idsOf(await claims.claim(two.id, 'email', 10))).toEqual([two.ids[0]]);
   });
+
+  it('written_upto between two rows: the cursor waits at written_upto itself, and the rows after it are claimed once the range is written', async () => {
+    const { id, rows } = await fanOut(6);
+    // Just past the third row (+1 on the uuid): committed up to there, the fourth row beyond it.
+    const next = (BigInt(`0x${rows[2].resident_id.replace(/-/g, '')}`) + 1n).toString(16).padStart(32, '0');
+    const upto = `${next.slice(0, 8)}-${next.slice(8, 12)}-${next.slice(12, 16)}-${next.slice(16, 20)}-${next.slice(20)}`;
+    expect(upto > rows[2].resident_id && upto < rows[3].resident_id).toBe(true);
+    await t.sql('UPDATE delivery_cursor SET written_upto = $2 WHERE message_id = $1', [id, upto]);
+    expect(idsOf(await claims.claim(id, 'email', 10))).toEqual(sorted(rows.slice(0, 3).map((r) => r.id)));
+    expect(await cursors(id)).toEqual([{ part: 0, after: upto, exhausted: false }]);
+    expect(await claims.claim(id, 'email', 10)).toEqual([]);
+    await t.sql('UPDATE delivery_cursor SET written_upto = NULL WHERE message_id = $1', [id]);
+    expect(idsOf(await claims.claim(id, 'email', 10))).toEqual(sorted(rows.slice(3).map((r) => r.id)));
+  });
 });
