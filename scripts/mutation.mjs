@@ -38,6 +38,8 @@ export const TESTS = {
   // mutation-sms-inbound reach every branch they did here (limit, E.164, logs, limiter failure).
   'libs/engagement/src/sms-inbound.service.ts': ['libs/engagement/src/sms-inbound.service.spec.ts', 'test/mutation-sms-inbound.e2e-spec.ts'],
   'libs/engagement/src/inbox.service.ts': ['libs/engagement/src/inbox.service.spec.ts', 'test/mutation-inbox.e2e-spec.ts'],
+  'libs/messaging/src/sending/claim.repository.ts': ['test/mutation-claims.e2e-spec.ts'],
+  'libs/messaging/src/sending/batch-sender.ts': ['test/mutation-batch-sender.e2e-spec.ts'],
 };
 
 /**

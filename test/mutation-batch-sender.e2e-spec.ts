@@ -1,0 +1,306 @@
+// One claimed batch on its way to the providers (BatchSender), on real PostgreSQL, the SMTP sink
+// and the Twilio stub (issue 27: the rules Stryker found untested in
+// libs/messaging/src/sending/batch-sender.ts). No worker runs here (RUN_WORKER false): each test
+// fans out a message, claims its rows and runs one batch itself, as a send job does, then reads
+// what the batch returned, wrote and sent. Rules: every row sent once and recorded with the
+// provider's id; an ineligible resident never sent to; a cancel mid-batch stops the remaining
+// rows (they become cancelled); a throttling or unreachable provider hands rows back unspent;
+// transient failures wake a retry; N provider errors in a row pause, a success resets the run;
+// a permanent failure suspends the address; the claim's lease renewed while the batch runs;
+// the channel's concurrency and rate cap.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MetricsService } from '../libs/core/src/metrics/metrics.service';
+import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
+import { MessageContextService } from '../libs/messaging/src/message-context';
+import { MessageRepository } from '../libs/messaging/src/message.repository';
+import { BatchSender, BatchSenderDeps } from '../libs/messaging/src/sending/batch-sender';
+import { ClaimRepository } from '../libs/messaging/src/sending/claim.repository';
+import { makeResidents } from './utils/factories';
+import { startSmtpSink, waitUntil, type SmtpSink } from './utils/smtp-sink';
+import { createTestApp, type TestApp } from './utils/test-app';
+import { startTwilioStub, type TwilioStub } from './utils/twilio-stub';
+
+const PAUSE_AFTER = 3;
+const EMAIL_CONCURRENCY = 4;
+const SMS_RATE = 5;
+
+describe('one batch to the providers (batch-sender)', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let stub: TwilioStub;
+  let authorId: string;
+  let seq = 0;
+  /** The SMTP sink answers no message before this settles (set per test; settled by default). */
+  let relayGate: Promise<unknown> = Promise.resolve();
+  const smtpHold = { then: (f: () => void) => relayGate.then(f) } as unknown as Promise<unknown>;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink({ holdUntil: smtpHold });
+    stub = await startTwilioStub();
+    t = await createTestApp({
+      SMTP_URL: smtp.url,
+      ...stub.env(),
+      RUN_WORKER: 'false',
+      DELIVERY_RETRY_BASE_SECONDS: '1',
+      DELIVERY_MAX_ATTEMPTS: '4',
+      MESSAGE_PAUSE_AFTER_ERRORS: String(PAUSE_AFTER),
+      STALE_SENDING_SECONDS: '1', // the lease is renewed every 500 ms
+      EMAIL_CONCURRENCY: String(EMAIL_CONCURRENCY),
+      SMS_CONCURRENCY: '1',
+      SMS_RATE_PER_SECOND: String(SMS_RATE),
+    });
+    // A ward and an author of its own, in SQL (the geography import and a sign-in would cost each Stryker run seconds).
+    await t.sql(`INSERT INTO npu (code, name) VALUES ('BS', 'Batches')`);
+    const [{ id: hood }] = await t.sql<{ id: string }>(`INSERT INTO neighbourhood (npu_code, name) VALUES ('BS', 'Batches') RETURNING id`);
+    await t.sql(`INSERT INTO ward (code, name, npu_code, neighbourhood_id) VALUES ('BS01', 'Batches', 'BS', $1)`, [hood]);
+    [{ id: authorId }] = await t.sql<{ id: string }>(`INSERT INTO staff (email, name, role) VALUES ('batches@example.org', 'Batches', 'eco') RETURNING id`);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.close();
+    await stub?.close();
+  });
+
+  const gate = () => {
+    let open!: () => void;
+    const p = new Promise<void>((ok) => (open = ok));
+    return { p, open };
+  };
+  /** A message being sent on `channel` to `count` new residents of BS01, its rows claimed (`limit` of them), and a batch ready to run. */
+  const prepare = async (channel: 'email' | 'sms', count: number, opts: { limit?: number; before?: (rows: { id: string; resident_id: string }[]) => Promise<void> } = {}) => {
+    await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE status = 'active'`); // earlier residents leave the audience
+    await makeResidents(t, { count, ward: 'BS01', prefix: `batch${++seq}-`, channels: [channel] });
+    const [{ id }] = await t.sql<{ id: string }>(
+      `INSERT INTO message (author_id, title, body, category, channels, audience, status, send_requested_at) VALUES ($1, 'Batch', 'Hello', 'crime_alert', $2, '{}', 'sending', now()) RETURNING id`,
+      [authorId, [channel]],
+    );
+    const audience = { wardCodes: ['BS01'], topics: null, interestGroups: null, schemeIds: null, channels: [channel], priority: 'standard' as const };
+    await t.app.get(FanOutRepository).insertForAudience(id, audience, new Date());
+    const rows = await t.sql<{ id: string; resident_id: string }>(`SELECT id::text AS id, resident_id FROM delivery WHERE message_id = $1 ORDER BY resident_id`, [id]);
+    await opts.before?.(rows);
+    const batch = await t.app.get(ClaimRepository).claim(id, channel, opts.limit ?? 100);
+    return { id, rows, batch, sender: async (b = batch) => batchFor(id, channel, b) };
+  };
+  const batchFor = async (id: string, channel: 'email' | 'sms', batch: Awaited<ReturnType<ClaimRepository['claim']>>) => {
+    const message = (await t.app.get(MessageRepository).findById(id))!;
+    const context = { ...(await t.app.get(MessageContextService).forMessage(message)), attachments: null };
+    return new BatchSender(t.app.get(BatchSenderDeps), message, context, channel, batch);
+  };
+  const rowsOf = (id: string) =>
+    t.sql<{ id: string; phone: string | null; email: string | null; status: string; attempts: number; last_error: string | null; provider_id: string | null; not_before: Date | null; claimed: boolean }>(
+      `SELECT d.id::text AS id, r.phone_e164 AS phone, r.email, d.status, d.attempts, d.last_error, d.provider_id, d.not_before, d.claimed_at IS NOT NULL AS claimed
+         FROM delivery d JOIN resident r ON r.id = d.resident_id WHERE d.message_id = $1 ORDER BY d.resident_id`,
+      [id],
+    );
+  const messageOf = async (id: string) => (await t.sql<{ status: string; paused_reason: string | null }>('SELECT status, paused_reason FROM message WHERE id = $1', [id]))[0];
+  const metric = async (line: string) => {
+    const text = await t.app.get(MetricsService).render();
+    const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+    return found ? Number(found.split(' ')[1]) : 0;
+  };
+  const smsTo = (phone: string | null) => stub.messages.filter((m) => m.to === phone);
+  const retryJobs = (id: string) =>
+    t.sql<{ start_after: Date }>(`SELECT start_after FROM pgboss.job WHERE name = 'send-sms' AND singleton_key = $1 AND state = 'created'`, [`${id}:retry`]);
+
+  it('sends every row once, records it sent with the provider\'s id, and counts the outcomes', async () => {
+    const { id, sender } = await prepare('sms', 3);
+    const [delivered, sendSeconds] = [await metric('beacon_deliveries_total{channel="sms",outcome="sent"}'), await metric('beacon_provider_send_duration_seconds_count{channel="sms",result="sent"}')];
+    expect(await (await sender()).run()).toBeUndefined();
+    const rows = await rowsOf(id);
+    expect(rows.map((r) => [r.status, r.attempts, r.last_error])).toEqual(rows.map(() => ['sent', 1, null]));
+    for (const r of rows) expect(smsTo(r.phone).map((m) => m.sid)).toEqual([r.provider_id]);
+    expect(await metric('beacon_deliveries_total{channel="sms",outcome="sent"}')).toBe(delivered + 3);
+    expect(await metric('beacon_provider_send_duration_seconds_count{channel="sms",result="sent"}')).toBe(sendSeconds + 3);
+    expect(await retryJobs(id)).toEqual([]);
+    expect(await messageOf(id)).toEqual({ status: 'sending', paused_reason: null });
+  });
+
+  it('a resident who turned the channel off after the fan-out is not sent to: the row is cancelled with the reason', async () => {
+    let off = '';
+    const { id, sender } = await prepare('email', 2, {
+      before: async (rows) => {
+        off = rows[0].resident_id;
+        await t.sql(`UPDATE resident_channel SET enabled = false WHERE resident_id = $1`, [off]);
+      },
+    });
+    expect(await (await sender()).run()).toBeUndefined();
+    const rows = await rowsOf(id);
+    expect(rows.map((r) => [r.status, r.last_error])).toEqual([
+      ['cancelled', 'Resident unsubscribed or channel disabled before sending'],
+      ['sent', null],
+    ]);
+    expect(smtp.messages.filter((m) => m.to.includes(rows[0].email!))).toHaveLength(0);
+    expect(smtp.messages.filter((m) => m.to.includes(rows[1].email!))).toHaveLength(1);
+  });
+
+  it('a cancel during the batch: the send in flight completes, no further send starts, the remaining rows become cancelled', async () => {
+    const { id, sender } = await prepare('sms', 4);
+    const held = gate();
+    stub.holdUntil(held.p);
+    const before = stub.requests;
+    const run = (await sender()).run();
+    try {
+      await waitUntil(() => stub.requests > before, 20_000, 'the first SMS at the stub');
+      await t.sql(`UPDATE message SET status = 'cancelled' WHERE id = $1`, [id]);
+      const view = t.app.get(BatchSenderDeps).statuses.watch(id, 'sending');
+      try {
+        await waitUntil(() => view.current() === 'cancelled', 20_000, 'the batch seeing the cancel');
+      } finally {
+        view.release();
+      }
+    } finally {
+      held.open();
+    }
+    expect(await run).toEqual({ kind: 'halted' });
+    stub.holdUntil(Promise.resolve());
+    expect(stub.requests - before).toBe(1);
+    const rows = await rowsOf(id);
+    expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'cancelled', 'cancelled', 'sent']);
+    expect(rows.filter((r) => r.status === 'cancelled').map((r) => [r.attempts, r.claimed])).toEqual([[0, false], [0, false], [0, false]]);
+  });
+
+  it('Twilio throttling (429): the channel stops, every row goes back unspent, due when the 5 s pause ends', async () => {
+    const { id, sender } = await prepare('sms', 3);
+    const before = stub.requests;
+    stub.failNext([{ status: 429, code: 20429, message: 'Too Many Requests' }]);
+    const startedAt = Date.now();
+    const stop = await (await sender()).run();
+    expect(stop).toEqual({ kind: 'rate_limited', resumeAt: expect.any(Date) });
+    const resumeAt = (stop as { resumeAt: Date }).resumeAt.getTime();
+    expect(resumeAt).toBeGreaterThanOrEqual(startedAt + 5000);
+    expect(resumeAt).toBeLessThanOrEqual(Date.now() + 5000);
+    expect(stub.requests - before).toBe(1);
+    const rows = await rowsOf(id);
+    expect(rows.map((r) => [r.status, r.attempts, r.claimed, r.not_before?.getTime()])).toEqual(rows.map(() => ['queued', 0, false, resumeAt]));
+    expect(await messageOf(id)).toEqual({ status: 'sending', paused_reason: null });
+  });
+
+  it('an unreachable relay: the channel stops, rows go back unspent, due after DELIVERY_RETRY_BASE_SECONDS; it is no provider error', async () => {
+    const { id, sender } = await prepare('email', 2);
+    const port = smtp.port;
+    await smtp.close();
+    let stop;
+    const startedAt = Date.now();
+    try {
+      stop = await (await sender()).run();
+    } finally {
+      smtp = await startSmtpSink({ port, holdUntil: smtpHold });
+    }
+    expect(stop).toEqual({ kind: 'unavailable', resumeAt: expect.any(Date) });
+    const resumeAt = (stop as { resumeAt: Date }).resumeAt.getTime();
+    expect(resumeAt).toBeGreaterThanOrEqual(startedAt + 1000);
+    expect(resumeAt).toBeLessThan(startedAt + 5000);
+    const rows = await rowsOf(id);
+    expect(rows.map((r) => [r.status, r.attempts, r.not_before?.getTime()])).toEqual(rows.map(() => ['queued', 0, resumeAt]));
+    const [health] = await t.sql<{ n: number }>(`SELECT consecutive_errors AS n FROM message_channel_health WHERE message_id = $1 AND channel = 'email'`, [id]);
+    expect(health).toEqual({ n: 0 });
+  });
+
+  it('a transient failure is retried later: the row waits with its attempt spent, and a retry job is due just after it', async () => {
+    const { id, sender } = await prepare('sms', 2);
+    stub.failNext([{ status: 500, code: 20500, message: 'Internal Server Error' }]);
+    expect(await (await sender()).run()).toBeUndefined();
+    const rows = await rowsOf(id);
+    const waiting = rows.filter((r) => r.status === 'queued');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ attempts: 1, last_error: '20500 Internal Server Error' });
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(1);
+    expect((await retryJobs(id)).map((j) => j.start_after.getTime())).toEqual([waiting[0].not_before!.getTime() + 250]);
+  });
+
+  it(`${PAUSE_AFTER} provider errors in a row pause the message with the reason; a success in a later batch resets the run`, async () => {
+    // Exactly PAUSE_AFTER errors: paused.
+    const a = await prepare('sms', PAUSE_AFTER, { before: async () => stub.failNext(Array.from({ length: PAUSE_AFTER }, () => ({ status: 500, code: 20500, message: 'Internal Server Error' }))) });
+    expect(await (await a.sender()).run()).toEqual({ kind: 'paused' });
+    expect(await messageOf(a.id)).toEqual({ status: 'paused', paused_reason: `Paused after ${PAUSE_AFTER} consecutive sms provider errors` });
+
+    // Two errors, then a batch with a success and an error: the run is 1, not 3.
+    const b = await prepare('sms', 4, { limit: 2 });
+    stub.failNext([{ status: 500, code: 20500, message: 'Internal Server Error' }, { status: 500, code: 20500, message: 'Internal Server Error' }]);
+    expect(await (await b.sender()).run()).toBeUndefined();
+    expect(await messageOf(b.id)).toEqual({ status: 'sending', paused_reason: null });
+    const next = await t.app.get(ClaimRepository).claim(b.id, 'sms', 2);
+    expect(next).toHaveLength(2);
+    stub.failNext([{ status: 500, code: 20500, message: 'Internal Server Error' }]);
+    expect(await (await batchFor(b.id, 'sms', next)).run()).toBeUndefined();
+    expect(await messageOf(b.id)).toEqual({ status: 'sending', paused_reason: null });
+    const [health] = await t.sql<{ n: number }>(`SELECT consecutive_errors AS n FROM message_channel_health WHERE message_id = $1 AND channel = 'sms'`, [b.id]);
+    expect(health).toEqual({ n: 1 });
+  });
+
+  it('a permanent failure (550) is recorded bounced with the reason and suspends that address; it is not retried', async () => {
+    let bad = '';
+    const { id, sender } = await prepare('email', 2, {
+      before: async (rows) => {
+        bad = rows[0].resident_id;
+        const [{ email }] = await t.sql<{ email: string }>('SELECT email FROM resident WHERE id = $1', [bad]);
+        smtp.rejectAddress(email, 550);
+      },
+    });
+    expect(await (await sender()).run()).toBeUndefined();
+    const rows = await rowsOf(id);
+    expect(rows[0]).toMatchObject({ status: 'bounced', attempts: 1, last_error: expect.stringMatching(/^550 /) });
+    expect(rows[1]).toMatchObject({ status: 'sent' });
+    const [channel] = await t.sql<{ suspended: boolean; reason: string | null }>(
+      `SELECT suspended_at IS NOT NULL AS suspended, suspended_reason AS reason FROM resident_channel WHERE resident_id = $1 AND channel = 'email'`,
+      [bad],
+    );
+    expect(channel).toMatchObject({ suspended: true, reason: expect.any(String) });
+    expect(await t.sql(`SELECT 1 FROM pgboss.job WHERE name = 'send-email' AND singleton_key = $1`, [`${id}:retry`])).toEqual([]);
+  });
+
+  it('the claim is a lease: renewed while a slow provider holds the batch, so the sweeper takes none of it', async () => {
+    const { id, sender } = await prepare('sms', 2);
+    await t.sql(`UPDATE delivery SET claimed_at = now() - interval '1 hour' WHERE message_id = $1`, [id]);
+    const held = gate();
+    stub.holdUntil(held.p);
+    const before = stub.requests;
+    const run = (await sender()).run();
+    try {
+      await waitUntil(() => stub.requests > before, 20_000, 'the first SMS at the stub');
+      await waitUntil(
+        async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1 AND claimed_at > now() - interval '1 minute'`, [id]))[0].n === 2,
+        20_000,
+        'both claims renewed',
+      );
+      expect(await t.app.get(ClaimRepository).requeueStale(60)).not.toContain(id);
+    } finally {
+      held.open();
+    }
+    expect(await run).toBeUndefined();
+    stub.holdUntil(Promise.resolve());
+    expect((await rowsOf(id)).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it(`e-mail goes ${EMAIL_CONCURRENCY} at a time (EMAIL_CONCURRENCY), SMS one at a time (SMS_CONCURRENCY 1) and at most ${SMS_RATE} a second`, async () => {
+    const mail = await prepare('email', EMAIL_CONCURRENCY + 1);
+    const held = gate();
+    relayGate = held.p;
+    const received = smtp.received;
+    const run = (await mail.sender()).run();
+    try {
+      await waitUntil(() => smtp.received - received === EMAIL_CONCURRENCY, 20_000, `${EMAIL_CONCURRENCY} e-mails in flight at once`);
+    } finally {
+      relayGate = Promise.resolve();
+      held.open();
+    }
+    expect(await run).toBeUndefined();
+    expect((await rowsOf(mail.id)).map((r) => r.status)).toEqual(Array.from({ length: EMAIL_CONCURRENCY + 1 }, () => 'sent'));
+
+    const n = 2 * SMS_RATE;
+    const sms = await prepare('sms', n);
+    stub.holdReplies(50);
+    const from = stub.log.length;
+    try {
+      expect(await (await sms.sender()).run()).toBeUndefined();
+    } finally {
+      stub.holdReplies(0);
+    }
+    const at = stub.log.slice(from).map((l) => l.at);
+    expect(at).toHaveLength(n);
+    // One at a time: each request after the previous answer (held 50 ms).
+    at.slice(1).forEach((v, i) => expect(v - at[i]).toBeGreaterThanOrEqual(45));
+    // The cap: a bucket of SMS_RATE, refilled at SMS_RATE a second, so n sends take at least (n − SMS_RATE) / SMS_RATE s.
+    expect(at[n - 1] - at[0]).toBeGreaterThanOrEqual(((n - SMS_RATE) / SMS_RATE) * 1000 - 50);
+  }, 60_000);
+});
