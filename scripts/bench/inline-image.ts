@@ -42,7 +42,7 @@ export async function benchInlineImage(o: InlineImageBenchOptions): Promise<void
   const attachments = o.app.get(MessageAttachmentService);
   const audience = { interestGroups: [o.group ?? 'student'] };
   // A force-wide message needs another admin's approval (libs/messaging rules): a second bench admin gives it.
-  const approver = await benchAdmin(o.app, { email: 'bench-approver@beacon.local', password: 'bench-approver-password-1' }, 'Bench approver');
+  const approver = await benchAdmin(o.app, { email: 'bench-image-approver@beacon.local', password: 'bench-approver-password-1' }, 'Bench approver');
   const rates: Record<string, number> = {};
   for (const kind of ['plain text', 'one inline image'] as const) {
     const m = await messages.compose(o.staff, { title: `Bench e-mail, ${kind}`, body: 'Throughput test message body.', category: 'other', channels: ['email'], audience });
