@@ -27,6 +27,7 @@ import { AudienceSyncChangedOnly1796512000002 } from './1796512000002-AudienceSy
 import { AudienceRefreshSetBased1796512000003 } from './1796512000003-AudienceRefreshSetBased';
 import { AudienceRefreshNoNestedLoops1796512000004 } from './1796512000004-AudienceRefreshNoNestedLoops';
 import { AudienceRefreshAnalyseBulk1796512000005 } from './1796512000005-AudienceRefreshAnalyseBulk';
+import { AudienceRefreshLoopsForSmall1796607000001 } from './1796607000001-AudienceRefreshLoopsForSmall';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -61,4 +62,5 @@ export const ALL_MIGRATIONS: Function[] = [
   AudienceRefreshSetBased1796512000003,
   AudienceRefreshNoNestedLoops1796512000004,
   AudienceRefreshAnalyseBulk1796512000005,
+  AudienceRefreshLoopsForSmall1796607000001,
 ];
