@@ -77,7 +77,12 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     await t.http().post('/api/v1/residents/verify').send({ phone: who.phone, code }).expect(ok(200));
 
     // Preferences.
-    await t.http().patch('/api/v1/me').set(...bearer).send({ quietStart: '22:00', quietEnd: '07:00', topics: ['appeals'], interestGroups: ['parent'], demographics: { ageBand: '35-44' } }).expect(ok(200));
+    // Quiet hours that hold nothing now (two hours from now for one hour, London time): fixed
+    // hours such as 22:00–07:00 held the SMS whenever the suite ran at night, and the send never ended.
+    const londonHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    const quiet = { quietStart: at(londonHour + 2), quietEnd: at(londonHour + 3) };
+    await t.http().patch('/api/v1/me').set(...bearer).send({ ...quiet, topics: ['appeals'], interestGroups: ['parent'], demographics: { ageBand: '35-44' } }).expect(ok(200));
 
     // A broadcast: the e-mail bounces with a reply quoting the address; the SMS goes.
     smtp.rejectAddress(who.email, 550);

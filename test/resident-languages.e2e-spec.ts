@@ -285,6 +285,8 @@ describe('every resident page in Urdu', () => {
         .replace(/eco BE/g, ' ')
         // Place names (the ballot's NPU, the schemes' wards) are names, not English.
         .replace(/Birmingham East|Hodge Hill|Shard End/g, ' ')
+        // The sign-up hint's example campaign code: printed in Latin letters whatever the language.
+        .replace(/OP-WHOLESTONE/g, ' ')
         .match(ENGLISH);
       if (words) english[name] = words;
     }
