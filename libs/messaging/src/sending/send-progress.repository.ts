@@ -68,6 +68,18 @@ export class SendProgressRepository {
   }
 
   /**
+   * When the channel's next waiting row of the message falls due (rows held by a throttled or
+   * unreachable provider, retries, quiet hours); null when none waits for a later time.
+   */
+  async nextWaiting(messageId: string, channel: string): Promise<Date | null> {
+    const [row] = await this.db.query<{ at: Date | null }[]>(
+      `SELECT min(not_before) AS at FROM delivery WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND not_before > now()`,
+      [messageId, channel],
+    );
+    return row?.at ?? null;
+  }
+
+  /**
    * Queued rows that no claim path reaches (no open cursor range covers them and they have no
    * not_before), e.g. written by a worker of the previous release during an upgrade: given a
    * not_before so the retry path sends them. Asked once, when a message looks finished.

@@ -53,7 +53,7 @@ export class SendJob {
       if (!current || current.status !== 'sending') return;
       const batch = await this.claims.claim(messageId, channel, this.config.messaging.batchSize);
       if (!batch.length) {
-        await this.finishIfDone(messageId, message.channels as DeliveryChannel[]);
+        await this.finishIfDone(messageId, channel, message.channels as DeliveryChannel[]);
         return;
       }
       const stop = await new BatchSender(this.batchDeps, message, context, channel, batch).run();
@@ -68,8 +68,15 @@ export class SendJob {
     await this.sendQueue.enqueue(messageId, channel, 0); // budget used: continue in a fresh job
   }
 
-  private async finishIfDone(messageId: string, channels: DeliveryChannel[]): Promise<void> {
-    if (await this.progress.hasUnfinished(messageId)) return;
+  private async finishIfDone(messageId: string, channel: DeliveryChannel, channels: DeliveryChannel[]): Promise<void> {
+    if (await this.progress.hasUnfinished(messageId)) {
+      // Rows waiting for a later time get a wake-up then. The one enqueued when they were held
+      // may have been merged into a job already waiting for that key (one waiting job per key),
+      // which ran early and found nothing due; without this they waited for the minute's sweep.
+      const next = await this.progress.nextWaiting(messageId, channel);
+      if (next) await this.sendQueue.enqueue(messageId, channel, 'retry', { startAfter: new Date(next.getTime() + 250) });
+      return;
+    }
     if (await this.progress.reviveStranded(messageId)) {
       for (const channel of channels) await this.sendQueue.enqueue(messageId, channel, 'retry');
       return;
