@@ -49,7 +49,7 @@ const has = (list: unknown, item: string) => Array.isArray(list) && list.include
 
 const NO_CONTROL_CHARS = /^[^\p{Cc}]*$/u;
 export const WARD_CODE = /^[A-Za-z0-9_-]{2,16}$/;
-const CAMPAIGN_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+export const CAMPAIGN_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const HH_MM = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** A UK postcode as normalised by the transform (the `postcode` package decides what is one). */

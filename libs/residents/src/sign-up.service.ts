@@ -7,7 +7,7 @@ import { GeographyService } from '@beacon/geography';
 import { CampaignOfficerLinkService } from './campaign-officer-link.service';
 import { TOPICS, type ResidentEntity } from './resident.entity';
 import { ResidentRepository, type NewSignUp, type SignUpInsert } from './resident.repository';
-import type { SignUpDto } from './residents.dto';
+import { CAMPAIGN_CODE, type SignUpDto } from './residents.dto';
 import { VerificationOutbox, VerificationService } from './verification.service';
 
 export interface SignUpAccepted {
@@ -18,9 +18,6 @@ const unknownWard = (code: string) => `wardCode ${code} is not a known ward`;
 // The postcode is not one of the force's (or not in the directory yet): the ward list is the fallback.
 const unplaced = (postcode: string) => `wardCode is required: postcode ${postcode} is not in our area or not known to us, so choose your ward from the list`;
 const wardProblem = (dto: SignUpDto) => (dto.wardCode ? unknownWard(dto.wardCode) : unplaced(dto.postcode ?? ''));
-
-/** What a campaign code may look like (libs/reports' rule), before it is looked up. */
-const TYPED_CAMPAIGN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 
 /** Public sign-up: one transaction for the resident, their preferences and the verification jobs. */
 @Injectable()
@@ -92,7 +89,7 @@ export class SignUpService {
    * resident typing it may not.
    */
   async campaignCodeFor(typed: string): Promise<string | null> {
-    if (!TYPED_CAMPAIGN.test(typed)) return null;
+    if (!CAMPAIGN_CODE.test(typed)) return null;
     const rows = await this.db.query<{ code: string }[]>(`SELECT code FROM campaign WHERE upper(code) = upper($1) ORDER BY code LIMIT 1`, [typed]);
     return rows[0]?.code ?? null;
   }
