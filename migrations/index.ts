@@ -28,6 +28,7 @@ import { AudienceRefreshSetBased1796512000003 } from './1796512000003-AudienceRe
 import { AudienceRefreshNoNestedLoops1796512000004 } from './1796512000004-AudienceRefreshNoNestedLoops';
 import { AudienceRefreshAnalyseBulk1796512000005 } from './1796512000005-AudienceRefreshAnalyseBulk';
 import { AudienceRefreshLoopsForSmall1796607000001 } from './1796607000001-AudienceRefreshLoopsForSmall';
+import { MaintainedReportCounts1796608000001 } from './1796608000001-MaintainedReportCounts';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -63,4 +64,5 @@ export const ALL_MIGRATIONS: Function[] = [
   AudienceRefreshNoNestedLoops1796512000004,
   AudienceRefreshAnalyseBulk1796512000005,
   AudienceRefreshLoopsForSmall1796607000001,
+  MaintainedReportCounts1796608000001,
 ];

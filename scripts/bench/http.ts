@@ -160,6 +160,13 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
      SELECT $1, id, 'email', 'sent', now() FROM resident ORDER BY id LIMIT $2 RETURNING id::text AS id`,
     [rated.id, o.ratingLinks],
   );
+  // Its recipients by language, as the fan-out writes them with the rows (the detail reads these).
+  await db.query(
+    `INSERT INTO message_language_recipients (message_id, language, recipients)
+     SELECT d.message_id, coalesce(lower(btrim(r.language)), ''), count(DISTINCT d.resident_id)::int
+       FROM delivery d JOIN resident r ON r.id = d.resident_id WHERE d.message_id = $1 GROUP BY 1, 2`,
+    [rated.id],
+  );
   await db.query('VACUUM ANALYZE delivery');
   const links = o.app.get(MessageLinksService);
   const ratingPaths = delivered.map((d) => new URL(links.ratingUrl(d.id)).pathname);

@@ -50,12 +50,15 @@ export class DeliveryRepository {
     return out;
   }
 
-  /** Recipients of a message by the language they gave (as written), one row per distinct value. */
+  /**
+   * Recipients of a message by the language they gave (trimmed and lower-cased; null for none),
+   * from the counts the fan-out writes with its rows (`message_language_recipients`), not a scan
+   * of the message's deliveries.
+   */
   async recipientLanguages(messageId: string): Promise<{ language: string | null; n: number }[]> {
     return this.db.query<{ language: string | null; n: number }[]>(
-      `SELECT r.language, count(DISTINCT d.resident_id)::int AS n
-         FROM delivery d JOIN resident r ON r.id = d.resident_id
-        WHERE d.message_id = $1 GROUP BY r.language`,
+      `SELECT nullif(language, '') AS language, sum(recipients)::int AS n
+         FROM message_language_recipients WHERE message_id = $1 GROUP BY language`,
       [messageId],
     );
   }

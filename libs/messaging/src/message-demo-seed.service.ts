@@ -96,6 +96,14 @@ export class MessageDemoSeedService {
            CROSS JOIN LATERAL (SELECT abs(hashtext(m.id::text || r.id::text)) AS h) hh
           WHERE h % 5 = 0 AND (ch.channel = 'email' OR r.has_phone)`,
       );
+      // Their recipients by language, as the fan-out counts them.
+      await tx.query<unknown>(
+        `INSERT INTO message_language_recipients (message_id, language, recipients)
+         SELECT d.message_id, coalesce(lower(btrim(r.language)), ''), count(DISTINCT d.resident_id)::int
+           FROM delivery d JOIN resident r ON r.id = d.resident_id
+          WHERE NOT EXISTS (SELECT 1 FROM message_language_recipients x WHERE x.message_id = d.message_id)
+          GROUP BY 1, 2`,
+      );
       // Work in progress per NPU: a draft, and a message scheduled for a few weeks ahead with its
       // fan-out job queued for then (as MessageLifecycleService does), so it sends when it is due.
       const upcoming = await tx.query<{ id: string; scheduledAt: Date }[]>(

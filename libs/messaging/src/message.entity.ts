@@ -185,4 +185,28 @@ export class MessageDeliveryCountEntity {
   @Column({ type: 'bigint', default: 0 }) complained: string;
 }
 
-export const MESSAGING_ENTITIES = [MessageEntity, DeliveryEntity, DeliveryCursorEntity, MessageChannelHealthEntity, MessageTemplateEntity, MessageDeliveryCountEntity, MessageAttachmentEntity];
+/**
+ * A message's recipients by the language they gave (trimmed and lower-cased; '' for none), for the
+ * message detail and the SIM pack's "messages by language" without a scan of `delivery`. Written by
+ * the fan-out in each slice's transaction (append-only: a row per slice and language, as
+ * parallel ranges must not wait on a shared row), folded into one row per language when it ends.
+ */
+@Entity('message_language_recipients')
+@Index('idx_message_language_recipients_message', ['messageId'])
+export class MessageLanguageRecipientsEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS', primaryKeyConstraintName: 'PK_message_language_recipients' }) id: string;
+  @Column({ type: 'uuid' }) messageId: string;
+  @Column({ type: 'varchar', length: 40 }) language: string;
+  @Column({ type: 'integer', default: 0 }) recipients: number;
+}
+
+export const MESSAGING_ENTITIES = [
+  MessageEntity,
+  DeliveryEntity,
+  DeliveryCursorEntity,
+  MessageChannelHealthEntity,
+  MessageTemplateEntity,
+  MessageDeliveryCountEntity,
+  MessageAttachmentEntity,
+  MessageLanguageRecipientsEntity,
+];

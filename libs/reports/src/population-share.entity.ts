@@ -53,6 +53,31 @@ export class ResidentMonthStatsEntity {
   @Column({ type: 'integer', default: 0 }) left: number;
 }
 
+/**
+ * Sign-ups and leavers per ward and Europe/London month by ethnicity and age band (a leaving at
+ * `greatest(left_at, activated_at)`), so subscribers by profile as at a day are the months before
+ * it summed, plus that day's own month from `resident`. Refreshed with `resident_month_stats`.
+ */
+@Entity('resident_profile_month_stats')
+export class ResidentProfileMonthStatsEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 }) wardCode: string;
+  @PrimaryColumn({ type: 'date' }) month: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) dimension: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) category: string;
+  @Column({ type: 'integer', default: 0 }) joined: number;
+  @Column({ type: 'integer', default: 0 }) left: number;
+}
+
+/** Sign-ups per ward and Europe/London month by source (`unknown` for none) and campaign code ('' for none), for the attribution report. */
+@Entity('resident_source_month_stats')
+export class ResidentSourceMonthStatsEntity {
+  @PrimaryColumn({ type: 'varchar', length: 16 }) wardCode: string;
+  @PrimaryColumn({ type: 'date' }) month: string;
+  @PrimaryColumn({ type: 'varchar', length: 20 }) source: string;
+  @PrimaryColumn({ type: 'varchar', length: 40 }) campaignCode: string;
+  @Column({ type: 'integer', default: 0 }) signups: number;
+}
+
 /** When each pre-aggregated set of figures was last recomputed (`resident_stats`: the two tables above), shown with reports. */
 @Entity('report_refresh')
 export class ReportRefreshEntity {
@@ -87,4 +112,4 @@ export class MessageEngagementDirtyEntity {
   @Column({ type: 'uuid' }) messageId: string;
 }
 
-export const REPORT_ENTITIES = [ResidentStatsDirtyEntity, MessageEngagementDirtyEntity, PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity, MessageNpuEngagementEntity];
+export const REPORT_ENTITIES = [ResidentStatsDirtyEntity, MessageEngagementDirtyEntity, PopulationShareEntity, MessageEngagementEntity, ResidentMonthStatsEntity, ResidentProfileStatsEntity, ReportRefreshEntity, CampaignEntity, CampaignAreaEntity, MessageNpuEngagementEntity, ResidentProfileMonthStatsEntity, ResidentSourceMonthStatsEntity];

@@ -122,6 +122,10 @@ const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
 
 const MONTH_START = (param: string) => `(${param}::date::timestamp AT TIME ZONE 'Europe/London')`;
+/** The two profile dimensions of a resident `r`, "not stated" for none (an erased resident's too). */
+const PROFILE = `('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))`;
+/** The start of the London month of the as-at day `$3`. */
+const DAY_MONTH_START = MONTH_START("date_trunc('month', $3::date)");
 
 /**
  * Sign-ups (`activated_at`, `joined`) or leavers (`left_at`, `left`) per group and month up to
@@ -217,7 +221,10 @@ export class ReportsRepository {
   /**
    * Subscribers by ethnicity and age band, beside census shares where loaded: today's (from the
    * refreshed profile totals), or as at the end of a past London day (`asAt`: subscribed before
-   * it ended and not left by then; an erased resident's profile is gone, so they count as not stated).
+   * it ended and not left by then; an erased resident's profile is gone, so they count as not
+   * stated). As at a day: the months before its month from the per-ward monthly sign-ups and
+   * leavers by profile (`resident_profile_month_stats`), its own month up to the end of the day
+   * from `resident` (through the activated_at and left_at indexes), as the reach report does.
    */
   representation(npuCode: string | null, asAt: string | null = null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
     const subs =
@@ -226,11 +233,19 @@ export class ReportsRepository {
              FROM resident_profile_stats p JOIN ward w ON w.code = p.ward_code
             WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
             GROUP BY 1, 2`
-        : `SELECT d.dimension, d.category, count(*)::int AS n
-             FROM resident r JOIN ward w ON w.code = r.ward_code
-            CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
-            WHERE r.activated_at < ${endOfLondonDay('$3')} AND (r.left_at IS NULL OR r.left_at >= ${endOfLondonDay('$3')})
-              AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
+        : `SELECT x.dimension, x.category, sum(x.n)::int AS n FROM (
+             SELECT p.dimension, p.category, p.joined - p."left" AS n
+               FROM resident_profile_month_stats p JOIN ward w ON w.code = p.ward_code
+              WHERE p.month < date_trunc('month', $3::date)::date AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
+             UNION ALL
+             SELECT d.dimension, d.category, e.n
+               FROM resident r JOIN ward w ON w.code = r.ward_code
+              CROSS JOIN LATERAL (VALUES (r.activated_at, 1), (greatest(r.left_at, r.activated_at), -1)) e(at, n)
+              CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+              WHERE r.activated_at IS NOT NULL
+                AND (r.activated_at >= ${DAY_MONTH_START} OR r.left_at >= ${DAY_MONTH_START})
+                AND e.at >= ${DAY_MONTH_START} AND e.at < ${endOfLondonDay('$3')} AND (e.n = 1 OR r.left_at IS NOT NULL)
+                AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}) x
             GROUP BY 1, 2`;
     return this.reader.query<CategoryCount[]>(
       `WITH subs AS (${subs}),
@@ -244,12 +259,12 @@ export class ReportsRepository {
     );
   }
 
-  /** Sign-ups in the range by source and campaign code. */
+  /** Sign-ups in the range by source and campaign code, from the refreshed per-ward monthly counts. */
   attribution(range: MonthRange, npuCode: string | null): Promise<AttributionRow[]> {
     return this.reader.query<AttributionRow[]>(
-      `SELECT coalesce(r.source, 'unknown') AS source, coalesce(r.campaign_code, '') AS "campaignCode", count(*)::int AS signups
-         FROM resident r JOIN ward w ON w.code = r.ward_code
-        WHERE r.activated_at >= ${RANGE_START} AND r.activated_at < ${RANGE_END} AND ($3::varchar IS NULL OR w.npu_code = $3)
+      `SELECT s.source, s.campaign_code AS "campaignCode", sum(s.signups)::int AS signups
+         FROM resident_source_month_stats s JOIN ward w ON w.code = s.ward_code
+        WHERE s.month >= $1::date AND s.month <= $2::date AND ($3::varchar IS NULL OR w.npu_code = $3)
         GROUP BY 1, 2 ORDER BY signups DESC, 1, 2`,
       [range.from, range.to, npuCode],
     );
@@ -308,16 +323,15 @@ export class ReportsRepository {
   /**
    * Residents who were sent the range's messages (once per message, whatever the channels), by
    * their stated language and the message's translation codes: the caller decides which
-   * language each group got (messaging's `receivedLanguage`). Deliveries are reached per message
-   * through the unique (message, resident, channel) index.
+   * language each group got (messaging's `receivedLanguage`). From the counts the fan-out writes
+   * with each message's delivery rows (`message_language_recipients`), not from the deliveries.
    */
   recipientsByLanguage(range: MonthRange, npuCode: string | null): Promise<LanguageRecipientsRow[]> {
     return this.reader.query<LanguageRecipientsRow[]>(
-      `SELECT lower(btrim(r.language)) AS language, t.codes AS translated, count(DISTINCT (d.message_id, d.resident_id))::int AS recipients
+      `SELECT nullif(l.language, '') AS language, t.codes AS translated, sum(l.recipients)::int AS recipients
          FROM message m
          CROSS JOIN LATERAL (SELECT coalesce(array_agg(k ORDER BY k), '{}') AS codes FROM jsonb_object_keys(m.translations) k) t
-         JOIN delivery d ON d.message_id = m.id
-         JOIN resident r ON r.id = d.resident_id
+         JOIN message_language_recipients l ON l.message_id = m.id
         WHERE m.sent_at >= ${RANGE_START} AND m.sent_at < ${RANGE_END} AND ($3::varchar IS NULL OR m.npu_code = $3)
         GROUP BY 1, 2`,
       [range.from, range.to, npuCode],
@@ -451,6 +465,23 @@ export class ReportsRepository {
        GROUP BY ward_code, m
        RETURNING 1`,
     );
+    await tx.query<unknown>('DELETE FROM resident_profile_month_stats');
+    await tx.query<unknown>(
+      `INSERT INTO resident_profile_month_stats (ward_code, month, dimension, category, joined, "left")
+       SELECT r.ward_code, e.month, d.dimension, d.category, sum(e.j)::int, sum(e.l)::int
+         FROM resident r
+        CROSS JOIN LATERAL (VALUES (${LONDON_MONTH('r.activated_at')}, 1, 0), (${LONDON_MONTH('greatest(r.left_at, r.activated_at)')}, 0, 1)) e(month, j, l)
+        CROSS JOIN LATERAL (VALUES ${PROFILE}) d(dimension, category)
+        WHERE r.activated_at IS NOT NULL AND (e.j = 1 OR r.left_at IS NOT NULL)
+        GROUP BY 1, 2, 3, 4`,
+    );
+    await tx.query<unknown>('DELETE FROM resident_source_month_stats');
+    await tx.query<unknown>(
+      `INSERT INTO resident_source_month_stats (ward_code, month, source, campaign_code, signups)
+       SELECT ward_code, ${LONDON_MONTH('activated_at')}, coalesce(source, 'unknown'), coalesce(campaign_code, ''), count(*)::int
+         FROM resident WHERE activated_at IS NOT NULL
+        GROUP BY 1, 2, 3, 4`,
+    );
     await tx.query<unknown>('DELETE FROM resident_profile_stats');
     await tx.query<unknown>(
       `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
@@ -500,6 +531,7 @@ export class ReportsRepository {
          DELETE FROM resident_month_stats s USING fresh f WHERE s.ward_code = f.ward_code AND s.month = f.month AND f.joined = 0 AND f.gone = 0`,
         [keys!.wardsOfMonths, months],
       );
+      await this.recomputeMonthBreakdowns(tx, keys!.wardsOfMonths!, months);
     }
     if (wards.length) {
       await tx.query<unknown>(
@@ -520,6 +552,52 @@ export class ReportsRepository {
       );
     }
     return { full: false, monthKeys: months.length, wards: wards.length };
+  }
+
+  /**
+   * The (ward, month) keys' sign-ups and leavers by profile, and sign-ups by source and campaign
+   * code, counted again from `resident` (a leaving is at `greatest(left_at, activated_at)`, so
+   * it lies in the month of one of the two indexes); a key's rows left with nothing are deleted.
+   */
+  private async recomputeMonthBreakdowns(tx: EntityManager, wardCodes: string[], months: string[]): Promise<void> {
+    const KEYS = `k AS (SELECT ward_code, month, ${MONTH_START('month')} AS starts, ${MONTH_START("(month + interval '1 month')")} AS ends
+                          FROM unnest($1::varchar[], $2::date[]) k(ward_code, month))`;
+    await tx.query<unknown>(
+      `WITH ${KEYS},
+            fresh AS (
+              SELECT k.ward_code, k.month, d.dimension, d.category, sum(e.j)::int AS joined, sum(e.l)::int AS gone
+                FROM k JOIN resident r ON r.ward_code = k.ward_code AND r.activated_at IS NOT NULL
+                 AND ((r.activated_at >= k.starts AND r.activated_at < k.ends) OR (r.left_at >= k.starts AND r.left_at < k.ends))
+               CROSS JOIN LATERAL (VALUES (r.activated_at, 1, 0), (greatest(r.left_at, r.activated_at), 0, 1)) e(at, j, l)
+               CROSS JOIN LATERAL (VALUES ${PROFILE}) d(dimension, category)
+               WHERE e.at >= k.starts AND e.at < k.ends AND (e.j = 1 OR r.left_at IS NOT NULL)
+               GROUP BY 1, 2, 3, 4),
+            upserted AS (
+              INSERT INTO resident_profile_month_stats (ward_code, month, dimension, category, joined, "left")
+              SELECT * FROM fresh
+              ON CONFLICT (ward_code, month, dimension, category) DO UPDATE SET joined = EXCLUDED.joined, "left" = EXCLUDED."left"
+              RETURNING 1)
+       DELETE FROM resident_profile_month_stats p USING k
+        WHERE p.ward_code = k.ward_code AND p.month = k.month
+          AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.ward_code = p.ward_code AND f.month = p.month AND f.dimension = p.dimension AND f.category = p.category)`,
+      [wardCodes, months],
+    );
+    await tx.query<unknown>(
+      `WITH ${KEYS},
+            fresh AS (
+              SELECT k.ward_code, k.month, coalesce(r.source, 'unknown') AS source, coalesce(r.campaign_code, '') AS campaign_code, count(*)::int AS n
+                FROM k JOIN resident r ON r.ward_code = k.ward_code AND r.activated_at >= k.starts AND r.activated_at < k.ends
+               GROUP BY 1, 2, 3, 4),
+            upserted AS (
+              INSERT INTO resident_source_month_stats (ward_code, month, source, campaign_code, signups)
+              SELECT * FROM fresh
+              ON CONFLICT (ward_code, month, source, campaign_code) DO UPDATE SET signups = EXCLUDED.signups
+              RETURNING 1)
+       DELETE FROM resident_source_month_stats s USING k
+        WHERE s.ward_code = k.ward_code AND s.month = k.month
+          AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.ward_code = s.ward_code AND f.month = s.month AND f.source = s.source AND f.campaign_code = s.campaign_code)`,
+      [wardCodes, months],
+    );
   }
 
   /** When the sign-up and subscriber figures were last recomputed (null: never yet). */

@@ -10,7 +10,8 @@ const PARALLEL_SEND_JOBS = 4;
 /**
  * `fan-out {messageId}`: writes every delivery row of a message that is due (set-based, range by
  * range in committed slices), starting up to PARALLEL_SEND_JOBS send jobs per channel as soon as
- * the first slice commits, then records its recipient count (which marks the fan-out finished).
+ * the first slice commits, then records its recipient count (which marks the fan-out finished)
+ * and folds its per-slice language counts.
  * A re-run resumes where the last one stopped and writes nothing twice.
  */
 @Injectable()
@@ -48,6 +49,7 @@ export class FanOutJob {
     const { inserted } = fanned;
     const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
+    await this.fanOuts.foldLanguageCounts(messageId);
     this.metrics.observeFanOut((Date.now() - started) / 1000);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
     // Once more with the count set (every slot): a sender that finished every row before it was

@@ -104,7 +104,7 @@ export class FanOutRepository {
         `WITH clock AS (SELECT (${clock}::timestamptz AT TIME ZONE 'Europe/London')::time AS t, (${clock}::timestamptz AT TIME ZONE 'Europe/London')::date AS d),
          aud AS MATERIALIZED (
            SELECT r.id AS resident_id, rc.channel, ${quietHoursNotBefore(a)} AS not_before,
-                  row_number() OVER (PARTITION BY r.id ORDER BY rc.channel) = 1 AS first_channel
+                  row_number() OVER (PARTITION BY r.id ORDER BY rc.channel) = 1 AS first_channel, r.language
              FROM clock, ${AUDIENCE_JOIN}
             WHERE ${audienceWhere(a, p)}
               AND r.id > ${lo}::uuid AND r.id <= ${hi}::uuid AND rc.resident_id > ${lo}::uuid AND rc.resident_id <= ${hi}::uuid
@@ -113,7 +113,11 @@ export class FanOutRepository {
            INSERT INTO delivery (message_id, resident_id, channel, status, not_before, created_at)
            SELECT ${message}::uuid, resident_id, channel, 'queued', not_before,
                   (SELECT coalesce(m.send_requested_at, now()) FROM message m WHERE m.id = ${message}::uuid) FROM aud),
-         per_channel AS (SELECT channel, count(*)::int AS n FROM aud GROUP BY channel)
+         per_channel AS (SELECT channel, count(*)::int AS n FROM aud GROUP BY channel),
+         -- the slice's recipients by the language they gave (message detail, SIM pack), committed with its rows
+         per_language AS (
+           INSERT INTO message_language_recipients (message_id, language, recipients)
+           SELECT ${message}::uuid, coalesce(lower(btrim(language)), ''), count(*)::int FROM aud WHERE first_channel GROUP BY 2)
          SELECT (SELECT count(*)::int FROM aud WHERE first_channel) AS recipients,
                 (SELECT jsonb_object_agg(channel, n) FROM per_channel) AS per_channel`,
         params,
@@ -126,6 +130,20 @@ export class FanOutRepository {
       );
       return { inserted, recipients: row.recipients, fresh: from === after };
     });
+  }
+
+  /**
+   * Folds a message's language counts (a row per fan-out slice and language) into one row per
+   * language, once its fan-out has ended. Rows a concurrent slice commits meanwhile are kept as
+   * they are, so the sums never change.
+   */
+  async foldLanguageCounts(messageId: string): Promise<void> {
+    await this.db.query<unknown>(
+      `WITH gone AS (DELETE FROM message_language_recipients WHERE message_id = $1 RETURNING language, recipients)
+       INSERT INTO message_language_recipients (message_id, language, recipients)
+       SELECT $1, language, sum(recipients)::int FROM gone GROUP BY language`,
+      [messageId],
+    );
   }
 
   async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
