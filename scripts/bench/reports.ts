@@ -4,7 +4,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
-import { addMonths, CampaignService, ReportAggregatesService, ReportsService } from '@beacon/reports';
+import { addMonths, CampaignService, QprService, ReportAggregatesService, ReportsService } from '@beacon/reports';
 import { fmt, median, sampleMs } from './harness';
 
 export interface ReportBenchOptions {
@@ -103,6 +103,11 @@ export async function benchReports(
   const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
   const lastMonth = addMonths(month, -1);
   const pastDay = `${lastMonth}-15`;
+  const qpr = app.get(QprService);
+  // The last whole calendar quarter (Q1 = Jan–Mar).
+  const [y, m] = month.split('-').map(Number);
+  const q = Math.floor((m - 1) / 3); // this quarter, 0-based
+  const lastQuarter = q === 0 ? `${y - 1}-Q4` : `${y}-Q${q}`;
   const cases: [string, () => Promise<unknown>][] = [
     ['signups by NPU, 12 months (force)', () => reports.signups(staff, { groupBy: 'npu' })],
     ['signups by ward, 12 months (force)', () => reports.signups(staff, { groupBy: 'ward' })],
@@ -122,6 +127,11 @@ export async function benchReports(
     ['attribution per officer and team, 12 months', () => reports.assisted(staff, {})],
     [`SIM pack (BE, ${lastMonth})`, () => reports.sim(staff, { npu: 'BE', month: lastMonth })],
     [`SIM pack (force, ${lastMonth})`, () => reports.sim(staff, { month: lastMonth })],
+    [`SIM pack (force, ${month})`, () => reports.sim(staff, { month })],
+    [`reach per ward (BE)`, () => reports.reach(staff, { npu: 'BE' })],
+    [`representation at the end of ${lastMonth} (BE)`, () => reports.representation(staff, { npu: 'BE', month: lastMonth })],
+    [`quarterly pack (force, ${lastQuarter})`, () => qpr.pack(staff, { quarter: lastQuarter })],
+    [`quarterly pack (BE, ${lastQuarter})`, () => qpr.pack(staff, { quarter: lastQuarter, npu: 'BE' })],
     [`growth chart as at ${pastDay}`, () => reports.growthChart(staff, { asAt: pastDay })],
     [`reach chart as at ${pastDay}`, () => reports.reachChart(staff, { asAt: pastDay })],
   ];

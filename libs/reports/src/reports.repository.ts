@@ -200,7 +200,9 @@ export class ReportsRepository {
     // asAt: the months before its month from the aggregates, its own month's joins and leavers up to the end of the day from resident.
     const subscribers =
       month === null
-        ? `SELECT ward_code, count(*) AS n FROM resident WHERE status = 'active' GROUP BY ward_code`
+        ? // only the wards in scope, each counted through idx_resident_active_ward (not every resident of the force)
+          `SELECT w.code AS ward_code, (SELECT count(*) FROM resident r WHERE r.ward_code = w.code AND r.status = 'active') AS n
+             FROM ward w WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}`
         : `SELECT ward_code, sum(n) AS n FROM (
              SELECT ward_code, joined - "left" AS n FROM resident_month_stats WHERE month <= $3::date AND ($4::date IS NULL OR month < $3::date)
              UNION ALL SELECT ward_code, 1 FROM resident WHERE $4::date IS NOT NULL AND activated_at >= ${MONTH_START('$3')} AND activated_at < ${endOfLondonDay('$4')}
