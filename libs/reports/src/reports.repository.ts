@@ -122,6 +122,8 @@ const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
 
 const MONTH_START = (param: string) => `(${param}::date::timestamp AT TIME ZONE 'Europe/London')`;
+/** Whether a `YYYY-MM-DD` day is the last of its month. */
+const isLastDayOfMonth = (day: string) => new Date(`${day}T12:00:00Z`).getUTCMonth() !== new Date(new Date(`${day}T12:00:00Z`).getTime() + 86_400_000).getUTCMonth();
 /** The two profile dimensions of a resident `r`, "not stated" for none (an erased resident's too). */
 const PROFILE = `('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))`;
 /** The start of the London month of the as-at day `$3`. */
@@ -226,9 +228,12 @@ export class ReportsRepository {
    * it ended and not left by then; an erased resident's profile is gone, so they count as not
    * stated). As at a day: the months before its month from the per-ward monthly sign-ups and
    * leavers by profile (`resident_profile_month_stats`), its own month up to the end of the day
-   * from `resident` (through the activated_at and left_at indexes), as the reach report does.
+   * from `resident` (through the activated_at and left_at indexes), as the reach report does; as
+   * at a month's last day (a past month's report), that month from the aggregates too.
    */
   representation(npuCode: string | null, asAt: string | null = null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
+    // A month's last day (a past month's report): that whole month is in the aggregates too.
+    const wholeMonth = asAt !== null && isLastDayOfMonth(asAt);
     const subs =
       asAt === null
         ? `SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
@@ -238,13 +243,13 @@ export class ReportsRepository {
         : `SELECT x.dimension, x.category, sum(x.n)::int AS n FROM (
              SELECT p.dimension, p.category, p.joined - p."left" AS n
                FROM resident_profile_month_stats p JOIN ward w ON w.code = p.ward_code
-              WHERE p.month < date_trunc('month', $3::date)::date AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
+              WHERE p.month ${wholeMonth ? '<=' : '<'} date_trunc('month', $3::date)::date AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
              UNION ALL
              SELECT d.dimension, d.category, e.n
                FROM resident r JOIN ward w ON w.code = r.ward_code
               CROSS JOIN LATERAL (VALUES (r.activated_at, 1), (greatest(r.left_at, r.activated_at), -1)) e(at, n)
               CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
-              WHERE r.activated_at IS NOT NULL
+              WHERE ${wholeMonth ? 'false AND' : ''} r.activated_at IS NOT NULL
                 AND (r.activated_at >= ${DAY_MONTH_START} OR r.left_at >= ${DAY_MONTH_START})
                 AND e.at >= ${DAY_MONTH_START} AND e.at < ${endOfLondonDay('$3')} AND (e.n = 1 OR r.left_at IS NOT NULL)
                 AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}) x
