@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
-import { MessageLinksService, MessageService } from '@beacon/messaging';
+import { DeliveryRepository, MessageLinksService, MessageService } from '@beacon/messaging';
 import { fmt } from './harness';
 import type { LoadPlan } from './load-client';
 
@@ -161,12 +161,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     [rated.id, o.ratingLinks],
   );
   // Its recipients by language, as the fan-out writes them with the rows (the detail reads these).
-  await db.query(
-    `INSERT INTO message_language_recipients (message_id, language, recipients)
-     SELECT d.message_id, coalesce(lower(btrim(r.language)), ''), count(DISTINCT d.resident_id)::int
-       FROM delivery d JOIN resident r ON r.id = d.resident_id WHERE d.message_id = $1 GROUP BY 1, 2`,
-    [rated.id],
-  );
+  await o.app.get(DeliveryRepository).countLanguagesWhereMissing();
   await db.query('VACUUM ANALYZE delivery');
   const links = o.app.get(MessageLinksService);
   const ratingPaths = delivered.map((d) => new URL(links.ratingUrl(d.id)).pathname);

@@ -51,6 +51,20 @@ export class DeliveryRepository {
   }
 
   /**
+   * Recipients by language counted from the delivery rows, for the messages that have none yet:
+   * deliveries written without the fan-out (the demo seed, `npm run bench`).
+   */
+  async countLanguagesWhereMissing(manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query<unknown>(
+      `INSERT INTO message_language_recipients (message_id, language, recipients)
+       SELECT d.message_id, coalesce(lower(btrim(r.language)), ''), count(DISTINCT d.resident_id)::int
+         FROM delivery d JOIN resident r ON r.id = d.resident_id
+        WHERE NOT EXISTS (SELECT 1 FROM message_language_recipients x WHERE x.message_id = d.message_id)
+        GROUP BY 1, 2`,
+    );
+  }
+
+  /**
    * Recipients of a message by the language they gave (trimmed and lower-cased; null for none),
    * from the counts the fan-out writes with its rows (`message_language_recipients`), not a scan
    * of the message's deliveries.

@@ -15,3 +15,4 @@ export { DELIVERY_STATUSES, MESSAGE_STATUSES, MESSAGING_ENTITIES, MessageEntity,
 export { MessageService } from './message.service';
 export { MessagingModule } from './messaging.module';
 export { MessageDemoSeedService } from './message-demo-seed.service';
+export { DeliveryRepository } from './delivery.repository';

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { DeliveryRepository } from './delivery.repository';
 import { DataSource } from 'typeorm';
 import { JobName, QueueService } from '@beacon/core';
 
@@ -29,6 +30,7 @@ export class MessageDemoSeedService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: QueueService,
+    private readonly deliveries: DeliveryRepository,
   ) {}
 
   async seedFullDemo(count = 320): Promise<number> {
@@ -97,13 +99,7 @@ export class MessageDemoSeedService {
           WHERE h % 5 = 0 AND (ch.channel = 'email' OR r.has_phone)`,
       );
       // Their recipients by language, as the fan-out counts them.
-      await tx.query<unknown>(
-        `INSERT INTO message_language_recipients (message_id, language, recipients)
-         SELECT d.message_id, coalesce(lower(btrim(r.language)), ''), count(DISTINCT d.resident_id)::int
-           FROM delivery d JOIN resident r ON r.id = d.resident_id
-          WHERE NOT EXISTS (SELECT 1 FROM message_language_recipients x WHERE x.message_id = d.message_id)
-          GROUP BY 1, 2`,
-      );
+      await this.deliveries.countLanguagesWhereMissing(tx);
       // Work in progress per NPU: a draft, and a message scheduled for a few weeks ahead with its
       // fan-out job queued for then (as MessageLifecycleService does), so it sends when it is due.
       const upcoming = await tx.query<{ id: string; scheduledAt: Date }[]>(
