@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { StaffService } from '@beacon/auth';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
+import { ReportAggregatesService } from '@beacon/reports';
 import { migrate } from '../migrations/data-source';
 import { consoleAgent } from './utils/console-browser';
 import { makeResidents } from './utils/factories';
@@ -34,11 +35,17 @@ describe('read replica: reports, previews and exports read a logical replica; wr
   const replicaSql = async <T>(text: string, values?: unknown[]) => (await onReplica.query(text, values)).rows as T[];
   const pause = () => replicaSql(`ALTER SUBSCRIPTION beacon_reports DISABLE`);
   const resume = () => replicaSql(`ALTER SUBSCRIPTION beacon_reports ENABLE`);
-  /** The replica has applied everything the primary has committed so far (a row count of `resident` is enough here). */
+  /**
+   * The replica has applied everything the primary has committed so far (the residents written
+   * here, and the report aggregates refreshed from them, are enough to compare).
+   */
   const caughtUp = async () => {
-    const [{ n: want }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM resident');
-    await waitUntil(async () => (await replicaSql<{ n: number }>('SELECT count(*)::int AS n FROM resident'))[0].n === want, WAIT, `replica has ${want} residents`);
+    const COUNTS = `SELECT (SELECT count(*) FROM resident) || '/' || (SELECT coalesce(sum(subscribers), 0) FROM resident_profile_stats) AS n`;
+    const [{ n: want }] = await t.sql<{ n: string }>(COUNTS);
+    await waitUntil(async () => (await replicaSql<{ n: string }>(COUNTS))[0].n === want, WAIT, `replica has ${want} residents / profile subscribers`);
   };
+  /** The 5-minute job that refreshes what today's reach reads (on the primary, like every write). */
+  const refresh = () => t.app.get(ReportAggregatesService).refresh();
   const reachBE01 = async () => {
     const res = await t.http().get('/api/v1/reports/reach?npu=BE').set(...ecoBE).expect(200);
     return { subscribers: (res.body as { wardCode: string; subscribers: number }[]).find((r) => r.wardCode === 'BE01')!.subscribers, res };
@@ -82,6 +89,7 @@ describe('read replica: reports, previews and exports read a logical replica; wr
     // The first heartbeat, then rows after it: once they have arrived, so has the beat.
     await waitUntil(async () => (await t.sql('SELECT 1 FROM replica_heartbeat')).length === 1, WAIT, 'the first heartbeat');
     await makeResidents(t, { count: 5, ward: 'BE01', prefix: 'before' });
+    await refresh();
     await caughtUp();
   }, 240_000);
 
@@ -111,6 +119,7 @@ describe('read replica: reports, previews and exports read a logical replica; wr
 
     await pause();
     await makeResidents(t, { count: 3, ward: 'BE01', prefix: 'paused' });
+    await refresh();
     // The primary has them; the report and the preview, read from the paused replica, do not.
     expect((await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM resident WHERE ward_code = 'BE01' AND status = 'active'`))[0].n).toBe(8);
     expect((await reachBE01()).subscribers).toBe(5);

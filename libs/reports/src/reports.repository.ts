@@ -194,7 +194,8 @@ export class ReportsRepository {
   }
 
   /**
-   * Subscribers per ward against population, lowest reach first: today's active residents, or
+   * Subscribers per ward against population, lowest reach first: today's active residents (as at
+   * the last refresh of the aggregates, like today's representation), or
    * (with `month`) those subscribed at the end of that month, from the per-ward monthly joins
    * and leavers (so a past month's figure does not move when people join or leave later).
    */
@@ -202,9 +203,9 @@ export class ReportsRepository {
     // asAt: the months before its month from the aggregates, its own month's joins and leavers up to the end of the day from resident.
     const subscribers =
       month === null
-        ? // only the wards in scope, each counted through idx_resident_active_ward (not every resident of the force)
-          `SELECT w.code AS ward_code, (SELECT count(*) FROM resident r WHERE r.ward_code = w.code AND r.status = 'active') AS n
-             FROM ward w WHERE ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}`
+        ? // today's active subscribers per ward from the refreshed profile totals (each subscriber once
+          // per dimension), as the representation report reads them: not a count of resident rows
+          `SELECT ward_code, sum(subscribers) AS n FROM resident_profile_stats WHERE dimension = 'age_band' GROUP BY ward_code`
         : `SELECT ward_code, sum(n) AS n FROM (
              SELECT ward_code, joined - "left" AS n FROM resident_month_stats WHERE month <= $3::date AND ($4::date IS NULL OR month < $3::date)
              UNION ALL SELECT ward_code, 1 FROM resident WHERE $4::date IS NOT NULL AND activated_at >= ${MONTH_START('$3')} AND activated_at < ${endOfLondonDay('$4')}
