@@ -113,6 +113,30 @@ describe('funding decisions and payments (mutation survivors)', () => {
     });
   });
 
+  describe('the applicant e-mail is queued in the decision\'s own transaction', () => {
+    // Both rows take now() (the transaction's start) by default: a job queued on a connection of
+    // its own, outside the decision's transaction, would have a later time than the audit row.
+    const sameTransaction = async (id: string) =>
+      (
+        await t.sql<{ same: boolean }>(
+          `SELECT (SELECT at FROM audit_event WHERE subject = $1) = (SELECT created_on FROM pgboss.job WHERE name = 'notify-email' AND data->'ref'->>'bidId' = $2) AS same`,
+          [`bid:${id}`, id],
+        )
+      )[0].same;
+
+    it('on approval', async () => {
+      const id = await makeBid({ amount: 5000 });
+      await approve(admin, id, 5000).expect(200);
+      expect(await sameTransaction(id)).toBe(true);
+    });
+
+    it('on rejection', async () => {
+      const id = await makeBid();
+      await t.http().post(`/api/v1/bids/${id}/reject`).set(...leadBE.auth).send({ reason: 'Outside the fund criteria' }).expect(200);
+      expect(await sameTransaction(id)).toBe(true);
+    });
+  });
+
   describe('rejection', () => {
     it('audits the reason and e-mails the applicant in the same transaction', async () => {
       const id = await makeBid();
