@@ -233,6 +233,40 @@ describe('verification rules', () => {
     expect([phoneClaim.sms.map((j) => j.template), phoneClaim.smsCodes.has(active.id)]).toEqual([['resident.sms-code'], true]);
   });
 
+  it('a pending sign-up whose address was verified already (its other one not yet) is sent a verification again, not "already signed up"', async () => {
+    const row = (await repo().findById((await makeResident(t, { ward: 'BE01', channels: ['email', 'sms'], phone: phone() })).id))!;
+    const pending = { ...row, status: 'pending' } as ResidentEntity;
+    const out = new VerificationOutbox();
+    service().addReminder(out, pending, 'email');
+    service().addReminder(out, pending, 'sms');
+    expect([out.emails.map((j) => j.template), out.sms.map((j) => j.template), out.smsCodes.has(row.id)]).toEqual([['resident.verify-email'], ['resident.sms-code'], true]);
+  });
+
+  it('the refusals say what to do, in words', () => {
+    expect(WRONG_CODE).toBe('That code is not right. Check it and try again, or ask for a new code.');
+    expect(DEAD_CODE).toBe('That code can no longer be used. Ask for a new code.');
+  });
+
+  it("codes and messages are queued in the caller's transaction: a rolled-back caller leaves neither", async () => {
+    const p = phone();
+    const r = await pendingSms(p);
+    const e = await pendingEmail();
+    const rolledBack = new Error('caller rolled back');
+    const run = tx(async (m) => {
+      await service().sendSmsCode(r.id, p, m);
+      await service().sendEmailLink(e, e.email!, m);
+      throw rolledBack;
+    });
+    await expect(run).rejects.toBe(rolledBack);
+    expect(await codeRow(r.id)).toBeUndefined();
+    expect([await jobs(r.id), await jobs(e.id)]).toEqual([[], []]);
+    // Committed: the e-mail link is the verify-email notice about the resident only (the address is read when it is sent).
+    await tx((m) => service().sendEmailLink(e, e.email!, m));
+    expect(await jobs(e.id)).toEqual([['notify-email', 'resident.verify-email']]);
+    const [job] = await t.sql<{ data: unknown }>(`SELECT data FROM pgboss.job WHERE name = 'notify-email' AND data->'ref'->>'residentId' = $1`, [e.id]);
+    expect(JSON.stringify(job.data)).not.toContain(e.email!);
+  });
+
   it('resend queues one reminder job with the addresses asked about and answers accepted', async () => {
     const email = `resend.${Date.now()}@example.org`;
     expect(await service().resend({ email, phone: '+447700919997' })).toEqual({ status: 'accepted' });
