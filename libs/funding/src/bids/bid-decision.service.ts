@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, badRequest, conflict, DomainException, type StaffPrincipal } from '@beacon/core';
+import { AuditService, badRequest, conflict, DomainException, londonDay, type StaffPrincipal } from '@beacon/core';
 import { FundRepository } from '../funds/fund.repository';
 import { formatPounds } from '../money';
 import { ApplicantNotifier } from '../notifications/applicant-notifier';
@@ -9,10 +9,6 @@ import { ApplicantNotice } from '../notifications/applicant-notifications';
 import { assertTransition, AWARDED_BID_STATUSES, invalidTransition, statusesLeadingTo } from './bid-status';
 import { BidRepository, type BidView, type PaymentView } from './bid.repository';
 import { BidService } from './bid.service';
-
-/** Today's date in England, YYYY-MM-DD: a payment cannot be dated after it. */
-const londonToday = (now = new Date()) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
 /** Decisions that move money: approval against the fund's budget, rejection, payments against the award. */
 @Injectable()
@@ -93,7 +89,8 @@ export class BidDecisionService {
   /** A payment against an approved or completed bid, made by today; the total paid never exceeds the award (409). */
   async recordPayment(staff: StaffPrincipal, id: string, amountPence: number, paidOn: string): Promise<PaymentView & { paidPence: number; amountAwardedPence: number }> {
     const bid = await this.bidService.findForStaff(staff, id);
-    if (paidOn > londonToday()) throw badRequest('paidOn is in the future: record a payment once it has been made');
+    // today in England: a payment cannot be dated after it
+    if (paidOn > londonDay()) throw badRequest('paidOn is in the future: record a payment once it has been made');
     if (!AWARDED_BID_STATUSES.includes(bid.status)) throw conflict(`Payments are recorded only against approved or completed bids; this bid is ${bid.status}`);
     return this.db.transaction(async (tx) => {
       const paid = await this.bids.addPaid(id, AWARDED_BID_STATUSES, amountPence, tx);
