@@ -47,6 +47,11 @@ export function monthEndDay(month: string, now = new Date()): string {
   const current = currentMonth(now);
   if (month > current) throw badRequest('month must not be in the future');
   if (month === current) return londonDay(now);
+  return lastDayOfMonth(month);
+}
+
+/** A `YYYY-MM` month's last day, `YYYY-MM-DD`. */
+export function lastDayOfMonth(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { endOfLondonDay, ReportsReader, type ReplicaStaleness } from '@beacon/core';
-import type { MonthRange } from './report-period';
+import { lastDayOfMonth, type MonthRange } from './report-period';
 
 export interface SignupRow {
   group: string;
@@ -122,8 +122,6 @@ const MESSAGES_IN_SCOPE = (when: string, byNpu = false) => `
 const IN_WARDS = (param: string) => `(${param}::varchar[] IS NULL OR w.code = ANY(${param}::varchar[]))`;
 
 const MONTH_START = (param: string) => `(${param}::date::timestamp AT TIME ZONE 'Europe/London')`;
-/** Whether a `YYYY-MM-DD` day is the last of its month. */
-const isLastDayOfMonth = (day: string) => new Date(`${day}T12:00:00Z`).getUTCMonth() !== new Date(new Date(`${day}T12:00:00Z`).getTime() + 86_400_000).getUTCMonth();
 /** The two profile dimensions of a resident `r`, "not stated" for none (an erased resident's too). */
 const PROFILE = `('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))`;
 /** The start of the London month of the as-at day `$3`. */
@@ -234,7 +232,17 @@ export class ReportsRepository {
    */
   representation(npuCode: string | null, asAt: string | null = null, wardCodes: string[] | null = null): Promise<CategoryCount[]> {
     // A month's last day (a past month's report): that whole month is in the aggregates too.
-    const wholeMonth = asAt !== null && isLastDayOfMonth(asAt);
+    const wholeMonth = asAt !== null && lastDayOfMonth(asAt.slice(0, 7)) === asAt;
+    // Otherwise the day's own month, up to the end of the day: +1 per sign-up, -1 per leaving.
+    const ownMonth = `UNION ALL
+             SELECT d.dimension, d.category, e.n
+               FROM resident r JOIN ward w ON w.code = r.ward_code
+              CROSS JOIN LATERAL (VALUES (r.activated_at, 1), (greatest(r.left_at, r.activated_at), -1)) e(at, n)
+              CROSS JOIN LATERAL (VALUES ${PROFILE}) AS d(dimension, category)
+              WHERE r.activated_at IS NOT NULL
+                AND (r.activated_at >= ${DAY_MONTH_START} OR r.left_at >= ${DAY_MONTH_START})
+                AND e.at >= ${DAY_MONTH_START} AND e.at < ${endOfLondonDay('$3')} AND (e.n = 1 OR r.left_at IS NOT NULL)
+                AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}`;
     const subs =
       asAt === null
         ? `SELECT p.dimension, p.category, sum(p.subscribers)::int AS n
@@ -245,15 +253,7 @@ export class ReportsRepository {
              SELECT p.dimension, p.category, p.joined - p."left" AS n
                FROM resident_profile_month_stats p JOIN ward w ON w.code = p.ward_code
               WHERE p.month ${wholeMonth ? '<=' : '<'} date_trunc('month', $3::date)::date AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}
-             UNION ALL
-             SELECT d.dimension, d.category, e.n
-               FROM resident r JOIN ward w ON w.code = r.ward_code
-              CROSS JOIN LATERAL (VALUES (r.activated_at, 1), (greatest(r.left_at, r.activated_at), -1)) e(at, n)
-              CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
-              WHERE ${wholeMonth ? 'false AND' : ''} r.activated_at IS NOT NULL
-                AND (r.activated_at >= ${DAY_MONTH_START} OR r.left_at >= ${DAY_MONTH_START})
-                AND e.at >= ${DAY_MONTH_START} AND e.at < ${endOfLondonDay('$3')} AND (e.n = 1 OR r.left_at IS NOT NULL)
-                AND ($1::varchar IS NULL OR w.npu_code = $1) AND ${IN_WARDS('$2')}) x
+             ${wholeMonth ? '' : ownMonth}) x
             GROUP BY 1, 2`;
     return this.reader.query<CategoryCount[]>(
       `WITH subs AS (${subs}),
@@ -495,7 +495,7 @@ export class ReportsRepository {
       `INSERT INTO resident_profile_stats (ward_code, dimension, category, subscribers)
        SELECT r.ward_code, d.dimension, d.category, count(*)::int
          FROM resident r
-         CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+         CROSS JOIN LATERAL (VALUES ${PROFILE}) AS d(dimension, category)
         WHERE r.status = 'active'
         GROUP BY 1, 2, 3`,
     );
@@ -546,7 +546,7 @@ export class ReportsRepository {
         `WITH fresh AS (
                 SELECT r.ward_code, d.dimension, d.category, count(*)::int AS n
                   FROM resident r
-                  CROSS JOIN LATERAL (VALUES ('ethnicity', coalesce(r.ethnicity, 'not_stated')), ('age_band', coalesce(r.age_band, 'not_stated'))) AS d(dimension, category)
+                  CROSS JOIN LATERAL (VALUES ${PROFILE}) AS d(dimension, category)
                  WHERE r.status = 'active' AND r.ward_code = ANY($1::varchar[])
                  GROUP BY 1, 2, 3),
               upserted AS (
