@@ -1,7 +1,7 @@
 // npm run bench [-- --residents 1000000 --recipients 50000 --messages 10000 --ratings 2000000 --deliveries 20000000]
 //                [--skip fanout,reports,delivery,limits,http | --only <sections>] [--fanout-profile]
 //                [--skip-delivery] [--skip-http | --only-http]
-//                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR]
+//                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR] [--worker-cpu-prof DIR]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
 // Sections (seeding always runs): fanout (with the bare INSERT … SELECT beside it; --fanout-profile
 // adds the index-set profile); reports; delivery (separate worker process: send → first e-mail of
@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     'http-duration': { type: 'string', default: '10' },
     'rating-links': { type: 'string', default: '20000' },
     'cpu-prof': { type: 'string' },
+    'worker-cpu-prof': { type: 'string' },
     skip: { type: 'string', default: '' },
     only: { type: 'string' },
     'fanout-profile': { type: 'boolean', default: false },
@@ -219,7 +220,9 @@ async function main() {
     async function benchDelivery(): Promise<ChildProcess> {
       console.log('\nDelivery (separate worker process → local SMTP server / Twilio stub)');
       const concurrency = { email: 20, sms: 40 };
-      const worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+      // --worker-cpu-prof DIR: a V8 CPU profile of the worker (written when it exits, after the sends).
+      const profile = args['worker-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['worker-cpu-prof']}`] : [];
+      const worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
         env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });

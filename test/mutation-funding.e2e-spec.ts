@@ -63,12 +63,19 @@ describe('funding decisions and payments (mutation survivors)', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM bid WHERE id = $1 FOR UPDATE', [id]);
-      const pending = request();
+      // A request that never waits on the lock (it failed, or wrote without the conditional
+      // UPDATE) ends the wait too, and so does a deadline: the test then fails on its assertions
+      // at once instead of hanging until Jest's (or a mutation run's) timeout.
+      let settled = false;
+      const pending = request().finally(() => (settled = true));
+      pending.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      const deadline = Date.now() + 10_000;
       for (;;) {
         const [{ n }] = await t.sql<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE bid AS b%'`,
         );
-        if (n > 0) break;
+        if (n > 0 || settled) break;
+        if (Date.now() > deadline) throw new Error('The request neither waited on the bid lock nor ended within 10 s');
         await new Promise((r) => setTimeout(r, 20));
       }
       await locker.query('UPDATE bid SET status = $2 WHERE id = $1', [id, status]);
