@@ -104,6 +104,8 @@ describe('delivery claims (claim.repository)', () => {
     await t.sql(`UPDATE resident SET phone_e164 = '+447700900123' WHERE id = $1`, [c.resident_id]);
     const residents = await t.sql<{ id: string; email: string }>('SELECT id, email FROM resident WHERE id = ANY($1::uuid[])', [rows.map((r) => r.resident_id)]);
     const emailOf = (rid: string) => residents.find((r) => r.id === rid)!.email;
+    // The partition key as text, exactly as PostgreSQL prints it (outcomes name the row by it).
+    const keys = await t.sql<{ id: string; created_at: string }>('SELECT id::text AS id, created_at::text AS created_at FROM delivery WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
 
     const batch = await claims.claim(id, 'email', 10);
     expect([...batch].sort((x, y) => Number(x.id) - Number(y.id))).toEqual(
@@ -118,6 +120,7 @@ describe('delivery claims (claim.repository)', () => {
           phone: r === c ? '+447700900123' : null,
           language: r === a ? 'Cymraeg' : null,
           eligible: r !== b,
+          createdAt: keys.find((k) => k.id === did)!.created_at,
         };
       }),
     );

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { OutcomeRepository, type DeliveryOutcome } from '../libs/messaging/src/sending/outcome.repository';
+import { OutcomeRepository, type RecordedOutcome } from '../libs/messaging/src/sending/outcome.repository';
 import { OutcomeWriter } from '../libs/messaging/src/sending/outcome-writer';
 import type { CuttableProxy } from './utils/cuttable-proxy';
 import { deliveryDatabase, type DeliveryDatabase } from './utils/delivery-rows';
@@ -35,7 +35,13 @@ describe('outcome writer on real PostgreSQL', () => {
   let proxy: CuttableProxy;
   let repo: OutcomeRepository;
   let messageId: string;
-  const claimed = (count: number) => db.deliveries(count);
+  /** Each row's partition key as the claim gives it (outcomes name rows by id and created_at). */
+  const createdAt = new Map<string, string>();
+  const claimed = async (count: number) => {
+    const ids = await db.deliveries(count);
+    for (const r of await db.sql<{ id: string; created_at: string }>(`SELECT id::text AS id, created_at::text AS created_at FROM delivery WHERE id = ANY($1::bigint[])`, [ids])) createdAt.set(r.id, r.created_at);
+    return ids;
+  };
 
   beforeAll(async () => {
     // lock_timeout: a write that meets a held row lock fails (55P03: not an outage) instead of waiting.
@@ -64,7 +70,7 @@ describe('outcome writer on real PostgreSQL', () => {
       },
     };
   }
-  const sent = (id: string, n: number): DeliveryOutcome => ({ id, status: 'sent', providerId: `<m${n}@beacon.test>` });
+  const sent = (id: string, n: number): RecordedOutcome => ({ id, createdAt: createdAt.get(id)!, status: 'sent', providerId: `<m${n}@beacon.test>` });
 
   it('group commit: what is added while a write runs goes in the next write; each outcome is committed once', async () => {
     const ids = await claimed(5);
@@ -85,7 +91,7 @@ describe('outcome writer on real PostgreSQL', () => {
     await w.flush();
     w.add(sent(a, 1));
     await w.flush();
-    w.add({ id: b, status: 'failed', error: '550 No such user' });
+    w.add({ id: b, createdAt: createdAt.get(b)!, status: 'failed', error: '550 No such user' });
     await w.flush();
     expect(chunks).toEqual([[a], [b]]);
     expect((await statuses([a, b])).map((r) => r.status)).toEqual(['sent', 'failed']);

@@ -2,7 +2,7 @@
 // on it as an application context, an admin to act as, and the timing, RSS and print helpers.
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,10 +96,10 @@ export interface BenchPostgres {
 }
 
 /** A throwaway embedded PostgreSQL with fsync on, its data under a new `beacon-<name>-` temp directory. */
-export async function startBenchPostgres(name: string): Promise<BenchPostgres> {
+export async function startBenchPostgres(name: string, extra: Record<string, string> = {}): Promise<BenchPostgres> {
   const dataDir = mkdtempSync(join(tmpdir(), `beacon-${name}-`));
   // BENCH_PG_SETTINGS: extra server settings as JSON, e.g. '{"temp_file_limit":"5GB"}' (auto_explain while profiling).
-  const settings = process.env.BENCH_PG_SETTINGS ? (JSON.parse(process.env.BENCH_PG_SETTINGS) as Record<string, string>) : undefined;
+  const settings = { ...extra, ...(process.env.BENCH_PG_SETTINGS ? (JSON.parse(process.env.BENCH_PG_SETTINGS) as Record<string, string>) : {}) };
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true, settings });
   return {
     url: server.url,
@@ -122,4 +122,49 @@ export async function bootBenchApp(databaseUrl: string, secrets: Record<string, 
 export async function benchAdmin(app: INestApplicationContext, login = BENCH_LOGIN, name = 'Bench'): Promise<StaffPrincipal> {
   const admin = await app.get(StaffService).create({ ...login, name, role: 'admin', npuCode: null });
   return { kind: 'staff', ...admin, npuCode: null };
+}
+
+// CPU seconds used by processes (user + system, from /proc): what a request costs, whatever else
+// the machine is doing. Wall-clock req/s on a shared machine says more about the neighbours.
+const TICKS_PER_SECOND = 100;
+export function cpuSeconds(pids: number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND); // utime, stime
+    } catch {
+      // the process ended
+    }
+  }
+  return out;
+}
+
+/** CPU used between two samples; processes that started in between count from zero. */
+export function cpuUsed(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** A process and its children (e.g. the postmaster's backends, writer, WAL…; an API's cluster workers). */
+export function withChildren(parent: number): number[] {
+  const pids = [parent];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (ppid === parent) pids.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** The postmaster and its children (backends, writer, WAL…). */
+export function postgresPids(dataDir: string): number[] {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return [];
+  return withChildren(Number(readFileSync(pidFile, 'utf8').split('\n')[0]));
 }

@@ -4,14 +4,14 @@
 // p50/p99 latency per endpoint; asserts nothing.
 import type { INestApplicationContext } from '@nestjs/common';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
 import { DeliveryRepository, MessageLinksService, MessageService } from '@beacon/messaging';
-import { fmt } from './harness';
+import { cpuSeconds, cpuUsed, fmt, postgresPids, withChildren } from './harness';
 import type { LoadPlan } from './load-client';
 
 export interface HttpBenchOptions {
@@ -63,51 +63,6 @@ function runJson(args: string[]): Promise<AutocannonResult> {
       }
     });
   });
-}
-
-// CPU seconds used by processes (user + system, from /proc): what a request costs, whatever else
-// the machine is doing. Wall-clock req/s on a shared machine says more about the neighbours.
-const TICKS_PER_SECOND = 100;
-function cpuSeconds(pids: number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND); // utime, stime
-    } catch {
-      // the process ended
-    }
-  }
-  return out;
-}
-
-/** CPU used between two samples; processes that started in between count from zero. */
-function cpuUsed(before: Map<number, number>, after: Map<number, number>): number {
-  let sum = 0;
-  for (const [pid, s] of after) sum += s - (before.get(pid) ?? 0);
-  return sum;
-}
-
-/** A process and its children (e.g. the postmaster's backends, writer, WAL…; an API's cluster workers). */
-function withChildren(parent: number): number[] {
-  const pids = [parent];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      if (ppid === parent) pids.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
-
-/** The postmaster and its children (backends, writer, WAL…). */
-function postgresPids(dataDir: string): number[] {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return [];
-  return withChildren(Number(readFileSync(pidFile, 'utf8').split('\n')[0]));
 }
 
 /** Waits until the API's connections (application_name 'beacon') run no statement. */

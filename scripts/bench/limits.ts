@@ -5,6 +5,7 @@
 // - rawSmtp: the pooled nodemailer client sending prebuilt MIME into the same SMTP sink;
 // - rawTwilio: the twilio client (Beacon's transport alone: no claims, no outcomes) into the same stub;
 // - mimeCpu: CPU per e-mail of nodemailer's MIME compiler against Beacon's direct build.
+import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import type pg from 'pg';
 import { buildMime } from '../../libs/channels/src/email/mime';
@@ -95,23 +96,38 @@ async function pooled(n: number, concurrency: number, task: (i: number) => Promi
   }));
 }
 
-/** The pooled nodemailer client, as Beacon configures it, sending one prebuilt MIME `n` times. Messages/s. */
-export async function rawSmtp(url: string, n: number, maxConnections: number): Promise<number> {
-  const mime = buildMime(SAMPLE);
+/** A transport's rate alone: messages (or requests) per second, and its own CPU per message in ms. */
+export interface RawRate {
+  rate: number;
+  cpuMsPerMessage: number;
+}
+
+async function measured(n: number, work: () => Promise<unknown>): Promise<RawRate> {
+  const c0 = process.cpuUsage();
+  const [, ms] = await timed(work);
+  const c = process.cpuUsage(c0);
+  return { rate: n / (ms / 1000), cpuMsPerMessage: (c.user + c.system) / 1000 / n };
+}
+
+/**
+ * The pooled nodemailer client, as Beacon configures it, sending one prebuilt MIME `n` times:
+ * `raw` when given (the bench passes the bytes of an e-mail the pipeline sent, so both carry the
+ * same message), else a small sample.
+ */
+export async function rawSmtp(url: string, n: number, maxConnections: number, raw?: Buffer): Promise<RawRate> {
+  const mime = raw ? { envelope: { from: 'alerts@beacon.example', to: ['resident@example.org'] }, raw } : buildMime(SAMPLE);
   const transporter = createTransport({ url, pool: true, maxConnections, maxMessages: 500 } as Parameters<typeof createTransport>[0]);
   try {
-    const [, ms] = await timed(() => pooled(n, maxConnections, () => transporter.sendMail({ envelope: mime.envelope, raw: mime.raw } as Parameters<typeof transporter.sendMail>[0])));
-    return n / (ms / 1000);
+    return await measured(n, () => pooled(n, maxConnections, () => transporter.sendMail({ envelope: mime.envelope, raw: mime.raw } as Parameters<typeof transporter.sendMail>[0])));
   } finally {
     transporter.close();
   }
 }
 
-/** Beacon's Twilio transport alone (the official client) into the stub, `concurrency` requests in flight. Requests/s. */
-export async function rawTwilio(env: Record<string, string>, n: number, concurrency: number): Promise<number> {
+/** Beacon's Twilio transport alone (the official client) into the stub, `concurrency` requests in flight, with `body` (the pipeline's own, when given). */
+export async function rawTwilio(env: Record<string, string>, n: number, concurrency: number, body = 'Throughput test message body.'): Promise<RawRate> {
   const t = new TwilioSmsTransport({ accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM, apiBaseUrl: env.TWILIO_API_BASE_URL });
-  const [, ms] = await timed(() => pooled(n, concurrency, (i) => t.send({ to: `+4477009${String(i % 100000).padStart(5, '0')}`, body: 'Throughput test message body.' })));
-  return n / (ms / 1000);
+  return measured(n, () => pooled(n, concurrency, (i) => t.send({ to: `+4477009${String(i % 100000).padStart(5, '0')}`, body })));
 }
 
 /** CPU (user + system) per e-mail, in ms, of building the same message `n` times: nodemailer's compiler vs buildMime. */
@@ -139,10 +155,14 @@ export async function mimeCpu(n: number): Promise<{ nodemailer: number; beacon: 
 }
 
 // As a child process of the bench (so the client does not share an event loop with the sinks):
-// node dist/scripts/bench/limits.js smtp <url> <n> <connections> | twilio <env JSON> <n> <in flight>
-// prints the rate as JSON.
+// node dist/scripts/bench/limits.js smtp <url> <n> <connections> [<file of raw MIME>]
+//                                  | twilio <env JSON> <n> <in flight> [<body>]
+// prints {rate, cpuMsPerMessage} as JSON.
 if (process.argv[1]?.endsWith('limits.js')) {
-  const [kind, target, n, c] = process.argv.slice(2);
-  const rate = kind === 'smtp' ? await rawSmtp(target, Number(n), Number(c)) : await rawTwilio(JSON.parse(target) as Record<string, string>, Number(n), Number(c));
-  process.stdout.write(JSON.stringify({ rate }));
+  const [kind, target, n, c, sample] = process.argv.slice(2);
+  const result =
+    kind === 'smtp'
+      ? await rawSmtp(target, Number(n), Number(c), sample ? readFileSync(sample) : undefined)
+      : await rawTwilio(JSON.parse(target) as Record<string, string>, Number(n), Number(c), sample);
+  process.stdout.write(JSON.stringify(result));
 }

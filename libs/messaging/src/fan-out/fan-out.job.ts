@@ -6,12 +6,14 @@ import { SendQueue, type DeliveryChannel } from '../sending/send-queue';
 import { FanOutRepository } from './fan-out.repository';
 
 const PARALLEL_SEND_JOBS = 4;
+/** A fan-out that wrote at least this many rows analyses their partition when it ends. */
+const ANALYZE_AFTER_ROWS = 10_000;
 
 /**
  * `fan-out {messageId}`: writes every delivery row of a message that is due (set-based, range by
  * range in committed slices), starting up to PARALLEL_SEND_JOBS send jobs per channel as soon as
- * the first slice commits, then records its recipient count (which marks the fan-out finished)
- * and folds its per-slice language counts.
+ * the first slice commits, then records its recipient count (which marks the fan-out finished),
+ * folds its per-slice language counts and, after a large one, analyses the partition it filled.
  * A re-run resumes where the last one stopped and writes nothing twice.
  */
 @Injectable()
@@ -50,6 +52,7 @@ export class FanOutJob {
     const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
     await this.fanOuts.foldLanguageCounts(messageId);
+    if (Object.values(inserted).reduce((n, k) => n + k, 0) >= ANALYZE_AFTER_ROWS) await this.fanOuts.analyzeDeliveries(messageId);
     this.metrics.observeFanOut((Date.now() - started) / 1000);
     this.logger.log({ messageId, inserted, recipients, ms: Date.now() - started }, 'Fan-out done');
     // Once more with the count set (every slot): a sender that finished every row before it was

@@ -146,6 +146,24 @@ export class FanOutRepository {
     );
   }
 
+  /**
+   * Fresh statistics for the partition a message's rows went to, as PostgreSQL advises after a
+   * bulk load: the claims and outcome writes of the send that follows then plan from the rows
+   * that are there, not from a partition analysed while it was empty. One message's rows share
+   * one created_at (above), so one partition. Skipped, not waited for, while another ANALYZE or
+   * a VACUUM (autovacuum's) holds the partition.
+   */
+  async analyzeDeliveries(messageId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{ partition: string }[]>('SELECT tableoid::regclass::text AS partition FROM delivery WHERE message_id = $1 LIMIT 1', [messageId]);
+      if (!row) return;
+      await tx.query<unknown>(`SET LOCAL lock_timeout = '1s'`);
+      await tx.query<unknown>(`ANALYZE ${row.partition}`).catch((err: { code?: string }) => {
+        if (err.code !== '55P03') throw err; // lock_not_available: someone else is at it
+      });
+    });
+  }
+
   async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
     const [row] = await manager.query<{ n: number }[]>('SELECT count(DISTINCT resident_id)::int AS n FROM delivery WHERE message_id = $1', [messageId]);
     return row.n;

@@ -145,7 +145,7 @@ export class BatchSender {
       }
     }
     this.outcomes.push(outcome);
-    this.writer.add(outcome);
+    this.writer.add({ ...outcome, createdAt: d.createdAt });
   }
 
   /** After the batch: a wake-up for due retries, the auto-pause, and why the batch stopped. */

@@ -14,17 +14,27 @@ export interface ClaimedDelivery {
   /** The resident's language as they gave it (free text): which translation they get. */
   language: string | null;
   eligible: boolean;
+  /** The row's partition key (delivery.created_at, as exact text): outcomes name the row by (id, created_at). */
+  createdAt: string;
 }
 
 // Moves the rows in `picked` to 'sending' and returns them with the address and whether the
 // resident may still be sent on that channel (residents' rule, re-checked at the claim).
+// The resident's address and eligibility come from one index lookup per claimed row (scalar
+// subqueries in RETURNING), never from a join the planner may turn into a scan of every resident:
+// a claim's row estimate comes from the partition's statistics, which lag behind a fan-out that
+// has just filled it (measured at 1M residents: 0.76 s a claim with a hash join over `resident`).
+// A resident row that no longer exists makes the delivery ineligible (cancelled, not sent).
 const CLAIM_UPDATE = `
   UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
-    FROM picked, resident r
-   WHERE d.id = picked.id AND r.id = d.resident_id AND d.status = 'queued'
-  RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts,
-            r.email, r.phone_e164 AS phone, r.language,
-            EXISTS (SELECT 1 FROM resident_channel rc WHERE rc.resident_id = r.id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
+    FROM picked
+   WHERE d.id = picked.id AND d.created_at = picked.created_at AND d.status = 'queued'
+  RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts, d.created_at::text AS "createdAt",
+            (SELECT r.email FROM resident r WHERE r.id = d.resident_id) AS email,
+            (SELECT r.phone_e164 FROM resident r WHERE r.id = d.resident_id) AS phone,
+            (SELECT r.language FROM resident r WHERE r.id = d.resident_id) AS language,
+            EXISTS (SELECT 1 FROM resident r JOIN resident_channel rc ON rc.resident_id = r.id
+                     WHERE r.id = d.resident_id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
 
 /**
  * A sender's claim on delivery rows is a lease: taken here (`queued → sending`), renewed while the
@@ -45,7 +55,7 @@ export class ClaimRepository {
     const waited = rowsOf<ClaimedDelivery>(
       await this.db.query<unknown>(
         `WITH picked AS (
-           SELECT id FROM delivery
+           SELECT id, created_at FROM delivery
             WHERE message_id = $1 AND channel = $2 AND status = 'queued' AND not_before IS NOT NULL AND not_before <= now()
             ORDER BY not_before LIMIT $3 FOR UPDATE SKIP LOCKED)
          ${CLAIM_UPDATE}`,
@@ -98,13 +108,14 @@ export class ClaimRepository {
           await tx.query<unknown>(
             // Locked in resident order, as a cancel's UPDATE walks them (no deadlock); a row a
             // cancel took meanwhile fails the re-checked status and is left alone.
+            // LIMIT: the slice holds at most `limit` rows; saying so bounds the planner's estimate.
             `WITH picked AS (
-               SELECT id FROM delivery
+               SELECT id, created_at FROM delivery
                 WHERE message_id = $1 AND channel = $2 AND resident_id > $3::uuid AND resident_id <= $4::uuid
                   AND status = 'queued' AND not_before IS NULL
-                ORDER BY resident_id FOR UPDATE)
+                ORDER BY resident_id LIMIT $5 FOR UPDATE)
              ${CLAIM_UPDATE}`,
-            [messageId, channel, cursor.after, slice.upto],
+            [messageId, channel, cursor.after, slice.upto, limit],
           ),
         );
         if (claimed.length) return claimed;

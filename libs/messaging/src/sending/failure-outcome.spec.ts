@@ -8,6 +8,7 @@ const RETRY = { maxAttempts: 4, retryBaseSeconds: 30 };
 
 const delivery = (channel: 'email' | 'sms', attempts: number): ClaimedDelivery => ({
   id: 'd-1',
+  createdAt: '2026-03-10 12:00:00+00',
   residentId: 'r-1',
   channel,
   attempts,

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '@beacon/core';
-import type { DeliveryOutcome, OutcomeRepository } from './outcome.repository';
+import type { RecordedOutcome, OutcomeRepository } from './outcome.repository';
 
 // Outcomes of e-mails the provider already accepted are kept and re-written this long while the
 // database is unreachable (a restart, a failover): each one given up on is a duplicate later.
@@ -19,7 +19,7 @@ export class OutcomeWriter {
   troubled = false;
   /** The write that failed for good (outcomes left in `pending` get one more try in `finish`). */
   failure: { err: unknown } | undefined;
-  private pending: DeliveryOutcome[] = [];
+  private pending: RecordedOutcome[] = [];
   private writer: Promise<void> | undefined;
 
   constructor(
@@ -27,10 +27,10 @@ export class OutcomeWriter {
     private readonly logger: Logger,
     private readonly messageId: string,
     /** Called with each chunk once its write has committed (the delivery metrics). */
-    private readonly onWritten: (chunk: DeliveryOutcome[]) => void = () => undefined,
+    private readonly onWritten: (chunk: RecordedOutcome[]) => void = () => undefined,
   ) {}
 
-  add(outcome: DeliveryOutcome): void {
+  add(outcome: RecordedOutcome): void {
     this.pending.push(outcome);
     void this.flush();
   }
@@ -92,7 +92,7 @@ export class OutcomeWriter {
     }
   }
 
-  private write(chunk: DeliveryOutcome[]): Promise<void> {
+  private write(chunk: RecordedOutcome[]): Promise<void> {
     return this.persist('delivery outcomes', () => this.outcomes.record(chunk)).then(() => this.onWritten(chunk));
   }
 }

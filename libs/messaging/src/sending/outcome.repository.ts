@@ -12,6 +12,9 @@ export interface DeliveryOutcome {
   notBefore?: Date | null;
 }
 
+/** An outcome with its row's partition key, as the claim returned it (ClaimedDelivery.createdAt). */
+export type RecordedOutcome = DeliveryOutcome & { createdAt: string };
+
 /** What providers said about deliveries: outcomes of sends, Twilio's status callbacks, runs of errors. */
 @Injectable()
 export class OutcomeRepository {
@@ -21,8 +24,13 @@ export class OutcomeRepository {
    * Records outcomes of claimed rows. A row the sweeper re-queued meanwhile (its worker looked
    * dead) still takes the outcome: the provider has it, and recording it now saves a second
    * send. Rows already final (another worker re-claimed and finished it) are left alone.
+   *
+   * Rows are named by their primary key (id, created_at), and the batch's created_at values
+   * prune the statement to their partitions: with `id` alone the planner weighed every monthly
+   * partition, and with a partition's statistics taken before a fan-out filled it, it scanned the
+   * partition for each write (measured: ~10 ms a statement at 40,000 rows, 1.37 ms per e-mail).
    */
-  async record(outcomes: DeliveryOutcome[]): Promise<void> {
+  async record(outcomes: RecordedOutcome[]): Promise<void> {
     if (!outcomes.length) return;
     await this.db.query<unknown>(
       `UPDATE delivery d
@@ -30,14 +38,16 @@ export class OutcomeRepository {
               sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE d.sent_at END,
               not_before = CASE WHEN v.status = 'queued' THEN COALESCE(v.not_before, now()) ELSE v.not_before END,
               claimed_at = NULL, updated_at = now()
-         FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::varchar[], $5::timestamptz[]) AS v(id, status, provider_id, err, not_before)
-        WHERE d.id = v.id AND d.status IN ('sending', 'queued')`,
+         FROM unnest($1::bigint[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::timestamptz[]) AS v(id, created_at, status, provider_id, err, not_before)
+        WHERE d.id = v.id AND d.created_at = v.created_at AND d.created_at = ANY($7::timestamptz[]) AND d.status IN ('sending', 'queued')`,
       [
         outcomes.map((o) => o.id),
+        outcomes.map((o) => o.createdAt),
         outcomes.map((o) => o.status),
         outcomes.map((o) => o.providerId ?? null),
         outcomes.map((o) => (o.error ? o.error.slice(0, 500) : null)),
         outcomes.map((o) => o.notBefore ?? null),
+        [...new Set(outcomes.map((o) => o.createdAt))],
       ],
     );
   }
