@@ -2,7 +2,7 @@
 //                [--skip fanout,reports,delivery,images,limits,http | --only <sections>] [--fanout-profile]
 //                [--skip-delivery] [--skip-http | --only-http]
 //                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR] [--worker-cpu-prof DIR]
-//                [--worker-node-options '--max-old-space-size=… --trace-gc'] [--pg-statements]
+//                [--worker-node-options=--max-old-space-size=…] [--pg-statements]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
 // Sections (seeding always runs): fanout (with the bare INSERT … SELECT beside it; --fanout-profile
 // adds the index-set profile); reports; delivery (separate worker process: send → first e-mail of
@@ -22,7 +22,7 @@ import { GeographyService } from '@beacon/geography';
 import { MessageLifecycleService, MessageService } from '@beacon/messaging';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
 import { MessageRepository } from '../libs/messaging/src/message.repository';
-import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, cpuSeconds, cpuUsed, fmt, freePort, peakRssMb, postgresPids, reporter, startBenchPostgres, timed as time } from './bench/harness';
+import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, cpuSeconds, cpuUsed, fmt, freePort, imageNodeOptions, peakRssMb, postgresPids, reporter, startBenchPostgres, timed as time } from './bench/harness';
 import { runHttpBench } from './bench/http';
 import { benchInlineImage } from './bench/inline-image';
 import { bareInsert, fanOutProfile, mimeCpu, percent, ratio } from './bench/limits';
@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
     'rating-links': { type: 'string', default: '20000' },
     'cpu-prof': { type: 'string' },
     'worker-cpu-prof': { type: 'string' },
-    'worker-node-options': { type: 'string', default: '' },
+    'worker-node-options': { type: 'string' },
     'pg-statements': { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
     only: { type: 'string' },
@@ -242,9 +242,11 @@ async function main() {
       const concurrency = { email: 20, sms: 40 };
       // --worker-cpu-prof DIR: a V8 CPU profile of the worker (written when it exits, after the sends).
       const profile = args['worker-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['worker-cpu-prof']}`] : [];
-      const nodeOptions = args['worker-node-options'].split(' ').filter(Boolean);
-      const worker = spawn(process.execPath, [...nodeOptions, ...profile, 'dist/apps/worker/src/main.js'], {
-        env: { ...process.env, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
+      // The worker runs with the production image's NODE_OPTIONS (its heap limit) unless told otherwise.
+      const nodeOptions = args['worker-node-options'] ?? imageNodeOptions();
+      console.log(`  (worker NODE_OPTIONS: ${nodeOptions || 'none'})`);
+      const worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
+        env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       // Booted once it says so (its info lines are one per message, not per delivery; dropped).

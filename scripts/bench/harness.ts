@@ -2,7 +2,7 @@
 // on it as an application context, an admin to act as, and the timing, RSS and print helpers.
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +100,10 @@ export async function startBenchPostgres(name: string, extra: Record<string, str
   const dataDir = mkdtempSync(join(tmpdir(), `beacon-${name}-`));
   // BENCH_PG_SETTINGS: extra server settings as JSON, e.g. '{"temp_file_limit":"5GB"}' (auto_explain while profiling).
   const settings = { ...extra, ...(process.env.BENCH_PG_SETTINGS ? (JSON.parse(process.env.BENCH_PG_SETTINGS) as Record<string, string>) : {}) };
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true, settings });
+  // BENCH_PG_LOG: append the server's log lines (auto_explain's plans among them) to this file.
+  const logFile = process.env.BENCH_PG_LOG;
+  const log = logFile ? (line: string) => appendFileSync(logFile, line.endsWith('\n') ? line : `${line}\n`) : undefined;
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true, settings, log });
   return {
     url: server.url,
     dataDir,
@@ -167,4 +170,15 @@ export function postgresPids(dataDir: string): number[] {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return [];
   return withChildren(Number(readFileSync(pidFile, 'utf8').split('\n')[0]));
+}
+
+/**
+ * The production image's NODE_OPTIONS (the Dockerfile's `ENV NODE_OPTIONS=…`: its V8 heap limit):
+ * the bench runs the worker and the API under load with them, so memory and GC are what a
+ * deployment of the image sees.
+ */
+export function imageNodeOptions(dockerfile = 'Dockerfile'): string {
+  const line = readFileSync(dockerfile, 'utf8').split('\n').find((l) => l.startsWith('ENV NODE_OPTIONS='));
+  if (!line) throw new Error(`${dockerfile} sets no NODE_OPTIONS`);
+  return line.slice('ENV NODE_OPTIONS='.length).trim();
 }

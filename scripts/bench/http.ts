@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
 import { DeliveryRepository, MessageLinksService, MessageService } from '@beacon/messaging';
-import { cpuSeconds, cpuUsed, fmt, postgresPids, withChildren } from './harness';
+import { cpuSeconds, cpuUsed, fmt, imageNodeOptions, postgresPids, withChildren } from './harness';
 import type { LoadPlan } from './load-client';
 
 export interface HttpBenchOptions {
@@ -122,6 +122,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
   const ratingPaths = delivered.map((d) => new URL(links.ratingUrl(d.id)).pathname);
 
   const api = await startApi({
+    // As the production image runs it (its V8 heap limit).
+    NODE_OPTIONS: imageNodeOptions(),
     DATABASE_URL: o.databaseUrl,
     ...o.secrets,
     PORT: String(o.port),
