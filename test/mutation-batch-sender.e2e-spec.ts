@@ -105,12 +105,18 @@ describe('one batch to the providers (batch-sender)', () => {
   it('sends every row once, records it sent with the provider\'s id, and counts the outcomes', async () => {
     const { id, sender } = await prepare('sms', 3);
     const [delivered, sendSeconds] = [await metric('beacon_deliveries_total{channel="sms",outcome="sent"}'), await metric('beacon_provider_send_duration_seconds_count{channel="sms",result="sent"}')];
+    const sendSum = await metric('beacon_provider_send_duration_seconds_sum{channel="sms",result="sent"}');
+    const started = performance.now();
     expect(await (await sender()).run()).toBeUndefined();
     const rows = await rowsOf(id);
     expect(rows.map((r) => [r.status, r.attempts, r.last_error])).toEqual(rows.map(() => ['sent', 1, null]));
     for (const r of rows) expect(smsTo(r.phone).map((m) => m.sid)).toEqual([r.provider_id]);
     expect(await metric('beacon_deliveries_total{channel="sms",outcome="sent"}')).toBe(delivered + 3);
     expect(await metric('beacon_provider_send_duration_seconds_count{channel="sms",result="sent"}')).toBe(sendSeconds + 3);
+    // The observed durations are real seconds: more than nothing, less than the whole batch took.
+    const took = (await metric('beacon_provider_send_duration_seconds_sum{channel="sms",result="sent"}')) - sendSum;
+    expect(took).toBeGreaterThan(0);
+    expect(took).toBeLessThan((performance.now() - started) / 1000);
     expect(await retryJobs(id)).toEqual([]);
     expect(await messageOf(id)).toEqual({ status: 'sending', paused_reason: null });
   });
@@ -208,6 +214,18 @@ describe('one batch to the providers (batch-sender)', () => {
     expect((await retryJobs(id)).map((j) => j.start_after.getTime())).toEqual([waiting[0].not_before!.getTime() + 250]);
   });
 
+  it('two rows due again at different times: the retry job is due just after the earlier one', async () => {
+    // The second row has spent an attempt already: its backoff is twice the first's.
+    const { id, sender } = await prepare('sms', 2, { before: async (rows) => void (await t.sql('UPDATE delivery SET attempts = 1 WHERE id = $1', [rows[1].id])) });
+    stub.failNext([500, 500].map((status) => ({ status, code: 20500, message: 'Internal Server Error' })));
+    expect(await (await sender()).run()).toBeUndefined();
+    const waiting = (await rowsOf(id)).filter((r) => r.status === 'queued');
+    expect(waiting.map((r) => r.attempts)).toEqual([1, 2]);
+    const [first, second] = waiting.map((r) => r.not_before!.getTime());
+    expect(second - first).toBeGreaterThan(500); // 1 s and 2 s of backoff (DELIVERY_RETRY_BASE_SECONDS 1)
+    expect((await retryJobs(id)).map((j) => j.start_after.getTime())).toEqual([first + 250]);
+  });
+
   it(`${PAUSE_AFTER} provider errors in a row pause the message with the reason; a success in a later batch resets the run`, async () => {
     // Exactly PAUSE_AFTER errors: paused.
     const a = await prepare('sms', PAUSE_AFTER, { before: async () => stub.failNext(Array.from({ length: PAUSE_AFTER }, () => ({ status: 500, code: 20500, message: 'Internal Server Error' }))) });
@@ -264,6 +282,20 @@ describe('one batch to the providers (batch-sender)', () => {
         'both claims renewed',
       );
       expect(await t.app.get(ClaimRepository).requeueStale(60)).not.toContain(id);
+      // Renewed every max(500 ms, STALE_SENDING_SECONDS / 3) = 500 ms here: two renewals in a row
+      // are that far apart (setInterval never fires early; the upper bound leaves room for load).
+      const claimedAt = async () => (await t.sql<{ at: string }>(`SELECT max(claimed_at)::text AS at FROM delivery WHERE message_id = $1`, [id]))[0].at;
+      const renewedAt = async (after: string) => {
+        let at = after;
+        await waitUntil(async () => (at = await claimedAt()) !== after, 10_000, 'the next renewal');
+        return at;
+      };
+      const one = await renewedAt(await claimedAt());
+      const two = await renewedAt(one);
+      const [{ gap }] = await t.sql<{ gap: number }>('SELECT extract(epoch FROM $2::timestamptz - $1::timestamptz) * 1000 AS gap', [one, two]);
+      expect(Number(gap)).toBeGreaterThan(450);
+      expect(Number(gap)).toBeLessThan(2500);
+      expect(await t.app.get(ClaimRepository).requeueStale(1)).not.toContain(id); // within STALE_SENDING_SECONDS: nothing for the sweeper
     } finally {
       held.open();
     }
