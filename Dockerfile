@@ -11,8 +11,9 @@ FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # A V8 heap limit keeps RSS flat under streaming work (imports: 203 MB at 100k rows, 212 MB at 1M;
-# uncapped V8 let it grow to 391 MB). See libs/imports/README.md "Scale"; raise it if a
-# deployment's own measurements ask for more.
+# uncapped V8 let it grow to 391 MB; the worker's 1M-resident send: 221 MB, uncapped 432-483 MB).
+# See libs/imports/README.md "Scale" and docs/benchmarks.md; `npm run bench` runs the worker and
+# the API with this line. Raise it if a deployment's own measurements ask for more.
 ENV NODE_OPTIONS=--max-old-space-size=256
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
