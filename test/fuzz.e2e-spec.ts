@@ -42,6 +42,13 @@ const MAX_CASES_PER_OPERATION = 30;
 // Tables that legitimately record attempts (audit trail, rate-limit windows, receipts of signed webhooks:
 // test/webhook-replay checks that an unsigned one leaves none).
 const RECORDS_ATTEMPTS = new Set(['audit_event', 'rate_limit_bucket', 'webhook_receipt']);
+// Derived from the tables above by the worker's 5-minute report refresh (libs/reports), on its own
+// timer and not by any request: a refresh that ticked between two snapshots changed them (seen in a
+// session-9 CI rehearsal). A request that wrote a rating, reply or resident still shows in those tables.
+const REFRESHED_AGGREGATES = new Set([
+  'message_engagement', 'message_engagement_dirty', 'message_npu_engagement', 'report_refresh',
+  'resident_month_stats', 'resident_profile_month_stats', 'resident_profile_stats', 'resident_source_month_stats', 'resident_stats_dirty',
+]);
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const DAY = 24 * 3600 * 1000;
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -470,7 +477,7 @@ describe('fuzz: every operation of /docs-json against malformed and hostile inpu
     );
     const out: Record<string, string> = {};
     for (const { table_name: name } of tables) {
-      if (RECORDS_ATTEMPTS.has(name)) continue;
+      if (RECORDS_ATTEMPTS.has(name) || REFRESHED_AGGREGATES.has(name)) continue;
       const [row] = await t.sql<{ n: number; h: string }>(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM public."${name}" x`);
       out[name] = `${row.n} rows, ${row.h}`;
     }
