@@ -235,6 +235,8 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const standard = await compose(t, ecoBE, { channels: ['sms'], audience: { wardCodes: ['BE03'], interestGroups: ['cctv_owner'] } }).expect(201);
       await t.http().post(`/api/v1/messages/${standard.body.id}/send`).set(...ecoBE).expect(202);
       await waitUntil(async () => sentTo(awake.phone) === 1, 20_000, 'SMS to the resident without quiet hours');
+      // Senders start on the first committed slice: the sleeper's row may be in a range still being written.
+      await waitUntil(async () => (await t.sql<{ n: number | null }>('SELECT recipient_count AS n FROM message WHERE id = $1', [standard.body.id]))[0].n !== null, 20_000, 'the fan-out');
       const [waiting] = await t.sql<{ status: string; wait_minutes: number }>(
         `SELECT status, extract(epoch FROM not_before - now())::int / 60 AS wait_minutes FROM delivery WHERE message_id = $1 AND resident_id = $2`,
         [standard.body.id, sleeper.id],
