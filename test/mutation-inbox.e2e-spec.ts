@@ -150,6 +150,20 @@ describe('inbox service rules (mutation-inbox)', () => {
       expect(await jobsFor(res.id)).toEqual([{ name: 'notify-sms' }]);
     });
 
+    it("queues the notification in the response's own transaction, on either channel (the job's created_on is the response row's now())", async () => {
+      // A job queued on its own connection would be stamped later than the transaction that wrote the response.
+      for (const channels of [['email'], ['sms']] as const) {
+        const r = await makeResident(t, { ward: 'BE01', channels: [...channels] });
+        const id = await reply({ npu: 'BE', resident: r.id, via: channels[0] });
+        const res = await inbox.respond(staff.ecoBE, id, { body: 'In one transaction' });
+        const [row] = await t.sql<{ same: boolean }>(
+          `SELECT j.created_on = x.created_at AS same FROM pgboss.job j, reply_response x WHERE j.data->'ref'->>'responseId' = $1 AND x.id = $1::uuid`,
+          [res.id],
+        );
+        expect(row).toEqual({ same: true });
+      }
+    });
+
     it('NOT_FOUND, FORBIDDEN for another NPU, CONFLICT when unreachable: nothing written', async () => {
       const r = await makeResident(t, { ward: 'BE01', channels: ['email'] });
       const id = await reply({ npu: 'BE', resident: r.id });
