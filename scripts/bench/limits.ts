@@ -102,6 +102,7 @@ export interface RawRate {
   cpuMsPerMessage: number;
 }
 
+/** Runs `work` (n messages' worth) and returns its rate and this process's CPU per message (user + system). */
 async function measured(n: number, work: () => Promise<unknown>): Promise<RawRate> {
   const c0 = process.cpuUsage();
   const [, ms] = await timed(work);
@@ -134,12 +135,7 @@ export async function rawTwilio(env: Record<string, string>, n: number, concurre
 export async function mimeCpu(n: number): Promise<{ nodemailer: number; beacon: number }> {
   // nodemailer's own MIME compiler, as sendMail runs it, into a buffer (its stream transport: no network).
   const composer = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const cpuMs = async (work: () => Promise<unknown>) => {
-    const c0 = process.cpuUsage();
-    await work();
-    const c = process.cpuUsage(c0);
-    return (c.user + c.system) / 1000 / n;
-  };
+  const cpuMs = async (work: () => Promise<unknown>) => (await measured(n, work)).cpuMsPerMessage;
   const compose = () => composer.sendMail(SAMPLE);
   for (let i = 0; i < 200; i++) {
     await compose();
