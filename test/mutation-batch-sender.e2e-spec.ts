@@ -7,8 +7,12 @@
 // rows (they become cancelled); a throttling or unreachable provider hands rows back unspent;
 // transient failures wake a retry; N provider errors in a row pause, a success resets the run;
 // a permanent failure suspends the address; the claim's lease renewed while the batch runs;
-// the channel's concurrency and rate cap.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+// the channel's concurrency and rate cap; nothing of a finished batch keeps running; a write
+// that fails for good stops the batch and hands back what never started; the log lines name what
+// went wrong. Database faults are real where one statement can be made to fail (a table renamed
+// for the moment); a dropped connection is an error with pg's SQLSTATE given to one call.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Writable } from 'node:stream';
 import { MetricsService } from '../libs/core/src/metrics/metrics.service';
 import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
 import { MessageContextService } from '../libs/messaging/src/message-context';
@@ -33,6 +37,14 @@ describe('one batch to the providers (batch-sender)', () => {
   /** The SMTP sink answers no message before this settles (set per test; settled by default). */
   let relayGate: Promise<unknown> = Promise.resolve();
   const smtpHold = { then: (f: () => void) => relayGate.then(f) } as unknown as Promise<unknown>;
+  const logLines: string[] = [];
+  const logTo = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+  /** The app's log lines (pino JSON, as in production) of the Delivery logger since `from`. */
+  const deliveryLog = (from = 0) =>
+    logLines
+      .slice(from)
+      .map((l) => JSON.parse(l) as { context?: string; msg?: string; messageId?: string; what?: string; err?: string })
+      .filter((l) => l.context === 'Delivery');
 
   beforeAll(async () => {
     smtp = await startSmtpSink({ holdUntil: smtpHold });
@@ -48,7 +60,7 @@ describe('one batch to the providers (batch-sender)', () => {
       EMAIL_CONCURRENCY: String(EMAIL_CONCURRENCY),
       SMS_CONCURRENCY: '1',
       SMS_RATE_PER_SECOND: String(SMS_RATE),
-    });
+    }, { logTo, logLevel: 'info' });
     // A ward and an author of its own, in SQL (the geography import and a sign-in would cost each Stryker run seconds).
     await t.sql(`INSERT INTO npu (code, name) VALUES ('BS', 'Batches')`);
     const [{ id: hood }] = await t.sql<{ id: string }>(`INSERT INTO neighbourhood (npu_code, name) VALUES ('BS', 'Batches') RETURNING id`);
@@ -335,4 +347,149 @@ describe('one batch to the providers (batch-sender)', () => {
     // The cap: a bucket of SMS_RATE, refilled at SMS_RATE a second, so n sends take at least (n − SMS_RATE) / SMS_RATE s.
     expect(at[n - 1] - at[0]).toBeGreaterThanOrEqual(((n - SMS_RATE) / SMS_RATE) * 1000 - 50);
   }, 60_000);
+  /** What a dropped connection gives pg's caller (SQLSTATE 57P01, admin shutdown): retried by the outcome writer. */
+  const connectionLost = () => Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+
+  it('a finished batch leaves nothing running: no lease renewal and no status read after it returns', async () => {
+    const { id, sender } = await prepare('sms', 2);
+    const deps = t.app.get(BatchSenderDeps);
+    const renewals = jest.spyOn(deps.claims, 'renewClaims');
+    const reads = jest.spyOn(deps.messages, 'findStatus');
+    const ofThis = () => [renewals.mock.calls.length, reads.mock.calls.filter(([m]) => m === id).length];
+    try {
+      const held = gate();
+      stub.holdUntil(held.p);
+      const before = stub.requests;
+      const run = (await sender()).run();
+      try {
+        await waitUntil(() => stub.requests > before, 20_000, 'the first SMS at the stub');
+        // While it runs, both timers fire (lease every 500 ms, status every 100 ms).
+        await waitUntil(() => ofThis().every((n) => n > 0), 10_000, 'a renewal and a status read');
+      } finally {
+        held.open();
+      }
+      expect(await run).toBeUndefined();
+      stub.holdUntil(Promise.resolve());
+      const after = ofThis();
+      await new Promise((r) => setTimeout(r, 1_200)); // more than two lease periods and ten status periods
+      expect(ofThis()).toEqual(after);
+    } finally {
+      renewals.mockRestore();
+      reads.mockRestore();
+    }
+  });
+
+  it('the lease is renewed every STALE_SENDING_SECONDS / 3 when that is longer than 500 ms (3 s: every second)', async () => {
+    const { id, batch } = await prepare('sms', 1);
+    const deps = t.app.get(BatchSenderDeps);
+    const slow = { ...deps, config: { ...deps.config, messaging: { ...deps.config.messaging, staleSendingSeconds: 3 } } } as BatchSenderDeps;
+    const message = (await t.app.get(MessageRepository).findById(id))!;
+    const context = { ...(await t.app.get(MessageContextService).forMessage(message)), attachments: null };
+    const at: number[] = [];
+    const renew = deps.claims.renewClaims.bind(deps.claims);
+    const renewals = jest.spyOn(deps.claims, 'renewClaims').mockImplementation((ids) => (at.push(performance.now()), renew(ids)));
+    const held = gate();
+    stub.holdUntil(held.p);
+    try {
+      const started = performance.now();
+      const run = new BatchSender(slow, message, context, 'sms', batch).run();
+      try {
+        await waitUntil(() => at.length >= 2, 10_000, 'two renewals');
+      } finally {
+        held.open();
+      }
+      expect(await run).toBeUndefined();
+      expect(at[0] - started).toBeGreaterThanOrEqual(950);
+      expect(at[1] - at[0]).toBeGreaterThanOrEqual(950);
+      expect(at[1] - at[0]).toBeLessThan(3_000);
+    } finally {
+      renewals.mockRestore();
+      stub.holdUntil(Promise.resolve());
+    }
+  });
+
+  it('a renewal that fails is logged with the message and the error, and the batch still finishes', async () => {
+    const { id, sender } = await prepare('sms', 1);
+    const from = logLines.length;
+    const held = gate();
+    stub.holdUntil(held.p);
+    const before = stub.requests;
+    const run = (await sender()).run();
+    try {
+      await waitUntil(() => stub.requests > before, 20_000, 'the SMS at the stub');
+      // Every renewal fails while the table is away (the send itself is held at the stub).
+      await t.sql('ALTER TABLE delivery RENAME TO delivery_away');
+      try {
+        await waitUntil(() => deliveryLog(from).some((l) => l.msg === 'Could not renew claimed deliveries'), 10_000, 'the warning');
+      } finally {
+        await t.sql('ALTER TABLE delivery_away RENAME TO delivery');
+      }
+    } finally {
+      held.open();
+    }
+    expect(await run).toBeUndefined();
+    stub.holdUntil(Promise.resolve());
+    expect(deliveryLog(from).find((l) => l.msg === 'Could not renew claimed deliveries')).toMatchObject({ messageId: id, err: expect.stringMatching(/"delivery" does not exist/) });
+    expect((await rowsOf(id)).map((r) => r.status)).toEqual(['sent']);
+  });
+
+  it('a write that fails for good mid-batch (a STOP suspension): no further send starts, the rows never started go back unspent, the error is thrown', async () => {
+    const { id, sender } = await prepare('sms', 3);
+    const before = stub.requests;
+    stub.failNext([{ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }]);
+    // The suspension cannot be written: not a dropped connection, so it is not retried.
+    await t.sql('ALTER TABLE resident_channel RENAME TO resident_channel_away');
+    let thrown: unknown;
+    try {
+      await (await sender()).run().catch((err: unknown) => (thrown = err));
+    } finally {
+      await t.sql('ALTER TABLE resident_channel_away RENAME TO resident_channel');
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message).toMatch(/"resident_channel" does not exist/);
+    expect(stub.requests - before).toBe(1); // SMS_CONCURRENCY 1: nothing else had started
+    const rows = await rowsOf(id);
+    const first = rows.filter((r) => r.status === 'sending');
+    // The one in hand when the write failed stays claimed for the sweeper (its outcome is unknown to the database).
+    expect(first.map((r) => [r.attempts, r.claimed])).toEqual([[1, true]]);
+    expect(rows.filter((r) => r.status === 'queued').map((r) => [r.attempts, r.claimed])).toEqual([[0, false], [0, false]]);
+  });
+
+  it('writes hit by a dropped connection are retried, and the log says which: the suspension and the released rows', async () => {
+    const deps = t.app.get(BatchSenderDeps);
+    // A STOP reply (21610) suspends the number; the first try of the suspension loses its connection.
+    const a = await prepare('sms', 1);
+    const suspend = jest.spyOn(deps.residentChannels, 'suspend').mockRejectedValueOnce(connectionLost());
+    let from = logLines.length;
+    stub.failNext([{ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }]);
+    try {
+      expect(await (await a.sender()).run()).toBeUndefined();
+    } finally {
+      suspend.mockRestore();
+    }
+    expect(deliveryLog(from).filter((l) => l.msg === 'Database unreachable: write retried').map((l) => l.what)).toEqual(['channel suspension']);
+    const [channel] = await t.sql<{ suspended: boolean }>(`SELECT suspended_at IS NOT NULL AS suspended FROM resident_channel WHERE resident_id = $1 AND channel = 'sms'`, [a.rows[0].resident_id]);
+    expect(channel).toEqual({ suspended: true });
+
+    // Throttled (429): the rows go back; the first try of that release loses its connection.
+    const b = await prepare('sms', 2);
+    const release = jest.spyOn(deps.claims, 'release').mockRejectedValueOnce(connectionLost());
+    from = logLines.length;
+    stub.failNext([{ status: 429, code: 20429, message: 'Too Many Requests' }]);
+    try {
+      expect(await (await b.sender()).run()).toEqual({ kind: 'rate_limited', resumeAt: expect.any(Date) });
+    } finally {
+      release.mockRestore();
+    }
+    expect(deliveryLog(from).filter((l) => l.msg === 'Database unreachable: write retried').map((l) => l.what)).toEqual(['released deliveries']);
+    expect((await rowsOf(b.id)).map((r) => [r.status, r.claimed])).toEqual([['queued', false], ['queued', false]]);
+  });
+
+  it("the pause is logged at error level by the Delivery logger, with the message, channel and run", async () => {
+    const from = logLines.length;
+    const a = await prepare('sms', PAUSE_AFTER, { before: async () => stub.failNext(Array.from({ length: PAUSE_AFTER }, () => ({ status: 500, code: 20500, message: 'Internal Server Error' }))) });
+    expect(await (await a.sender()).run()).toEqual({ kind: 'paused' });
+    const line = logLines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'Message paused after consecutive provider errors');
+    expect(line).toMatchObject({ context: 'Delivery', level: 50, messageId: a.id, channel: 'sms', run: PAUSE_AFTER });
+  });
 });
