@@ -78,6 +78,24 @@ describe('one batch to the providers (batch-sender)', () => {
     const p = new Promise<void>((ok) => (open = ok));
     return { p, open };
   };
+  /** Runs a batch while the stub holds its SMS: `during` runs once the first is at the stub, then the stub answers. */
+  const whileHeld = async (batch: BatchSender, during: () => Promise<void>) => {
+    const held = gate();
+    stub.holdUntil(held.p);
+    const before = stub.requests;
+    const run = batch.run();
+    try {
+      await waitUntil(() => stub.requests > before, 20_000, 'the first SMS at the stub');
+      await during();
+    } finally {
+      held.open();
+    }
+    try {
+      return await run;
+    } finally {
+      stub.holdUntil(Promise.resolve());
+    }
+  };
   /** A message being sent on `channel` to `count` new residents of BS01, its rows claimed (`limit` of them), and a batch ready to run. */
   const prepare = async (channel: 'email' | 'sms', count: number, opts: { limit?: number; before?: (rows: { id: string; resident_id: string }[]) => Promise<void> } = {}) => {
     await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE status = 'active'`); // earlier residents leave the audience
@@ -357,19 +375,8 @@ describe('one batch to the providers (batch-sender)', () => {
     const reads = jest.spyOn(deps.messages, 'findStatus');
     const ofThis = () => [renewals.mock.calls.length, reads.mock.calls.filter(([m]) => m === id).length];
     try {
-      const held = gate();
-      stub.holdUntil(held.p);
-      const before = stub.requests;
-      const run = (await sender()).run();
-      try {
-        await waitUntil(() => stub.requests > before, 20_000, 'the first SMS at the stub');
-        // While it runs, both timers fire (lease every 500 ms, status every 100 ms).
-        await waitUntil(() => ofThis().every((n) => n > 0), 10_000, 'a renewal and a status read');
-      } finally {
-        held.open();
-      }
-      expect(await run).toBeUndefined();
-      stub.holdUntil(Promise.resolve());
+      // While it runs, both timers fire (lease every 500 ms, status every 100 ms).
+      expect(await whileHeld(await sender(), () => waitUntil(() => ofThis().every((n) => n > 0), 10_000, 'a renewal and a status read'))).toBeUndefined();
       const after = ofThis();
       await new Promise((r) => setTimeout(r, 1_200)); // more than two lease periods and ten status periods
       expect(ofThis()).toEqual(after);
@@ -411,24 +418,16 @@ describe('one batch to the providers (batch-sender)', () => {
   it('a renewal that fails is logged with the message and the error, and the batch still finishes', async () => {
     const { id, sender } = await prepare('sms', 1);
     const from = logLines.length;
-    const held = gate();
-    stub.holdUntil(held.p);
-    const before = stub.requests;
-    const run = (await sender()).run();
-    try {
-      await waitUntil(() => stub.requests > before, 20_000, 'the SMS at the stub');
-      // Every renewal fails while the table is away (the send itself is held at the stub).
+    // Every renewal fails while the table is away (the send itself is held at the stub).
+    const stop = await whileHeld(await sender(), async () => {
       await t.sql('ALTER TABLE delivery RENAME TO delivery_away');
       try {
         await waitUntil(() => deliveryLog(from).some((l) => l.msg === 'Could not renew claimed deliveries'), 10_000, 'the warning');
       } finally {
         await t.sql('ALTER TABLE delivery_away RENAME TO delivery');
       }
-    } finally {
-      held.open();
-    }
-    expect(await run).toBeUndefined();
-    stub.holdUntil(Promise.resolve());
+    });
+    expect(stop).toBeUndefined();
     expect(deliveryLog(from).find((l) => l.msg === 'Could not renew claimed deliveries')).toMatchObject({ messageId: id, err: expect.stringMatching(/"delivery" does not exist/) });
     expect((await rowsOf(id)).map((r) => r.status)).toEqual(['sent']);
   });
