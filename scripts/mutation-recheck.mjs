@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { slug } from './mutation-paths.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { status: { type: 'string', default: 'Timeout' } } });
 const [file, ...tests] = positionals;
@@ -16,8 +17,7 @@ if (!file || !tests.length) {
   console.error('usage: node scripts/mutation-recheck.mjs <mutated file> <test file>… [--status Timeout|Survived|NoCoverage]');
   process.exit(2);
 }
-const slug = file.replace(/^libs\//, '').replace(/\.ts$/, '').replace(/[/.]/g, '-');
-const report = JSON.parse(readFileSync(`reports/mutation/${slug}.json`, 'utf8'));
+const report = JSON.parse(readFileSync(`reports/mutation/${slug(file)}.json`, 'utf8'));
 const source = readFileSync(file, 'utf8');
 const lines = source.split('\n');
 // Stryker's locations: 1-based lines and columns.

@@ -17,6 +17,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
+import { slug } from './mutation-paths.mjs';
 
 /** Mutated file → the test files that exercise it (unit specs and the e2e files that reach it). */
 export const TESTS = {
@@ -71,7 +72,6 @@ async function startPostgres() {
   return { url: server.url, stop: async () => (await server.stop(), rmSync(dataDir, { recursive: true, force: true })) };
 }
 
-const slug = (file) => file.replace(/^libs\//, '').replace(/\.ts$/, '').replace(/[/.]/g, '-');
 /** `file.ts:10-20` (a line range, as Stryker's --mutate takes it) → `file.ts`. */
 const pathOf = (spec) => spec.replace(/\.ts:[\d:-]+$/, '.ts');
 const files = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(TESTS);

@@ -111,10 +111,10 @@ describe('one batch to the providers (batch-sender)', () => {
     const batch = await t.app.get(ClaimRepository).claim(id, channel, opts.limit ?? 100);
     return { id, rows, batch, sender: async (b = batch) => batchFor(id, channel, b) };
   };
-  const batchFor = async (id: string, channel: 'email' | 'sms', batch: Awaited<ReturnType<ClaimRepository['claim']>>) => {
+  const batchFor = async (id: string, channel: 'email' | 'sms', batch: Awaited<ReturnType<ClaimRepository['claim']>>, deps = t.app.get(BatchSenderDeps)) => {
     const message = (await t.app.get(MessageRepository).findById(id))!;
     const context = { ...(await t.app.get(MessageContextService).forMessage(message)), attachments: null };
-    return new BatchSender(t.app.get(BatchSenderDeps), message, context, channel, batch);
+    return new BatchSender(deps, message, context, channel, batch);
   };
   const rowsOf = (id: string) =>
     t.sql<{ id: string; phone: string | null; email: string | null; status: string; attempts: number; last_error: string | null; provider_id: string | null; not_before: Date | null; claimed: boolean }>(
@@ -390,28 +390,18 @@ describe('one batch to the providers (batch-sender)', () => {
     const { id, batch } = await prepare('sms', 1);
     const deps = t.app.get(BatchSenderDeps);
     const slow = { ...deps, config: { ...deps.config, messaging: { ...deps.config.messaging, staleSendingSeconds: 3 } } } as BatchSenderDeps;
-    const message = (await t.app.get(MessageRepository).findById(id))!;
-    const context = { ...(await t.app.get(MessageContextService).forMessage(message)), attachments: null };
+    const sender = await batchFor(id, 'sms', batch, slow);
     const at: number[] = [];
     const renew = deps.claims.renewClaims.bind(deps.claims);
     const renewals = jest.spyOn(deps.claims, 'renewClaims').mockImplementation((ids) => (at.push(performance.now()), renew(ids)));
-    const held = gate();
-    stub.holdUntil(held.p);
     try {
       const started = performance.now();
-      const run = new BatchSender(slow, message, context, 'sms', batch).run();
-      try {
-        await waitUntil(() => at.length >= 2, 10_000, 'two renewals');
-      } finally {
-        held.open();
-      }
-      expect(await run).toBeUndefined();
+      expect(await whileHeld(sender, () => waitUntil(() => at.length >= 2, 10_000, 'two renewals'))).toBeUndefined();
       expect(at[0] - started).toBeGreaterThanOrEqual(950);
       expect(at[1] - at[0]).toBeGreaterThanOrEqual(950);
       expect(at[1] - at[0]).toBeLessThan(3_000);
     } finally {
       renewals.mockRestore();
-      stub.holdUntil(Promise.resolve());
     }
   });
 

@@ -106,8 +106,8 @@ describe('bids and payments SQL (bid.repository)', () => {
       await at(ids[name], when);
     }
     const [hi, lo] = [ids.tieA, ids.tieB].sort().reverse(); // same time: the greater id first
-    const names = (rows: BidView[]) => rows.map((b) => Object.keys(ids).find((k) => ids[k] === b.id) ?? b.id);
-    const nameOf = (id: string) => Object.keys(ids).find((k) => ids[k] === id)!;
+    const nameOf = (id: string) => Object.keys(ids).find((k) => ids[k] === id);
+    const names = (rows: BidView[]) => rows.map((b) => nameOf(b.id) ?? b.id);
 
     expect(names(await bids.list({ npuCode: 'BB' }, undefined, 10))).toEqual([nameOf(hi), nameOf(lo), 'mid', 'old', 'lastYear']);
     expect(names(await bids.list({ npuCode: 'BB', financialYear: '2025-26' }, undefined, 10))).toEqual(['lastYear']);
