@@ -61,7 +61,7 @@ export class MessageLifecycleService {
       const later = current.scheduledAt && current.scheduledAt.getTime() > Date.now();
       const status: MessageStatus = later ? 'scheduled' : 'sending';
       await this.messages.transition(id, from, status, { ...set, sendRequestedAt: new Date() }, tx);
-      await this.queue.send(JobName.FanOut, { messageId: id }, { manager: tx, startAfter: later ? current.scheduledAt! : undefined });
+      await this.queue.send(JobName.FanOut, { messageId: id }, { manager: tx, ...(later ? { startAfter: current.scheduledAt! } : { wake: true }) });
       return { status };
     });
   }

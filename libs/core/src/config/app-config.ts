@@ -6,6 +6,7 @@ import {
   IsFQDN,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -74,6 +75,7 @@ export const ENV_DOCS: Record<string, string> = {
   ADMIN_PASSWORD: 'Bootstrap admin password (>= 12 chars). Production refuses known, repetitive and common passwords.',
   SEED_DEMO: 'Load the demo data set once: full (a West Midlands-sized force, ~87,500 residents; also true), small (600 residents, for tests) or false (default: full on the embedded database, false otherwise).',
   RUN_WORKER: 'Run queue consumers inside the API process (default: true on the embedded database).',
+  QUEUE_POLL_SECONDS: 'How often each queue consumer looks for due jobs when nothing woke it (default 0.5). A job enqueued to start at once (a message sent or approved, a fan-out slice) wakes the consumers of every process through PostgreSQL LISTEN/NOTIFY, so this bounds only the rest: jobs due later, retries, and wake-ups lost while a listener reconnects.',
   TRUST_PROXY: 'Express trust proxy setting, e.g. 1 behind one load balancer (default off).',
   RATE_LIMIT_MULTIPLIER: 'Multiplies every public rate limit (default 1). For load tests from one address only, e.g. 1000000; limits are still counted.',
   SMTP_URL: 'SMTP relay URL, e.g. smtp://user:pass@host:587. Unset: e-mail goes to the dev outbox.',
@@ -159,6 +161,7 @@ export class EnvVars {
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
   @IsOptional() @Transform(toDemoSize) @IsIn([false, ...DEMO_SIZES]) SEED_DEMO?: DemoSize | false;
   @IsOptional() @Transform(toBool) @IsBoolean() RUN_WORKER?: boolean;
+  @IsOptional() @Transform(toInt) @IsNumber() @Min(0.1) @Max(60) QUEUE_POLL_SECONDS?: number;
   @IsOptional() @IsString() TRUST_PROXY?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_MULTIPLIER?: number;
   @IsOptional() @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false }) SMTP_URL?: string;
@@ -242,6 +245,8 @@ export interface AppConfig {
   };
   seedDemo: DemoSize | false;
   runWorker: boolean;
+  /** Seconds between a queue consumer's polls when nothing woke it. */
+  queuePollSeconds: number;
   /** GET /metrics: answered only with this bearer token; unset, the route is a 404. */
   metrics: { token?: string; workerPort?: number };
   /** PostgreSQL's client tools for `npm run backup` / `restore` (default: on PATH). */
@@ -442,6 +447,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       inboundEmailDays: vars.INBOUND_EMAIL_RETENTION_DAYS ?? 7,
     },
     runWorker: vars.RUN_WORKER ?? embedded,
+    queuePollSeconds: vars.QUEUE_POLL_SECONDS ?? 0.5,
     metrics: { token: vars.METRICS_TOKEN, workerPort: vars.WORKER_HTTP_PORT },
     shutdownTimeoutMs: (vars.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1000,
     ops: { pgDump: vars.PG_DUMP, pgRestore: vars.PG_RESTORE },

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createRequire } from 'node:module';
 import type PgBossType from 'pg-boss';
+import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { InjectConfig, type AppConfig } from '../config/app-config';
 import { JobName, JobPayloads, QUEUE_POLICIES } from './jobs';
@@ -14,7 +15,18 @@ export interface SendOptions {
   manager?: EntityManager;
   singletonKey?: string;
   startAfter?: Date | number;
+  /**
+   * Wake the queue's consumers in every process now (PostgreSQL NOTIFY, delivered when the
+   * enqueueing transaction commits) instead of leaving the job to their next poll. Ignored with
+   * `startAfter`. For jobs someone is waiting on: a message just sent or approved.
+   */
+  wake?: boolean;
 }
+
+/** The LISTEN/NOTIFY channel of job wake-ups; the payload is the queue's name. */
+const WAKE_CHANNEL = 'beacon_queue_wake';
+/** A lost wake-up listener reconnects after this long (polling carries on meanwhile). */
+const RELISTEN_MS = 1_000;
 
 /** One job for `sendMany`. */
 export type QueuedJob = { [N in JobName]: { name: N; payload: JobPayloads[N] } }[JobName];
@@ -39,8 +51,13 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private lastHandlerActivity = 0;
   /** This process's pg-boss workers by queue (for `wake`). */
   private readonly workerIds = new Map<JobName, string[]>();
+  /** The connection that LISTENs for wake-ups (consumers only), and its pending reconnect. */
+  private listener?: pg.Client;
+  private relisten?: NodeJS.Timeout;
+  /** Whether the listener was connected when it was last lost (only that loss is logged). */
+  private listening = false;
 
-  constructor(@InjectConfig() config: AppConfig) {
+  constructor(@InjectConfig() private readonly config: AppConfig) {
     this.boss = new PgBoss({ connectionString: config.db.url, schema: 'pgboss', max: 5, application_name: 'beacon-queue' });
     this.boss.on('error', (err: Error) => this.logger.error({ err }, 'pg-boss error'));
   }
@@ -69,6 +86,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
    */
   async stop(timeoutMs: number): Promise<void> {
     this.stopRequested = true;
+    clearTimeout(this.relisten);
+    await this.unlisten();
     if (!this.started) return;
     this.started = false;
     const deadline = Date.now() + timeoutMs;
@@ -112,9 +131,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], opts: SendOptions = {}): Promise<string | null> {
-    const { manager, ...rest } = opts;
+    const { manager, wake, ...rest } = opts;
     const db = manager ? inTransaction(manager) : undefined;
-    return this.boss.send(name, payload as object, { ...rest, ...(db ? { db } : {}) });
+    const id = await this.boss.send(name, payload as object, { ...rest, ...(db ? { db } : {}) });
+    if (wake && rest.startAfter === undefined) await this.notify(name, manager);
+    return id;
   }
 
   /**
@@ -150,7 +171,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   async work<N extends JobName>(name: N, handler: JobHandlerFn<N>): Promise<void> {
     const policy = QUEUE_POLICIES[name];
     for (let i = 0; i < policy.concurrency; i++) {
-      const workerId = await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      const workerId = await this.boss.work<JobPayloads[N]>(name, { batchSize: 1, pollingIntervalSeconds: this.config.queuePollSeconds }, async ([job]) => {
         // Fetched as the shutdown began: hand it back at once (failed, so retried after its
         // backoff, or expired and retried if the pool is already closed) rather than start work
         // the process is about to abandon.
@@ -167,14 +188,67 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       this.workerIds.set(name, [...(this.workerIds.get(name) ?? []), workerId]);
     }
     if (policy.cron) await this.boss.schedule(name, policy.cron, {}, { tz: 'Europe/London' });
+    await this.listen();
   }
 
   /**
-   * Asks this process's workers of a queue to fetch now instead of at their next poll (a job
-   * just enqueued here that should start at once). Workers in other processes still poll.
+   * Asks the workers of a queue to fetch now instead of at their next poll (jobs just enqueued
+   * that should start at once): this process's at once, every other process's through NOTIFY.
    */
-  wake(name: JobName): void {
-    for (const id of this.workerIds.get(name) ?? []) this.boss.notifyWorker(id);
+  async wake(name: JobName): Promise<void> {
+    this.wakeHere(name);
+    await this.notify(name);
+  }
+
+  private wakeHere(name: string): void {
+    for (const id of this.workerIds.get(name as JobName) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /** NOTIFY the consumers of every process; inside `manager`'s transaction it is sent at its commit. */
+  private async notify(name: JobName, manager?: EntityManager): Promise<void> {
+    const sql = 'SELECT pg_notify($1, $2)';
+    if (manager) await manager.query<unknown>(sql, [WAKE_CHANNEL, name]);
+    else await this.boss.getDb().executeSql(sql, [WAKE_CHANNEL, name]);
+  }
+
+  /**
+   * A consumer's wake-up listener: one connection that LISTENs and wakes this process's workers
+   * of the queue each notification names. Wake-ups only shorten the wait: if the connection is
+   * lost, the workers go on polling, the listener reconnects after RELISTEN_MS, and on reconnect
+   * every queue is woken once (for what was enqueued meanwhile).
+   */
+  private async listen(): Promise<void> {
+    if (this.listener || this.stopRequested) return;
+    const client = new pg.Client({ connectionString: this.config.db.url, application_name: 'beacon-queue-wake' });
+    this.listener = client;
+    client.on('notification', (n) => n.payload && this.wakeHere(n.payload));
+    client.on('error', (err) => this.lost(client, err));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query<never>(`LISTEN ${WAKE_CHANNEL}`);
+      this.listening = true;
+      for (const name of this.workerIds.keys()) this.wakeHere(name);
+    } catch (err) {
+      this.lost(client, err as Error);
+    }
+  }
+
+  private lost(client: pg.Client, err?: Error): void {
+    if (this.listener !== client) return;
+    this.listener = undefined;
+    client.end().catch(() => undefined);
+    if (this.stopRequested) return;
+    if (this.listening) this.logger.warn({ err }, 'Queue wake-up listener lost: polling until it reconnects');
+    this.listening = false;
+    clearTimeout(this.relisten);
+    this.relisten = setTimeout(() => void this.listen(), RELISTEN_MS);
+  }
+
+  private async unlisten(): Promise<void> {
+    const client = this.listener;
+    this.listener = undefined;
+    await client?.end().catch(() => undefined);
   }
 
   async isHealthy(): Promise<boolean> {

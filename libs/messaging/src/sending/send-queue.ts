@@ -19,9 +19,9 @@ export class SendQueue {
     return this.queue.send(queueOf(channel), { messageId }, { singletonKey: `${messageId}:${slot}`, ...opts });
   }
 
-  /** Enqueues `slots` parallel send jobs of a channel and wakes this process's senders (the fan-out, as each slice commits). */
+  /** Enqueues `slots` parallel send jobs of a channel and wakes the senders of every process (the fan-out, as each slice commits). */
   async start(messageId: string, channel: DeliveryChannel, slots: number): Promise<void> {
     for (let slot = 0; slot < slots; slot++) await this.enqueue(messageId, channel, slot);
-    this.queue.wake(queueOf(channel));
+    await this.queue.wake(queueOf(channel));
   }
 }
