@@ -29,6 +29,7 @@ import { AudienceRefreshNoNestedLoops1796512000004 } from './1796512000004-Audie
 import { AudienceRefreshAnalyseBulk1796512000005 } from './1796512000005-AudienceRefreshAnalyseBulk';
 import { AudienceRefreshLoopsForSmall1796607000001 } from './1796607000001-AudienceRefreshLoopsForSmall';
 import { MaintainedReportCounts1796608000001 } from './1796608000001-MaintainedReportCounts';
+import { MaintainedRatingCounts1796800000001 } from './1796800000001-MaintainedRatingCounts';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -65,4 +66,5 @@ export const ALL_MIGRATIONS: Function[] = [
   AudienceRefreshAnalyseBulk1796512000005,
   AudienceRefreshLoopsForSmall1796607000001,
   MaintainedReportCounts1796608000001,
+  MaintainedRatingCounts1796800000001,
 ];

@@ -1,7 +1,9 @@
 // Issue 24, maintained counts: the audience preview's counts (audience_cell, kept by triggers on
 // the resident tables) and a message's progress (message_delivery_count, kept by a trigger on
-// delivery) always equal a live count of the rows, after writes of every kind.
+// delivery) and a message's rating summary (message_rating_count, kept by triggers on rating) always
+// equal a live count of the rows, after writes of every kind.
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { RatingService } from '@beacon/engagement';
 import { AudienceCountsService, ResidentChannelsService, TOPICS, INTEREST_GROUPS } from '@beacon/residents';
 import type { ResolvedAudience } from '../libs/messaging/src/audience/audience-spec';
 import { AudienceRepository } from '../libs/messaging/src/audience/audience.repository';
@@ -11,8 +13,9 @@ import { SendProgressRepository } from '../libs/messaging/src/sending/send-progr
 import { makeResident, makeResidents } from './utils/factories';
 import { goodRow, importSettled, toBeaconCsv } from './utils/import-fixture';
 import { useSuite } from './utils/suite';
+import { broadcast } from './utils/messages';
 import { loginAs } from './utils/test-app';
-import { residentAuth } from './utils/world';
+import { ratingToken, residentAuth } from './utils/world';
 
 const WARDS = ['BE01', 'BE02', 'BE03', 'SW01', 'SW02'];
 const PRIORITIES = ['information', 'standard', 'urgent'];
@@ -207,6 +210,54 @@ describe('maintained counts', () => {
       const detail = await t.http().get(`/api/v1/messages/${id}`).set(...admin).expect(200);
       const [live] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1`, [id]);
       expect(detail.body.progress.total).toBe(live.n);
+    }, 120_000);
+  });
+
+  describe("a message's rating summary (message_rating_count, kept by triggers on rating)", () => {
+    /** The detail's summary and the service's, against a live aggregate over `rating`. */
+    async function expectRatingsExact(messageId: string): Promise<void> {
+      const [live] = await t.sql<{ count: number; average: string | null; byScore: number[] }>(
+        `SELECT count(*)::int AS count, round(avg(score), 2)::text AS average,
+                array[count(*) FILTER (WHERE score = 1), count(*) FILTER (WHERE score = 2), count(*) FILTER (WHERE score = 3),
+                      count(*) FILTER (WHERE score = 4), count(*) FILTER (WHERE score = 5), count(*) FILTER (WHERE score = 6)]::int[] AS "byScore"
+           FROM rating WHERE message_id = $1`,
+        [messageId],
+      );
+      const expected = { average: live.average === null ? null : Number(live.average), count: live.count, distribution: Object.fromEntries(live.byScore.map((n, i) => [String(i + 1), n])) };
+      expect(await t.app.get(RatingService).summary(messageId)).toEqual(expected);
+      const detail = await t.http().get(`/api/v1/messages/${messageId}`).set(...admin).expect(200);
+      expect(detail.body.rating).toEqual(expected);
+    }
+
+    it('equals a live count after batched link ratings, the same link twice, re-ratings, an erased comment, deletes and a deleted message', async () => {
+      await makeResidents(t, { count: 40, ward: 'BE02', prefix: 'rated.' });
+      const id = await broadcast(t, admin, { audience: { wardCodes: ['BE02'] } });
+      const deliveries = await t.sql<{ id: string; resident_id: string }>(`SELECT id::text, resident_id FROM delivery WHERE message_id = $1 ORDER BY id`, [id]);
+      expect(deliveries.length).toBeGreaterThanOrEqual(40);
+      await expectRatingsExact(id); // none yet: count 0, average null
+      const rate = (d: { id: string }, score: number) => t.http().post(`/r/${ratingToken(t, d.id)}`).set('Accept', 'application/json').send({ score, comment: 'Counted' }).expect(200);
+      // At once (the link service writes concurrent requests in one statement), one link twice among them.
+      await Promise.all([...deliveries.slice(0, 30).map((d, i) => rate(d, 1 + (i % 6))), rate(deliveries[0], 6)]);
+      await expectRatingsExact(id);
+      // Re-ratings, one by one and at once: a row moves from one score to another.
+      await rate(deliveries[1], 3);
+      await Promise.all(deliveries.slice(2, 12).map((d) => rate(d, 6)));
+      await expectRatingsExact(id);
+      // The resident's erasure empties their comment and keeps the score: no change.
+      await t.sql(`UPDATE rating SET comment = NULL WHERE message_id = $1 AND resident_id = $2`, [id, deliveries[3].resident_id]);
+      await t.sql(`UPDATE rating SET score = 2 WHERE message_id = $1 AND resident_id = ANY($2::uuid[])`, [id, deliveries.slice(20, 25).map((d) => d.resident_id)]);
+      await t.sql(`DELETE FROM rating WHERE message_id = $1 AND resident_id = ANY($2::uuid[])`, [id, deliveries.slice(25, 28).map((d) => d.resident_id)]);
+      await expectRatingsExact(id);
+      // Every rating deleted: back to none.
+      await t.sql(`DELETE FROM rating WHERE message_id = $1`, [id]);
+      await expectRatingsExact(id);
+      // A message deleted with its ratings (cascade) takes its counts with it, and nothing fails.
+      await rate(deliveries[0], 5);
+      await expectRatingsExact(id);
+      expect((await t.sql(`SELECT 1 FROM message_rating_count WHERE message_id = $1`, [id])).length).toBeGreaterThan(0);
+      await t.sql(`DELETE FROM delivery WHERE message_id = $1`, [id]);
+      await t.sql(`DELETE FROM message WHERE id = $1`, [id]);
+      expect(await t.sql(`SELECT 1 FROM message_rating_count WHERE message_id = $1`, [id])).toEqual([]);
     }, 120_000);
   });
 });

@@ -53,6 +53,25 @@ export class RatingEntity {
 }
 
 /**
+ * A message's ratings per score, kept by statement triggers on `rating` (migration
+ * MaintainedRatingCounts), so the message detail (polled by the console while a message goes out)
+ * and the rating summary read at most 6 × 16 rows, never the message's ratings. Each statement adds
+ * its changes to the rows of its own stripe (its backend's pid mod 16): concurrent rating writes on
+ * other connections do not wait on one shared row. Only sums over the stripes mean anything (a
+ * stripe may go negative when a re-rating is written by another connection than the first rating).
+ */
+@Entity('message_rating_count')
+export class MessageRatingCountEntity {
+  @PrimaryColumn({ type: 'uuid' }) messageId: string;
+  @ManyToOne(() => MessageEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'message_id' })
+  message?: Relation<MessageEntity>;
+  @PrimaryColumn({ type: 'smallint' }) score: number;
+  @PrimaryColumn({ type: 'smallint' }) stripe: number;
+  @Column({ type: 'integer', default: 0 }) ratings: number;
+}
+
+/**
  * A resident's reply (web form, rating page or SMS). `npu_code` routes it to an inbox: the
  * message's NPU, or for force-wide messages (and SMS with no message) the resident's ward NPU.
  */
@@ -146,4 +165,4 @@ export class ReplyAttachmentEntity {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 
-export const ENGAGEMENT_ENTITIES = [RatingEntity, ReplyEntity, ReplyResponseEntity, InboundEmailEntity, ReplyAttachmentEntity];
+export const ENGAGEMENT_ENTITIES = [RatingEntity, MessageRatingCountEntity, ReplyEntity, ReplyResponseEntity, InboundEmailEntity, ReplyAttachmentEntity];

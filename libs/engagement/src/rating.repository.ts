@@ -101,14 +101,14 @@ export class RatingRepository {
     return rows[0] ?? null;
   }
 
-  /** Count, average and per-score counts in one index-only pass over (message_id, score). */
+  /** Count, average and per-score counts from the maintained counts (at most 6 × 16 rows, whatever the ratings). */
   async countsForMessage(messageId: string): Promise<RatingCounts> {
     const [row] = await this.db.query<{ n: number; average: string | null; s1: number; s2: number; s3: number; s4: number; s5: number; s6: number }[]>(
-      `SELECT count(*)::int AS n, round(avg(score), 2)::text AS average,
-              count(*) FILTER (WHERE score = 1)::int AS s1, count(*) FILTER (WHERE score = 2)::int AS s2,
-              count(*) FILTER (WHERE score = 3)::int AS s3, count(*) FILTER (WHERE score = 4)::int AS s4,
-              count(*) FILTER (WHERE score = 5)::int AS s5, count(*) FILTER (WHERE score = 6)::int AS s6
-         FROM rating WHERE message_id = $1`,
+      `SELECT coalesce(sum(ratings), 0)::int AS n, round(sum(score * ratings)::numeric / nullif(sum(ratings), 0), 2)::text AS average,
+              coalesce(sum(ratings) FILTER (WHERE score = 1), 0)::int AS s1, coalesce(sum(ratings) FILTER (WHERE score = 2), 0)::int AS s2,
+              coalesce(sum(ratings) FILTER (WHERE score = 3), 0)::int AS s3, coalesce(sum(ratings) FILTER (WHERE score = 4), 0)::int AS s4,
+              coalesce(sum(ratings) FILTER (WHERE score = 5), 0)::int AS s5, coalesce(sum(ratings) FILTER (WHERE score = 6), 0)::int AS s6
+         FROM message_rating_count WHERE message_id = $1`,
       [messageId],
     );
     return { count: row.n, average: row.average === null ? null : Number(row.average), byScore: [row.s1, row.s2, row.s3, row.s4, row.s5, row.s6] };
