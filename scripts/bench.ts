@@ -2,7 +2,7 @@
 //                [--skip fanout,reports,delivery,images,limits,http | --only <sections>] [--fanout-profile]
 //                [--skip-delivery] [--skip-http | --only-http]
 //                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR] [--worker-cpu-prof DIR]
-//                [--worker-node-options=--max-old-space-size=…] [--pg-statements]
+//                [--worker-node-options=--max-old-space-size=…] [--pg-statements] [--wait-quiet]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on).
 // Sections (seeding always runs): fanout (with the bare INSERT … SELECT beside it; --fanout-profile
 // adds the index-set profile); reports; delivery (separate worker process: send → first e-mail of
@@ -14,7 +14,7 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -51,6 +51,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'fanout-profile': { type: 'boolean', default: false },
     'seed-chunk': { type: 'string', default: '250000' },
+    'wait-quiet': { type: 'boolean', default: false },
   },
 });
 if (args['skip-http'] && args['only-http']) throw new Error('--skip-http and --only-http exclude each other');
@@ -103,11 +104,31 @@ async function seedResidents(db: pg.Pool, n: number, recipients: number): Promis
        SELECT id, 'student' FROM r WHERE g <= $3 UNION ALL SELECT id, 'farmer' FROM r WHERE phone_e164 IS NOT NULL AND g <= 3 * $3::int`,
       [from, Math.min(n, from + chunk - 1), recipients],
     );
-  await Promise.all(
-    Array.from({ length: Math.min(cores(), starts.length) }, async () => {
-      while (next < starts.length) await seedChunk(starts[next++]);
-    }),
-  );
+  // The audience counts' insert triggers are off while the chunks go in, and one refresh counts
+  // everyone at the end. Each chunk's trigger refresh (a bulk one: hash joins over whole tables)
+  // cost time in proportion to the residents already there, so a seed in chunks grew with the
+  // square of its size: 2.5M residents in 23 minutes of a 10M seed, each chunk slower than the last.
+  const triggers = ['resident', 'resident_channel', 'resident_topic', 'resident_interest'].map((table) => `ALTER TABLE ${table} %s TRIGGER trg_${table}_audience_ins`);
+  for (const t of triggers) await db.query(t.replace('%s', 'DISABLE'));
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(cores(), starts.length) }, async () => {
+        while (next < starts.length) await seedChunk(starts[next++]);
+      }),
+    );
+  } finally {
+    for (const t of triggers) await db.query(t.replace('%s', 'ENABLE'));
+  }
+  const [, refreshMs] = await time(async () => {
+    const client = await db.connect();
+    try {
+      await client.query(`SET work_mem = '256MB'`);
+      await client.query(`SELECT resident_audience_refresh(ARRAY(SELECT id FROM resident WHERE status = 'active'))`);
+    } finally {
+      client.release();
+    }
+  });
+  report('… audience counts, one refresh of everyone', `${(refreshMs / 1000).toFixed(1)} s`);
   await db.query('VACUUM ANALYZE');
 }
 
@@ -152,6 +173,14 @@ async function main() {
     console.log('\nSeeding');
     const [, seedMs] = await time(() => seedResidents(db, RESIDENTS, RECIPIENTS));
     report('residents seeded (incl. channels, topics)', `${fmt(RESIDENTS)} in ${(seedMs / 1000).toFixed(1)} s`);
+    // --wait-quiet: measure only once the machine is quiet (1-minute load average < 1.5), e.g.
+    // when something else shared it during a long seed.
+    if (args['wait-quiet']) {
+      const [, waitedMs] = await time(async () => {
+        while (loadavg()[0] >= 1.5) await new Promise((r) => setTimeout(r, 5_000));
+      });
+      report('waited for a quiet machine (load average < 1.5)', `${(waitedMs / 1000).toFixed(0)} s (load now ${loadavg()[0].toFixed(2)})`);
+    }
 
     // ── Fan-out ────────────────────────────────────────────────────────────────────────────
     if (runs('fanout')) {
