@@ -108,8 +108,10 @@ async function seedResidents(db: pg.Pool, n: number, recipients: number): Promis
   // everyone at the end. Each chunk's trigger refresh (a bulk one: hash joins over whole tables)
   // cost time in proportion to the residents already there, so a seed in chunks grew with the
   // square of its size: 2.5M residents in 23 minutes of a 10M seed, each chunk slower than the last.
-  const triggers = ['resident', 'resident_channel', 'resident_topic', 'resident_interest'].map((table) => `ALTER TABLE ${table} %s TRIGGER trg_${table}_audience_ins`);
-  for (const t of triggers) await db.query(t.replace('%s', 'DISABLE'));
+  const audienceInsertTriggers = async (state: 'ENABLE' | 'DISABLE') => {
+    for (const table of ['resident', 'resident_channel', 'resident_topic', 'resident_interest']) await db.query(`ALTER TABLE ${table} ${state} TRIGGER trg_${table}_audience_ins`);
+  };
+  await audienceInsertTriggers('DISABLE');
   try {
     await Promise.all(
       Array.from({ length: Math.min(cores(), starts.length) }, async () => {
@@ -117,7 +119,7 @@ async function seedResidents(db: pg.Pool, n: number, recipients: number): Promis
       }),
     );
   } finally {
-    for (const t of triggers) await db.query(t.replace('%s', 'ENABLE'));
+    await audienceInsertTriggers('ENABLE');
   }
   const [, refreshMs] = await time(async () => {
     const client = await db.connect();
