@@ -14,6 +14,7 @@ import { makeResident, makeResidents } from './utils/factories';
 import { goodRow, importSettled, toBeaconCsv } from './utils/import-fixture';
 import { useSuite } from './utils/suite';
 import { broadcast } from './utils/messages';
+import { waitUntil } from './utils/smtp-sink';
 import { loginAs } from './utils/test-app';
 import { ratingToken, residentAuth } from './utils/world';
 
@@ -211,6 +212,49 @@ describe('maintained counts', () => {
       const [live] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1`, [id]);
       expect(detail.body.progress.total).toBe(live.n);
     }, 120_000);
+    it('a cancel answers while a fan-out slice is still writing; the cancel-deliveries job then cancels that slice\'s rows too, and the counters follow', async () => {
+      await makeResidents(t, { count: 30, ward: 'BE02', prefix: 'cancel-slices.', channels: ['email'] });
+      const res = await t.http().post('/api/v1/messages').set(...admin).send({ title: 'Cancelled', body: 'Stopped mid fan-out', category: 'appeal', channels: ['email'], audience: { wardCodes: ['BE02'] } });
+      expect(res.status).toBe(201);
+      const id = res.body.id as string;
+      // A fan-out part-way through: its range open, a slice of it in a transaction not yet committed.
+      await t.sql(`UPDATE message SET status = 'sending', send_requested_at = now() WHERE id = $1`, [id]);
+      await t.sql(
+        `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident, written_upto)
+         VALUES ($1, 'email', 0, 1, '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '00000000-0000-0000-0000-000000000000')`,
+        [id],
+      );
+      const slice = await t.db.connect();
+      try {
+        await slice.query('BEGIN');
+        await slice.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':fan-out:' || $2::text, 0))`, [id, 0]);
+        await slice.query(
+          `INSERT INTO delivery (message_id, resident_id, channel, status, created_at)
+           SELECT $1, r.id, 'email', 'queued', (SELECT send_requested_at FROM message WHERE id = $1) FROM resident r WHERE r.ward_code = 'BE02' AND r.email LIKE 'cancel-slices.%'`,
+          [id],
+        );
+        await t.http().post(`/api/v1/messages/${id}/cancel`).set(...admin).expect(200, { status: 'cancelled' });
+        // The slice commits only once the job has reached it: waiting for its range's lock, or done.
+        await waitUntil(
+          async () =>
+            (
+              await t.sql<{ n: number }>(
+                `SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory')
+                      + (SELECT count(*) FROM pgboss.job WHERE name = 'cancel-deliveries' AND data->>'messageId' = $1 AND state = 'completed') AS n`,
+                [id],
+              )
+            )[0].n > 0,
+          20_000,
+          'the cancel-deliveries job reaching the slice',
+        );
+        await slice.query('COMMIT');
+      } finally {
+        slice.release();
+      }
+      await waitUntil(async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE message_id = $1 AND status = 'queued'`, [id]))[0].n === 0, 20_000, 'the job cancelling the slice committed after the cancel');
+      expect(await t.sql(`SELECT status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY status`, [id])).toEqual([{ status: 'cancelled', n: 30 }]);
+      await expectProgressExact(id);
+    }, 60_000);
   });
 
   describe("a message's rating summary (message_rating_count, kept by triggers on rating)", () => {

@@ -10,6 +10,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { DeliveryRepository } from '../libs/messaging/src/delivery.repository';
 import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
 import { ClaimRepository, type ClaimedDelivery } from '../libs/messaging/src/sending/claim.repository';
 import { makeResidents } from './utils/factories';
@@ -291,5 +292,54 @@ describe('delivery claims (claim.repository)', () => {
     expect(await claims.claim(id, 'email', 10)).toEqual([]);
     await t.sql('UPDATE delivery_cursor SET written_upto = NULL WHERE message_id = $1', [id]);
     expect(idsOf(await claims.claim(id, 'email', 10))).toEqual(sorted(rows.slice(3).map((r) => r.id)));
+  });
+  describe('a cancel in slices (delivery.repository, fan-out.repository)', () => {
+    it('walks the queued rows in (resident, channel) order, `limit` at a time: every queued row once, a resident split across slices included, other states left', async () => {
+      const deliveries = new DeliveryRepository(db);
+      const { id, rows } = await fanOut(5);
+      // A second channel for each resident: two rows a resident, so a slice of 3 splits one.
+      await t.sql(`INSERT INTO delivery (message_id, resident_id, channel, status, created_at) SELECT message_id, resident_id, 'sms', 'queued', created_at FROM delivery WHERE message_id = $1`, [id]);
+      await t.sql(`UPDATE delivery SET status = 'sent' WHERE id = $1`, [rows[1].id]);
+      await t.sql(`UPDATE delivery SET not_before = now() + interval '1 hour' WHERE id = $1`, [rows[2].id]); // waiting: still queued
+      const walked: number[] = [];
+      let after = null;
+      for (;;) {
+        const slice = await deliveries.cancelQueuedSlice(id, after, 3);
+        if (!slice.picked) break;
+        walked.push(slice.picked);
+        after = slice.last;
+      }
+      expect(walked).toEqual([3, 3, 3]);
+      const left = await t.sql<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM delivery WHERE message_id = $1 GROUP BY status ORDER BY status`, [id]);
+      expect(left).toEqual([{ status: 'cancelled', n: 9 }, { status: 'sent', n: 1 }]);
+      // A retry put back behind the walk: the waiting rows' pass takes it.
+      await t.sql(`UPDATE delivery SET status = 'queued', not_before = now() WHERE id = $1`, [rows[1].id]);
+      expect(await deliveries.cancelWaiting(id)).toBe(1);
+      expect(await deliveries.cancelWaiting(id)).toBe(0);
+    });
+
+    it('a fan-out stops at the next slice once its message is cancelled, and the sweep waits for a slice still writing', async () => {
+      const { id } = await fanOut(4);
+      // Its range as if not yet written: a re-run would write the rows, but the message is cancelled.
+      await t.sql(`DELETE FROM delivery WHERE message_id = $1`, [id]);
+      await t.sql(`UPDATE delivery_cursor SET written_upto = after_resident, inserted = 0 WHERE message_id = $1`, [id]);
+      await t.sql(`UPDATE message SET status = 'cancelled' WHERE id = $1`, [id]);
+      const audience = { wardCodes: ['CL01'], topics: null, interestGroups: null, schemeIds: null, channels: ['email'], priority: 'standard' as const };
+      expect((await fanOuts.insertForAudience(id, audience, new Date(), 1)).inserted).toEqual({});
+      expect(await t.sql(`SELECT 1 FROM delivery WHERE message_id = $1`, [id])).toEqual([]);
+      // A slice in progress holds its range's lock: the sweep's wait returns only once it lets go.
+      const slice = new pg.Client({ connectionString: url });
+      lockers.push(slice);
+      await slice.connect();
+      await slice.query('BEGIN');
+      await slice.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':fan-out:' || $2::text, 0))`, [id, 0]);
+      let waited = false;
+      const waiting = fanOuts.waitForSlices(id).then(() => (waited = true));
+      await waitUntil(async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'`))[0].n > 0, 10_000, 'the sweep waiting for the slice');
+      expect(waited).toBe(false);
+      await slice.query('COMMIT');
+      await waiting;
+      expect(waited).toBe(true);
+    });
   });
 });

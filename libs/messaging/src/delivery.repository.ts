@@ -3,12 +3,57 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** A message's deliveries as a whole: their progress, and cancelling those still queued. */
+/** Where a cancel's walk through a message's rows has got to. */
+export interface CancelKey {
+  residentId: string;
+  channel: string;
+}
+
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async cancelQueued(messageId: string, manager: EntityManager = this.db.manager): Promise<void> {
-    await manager.query<unknown>(`UPDATE delivery SET status = 'cancelled', updated_at = now() WHERE message_id = $1 AND status = 'queued'`, [messageId]);
+  /**
+   * Cancels the next `limit` queued rows of a message after `after` (resident, channel), in that
+   * order: the order claims lock rows in, so a claim and a cancel never deadlock. A row a claim or
+   * an outcome took meanwhile fails the re-checked status and is left alone. Returns how many rows
+   * the slice looked at (0: none are left after `after`) and the key to go on from.
+   */
+  async cancelQueuedSlice(
+    messageId: string,
+    after: CancelKey | null,
+    limit: number,
+    manager: EntityManager = this.db.manager,
+  ): Promise<{ picked: number; last: CancelKey | null }> {
+    const [row] = await manager.query<{ picked: number; resident: string | null; channel: string | null }[]>(
+      `WITH picked AS (
+         SELECT id, created_at, resident_id, channel FROM delivery
+          WHERE message_id = $1 AND status = 'queued' AND (resident_id, channel) > ($2::uuid, $3::varchar)
+          ORDER BY resident_id, channel LIMIT $4 FOR UPDATE),
+       done AS (
+         UPDATE delivery d SET status = 'cancelled', updated_at = now()
+           FROM picked WHERE d.id = picked.id AND d.created_at = picked.created_at AND d.status = 'queued' RETURNING 1),
+       last AS (SELECT resident_id, channel FROM picked ORDER BY resident_id DESC, channel DESC LIMIT 1)
+       SELECT (SELECT count(*)::int FROM picked) AS picked,
+              (SELECT resident_id::text FROM last) AS resident, (SELECT channel FROM last) AS channel`,
+      [messageId, after?.residentId ?? '00000000-0000-0000-0000-000000000000', after?.channel ?? '', limit],
+    );
+    return { picked: row.picked, last: row.resident ? { residentId: row.resident, channel: row.channel! } : null };
+  }
+
+  /**
+   * Rows of a message put back in the queue behind a cancel's walk (a retry written by a send
+   * that was in flight), from the small retry index: cancelled too. Returns how many.
+   */
+  async cancelWaiting(messageId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: number }[]>(
+      `WITH done AS (
+         UPDATE delivery SET status = 'cancelled', updated_at = now()
+          WHERE message_id = $1 AND status = 'queued' AND not_before IS NOT NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM done`,
+      [messageId],
+    );
+    return row.n;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { forbidden, InjectConfig, JobName, QueueService, type AppConfig, type StaffPrincipal } from '@beacon/core';
+import { CANCEL_SLICE_ROWS } from './cancel-deliveries.job';
 import { DeliveryRepository } from './delivery.repository';
 import type { MessageEntity, MessageStatus } from './message.entity';
 import { invalidTransition } from './message-errors';
@@ -72,7 +73,13 @@ export class MessageLifecycleService {
     return this.messages.transaction(async (tx) => {
       const moved = await this.messages.transition(id, ['draft', 'pending_approval', 'scheduled', 'sending', 'paused'], 'cancelled', {}, tx);
       if (!moved) throw invalidTransition(m.status, 'cancelled');
-      await this.deliveries.cancelQueued(id, tx);
+      // A small message's queued rows are cancelled here and now (a large one's first slice);
+      // the job, woken at commit, walks the rest in committed slices once any fan-out slice
+      // still writing has committed, and takes the retries a send in flight puts back. (Whatever
+      // the status was: one read before this transaction could be stale, and a lock on the row
+      // to read it would wait for every fan-out slice, whose rows hold key-share locks on it.)
+      await this.deliveries.cancelQueuedSlice(id, null, CANCEL_SLICE_ROWS, tx);
+      await this.queue.send(JobName.CancelDeliveries, { messageId: id }, { manager: tx, wake: true });
       return { status: 'cancelled' as const };
     });
   }

@@ -18,6 +18,7 @@ import { DeliveryResidentData } from './delivery-resident-data';
 import { DeliveryRetention } from './delivery-retention';
 import { DeliveryRepository } from './delivery.repository';
 import { MessageDemoSeedService } from './message-demo-seed.service';
+import { CancelDeliveriesJob } from './cancel-deliveries.job';
 import { FanOutJob } from './fan-out/fan-out.job';
 import { FanOutRepository } from './fan-out/fan-out.repository';
 import { MessageDraftService } from './message-drafts.service';
@@ -58,6 +59,7 @@ import { WebVersionService } from './web-version/web-version.service';
     // fan-out/
     FanOutRepository,
     FanOutJob,
+    CancelDeliveriesJob,
     // sending/
     ClaimRepository,
     OutcomeRepository,

@@ -7,6 +7,7 @@ export enum JobName {
   NotifyEmail = 'notify-email',
   NotifySms = 'notify-sms',
   FanOut = 'fan-out',
+  CancelDeliveries = 'cancel-deliveries',
   SendEmail = 'send-email',
   SendSms = 'send-sms',
   DeliverySweep = 'delivery-sweep',
@@ -82,6 +83,8 @@ export interface JobPayloads {
   [JobName.NotifyEmail]: NotificationJob;
   [JobName.NotifySms]: NotificationJob;
   [JobName.FanOut]: MessageJob;
+  /** A cancelled message's queued rows, cancelled in committed slices (libs/messaging). */
+  [JobName.CancelDeliveries]: MessageJob;
   /** Send jobs carry no recipients: the delivery table is the work list. */
   [JobName.SendEmail]: MessageJob;
   [JobName.SendSms]: MessageJob;
@@ -125,6 +128,8 @@ export const QUEUE_POLICIES: Record<JobName, QueuePolicy> = {
   [JobName.NotifyEmail]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 900, concurrency: 2 },
   [JobName.NotifySms]: { retryLimit: 10, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, concurrency: 2 },
   [JobName.FanOut]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, concurrency: 1 },
+  // Re-runnable: a retry walks on from the start, over rows already cancelled (no longer queued).
+  [JobName.CancelDeliveries]: { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800, concurrency: 1 },
   // A send job works for at most ~60 s (plus one reply wait), then enqueues its continuation.
   [JobName.SendEmail]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 900, concurrency: 2, policy: 'short' },
   [JobName.SendSms]: { retryLimit: 20, retryDelay: 5, retryBackoff: true, expireInSeconds: 300, concurrency: 2, policy: 'short' },

@@ -14,7 +14,8 @@ const ANALYZE_AFTER_ROWS = 10_000;
  * range in committed slices), starting up to PARALLEL_SEND_JOBS send jobs per channel as soon as
  * the first slice commits, then records its recipient count (which marks the fan-out finished),
  * folds its per-slice language counts and, after a large one, analyses the partition it filled.
- * A re-run resumes where the last one stopped and writes nothing twice.
+ * A re-run resumes where the last one stopped and writes nothing twice; a cancel stops it at the
+ * next slice.
  */
 @Injectable()
 export class FanOutJob {
@@ -49,6 +50,12 @@ export class FanOutJob {
     };
     const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism, startSenders);
     const { inserted } = fanned;
+    // Cancelled meanwhile: the slices stopped at the cancel (the cancel's sweep has the rest), and
+    // a fan-out that never finished records no recipient count.
+    if ((await this.messages.findById(messageId))?.status === 'cancelled') {
+      this.logger.log({ messageId, inserted, ms: Date.now() - started }, 'Fan-out stopped: message cancelled');
+      return;
+    }
     const recipients = fanned.recipients ?? (await this.fanOuts.countRecipients(messageId));
     await this.messages.setRecipientCount(messageId, recipients);
     await this.fanOuts.foldLanguageCounts(messageId);

@@ -5,6 +5,9 @@ import type { ResolvedAudience } from '../audience/audience-spec';
 import { AUDIENCE_JOIN, audienceWhere, quietHoursNotBefore, sqlParams } from '../audience/audience.sql';
 import { nextSliceEnd, residentRanges } from './resident-ranges';
 
+/** The advisory lock of one range of a message's fan-out ($1 message, $2 part): slices and a cancel's sweep take it. */
+const FAN_OUT_LOCK = `hashtextextended($1::text || ':fan-out:' || $2::text, 0)`;
+
 /** What a fan-out wrote: rows per channel, and recipients (null: a range was written by an earlier run). */
 export interface FanOutResult {
   inserted: Record<string, number>;
@@ -78,21 +81,36 @@ export class FanOutRepository {
    * Writes the next slice of one range and advances its `written_upto`, in one transaction.
    * Null when the range is already written. `fresh`: this slice starts the range.
    */
+  /**
+   * Waits for any slice of the message's fan-out in progress to commit: takes and lets go of each
+   * range's lock in turn. Called by a cancel's sweep once the message is cancelled: every slice
+   * after this sees the cancel and writes nothing.
+   */
+  async waitForSlices(messageId: string): Promise<void> {
+    const [row] = await this.db.query<{ parts: number | null }[]>('SELECT max(parts) AS parts FROM delivery_cursor WHERE message_id = $1', [messageId]);
+    for (let part = 0; part < (row.parts ?? 0); part++) {
+      await this.db.transaction((tx) => tx.query<unknown>(`SELECT pg_advisory_xact_lock(${FAN_OUT_LOCK})`, [messageId, part]));
+    }
+  }
+
   private insertSlice(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, range: [string, string]) {
     const [after, last] = range;
     return this.db.transaction(async (tx) => {
-      await tx.query<unknown>(`SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':fan-out:' || $2::text, 0))`, [messageId, part]);
+      await tx.query<unknown>(`SELECT pg_advisory_xact_lock(${FAN_OUT_LOCK})`, [messageId, part]);
       await tx.query<unknown>(
         `INSERT INTO delivery_cursor (message_id, channel, part, parts, after_resident, last_resident, written_upto)
          SELECT $1, c, $3, $6, $4, $5, $4 FROM unnest($2::varchar[]) AS c
          ON CONFLICT DO NOTHING`,
         [messageId, a.channels, part, after, last, parts],
       );
-      const [state] = await tx.query<{ from: string | null }[]>(
-        `SELECT min(written_upto::text) AS from FROM delivery_cursor WHERE message_id = $1 AND part = $2 AND channel = ANY($3::varchar[])`,
+      // Read under the range's lock: a cancel's sweep takes the same lock before it walks the rows
+      // (waitForSlices), so a slice either commits before that walk or sees the cancel and stops.
+      const [state] = await tx.query<{ from: string | null; cancelled: boolean }[]>(
+        `SELECT min(written_upto::text) AS from, (SELECT status = 'cancelled' FROM message WHERE id = $1) AS cancelled
+           FROM delivery_cursor WHERE message_id = $1 AND part = $2 AND channel = ANY($3::varchar[])`,
         [messageId, part, a.channels],
       );
-      if (!state.from) return null; // written by an earlier (or concurrent) run
+      if (!state.from || state.cancelled) return null; // written by an earlier (or concurrent) run, or cancelled
       const from = state.from;
       const upto = nextSliceEnd(range, from);
       await tx.query<unknown>(`SET LOCAL work_mem = '256MB'`);
