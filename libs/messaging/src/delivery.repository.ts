@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-/** A message's deliveries as a whole: their progress, and cancelling those still queued. */
 /** Where a cancel's walk through a message's rows has got to. */
 export interface CancelKey {
   residentId: string;
   channel: string;
 }
 
+/** A message's deliveries as a whole: their progress, and cancelling those still queued. */
 @Injectable()
 export class DeliveryRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}

@@ -78,10 +78,6 @@ export class FanOutRepository {
   }
 
   /**
-   * Writes the next slice of one range and advances its `written_upto`, in one transaction.
-   * Null when the range is already written. `fresh`: this slice starts the range.
-   */
-  /**
    * Waits for any slice of the message's fan-out in progress to commit: takes and lets go of each
    * range's lock in turn. Called by a cancel's sweep once the message is cancelled: every slice
    * after this sees the cancel and writes nothing.
@@ -93,6 +89,10 @@ export class FanOutRepository {
     }
   }
 
+  /**
+   * Writes the next slice of one range and advances its `written_upto`, in one transaction.
+   * Null when the range is already written or the message is cancelled. `fresh`: this slice starts the range.
+   */
   private insertSlice(messageId: string, a: ResolvedAudience, now: Date, part: number, parts: number, range: [string, string]) {
     const [after, last] = range;
     return this.db.transaction(async (tx) => {
