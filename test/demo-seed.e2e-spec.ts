@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootstrapService } from '../apps/api/src/seed/bootstrap.service';
+import { HousekeepingService, monthsBefore } from '@beacon/core';
 import { financialYearOf } from '@beacon/funding';
 import { createTestApp, type TestApp } from './utils/test-app';
 
@@ -85,7 +86,7 @@ describe('full demo seed (a West Midlands-sized force)', () => {
   it('has ~87,500 subscribers in every NPU in proportion to ward populations, ~3,000 net a month, a third on SMS, all verified', async () => {
     const r = await one<Record<string, number>>(
       `SELECT count(*) FILTER (WHERE status = 'active')::int AS active,
-              count(*) FILTER (WHERE email_verified_at IS NULL OR (phone_e164 IS NOT NULL AND phone_verified_at IS NULL))::int AS unverified,
+              count(*) FILTER (WHERE status <> 'erased' AND (email_verified_at IS NULL OR (phone_e164 IS NOT NULL AND phone_verified_at IS NULL)))::int AS unverified,
               count(*) FILTER (WHERE status = 'active' AND phone_e164 IS NOT NULL)::float8 / count(*) FILTER (WHERE status = 'active') AS sms_share,
               count(*) FILTER (WHERE activated_at > now() OR left_at > now() OR left_at <= activated_at OR consent_at > activated_at)::int AS bad_dates,
               count(*) FILTER (WHERE email NOT LIKE '%@demo.example.org' AND email NOT LIKE '%@example.org')::int AS real_looking
@@ -125,6 +126,44 @@ describe('full demo seed (a West Midlands-sized force)', () => {
     expect(reps.find((x) => x.category === 'asian')!.census - reps.find((x) => x.category === 'asian')!.subs).toBeGreaterThan(3);
     const ms = await one<{ n: number }>(`SELECT count(*)::int AS n FROM resident_month_stats`);
     expect(ms.n).toBeGreaterThan(163 * 30);
+  });
+
+  it('starts as the retention keeps it: leavers past INACTIVE_RESIDENT_RETENTION_DAYS are already erased, with nothing an erasure removes', async () => {
+    const e = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM resident WHERE status = 'erased') AS erased,
+              (SELECT count(*)::int FROM resident WHERE status = 'unsubscribed' AND left_at < now() - make_interval(days => $1)) AS expired,
+              (SELECT count(*)::int FROM resident WHERE status = 'erased'
+                 AND (email IS NOT NULL OR phone_e164 IS NOT NULL OR first_name IS NOT NULL OR last_name IS NOT NULL OR postcode IS NOT NULL
+                      OR age_band IS NOT NULL OR ethnicity IS NOT NULL OR erased_at IS NULL OR left_at IS NULL OR left_at >= now() - make_interval(days => $1))) AS not_erased_as_erasure_does,
+              (SELECT count(*)::int FROM resident_topic x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased')
+                + (SELECT count(*)::int FROM resident_interest x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased')
+                + (SELECT count(*)::int FROM resident_channel x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased' AND x.enabled)
+                + (SELECT count(*)::int FROM scheme_member x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased')
+                + (SELECT count(*)::int FROM survey_response x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased')
+                + (SELECT count(*)::int FROM delivery x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased' AND x.last_error IS NOT NULL)
+                + (SELECT count(*)::int FROM rating x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased' AND x.comment IS NOT NULL)
+                + (SELECT count(*)::int FROM reply x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased' AND (x.body <> '' OR x.status <> 'closed')) AS left_behind,
+              (SELECT count(*)::int FROM rating x JOIN resident r ON r.id = x.resident_id WHERE r.status = 'erased') AS erased_ratings`,
+      [t.config.retention.inactiveResidentDays],
+    );
+    expect(e.erased).toBeGreaterThan(1_000);
+    expect(e.erased_ratings).toBeGreaterThan(0); // they rated messages before they left
+    expect(e).toMatchObject({ expired: 0, not_erased_as_erasure_does: 0, left_behind: 0 });
+    // Deliveries and closed replies past their retention are gone; the messages' figures stay.
+    const kept = await one<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM delivery WHERE created_at < $1 AND status NOT IN ('queued', 'sending')) AS old_deliveries,
+              (SELECT count(*)::int FROM reply WHERE created_at < now() - make_interval(days => $2) AND status <> 'open') AS old_replies,
+              (SELECT count(*)::int FROM message m JOIN message_engagement g ON g.message_id = m.id WHERE m.sent_at < $1 AND g.ratings > 0) AS old_rated_messages,
+              (SELECT count(*)::int FROM delivery WHERE created_at >= $1) AS recent_deliveries`,
+      [monthsBefore(new Date(), t.config.retention.deliveryMonths), t.config.retention.replyDays],
+    );
+    expect(kept).toMatchObject({ old_deliveries: 0, old_replies: 0 });
+    expect(kept.old_rated_messages).toBeGreaterThan(0);
+    expect(kept.recent_deliveries).toBeGreaterThan(0);
+    // So the first housekeeping run after boot has nothing to purge (it erased 200 leavers a run before).
+    const purged = await t.app.get(HousekeepingService).run();
+    expect(purged).toEqual(Object.fromEntries(Object.keys(purged).map((k) => [k, 0])));
+    expect(purged['inactive residents']).toBe(0);
   });
 
   it('has a few hundred sent messages with sampled deliveries, ratings averaging ~5.4 and replies answered or open', async () => {

@@ -242,7 +242,7 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     const [one] = await t.sql<{ id: string }>(`SELECT id FROM resident WHERE email = 'one@example.org'`);
     const { ResidentRepository } = await import('../libs/residents/src/resident.repository');
     const repo = t.app.get(ResidentRepository);
-    await t.app.get((await import('typeorm')).DataSource).transaction((tx) => repo.erase(one.id, tx));
+    await t.app.get((await import('typeorm')).DataSource).transaction((tx) => repo.erase([one.id], tx));
     expect(await t.sql(`SELECT postcode, postcode_lat, postcode_long FROM resident WHERE id = $1`, [one.id])).toEqual([{ postcode: null, postcode_lat: null, postcode_long: null }]);
     expect(await t.sql(`SELECT count(*)::int AS n FROM resident_ward_move WHERE resident_id = $1`, [one.id])).toEqual([{ n: 0 }]);
     expect(await t.sql(`SELECT count(*)::int AS n FROM resident_ward_move WHERE resident_id IS NULL`)).toEqual([{ n: 1 }]);

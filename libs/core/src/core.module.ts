@@ -67,7 +67,7 @@ export class CoreModule {
         ReportsReader,
         ReplicaHeartbeat,
       ],
-      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts, FileStore, ReportsReader],
+      exports: [APP_CONFIG, QueueService, AuditService, RateLimiter, MetricsService, WebhookReceipts, FileStore, ReportsReader, HousekeepingService],
     };
   }
 }

@@ -31,9 +31,9 @@ export class EngagementDemoSeedService {
         `WITH ins AS (
            INSERT INTO rating (message_id, resident_id, score, comment, created_at, updated_at)
            SELECT d.message_id, d.resident_id, s.score,
-                  CASE WHEN h % 100 < 8 THEN ($2::text[])[1 + h % 4] END,
+                  CASE WHEN h % 100 < 8 AND r.status <> 'erased' THEN ($2::text[])[1 + h % 4] END,
                   least(now(), d.sent_at + make_interval(mins => 5 + h % 2000)), least(now(), d.sent_at + make_interval(mins => 5 + h % 2000))
-             FROM delivery d
+             FROM delivery d JOIN resident r ON r.id = d.resident_id
              CROSS JOIN LATERAL (SELECT abs(hashtext(d.id::text || ':rating')) AS h) hh
              CROSS JOIN LATERAL (SELECT (h % 1000) / 10.0 AS p) pp
              CROSS JOIN LATERAL (SELECT CASE WHEN p < ($1::float8[])[1] THEN 6 WHEN p < ($1::float8[])[2] THEN 5 WHEN p < ($1::float8[])[3] THEN 4 WHEN p < ($1::float8[])[4] THEN 3 WHEN p < ($1::float8[])[5] THEN 2 ELSE 1 END AS score) s
@@ -46,16 +46,19 @@ export class EngagementDemoSeedService {
       await tx.query<unknown>(
         `CREATE TEMP TABLE demo_reply ON COMMIT DROP AS
          SELECT gen_random_uuid() AS id, d.message_id, d.resident_id, m.npu_code, m.sent_at,
-                least(now(), m.sent_at + make_interval(hours => 1 + h % 40)) AS created_at, h,
-                CASE WHEN m.sent_at > now() - interval '90 days' AND h % 100 < 60 THEN 'open' WHEN h % 100 < 85 THEN 'answered' ELSE 'closed' END AS status
-           FROM delivery d JOIN message m ON m.id = d.message_id
+                least(now(), m.sent_at + make_interval(hours => 1 + h % 40)) AS created_at, h, r.status = 'erased' AS erased,
+                -- an erased resident's replies are closed and emptied, as their erasure leaves them
+                CASE WHEN r.status = 'erased' THEN 'closed'
+                     WHEN m.sent_at > now() - interval '90 days' AND h % 100 < 60 THEN 'open' WHEN h % 100 < 85 THEN 'answered' ELSE 'closed' END AS status
+           FROM delivery d JOIN message m ON m.id = d.message_id JOIN resident r ON r.id = d.resident_id
            CROSS JOIN LATERAL (SELECT abs(hashtext(d.id::text || ':reply')) AS h) hh
           WHERE d.channel = 'email' AND d.status IN ('sent', 'delivered') AND m.npu_code IS NOT NULL AND h % 100 < 6`,
       );
       const [{ replies }] = await tx.query<{ replies: number }[]>(
         `WITH ins AS (
            INSERT INTO reply (id, message_id, resident_id, body, via, status, npu_code, created_at)
-           SELECT id, message_id, resident_id, ($1::text[])[1 + h % 4], CASE WHEN h % 3 = 0 THEN 'web' ELSE 'email' END, status, npu_code, created_at
+           SELECT id, message_id, resident_id, CASE WHEN erased THEN '' ELSE ($1::text[])[1 + h % 4] END,
+                  CASE WHEN h % 3 = 0 THEN 'web' ELSE 'email' END, status, npu_code, created_at
              FROM demo_reply
            RETURNING 1)
          SELECT count(*)::int AS replies FROM ins`,

@@ -47,9 +47,11 @@ export class MessageDemoSeedService {
           GROUP BY 1, 2`,
       );
       // Deliveries go to a fixed 2 % panel of residents, each getting about one in five of their NPU's messages.
+      // An erased leaver (their number gone) still had an SMS channel then; their deliveries keep no error text.
       await tx.query<unknown>(
         `CREATE TEMP TABLE demo_panel ON COMMIT DROP AS
-         SELECT r.id, w.npu_code, r.activated_at, r.left_at, r.phone_e164 IS NOT NULL AS has_phone
+         SELECT r.id, w.npu_code, r.activated_at, r.left_at, r.status = 'erased' AS erased,
+                EXISTS (SELECT 1 FROM resident_channel c WHERE c.resident_id = r.id AND c.channel = 'sms') AS has_phone
            FROM resident r JOIN ward w ON w.code = r.ward_code
           WHERE r.activated_at IS NOT NULL AND abs(hashtext(r.id::text || ':panel')) % 50 = 0`,
       );
@@ -90,7 +92,7 @@ export class MessageDemoSeedService {
          SELECT m.id, r.id, ch.channel,
                 CASE WHEN h % 100 < 2 THEN 'bounced' WHEN ch.channel = 'sms' THEN 'delivered' ELSE 'sent' END,
                 'demo-' || m.id || '-' || r.id || '-' || ch.channel, 1,
-                CASE WHEN h % 100 < 2 THEN '550 mailbox unavailable' END,
+                CASE WHEN h % 100 < 2 AND NOT r.erased THEN '550 mailbox unavailable' END,
                 m.sent_at + make_interval(secs => h % 600), m.sent_at, m.sent_at + make_interval(secs => h % 600)
            FROM message m
            JOIN demo_panel r ON r.npu_code = m.npu_code AND r.activated_at <= m.sent_at AND (r.left_at IS NULL OR r.left_at > m.sent_at)

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { daysBefore, InjectConfig, RetentionPurgeProvider, type AppConfig, type RetentionPurge } from '@beacon/core';
 import { ResidentAccountService } from './resident-account.service';
+import { ResidentRepository } from './resident.repository';
 
 const PER_RUN = 200;
 
@@ -16,17 +15,14 @@ const PER_RUN = 200;
 export class InactiveResidentRetention implements RetentionPurge {
   readonly retentionName = 'inactive residents';
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly residents: ResidentRepository,
     private readonly accounts: ResidentAccountService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async purgeExpired(now: Date): Promise<number> {
-    const rows = await this.db.query<{ id: string }[]>(
-      `SELECT id FROM resident WHERE status = 'unsubscribed' AND left_at < $1 ORDER BY left_at LIMIT ${PER_RUN}`,
-      [daysBefore(now, this.config.retention.inactiveResidentDays)],
-    );
-    for (const r of rows) await this.accounts.erase(r.id);
-    return rows.length;
+    const ids = await this.residents.leftBefore(daysBefore(now, this.config.retention.inactiveResidentDays), { limit: PER_RUN });
+    for (const id of ids) await this.accounts.erase(id);
+    return ids.length;
   }
 }

@@ -221,7 +221,7 @@ export class ResidentAccountService {
       if (!r || r.status === 'erased') throw new DomainException('UNAUTHENTICATED', 'Invalid or expired access token');
       // Queued one-off messages about them, and reminder requests naming their addresses (read before erase nulls them).
       await this.queue.deleteNotificationsFor(r.id, tx, [r.email, r.phoneE164].filter((a): a is string => !!a));
-      await this.residents.erase(r.id, tx);
+      await this.residents.erase([r.id], tx);
       for (const exporter of this.exporters.exporters()) await exporter.eraseFor?.(r.id, tx);
       await this.audit.record({ actor, action: 'resident.erased', subject: `resident:${r.id}` }, tx);
     });

@@ -94,7 +94,8 @@ export class ResidentSeedRepository {
                 activated_at,
                 CASE WHEN p_sms < 40 THEN activated_at END,
                 activated_at,
-                CASE WHEN p_unsub < 8 THEN activated_at + (now() - activated_at) * u_left END,
+                -- leavers left within the last 300 days, inside the default 365 days before the retention erases them
+                CASE WHEN p_unsub < 8 THEN greatest(activated_at, now() - interval '300 days') + (now() - greatest(activated_at, now() - interval '300 days')) * u_left END,
                 CASE WHEN p_source < 25 THEN 'door_knock' WHEN p_source < 40 THEN 'street' WHEN p_source < 60 THEN 'social_media'
                      WHEN p_source < 75 THEN 'event' WHEN p_source < 95 THEN 'online' ELSE 'other' END,
                 CASE WHEN p_age < 9 THEN '16-24' WHEN p_age < 24 THEN '25-34' WHEN p_age < 41 THEN '35-44' WHEN p_age < 59 THEN '45-54'

@@ -377,26 +377,44 @@ export class ResidentRepository {
   }
 
   /**
-   * GDPR erasure. Personal columns are nulled; ward_code, source, activated_at, created_at and
-   * consent_at stay so sign-up, reach and leaver reports keep their counts without a person.
+   * Residents who unsubscribed from everything before `before` (INACTIVE_RESIDENT_RETENTION_DAYS
+   * after leaving, the retention erases them), oldest leaver first; `emailLike` narrows to a
+   * demo's addresses.
    */
-  async erase(residentId: string, tx: EntityManager): Promise<void> {
+  async leftBefore(before: Date, opts: { limit?: number; emailLike?: string[] } = {}, manager: EntityManager = this.db.manager): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      `SELECT id FROM resident
+        WHERE status = 'unsubscribed' AND left_at < $1 AND ($2::text[] IS NULL OR email LIKE ANY($2::text[]))
+        ORDER BY left_at LIMIT $3`,
+      [before, opts.emailLike ?? null, opts.limit ?? null],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * GDPR erasure, of one resident or many in the same statements. Personal columns are nulled;
+   * ward_code, source, activated_at, created_at and consent_at stay so sign-up, reach and leaver
+   * reports keep their counts without a person.
+   */
+  async erase(residentIds: readonly string[], tx: EntityManager): Promise<void> {
+    if (!residentIds.length) return;
+    const ids = [...residentIds];
     await tx.query<unknown>(
       `UPDATE resident
           SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL, postcode_lat = NULL, postcode_long = NULL,
               campaign_code = NULL, age_band = NULL, ethnicity = NULL, language = NULL,
               quiet_start = NULL, quiet_end = NULL, email_verified_at = NULL, phone_verified_at = NULL,
               status = 'erased', erased_at = now(), left_at = coalesce(left_at, now()), updated_at = now()
-        WHERE id = $1`,
-      [residentId],
+        WHERE id = ANY($1::uuid[])`,
+      [ids],
     );
     // suspended_reason can quote a bounce message, which may name the address.
-    await tx.query<unknown>('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = $1', [residentId]);
-    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = $1', [residentId]);
-    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = $1', [residentId]);
-    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = ANY($1::uuid[])', [ids]);
+    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = ANY($1::uuid[])', [ids]);
+    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = ANY($1::uuid[])', [ids]);
+    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = ANY($1::uuid[])', [ids]);
     // A ward move stays as an anonymous count (from, to, when), no longer linked to the person.
-    await tx.query<unknown>('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = $1', [residentId]);
+    await tx.query<unknown>('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = ANY($1::uuid[])', [ids]);
   }
 
   /** Every column of every row held about the resident (SELECT *, so new columns are exported too). */

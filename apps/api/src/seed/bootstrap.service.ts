@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StaffService } from '@beacon/auth';
 import { CadetDemoSeedService, CadetsService } from '@beacon/cadets';
-import { InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
+import { HousekeepingService, InjectConfig, type AppConfig, type StaffRole } from '@beacon/core';
 import { EngagementDemoSeedService } from '@beacon/engagement';
 import { FundingDemoSeedService, FundingService } from '@beacon/funding';
 import { GeographyService, PostcodeDirectoryService } from '@beacon/geography';
@@ -46,6 +46,7 @@ export class BootstrapService {
     private readonly messagesDemo: MessageDemoSeedService,
     private readonly engagementDemo: EngagementDemoSeedService,
     private readonly surveysDemo: SurveyDemoSeedService,
+    private readonly housekeeping: HousekeepingService,
   ) {}
 
   async run(): Promise<{ demoPassword?: string }> {
@@ -95,6 +96,10 @@ export class BootstrapService {
     await step('engagement', () => this.engagementDemo.seedFullDemo());
     await step('surveys', () => this.surveysDemo.seedFullDemo());
     await step('report aggregates', () => this.reports.refreshAfterDemo());
+    // Three years of history, kept as a running service keeps it: deliveries and answered replies
+    // past their retention go now (the aggregates above already count them), not at the first
+    // housekeeping run after boot. Leavers past theirs were erased as the residents were loaded.
+    await step('retention', () => this.housekeeping.run());
     this.logger.log(`Demo data loaded in ${Date.now() - started} ms: ${residents} residents`);
   }
 
