@@ -398,7 +398,6 @@ export class ResidentRepository {
    */
   async erase(residentIds: readonly string[], tx: EntityManager): Promise<void> {
     if (!residentIds.length) return;
-    const ids = [...residentIds];
     await tx.query<unknown>(
       `UPDATE resident
           SET email = NULL, phone_e164 = NULL, first_name = NULL, last_name = NULL, postcode = NULL, postcode_lat = NULL, postcode_long = NULL,
@@ -406,15 +405,15 @@ export class ResidentRepository {
               quiet_start = NULL, quiet_end = NULL, email_verified_at = NULL, phone_verified_at = NULL,
               status = 'erased', erased_at = now(), left_at = coalesce(left_at, now()), updated_at = now()
         WHERE id = ANY($1::uuid[])`,
-      [ids],
+      [residentIds],
     );
     // suspended_reason can quote a bounce message, which may name the address.
-    await tx.query<unknown>('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = ANY($1::uuid[])', [ids]);
-    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = ANY($1::uuid[])', [ids]);
-    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = ANY($1::uuid[])', [ids]);
-    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = ANY($1::uuid[])', [ids]);
+    await tx.query<unknown>('UPDATE resident_channel SET enabled = false, suspended_reason = NULL WHERE resident_id = ANY($1::uuid[])', [residentIds]);
+    await tx.query<unknown>('DELETE FROM resident_topic WHERE resident_id = ANY($1::uuid[])', [residentIds]);
+    await tx.query<unknown>('DELETE FROM resident_interest WHERE resident_id = ANY($1::uuid[])', [residentIds]);
+    await tx.query<unknown>('DELETE FROM resident_sms_code WHERE resident_id = ANY($1::uuid[])', [residentIds]);
     // A ward move stays as an anonymous count (from, to, when), no longer linked to the person.
-    await tx.query<unknown>('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = ANY($1::uuid[])', [ids]);
+    await tx.query<unknown>('UPDATE resident_ward_move SET resident_id = NULL WHERE resident_id = ANY($1::uuid[])', [residentIds]);
   }
 
   /** Every column of every row held about the resident (SELECT *, so new columns are exported too). */
