@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotificationService } from '@beacon/channels';
 import { JobName, QUEUE_POLICIES, startEmbeddedPostgres, type EmbeddedDatabase } from '@beacon/core';
+import { OUTCOME_CHUNK } from '../libs/messaging/src/sending/outcome-writer';
 import { migrate } from '../migrations/data-source';
 import { ensureBuilt, startChild, WORKER_MAIN, type ChildApp } from './utils/built-app';
 import { makeResidents } from './utils/factories';
@@ -19,13 +20,13 @@ type Auth = [string, string];
 const log = (line: string) => process.stdout.write(`[faults] ${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-// A worker writes outcomes as they come, one write at a time per send job; when it dies, what the
-// relay accepted but the worker had not yet written (the write in progress and what finished
-// during it, plus the e-mails in flight on its EMAIL_CONCURRENCY connections) is sent again by its
-// replacement. Allowing 50 finished-but-unwritten per send job (a write of ~10 ms at this relay's
-// pace takes far fewer) bounds the duplicates of one SIGKILL; a worker that wrote outcomes only
-// at the end of each claimed batch would break it.
-const UNWRITTEN_PER_JOB = 50;
+// A worker writes outcomes in chunks (OutcomeWriter: OUTCOME_CHUNK outcomes, or what finished within
+// OUTCOME_LINGER_MS), one write at a time per send job; when it dies, what the relay accepted but
+// the worker had not yet written (the chunk being written and the one filling, plus the e-mails in
+// flight on its EMAIL_CONCURRENCY connections) is sent again by its replacement. Two chunks per
+// send job bound the duplicates of one SIGKILL; a worker that wrote outcomes only at the end of
+// each claimed batch (1,000 rows here) would break it.
+const UNWRITTEN_PER_JOB = 2 * OUTCOME_CHUNK;
 const EMAIL_CONCURRENCY = 20;
 const SEND_JOBS_PER_WORKER = QUEUE_POLICIES[JobName.SendEmail].concurrency;
 const DUPLICATE_BOUND = (UNWRITTEN_PER_JOB + EMAIL_CONCURRENCY) * SEND_JOBS_PER_WORKER;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest 
 import type { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { OutcomeRepository, type RecordedOutcome } from '../libs/messaging/src/sending/outcome.repository';
-import { OutcomeWriter } from '../libs/messaging/src/sending/outcome-writer';
+import { OUTCOME_CHUNK, OUTCOME_LINGER_MS, OutcomeWriter } from '../libs/messaging/src/sending/outcome-writer';
 import type { CuttableProxy } from './utils/cuttable-proxy';
 import { deliveryDatabase, type DeliveryDatabase } from './utils/delivery-rows';
 
@@ -72,16 +72,64 @@ describe('outcome writer on real PostgreSQL', () => {
   }
   const sent = (id: string, n: number): RecordedOutcome => ({ id, createdAt: createdAt.get(id)!, status: 'sent', providerId: `<m${n}@beacon.test>` });
 
-  it('group commit: what is added while a write runs goes in the next write; each outcome is committed once', async () => {
+  it('group commit: outcomes that finish within the linger share one write; each outcome is committed once', async () => {
     const ids = await claimed(5);
     const chunks: string[][] = [];
     const { logger, lines } = recordingLogger();
     const w = new OutcomeWriter(repo, logger, messageId, (chunk) => chunks.push(chunk.map((o) => o.id)));
     ids.forEach((id, i) => w.add(sent(id, i)));
     await w.flush();
-    expect(chunks).toEqual([[ids[0]], ids.slice(1)]);
+    expect(chunks).toEqual([ids]);
     expect(await statuses(ids)).toEqual(ids.map((id, i) => ({ id, status: 'sent', provider_id: `<m${i}@beacon.test>`, last_error: null })));
     expect({ troubled: w.troubled, failure: w.failure, lines }).toEqual({ troubled: false, failure: undefined, lines: [] });
+  });
+
+  describe('when a write starts (the clock stopped: only a full chunk or finish() starts one)', () => {
+    afterEach(() => void jest.useRealTimers());
+    /** Whether `check` holds within `ms` of real time (the real database answers while the fake clock stands still). */
+    const within = async (check: () => boolean, ms = 2_000) => {
+      const end = performance.now() + ms;
+      while (!check() && performance.now() < end) await new Promise((r) => setImmediate(r));
+      return check();
+    };
+    const settles = async (p: Promise<void>, ms = 2_000) => {
+      let done = false;
+      void p.then(() => (done = true));
+      return within(() => done, ms);
+    };
+
+    it('fewer than a chunk wait for the linger; a full chunk is written at once; what comes after it waits for the linger again', async () => {
+      jest.useRealTimers();
+      const ids = await claimed(OUTCOME_CHUNK + 3);
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'] });
+      const chunks: string[][] = [];
+      const w = new OutcomeWriter(repo, recordingLogger().logger, messageId, (chunk) => chunks.push(chunk.map((o) => o.id)));
+      w.add(sent(ids[0], 0));
+      expect(await settles(w.flush(), 300)).toBe(false); // lingering: nothing written while the clock stands
+      expect(chunks).toEqual([]);
+      ids.slice(1, OUTCOME_CHUNK).forEach((id, i) => w.add(sent(id, i + 1))); // the chunk is full
+      expect(await within(() => chunks.length === 1)).toBe(true);
+      expect(chunks).toEqual([ids.slice(0, OUTCOME_CHUNK)]);
+      ids.slice(OUTCOME_CHUNK).forEach((id, i) => w.add(sent(id, OUTCOME_CHUNK + i)));
+      expect(await settles(w.flush(), 300)).toBe(false); // the 3 after it linger
+      expect(chunks).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(OUTCOME_LINGER_MS);
+      expect(await settles(w.flush())).toBe(true);
+      expect(chunks).toEqual([ids.slice(0, OUTCOME_CHUNK), ids.slice(OUTCOME_CHUNK)]);
+      expect((await statuses(ids)).every((r) => r.status === 'sent')).toBe(true);
+    });
+
+    it('finish() writes at once what is pending, without the linger', async () => {
+      jest.useRealTimers();
+      const [a, b] = await claimed(2);
+      jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'performance'] });
+      const chunks: string[][] = [];
+      const w = new OutcomeWriter(repo, recordingLogger().logger, messageId, (chunk) => chunks.push(chunk.map((o) => o.id)));
+      w.add(sent(a, 1));
+      w.add(sent(b, 2));
+      expect(await settles(w.finish())).toBe(true);
+      expect(chunks).toEqual([[a, b]]);
+    });
   });
 
   it('an outcome added after the writer went idle starts a new write; flush with nothing to write resolves at once', async () => {
@@ -133,6 +181,7 @@ describe('outcome writer on real PostgreSQL', () => {
     const lock = await rowLock(ids[1]);
     try {
       w.add(sent(ids[0], 0));
+      await w.flush();
       w.add(sent(ids[1], 1));
       await w.finish();
     } finally {
@@ -171,7 +220,7 @@ describe('outcome writer on real PostgreSQL', () => {
       { level: 'warn', fields: { what: 'delivery outcomes', err: expect.any(String), retryInMs: 500 }, text: 'Database unreachable: write retried' },
     ]);
     expect(lines.every((l) => l.level === 'warn')).toBe(true);
-    expect(chunks).toEqual([[ids[0]], [ids[1]]]);
+    expect(chunks).toEqual([ids]); // added within the linger: one write
     expect(w.failure).toBeUndefined();
     expect((await statuses(ids)).map((r) => r.status)).toEqual(['sent', 'sent']);
   });

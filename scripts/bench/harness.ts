@@ -180,5 +180,5 @@ export function postgresPids(dataDir: string): number[] {
 export function imageNodeOptions(dockerfile = 'Dockerfile'): string {
   const line = readFileSync(dockerfile, 'utf8').split('\n').find((l) => l.startsWith('ENV NODE_OPTIONS='));
   if (!line) throw new Error(`${dockerfile} sets no NODE_OPTIONS`);
-  return line.slice('ENV NODE_OPTIONS='.length).trim();
+  return line.slice('ENV NODE_OPTIONS='.length).trim().replace(/^"(.*)"$/, '$1');
 }

@@ -20,21 +20,27 @@ export interface ClaimedDelivery {
 
 // Moves the rows in `picked` to 'sending' and returns them with the address and whether the
 // resident may still be sent on that channel (residents' rule, re-checked at the claim).
-// The resident's address and eligibility come from one index lookup per claimed row (scalar
-// subqueries in RETURNING), never from a join the planner may turn into a scan of every resident:
-// a claim's row estimate comes from the partition's statistics, which lag behind a fan-out that
-// has just filled it (measured at 1M residents: 0.76 s a claim with a hash join over `resident`).
+// The resident's address and eligibility come from one lookup per claimed row: a LATERAL
+// subquery with LIMIT, which the planner can neither flatten into a join nor hash. A join may
+// become a hash join over every resident (measured at 1M residents: 0.76 s a claim, the claim's
+// row estimate coming from a partition's statistics that lag behind a fan-out that has just
+// filled it), and correlated scalar subqueries in RETURNING were hashed the same way at 100k
+// residents (the eligibility EXISTS built a hash of every resident_channel row: ~200 ms a claim).
 // A resident row that no longer exists makes the delivery ineligible (cancelled, not sent).
-const CLAIM_UPDATE = `
-  UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
-    FROM picked
-   WHERE d.id = picked.id AND d.created_at = picked.created_at AND d.status = 'queued'
-  RETURNING d.id::text AS id, d.resident_id AS "residentId", d.channel, d.attempts, d.created_at::text AS "createdAt",
-            (SELECT r.email FROM resident r WHERE r.id = d.resident_id) AS email,
-            (SELECT r.phone_e164 FROM resident r WHERE r.id = d.resident_id) AS phone,
-            (SELECT r.language FROM resident r WHERE r.id = d.resident_id) AS language,
-            EXISTS (SELECT 1 FROM resident r JOIN resident_channel rc ON rc.resident_id = r.id
-                     WHERE r.id = d.resident_id AND rc.channel = d.channel AND ${SENDABLE_SQL}) AS eligible`;
+const CLAIM_UPDATE = `,
+  claimed AS (
+    UPDATE delivery d SET status = 'sending', claimed_at = now(), attempts = d.attempts + 1, updated_at = now()
+      FROM picked
+     WHERE d.id = picked.id AND d.created_at = picked.created_at AND d.status = 'queued'
+    RETURNING d.id, d.resident_id, d.channel, d.attempts, d.created_at)
+  SELECT c.id::text AS id, c.resident_id AS "residentId", c.channel, c.attempts, c.created_at::text AS "createdAt",
+         a.email, a.phone, a.language, COALESCE(a.eligible, false) AS eligible
+    FROM claimed c
+    LEFT JOIN LATERAL (
+      SELECT r.email, r.phone_e164 AS phone, r.language, COALESCE(${SENDABLE_SQL}, false) AS eligible
+        FROM resident r LEFT JOIN resident_channel rc ON rc.resident_id = r.id AND rc.channel = c.channel
+       WHERE r.id = c.resident_id
+       LIMIT 1) a ON true`;
 
 /**
  * A sender's claim on delivery rows is a lease: taken here (`queued → sending`), renewed while the

@@ -6,13 +6,24 @@ import type { RecordedOutcome, OutcomeRepository } from './outcome.repository';
 // database is unreachable (a restart, a failover): each one given up on is a duplicate later.
 const PERSIST_RETRY_MS = 60_000;
 
+/**
+ * A write waits for this many outcomes, or until the oldest of them is OUTCOME_LINGER_MS old,
+ * whichever comes first. Each write is one UPDATE of `delivery` plus the counters its trigger
+ * appends: about 1.4 ms of PostgreSQL whatever its size, and ~0.02 ms a row. Written as soon as
+ * the previous write was done, an e-mail batch's writes held ~5 rows each at 1M residents (0.285 ms
+ * of PostgreSQL per e-mail, its largest cost); SMS writes held ~54 (0.045 ms).
+ */
+export const OUTCOME_CHUNK = 32;
+export const OUTCOME_LINGER_MS = 25;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * A batch's outcomes, written by one writer as soon as the previous write is done (group
- * commit): under load each write takes what the lanes finished meanwhile, so a worker that dies
- * leaves only a few milliseconds of accepted sends unrecorded (each is sent again). While the
- * database cannot be written, `troubled` tells the batch to stop sending.
+ * A batch's outcomes, written by one writer at a time (group commit): each write takes what the
+ * lanes finished meanwhile, once OUTCOME_CHUNK have finished or the oldest has waited
+ * OUTCOME_LINGER_MS. A worker that dies leaves at most the write in progress and the chunk filling
+ * unrecorded (each of those e-mails is sent again). While the database cannot be written,
+ * `troubled` tells the batch to stop sending.
  */
 export class OutcomeWriter {
   /** A write failed, or waited for the database: no new send should start. */
@@ -21,6 +32,11 @@ export class OutcomeWriter {
   failure: { err: unknown } | undefined;
   private pending: RecordedOutcome[] = [];
   private writer: Promise<void> | undefined;
+  /** Ends the writer's wait for a fuller chunk (a chunk filled, or `finish`). */
+  private wake: (() => void) | undefined;
+  private finishing = false;
+  /** When the oldest pending outcome was added. */
+  private oldestAt = 0;
 
   constructor(
     private readonly outcomes: OutcomeRepository,
@@ -31,11 +47,13 @@ export class OutcomeWriter {
   ) {}
 
   add(outcome: RecordedOutcome): void {
+    if (!this.pending.length) this.oldestAt = Date.now();
     this.pending.push(outcome);
+    if (this.pending.length >= OUTCOME_CHUNK) this.wake?.();
     void this.flush();
   }
 
-  /** Resolves once everything added so far is written or the writer has failed. */
+  /** Resolves once everything added so far is written (after the linger) or the writer has failed. */
   flush(): Promise<void> {
     // drain() clears `writer` in the same tick that it finds nothing left, so an outcome added
     // after that starts a new writer rather than wait for one that has already finished.
@@ -45,6 +63,8 @@ export class OutcomeWriter {
 
   /** At the end of the batch: the last writes, and one more try for what the writer could not write. */
   async finish(): Promise<void> {
+    this.finishing = true;
+    this.wake?.();
     await this.flush();
     if (!this.failure || !this.pending.length) return;
     const chunk = this.pending;
@@ -75,6 +95,7 @@ export class OutcomeWriter {
   private async drain(): Promise<void> {
     try {
       while (this.pending.length && !this.failure) {
+        await this.linger();
         const chunk = this.pending;
         this.pending = [];
         try {
@@ -90,6 +111,20 @@ export class OutcomeWriter {
     } finally {
       this.writer = undefined;
     }
+  }
+
+  /** Waits until a chunk is full, the oldest pending outcome has waited OUTCOME_LINGER_MS, or the batch finishes. */
+  private async linger(): Promise<void> {
+    const wait = this.oldestAt + OUTCOME_LINGER_MS - Date.now();
+    if (this.finishing || this.pending.length >= OUTCOME_CHUNK || wait <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 
   private write(chunk: RecordedOutcome[]): Promise<void> {
