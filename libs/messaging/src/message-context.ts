@@ -14,6 +14,8 @@ export interface MessageContext {
   branding: Branding;
   /** The e-mail's images and files, encoded once per send job (SendJob, e-mail only); absent elsewhere. */
   attachments?: EmailAttachments | null;
+  /** The web version's link by language, signed once per send job (it names the message only); absent elsewhere. */
+  webUrls?: Map<string, string>;
 }
 
 /** Reads a message's context for rendering (e-mails, previews, the web version). */

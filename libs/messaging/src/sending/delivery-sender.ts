@@ -18,7 +18,17 @@ export class DeliverySender {
   ) {}
 
   send(message: MessageEntity, context: MessageContext, d: ClaimedDelivery): Promise<string> {
-    return d.channel === 'email' ? this.sendEmail(message, context, d) : this.sendSms(message, d);
+    return d.channel === 'email' ? this.sendEmail(message, context, d) : this.sendSms(message, context, d);
+  }
+
+  /** The web version's link: the same for every recipient of a language, so signed once per send job (context.webUrls). */
+  private webUrl(message: MessageEntity, context: MessageContext, language: string): string {
+    let url = context.webUrls?.get(language);
+    if (url === undefined) {
+      url = this.links.webVersionUrl(message.id, language);
+      context.webUrls?.set(language, url);
+    }
+    return url;
   }
 
   private surveyUrl(message: MessageEntity, d: ClaimedDelivery): string | undefined {
@@ -30,7 +40,7 @@ export class DeliverySender {
     const content = localised(message, d.language, this.config.languages);
     const rendered = renderEmail(
       { ...content, ...context },
-      { ratingUrl: this.links.ratingUrl(d.id), unsubscribeUrl, manageUrl: this.links.manageUrl(d.residentId), surveyUrl: this.surveyUrl(message, d), webUrl: this.links.webVersionUrl(message.id, content.language) },
+      { ratingUrl: this.links.ratingUrl(d.id), unsubscribeUrl, manageUrl: this.links.manageUrl(d.residentId), surveyUrl: this.surveyUrl(message, d), webUrl: this.webUrl(message, context, content.language) },
     );
     const { providerId } = await this.email.send({
       to: d.email!,
@@ -48,17 +58,17 @@ export class DeliverySender {
     return providerId;
   }
 
-  private async sendSms(message: MessageEntity, d: ClaimedDelivery): Promise<string> {
+  private async sendSms(message: MessageEntity, context: MessageContext, d: ClaimedDelivery): Promise<string> {
     const { providerId } = await this.sms.send({
       to: d.phone!,
-      body: this.smsBody(message, d),
+      body: this.smsBody(message, context, d),
       statusCallback: `${this.config.http.publicUrl}/webhooks/twilio/status`,
     });
     return providerId;
   }
 
-  private smsBody(message: MessageEntity, d: ClaimedDelivery): string {
+  private smsBody(message: MessageEntity, context: MessageContext, d: ClaimedDelivery): string {
     const content = localised(message, d.language, this.config.languages);
-    return renderSms(content, this.links.ratingUrl(d.id), 3, this.surveyUrl(message, d), this.links.webVersionUrl(message.id, content.language));
+    return renderSms(content, this.links.ratingUrl(d.id), 3, this.surveyUrl(message, d), this.webUrl(message, context, content.language));
   }
 }

@@ -46,7 +46,7 @@ export class SendJob {
     const message = await this.messages.findById(messageId);
     if (!message || message.status !== 'sending') return;
     // Images and files are read and MIME-encoded here, once per job, and reused for every recipient.
-    const context = { ...(await this.contexts.forMessage(message)), attachments: channel === 'email' ? await this.attachments.forEmail(messageId) : null };
+    const context = { ...(await this.contexts.forMessage(message)), attachments: channel === 'email' ? await this.attachments.forEmail(messageId) : null, webUrls: new Map<string, string>() };
     // On shutdown (queue.stopping) the loop ends after its current batch: the rest waits in the queue.
     while (Date.now() < deadline && !this.queue.stopping) {
       const current = await this.messages.findById(messageId);
