@@ -74,6 +74,13 @@ export class ClaimRepository {
 
   private claimFromCursor(messageId: string, channel: string, limit: number): Promise<ClaimedDelivery[]> {
     return this.db.transaction(async (tx) => {
+      // Index paths only: every statement below walks a slice of at most `limit` rows by the
+      // unique (message, resident, channel) key and reaches other rows by their keys. A claim runs
+      // while the fan-out fills the partition, so the partition's statistics lag behind it: a
+      // partition analysed near-empty was read whole for each claim (a sequential scan, then a hash
+      // of every queued row for the UPDATE's join; measured: ~55 ms a claim of 1,000 rows at 50,000
+      // rows in the partition, growing with it).
+      await tx.query<unknown>(`SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off`);
       // A free range first; if every open range is being claimed right now, wait for one (briefly:
       // a claim is one statement) rather than report "nothing to do" while rows remain.
       const pick = (skipLocked: boolean) =>
