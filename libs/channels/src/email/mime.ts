@@ -97,9 +97,8 @@ export function parseMailbox(mailbox: string): { address: string; header: string
 }
 
 /** Base64 in 76-character lines (RFC 2045 §6.8), CRLF between them. */
-export function base64Lines(bytes: Buffer): string {
+function base64Lines(bytes: Buffer): string {
   const b64 = bytes.toString('base64');
-  if (b64.length <= 76) return b64;
   // Slices joined once: a quarter of the CPU of a line-splitting regular expression (27 → 7 µs for 3.4 KB).
   const lines: string[] = new Array(Math.ceil(b64.length / 76));
   for (let i = 0, k = 0; i < b64.length; i += 76, k++) lines[k] = b64.slice(i, i + 76);
