@@ -95,21 +95,25 @@ export interface BenchPostgres {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-/** A throwaway embedded PostgreSQL with fsync on, its data under a new `beacon-<name>-` temp directory. */
-export async function startBenchPostgres(name: string, extra: Record<string, string> = {}): Promise<BenchPostgres> {
-  const dataDir = mkdtempSync(join(tmpdir(), `beacon-${name}-`));
+/**
+ * An embedded PostgreSQL with fsync on, its data under a new `beacon-<name>-` temp directory, or
+ * in `dataDir` (created if missing, kept on stop: a seeded database to run again).
+ */
+export async function startBenchPostgres(name: string, extra: Record<string, string> = {}, reuse?: string): Promise<BenchPostgres> {
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), `beacon-${name}-`));
   // BENCH_PG_SETTINGS: extra server settings as JSON, e.g. '{"temp_file_limit":"5GB"}' (auto_explain while profiling).
   const settings = { ...extra, ...(process.env.BENCH_PG_SETTINGS ? (JSON.parse(process.env.BENCH_PG_SETTINGS) as Record<string, string>) : {}) };
   // BENCH_PG_LOG: append the server's log lines (auto_explain's plans among them) to this file.
   const logFile = process.env.BENCH_PG_LOG;
   const log = logFile ? (line: string) => appendFileSync(logFile, line.endsWith('\n') ? line : `${line}\n`) : undefined;
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: false, fsync: true, settings, log });
+  // persistent: the server's own stop leaves the directory; ours deletes it unless it is kept.
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'beacon', persistent: true, fsync: true, settings, log });
   return {
     url: server.url,
     dataDir,
     stop: async (opts = {}) => {
       await server.stop();
-      if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData && !reuse) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -123,7 +127,9 @@ export async function bootBenchApp(databaseUrl: string, secrets: Record<string, 
 
 /** A force-wide admin to act as (`BENCH_LOGIN` unless another login is given). */
 export async function benchAdmin(app: INestApplicationContext, login = BENCH_LOGIN, name = 'Bench'): Promise<StaffPrincipal> {
-  const admin = await app.get(StaffService).create({ ...login, name, role: 'admin', npuCode: null });
+  const staff = app.get(StaffService);
+  // A reused database (--data-dir) has them from its first run.
+  const admin = (await staff.list(null)).find((s) => s.email === login.email) ?? (await staff.create({ ...login, name, role: 'admin', npuCode: null }));
   return { kind: 'staff', ...admin, npuCode: null };
 }
 
