@@ -155,16 +155,16 @@ async function waitDone(db: pg.Pool, messageId: string, total: number): Promise<
 }
 
 /** pg_stat_statements since its last reset: the statements that took the most time, per message sent. */
-async function topStatements(db: pg.Pool, messages: number): Promise<void> {
+async function topStatements(db: pg.Pool, messages: number, per = 'message'): Promise<void> {
   const { rows } = await db.query<{ query: string; calls: string; ms: number }>(
     `SELECT regexp_replace(query, '\\s+', ' ', 'g') AS query, calls::text, total_exec_time AS ms FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 8`,
   );
-  for (const r of rows) console.log(`    ${(r.ms / messages).toFixed(3)} ms/message, ${fmt(Number(r.calls))} calls: ${r.query.slice(0, 160)}`);
+  for (const r of rows) console.log(`    ${(r.ms / messages).toFixed(3)} ms/${per}, ${fmt(Number(r.calls))} calls: ${r.query.slice(0, 160)}`);
 }
 
 async function main() {
   console.log(`Beacon bench: ${fmt(RESIDENTS)} residents, ${fmt(RECIPIENTS)} recipients per channel; node ${process.version}, ${cores()} cores`);
-  // --pg-statements: pg_stat_statements loaded; the delivery section prints each pipeline run's top statements.
+  // --pg-statements: pg_stat_statements loaded; the delivery section prints each pipeline run's top statements, the http section each endpoint's.
   // --data-dir DIR: the database lives there and is kept; a second run on it skips the seed.
   const server = await startBenchPostgres('bench', args['pg-statements'] ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}, args['data-dir']);
   const db = new pg.Pool({ connectionString: server.url, max: 4 });
@@ -261,6 +261,7 @@ async function main() {
         durationSeconds: Number(args['http-duration']),
         ratingLinks: Math.min(Number(args['rating-links']), RESIDENTS),
         cpuProfDir: args['cpu-prof'],
+        statements: args['pg-statements'] ? { reset: () => db.query('SELECT pg_stat_statements_reset()'), top: (requests) => topStatements(db, requests, 'request') } : undefined,
         report,
       });
     }

@@ -31,6 +31,8 @@ export interface HttpBenchOptions {
   ratingLinks: number;
   /** Write a V8 CPU profile of the API process here (open in Chrome DevTools). */
   cpuProfDir?: string;
+  /** --pg-statements: pg_stat_statements reset before each endpoint, its top statements printed after. */
+  statements?: { reset: () => Promise<unknown>; top: (requests: number) => Promise<void> };
   report: (name: string, value: string) => void;
 }
 
@@ -165,6 +167,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
     const measure = async (name: string, args: string[], pid = api.pid) => {
       const load = loadavg()[0].toFixed(1);
+      await o.statements?.reset();
       const [api0, pg0] = [cpuSeconds(withChildren(pid)), cpuSeconds(postgresPids(o.pgDataDir))];
       const r = await runJson(args);
       // Requests autocannon gave up on (10 s timeout) may still be running in PostgreSQL: let them
@@ -178,6 +181,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
         `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${fmt(r['2xx'])} ok, ${fmt(bad)} not); ` +
           `CPU per request: ${pid === api.pid ? 'API' : 'server'} ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}`,
       );
+      await o.statements?.top(Math.max(1, r['2xx'] + bad));
       return { reqPerSec: r.requests.average, p99: r.latency.p99 };
     };
     const results = new Map<string, { reqPerSec: number; p99: number }>();
