@@ -247,4 +247,29 @@ describe('geography: ONS wards, postcode directory, sign-up by postcode, boundar
     expect(await t.sql(`SELECT count(*)::int AS n FROM resident_ward_move WHERE resident_id = $1`, [one.id])).toEqual([{ n: 0 }]);
     expect(await t.sql(`SELECT count(*)::int AS n FROM resident_ward_move WHERE resident_id IS NULL`)).toEqual([{ n: 1 }]);
   });
+  it('a recheck in slices of the residents moves the same residents, with an audit record per slice that moved any', async () => {
+    // B27 6QX goes back to Yardley (E05011121): its two residents not erased move back.
+    await t.sql(`UPDATE postcode SET ward_code = 'E05011121' WHERE postcode = 'B27 6QX'`);
+    const { ResidentWardMoveService } = await import('../libs/residents/src/resident-ward-moves');
+    const moves = t.app.get(ResidentWardMoveService);
+    const audited = () => t.sql<{ data: { byWard: { wardCode: string; movedIn: number }[]; residents?: { after: string; last: string } } }>(
+      `SELECT data FROM audit_event WHERE action = 'residents.ward-moves' AND subject = 'boundary:sliced' ORDER BY at`,
+    );
+    expect(await moves.recheck('sliced', 16)).toEqual([
+      { wardCode: 'E05011121', movedIn: 2, movedOut: 0 },
+      { wardCode: 'E05011150', movedIn: 0, movedOut: 2 },
+    ]);
+    expect(await t.sql(`SELECT email, ward_code FROM resident WHERE email IN ('two@example.org', 'three@example.org') ORDER BY email`)).toEqual([
+      { email: 'three@example.org', ward_code: 'E05011121' },
+      { email: 'two@example.org', ward_code: 'E05011121' },
+    ]);
+    const records = await audited();
+    expect(records.length).toBeGreaterThanOrEqual(1);
+    expect(records.length).toBeLessThanOrEqual(2);
+    expect(records.flatMap((r) => r.data.byWard).filter((w) => w.wardCode === 'E05011121').reduce((n, w) => n + w.movedIn, 0)).toBe(2);
+    for (const r of records) expect(r.data.residents!.after < r.data.residents!.last).toBe(true);
+    // Nothing left to move: a second run changes nothing and records nothing.
+    expect(await moves.recheck('sliced', 16)).toEqual([]);
+    expect(await audited()).toHaveLength(records.length);
+  });
 });

@@ -11,6 +11,7 @@ export * from './database/monthly-partitions';
 export * from './database/naming-strategy';
 export * from './database/reports-reader';
 export * from './database/rows';
+export * from './database/uuid-ranges';
 export * from './errors/all-exceptions.filter';
 export * from './errors/describe-error';
 export * from './errors/domain.exception';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AuditService, JobHandler, JobName, type JobPayloads } from '@beacon/core';
+import { AuditService, JobHandler, JobName, uuidRanges, type JobPayloads } from '@beacon/core';
 
 export interface WardMoveCount {
   wardCode: string;
@@ -9,10 +9,21 @@ export interface WardMoveCount {
   movedOut: number;
 }
 
+/** Residents a recheck statement takes at most (about): a national directory moves millions. */
+const RESIDENTS_PER_SLICE = 200_000;
+
 /**
  * Boundary changes: after a new postcode directory or ward set, every resident whose postcode
- * now lies in another ward is moved there (one statement), each move recorded in
- * resident_ward_move (old ward, new ward, when). Centroids follow the directory too.
+ * now lies in another ward is moved there, each move recorded in resident_ward_move (old ward,
+ * new ward, when). Centroids follow the directory too.
+ *
+ * One statement per range of resident ids (`uuidRanges`, about RESIDENTS_PER_SLICE residents each
+ * by the table's estimate; one range below that), each in its own transaction with its audit
+ * record. A statement's moves refresh the audience counts of every resident it moved
+ * (`resident_audience_refresh`, by statement trigger): one refresh over 10M residents held 14.5 GB
+ * in its backend, and one transaction over a force would hold the row lock of every resident it
+ * moved until the last. A run that stops part way is finished by the next, which finds the
+ * residents moved already in their new wards.
  */
 @Injectable()
 export class ResidentWardMoveService {
@@ -21,13 +32,27 @@ export class ResidentWardMoveService {
     private readonly audit: AuditService,
   ) {}
 
-  async recheck(reason: string): Promise<WardMoveCount[]> {
+  /** `slices`: ranges to go through (default: from the table's size). */
+  async recheck(reason: string, slices?: number): Promise<WardMoveCount[]> {
+    const parts = slices ?? (await this.slicesForSize());
+    const all: { fromWard: string; toWard: string; n: number }[] = [];
+    for (const [after, last] of uuidRanges(parts)) all.push(...(await this.recheckRange(reason, after, last, parts)));
+    return countsByWard(all);
+  }
+
+  private async slicesForSize(): Promise<number> {
+    // reltuples: -1 before the first ANALYZE (a new database), then PostgreSQL's estimate.
+    const [row] = await this.db.query<{ n: number }[]>(`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'resident'::regclass`);
+    return Math.max(1, Math.ceil(row.n / RESIDENTS_PER_SLICE));
+  }
+
+  private recheckRange(reason: string, after: string, last: string, parts: number) {
     return this.db.transaction(async (tx) => {
       const moves = await tx.query<{ fromWard: string; toWard: string; n: number }[]>(
         `WITH m AS (
            SELECT r.id, r.ward_code AS from_ward, p.ward_code AS to_ward, p.lat, p.long
              FROM resident r JOIN postcode p ON p.postcode = r.postcode
-            WHERE r.status <> 'erased'
+            WHERE r.id > $1::uuid AND r.id <= $2::uuid AND r.status <> 'erased'
               AND (r.ward_code <> p.ward_code OR r.postcode_lat IS DISTINCT FROM p.lat OR r.postcode_long IS DISTINCT FROM p.long)
             FOR UPDATE OF r),
          u AS (
@@ -37,12 +62,14 @@ export class ResidentWardMoveService {
            INSERT INTO resident_ward_move (resident_id, from_ward, to_ward)
            SELECT id, from_ward, to_ward FROM u WHERE from_ward <> to_ward RETURNING from_ward, to_ward)
          SELECT from_ward AS "fromWard", to_ward AS "toWard", count(*)::int AS n FROM ins GROUP BY 1, 2 ORDER BY 1, 2`,
+        [after, last],
       );
       const counts = countsByWard(moves);
       if (counts.length) {
-        await this.audit.record({ actor: 'system', action: 'residents.ward-moves', subject: `boundary:${reason}`, data: { byWard: counts } }, tx);
+        const data = parts > 1 ? { byWard: counts, residents: { after, last } } : { byWard: counts };
+        await this.audit.record({ actor: 'system', action: 'residents.ward-moves', subject: `boundary:${reason}`, data }, tx);
       }
-      return counts;
+      return moves;
     });
   }
 

@@ -1,19 +1,7 @@
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+import { bigIntToUuid as toUuid, uuidRanges, uuidToBigInt as fromUuid } from '@beacon/core';
 
-/**
- * `parts` ranges (after, last] covering the uuid space. Resident ids are random (v4), so the
- * ranges hold about the same number of residents; the nil UUID is never a resident's id.
- */
-export function residentRanges(parts: number): [string, string][] {
-  const toUuid = (n: bigint) => n.toString(16).padStart(32, '0').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-  const span = 1n << 128n;
-  const bounds = Array.from({ length: parts + 1 }, (_, k) => (k === 0 ? NIL_UUID : k === parts ? MAX_UUID : toUuid((span * BigInt(k)) / BigInt(parts))));
-  return bounds.slice(0, -1).map((after, k) => [after, bounds[k + 1]]);
-}
-
-const fromUuid = (u: string) => BigInt(`0x${u.replace(/-/g, '')}`);
-const toUuid = (n: bigint) => n.toString(16).padStart(32, '0').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+/** The fan-out's ranges of residents: `uuidRanges` (about the same number of residents each). */
+export const residentRanges = uuidRanges;
 
 /** The first slice of a range is 1/4^SLICE_STEPS of it; each next slice ends 4× further in. */
 export const SLICE_STEPS = 6;
