@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
-import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
+import type { ResolvedAudience } from '../libs/messaging/src/audience/audience-spec';
+import { FanOutRepository, type FanOutDriver } from '../libs/messaging/src/fan-out/fan-out.repository';
 import { residentRanges, SLICE_STEPS, sliceEnds } from '../libs/messaging/src/fan-out/resident-ranges';
 import { ClaimRepository } from '../libs/messaging/src/sending/claim.repository';
 import { SendProgressRepository } from '../libs/messaging/src/sending/send-progress.repository';
@@ -125,6 +126,45 @@ describe('messaging: targeted broadcasts, fan-out and delivery', () => {
       const rows = await deliveriesOf(res.body.id);
       expect(rows).toHaveLength(24);
       expect(new Set(rows.map((r) => `${r.resident_id}:${r.channel}`)).size).toBe(24);
+    });
+
+    it('a slice read from its filter (interest, topic, scheme) writes the rows a walk of the range writes', async () => {
+      const repo = t.app.get(FanOutRepository);
+      const spec = (i: number) => ({
+        ward: i % 3 ? 'BE01' : 'BE02',
+        channels: (i % 2 ? ['email', 'sms'] : ['email']) as ('email' | 'sms')[],
+        topics: i % 4 ? ['drive_topic'] : [],
+        interests: i % 5 ? ['drive_group'] : [],
+        quiet: (i % 6 === 1 ? ['22:00', '07:00'] : undefined) as [string, string] | undefined,
+        status: (i % 7 ? 'active' : 'unsubscribed') as 'active' | 'unsubscribed',
+        minPriority: i % 8 ? undefined : { email: 'urgent', sms: 'urgent' },
+      });
+      const people = [];
+      for (let i = 0; i < 30; i++) people.push(await makeResident(t, spec(i)));
+      const scheme = await t.http().post('/api/v1/schemes').set(...ecoBE).send({ type: 'neighbourhood_watch', name: 'Driven fan-out NHW', wardCode: 'BE01' }).expect(201);
+      // As rows (the API refuses unsubscribed members; the fan-out must leave them out by itself).
+      const members = people.filter((_, i) => i % 3 && i % 2).map((m) => m.id);
+      await t.sql(`INSERT INTO scheme_member (scheme_id, resident_id) SELECT $1, unnest($2::uuid[])`, [scheme.body.id, members]);
+      const base: ResolvedAudience = { wardCodes: ['BE01', 'BE02'], topics: null, interestGroups: null, schemeIds: null, channels: ['email', 'sms'], priority: 'standard' };
+      const audiences: Record<FanOutDriver, ResolvedAudience> = {
+        interest: { ...base, interestGroups: ['drive_group'], topics: ['drive_topic'] },
+        topic: { ...base, topics: ['drive_topic'] },
+        scheme: { ...base, wardCodes: null, schemeIds: [scheme.body.id] },
+      };
+      const lateEvening = new Date('2026-06-01T22:30:00Z'); // 23:30 in London: inside the quiet hours
+      const rowsOf = (id: string) => t.sql('SELECT resident_id, channel, not_before FROM delivery WHERE message_id = $1 ORDER BY resident_id, channel', [id]);
+      for (const [driver, audience] of Object.entries(audiences) as [FanOutDriver, ResolvedAudience][]) {
+        const [walked, driven] = [await compose(t, ecoBE, { audience: { npuCodes: ['BE'] } }).expect(201), await compose(t, ecoBE, { audience: { npuCodes: ['BE'] } }).expect(201)];
+        const a = await repo.insertForAudience(walked.body.id, audience, lateEvening, 3);
+        const b = await repo.insertForAudience(driven.body.id, audience, lateEvening, 3, undefined, driver);
+        expect(b).toEqual(a);
+        expect(a.recipients).toBeGreaterThan(3);
+        const rows = await rowsOf(walked.body.id);
+        expect(rows.some((r) => r.not_before !== null)).toBe(true); // quiet hours held some SMS
+        expect(await rowsOf(driven.body.id)).toEqual(rows);
+      }
+      await expect(repo.insertForAudience('00000000-0000-4000-8000-000000000000', base, new Date(), 1, undefined, 'interest')).rejects.toThrow('without that filter');
+      await t.sql(`UPDATE resident SET status = 'unsubscribed' WHERE id = ANY($1::uuid[])`, [people.map((p) => p.id)]); // out of later tests' audiences
     });
 
     it('senders start on the first committed slice: rows are claimable while the fan-out is still writing, and only those', async () => {

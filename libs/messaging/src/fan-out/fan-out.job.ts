@@ -1,13 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, JobHandler, JobName, MetricsService, type AppConfig, type MessageJob } from '@beacon/core';
-import { resolveAudience } from '../audience/audience-spec';
+import { AudienceCountsService } from '@beacon/residents';
+import { resolveAudience, type ResolvedAudience } from '../audience/audience-spec';
 import { MessageRepository } from '../message.repository';
 import { SendQueue, type DeliveryChannel } from '../sending/send-queue';
-import { FanOutRepository } from './fan-out.repository';
+import { FanOutRepository, type FanOutDriver } from './fan-out.repository';
 
 const PARALLEL_SEND_JOBS = 4;
 /** A fan-out that wrote at least this many rows analyses their partition when it ends. */
 const ANALYZE_AFTER_ROWS = 10_000;
+/** An audience's filter drives its slices (`FanOutDriver`) when it keeps at most this share of the residents. */
+const DRIVEN_MAX_SHARE = 0.05;
 
 /**
  * `fan-out {messageId}`: writes every delivery row of a message that is due (set-based, range by
@@ -25,6 +28,7 @@ export class FanOutJob {
     private readonly messages: MessageRepository,
     private readonly fanOuts: FanOutRepository,
     private readonly sendQueue: SendQueue,
+    private readonly counts: AudienceCountsService,
     private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
@@ -48,7 +52,8 @@ export class FanOutJob {
         slots[channel] = Math.max(jobs, slots[channel] ?? 0);
       }
     };
-    const fanned = await this.fanOuts.insertForAudience(messageId, resolveAudience(message), new Date(), cfg.fanOutParallelism, startSenders);
+    const audience = resolveAudience(message);
+    const fanned = await this.fanOuts.insertForAudience(messageId, audience, new Date(), cfg.fanOutParallelism, startSenders, await this.driverFor(audience));
     const { inserted } = fanned;
     // Cancelled meanwhile: the slices stopped at the cancel (the cancel's sweep has the rest), and
     // a fan-out that never finished records no recipient count.
@@ -66,5 +71,21 @@ export class FanOutJob {
     // could not mark the message sent.
     for (const channel of channels) delete slots[channel];
     await startSenders(inserted);
+  }
+
+  /**
+   * Which filter, if any, the slices are read from: the named schemes' members (a street, a canal,
+   * never a force); else the interest groups or topics when the maintained counts say the
+   * smaller of them keeps at most DRIVEN_MAX_SHARE of the residents on these channels. A broad
+   * audience is cheaper read by walking the ranges (one pass over the residents in all).
+   */
+  private async driverFor(a: ResolvedAudience): Promise<FanOutDriver | null> {
+    if (a.schemeIds) return 'scheme';
+    if (!a.interestGroups && !a.topics) return null;
+    const count = (q: { topics?: string[] | null; interestGroups?: string[] | null }) =>
+      this.counts.count({ wardCodes: null, topics: q.topics ?? null, interestGroups: q.interestGroups ?? null, channels: a.channels, maxRank: 3 }).then((c) => c.total);
+    const [everyone, interest, topic] = await Promise.all([count({}), a.interestGroups ? count({ interestGroups: a.interestGroups }) : Infinity, a.topics ? count({ topics: a.topics }) : Infinity]);
+    const [driver, share] = interest <= topic ? (['interest', interest] as const) : (['topic', topic] as const);
+    return share <= DRIVEN_MAX_SHARE * everyone ? driver : null;
   }
 }
