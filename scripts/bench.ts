@@ -193,6 +193,10 @@ async function main() {
       throw new Error(`${args['data-dir']} holds ${fmt(present[0].n)} bench residents, not ${fmt(RESIDENTS)}`);
     } else {
       report('residents seeded (incl. channels, topics)', `${fmt(RESIDENTS)} from an earlier run (--data-dir)`);
+      // Jobs an earlier run left queued (the HTTP section's sign-ups queue their e-mails, and no
+      // worker runs there) would be sent by this run's worker inside its measurements.
+      const { rowCount } = await db.query(`DELETE FROM pgboss.job WHERE state IN ('created', 'retry')`);
+      report('… jobs an earlier run left queued, removed', fmt(rowCount ?? 0));
     }
     // --wait-quiet: measure only once the machine is quiet (1-minute load average < 1.5), e.g.
     // when something else shared it during a long seed.
