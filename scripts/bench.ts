@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { uuidRanges } from '@beacon/core';
 import { GeographyService } from '@beacon/geography';
 import { MessageLifecycleService, MessageService } from '@beacon/messaging';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
@@ -131,11 +132,10 @@ async function seedResidents(db: pg.Pool, n: number, recipients: number): Promis
     const client = await db.connect();
     try {
       await client.query(`SET work_mem = '256MB'`);
-      // In sixteen calls, by the first hex digit of the (random) id: one call over 10M residents
-      // held 14.5 GB in its backend until the OOM killer stopped it (session 15).
-      for (let digit = 0; digit < 16; digit++) {
-        const [from, to] = [digit, digit + 1].map((d) => (d === 16 ? null : `${d.toString(16)}0000000-0000-0000-0000-000000000000`));
-        await client.query(`SELECT resident_audience_refresh(ARRAY(SELECT id FROM resident WHERE status = 'active' AND id >= $1::uuid AND ($2::uuid IS NULL OR id < $2::uuid)))`, [from, to]);
+      // In sixteen calls, one range of the (random) ids each: one call over 10M residents held
+      // 14.5 GB in its backend until the OOM killer stopped it (session 15).
+      for (const [after, last] of uuidRanges(16)) {
+        await client.query(`SELECT resident_audience_refresh(ARRAY(SELECT id FROM resident WHERE status = 'active' AND id > $1::uuid AND id <= $2::uuid))`, [after, last]);
       }
     } finally {
       client.release();
