@@ -16,10 +16,11 @@ const FAN_OUT_LOCK = `hashtextextended($1::text || ':fan-out:' || $2::text, 0)`;
  */
 export type FanOutDriver = 'interest' | 'topic' | 'scheme';
 
-const DRIVERS: Record<FanOutDriver, (a: ResolvedAudience, p: Param) => string> = {
-  interest: (a, p) => `SELECT x.resident_id FROM resident_interest x WHERE x.interest_group = ANY(${p(a.interestGroups)}::varchar[])`,
-  topic: (a, p) => `SELECT x.resident_id FROM resident_topic x WHERE x.topic = ANY(${p(a.topics)}::varchar[])`,
-  scheme: (a, p) => `SELECT x.resident_id FROM scheme_member x WHERE x.scheme_id = ANY(${p(a.schemeIds)}::uuid[])`,
+/** Each driver: the audience's filter it reads, and its rows (`x.resident_id`) matching that filter. */
+const DRIVERS: Record<FanOutDriver, { filter: (a: ResolvedAudience) => string[] | null; rows: (values: string[], p: Param) => string }> = {
+  interest: { filter: (a) => a.interestGroups, rows: (v, p) => `SELECT x.resident_id FROM resident_interest x WHERE x.interest_group = ANY(${p(v)}::varchar[])` },
+  topic: { filter: (a) => a.topics, rows: (v, p) => `SELECT x.resident_id FROM resident_topic x WHERE x.topic = ANY(${p(v)}::varchar[])` },
+  scheme: { filter: (a) => a.schemeIds, rows: (v, p) => `SELECT x.resident_id FROM scheme_member x WHERE x.scheme_id = ANY(${p(v)}::uuid[])` },
 };
 
 /** What a fan-out wrote: rows per channel, and recipients (null: a range was written by an earlier run). */
@@ -72,7 +73,7 @@ export class FanOutRepository {
     onSlice?: (insertedSoFar: Record<string, number>) => Promise<void>,
     driver: FanOutDriver | null = null,
   ): Promise<FanOutResult> {
-    if (driver && !(driver === 'interest' ? a.interestGroups : driver === 'topic' ? a.topics : a.schemeIds)) throw new Error(`Fan-out driver ${driver} for an audience without that filter`);
+    if (driver && !DRIVERS[driver].filter(a)) throw new Error(`Fan-out driver ${driver} for an audience without that filter`);
     const [earlier] = await this.db.query<{ parts: number }[]>('SELECT parts FROM delivery_cursor WHERE message_id = $1 LIMIT 1', [messageId]);
     const parts = earlier?.parts ?? parallelism;
     const inserted: Record<string, number> = {};
@@ -147,7 +148,7 @@ export class FanOutRepository {
       const { params, p } = sqlParams();
       const [clock, lo, hi, message] = [p(now), p(from), p(upto), p(messageId)];
       const rows = driver
-        ? `(SELECT DISTINCT d.resident_id FROM (${DRIVERS[driver](a, p)} AND x.resident_id > ${lo}::uuid AND x.resident_id <= ${hi}::uuid) d) f
+        ? `(SELECT DISTINCT d.resident_id FROM (${DRIVERS[driver].rows(DRIVERS[driver].filter(a)!, p)} AND x.resident_id > ${lo}::uuid AND x.resident_id <= ${hi}::uuid) d) f
              JOIN ${AUDIENCE_JOIN} ON r.id = f.resident_id`
         : AUDIENCE_JOIN;
       const within = driver ? '' : `AND r.id > ${lo}::uuid AND r.id <= ${hi}::uuid AND rc.resident_id > ${lo}::uuid AND rc.resident_id <= ${hi}::uuid`;
