@@ -30,6 +30,7 @@ import { AudienceRefreshAnalyseBulk1796512000005 } from './1796512000005-Audienc
 import { AudienceRefreshLoopsForSmall1796607000001 } from './1796607000001-AudienceRefreshLoopsForSmall';
 import { MaintainedReportCounts1796608000001 } from './1796608000001-MaintainedReportCounts';
 import { MaintainedRatingCounts1796800000001 } from './1796800000001-MaintainedRatingCounts';
+import { AudienceRefreshPerResidentForSmall1796900000001 } from './1796900000001-AudienceRefreshPerResidentForSmall';
 
 // Migrations in the order they run (written by `npm run migration:generate`). Never edit one that has landed.
 // The first 22 were squashed into the baseline before the first release (its header says how).
@@ -67,4 +68,5 @@ export const ALL_MIGRATIONS: Function[] = [
   AudienceRefreshLoopsForSmall1796607000001,
   MaintainedReportCounts1796608000001,
   MaintainedRatingCounts1796800000001,
+  AudienceRefreshPerResidentForSmall1796900000001,
 ];
