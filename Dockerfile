@@ -14,10 +14,11 @@ ENV NODE_ENV=production
 # uncapped V8 let it grow to 391 MB; the worker's 1M-resident send: 221 MB, uncapped 432-483 MB).
 # See libs/imports/README.md "Scale" and docs/benchmarks.md; `npm run bench` runs the worker and
 # the API with this line. Raise it if a deployment's own measurements ask for more.
-# A 32 MB young generation (V8's default is 16 MB): each e-mail allocates ~30 KB of short-lived
-# strings and buffers, and with 16 MB the scavenges cost the worker ~0.1 ms an e-mail (bench at
-# 100k residents: 0.628 → 0.524 ms of worker CPU per e-mail, RSS 230 → 257 MB; 64 MB: 316 MB).
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32"
+# A 16 MB semi-space, for the Node 24 this image runs (`npm run bench:node24`, session 18): at
+# 32 MB the worker's 1M-resident send peaked at 308 MB RSS (over the 300 MB target) and was no
+# faster; at 16 MB, 274 MB. (Session 15 chose 32 MB on Node 20, where it cut the worker's CPU per
+# e-mail 0.628 → 0.524 ms; on Node 24, 100k residents, 32 → 16 MB: 0.626 → 0.583 ms, RSS 305 → 280 MB.)
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=16"
 
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
