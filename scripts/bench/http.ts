@@ -146,11 +146,17 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     if (!login.ok) throw new Error(`Staff login failed: ${login.status} ${await login.text()}`);
     const { accessToken } = (await login.json()) as { accessToken: string };
 
-    const plan = (p: Omit<LoadPlan, 'url' | 'connections' | 'durationSeconds'>, durationSeconds = o.durationSeconds, name: string = p.kind) => {
+    // One load client's plan, in its own file; `name` keeps a warm-up from overwriting a measured plan.
+    const planAt = (url: string, p: Omit<LoadPlan, 'url' | 'connections' | 'durationSeconds'>, durationSeconds: number, name: string) => {
       const file = join(dir, `${name}.json`);
-      writeFileSync(file, JSON.stringify({ url: base, connections: o.connections, durationSeconds, ...p }));
+      writeFileSync(file, JSON.stringify({ url, connections: o.connections, durationSeconds, ...p }));
       return [LOAD_CLIENT, file];
     };
+    const plan = (p: Omit<LoadPlan, 'url' | 'connections' | 'durationSeconds'>) => planAt(base, p, o.durationSeconds, p.kind);
+    // JIT warm-up: 2 s of the rating load before a rating route is measured, on the API and on
+    // each freshly started bare server alike, so the ratio compares warm code with warm code (the
+    // measured run re-rates the links the warm-up rated).
+    const warmUp = (url: string) => runJson(planAt(url, { kind: 'rate', paths: ratingPaths }, 2, 'rate-warm'));
     const get = (path: string) => [AUTOCANNON_CLI, '-c', String(o.connections), '-d', String(o.durationSeconds), '-j', '-n', '-H', `Authorization=Bearer ${accessToken}`, `${base}${path}`];
 
     const signUpsBefore = Number((await db.query(`SELECT count(*) AS n FROM resident WHERE email LIKE 'load-%'`)).rows[0].n);
@@ -162,7 +168,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     ];
     // BENCH_HTTP_ENDPOINTS=signup,rate runs a subset (e.g. to profile one endpoint alone).
     const only = process.env.BENCH_HTTP_ENDPOINTS?.split(',');
-    const endpoints = all.filter(([key]) => !only || only.includes(key)).map(([, name, args]) => [name, args] as const);
+    const endpoints = all.filter(([key]) => !only || only.includes(key));
     const { total: previewTotal } = await messages.previewAudience(o.staff, preview.id);
     console.log(`  (${o.connections} connections, ${o.durationSeconds} s each; preview audience ${fmt(previewTotal)} residents)`);
     const measure = async (name: string, args: string[], pid = api.pid) => {
@@ -185,10 +191,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
       return { reqPerSec: r.requests.average, p99: r.latency.p99 };
     };
     const results = new Map<string, { reqPerSec: number; p99: number }>();
-    for (const [name, args] of endpoints) {
-      // The rating link gets the JIT warm-up the bare servers below get (2 s of the same load), so
-      // the ratio compares warm code with warm code; its ratings are re-rated by the measured run.
-      if (name.startsWith('POST /r/')) await runJson(plan({ kind: 'rate', paths: ratingPaths }, 2, 'rate-warm'));
+    for (const [key, name, args] of endpoints) {
+      if (key === 'rate') await warmUp(base);
       results.set(name, await measure(name, args));
     }
 
@@ -200,12 +204,9 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
         const port = o.port + 1;
         const bare = await startApi({ PORT: String(port), NODE_ENV: 'production' }, undefined, [join(import.meta.dirname, 'bare-nest.js'), ...extra]);
         try {
-          const file = join(dir, `bare.json`);
-          const warm = join(dir, `bare-warm.json`);
-          writeFileSync(warm, JSON.stringify({ url: `http://127.0.0.1:${port}`, connections: o.connections, durationSeconds: 2, kind: 'rate', paths: ratingPaths }));
-          await runJson([LOAD_CLIENT, warm]); // a freshly started server: JIT warm-up (the API has served the other endpoints)
-          writeFileSync(file, JSON.stringify({ url: `http://127.0.0.1:${port}`, connections: o.connections, durationSeconds: o.durationSeconds, kind: 'rate', paths: ratingPaths }));
-          const r = await measure(label, [LOAD_CLIENT, file], bare.pid);
+          const url = `http://127.0.0.1:${port}`;
+          await warmUp(url);
+          const r = await measure(label, planAt(url, { kind: 'rate', paths: ratingPaths }, o.durationSeconds, 'bare'), bare.pid);
           if (rating) report(`ratio: rating link / ${label.split(' POST')[0]}`, `${((100 * rating.reqPerSec) / r.reqPerSec).toFixed(0)} % of its req/s (target: rating ≥ 3,000 req/s, p99 < 50 ms: ${rating.reqPerSec >= 3000 && rating.p99 < 50 ? 'met' : 'not met'})`);
         } finally {
           await bare.stop();
