@@ -2,7 +2,7 @@
 //                [--skip fanout,reports,delivery,images,limits,http | --only <sections>] [--fanout-profile]
 //                [--skip-delivery] [--skip-http | --only-http]
 //                [--http-connections 50 --http-duration 10 --rating-links 20000] [--cpu-prof DIR] [--worker-cpu-prof DIR]
-//                [--worker-node-options=--max-old-space-size=…] [--pg-statements] [--wait-quiet]
+//                [--worker-node-options=--max-old-space-size=…] [--workers 1] [--pg-statements] [--wait-quiet]
 //                [--keep-data | --data-dir DIR] [--skip first]
 // Prints figures; asserts nothing. Runs on its own throwaway embedded PostgreSQL (fsync on), or on
 // the one in DIR (--data-dir: kept; a run on a seeded DIR of the same --residents skips the seed).
@@ -25,7 +25,7 @@ import { GeographyService } from '@beacon/geography';
 import { MessageLifecycleService, MessageService } from '@beacon/messaging';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
 import { MessageRepository } from '../libs/messaging/src/message.repository';
-import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, cpuSeconds, cpuUsed, fmt, freePort, imageNodeOptions, peakRssMb, postgresPids, reporter, startBenchPostgres, timed as time } from './bench/harness';
+import { BENCH_LOGIN, benchAdmin, bootBenchApp, cores, cpuSeconds, cpuSteal, cpuUsed, fmt, freePort, imageNodeOptions, peakRssMb, postgresPids, reporter, startBenchPostgres, timed as time } from './bench/harness';
 import { runHttpBench } from './bench/http';
 import { benchInlineImage } from './bench/inline-image';
 import { bareInsert, fanOutProfile, mimeCpu, percent, ratio } from './bench/limits';
@@ -50,6 +50,7 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     'worker-cpu-prof': { type: 'string' },
     'worker-node-options': { type: 'string' },
+    workers: { type: 'string', default: '1' },
     'pg-statements': { type: 'boolean', default: false },
     skip: { type: 'string', default: '' },
     only: { type: 'string' },
@@ -175,7 +176,7 @@ async function main() {
   const server = await startBenchPostgres('bench', args['pg-statements'] ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}, args['data-dir']);
   const db = new pg.Pool({ connectionString: server.url, max: 4 });
   if (args['pg-statements']) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  let worker: ChildProcess | undefined;
+  let workers: ChildProcess[] = [];
   const smtp = await smtpCounter();
   const sms = await twilioCounter();
   try {
@@ -241,9 +242,9 @@ async function main() {
 
     // ── Delivery (worker process) ──────────────────────────────────────────────────────────
     if (runs('delivery')) {
-      worker = await benchDelivery();
-      worker.kill('SIGTERM'); // leave the cores to the HTTP section
-      await new Promise((r) => worker!.once('exit', r));
+      workers = await benchDelivery();
+      // Leave the cores to the HTTP section.
+      await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
     }
 
     // ── Limits measured in process ─────────────────────────────────────────────────────────
@@ -278,15 +279,15 @@ async function main() {
     await app.close();
 
     /** A raw transport's rate and its client's CPU per message, measured by scripts/bench/limits.ts in its own process (as the worker is). */
-    async function rawRate(argv: string[]): Promise<{ rate: number; cpuMsPerMessage: number; sinkCpuMs: number }> {
-      const c0 = process.cpuUsage();
+    async function rawRate(argv: string[]): Promise<{ rate: number; cpuMsPerMessage: number; sinkCpuMs: number; steal: string }> {
+      const [c0, steal0] = [process.cpuUsage(), cpuSteal()];
       const child = spawn(process.execPath, [join(import.meta.dirname, 'bench', 'limits.js'), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       const code = await new Promise((r) => child.once('exit', r));
       if (code !== 0) throw new Error(`raw transport run exited ${String(code)}`);
       const c = process.cpuUsage(c0);
-      return { ...(JSON.parse(out) as { rate: number; cpuMsPerMessage: number }), sinkCpuMs: (c.user + c.system) / 1000 };
+      return { ...(JSON.parse(out) as { rate: number; cpuMsPerMessage: number }), sinkCpuMs: (c.user + c.system) / 1000, steal: cpuSteal(steal0).percent };
     }
 
     /** Send, and the second admin's approval when the message waits for it. */
@@ -295,27 +296,19 @@ async function main() {
       if (status === 'pending_approval') await lifecycle.approve(approver, id);
     }
 
-    async function benchDelivery(): Promise<ChildProcess> {
-      console.log('\nDelivery (separate worker process → local SMTP server / Twilio stub)');
+    async function benchDelivery(): Promise<ChildProcess[]> {
+      // --workers N: N worker processes on the one database, as replicas run (default 1).
+      const count = Number(args.workers);
+      console.log(`\nDelivery (${count === 1 ? 'separate worker process' : `${count} worker processes`} → local SMTP server / Twilio stub)`);
       const concurrency = { email: 20, sms: 40 };
       // --worker-cpu-prof DIR: a V8 CPU profile of the worker (written when it exits, after the sends).
       const profile = args['worker-cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['worker-cpu-prof']}`] : [];
       // The worker runs with the production image's NODE_OPTIONS (its heap limit) unless told otherwise.
       const nodeOptions = args['worker-node-options'] ?? imageNodeOptions();
       console.log(`  (worker NODE_OPTIONS: ${nodeOptions || 'none'})`);
-      const worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
-        env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      // Booted once it says so (its info lines are one per message, not per delivery; dropped).
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        worker.stdout!.on('data', (c: Buffer) => {
-          if ((out += c.toString()).includes('Worker started')) resolve();
-          if (out.length > 1e6) out = out.slice(-1000);
-        });
-        worker.once('exit', (code) => reject(new Error(`worker exited (${code}) while booting`)));
-      });
+      const started = Array.from({ length: count }, () => startWorker(profile, nodeOptions, concurrency));
+      const workers = await Promise.all(started);
+      const workerPids = () => workers.map((w) => w.pid!);
 
       if (runsFirst()) {
         // Send → first e-mail accepted, for the force-wide message (the worker fans out and sends;
@@ -367,13 +360,14 @@ async function main() {
         const before = sink.count();
         const captured = channel === 'email' ? smtp.captureNext().then((b) => (samples.email = b)) : sms.captureNext().then((f) => (samples.sms = f));
         if (args['pg-statements']) await db.query('SELECT pg_stat_statements_reset()');
-        const cpu0 = { worker: cpuSeconds([worker.pid!]), pg: cpuSeconds(postgresPids(server.dataDir)), self: process.cpuUsage() };
+        const cpu0 = { worker: cpuSeconds(workerPids()), pg: cpuSeconds(postgresPids(server.dataDir)), self: process.cpuUsage(), steal: cpuSteal() };
         const t1 = performance.now();
         await release(m.id);
         const total = (await messages.previewAudience(staff, m.id)).total;
         await waitDone(db, m.id, total);
         const ms = performance.now() - t1;
         const self = process.cpuUsage(cpu0.self);
+        const steal = cpuSteal(cpu0.steal).percent;
         const per = (seconds: number) => ((seconds * 1000) / total).toFixed(3);
         await captured;
         rates[channel] = total / (ms / 1000);
@@ -381,13 +375,13 @@ async function main() {
         report(`${channel}: end-to-end throughput (send → all sent)`, `${fmt(rates[channel])} messages/s (${(ms / 1000).toFixed(1)} s)`);
         report(
           `${channel}: CPU per message`,
-          `worker ${per(cpuUsed(cpu0.worker, cpuSeconds([worker.pid!])))} ms, PostgreSQL ${per(cpuUsed(cpu0.pg, cpuSeconds(postgresPids(server.dataDir))))} ms, ` +
-            `sink (bench process) ${per((self.user + self.system) / 1e6)} ms`,
+          `worker ${per(cpuUsed(cpu0.worker, cpuSeconds(workerPids())))} ms, PostgreSQL ${per(cpuUsed(cpu0.pg, cpuSeconds(postgresPids(server.dataDir))))} ms, ` +
+            `sink (bench process) ${per((self.user + self.system) / 1e6)} ms; CPU steal ${steal}`,
         );
         if (args['pg-statements']) await topStatements(db, total);
       }
-      const rss = peakRssMb(worker.pid!);
-      report('worker peak RSS (VmHWM: force-wide fan-out + sends)', `${rss.toFixed(0)} MB (target < 300 MB: ${rss < 300 ? 'met' : 'not met'})`);
+      const rss = Math.max(...workerPids().map((pid) => peakRssMb(pid)));
+      report(`worker peak RSS (VmHWM: force-wide fan-out + sends${count > 1 ? ', the largest process' : ''})`, `${rss.toFixed(0)} MB (target < 300 MB: ${rss < 300 ? 'met' : 'not met'})`);
 
       // The transports' own limits into the same sinks, the same number of messages and bytes, same concurrency (own process; the worker idle).
       const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-raw-'));
@@ -396,21 +390,37 @@ async function main() {
         writeFileSync(mimeFile, samples.email!);
         const rawEmail = await rawRate(['smtp', smtp.url, String(RECIPIENTS), String(concurrency.email), mimeFile]);
         report('limit: pooled nodemailer, prebuilt MIME, same sink', `${fmt(rawEmail.rate)} messages/s (${concurrency.email} connections; the pipeline's own e-mail, ${fmt(samples.email!.length)} bytes)`);
-        report('limit: CPU per message', `client ${rawEmail.cpuMsPerMessage.toFixed(3)} ms, sink (bench process) ${(rawEmail.sinkCpuMs / RECIPIENTS).toFixed(3)} ms`);
+        report('limit: CPU per message', `client ${rawEmail.cpuMsPerMessage.toFixed(3)} ms, sink (bench process) ${(rawEmail.sinkCpuMs / RECIPIENTS).toFixed(3)} ms; CPU steal ${rawEmail.steal}`);
         report('ratio: e-mail pipeline / raw nodemailer', `${percent(rates.email, rawEmail.rate)} (target ≥ 80 %: ${rates.email >= 0.8 * rawEmail.rate ? 'met' : 'not met'})`);
         const rawSms = await rawRate(['twilio', JSON.stringify(sms.env), String(RECIPIENTS), String(concurrency.sms), samples.sms!.Body]);
         report('limit: twilio client alone, same stub', `${fmt(rawSms.rate)} requests/s (${concurrency.sms} in flight; the pipeline's own body, ${samples.sms!.Body.length} characters)`);
-        report('limit: CPU per request', `client ${rawSms.cpuMsPerMessage.toFixed(3)} ms, stub (bench process) ${(rawSms.sinkCpuMs / RECIPIENTS).toFixed(3)} ms`);
+        report('limit: CPU per request', `client ${rawSms.cpuMsPerMessage.toFixed(3)} ms, stub (bench process) ${(rawSms.sinkCpuMs / RECIPIENTS).toFixed(3)} ms; CPU steal ${rawSms.steal}`);
         report('ratio: SMS pipeline / raw twilio client', `${percent(rates.sms, rawSms.rate)} (target ≥ 90 %: ${rates.sms >= 0.9 * rawSms.rate ? 'met' : 'not met'})`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
       // The inline-image comparison needs the worker: it runs with the delivery section, unless skipped.
       if (runs('images')) await benchInlineImage({ app, db, staff, sink: smtp, report });
-      return worker;
+      return workers;
+    }
+
+    /** One worker process, resolved once it says it has started (its info lines are one per message, not per delivery; dropped). */
+    function startWorker(profile: string[], nodeOptions: string, concurrency: { email: number; sms: number }): Promise<ChildProcess> {
+      const worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
+        env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      return new Promise<ChildProcess>((resolve, reject) => {
+        let out = '';
+        worker.stdout!.on('data', (c: Buffer) => {
+          if ((out += c.toString()).includes('Worker started')) resolve(worker);
+          if (out.length > 1e6) out = out.slice(-1000);
+        });
+        worker.once('exit', (code) => reject(new Error(`worker exited (${code}) while booting`)));
+      });
     }
   } finally {
-    if (worker?.exitCode === null) worker.kill('SIGTERM');
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await db.end();
     await smtp.close();

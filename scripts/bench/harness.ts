@@ -149,6 +149,19 @@ export function cpuSeconds(pids: number[]): Map<number, number> {
   return out;
 }
 
+/**
+ * The machine's CPU time taken by the hypervisor for other guests ("steal", /proc/stat), as a
+ * share of all CPU time since `since`: on a shared VM a run that loses CPU to its neighbours
+ * says so beside its figures. Call without an argument for a starting sample.
+ */
+export function cpuSteal(since?: { steal: number; total: number }): { steal: number; total: number; percent: string } {
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user)
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const now = { steal: f[7], total: f.reduce((a, b) => a + b, 0) };
+  const d = since ? { steal: now.steal - since.steal, total: now.total - since.total } : now;
+  return { ...now, percent: `${((100 * d.steal) / Math.max(1, d.total)).toFixed(1)} %` };
+}
+
 /** CPU used between two samples; processes that started in between count from zero. */
 export function cpuUsed(before: Map<number, number>, after: Map<number, number>): number {
   let sum = 0;

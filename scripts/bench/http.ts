@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { StaffPrincipal } from '@beacon/core';
 import { DeliveryRepository, MessageLinksService, MessageService } from '@beacon/messaging';
-import { cpuSeconds, cpuUsed, fmt, imageNodeOptions, postgresPids, withChildren } from './harness';
+import { cpuSeconds, cpuSteal, cpuUsed, fmt, imageNodeOptions, postgresPids, withChildren } from './harness';
 import type { LoadPlan } from './load-client';
 
 export interface HttpBenchOptions {
@@ -174,8 +174,9 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
     const measure = async (name: string, args: string[], pid = api.pid) => {
       const load = loadavg()[0].toFixed(1);
       await o.statements?.reset();
-      const [api0, pg0] = [cpuSeconds(withChildren(pid)), cpuSeconds(postgresPids(o.pgDataDir))];
+      const [api0, pg0, steal0] = [cpuSeconds(withChildren(pid)), cpuSeconds(postgresPids(o.pgDataDir)), cpuSteal()];
       const r = await runJson(args);
+      const steal = cpuSteal(steal0).percent;
       // Requests autocannon gave up on (10 s timeout) may still be running in PostgreSQL: let them
       // finish (they count in the CPU figures), so the next endpoint does not pay for this one.
       await drain(db);
@@ -185,7 +186,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<void> {
       report(
         name,
         `${fmt(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (${fmt(r['2xx'])} ok, ${fmt(bad)} not); ` +
-          `CPU per request: ${pid === api.pid ? 'API' : 'server'} ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}`,
+          `CPU per request: ${pid === api.pid ? 'API' : 'server'} ${perReq(apiCpu)} ms, PostgreSQL ${perReq(pgCpu)} ms; load avg ${load}; CPU steal ${steal}`,
       );
       await o.statements?.top(Math.max(1, r['2xx'] + bad));
       return { reqPerSec: r.requests.average, p99: r.latency.p99 };

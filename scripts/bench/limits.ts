@@ -116,10 +116,14 @@ async function measured(n: number, work: () => Promise<unknown>): Promise<RawRat
  * same message), else a small sample.
  */
 export async function rawSmtp(url: string, n: number, maxConnections: number, raw?: Buffer): Promise<RawRate> {
-  const mime = raw ? { envelope: { from: 'alerts@beacon.example', to: ['resident@example.org'] }, raw } : buildMime(SAMPLE);
+  const mime = raw
+    ? { envelope: { from: 'alerts@beacon.example', to: ['resident@example.org'] }, raw, messageId: /^Message-ID: (.+)$/im.exec(raw.toString('latin1'))?.[1].trim() }
+    : buildMime(SAMPLE);
   const transporter = createTransport({ url, pool: true, maxConnections, maxMessages: 500 } as Parameters<typeof createTransport>[0]);
   try {
-    return await measured(n, () => pooled(n, maxConnections, () => transporter.sendMail({ envelope: mime.envelope, raw: mime.raw } as Parameters<typeof transporter.sendMail>[0])));
+    // The message's own Message-ID, as SmtpEmailTransport passes it (nodemailer would make one up).
+    const mail = { envelope: mime.envelope, raw: mime.raw, messageId: mime.messageId };
+    return await measured(n, () => pooled(n, maxConnections, () => transporter.sendMail(mail as Parameters<typeof transporter.sendMail>[0])));
   } finally {
     transporter.close();
   }

@@ -96,7 +96,9 @@ export class SmtpEmailTransport extends EmailTransport {
     try {
       // The MIME is built here (see mime.ts); nodemailer carries it over the pooled connections.
       const mime = buildMime({ from: this.from, ...message });
-      const info = await this.transporter.sendMail({ envelope: mime.envelope, raw: mime.raw, beaconHandover: handover } as Parameters<Transporter['sendMail']>[0]);
+      // With the MIME's own Message-ID, nodemailer does not make one up for the raw message it
+      // never writes (five random draws an e-mail, ~4 % of the worker's CPU in a profile).
+      const info = await this.transporter.sendMail({ envelope: mime.envelope, raw: mime.raw, messageId: mime.messageId, beaconHandover: handover } as Parameters<Transporter['sendMail']>[0]);
       if (info.rejected?.length) throw Object.assign(new Error(`Recipient rejected: ${info.response}`), { responseCode: 550 });
       return { providerId: mime.messageId };
     } catch (err) {
