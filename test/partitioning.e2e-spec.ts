@@ -2,12 +2,16 @@
 // in their month's partition, the jobs create partitions ahead and move strays out of the default
 // partition, retention drops whole old partitions (never one still holding unsent rows), and erasure
 // still reaches rows in an old partition.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { HousekeepingService } from '@beacon/core';
 import { ResidentAccountService } from '../libs/residents/src/resident-account.service';
 import { DeliveryRetention } from '../libs/messaging/src/delivery-retention';
 import { FanOutJob } from '../libs/messaging/src/fan-out/fan-out.job';
+import { FanOutRepository } from '../libs/messaging/src/fan-out/fan-out.repository';
 import { makeResident } from './utils/factories';
+import { waitUntil } from './utils/smtp-sink';
 import { compose, waitStatus } from './utils/messages';
 import { useSuite } from './utils/suite';
 import { loginAs } from './utils/test-app';
@@ -46,6 +50,37 @@ describe('monthly partitions of delivery and audit_event', () => {
     await expect(
       t.sql(`INSERT INTO delivery (message_id, resident_id, channel, created_at) SELECT message_id, resident_id, channel, created_at FROM delivery WHERE message_id = $1`, [id]),
     ).rejects.toThrow(/duplicate key value violates unique constraint/);
+  });
+
+  it("the fan-out's ANALYZE skips a partition another session holds, with no failed statement for the log, and runs when it is free", async () => {
+    const author = await eco();
+    await makeResident(t, { ward: 'BE03', channels: ['email'], topics: ['crime_alerts'] });
+    const res = await compose(t, author, { audience: { wardCodes: ['BE03'], topics: ['crime_alerts'] } }).expect(201);
+    const id = res.body.id as string;
+    await t.sql(`UPDATE message SET status = 'sending', send_requested_at = now() WHERE id = $1`, [id]);
+    await t.app.get(FanOutJob).fanOut({ messageId: id });
+    await waitStatus(t, id, 'sent');
+    const p = await partition('delivery', 0);
+    const analysed = async () => Number((await t.sql<{ n: string }>(`SELECT analyze_count::text AS n FROM pg_stat_user_tables WHERE relid = $1::regclass`, [p]))[0].n);
+    const fanOuts = t.app.get(FanOutRepository);
+    const failed = jest.spyOn(t.app.get(DataSource).logger, 'logQueryError');
+    // Another session holds what ANALYZE and (auto)VACUUM take: SHARE UPDATE EXCLUSIVE.
+    const holder = new pg.Client({ connectionString: t.config.db.url! });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${p} IN SHARE UPDATE EXCLUSIVE MODE`);
+      await fanOuts.analyzeDeliveries(id);
+      // An error line an operator would read as a fault (TypeORM logs every failed statement).
+      expect(failed).not.toHaveBeenCalled();
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      failed.mockRestore();
+    }
+    const before = await analysed();
+    await fanOuts.analyzeDeliveries(id);
+    await waitUntil(async () => (await analysed()) > before, 10_000, 'the partition analysed');
   });
 
   it('retention drops a partition past DELIVERY_RETENTION_MONTHS, keeps the current one and any holding an unsent row; strays leave the default partition', async () => {

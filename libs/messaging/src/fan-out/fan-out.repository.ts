@@ -203,17 +203,12 @@ export class FanOutRepository {
    * bulk load: the claims and outcome writes of the send that follows then plan from the rows
    * that are there, not from a partition analysed while it was empty. One message's rows share
    * one created_at (above), so one partition. Skipped, not waited for, while another ANALYZE or
-   * a VACUUM (autovacuum's) holds the partition.
+   * a VACUUM (autovacuum's) holds the partition: SKIP_LOCKED gives it up with a notice, not an
+   * error (a failed statement would be logged as one, and abort the transaction).
    */
   async analyzeDeliveries(messageId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{ partition: string }[]>('SELECT tableoid::regclass::text AS partition FROM delivery WHERE message_id = $1 LIMIT 1', [messageId]);
-      if (!row) return;
-      await tx.query<unknown>(`SET LOCAL lock_timeout = '1s'`);
-      await tx.query<unknown>(`ANALYZE ${row.partition}`).catch((err: { code?: string }) => {
-        if (err.code !== '55P03') throw err; // lock_not_available: someone else is at it
-      });
-    });
+    const [row] = await this.db.query<{ partition: string }[]>('SELECT tableoid::regclass::text AS partition FROM delivery WHERE message_id = $1 LIMIT 1', [messageId]);
+    if (row) await this.db.query<unknown>(`ANALYZE (SKIP_LOCKED) ${row.partition}`);
   }
 
   async countRecipients(messageId: string, manager: EntityManager = this.db.manager): Promise<number> {
