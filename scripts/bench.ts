@@ -176,7 +176,7 @@ async function main() {
   const server = await startBenchPostgres('bench', args['pg-statements'] ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}, args['data-dir']);
   const db = new pg.Pool({ connectionString: server.url, max: 4 });
   if (args['pg-statements']) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  let workers: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
   const smtp = await smtpCounter();
   const sms = await twilioCounter();
   try {
@@ -242,9 +242,9 @@ async function main() {
 
     // ── Delivery (worker process) ──────────────────────────────────────────────────────────
     if (runs('delivery')) {
-      workers = await benchDelivery();
+      await benchDelivery();
       // Leave the cores to the HTTP section.
-      await Promise.all(workers.map((w) => new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
+      await Promise.all(workers.map((w) => w.exitCode === null && new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
     }
 
     // ── Limits measured in process ─────────────────────────────────────────────────────────
@@ -296,7 +296,7 @@ async function main() {
       if (status === 'pending_approval') await lifecycle.approve(approver, id);
     }
 
-    async function benchDelivery(): Promise<ChildProcess[]> {
+    async function benchDelivery(): Promise<void> {
       // --workers N: N worker processes on the one database, as replicas run (default 1).
       const count = Number(args.workers);
       console.log(`\nDelivery (${count === 1 ? 'separate worker process' : `${count} worker processes`} → local SMTP server / Twilio stub)`);
@@ -306,8 +306,8 @@ async function main() {
       // The worker runs with the production image's NODE_OPTIONS (its heap limit) unless told otherwise.
       const nodeOptions = args['worker-node-options'] ?? imageNodeOptions();
       console.log(`  (worker NODE_OPTIONS: ${nodeOptions || 'none'})`);
-      const started = Array.from({ length: count }, () => startWorker(profile, nodeOptions, concurrency));
-      const workers = await Promise.all(started);
+      // Each process joins `workers` as it is spawned, so the bench's finally stops it even when another fails to boot.
+      await Promise.all(Array.from({ length: count }, () => startWorker(profile, nodeOptions, concurrency)));
       const workerPids = () => workers.map((w) => w.pid!);
 
       if (runsFirst()) {
@@ -401,7 +401,6 @@ async function main() {
       }
       // The inline-image comparison needs the worker: it runs with the delivery section, unless skipped.
       if (runs('images')) await benchInlineImage({ app, db, staff, sink: smtp, report });
-      return workers;
     }
 
     /** One worker process, resolved once it says it has started (its info lines are one per message, not per delivery; dropped). */
@@ -410,6 +409,7 @@ async function main() {
         env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
+      workers.push(worker);
       return new Promise<ChildProcess>((resolve, reject) => {
         let out = '';
         worker.stdout!.on('data', (c: Buffer) => {
