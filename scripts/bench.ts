@@ -177,6 +177,8 @@ async function main() {
   const db = new pg.Pool({ connectionString: server.url, max: 4 });
   if (args['pg-statements']) await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const workers: ChildProcess[] = [];
+  /** SIGTERM to every worker process still running, resolved when each has exited (one killed by a signal has no exit code, only a signal code; the worker exits on a signal during start-up too, and after the drain of its shutdown timeout otherwise). */
+  const stopWorkers = () => Promise.all(workers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
   const smtp = await smtpCounter();
   const sms = await twilioCounter();
   try {
@@ -244,7 +246,7 @@ async function main() {
     if (runs('delivery')) {
       await benchDelivery();
       // Leave the cores to the HTTP section.
-      await Promise.all(workers.map((w) => w.exitCode === null && new Promise((r) => (w.once('exit', r), w.kill('SIGTERM')))));
+      await stopWorkers();
     }
 
     // ── Limits measured in process ─────────────────────────────────────────────────────────
@@ -404,24 +406,23 @@ async function main() {
     }
 
     /** One worker process, resolved once it says it has started (its info lines are one per message, not per delivery; dropped). */
-    function startWorker(profile: string[], nodeOptions: string, concurrency: { email: number; sms: number }): Promise<ChildProcess> {
+    function startWorker(profile: string[], nodeOptions: string, concurrency: { email: number; sms: number }): Promise<void> {
       const worker = spawn(process.execPath, [...profile, 'dist/apps/worker/src/main.js'], {
         env: { ...process.env, NODE_OPTIONS: nodeOptions, DATABASE_URL: server.url, ...SECRETS, LOG_LEVEL: 'info', LOG_FORMAT: 'json', SMTP_URL: smtp.url, ...sms.env, EMAIL_CONCURRENCY: String(concurrency.email), SMS_CONCURRENCY: String(concurrency.sms), SEND_BATCH_SIZE: '1000' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       workers.push(worker);
-      return new Promise<ChildProcess>((resolve, reject) => {
+      return new Promise<void>((resolve, reject) => {
         let out = '';
         worker.stdout!.on('data', (c: Buffer) => {
-          if ((out += c.toString()).includes('Worker started')) resolve(worker);
+          if ((out += c.toString()).includes('Worker started')) resolve();
           if (out.length > 1e6) out = out.slice(-1000);
         });
         worker.once('exit', (code) => reject(new Error(`worker exited (${code}) while booting`)));
       });
     }
   } finally {
-    for (const w of workers) if (w.exitCode === null) w.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await stopWorkers();
     await db.end();
     await smtp.close();
     await sms.close();
