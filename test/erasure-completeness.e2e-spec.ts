@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { AccessTokenService } from '@beacon/auth';
 import { NotificationService } from '@beacon/channels';
 import { MessageLinksService } from '@beacon/messaging';
@@ -201,6 +202,54 @@ describe('erasure completeness: nothing about an erased resident survives anywhe
     const encoded = needles.flatMap((n) => [n, encodeURIComponent(n)]);
     expect(encoded.filter((n) => logged.toLowerCase().includes(n.toLowerCase()))).toEqual([]);
   }, 180_000);
+
+  it('a notification a worker is sending as the resident is erased keeps no trace of them when it fails and is retried', async () => {
+    const r = await makeResident(t, { ward: 'BE01', channels: ['sms'] });
+    const auth: Auth = ['Authorization', `Bearer ${t.app.get(AccessTokenService).signResident(r.id)}`];
+    const jobOf = () => t.sql<{ state: string; data: { ref: Record<string, string>; erased?: boolean } }>(`SELECT state, data FROM pgboss.job WHERE name = 'notify-sms' AND data->>'template' = 'resident.sms-code' AND (data->'ref'->>'residentId' = $1 OR data->>'erased' = 'true') ORDER BY created_on DESC LIMIT 1`, [r.id]);
+    // The stub takes the request and answers 500 only when let go: the job is active meanwhile.
+    let letGo!: () => void;
+    stub.holdUntil(new Promise<void>((resolve) => (letGo = resolve)));
+    stub.failNext([{ status: 500 }]);
+    const requests = stub.requests;
+    try {
+      await t.app.get(NotificationService).enqueueSms('resident.sms-code', { residentId: r.id, code: '123456' });
+      await waitUntil(() => stub.requests > requests, 20_000, 'the SMS request at the stub');
+      expect((await jobOf())[0]?.state).toBe('active');
+      await t.http().delete('/api/v1/me').set(...auth).expect(ok(204));
+    } finally {
+      letGo();
+    }
+    // The attempt fails (a transient 500): pg-boss keeps the row for its retry, which sends nothing.
+    await waitUntil(async () => ['retry', 'created', 'completed'].includes((await jobOf())[0]?.state), 20_000, 'the attempt to end');
+    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->'ref'->>'residentId' = $1`, [r.id]);
+    expect(n).toBe(0);
+    expect((await jobOf())[0].data).toEqual({ template: 'resident.sms-code', ref: {}, erased: true });
+    await waitUntil(async () => (await jobOf())[0]?.state === 'completed', 30_000, 'the retry to complete');
+    expect(stub.log.filter((l) => l.to === r.phone)).toHaveLength(1);
+  }, 90_000);
+
+  it('a sign-in link asked for as the resident is erased waits for the erasure, then queues nothing', async () => {
+    const r = await makeResident(t, { ward: 'BE01', channels: ['email'] });
+    // A second session takes the row as the erasure does (FOR UPDATE) and holds it.
+    const holder = new pg.Client({ connectionString: t.config.db.url! });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM resident WHERE id = $1 FOR UPDATE', [r.id]);
+      const [{ pid }] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      await t.http().post('/api/v1/auth/resident/magic-link').send({ email: r.email }).expect(ok(202));
+      // The reminder's look-up of the address waits for the erasure's lock (it read past it before).
+      await waitUntil(async () => (await t.sql(`SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, [pid])).length > 0, 20_000, 'the reminder waiting for the lock');
+      await holder.query(`UPDATE resident SET email = NULL, status = 'erased' WHERE id = $1`, [r.id]);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+    await waitUntil(async () => (await t.sql(`SELECT 1 FROM pgboss.job WHERE name = 'resident-reminder' AND data->>'email' = $1 AND state = 'completed'`, [r.email])).length > 0, 20_000, 'the reminder to complete');
+    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->'ref'->>'residentId' = $1`, [r.id]);
+    expect(n).toBe(0);
+  }, 60_000);
 
   it('the export covers every table holding a resident_id (or the table is allow-listed with a reason)', async () => {
     expect(exported).toBeDefined();

@@ -48,6 +48,7 @@ export class NotificationService {
 
   @JobHandler(JobName.NotifyEmail)
   async sendEmail(job: NotificationJob): Promise<void> {
+    if (job.erased) return; // its resident was erased while an earlier attempt ran (QueueService.deleteNotificationsFor)
     const message = await this.composer('email', job.template)(job.ref);
     if (!message) return; // erased, address gone or superseded: nothing to send
     await this.deliver(() => this.email.send(message), 'email', job.template, message.to);
@@ -55,6 +56,7 @@ export class NotificationService {
 
   @JobHandler(JobName.NotifySms)
   async sendSms(job: NotificationJob): Promise<void> {
+    if (job.erased) return;
     const message = await this.composer('sms', job.template)(job.ref);
     if (!message) return;
     await this.deliver(() => this.sms.send(message), 'sms', job.template, message.to);

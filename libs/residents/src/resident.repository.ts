@@ -111,10 +111,12 @@ export class ResidentRepository {
 
   /**
    * Residents holding or claiming any of these e-mails or phones, newest first (a query even with
-   * none: see SignUpService).
+   * none: see SignUpService). Locked FOR SHARE: every caller queues a message about the rows in
+   * this transaction, and an erasure (which locks the row FOR UPDATE, then deletes the resident's
+   * queued messages) must come wholly before or after it, never between the read and the queueing.
    */
   findByAddresses(emails: string[], phones: string[], tx: EntityManager): Promise<ResidentEntity[]> {
-    return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }], order: { createdAt: 'DESC', id: 'DESC' } });
+    return tx.getRepository(ResidentEntity).find({ where: [{ email: In(emails) }, { phoneE164: In(phones) }], order: { createdAt: 'DESC', id: 'DESC' }, lock: { mode: 'pessimistic_read' } });
   }
 
   /** Live SMS codes of every resident claiming this number, locked (a code per resident: see VerificationService). */

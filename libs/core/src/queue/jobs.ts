@@ -40,6 +40,11 @@ export interface NotificationJob {
   template: string;
   /** Ids (and at most an opaque one-time code): no personal data. */
   ref: NotificationRef;
+  /**
+   * Set by GDPR erasure on a job a worker was running as it erased (QueueService
+   * `deleteNotificationsFor`): the ref is emptied, and a retry sends nothing.
+   */
+  erased?: true;
 }
 
 /** Ids by name; `residentId` when the notification is about (or to) a resident. */

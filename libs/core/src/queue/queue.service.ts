@@ -154,12 +154,19 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
    * GDPR erasure, in the erasure transaction: one-off notification jobs whose ref names the
    * resident go, from the live table and from pg-boss's archive. Their payloads hold ids only
    * (and the composers send nothing to an erased resident), but a failed attempt's output may
-   * quote a provider's reply. A job a worker is running right now is left to finish. With the
-   * resident's addresses, resident-reminder requests naming them go too.
+   * quote a provider's reply. A job a worker is running right now is left to finish, with its
+   * payload emptied and marked `erased`: pg-boss keeps the row, retries included, after the
+   * handler returns or throws, and the retry sends nothing. With the resident's addresses,
+   * resident-reminder requests naming them go too.
    */
   async deleteNotificationsFor(residentId: string, manager: EntityManager, addresses: string[] = []): Promise<void> {
     const names = [JobName.NotifyEmail, JobName.NotifySms];
     await manager.query<unknown>(`DELETE FROM pgboss.job WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state <> 'active'`, [names, residentId]);
+    await manager.query<unknown>(
+      `UPDATE pgboss.job SET data = jsonb_build_object('template', data->'template', 'ref', '{}'::jsonb, 'erased', true)
+        WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2 AND state = 'active'`,
+      [names, residentId],
+    );
     await manager.query<unknown>(`DELETE FROM pgboss.archive WHERE name = ANY($1::text[]) AND data->'ref'->>'residentId' = $2`, [names, residentId]);
     // Reminder requests (sign-in link, resend) hold the address someone typed, not an id.
     if (!addresses.length) return;
